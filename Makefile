@@ -1,0 +1,90 @@
+# skillcert — build, test, demo, bench, fuzz, install.
+# `make test` and `make demo` install what they need first (see scripts/deps.sh).
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+BUILD   ?= build
+
+CC  ?= cc
+CXX ?= c++
+
+PKGS     := jansson openssl libutf8proc
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+WARN     := -Wall -Wextra -Wpedantic -Werror
+CFLAGS   ?= -O2 -g
+CXXFLAGS ?= -O2 -g
+ALL_CFLAGS   = -std=c17 $(WARN) -D_POSIX_C_SOURCE=200809L -I. $(PKG_CFLAGS) $(SANFLAGS) $(CFLAGS)
+ALL_CXXFLAGS = -std=c++17 $(WARN) -I. $(SANFLAGS) $(CXXFLAGS)
+LDLIBS_ALL   = $(PKG_LIBS) -ldouble-conversion -lstdc++ -lm
+
+LIB_C   := $(sort $(wildcard core/*.c keys/*.c issuer/*.c verifier/*.c))
+LIB_CXX := $(sort $(wildcard core/*.cc))
+CLI_C   := $(sort $(wildcard cli/*.c))
+UNIT_C  := $(sort $(wildcard tests/unit/test_*.c))
+
+LIB_OBJ  := $(LIB_C:%.c=$(BUILD)/%.o) $(LIB_CXX:%.cc=$(BUILD)/%.o)
+CLI_OBJ  := $(CLI_C:%.c=$(BUILD)/%.o)
+UNIT_BIN := $(UNIT_C:tests/unit/%.c=$(BUILD)/tests/%)
+LIBA     := $(BUILD)/libskillcert.a
+BIN      := $(BUILD)/skillcert
+
+.PHONY: all deps test unit-tests demo bench fuzz install clean format
+
+all: $(BIN)
+
+deps:
+	@./scripts/deps.sh
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/%.o: %.cc
+	@mkdir -p $(dir $@)
+	$(CXX) $(ALL_CXXFLAGS) -MMD -MP -c $< -o $@
+
+$(LIBA): $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BIN): $(CLI_OBJ) $(LIBA)
+	$(CC) $(SANFLAGS) $(CLI_OBJ) $(LIBA) $(LDLIBS_ALL) -o $@
+
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/test_support.h $(LIBA)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Itests/unit $< $(LIBA) $(LDLIBS_ALL) -lcmocka -o $@
+
+unit-tests: $(UNIT_BIN)
+
+# The unit tests run twice: in the normal build and in an ASan+UBSan build.
+SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+test: deps
+	@$(MAKE) --no-print-directory all unit-tests
+	@$(MAKE) --no-print-directory BUILD=build-san SANFLAGS="$(SAN)" CFLAGS="-O1 -g" CXXFLAGS="-O1 -g" all unit-tests
+	@./tests/run.sh
+
+demo: deps all
+	@./scripts/demo.sh
+
+bench: deps all
+	@./bench/run.sh
+
+fuzz: deps
+	@./tests/fuzz/run.sh
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/skillcert/templates
+	install -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/skillcert
+	install -m 0644 docs/man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	cp -R templates/. $(DESTDIR)$(PREFIX)/share/skillcert/templates/
+
+format:
+	clang-format -i $(LIB_C) $(LIB_CXX) $(CLI_C) $(UNIT_C) $(wildcard core/*.h keys/*.h issuer/*.h verifier/*.h cli/*.h tests/unit/*.h tests/fuzz/*.c bench/*.c)
+
+clean:
+	rm -rf build build-san build-fuzz tests/out demo
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)

@@ -1,0 +1,106 @@
+/* Reading whole files with a size cap, and writing files so that no reader ever sees half. */
+#include "core/core.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static int read_fd(int fd, const char *name, size_t max_bytes, sc_buf *out, sc_error *err) {
+  unsigned char chunk[65536];
+  for (;;) {
+    ssize_t n = read(fd, chunk, sizeof chunk);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0)
+      return sc_fail(err, SC_ENOINPUT, "%s: %s", name, strerror(errno));
+    if (n == 0)
+      return SC_OK;
+    if (out->len + (size_t)n > max_bytes)
+      return sc_fail(err, SC_EDATA, "%s: larger than the limit of %zu bytes", name, max_bytes);
+    if (!sc_buf_append(out, chunk, (size_t)n))
+      return sc_oom(err);
+  }
+}
+
+int sc_read_file(const char *path, size_t max_bytes, sc_buf *out, sc_error *err) {
+  if (strcmp(path, "-") == 0)
+    return read_fd(STDIN_FILENO, "<stdin>", max_bytes, out, err);
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return sc_fail(err, SC_ENOINPUT, "%s: %s", path, strerror(errno));
+  struct stat st;
+  if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+    close(fd);
+    return sc_fail(err, SC_ENOINPUT, "%s: is a directory", path);
+  }
+  if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && (uintmax_t)st.st_size > max_bytes) {
+    close(fd);
+    return sc_fail(err, SC_EDATA, "%s: %jd bytes, larger than the limit of %zu bytes", path,
+                   (intmax_t)st.st_size, max_bytes);
+  }
+  int rc = read_fd(fd, path, max_bytes, out, err);
+  close(fd);
+  return rc;
+}
+
+static int write_all(int fd, const unsigned char *data, size_t len) {
+  while (len) {
+    ssize_t n = write(fd, data, len);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0)
+      return -1;
+    data += n;
+    len -= (size_t)n;
+  }
+  return 0;
+}
+
+/* fsync the folder so that the rename itself survives a crash. */
+static void sync_parent(const char *path) {
+  char dir[4096];
+  const char *slash = strrchr(path, '/');
+  if (!slash) {
+    snprintf(dir, sizeof dir, ".");
+  } else {
+    size_t n = (size_t)(slash - path);
+    if (n == 0)
+      n = 1;
+    if (n >= sizeof dir)
+      return;
+    memcpy(dir, path, n);
+    dir[n] = '\0';
+  }
+  int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd >= 0) {
+    fsync(fd);
+    close(fd);
+  }
+}
+
+int sc_write_file_atomic(const char *path, const void *data, size_t len, unsigned mode,
+                         sc_error *err) {
+  char tmp[4096];
+  if (snprintf(tmp, sizeof tmp, "%s.tmp.XXXXXX", path) >= (int)sizeof tmp)
+    return sc_fail(err, SC_ECANTCREAT, "%s: path too long", path);
+  int fd = mkstemp(tmp);
+  if (fd < 0)
+    return sc_fail(err, SC_ECANTCREAT, "%s: cannot create: %s", path, strerror(errno));
+  int saved = 0;
+  if (fchmod(fd, (mode_t)mode) != 0 || write_all(fd, data, len) != 0 || fsync(fd) != 0)
+    saved = errno;
+  if (close(fd) != 0 && !saved)
+    saved = errno;
+  if (!saved && rename(tmp, path) != 0)
+    saved = errno;
+  if (saved) {
+    unlink(tmp);
+    return sc_fail(err, SC_EIO, "%s: cannot write: %s", path, strerror(saved));
+  }
+  sync_parent(path);
+  return SC_OK;
+}

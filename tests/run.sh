@@ -1,0 +1,44 @@
+#!/bin/sh
+# Runs every test suite and ends with one line: "N passed, N failed".
+# Unit tests (cmocka, TAP output) run in the normal and in the ASan+UBSan build; the
+# end-to-end tests (bats) drive the normal build's skillcert binary.
+set -u
+cd "$(dirname "$0")/.."
+out=tests/out
+mkdir -p "$out"
+: >"$out/all.tap"
+status=0
+
+run_suite() { # name, command...
+  name=$1
+  shift
+  echo "== $name" >&2
+  "$@" >"$out/$name.tap" 2>"$out/$name.err" || status=1
+  cat "$out/$name.tap" >>"$out/all.tap"
+  grep -E '^not ok' "$out/$name.tap" >&2
+  if ! grep -qE '^(ok|not ok)' "$out/$name.tap"; then
+    echo "not ok - $name produced no test results" >>"$out/all.tap"
+    cat "$out/$name.err" >&2
+  fi
+  return 0
+}
+
+export CMOCKA_MESSAGE_OUTPUT=TAP
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+for build in build build-san; do
+  for t in "$build"/tests/test_*; do
+    [ -x "$t" ] || continue
+    run_suite "$(basename "$build")-$(basename "$t")" "$t"
+  done
+done
+if ls tests/e2e/*.bats >/dev/null 2>&1; then
+  SKILLCERT="$PWD/build/skillcert" run_suite e2e bats --tap tests/e2e
+fi
+
+passed=$(grep -cE '^ok' "$out/all.tap")
+failed=$(grep -cE '^not ok' "$out/all.tap")
+[ "$failed" -eq 0 ] || status=1
+[ "$passed" -gt 0 ] || status=1
+echo "$passed passed, $failed failed"
+exit $status
