@@ -1,0 +1,229 @@
+/* The issuer's home: a folder like a git repository, found by walking up from where you are. */
+#include "issuer/issuer.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+
+static const char *const home_folders[] = {"keys", "templates", "public", "out"};
+
+static bool is_https_url(const char *url) {
+  return url && strncmp(url, "https://", 8) == 0 && url[8] != '\0' && !strpbrk(url, " \t\r\n");
+}
+
+static int check_init_options(const sc_home_init_options *opts, sc_error *err) {
+  if (!opts->name || !*opts->name)
+    return sc_fail(err, SC_EUSAGE, "--name: the issuer's name is required");
+  if (!is_https_url(opts->url))
+    return sc_fail(err, SC_EUSAGE, "--url: expected an https:// URL, got '%s'",
+                   opts->url ? opts->url : "");
+  if (opts->verify_url && !is_https_url(opts->verify_url))
+    return sc_fail(err, SC_EUSAGE, "--verify-url: expected an https:// URL, got '%s'",
+                   opts->verify_url);
+  return SC_OK;
+}
+
+/* The folder must be new or empty: init never mixes with someone's files. */
+static int make_root(const char *dir, sc_error *err) {
+  if (mkdir(dir, 0755) == 0)
+    return SC_OK;
+  if (errno != EEXIST)
+    return sc_fail(err, SC_ECANTCREAT, "%s: cannot create: %s", dir, strerror(errno));
+  char probe[PATH_MAX];
+  snprintf(probe, sizeof probe, "%s/%s", dir, SC_HOME_CONFIG);
+  if (access(probe, F_OK) == 0)
+    return sc_fail(err, SC_ECANTCREAT, "%s: already an issuer home", dir);
+  return SC_OK;
+}
+
+static int make_folders(const char *dir, sc_error *err) {
+  for (size_t i = 0; i < sizeof home_folders / sizeof *home_folders; i++) {
+    char path[PATH_MAX];
+    snprintf(path, sizeof path, "%s/%s", dir, home_folders[i]);
+    mode_t mode = strcmp(home_folders[i], "keys") == 0 ? 0700 : 0755;
+    if (mkdir(path, mode) != 0 && errno != EEXIST)
+      return sc_fail(err, SC_ECANTCREAT, "%s: cannot create: %s", path, strerror(errno));
+  }
+  return SC_OK;
+}
+
+static json_t *new_config(const sc_home_init_options *opts, const char *did,
+                          const char *key_file) {
+  char created[21];
+  sc_time_format((int64_t)time(NULL), created);
+  return json_pack("{s:i, s:{s:s, s:s, s:s}, s:s, s:[{s:s, s:s, s:s}]}", "version", 1, "issuer",
+                   "id", did, "name", opts->name, "url", opts->url, "verifyUrl",
+                   opts->verify_url ? opts->verify_url : opts->url, "keys", "did", did, "file",
+                   key_file, "created", created);
+}
+
+static int write_key(const char *dir, EVP_PKEY *key, const sc_passphrase_source *src,
+                     const char *key_file, sc_error *err) {
+  char path[PATH_MAX];
+  snprintf(path, sizeof path, "%s/%s", dir, key_file);
+  if (src->none)
+    return sc_keyfile_save(path, key, NULL, err);
+  char passphrase[SC_PASSPHRASE_MAX];
+  int rc = sc_passphrase_read(src, true, passphrase, err);
+  if (rc == SC_OK)
+    rc = sc_keyfile_save(path, key, passphrase, err);
+  sc_passphrase_wipe(passphrase);
+  return rc;
+}
+
+static int save_config(const char *dir, const json_t *config, sc_error *err) {
+  char path[PATH_MAX];
+  snprintf(path, sizeof path, "%s/%s", dir, SC_HOME_CONFIG);
+  char *text = json_dumps(config, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+  if (!text)
+    return sc_oom(err);
+  sc_buf out = {0};
+  bool ok = sc_buf_append_str(&out, text) && sc_buf_append_byte(&out, '\n');
+  free(text);
+  int rc = ok ? sc_write_file_atomic(path, out.data, out.len, 0644, err) : sc_oom(err);
+  sc_buf_free(&out);
+  return rc;
+}
+
+int sc_home_init(const char *dir, const sc_home_init_options *opts, sc_error *err) {
+  int rc = check_init_options(opts, err);
+  if (rc == SC_OK)
+    rc = make_root(dir, err);
+  if (rc == SC_OK)
+    rc = make_folders(dir, err);
+  if (rc != SC_OK)
+    return rc;
+  EVP_PKEY *key = sc_ed25519_generate(err);
+  if (!key)
+    return err ? err->code : SC_ESOFTWARE;
+  uint8_t pub[SC_ED25519_PUBLIC_BYTES];
+  char *did = NULL;
+  json_t *config = NULL;
+  const char *key_file = "keys/signing-key-1.pem";
+  rc = sc_ed25519_public(key, pub, err);
+  if (rc == SC_OK && !(did = sc_did_key_encode(pub)))
+    rc = sc_oom(err);
+  if (rc == SC_OK)
+    rc = write_key(dir, key, opts->passphrase, key_file, err);
+  if (rc == SC_OK && !(config = new_config(opts, did, key_file)))
+    rc = sc_oom(err);
+  if (rc == SC_OK)
+    rc = save_config(dir, config, err);
+  json_decref(config);
+  free(did);
+  EVP_PKEY_free(key);
+  return rc;
+}
+
+/* Walks up from the current folder to the first one holding skillcert.json. */
+static bool find_upward(char *out) {
+  char dir[PATH_MAX];
+  if (!getcwd(dir, sizeof dir))
+    return false;
+  for (;;) {
+    char probe[PATH_MAX + 32];
+    snprintf(probe, sizeof probe, "%s/%s", dir, SC_HOME_CONFIG);
+    if (access(probe, F_OK) == 0) {
+      snprintf(out, PATH_MAX, "%s", dir);
+      return true;
+    }
+    char *slash = strrchr(dir, '/');
+    if (!slash || slash == dir)
+      return false;
+    *slash = '\0';
+  }
+}
+
+static int locate(const char *dir, char *root, sc_error *err) {
+  const char *env = getenv("SKILLCERT_HOME");
+  if (dir)
+    snprintf(root, PATH_MAX, "%s", dir);
+  else if (!find_upward(root)) {
+    if (!env || !*env)
+      return sc_fail(err, SC_ECONFIG,
+                     "no issuer home here or in any parent folder (run 'skillcert init DIR' or "
+                     "give --home DIR)");
+    snprintf(root, PATH_MAX, "%s", env);
+  }
+  return SC_OK;
+}
+
+static const char *config_string(const json_t *config, const char *object, const char *key) {
+  const json_t *holder = object ? json_object_get(config, object) : config;
+  return json_string_value(json_object_get(holder, key));
+}
+
+/* Fills the borrowed fields and checks that the config says what a home must say. */
+static int read_config(sc_home *home, const char *path, sc_error *err) {
+  home->issuer_id = config_string(home->config, "issuer", "id");
+  home->issuer_name = config_string(home->config, "issuer", "name");
+  home->issuer_url = config_string(home->config, "issuer", "url");
+  home->verify_url = config_string(home->config, NULL, "verifyUrl");
+  json_t *keys = json_object_get(home->config, "keys");
+  json_t *current = json_array_get(keys, json_array_size(keys) - 1);
+  const char *key_file = json_string_value(json_object_get(current, "file"));
+  home->key_did = json_string_value(json_object_get(current, "did"));
+  if (!home->issuer_id || !home->issuer_name || !home->issuer_url || !home->verify_url)
+    return sc_fail(err, SC_ECONFIG, "%s: issuer.id, issuer.name, issuer.url and verifyUrl are "
+                                    "required", path);
+  if (!key_file || !home->key_did)
+    return sc_fail(err, SC_ECONFIG, "%s: keys: expected at least one key with file and did",
+                   path);
+  snprintf(home->key_path, sizeof home->key_path, "%s/%s", home->root, key_file);
+  return SC_OK;
+}
+
+int sc_home_open(const char *dir, sc_home *home, sc_error *err) {
+  memset(home, 0, sizeof *home);
+  int rc = locate(dir, home->root, err);
+  if (rc != SC_OK)
+    return rc;
+  char path[PATH_MAX + 32];
+  snprintf(path, sizeof path, "%s/%s", home->root, SC_HOME_CONFIG);
+  if (access(path, F_OK) != 0)
+    return sc_fail(err, SC_ECONFIG, "%s: not an issuer home (no %s; run 'skillcert init %s')",
+                   home->root, SC_HOME_CONFIG, home->root);
+  rc = sc_json_load_file(path, &home->config, err);
+  if (rc == SC_OK)
+    rc = read_config(home, path, err);
+  if (rc != SC_OK)
+    sc_home_close(home);
+  return rc;
+}
+
+void sc_home_close(sc_home *home) {
+  json_decref(home->config);
+  home->config = NULL;
+}
+
+int sc_home_path(const sc_home *home, const char *sub, const char *name, char *out,
+                 sc_error *err) {
+  int n = snprintf(out, PATH_MAX, "%s/%s/%s", home->root, sub, name);
+  if (n < 0 || n >= PATH_MAX)
+    return sc_fail(err, SC_ECANTCREAT, "%s/%s/%s: path too long", home->root, sub, name);
+  return SC_OK;
+}
+
+int sc_home_load_key(const sc_home *home, const sc_passphrase_source *src, EVP_PKEY **key,
+                     sc_error *err) {
+  bool encrypted = false;
+  int rc = sc_keyfile_is_encrypted(home->key_path, &encrypted, err);
+  if (rc != SC_OK)
+    return rc;
+  if (!encrypted)
+    return sc_keyfile_load(home->key_path, NULL, key, err);
+  char passphrase[SC_PASSPHRASE_MAX];
+  sc_passphrase_source ask = *src;
+  ask.none = false;
+  rc = sc_passphrase_read(&ask, false, passphrase, err);
+  if (rc == SC_OK)
+    rc = sc_keyfile_load(home->key_path, passphrase, key, err);
+  sc_passphrase_wipe(passphrase);
+  return rc;
+}

@@ -1,0 +1,67 @@
+/*
+ * keys/keys.h — signing keys on disk, passphrases, and the trust list.
+ *
+ * Private keys are PKCS#8 PEM files, encrypted with a passphrase unless the user asked
+ * otherwise, always mode 0600; a key file that group or others can read is refused.
+ */
+#ifndef SKILLCERT_KEYS_H
+#define SKILLCERT_KEYS_H
+
+#include "core/core.h"
+
+/* ---------------------------------------------------------------- passphrases (passphrase.c) */
+
+#define SC_PASSPHRASE_MAX 1024
+
+/* Where a passphrase comes from, in this order: file, $SKILLCERT_PASSPHRASE_FILE, a no-echo
+ * prompt on the terminal (asked twice when confirming a new one). */
+typedef struct sc_passphrase_source {
+  const char *file; /* --passphrase-file, or NULL */
+  bool none;        /* --no-passphrase: keys are stored unencrypted */
+} sc_passphrase_source;
+
+/* Fills out (SC_PASSPHRASE_MAX bytes) with the passphrase, without its trailing newline.
+ * confirm: ask twice on a terminal (for a new key). Fails with SC_EUSAGE when there is no
+ * source (no file, no variable, no terminal). The caller wipes out with sc_passphrase_wipe. */
+int sc_passphrase_read(const sc_passphrase_source *src, bool confirm, char *out, sc_error *err);
+void sc_passphrase_wipe(char *passphrase);
+
+/* ---------------------------------------------------------------- key files (keyfile.c) */
+
+/* Writes key to path as PKCS#8 PEM, mode 0600, atomically. passphrase NULL = unencrypted;
+ * otherwise PBES2 with scrypt and AES-256-CBC (parameters in docs/keys.md). Refuses to
+ * overwrite an existing file (SC_ECANTCREAT). */
+int sc_keyfile_save(const char *path, EVP_PKEY *key, const char *passphrase, sc_error *err);
+/* True when the file holds an encrypted private key (so a passphrase is needed). */
+int sc_keyfile_is_encrypted(const char *path, bool *encrypted, sc_error *err);
+/* Loads an Ed25519 private key. Refuses (SC_EPERM) a file readable or writable by group or
+ * others; SC_EPERM for a wrong passphrase; SC_ENOINPUT when missing; SC_EDATA when it is
+ * not an Ed25519 private key. passphrase may be NULL for an unencrypted file. */
+int sc_keyfile_load(const char *path, const char *passphrase, EVP_PKEY **key, sc_error *err);
+/* Checks that path is a regular file with no group/other permission bits. */
+int sc_keyfile_check_mode(const char *path, sc_error *err);
+/* The public key as SubjectPublicKeyInfo PEM (a new string). */
+char *sc_public_pem(EVP_PKEY *key, sc_error *err);
+
+/* ---------------------------------------------------------------- trust list (trust.c) */
+
+/* A trust list names the issuers a verifier trusts: a display name and the identifiers
+ * (DIDs) under which each issuer signs. Format: docs/trust-list.md. */
+typedef struct sc_trust_list sc_trust_list;
+
+sc_trust_list *sc_trust_new(void);
+/* Loads a trust list file; SC_ENOINPUT when missing, SC_EDATA (with the field) when bad. */
+int sc_trust_load(const char *path, sc_trust_list **out, sc_error *err);
+int sc_trust_save(const sc_trust_list *list, const char *path, sc_error *err);
+/* Adds id under name (an existing entry with that name gains the id). */
+int sc_trust_add(sc_trust_list *list, const char *id, const char *name, sc_error *err);
+/* Removes id (or, when it names an entry, the whole entry); SC_EUSAGE when absent. */
+int sc_trust_remove(sc_trust_list *list, const char *id_or_name, sc_error *err);
+/* The display name of the trusted issuer that owns id, or NULL. */
+const char *sc_trust_lookup(const sc_trust_list *list, const char *id);
+size_t sc_trust_count(const sc_trust_list *list);
+/* Entry i: its name and its ids as a JSON array (borrowed). */
+const char *sc_trust_entry(const sc_trust_list *list, size_t i, const json_t **ids);
+void sc_trust_free(sc_trust_list *list);
+
+#endif
