@@ -175,7 +175,9 @@ static int read_config(sc_home *home, const char *path, sc_error *err) {
   if (!key_file || !home->key_did)
     return sc_fail(err, SC_ECONFIG, "%s: keys: expected at least one key with file and did",
                    path);
-  snprintf(home->key_path, sizeof home->key_path, "%s/%s", home->root, key_file);
+  int n = snprintf(home->key_path, sizeof home->key_path, "%s/%s", home->root, key_file);
+  if (n < 0 || (size_t)n >= sizeof home->key_path)
+    return sc_fail(err, SC_ECONFIG, "%s: keys: path too long", path);
   return SC_OK;
 }
 
