@@ -112,8 +112,12 @@ void sc_time_format(int64_t epoch, char *out) {
   int year;
   unsigned month, day;
   civil_from_days(days, &year, &month, &day);
-  snprintf(out, 21, "%04d-%02u-%02uT%02d:%02d:%02dZ", year, month, day, (int)(rem / 3600),
-           (int)(rem / 60 % 60), (int)(rem % 60));
+  /* Four-digit years only: instants come from sc_time_parse or the clock. */
+  char full[64];
+  snprintf(full, sizeof full, "%04d-%02u-%02uT%02d:%02d:%02dZ", year % 10000, month, day,
+           (int)(rem / 3600), (int)(rem / 60 % 60), (int)(rem % 60));
+  memcpy(out, full, 20);
+  out[20] = '\0';
 }
 
 void sc_date_format(int64_t epoch, char *out) {
