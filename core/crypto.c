@@ -1,0 +1,99 @@
+/* SHA-256, Ed25519 and randomness, all through OpenSSL's EVP interface. Ed25519 edge cases
+ * (non-canonical encodings, small-order points) are decided by OpenSSL alone: skillcert adds
+ * no second implementation. */
+#include "core/core.h"
+
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+
+/* OpenSSL's error queue is per thread; leaving stale entries would confuse later callers. */
+static int openssl_fail(sc_error *err, int code, const char *what) {
+  unsigned long e = ERR_peek_last_error();
+  char detail[256] = "no detail";
+  if (e)
+    ERR_error_string_n(e, detail, sizeof detail);
+  ERR_clear_error();
+  return sc_fail(err, code, "%s (OpenSSL: %s)", what, detail);
+}
+
+int sc_sha256(const void *data, size_t len, uint8_t digest[32]) {
+  unsigned int out_len = 0;
+  if (EVP_Digest(data, len, digest, &out_len, EVP_sha256(), NULL) != 1 || out_len != 32) {
+    ERR_clear_error();
+    return SC_ESOFTWARE;
+  }
+  return SC_OK;
+}
+
+EVP_PKEY *sc_ed25519_generate(sc_error *err) {
+  EVP_PKEY *key = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519");
+  if (!key)
+    openssl_fail(err, SC_ESOFTWARE, "cannot generate an Ed25519 key");
+  return key;
+}
+
+EVP_PKEY *sc_ed25519_from_seed(const uint8_t seed[32], sc_error *err) {
+  EVP_PKEY *key = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL, seed, 32);
+  if (!key)
+    openssl_fail(err, SC_ESOFTWARE, "cannot load an Ed25519 key from its seed");
+  return key;
+}
+
+int sc_ed25519_public(const EVP_PKEY *key, uint8_t pub[SC_ED25519_PUBLIC_BYTES], sc_error *err) {
+  if (!key || !EVP_PKEY_is_a(key, "ED25519"))
+    return sc_fail(err, SC_EUSAGE, "the key is not an Ed25519 key");
+  size_t len = SC_ED25519_PUBLIC_BYTES;
+  if (EVP_PKEY_get_raw_public_key(key, pub, &len) != 1 || len != SC_ED25519_PUBLIC_BYTES)
+    return openssl_fail(err, SC_ESOFTWARE, "cannot read the Ed25519 public key");
+  return SC_OK;
+}
+
+int sc_ed25519_sign(EVP_PKEY *key, const uint8_t *msg, size_t len,
+                    uint8_t sig[SC_ED25519_SIGNATURE_BYTES], sc_error *err) {
+  if (!key || !EVP_PKEY_is_a(key, "ED25519"))
+    return sc_fail(err, SC_EUSAGE, "the signing key is not an Ed25519 key");
+  EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+  if (!ctx)
+    return sc_oom(err);
+  size_t sig_len = SC_ED25519_SIGNATURE_BYTES;
+  /* Ed25519 is one-shot: no message digest (NULL md), the whole message at once. */
+  int ok = EVP_DigestSignInit(ctx, NULL, NULL, NULL, key) == 1 &&
+           EVP_DigestSign(ctx, sig, &sig_len, msg, len) == 1 &&
+           sig_len == SC_ED25519_SIGNATURE_BYTES;
+  EVP_MD_CTX_free(ctx);
+  return ok ? SC_OK : openssl_fail(err, SC_ESOFTWARE, "Ed25519 signing failed");
+}
+
+int sc_ed25519_verify(const uint8_t pub[SC_ED25519_PUBLIC_BYTES], const uint8_t *msg, size_t len,
+                      const uint8_t *sig, size_t sig_len, sc_error *err) {
+  if (sig_len != SC_ED25519_SIGNATURE_BYTES)
+    return sc_fail(err, SC_EINVALID, "Ed25519 signature is %zu bytes, expected %d", sig_len,
+                   SC_ED25519_SIGNATURE_BYTES);
+  EVP_PKEY *key = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, pub, SC_ED25519_PUBLIC_BYTES);
+  if (!key)
+    return openssl_fail(err, SC_EINVALID, "not a valid Ed25519 public key");
+  EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+  int verdict = -1;
+  if (ctx && EVP_DigestVerifyInit(ctx, NULL, NULL, NULL, key) == 1)
+    verdict = EVP_DigestVerify(ctx, sig, sig_len, msg, len);
+  EVP_MD_CTX_free(ctx);
+  EVP_PKEY_free(key);
+  ERR_clear_error(); /* a rejected signature leaves entries behind */
+  if (!ctx)
+    return sc_oom(err);
+  if (verdict != 1)
+    return sc_fail(err, SC_EINVALID, "Ed25519 signature does not verify");
+  return SC_OK;
+}
+
+int sc_random_bytes(uint8_t *out, size_t len, sc_error *err) {
+  while (len > 0) {
+    int chunk = len > (1 << 20) ? (1 << 20) : (int)len;
+    if (RAND_bytes(out, chunk) != 1)
+      return openssl_fail(err, SC_ESOFTWARE, "the random number generator failed");
+    out += chunk;
+    len -= (size_t)chunk;
+  }
+  return SC_OK;
+}
