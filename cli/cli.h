@@ -1,0 +1,40 @@
+/*
+ * cli/cli.h — the skillcert command line: one thin file per command over the libraries.
+ */
+#ifndef SKILLCERT_CLI_H
+#define SKILLCERT_CLI_H
+
+#include <getopt.h>
+#include <openssl/evp.h>
+#include <stdio.h>
+
+#include "core/core.h"
+#include "issuer/issuer.h"
+#include "keys/keys.h"
+#include "verifier/verifier.h"
+
+#define SC_VERSION "0.1.0"
+
+typedef int (*sc_command_fn)(int argc, char **argv);
+
+int cmd_init(int argc, char **argv);
+int cmd_key(int argc, char **argv);
+int cmd_issue(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
+int cmd_trust(int argc, char **argv);
+
+/* Prints "skillcert: <message>" on stderr and returns err->code. */
+int cli_error(const sc_error *err);
+/* Prints "skillcert: <command>: <message>" and the hint to --help; returns SC_EUSAGE. */
+int cli_usage_error(const char *command, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Common long options: --passphrase-file and --no-passphrase fill src. Returns true when
+ * the option was one of them. */
+bool cli_passphrase_option(int option, const char *arg, sc_passphrase_source *src);
+/* The default trust list: $SKILLCERT_TRUST, else $XDG_CONFIG_HOME/skillcert/trust.json, else
+ * ~/.config/skillcert/trust.json. out holds PATH_MAX bytes. */
+void cli_default_trust_path(char *out);
+
+/* Option values shared by several commands. */
+enum { OPT_PASSPHRASE_FILE = 1000, OPT_NO_PASSPHRASE, OPT_HOME, OPT_HELP };
+
+#endif

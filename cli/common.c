@@ -1,0 +1,44 @@
+/* Helpers shared by the commands: error printing and the options several commands take. */
+#include "cli/cli.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+
+int cli_error(const sc_error *err) {
+  fprintf(stderr, "skillcert: %s\n", err->message[0] ? err->message : "unknown error");
+  return err->code ? err->code : SC_ESOFTWARE;
+}
+
+int cli_usage_error(const char *command, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  fprintf(stderr, "skillcert: %s: ", command);
+  vfprintf(stderr, fmt, ap);
+  va_end(ap);
+  fprintf(stderr, "\nTry 'skillcert %s --help'.\n", command);
+  return SC_EUSAGE;
+}
+
+bool cli_passphrase_option(int option, const char *arg, sc_passphrase_source *src) {
+  if (option == OPT_PASSPHRASE_FILE) {
+    src->file = arg;
+    return true;
+  }
+  if (option == OPT_NO_PASSPHRASE) {
+    src->none = true;
+    return true;
+  }
+  return false;
+}
+
+void cli_default_trust_path(char *out) {
+  const char *explicit_path = getenv("SKILLCERT_TRUST");
+  const char *config = getenv("XDG_CONFIG_HOME");
+  const char *home = getenv("HOME");
+  if (explicit_path && *explicit_path)
+    snprintf(out, PATH_MAX, "%s", explicit_path);
+  else if (config && *config)
+    snprintf(out, PATH_MAX, "%s/skillcert/trust.json", config);
+  else
+    snprintf(out, PATH_MAX, "%s/.config/skillcert/trust.json", home ? home : ".");
+}

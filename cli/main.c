@@ -1,0 +1,45 @@
+/* skillcert: issue and verify tamper-evident certificates for AI skills. */
+#include "cli/cli.h"
+
+#include <string.h>
+
+static const struct command {
+  const char *name;
+  sc_command_fn run;
+  const char *summary;
+} commands[] = {
+    {"init", cmd_init, "create an issuer home with a new signing key"},
+    {"key", cmd_key, "generate a key, or show the issuer's public key and DID"},
+    {"issue", cmd_issue, "issue a signed credential to one learner"},
+    {"verify", cmd_verify, "verify a credential: authentic, current, trusted"},
+    {"trust", cmd_trust, "manage the list of issuers this verifier trusts"},
+};
+
+static void usage(FILE *out) {
+  fputs("usage: skillcert [--version] [--help] <command> [<args>]\n\ncommands:\n", out);
+  for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+    fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
+  fputs("\n'skillcert <command> --help' tells more; 'man skillcert' tells all.\n", out);
+}
+
+int main(int argc, char **argv) {
+  if (argc < 2) {
+    usage(stderr);
+    return SC_EUSAGE;
+  }
+  const char *name = argv[1];
+  if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0 || strcmp(name, "help") == 0) {
+    usage(stdout);
+    return SC_OK;
+  }
+  if (strcmp(name, "--version") == 0) {
+    printf("skillcert %s\n", SC_VERSION);
+    return SC_OK;
+  }
+  for (size_t i = 0; i < sizeof commands / sizeof *commands; i++) {
+    if (strcmp(name, commands[i].name) == 0)
+      return commands[i].run(argc - 1, argv + 1);
+  }
+  fprintf(stderr, "skillcert: '%s' is not a command. See 'skillcert --help'.\n", name);
+  return SC_EUSAGE;
+}

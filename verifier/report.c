@@ -1,0 +1,134 @@
+/* Reports: a verdict a person reads in a second, and JSON for programs. */
+#include "verifier/verifier.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+const char *sc_verdict_word(int exit_code) {
+  switch (exit_code) {
+  case SC_OK:
+    return "VALID";
+  case SC_EINVALID:
+    return "INVALID";
+  case SC_EREVOKED:
+    return "REVOKED";
+  case SC_ESUSPENDED:
+    return "SUSPENDED";
+  case SC_EEXPIRED:
+    return "EXPIRED";
+  case SC_EUNTRUSTED:
+    return "UNTRUSTED ISSUER";
+  case SC_ESTATUS:
+    return "STATUS UNKNOWN";
+  case SC_EDATA:
+    return "NOT A CREDENTIAL";
+  case SC_ENOINPUT:
+    return "UNREADABLE";
+  default:
+    return "ERROR";
+  }
+}
+
+/* Credential text is untrusted: control characters would drive the terminal, so they are
+ * shown as U+FFFD instead. */
+static void put_text(const char *text, FILE *out) {
+  for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+    if (*p < 0x20 || *p == 0x7f)
+      fputs("\xef\xbf\xbd", out);
+    else
+      fputc(*p, out);
+  }
+}
+
+static const sc_check *first_failure(const sc_verification *v) {
+  for (size_t i = 0; i < v->check_count; i++) {
+    if (v->checks[i].state == SC_CHECK_FAILED && v->checks[i].code == v->exit_code)
+      return &v->checks[i];
+  }
+  return NULL;
+}
+
+static void put_claim(const sc_verification *v, FILE *out) {
+  const sc_credential_summary *s = &v->summary;
+  put_text(s->recipient_name ? s->recipient_name : "(no name)", out);
+  fputs(": ", out);
+  put_text(s->achievement_name ? s->achievement_name : "(no achievement)", out);
+  fputs(", issued by ", out);
+  put_text(v->trusted_as ? v->trusted_as : s->issuer_name ? s->issuer_name : "(unnamed)", out);
+  if (!v->trusted_as)
+    fputs(" (as the credential claims)", out);
+  if (s->valid_from && strlen(s->valid_from) >= 10)
+    fprintf(out, " on %.10s", s->valid_from);
+}
+
+static void put_verdict(const sc_verification *v, FILE *out) {
+  fprintf(out, "%s — ", sc_verdict_word(v->exit_code));
+  const sc_check *failure = first_failure(v);
+  if (v->exit_code == SC_OK || !failure || v->exit_code == SC_EUNTRUSTED ||
+      v->exit_code == SC_EEXPIRED) {
+    put_claim(v, out);
+    if (failure) {
+      fputs("; ", out);
+      put_text(failure->message, out);
+    }
+  } else {
+    put_text(failure->message, out);
+  }
+  fputc('\n', out);
+}
+
+void sc_report_text(const sc_verification *v, FILE *out) {
+  put_verdict(v, out);
+  for (size_t i = 0; i < v->check_count; i++) {
+    const sc_check *c = &v->checks[i];
+    const char *mark = c->state == SC_CHECK_PASSED ? "✓" : c->state == SC_CHECK_FAILED ? "✗" : "-";
+    fprintf(out, "  %s %-12s ", mark, c->name);
+    put_text(c->message, out);
+    fputc('\n', out);
+  }
+}
+
+static json_t *summary_json(const sc_verification *v) {
+  const sc_credential_summary *s = &v->summary;
+  return json_pack("{s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?}", "id", s->id, "issuer",
+                   s->issuer_id, "issuerName", s->issuer_name, "trustedAs", v->trusted_as,
+                   "recipient", s->recipient_name, "achievement", s->achievement_name,
+                   "validFrom", s->valid_from, "validUntil", s->valid_until);
+}
+
+static int add_checks(const sc_verification *v, json_t *checks, json_t *errors, json_t *skipped) {
+  for (size_t i = 0; i < v->check_count; i++) {
+    const sc_check *c = &v->checks[i];
+    int rc = 0;
+    if (c->state == SC_CHECK_PASSED)
+      rc = json_array_append_new(checks, json_string(c->name));
+    else
+      rc = json_array_append_new(c->state == SC_CHECK_FAILED ? errors : skipped,
+                                 json_pack("{s:s, s:i, s:s}", "check", c->name, "code",
+                                           c->state == SC_CHECK_FAILED ? c->code : 0, "message",
+                                           c->message));
+    if (rc != 0)
+      return -1;
+  }
+  return 0;
+}
+
+int sc_report_json(const sc_verification *v, FILE *out, sc_error *err) {
+  json_t *checks = json_array(), *errors = json_array(), *warnings = json_array();
+  json_t *report = NULL;
+  if (checks && errors && warnings && add_checks(v, checks, errors, warnings) == 0)
+    report = json_pack("{s:b, s:s, s:i, s:s, s:O, s:O, s:O, s:o}", "verified", v->exit_code == 0,
+                       "verdict", sc_verdict_word(v->exit_code), "exitCode", v->exit_code,
+                       "input", v->source, "checks", checks, "warnings", warnings, "errors",
+                       errors, "credential", v->credential ? summary_json(v) : json_null());
+  json_decref(checks);
+  json_decref(errors);
+  json_decref(warnings);
+  if (!report)
+    return sc_oom(err);
+  int rc = json_dumpf(report, out, JSON_INDENT(2)) == 0 ? SC_OK
+                                                         : sc_fail(err, SC_EIO, "cannot write report");
+  fputc('\n', out);
+  json_decref(report);
+  return rc;
+}

@@ -1,0 +1,202 @@
+/* The verification pipeline for a credential in JSON: each check is named and recorded. */
+#include "verifier/verifier.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#define VC_CONTEXT "https://www.w3.org/ns/credentials/v2"
+#define OB_CONTEXT_PREFIX "https://purl.imsglobal.org/spec/ob/v3p0/context"
+
+static sc_check *record(sc_verification *v, const char *name, sc_check_state state, int code,
+                        const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+static sc_check *record(sc_verification *v, const char *name, sc_check_state state, int code,
+                        const char *fmt, ...) {
+  if (v->check_count == SC_MAX_CHECKS)
+    return NULL;
+  sc_check *check = &v->checks[v->check_count++];
+  check->name = name;
+  check->state = state;
+  check->code = state == SC_CHECK_FAILED ? code : SC_OK;
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(check->message, sizeof check->message, fmt, ap);
+  va_end(ap);
+  /* The lowest verdict among 1–6 wins; 64 and above stop verification and are final. */
+  if (state == SC_CHECK_FAILED && (v->exit_code == SC_OK || code < v->exit_code))
+    v->exit_code = code;
+  return check;
+}
+
+static bool stopped(const sc_verification *v) {
+  return v->exit_code >= SC_EUSAGE;
+}
+
+static bool array_has(const json_t *array, const char *wanted) {
+  size_t i;
+  json_t *item;
+  json_array_foreach(array, i, item) {
+    if (json_is_string(item) && strcmp(json_string_value(item), wanted) == 0)
+      return true;
+  }
+  return false;
+}
+
+static bool is_open_badge(const json_t *types) {
+  return array_has(types, "OpenBadgeCredential") || array_has(types, "AchievementCredential");
+}
+
+/* Is this a Verifiable Credential at all? If not, nothing else is worth saying (exit 65). */
+static bool check_is_credential(sc_verification *v, const json_t *cred) {
+  const json_t *context = json_object_get(cred, "@context");
+  const json_t *types = json_object_get(cred, "type");
+  const char *first_context = json_string_value(json_array_get(context, 0));
+  if (!json_is_object(cred))
+    record(v, "credential", SC_CHECK_FAILED, SC_EDATA, "not a credential: expected a JSON object");
+  else if (!first_context || strcmp(first_context, VC_CONTEXT) != 0)
+    record(v, "credential", SC_CHECK_FAILED, SC_EDATA,
+           "not a VC 2.0 credential: @context must be an array starting with %s", VC_CONTEXT);
+  else if (!json_is_array(types) || !array_has(types, "VerifiableCredential"))
+    record(v, "credential", SC_CHECK_FAILED, SC_EDATA,
+           "not a credential: type must be an array containing VerifiableCredential");
+  else if (!json_object_get(cred, "proof"))
+    record(v, "credential", SC_CHECK_FAILED, SC_EDATA,
+           "credential has no proof: it was never signed");
+  return !stopped(v);
+}
+
+/* The VC 2.0 and Open Badges 3.0 fields a credential must carry. */
+static const char *content_problem(const json_t *cred) {
+  const json_t *issuer = json_object_get(cred, "issuer");
+  const json_t *subject = json_object_get(cred, "credentialSubject");
+  const json_t *context = json_object_get(cred, "@context");
+  if (!json_is_string(json_object_get(cred, "id")))
+    return "id: expected a string (urn:uuid:…)";
+  if (!json_is_string(issuer) && !json_is_string(json_object_get(issuer, "id")))
+    return "issuer: expected an id string or an object with an id";
+  if (!json_is_object(subject) && !json_is_array(subject))
+    return "credentialSubject: expected an object";
+  if (!json_is_string(json_object_get(cred, "validFrom")))
+    return "validFrom: expected a date-time string";
+  if (is_open_badge(json_object_get(cred, "type"))) {
+    const char *ob = json_string_value(json_array_get(context, 1));
+    if (!ob || strncmp(ob, OB_CONTEXT_PREFIX, strlen(OB_CONTEXT_PREFIX)) != 0)
+      return "@context: an Open Badge must list the OB 3.0 context second";
+    if (!json_is_object(json_object_get(subject, "achievement")))
+      return "credentialSubject.achievement: expected an Achievement object";
+  }
+  return NULL;
+}
+
+static void check_content(sc_verification *v, const json_t *cred) {
+  const char *problem = content_problem(cred);
+  if (problem)
+    record(v, "credential", SC_CHECK_FAILED, SC_EINVALID, "%s", problem);
+  else
+    record(v, "credential", SC_CHECK_PASSED, SC_OK, "%s",
+           is_open_badge(json_object_get(cred, "type")) ? "Open Badges 3.0 credential (VC 2.0)"
+                                                         : "VC 2.0 credential");
+}
+
+/* The DID part of a verification method URL. */
+static void controller_of(const char *vm, char *out, size_t size) {
+  size_t n = strcspn(vm, "#");
+  snprintf(out, size, "%.*s", (int)(n < size ? n : size - 1), vm);
+}
+
+static void check_proof(sc_verification *v, const json_t *cred) {
+  sc_error err = {0};
+  sc_di_result di = {0};
+  sc_di_verify_options opts = {.expected_purpose = SC_PROOF_PURPOSE};
+  int rc = sc_di_verify(cred, &opts, &di, NULL, &err);
+  if (rc != SC_OK) {
+    record(v, "proof", SC_CHECK_FAILED, rc == SC_EDATA ? SC_EDATA : SC_EINVALID, "%s",
+           err.message);
+    record(v, "issuer", SC_CHECK_SKIPPED, SC_OK, "not checked: the proof did not verify");
+    return;
+  }
+  record(v, "proof", SC_CHECK_PASSED, SC_OK, "%s signature verifies (%zu proof%s)",
+         SC_CRYPTOSUITE, di.proofs, di.proofs == 1 ? "" : "s");
+  char signer[512];
+  controller_of(di.verification_method, signer, sizeof signer);
+  const char *issuer = v->summary.issuer_id;
+  if (issuer && strcmp(signer, issuer) == 0)
+    record(v, "issuer", SC_CHECK_PASSED, SC_OK, "signed by the issuer's own key (%s)", signer);
+  else
+    record(v, "issuer", SC_CHECK_FAILED, SC_EINVALID,
+           "signed by %s, which is not the issuer %s", signer, issuer ? issuer : "(none)");
+}
+
+static void check_validity(sc_verification *v, int64_t now) {
+  const sc_credential_summary *s = &v->summary;
+  int64_t from = 0, until = 0;
+  sc_error err = {0};
+  if (!s->valid_from || sc_time_parse(s->valid_from, true, &from, &err) != SC_OK) {
+    record(v, "validity", SC_CHECK_FAILED, SC_EINVALID, "validFrom: %s", err.message);
+    return;
+  }
+  if (s->valid_until && sc_time_parse(s->valid_until, true, &until, &err) != SC_OK) {
+    record(v, "validity", SC_CHECK_FAILED, SC_EINVALID, "validUntil: %s", err.message);
+    return;
+  }
+  if (now < from)
+    record(v, "validity", SC_CHECK_FAILED, SC_EEXPIRED, "not valid yet: valid from %s",
+           s->valid_from);
+  else if (s->valid_until && now >= until)
+    record(v, "validity", SC_CHECK_FAILED, SC_EEXPIRED, "expired on %s", s->valid_until);
+  else if (s->valid_until)
+    record(v, "validity", SC_CHECK_PASSED, SC_OK, "valid from %s until %s", s->valid_from,
+           s->valid_until);
+  else
+    record(v, "validity", SC_CHECK_PASSED, SC_OK, "valid from %s, does not expire",
+           s->valid_from);
+}
+
+static void check_trust(sc_verification *v, const sc_trust_list *trust) {
+  const char *issuer = v->summary.issuer_id;
+  v->trusted_as = trust && issuer ? sc_trust_lookup(trust, issuer) : NULL;
+  if (v->trusted_as)
+    record(v, "trust", SC_CHECK_PASSED, SC_OK, "issuer is trusted as \"%s\"", v->trusted_as);
+  else
+    record(v, "trust", SC_CHECK_FAILED, SC_EUNTRUSTED,
+           "issuer %s is not in the trust list (add it with: skillcert trust add %s --name "
+           "NAME, or pass --trust FILE)",
+           issuer ? issuer : "(none)", issuer ? issuer : "DID");
+}
+
+static void check_status(sc_verification *v, const json_t *cred) {
+  if (!json_object_get(cred, "credentialStatus"))
+    record(v, "status", SC_CHECK_SKIPPED, SC_OK, "credential has no credentialStatus");
+  else
+    record(v, "status", SC_CHECK_FAILED, SC_ESTATUS,
+           "credentialStatus present but this verifier cannot fetch status lists yet");
+}
+
+int sc_verify_json(const char *data, size_t len, const char *source, const sc_verify_options *opts,
+                   sc_verification *v) {
+  memset(v, 0, sizeof *v);
+  snprintf(v->source, sizeof v->source, "%s", source);
+  sc_error err = {0};
+  if (sc_json_parse(data, len, source, &v->credential, &err) != SC_OK) {
+    record(v, "well-formed", SC_CHECK_FAILED, err.code, "%s", err.message);
+    return v->exit_code;
+  }
+  record(v, "well-formed", SC_CHECK_PASSED, SC_OK, "strict JSON, %zu bytes", len);
+  if (!check_is_credential(v, v->credential))
+    return v->exit_code;
+  sc_credential_summarize(v->credential, &v->summary);
+  check_content(v, v->credential);
+  check_proof(v, v->credential);
+  if (stopped(v))
+    return v->exit_code;
+  check_validity(v, opts->now);
+  check_trust(v, opts->trust);
+  check_status(v, v->credential);
+  return v->exit_code;
+}
+
+void sc_verification_free(sc_verification *v) {
+  json_decref(v->credential);
+  v->credential = NULL;
+}
