@@ -26,7 +26,8 @@ int cmd_trust(int argc, char **argv);
 /* Prints "skillcert: <message>" on stderr and returns err->code. */
 int cli_error(const sc_error *err);
 /* Prints "skillcert: <command>: <message>" and the hint to --help; returns SC_EUSAGE. */
-int cli_usage_error(const char *command, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int cli_usage_error(const char *command, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 /* Common long options: --passphrase-file and --no-passphrase fill src. Returns true when
  * the option was one of them. */
 bool cli_passphrase_option(int option, const char *arg, sc_passphrase_source *src);

@@ -39,15 +39,31 @@ int cmd_issue(int argc, char **argv) {
   int option;
   while ((option = getopt_long(argc, argv, "", options, NULL)) != -1) {
     switch (option) {
-    case OPT_NAME: req.recipient.name = optarg; break;
-    case OPT_EMAIL: req.recipient.email = optarg; break;
-    case OPT_ACHIEVEMENT: achievement_path = optarg; break;
-    case OPT_DID: req.recipient.did = optarg; break;
-    case OPT_VALID_UNTIL: req.valid_until = optarg; break;
-    case OPT_HOME: home_dir = optarg; break;
-    case OPT_PASSPHRASE_FILE: passphrase.file = optarg; break;
-    case OPT_HELP: return fputs(issue_help, stdout), SC_OK;
-    default: return cli_usage_error("issue", "unknown option");
+    case OPT_NAME:
+      req.recipient.name = optarg;
+      break;
+    case OPT_EMAIL:
+      req.recipient.email = optarg;
+      break;
+    case OPT_ACHIEVEMENT:
+      achievement_path = optarg;
+      break;
+    case OPT_DID:
+      req.recipient.did = optarg;
+      break;
+    case OPT_VALID_UNTIL:
+      req.valid_until = optarg;
+      break;
+    case OPT_HOME:
+      home_dir = optarg;
+      break;
+    case OPT_PASSPHRASE_FILE:
+      passphrase.file = optarg;
+      break;
+    case OPT_HELP:
+      return fputs(issue_help, stdout), SC_OK;
+    default:
+      return cli_usage_error("issue", "unknown option");
     }
   }
   if (optind != argc)

@@ -70,7 +70,8 @@ static int build_trust(const verify_args *args, sc_trust_list **out, sc_error *e
   cli_default_trust_path(default_path);
   int rc = args->trust_path ? sc_trust_load(args->trust_path, out, err)
                             : sc_trust_load(default_path, out, err);
-  if (rc == SC_ENOINPUT && !args->trust_path) {
+  if (rc == SC_ENOINPUT && !args->trust_path) { /* no default list yet: nobody trusted */
+    sc_error_clear(err);
     *out = sc_trust_new();
     rc = *out ? SC_OK : sc_oom(err);
   }

@@ -77,10 +77,9 @@ static bool parse_offset(const char **p, int *seconds) {
 int sc_time_parse(const char *text, bool require_offset, int64_t *epoch, sc_error *err) {
   const char *p = text;
   int year, month, day, hour, minute, second, offset = 0;
-  bool ok = digits(&p, 4, &year) && expect(&p, '-') && digits(&p, 2, &month) &&
-            expect(&p, '-') && digits(&p, 2, &day) && expect(&p, 'T') && digits(&p, 2, &hour) &&
-            expect(&p, ':') && digits(&p, 2, &minute) && expect(&p, ':') &&
-            digits(&p, 2, &second);
+  bool ok = digits(&p, 4, &year) && expect(&p, '-') && digits(&p, 2, &month) && expect(&p, '-') &&
+            digits(&p, 2, &day) && expect(&p, 'T') && digits(&p, 2, &hour) && expect(&p, ':') &&
+            digits(&p, 2, &minute) && expect(&p, ':') && digits(&p, 2, &second);
   if (ok && *p == '.') { /* fractions are allowed and ignored: validity is to the second */
     p++;
     if (*p < '0' || *p > '9')

@@ -20,8 +20,7 @@ static bool type_contains(const json_t *type, const char *wanted) {
   return false;
 }
 
-static int require_text(const json_t *object, const char *key, const char *source,
-                        sc_error *err) {
+static int require_text(const json_t *object, const char *key, const char *source, sc_error *err) {
   const char *value = json_string_value(json_object_get(object, key));
   if (!value || !*value)
     return sc_fail(err, SC_EDATA, "%s: %s: expected a non-empty string", source, key);
@@ -44,8 +43,7 @@ int sc_achievement_check(const json_t *achievement, const char *source, sc_error
   const json_t *criteria = json_object_get(achievement, "criteria");
   if (!json_is_object(criteria) || (!json_is_string(json_object_get(criteria, "narrative")) &&
                                     !json_is_string(json_object_get(criteria, "id"))))
-    return sc_fail(err, SC_EDATA, "%s: criteria: expected an object with narrative or id",
-                   source);
+    return sc_fail(err, SC_EDATA, "%s: criteria: expected an object with narrative or id", source);
   const json_t *kind = json_object_get(achievement, "achievementType");
   if (kind && !json_is_string(kind))
     return sc_fail(err, SC_EDATA, "%s: achievementType: expected a string", source);

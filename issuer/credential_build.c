@@ -119,9 +119,8 @@ static json_t *assemble(const sc_home *home, const sc_issue_request *req, const 
       "@context", VC_CONTEXT, OB_CONTEXT, "id", urn, "type", "VerifiableCredential",
       "OpenBadgeCredential", "issuer", "id", home->issuer_id, "type", "Profile", "name",
       home->issuer_name, "url", home->issuer_url, "validFrom", valid_from, "validUntil",
-      *valid_until ? valid_until : NULL, "name", title ? title : "Achievement",
-      "credentialSubject", holder, "credentialSchema", "id", OB_SCHEMA, "type",
-      "1EdTechJsonSchemaValidator2019");
+      *valid_until ? valid_until : NULL, "name", title ? title : "Achievement", "credentialSubject",
+      holder, "credentialSchema", "id", OB_SCHEMA, "type", "1EdTechJsonSchemaValidator2019");
 }
 
 json_t *sc_credential_build(const sc_home *home, const sc_issue_request *req, sc_error *err) {

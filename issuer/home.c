@@ -53,8 +53,7 @@ static int make_folders(const char *dir, sc_error *err) {
   return SC_OK;
 }
 
-static json_t *new_config(const sc_home_init_options *opts, const char *did,
-                          const char *key_file) {
+static json_t *new_config(const sc_home_init_options *opts, const char *did, const char *key_file) {
   char created[21];
   sc_time_format((int64_t)time(NULL), created);
   return json_pack("{s:i, s:{s:s, s:s, s:s}, s:s, s:[{s:s, s:s, s:s}]}", "version", 1, "issuer",
@@ -170,11 +169,12 @@ static int read_config(sc_home *home, const char *path, sc_error *err) {
   const char *key_file = json_string_value(json_object_get(current, "file"));
   home->key_did = json_string_value(json_object_get(current, "did"));
   if (!home->issuer_id || !home->issuer_name || !home->issuer_url || !home->verify_url)
-    return sc_fail(err, SC_ECONFIG, "%s: issuer.id, issuer.name, issuer.url and verifyUrl are "
-                                    "required", path);
-  if (!key_file || !home->key_did)
-    return sc_fail(err, SC_ECONFIG, "%s: keys: expected at least one key with file and did",
+    return sc_fail(err, SC_ECONFIG,
+                   "%s: issuer.id, issuer.name, issuer.url and verifyUrl are "
+                   "required",
                    path);
+  if (!key_file || !home->key_did)
+    return sc_fail(err, SC_ECONFIG, "%s: keys: expected at least one key with file and did", path);
   int n = snprintf(home->key_path, sizeof home->key_path, "%s/%s", home->root, key_file);
   if (n < 0 || (size_t)n >= sizeof home->key_path)
     return sc_fail(err, SC_ECONFIG, "%s: keys: path too long", path);
@@ -204,8 +204,7 @@ void sc_home_close(sc_home *home) {
   home->config = NULL;
 }
 
-int sc_home_path(const sc_home *home, const char *sub, const char *name, char *out,
-                 sc_error *err) {
+int sc_home_path(const sc_home *home, const char *sub, const char *name, char *out, sc_error *err) {
   int n = snprintf(out, PATH_MAX, "%s/%s/%s", home->root, sub, name);
   if (n < 0 || n >= PATH_MAX)
     return sc_fail(err, SC_ECANTCREAT, "%s/%s/%s: path too long", home->root, sub, name);

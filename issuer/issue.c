@@ -20,8 +20,7 @@ static int write_credential(const char *path, const json_t *credential, sc_error
   return rc;
 }
 
-static int sign_credential(const sc_home *home, EVP_PKEY *key, json_t *credential,
-                           sc_error *err) {
+static int sign_credential(const sc_home *home, EVP_PKEY *key, json_t *credential, sc_error *err) {
   char *vm = sc_did_key_verification_method(home->key_did);
   if (!vm)
     return sc_oom(err);
@@ -34,8 +33,8 @@ static int sign_credential(const sc_home *home, EVP_PKEY *key, json_t *credentia
   return rc;
 }
 
-int sc_issue_one(const sc_home *home, EVP_PKEY *key, const sc_issue_request *req,
-                 char *path_out, sc_error *err) {
+int sc_issue_one(const sc_home *home, EVP_PKEY *key, const sc_issue_request *req, char *path_out,
+                 sc_error *err) {
   json_t *credential = sc_credential_build(home, req, err);
   if (!credential)
     return err ? err->code : SC_ESOFTWARE;

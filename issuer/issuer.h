@@ -63,7 +63,8 @@ int sc_achievement_check(const json_t *achievement, const char *source, sc_error
 /* Loads, NFC-normalises and checks an achievement JSON file. */
 int sc_achievement_load(const char *path, json_t **out, sc_error *err);
 
-/* ---------------------------------------------------------------- credentials (credential_build.c) */
+/* ---------------------------------------------------------------- credentials (credential_build.c)
+ */
 
 typedef struct sc_recipient {
   const char *name;  /* display name as given (NFC-normalised here) */
@@ -87,7 +88,7 @@ int sc_email_hash(const char *email, const char *salt, char *out, sc_error *err)
 /* ---------------------------------------------------------------- issuance (issue.c) */
 
 /* Builds, signs and writes one credential to out/<uuid>.json; path_out gets the path. */
-int sc_issue_one(const sc_home *home, EVP_PKEY *key, const sc_issue_request *req,
-                 char *path_out, sc_error *err);
+int sc_issue_one(const sc_home *home, EVP_PKEY *key, const sc_issue_request *req, char *path_out,
+                 sc_error *err);
 
 #endif

@@ -12,9 +12,8 @@ char *sc_text_nfc(const char *text, size_t len, const char *field, sc_error *err
     return NULL;
   }
   utf8proc_uint8_t *nfc = NULL;
-  utf8proc_ssize_t n =
-      utf8proc_map((const utf8proc_uint8_t *)text, (utf8proc_ssize_t)len, &nfc,
-                   UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+  utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)text, (utf8proc_ssize_t)len, &nfc,
+                                    UTF8PROC_STABLE | UTF8PROC_COMPOSE);
   if (n < 0) {
     sc_fail(err, n == UTF8PROC_ERROR_NOMEM ? SC_ESOFTWARE : SC_EDATA, "%s: %s", field,
             n == UTF8PROC_ERROR_NOMEM ? "out of memory" : "not valid UTF-8 text");

@@ -81,7 +81,10 @@ void sc_report_text(const sc_verification *v, FILE *out) {
   put_verdict(v, out);
   for (size_t i = 0; i < v->check_count; i++) {
     const sc_check *c = &v->checks[i];
-    const char *mark = c->state == SC_CHECK_PASSED ? "✓" : c->state == SC_CHECK_FAILED ? "✗" : "-";
+    const char *mark = c->state == SC_CHECK_PASSED    ? "✓"
+                       : c->state == SC_CHECK_FAILED  ? "✗"
+                       : c->state == SC_CHECK_WARNING ? "!"
+                                                      : "-";
     fprintf(out, "  %s %-12s ", mark, c->name);
     put_text(c->message, out);
     fputc('\n', out);
@@ -92,8 +95,8 @@ static json_t *summary_json(const sc_verification *v) {
   const sc_credential_summary *s = &v->summary;
   return json_pack("{s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?}", "id", s->id, "issuer",
                    s->issuer_id, "issuerName", s->issuer_name, "trustedAs", v->trusted_as,
-                   "recipient", s->recipient_name, "achievement", s->achievement_name,
-                   "validFrom", s->valid_from, "validUntil", s->valid_until);
+                   "recipient", s->recipient_name, "achievement", s->achievement_name, "validFrom",
+                   s->valid_from, "validUntil", s->valid_until);
 }
 
 static int add_checks(const sc_verification *v, json_t *checks, json_t *errors, json_t *skipped) {
@@ -102,6 +105,9 @@ static int add_checks(const sc_verification *v, json_t *checks, json_t *errors, 
     int rc = 0;
     if (c->state == SC_CHECK_PASSED)
       rc = json_array_append_new(checks, json_string(c->name));
+    else if (c->state == SC_CHECK_WARNING)
+      rc = json_array_append_new(skipped,
+                                 json_pack("{s:s, s:s}", "check", c->name, "message", c->message));
     else
       rc = json_array_append_new(c->state == SC_CHECK_FAILED ? errors : skipped,
                                  json_pack("{s:s, s:i, s:s}", "check", c->name, "code",
@@ -118,16 +124,17 @@ int sc_report_json(const sc_verification *v, FILE *out, sc_error *err) {
   json_t *report = NULL;
   if (checks && errors && warnings && add_checks(v, checks, errors, warnings) == 0)
     report = json_pack("{s:b, s:s, s:i, s:s, s:O, s:O, s:O, s:o}", "verified", v->exit_code == 0,
-                       "verdict", sc_verdict_word(v->exit_code), "exitCode", v->exit_code,
-                       "input", v->source, "checks", checks, "warnings", warnings, "errors",
-                       errors, "credential", v->credential ? summary_json(v) : json_null());
+                       "verdict", sc_verdict_word(v->exit_code), "exitCode", v->exit_code, "input",
+                       v->source, "checks", checks, "warnings", warnings, "errors", errors,
+                       "credential", v->credential ? summary_json(v) : json_null());
   json_decref(checks);
   json_decref(errors);
   json_decref(warnings);
   if (!report)
     return sc_oom(err);
-  int rc = json_dumpf(report, out, JSON_INDENT(2)) == 0 ? SC_OK
-                                                         : sc_fail(err, SC_EIO, "cannot write report");
+  int rc = json_dumpf(report, out, JSON_INDENT(2)) == 0
+               ? SC_OK
+               : sc_fail(err, SC_EIO, "cannot write report");
   fputc('\n', out);
   json_decref(report);
   return rc;

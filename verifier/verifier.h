@@ -17,6 +17,7 @@ typedef enum sc_check_state {
   SC_CHECK_PASSED,
   SC_CHECK_FAILED,
   SC_CHECK_SKIPPED,
+  SC_CHECK_WARNING, /* passed, with something the reader should know */
 } sc_check_state;
 
 typedef struct sc_check {

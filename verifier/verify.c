@@ -47,22 +47,15 @@ static bool is_open_badge(const json_t *types) {
   return array_has(types, "OpenBadgeCredential") || array_has(types, "AchievementCredential");
 }
 
-/* Is this a Verifiable Credential at all? If not, nothing else is worth saying (exit 65). */
+/* Only an object with a proof is worth verifying; anything else is not a (signed) credential
+ * and stops with exit 65. A wrong @context or type on a signed object is a content error
+ * (exit 1) like any other tampering. */
 static bool check_is_credential(sc_verification *v, const json_t *cred) {
-  const json_t *context = json_object_get(cred, "@context");
-  const json_t *types = json_object_get(cred, "type");
-  const char *first_context = json_string_value(json_array_get(context, 0));
   if (!json_is_object(cred))
     record(v, "credential", SC_CHECK_FAILED, SC_EDATA, "not a credential: expected a JSON object");
-  else if (!first_context || strcmp(first_context, VC_CONTEXT) != 0)
-    record(v, "credential", SC_CHECK_FAILED, SC_EDATA,
-           "not a VC 2.0 credential: @context must be an array starting with %s", VC_CONTEXT);
-  else if (!json_is_array(types) || !array_has(types, "VerifiableCredential"))
-    record(v, "credential", SC_CHECK_FAILED, SC_EDATA,
-           "not a credential: type must be an array containing VerifiableCredential");
   else if (!json_object_get(cred, "proof"))
     record(v, "credential", SC_CHECK_FAILED, SC_EDATA,
-           "credential has no proof: it was never signed");
+           "not a signed credential: there is no proof");
   return !stopped(v);
 }
 
@@ -71,6 +64,11 @@ static const char *content_problem(const json_t *cred) {
   const json_t *issuer = json_object_get(cred, "issuer");
   const json_t *subject = json_object_get(cred, "credentialSubject");
   const json_t *context = json_object_get(cred, "@context");
+  const char *first_context = json_string_value(json_array_get(context, 0));
+  if (!first_context || strcmp(first_context, VC_CONTEXT) != 0)
+    return "@context: a VC 2.0 credential's @context starts with " VC_CONTEXT;
+  if (!array_has(json_object_get(cred, "type"), "VerifiableCredential"))
+    return "type: expected an array containing VerifiableCredential";
   if (!json_is_string(json_object_get(cred, "id")))
     return "id: expected a string (urn:uuid:…)";
   if (!json_is_string(issuer) && !json_is_string(json_object_get(issuer, "id")))
@@ -96,7 +94,7 @@ static void check_content(sc_verification *v, const json_t *cred) {
   else
     record(v, "credential", SC_CHECK_PASSED, SC_OK, "%s",
            is_open_badge(json_object_get(cred, "type")) ? "Open Badges 3.0 credential (VC 2.0)"
-                                                         : "VC 2.0 credential");
+                                                        : "VC 2.0 credential");
 }
 
 /* The DID part of a verification method URL. */
@@ -105,27 +103,57 @@ static void controller_of(const char *vm, char *out, size_t size) {
   snprintf(out, size, "%.*s", (int)(n < size ? n : size - 1), vm);
 }
 
+/* VC-DI 4.4 step 4 lets @context grow after signing (vector p06): such entries are not
+ * covered by the signature, so they are pointed out rather than silently accepted. */
+static void check_unsigned_context(sc_verification *v, const json_t *cred) {
+  const json_t *proof = json_object_get(cred, "proof");
+  if (json_is_array(proof))
+    proof = json_array_get(proof, 0);
+  const json_t *signed_context = json_object_get(proof, "@context");
+  size_t have = json_array_size(json_object_get(cred, "@context"));
+  size_t covered = json_is_array(signed_context) ? json_array_size(signed_context) : 1;
+  if (signed_context && have > covered)
+    record(v, "context", SC_CHECK_WARNING, SC_OK,
+           "%zu @context entr%s added after signing (not covered by the proof)", have - covered,
+           have - covered == 1 ? "y was" : "ies were");
+}
+
+/* A proof set that repeats a proof adds nothing but doubt about who assembled it. */
+static bool has_repeated_proof(const json_t *proof) {
+  for (size_t i = 0; json_is_array(proof) && i < json_array_size(proof); i++) {
+    for (size_t j = i + 1; j < json_array_size(proof); j++) {
+      if (json_equal(json_array_get(proof, i), json_array_get(proof, j)))
+        return true;
+    }
+  }
+  return false;
+}
+
 static void check_proof(sc_verification *v, const json_t *cred) {
   sc_error err = {0};
+  if (has_repeated_proof(json_object_get(cred, "proof"))) {
+    record(v, "proof", SC_CHECK_FAILED, SC_EINVALID, "the proof set holds the same proof twice");
+    return;
+  }
   sc_di_result di = {0};
   sc_di_verify_options opts = {.expected_purpose = SC_PROOF_PURPOSE};
   int rc = sc_di_verify(cred, &opts, &di, NULL, &err);
   if (rc != SC_OK) {
-    record(v, "proof", SC_CHECK_FAILED, rc == SC_EDATA ? SC_EDATA : SC_EINVALID, "%s",
-           err.message);
+    record(v, "proof", SC_CHECK_FAILED, rc == SC_EDATA ? SC_EDATA : SC_EINVALID, "%s", err.message);
     record(v, "issuer", SC_CHECK_SKIPPED, SC_OK, "not checked: the proof did not verify");
     return;
   }
-  record(v, "proof", SC_CHECK_PASSED, SC_OK, "%s signature verifies (%zu proof%s)",
-         SC_CRYPTOSUITE, di.proofs, di.proofs == 1 ? "" : "s");
+  record(v, "proof", SC_CHECK_PASSED, SC_OK, "%s signature verifies (%zu proof%s)", SC_CRYPTOSUITE,
+         di.proofs, di.proofs == 1 ? "" : "s");
+  check_unsigned_context(v, cred);
   char signer[512];
   controller_of(di.verification_method, signer, sizeof signer);
   const char *issuer = v->summary.issuer_id;
   if (issuer && strcmp(signer, issuer) == 0)
     record(v, "issuer", SC_CHECK_PASSED, SC_OK, "signed by the issuer's own key (%s)", signer);
   else
-    record(v, "issuer", SC_CHECK_FAILED, SC_EINVALID,
-           "signed by %s, which is not the issuer %s", signer, issuer ? issuer : "(none)");
+    record(v, "issuer", SC_CHECK_FAILED, SC_EINVALID, "signed by %s, which is not the issuer %s",
+           signer, issuer ? issuer : "(none)");
 }
 
 static void check_validity(sc_verification *v, int64_t now) {
@@ -149,8 +177,7 @@ static void check_validity(sc_verification *v, int64_t now) {
     record(v, "validity", SC_CHECK_PASSED, SC_OK, "valid from %s until %s", s->valid_from,
            s->valid_until);
   else
-    record(v, "validity", SC_CHECK_PASSED, SC_OK, "valid from %s, does not expire",
-           s->valid_from);
+    record(v, "validity", SC_CHECK_PASSED, SC_OK, "valid from %s, does not expire", s->valid_from);
 }
 
 static void check_trust(sc_verification *v, const sc_trust_list *trust) {

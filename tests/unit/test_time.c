@@ -39,10 +39,11 @@ static void accepts_missing_zone_only_when_allowed(void **state) {
 
 static void rejects_impossible_dates(void **state) {
   (void)state;
-  const char *bad[] = {"2026-02-29T00:00:00Z", "2026-13-01T00:00:00Z", "2026-11-28T24:00:00Z",
-                       "2026-11-28 01:47:56Z", "2026-11-28T01:47Z",    "26-11-28T01:47:56Z",
-                       "2026-11-28T01:47:56+2:00", "2026-11-28T01:47:56Zjunk", "",
-                       "2026-11-28T01:47:56.Z"};
+  const char *bad[] = {
+      "2026-02-29T00:00:00Z",     "2026-13-01T00:00:00Z",     "2026-11-28T24:00:00Z",
+      "2026-11-28 01:47:56Z",     "2026-11-28T01:47Z",        "26-11-28T01:47:56Z",
+      "2026-11-28T01:47:56+2:00", "2026-11-28T01:47:56Zjunk", "",
+      "2026-11-28T01:47:56.Z"};
   for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
     int64_t t;
     sc_error err = {0};

@@ -1,0 +1,32 @@
+# Shared by the end-to-end tests: a fresh temporary folder per test and the binary under test.
+SKILLCERT=${SKILLCERT:-$BATS_TEST_DIRNAME/../../build/skillcert}
+ROOT=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
+VECTORS=${SKILLCERT_VECTORS:-$ROOT/../shared/vectors}
+# Debian's python3 has python3-jsonschema; a pyenv python on PATH may not.
+PYTHON=/usr/bin/python3
+
+setup() {
+  WORK=$(mktemp -d)
+  export XDG_CONFIG_HOME=$WORK/config XDG_CACHE_HOME=$WORK/cache
+  unset SKILLCERT_PASSPHRASE_FILE SKILLCERT_TRUST SKILLCERT_HOME
+  cd "$WORK"
+}
+
+teardown() {
+  rm -rf "$WORK"
+}
+
+sc() {
+  "$SKILLCERT" "$@"
+}
+
+# An issuer home without a passphrase, at $WORK/home.
+make_home() {
+  sc init "$WORK/home" --name "Acme AI Academy" --url https://acme.example --no-passphrase >/dev/null
+}
+
+# Issues one credential and sets CRED to its path.
+issue_one() {
+  CRED=$(sc issue --home "$WORK/home" --name "${1:-Zoë Łukasiewicz}" --email zoe@example.org \
+    --achievement "${2:-$ROOT/templates/ai-fundamentals/achievement.json}")
+}

@@ -1,0 +1,112 @@
+#!/usr/bin/env bats
+# The issuer's home and its signing key.
+load helpers
+
+@test "init creates the home layout with a private key only its owner can read" {
+  run sc init "$WORK/home" --name "Acme AI Academy" --url https://acme.example --no-passphrase
+  [ "$status" -eq 0 ]
+  for d in keys templates public out; do [ -d "$WORK/home/$d" ]; done
+  [ -f "$WORK/home/skillcert.json" ]
+  [ "$(stat -c %a "$WORK/home/keys/signing-key-1.pem")" = 600 ]
+  [ "$(stat -c %a "$WORK/home/keys")" = 700 ]
+  grep -q '"id": "did:key:z6Mk' "$WORK/home/skillcert.json"
+}
+
+@test "init refuses a folder that is already a home" {
+  make_home
+  run sc init "$WORK/home" --name X --url https://x.example --no-passphrase
+  [ "$status" -eq 73 ]
+  [[ "$output" == *"already an issuer home"* ]]
+}
+
+@test "init requires an https issuer URL" {
+  run sc init "$WORK/home" --name X --url http://x.example --no-passphrase
+  [ "$status" -eq 64 ]
+  [[ "$output" == *"--url: expected an https:// URL"* ]]
+}
+
+@test "key show prints the DID, Multikey and public PEM but never private material" {
+  make_home
+  run sc key show --home "$WORK/home"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"did:key:z6Mk"* ]]
+  [[ "$output" == *"BEGIN PUBLIC KEY"* ]]
+  [[ "$output" != *"PRIVATE"* ]]
+}
+
+@test "a passphrase-protected key is encrypted on disk and signs with the passphrase" {
+  printf 'correct horse battery staple\n' >"$WORK/pass"
+  chmod 600 "$WORK/pass"
+  run sc init "$WORK/home" --name "Acme" --url https://acme.example --passphrase-file "$WORK/pass"
+  [ "$status" -eq 0 ]
+  grep -q 'BEGIN ENCRYPTED PRIVATE KEY' "$WORK/home/keys/signing-key-1.pem"
+  run sc issue --home "$WORK/home" --name Ann --email ann@example.org \
+    --achievement "$ROOT/templates/ai-fundamentals/achievement.json" --passphrase-file "$WORK/pass"
+  [ "$status" -eq 0 ]
+  SKILLCERT_PASSPHRASE_FILE="$WORK/pass" sc issue --home "$WORK/home" --name Bo \
+    --email bo@example.org --achievement "$ROOT/templates/ai-fundamentals/achievement.json"
+}
+
+@test "a wrong passphrase is refused with a clear error" {
+  printf 'right\n' >"$WORK/pass"
+  printf 'wrong\n' >"$WORK/bad"
+  chmod 600 "$WORK/pass" "$WORK/bad"
+  sc init "$WORK/home" --name "Acme" --url https://acme.example --passphrase-file "$WORK/pass"
+  run sc issue --home "$WORK/home" --name Ann --email ann@example.org \
+    --achievement "$ROOT/templates/ai-fundamentals/achievement.json" --passphrase-file "$WORK/bad"
+  [ "$status" -eq 77 ]
+  [[ "$output" == "skillcert: "*"passphrase"* ]]
+  [[ "$output" != *"wrong"$'\n'* ]]
+}
+
+@test "an encrypted key with no passphrase source is refused, not prompted, without a terminal" {
+  printf 'right\n' >"$WORK/pass"
+  chmod 600 "$WORK/pass"
+  sc init "$WORK/home" --name "Acme" --url https://acme.example --passphrase-file "$WORK/pass"
+  run sc issue --home "$WORK/home" --name Ann --email ann@example.org \
+    --achievement "$ROOT/templates/ai-fundamentals/achievement.json" </dev/null
+  [ "$status" -eq 64 ]
+  [[ "$output" == *"passphrase"* ]]
+}
+
+@test "a key file readable by others is refused" {
+  make_home
+  chmod 644 "$WORK/home/keys/signing-key-1.pem"
+  run sc issue --home "$WORK/home" --name Ann --email ann@example.org \
+    --achievement "$ROOT/templates/ai-fundamentals/achievement.json"
+  [ "$status" -eq 77 ]
+  [[ "$output" == *"chmod 600"* ]]
+}
+
+@test "a missing key file is reported by name" {
+  make_home
+  rm "$WORK/home/keys/signing-key-1.pem"
+  run sc issue --home "$WORK/home" --name Ann --email ann@example.org \
+    --achievement "$ROOT/templates/ai-fundamentals/achievement.json"
+  [ "$status" -eq 66 ]
+  [[ "$output" == *"signing-key-1.pem"* ]]
+}
+
+@test "key generate writes a 0600 key and prints its did:key" {
+  run sc key generate -o "$WORK/new.pem" --no-passphrase
+  [ "$status" -eq 0 ]
+  [[ "$output" == did:key:z6Mk* ]]
+  [ "$(stat -c %a "$WORK/new.pem")" = 600 ]
+}
+
+@test "commands are found from inside the home without --home" {
+  make_home
+  mkdir -p "$WORK/home/out/sub"
+  cd "$WORK/home/out/sub"
+  run sc key show
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"did:key:"* ]]
+}
+
+@test "every command answers --help" {
+  for c in init key issue verify trust; do
+    run sc "$c" --help
+    [ "$status" -eq 0 ]
+    [[ "$output" == usage:* ]]
+  done
+}

@@ -1,0 +1,165 @@
+#!/usr/bin/env bats
+# Issuing one credential and verifying it: the verdicts and exit codes of DESIGN.md.
+load helpers
+
+@test "issue writes a signed credential to out/ and prints its path" {
+  make_home
+  issue_one
+  [[ "$CRED" == "$WORK/home/out/"*.json ]]
+  [ -f "$CRED" ]
+  grep -q '"cryptosuite": "eddsa-jcs-2022"' "$CRED"
+  grep -q '"identityType": "emailAddress"' "$CRED"
+  ! grep -q 'zoe@example.org' "$CRED"
+}
+
+@test "an issued credential validates against the Open Badges 3.0 JSON schema" {
+  make_home
+  issue_one
+  issue_one "Ann" "$ROOT/tests/data/achievement-with-numbers.json"
+  for f in "$WORK"/home/out/*.json; do
+    $PYTHON - "$VECTORS/ob3/ob_v3p0_achievementcredential_schema.json" "$f" <<'PY'
+import json, sys, jsonschema
+schema = json.load(open(sys.argv[1]))
+jsonschema.Draft201909Validator(schema).validate(json.load(open(sys.argv[2])))
+PY
+  done
+}
+
+@test "a valid credential from a trusted issuer exits 0 with the verdict first" {
+  make_home
+  issue_one
+  run sc verify --home "$WORK/home" "$CRED"
+  [ "$status" -eq 0 ]
+  [[ "${lines[0]}" == "VALID — Zoë Łukasiewicz: AI Fundamentals, issued by Acme AI Academy on "* ]]
+  [[ "$output" == *"✓ proof"* ]]
+}
+
+@test "names are stored NFC-normalised" {
+  make_home
+  issue_one $'Zoe\xcc\x88'
+  run sc verify --home "$WORK/home" --json "$CRED"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *'"recipient": "Zoë"'* ]]
+}
+
+@test "without a trust list an otherwise valid credential exits 5 and names the DID to add" {
+  make_home
+  issue_one
+  run sc verify "$CRED"
+  [ "$status" -eq 5 ]
+  [[ "$output" == "UNTRUSTED ISSUER"* ]]
+  did=$(grep -o 'did:key:z6Mk[1-9A-HJ-NP-Za-km-z]*' "$WORK/home/skillcert.json" | head -1)
+  [[ "$output" == *"skillcert trust add $did"* ]]
+}
+
+@test "a trust list names the issuer in the verdict" {
+  make_home
+  issue_one
+  did=$(sc key show --home "$WORK/home" --json | $PYTHON -c 'import json,sys; print(json.load(sys.stdin)["issuer"])')
+  sc trust add "$did" --name "Acme (verified by HR)" --trust "$WORK/trust.json"
+  run sc verify --trust "$WORK/trust.json" "$CRED"
+  [ "$status" -eq 0 ]
+  [[ "${lines[0]}" == *"issued by Acme (verified by HR) on"* ]]
+  # the default list is used when --trust is not given
+  sc trust add "$did" --name "Acme default"
+  run sc verify "$CRED"
+  [ "$status" -eq 0 ]
+  [[ "${lines[0]}" == *"issued by Acme default on"* ]]
+}
+
+@test "verify --json prints the VC API shape" {
+  make_home
+  issue_one
+  run sc verify --home "$WORK/home" --json "$CRED"
+  [ "$status" -eq 0 ]
+  echo "$output" | $PYTHON -c '
+import json, sys
+r = json.load(sys.stdin)
+assert r["verified"] is True, r
+assert "proof" in r["checks"] and r["errors"] == [], r
+assert r["credential"]["trustedAs"] == "Acme AI Academy", r'
+}
+
+@test "verify reads a credential from stdin" {
+  make_home
+  issue_one
+  run sh -c "'$SKILLCERT' verify --home '$WORK/home' - < '$CRED'"
+  [ "$status" -eq 0 ]
+}
+
+@test "an expired credential exits 4; one judged before its validFrom exits 4 too" {
+  make_home
+  CRED=$(sc issue --home "$WORK/home" --name Ann --email ann@example.org \
+    --achievement "$ROOT/templates/ai-fundamentals/achievement.json" --valid-until 2099-01-01)
+  run sc verify --home "$WORK/home" --at 2100-01-01T00:00:00Z "$CRED"
+  [ "$status" -eq 4 ]
+  [[ "$output" == "EXPIRED"* ]]
+  run sc verify --home "$WORK/home" --at 2000-01-01T00:00:00+02:00 "$CRED"
+  [ "$status" -eq 4 ]
+  run sc verify --home "$WORK/home" --at 2098-12-31T12:00:00-05:00 "$CRED"
+  [ "$status" -eq 0 ]
+}
+
+@test "--valid-until in the past or malformed is a usage error" {
+  make_home
+  run sc issue --home "$WORK/home" --name Ann --email ann@example.org \
+    --achievement "$ROOT/templates/ai-fundamentals/achievement.json" --valid-until 2001-01-01
+  [ "$status" -eq 64 ]
+  run sc issue --home "$WORK/home" --name Ann --email ann@example.org \
+    --achievement "$ROOT/templates/ai-fundamentals/achievement.json" --valid-until 2099-13-01
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"--valid-until"* ]]
+}
+
+@test "an achievement missing a required field is refused naming the field" {
+  make_home
+  $PYTHON -c 'import json,sys; a=json.load(open(sys.argv[1])); del a["criteria"]; json.dump(a, open(sys.argv[2],"w"))' \
+    "$ROOT/templates/ai-fundamentals/achievement.json" "$WORK/a.json"
+  run sc issue --home "$WORK/home" --name Ann --email ann@example.org --achievement "$WORK/a.json"
+  [ "$status" -eq 65 ]
+  [[ "$output" == *"a.json: criteria"* ]]
+}
+
+@test "a bad e-mail address is refused" {
+  make_home
+  run sc issue --home "$WORK/home" --name Ann --email not-an-address \
+    --achievement "$ROOT/templates/ai-fundamentals/achievement.json"
+  [ "$status" -eq 64 ]
+  [[ "$output" == *"--email"* ]]
+}
+
+@test "every single change to a signed credential makes it invalid" {
+  make_home
+  CRED=$(sc issue --home "$WORK/home" --name "Zoë" --email zoe@example.org \
+    --achievement "$ROOT/tests/data/achievement-with-numbers.json" --valid-until 2099-01-01)
+  $PYTHON "$ROOT/tests/e2e/tamper.py" "$CRED" "$WORK/t" >"$WORK/cases"
+  count=0
+  while read -r file expected label; do
+    code=0
+    sc verify --home "$WORK/home" "$file" >/dev/null 2>&1 || code=$?
+    if [ "$code" -ne "$expected" ]; then
+      echo "$label: exit $code, expected $expected" >&2
+      return 1
+    fi
+    count=$((count + 1))
+  done <"$WORK/cases"
+  [ "$count" -gt 100 ]
+}
+
+@test "a proof by another key fails; re-signed as another issuer it is untrusted" {
+  make_home
+  issue_one
+  sc init "$WORK/mallory" --name "Acme AI Academy" --url https://acme.example --no-passphrase >/dev/null
+  other=$(sc issue --home "$WORK/mallory" --name "Zoë Łukasiewicz" --email zoe@example.org \
+    --achievement "$ROOT/templates/ai-fundamentals/achievement.json")
+  # Mallory's proof on Acme's credential: the key is not the issuer's.
+  $PYTHON -c 'import json,sys
+a=json.load(open(sys.argv[1])); b=json.load(open(sys.argv[2]))
+a["proof"]=b["proof"]; json.dump(a, open(sys.argv[3],"w"))' "$CRED" "$other" "$WORK/swapped.json"
+  run sc verify --home "$WORK/home" "$WORK/swapped.json"
+  [ "$status" -eq 1 ]
+  # Mallory's own credential claims Acme's name: sound proof, untrusted issuer.
+  run sc verify --home "$WORK/home" "$other"
+  [ "$status" -eq 5 ]
+  [[ "$output" == *"as the credential claims"* ]]
+}
