@@ -1,0 +1,372 @@
+/* Data Integrity proofs with the eddsa-jcs-2022 cryptosuite (W3C VC-DI-EDDSA v1.0 section 3.3,
+ * VC-DATA-INTEGRITY v1.0 section 4). See docs/data-integrity.md for the rules enforced. */
+#include "core/core.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define PROOF_TYPE "DataIntegrityProof"
+
+/* The two canonical forms and their hashes for one proof. */
+typedef struct hashes {
+  sc_buf canonical_document;
+  sc_buf canonical_config;
+  uint8_t document_hash[32];
+  uint8_t config_hash[32];
+} hashes;
+
+static void hashes_free(hashes *h) {
+  sc_buf_free(&h->canonical_document);
+  sc_buf_free(&h->canonical_config);
+}
+
+void sc_di_trace_free(sc_di_trace *trace) {
+  if (!trace)
+    return;
+  sc_buf_free(&trace->canonical_document);
+  sc_buf_free(&trace->canonical_proof_config);
+  memset(trace, 0, sizeof *trace);
+}
+
+/* Hands the intermediates over to the caller's trace (when one was given). */
+static void fill_trace(sc_di_trace *trace, hashes *h,
+                       const uint8_t sig[SC_ED25519_SIGNATURE_BYTES]) {
+  if (!trace)
+    return;
+  sc_di_trace_free(trace);
+  trace->canonical_document = h->canonical_document;
+  trace->canonical_proof_config = h->canonical_config;
+  memset(&h->canonical_document, 0, sizeof h->canonical_document);
+  memset(&h->canonical_config, 0, sizeof h->canonical_config);
+  memcpy(trace->document_hash, h->document_hash, 32);
+  memcpy(trace->proof_config_hash, h->config_hash, 32);
+  memcpy(trace->signature, sig, SC_ED25519_SIGNATURE_BYTES);
+}
+
+/* hashData = SHA-256(JCS(proof config)) || SHA-256(JCS(document)): VC-DI-EDDSA 3.3.4, the
+ * proof configuration's hash first. */
+static int hash_data(const json_t *document, const json_t *config, hashes *h, uint8_t out[64],
+                     sc_error *err) {
+  int rc = sc_jcs_append(config, &h->canonical_config, err);
+  if (!rc)
+    rc = sc_jcs_append(document, &h->canonical_document, err);
+  if (rc)
+    return rc;
+  if (sc_sha256(h->canonical_config.data, h->canonical_config.len, h->config_hash) ||
+      sc_sha256(h->canonical_document.data, h->canonical_document.len, h->document_hash))
+    return sc_fail(err, SC_ESOFTWARE, "SHA-256 failed");
+  memcpy(out, h->config_hash, 32);
+  memcpy(out + 32, h->document_hash, 32);
+  return SC_OK;
+}
+
+/* ---------------------------------------------------------------- signing */
+
+static bool set_string(json_t *object, const char *key, const char *value) {
+  return json_object_set_new(object, key, json_string(value)) == 0;
+}
+
+/* Proof configuration, VC-DI-EDDSA 3.3.5, in the key order people expect to read. */
+static json_t *proof_config(const json_t *document, const sc_proof_options *opts,
+                            const char *created) {
+  json_t *config = json_object();
+  const char *purpose = opts->proof_purpose ? opts->proof_purpose : SC_PROOF_PURPOSE;
+  bool ok = config && set_string(config, "type", PROOF_TYPE) &&
+            set_string(config, "cryptosuite", SC_CRYPTOSUITE) &&
+            set_string(config, "created", created) &&
+            set_string(config, "verificationMethod", opts->verification_method) &&
+            set_string(config, "proofPurpose", purpose);
+  /* Create Proof step 2: the proof carries the document's @context, so a verifier can tell
+   * contexts appended later from the signed ones. A deep copy: proof and document stay
+   * independent values. */
+  json_t *context = json_object_get(document, "@context");
+  if (ok && context && !opts->omit_context)
+    ok = json_object_set_new(config, "@context", json_deep_copy(context)) == 0;
+  if (!ok)
+    json_decref(config);
+  return ok ? config : NULL;
+}
+
+static int check_sign_inputs(const json_t *document, const sc_proof_options *opts, sc_error *err) {
+  if (!json_is_object(document))
+    return sc_fail(err, SC_EUSAGE, "data integrity: the document to sign is not a JSON object");
+  if (json_object_get(document, "proof"))
+    return sc_fail(err, SC_EUSAGE,
+                   "data integrity: the document already has a proof (take it out to make a "
+                   "proof set)");
+  if (!opts || !opts->verification_method || !*opts->verification_method)
+    return sc_fail(err, SC_EUSAGE, "data integrity: a verificationMethod is required to sign");
+  int64_t epoch;
+  if (opts->created && sc_time_parse(opts->created, true, &epoch, err))
+    return sc_error_prefix(err, "data integrity: proof created");
+  return SC_OK;
+}
+
+/* Signs the configuration and document; adds proofValue to config. */
+static int sign_config(json_t *document, json_t *config, EVP_PKEY *key, sc_di_trace *trace,
+                       sc_error *err) {
+  hashes h = {0};
+  uint8_t data[64], sig[SC_ED25519_SIGNATURE_BYTES];
+  int rc = hash_data(document, config, &h, data, err);
+  if (!rc)
+    rc = sc_ed25519_sign(key, data, sizeof data, sig, err);
+  char *value = rc ? NULL : sc_multibase_encode('z', sig, sizeof sig);
+  if (!rc && (!value || json_object_set_new(config, "proofValue", json_string(value))))
+    rc = sc_oom(err);
+  if (!rc)
+    fill_trace(trace, &h, sig);
+  free(value);
+  hashes_free(&h);
+  return rc;
+}
+
+int sc_di_sign(json_t *document, EVP_PKEY *key, const sc_proof_options *opts, sc_di_trace *trace,
+               sc_error *err) {
+  int rc = check_sign_inputs(document, opts, err);
+  if (rc)
+    return rc;
+  char now[21];
+  if (!opts->created)
+    sc_time_format((int64_t)time(NULL), now);
+  json_t *proof = proof_config(document, opts, opts->created ? opts->created : now);
+  if (!proof)
+    return sc_oom(err);
+  rc = sign_config(document, proof, key, trace, err);
+  if (rc) {
+    json_decref(proof);
+    return rc;
+  }
+  /* Open Badges 3.0 requires proof to be an array. */
+  json_t *set = json_array();
+  if (!set || json_array_append_new(set, proof) || json_object_set_new(document, "proof", set)) {
+    json_decref(set);
+    return sc_oom(err);
+  }
+  return SC_OK;
+}
+
+/* ---------------------------------------------------------------- verifying: the rules */
+
+/* A required string member equal to one value; names what was expected. */
+static int require_value(const json_t *proof, const char *name, const char *expected,
+                         const char *what, sc_error *err) {
+  json_t *member = json_object_get(proof, name);
+  if (!member)
+    return sc_fail(err, SC_EINVALID, "%s is missing (expected %s)", name, expected);
+  if (!json_is_string(member))
+    return sc_fail(err, SC_EINVALID, "%s is not a string (expected %s)", name, expected);
+  if (strcmp(json_string_value(member), expected) != 0)
+    return sc_fail(err, SC_EINVALID, "%s '%.80s' %s (expected %s)", name, json_string_value(member),
+                   what, expected);
+  return SC_OK;
+}
+
+static int check_created(const json_t *proof, sc_error *err) {
+  json_t *created = json_object_get(proof, "created");
+  if (!created)
+    return SC_OK; /* optional in Data Integrity */
+  if (!json_is_string(created))
+    return sc_fail(err, SC_EINVALID, "created is not a string (expected an XML Schema dateTime)");
+  int64_t epoch;
+  sc_error ignored = {0};
+  if (sc_time_parse(json_string_value(created), false, &epoch, &ignored))
+    return sc_fail(err, SC_EINVALID, "created '%.64s' is not a valid XML Schema dateTime",
+                   json_string_value(created));
+  return SC_OK;
+}
+
+/* proofValue: multibase base58btc ('z' only, VC-DI-EDDSA 2.2.1) of exactly 64 bytes. */
+static int decode_proof_value(const json_t *proof, uint8_t sig[SC_ED25519_SIGNATURE_BYTES],
+                              sc_error *err) {
+  const char *value = json_string_value(json_object_get(proof, "proofValue"));
+  if (!value)
+    return sc_fail(err, SC_EINVALID, "proofValue is missing or not a string");
+  if (value[0] != 'z')
+    return sc_fail(err, SC_EINVALID,
+                   "proofValue must be multibase base58btc (header 'z'), found header '%.1s'",
+                   value);
+  sc_buf bytes = {0};
+  int rc = sc_multibase_decode(value, NULL, &bytes, err);
+  if (rc == SC_EDATA) {
+    sc_error_prefix(err, "proofValue");
+    rc = err ? (err->code = SC_EINVALID) : SC_EINVALID;
+  } else if (!rc && bytes.len != SC_ED25519_SIGNATURE_BYTES)
+    rc = sc_fail(err, SC_EINVALID, "proofValue decodes to %zu bytes, expected a %d-byte signature",
+                 bytes.len, SC_ED25519_SIGNATURE_BYTES);
+  if (!rc)
+    memcpy(sig, bytes.data, SC_ED25519_SIGNATURE_BYTES);
+  sc_buf_free(&bytes);
+  return rc;
+}
+
+/* VC-DI-EDDSA 3.3.5 (Proof Configuration) and VC-DATA-INTEGRITY 4.4 steps 4-5. */
+static int check_rules(const json_t *proof, const char *purpose, sc_error *err) {
+  int rc = require_value(proof, "type", PROOF_TYPE, "is not supported", err);
+  if (!rc)
+    rc = require_value(proof, "cryptosuite", SC_CRYPTOSUITE, "is not supported", err);
+  if (!rc && json_object_get(proof, "previousProof"))
+    rc = sc_fail(err, SC_EINVALID, "previousProof (proof chains) is not supported");
+  if (!rc && !json_is_string(json_object_get(proof, "verificationMethod")))
+    rc = sc_fail(err, SC_EINVALID, "verificationMethod is missing or not a string");
+  if (!rc)
+    rc = require_value(proof, "proofPurpose", purpose, "is not the purpose asked for", err);
+  if (!rc)
+    rc = check_created(proof, err);
+  return rc;
+}
+
+/* ---------------------------------------------------------------- verifying: @context */
+
+static size_t context_length(const json_t *context) {
+  return json_is_array(context) ? json_array_size(context) : 1;
+}
+
+static const json_t *context_item(const json_t *context, size_t i) {
+  return json_is_array(context) ? json_array_get(context, i) : context;
+}
+
+/* Verify Proof step 4.1: the document's @context starts with all of the proof's, in order. */
+static bool context_starts_with(const json_t *document_context, const json_t *proof_context) {
+  size_t n = context_length(proof_context);
+  if (!document_context || context_length(document_context) < n)
+    return false;
+  for (size_t i = 0; i < n; i++)
+    if (!json_equal((json_t *)context_item(document_context, i),
+                    (json_t *)context_item(proof_context, i)))
+      return false;
+  return true;
+}
+
+/* The unsecured document to hash: when the proof carries @context, step 4.2 sets the
+ * document's @context to it (contexts appended after signing are not covered). */
+static int document_to_hash(json_t *unsecured, const json_t *proof, json_t **out, sc_error *err) {
+  json_t *proof_context = json_object_get(proof, "@context");
+  if (!proof_context) {
+    *out = json_incref(unsecured);
+    return SC_OK;
+  }
+  if (!context_starts_with(json_object_get(unsecured, "@context"), proof_context))
+    return sc_fail(err, SC_EINVALID,
+                   "the document @context does not start with the proof's @context, in order");
+  json_t *copy = json_copy(unsecured);
+  if (!copy || json_object_set(copy, "@context", proof_context)) {
+    json_decref(copy);
+    return sc_oom(err);
+  }
+  *out = copy;
+  return SC_OK;
+}
+
+/* ---------------------------------------------------------------- verifying: one proof */
+
+static int resolve_did_key(void *ctx, const char *vm, uint8_t pub[SC_ED25519_PUBLIC_BYTES],
+                           sc_error *err) {
+  (void)ctx;
+  return sc_did_key_resolve_vm(vm, pub, NULL, err);
+}
+
+static int resolve_key(const json_t *proof, const sc_di_verify_options *opts,
+                       uint8_t pub[SC_ED25519_PUBLIC_BYTES], sc_error *err) {
+  const char *vm = json_string_value(json_object_get(proof, "verificationMethod"));
+  sc_key_resolver resolver = opts && opts->resolver ? opts->resolver : resolve_did_key;
+  int rc = resolver(opts ? opts->resolver_ctx : NULL, vm, pub, err);
+  if (rc && err)
+    sc_error_prefix(err, "verificationMethod");
+  /* A key that cannot be read makes the proof invalid; other failures keep their code. */
+  if (rc == SC_EDATA)
+    rc = err ? (err->code = SC_EINVALID) : SC_EINVALID;
+  return rc;
+}
+
+/* Hashes and checks the signature of one proof against the unsecured document. */
+static int check_signature(json_t *unsecured, const json_t *proof, const sc_di_verify_options *opts,
+                           const uint8_t sig[SC_ED25519_SIGNATURE_BYTES], sc_di_trace *trace,
+                           sc_error *err) {
+  json_t *document = NULL;
+  int rc = document_to_hash(unsecured, proof, &document, err);
+  if (rc)
+    return rc;
+  /* proofOptions = the proof without proofValue (Verify Proof steps 2-3). */
+  json_t *config = json_copy((json_t *)proof);
+  if (!config || json_object_del(config, "proofValue")) {
+    json_decref(config);
+    json_decref(document);
+    return sc_oom(err);
+  }
+  hashes h = {0};
+  uint8_t data[64], pub[SC_ED25519_PUBLIC_BYTES];
+  rc = hash_data(document, config, &h, data, err);
+  if (rc == SC_EDATA && err)
+    err->code = rc = SC_EINVALID; /* a document JCS cannot express cannot verify */
+  if (!rc)
+    rc = resolve_key(proof, opts, pub, err);
+  if (!rc && sc_ed25519_verify(pub, data, sizeof data, sig, SC_ED25519_SIGNATURE_BYTES, NULL))
+    rc = sc_fail(err, SC_EINVALID,
+                 "the signature does not verify (document or proof changed after signing, or "
+                 "not signed by %.200s)",
+                 json_string_value(json_object_get(proof, "verificationMethod")));
+  fill_trace(trace, &h, sig);
+  hashes_free(&h);
+  json_decref(config);
+  json_decref(document);
+  return rc;
+}
+
+static int verify_one(json_t *unsecured, const json_t *proof, const sc_di_verify_options *opts,
+                      sc_di_trace *trace, sc_error *err) {
+  if (!json_is_object(proof))
+    return sc_fail(err, SC_EINVALID, "not a JSON object");
+  const char *purpose = opts && opts->expected_purpose ? opts->expected_purpose : SC_PROOF_PURPOSE;
+  uint8_t sig[SC_ED25519_SIGNATURE_BYTES];
+  int rc = check_rules(proof, purpose, err);
+  if (!rc)
+    rc = decode_proof_value(proof, sig, err);
+  if (!rc)
+    rc = check_signature(unsecured, proof, opts, sig, trace, err);
+  return rc;
+}
+
+static void fill_result(sc_di_result *result, const json_t *first, size_t proofs) {
+  if (!result)
+    return;
+  memset(result, 0, sizeof *result);
+  result->proofs = proofs;
+  const char *vm = json_string_value(json_object_get(first, "verificationMethod"));
+  const char *created = json_string_value(json_object_get(first, "created"));
+  snprintf(result->verification_method, sizeof result->verification_method, "%s", vm ? vm : "");
+  snprintf(result->created, sizeof result->created, "%s", created ? created : "");
+}
+
+int sc_di_verify(const json_t *secured, const sc_di_verify_options *opts, sc_di_result *result,
+                 sc_di_trace *trace, sc_error *err) {
+  if (result)
+    memset(result, 0, sizeof *result);
+  if (!json_is_object(secured))
+    return sc_fail(err, SC_EDATA, "data integrity: the secured document is not a JSON object");
+  json_t *proofs = json_object_get(secured, "proof");
+  bool is_set = json_is_array(proofs);
+  size_t count = is_set ? json_array_size(proofs) : 1;
+  if (!proofs || count == 0)
+    return sc_fail(err, SC_EDATA, "data integrity: the document has no proof");
+  if (!is_set && !json_is_object(proofs))
+    return sc_fail(err, SC_EINVALID, "data integrity: proof is neither an object nor an array");
+  /* A shallow copy suffices: only the top-level "proof" member is taken out. jansson's copy
+   * takes a non-const pointer but only adds references to the members. */
+  json_t *unsecured = json_copy((json_t *)secured);
+  if (!unsecured || json_object_del(unsecured, "proof")) {
+    json_decref(unsecured);
+    return sc_oom(err);
+  }
+  int rc = SC_OK;
+  for (size_t i = 0; i < count && !rc; i++) {
+    const json_t *proof = is_set ? json_array_get(proofs, i) : proofs;
+    rc = verify_one(unsecured, proof, opts, i == 0 ? trace : NULL, err);
+    if (rc && err)
+      sc_error_prefix(err, "proof %zu", i + 1);
+  }
+  json_decref(unsecured);
+  fill_result(result, is_set ? json_array_get(proofs, 0) : proofs, rc ? 0 : count);
+  return rc;
+}
