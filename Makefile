@@ -32,7 +32,7 @@ UNIT_BIN := $(UNIT_C:tests/unit/%.c=$(BUILD)/tests/%)
 LIBA     := $(BUILD)/libskillcert.a
 BIN      := $(BUILD)/skillcert
 
-.PHONY: all deps test unit-tests demo bench fuzz install clean format
+.PHONY: all deps test unit-tests demo bench fuzz fuzz-build install clean format
 
 all: $(BIN)
 
@@ -71,11 +71,39 @@ test: deps
 demo: deps all
 	@./scripts/demo.sh
 
-bench: deps all
+# Benchmarks: small C programs linked against the library (build/bench/), run by bench/run.sh
+# next to `openssl speed` so each figure comes with a ratio measured on the same machine.
+BENCH_C   := $(sort $(filter-out bench/bench_support.c,$(wildcard bench/bench_*.c)))
+BENCH_BIN := $(BENCH_C:bench/%.c=$(BUILD)/bench/%)
+
+$(BUILD)/bench/%: bench/%.c bench/bench_support.c bench/bench_support.h $(LIBA)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $< bench/bench_support.c $(LIBA) $(LDLIBS_ALL) -o $@
+
+bench: deps all $(BENCH_BIN)
 	@./bench/run.sh
 
-fuzz: deps
-	@./tests/fuzz/run.sh
+# libFuzzer targets: the library is compiled again with clang into build-fuzz/ with coverage
+# instrumentation (fuzzer-no-link) and ASan+UBSan; each tests/fuzz/fuzz_*.c links with the
+# libFuzzer driver (clang++, because ecma_number.cc is C++). tests/fuzz/run.sh runs each
+# target for FUZZ_SECONDS.
+FUZZ_BUILD := build-fuzz
+FUZZ_SAN   := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_C     := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BIN   := $(FUZZ_C:tests/fuzz/%.c=$(FUZZ_BUILD)/%)
+FUZZ_SECONDS ?= 600
+# clang does not know GCC's -Wformat-truncation (see WARN).
+FUZZ_WARN  := $(filter-out -Wno-format-truncation,$(WARN))
+
+$(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_checks.h $(LIBA)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@.o
+	$(CXX) $(subst fuzzer-no-link,fuzzer,$(SANFLAGS)) $@.o $(LIBA) $(LDLIBS_ALL) -o $@
+
+fuzz-build:
+	@$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) CC=clang CXX=clang++ SANFLAGS="$(FUZZ_SAN)" WARN="$(FUZZ_WARN)" CFLAGS="-O1 -g" CXXFLAGS="-O1 -g" $(FUZZ_BIN)
+
+fuzz: deps fuzz-build
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) ./tests/fuzz/run.sh
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/skillcert/templates
