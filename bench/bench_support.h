@@ -1,0 +1,38 @@
+/*
+ * bench/bench_support.h — what the benchmark programs share: a throw-away issuer home, a
+ * timed loop, and the result line bench/run.sh turns into "bench <name> <value> <unit> ratio …".
+ */
+#ifndef SKILLCERT_BENCH_SUPPORT_H
+#define SKILLCERT_BENCH_SUPPORT_H
+
+#include "issuer/issuer.h"
+
+/* An issuer home in a new temporary folder, opened, with its key and an achievement loaded. */
+typedef struct bench_home {
+  char dir[PATH_MAX]; /* the temporary folder, removed by bench_home_close */
+  sc_home home;
+  EVP_PKEY *key;
+  json_t *achievement;
+} bench_home;
+
+/* Exits with a message on any failure: a benchmark that half works measures nothing. */
+void bench_home_open(bench_home *bh);
+void bench_home_close(bench_home *bh);
+
+/* A request for one learner, valid from now. */
+sc_issue_request bench_request(const bench_home *bh);
+
+/* One unit of work; returns SC_OK or a code (which stops the benchmark). */
+typedef int (*bench_step)(void *ctx, sc_error *err);
+
+/* Runs step for about $BENCH_SECONDS (default 3) seconds after a short warm-up and returns
+ * the rate in steps per second. */
+double bench_rate(const char *name, bench_step step, void *ctx);
+
+/* Prints "<name> <rate> <unit>" for bench/run.sh. */
+void bench_report(const char *name, double rate, const char *unit);
+
+/* Prints the error and exits 1. */
+void bench_die(const char *what, const sc_error *err) __attribute__((noreturn));
+
+#endif
