@@ -11,6 +11,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/select.h>
 #include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
@@ -111,25 +112,35 @@ typedef struct prompt_guard {
   struct termios saved;
   struct sigaction old_actions[ENDING_SIGNALS];
   sigset_t old_mask;
+  sigset_t wait_mask; /* while waiting for a key: ending signals open, stop signals held */
 } prompt_guard;
 
-/* Echo off; the ending signals interrupt read() instead of killing us with echo still off;
- * stop signals wait until the terminal is restored. */
+/* Echo off. The ending signals stay blocked except while waiting in pselect(), so one that
+ * arrives at any moment ends the wait (rather than killing us with echo off, or being noted
+ * just before a read() that then blocks); stop signals wait until the terminal is restored. */
 static int guard_begin(int fd, prompt_guard *guard) {
   if (tcgetattr(fd, &guard->saved) != 0)
     return -1;
   caught_signal = 0;
   struct sigaction action = {0};
   action.sa_handler = note_signal;
-  sigemptyset(&action.sa_mask); /* no SA_RESTART: read() must return EINTR */
+  sigemptyset(&action.sa_mask);
+  sigset_t held;
+  sigemptyset(&held);
+  sigaddset(&held, SIGTSTP);
+  sigaddset(&held, SIGTTIN);
+  sigaddset(&held, SIGTTOU);
+  for (size_t i = 0; i < ENDING_SIGNALS; i++)
+    sigaddset(&held, ending_signals[i]);
+  sigprocmask(SIG_BLOCK, &held, &guard->old_mask);
   for (size_t i = 0; i < ENDING_SIGNALS; i++)
     sigaction(ending_signals[i], &action, &guard->old_actions[i]);
-  sigset_t stops;
-  sigemptyset(&stops);
-  sigaddset(&stops, SIGTSTP);
-  sigaddset(&stops, SIGTTIN);
-  sigaddset(&stops, SIGTTOU);
-  sigprocmask(SIG_BLOCK, &stops, &guard->old_mask);
+  guard->wait_mask = guard->old_mask;
+  sigaddset(&guard->wait_mask, SIGTSTP);
+  sigaddset(&guard->wait_mask, SIGTTIN);
+  sigaddset(&guard->wait_mask, SIGTTOU);
+  for (size_t i = 0; i < ENDING_SIGNALS; i++)
+    sigdelset(&guard->wait_mask, ending_signals[i]);
   struct termios quiet = guard->saved;
   quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHOE | ECHOK | ECHONL);
   quiet.c_lflag |= ICANON;
@@ -147,6 +158,21 @@ static void guard_end(int fd, prompt_guard *guard) {
     raise(caught_signal);
 }
 
+/* Waits until fd has input; false when a signal ended the wait or it failed. */
+static bool wait_for_input(int fd, const prompt_guard *guard) {
+  for (;;) {
+    fd_set readable;
+    FD_ZERO(&readable);
+    FD_SET(fd, &readable);
+    int n = pselect(fd + 1, &readable, NULL, NULL, NULL, &guard->wait_mask);
+    if (n > 0)
+      return true;
+    if (n < 0 && errno == EINTR && !caught_signal)
+      continue;
+    return false;
+  }
+}
+
 static void say(int fd, const char *text) {
   size_t len = strlen(text);
   while (len) {
@@ -161,12 +187,12 @@ static void say(int fd, const char *text) {
 }
 
 /* Reads one line into out; a line too long is read to its end and refused. */
-static int read_line(int fd, char *out, sc_error *err) {
+static int read_line(int fd, const prompt_guard *guard, char *out, sc_error *err) {
   size_t len = 0;
   bool too_long = false;
   for (;;) {
     char c;
-    ssize_t n = read(fd, &c, 1);
+    ssize_t n = wait_for_input(fd, guard) ? read(fd, &c, 1) : -1;
     if (n < 0 && errno == EINTR && !caught_signal)
       continue;
     if (n < 0)
@@ -193,7 +219,7 @@ static int ask(int fd, const char *prompt, char *out, sc_error *err) {
   if (guard_begin(fd, &guard) != 0)
     return no_source(err);
   say(fd, prompt);
-  int rc = read_line(fd, out, err);
+  int rc = read_line(fd, &guard, out, err);
   say(fd, "\n"); /* the user's Enter was not echoed */
   guard_end(fd, &guard);
   return rc;
