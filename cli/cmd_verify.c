@@ -79,7 +79,7 @@ static int build_trust(const verify_args *args, sc_trust_list **out, sc_error *e
     return rc;
   sc_home home;
   rc = sc_home_open(args->home, &home, err);
-  if (rc == SC_OK)
+  if (rc == SC_OK && !sc_trust_lookup(*out, home.issuer_id)) /* the list's name wins */
     rc = sc_trust_add(*out, home.issuer_id, home.issuer_name, err);
   sc_home_close(&home);
   return rc;
