@@ -8,7 +8,7 @@ BUILD   ?= build
 CC  ?= cc
 CXX ?= c++
 
-PKGS     := jansson openssl libutf8proc
+PKGS     := jansson openssl libutf8proc zlib sqlite3 libqrencode fribidi
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -19,7 +19,7 @@ CFLAGS   ?= -O2 -g
 CXXFLAGS ?= -O2 -g
 ALL_CFLAGS   = -std=c17 $(WARN) -D_POSIX_C_SOURCE=200809L -I. $(PKG_CFLAGS) $(SANFLAGS) $(CFLAGS)
 ALL_CXXFLAGS = -std=c++17 $(WARN) -I. $(SANFLAGS) $(CXXFLAGS)
-LDLIBS_ALL   = $(PKG_LIBS) -ldouble-conversion -lstdc++ -lm
+LDLIBS_ALL   = $(PKG_LIBS) -lhpdf -lcsv -ldouble-conversion -lstdc++ -lm -lpthread
 
 LIB_C   := $(sort $(wildcard core/*.c keys/*.c issuer/*.c verifier/*.c))
 LIB_CXX := $(sort $(wildcard core/*.cc))

@@ -213,4 +213,32 @@ typedef struct sc_di_result {
 int sc_di_verify(const json_t *secured, const sc_di_verify_options *opts, sc_di_result *result,
                  sc_di_trace *trace, sc_error *err);
 
+/* ---------------------------------------------------------------- QR payload (qr_payload.c) */
+
+/* DESIGN.md "The QR code": <VERIFY-URL>/V/1<BASE32> of the raw DEFLATE, with the version-1
+ * preset dictionary, of the JCS form of the complete signed credential; everything upper case
+ * for QR alphanumeric mode. Link mode: <VERIFY-URL>/C/<UUID>. */
+#define SC_QR_PAYLOAD_VERSION '1'
+#define SC_QR_MAX_INFLATED ((size_t)64 << 10) /* a credential is ~2 KB; refuse bombs */
+
+/* A new upper-case URL for the embedded payload of credential. */
+char *sc_qr_payload_encode(const json_t *credential, const char *verify_url, sc_error *err);
+/* A new upper-case link-mode URL for credential id uuid. */
+char *sc_qr_link_encode(const char *verify_url, const char *uuid, sc_error *err);
+
+typedef enum sc_qr_kind { SC_QR_EMBEDDED, SC_QR_LINK } sc_qr_kind;
+
+typedef struct sc_qr_content {
+  sc_qr_kind kind;
+  json_t *credential; /* SC_QR_EMBEDDED: the decoded credential (owned) */
+  char uuid[37];      /* SC_QR_LINK: the credential's UUID, lower case */
+  char base_url[512]; /* what came before /V/ or /C/, as scanned */
+} sc_qr_content;
+
+/* Parses scanned QR text or a URL in any letter case: .../V/1<BASE32> or .../C/<UUID>.
+ * SC_EDATA with what was wrong (unknown payload version, bad base32, inflated size over
+ * SC_QR_MAX_INFLATED, not JSON). */
+int sc_qr_payload_decode(const char *text, sc_qr_content *out, sc_error *err);
+void sc_qr_content_free(sc_qr_content *content);
+
 #endif

@@ -11,6 +11,103 @@
 
 #ifndef PATH_MAX
 #define PATH_MAX 4096
+/* ---------------------------------------------------------------- templates (template.c) */
+
+/* A certificate design: a folder with template.json (layout, docs/templates.md) and
+ * achievement.json (the Open Badges 3.0 Achievement it certifies), plus its assets. */
+typedef struct sc_template sc_template;
+
+/* Finds template NAME: <home>/templates/NAME, then the shipped templates
+ * ($SKILLCERT_TEMPLATES, else <prefix>/share/skillcert/templates, else ./templates). home may
+ * be NULL. dir_out holds PATH_MAX bytes. */
+int sc_template_find(const sc_home *home, const char *name, char *dir_out, sc_error *err);
+int sc_template_load(const char *dir, sc_template **out, sc_error *err);
+const char *sc_template_name(const sc_template *tpl);
+const json_t *sc_template_achievement(const sc_template *tpl); /* checked, NFC */
+void sc_template_free(sc_template *tpl);
+
+/* ---------------------------------------------------------------- PDF certificates (pdf_*.c) */
+
+/* Holds what is expensive to load (fonts) across documents. Not thread-safe: one per worker. */
+typedef struct sc_pdf_renderer sc_pdf_renderer;
+
+sc_pdf_renderer *sc_pdf_renderer_new(sc_error *err);
+void sc_pdf_renderer_free(sc_pdf_renderer *renderer);
+/* SC_OK when the fonts can draw every character of text; otherwise SC_EDATA naming field and
+ * the first character that cannot be drawn (U+XXXX). */
+int sc_pdf_check_text(sc_pdf_renderer *renderer, const char *text, const char *field,
+                      sc_error *err);
+
+typedef struct sc_certificate {
+  const json_t *credential;       /* the signed credential (what the page shows) */
+  const char *credential_json;    /* its exact file bytes, attached as credential.json */
+  size_t credential_json_len;
+  const char *qr_text;            /* what the QR code holds */
+} sc_certificate;
+
+/* Renders the certificate; the same inputs give byte-identical output. */
+int sc_pdf_render(sc_pdf_renderer *renderer, const sc_template *tpl, const sc_certificate *cert,
+                  sc_buf *pdf, sc_error *err);
+
+/* ---------------------------------------------------------------- QR codes (qr.c) */
+
+#define SC_QR_MAX_VERSION 20 /* DESIGN.md: above this, link mode */
+
+typedef struct sc_qr_code {
+  int version;
+  int width;              /* modules per side, without the quiet zone */
+  unsigned char *modules; /* width * width, 1 = dark */
+} sc_qr_code;
+
+/* Encodes text (QR alphanumeric where possible) at error-correction level M. SC_EDATA when it
+ * would need a version above max_version. */
+int sc_qr_make(const char *text, int max_version, sc_qr_code *out, sc_error *err);
+void sc_qr_free(sc_qr_code *qr);
+/* The text for a credential's QR code: the embedded payload when it fits max_version, else
+ * the link-mode URL; *link_mode says which. */
+int sc_qr_text_for(const json_t *credential, const char *verify_url, char **text, bool *link_mode,
+                   sc_error *err);
+
+/* ---------------------------------------------------------------- rosters (roster.c) */
+
+/* One learner of a roster. Strings are borrowed from the reader until the next row. */
+typedef struct sc_roster_row {
+  size_t line; /* line of the row in the file (first line = 1) */
+  const char *name, *email, *id, *did, *valid_until, *achievement;
+} sc_roster_row;
+
+typedef struct sc_roster sc_roster;
+
+typedef struct sc_roster_options {
+  const char *const *maps; /* "column=field" renames (--map) */
+  size_t map_count;
+} sc_roster_options;
+
+/* Opens a CSV (RFC 4180, BOM allowed) or JSON Lines roster, told apart by content. Streams:
+ * memory does not grow with the file. */
+int sc_roster_open(const char *path, const sc_roster_options *opts, sc_roster **out,
+                   sc_error *err);
+/* Next row into row: SC_OK with row->line != 0, or SC_OK with row->line == 0 at the end.
+ * A malformed file is SC_EDATA "FILE:LINE: ..." */
+int sc_roster_next(sc_roster *roster, sc_roster_row *row, sc_error *err);
+void sc_roster_close(sc_roster *roster);
+
+/* Called for each problem found while validating ("FILE:LINE: field: what is wrong"). */
+typedef void (*sc_roster_report_fn)(void *ctx, const char *problem);
+/* Extra per-row check (e.g. can the fonts draw the name): returns SC_OK or fills err. */
+typedef int (*sc_roster_row_check_fn)(void *ctx, const sc_roster_row *row, sc_error *err);
+
+typedef struct sc_roster_summary {
+  size_t rows;
+  size_t problems;
+} sc_roster_summary;
+
+/* Reads the whole roster and reports every problem: bad e-mail, empty name, unknown column,
+ * duplicate id, invalid date, and whatever check adds. Returns SC_EDATA when any. */
+int sc_roster_validate(const char *path, const sc_roster_options *opts,
+                       sc_roster_row_check_fn check, sc_roster_report_fn report, void *ctx,
+                       sc_roster_summary *summary, sc_error *err);
+
 #endif
 
 /* ---------------------------------------------------------------- the home (home.c) */
@@ -90,5 +187,102 @@ int sc_email_hash(const char *email, const char *salt, char *out, sc_error *err)
 /* Builds, signs and writes one credential to out/<uuid>.json; path_out gets the path. */
 int sc_issue_one(const sc_home *home, EVP_PKEY *key, const sc_issue_request *req, char *path_out,
                  sc_error *err);
+
+/* ---------------------------------------------------------------- templates (template.c) */
+
+/* A certificate design: a folder with template.json (layout, docs/templates.md) and
+ * achievement.json (the Open Badges 3.0 Achievement it certifies), plus its assets. */
+typedef struct sc_template sc_template;
+
+/* Finds template NAME: <home>/templates/NAME, then the shipped templates
+ * ($SKILLCERT_TEMPLATES, else <prefix>/share/skillcert/templates, else ./templates). home may
+ * be NULL. dir_out holds PATH_MAX bytes. */
+int sc_template_find(const sc_home *home, const char *name, char *dir_out, sc_error *err);
+int sc_template_load(const char *dir, sc_template **out, sc_error *err);
+const char *sc_template_name(const sc_template *tpl);
+const json_t *sc_template_achievement(const sc_template *tpl); /* checked, NFC */
+void sc_template_free(sc_template *tpl);
+
+/* ---------------------------------------------------------------- PDF certificates (pdf_*.c) */
+
+/* Holds what is expensive to load (fonts) across documents. Not thread-safe: one per worker. */
+typedef struct sc_pdf_renderer sc_pdf_renderer;
+
+sc_pdf_renderer *sc_pdf_renderer_new(sc_error *err);
+void sc_pdf_renderer_free(sc_pdf_renderer *renderer);
+/* SC_OK when the fonts can draw every character of text; otherwise SC_EDATA naming field and
+ * the first character that cannot be drawn (U+XXXX). */
+int sc_pdf_check_text(sc_pdf_renderer *renderer, const char *text, const char *field,
+                      sc_error *err);
+
+typedef struct sc_certificate {
+  const json_t *credential;       /* the signed credential (what the page shows) */
+  const char *credential_json;    /* its exact file bytes, attached as credential.json */
+  size_t credential_json_len;
+  const char *qr_text;            /* what the QR code holds */
+} sc_certificate;
+
+/* Renders the certificate; the same inputs give byte-identical output. */
+int sc_pdf_render(sc_pdf_renderer *renderer, const sc_template *tpl, const sc_certificate *cert,
+                  sc_buf *pdf, sc_error *err);
+
+/* ---------------------------------------------------------------- QR codes (qr.c) */
+
+#define SC_QR_MAX_VERSION 20 /* DESIGN.md: above this, link mode */
+
+typedef struct sc_qr_code {
+  int version;
+  int width;              /* modules per side, without the quiet zone */
+  unsigned char *modules; /* width * width, 1 = dark */
+} sc_qr_code;
+
+/* Encodes text (QR alphanumeric where possible) at error-correction level M. SC_EDATA when it
+ * would need a version above max_version. */
+int sc_qr_make(const char *text, int max_version, sc_qr_code *out, sc_error *err);
+void sc_qr_free(sc_qr_code *qr);
+/* The text for a credential's QR code: the embedded payload when it fits max_version, else
+ * the link-mode URL; *link_mode says which. */
+int sc_qr_text_for(const json_t *credential, const char *verify_url, char **text, bool *link_mode,
+                   sc_error *err);
+
+/* ---------------------------------------------------------------- rosters (roster.c) */
+
+/* One learner of a roster. Strings are borrowed from the reader until the next row. */
+typedef struct sc_roster_row {
+  size_t line; /* line of the row in the file (first line = 1) */
+  const char *name, *email, *id, *did, *valid_until, *achievement;
+} sc_roster_row;
+
+typedef struct sc_roster sc_roster;
+
+typedef struct sc_roster_options {
+  const char *const *maps; /* "column=field" renames (--map) */
+  size_t map_count;
+} sc_roster_options;
+
+/* Opens a CSV (RFC 4180, BOM allowed) or JSON Lines roster, told apart by content. Streams:
+ * memory does not grow with the file. */
+int sc_roster_open(const char *path, const sc_roster_options *opts, sc_roster **out,
+                   sc_error *err);
+/* Next row into row: SC_OK with row->line != 0, or SC_OK with row->line == 0 at the end.
+ * A malformed file is SC_EDATA "FILE:LINE: ..." */
+int sc_roster_next(sc_roster *roster, sc_roster_row *row, sc_error *err);
+void sc_roster_close(sc_roster *roster);
+
+/* Called for each problem found while validating ("FILE:LINE: field: what is wrong"). */
+typedef void (*sc_roster_report_fn)(void *ctx, const char *problem);
+/* Extra per-row check (e.g. can the fonts draw the name): returns SC_OK or fills err. */
+typedef int (*sc_roster_row_check_fn)(void *ctx, const sc_roster_row *row, sc_error *err);
+
+typedef struct sc_roster_summary {
+  size_t rows;
+  size_t problems;
+} sc_roster_summary;
+
+/* Reads the whole roster and reports every problem: bad e-mail, empty name, unknown column,
+ * duplicate id, invalid date, and whatever check adds. Returns SC_EDATA when any. */
+int sc_roster_validate(const char *path, const sc_roster_options *opts,
+                       sc_roster_row_check_fn check, sc_roster_report_fn report, void *ctx,
+                       sc_roster_summary *summary, sc_error *err);
 
 #endif
