@@ -22,6 +22,7 @@ int cmd_key(int argc, char **argv);
 int cmd_issue(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_trust(int argc, char **argv);
+int cmd_template(int argc, char **argv);
 
 /* Prints "skillcert: <message>" on stderr and returns err->code. */
 int cli_error(const sc_error *err);

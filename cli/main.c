@@ -13,6 +13,7 @@ static const struct command {
     {"issue", cmd_issue, "issue a signed credential to one learner"},
     {"verify", cmd_verify, "verify a credential: authentic, current, trusted"},
     {"trust", cmd_trust, "manage the list of issuers this verifier trusts"},
+    {"template", cmd_template, "list certificate designs, or preview one as PDF and PNG"},
 };
 
 static void usage(FILE *out) {

@@ -11,7 +11,7 @@
 #define OB_SCHEMA                                                                                  \
   "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json"
 
-static bool is_email(const char *email) {
+bool sc_is_email(const char *email) {
   const char *at = strchr(email, '@');
   return at && at != email && at[1] && !strchr(at + 1, '@') && strchr(at + 1, '.') &&
          !strpbrk(email, " \t\r\n<>\"");
@@ -71,7 +71,7 @@ static json_t *identity(const char *type, const char *value, bool hashed, const 
 }
 
 static json_t *subject(const sc_recipient *who, const json_t *achievement, sc_error *err) {
-  if (!who->email || !is_email(who->email)) {
+  if (!who->email || !sc_is_email(who->email)) {
     sc_fail(err, SC_EUSAGE, "--email: expected an e-mail address, got '%s'",
             who->email ? who->email : "");
     return NULL;

@@ -178,6 +178,8 @@ typedef struct sc_issue_request {
 
 /* Builds the unsigned OpenBadgeCredential. */
 json_t *sc_credential_build(const sc_home *home, const sc_issue_request *req, sc_error *err);
+/* A plausible e-mail address: one @, a dot in the domain, no spaces or quotes. */
+bool sc_is_email(const char *email);
 /* The recipient's e-mail as an OB 3.0 identity hash: "sha256$" + hex(SHA-256(email + salt)),
  * with the address trimmed and lower-cased first. out holds 72 bytes. */
 int sc_email_hash(const char *email, const char *salt, char *out, sc_error *err);
