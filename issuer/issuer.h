@@ -11,6 +11,69 @@
 
 #ifndef PATH_MAX
 #define PATH_MAX 4096
+/* ---------------------------------------------------------------- registry (registry*.c) */
+
+/* The issuance state in <home>/registry.db (SQLite, WAL, foreign keys on): every credential
+ * issued, every status change, and the status-list indexes handed out. Schema and migrations:
+ * docs/registry.md. One sc_registry per thread. */
+typedef struct sc_registry sc_registry;
+
+#define SC_STATUS_LIST_SIZE 131072 /* entries per status list (Bitstring Status List minimum) */
+
+int sc_registry_open(const sc_home *home, sc_registry **out, sc_error *err);
+void sc_registry_close(sc_registry *reg);
+int sc_registry_begin(sc_registry *reg, sc_error *err); /* BEGIN IMMEDIATE */
+int sc_registry_commit(sc_registry *reg, sc_error *err);
+void sc_registry_rollback(sc_registry *reg);
+
+/* What is recorded when a credential is issued. Strings may be NULL where marked. */
+typedef struct sc_issued_record {
+  const char *id;          /* urn:uuid:… */
+  const char *learner_id;  /* provider's learner id; NULL for one-off issues */
+  const char *achievement_id;
+  const char *recipient_name;
+  const char *email_hash;  /* sha256$… as in the credential */
+  int64_t status_list;
+  int64_t status_index;
+  const char *issued_at;   /* validFrom */
+  const char *valid_until; /* NULL */
+  const char *template_name; /* NULL */
+  const char *json_path, *pdf_path; /* pdf_path NULL */
+  const char *qr_text;     /* NULL */
+  const char *credential_json; /* the exact file bytes; its SHA-256 is stored too */
+} sc_issued_record;
+
+/* Inserts the credential and its "issued" event. SC_EUSAGE when the idempotency key
+ * (learner id + achievement id) was used already. */
+int sc_registry_insert(sc_registry *reg, const sc_issued_record *rec, sc_error *err);
+/* The credential row (a JSON object of its columns, without the credential text) for id
+ * ("urn:uuid:…" or the bare UUID), or for learner + achievement. *row is NULL when none. */
+int sc_registry_get(sc_registry *reg, const char *id, json_t **row, sc_error *err);
+int sc_registry_find(sc_registry *reg, const char *learner_id, const char *achievement_id,
+                     json_t **row, sc_error *err);
+/* The stored credential text of id (a new string), or NULL with err set. */
+char *sc_registry_credential_text(sc_registry *reg, const char *id, sc_error *err);
+/* The events of id, oldest first (array of {kind, reason, at}). */
+int sc_registry_events(sc_registry *reg, const char *id, json_t **events, sc_error *err);
+
+typedef struct sc_registry_filter {
+  const char *achievement_id; /* NULL = any */
+  const char *status;         /* "active", "revoked", "suspended"; NULL = any */
+  const char *name_contains;  /* NULL = any */
+  const char *learner_id;     /* NULL = any */
+} sc_registry_filter;
+
+/* Calls each(row) for every matching credential in issue order; stops when it returns
+ * non-zero (that code is returned). */
+int sc_registry_each(sc_registry *reg, const sc_registry_filter *filter,
+                     int (*each)(void *ctx, const json_t *row), void *ctx, sc_error *err);
+
+/* Reserves a random status-list index no credential has and nobody else reserved through this
+ * registry handle; a new list begins when one fills. Released by insert or by
+ * sc_registry_release_index. */
+int sc_registry_reserve_index(sc_registry *reg, int64_t *list, int64_t *index, sc_error *err);
+void sc_registry_release_index(sc_registry *reg, int64_t list, int64_t index);
+
 /* ---------------------------------------------------------------- templates (template.c) */
 
 /* A certificate design: a folder with template.json (layout, docs/templates.md) and
@@ -189,6 +252,69 @@ int sc_email_hash(const char *email, const char *salt, char *out, sc_error *err)
 /* Builds, signs and writes one credential to out/<uuid>.json; path_out gets the path. */
 int sc_issue_one(const sc_home *home, EVP_PKEY *key, const sc_issue_request *req, char *path_out,
                  sc_error *err);
+
+/* ---------------------------------------------------------------- registry (registry*.c) */
+
+/* The issuance state in <home>/registry.db (SQLite, WAL, foreign keys on): every credential
+ * issued, every status change, and the status-list indexes handed out. Schema and migrations:
+ * docs/registry.md. One sc_registry per thread. */
+typedef struct sc_registry sc_registry;
+
+#define SC_STATUS_LIST_SIZE 131072 /* entries per status list (Bitstring Status List minimum) */
+
+int sc_registry_open(const sc_home *home, sc_registry **out, sc_error *err);
+void sc_registry_close(sc_registry *reg);
+int sc_registry_begin(sc_registry *reg, sc_error *err); /* BEGIN IMMEDIATE */
+int sc_registry_commit(sc_registry *reg, sc_error *err);
+void sc_registry_rollback(sc_registry *reg);
+
+/* What is recorded when a credential is issued. Strings may be NULL where marked. */
+typedef struct sc_issued_record {
+  const char *id;          /* urn:uuid:… */
+  const char *learner_id;  /* provider's learner id; NULL for one-off issues */
+  const char *achievement_id;
+  const char *recipient_name;
+  const char *email_hash;  /* sha256$… as in the credential */
+  int64_t status_list;
+  int64_t status_index;
+  const char *issued_at;   /* validFrom */
+  const char *valid_until; /* NULL */
+  const char *template_name; /* NULL */
+  const char *json_path, *pdf_path; /* pdf_path NULL */
+  const char *qr_text;     /* NULL */
+  const char *credential_json; /* the exact file bytes; its SHA-256 is stored too */
+} sc_issued_record;
+
+/* Inserts the credential and its "issued" event. SC_EUSAGE when the idempotency key
+ * (learner id + achievement id) was used already. */
+int sc_registry_insert(sc_registry *reg, const sc_issued_record *rec, sc_error *err);
+/* The credential row (a JSON object of its columns, without the credential text) for id
+ * ("urn:uuid:…" or the bare UUID), or for learner + achievement. *row is NULL when none. */
+int sc_registry_get(sc_registry *reg, const char *id, json_t **row, sc_error *err);
+int sc_registry_find(sc_registry *reg, const char *learner_id, const char *achievement_id,
+                     json_t **row, sc_error *err);
+/* The stored credential text of id (a new string), or NULL with err set. */
+char *sc_registry_credential_text(sc_registry *reg, const char *id, sc_error *err);
+/* The events of id, oldest first (array of {kind, reason, at}). */
+int sc_registry_events(sc_registry *reg, const char *id, json_t **events, sc_error *err);
+
+typedef struct sc_registry_filter {
+  const char *achievement_id; /* NULL = any */
+  const char *status;         /* "active", "revoked", "suspended"; NULL = any */
+  const char *name_contains;  /* NULL = any */
+  const char *learner_id;     /* NULL = any */
+} sc_registry_filter;
+
+/* Calls each(row) for every matching credential in issue order; stops when it returns
+ * non-zero (that code is returned). */
+int sc_registry_each(sc_registry *reg, const sc_registry_filter *filter,
+                     int (*each)(void *ctx, const json_t *row), void *ctx, sc_error *err);
+
+/* Reserves a random status-list index no credential has and nobody else reserved through this
+ * registry handle; a new list begins when one fills. Released by insert or by
+ * sc_registry_release_index. */
+int sc_registry_reserve_index(sc_registry *reg, int64_t *list, int64_t *index, sc_error *err);
+void sc_registry_release_index(sc_registry *reg, int64_t list, int64_t index);
 
 /* ---------------------------------------------------------------- templates (template.c) */
 

@@ -1,0 +1,227 @@
+/* Status-list indexes: drawn at random (so an index says nothing about issue order or batch
+ * size, as Bitstring Status List §6 advises), unique within their list, never reused. */
+#include "issuer/registry_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define TOMBSTONE UINT64_MAX
+#define RANDOM_TRIES 32
+
+static uint64_t slot_key(int64_t list, int64_t index) {
+  return ((uint64_t)list << 32 | (uint64_t)index) + 1;
+}
+
+static size_t slot_of(const sc_index_set *set, uint64_t key) {
+  return (size_t)((key * 0x9e3779b97f4a7c15ull) >> 17) & (set->cap - 1);
+}
+
+static bool set_grow(sc_index_set *set) {
+  size_t cap = set->cap ? set->cap * 2 : 64;
+  uint64_t *slots = calloc(cap, sizeof *slots);
+  if (!slots)
+    return false;
+  sc_index_set bigger = {slots, cap, 0};
+  for (size_t i = 0; i < set->cap; i++) {
+    uint64_t key = set->slots[i];
+    if (key && key != TOMBSTONE) {
+      size_t at = slot_of(&bigger, key);
+      while (slots[at])
+        at = (at + 1) & (cap - 1);
+      slots[at] = key;
+      bigger.count++;
+    }
+  }
+  free(set->slots);
+  *set = bigger;
+  return true;
+}
+
+static bool set_contains(const sc_index_set *set, int64_t list, int64_t index) {
+  if (!set->cap)
+    return false;
+  uint64_t key = slot_key(list, index);
+  for (size_t at = slot_of(set, key); set->slots[at]; at = (at + 1) & (set->cap - 1)) {
+    if (set->slots[at] == key)
+      return true;
+  }
+  return false;
+}
+
+/* count includes tombstones, so the table is rebuilt before probes get long. */
+static bool set_add(sc_index_set *set, int64_t list, int64_t index) {
+  if ((set->count + 1) * 2 > set->cap && !set_grow(set))
+    return false;
+  uint64_t key = slot_key(list, index);
+  size_t at = slot_of(set, key);
+  while (set->slots[at] && set->slots[at] != TOMBSTONE)
+    at = (at + 1) & (set->cap - 1);
+  if (!set->slots[at])
+    set->count++;
+  set->slots[at] = key;
+  return true;
+}
+
+bool sc_index_set_remove(sc_index_set *set, int64_t list, int64_t index) {
+  if (!set->cap)
+    return false;
+  uint64_t key = slot_key(list, index);
+  for (size_t at = slot_of(set, key); set->slots[at]; at = (at + 1) & (set->cap - 1)) {
+    if (set->slots[at] == key) {
+      set->slots[at] = TOMBSTONE;
+      return true;
+    }
+  }
+  return false;
+}
+
+static size_t reserved_in(const sc_index_set *set, int64_t list) {
+  size_t n = 0;
+  for (size_t i = 0; i < set->cap; i++) {
+    uint64_t key = set->slots[i];
+    if (key && key != TOMBSTONE && (int64_t)((key - 1) >> 32) == list)
+      n++;
+  }
+  return n;
+}
+
+static int query_int(sc_registry *reg, enum sc_registry_stmt which, const char *sql,
+                     int64_t arg, int64_t *out, sc_error *err) {
+  sqlite3_stmt *stmt = sc_registry_stmt(reg, which, sql, err);
+  if (!stmt)
+    return err->code;
+  sqlite3_bind_int64(stmt, 1, arg);
+  int step = sqlite3_step(stmt);
+  *out = step == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : 0;
+  sqlite3_reset(stmt);
+  return step == SQLITE_ROW || step == SQLITE_DONE ? SC_OK
+                                                   : sc_registry_sql_error(reg, err, "status lists");
+}
+
+static int new_list(sc_registry *reg, sc_error *err) {
+  char now[21];
+  sc_time_format((int64_t)time(NULL), now);
+  sqlite3_stmt *stmt = sc_registry_stmt(
+      reg, STMT_NEW_LIST, "INSERT INTO status_lists (size, created_at) VALUES (?, ?)", err);
+  if (!stmt)
+    return err->code;
+  sqlite3_bind_int64(stmt, 1, SC_STATUS_LIST_SIZE);
+  sqlite3_bind_text(stmt, 2, now, -1, SQLITE_TRANSIENT);
+  if (sqlite3_step(stmt) != SQLITE_DONE)
+    return sc_registry_sql_error(reg, err, "starting a status list");
+  reg->current_list = sqlite3_last_insert_rowid(reg->db);
+  reg->current_used = 0;
+  return SC_OK;
+}
+
+/* The newest list, and how full it is, looked up once per handle. */
+static int find_current_list(sc_registry *reg, sc_error *err) {
+  if (reg->current_list)
+    return SC_OK;
+  int rc = query_int(reg, STMT_CURRENT_LIST, "SELECT max(id) FROM status_lists WHERE ?1 = ?1", 0,
+                     &reg->current_list, err);
+  if (rc != SC_OK || !reg->current_list)
+    return rc == SC_OK ? new_list(reg, err) : rc;
+  int64_t used;
+  rc = query_int(reg, STMT_LIST_COUNT, "SELECT count(*) FROM credentials WHERE status_list = ?",
+                 reg->current_list, &used, err);
+  reg->current_used = used + (int64_t)reserved_in(&reg->reserved, reg->current_list);
+  return rc;
+}
+
+static int is_taken(sc_registry *reg, int64_t list, int64_t index, bool *taken, sc_error *err) {
+  if (set_contains(&reg->reserved, list, index)) {
+    *taken = true;
+    return SC_OK;
+  }
+  sqlite3_stmt *stmt = sc_registry_stmt(
+      reg, STMT_INDEX_TAKEN,
+      "SELECT count(*) FROM credentials WHERE status_list = ?1 AND status_index = ?2", err);
+  if (!stmt)
+    return err->code;
+  sqlite3_bind_int64(stmt, 1, list);
+  sqlite3_bind_int64(stmt, 2, index);
+  int step = sqlite3_step(stmt);
+  *taken = step == SQLITE_ROW && sqlite3_column_int64(stmt, 0) > 0;
+  sqlite3_reset(stmt);
+  return step == SQLITE_ROW ? SC_OK : sc_registry_sql_error(reg, err, "status indexes");
+}
+
+/* When random draws keep hitting taken slots the list is nearly full: pick uniformly among
+ * the free ones from a bitmap instead. */
+static int pick_free(sc_registry *reg, int64_t list, int64_t *index, sc_error *err) {
+  uint8_t *used = calloc(SC_STATUS_LIST_SIZE / 8, 1);
+  if (!used)
+    return sc_oom(err);
+  sqlite3_stmt *stmt = NULL;
+  int rc = SC_OK;
+  if (sqlite3_prepare_v2(reg->db, "SELECT status_index FROM credentials WHERE status_list = ?",
+                         -1, &stmt, NULL) != SQLITE_OK)
+    rc = sc_registry_sql_error(reg, err, "status indexes");
+  sqlite3_bind_int64(stmt, 1, list);
+  while (rc == SC_OK && sqlite3_step(stmt) == SQLITE_ROW) {
+    int64_t i = sqlite3_column_int64(stmt, 0);
+    used[i / 8] |= (uint8_t)(1u << (i % 8));
+  }
+  sqlite3_finalize(stmt);
+  size_t free_count = 0;
+  for (int64_t i = 0; i < SC_STATUS_LIST_SIZE; i++)
+    free_count += !(used[i / 8] >> (i % 8) & 1) && !set_contains(&reg->reserved, list, i);
+  uint32_t r = 0;
+  if (rc == SC_OK && free_count && (rc = sc_random_bytes((uint8_t *)&r, sizeof r, err)) == SC_OK) {
+    size_t k = r % free_count;
+    for (int64_t i = 0; i < SC_STATUS_LIST_SIZE; i++) {
+      if (!(used[i / 8] >> (i % 8) & 1) && !set_contains(&reg->reserved, list, i) && k-- == 0) {
+        *index = i;
+        break;
+      }
+    }
+  }
+  free(used);
+  if (rc == SC_OK && !free_count)
+    *index = -1;
+  return rc;
+}
+
+static int draw_index(sc_registry *reg, int64_t list, int64_t *index, sc_error *err) {
+  for (int attempt = 0; attempt < RANDOM_TRIES; attempt++) {
+    uint32_t r;
+    int rc = sc_random_bytes((uint8_t *)&r, sizeof r, err);
+    bool taken;
+    if (rc == SC_OK)
+      rc = is_taken(reg, list, r % SC_STATUS_LIST_SIZE, &taken, err);
+    if (rc != SC_OK)
+      return rc;
+    if (!taken) {
+      *index = r % SC_STATUS_LIST_SIZE;
+      return SC_OK;
+    }
+  }
+  return pick_free(reg, list, index, err);
+}
+
+int sc_registry_reserve_index(sc_registry *reg, int64_t *list, int64_t *index, sc_error *err) {
+  int rc = find_current_list(reg, err);
+  if (rc == SC_OK && reg->current_used >= SC_STATUS_LIST_SIZE)
+    rc = new_list(reg, err);
+  if (rc == SC_OK)
+    rc = draw_index(reg, reg->current_list, index, err);
+  if (rc == SC_OK && *index < 0) { /* full after all (another process filled it) */
+    rc = new_list(reg, err);
+    if (rc == SC_OK)
+      rc = draw_index(reg, reg->current_list, index, err);
+  }
+  if (rc != SC_OK)
+    return rc;
+  if (!set_add(&reg->reserved, reg->current_list, *index))
+    return sc_oom(err);
+  *list = reg->current_list;
+  reg->current_used++;
+  return SC_OK;
+}
+
+void sc_registry_release_index(sc_registry *reg, int64_t list, int64_t index) {
+  if (sc_index_set_remove(&reg->reserved, list, index) && list == reg->current_list)
+    reg->current_used--;
+}

@@ -1,0 +1,196 @@
+/* The registry: schema, records, idempotency, append-only events, status-list indexes. */
+#include "test_support.h"
+
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include "issuer/issuer.h"
+
+typedef struct fixture {
+  char dir[64];
+  sc_home home;
+  sc_registry *reg;
+} fixture;
+
+static int setup(void **state) {
+  fixture *f = calloc(1, sizeof *f);
+  snprintf(f->dir, sizeof f->dir, "/tmp/sc-registry-XXXXXX");
+  if (!mkdtemp(f->dir))
+    return -1;
+  snprintf(f->home.root, sizeof f->home.root, "%s", f->dir);
+  sc_error err = {0};
+  if (sc_registry_open(&f->home, &f->reg, &err) != SC_OK)
+    return -1;
+  *state = f;
+  return 0;
+}
+
+static int teardown(void **state) {
+  fixture *f = *state;
+  sc_registry_close(f->reg);
+  char cmd[128];
+  snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
+  if (system(cmd) != 0)
+    return -1;
+  free(f);
+  return 0;
+}
+
+static sc_issued_record sample(const char *id, const char *learner, int64_t index) {
+  return (sc_issued_record){.id = id,
+                            .learner_id = learner,
+                            .achievement_id = "https://a.example/ai",
+                            .recipient_name = "Zoë",
+                            .email_hash = "sha256$00",
+                            .status_list = 1,
+                            .status_index = index,
+                            .issued_at = "2026-11-28T00:00:00Z",
+                            .json_path = "/x.json",
+                            .credential_json = "{\"id\":1}"};
+}
+
+static void insert_ok(fixture *f, const char *id, const char *learner) {
+  int64_t list, index;
+  sc_error err = {0};
+  assert_int_equal(sc_registry_reserve_index(f->reg, &list, &index, &err), SC_OK);
+  sc_issued_record rec = sample(id, learner, index);
+  rec.status_list = list;
+  assert_int_equal(sc_registry_insert(f->reg, &rec, &err), SC_OK);
+}
+
+static void records_a_credential_and_finds_it_by_id_or_learner(void **state) {
+  fixture *f = *state;
+  insert_ok(f, "urn:uuid:6885869a-6f80-460d-bbbd-65168c287a12", "L-1");
+  json_t *row = NULL;
+  sc_error err = {0};
+  assert_int_equal(sc_registry_get(f->reg, "6885869A-6F80-460D-BBBD-65168C287A12", &row, &err),
+                   SC_OK);
+  assert_non_null(row);
+  assert_string_equal(json_string_value(json_object_get(row, "recipient_name")), "Zoë");
+  assert_string_equal(json_string_value(json_object_get(row, "status")), "active");
+  assert_int_equal(strlen(json_string_value(json_object_get(row, "sha256"))), 64);
+  json_decref(row);
+  assert_int_equal(sc_registry_find(f->reg, "L-1", "https://a.example/ai", &row, &err), SC_OK);
+  assert_non_null(row);
+  json_decref(row);
+  assert_int_equal(sc_registry_find(f->reg, "L-2", "https://a.example/ai", &row, &err), SC_OK);
+  assert_null(row);
+  char *text = sc_registry_credential_text(f->reg, "urn:uuid:6885869a-6f80-460d-bbbd-65168c287a12",
+                                           &err);
+  assert_string_equal(text, "{\"id\":1}");
+  free(text);
+}
+
+static void refuses_the_same_learner_and_achievement_twice(void **state) {
+  fixture *f = *state;
+  insert_ok(f, "urn:uuid:1", "L-1");
+  int64_t list, index;
+  sc_error err = {0};
+  assert_int_equal(sc_registry_reserve_index(f->reg, &list, &index, &err), SC_OK);
+  sc_issued_record rec = sample("urn:uuid:2", "L-1", index);
+  rec.status_list = list;
+  assert_int_equal(sc_registry_insert(f->reg, &rec, &err), SC_EUSAGE);
+  assert_non_null(strstr(err.message, "already has"));
+  /* one-off credentials have no learner id and never collide */
+  insert_ok(f, "urn:uuid:3", NULL);
+  insert_ok(f, "urn:uuid:4", NULL);
+}
+
+static void events_are_append_only(void **state) {
+  fixture *f = *state;
+  insert_ok(f, "urn:uuid:1", "L-1");
+  json_t *events = NULL;
+  sc_error err = {0};
+  assert_int_equal(sc_registry_events(f->reg, "urn:uuid:1", &events, &err), SC_OK);
+  assert_int_equal(json_array_size(events), 1);
+  assert_string_equal(json_string_value(json_object_get(json_array_get(events, 0), "kind")),
+                      "issued");
+  json_decref(events);
+  sqlite3 *db;
+  char path[128];
+  snprintf(path, sizeof path, "%s/registry.db", f->dir);
+  assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+  assert_int_not_equal(sqlite3_exec(db, "UPDATE events SET kind = 'revoked'", 0, 0, 0), SQLITE_OK);
+  assert_int_not_equal(sqlite3_exec(db, "DELETE FROM events", 0, 0, 0), SQLITE_OK);
+  sqlite3_close(db);
+}
+
+static void reserved_indexes_are_unique_and_in_range(void **state) {
+  fixture *f = *state;
+  enum { N = 3000 };
+  static int64_t seen[N];
+  sc_error err = {0};
+  for (int i = 0; i < N; i++) {
+    int64_t list;
+    assert_int_equal(sc_registry_reserve_index(f->reg, &list, &seen[i], &err), SC_OK);
+    assert_int_equal(list, 1);
+    assert_true(seen[i] >= 0 && seen[i] < SC_STATUS_LIST_SIZE);
+    for (int j = 0; j < i; j++)
+      assert_int_not_equal(seen[i], seen[j]);
+  }
+  /* drawn at random: not simply counting up */
+  int ascending = 0;
+  for (int i = 1; i < N; i++)
+    ascending += seen[i] == seen[i - 1] + 1;
+  assert_true(ascending < N / 10);
+}
+
+static void schema_is_versioned_and_a_newer_one_is_refused(void **state) {
+  fixture *f = *state;
+  sc_registry_close(f->reg);
+  f->reg = NULL;
+  char path[128];
+  snprintf(path, sizeof path, "%s/registry.db", f->dir);
+  sqlite3 *db;
+  assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+  sqlite3_stmt *stmt;
+  sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &stmt, NULL);
+  assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+  assert_int_equal(sqlite3_column_int(stmt, 0), 1);
+  sqlite3_finalize(stmt);
+  assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 99", 0, 0, 0), SQLITE_OK);
+  sqlite3_close(db);
+  sc_error err = {0};
+  assert_int_equal(sc_registry_open(&f->home, &f->reg, &err), SC_ECONFIG);
+  assert_non_null(strstr(err.message, "newer"));
+}
+
+static int count_row(void *ctx, const json_t *row) {
+  (void)row;
+  (*(int *)ctx)++;
+  return 0;
+}
+
+static void lists_by_filter(void **state) {
+  fixture *f = *state;
+  insert_ok(f, "urn:uuid:1", "L-1");
+  insert_ok(f, "urn:uuid:2", "L-2");
+  int n = 0;
+  sc_error err = {0};
+  sc_registry_filter all = {0};
+  assert_int_equal(sc_registry_each(f->reg, &all, count_row, &n, &err), SC_OK);
+  assert_int_equal(n, 2);
+  n = 0;
+  sc_registry_filter one = {.learner_id = "L-2", .status = "active"};
+  assert_int_equal(sc_registry_each(f->reg, &one, count_row, &n, &err), SC_OK);
+  assert_int_equal(n, 1);
+  n = 0;
+  sc_registry_filter none = {.status = "revoked"};
+  assert_int_equal(sc_registry_each(f->reg, &none, count_row, &n, &err), SC_OK);
+  assert_int_equal(n, 0);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test_setup_teardown(records_a_credential_and_finds_it_by_id_or_learner, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(refuses_the_same_learner_and_achievement_twice, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(events_are_append_only, setup, teardown),
+      cmocka_unit_test_setup_teardown(reserved_indexes_are_unique_and_in_range, setup, teardown),
+      cmocka_unit_test_setup_teardown(schema_is_versioned_and_a_newer_one_is_refused, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(lists_by_filter, setup, teardown),
+  };
+  return cmocka_run_group_tests_name("registry", tests, NULL, NULL);
+}
