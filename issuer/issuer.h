@@ -11,166 +11,6 @@
 
 #ifndef PATH_MAX
 #define PATH_MAX 4096
-/* ---------------------------------------------------------------- registry (registry*.c) */
-
-/* The issuance state in <home>/registry.db (SQLite, WAL, foreign keys on): every credential
- * issued, every status change, and the status-list indexes handed out. Schema and migrations:
- * docs/registry.md. One sc_registry per thread. */
-typedef struct sc_registry sc_registry;
-
-#define SC_STATUS_LIST_SIZE 131072 /* entries per status list (Bitstring Status List minimum) */
-
-int sc_registry_open(const sc_home *home, sc_registry **out, sc_error *err);
-void sc_registry_close(sc_registry *reg);
-int sc_registry_begin(sc_registry *reg, sc_error *err); /* BEGIN IMMEDIATE */
-int sc_registry_commit(sc_registry *reg, sc_error *err);
-void sc_registry_rollback(sc_registry *reg);
-
-/* What is recorded when a credential is issued. Strings may be NULL where marked. */
-typedef struct sc_issued_record {
-  const char *id;          /* urn:uuid:… */
-  const char *learner_id;  /* provider's learner id; NULL for one-off issues */
-  const char *achievement_id;
-  const char *recipient_name;
-  const char *email_hash;  /* sha256$… as in the credential */
-  int64_t status_list;
-  int64_t status_index;
-  const char *issued_at;   /* validFrom */
-  const char *valid_until; /* NULL */
-  const char *template_name; /* NULL */
-  const char *json_path, *pdf_path; /* pdf_path NULL */
-  const char *qr_text;     /* NULL */
-  const char *credential_json; /* the exact file bytes; its SHA-256 is stored too */
-} sc_issued_record;
-
-/* Inserts the credential and its "issued" event. SC_EUSAGE when the idempotency key
- * (learner id + achievement id) was used already. */
-int sc_registry_insert(sc_registry *reg, const sc_issued_record *rec, sc_error *err);
-/* The credential row (a JSON object of its columns, without the credential text) for id
- * ("urn:uuid:…" or the bare UUID), or for learner + achievement. *row is NULL when none. */
-int sc_registry_get(sc_registry *reg, const char *id, json_t **row, sc_error *err);
-int sc_registry_find(sc_registry *reg, const char *learner_id, const char *achievement_id,
-                     json_t **row, sc_error *err);
-/* The stored credential text of id (a new string), or NULL with err set. */
-char *sc_registry_credential_text(sc_registry *reg, const char *id, sc_error *err);
-/* The events of id, oldest first (array of {kind, reason, at}). */
-int sc_registry_events(sc_registry *reg, const char *id, json_t **events, sc_error *err);
-
-typedef struct sc_registry_filter {
-  const char *achievement_id; /* NULL = any */
-  const char *status;         /* "active", "revoked", "suspended"; NULL = any */
-  const char *name_contains;  /* NULL = any */
-  const char *learner_id;     /* NULL = any */
-} sc_registry_filter;
-
-/* Calls each(row) for every matching credential in issue order; stops when it returns
- * non-zero (that code is returned). */
-int sc_registry_each(sc_registry *reg, const sc_registry_filter *filter,
-                     int (*each)(void *ctx, const json_t *row), void *ctx, sc_error *err);
-
-/* Reserves a random status-list index no credential has and nobody else reserved through this
- * registry handle; a new list begins when one fills. Released by insert or by
- * sc_registry_release_index. */
-int sc_registry_reserve_index(sc_registry *reg, int64_t *list, int64_t *index, sc_error *err);
-void sc_registry_release_index(sc_registry *reg, int64_t list, int64_t index);
-
-/* ---------------------------------------------------------------- templates (template.c) */
-
-/* A certificate design: a folder with template.json (layout, docs/templates.md) and
- * achievement.json (the Open Badges 3.0 Achievement it certifies), plus its assets. */
-typedef struct sc_template sc_template;
-
-/* Finds template NAME: <home>/templates/NAME, then the shipped templates
- * ($SKILLCERT_TEMPLATES, else <prefix>/share/skillcert/templates, else ./templates). home may
- * be NULL. dir_out holds PATH_MAX bytes. */
-int sc_template_find(const sc_home *home, const char *name, char *dir_out, sc_error *err);
-int sc_template_load(const char *dir, sc_template **out, sc_error *err);
-const char *sc_template_name(const sc_template *tpl);
-const json_t *sc_template_achievement(const sc_template *tpl); /* checked, NFC */
-void sc_template_free(sc_template *tpl);
-
-/* ---------------------------------------------------------------- PDF certificates (pdf_*.c) */
-
-/* Holds what is expensive to load (fonts) across documents. Not thread-safe: one per worker. */
-typedef struct sc_pdf_renderer sc_pdf_renderer;
-
-sc_pdf_renderer *sc_pdf_renderer_new(sc_error *err);
-void sc_pdf_renderer_free(sc_pdf_renderer *renderer);
-/* SC_OK when the fonts can draw every character of text; otherwise SC_EDATA naming field and
- * the first character that cannot be drawn (U+XXXX). */
-int sc_pdf_check_text(sc_pdf_renderer *renderer, const char *text, const char *field,
-                      sc_error *err);
-
-typedef struct sc_certificate {
-  const json_t *credential;       /* the signed credential (what the page shows) */
-  const char *credential_json;    /* its exact file bytes, attached as credential.json */
-  size_t credential_json_len;
-  const char *qr_text;            /* what the QR code holds */
-} sc_certificate;
-
-/* Renders the certificate; the same inputs give byte-identical output. */
-int sc_pdf_render(sc_pdf_renderer *renderer, const sc_template *tpl, const sc_certificate *cert,
-                  sc_buf *pdf, sc_error *err);
-
-/* ---------------------------------------------------------------- QR codes (qr.c) */
-
-#define SC_QR_MAX_VERSION 20 /* DESIGN.md: above this, link mode */
-
-typedef struct sc_qr_code {
-  int version;
-  int width;              /* modules per side, without the quiet zone */
-  unsigned char *modules; /* width * width, 1 = dark */
-} sc_qr_code;
-
-/* Encodes text (QR alphanumeric where possible) at error-correction level M. SC_EDATA when it
- * would need a version above max_version. */
-int sc_qr_make(const char *text, int max_version, sc_qr_code *out, sc_error *err);
-void sc_qr_free(sc_qr_code *qr);
-/* The text for a credential's QR code: the embedded payload when it fits max_version, else
- * the link-mode URL; *link_mode says which. */
-int sc_qr_text_for(const json_t *credential, const char *verify_url, char **text, bool *link_mode,
-                   sc_error *err);
-
-/* ---------------------------------------------------------------- rosters (roster.c) */
-
-/* One learner of a roster. Strings are borrowed from the reader until the next row. */
-typedef struct sc_roster_row {
-  size_t line; /* line of the row in the file (first line = 1) */
-  const char *name, *email, *id, *did, *valid_until, *achievement;
-} sc_roster_row;
-
-typedef struct sc_roster sc_roster;
-
-typedef struct sc_roster_options {
-  const char *const *maps; /* "column=field" renames (--map) */
-  size_t map_count;
-} sc_roster_options;
-
-/* Opens a CSV (RFC 4180, BOM allowed) or JSON Lines roster, told apart by content. Streams:
- * memory does not grow with the file. */
-int sc_roster_open(const char *path, const sc_roster_options *opts, sc_roster **out,
-                   sc_error *err);
-/* Next row into row: SC_OK with row->line != 0, or SC_OK with row->line == 0 at the end.
- * A malformed file is SC_EDATA "FILE:LINE: ..." */
-int sc_roster_next(sc_roster *roster, sc_roster_row *row, sc_error *err);
-void sc_roster_close(sc_roster *roster);
-
-/* Called for each problem found while validating ("FILE:LINE: field: what is wrong"). */
-typedef void (*sc_roster_report_fn)(void *ctx, const char *problem);
-/* Extra per-row check (e.g. can the fonts draw the name): returns SC_OK or fills err. */
-typedef int (*sc_roster_row_check_fn)(void *ctx, const sc_roster_row *row, sc_error *err);
-
-typedef struct sc_roster_summary {
-  size_t rows;
-  size_t problems;
-} sc_roster_summary;
-
-/* Reads the whole roster and reports every problem: bad e-mail, empty name, unknown column,
- * duplicate id, invalid date, and whatever check adds. Returns SC_EDATA when any. */
-int sc_roster_validate(const char *path, const sc_roster_options *opts,
-                       sc_roster_row_check_fn check, sc_roster_report_fn report, void *ctx,
-                       sc_roster_summary *summary, sc_error *err);
-
 #endif
 
 /* ---------------------------------------------------------------- the home (home.c) */
@@ -237,6 +77,9 @@ typedef struct sc_issue_request {
   const json_t *achievement; /* checked Achievement */
   const char *valid_until;   /* NULL, "YYYY-MM-DD" (end of that day, UTC) or a date-time */
   int64_t now;               /* validFrom, seconds since the epoch */
+  const char *learner_id;    /* the provider's id for the learner; NULL for one-off issues */
+  int64_t status_list;       /* the status-list slot reserved for this credential */
+  int64_t status_index;
 } sc_issue_request;
 
 /* Builds the unsigned OpenBadgeCredential. */
@@ -246,12 +89,6 @@ bool sc_is_email(const char *email);
 /* The recipient's e-mail as an OB 3.0 identity hash: "sha256$" + hex(SHA-256(email + salt)),
  * with the address trimmed and lower-cased first. out holds 72 bytes. */
 int sc_email_hash(const char *email, const char *salt, char *out, sc_error *err);
-
-/* ---------------------------------------------------------------- issuance (issue.c) */
-
-/* Builds, signs and writes one credential to out/<uuid>.json; path_out gets the path. */
-int sc_issue_one(const sc_home *home, EVP_PKEY *key, const sc_issue_request *req, char *path_out,
-                 sc_error *err);
 
 /* ---------------------------------------------------------------- registry (registry*.c) */
 
@@ -412,5 +249,47 @@ typedef struct sc_roster_summary {
 int sc_roster_validate(const char *path, const sc_roster_options *opts,
                        sc_roster_row_check_fn check, sc_roster_report_fn report, void *ctx,
                        sc_roster_summary *summary, sc_error *err);
+
+/* ---------------------------------------------------------------- issuance (issue.c) */
+
+/* What every issue in a run shares. tpl and renderer are NULL when no PDF is wanted. */
+typedef struct sc_issue_context {
+  const sc_home *home;
+  EVP_PKEY *key;
+  const sc_template *tpl;
+  sc_pdf_renderer *renderer;
+} sc_issue_context;
+
+/* One credential, signed and rendered in memory, ready to be recorded and written. */
+typedef struct sc_prepared {
+  json_t *credential;
+  char id[64];   /* urn:uuid:… */
+  char uuid[37]; /* its bare UUID */
+  sc_buf json;   /* the credential file's bytes */
+  char *qr_text; /* NULL without a template */
+  bool link_mode;
+  sc_buf pdf; /* empty without a template */
+  char json_path[PATH_MAX];
+  char pdf_path[PATH_MAX];
+} sc_prepared;
+
+/* Builds, signs, and (with a template) computes the QR text and renders the PDF. */
+int sc_issue_prepare(const sc_issue_context *ctx, const sc_issue_request *req, sc_prepared *out,
+                     sc_error *err);
+/* The same for a credential signed earlier (its exact file bytes): how a lost PDF comes back. */
+int sc_issue_prepare_existing(const sc_issue_context *ctx, const char *json, size_t len,
+                              sc_prepared *out, sc_error *err);
+/* Records p in the registry (req gives the learner id and status slot). */
+int sc_issue_record(sc_registry *reg, const sc_issue_context *ctx,
+                    const sc_issue_request *req, const sc_prepared *p, sc_error *err);
+/* Writes out/<uuid>.json, out/<uuid>.pdf and, in link mode, public/c/<uuid>.json, each
+ * atomically (temporary name, fsync, rename). */
+int sc_issue_write(const sc_issue_context *ctx, const sc_prepared *p, sc_error *err);
+void sc_prepared_free(sc_prepared *p);
+
+/* Takes the home's issuance lock; fails at once with a clear message when another command
+ * holds it. Returns a descriptor for sc_home_unlock. */
+int sc_home_lock(const sc_home *home, int *fd, sc_error *err);
+void sc_home_unlock(int fd);
 
 #endif
