@@ -1,0 +1,257 @@
+/* Roster validation: reads the whole roster once and reports every problem, one line each,
+ * "FILE:LINE: field: what is wrong", so a provider can fix the file in one go. */
+#include "issuer/roster_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <utf8proc.h>
+
+/* The ids seen so far, as 16 bytes of SHA-256 each (the first 8 place it in an open-addressing
+ * table, the other 8 check it): 24 bytes a learner instead of the ids themselves. */
+typedef struct id_slot {
+  uint64_t bucket, check;
+  size_t line; /* 0: empty slot */
+} id_slot;
+
+typedef struct id_set {
+  id_slot *slots;
+  size_t cap, count;
+} id_set;
+
+/* One achievement file: loaded once however many rows name it. */
+typedef struct achievement_entry {
+  char *path;
+  char *problem; /* NULL when the file is a valid achievement */
+} achievement_entry;
+
+typedef struct validation {
+  sc_roster *roster;
+  id_set ids;
+  achievement_entry *achievements;
+  size_t achievement_count;
+  int64_t now;
+  sc_roster_row_check_fn check;
+  void *ctx;
+} validation;
+
+static uint64_t read_u64(const uint8_t *p) {
+  uint64_t v = 0;
+  for (int i = 0; i < 8; i++)
+    v = v << 8 | p[i];
+  return v;
+}
+
+static bool id_set_grow(id_set *set) {
+  size_t cap = set->cap ? set->cap * 2 : 1024;
+  id_slot *slots = calloc(cap, sizeof *slots);
+  if (!slots)
+    return false;
+  for (size_t i = 0; i < set->cap; i++) {
+    if (!set->slots[i].line)
+      continue;
+    size_t j = set->slots[i].bucket & (cap - 1);
+    while (slots[j].line)
+      j = (j + 1) & (cap - 1);
+    slots[j] = set->slots[i];
+  }
+  free(set->slots);
+  set->slots = slots;
+  set->cap = cap;
+  return true;
+}
+
+/* Adds id seen on line; *first gets the line of an earlier row with the same id (0: new). */
+static int id_set_add(id_set *set, const char *id, size_t line, size_t *first, sc_error *err) {
+  *first = 0;
+  uint8_t digest[32];
+  if (sc_sha256(id, strlen(id), digest) != SC_OK)
+    return sc_fail(err, SC_ESOFTWARE, "SHA-256 failed");
+  if ((set->count + 1) * 2 > set->cap && !id_set_grow(set))
+    return sc_oom(err);
+  uint64_t bucket = read_u64(digest), check = read_u64(digest + 8);
+  size_t j = bucket & (set->cap - 1);
+  for (; set->slots[j].line; j = (j + 1) & (set->cap - 1)) {
+    if (set->slots[j].bucket == bucket && set->slots[j].check == check) {
+      *first = set->slots[j].line;
+      return SC_OK;
+    }
+  }
+  set->slots[j] = (id_slot){bucket, check, line};
+  set->count++;
+  return SC_OK;
+}
+
+/* Loads the file unless it was loaded before; *problem is NULL for a valid achievement. */
+static int achievement_problem(validation *v, const char *path, const char **problem,
+                               sc_error *err) {
+  for (size_t i = 0; i < v->achievement_count; i++) {
+    if (strcmp(v->achievements[i].path, path) == 0) {
+      *problem = v->achievements[i].problem;
+      return SC_OK;
+    }
+  }
+  achievement_entry *grown =
+      realloc(v->achievements, (v->achievement_count + 1) * sizeof *v->achievements);
+  if (!grown)
+    return sc_oom(err);
+  v->achievements = grown;
+  achievement_entry *entry = &grown[v->achievement_count];
+  *entry = (achievement_entry){strdup(path), NULL};
+  if (!entry->path)
+    return sc_oom(err);
+  v->achievement_count++;
+  char what[sizeof(sc_error){0}.message] = "";
+  struct stat st;
+  sc_error load_err = {0};
+  json_t *achievement = NULL;
+  /* Only regular files: a device or FIFO named in a roster must not block the reader. */
+  if (stat(path, &st) != 0)
+    snprintf(what, sizeof what, "%s: file not found", path);
+  else if (!S_ISREG(st.st_mode))
+    snprintf(what, sizeof what, "%s: not a regular file", path);
+  else if (sc_achievement_load(path, &achievement, &load_err) != SC_OK)
+    snprintf(what, sizeof what, "%s", load_err.message);
+  json_decref(achievement);
+  if (what[0] && !(entry->problem = strdup(what)))
+    return sc_oom(err);
+  *problem = entry->problem;
+  return SC_OK;
+}
+
+static int check_name(validation *v, const sc_roster_row *row, sc_error *err) {
+  sc_roster *r = v->roster;
+  if (!row->name || !*row->name)
+    return roster_problem(r, err, row->line, "name: empty (the learner's name is required)");
+  const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)row->name;
+  for (utf8proc_ssize_t left = (utf8proc_ssize_t)strlen(row->name); left > 0;) {
+    utf8proc_int32_t cp;
+    utf8proc_ssize_t n = utf8proc_iterate(p, left, &cp);
+    if (n < 0)
+      return roster_problem(r, err, row->line, "name: not valid UTF-8 text (byte %zu)",
+                            (size_t)(p - (const utf8proc_uint8_t *)row->name) + 1);
+    if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f))
+      return roster_problem(r, err, row->line, "name: contains a control character (U+%04X)",
+                            (unsigned)cp);
+    p += n;
+    left -= n;
+  }
+  return SC_OK;
+}
+
+static int check_email(validation *v, const sc_roster_row *row, sc_error *err) {
+  if (!row->email || !*row->email)
+    return roster_problem(v->roster, err, row->line,
+                          "email: empty (an e-mail address is required)");
+  if (!sc_is_email(row->email))
+    return roster_problem(v->roster, err, row->line,
+                          "email: '%s' is not an e-mail address (expected e.g. ann@example.org)",
+                          row->email);
+  return SC_OK;
+}
+
+static int check_id(validation *v, const sc_roster_row *row, sc_error *err) {
+  if (!row->id || !*row->id)
+    return roster_problem(v->roster, err, row->line,
+                          "id: empty (the provider's learner id is required)");
+  size_t first;
+  int rc = id_set_add(&v->ids, row->id, row->line, &first, err);
+  if (rc == SC_OK && first)
+    rc = roster_problem(v->roster, err, row->line, "id: '%s' is already the id of line %zu",
+                        row->id, first);
+  return rc;
+}
+
+static int check_did(validation *v, const sc_roster_row *row, sc_error *err) {
+  if (row->did && *row->did && strncmp(row->did, "did:", 4) != 0)
+    return roster_problem(v->roster, err, row->line,
+                          "did: expected a DID (did:method:...), got '%s'", row->did);
+  return SC_OK;
+}
+
+/* "YYYY-MM-DD" is the end of that day in UTC, as for `issue --valid-until`. */
+static int check_valid_until(validation *v, const sc_roster_row *row, sc_error *err) {
+  const char *text = row->valid_until;
+  if (!text || !*text)
+    return SC_OK;
+  char full[64];
+  snprintf(full, sizeof full, strlen(text) == 10 ? "%sT23:59:59Z" : "%s", text);
+  int64_t until;
+  sc_error time_err = {0};
+  if (strlen(text) >= 40 || sc_time_parse(full, true, &until, &time_err) != SC_OK)
+    return roster_problem(v->roster, err, row->line,
+                          "valid_until: '%.40s' is not a date (YYYY-MM-DD) or a date-time with a "
+                          "time zone (e.g. 2027-06-30T17:00:00Z)",
+                          text);
+  if (until <= v->now)
+    return roster_problem(v->roster, err, row->line, "valid_until: %s is not in the future", text);
+  return SC_OK;
+}
+
+static int check_achievement(validation *v, const sc_roster_row *row, sc_error *err) {
+  if (!row->achievement)
+    return SC_OK;
+  const char *problem = NULL;
+  int rc = achievement_problem(v, row->achievement, &problem, err);
+  if (rc == SC_OK && problem)
+    rc = roster_problem(v->roster, err, row->line, "achievement: %s", problem);
+  return rc;
+}
+
+static int check_extra(validation *v, const sc_roster_row *row, sc_error *err) {
+  if (!v->check)
+    return SC_OK;
+  sc_error check_err = {0};
+  if (v->check(v->ctx, row, &check_err) == SC_OK)
+    return SC_OK;
+  return roster_problem(v->roster, err, row->line, "%s", check_err.message);
+}
+
+static int check_row(validation *v, const sc_roster_row *row, sc_error *err) {
+  int (*const checks[])(validation *, const sc_roster_row *,
+                        sc_error *) = {check_name,        check_email,       check_id,   check_did,
+                                       check_valid_until, check_achievement, check_extra};
+  int rc = SC_OK;
+  for (size_t i = 0; rc == SC_OK && i < sizeof checks / sizeof checks[0]; i++)
+    rc = checks[i](v, row, err);
+  return rc;
+}
+
+static void count_only(void *ctx, const char *problem) {
+  (void)ctx;
+  (void)problem;
+}
+
+static void validation_free(validation *v) {
+  for (size_t i = 0; i < v->achievement_count; i++) {
+    free(v->achievements[i].path);
+    free(v->achievements[i].problem);
+  }
+  free(v->achievements);
+  free(v->ids.slots);
+  sc_roster_close(v->roster);
+}
+
+int sc_roster_validate(const char *path, const sc_roster_options *opts,
+                       sc_roster_row_check_fn check, sc_roster_report_fn report, void *ctx,
+                       sc_roster_summary *summary, sc_error *err) {
+  sc_roster_summary counts = {0, 0};
+  validation v = {.now = (int64_t)time(NULL), .check = check, .ctx = ctx};
+  int rc = roster_open_reporting(path, opts, report ? report : count_only, ctx, &v.roster, err);
+  sc_roster_row row;
+  while (rc == SC_OK && (rc = roster_next_record(v.roster, &row, err)) == SC_OK && row.line) {
+    counts.rows++;
+    rc = check_row(&v, &row, err);
+  }
+  if (rc == SC_OK && counts.rows == 0 && !v.roster->broken)
+    rc = roster_problem(v.roster, err, 0, "no learners");
+  counts.problems = v.roster ? v.roster->problems : 0;
+  validation_free(&v);
+  if (summary)
+    *summary = counts;
+  if (rc == SC_OK && counts.problems)
+    rc = sc_fail(err, SC_EDATA, "%s: %zu problem%s in %zu learner%s", path, counts.problems,
+                 counts.problems == 1 ? "" : "s", counts.rows, counts.rows == 1 ? "" : "s");
+  return rc;
+}
