@@ -241,4 +241,8 @@ typedef struct sc_qr_content {
 int sc_qr_payload_decode(const char *text, sc_qr_content *out, sc_error *err);
 void sc_qr_content_free(sc_qr_content *content);
 
+/* The version-1 preset DEFLATE dictionary (qr_dictionary_v1.c): VC, OB 3.0 and Data
+ * Integrity vocabulary. Released with payload version '1'; never changed. */
+const uint8_t *sc_qr_dictionary_v1(size_t *len);
+
 #endif
