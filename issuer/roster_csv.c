@@ -178,6 +178,7 @@ static int report_header(sc_roster *r, sc_error *err) {
   if (rc == SC_OK && r->building_columns > ROSTER_MAX_COLUMNS)
     rc = roster_problem(r, err, r->header_line, "more than %d columns", ROSTER_MAX_COLUMNS);
   for (int f = FIELD_NAME; rc == SC_OK && f <= FIELD_ID; f++) {
+    r->missing_column[f] = !present[f];
     if (!present[f])
       rc = roster_problem(r, err, r->header_line, "%s: missing column (required: name, email, id)",
                           roster_field_name(f));

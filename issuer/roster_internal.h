@@ -66,6 +66,7 @@ struct sc_roster {
   bool csv_ready, header_done, no_header;
   int column_field[ROSTER_MAX_COLUMNS]; /* field of each header column, or FIELD_UNKNOWN */
   size_t columns, header_line;
+  bool missing_column[FIELD_COUNT]; /* reported once at the header, not again per row */
   char *header[ROSTER_MAX_COLUMNS]; /* the header's names while it is being read */
   roster_record building;           /* the row libcsv is delivering fields of */
   size_t building_columns, row_start, row_bytes;

@@ -122,6 +122,8 @@ static int achievement_problem(validation *v, const char *path, const char **pro
 
 static int check_name(validation *v, const sc_roster_row *row, sc_error *err) {
   sc_roster *r = v->roster;
+  if (r->missing_column[FIELD_NAME])
+    return SC_OK;
   if (!row->name || !*row->name)
     return roster_problem(r, err, row->line, "name: empty (the learner's name is required)");
   const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)row->name;
@@ -141,6 +143,8 @@ static int check_name(validation *v, const sc_roster_row *row, sc_error *err) {
 }
 
 static int check_email(validation *v, const sc_roster_row *row, sc_error *err) {
+  if (v->roster->missing_column[FIELD_EMAIL])
+    return SC_OK;
   if (!row->email || !*row->email)
     return roster_problem(v->roster, err, row->line,
                           "email: empty (an e-mail address is required)");
@@ -152,6 +156,8 @@ static int check_email(validation *v, const sc_roster_row *row, sc_error *err) {
 }
 
 static int check_id(validation *v, const sc_roster_row *row, sc_error *err) {
+  if (v->roster->missing_column[FIELD_ID])
+    return SC_OK;
   if (!row->id || !*row->id)
     return roster_problem(v->roster, err, row->line,
                           "id: empty (the provider's learner id is required)");

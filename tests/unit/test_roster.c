@@ -1,0 +1,561 @@
+/* Roster intake: CSV (RFC 4180 through libcsv) and JSON Lines, column mapping, validation
+ * messages with their lines, and streaming. Data: tests/data/rosters/. */
+#include "test_support.h"
+
+#include <dirent.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "issuer/issuer.h"
+
+#define FUZZ_ROSTER_CHECK_ONLY
+#include "tests/fuzz/fuzz_roster.c"
+
+#define DATA "tests/data/rosters/"
+
+/* ---------------------------------------------------------------- helpers */
+
+typedef struct reports {
+  char *items[64];
+  size_t count;
+} reports;
+
+static void collect(void *ctx, const char *problem) {
+  reports *r = ctx;
+  assert_true(r->count < 64);
+  r->items[r->count] = strdup(problem);
+  assert_non_null(r->items[r->count]);
+  r->count++;
+}
+
+static void reports_free(reports *r) {
+  for (size_t i = 0; i < r->count; i++)
+    free(r->items[i]);
+  r->count = 0;
+}
+
+static void assert_reports(const reports *got, const char *const *want, size_t n) {
+  for (size_t i = 0; i < got->count && i < n; i++)
+    assert_string_equal(got->items[i], want[i]);
+  assert_int_equal(got->count, n);
+}
+
+static sc_roster *open_ok(const char *path, const sc_roster_options *opts) {
+  sc_roster *roster = NULL;
+  sc_error err = {0};
+  if (sc_roster_open(path, opts, &roster, &err) != SC_OK)
+    fail_msg("%s: %s", path, err.message);
+  return roster;
+}
+
+static void next_ok(sc_roster *roster, sc_roster_row *row) {
+  sc_error err = {0};
+  if (sc_roster_next(roster, row, &err) != SC_OK)
+    fail_msg("next: %s", err.message);
+}
+
+static void assert_end(sc_roster *roster) {
+  sc_roster_row row;
+  next_ok(roster, &row);
+  assert_int_equal(row.line, 0);
+}
+
+/* A new folder under /tmp for generated rosters; removed by remove_dir. */
+static void make_dir(char *dir) {
+  strcpy(dir, "/tmp/test-roster-XXXXXX");
+  assert_non_null(mkdtemp(dir));
+}
+
+static void write_text(const char *dir, const char *name, const char *text, char *path) {
+  snprintf(path, 512, "%s/%s", dir, name);
+  FILE *f = fopen(path, "wb");
+  assert_non_null(f);
+  assert_int_equal(fwrite(text, 1, strlen(text), f), strlen(text));
+  assert_int_equal(fclose(f), 0);
+}
+
+static void remove_dir(const char *dir) {
+  DIR *d = opendir(dir);
+  assert_non_null(d);
+  struct dirent *entry;
+  while ((entry = readdir(d)) != NULL) {
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", dir, entry->d_name);
+    if (entry->d_name[0] != '.')
+      unlink(path);
+  }
+  closedir(d);
+  rmdir(dir);
+}
+
+static int validate(const char *path, const sc_roster_options *opts, reports *got,
+                    sc_roster_summary *summary) {
+  sc_error err = {0};
+  int rc = sc_roster_validate(path, opts, NULL, collect, got, summary, &err);
+  if (rc != SC_OK)
+    assert_non_null(strstr(err.message, path));
+  return rc;
+}
+
+/* ---------------------------------------------------------------- CSV features */
+
+static void reads_quoted_fields_with_embedded_comma_quote_and_newline(void **state) {
+  (void)state;
+  sc_roster *roster = open_ok(DATA "quoted.csv", NULL);
+  sc_roster_row row;
+  next_ok(roster, &row);
+  assert_int_equal(row.line, 2);
+  assert_string_equal(row.name, "Ann Lee");
+  next_ok(roster, &row);
+  assert_int_equal(row.line, 3);
+  assert_string_equal(row.name, "Smith, Bob \"Bobby\"");
+  assert_string_equal(row.email, "bob@example.org");
+  next_ok(roster, &row);
+  assert_int_equal(row.line, 4); /* starts on line 4, ends on line 5 */
+  assert_string_equal(row.name, "Cara\nJones");
+  assert_string_equal(row.id, "L-3");
+  next_ok(roster, &row);
+  assert_int_equal(row.line, 6);
+  assert_string_equal(row.name, "Dan Ray");
+  assert_null(row.did);
+  assert_null(row.achievement);
+  assert_end(roster);
+  sc_roster_close(roster);
+}
+
+static void reads_crlf_line_endings_keeping_quoted_crlf(void **state) {
+  (void)state;
+  sc_roster *roster = open_ok(DATA "crlf.csv", NULL);
+  sc_roster_row row;
+  next_ok(roster, &row);
+  assert_int_equal(row.line, 2);
+  assert_string_equal(row.name, "Ann Lee");
+  assert_string_equal(row.id, "L-1"); /* no CR left at the end of the last field */
+  next_ok(roster, &row);
+  assert_int_equal(row.line, 3);
+  assert_string_equal(row.name, "Bo\r\nB");
+  assert_string_equal(row.id, "L-2");
+  assert_end(roster);
+  sc_roster_close(roster);
+}
+
+static void skips_utf8_byte_order_mark(void **state) {
+  (void)state;
+  sc_roster *roster = open_ok(DATA "bom.csv", NULL); /* "\xEF\xBB\xBFname" is the name column */
+  sc_roster_row row;
+  next_ok(roster, &row);
+  assert_int_equal(row.line, 2);
+  assert_string_equal(row.name, "Ann Lee");
+  assert_end(roster);
+  sc_roster_close(roster);
+}
+
+static void reads_last_row_without_trailing_newline(void **state) {
+  (void)state;
+  sc_roster *roster = open_ok(DATA "no-trailing-newline.csv", NULL);
+  sc_roster_row row;
+  next_ok(roster, &row);
+  next_ok(roster, &row);
+  assert_int_equal(row.line, 3);
+  assert_string_equal(row.name, "Bob Ray");
+  assert_string_equal(row.id, "L-2");
+  assert_end(roster);
+  sc_roster_close(roster);
+}
+
+static void matches_headers_ignoring_case_and_whitespace(void **state) {
+  (void)state;
+  sc_roster *roster = open_ok(DATA "headers-case.csv", NULL);
+  sc_roster_row row;
+  next_ok(roster, &row);
+  assert_string_equal(row.name, "Ann Lee");
+  assert_string_equal(row.email, "ann@example.org");
+  assert_string_equal(row.id, "L-1");
+  assert_string_equal(row.did, "did:example:ann");
+  assert_string_equal(row.valid_until, "2099-12-31");
+  /* relative to the roster's folder, not to the current one */
+  assert_string_equal(row.achievement, DATA "achievement.json");
+  sc_roster_close(roster);
+}
+
+static void renames_columns_with_map(void **state) {
+  (void)state;
+  const char *maps[] = {"Full name=name", " mail = Email", "LEARNER=id"};
+  sc_roster_options opts = {maps, 3};
+  sc_roster *roster = open_ok(DATA "mapped.csv", &opts);
+  sc_roster_row row;
+  next_ok(roster, &row);
+  assert_string_equal(row.name, "Ann Lee");
+  assert_string_equal(row.email, "ann@example.org");
+  assert_string_equal(row.id, "L-1");
+  sc_roster_close(roster);
+}
+
+static void refuses_map_to_unknown_field_as_usage_error(void **state) {
+  (void)state;
+  const char *bad[] = {"Mail=e-mail"}, *no_eq[] = {"Mail"};
+  sc_roster_options opts = {bad, 1}, opts2 = {no_eq, 1};
+  sc_roster *roster = NULL;
+  sc_error err = {0};
+  assert_int_equal(sc_roster_open(DATA "mapped.csv", &opts, &roster, &err), SC_EUSAGE);
+  assert_null(roster);
+  assert_non_null(strstr(err.message, "unknown field 'e-mail'"));
+  assert_int_equal(sc_roster_open(DATA "mapped.csv", &opts2, &roster, &err), SC_EUSAGE);
+  assert_non_null(strstr(err.message, "COLUMN=FIELD"));
+}
+
+static void open_refuses_unknown_column_naming_it_and_the_known_fields(void **state) {
+  (void)state;
+  sc_roster *roster = NULL;
+  sc_error err = {0};
+  assert_int_equal(sc_roster_open(DATA "unknown-column.csv", NULL, &roster, &err), SC_EDATA);
+  assert_null(roster);
+  assert_non_null(strstr(err.message, DATA "unknown-column.csv:1: phone: unknown column"));
+  assert_non_null(strstr(err.message, "name, email, id, did, valid_until, achievement"));
+}
+
+static void open_refuses_missing_required_column(void **state) {
+  (void)state;
+  sc_roster *roster = NULL;
+  sc_error err = {0};
+  assert_int_equal(sc_roster_open(DATA "missing-column.csv", NULL, &roster, &err), SC_EDATA);
+  assert_string_equal(err.message, DATA
+                      "missing-column.csv:1: email: missing column (required: name, email, id)");
+}
+
+static void malformed_csv_is_an_error_naming_its_line(void **state) {
+  (void)state;
+  sc_roster *roster = open_ok(DATA "malformed.csv", NULL);
+  sc_roster_row row;
+  next_ok(roster, &row);
+  sc_error err = {0};
+  assert_int_equal(sc_roster_next(roster, &row, &err), SC_EDATA);
+  assert_int_equal(row.line, 0);
+  assert_non_null(strstr(err.message, DATA "malformed.csv:3: malformed CSV"));
+  sc_roster_close(roster);
+}
+
+static void unclosed_quote_at_the_end_is_an_error(void **state) {
+  (void)state;
+  reports got = {0};
+  assert_int_equal(validate(DATA "unclosed-quote.csv", NULL, &got, NULL), SC_EDATA);
+  const char *want[] = {DATA "unclosed-quote.csv:3: a quoted field is not closed (missing \")"};
+  assert_reports(&got, want, 1);
+  reports_free(&got);
+}
+
+static void empty_file_opens_with_no_rows(void **state) {
+  (void)state;
+  sc_roster *roster = open_ok(DATA "empty.csv", NULL);
+  assert_end(roster);
+  sc_roster_close(roster);
+}
+
+static void missing_file_is_enoinput(void **state) {
+  (void)state;
+  sc_roster *roster = NULL;
+  sc_error err = {0};
+  assert_int_equal(sc_roster_open(DATA "no-such.csv", NULL, &roster, &err), SC_ENOINPUT);
+  assert_int_equal(validate(DATA "no-such.csv", NULL, &(reports){0}, NULL), SC_ENOINPUT);
+}
+
+/* ---------------------------------------------------------------- JSON Lines */
+
+static void reads_json_lines_with_bom_blank_lines_and_crlf(void **state) {
+  (void)state;
+  sc_roster *roster = open_ok(DATA "learners.jsonl", NULL);
+  sc_roster_row row;
+  next_ok(roster, &row);
+  assert_int_equal(row.line, 1);
+  assert_string_equal(row.name, "Ann Lee");
+  assert_null(row.valid_until);
+  next_ok(roster, &row);
+  assert_int_equal(row.line, 3);
+  assert_string_equal(row.name, "Bob \"Bobby\" Ray");
+  assert_string_equal(row.valid_until, "2099-01-01T00:00:00Z");
+  assert_end(roster);
+  sc_roster_close(roster);
+}
+
+static void detects_json_lines_by_content_not_by_name(void **state) {
+  (void)state;
+  char dir[64], path[512];
+  make_dir(dir);
+  write_text(dir, "learners.csv", "  \n{\"Name\":\"Ann\",\"email\":\"a@b.org\",\"id\":\"1\"}\n",
+             path);
+  sc_roster *roster = open_ok(path, NULL);
+  sc_roster_row row;
+  next_ok(roster, &row);
+  assert_int_equal(row.line, 2);
+  assert_string_equal(row.name, "Ann");
+  sc_roster_close(roster);
+  remove_dir(dir);
+}
+
+static void validate_reports_json_lines_problems(void **state) {
+  (void)state;
+  reports got = {0};
+  sc_roster_summary summary;
+  assert_int_equal(validate(DATA "bad.jsonl", NULL, &got, &summary), SC_EDATA);
+  assert_int_equal(got.count, 4);
+  assert_non_null(strstr(got.items[0], DATA "bad.jsonl:2: invalid JSON at column"));
+  assert_string_equal(got.items[1], DATA "bad.jsonl:3: id: expected a string");
+  assert_non_null(strstr(got.items[3], DATA "bad.jsonl:4: phone: unknown field (known fields:"));
+  assert_int_equal(summary.problems, 4);
+  reports_free(&got);
+}
+
+/* ---------------------------------------------------------------- validation */
+
+static void validate_reports_every_bad_row_with_its_line(void **state) {
+  (void)state;
+  reports got = {0};
+  sc_roster_summary summary;
+  assert_int_equal(validate(DATA "bad-rows.csv", NULL, &got, &summary), SC_EDATA);
+#define F DATA "bad-rows.csv:"
+  const char *want[] = {
+      F "3: name: empty (the learner's name is required)",
+      F "4: email: 'not-an-email' is not an e-mail address (expected e.g. ann@example.org)",
+      F "5: name: contains a control character (U+000A)",
+      F "5: id: empty (the provider's learner id is required)",
+      F "7: id: 'L-1' is already the id of line 2",
+      F "8: did: expected a DID (did:method:...), got 'key:abc'",
+      F "9: valid_until: 2020-01-01 is not in the future",
+      F "10: valid_until: '31/12/2099' is not a date (YYYY-MM-DD) or a date-time with a time "
+        "zone (e.g. 2027-06-30T17:00:00Z)",
+      F "11: achievement: " DATA "missing.json: file not found",
+      F "12: achievement: " DATA "broken-achievement.json: id: expected a URI (e.g. "
+        "https://acme.example/a/ai-101)",
+      F "13: name: contains a control character (U+0001)",
+      F "14: name: not valid UTF-8 text (byte 2)",
+      F "15: row has 3 fields, the header has 6",
+  };
+#undef F
+  assert_reports(&got, want, sizeof want / sizeof want[0]);
+  assert_int_equal(summary.rows, 15);
+  assert_int_equal(summary.problems, 13);
+  reports_free(&got);
+}
+
+static void validate_accepts_one_good_row(void **state) {
+  (void)state;
+  reports got = {0};
+  sc_roster_summary summary;
+  assert_int_equal(validate(DATA "one-row.csv", NULL, &got, &summary), SC_OK);
+  assert_int_equal(got.count, 0);
+  assert_int_equal(summary.rows, 1);
+  assert_int_equal(validate(DATA "headers-case.csv", NULL, &got, &summary), SC_OK);
+  assert_int_equal(validate(DATA "learners.jsonl", NULL, &got, &summary), SC_OK);
+  assert_int_equal(summary.rows, 2);
+}
+
+static void validate_reports_no_learners_for_empty_file_and_header_only(void **state) {
+  (void)state;
+  reports got = {0};
+  sc_roster_summary summary;
+  assert_int_equal(validate(DATA "empty.csv", NULL, &got, &summary), SC_EDATA);
+  assert_int_equal(validate(DATA "header-only.csv", NULL, &got, &summary), SC_EDATA);
+  const char *want[] = {DATA "empty.csv: no learners", DATA "header-only.csv: no learners"};
+  assert_reports(&got, want, 2);
+  assert_int_equal(summary.rows, 0);
+  reports_free(&got);
+}
+
+static void validate_names_the_first_line_of_a_duplicate_id(void **state) {
+  (void)state;
+  reports got = {0};
+  assert_int_equal(validate(DATA "duplicate-ids.csv", NULL, &got, NULL), SC_EDATA);
+  const char *want[] = {DATA "duplicate-ids.csv:4: id: 'L-1' is already the id of line 2",
+                        DATA "duplicate-ids.csv:5: id: 'L-2' is already the id of line 3"};
+  assert_reports(&got, want, 2);
+  reports_free(&got);
+}
+
+static void validate_reports_header_problems_once_not_per_row(void **state) {
+  (void)state;
+  reports got = {0};
+  assert_int_equal(validate(DATA "missing-column.csv", NULL, &got, NULL), SC_EDATA);
+  const char *want[] = {DATA
+                        "missing-column.csv:1: email: missing column (required: name, email, id)"};
+  assert_reports(&got, want, 1);
+  reports_free(&got);
+  assert_int_equal(validate(DATA "unknown-column.csv", NULL, &got, NULL), SC_EDATA);
+  assert_int_equal(got.count, 1);
+  assert_non_null(strstr(got.items[0], ":1: phone: unknown column (known fields: name, email"));
+  reports_free(&got);
+}
+
+static int refuse_bob(void *ctx, const sc_roster_row *row, sc_error *err) {
+  (void)ctx;
+  if (strstr(row->name, "Bob"))
+    return sc_fail(err, SC_EDATA, "name: U+0042 cannot be drawn");
+  return SC_OK;
+}
+
+static void validate_reports_what_the_callers_check_says(void **state) {
+  (void)state;
+  reports got = {0};
+  sc_error err = {0};
+  assert_int_equal(sc_roster_validate(DATA "no-trailing-newline.csv", NULL, refuse_bob, collect,
+                                      &got, NULL, &err),
+                   SC_EDATA);
+  const char *want[] = {DATA "no-trailing-newline.csv:3: name: U+0042 cannot be drawn"};
+  assert_reports(&got, want, 1);
+  reports_free(&got);
+}
+
+/* The check deletes the achievement file after the first row: a second row naming the same
+ * file is only still fine because the file was loaded once and remembered. The context is
+ * shared with collect, which sees its first member. */
+typedef struct deleting_check {
+  reports got;
+  const char *achievement;
+} deleting_check;
+
+static int delete_achievement(void *ctx, const sc_roster_row *row, sc_error *err) {
+  (void)err;
+  if (row->line == 2)
+    assert_int_equal(unlink(((deleting_check *)ctx)->achievement), 0);
+  return SC_OK;
+}
+
+static void validate_loads_each_achievement_file_once(void **state) {
+  (void)state;
+  char dir[64], path[512], achievement[512];
+  make_dir(dir);
+  sc_buf text = {0};
+  sc_error err = {0};
+  assert_int_equal(sc_read_file(DATA "achievement.json", 1 << 20, &text, &err), SC_OK);
+  write_text(dir, "a.json", (const char *)text.data, achievement);
+  sc_buf_free(&text);
+  write_text(dir, "r.csv",
+             "name,email,id,achievement\nAnn,a@x.org,1,a.json\nBob,b@x.org,2,a.json\n"
+             "Cy,c@x.org,3,./a.json\n",
+             path);
+  deleting_check ctx = {{{0}, 0}, achievement};
+  assert_int_equal(sc_roster_validate(path, NULL, delete_achievement, collect, &ctx, NULL, &err),
+                   SC_EDATA);
+  /* Only the differently written path is loaded again, and the file is gone by then. */
+  assert_int_equal(ctx.got.count, 1);
+  assert_non_null(strstr(ctx.got.items[0], "r.csv:4: achievement: "));
+  assert_non_null(strstr(ctx.got.items[0], "file not found"));
+  reports_free(&ctx.got);
+  remove_dir(dir);
+}
+
+/* ---------------------------------------------------------------- streaming */
+
+#define BIG_ROWS 100000
+
+static long max_rss_kib(void) {
+  struct rusage usage;
+  assert_int_equal(getrusage(RUSAGE_SELF, &usage), 0);
+  return usage.ru_maxrss;
+}
+
+static bool under_address_sanitizer(void) {
+#if defined(__SANITIZE_ADDRESS__)
+  return true;
+#else
+  return false;
+#endif
+}
+
+static void streams_100000_rows_one_at_a_time(void **state) {
+  (void)state;
+  char dir[64], path[512];
+  make_dir(dir);
+  snprintf(path, sizeof path, "%s/big.csv", dir);
+  FILE *f = fopen(path, "wb");
+  assert_non_null(f);
+  fputs("name,email,id\r\n", f);
+  for (int i = 0; i < BIG_ROWS; i++)
+    fprintf(f, "\"Learner %d, with a fairly long family name\",l%d@example.org,ID-%08d\r\n", i, i,
+            i);
+  assert_int_equal(fclose(f), 0);
+  long before = max_rss_kib();
+  sc_roster *roster = open_ok(path, NULL);
+  sc_roster_row row;
+  char id[32];
+  const char *previous_id = NULL;
+  for (int i = 0; i < BIG_ROWS; i++) {
+    next_ok(roster, &row);
+    assert_int_equal(row.line, (size_t)i + 2);
+    snprintf(id, sizeof id, "ID-%08d", i);
+    assert_string_equal(row.id, id);
+    assert_true(row.id != previous_id || i == 0); /* each row is handed out on its own */
+    previous_id = row.id;
+  }
+  assert_end(roster);
+  sc_roster_close(roster);
+  /* The file is about 7 MB; holding its rows would show. ASan's quarantine keeps freed
+   * memory, so there RSS says nothing. */
+  if (!under_address_sanitizer())
+    assert_true(max_rss_kib() - before < 4096);
+  reports got = {0};
+  sc_roster_summary summary;
+  assert_int_equal(validate(path, NULL, &got, &summary), SC_OK);
+  assert_int_equal(summary.rows, BIG_ROWS);
+  remove_dir(dir);
+}
+
+/* ---------------------------------------------------------------- fuzz seeds */
+
+static void replays_roster_fuzz_corpus(void **state) {
+  (void)state;
+  char dir[64], path[512];
+  make_dir(dir);
+  snprintf(path, sizeof path, "%s/roster", dir);
+  const char *corpus = "tests/fuzz/corpus/fuzz_roster";
+  DIR *d = opendir(corpus);
+  assert_non_null(d);
+  size_t count = 0;
+  struct dirent *entry;
+  while ((entry = readdir(d)) != NULL) {
+    if (entry->d_name[0] == '.')
+      continue;
+    char seed[512];
+    snprintf(seed, sizeof seed, "%s/%s", corpus, entry->d_name);
+    sc_buf input = {0};
+    sc_error err = {0};
+    assert_int_equal(sc_read_file(seed, 1 << 20, &input, &err), SC_OK);
+    if (!fuzz_check_roster(input.data ? input.data : (const uint8_t *)"", input.len, path))
+      fail_msg("%s: the fuzz check failed on this input", seed);
+    sc_buf_free(&input);
+    count++;
+  }
+  closedir(d);
+  assert_true(count >= 10);
+  remove_dir(dir);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(reads_quoted_fields_with_embedded_comma_quote_and_newline),
+      cmocka_unit_test(reads_crlf_line_endings_keeping_quoted_crlf),
+      cmocka_unit_test(skips_utf8_byte_order_mark),
+      cmocka_unit_test(reads_last_row_without_trailing_newline),
+      cmocka_unit_test(matches_headers_ignoring_case_and_whitespace),
+      cmocka_unit_test(renames_columns_with_map),
+      cmocka_unit_test(refuses_map_to_unknown_field_as_usage_error),
+      cmocka_unit_test(open_refuses_unknown_column_naming_it_and_the_known_fields),
+      cmocka_unit_test(open_refuses_missing_required_column),
+      cmocka_unit_test(malformed_csv_is_an_error_naming_its_line),
+      cmocka_unit_test(unclosed_quote_at_the_end_is_an_error),
+      cmocka_unit_test(empty_file_opens_with_no_rows),
+      cmocka_unit_test(missing_file_is_enoinput),
+      cmocka_unit_test(reads_json_lines_with_bom_blank_lines_and_crlf),
+      cmocka_unit_test(detects_json_lines_by_content_not_by_name),
+      cmocka_unit_test(validate_reports_json_lines_problems),
+      cmocka_unit_test(validate_reports_every_bad_row_with_its_line),
+      cmocka_unit_test(validate_accepts_one_good_row),
+      cmocka_unit_test(validate_reports_no_learners_for_empty_file_and_header_only),
+      cmocka_unit_test(validate_names_the_first_line_of_a_duplicate_id),
+      cmocka_unit_test(validate_reports_header_problems_once_not_per_row),
+      cmocka_unit_test(validate_reports_what_the_callers_check_says),
+      cmocka_unit_test(validate_loads_each_achievement_file_once),
+      cmocka_unit_test(streams_100000_rows_one_at_a_time),
+      cmocka_unit_test(replays_roster_fuzz_corpus),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
