@@ -23,6 +23,9 @@ int cmd_issue(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_trust(int argc, char **argv);
 int cmd_template(int argc, char **argv);
+int cmd_list(int argc, char **argv);
+int cmd_inspect(int argc, char **argv);
+int cmd_render(int argc, char **argv);
 
 /* Prints "skillcert: <message>" on stderr and returns err->code. */
 int cli_error(const sc_error *err);
@@ -35,6 +38,21 @@ bool cli_passphrase_option(int option, const char *arg, sc_passphrase_source *sr
 /* The default trust list: $SKILLCERT_TRUST, else $XDG_CONFIG_HOME/skillcert/trust.json, else
  * ~/.config/skillcert/trust.json. out holds PATH_MAX bytes. */
 void cli_default_trust_path(char *out);
+
+/* A roster run of `skillcert issue --roster` (issue_roster.c). */
+typedef struct cli_roster_job {
+  const char *roster;
+  const char *const *maps;
+  size_t map_count;
+  int jobs; /* 0 = the number of cores */
+  bool dry_run;
+  int64_t now;
+} cli_roster_job;
+
+/* Validates the roster (every problem on stderr), then, unless dry_run, issues it with a
+ * progress bar on a terminal and a summary line otherwise. */
+int cli_issue_roster(const sc_issue_context *ctx, sc_pdf_renderer *renderer,
+                     const cli_roster_job *job, sc_error *err);
 
 /* Option values shared by several commands. */
 enum { OPT_PASSPHRASE_FILE = 1000, OPT_NO_PASSPHRASE, OPT_HOME, OPT_HELP };

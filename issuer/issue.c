@@ -1,52 +1,187 @@
-/* Issuing one credential: build, sign, write. */
+/* Issuing: build and sign in memory, record in the registry, then write the files.
+ *
+ * The registry is the source of truth and the files in out/ are derived from it: a credential
+ * is recorded (with its exact bytes) before its files are written, so a crash between the two
+ * leaves a row whose files the next run rewrites, never a file nobody knows about. */
 #include "issuer/issuer.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 /* Credentials are stored indented for people; verifiers re-canonicalize, so the layout does
  * not matter to the signature. Reals keep 17 digits, which round-trips every double. */
-static int write_credential(const char *path, const json_t *credential, sc_error *err) {
+static int serialize(const json_t *credential, sc_buf *out, sc_error *err) {
   char *text = json_dumps(credential, JSON_INDENT(2) | JSON_REAL_PRECISION(17));
-  if (!text)
-    return sc_oom(err);
-  sc_buf out = {0};
-  int rc = sc_buf_append_str(&out, text) && sc_buf_append_byte(&out, '\n')
-               ? sc_write_file_atomic(path, out.data, out.len, 0644, err)
-               : sc_oom(err);
+  bool ok = text && sc_buf_append_str(out, text) && sc_buf_append_byte(out, '\n');
   free(text);
-  sc_buf_free(&out);
-  return rc;
+  return ok ? SC_OK : sc_oom(err);
 }
 
 static int sign_credential(const sc_home *home, EVP_PKEY *key, json_t *credential, sc_error *err) {
   char *vm = sc_did_key_verification_method(home->key_did);
   if (!vm)
     return sc_oom(err);
-  char created[21];
-  json_t *from = json_object_get(credential, "validFrom");
-  snprintf(created, sizeof created, "%s", json_string_value(from));
-  sc_proof_options opts = {.verification_method = vm, .created = created};
+  sc_proof_options opts = {
+      .verification_method = vm,
+      .created = json_string_value(json_object_get(credential, "validFrom")),
+  };
   int rc = sc_di_sign(credential, key, &opts, NULL, err);
   free(vm);
   return rc;
 }
 
-int sc_issue_one(const sc_home *home, EVP_PKEY *key, const sc_issue_request *req, char *path_out,
-                 sc_error *err) {
-  json_t *credential = sc_credential_build(home, req, err);
-  if (!credential)
-    return err ? err->code : SC_ESOFTWARE;
-  int rc = sign_credential(home, key, credential, err);
-  const char *id = json_string_value(json_object_get(credential, "id"));
-  if (rc == SC_OK) {
-    char name[64];
-    snprintf(name, sizeof name, "%s.json", id + strlen("urn:uuid:"));
-    rc = sc_home_path(home, "out", name, path_out, err);
-  }
-  if (rc == SC_OK)
-    rc = write_credential(path_out, credential, err);
-  json_decref(credential);
+static int name_files(const sc_issue_context *ctx, sc_prepared *p, sc_error *err) {
+  const char *id = json_string_value(json_object_get(p->credential, "id"));
+  if (!id || strncmp(id, "urn:uuid:", 9) != 0 || strlen(id + 9) != 36 || strchr(id + 9, '/'))
+    return sc_fail(err, SC_EDATA, "credential id: expected urn:uuid:<UUID>");
+  snprintf(p->id, sizeof p->id, "%s", id);
+  snprintf(p->uuid, sizeof p->uuid, "%s", id + 9);
+  char name[64];
+  snprintf(name, sizeof name, "%s.json", p->uuid);
+  int rc = sc_home_path(ctx->home, "out", name, p->json_path, err);
+  snprintf(name, sizeof name, "%s.pdf", p->uuid);
+  if (rc == SC_OK && ctx->tpl)
+    rc = sc_home_path(ctx->home, "out", name, p->pdf_path, err);
   return rc;
+}
+
+/* The QR code and the certificate, for a credential already signed and serialized. */
+static int render(const sc_issue_context *ctx, sc_prepared *p, sc_error *err) {
+  if (!ctx->tpl)
+    return SC_OK;
+  int rc = sc_qr_text_for(p->credential, ctx->home->verify_url, &p->qr_text, &p->link_mode, err);
+  if (rc != SC_OK)
+    return rc;
+  sc_certificate cert = {.credential = p->credential,
+                         .credential_json = (const char *)p->json.data,
+                         .credential_json_len = p->json.len,
+                         .qr_text = p->qr_text};
+  return sc_pdf_render(ctx->renderer, ctx->tpl, &cert, &p->pdf, err);
+}
+
+int sc_issue_prepare(const sc_issue_context *ctx, const sc_issue_request *req, sc_prepared *p,
+                     sc_error *err) {
+  memset(p, 0, sizeof *p);
+  p->credential = sc_credential_build(ctx->home, req, err);
+  if (!p->credential)
+    return err && err->code ? err->code : SC_ESOFTWARE;
+  int rc = sign_credential(ctx->home, ctx->key, p->credential, err);
+  if (rc == SC_OK)
+    rc = serialize(p->credential, &p->json, err);
+  if (rc == SC_OK)
+    rc = name_files(ctx, p, err);
+  if (rc == SC_OK)
+    rc = render(ctx, p, err);
+  if (rc != SC_OK)
+    sc_prepared_free(p);
+  return rc;
+}
+
+int sc_issue_prepare_existing(const sc_issue_context *ctx, const char *json, size_t len,
+                              sc_prepared *p, sc_error *err) {
+  memset(p, 0, sizeof *p);
+  int rc = sc_json_parse(json, len, "credential", &p->credential, err);
+  if (rc == SC_OK && !sc_buf_append(&p->json, json, len))
+    rc = sc_oom(err);
+  if (rc == SC_OK)
+    rc = name_files(ctx, p, err);
+  if (rc == SC_OK)
+    rc = render(ctx, p, err);
+  if (rc != SC_OK)
+    sc_prepared_free(p);
+  return rc;
+}
+
+static const char *subject_string(const json_t *credential, const char *type) {
+  size_t i;
+  json_t *identity;
+  const json_t *subject = json_object_get(credential, "credentialSubject");
+  json_array_foreach(json_object_get(subject, "identifier"), i, identity) {
+    const char *kind = json_string_value(json_object_get(identity, "identityType"));
+    if (kind && strcmp(kind, type) == 0)
+      return json_string_value(json_object_get(identity, "identityHash"));
+  }
+  return NULL;
+}
+
+int sc_issue_record(sc_registry *reg, const sc_issue_context *ctx, const sc_issue_request *req,
+                    const sc_prepared *p, sc_error *err) {
+  const json_t *subject = json_object_get(p->credential, "credentialSubject");
+  sc_issued_record rec = {
+      .id = p->id,
+      .learner_id = req->learner_id,
+      .achievement_id =
+          json_string_value(json_object_get(json_object_get(subject, "achievement"), "id")),
+      .recipient_name = subject_string(p->credential, "name"),
+      .email_hash = subject_string(p->credential, "emailAddress"),
+      .status_list = req->status_list,
+      .status_index = req->status_index,
+      .issued_at = json_string_value(json_object_get(p->credential, "validFrom")),
+      .valid_until = json_string_value(json_object_get(p->credential, "validUntil")),
+      .template_name = ctx->tpl ? sc_template_name(ctx->tpl) : NULL,
+      .json_path = p->json_path,
+      .pdf_path = ctx->tpl ? p->pdf_path : NULL,
+      .qr_text = p->qr_text,
+      .credential_json = (const char *)p->json.data,
+  };
+  if (!rec.achievement_id || !rec.recipient_name || !rec.email_hash || !rec.issued_at)
+    return sc_fail(err, SC_ESOFTWARE, "%s: credential lacks the fields the registry records",
+                   p->id);
+  return sc_registry_insert(reg, &rec, err);
+}
+
+/* Link mode: the credential is too large for the QR code, so the provider publishes it and
+ * the code points there (DESIGN.md). */
+static int publish_linked(const sc_issue_context *ctx, const sc_prepared *p, sc_error *err) {
+  char dir[PATH_MAX], path[PATH_MAX];
+  snprintf(dir, sizeof dir, "%s/public/c", ctx->home->root);
+  if (mkdir(dir, 0755) != 0 && errno != EEXIST)
+    return sc_fail(err, SC_ECANTCREAT, "%s: cannot create: %s", dir, strerror(errno));
+  char name[64];
+  snprintf(name, sizeof name, "%s.json", p->uuid);
+  int rc = sc_home_path(ctx->home, "public/c", name, path, err);
+  return rc == SC_OK ? sc_write_file_atomic(path, p->json.data, p->json.len, 0644, err) : rc;
+}
+
+int sc_issue_write(const sc_issue_context *ctx, const sc_prepared *p, sc_error *err) {
+  int rc = sc_write_file_atomic(p->json_path, p->json.data, p->json.len, 0644, err);
+  if (rc == SC_OK && ctx->tpl)
+    rc = sc_write_file_atomic(p->pdf_path, p->pdf.data, p->pdf.len, 0644, err);
+  if (rc == SC_OK && p->link_mode)
+    rc = publish_linked(ctx, p, err);
+  return rc;
+}
+
+void sc_prepared_free(sc_prepared *p) {
+  json_decref(p->credential);
+  p->credential = NULL;
+  sc_buf_free(&p->json);
+  sc_buf_free(&p->pdf);
+  free(p->qr_text);
+  p->qr_text = NULL;
+}
+
+int sc_home_lock(const sc_home *home, int *fd, sc_error *err) {
+  char path[PATH_MAX];
+  snprintf(path, sizeof path, "%s/.issue.lock", home->root);
+  *fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (*fd < 0)
+    return sc_fail(err, SC_ECANTCREAT, "%s: %s", path, strerror(errno));
+  struct flock whole = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
+  if (fcntl(*fd, F_SETLK, &whole) == 0) /* released when the descriptor closes */
+    return SC_OK;
+  close(*fd);
+  *fd = -1;
+  return sc_fail(err, SC_EIO, "%s: another skillcert command is issuing in this home; wait for it",
+                 home->root);
+}
+
+void sc_home_unlock(int fd) {
+  if (fd >= 0)
+    close(fd);
 }

@@ -163,6 +163,8 @@ typedef struct sc_template sc_template;
  * ($SKILLCERT_TEMPLATES, else <prefix>/share/skillcert/templates, else ./templates). home may
  * be NULL. dir_out holds PATH_MAX bytes. */
 int sc_template_find(const sc_home *home, const char *name, char *dir_out, sc_error *err);
+/* The existing folders that hold templates, in search order (at most max). */
+size_t sc_template_search_path(const sc_home *home, char dirs[][PATH_MAX], size_t max);
 int sc_template_load(const char *dir, sc_template **out, sc_error *err);
 const char *sc_template_name(const sc_template *tpl);
 const json_t *sc_template_achievement(const sc_template *tpl); /* checked, NFC */
@@ -291,5 +293,32 @@ void sc_prepared_free(sc_prepared *p);
  * holds it. Returns a descriptor for sc_home_unlock. */
 int sc_home_lock(const sc_home *home, int *fd, sc_error *err);
 void sc_home_unlock(int fd);
+
+/* ---------------------------------------------------------------- batches (batch.c) */
+
+typedef struct sc_batch_options {
+  const char *roster_path;
+  sc_roster_options roster;
+  int workers;          /* threads that sign and render; at least 1 */
+  int64_t now;          /* validFrom for every credential of the run */
+  const char *manifest; /* NULL = <home>/out/manifest.csv */
+} sc_batch_options;
+
+typedef struct sc_batch_progress {
+  size_t done;     /* rows finished: issued, skipped or repaired */
+  size_t issued;   /* new credentials */
+  size_t skipped;  /* issued by an earlier run, files intact */
+  size_t repaired; /* issued earlier, files rewritten from the registry */
+  double seconds;
+} sc_batch_progress;
+
+typedef void (*sc_batch_progress_fn)(void *ctx, const sc_batch_progress *progress);
+
+/* Issues a credential (and with ctx->tpl a PDF) for every roster row not issued before, with
+ * opts->workers threads; commits to the registry in chunks; writes out/manifest.csv. The roster
+ * must have been validated. ctx->renderer is ignored: each worker makes its own. */
+int sc_batch_issue(const sc_issue_context *ctx, const sc_batch_options *opts,
+                   sc_batch_progress_fn progress, void *progress_ctx, sc_batch_progress *final,
+                   sc_error *err);
 
 #endif

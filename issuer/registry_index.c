@@ -86,8 +86,8 @@ static size_t reserved_in(const sc_index_set *set, int64_t list) {
   return n;
 }
 
-static int query_int(sc_registry *reg, enum sc_registry_stmt which, const char *sql,
-                     int64_t arg, int64_t *out, sc_error *err) {
+static int query_int(sc_registry *reg, enum sc_registry_stmt which, const char *sql, int64_t arg,
+                     int64_t *out, sc_error *err) {
   sqlite3_stmt *stmt = sc_registry_stmt(reg, which, sql, err);
   if (!stmt)
     return err->code;
@@ -95,8 +95,9 @@ static int query_int(sc_registry *reg, enum sc_registry_stmt which, const char *
   int step = sqlite3_step(stmt);
   *out = step == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : 0;
   sqlite3_reset(stmt);
-  return step == SQLITE_ROW || step == SQLITE_DONE ? SC_OK
-                                                   : sc_registry_sql_error(reg, err, "status lists");
+  return step == SQLITE_ROW || step == SQLITE_DONE
+             ? SC_OK
+             : sc_registry_sql_error(reg, err, "status lists");
 }
 
 static int new_list(sc_registry *reg, sc_error *err) {
@@ -156,8 +157,8 @@ static int pick_free(sc_registry *reg, int64_t list, int64_t *index, sc_error *e
     return sc_oom(err);
   sqlite3_stmt *stmt = NULL;
   int rc = SC_OK;
-  if (sqlite3_prepare_v2(reg->db, "SELECT status_index FROM credentials WHERE status_list = ?",
-                         -1, &stmt, NULL) != SQLITE_OK)
+  if (sqlite3_prepare_v2(reg->db, "SELECT status_index FROM credentials WHERE status_list = ?", -1,
+                         &stmt, NULL) != SQLITE_OK)
     rc = sc_registry_sql_error(reg, err, "status indexes");
   sqlite3_bind_int64(stmt, 1, list);
   while (rc == SC_OK && sqlite3_step(stmt) == SQLITE_ROW) {

@@ -6,10 +6,10 @@
 #include <string.h>
 
 #define ROW_COLUMNS                                                                                \
-  "c.id, c.learner_id, c.achievement_id, c.recipient_name, c.email_hash, c.status_list, "         \
-  "c.status_index, c.sha256, c.issued_at, c.valid_until, c.template, c.json_path, c.pdf_path, "   \
+  "c.id, c.learner_id, c.achievement_id, c.recipient_name, c.email_hash, c.status_list, "          \
+  "c.status_index, c.sha256, c.issued_at, c.valid_until, c.template, c.json_path, c.pdf_path, "    \
   "c.qr_text, "                                                                                    \
-  "(SELECT kind FROM events e WHERE e.credential_id = c.id AND e.kind != 'issued' "               \
+  "(SELECT kind FROM events e WHERE e.credential_id = c.id AND e.kind != 'issued' "                \
   "  ORDER BY seq DESC LIMIT 1) AS last_change"
 
 static void bind_text(sqlite3_stmt *stmt, int i, const char *text) {
@@ -169,8 +169,7 @@ int sc_registry_find(sc_registry *reg, const char *learner_id, const char *achie
   if (!key)
     return sc_oom(err);
   sqlite3_stmt *stmt = sc_registry_stmt(
-      reg, STMT_FIND, "SELECT " ROW_COLUMNS " FROM credentials c WHERE c.idempotency_key = ?",
-      err);
+      reg, STMT_FIND, "SELECT " ROW_COLUMNS " FROM credentials c WHERE c.idempotency_key = ?", err);
   int rc = stmt ? SC_OK : err->code;
   if (rc == SC_OK) {
     bind_text(stmt, 1, key);
@@ -204,8 +203,8 @@ int sc_registry_events(sc_registry *reg, const char *id, json_t **events, sc_err
   char urn[128];
   normalize_id(id, urn, sizeof urn);
   sqlite3_stmt *stmt = sc_registry_stmt(
-      reg, STMT_EVENTS,
-      "SELECT kind, reason, at FROM events WHERE credential_id = ? ORDER BY seq", err);
+      reg, STMT_EVENTS, "SELECT kind, reason, at FROM events WHERE credential_id = ? ORDER BY seq",
+      err);
   if (!stmt)
     return err->code;
   bind_text(stmt, 1, urn);

@@ -75,8 +75,8 @@ static void records_a_credential_and_finds_it_by_id_or_learner(void **state) {
   json_decref(row);
   assert_int_equal(sc_registry_find(f->reg, "L-2", "https://a.example/ai", &row, &err), SC_OK);
   assert_null(row);
-  char *text = sc_registry_credential_text(f->reg, "urn:uuid:6885869a-6f80-460d-bbbd-65168c287a12",
-                                           &err);
+  char *text =
+      sc_registry_credential_text(f->reg, "urn:uuid:6885869a-6f80-460d-bbbd-65168c287a12", &err);
   assert_string_equal(text, "{\"id\":1}");
   free(text);
 }

@@ -1,0 +1,67 @@
+/* `skillcert issue --roster`: validate everything, then issue with a progress bar. */
+#include "cli/cli.h"
+
+#include <string.h>
+#include <unistd.h>
+
+static void print_problem(void *ctx, const char *problem) {
+  (void)ctx;
+  fprintf(stderr, "%s\n", problem);
+}
+
+/* Names the fonts cannot draw are refused before anything is signed. */
+static int check_row(void *ctx, const sc_roster_row *row, sc_error *err) {
+  sc_pdf_renderer *renderer = ctx;
+  return sc_pdf_check_text(renderer, row->name, "name", err);
+}
+
+static void draw_bar(void *ctx, const sc_batch_progress *p) {
+  const size_t *total = ctx;
+  static const int width = 30;
+  double fraction = *total ? (double)p->done / (double)*total : 1.0;
+  double rate = p->seconds > 0 ? (double)p->done / p->seconds : 0;
+  double eta = rate > 0 ? (double)(*total - p->done) / rate : 0;
+  int filled = (int)(fraction * width);
+  fprintf(stderr, "\r[%.*s%*s] %zu/%zu  %.0f/s  ETA %d:%02d ", filled,
+          "##############################", width - filled, "", p->done, *total, rate,
+          (int)eta / 60, (int)eta % 60);
+  if (p->done == *total)
+    fputc('\n', stderr);
+}
+
+static int default_jobs(void) {
+  long cores = sysconf(_SC_NPROCESSORS_ONLN);
+  return cores > 0 && cores < 256 ? (int)cores : 1;
+}
+
+int cli_issue_roster(const sc_issue_context *ctx, sc_pdf_renderer *renderer,
+                     const cli_roster_job *job, sc_error *err) {
+  sc_roster_options roster = {.maps = job->maps, .map_count = job->map_count};
+  sc_roster_summary summary = {0};
+  int rc =
+      sc_roster_validate(job->roster, &roster, check_row, print_problem, renderer, &summary, err);
+  if (rc != SC_OK) {
+    if (summary.problems)
+      sc_fail(err, rc, "%s: %zu problem%s in %zu rows; nothing was issued", job->roster,
+              summary.problems, summary.problems == 1 ? "" : "s", summary.rows);
+    return rc;
+  }
+  if (job->dry_run) {
+    printf("%s: %zu rows, all valid\n", job->roster, summary.rows);
+    return SC_OK;
+  }
+  sc_batch_options opts = {.roster_path = job->roster,
+                           .roster = roster,
+                           .workers = job->jobs ? job->jobs : default_jobs(),
+                           .now = job->now};
+  size_t total = summary.rows;
+  bool tty = isatty(STDERR_FILENO);
+  sc_batch_progress done = {0};
+  rc = sc_batch_issue(ctx, &opts, tty ? draw_bar : NULL, &total, &done, err);
+  fprintf(stderr, "%s%zu rows in %.1f s: %zu issued, %zu already issued, %zu repaired\n",
+          tty ? "" : "skillcert: issue: ", done.done, done.seconds, done.issued, done.skipped,
+          done.repaired);
+  if (rc == SC_OK)
+    printf("%s/out/manifest.csv\n", ctx->home->root);
+  return rc;
+}

@@ -1,0 +1,196 @@
+/* The batch runner: a roster in, a signed credential and a PDF per learner out.
+ *
+ * The main thread reads the roster (streaming), asks the registry what was issued before,
+ * hands work to the workers, records finished credentials in chunk transactions and hands the
+ * file writing back to the workers. Workers sign, render and write; only the main thread
+ * touches the registry. A row counts as done once its files are on disk after its chunk
+ * committed, so a run killed at any moment and run again finishes the job exactly once. */
+#include "issuer/batch_internal.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define CHUNK 32 /* credentials per registry transaction */
+
+static double elapsed(const struct timespec *start) {
+  struct timespec now;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  return (double)(now.tv_sec - start->tv_sec) + (double)(now.tv_nsec - start->tv_nsec) / 1e9;
+}
+
+/* Temporary files of a run that was killed mid-write: never renamed, so never valid. */
+static void remove_stale_temporaries(const char *dir) {
+  DIR *d = opendir(dir);
+  if (!d)
+    return;
+  struct dirent *entry;
+  while ((entry = readdir(d))) {
+    if (strstr(entry->d_name, ".tmp.")) {
+      char path[PATH_MAX];
+      snprintf(path, sizeof path, "%s/%s", dir, entry->d_name);
+      unlink(path);
+    }
+  }
+  closedir(d);
+}
+
+static int finish_write(sc_batch *b, sc_job *job) {
+  if (job->rc != SC_OK)
+    return sc_batch_job_failed(b, job);
+  int rc = sc_manifest_add(b, job->name, job->email, job->prepared.id, job->prepared.json_path,
+                           b->ctx->tpl ? job->prepared.pdf_path : "", job->prepared.qr_text);
+  b->progress.done++;
+  if (job->kind == SC_JOB_REPAIR)
+    b->progress.repaired++;
+  else
+    b->progress.issued++;
+  sc_job_free(job);
+  return rc;
+}
+
+/* Records the chunk in one transaction, then lets the workers write its files. */
+static int commit_chunk(sc_batch *b) {
+  if (!b->chunk_len)
+    return SC_OK;
+  int rc = sc_registry_begin(b->reg, &b->err);
+  for (size_t i = 0; rc == SC_OK && i < b->chunk_len; i++)
+    rc = sc_issue_record(b->reg, b->ctx, &b->chunk[i]->req, &b->chunk[i]->prepared, &b->err);
+  if (rc == SC_OK)
+    rc = sc_registry_commit(b->reg, &b->err);
+  if (rc != SC_OK) {
+    sc_registry_rollback(b->reg);
+    for (size_t i = 0; i < b->chunk_len; i++) {
+      sc_registry_release_index(b->reg, b->chunk[i]->req.status_list,
+                                b->chunk[i]->req.status_index);
+      sc_job_free(b->chunk[i]);
+    }
+    b->in_flight -= b->chunk_len;
+    b->chunk_len = 0;
+    return rc;
+  }
+  for (size_t i = 0; i < b->chunk_len; i++) {
+    b->chunk[i]->kind = SC_JOB_WRITE;
+    sc_queue_push(&b->todo, b->chunk[i]);
+  }
+  b->chunk_len = 0;
+  return SC_OK;
+}
+
+/* Takes one finished job from the workers and moves it on. */
+static int collect_one(sc_batch *b) {
+  sc_job *job = sc_queue_pop(&b->done);
+  b->in_flight--;
+  int rc;
+  if (job->kind == SC_JOB_WRITE || job->kind == SC_JOB_REPAIR) {
+    rc = finish_write(b, job);
+  } else if (job->rc != SC_OK) {
+    rc = sc_batch_job_failed(b, job);
+  } else {
+    b->chunk[b->chunk_len++] = job;
+    b->in_flight++; /* it comes back as a write */
+    rc = b->chunk_len == CHUNK ? commit_chunk(b) : SC_OK;
+  }
+  if (b->progress_fn) {
+    b->progress.seconds = elapsed(&b->started);
+    b->progress_fn(b->progress_ctx, &b->progress);
+  }
+  return rc;
+}
+
+/* Waits for work to come back, committing a partial chunk when nothing else would. */
+static int drain(sc_batch *b, size_t keep) {
+  int rc = SC_OK;
+  while (rc == SC_OK && b->in_flight > keep) {
+    if (b->chunk_len && b->in_flight == b->chunk_len)
+      rc = commit_chunk(b);
+    else
+      rc = collect_one(b);
+  }
+  return rc;
+}
+
+static int submit(sc_batch *b, sc_job *job) {
+  b->in_flight++;
+  sc_queue_push(&b->todo, job);
+  return drain(b, b->max_in_flight);
+}
+
+static int process_row(sc_batch *b, const sc_roster_row *row) {
+  const json_t *achievement = NULL;
+  int rc = sc_batch_achievement(b, row, &achievement);
+  if (rc != SC_OK)
+    return rc;
+  const char *achievement_id = json_string_value(json_object_get(achievement, "id"));
+  json_t *existing = NULL;
+  rc = sc_registry_find(b->reg, row->id, achievement_id, &existing, &b->err);
+  if (rc != SC_OK)
+    return rc;
+  if (existing) {
+    rc = sc_batch_existing(b, row, existing);
+    json_decref(existing);
+    return rc;
+  }
+  sc_job *job = sc_job_new_issue(b, row, achievement);
+  if (!job)
+    return sc_oom(&b->err);
+  rc = sc_registry_reserve_index(b->reg, &job->req.status_list, &job->req.status_index, &b->err);
+  if (rc != SC_OK) {
+    sc_job_free(job);
+    return rc;
+  }
+  return submit(b, job);
+}
+
+static int run_roster(sc_batch *b) {
+  sc_roster *roster = NULL;
+  int rc = sc_roster_open(b->opts->roster_path, &b->opts->roster, &roster, &b->err);
+  sc_roster_row row;
+  while (rc == SC_OK && (rc = sc_roster_next(roster, &row, &b->err)) == SC_OK && row.line)
+    rc = process_row(b, &row);
+  sc_roster_close(roster);
+  int drained = drain(b, 0);
+  if (rc == SC_OK)
+    rc = drained;
+  if (rc == SC_OK)
+    rc = commit_chunk(b);
+  if (rc == SC_OK)
+    rc = drain(b, 0);
+  return rc;
+}
+
+int sc_batch_issue(const sc_issue_context *ctx, const sc_batch_options *opts,
+                   sc_batch_progress_fn progress, void *progress_ctx, sc_batch_progress *final,
+                   sc_error *err) {
+  sc_batch b = {.ctx = ctx, .opts = opts, .progress_fn = progress, .progress_ctx = progress_ctx};
+  clock_gettime(CLOCK_MONOTONIC, &b.started);
+  char dir[PATH_MAX];
+  snprintf(dir, sizeof dir, "%s/out", ctx->home->root);
+  remove_stale_temporaries(dir);
+  snprintf(dir, sizeof dir, "%s/public/c", ctx->home->root);
+  remove_stale_temporaries(dir);
+  int rc = sc_registry_open(ctx->home, &b.reg, &b.err);
+  if (rc == SC_OK)
+    rc = sc_manifest_open(&b);
+  if (rc == SC_OK)
+    rc = sc_workers_start(&b);
+  if (rc == SC_OK) {
+    rc = run_roster(&b);
+    if (rc != SC_OK) /* let the workers finish what they hold, then stop them */
+      drain(&b, 0);
+    sc_workers_stop(&b);
+  }
+  if (rc == SC_OK)
+    rc = sc_manifest_close(&b);
+  sc_manifest_abort(&b);
+  sc_batch_release(&b);
+  b.progress.seconds = elapsed(&b.started);
+  if (final)
+    *final = b.progress;
+  if (rc != SC_OK && err)
+    *err = b.err;
+  return rc;
+}

@@ -1,0 +1,84 @@
+/* Shared by the batch runner's files only. */
+#ifndef SKILLCERT_BATCH_INTERNAL_H
+#define SKILLCERT_BATCH_INTERNAL_H
+
+#include <pthread.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "issuer/issuer.h"
+
+typedef enum sc_job_kind {
+  SC_JOB_ISSUE,  /* build, sign, render */
+  SC_JOB_REPAIR, /* re-render an earlier credential from the registry and write its files */
+  SC_JOB_WRITE,  /* write the files of a recorded credential */
+} sc_job_kind;
+
+typedef struct sc_job {
+  sc_job_kind kind;
+  size_t line; /* roster line, for messages */
+  sc_issue_request req;
+  char *name, *email, *did, *valid_until, *learner_id; /* owned copies of the row */
+  json_t *achievement;                                 /* owned */
+  char *existing;                                      /* SC_JOB_REPAIR: credential text */
+  sc_prepared prepared;
+  int rc;
+  sc_error err;
+  struct sc_job *next;
+} sc_job;
+
+typedef struct sc_queue {
+  sc_job *head, *tail;
+  pthread_mutex_t lock;
+  pthread_cond_t ready;
+  bool closed;
+} sc_queue;
+
+typedef struct sc_achievement_cache {
+  char *path;
+  json_t *achievement;
+  struct sc_achievement_cache *next;
+} sc_achievement_cache;
+
+typedef struct sc_batch {
+  const sc_issue_context *ctx;
+  const sc_batch_options *opts;
+  sc_registry *reg;
+  sc_queue todo, done;
+  pthread_t *threads;
+  int thread_count;
+  size_t in_flight, max_in_flight;
+  sc_job *chunk[32];
+  size_t chunk_len;
+  sc_achievement_cache *achievements;
+  FILE *manifest;
+  char manifest_path[PATH_MAX], manifest_tmp[PATH_MAX + 16];
+  sc_batch_progress progress;
+  sc_batch_progress_fn progress_fn;
+  void *progress_ctx;
+  struct timespec started;
+  sc_error err;
+} sc_batch;
+
+/* batch_jobs.c */
+sc_job *sc_job_new_issue(sc_batch *b, const sc_roster_row *row, const json_t *achievement);
+void sc_job_free(sc_job *job);
+int sc_batch_achievement(sc_batch *b, const sc_roster_row *row, const json_t **achievement);
+int sc_batch_existing(sc_batch *b, const sc_roster_row *row, const json_t *existing);
+int sc_batch_job_failed(sc_batch *b, sc_job *job);
+void sc_batch_release(sc_batch *b);
+
+/* batch_workers.c */
+void sc_queue_push(sc_queue *q, sc_job *job);
+sc_job *sc_queue_pop(sc_queue *q); /* blocks; NULL once closed and empty */
+int sc_workers_start(sc_batch *b);
+void sc_workers_stop(sc_batch *b);
+
+/* manifest.c */
+int sc_manifest_open(sc_batch *b);
+int sc_manifest_add(sc_batch *b, const char *name, const char *email, const char *id,
+                    const char *json_path, const char *pdf_path, const char *qr_text);
+int sc_manifest_close(sc_batch *b);  /* renames the finished manifest into place */
+void sc_manifest_abort(sc_batch *b); /* removes an unfinished one */
+
+#endif

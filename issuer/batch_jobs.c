@@ -1,0 +1,160 @@
+/* Turning roster rows into jobs, and deciding what an earlier run left to do. */
+#include "issuer/batch_internal.h"
+
+#include <libgen.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static char *copy(const char *s) {
+  return s && *s ? strdup(s) : NULL;
+}
+
+sc_job *sc_job_new_issue(sc_batch *b, const sc_roster_row *row, const json_t *achievement) {
+  sc_job *job = calloc(1, sizeof *job);
+  if (!job)
+    return NULL;
+  job->kind = SC_JOB_ISSUE;
+  job->line = row->line;
+  job->name = copy(row->name);
+  job->email = copy(row->email);
+  job->did = copy(row->did);
+  job->valid_until = copy(row->valid_until);
+  job->learner_id = copy(row->id);
+  /* A private copy: jansson values are not shared between threads. */
+  job->achievement = json_deep_copy(achievement);
+  if (!job->name || !job->email || !job->learner_id || !job->achievement ||
+      (row->did && *row->did && !job->did) ||
+      (row->valid_until && *row->valid_until && !job->valid_until)) {
+    sc_job_free(job);
+    return NULL;
+  }
+  job->req = (sc_issue_request){
+      .recipient = {.name = job->name, .email = job->email, .did = job->did},
+      .achievement = job->achievement,
+      .valid_until = job->valid_until,
+      .now = b->opts->now,
+      .learner_id = job->learner_id,
+  };
+  return job;
+}
+
+void sc_job_free(sc_job *job) {
+  if (!job)
+    return;
+  free(job->name);
+  free(job->email);
+  free(job->did);
+  free(job->valid_until);
+  free(job->learner_id);
+  free(job->existing);
+  json_decref(job->achievement);
+  sc_prepared_free(&job->prepared);
+  free(job);
+}
+
+/* A row's own achievement file is relative to the roster's folder. */
+static int resolve_path(const sc_batch *b, const char *file, char *out) {
+  if (file[0] == '/')
+    return snprintf(out, PATH_MAX, "%s", file) < PATH_MAX ? SC_OK : SC_EUSAGE;
+  char roster[PATH_MAX];
+  snprintf(roster, sizeof roster, "%s", b->opts->roster_path);
+  return snprintf(out, PATH_MAX, "%s/%s", dirname(roster), file) < PATH_MAX ? SC_OK : SC_EUSAGE;
+}
+
+int sc_batch_achievement(sc_batch *b, const sc_roster_row *row, const json_t **achievement) {
+  if (!row->achievement || !*row->achievement) {
+    *achievement = sc_template_achievement(b->ctx->tpl);
+    return SC_OK;
+  }
+  char path[PATH_MAX];
+  if (resolve_path(b, row->achievement, path) != SC_OK)
+    return sc_fail(&b->err, SC_EUSAGE, "%s:%zu: achievement: path too long", b->opts->roster_path,
+                   row->line);
+  for (sc_achievement_cache *c = b->achievements; c; c = c->next) {
+    if (strcmp(c->path, path) == 0) {
+      *achievement = c->achievement;
+      return SC_OK;
+    }
+  }
+  sc_achievement_cache *entry = calloc(1, sizeof *entry);
+  if (!entry || !(entry->path = strdup(path))) {
+    free(entry);
+    return sc_oom(&b->err);
+  }
+  int rc = sc_achievement_load(path, &entry->achievement, &b->err);
+  if (rc != SC_OK) {
+    free(entry->path);
+    free(entry);
+    return sc_error_prefix(&b->err, "%s:%zu", b->opts->roster_path, row->line);
+  }
+  entry->next = b->achievements;
+  b->achievements = entry;
+  *achievement = entry->achievement;
+  return SC_OK;
+}
+
+static bool file_matches(const char *path, const char *sha256_hex) {
+  sc_buf data = {0};
+  bool same = false;
+  if (path && sha256_hex && sc_read_file(path, SC_JSON_MAX_BYTES, &data, NULL) == SC_OK) {
+    uint8_t digest[32];
+    sc_sha256(data.data, data.len, digest);
+    char *hex = sc_hex_encode(digest, sizeof digest);
+    same = hex && strcmp(hex, sha256_hex) == 0;
+    free(hex);
+  }
+  sc_buf_free(&data);
+  return same;
+}
+
+static const char *row_string(const json_t *row, const char *key) {
+  return json_string_value(json_object_get(row, key));
+}
+
+/* Issued by an earlier run: intact files are left alone, missing or damaged ones rewritten
+ * from the credential the registry holds. */
+int sc_batch_existing(sc_batch *b, const sc_roster_row *row, const json_t *existing) {
+  const char *id = row_string(existing, "id");
+  const char *pdf = row_string(existing, "pdf_path");
+  bool intact = file_matches(row_string(existing, "json_path"), row_string(existing, "sha256")) &&
+                (!b->ctx->tpl || (pdf && access(pdf, R_OK) == 0));
+  if (intact) {
+    b->progress.done++;
+    b->progress.skipped++;
+    return sc_manifest_add(b, row->name, row->email, id, row_string(existing, "json_path"),
+                           pdf ? pdf : "", row_string(existing, "qr_text"));
+  }
+  sc_job *job = calloc(1, sizeof *job);
+  if (!job || !(job->name = strdup(row->name)) || !(job->email = strdup(row->email)) ||
+      !(job->existing = sc_registry_credential_text(b->reg, id, &b->err))) {
+    sc_job_free(job);
+    return b->err.code ? b->err.code : sc_oom(&b->err);
+  }
+  job->kind = SC_JOB_REPAIR;
+  job->line = row->line;
+  b->in_flight++;
+  sc_queue_push(&b->todo, job);
+  return SC_OK;
+}
+
+int sc_batch_job_failed(sc_batch *b, sc_job *job) {
+  if (job->kind == SC_JOB_ISSUE)
+    sc_registry_release_index(b->reg, job->req.status_list, job->req.status_index);
+  b->err = job->err;
+  int rc = sc_error_prefix(&b->err, "%s:%zu", b->opts->roster_path, job->line);
+  sc_job_free(job);
+  return rc ? rc : SC_ESOFTWARE;
+}
+
+void sc_batch_release(sc_batch *b) {
+  while (b->achievements) {
+    sc_achievement_cache *next = b->achievements->next;
+    json_decref(b->achievements->achievement);
+    free(b->achievements->path);
+    free(b->achievements);
+    b->achievements = next;
+  }
+  sc_registry_close(b->reg);
+  b->reg = NULL;
+}

@@ -1,0 +1,119 @@
+/* Worker threads and the two queues between them and the batch's main thread. */
+#include "issuer/batch_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void sc_queue_push(sc_queue *q, sc_job *job) {
+  job->next = NULL;
+  pthread_mutex_lock(&q->lock);
+  if (q->tail)
+    q->tail->next = job;
+  else
+    q->head = job;
+  q->tail = job;
+  pthread_cond_signal(&q->ready);
+  pthread_mutex_unlock(&q->lock);
+}
+
+sc_job *sc_queue_pop(sc_queue *q) {
+  pthread_mutex_lock(&q->lock);
+  while (!q->head && !q->closed)
+    pthread_cond_wait(&q->ready, &q->lock);
+  sc_job *job = q->head;
+  if (job) {
+    q->head = job->next;
+    if (!q->head)
+      q->tail = NULL;
+  }
+  pthread_mutex_unlock(&q->lock);
+  return job;
+}
+
+static void queue_close(sc_queue *q) {
+  pthread_mutex_lock(&q->lock);
+  q->closed = true;
+  pthread_cond_broadcast(&q->ready);
+  pthread_mutex_unlock(&q->lock);
+}
+
+static void queue_init(sc_queue *q) {
+  memset(q, 0, sizeof *q);
+  pthread_mutex_init(&q->lock, NULL);
+  pthread_cond_init(&q->ready, NULL);
+}
+
+static void queue_destroy(sc_queue *q) {
+  sc_job *job;
+  while ((job = q->head)) {
+    q->head = job->next;
+    sc_job_free(job);
+  }
+  pthread_mutex_destroy(&q->lock);
+  pthread_cond_destroy(&q->ready);
+}
+
+static void run_job(const sc_issue_context *ctx, sc_job *job) {
+  switch (job->kind) {
+  case SC_JOB_ISSUE:
+    job->rc = sc_issue_prepare(ctx, &job->req, &job->prepared, &job->err);
+    break;
+  case SC_JOB_REPAIR:
+    job->rc = sc_issue_prepare_existing(ctx, job->existing, strlen(job->existing), &job->prepared,
+                                        &job->err);
+    if (job->rc == SC_OK)
+      job->rc = sc_issue_write(ctx, &job->prepared, &job->err);
+    break;
+  case SC_JOB_WRITE:
+    job->rc = sc_issue_write(ctx, &job->prepared, &job->err);
+    break;
+  }
+}
+
+/* Each worker owns its PDF renderer: libharu documents are not shared between threads. */
+static void *worker_main(void *arg) {
+  sc_batch *b = arg;
+  sc_issue_context ctx = *b->ctx;
+  sc_error renderer_err = {0};
+  ctx.renderer = ctx.tpl ? sc_pdf_renderer_new(&renderer_err) : NULL;
+  sc_job *job;
+  while ((job = sc_queue_pop(&b->todo))) {
+    if (ctx.tpl && !ctx.renderer) {
+      job->rc = renderer_err.code ? renderer_err.code : SC_ESOFTWARE;
+      job->err = renderer_err;
+    } else {
+      run_job(&ctx, job);
+    }
+    sc_queue_push(&b->done, job);
+  }
+  sc_pdf_renderer_free(ctx.renderer);
+  return NULL;
+}
+
+int sc_workers_start(sc_batch *b) {
+  queue_init(&b->todo);
+  queue_init(&b->done);
+  int n = b->opts->workers > 0 ? b->opts->workers : 1;
+  b->max_in_flight = 32 + 4 * (size_t)n;
+  b->threads = calloc((size_t)n, sizeof *b->threads);
+  if (!b->threads)
+    return sc_oom(&b->err);
+  for (; b->thread_count < n; b->thread_count++) {
+    if (pthread_create(&b->threads[b->thread_count], NULL, worker_main, b) != 0) {
+      sc_workers_stop(b);
+      return sc_fail(&b->err, SC_ESOFTWARE, "cannot start worker threads");
+    }
+  }
+  return SC_OK;
+}
+
+void sc_workers_stop(sc_batch *b) {
+  queue_close(&b->todo);
+  for (int i = 0; i < b->thread_count; i++)
+    pthread_join(b->threads[i], NULL);
+  free(b->threads);
+  b->threads = NULL;
+  b->thread_count = 0;
+  queue_destroy(&b->todo);
+  queue_destroy(&b->done);
+}
