@@ -26,6 +26,9 @@ static int check_init_options(const sc_home_init_options *opts, sc_error *err) {
   if (opts->verify_url && !is_https_url(opts->verify_url))
     return sc_fail(err, SC_EUSAGE, "--verify-url: expected an https:// URL, got '%s'",
                    opts->verify_url);
+  if (opts->public_url && !is_https_url(opts->public_url))
+    return sc_fail(err, SC_EUSAGE, "--public-url: expected an https:// URL, got '%s'",
+                   opts->public_url);
   return SC_OK;
 }
 
@@ -56,9 +59,10 @@ static int make_folders(const char *dir, sc_error *err) {
 static json_t *new_config(const sc_home_init_options *opts, const char *did, const char *key_file) {
   char created[21];
   sc_time_format((int64_t)time(NULL), created);
-  return json_pack("{s:i, s:{s:s, s:s, s:s}, s:s, s:[{s:s, s:s, s:s}]}", "version", 1, "issuer",
-                   "id", did, "name", opts->name, "url", opts->url, "verifyUrl",
-                   opts->verify_url ? opts->verify_url : opts->url, "keys", "did", did, "file",
+  return json_pack("{s:i, s:{s:s, s:s, s:s}, s:s, s:s, s:[{s:s, s:s, s:s}]}", "version", 1,
+                   "issuer", "id", did, "name", opts->name, "url", opts->url, "verifyUrl",
+                   opts->verify_url ? opts->verify_url : opts->url, "publicUrl",
+                   opts->public_url ? opts->public_url : opts->url, "keys", "did", did, "file",
                    key_file, "created", created);
 }
 
@@ -164,6 +168,9 @@ static int read_config(sc_home *home, const char *path, sc_error *err) {
   home->issuer_name = config_string(home->config, "issuer", "name");
   home->issuer_url = config_string(home->config, "issuer", "url");
   home->verify_url = config_string(home->config, NULL, "verifyUrl");
+  home->public_url = config_string(home->config, NULL, "publicUrl");
+  if (!home->public_url) /* homes made before publicUrl existed publish at the issuer URL */
+    home->public_url = home->issuer_url;
   json_t *keys = json_object_get(home->config, "keys");
   json_t *current = json_array_get(keys, json_array_size(keys) - 1);
   const char *key_file = json_string_value(json_object_get(current, "file"));

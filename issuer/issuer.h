@@ -21,6 +21,7 @@ typedef struct sc_home_init_options {
   const char *name;       /* issuer display name, required */
   const char *url;        /* issuer web site, https, required */
   const char *verify_url; /* base of the QR code URLs; NULL = url */
+  const char *public_url; /* where public/ will be served; NULL = url */
   const sc_passphrase_source *passphrase;
 } sc_home_init_options;
 
@@ -31,6 +32,7 @@ typedef struct sc_home {
   const char *issuer_name;
   const char *issuer_url;
   const char *verify_url;
+  const char *public_url;  /* where public/ is served: status lists, key documents */
   char key_path[PATH_MAX]; /* the current signing key */
   const char *key_did;     /* its did:key */
 } sc_home;

@@ -50,9 +50,41 @@ typedef struct sc_verification {
   char source[256];       /* what was verified, for messages */
 } sc_verification;
 
+/* Where status lists (and link-mode credentials, did:web documents) come from
+ * (status_source.c, fetch.c, cache.c). */
+typedef struct sc_status_source {
+  const char *local;       /* --status: a list credential file, or a folder laid out like public/ */
+  const char *home_public; /* --home: that home's public/ folder ... */
+  const char *home_url;    /* ... which is served at this URL (skillcert.json publicUrl) */
+  bool offline;            /* --offline: only local folders and the cache */
+  bool allow_http;         /* --allow-http: http:// URLs too (tests, intranets) */
+  const char *cache_dir;   /* NULL = $XDG_CACHE_HOME/skillcert, else ~/.cache/skillcert */
+} sc_status_source;
+
+typedef struct sc_fetch_limits {
+  long connect_timeout_ms; /* 0 = 5000 */
+  long total_timeout_ms;   /* 0 = 15000 */
+  size_t max_bytes;        /* 0 = 1 MiB */
+  long max_redirects;      /* 3 */
+} sc_fetch_limits;
+
+/* GETs url with libcurl: HTTPS only unless allow_http, the limits above; SC_ESTATUS with the
+ * reason on any failure (DNS, TLS, timeout, HTTP status, size). */
+int sc_fetch(const char *url, bool allow_http, const sc_fetch_limits *limits, sc_buf *body,
+             sc_error *err);
+
+/* Loads the document at url through src: local folder or file, home public/, cache (fresh
+ * until the document's validUntil), then the network (stored in the cache). origin (may be
+ * NULL, 256 bytes) says where it came from, e.g. "cache, 3 min old". */
+int sc_source_load(const sc_status_source *src, const char *url, int64_t now, sc_buf *body,
+                   char *origin, sc_error *err);
+
 typedef struct sc_verify_options {
-  const sc_trust_list *trust; /* NULL = nobody is trusted */
-  int64_t now;                /* the instant to judge validity at */
+  const sc_trust_list *trust;      /* NULL = nobody is trusted */
+  int64_t now;                     /* the instant to judge validity at */
+  const sc_status_source *status;  /* NULL = status entries cannot be checked (exit 6) */
+  sc_key_resolver resolver;        /* NULL = did:key only */
+  void *resolver_ctx;
 } sc_verify_options;
 
 /* Verifies a credential given as JSON text. Always fills result (free it with
@@ -60,6 +92,37 @@ typedef struct sc_verify_options {
 int sc_verify_json(const char *data, size_t len, const char *source, const sc_verify_options *opts,
                    sc_verification *result);
 void sc_verification_free(sc_verification *result);
+
+/* ---------------------------------------------------------------- status checks (status_check.c) */
+
+/* Checks every credentialStatus entry of credential (BitstringStatusListEntry, purposes
+ * revocation and suspension): loads the list credential through opts->status, verifies its
+ * proof, that its issuer is the credential's, its validity, its purpose, and reads the bit.
+ * Records one "status" check in v: SC_EREVOKED, SC_ESUSPENDED, SC_ESTATUS (with the reason)
+ * or passed. */
+void sc_check_status(sc_verification *v, const json_t *credential, const sc_verify_options *opts);
+
+/* ---------------------------------------------------------------- inputs (input*.c) */
+
+typedef enum sc_input_kind {
+  SC_INPUT_JSON,  /* a credential */
+  SC_INPUT_PDF,   /* a certificate: its credential.json attachment */
+  SC_INPUT_QR,    /* QR text or verification URL */
+  SC_INPUT_IMAGE, /* PNG or JPEG photo/scan of a certificate or its QR code */
+} sc_input_kind;
+
+/* Tells by content (not by name) what bytes are. SC_EDATA when none of the above. */
+int sc_input_sniff(const uint8_t *data, size_t len, sc_input_kind *kind, sc_error *err);
+/* The exact bytes of the embedded file credential.json of a PDF. SC_EDATA "PDF has no
+ * credential.json attachment" when there is none. */
+int sc_pdf_extract_credential(const uint8_t *pdf, size_t len, sc_buf *json, sc_error *err);
+/* The text of the first QR code found in a PNG or JPEG image (zbar). */
+int sc_image_read_qr(const uint8_t *image, size_t len, sc_buf *text, sc_error *err);
+/* Turns any input into credential JSON text: JSON as is, a PDF's attachment, a QR payload
+ * decoded (link mode: loaded through opts->status from <base>/c/<uuid>.json), an image's QR
+ * code. describe (128 bytes) says what it was, e.g. "PDF certificate". */
+int sc_input_to_credential(const uint8_t *data, size_t len, const sc_verify_options *opts,
+                           sc_buf *json, char *describe, sc_error *err);
 
 /* Fills summary with pointers into credential. */
 void sc_credential_summarize(const json_t *credential, sc_credential_summary *summary);
