@@ -3,9 +3,13 @@
 #include "test_support.h"
 
 #include <ctype.h>
+#include <dirent.h>
 #include <openssl/evp.h>
 #include <qrencode.h>
 #include <zlib.h>
+
+#include "issuer/issuer.h"
+#include "tests/fuzz/qr_payload_check.h"
 
 #define VERIFY_URL "https://verify.acme.example/"
 #define BASE_UPPER "HTTPS://VERIFY.ACME.EXAMPLE"
@@ -447,6 +451,92 @@ static void shipped_achievements_fit_version_20_at_level_m(void **state) {
   }
 }
 
+/* ---------------------------------------------------------------- choosing the QR text */
+
+/* An achievement whose description DEFLATE cannot shrink (pseudo-random letters), so the
+ * embedded payload cannot fit QR version 20. */
+static json_t *incompressible_achievement(void) {
+  char description[1601];
+  uint32_t x = 12345;
+  for (size_t i = 0; i + 1 < sizeof description; i++) {
+    x = x * 1103515245u + 12345u;
+    description[i] = (char)('a' + (x >> 16) % 26);
+  }
+  description[sizeof description - 1] = '\0';
+  json_t *achievement = prompt_engineering();
+  json_object_set_new(achievement, "description", json_string(description));
+  return achievement;
+}
+
+static void qr_text_embeds_a_credential_that_fits(void **state) {
+  (void)state;
+  json_t *credential = signed_credential(prompt_engineering());
+  char *text = NULL;
+  bool link_mode = true;
+  sc_error err = {0};
+  assert_int_equal(sc_qr_text_for(credential, VERIFY_URL, &text, &link_mode, &err), SC_OK);
+  assert_false(link_mode);
+  char *expected = encode_ok(credential);
+  assert_string_equal(text, expected);
+  free(expected);
+  free(text);
+  json_decref(credential);
+}
+
+static void qr_text_links_a_credential_too_big_for_version_20(void **state) {
+  (void)state;
+  json_t *credential = signed_credential(incompressible_achievement());
+  char *text = NULL;
+  bool link_mode = false;
+  sc_error err = {0};
+  assert_int_equal(sc_qr_text_for(credential, VERIFY_URL, &text, &link_mode, &err), SC_OK);
+  assert_true(link_mode);
+  assert_string_equal(text, BASE_UPPER "/C/3C7FC3A2-F023-48E3-BB15-22EBB06EE4BC");
+  free(text);
+  json_decref(credential);
+}
+
+static void qr_text_needs_a_urn_uuid_id_for_link_mode(void **state) {
+  (void)state;
+  json_t *credential = signed_credential(incompressible_achievement());
+  json_object_set_new(credential, "id", json_string("https://acme.example/credentials/1"));
+  char *text = NULL;
+  bool link_mode = false;
+  sc_error err = {0};
+  assert_int_equal(sc_qr_text_for(credential, VERIFY_URL, &text, &link_mode, &err), SC_EDATA);
+  assert_null(text);
+  assert_false(link_mode);
+  assert_error_mentions(&err, "urn:uuid:");
+  json_decref(credential);
+}
+
+/* ---------------------------------------------------------------- the fuzz seeds */
+
+/* Every seed of the fuzz target passes its checks here too, so `make test` catches what
+ * `make fuzz` would (a regression input added to the corpus stays tested). */
+static void fuzz_corpus_passes_the_fuzz_checks(void **state) {
+  (void)state;
+  const char *dir_path = "tests/fuzz/corpus/fuzz_qr_payload";
+  DIR *dir = opendir(dir_path);
+  assert_non_null(dir);
+  size_t replayed = 0;
+  for (struct dirent *entry; (entry = readdir(dir)) != NULL;) {
+    if (entry->d_name[0] == '.')
+      continue;
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", dir_path, entry->d_name);
+    sc_buf input = {0};
+    sc_error err = {0};
+    assert_int_equal(sc_read_file(path, (size_t)1 << 20, &input, &err), SC_OK);
+    if (!fuzz_check_qr_payload(input.data, input.len))
+      fail_msg("fuzz check fails on %s", path);
+    sc_buf_free(&input);
+    replayed++;
+  }
+  closedir(dir);
+  assert_true(replayed >= 20);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(round_trip_gives_the_same_signed_credential),
@@ -469,6 +559,10 @@ int main(void) {
       cmocka_unit_test(dictionary_v1_never_changes),
       cmocka_unit_test(dictionary_makes_the_payload_much_shorter),
       cmocka_unit_test(shipped_achievements_fit_version_20_at_level_m),
+      cmocka_unit_test(qr_text_embeds_a_credential_that_fits),
+      cmocka_unit_test(qr_text_links_a_credential_too_big_for_version_20),
+      cmocka_unit_test(qr_text_needs_a_urn_uuid_id_for_link_mode),
+      cmocka_unit_test(fuzz_corpus_passes_the_fuzz_checks),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
