@@ -1,0 +1,58 @@
+/* The signed credential as an embedded file. libharu 2.3.0's HPDF_AttachFile reads from disk
+ * and writes the file specification with /Type /F (it must be /Filespec), which qpdf flags;
+ * so the objects are built here: EmbeddedFile stream, Filespec, Names/EmbeddedFiles, /AF. */
+#include "issuer/pdf_internal.h"
+
+#include <hpdf_catalog.h>
+#include <stdio.h>
+
+static HPDF_Dict embedded_file(HPDF_Doc doc, const char *data, size_t len) {
+  HPDF_Dict file = HPDF_DictStream_New(doc->mmgr, doc->xref);
+  HPDF_Dict params = HPDF_Dict_New(doc->mmgr);
+  if (!file || !params)
+    return NULL;
+  HPDF_STATUS st = HPDF_Stream_Write(file->stream, (const HPDF_BYTE *)data, (HPDF_UINT)len);
+  st |= HPDF_Dict_AddName(file, "Type", "EmbeddedFile");
+  st |= HPDF_Dict_AddName(file, "Subtype", "application/json");
+  st |= HPDF_Dict_AddNumber(params, "Size", (HPDF_INT32)len);
+  st |= HPDF_Dict_Add(file, "Params", params);
+  file->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
+  return st == HPDF_OK ? file : NULL;
+}
+
+static HPDF_Dict file_spec(HPDF_Doc doc, const char *name, HPDF_Dict file) {
+  HPDF_Dict spec = HPDF_Dict_New(doc->mmgr);
+  HPDF_Dict ef = HPDF_Dict_New(doc->mmgr);
+  if (!spec || !ef || HPDF_Xref_Add(doc->xref, spec) != HPDF_OK)
+    return NULL;
+  HPDF_STATUS st = HPDF_Dict_AddName(spec, "Type", "Filespec");
+  st |= HPDF_Dict_Add(spec, "F", HPDF_String_New(doc->mmgr, name, NULL));
+  st |= HPDF_Dict_Add(spec, "UF", HPDF_String_New(doc->mmgr, name, NULL));
+  st |= HPDF_Dict_Add(spec, "Desc",
+                      sc_pdf_text_string(doc->mmgr, "The signed verifiable credential "
+                                                    "(Open Badges 3.0)"));
+  st |= HPDF_Dict_AddName(spec, "AFRelationship", "Source");
+  st |= HPDF_Dict_Add(ef, "F", file);
+  st |= HPDF_Dict_Add(ef, "UF", file);
+  st |= HPDF_Dict_Add(spec, "EF", ef);
+  return st == HPDF_OK ? spec : NULL;
+}
+
+int sc_pdf_attach(HPDF_Doc doc, const char *name, const char *data, size_t len, sc_error *err) {
+  HPDF_Dict file = embedded_file(doc, data, len);
+  HPDF_Dict spec = file ? file_spec(doc, name, file) : NULL;
+  HPDF_Dict names = HPDF_Dict_New(doc->mmgr), tree = HPDF_Dict_New(doc->mmgr);
+  HPDF_Array list = HPDF_Array_New(doc->mmgr), af = HPDF_Array_New(doc->mmgr);
+  if (!spec || !names || !tree || !list || !af)
+    return sc_fail(err, SC_ESOFTWARE, "cannot attach %s", name);
+  HPDF_STATUS st = HPDF_Array_Add(list, HPDF_String_New(doc->mmgr, name, NULL));
+  st |= HPDF_Array_Add(list, spec);
+  st |= HPDF_Dict_Add(tree, "Names", list);
+  st |= HPDF_Dict_Add(names, "EmbeddedFiles", tree);
+  st |= HPDF_Dict_Add(doc->catalog, "Names", names);
+  st |= HPDF_Array_Add(af, spec);
+  st |= HPDF_Dict_Add(doc->catalog, "AF", af);
+  if (st != HPDF_OK)
+    return sc_fail(err, SC_ESOFTWARE, "cannot attach %s", name);
+  return SC_OK;
+}

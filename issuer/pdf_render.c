@@ -1,0 +1,373 @@
+/* The PDF certificate: page, design shapes, logo, QR code, text blocks, attachment. */
+#include "issuer/pdf_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MM 2.834645669f /* points per millimetre */
+#define QR_QUIET_MODULES 4
+
+int sc_pdf_fonts_load(sc_pdf_renderer *r, sc_error *err);
+void sc_pdf_fonts_free(sc_pdf_renderer *r);
+
+/* libharu reports errors through this callback; the first one is kept and checked. */
+static void on_hpdf_error(HPDF_STATUS error, HPDF_STATUS detail, void *ctx) {
+  sc_pdf_renderer *r = ctx;
+  if (!r->hpdf_error) {
+    r->hpdf_error = error;
+    r->hpdf_detail = detail;
+  }
+}
+
+sc_pdf_renderer *sc_pdf_renderer_new(sc_error *err) {
+  sc_pdf_renderer *r = calloc(1, sizeof *r);
+  if (!r)
+    return sc_oom(err), NULL;
+  if (sc_pdf_fonts_load(r, err) != SC_OK) {
+    sc_pdf_renderer_free(r);
+    return NULL;
+  }
+  r->doc = HPDF_New(on_hpdf_error, r);
+  if (!r->doc) {
+    sc_pdf_renderer_free(r);
+    return sc_oom(err), NULL;
+  }
+  return r;
+}
+
+void sc_pdf_renderer_free(sc_pdf_renderer *renderer) {
+  if (!renderer)
+    return;
+  if (renderer->doc)
+    HPDF_Free(renderer->doc);
+  sc_pdf_fonts_free(renderer);
+  free(renderer);
+}
+
+static int hpdf_failed(sc_pdf_renderer *r, const char *what, sc_error *err) {
+  if (!r->hpdf_error)
+    return SC_OK;
+  return sc_fail(err, r->hpdf_error == HPDF_FAILD_TO_ALLOC_MEM ? SC_ESOFTWARE : SC_EDATA,
+                 "PDF: %s failed (libharu error 0x%04X, detail %u)", what, (unsigned)r->hpdf_error,
+                 (unsigned)r->hpdf_detail);
+}
+
+/* ---------------------------------------------------------------- placeholders */
+
+static const char *date_long(const char *iso, char out[32]) {
+  static const char *const months[] = {"January",   "February", "March",    "April",
+                                       "May",       "June",     "July",     "August",
+                                       "September", "October",  "November", "December"};
+  int y, m, d;
+  if (sscanf(iso, "%4d-%2d-%2d", &y, &m, &d) != 3 || m < 1 || m > 12)
+    return "";
+  snprintf(out, 32, "%d %s %d", d, months[m - 1], y);
+  return out;
+}
+
+static const char *placeholder_value(const json_t *cred, const char *key, size_t len,
+                                     char scratch[32]) {
+  const char *from = json_string_value(json_object_get(cred, "validFrom"));
+  const char *until = json_string_value(json_object_get(cred, "validUntil"));
+#define IS(name) (len == sizeof(name) - 1 && strncmp(key, name, len) == 0)
+  if (IS("recipient.name"))
+    return sc_cred_recipient_name(cred);
+  if (IS("achievement.name"))
+    return sc_cred_achievement(cred, "name");
+  if (IS("achievement.description"))
+    return sc_cred_achievement(cred, "description");
+  if (IS("issuer.name"))
+    return sc_cred_issuer_name(cred);
+  if (IS("credential.id")) {
+    const char *id = json_string_value(json_object_get(cred, "id"));
+    return id ? id : "";
+  }
+  if (IS("date.long"))
+    return from ? date_long(from, scratch) : "";
+  const char *date = IS("date") ? from : IS("valid_until") ? until : NULL;
+#undef IS
+  if (!date || strlen(date) < 10)
+    return "";
+  snprintf(scratch, 32, "%.10s", date);
+  return scratch;
+}
+
+/* The block's text with placeholders filled and whitespace made plain spaces; NULL with
+ * *omit set when a placeholder it uses has no value (e.g. no validUntil). */
+static char *fill(const char *pattern, const json_t *cred, bool *omit) {
+  sc_buf out = {0};
+  bool ok = true;
+  *omit = false;
+  for (const char *p = pattern; ok && *p;) {
+    const char *open = strstr(p, "{{"), *close = open ? strstr(open, "}}") : NULL;
+    if (!close) {
+      ok = sc_buf_append_str(&out, p);
+      break;
+    }
+    char scratch[32];
+    const char *value = placeholder_value(cred, open + 2, (size_t)(close - open - 2), scratch);
+    *omit = *omit || !*value;
+    ok = sc_buf_append(&out, p, (size_t)(open - p)) && sc_buf_append_str(&out, value);
+    p = close + 2;
+  }
+  char *text = ok ? sc_buf_take(&out) : NULL;
+  sc_buf_free(&out);
+  for (char *c = text; c && *c; c++)
+    if (*c == '\n' || *c == '\r' || *c == '\t')
+      *c = ' ';
+  return text;
+}
+
+/* ---------------------------------------------------------------- text blocks */
+
+typedef struct lines {
+  char **items;
+  size_t count;
+} lines;
+
+static void lines_free(lines *l) {
+  for (size_t i = 0; i < l->count; i++)
+    free(l->items[i]);
+  free(l->items);
+  l->items = NULL;
+  l->count = 0;
+}
+
+static bool lines_push(lines *l, const char *start, size_t len) {
+  char **grown = realloc(l->items, (l->count + 1) * sizeof *grown);
+  if (!grown)
+    return false;
+  l->items = grown;
+  if (!(l->items[l->count] = strndup(start, len)))
+    return false;
+  l->count++;
+  return true;
+}
+
+/* Greedy wrap at spaces; a word wider than the limit stays whole on its own line. */
+static int wrap(sc_pdf_renderer *r, const char *text, const sc_text_style *style, float limit,
+                lines *out, bool *fits, sc_error *err) {
+  *fits = true;
+  const char *line = text;
+  while (*line == ' ')
+    line++;
+  while (*line) {
+    size_t best = 0;
+    float width = 0;
+    for (const char *end = line;;) {
+      const char *next = strchr(end + 1, ' ');
+      size_t len = next ? (size_t)(next - line) : strlen(line);
+      char *candidate = strndup(line, len);
+      if (!candidate)
+        return sc_oom(err);
+      int rc = sc_text_width(r, candidate, style, &width, err);
+      free(candidate);
+      if (rc != SC_OK)
+        return rc;
+      if (limit > 0 && width > limit && best)
+        break;
+      best = len;
+      if (limit > 0 && width > limit)
+        *fits = false;
+      if (!next || (limit > 0 && width > limit))
+        break;
+      end = next;
+    }
+    size_t len = best;
+    while (len && line[len - 1] == ' ')
+      len--;
+    if (!lines_push(out, line, len))
+      return sc_oom(err);
+    line += best;
+    while (*line == ' ')
+      line++;
+  }
+  return SC_OK;
+}
+
+/* The largest size from block->size down to min_size at which the text fits. */
+static int layout(sc_pdf_renderer *r, const sc_tpl_text *block, const char *text,
+                  sc_text_style *style, lines *out, sc_error *err) {
+  float limit = block->max_width * MM;
+  for (style->size = block->size;; style->size *= 0.94f) {
+    bool fits;
+    int rc = wrap(r, text, style, limit, out, &fits, err);
+    if (rc != SC_OK)
+      return rc;
+    if ((fits && out->count <= (size_t)block->max_lines) || style->size * 0.94f < block->min_size)
+      return SC_OK; /* at the minimum size an overlong text still shows in full */
+    lines_free(out);
+  }
+}
+
+static int draw_block(sc_pdf_renderer *r, HPDF_Page page, const sc_template *tpl,
+                      const sc_tpl_text *block, const json_t *cred, sc_error *err) {
+  bool omit;
+  char *text = fill(block->text, cred, &omit);
+  if (!text)
+    return sc_oom(err);
+  sc_text_style style = {block->family, block->bold, block->size, block->color};
+  lines l = {0};
+  int rc = omit ? SC_OK : layout(r, block, text, &style, &l, err);
+  for (size_t i = 0; rc == SC_OK && i < l.count; i++) {
+    float width = 0;
+    rc = sc_text_width(r, l.items[i], &style, &width, err);
+    float x = block->x * MM - (block->align == SC_ALIGN_CENTER  ? width / 2
+                               : block->align == SC_ALIGN_RIGHT ? width
+                                                                : 0);
+    float y = tpl->page_h - block->y * MM - (float)i * style.size * block->line_height;
+    if (rc == SC_OK)
+      rc = sc_text_draw(r, page, l.items[i], &style, x, y, err);
+  }
+  lines_free(&l);
+  free(text);
+  return rc;
+}
+
+/* ---------------------------------------------------------------- graphics */
+
+static void draw_shapes(HPDF_Page page, const sc_template *tpl) {
+  if (tpl->background.r < 1 || tpl->background.g < 1 || tpl->background.b < 1) {
+    HPDF_Page_SetRGBFill(page, tpl->background.r, tpl->background.g, tpl->background.b);
+    HPDF_Page_Rectangle(page, 0, 0, tpl->page_w, tpl->page_h);
+    HPDF_Page_Fill(page);
+  }
+  for (size_t i = 0; i < tpl->rect_count; i++) {
+    const sc_tpl_rect *s = &tpl->rects[i];
+    float stroke = s->stroke * MM;
+    /* A stroked frame is drawn inside its box, so the box is what the designer sees. */
+    float x = s->x * MM + stroke / 2, w = s->w * MM - stroke;
+    float y = tpl->page_h - (s->y + s->h) * MM + stroke / 2, h = s->h * MM - stroke;
+    if (stroke > 0) {
+      HPDF_Page_SetRGBStroke(page, s->color.r, s->color.g, s->color.b);
+      HPDF_Page_SetLineWidth(page, stroke);
+      HPDF_Page_Rectangle(page, x, y, w, h);
+      HPDF_Page_Stroke(page);
+    } else {
+      HPDF_Page_SetRGBFill(page, s->color.r, s->color.g, s->color.b);
+      HPDF_Page_Rectangle(page, x, y, w, h);
+      HPDF_Page_Fill(page);
+    }
+  }
+}
+
+/* Dark modules as rectangles, one per horizontal run, on a white square that includes the
+ * 4-module quiet zone. */
+static int draw_qr(HPDF_Page page, const sc_template *tpl, const char *text, sc_error *err) {
+  sc_qr_code qr;
+  int rc = sc_qr_make(text, SC_QR_MAX_VERSION, &qr, err);
+  if (rc != SC_OK)
+    return sc_error_prefix(err, "qr_text");
+  float size = tpl->qr_size * MM, module = size / (float)(qr.width + 2 * QR_QUIET_MODULES);
+  float left = tpl->qr_x * MM, top = tpl->page_h - tpl->qr_y * MM;
+  HPDF_Page_SetRGBFill(page, 1, 1, 1);
+  HPDF_Page_Rectangle(page, left, top - size, size, size);
+  HPDF_Page_Fill(page);
+  HPDF_Page_SetRGBFill(page, 0, 0, 0);
+  for (int row = 0; row < qr.width; row++) {
+    const unsigned char *cells = qr.modules + (size_t)row * (size_t)qr.width;
+    for (int col = 0; col < qr.width;) {
+      if (!cells[col]) {
+        col++;
+        continue;
+      }
+      int start = col;
+      while (col < qr.width && cells[col])
+        col++;
+      HPDF_Page_Rectangle(page, left + (float)(QR_QUIET_MODULES + start) * module,
+                          top - (float)(QR_QUIET_MODULES + row + 1) * module,
+                          (float)(col - start) * module, module);
+    }
+  }
+  HPDF_Page_Fill(page);
+  sc_qr_free(&qr);
+  return SC_OK;
+}
+
+static int draw_logo(sc_pdf_renderer *r, HPDF_Page page, const sc_template *tpl, sc_error *err) {
+  if (!tpl->logo)
+    return SC_OK;
+  HPDF_Image image = HPDF_LoadPngImageFromMem(r->doc, tpl->logo, (HPDF_UINT)tpl->logo_len);
+  if (!image) {
+    int rc = hpdf_failed(r, "loading the logo", err);
+    return rc != SC_OK ? rc : sc_fail(err, SC_EDATA, "logo: not a PNG image libharu can read");
+  }
+  HPDF_Page_DrawImage(page, image, tpl->logo_x * MM, tpl->page_h - (tpl->logo_y + tpl->logo_h) * MM,
+                      tpl->logo_w * MM, tpl->logo_h * MM);
+  return SC_OK;
+}
+
+/* ---------------------------------------------------------------- the document */
+
+static int check_names(sc_pdf_renderer *r, const json_t *cred, sc_error *err) {
+  int rc = sc_pdf_check_text(r, sc_cred_recipient_name(cred), "recipient name", err);
+  if (rc == SC_OK)
+    rc = sc_pdf_check_text(r, sc_cred_achievement(cred, "name"), "achievement name", err);
+  if (rc == SC_OK)
+    rc = sc_pdf_check_text(r, sc_cred_issuer_name(cred), "issuer name", err);
+  return rc;
+}
+
+static int draw_page(sc_pdf_renderer *r, const sc_template *tpl, const sc_certificate *cert,
+                     sc_error *err) {
+  HPDF_Page page = HPDF_AddPage(r->doc);
+  if (!page)
+    return hpdf_failed(r, "adding a page", err);
+  HPDF_Page_SetWidth(page, tpl->page_w);
+  HPDF_Page_SetHeight(page, tpl->page_h);
+  draw_shapes(page, tpl);
+  int rc = draw_logo(r, page, tpl, err);
+  if (rc == SC_OK)
+    rc = draw_qr(page, tpl, cert->qr_text, err);
+  for (size_t i = 0; rc == SC_OK && i < tpl->text_count; i++)
+    rc = draw_block(r, page, tpl, &tpl->texts[i], cert->credential, err);
+  if (rc == SC_OK)
+    rc = sc_fonts_finish(r, page, err);
+  return rc == SC_OK ? hpdf_failed(r, "drawing the page", err) : rc;
+}
+
+static int save(sc_pdf_renderer *r, sc_buf *pdf, sc_error *err) {
+  if (HPDF_SaveToStream(r->doc) != HPDF_OK)
+    return hpdf_failed(r, "writing the PDF", err);
+  HPDF_UINT32 size = HPDF_GetStreamSize(r->doc);
+  sc_buf_reset(pdf);
+  unsigned char chunk[16384];
+  for (;;) {
+    HPDF_UINT32 n = sizeof chunk;
+    HPDF_STATUS st = HPDF_ReadFromStream(r->doc, chunk, &n);
+    if (n && !sc_buf_append(pdf, chunk, n))
+      return sc_oom(err);
+    if (st == HPDF_STREAM_EOF)
+      break;
+    if (st != HPDF_OK)
+      return sc_fail(err, SC_ESOFTWARE, "PDF: reading the document back failed (0x%04X)",
+                     (unsigned)st);
+  }
+  return pdf->len == size ? SC_OK : sc_fail(err, SC_ESOFTWARE, "PDF: short read");
+}
+
+int sc_pdf_render(sc_pdf_renderer *renderer, const sc_template *tpl, const sc_certificate *cert,
+                  sc_buf *pdf, sc_error *err) {
+  sc_pdf_renderer *r = renderer;
+  int rc = check_names(r, cert->credential, err);
+  if (rc != SC_OK)
+    return rc;
+  r->hpdf_error = 0;
+  HPDF_ResetError(r->doc);
+  if (HPDF_NewDoc(r->doc) != HPDF_OK)
+    return hpdf_failed(r, "starting a document", err);
+  r->doc->pdf_version = HPDF_VER_17; /* /UF and /AF of the attachment */
+  HPDF_SetCompressionMode(r->doc, HPDF_COMP_ALL);
+  rc = draw_page(r, tpl, cert, err);
+  if (rc == SC_OK)
+    rc = sc_pdf_metadata(r->doc, cert->credential, err);
+  if (rc == SC_OK)
+    rc = sc_pdf_attach(r->doc, "credential.json", cert->credential_json, cert->credential_json_len,
+                       err);
+  if (rc == SC_OK)
+    rc = save(r, pdf, err);
+  HPDF_FreeDoc(r->doc);
+  sc_font_use_reset(r);
+  return rc;
+}
