@@ -45,13 +45,25 @@ static void fill_trace(sc_di_trace *trace, hashes *h,
   memcpy(trace->signature, sig, SC_ED25519_SIGNATURE_BYTES);
 }
 
+/* What is hashed, seen without copies: the document without member doc_omit and with
+ * @context replaced by doc_context (when not NULL); the proof configuration without member
+ * config_omit. NULLs leave the values as they are. */
+typedef struct hash_input {
+  const json_t *document;
+  const char *doc_omit;
+  const json_t *doc_context;
+  const json_t *config;
+  const char *config_omit;
+} hash_input;
+
 /* hashData = SHA-256(JCS(proof config)) || SHA-256(JCS(document)): VC-DI-EDDSA 3.3.4, the
  * proof configuration's hash first. */
-static int hash_data(const json_t *document, const json_t *config, hashes *h, uint8_t out[64],
-                     sc_error *err) {
-  int rc = sc_jcs_append(config, &h->canonical_config, err);
+static int hash_data(const hash_input *in, hashes *h, uint8_t out[64], sc_error *err) {
+  int rc =
+      sc_jcs_append_object_view(in->config, in->config_omit, NULL, NULL, &h->canonical_config, err);
   if (!rc)
-    rc = sc_jcs_append(document, &h->canonical_document, err);
+    rc = sc_jcs_append_object_view(in->document, in->doc_omit, in->doc_context ? "@context" : NULL,
+                                   in->doc_context, &h->canonical_document, err);
   if (rc)
     return rc;
   if (sc_sha256(h->canonical_config.data, h->canonical_config.len, h->config_hash) ||
@@ -105,13 +117,14 @@ static int check_sign_inputs(const json_t *document, const sc_proof_options *opt
 }
 
 /* Signs the configuration and document; adds proofValue to config. */
-static int sign_config(json_t *document, json_t *config, EVP_PKEY *key, sc_di_trace *trace,
+static int sign_config(json_t *document, json_t *config, sc_signer *signer, sc_di_trace *trace,
                        sc_error *err) {
   hashes h = {0};
   uint8_t data[64], sig[SC_ED25519_SIGNATURE_BYTES];
-  int rc = hash_data(document, config, &h, data, err);
+  hash_input in = {.document = document, .config = config};
+  int rc = hash_data(&in, &h, data, err);
   if (!rc)
-    rc = sc_ed25519_sign(key, data, sizeof data, sig, err);
+    rc = sc_signer_sign(signer, data, sizeof data, sig, err);
   char *value = rc ? NULL : sc_multibase_encode('z', sig, sizeof sig);
   if (!rc && (!value || json_object_set_new(config, "proofValue", json_string(value))))
     rc = sc_oom(err);
@@ -122,18 +135,20 @@ static int sign_config(json_t *document, json_t *config, EVP_PKEY *key, sc_di_tr
   return rc;
 }
 
-int sc_di_sign(json_t *document, EVP_PKEY *key, const sc_proof_options *opts, sc_di_trace *trace,
-               sc_error *err) {
+int sc_di_sign_with(json_t *document, sc_signer *signer, const sc_proof_options *opts,
+                    sc_di_trace *trace, sc_error *err) {
   int rc = check_sign_inputs(document, opts, err);
   if (rc)
     return rc;
+  if (!signer)
+    return sc_fail(err, SC_EUSAGE, "data integrity: no signer");
   char now[21];
   if (!opts->created)
     sc_time_format((int64_t)time(NULL), now);
   json_t *proof = proof_config(document, opts, opts->created ? opts->created : now);
   if (!proof)
     return sc_oom(err);
-  rc = sign_config(document, proof, key, trace, err);
+  rc = sign_config(document, proof, signer, trace, err);
   if (rc) {
     json_decref(proof);
     return rc;
@@ -145,6 +160,19 @@ int sc_di_sign(json_t *document, EVP_PKEY *key, const sc_proof_options *opts, sc
     return sc_oom(err);
   }
   return SC_OK;
+}
+
+int sc_di_sign(json_t *document, EVP_PKEY *key, const sc_proof_options *opts, sc_di_trace *trace,
+               sc_error *err) {
+  int rc = check_sign_inputs(document, opts, err);
+  if (rc)
+    return rc;
+  sc_signer *signer = sc_signer_new(key, err);
+  if (!signer)
+    return err ? err->code : SC_EUSAGE;
+  rc = sc_di_sign_with(document, signer, opts, trace, err);
+  sc_signer_free(signer);
+  return rc;
 }
 
 /* ---------------------------------------------------------------- verifying: the rules */
@@ -239,23 +267,18 @@ static bool context_starts_with(const json_t *document_context, const json_t *pr
   return true;
 }
 
-/* The unsecured document to hash: when the proof carries @context, step 4.2 sets the
- * document's @context to it (contexts appended after signing are not covered). */
-static int document_to_hash(json_t *unsecured, const json_t *proof, json_t **out, sc_error *err) {
+/* The unsecured document to hash is the secured one without proof; when the proof carries
+ * @context, step 4.2 sets the document's @context to it (contexts appended after signing are
+ * not covered). Fills in->doc_context. */
+static int document_context(const json_t *secured, const json_t *proof, hash_input *in,
+                            sc_error *err) {
   json_t *proof_context = json_object_get(proof, "@context");
-  if (!proof_context) {
-    *out = json_incref(unsecured);
+  if (!proof_context)
     return SC_OK;
-  }
-  if (!context_starts_with(json_object_get(unsecured, "@context"), proof_context))
+  if (!context_starts_with(json_object_get(secured, "@context"), proof_context))
     return sc_fail(err, SC_EINVALID,
                    "the document @context does not start with the proof's @context, in order");
-  json_t *copy = json_copy(unsecured);
-  if (!copy || json_object_set(copy, "@context", proof_context)) {
-    json_decref(copy);
-    return sc_oom(err);
-  }
-  *out = copy;
+  in->doc_context = proof_context;
   return SC_OK;
 }
 
@@ -280,24 +303,21 @@ static int resolve_key(const json_t *proof, const sc_di_verify_options *opts,
   return rc;
 }
 
-/* Hashes and checks the signature of one proof against the unsecured document. */
-static int check_signature(json_t *unsecured, const json_t *proof, const sc_di_verify_options *opts,
+/* Hashes and checks the signature of one proof against the unsecured document (secured
+ * without its proof), and the proof options (the proof without proofValue, Verify Proof
+ * steps 2-3). */
+static int check_signature(const json_t *secured, const json_t *proof,
+                           const sc_di_verify_options *opts,
                            const uint8_t sig[SC_ED25519_SIGNATURE_BYTES], sc_di_trace *trace,
                            sc_error *err) {
-  json_t *document = NULL;
-  int rc = document_to_hash(unsecured, proof, &document, err);
+  hash_input in = {
+      .document = secured, .doc_omit = "proof", .config = proof, .config_omit = "proofValue"};
+  int rc = document_context(secured, proof, &in, err);
   if (rc)
     return rc;
-  /* proofOptions = the proof without proofValue (Verify Proof steps 2-3). */
-  json_t *config = json_copy((json_t *)proof);
-  if (!config || json_object_del(config, "proofValue")) {
-    json_decref(config);
-    json_decref(document);
-    return sc_oom(err);
-  }
   hashes h = {0};
   uint8_t data[64], pub[SC_ED25519_PUBLIC_BYTES];
-  rc = hash_data(document, config, &h, data, err);
+  rc = hash_data(&in, &h, data, err);
   if (rc == SC_EDATA && err)
     err->code = rc = SC_EINVALID; /* a document JCS cannot express cannot verify */
   if (!rc)
@@ -309,12 +329,10 @@ static int check_signature(json_t *unsecured, const json_t *proof, const sc_di_v
                  json_string_value(json_object_get(proof, "verificationMethod")));
   fill_trace(trace, &h, sig);
   hashes_free(&h);
-  json_decref(config);
-  json_decref(document);
   return rc;
 }
 
-static int verify_one(json_t *unsecured, const json_t *proof, const sc_di_verify_options *opts,
+static int verify_one(const json_t *secured, const json_t *proof, const sc_di_verify_options *opts,
                       sc_di_trace *trace, sc_error *err) {
   if (!json_is_object(proof))
     return sc_fail(err, SC_EINVALID, "not a JSON object");
@@ -324,7 +342,7 @@ static int verify_one(json_t *unsecured, const json_t *proof, const sc_di_verify
   if (!rc)
     rc = decode_proof_value(proof, sig, err);
   if (!rc)
-    rc = check_signature(unsecured, proof, opts, sig, trace, err);
+    rc = check_signature(secured, proof, opts, sig, trace, err);
   return rc;
 }
 
@@ -352,21 +370,15 @@ int sc_di_verify(const json_t *secured, const sc_di_verify_options *opts, sc_di_
     return sc_fail(err, SC_EDATA, "data integrity: the document has no proof");
   if (!is_set && !json_is_object(proofs))
     return sc_fail(err, SC_EINVALID, "data integrity: proof is neither an object nor an array");
-  /* A shallow copy suffices: only the top-level "proof" member is taken out. jansson's copy
-   * takes a non-const pointer but only adds references to the members. */
-  json_t *unsecured = json_copy((json_t *)secured);
-  if (!unsecured || json_object_del(unsecured, "proof")) {
-    json_decref(unsecured);
-    return sc_oom(err);
-  }
+  /* Every proof is checked against the document without "proof", which the canonical form
+   * leaves out (sc_jcs_append_object_view) instead of copying the document. */
   int rc = SC_OK;
   for (size_t i = 0; i < count && !rc; i++) {
     const json_t *proof = is_set ? json_array_get(proofs, i) : proofs;
-    rc = verify_one(unsecured, proof, opts, i == 0 ? trace : NULL, err);
+    rc = verify_one(secured, proof, opts, i == 0 ? trace : NULL, err);
     if (rc && err)
       sc_error_prefix(err, "proof %zu", i + 1);
   }
-  json_decref(unsecured);
   fill_result(result, is_set ? json_array_get(proofs, 0) : proofs, rc ? 0 : count);
   return rc;
 }

@@ -147,25 +147,57 @@ static int append_members(const member *members, size_t count, sc_buf *out, sc_e
   return sc_buf_append_byte(out, '}') ? SC_OK : sc_oom(err);
 }
 
-static int append_object(const json_t *object, sc_buf *out, sc_error *err) {
-  size_t count = json_object_size(object);
+/* Sorts by insertion: objects here have a handful of members, where this beats qsort's
+ * indirect calls. */
+static void sort_members(member *members, size_t count) {
+  for (size_t i = 1; i < count; i++) {
+    member item = members[i];
+    size_t j = i;
+    while (j > 0 && compare_members(&members[j - 1], &item) > 0) {
+      members[j] = members[j - 1];
+      j--;
+    }
+    members[j] = item;
+  }
+}
+
+static bool key_is(const char *key, size_t key_len, const char *name) {
+  return name && strlen(name) == key_len && memcmp(key, name, key_len) == 0;
+}
+
+/* The members of object seen through a view (see sc_jcs_append_object_view), sorted. */
+static int append_object_view(const json_t *object, const char *omit, const char *replace,
+                              const json_t *replacement, sc_buf *out, sc_error *err) {
+  size_t count = json_object_size(object) + (replace != NULL);
   member on_stack[STACK_MEMBERS];
   member *members = count <= STACK_MEMBERS ? on_stack : malloc(count * sizeof *members);
   if (!members)
     return sc_oom(err);
   size_t n = 0;
+  bool replaced = false;
   /* jansson's iterator API takes a non-const object but does not change it. */
   for (void *it = json_object_iter((json_t *)object); it && n < count;
-       it = json_object_iter_next((json_t *)object, it), n++) {
-    members[n].key = json_object_iter_key(it);
-    members[n].key_len = json_object_iter_key_len(it);
-    members[n].value = json_object_iter_value(it);
+       it = json_object_iter_next((json_t *)object, it)) {
+    const char *key = json_object_iter_key(it);
+    size_t key_len = json_object_iter_key_len(it);
+    if (key_is(key, key_len, omit))
+      continue;
+    bool swap = key_is(key, key_len, replace);
+    replaced = replaced || swap;
+    members[n++] =
+        (member){key, key_len, swap ? (json_t *)replacement : json_object_iter_value(it)};
   }
-  qsort(members, n, sizeof *members, compare_members);
+  if (replace && !replaced && n < count)
+    members[n++] = (member){replace, strlen(replace), (json_t *)replacement};
+  sort_members(members, n);
   int rc = append_members(members, n, out, err);
   if (members != on_stack)
     free(members);
   return rc;
+}
+
+static int append_object(const json_t *object, sc_buf *out, sc_error *err) {
+  return append_object_view(object, NULL, NULL, NULL, out, err);
 }
 
 static int append_value(const json_t *value, sc_buf *out, sc_error *err) {
@@ -201,6 +233,13 @@ int sc_jcs_append(const json_t *value, sc_buf *out, sc_error *err) {
   if (!value)
     return sc_fail(err, SC_ESOFTWARE, "no JSON value to canonicalize");
   return append_value(value, out, err);
+}
+
+int sc_jcs_append_object_view(const json_t *object, const char *omit, const char *replace,
+                              const json_t *replacement, sc_buf *out, sc_error *err) {
+  if (!json_is_object(object) || (replace && !replacement))
+    return sc_fail(err, SC_ESOFTWARE, "no JSON object to canonicalize");
+  return append_object_view(object, omit, replace, replacement, out, err);
 }
 
 char *sc_jcs(const json_t *value, sc_error *err) {

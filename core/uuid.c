@@ -1,17 +1,27 @@
 /* Random (version 4) UUIDs for credential ids. */
 #include "core/core.h"
 
-#include <stdio.h>
+void sc_uuid_v4_format(const uint8_t random[16], char *out) {
+  static const char hex[] = "0123456789abcdef";
+  uint8_t b[16];
+  for (int i = 0; i < 16; i++)
+    b[i] = random[i];
+  b[6] = (uint8_t)((b[6] & 0x0f) | 0x40); /* version 4 */
+  b[8] = (uint8_t)((b[8] & 0x3f) | 0x80); /* RFC 4122 variant */
+  size_t n = 0;
+  for (int i = 0; i < 16; i++) {
+    if (i == 4 || i == 6 || i == 8 || i == 10)
+      out[n++] = '-';
+    out[n++] = hex[b[i] >> 4];
+    out[n++] = hex[b[i] & 0xF];
+  }
+  out[n] = '\0';
+}
 
 int sc_uuid_v4(char *out, sc_error *err) {
   uint8_t b[16];
   int rc = sc_random_bytes(b, sizeof b, err);
-  if (rc != SC_OK)
-    return rc;
-  b[6] = (uint8_t)((b[6] & 0x0f) | 0x40); /* version 4 */
-  b[8] = (uint8_t)((b[8] & 0x3f) | 0x80); /* RFC 4122 variant */
-  snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0],
-           b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
-           b[15]);
-  return SC_OK;
+  if (rc == SC_OK)
+    sc_uuid_v4_format(b, out);
+  return rc;
 }

@@ -11,6 +11,9 @@
 #define OB_SCHEMA                                                                                  \
   "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json"
 
+#define UUID_BYTES 16
+#define SALT_BYTES 16
+
 bool sc_is_email(const char *email) {
   const char *at = strchr(email, '@');
   return at && at != email && at[1] && !strchr(at + 1, '@') && strchr(at + 1, '.') &&
@@ -70,18 +73,17 @@ static json_t *identity(const char *type, const char *value, bool hashed, const 
   return id;
 }
 
-static json_t *subject(const sc_recipient *who, const json_t *achievement, sc_error *err) {
+static json_t *subject(const sc_recipient *who, const json_t *achievement,
+                       const uint8_t salt_bytes[SALT_BYTES], sc_error *err) {
   if (!who->email || !sc_is_email(who->email)) {
     sc_fail(err, SC_EUSAGE, "--email: expected an e-mail address, got '%s'",
             who->email ? who->email : "");
     return NULL;
   }
-  uint8_t salt_bytes[16];
   char hash[72];
   char *salt = NULL;
   json_t *out = NULL;
-  if (sc_random_bytes(salt_bytes, sizeof salt_bytes, err) == SC_OK &&
-      (salt = sc_hex_encode(salt_bytes, sizeof salt_bytes)) &&
+  if ((salt = sc_hex_encode(salt_bytes, SALT_BYTES)) &&
       sc_email_hash(who->email, salt, hash, err) == SC_OK) {
     out = json_pack("{s:[s], s:[o, o], s:O}", "type", "AchievementSubject", "identifier",
                     identity("name", who->name, false, NULL),
@@ -128,16 +130,19 @@ json_t *sc_credential_build(const sc_home *home, const sc_issue_request *req, sc
   if (check_recipient(&req->recipient, err) != SC_OK)
     return NULL;
   char uuid[37], valid_until[21] = "";
-  if (sc_uuid_v4(uuid, err) != SC_OK)
-    return NULL;
   if (req->valid_until && resolve_valid_until(req->valid_until, req->now, valid_until, err))
     return NULL;
+  /* One draw from the generator for the credential id and the e-mail salt. */
+  uint8_t random[UUID_BYTES + SALT_BYTES];
+  if (sc_random_bytes(random, sizeof random, err) != SC_OK)
+    return NULL;
+  sc_uuid_v4_format(random, uuid);
   char *name = sc_text_nfc(req->recipient.name, strlen(req->recipient.name), "--name", err);
   if (!name)
     return NULL;
   sc_recipient who = req->recipient;
   who.name = name;
-  json_t *holder = subject(&who, req->achievement, err);
+  json_t *holder = subject(&who, req->achievement, random + UUID_BYTES, err);
   free(name);
   if (!holder)
     return NULL;
