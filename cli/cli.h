@@ -7,6 +7,7 @@
 #include <getopt.h>
 #include <openssl/evp.h>
 #include <stdio.h>
+#include <time.h>
 
 #include "core/core.h"
 #include "issuer/issuer.h"
@@ -26,6 +27,15 @@ int cmd_template(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_inspect(int argc, char **argv);
 int cmd_render(int argc, char **argv);
+int cmd_revoke(int argc, char **argv);
+int cmd_suspend(int argc, char **argv);
+int cmd_reinstate(int argc, char **argv);
+int cmd_publish(int argc, char **argv);
+
+/* "3600", "90m", "12h", "7d" → seconds (cmd_publish.c). */
+int cli_parse_duration(const char *text, int64_t *seconds);
+/* Publishes every status list and the key document of home (cmd_publish.c). */
+int cli_publish_home(const sc_home *home, EVP_PKEY *key, int64_t ttl, sc_error *err);
 
 /* Prints "skillcert: <message>" on stderr and returns err->code. */
 int cli_error(const sc_error *err);

@@ -10,7 +10,7 @@ static const char issue_help[] =
     "                       [--did DID] [--valid-until DATE] [--id-from LEARNER_ID]\n"
     "       skillcert issue --roster FILE --template NAME [-j N] [--map COLUMN=FIELD]...\n"
     "                       [--dry-run]\n"
-    "       common: [--home DIR] [--passphrase-file FILE]\n"
+    "       common: [--home DIR] [--passphrase-file FILE] [--no-publish]\n"
     "\n"
     "Builds Open Badges 3.0 credentials, signs them with the issuer's key (Data Integrity,\n"
     "eddsa-jcs-2022), records them in the registry and writes out/<uuid>.json; with a template\n"
@@ -33,7 +33,10 @@ static const char issue_help[] =
     "  --map COLUMN=FIELD     read FIELD from a column named otherwise (repeatable)\n"
     "  --dry-run              validate only\n"
     "Re-running a roster issues nothing twice and repairs files an interrupted run left out.\n"
-    "Writes out/manifest.csv (id, name, email, json, pdf, qr_url) for a mail merge.\n";
+    "Writes out/manifest.csv (id, name, email, json, pdf, qr_url) for a mail merge.\n"
+    "\n"
+    "Every credential gets a random slot in the issuer's status lists; the lists it touches\n"
+    "are published to public/ at once unless --no-publish.\n";
 
 typedef struct issue_args {
   sc_issue_request req;
@@ -42,11 +45,11 @@ typedef struct issue_args {
   const char *maps[64];
   size_t map_count;
   int jobs;
-  bool dry_run;
+  bool dry_run, no_publish;
 } issue_args;
 
 static int parse_args(int argc, char **argv, issue_args *a) {
-  enum { O_NAME = 1, O_EMAIL, O_ACH, O_DID, O_UNTIL, O_ID, O_TPL, O_ROSTER, O_MAP, O_DRY };
+  enum { O_NAME = 1, O_EMAIL, O_ACH, O_DID, O_UNTIL, O_ID, O_TPL, O_ROSTER, O_MAP, O_DRY, O_NOPUB };
   static const struct option options[] = {
       {"name", required_argument, NULL, O_NAME},
       {"email", required_argument, NULL, O_EMAIL},
@@ -58,6 +61,7 @@ static int parse_args(int argc, char **argv, issue_args *a) {
       {"roster", required_argument, NULL, O_ROSTER},
       {"map", required_argument, NULL, O_MAP},
       {"dry-run", no_argument, NULL, O_DRY},
+      {"no-publish", no_argument, NULL, O_NOPUB},
       {"jobs", required_argument, NULL, 'j'},
       {"home", required_argument, NULL, OPT_HOME},
       {"passphrase-file", required_argument, NULL, OPT_PASSPHRASE_FILE},
@@ -239,6 +243,17 @@ static int issue_single(issue_run *run, sc_issue_request *req, sc_error *err) {
   return rc;
 }
 
+/* public/ is never behind the registry: the lists a run touched go out with it. */
+static int publish_after(issue_run *run, const issue_args *a, sc_error *err) {
+  if (a->no_publish || a->dry_run)
+    return SC_OK;
+  if (a->roster)
+    return cli_publish_home(&run->home, run->key, 0, err);
+  sc_publish_options opts = {.now = (int64_t)time(NULL)};
+  int rc = sc_publish_lists(&run->home, run->key, run->reg, &a->req.status_list, 1, &opts, err);
+  return rc == SC_OK ? sc_publish_key_document(&run->home, err) : rc;
+}
+
 int cmd_issue(int argc, char **argv) {
   issue_args a = {.req.now = (int64_t)time(NULL)};
   int rc = parse_args(argc, argv, &a);
@@ -260,6 +275,8 @@ int cmd_issue(int argc, char **argv) {
   } else if (rc == SC_OK) {
     rc = issue_single(&run, &a.req, &err);
   }
+  if (rc == SC_OK && (a.roster || a.req.status_list > 0)) /* nothing new, nothing to publish */
+    rc = publish_after(&run, &a, &err);
   close_run(&run);
   return rc == SC_OK ? SC_OK : cli_error(&err);
 }

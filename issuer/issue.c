@@ -70,7 +70,11 @@ int sc_issue_prepare(const sc_issue_context *ctx, const sc_issue_request *req, s
   p->credential = sc_credential_build(ctx->home, req, err);
   if (!p->credential)
     return err && err->code ? err->code : SC_ESOFTWARE;
-  int rc = sign_credential(ctx->home, ctx->key, p->credential, err);
+  int rc = req->status_list > 0 ? sc_credential_add_status(ctx->home, req->status_list,
+                                                           req->status_index, p->credential, err)
+                                : SC_OK;
+  if (rc == SC_OK)
+    rc = sign_credential(ctx->home, ctx->key, p->credential, err);
   if (rc == SC_OK)
     rc = serialize(p->credential, &p->json, err);
   if (rc == SC_OK)

@@ -149,6 +149,20 @@ typedef struct sc_registry_filter {
 int sc_registry_each(sc_registry *reg, const sc_registry_filter *filter,
                      int (*each)(void *ctx, const json_t *row), void *ctx, sc_error *err);
 
+/* Status changes (registry_status.c). kind: "revoked" (from active or suspended; final),
+ * "suspended" (from active), "reinstated" (from suspended). Records the event with its reason
+ * and time and updates the credential's status in one transaction; SC_EUSAGE naming the
+ * current status when the change is not allowed. list_out (may be NULL) gets the credential's
+ * status list, so the caller can publish it. */
+int sc_registry_change_status(sc_registry *reg, const char *id, const char *kind,
+                              const char *reason, int64_t list_out[1], sc_error *err);
+/* The bitstring (SC_STATUS_LIST_SIZE / 8 bytes, zeroed by the caller) of list for purpose
+ * "revocation" (revoked credentials) or "suspension" (suspended ones). */
+int sc_registry_status_bits(sc_registry *reg, int64_t list, const char *purpose, uint8_t *bits,
+                            sc_error *err);
+/* Every status list id, ascending (array of integers). */
+int sc_registry_lists(sc_registry *reg, json_t **lists, sc_error *err);
+
 /* Reserves a random status-list index no credential has and nobody else reserved through this
  * registry handle; a new list begins when one fills. Released by insert or by
  * sc_registry_release_index. */
@@ -322,5 +336,29 @@ typedef void (*sc_batch_progress_fn)(void *ctx, const sc_batch_progress *progres
 int sc_batch_issue(const sc_issue_context *ctx, const sc_batch_options *opts,
                    sc_batch_progress_fn progress, void *progress_ctx, sc_batch_progress *final,
                    sc_error *err);
+
+/* ---------------------------------------------------------------- status and publishing
+ * (credential_status.c, publish.c) */
+
+#define SC_STATUS_TTL_DEFAULT (24 * 3600) /* how long a published list stays valid */
+
+/* "<publicUrl>/status/<list>/<purpose>" (a new string). */
+char *sc_status_list_url(const sc_home *home, int64_t list, const char *purpose);
+/* Adds the two BitstringStatusListEntry objects (revocation, suspension) for the slot. */
+int sc_credential_add_status(const sc_home *home, int64_t list, int64_t index,
+                             json_t *credential, sc_error *err);
+
+typedef struct sc_publish_options {
+  int64_t now;
+  int64_t ttl; /* seconds; 0 = skillcert.json statusTtl, else SC_STATUS_TTL_DEFAULT */
+} sc_publish_options;
+
+/* Writes public/status/<list>/<purpose> for each list given (all lists when count is 0): a
+ * signed BitstringStatusListCredential per purpose, atomically. */
+int sc_publish_lists(const sc_home *home, EVP_PKEY *key, sc_registry *reg, const int64_t *lists,
+                     size_t count, const sc_publish_options *opts, sc_error *err);
+/* Writes the issuer's public key document: public/issuer.json (did:key issuers) or
+ * public/.well-known/did.json (did:web issuers), listing every key. */
+int sc_publish_key_document(const sc_home *home, sc_error *err);
 
 #endif

@@ -43,6 +43,14 @@ static const char *const migrations[] = {
     "  BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;"
     "CREATE TRIGGER events_append_only_delete BEFORE DELETE ON events"
     "  BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;",
+    /* 1 → 2: the current status kept on the credential (derived from the events, kept in step
+     * in the same transaction) so that publishing a million-entry list is one indexed scan. */
+    "ALTER TABLE credentials ADD COLUMN status TEXT NOT NULL DEFAULT 'active'"
+    "  CHECK (status IN ('active','revoked','suspended'));"
+    "UPDATE credentials SET status = coalesce((SELECT CASE kind WHEN 'reinstated' THEN 'active'"
+    "  ELSE kind END FROM events e WHERE e.credential_id = credentials.id AND e.kind != 'issued'"
+    "  ORDER BY seq DESC LIMIT 1), 'active');"
+    "CREATE INDEX credentials_by_list_status ON credentials(status_list, status);",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof *migrations))

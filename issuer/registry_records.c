@@ -8,9 +8,7 @@
 #define ROW_COLUMNS                                                                                \
   "c.id, c.learner_id, c.achievement_id, c.recipient_name, c.email_hash, c.status_list, "          \
   "c.status_index, c.sha256, c.issued_at, c.valid_until, c.template, c.json_path, c.pdf_path, "    \
-  "c.qr_text, "                                                                                    \
-  "(SELECT kind FROM events e WHERE e.credential_id = c.id AND e.kind != 'issued' "                \
-  "  ORDER BY seq DESC LIMIT 1) AS last_change"
+  "c.qr_text, c.status"
 
 static void bind_text(sqlite3_stmt *stmt, int i, const char *text) {
   if (text)
@@ -103,29 +101,19 @@ int sc_registry_insert(sc_registry *reg, const sc_issued_record *rec, sc_error *
   return rc;
 }
 
-/* The current status follows from the last change: revoked is final, suspended until
- * reinstated. */
-static const char *status_of(const char *last_change) {
-  if (!last_change || strcmp(last_change, "reinstated") == 0)
-    return "active";
-  return last_change;
-}
-
 static json_t *row_to_json(sqlite3_stmt *stmt) {
   json_t *row = json_object();
   int columns = sqlite3_column_count(stmt);
   for (int i = 0; row && i < columns; i++) {
     const char *name = sqlite3_column_name(stmt, i);
     json_t *value = NULL;
-    if (strcmp(name, "last_change") == 0)
-      value = json_string(status_of((const char *)sqlite3_column_text(stmt, i)));
-    else if (sqlite3_column_type(stmt, i) == SQLITE_INTEGER)
+    if (sqlite3_column_type(stmt, i) == SQLITE_INTEGER)
       value = json_integer(sqlite3_column_int64(stmt, i));
     else if (sqlite3_column_type(stmt, i) == SQLITE_TEXT)
       value = json_string((const char *)sqlite3_column_text(stmt, i));
     else
       value = json_null();
-    if (json_object_set_new(row, strcmp(name, "last_change") ? name : "status", value) != 0) {
+    if (json_object_set_new(row, name, value) != 0) {
       json_decref(row);
       return NULL;
     }
@@ -226,9 +214,8 @@ int sc_registry_each(sc_registry *reg, const sc_registry_filter *filter,
       "SELECT * FROM (SELECT " ROW_COLUMNS ", c.rowid AS rowid_ FROM credentials c"
       " WHERE (?1 IS NULL OR c.achievement_id = ?1)"
       " AND (?2 IS NULL OR instr(c.recipient_name, ?2) > 0)"
-      " AND (?3 IS NULL OR c.learner_id = ?3))"
-      " WHERE ?4 IS NULL OR coalesce(last_change, 'active') = ?4"
-      "    OR (?4 = 'active' AND last_change = 'reinstated')"
+      " AND (?3 IS NULL OR c.learner_id = ?3)"
+      " AND (?4 IS NULL OR c.status = ?4))"
       " ORDER BY rowid_";
   sqlite3_stmt *stmt = NULL;
   if (sqlite3_prepare_v2(reg->db, sql, -1, &stmt, NULL) != SQLITE_OK)

@@ -1,0 +1,120 @@
+/* Status changes: revoke, suspend, reinstate; and the bitstrings they publish. */
+#include "issuer/registry_internal.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+/* Which current status each change may start from. */
+static bool allowed(const char *kind, const char *status) {
+  if (strcmp(kind, "revoked") == 0)
+    return strcmp(status, "revoked") != 0;
+  if (strcmp(kind, "suspended") == 0)
+    return strcmp(status, "active") == 0;
+  if (strcmp(kind, "reinstated") == 0)
+    return strcmp(status, "suspended") == 0;
+  return false;
+}
+
+static const char *status_after(const char *kind) {
+  return strcmp(kind, "reinstated") == 0 ? "active" : kind;
+}
+
+static int current_status(sc_registry *reg, const char *urn, char *status, int64_t *list,
+                          sc_error *err) {
+  sqlite3_stmt *stmt = sc_registry_stmt(
+      reg, STMT_STATUS_OF, "SELECT status, status_list FROM credentials WHERE id = ?", err);
+  if (!stmt)
+    return err->code;
+  sqlite3_bind_text(stmt, 1, urn, -1, SQLITE_STATIC);
+  int step = sqlite3_step(stmt);
+  if (step == SQLITE_ROW) {
+    snprintf(status, 16, "%s", (const char *)sqlite3_column_text(stmt, 0));
+    *list = sqlite3_column_int64(stmt, 1);
+  }
+  sqlite3_reset(stmt);
+  if (step == SQLITE_DONE)
+    return sc_fail(err, SC_EUSAGE, "no credential %s in %s", urn, reg->path);
+  return step == SQLITE_ROW ? SC_OK : sc_registry_sql_error(reg, err, "reading a status");
+}
+
+static int write_change(sc_registry *reg, const char *urn, const char *kind, const char *reason,
+                        sc_error *err) {
+  char now[21];
+  sc_time_format((int64_t)time(NULL), now);
+  sqlite3_stmt *stmt =
+      sc_registry_stmt(reg, STMT_SET_STATUS, "UPDATE credentials SET status = ? WHERE id = ?", err);
+  if (!stmt)
+    return err->code;
+  sqlite3_bind_text(stmt, 1, status_after(kind), -1, SQLITE_STATIC);
+  sqlite3_bind_text(stmt, 2, urn, -1, SQLITE_STATIC);
+  if (sqlite3_step(stmt) != SQLITE_DONE)
+    return sc_registry_sql_error(reg, err, "changing a status");
+  sqlite3_stmt *event = sc_registry_stmt(
+      reg, STMT_INSERT_EVENT,
+      "INSERT INTO events (credential_id, kind, reason, at) VALUES (?, ?, ?, ?)", err);
+  if (!event)
+    return err->code;
+  sqlite3_bind_text(event, 1, urn, -1, SQLITE_STATIC);
+  sqlite3_bind_text(event, 2, kind, -1, SQLITE_STATIC);
+  if (reason)
+    sqlite3_bind_text(event, 3, reason, -1, SQLITE_STATIC);
+  sqlite3_bind_text(event, 4, now, -1, SQLITE_TRANSIENT);
+  return sqlite3_step(event) == SQLITE_DONE ? SC_OK
+                                            : sc_registry_sql_error(reg, err, "recording an event");
+}
+
+int sc_registry_change_status(sc_registry *reg, const char *id, const char *kind,
+                              const char *reason, int64_t list_out[1], sc_error *err) {
+  char urn[128], status[16] = "";
+  const char *bare = strncmp(id, "urn:uuid:", 9) == 0 ? id + 9 : id;
+  snprintf(urn, sizeof urn, "urn:uuid:%s", bare);
+  for (char *p = urn + 9; *p; p++)
+    *p = (char)(*p >= 'A' && *p <= 'F' ? *p - 'A' + 'a' : *p);
+  int64_t list = 0;
+  int rc = sc_registry_begin(reg, err);
+  if (rc == SC_OK)
+    rc = current_status(reg, urn, status, &list, err);
+  if (rc == SC_OK && !allowed(kind, status))
+    rc = sc_fail(err, SC_EUSAGE, "%s is %s: cannot be %s%s", urn, status, kind,
+                 strcmp(status, "revoked") == 0 ? " (revocation is final)" : "");
+  if (rc == SC_OK)
+    rc = write_change(reg, urn, kind, reason, err);
+  if (rc == SC_OK)
+    rc = sc_registry_commit(reg, err);
+  if (rc != SC_OK)
+    sc_registry_rollback(reg);
+  else if (list_out)
+    list_out[0] = list;
+  return rc;
+}
+
+int sc_registry_status_bits(sc_registry *reg, int64_t list, const char *purpose, uint8_t *bits,
+                            sc_error *err) {
+  const char *status = strcmp(purpose, "revocation") == 0 ? "revoked" : "suspended";
+  sqlite3_stmt *stmt = sc_registry_stmt(
+      reg, STMT_STATUS_BITS,
+      "SELECT status_index FROM credentials WHERE status_list = ? AND status = ?", err);
+  if (!stmt)
+    return err->code;
+  sqlite3_bind_int64(stmt, 1, list);
+  sqlite3_bind_text(stmt, 2, status, -1, SQLITE_STATIC);
+  int step;
+  while ((step = sqlite3_step(stmt)) == SQLITE_ROW)
+    sc_status_list_set(bits, (size_t)sqlite3_column_int64(stmt, 0), true);
+  sqlite3_reset(stmt);
+  return step == SQLITE_DONE ? SC_OK : sc_registry_sql_error(reg, err, "reading statuses");
+}
+
+int sc_registry_lists(sc_registry *reg, json_t **lists, sc_error *err) {
+  sqlite3_stmt *stmt = NULL;
+  if (sqlite3_prepare_v2(reg->db, "SELECT id FROM status_lists ORDER BY id", -1, &stmt, NULL) !=
+      SQLITE_OK)
+    return sc_registry_sql_error(reg, err, "listing status lists");
+  *lists = json_array();
+  int step;
+  while (*lists && (step = sqlite3_step(stmt)) == SQLITE_ROW)
+    json_array_append_new(*lists, json_integer(sqlite3_column_int64(stmt, 0)));
+  sqlite3_finalize(stmt);
+  return *lists ? SC_OK : sc_oom(err);
+}
