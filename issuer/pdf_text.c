@@ -111,48 +111,37 @@ int sc_text_width(sc_pdf_renderer *r, const char *text, const sc_text_style *sty
   return rc;
 }
 
-/* What the glyph stands for: Arabic presentation forms map back to their letters. */
+/* What the glyph stands for (its ToUnicode entry). Arabic presentation forms map back to
+ * their letters (NFKC). The page holds RTL text in visual order, and extractors such as
+ * pdftotext reverse RTL runs character by character, so a ligature's letters (lam-alef) are
+ * listed in visual order too. */
 static size_t glyph_text(uint32_t cp, uint32_t out[4]) {
-  if (is_arabic_presentation(cp)) {
-    utf8proc_int32_t parts[4];
-    int last = 0;
-    utf8proc_ssize_t n =
-        utf8proc_decompose_char((utf8proc_int32_t)cp, parts, 4, UTF8PROC_COMPAT, &last);
-    if (n > 0 && n <= 4) {
-      for (utf8proc_ssize_t i = 0; i < n; i++)
-        out[i] = (uint32_t)parts[i];
-      return (size_t)n;
-    }
-  }
   out[0] = cp;
-  return 1;
+  if (!is_arabic_presentation(cp))
+    return 1;
+  utf8proc_uint8_t utf8[8] = {0};
+  if (utf8proc_encode_char((utf8proc_int32_t)cp, utf8) <= 0)
+    return 1;
+  utf8proc_uint8_t *nfkc = utf8proc_NFKC(utf8);
+  size_t n = 0;
+  for (utf8proc_ssize_t at = 0, step; nfkc && nfkc[at] && n < 4; at += step) {
+    utf8proc_int32_t c;
+    step = utf8proc_iterate(nfkc + at, -1, &c);
+    if (step <= 0)
+      break;
+    out[n++] = (uint32_t)c;
+  }
+  free(nfkc);
+  for (size_t i = 0; i < n / 2; i++) {
+    uint32_t t = out[i];
+    out[i] = out[n - 1 - i];
+    out[n - 1 - i] = t;
+  }
+  return n ? n : (out[0] = cp, 1);
 }
 
 static bool put(HPDF_Stream stream, const char *text) {
   return HPDF_Stream_WriteStr(stream, text) == HPDF_OK;
-}
-
-/* /Span << /ActualText <FEFF...> >> BDC: text extraction gets the logical text back. */
-static bool begin_actual_text(HPDF_Stream stream, const char *text) {
-  size_t len = strlen(text);
-  FriBidiChar *cps = malloc((len + 1) * sizeof *cps);
-  if (!cps)
-    return false;
-  FriBidiStrIndex n =
-      fribidi_charset_to_unicode(FRIBIDI_CHAR_SET_UTF8, text, (FriBidiStrIndex)len, cps);
-  bool ok = put(stream, "/Span <</ActualText <FEFF");
-  for (FriBidiStrIndex i = 0; ok && i < n; i++) {
-    char hex[12];
-    uint32_t cp = cps[i];
-    if (cp >= 0x10000)
-      snprintf(hex, sizeof hex, "%04X%04X", 0xD800 + ((cp - 0x10000) >> 10),
-               0xDC00 + ((cp - 0x10000) & 0x3FF));
-    else
-      snprintf(hex, sizeof hex, "%04X", cp);
-    ok = put(stream, hex);
-  }
-  free(cps);
-  return ok && put(stream, ">>> BDC\n");
 }
 
 static int draw_runs(sc_pdf_renderer *r, HPDF_Stream stream, const shaped_line *line,
@@ -194,12 +183,11 @@ int sc_text_draw(sc_pdf_renderer *r, HPDF_Page page, const char *text, const sc_
   char buf[160];
   snprintf(buf, sizeof buf, "q %.3f %.3f %.3f rg\n", style->color.r, style->color.g,
            style->color.b);
-  bool ok = put(stream, buf) && (!line.reordered || begin_actual_text(stream, text));
+  bool ok = put(stream, buf);
   snprintf(buf, sizeof buf, "BT %.2f %.2f Td\n", x, y);
   ok = ok && put(stream, buf);
   rc = ok ? draw_runs(r, stream, &line, style, err) : sc_oom(err);
-  if (rc == SC_OK &&
-      !(put(stream, "ET\n") && (!line.reordered || put(stream, "EMC\n")) && put(stream, "Q\n")))
+  if (rc == SC_OK && !(put(stream, "ET\n") && put(stream, "Q\n")))
     rc = sc_oom(err);
   free(line.glyphs);
   return rc;
