@@ -56,12 +56,13 @@ int main(void) {
   bench_signature_only(&bh);
   sc_error err = {0};
   sc_issue_request req = bench_request(&bh);
-  char path[PATH_MAX];
-  if (sc_issue_one(&bh.home, bh.key, &req, path, &err) != SC_OK)
+  sc_issue_context issue = {.home = &bh.home, .key = bh.key};
+  sc_prepared issued;
+  if (sc_issue_prepare(&issue, &req, &issued, &err) != SC_OK)
     bench_die("issue", &err);
-  verify_ctx ctx = {.opts = {.now = (int64_t)time(NULL)}};
-  if (sc_read_file(path, SC_JSON_MAX_BYTES, &ctx.credential, &err) != SC_OK)
-    bench_die(path, &err);
+  verify_ctx ctx = {.opts = {.now = (int64_t)time(NULL)}, .credential = issued.json};
+  issued.json = (sc_buf){0}; /* the text of the file sc_issue_write would write */
+  sc_prepared_free(&issued);
   sc_trust_list *trust = sc_trust_new();
   if (!trust || sc_trust_add(trust, bh.home.issuer_id, bh.home.issuer_name, &err) != SC_OK)
     bench_die("trust list", &err);
