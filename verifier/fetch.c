@@ -1,0 +1,129 @@
+/* GET a status list (or other public document) with libcurl, within fixed limits: HTTPS only
+ * unless asked, few redirects, short timeouts, a size cap enforced while receiving. */
+#include "verifier/verifier.h"
+
+#include <curl/curl.h>
+#include <pthread.h>
+#include <string.h>
+
+#define DEFAULT_CONNECT_TIMEOUT_MS 5000L
+#define DEFAULT_TOTAL_TIMEOUT_MS 15000L
+#define DEFAULT_MAX_BYTES ((size_t)1 << 20)
+#define DEFAULT_MAX_REDIRECTS 3L
+
+/* curl_global_init is not thread-safe and must run once per process before any other libcurl
+ * call. The library has no main to call it from, so the first fetch does it, guarded by
+ * pthread_once: the only process-wide state here, and libcurl's own requirement. */
+static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
+static CURLcode curl_init_result = CURLE_FAILED_INIT;
+
+static void init_curl(void) {
+  curl_init_result = curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+typedef struct receiver {
+  sc_buf *body;
+  size_t max_bytes;
+  bool too_large;
+  bool out_of_memory;
+} receiver;
+
+/* Returning less than offered makes libcurl stop with CURLE_WRITE_ERROR. */
+static size_t receive(char *data, size_t size, size_t count, void *userdata) {
+  receiver *r = userdata;
+  size_t n = size * count;
+  if (n > r->max_bytes - r->body->len) {
+    r->too_large = true;
+    return 0;
+  }
+  if (!sc_buf_append(r->body, data, n)) {
+    r->out_of_memory = true;
+    return 0;
+  }
+  return n;
+}
+
+static sc_fetch_limits effective_limits(const sc_fetch_limits *given) {
+  sc_fetch_limits l = given ? *given : (sc_fetch_limits){0};
+  if (l.connect_timeout_ms <= 0)
+    l.connect_timeout_ms = DEFAULT_CONNECT_TIMEOUT_MS;
+  if (l.total_timeout_ms <= 0)
+    l.total_timeout_ms = DEFAULT_TOTAL_TIMEOUT_MS;
+  if (l.max_bytes == 0)
+    l.max_bytes = DEFAULT_MAX_BYTES;
+  if (l.max_redirects <= 0)
+    l.max_redirects = DEFAULT_MAX_REDIRECTS;
+  return l;
+}
+
+/* Content-Encoding is left alone (no CURLOPT_ACCEPT_ENCODING): what arrives is what counts
+ * against max_bytes, so a compressed response cannot expand past the cap. */
+static bool configure(CURL *curl, const char *url, bool allow_http, const sc_fetch_limits *l,
+                      receiver *r, char *error_text) {
+  const char *protocols = allow_http ? "http,https" : "https";
+  return curl_easy_setopt(curl, CURLOPT_URL, url) == CURLE_OK &&
+         curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, protocols) == CURLE_OK &&
+         curl_easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, protocols) == CURLE_OK &&
+         curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L) == CURLE_OK &&
+         curl_easy_setopt(curl, CURLOPT_MAXREDIRS, l->max_redirects) == CURLE_OK &&
+         curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, l->connect_timeout_ms) == CURLE_OK &&
+         curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, l->total_timeout_ms) == CURLE_OK &&
+         curl_easy_setopt(curl, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)l->max_bytes) == CURLE_OK &&
+         /* no SIGALRM for DNS timeouts: callers may run several verifications in threads */
+         curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L) == CURLE_OK &&
+         curl_easy_setopt(curl, CURLOPT_USERAGENT, "skillcert") == CURLE_OK &&
+         curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, receive) == CURLE_OK &&
+         curl_easy_setopt(curl, CURLOPT_WRITEDATA, r) == CURLE_OK &&
+         curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_text) == CURLE_OK;
+}
+
+static int size_text_fail(const char *url, size_t max_bytes, sc_error *err) {
+  if (max_bytes % ((size_t)1 << 20) == 0)
+    return sc_fail(err, SC_ESTATUS, "%s: larger than %zu MiB", url, max_bytes >> 20);
+  return sc_fail(err, SC_ESTATUS, "%s: larger than %zu bytes", url, max_bytes);
+}
+
+static int transfer_result(CURL *curl, CURLcode rc, const char *url, const receiver *r,
+                           const char *error_text, sc_error *err) {
+  if (r->out_of_memory)
+    return sc_oom(err);
+  if (r->too_large || rc == CURLE_FILESIZE_EXCEEDED)
+    return size_text_fail(url, r->max_bytes, err);
+  if (rc == CURLE_UNSUPPORTED_PROTOCOL)
+    return sc_fail(err, SC_ESTATUS, "%s: only https:// is allowed (%s)", url,
+                   error_text[0] ? error_text : curl_easy_strerror(rc));
+  if (rc != CURLE_OK)
+    return sc_fail(err, SC_ESTATUS, "%s: %s", url,
+                   error_text[0] ? error_text : curl_easy_strerror(rc));
+  long status = 0;
+  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+  if (status < 200 || status > 299)
+    return sc_fail(err, SC_ESTATUS, "%s: HTTP %ld", url, status);
+  return SC_OK;
+}
+
+int sc_fetch(const char *url, bool allow_http, const sc_fetch_limits *limits, sc_buf *body,
+             sc_error *err) {
+  pthread_once(&curl_once, init_curl);
+  if (curl_init_result != CURLE_OK)
+    return sc_fail(err, SC_ESTATUS, "%s: libcurl failed to start: %s", url,
+                   curl_easy_strerror(curl_init_result));
+  sc_fetch_limits l = effective_limits(limits);
+  CURL *curl = curl_easy_init();
+  if (!curl)
+    return sc_oom(err);
+  body->len = 0;
+  receiver r = {.body = body, .max_bytes = l.max_bytes};
+  char error_text[CURL_ERROR_SIZE] = "";
+  int rc;
+  if (!configure(curl, url, allow_http, &l, &r, error_text))
+    rc = sc_fail(err, SC_ESTATUS, "%s: libcurl refused an option (too old?)", url);
+  else
+    rc = transfer_result(curl, curl_easy_perform(curl), url, &r, error_text, err);
+  curl_easy_cleanup(curl);
+  if (rc != SC_OK)
+    sc_buf_free(body);
+  else if (!body->data && !sc_buf_append(body, "", 0))
+    rc = sc_oom(err);
+  return rc;
+}

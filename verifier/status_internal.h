@@ -1,0 +1,28 @@
+/*
+ * verifier/status_internal.h — shared by the status source (status_source.c) and its cache
+ * (cache.c); not part of the verifier's interface.
+ */
+#ifndef SKILLCERT_STATUS_INTERNAL_H
+#define SKILLCERT_STATUS_INTERNAL_H
+
+#include "verifier/verifier.h"
+
+#define SC_STATUS_PATH_MAX 4096
+
+/* The cache folder: src->cache_dir, else $XDG_CACHE_HOME/skillcert, else ~/.cache/skillcert. */
+int sc_cache_dir(const sc_status_source *src, char *out, size_t size, sc_error *err);
+
+/* The cached copy of url when there is one: 0 and body filled; SC_ENOINPUT when there is
+ * none (or it is unreadable or not JSON). fresh: now is before the document's validUntil.
+ * origin (256 bytes) says when it was fetched, e.g. "cache, fetched … (3 h ago)". */
+int sc_cache_get(const char *dir, const char *url, int64_t now, sc_buf *body, bool *fresh,
+                 char *origin, sc_error *err);
+
+/* Stores body as the cached copy of url, fetched at now (the file's mtime); the folder is
+ * created 0700 when missing. */
+int sc_cache_put(const char *dir, const char *url, int64_t now, const sc_buf *body, sc_error *err);
+
+/* The file name of url's cached copy: hex SHA-256 of the URL (65 bytes). */
+int sc_cache_name(const char *url, char name[65], sc_error *err);
+
+#endif
