@@ -1,0 +1,177 @@
+#!/usr/bin/env bats
+# Issuing a roster: validation first, idempotent re-runs, resuming after kill -9, the manifest.
+load helpers
+
+roster() { # N: a CSV roster of N learners in $WORK/roster.csv
+  $PYTHON - "$1" >"$WORK/roster.csv" <<'PY'
+import sys
+n = int(sys.argv[1])
+print("id,name,email")
+names = ["Zoë Łukasiewicz", "Дмитрий Иванов", "Ελένη Παπαδοπούλου", "Nguyễn Thị Minh Khai", "José Álvarez"]
+for i in range(n):
+    print(f"L-{i:05d},{names[i % len(names)]} {i},learner{i}@example.org")
+PY
+}
+
+# Every roster row has exactly one registry row, one intact JSON and one PDF; nothing else.
+assert_complete() {
+  local n=$1
+  [ "$(ls "$WORK"/home/out/*.json | wc -l)" -eq "$n" ]
+  [ "$(ls "$WORK"/home/out/*.pdf | wc -l)" -eq "$n" ]
+  ! ls "$WORK"/home/out/ | grep -q '\.tmp\.'
+  [ "$(sc list --home "$WORK/home" | wc -l)" -eq "$n" ]
+  sc list --home "$WORK/home" --json | $PYTHON -c '
+import hashlib, json, sys
+for line in sys.stdin:
+    row = json.loads(line)
+    data = open(row["json_path"], "rb").read()
+    assert hashlib.sha256(data).hexdigest() == row["sha256"], row["id"]
+    assert open(row["pdf_path"], "rb").read(5) == b"%PDF-", row["id"]'
+}
+
+@test "a roster is issued with a PDF per learner and a manifest for a mail merge" {
+  make_home
+  roster 12
+  run sc issue --home "$WORK/home" --roster "$WORK/roster.csv" --template ai-fundamentals -j 2
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"12 issued"* ]]
+  assert_complete 12
+  [ "$(wc -l <"$WORK/home/out/manifest.csv")" -eq 13 ]
+  head -1 "$WORK/home/out/manifest.csv" | grep -q '^id,name,email,json,pdf,qr_url'
+  grep -q 'HTTPS://ACME.EXAMPLE/V/1' "$WORK/home/out/manifest.csv"
+}
+
+@test "running the same roster again issues nothing twice" {
+  make_home
+  roster 10
+  sc issue --home "$WORK/home" --roster "$WORK/roster.csv" --template ai-fundamentals -j 2
+  before=$(ls "$WORK/home/out" | sort)
+  run sc issue --home "$WORK/home" --roster "$WORK/roster.csv" --template ai-fundamentals -j 2
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"0 issued, 10 already issued"* ]]
+  [ "$(ls "$WORK/home/out" | sort)" = "$before" ]
+  assert_complete 10
+}
+
+@test "files lost after issuing are rewritten from the registry, byte for byte" {
+  make_home
+  roster 4
+  sc issue --home "$WORK/home" --roster "$WORK/roster.csv" --template ai-fundamentals
+  pdf=$(ls "$WORK"/home/out/*.pdf | head -1)
+  json=${pdf%.pdf}.json
+  cp "$pdf" "$WORK/original.pdf"
+  cp "$json" "$WORK/original.json"
+  rm "$pdf" "$json"
+  run sc issue --home "$WORK/home" --roster "$WORK/roster.csv" --template ai-fundamentals
+  [[ "$output" == *"1 repaired"* ]]
+  cmp "$pdf" "$WORK/original.pdf"
+  cmp "$json" "$WORK/original.json"
+}
+
+@test "a batch killed with kill -9 and run again ends with exactly one credential per learner" {
+  make_home
+  roster 400
+  for delay in 0.4 0.9; do
+    # the binary itself, not the sc function: kill -9 must hit skillcert, not a subshell
+    "$SKILLCERT" issue --home "$WORK/home" --roster "$WORK/roster.csv" \
+      --template ai-fundamentals -j 2 >/dev/null 2>&1 &
+    pid=$!
+    sleep "$delay"
+    kill -9 "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
+  partial=$(sc list --home "$WORK/home" | wc -l)
+  echo "# registry rows after the kills: $partial" >&3
+  run sc issue --home "$WORK/home" --roster "$WORK/roster.csv" --template ai-fundamentals -j 2
+  [ "$status" -eq 0 ]
+  assert_complete 400
+}
+
+@test "every problem of a roster is reported with its line, and nothing is issued" {
+  make_home
+  printf 'id,name,email,valid_until\nA1,Ann,ann@example.org,\nA2,,bo@example.org,\nA3,Cy,not-an-email,\nA1,Di,di@example.org,\nA5,Ed,ed@example.org,2020-13-01\nA6,Fay 😀,fay@example.org,\n' >"$WORK/bad.csv"
+  run sc issue --home "$WORK/home" --roster "$WORK/bad.csv" --template ai-fundamentals
+  [ "$status" -eq 65 ]
+  [[ "$output" == *"bad.csv:3: name"* ]]
+  [[ "$output" == *"bad.csv:4: email"* ]]
+  [[ "$output" == *"bad.csv:5: id"* ]]
+  [[ "$output" == *"bad.csv:6: valid_until"* ]]
+  [[ "$output" == *"bad.csv:7: name"*"U+1F600"* ]]
+  [[ "$output" == *"nothing was issued"* ]]
+  [ -z "$(ls "$WORK/home/out")" ]
+}
+
+@test "--dry-run validates without issuing" {
+  make_home
+  roster 5
+  run sc issue --home "$WORK/home" --roster "$WORK/roster.csv" --template ai-fundamentals --dry-run
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"5 rows, all valid"* ]]
+  [ -z "$(ls "$WORK/home/out")" ]
+}
+
+@test "--map reads a field from a differently named column" {
+  make_home
+  printf 'Learner,Full Name,Mail\nX1,Ann Lee,ann@example.org\n' >"$WORK/r.csv"
+  run sc issue --home "$WORK/home" --roster "$WORK/r.csv" --template ai-fundamentals \
+    --map Learner=id --map "Full Name=name" --map Mail=email
+  [ "$status" -eq 0 ]
+  [[ "$(sc list --home "$WORK/home")" == *"Ann Lee"* ]]
+}
+
+@test "render gives the same PDF bytes as issuing did" {
+  make_home
+  run sc issue --home "$WORK/home" --name "Zoë Łukasiewicz" --email z@example.org --template ai-fundamentals
+  [ "$status" -eq 0 ]
+  json=${lines[0]}
+  pdf=${lines[1]}
+  sc render --home "$WORK/home" "$json" -o "$WORK/again.pdf"
+  cmp "$pdf" "$WORK/again.pdf"
+}
+
+@test "an issued PDF passes qpdf --check and carries the credential byte for byte" {
+  make_home
+  run sc issue --home "$WORK/home" --name "Zoë Łukasiewicz" --email z@example.org --template ai-fundamentals
+  json=${lines[0]}
+  pdf=${lines[1]}
+  run qpdf --check "$pdf"
+  [ "$status" -eq 0 ]
+  [[ "$output" != *WARNING* ]]
+  qpdf --show-attachment=credential.json "$pdf" >"$WORK/attached.json"
+  cmp "$json" "$WORK/attached.json"
+}
+
+@test "the QR code read back from the printed page is exactly what was encoded" {
+  make_home
+  run sc issue --home "$WORK/home" --name "Zoë Łukasiewicz" --email z@example.org --template ai-fundamentals --id-from Z1
+  pdf=${lines[1]}
+  pdftoppm -r 150 -png -singlefile "$pdf" "$WORK/page"
+  zbarimg -q --raw "$WORK/page.png" | tr -d '\n' >"$WORK/scanned.txt"
+  expected=$(sc list --home "$WORK/home" --json | $PYTHON -c 'import json,sys; print(json.loads(sys.stdin.readline())["qr_text"], end="")')
+  [ "$(cat "$WORK/scanned.txt")" = "$expected" ]
+}
+
+@test "issuing with --id-from twice prints the first credential" {
+  make_home
+  first=$(sc issue --home "$WORK/home" --name Ann --email ann@example.org --template ai-fundamentals --id-from A1 | head -1)
+  run sc issue --home "$WORK/home" --name Ann --email ann@example.org --template ai-fundamentals --id-from A1
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"already issued"* ]]
+  [[ "$output" == *"$first"* ]]
+  [ "$(sc list --home "$WORK/home" | wc -l)" -eq 1 ]
+}
+
+@test "two batches on one home at once: the second is refused, not mixed in" {
+  make_home
+  roster 300
+  "$SKILLCERT" issue --home "$WORK/home" --roster "$WORK/roster.csv" --template ai-fundamentals \
+    -j 1 >/dev/null 2>&1 &
+  pid=$!
+  sleep 0.3
+  run sc issue --home "$WORK/home" --roster "$WORK/roster.csv" --template ai-fundamentals
+  wait "$pid"
+  if [ "$status" -ne 0 ]; then
+    [[ "$output" == *"another skillcert command is issuing"* ]]
+  fi
+  assert_complete 300
+}
