@@ -85,6 +85,11 @@ typedef struct sc_verify_options {
   const sc_status_source *status;  /* NULL = status entries cannot be checked (exit 6) */
   sc_key_resolver resolver;        /* NULL = did:key only */
   void *resolver_ctx;
+  /* Called once the proof verifies: SC_EINVALID (with the reason) when the key was retired
+   * before the proof's created time (skillcert key retire). NULL = no key is retired. */
+  int (*key_check)(void *ctx, const char *verification_method, const char *created,
+                   sc_error *err);
+  void *key_check_ctx;
 } sc_verify_options;
 
 /* Verifies a credential given as JSON text. Always fills result (free it with

@@ -129,15 +129,19 @@ static bool has_repeated_proof(const json_t *proof) {
   return false;
 }
 
-static void check_proof(sc_verification *v, const json_t *cred) {
+static void check_proof(sc_verification *v, const json_t *cred, const sc_verify_options *vopts) {
   sc_error err = {0};
   if (has_repeated_proof(json_object_get(cred, "proof"))) {
     record(v, "proof", SC_CHECK_FAILED, SC_EINVALID, "the proof set holds the same proof twice");
     return;
   }
   sc_di_result di = {0};
-  sc_di_verify_options opts = {.expected_purpose = SC_PROOF_PURPOSE};
+  sc_di_verify_options opts = {.expected_purpose = SC_PROOF_PURPOSE,
+                               .resolver = vopts->resolver,
+                               .resolver_ctx = vopts->resolver_ctx};
   int rc = sc_di_verify(cred, &opts, &di, NULL, &err);
+  if (rc == SC_OK && vopts->key_check)
+    rc = vopts->key_check(vopts->key_check_ctx, di.verification_method, di.created, &err);
   if (rc != SC_OK) {
     record(v, "proof", SC_CHECK_FAILED, rc == SC_EDATA ? SC_EDATA : SC_EINVALID, "%s", err.message);
     record(v, "issuer", SC_CHECK_SKIPPED, SC_OK, "not checked: the proof did not verify");
@@ -214,7 +218,7 @@ int sc_verify_json(const char *data, size_t len, const char *source, const sc_ve
     return v->exit_code;
   sc_credential_summarize(v->credential, &v->summary);
   check_content(v, v->credential);
-  check_proof(v, v->credential);
+  check_proof(v, v->credential, opts);
   if (stopped(v))
     return v->exit_code;
   check_validity(v, opts->now);
