@@ -1,0 +1,314 @@
+/* The "status" check: every BitstringStatusListEntry of a credential is looked up in its
+ * status list credential, which must itself be signed by the credential's issuer, current,
+ * of the right purpose and long enough (W3C Bitstring Status List v1.0, section 3.2). */
+#include "verifier/status_internal.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_ENTRIES 8                      /* each entry may cost a fetch; credentials carry two */
+#define MAX_EXACT_INDEX 9007199254740991.0 /* 2^53 - 1: a JSON number still exact */
+
+typedef struct status_entry {
+  char label[32]; /* "credentialStatus" or "credentialStatus[1]" for messages */
+  const char *purpose;
+  const char *url;
+  size_t index;
+  bool index_was_number; /* the 1EdTech test data writes 23 instead of "23" */
+} status_entry;
+
+/* What all entries came to: the lowest verdict wins, like the verification's exit code. */
+typedef struct status_tally {
+  int code;
+  char message[512];
+  size_t lists_checked;
+  size_t skipped;
+  char skipped_purpose[64];
+  bool lenient;
+} status_tally;
+
+static void tally_fail(status_tally *t, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void tally_fail(status_tally *t, int code, const char *fmt, ...) {
+  if (t->code != SC_OK && t->code <= code)
+    return;
+  t->code = code;
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(t->message, sizeof t->message, fmt, ap);
+  va_end(ap);
+}
+
+/* Records one "status" check the way verify.c records its own: the lowest verdict among 1–6
+ * becomes the exit code. */
+static void record_status(sc_verification *v, sc_check_state state, int code, const char *message) {
+  if (v->check_count == SC_MAX_CHECKS)
+    return;
+  sc_check *check = &v->checks[v->check_count++];
+  check->name = "status";
+  check->state = state;
+  check->code = state == SC_CHECK_FAILED ? code : SC_OK;
+  snprintf(check->message, sizeof check->message, "%s", message);
+  if (state == SC_CHECK_FAILED && (v->exit_code == SC_OK || code < v->exit_code))
+    v->exit_code = code;
+}
+
+static const char *id_of(const json_t *value) {
+  return json_is_string(value) ? json_string_value(value)
+                               : json_string_value(json_object_get(value, "id"));
+}
+
+static bool has_type(const json_t *type, const char *wanted) {
+  if (json_is_string(type))
+    return strcmp(json_string_value(type), wanted) == 0;
+  size_t i;
+  json_t *item;
+  json_array_foreach(type, i, item) {
+    if (json_is_string(item) && strcmp(json_string_value(item), wanted) == 0)
+      return true;
+  }
+  return false;
+}
+
+/* ---------------------------------------------------------------- the entry */
+
+/* statusListIndex: a decimal string (BSL 2.1); a non-negative integral JSON number is taken
+ * too, with a warning, since published test data uses one. */
+static int read_index(const json_t *value, status_entry *e, sc_error *err) {
+  if (json_is_number(value)) {
+    double d = json_number_value(value);
+    if (d < 0 || d > MAX_EXACT_INDEX || d != (double)(long long)d)
+      return sc_fail(err, SC_ESTATUS, "%s.statusListIndex: expected a decimal string", e->label);
+    e->index = (size_t)d;
+    e->index_was_number = true;
+    return SC_OK;
+  }
+  const char *text = json_string_value(value);
+  size_t len = text ? strlen(text) : 0;
+  if (len == 0 || len > 15 || strspn(text, "0123456789") != len)
+    return sc_fail(err, SC_ESTATUS, "%s.statusListIndex: expected a decimal string, e.g. \"94567\"",
+                   e->label);
+  e->index = (size_t)strtoull(text, NULL, 10);
+  return SC_OK;
+}
+
+static bool is_allowed_url(const char *url, bool allow_http) {
+  return strncmp(url, "https://", 8) == 0 || (allow_http && strncmp(url, "http://", 7) == 0);
+}
+
+enum { ENTRY_CHECK, ENTRY_SKIP };
+
+static int read_entry(const json_t *entry, bool allow_http, status_entry *e, sc_error *err) {
+  if (!json_is_object(entry))
+    return sc_fail(err, SC_ESTATUS, "%s: expected an object", e->label);
+  const char *type = json_string_value(json_object_get(entry, "type"));
+  if (!type || strcmp(type, "BitstringStatusListEntry") != 0)
+    return sc_fail(err, SC_ESTATUS,
+                   "%s.type: %s is not supported (expected BitstringStatusListEntry)", e->label,
+                   type ? type : "missing");
+  e->purpose = json_string_value(json_object_get(entry, "statusPurpose"));
+  if (!e->purpose)
+    return sc_fail(err, SC_ESTATUS, "%s.statusPurpose: expected a string", e->label);
+  if (strcmp(e->purpose, "revocation") != 0 && strcmp(e->purpose, "suspension") != 0)
+    return ENTRY_SKIP;
+  const json_t *size = json_object_get(entry, "statusSize");
+  if (size && (!json_is_number(size) || json_number_value(size) != 1))
+    return sc_fail(err, SC_ESTATUS, "%s.statusSize: a %s entry has 1-bit statuses", e->label,
+                   e->purpose);
+  int rc = read_index(json_object_get(entry, "statusListIndex"), e, err);
+  if (rc != SC_OK)
+    return rc;
+  e->url = json_string_value(json_object_get(entry, "statusListCredential"));
+  if (!e->url || !is_allowed_url(e->url, allow_http))
+    return sc_fail(err, SC_ESTATUS, "%s.statusListCredential: expected an https:// URL", e->label);
+  return ENTRY_CHECK;
+}
+
+/* ---------------------------------------------------------------- the list credential */
+
+static int check_signature(const json_t *list, const char *issuer, const sc_verify_options *opts,
+                           sc_error *err) {
+  sc_di_verify_options di_opts = {.expected_purpose = SC_PROOF_PURPOSE,
+                                  .resolver = opts->resolver,
+                                  .resolver_ctx = opts->resolver_ctx};
+  sc_di_result di = {0};
+  sc_error di_err = {0};
+  if (sc_di_verify(list, &di_opts, &di, NULL, &di_err) != SC_OK)
+    return sc_fail(err, SC_ESTATUS, "its proof does not verify: %s", di_err.message);
+  size_t did_len = strcspn(di.verification_method, "#");
+  if (strlen(issuer) != did_len || strncmp(di.verification_method, issuer, did_len) != 0)
+    return sc_fail(err, SC_ESTATUS, "signed by %.*s, not by the issuer %s", (int)did_len,
+                   di.verification_method, issuer);
+  return SC_OK;
+}
+
+static int check_list_validity(const json_t *list, int64_t now, sc_error *err) {
+  const char *from_text = json_string_value(json_object_get(list, "validFrom"));
+  const char *until_text = json_string_value(json_object_get(list, "validUntil"));
+  int64_t from = 0, until = 0;
+  if (json_object_get(list, "validFrom") &&
+      (!from_text || sc_time_parse(from_text, true, &from, NULL)))
+    return sc_fail(err, SC_ESTATUS, "validFrom: expected a date-time with time zone");
+  if (json_object_get(list, "validUntil") &&
+      (!until_text || sc_time_parse(until_text, true, &until, NULL)))
+    return sc_fail(err, SC_ESTATUS, "validUntil: expected a date-time with time zone");
+  if (from_text && now < from)
+    return sc_fail(err, SC_ESTATUS, "status list is not valid before %s", from_text);
+  if (until_text && now >= until)
+    return sc_fail(err, SC_ESTATUS, "status list expired on %s; publish again", until_text);
+  return SC_OK;
+}
+
+static bool serves_purpose(const json_t *subject, const char *purpose) {
+  const json_t *listed = json_object_get(subject, "statusPurpose");
+  return json_is_array(listed)
+             ? has_type(listed, purpose)
+             : json_is_string(listed) && strcmp(json_string_value(listed), purpose) == 0;
+}
+
+/* Everything about the list but its bits: signature, issuer, type, validity, purpose. */
+static int check_list(const json_t *list, const char *issuer, const status_entry *e,
+                      const sc_verify_options *opts, sc_error *err) {
+  if (!json_is_object(list))
+    return sc_fail(err, SC_ESTATUS, "not a JSON object");
+  if (!has_type(json_object_get(list, "type"), "BitstringStatusListCredential"))
+    return sc_fail(err, SC_ESTATUS, "type: expected BitstringStatusListCredential");
+  const char *list_issuer = id_of(json_object_get(list, "issuer"));
+  if (!list_issuer || strcmp(list_issuer, issuer) != 0)
+    return sc_fail(err, SC_ESTATUS, "issued by %s, not by the credential's issuer %s",
+                   list_issuer ? list_issuer : "nobody", issuer);
+  int rc = check_signature(list, issuer, opts, err);
+  if (rc == SC_OK)
+    rc = check_list_validity(list, opts->now, err);
+  if (rc != SC_OK)
+    return rc;
+  const json_t *subject = json_object_get(list, "credentialSubject");
+  if (!has_type(json_object_get(subject, "type"), "BitstringStatusList"))
+    return sc_fail(err, SC_ESTATUS, "credentialSubject.type: expected BitstringStatusList");
+  if (!serves_purpose(subject, e->purpose))
+    return sc_fail(err, SC_ESTATUS, "credentialSubject.statusPurpose: this list is not for %s",
+                   e->purpose);
+  return SC_OK;
+}
+
+static int read_status(const json_t *list, const status_entry *e, unsigned *value, sc_error *err) {
+  const json_t *subject = json_object_get(list, "credentialSubject");
+  const char *encoded = json_string_value(json_object_get(subject, "encodedList"));
+  if (!encoded)
+    return sc_fail(err, SC_ESTATUS, "credentialSubject.encodedList: expected a string");
+  sc_buf bits = {0};
+  sc_error codec_err = {0};
+  int rc = sc_status_list_decode(encoded, SC_STATUS_LIST_MIN_ENTRIES, 1, &bits, &codec_err);
+  if (rc == SC_OK)
+    rc = sc_status_list_get(bits.data, bits.len, e->index, 1, value, &codec_err);
+  sc_buf_free(&bits);
+  if (rc != SC_OK)
+    return sc_fail(err, SC_ESTATUS, "%s", codec_err.message);
+  return SC_OK;
+}
+
+/* Loads and parses the list at e->url; origin says where from. */
+static int load_list(const status_entry *e, const sc_verify_options *opts, json_t **list,
+                     char origin[256], sc_error *err) {
+  if (!opts->status)
+    return sc_fail(err, SC_ESTATUS, "no way to check status: no status source was given");
+  sc_buf body = {0};
+  int rc = sc_source_load(opts->status, e->url, opts->now, &body, origin, err);
+  if (rc == SC_OK) {
+    sc_error parse_err = {0};
+    rc = sc_json_parse((const char *)body.data, body.len, e->url, list, &parse_err);
+    if (rc != SC_OK)
+      rc = sc_fail(err, SC_ESTATUS, "not strict JSON: %s", parse_err.message);
+  }
+  sc_buf_free(&body);
+  return rc == SC_OK ? SC_OK : SC_ESTATUS;
+}
+
+/* ---------------------------------------------------------------- per entry, then overall */
+
+static void check_entry(const json_t *entry, const char *issuer, const sc_verify_options *opts,
+                        status_entry *e, status_tally *t) {
+  sc_error err = {0};
+  bool allow_http = opts->status && opts->status->allow_http;
+  int rc = read_entry(entry, allow_http, e, &err);
+  if (rc == ENTRY_SKIP) {
+    t->skipped++;
+    snprintf(t->skipped_purpose, sizeof t->skipped_purpose, "%s", e->purpose);
+    return;
+  }
+  if (rc != ENTRY_CHECK) {
+    tally_fail(t, SC_ESTATUS, "%s", err.message);
+    return;
+  }
+  t->lenient |= e->index_was_number;
+  json_t *list = NULL;
+  char origin[256] = "";
+  unsigned value = 0;
+  rc = load_list(e, opts, &list, origin, &err);
+  if (rc == SC_OK)
+    rc = check_list(list, issuer, e, opts, &err);
+  if (rc == SC_OK)
+    rc = read_status(list, e, &value, &err);
+  json_decref(list);
+  if (rc != SC_OK) {
+    tally_fail(t, SC_ESTATUS, "status list %s%s%s%s: %s", e->url, origin[0] ? " (" : "", origin,
+               origin[0] ? ")" : "", err.message);
+    return;
+  }
+  t->lists_checked++;
+  if (value != 0)
+    tally_fail(t, strcmp(e->purpose, "revocation") == 0 ? SC_EREVOKED : SC_ESUSPENDED,
+               "%s (list %s, index %zu, from %s)",
+               strcmp(e->purpose, "revocation") == 0 ? "revoked" : "suspended", e->url, e->index,
+               origin);
+}
+
+static void record_outcome(sc_verification *v, const status_tally *t) {
+  char message[512];
+  if (t->code != SC_OK) {
+    record_status(v, SC_CHECK_FAILED, t->code, t->message);
+    return;
+  }
+  int n = snprintf(message, sizeof message, "not revoked or suspended (%zu list%s checked)",
+                   t->lists_checked, t->lists_checked == 1 ? "" : "s");
+  if (t->skipped && n > 0 && (size_t)n < sizeof message)
+    n += snprintf(message + n, sizeof message - (size_t)n, "; %zu entr%s of purpose %s not checked",
+                  t->skipped, t->skipped == 1 ? "y" : "ies", t->skipped_purpose);
+  if (t->lenient && n > 0 && (size_t)n < sizeof message)
+    snprintf(message + n, sizeof message - (size_t)n,
+             "; statusListIndex is a JSON number, the standard requires a string");
+  bool warn = t->lenient || t->lists_checked == 0;
+  record_status(v, warn ? SC_CHECK_WARNING : SC_CHECK_PASSED, SC_OK, message);
+}
+
+void sc_check_status(sc_verification *v, const json_t *credential, const sc_verify_options *opts) {
+  const json_t *status = json_object_get(credential, "credentialStatus");
+  if (!status) {
+    record_status(v, SC_CHECK_SKIPPED, SC_OK, "credential has no credentialStatus");
+    return;
+  }
+  const char *issuer = id_of(json_object_get(credential, "issuer"));
+  size_t count = json_is_array(status) ? json_array_size(status) : 1;
+  status_tally t = {0};
+  if (!issuer)
+    tally_fail(&t, SC_ESTATUS, "issuer: expected an id, to match the status lists against");
+  else if (count == 0)
+    tally_fail(&t, SC_ESTATUS, "credentialStatus: an empty array");
+  else if (count > MAX_ENTRIES)
+    tally_fail(&t, SC_ESTATUS, "credentialStatus: %zu entries, at most %d are checked", count,
+               MAX_ENTRIES);
+  /* Every entry is checked even after one failed: a revocation outranks "could not check". */
+  bool checkable = t.code == SC_OK;
+  for (size_t i = 0; checkable && i < count; i++) {
+    status_entry e = {0};
+    if (json_is_array(status))
+      snprintf(e.label, sizeof e.label, "credentialStatus[%zu]", i);
+    else
+      snprintf(e.label, sizeof e.label, "credentialStatus");
+    check_entry(json_is_array(status) ? json_array_get(status, i) : status, issuer, opts, &e, &t);
+  }
+  record_outcome(v, &t);
+}
