@@ -1,0 +1,173 @@
+/* PDF certificates: determinism, attachment, fonts and their refusals, size, QR codes. */
+#include "test_support.h"
+
+#include "issuer/issuer.h"
+
+typedef struct fixture {
+  sc_template *tpl;
+  sc_pdf_renderer *renderer;
+} fixture;
+
+static int setup(void **state) {
+  static fixture f;
+  sc_error err = {0};
+  char dir[PATH_MAX];
+  if (sc_template_find(NULL, "ai-fundamentals", dir, &err) != SC_OK ||
+      sc_template_load(dir, &f.tpl, &err) != SC_OK || !(f.renderer = sc_pdf_renderer_new(&err))) {
+    fprintf(stderr, "setup: %s\n", err.message);
+    return -1;
+  }
+  *state = &f;
+  return 0;
+}
+
+static int teardown(void **state) {
+  fixture *f = *state;
+  sc_pdf_renderer_free(f->renderer);
+  sc_template_free(f->tpl);
+  return 0;
+}
+
+static json_t *credential_for(const fixture *f, const char *name) {
+  json_t *cred =
+      json_pack("{s:s, s:{s:s, s:s}, s:s, s:{s:[{s:s, s:s}], s:O}}", "id",
+                "urn:uuid:5b1c0d36-8f0e-4b8a-9d6e-2f4c1a7e9b30", "issuer", "id",
+                "did:key:z6MkExample", "name", "Acme AI Academy", "validFrom",
+                "2026-11-28T01:47:56Z", "credentialSubject", "identifier", "identityType", "name",
+                "identityHash", name, "achievement", sc_template_achievement(f->tpl));
+  assert_non_null(cred);
+  return cred;
+}
+
+static const char qr_text[] = "HTTPS://VERIFY.EXAMPLE.ORG/C/5B1C0D36-8F0E-4B8A-9D6E-2F4C1A7E9B30";
+
+static int render(fixture *f, const char *name, sc_buf *pdf, sc_error *err) {
+  json_t *cred = credential_for(f, name);
+  char *json = json_dumps(cred, JSON_COMPACT);
+  sc_certificate cert = {cred, json, strlen(json), qr_text};
+  int rc = sc_pdf_render(f->renderer, f->tpl, &cert, pdf, err);
+  free(json);
+  json_decref(cred);
+  return rc;
+}
+
+static bool contains(const sc_buf *buf, const char *needle) {
+  size_t n = strlen(needle);
+  for (size_t i = 0; i + n <= buf->len; i++)
+    if (memcmp(buf->data + i, needle, n) == 0)
+      return true;
+  return false;
+}
+
+static void renders_identical_bytes_for_the_same_input(void **state) {
+  fixture *f = *state;
+  sc_buf first = {0}, second = {0}, third = {0};
+  sc_error err = {0};
+  assert_int_equal(render(f, "Zoë Łukasiewicz", &first, &err), SC_OK);
+  assert_int_equal(render(f, "王小明", &second, &err), SC_OK); /* other glyphs in between */
+  assert_int_equal(render(f, "Zoë Łukasiewicz", &third, &err), SC_OK);
+  assert_true(first.len > 1000);
+  assert_int_equal(first.len, third.len);
+  assert_memory_equal(first.data, third.data, first.len);
+  sc_buf_free(&first);
+  sc_buf_free(&second);
+  sc_buf_free(&third);
+}
+
+static void attaches_the_credential_with_a_proper_file_spec(void **state) {
+  fixture *f = *state;
+  sc_buf pdf = {0};
+  sc_error err = {0};
+  assert_int_equal(render(f, "Ada Lovelace", &pdf, &err), SC_OK);
+  assert_true(contains(&pdf, "/Type /Filespec"));
+  assert_false(contains(&pdf, "/Type /F\n"));
+  assert_true(contains(&pdf, "(credential.json)"));
+  assert_true(contains(&pdf, "/EmbeddedFiles"));
+  assert_true(contains(&pdf, "/Subtype /application#2Fjson"));
+  assert_true(contains(&pdf, "/CreationDate (D:20261128014756Z"));
+  sc_buf_free(&pdf);
+}
+
+/* U+1F680 (rocket): no installed font has it. (U+1F600 is drawn: DejaVu Sans has the
+ * Emoticons block.) */
+static void check_text_refuses_emoji_naming_the_field(void **state) {
+  fixture *f = *state;
+  sc_error err = {0};
+  assert_int_equal(sc_pdf_check_text(f->renderer, "Zoë \xF0\x9F\x9A\x80", "recipient name", &err),
+                   SC_EDATA);
+  assert_string_equal(err.message, "recipient name: cannot draw U+1F680 (no font has it)");
+  assert_int_equal(sc_pdf_check_text(f->renderer, "a\x01z", "name", &err), SC_EDATA);
+}
+
+static void check_text_accepts_every_supported_script(void **state) {
+  fixture *f = *state;
+  static const char *const names[] = {
+      "Zoë Łukasiewicz", "Nguyễn Thị Minh Khai", "Анна Каренина", "Ελένη Παπαδοπούλου",
+      "דוד בן גוריון",   "محمد بن سلمان",        "王小明",        "山田 太郎",
+  };
+  for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+    sc_error err = {0};
+    if (sc_pdf_check_text(f->renderer, names[i], "name", &err) != SC_OK)
+      fail_msg("%s: %s", names[i], err.message);
+  }
+}
+
+static void render_refuses_a_name_no_font_can_draw(void **state) {
+  fixture *f = *state;
+  sc_buf pdf = {0};
+  sc_error err = {0};
+  assert_int_equal(render(f, "\xF0\x9F\x9A\x80 Rocket", &pdf, &err), SC_EDATA);
+  assert_non_null(strstr(err.message, "recipient name: cannot draw U+1F680"));
+  sc_buf_free(&pdf);
+  assert_int_equal(render(f, "Ada Lovelace", &pdf, &err), SC_OK); /* renderer still usable */
+  sc_buf_free(&pdf);
+}
+
+static void latin_and_cjk_certificates_stay_small(void **state) {
+  fixture *f = *state;
+  sc_buf pdf = {0};
+  sc_error err = {0};
+  assert_int_equal(render(f, "Zoë Łukasiewicz", &pdf, &err), SC_OK);
+  assert_in_range(pdf.len, 1000, 120 * 1024);
+  assert_int_equal(render(f, "王小明 山田太郎", &pdf, &err), SC_OK);
+  assert_in_range(pdf.len, 1000, 300 * 1024);
+  sc_buf_free(&pdf);
+}
+
+static void qr_uses_the_smallest_version_at_level_m(void **state) {
+  (void)state;
+  sc_qr_code qr;
+  sc_error err = {0};
+  assert_int_equal(sc_qr_make(qr_text, SC_QR_MAX_VERSION, &qr, &err), SC_OK);
+  /* 66 alphanumeric characters: version 4 holds 90 at level M, version 3 only 61. */
+  assert_int_equal(qr.version, 4);
+  assert_int_equal(qr.width, 17 + 4 * qr.version);
+  sc_qr_free(&qr);
+}
+
+static void qr_refuses_text_above_the_maximum_version(void **state) {
+  (void)state;
+  char text[1200];
+  memset(text, 'A', sizeof text - 1);
+  text[sizeof text - 1] = '\0';
+  sc_qr_code qr;
+  sc_error err = {0};
+  assert_int_equal(sc_qr_make(text, SC_QR_MAX_VERSION, &qr, &err), SC_EDATA);
+  assert_non_null(strstr(err.message, "needs QR version"));
+  assert_non_null(strstr(err.message, "(max 20)"));
+  assert_null(qr.modules);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(renders_identical_bytes_for_the_same_input),
+      cmocka_unit_test(attaches_the_credential_with_a_proper_file_spec),
+      cmocka_unit_test(check_text_refuses_emoji_naming_the_field),
+      cmocka_unit_test(check_text_accepts_every_supported_script),
+      cmocka_unit_test(render_refuses_a_name_no_font_can_draw),
+      cmocka_unit_test(latin_and_cjk_certificates_stay_small),
+      cmocka_unit_test(qr_uses_the_smallest_version_at_level_m),
+      cmocka_unit_test(qr_refuses_text_above_the_maximum_version),
+  };
+  return cmocka_run_group_tests(tests, setup, teardown);
+}

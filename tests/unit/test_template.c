@@ -1,0 +1,165 @@
+/* Templates: finding them, loading the shipped ones, strict errors naming file and field. */
+#include "test_support.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "issuer/issuer.h"
+
+static const char achievement[] =
+    "{\"id\": \"https://a.example/x\", \"type\": [\"Achievement\"], \"name\": \"X\", "
+    "\"description\": \"Y\", \"criteria\": {\"narrative\": \"Z\"}}";
+
+static const char minimal[] =
+    "{\"page\": {\"size\": \"A4\"}, \"text\": [{\"text\": \"{{recipient.name}}\", \"x\": 20, "
+    "\"y\": 30, \"size\": 20}], \"qr\": {\"x\": 10, \"y\": 10}}";
+
+static void write_text(const char *dir, const char *name, const char *text) {
+  char path[PATH_MAX + 64];
+  snprintf(path, sizeof path, "%s/%s", dir, name);
+  FILE *f = fopen(path, "w");
+  assert_non_null(f);
+  fputs(text, f);
+  fclose(f);
+}
+
+static void remove_dir(const char *dir) {
+  char path[PATH_MAX + 64];
+  const char *names[] = {"template.json", "achievement.json", "logo.png"};
+  for (size_t i = 0; i < 3; i++) {
+    snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+    unlink(path);
+  }
+  rmdir(dir);
+}
+
+/* Loads a template made of layout + the sample achievement; returns the code, err filled. */
+static int load_layout(const char *layout, sc_error *err) {
+  char dir[] = "/tmp/sc-template-XXXXXX";
+  assert_non_null(mkdtemp(dir));
+  write_text(dir, "template.json", layout);
+  write_text(dir, "achievement.json", achievement);
+  sc_template *tpl = NULL;
+  int rc = sc_template_load(dir, &tpl, err);
+  sc_template_free(tpl);
+  remove_dir(dir);
+  return rc;
+}
+
+static void loads_the_three_shipped_templates(void **state) {
+  (void)state;
+  const char *names[] = {"ai-fundamentals", "prompt-engineering", "responsible-ai"};
+  for (size_t i = 0; i < 3; i++) {
+    char dir[PATH_MAX];
+    sc_template *tpl = NULL;
+    sc_error err = {0};
+    if (sc_template_find(NULL, names[i], dir, &err) != SC_OK ||
+        sc_template_load(dir, &tpl, &err) != SC_OK)
+      fail_msg("%s: %s", names[i], err.message);
+    assert_string_equal(sc_template_name(tpl), names[i]);
+    assert_non_null(json_string_value(json_object_get(sc_template_achievement(tpl), "name")));
+    sc_template_free(tpl);
+  }
+}
+
+static void accepts_a_minimal_layout(void **state) {
+  (void)state;
+  sc_error err = {0};
+  if (load_layout(minimal, &err) != SC_OK)
+    fail_msg("%s", err.message);
+}
+
+static void rejects_an_unknown_field_naming_file_and_field(void **state) {
+  (void)state;
+  sc_error err = {0};
+  assert_int_equal(load_layout("{\"page\": {\"size\": \"A4\"}, \"colour\": \"#000000\"}", &err),
+                   SC_EDATA);
+  assert_non_null(strstr(err.message, "template.json: colour: unknown field"));
+}
+
+static void rejects_a_page_size_other_than_a4_or_letter(void **state) {
+  (void)state;
+  sc_error err = {0};
+  assert_int_equal(load_layout("{\"page\": {\"size\": \"A3\"}}", &err), SC_EDATA);
+  assert_non_null(strstr(err.message, "page.size: expected \"A4\" or \"Letter\""));
+  assert_int_equal(
+      load_layout("{\"page\": {\"size\": \"A4\", \"orientation\": \"portrait\"}}", &err), SC_EDATA);
+  assert_non_null(strstr(err.message, "page.orientation"));
+}
+
+static void rejects_an_unknown_placeholder(void **state) {
+  (void)state;
+  sc_error err = {0};
+  assert_int_equal(load_layout("{\"page\": {\"size\": \"A4\"}, \"text\": [{\"text\": "
+                               "\"{{recipient.email}}\", \"x\": 1, \"y\": 1, \"size\": 9}]}",
+                               &err),
+                   SC_EDATA);
+  assert_non_null(strstr(err.message, "text[0].text: unknown placeholder"));
+}
+
+static void rejects_bad_numbers_and_colours_with_their_path(void **state) {
+  (void)state;
+  sc_error err = {0};
+  assert_int_equal(load_layout("{\"page\": {\"size\": \"A4\"}, \"text\": [{\"text\": \"a\", "
+                               "\"x\": 500, \"y\": 1, \"size\": 9}]}",
+                               &err),
+                   SC_EDATA);
+  assert_non_null(strstr(err.message, "text[0].x: expected a number from 0 to 297"));
+  assert_int_equal(load_layout("{\"page\": {\"size\": \"A4\"}, \"text\": [{\"text\": \"a\", "
+                               "\"x\": 5, \"y\": 1, \"size\": 9, \"color\": \"red\"}]}",
+                               &err),
+                   SC_EDATA);
+  assert_non_null(strstr(err.message, "text[0].color: expected a colour"));
+}
+
+static void rejects_a_template_without_a_valid_achievement(void **state) {
+  (void)state;
+  char dir[] = "/tmp/sc-template-XXXXXX";
+  assert_non_null(mkdtemp(dir));
+  write_text(dir, "template.json", minimal);
+  write_text(dir, "achievement.json", "{\"id\": \"https://a.example/x\"}");
+  sc_template *tpl = NULL;
+  sc_error err = {0};
+  assert_int_equal(sc_template_load(dir, &tpl, &err), SC_EDATA);
+  assert_null(tpl);
+  assert_non_null(strstr(err.message, "achievement.json"));
+  remove_dir(dir);
+}
+
+static void find_prefers_the_home_and_refuses_paths(void **state) {
+  (void)state;
+  char root[] = "/tmp/sc-home-XXXXXX", dir[PATH_MAX + 32], found[PATH_MAX];
+  assert_non_null(mkdtemp(root));
+  snprintf(dir, sizeof dir, "%s/templates", root);
+  assert_int_equal(mkdir(dir, 0700), 0);
+  snprintf(dir, sizeof dir, "%s/templates/ai-fundamentals", root);
+  assert_int_equal(mkdir(dir, 0700), 0);
+  write_text(dir, "template.json", minimal);
+  sc_home home = {0};
+  snprintf(home.root, sizeof home.root, "%s", root);
+  sc_error err = {0};
+  assert_int_equal(sc_template_find(&home, "ai-fundamentals", found, &err), SC_OK);
+  assert_non_null(strstr(found, root));
+  assert_int_equal(sc_template_find(NULL, "ai-fundamentals", found, &err), SC_OK);
+  assert_null(strstr(found, root));
+  assert_int_equal(sc_template_find(&home, "../etc", found, &err), SC_EUSAGE);
+  assert_int_equal(sc_template_find(&home, "no-such-template", found, &err), SC_ENOINPUT);
+  remove_dir(dir);
+  snprintf(dir, sizeof dir, "%s/templates", root);
+  rmdir(dir);
+  rmdir(root);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(loads_the_three_shipped_templates),
+      cmocka_unit_test(accepts_a_minimal_layout),
+      cmocka_unit_test(rejects_an_unknown_field_naming_file_and_field),
+      cmocka_unit_test(rejects_a_page_size_other_than_a4_or_letter),
+      cmocka_unit_test(rejects_an_unknown_placeholder),
+      cmocka_unit_test(rejects_bad_numbers_and_colours_with_their_path),
+      cmocka_unit_test(rejects_a_template_without_a_valid_achievement),
+      cmocka_unit_test(find_prefers_the_home_and_refuses_paths),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
