@@ -134,6 +134,49 @@ static void latin_and_cjk_certificates_stay_small(void **state) {
   sc_buf_free(&pdf);
 }
 
+/* Renders with qr, rasterises at 150 dpi (pdftoppm) and scans (zbarimg): the same text. */
+static void scan_round_trip(fixture *f, const char *qr) {
+  json_t *cred = credential_for(f, "Ada Lovelace");
+  char *json = json_dumps(cred, JSON_COMPACT);
+  sc_certificate cert = {cred, json, strlen(json), qr};
+  sc_buf pdf = {0};
+  sc_error err = {0};
+  if (sc_pdf_render(f->renderer, f->tpl, &cert, &pdf, &err) != SC_OK)
+    fail_msg("render: %s", err.message);
+  char dir[] = "/tmp/sc-qr-XXXXXX", path[64], command[256], scanned[4096] = "";
+  assert_non_null(mkdtemp(dir));
+  snprintf(path, sizeof path, "%s/c.pdf", dir);
+  assert_int_equal(sc_write_file_atomic(path, pdf.data, pdf.len, 0600, &err), SC_OK);
+  snprintf(
+      command, sizeof command,
+      "pdftoppm -r 150 -png -singlefile %s/c.pdf %s/c && zbarimg --raw -q %s/c.png 2>/dev/null",
+      dir, dir, dir);
+  FILE *scan = popen(command, "r");
+  assert_non_null(scan);
+  size_t n = fread(scanned, 1, sizeof scanned - 1, scan);
+  pclose(scan);
+  scanned[n] = '\0';
+  while (n && scanned[n - 1] == '\n')
+    scanned[--n] = '\0';
+  assert_string_equal(scanned, qr);
+  snprintf(command, sizeof command, "rm -rf %s", dir);
+  assert_int_equal(system(command), 0);
+  sc_buf_free(&pdf);
+  free(json);
+  json_decref(cred);
+}
+
+static void qr_code_scans_back_to_its_text(void **state) {
+  fixture *f = *state;
+  scan_round_trip(f, qr_text);
+  /* Near the largest code the design allows (version 20-M holds 970 alphanumerics). */
+  char big[951] = "HTTPS://VERIFY.EXAMPLE.ORG/V/1";
+  for (size_t i = strlen(big); i < sizeof big - 1; i++)
+    big[i] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"[(i * 7) % 32];
+  big[sizeof big - 1] = '\0';
+  scan_round_trip(f, big);
+}
+
 static void qr_uses_the_smallest_version_at_level_m(void **state) {
   (void)state;
   sc_qr_code qr;
@@ -166,6 +209,7 @@ int main(void) {
       cmocka_unit_test(check_text_accepts_every_supported_script),
       cmocka_unit_test(render_refuses_a_name_no_font_can_draw),
       cmocka_unit_test(latin_and_cjk_certificates_stay_small),
+      cmocka_unit_test(qr_code_scans_back_to_its_text),
       cmocka_unit_test(qr_uses_the_smallest_version_at_level_m),
       cmocka_unit_test(qr_refuses_text_above_the_maximum_version),
   };
