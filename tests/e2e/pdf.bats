@@ -1,0 +1,115 @@
+#!/usr/bin/env bats
+# PDF certificates through `skillcert template preview` (and `render` for an issued credential):
+# qpdf-clean files, the attached credential, extractable names in many scripts, the QR code.
+load helpers
+
+# The name line as pdftotext prints it, without the bidi marks (U+202B, U+202C) it adds
+# around right-to-left runs.
+name_in_pdf() {
+  pdftotext "$1" - | sed 's/\xe2\x80\xab//g; s/\xe2\x80\xac//g' | grep -qxF "$2"
+}
+
+@test "template list shows the three shipped designs" {
+  run sc template list
+  [ "$status" -eq 0 ]
+  [[ "$output" == *ai-fundamentals*"AI Fundamentals"* ]]
+  [[ "$output" == *prompt-engineering* ]]
+  [[ "$output" == *responsible-ai* ]]
+}
+
+@test "template list and preview also look in the home's templates/" {
+  make_home
+  mkdir -p "$WORK/home/templates"
+  cp -R "$ROOT/templates/responsible-ai" "$WORK/home/templates/house-style"
+  run sc template list --home "$WORK/home"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *house-style* ]]
+  run sc template preview house-style --home "$WORK/home" --no-png -o h.pdf
+  [ "$status" -eq 0 ]
+  name_in_pdf h.pdf "Acme AI Academy"
+}
+
+@test "template preview writes a qpdf-clean PDF and a PNG next to it" {
+  for t in ai-fundamentals prompt-engineering responsible-ai; do
+    run sc template preview "$t" -o "$t.pdf"
+    [ "$status" -eq 0 ]
+    [ -s "$t.pdf" ] && [ -s "$t.png" ]
+    run qpdf --check "$t.pdf"
+    [ "$status" -eq 0 ]
+    [[ "$output" != *WARNING* ]]
+    [[ "$output" == *"No syntax or stream encoding errors"* ]]
+  done
+}
+
+@test "template preview of an unknown template fails with a clear message" {
+  run sc template preview no-such-design
+  [ "$status" -eq 66 ]
+  [[ "$output" == *"template 'no-such-design' not found"* ]]
+}
+
+@test "the attached credential.json comes back byte for byte and verifies" {
+  make_home
+  issue_one
+  sc render --home "$WORK/home" --template ai-fundamentals -o cert.pdf "$CRED"
+  qpdf --show-attachment=credential.json cert.pdf >via-qpdf.json
+  cmp via-qpdf.json "$CRED"
+  mkdir detached && pdfdetach -saveall -o detached cert.pdf
+  cmp detached/credential.json "$CRED"
+  run sc verify --home "$WORK/home" detached/credential.json
+  [ "$status" -ne 1 ] # 6 without a status source; the signature is what matters here
+  [[ "$output" == *"signature verifies"* ]]
+}
+
+@test "rendering is deterministic: the same credential gives the same bytes" {
+  make_home
+  issue_one
+  sc render --home "$WORK/home" --template prompt-engineering -o a.pdf "$CRED"
+  sc render --home "$WORK/home" --template prompt-engineering -o b.pdf "$CRED"
+  cmp a.pdf b.pdf
+}
+
+@test "pdftotext gives back names in Latin, Vietnamese, Cyrillic, Greek, Hebrew, Arabic, CJK" {
+  names=("Zoë Łukasiewicz" "Nguyễn Thị Minh Khai" "Анна Каренина" "Ελένη Παπαδοπούλου"
+    "דוד בן גוריון" "محمد بن سلمان" "فاطمة الزهراء" "王小明" "山田 太郎" "すずき はなこ")
+  for n in "${names[@]}"; do
+    sc template preview ai-fundamentals --no-png --name "$n" -o n.pdf >/dev/null
+    name_in_pdf n.pdf "$n" || { echo "not found: $n"; pdftotext n.pdf - | head -5; false; }
+  done
+}
+
+@test "a name no font can draw is refused, never dropped" {
+  run sc template preview ai-fundamentals --no-png --name "Rocket 🚀 Man" -o r.pdf
+  [ "$status" -eq 65 ]
+  [[ "$output" == *"recipient name: cannot draw U+1F680 (no font has it)"* ]]
+  [ ! -e r.pdf ]
+  # Debian's Droid Sans Fallback has no Hangul syllables: Korean is refused the same way.
+  run sc template preview ai-fundamentals --no-png --name "김민준" -o k.pdf
+  [ "$status" -eq 65 ]
+  [[ "$output" == *"cannot draw U+AE40"* ]]
+}
+
+@test "the QR code scans back (pdftoppm -r 150, zbarimg) to the credential's QR text" {
+  sc template preview responsible-ai --no-png -o q.pdf >/dev/null
+  pdftoppm -r 150 -png -singlefile q.pdf q
+  text=$(zbarimg --raw -q q.png 2>/dev/null)
+  [[ "$text" =~ ^HTTPS://VERIFY\.EXAMPLE\.ORG/(V/1[A-Z2-7]+|C/[0-9A-F-]{36})$ ]]
+  # The payload inflates to the attached credential (link mode: the URL names its id).
+  qpdf --show-attachment=credential.json q.pdf >c.json
+  if [[ "$text" == */C/* ]]; then
+    grep -qi "urn:uuid:${text##*/C/}" c.json
+  fi
+}
+
+@test "certificates stay small: Latin under 120 KB, CJK under 300 KB" {
+  sc template preview ai-fundamentals --no-png --name "Zoë Łukasiewicz" -o l.pdf >/dev/null
+  sc template preview ai-fundamentals --no-png --name "王小明 山田太郎 鈴木一郎" -o c.pdf >/dev/null
+  [ "$(stat -c %s l.pdf)" -le 122880 ]
+  [ "$(stat -c %s c.pdf)" -le 307200 ]
+}
+
+@test "template --help documents list and preview" {
+  run sc template --help
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"template list"* ]]
+  [[ "$output" == *"template preview NAME"* ]]
+}
