@@ -129,6 +129,12 @@ int sc_image_read_qr(const uint8_t *image, size_t len, sc_buf *text, sc_error *e
 int sc_input_to_credential(const uint8_t *data, size_t len, const sc_verify_options *opts,
                            sc_buf *json, char *describe, sc_error *err);
 
+/* verify --report (report_csv.c): RFC 4180 CSV, CRLF line ends, every field quoted; columns
+ * input, verdict, exit code, recipient, achievement, issuer, reason. Cells that would start a
+ * spreadsheet formula get a leading apostrophe. SC_EIO when writing fails. */
+void sc_report_csv_header(FILE *out);
+int sc_report_csv_row(FILE *out, const char *input, const sc_verification *v, sc_error *err);
+
 /* Fills summary with pointers into credential. */
 void sc_credential_summarize(const json_t *credential, sc_credential_summary *summary);
 

@@ -1,0 +1,141 @@
+/*
+ * Any form a certificate takes, turned into the credential JSON to verify: the JSON itself,
+ * a PDF's credential.json attachment, a QR code's embedded credential (decoded offline), a
+ * link-mode QR code's published credential (<base>/c/<uuid>.json through the status source),
+ * or the QR code in a photo or scan.
+ */
+#include "verifier/verifier.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define DESCRIBE_LEN 128
+#define URL_MAX 640
+
+/* "<base>/c/<uuid>.json" with the scheme and host lower-cased (QR codes are upper case; those
+ * two are case-insensitive), the rest of the base as scanned. */
+static int link_url(const sc_qr_content *qr, char *url, size_t size, sc_error *err) {
+  if (qr->base_url[0] == '\0')
+    return sc_fail(err, SC_EDATA, "QR code (link mode): no URL before /C/%s", qr->uuid);
+  size_t len = strlen(qr->base_url);
+  while (len > 0 && qr->base_url[len - 1] == '/')
+    len--;
+  const char *scheme_end = strstr(qr->base_url, "://");
+  size_t host_end = scheme_end ? (size_t)(scheme_end - qr->base_url) + 3 : 0;
+  host_end += strcspn(qr->base_url + host_end, "/");
+  if (len + sizeof "/c/.json" + strlen(qr->uuid) > size)
+    return sc_fail(err, SC_EDATA, "QR code (link mode): URL too long");
+  for (size_t i = 0; i < len; i++)
+    url[i] = (char)(i < host_end ? tolower((unsigned char)qr->base_url[i]) : qr->base_url[i]);
+  snprintf(url + len, size - len, "/c/%s.json", qr->uuid);
+  return SC_OK;
+}
+
+/* A published credential must be the one the QR code names. */
+static int check_linked_id(const sc_buf *json, const char *uuid, const char *url, sc_error *err) {
+  json_t *cred = NULL;
+  if (sc_json_parse((const char *)json->data, json->len, url, &cred, NULL) != SC_OK)
+    return SC_OK; /* malformed JSON is reported by the verification itself */
+  const char *id = json_string_value(json_object_get(cred, "id"));
+  size_t id_len = id ? strlen(id) : 0, uuid_len = strlen(uuid);
+  bool same = id_len >= uuid_len && strcasecmp(id + id_len - uuid_len, uuid) == 0 &&
+              (id_len == uuid_len || id[id_len - uuid_len - 1] == ':');
+  int rc = same ? SC_OK
+                : sc_fail(err, SC_EDATA, "QR code names credential %s but %s holds %s", uuid, url,
+                          id ? id : "a credential without an id");
+  json_decref(cred);
+  return rc;
+}
+
+static int load_linked(const sc_qr_content *qr, const sc_verify_options *opts, sc_buf *json,
+                       char *describe, const char *prefix, sc_error *err) {
+  char url[URL_MAX];
+  int rc = link_url(qr, url, sizeof url, err);
+  if (rc != SC_OK)
+    return rc;
+  snprintf(describe, DESCRIBE_LEN, "%sQR code (link mode: %s)", prefix, url);
+  if (!opts || !opts->status)
+    return sc_fail(err, SC_ENOINPUT,
+                   "QR code (link mode): the credential is at %s, and no "
+                   "source to load it from was given",
+                   url);
+  char origin[256] = "";
+  rc = sc_source_load(opts->status, url, opts->now, json, origin, err);
+  if (rc != SC_OK) {
+    /* Not a status problem: the credential itself could not be read. */
+    if (err) {
+      err->code = SC_ENOINPUT;
+      sc_error_prefix(err, "QR code (link mode): cannot load %s", url);
+    }
+    return SC_ENOINPUT;
+  }
+  return check_linked_id(json, qr->uuid, url, err);
+}
+
+/* QR text → credential JSON (embedded: the JCS form that was compressed; link: loaded). */
+static int from_qr_text(const uint8_t *data, size_t len, const sc_verify_options *opts,
+                        sc_buf *json, char *describe, const char *prefix, sc_error *err) {
+  if (memchr(data, 0, len))
+    return sc_fail(err, SC_EDATA, "QR text: contains a NUL byte");
+  sc_buf text = {0};
+  if (!sc_buf_append(&text, data, len) || !text.data)
+    return sc_oom(err);
+  sc_qr_content qr;
+  int rc = sc_qr_payload_decode((const char *)text.data, &qr, err);
+  sc_buf_free(&text);
+  if (rc == SC_OK && qr.kind == SC_QR_LINK) {
+    rc = load_linked(&qr, opts, json, describe, prefix, err);
+  } else if (rc == SC_OK) {
+    snprintf(describe, DESCRIBE_LEN, "%sQR code (embedded credential)", prefix);
+    char *canonical = sc_jcs(qr.credential, err);
+    rc = !canonical ? (err ? err->code : SC_EDATA)
+                    : (sc_buf_append_str(json, canonical) ? SC_OK : sc_oom(err));
+    free(canonical);
+  }
+  sc_qr_content_free(&qr);
+  return rc;
+}
+
+static int from_image(const uint8_t *data, size_t len, const sc_verify_options *opts, sc_buf *json,
+                      char *describe, sc_error *err) {
+  sc_buf text = {0};
+  snprintf(describe, DESCRIBE_LEN, "image");
+  int rc = sc_image_read_qr(data, len, &text, err);
+  if (rc == SC_OK)
+    rc = from_qr_text(text.data, text.len, opts, json, describe, "image → ", err);
+  sc_buf_free(&text);
+  return rc;
+}
+
+int sc_input_to_credential(const uint8_t *data, size_t len, const sc_verify_options *opts,
+                           sc_buf *json, char *describe, sc_error *err) {
+  sc_input_kind kind;
+  char scratch[DESCRIBE_LEN];
+  describe = describe ? describe : scratch;
+  snprintf(describe, DESCRIBE_LEN, "input");
+  sc_buf_reset(json);
+  int rc = sc_input_sniff(data, len, &kind, err);
+  if (rc != SC_OK)
+    return rc;
+  switch (kind) {
+  case SC_INPUT_JSON:
+    snprintf(describe, DESCRIBE_LEN, "credential JSON");
+    rc = sc_buf_append(json, data, len) ? SC_OK : sc_oom(err);
+    break;
+  case SC_INPUT_PDF:
+    snprintf(describe, DESCRIBE_LEN, "PDF certificate (credential.json attachment)");
+    rc = sc_pdf_extract_credential(data, len, json, err);
+    break;
+  case SC_INPUT_QR:
+    rc = from_qr_text(data, len, opts, json, describe, "", err);
+    break;
+  case SC_INPUT_IMAGE:
+    rc = from_image(data, len, opts, json, describe, err);
+    break;
+  }
+  if (rc != SC_OK)
+    sc_buf_reset(json);
+  return rc;
+}
