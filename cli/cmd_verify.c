@@ -1,21 +1,39 @@
-/* skillcert verify: is this credential authentic, current and from an issuer we trust? */
+/* skillcert verify: is this credential authentic, current, not revoked, and from an issuer we
+ * trust — whatever form it reached us in? */
 #include "cli/cli.h"
 
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+
+#define MAX_INPUT_BYTES ((size_t)32 << 20) /* a scanned certificate photo can be large */
 
 static const char verify_help[] =
-    "usage: skillcert verify [--trust FILE] [--home DIR] [--json] [--at TIME] FILE.json|-\n"
+    "usage: skillcert verify [options] INPUT...\n"
     "\n"
-    "Verifies a credential: strict JSON, VC 2.0 / Open Badges 3.0 shape, the eddsa-jcs-2022\n"
-    "proof and that its key is the issuer's, the validity period, and that the issuer is\n"
-    "trusted. Prints a one-line verdict, then one line per check (or JSON with --json).\n"
+    "INPUT is a credential (JSON), a PDF certificate, the text of its QR code or the\n"
+    "verification URL, a PNG or JPEG photo or scan of the certificate or its QR code, or - for\n"
+    "standard input; the kind is told by content, not by name. Checks: strict JSON, VC 2.0 /\n"
+    "Open Badges 3.0 shape, the eddsa-jcs-2022 proof and that its key is the issuer's, the\n"
+    "validity period, that the issuer is trusted, and revocation and suspension through the\n"
+    "issuer's published status lists. Prints a one-line verdict, then one line per check.\n"
     "\n"
-    "  --trust FILE  trust list to use (default: $SKILLCERT_TRUST or\n"
-    "                ~/.config/skillcert/trust.json when it exists)\n"
-    "  --home DIR    also trust the issuer of this issuer home\n"
-    "  --json        print one JSON object shaped like the VC API verify response\n"
-    "  --at TIME     judge validity at TIME (a date-time with zone) instead of now\n"
+    "  --trust FILE     trust list (default: $SKILLCERT_TRUST, else\n"
+    "                   ~/.config/skillcert/trust.json when it exists)\n"
+    "  --home DIR       also trust this issuer home's issuer and read its public/ folder\n"
+    "  --status PATH    status lists from PATH: a list credential file, or a folder laid out\n"
+    "                   like public/ (status/<list>/<purpose>, c/<uuid>.json)\n"
+    "  --offline        no network: local folders and the cache only (says how old)\n"
+    "  --allow-http     allow http:// URLs (tests, intranets); HTTPS only otherwise\n"
+    "  --did-doc FILE   the DID document of a did:web issuer, instead of fetching it\n"
+    "  --json           print one JSON object per input, shaped like the VC API response\n"
+    "  --report FILE    also write one CSV row per input (input, verdict, exit code,\n"
+    "                   recipient, achievement, issuer, reason)\n"
+    "  --at TIME        judge validity at TIME (a date-time with zone) instead of now\n"
+    "\n"
+    "Status lists and did:web documents are fetched with libcurl (HTTPS, 5 s to connect,\n"
+    "15 s in all, 1 MiB, 3 redirects) and cached under $XDG_CACHE_HOME/skillcert/ until\n"
+    "their validUntil.\n"
     "\n"
     "exit status:\n"
     "   0  valid\n"
@@ -29,108 +47,199 @@ static const char verify_help[] =
     "  65  input malformed or not a credential\n"
     "  66  input not readable\n"
     "  70  internal error\n"
-    "Where several of 1-6 apply, the lowest wins; 64-70 stop verification early.\n";
+    "Where several of 1-6 apply, the lowest wins; 64-70 stop verification early. With several\n"
+    "inputs the status is the lowest non-zero code of any of them.\n";
 
 typedef struct verify_args {
-  const char *trust_path, *home, *at, *input;
+  const char *trust_path, *home, *at, *report, *did_doc;
   bool json;
+  sc_status_source status;
+  char **inputs;
+  int input_count;
+  char public_dir[PATH_MAX]; /* --home's public/ */
 } verify_args;
 
-static int parse_args(int argc, char **argv, verify_args *args) {
-  enum { OPT_TRUST = 1, OPT_JSON, OPT_AT };
+static int parse_args(int argc, char **argv, verify_args *a) {
+  enum { O_TRUST = 1, O_JSON, O_AT, O_STATUS, O_OFFLINE, O_HTTP, O_REPORT, O_DIDDOC };
   static const struct option options[] = {
-      {"trust", required_argument, NULL, OPT_TRUST}, {"home", required_argument, NULL, OPT_HOME},
-      {"json", no_argument, NULL, OPT_JSON},         {"at", required_argument, NULL, OPT_AT},
-      {"help", no_argument, NULL, OPT_HELP},         {NULL, 0, NULL, 0},
+      {"trust", required_argument, NULL, O_TRUST},
+      {"home", required_argument, NULL, OPT_HOME},
+      {"json", no_argument, NULL, O_JSON},
+      {"at", required_argument, NULL, O_AT},
+      {"status", required_argument, NULL, O_STATUS},
+      {"offline", no_argument, NULL, O_OFFLINE},
+      {"allow-http", no_argument, NULL, O_HTTP},
+      {"report", required_argument, NULL, O_REPORT},
+      {"did-doc", required_argument, NULL, O_DIDDOC},
+      {"help", no_argument, NULL, OPT_HELP},
+      {NULL, 0, NULL, 0},
   };
   int option;
   while ((option = getopt_long(argc, argv, "", options, NULL)) != -1) {
-    if (option == OPT_TRUST)
-      args->trust_path = optarg;
-    else if (option == OPT_HOME)
-      args->home = optarg;
-    else if (option == OPT_JSON)
-      args->json = true;
-    else if (option == OPT_AT)
-      args->at = optarg;
-    else if (option == OPT_HELP)
+    switch (option) {
+    case O_TRUST:
+      a->trust_path = optarg;
+      break;
+    case OPT_HOME:
+      a->home = optarg;
+      break;
+    case O_JSON:
+      a->json = true;
+      break;
+    case O_AT:
+      a->at = optarg;
+      break;
+    case O_STATUS:
+      a->status.local = optarg;
+      break;
+    case O_OFFLINE:
+      a->status.offline = true;
+      break;
+    case O_HTTP:
+      a->status.allow_http = true;
+      break;
+    case O_REPORT:
+      a->report = optarg;
+      break;
+    case O_DIDDOC:
+      a->did_doc = optarg;
+      break;
+    case OPT_HELP:
       return -1;
-    else
+    default:
       return cli_usage_error("verify", "unknown option");
+    }
   }
-  if (optind != argc - 1)
-    return cli_usage_error("verify", "expected one input (a credential file, or - for stdin)");
-  args->input = argv[optind];
+  if (optind == argc)
+    return cli_usage_error("verify", "expected an input (a credential, PDF, QR text, image or -)");
+  a->inputs = argv + optind;
+  a->input_count = argc - optind;
   return SC_OK;
 }
 
-/* The trust list: --trust, or the default file when it exists, plus the --home issuer. */
-static int build_trust(const verify_args *args, sc_trust_list **out, sc_error *err) {
+/* What --home adds: its issuer is trusted (unless the list names it already) and its public/
+ * folder answers for URLs under its publicUrl. */
+static int use_home(verify_args *a, sc_home *home, sc_trust_list *trust, sc_error *err) {
+  int rc = sc_home_open(a->home, home, err);
+  if (rc == SC_OK && !sc_trust_lookup(trust, home->issuer_id))
+    rc = sc_trust_add(trust, home->issuer_id, home->issuer_name, err);
+  if (rc == SC_OK) {
+    snprintf(a->public_dir, sizeof a->public_dir, "%s/public", home->root);
+    a->status.home_public = a->public_dir;
+    a->status.home_url = home->public_url;
+  }
+  return rc;
+}
+
+/* The trust list: --trust, or the default file when it exists. */
+static int load_trust(const verify_args *a, sc_trust_list **out, sc_error *err) {
   char default_path[PATH_MAX];
   cli_default_trust_path(default_path);
-  int rc = args->trust_path ? sc_trust_load(args->trust_path, out, err)
-                            : sc_trust_load(default_path, out, err);
-  if (rc == SC_ENOINPUT && !args->trust_path) { /* no default list yet: nobody trusted */
+  int rc = sc_trust_load(a->trust_path ? a->trust_path : default_path, out, err);
+  if (rc == SC_ENOINPUT && !a->trust_path) { /* no default list yet: nobody trusted */
     sc_error_clear(err);
     *out = sc_trust_new();
     rc = *out ? SC_OK : sc_oom(err);
   }
-  if (rc != SC_OK || !args->home)
-    return rc;
-  sc_home home;
-  rc = sc_home_open(args->home, &home, err);
-  if (rc == SC_OK && !sc_trust_lookup(*out, home.issuer_id)) /* the list's name wins */
-    rc = sc_trust_add(*out, home.issuer_id, home.issuer_name, err);
-  sc_home_close(&home);
   return rc;
 }
 
-static int judge_time(const verify_args *args, int64_t *now, sc_error *err) {
+static int judge_time(const verify_args *a, int64_t *now, sc_error *err) {
   *now = (int64_t)time(NULL);
-  if (!args->at)
+  if (!a->at)
     return SC_OK;
-  int rc = sc_time_parse(args->at, true, now, err);
+  int rc = sc_time_parse(a->at, true, now, err);
   return rc == SC_OK ? SC_OK : sc_fail(err, SC_EUSAGE, "verify: --at: %s", err->message);
 }
 
+/* An input that never became credential JSON still gets a report, with the reason. */
+static void fail_early(sc_verification *v, const char *source, const sc_error *err) {
+  memset(v, 0, sizeof *v);
+  snprintf(v->source, sizeof v->source, "%s", source);
+  v->exit_code = err->code ? err->code : SC_ESOFTWARE;
+  v->check_count = 1;
+  v->checks[0] = (sc_check){"input", SC_CHECK_FAILED, v->exit_code, ""};
+  snprintf(v->checks[0].message, sizeof v->checks[0].message, "%s", err->message);
+}
+
+/* A scanned QR text or verification URL is given as the argument itself, not a file name. */
+static bool is_qr_text(const char *input) {
+  return access(input, F_OK) != 0 &&
+         (strstr(input, "://") || strstr(input, "/V/") || strstr(input, "/v/") ||
+          strstr(input, "/C/") || strstr(input, "/c/"));
+}
+
+static int read_input(const char *input, sc_buf *data, sc_error *err) {
+  if (is_qr_text(input))
+    return sc_buf_append_str(data, input) ? SC_OK : sc_oom(err);
+  return sc_read_file(input, MAX_INPUT_BYTES, data, err);
+}
+
+static int verify_one(const char *input, const sc_verify_options *opts, const verify_args *a,
+                      FILE *report) {
+  const char *source = strcmp(input, "-") == 0 ? "<stdin>" : is_qr_text(input) ? "QR text" : input;
+  sc_buf data = {0}, json = {0};
+  sc_error err = {0};
+  char describe[128] = "";
+  sc_verification v = {0};
+  int rc = read_input(input, &data, &err);
+  if (rc == SC_OK)
+    rc = sc_input_to_credential(data.data, data.len, opts, &json, describe, &err);
+  if (rc == SC_OK) {
+    rc = sc_verify_json((const char *)json.data, json.len, source, opts, &v);
+    if (*describe && strncmp(describe, "JSON", 4) != 0)
+      snprintf(v.source, sizeof v.source, "%s (%s)", source, describe);
+  } else {
+    fail_early(&v, source, &err);
+  }
+  if (a->json)
+    sc_report_json(&v, stdout, NULL);
+  else if (v.credential || a->input_count > 1)
+    sc_report_text(&v, stdout);
+  else
+    cli_error(&err);
+  if (report)
+    sc_report_csv_row(report, source, &v, NULL);
+  sc_verification_free(&v);
+  sc_buf_free(&json);
+  sc_buf_free(&data);
+  return rc;
+}
+
+static int worst(int a, int b) {
+  if (!a || !b)
+    return a ? a : b;
+  return a < b ? a : b;
+}
+
 int cmd_verify(int argc, char **argv) {
-  verify_args args = {0};
-  int rc = parse_args(argc, argv, &args);
+  verify_args a = {0};
+  int rc = parse_args(argc, argv, &a);
   if (rc == -1)
     return fputs(verify_help, stdout), SC_OK;
   if (rc != SC_OK)
     return rc;
   sc_error err = {0};
-  sc_verify_options opts = {0};
+  sc_home home = {0};
   sc_trust_list *trust = NULL;
-  sc_buf input = {0};
-  if ((rc = judge_time(&args, &opts.now, &err)) != SC_OK ||
-      (rc = build_trust(&args, &trust, &err)) != SC_OK) {
-    sc_trust_free(trust);
-    return cli_error(&err);
-  }
-  opts.trust = trust;
-  sc_verification result = {0};
-  const char *source = strcmp(args.input, "-") == 0 ? "<stdin>" : args.input;
-  rc = sc_read_file(args.input, SC_JSON_MAX_BYTES, &input, &err);
+  sc_verify_options opts = {.status = &a.status};
+  FILE *report = NULL;
+  rc = judge_time(&a, &opts.now, &err);
   if (rc == SC_OK)
-    rc = sc_verify_json((const char *)input.data, input.len, source, &opts, &result);
-  if (err.code != SC_OK && !args.json)
-    cli_error(&err);
-  if (args.json) {
-    if (err.code != SC_OK) {
-      snprintf(result.source, sizeof result.source, "%s", source);
-      result.exit_code = rc;
-      result.check_count = 1;
-      result.checks[0] = (sc_check){"readable", SC_CHECK_FAILED, rc, ""};
-      snprintf(result.checks[0].message, sizeof result.checks[0].message, "%s", err.message);
-    }
-    sc_report_json(&result, stdout, NULL);
-  } else if (err.code == SC_OK) {
-    sc_report_text(&result, stdout);
-  }
-  sc_verification_free(&result);
-  sc_buf_free(&input);
+    rc = load_trust(&a, &trust, &err);
+  if (rc == SC_OK && a.home)
+    rc = use_home(&a, &home, trust, &err);
+  if (rc == SC_OK && a.report && !(report = fopen(a.report, "w")))
+    rc = sc_fail(&err, SC_ECANTCREAT, "%s: cannot create", a.report);
+  opts.trust = trust;
+  if (rc == SC_OK && report)
+    sc_report_csv_header(report);
+  int status = rc;
+  for (int i = 0; rc == SC_OK && i < a.input_count; i++)
+    status = worst(status, verify_one(a.inputs[i], &opts, &a, report));
+  if (report && fclose(report) != 0 && rc == SC_OK)
+    rc = sc_fail(&err, SC_EIO, "%s: write failed", a.report);
   sc_trust_free(trust);
-  return rc;
+  sc_home_close(&home);
+  return rc == SC_OK ? status : cli_error(&err);
 }

@@ -196,14 +196,6 @@ static void check_trust(sc_verification *v, const sc_trust_list *trust) {
            issuer ? issuer : "(none)", issuer ? issuer : "DID");
 }
 
-static void check_status(sc_verification *v, const json_t *cred) {
-  if (!json_object_get(cred, "credentialStatus"))
-    record(v, "status", SC_CHECK_SKIPPED, SC_OK, "credential has no credentialStatus");
-  else
-    record(v, "status", SC_CHECK_FAILED, SC_ESTATUS,
-           "credentialStatus present but this verifier cannot fetch status lists yet");
-}
-
 int sc_verify_json(const char *data, size_t len, const char *source, const sc_verify_options *opts,
                    sc_verification *v) {
   memset(v, 0, sizeof *v);
@@ -223,7 +215,7 @@ int sc_verify_json(const char *data, size_t len, const char *source, const sc_ve
     return v->exit_code;
   check_validity(v, opts->now);
   check_trust(v, opts->trust);
-  check_status(v, v->credential);
+  sc_check_status(v, v->credential, opts);
   return v->exit_code;
 }
 
