@@ -29,6 +29,55 @@ static int check_init_options(const sc_home_init_options *opts, sc_error *err) {
   if (opts->public_url && !is_https_url(opts->public_url))
     return sc_fail(err, SC_EUSAGE, "--public-url: expected an https:// URL, got '%s'",
                    opts->public_url);
+  if (opts->did_web && sc_did_web_check(opts->did_web, err) != SC_OK)
+    return err ? sc_error_prefix(err, "--did-web") : SC_EUSAGE;
+  return SC_OK;
+}
+
+static bool is_host_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-';
+}
+
+static bool is_segment_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+         c == '-' || c == '_';
+}
+
+/* The host, then an optional port written %3A<digits> (did:web §3.1). Returns its length, 0
+ * when it is not one. */
+static size_t host_length(const char *id) {
+  size_t n = 0;
+  while (is_host_char(id[n]))
+    n++;
+  if (n == 0 || id[0] == '.' || id[0] == '-' || id[n - 1] == '.' || id[n - 1] == '-')
+    return 0;
+  if (strncmp(id + n, "%3A", 3) == 0) {
+    size_t digits = strspn(id + n + 3, "0123456789");
+    n = digits ? n + 3 + digits : 0;
+  }
+  return n;
+}
+
+/* Path segments become folders under public/ when publishing, so "." and ".." are refused. */
+int sc_did_web_check(const char *id, sc_error *err) {
+  size_t n = id ? host_length(id) : 0;
+  if (n == 0 || (id[n] != '\0' && id[n] != ':'))
+    return sc_fail(err, SC_EUSAGE,
+                   "expected a lower-case host name, e.g. acme.example (a port as %%3A8443), "
+                   "then optional :path:segments, got '%s'",
+                   id ? id : "");
+  for (const char *seg = id + n; *seg == ':';) {
+    size_t len = 0;
+    while (is_segment_char(seg[1 + len]))
+      len++;
+    if (len == 0 || (seg[1 + len] != '\0' && seg[1 + len] != ':') ||
+        strncmp(seg + 1, ".", len) == 0 || strncmp(seg + 1, "..", len) == 0)
+      return sc_fail(err, SC_EUSAGE,
+                     "'%s': a path segment is letters, digits, '.', '-' or '_' (not empty, not "
+                     "'.' or '..')",
+                     id);
+    seg += 1 + len;
+  }
   return SC_OK;
 }
 
@@ -57,17 +106,19 @@ static int make_folders(const char *dir, sc_error *err) {
 }
 
 static json_t *new_config(const sc_home_init_options *opts, const char *did, const char *key_file) {
-  char created[21];
+  char created[21], web_id[512];
   sc_time_format((int64_t)time(NULL), created);
+  snprintf(web_id, sizeof web_id, "did:web:%s", opts->did_web ? opts->did_web : "");
+  const char *issuer_id = opts->did_web ? web_id : did;
   return json_pack("{s:i, s:{s:s, s:s, s:s}, s:s, s:s, s:[{s:s, s:s, s:s}]}", "version", 1,
-                   "issuer", "id", did, "name", opts->name, "url", opts->url, "verifyUrl",
+                   "issuer", "id", issuer_id, "name", opts->name, "url", opts->url, "verifyUrl",
                    opts->verify_url ? opts->verify_url : opts->url, "publicUrl",
                    opts->public_url ? opts->public_url : opts->url, "keys", "did", did, "file",
                    key_file, "created", created);
 }
 
-static int write_key(const char *dir, EVP_PKEY *key, const sc_passphrase_source *src,
-                     const char *key_file, sc_error *err) {
+int sc_home_save_new_key(const char *dir, EVP_PKEY *key, const sc_passphrase_source *src,
+                         const char *key_file, sc_error *err) {
   char path[PATH_MAX];
   snprintf(path, sizeof path, "%s/%s", dir, key_file);
   if (src->none)
@@ -94,6 +145,20 @@ static int save_config(const char *dir, const json_t *config, sc_error *err) {
   return rc;
 }
 
+int sc_home_save_config(const sc_home *home, sc_error *err) {
+  return save_config(home->root, home->config, err);
+}
+
+char *sc_home_verification_method(const sc_home *home) {
+  if (strncmp(home->issuer_id, "did:key:", 8) == 0 || strncmp(home->key_did, "did:key:", 8) != 0)
+    return sc_did_key_verification_method(home->key_did);
+  size_t size = strlen(home->issuer_id) + strlen(home->key_did) + 2;
+  char *vm = malloc(size);
+  if (vm)
+    snprintf(vm, size, "%s#%s", home->issuer_id, home->key_did + strlen("did:key:"));
+  return vm;
+}
+
 int sc_home_init(const char *dir, const sc_home_init_options *opts, sc_error *err) {
   int rc = check_init_options(opts, err);
   if (rc == SC_OK)
@@ -113,7 +178,7 @@ int sc_home_init(const char *dir, const sc_home_init_options *opts, sc_error *er
   if (rc == SC_OK && !(did = sc_did_key_encode(pub)))
     rc = sc_oom(err);
   if (rc == SC_OK)
-    rc = write_key(dir, key, opts->passphrase, key_file, err);
+    rc = sc_home_save_new_key(dir, key, opts->passphrase, key_file, err);
   if (rc == SC_OK && !(config = new_config(opts, did, key_file)))
     rc = sc_oom(err);
   if (rc == SC_OK)

@@ -23,7 +23,7 @@ static int serialize(const json_t *credential, sc_buf *out, sc_error *err) {
 }
 
 static int sign_credential(const sc_home *home, EVP_PKEY *key, json_t *credential, sc_error *err) {
-  char *vm = sc_did_key_verification_method(home->key_did);
+  char *vm = sc_home_verification_method(home);
   if (!vm)
     return sc_oom(err);
   sc_proof_options opts = {

@@ -22,6 +22,8 @@ typedef struct sc_home_init_options {
   const char *url;        /* issuer web site, https, required */
   const char *verify_url; /* base of the QR code URLs; NULL = url */
   const char *public_url; /* where public/ will be served; NULL = url */
+  const char *did_web;    /* "acme.example[:path:segments]": the issuer is did:web:<this>;
+                             NULL = the first key's did:key */
   const sc_passphrase_source *passphrase;
 } sc_home_init_options;
 
@@ -48,6 +50,38 @@ int sc_home_path(const sc_home *home, const char *sub, const char *name, char *o
 /* Loads the current signing key, asking for the passphrase when the file is encrypted. */
 int sc_home_load_key(const sc_home *home, const sc_passphrase_source *src, EVP_PKEY **key,
                      sc_error *err);
+/* The verification method credentials are signed with: "did:key:X#X" for a did:key issuer,
+ * "did:web:…#X" for a did:web issuer, X being the current key's Multikey. NULL when out of
+ * memory. */
+char *sc_home_verification_method(const sc_home *home);
+/* Writes home->config to skillcert.json atomically. The borrowed fields of home may point
+ * into values a caller replaced: re-open the home after saving a change. */
+int sc_home_save_config(const sc_home *home, sc_error *err);
+/* Saves a new key as <root>/<key_file> (mode 0600), encrypted unless src->none (the
+ * passphrase is asked twice on a terminal). */
+int sc_home_save_new_key(const char *root, EVP_PKEY *key, const sc_passphrase_source *src,
+                         const char *key_file, sc_error *err);
+/* "acme.example[:seg…]" is a did:web method-specific id skillcert can publish: a lower-case
+ * host name (a port as %3A<digits>), then path segments of letters, digits, '.', '-', '_'. */
+int sc_did_web_check(const char *id, sc_error *err);
+
+/* ---------------------------------------------------------------- key rotation (home_keys.c) */
+
+/* Generates keys/signing-key-N.pem, appends it to skillcert.json's keys and makes it current;
+ * a did:key issuer takes the new key's did:key as its id. new_did (a new string) is the key's
+ * did:key. The caller re-opens the home afterwards. */
+int sc_home_rotate_key(sc_home *home, const sc_passphrase_source *src, char **new_did,
+                       sc_error *err);
+/* Index in skillcert.json keys of the key named by ref: its did:key, its Multikey, or its
+ * file ("keys/signing-key-1.pem" or "signing-key-1.pem"); SC_EUSAGE when none matches. */
+int sc_home_find_key(const sc_home *home, const char *ref, size_t *index, sc_error *err);
+/* Parses a retirement date: a date-time with zone, or YYYY-MM-DD (00:00:00Z of that day);
+ * out (21 bytes) receives it as "YYYY-MM-DDThh:mm:ssZ". */
+int sc_retirement_parse(const char *text, char *out, sc_error *err);
+/* Marks key ref retired after date (keys[i].retiredAfter, and retiredReason when reason is
+ * given). Refuses the current key: rotate first. The caller re-opens the home. */
+int sc_home_retire_key(sc_home *home, const char *ref, const char *date, const char *reason,
+                       sc_error *err);
 
 /* ---------------------------------------------------------------- text intake (text.c) */
 
@@ -109,19 +143,19 @@ void sc_registry_rollback(sc_registry *reg);
 
 /* What is recorded when a credential is issued. Strings may be NULL where marked. */
 typedef struct sc_issued_record {
-  const char *id;          /* urn:uuid:… */
-  const char *learner_id;  /* provider's learner id; NULL for one-off issues */
+  const char *id;         /* urn:uuid:… */
+  const char *learner_id; /* provider's learner id; NULL for one-off issues */
   const char *achievement_id;
   const char *recipient_name;
-  const char *email_hash;  /* sha256$… as in the credential */
+  const char *email_hash; /* sha256$… as in the credential */
   int64_t status_list;
   int64_t status_index;
-  const char *issued_at;   /* validFrom */
-  const char *valid_until; /* NULL */
-  const char *template_name; /* NULL */
+  const char *issued_at;            /* validFrom */
+  const char *valid_until;          /* NULL */
+  const char *template_name;        /* NULL */
   const char *json_path, *pdf_path; /* pdf_path NULL */
-  const char *qr_text;     /* NULL */
-  const char *credential_json; /* the exact file bytes; its SHA-256 is stored too */
+  const char *qr_text;              /* NULL */
+  const char *credential_json;      /* the exact file bytes; its SHA-256 is stored too */
 } sc_issued_record;
 
 /* Inserts the credential and its "issued" event. SC_EUSAGE when the idempotency key
@@ -199,10 +233,10 @@ int sc_pdf_check_text(sc_pdf_renderer *renderer, const char *text, const char *f
                       sc_error *err);
 
 typedef struct sc_certificate {
-  const json_t *credential;       /* the signed credential (what the page shows) */
-  const char *credential_json;    /* its exact file bytes, attached as credential.json */
+  const json_t *credential;    /* the signed credential (what the page shows) */
+  const char *credential_json; /* its exact file bytes, attached as credential.json */
   size_t credential_json_len;
-  const char *qr_text;            /* what the QR code holds */
+  const char *qr_text; /* what the QR code holds */
 } sc_certificate;
 
 /* Renders the certificate; the same inputs give byte-identical output. */
@@ -245,8 +279,7 @@ typedef struct sc_roster_options {
 
 /* Opens a CSV (RFC 4180, BOM allowed) or JSON Lines roster, told apart by content. Streams:
  * memory does not grow with the file. */
-int sc_roster_open(const char *path, const sc_roster_options *opts, sc_roster **out,
-                   sc_error *err);
+int sc_roster_open(const char *path, const sc_roster_options *opts, sc_roster **out, sc_error *err);
 /* Next row into row: SC_OK with row->line != 0, or SC_OK with row->line == 0 at the end.
  * A malformed file is SC_EDATA "FILE:LINE: ..." */
 int sc_roster_next(sc_roster *roster, sc_roster_row *row, sc_error *err);
@@ -298,8 +331,8 @@ int sc_issue_prepare(const sc_issue_context *ctx, const sc_issue_request *req, s
 int sc_issue_prepare_existing(const sc_issue_context *ctx, const char *json, size_t len,
                               sc_prepared *out, sc_error *err);
 /* Records p in the registry (req gives the learner id and status slot). */
-int sc_issue_record(sc_registry *reg, const sc_issue_context *ctx,
-                    const sc_issue_request *req, const sc_prepared *p, sc_error *err);
+int sc_issue_record(sc_registry *reg, const sc_issue_context *ctx, const sc_issue_request *req,
+                    const sc_prepared *p, sc_error *err);
 /* Writes out/<uuid>.json, out/<uuid>.pdf and, in link mode, public/c/<uuid>.json, each
  * atomically (temporary name, fsync, rename). */
 int sc_issue_write(const sc_issue_context *ctx, const sc_prepared *p, sc_error *err);
@@ -345,8 +378,8 @@ int sc_batch_issue(const sc_issue_context *ctx, const sc_batch_options *opts,
 /* "<publicUrl>/status/<list>/<purpose>" (a new string). */
 char *sc_status_list_url(const sc_home *home, int64_t list, const char *purpose);
 /* Adds the two BitstringStatusListEntry objects (revocation, suspension) for the slot. */
-int sc_credential_add_status(const sc_home *home, int64_t list, int64_t index,
-                             json_t *credential, sc_error *err);
+int sc_credential_add_status(const sc_home *home, int64_t list, int64_t index, json_t *credential,
+                             sc_error *err);
 
 typedef struct sc_publish_options {
   int64_t now;

@@ -60,7 +60,7 @@ static json_t *list_credential(const sc_home *home, const char *url, const char 
 }
 
 static int sign(const sc_home *home, EVP_PKEY *key, json_t *doc, sc_error *err) {
-  char *vm = sc_did_key_verification_method(home->key_did);
+  char *vm = sc_home_verification_method(home);
   if (!vm)
     return sc_oom(err);
   sc_proof_options proof = {.verification_method = vm,
@@ -116,27 +116,59 @@ int sc_publish_lists(const sc_home *home, EVP_PKEY *key, sc_registry *reg, const
   return rc;
 }
 
+/* One key as a Multikey verification method. A did:key is its own controller; a did:web
+ * issuer controls all its keys. A retired key carries the date as "revoked" (Controlled
+ * Identifiers v1.0 §2.2.1), so verifiers refuse proofs it made after that. */
+static json_t *verification_method(const sc_home *home, const json_t *entry, char *id,
+                                   size_t size) {
+  const char *did = json_string_value(json_object_get(entry, "did"));
+  const char *retired = json_string_value(json_object_get(entry, "retiredAfter"));
+  if (!did || strncmp(did, "did:key:", 8) != 0)
+    return NULL;
+  bool web = strncmp(home->issuer_id, "did:web:", 8) == 0;
+  const char *multikey = did + strlen("did:key:");
+  snprintf(id, size, "%s#%s", web ? home->issuer_id : did, multikey);
+  json_t *method = json_pack("{s:s, s:s, s:s, s:s}", "id", id, "type", "Multikey", "controller",
+                             web ? home->issuer_id : did, "publicKeyMultibase", multikey);
+  if (method && retired && json_object_set_new(method, "revoked", json_string(retired)) != 0) {
+    json_decref(method);
+    return NULL;
+  }
+  return method;
+}
+
 /* Each key of the issuer as a Multikey verification method. */
 static json_t *verification_methods(const sc_home *home, json_t *ids) {
   json_t *methods = json_array();
   size_t i;
   json_t *entry;
   json_array_foreach(json_object_get(home->config, "keys"), i, entry) {
-    const char *did = json_string_value(json_object_get(entry, "did"));
-    const char *multikey = did ? did + strlen("did:key:") : NULL;
     char id[512];
-    if (!did || strncmp(did, "did:key:", 8) != 0)
-      continue;
-    if (strncmp(home->issuer_id, "did:key:", 8) == 0)
-      snprintf(id, sizeof id, "%s#%s", did, multikey);
-    else
-      snprintf(id, sizeof id, "%s#%s", home->issuer_id, multikey);
-    json_array_append_new(methods,
-                          json_pack("{s:s, s:s, s:s, s:s}", "id", id, "type", "Multikey",
-                                    "controller", home->issuer_id, "publicKeyMultibase", multikey));
-    json_array_append_new(ids, json_string(id));
+    json_t *method = methods ? verification_method(home, entry, id, sizeof id) : NULL;
+    if (method && (json_array_append_new(methods, method) != 0 ||
+                   json_array_append_new(ids, json_string(id)) != 0)) {
+      json_decref(methods);
+      return NULL;
+    }
   }
   return methods;
+}
+
+/* did:web §3.2: "did:web:host" is served at /.well-known/did.json, "did:web:host:a:b" at
+ * /a/b/did.json; public/ is published at the host's root. */
+static int key_document_path(const sc_home *home, char *path, sc_error *err) {
+  if (strncmp(home->issuer_id, "did:web:", 8) != 0)
+    return snprintf(path, PATH_MAX, "%s/public/issuer.json", home->root) < PATH_MAX
+               ? SC_OK
+               : sc_fail(err, SC_ECANTCREAT, "%s: path too long", home->root);
+  const char *segments = strchr(home->issuer_id + 8, ':');
+  char sub[PATH_MAX];
+  snprintf(sub, sizeof sub, "%s", segments ? segments : "/.well-known");
+  for (char *c = sub; *c; c++)
+    if (*c == ':')
+      *c = '/';
+  int n = snprintf(path, PATH_MAX, "%s/public%s/did.json", home->root, sub);
+  return n > 0 && n < PATH_MAX ? SC_OK : sc_fail(err, SC_ECANTCREAT, "%s: path too long", sub);
 }
 
 int sc_publish_key_document(const sc_home *home, sc_error *err) {
@@ -156,9 +188,9 @@ int sc_publish_key_document(const sc_home *home, sc_error *err) {
   if (!doc)
     return sc_oom(err);
   char path[PATH_MAX];
-  snprintf(path, sizeof path, "%s/public/%s", home->root,
-           web ? ".well-known/did.json" : "issuer.json");
-  int rc = write_json(path, doc, err);
+  int rc = key_document_path(home, path, err);
+  if (rc == SC_OK)
+    rc = write_json(path, doc, err);
   json_decref(doc);
   return rc;
 }

@@ -1,0 +1,160 @@
+/* Key rotation and retirement in the issuer's home: skillcert.json "keys" lists every key the
+ * issuer ever signed with, oldest first; the last is current. Old keys stay listed so that the
+ * credentials they signed keep verifying, until (and unless) they are retired. */
+#include "issuer/issuer.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+
+static json_t *home_keys(const sc_home *home) {
+  return json_object_get(home->config, "keys");
+}
+
+static const char *key_member(const json_t *entry, const char *name) {
+  return json_string_value(json_object_get(entry, name));
+}
+
+/* The first keys/signing-key-N.pem that neither skillcert.json nor the folder has. */
+static void next_key_file(const sc_home *home, char *out, size_t size) {
+  for (size_t n = json_array_size(home_keys(home)) + 1;; n++) {
+    char path[PATH_MAX + 64];
+    snprintf(out, size, "keys/signing-key-%zu.pem", n);
+    snprintf(path, sizeof path, "%s/%s", home->root, out);
+    size_t i;
+    json_t *entry;
+    bool listed = false;
+    json_array_foreach(home_keys(home), i, entry) listed |=
+        key_member(entry, "file") && strcmp(key_member(entry, "file"), out) == 0;
+    if (!listed && access(path, F_OK) != 0)
+      return;
+  }
+}
+
+static int append_key(sc_home *home, const char *did, const char *file, sc_error *err) {
+  char created[21];
+  sc_time_format((int64_t)time(NULL), created);
+  json_t *entry = json_pack("{s:s, s:s, s:s}", "did", did, "file", file, "created", created);
+  if (!entry || json_array_append_new(home_keys(home), entry) != 0)
+    return sc_oom(err);
+  /* A did:key issuer is its key: the new key brings a new issuer id. A did:web issuer keeps
+   * its id; its DID document lists the new key next to the old ones. */
+  if (strncmp(home->issuer_id, "did:key:", 8) == 0 &&
+      json_object_set_new(json_object_get(home->config, "issuer"), "id", json_string(did)) != 0)
+    return sc_oom(err);
+  return SC_OK;
+}
+
+int sc_home_rotate_key(sc_home *home, const sc_passphrase_source *src, char **new_did,
+                       sc_error *err) {
+  *new_did = NULL;
+  if (!json_is_array(home_keys(home)))
+    return sc_fail(err, SC_ECONFIG, "%s/%s: keys: expected an array", home->root, SC_HOME_CONFIG);
+  char file[64];
+  next_key_file(home, file, sizeof file);
+  EVP_PKEY *key = sc_ed25519_generate(err);
+  if (!key)
+    return err ? err->code : SC_ESOFTWARE;
+  uint8_t pub[SC_ED25519_PUBLIC_BYTES];
+  int rc = sc_ed25519_public(key, pub, err);
+  if (rc == SC_OK && !(*new_did = sc_did_key_encode(pub)))
+    rc = sc_oom(err);
+  /* The key file first: a config naming a key that was never written would stop issuance. */
+  if (rc == SC_OK)
+    rc = sc_home_save_new_key(home->root, key, src, file, err);
+  if (rc == SC_OK)
+    rc = append_key(home, *new_did, file, err);
+  if (rc == SC_OK)
+    rc = sc_home_save_config(home, err);
+  EVP_PKEY_free(key);
+  if (rc != SC_OK) {
+    free(*new_did);
+    *new_did = NULL;
+  }
+  return rc;
+}
+
+static bool key_matches(const json_t *entry, const char *ref) {
+  const char *did = key_member(entry, "did");
+  const char *file = key_member(entry, "file");
+  const char *base = file ? strrchr(file, '/') : NULL;
+  return (did && (strcmp(did, ref) == 0 ||
+                  (strncmp(did, "did:key:", 8) == 0 && strcmp(did + 8, ref) == 0))) ||
+         (file && strcmp(file, ref) == 0) || (base && strcmp(base + 1, ref) == 0);
+}
+
+int sc_home_find_key(const sc_home *home, const char *ref, size_t *index, sc_error *err) {
+  size_t i;
+  json_t *entry;
+  json_array_foreach(home_keys(home), i, entry) {
+    if (ref && key_matches(entry, ref)) {
+      *index = i;
+      return SC_OK;
+    }
+  }
+  return sc_fail(err, SC_EUSAGE,
+                 "'%s' names no key of this issuer (give its did:key, Multikey or file; see "
+                 "skillcert key list)",
+                 ref ? ref : "");
+}
+
+static bool is_plain_date(const char *text) {
+  static const char shape[] = "dddd-dd-dd";
+  if (strlen(text) != sizeof shape - 1)
+    return false;
+  for (size_t i = 0; shape[i]; i++)
+    if (shape[i] == 'd' ? (text[i] < '0' || text[i] > '9') : text[i] != shape[i])
+      return false;
+  return true;
+}
+
+int sc_retirement_parse(const char *text, char *out, sc_error *err) {
+  char full[64];
+  if (!text)
+    text = "";
+  if (is_plain_date(text))
+    snprintf(full, sizeof full, "%sT00:00:00Z", text);
+  else
+    snprintf(full, sizeof full, "%s", text);
+  int64_t epoch = 0;
+  if (sc_time_parse(full, true, &epoch, NULL) != SC_OK)
+    return sc_fail(err, SC_EUSAGE,
+                   "--after: expected YYYY-MM-DD or a date-time with zone "
+                   "(2026-11-28T09:00:00Z), got '%s'",
+                   text);
+  sc_time_format(epoch, out);
+  return SC_OK;
+}
+
+static int set_retirement(json_t *entry, const char *date, const char *reason, sc_error *err) {
+  if (json_object_set_new(entry, "retiredAfter", json_string(date)) != 0)
+    return sc_oom(err);
+  if (reason && *reason && json_object_set_new(entry, "retiredReason", json_string(reason)) != 0)
+    return sc_oom(err);
+  return SC_OK;
+}
+
+int sc_home_retire_key(sc_home *home, const char *ref, const char *date, const char *reason,
+                       sc_error *err) {
+  char when[21];
+  size_t index = 0;
+  int rc = sc_retirement_parse(date, when, err);
+  if (rc == SC_OK)
+    rc = sc_home_find_key(home, ref, &index, err);
+  if (rc != SC_OK)
+    return rc;
+  json_t *entry = json_array_get(home_keys(home), index);
+  /* The current key signs everything issued next: retiring it would make new credentials
+   * fail. A new key has to take over first. */
+  if (index + 1 == json_array_size(home_keys(home)))
+    return sc_fail(err, SC_EUSAGE,
+                   "%s is the current signing key: run 'skillcert key rotate' first, then "
+                   "retire it",
+                   key_member(entry, "did"));
+  rc = set_retirement(entry, when, reason, err);
+  return rc == SC_OK ? sc_home_save_config(home, err) : rc;
+}
