@@ -2,7 +2,10 @@
  * the derived expectations in ../shared/vectors/status-list/, and against hostile lists. */
 #include "test_support.h"
 
+#include <dirent.h>
 #include <zlib.h>
+
+#include "tests/fuzz/status_list_check.h"
 
 #define EXPECTATIONS "status-list/derived/bitstring-expectations.json"
 #define MIN SC_STATUS_LIST_MIN_ENTRIES
@@ -326,6 +329,34 @@ static void refuses_unusable_status_size(void **state) {
   assert_int_equal(value, 0xff);
 }
 
+/* ---------------------------------------------------------------- the fuzz corpus */
+
+static void replays_fuzz_corpus_through_the_fuzz_check(void **state) {
+  (void)state;
+  const char *dir = "tests/fuzz/corpus/fuzz_status_list";
+  DIR *d = opendir(dir);
+  if (!d)
+    fail_msg("cannot open %s (tests run from the project root)", dir);
+  size_t count = 0;
+  struct dirent *entry;
+  while ((entry = readdir(d)) != NULL) {
+    if (entry->d_name[0] == '.')
+      continue;
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", dir, entry->d_name);
+    sc_buf input = {0};
+    sc_error err = {0};
+    if (sc_read_file(path, (size_t)1 << 20, &input, &err) != SC_OK)
+      fail_msg("%s: %s", path, err.message);
+    if (!fuzz_check_status_list(input.data, input.len))
+      fail_msg("%s: the fuzz check failed on this input", path);
+    sc_buf_free(&input);
+    count++;
+  }
+  closedir(d);
+  assert_true(count >= 10);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(decodes_w3c_example_list_as_all_zero),
@@ -342,6 +373,7 @@ int main(void) {
       cmocka_unit_test(refuses_bad_base64url_and_other_headers),
       cmocka_unit_test(refuses_truncated_and_trailing_gzip),
       cmocka_unit_test(refuses_unusable_status_size),
+      cmocka_unit_test(replays_fuzz_corpus_through_the_fuzz_check),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
