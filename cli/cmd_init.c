@@ -3,15 +3,19 @@
 
 static const char init_help[] =
     "usage: skillcert init DIR --name NAME --url URL [--verify-url URL]\n"
+    "                      [--did-web HOST[:PATH...]]\n"
     "                      [--passphrase-file FILE | --no-passphrase]\n"
     "\n"
     "Creates an issuer home in DIR: skillcert.json (the issuer profile), keys/ (a new Ed25519\n"
     "signing key, encrypted with a passphrase unless --no-passphrase), templates/, public/\n"
-    "and out/. The issuer's identifier is the did:key of that key.\n"
+    "and out/. The issuer's identifier is the did:key of that key, or did:web:HOST[:PATH...]\n"
+    "with --did-web (its DID document, written by publish, lists every key).\n"
     "\n"
     "  --name NAME             the issuer's name as certificates show it\n"
     "  --url URL               the issuer's web site (https://)\n"
     "  --verify-url URL        where QR codes point (default: --url)\n"
+    "  --did-web HOST[:PATH]   be did:web:HOST[:PATH]; serve public/ at https://HOST/ so that\n"
+    "                          /.well-known/did.json (or /PATH/did.json) is found\n"
     "  --passphrase-file FILE  read the new key's passphrase from FILE\n"
     "  --no-passphrase         store the key unencrypted (demos and tests only)\n"
     "\n"
@@ -19,11 +23,12 @@ static const char init_help[] =
     "asked twice on the terminal.\n";
 
 int cmd_init(int argc, char **argv) {
-  enum { OPT_NAME = 1, OPT_URL, OPT_VERIFY_URL };
+  enum { OPT_NAME = 1, OPT_URL, OPT_VERIFY_URL, OPT_DID_WEB };
   static const struct option options[] = {
       {"name", required_argument, NULL, OPT_NAME},
       {"url", required_argument, NULL, OPT_URL},
       {"verify-url", required_argument, NULL, OPT_VERIFY_URL},
+      {"did-web", required_argument, NULL, OPT_DID_WEB},
       {"passphrase-file", required_argument, NULL, OPT_PASSPHRASE_FILE},
       {"no-passphrase", no_argument, NULL, OPT_NO_PASSPHRASE},
       {"help", no_argument, NULL, OPT_HELP},
@@ -39,6 +44,8 @@ int cmd_init(int argc, char **argv) {
       opts.url = optarg;
     else if (option == OPT_VERIFY_URL)
       opts.verify_url = optarg;
+    else if (option == OPT_DID_WEB)
+      opts.did_web = optarg;
     else if (option == OPT_HELP)
       return fputs(init_help, stdout), SC_OK;
     else if (!cli_passphrase_option(option, optarg, &passphrase))

@@ -1,4 +1,5 @@
-/* skillcert key: generate a key file, or show the issuer's public key. Never private material. */
+/* skillcert key: generate a key file, show the issuer's public key, rotate and retire the
+ * issuer's keys. Never prints private material. */
 #include "cli/cli.h"
 
 #include <stdlib.h>
@@ -7,16 +8,31 @@
 static const char key_help[] =
     "usage: skillcert key generate -o FILE [--passphrase-file FILE | --no-passphrase]\n"
     "       skillcert key show [--home DIR] [--json]\n"
+    "       skillcert key list [--home DIR] [--json]\n"
+    "       skillcert key rotate [--home DIR] [--passphrase-file FILE | --no-passphrase]\n"
+    "       skillcert key retire KEY --after DATE [--reason TEXT] [--home DIR]\n"
     "\n"
     "generate  writes a new Ed25519 private key to FILE (PKCS#8 PEM, mode 0600, encrypted\n"
     "          unless --no-passphrase) and prints its did:key.\n"
     "show      prints the issuer's did:key, its Multikey and the public key as PEM.\n"
-    "          No private key material is ever printed.\n";
+    "          No private key material is ever printed.\n"
+    "list      the issuer's keys, oldest first, with their status (current, active,\n"
+    "          retired after DATE).\n"
+    "rotate    makes a new signing key (keys/signing-key-N.pem) the current one and\n"
+    "          re-publishes the key document. Older keys stay listed, so what they signed\n"
+    "          keeps verifying. A did:key issuer's id becomes the new key's did:key: verifiers\n"
+    "          add it to their trust list (the command prints how).\n"
+    "retire    refuses proofs KEY (a did:key, Multikey or key file name) makes after DATE\n"
+    "          (YYYY-MM-DD = 00:00:00Z that day, or a date-time with zone); credentials it\n"
+    "          signed before keep verifying. The key document carries the date as \"revoked\".\n"
+    "          The current key cannot be retired: rotate first.\n";
 
 static const struct option key_options[] = {
     {"output", required_argument, NULL, 'o'},
     {"home", required_argument, NULL, OPT_HOME},
     {"json", no_argument, NULL, 'j'},
+    {"after", required_argument, NULL, 'a'},
+    {"reason", required_argument, NULL, 'r'},
     {"passphrase-file", required_argument, NULL, OPT_PASSPHRASE_FILE},
     {"no-passphrase", no_argument, NULL, OPT_NO_PASSPHRASE},
     {"help", no_argument, NULL, OPT_HELP},
@@ -24,7 +40,7 @@ static const struct option key_options[] = {
 };
 
 typedef struct key_args {
-  const char *output, *home;
+  const char *output, *home, *after, *reason, *target;
   bool json;
   sc_passphrase_source passphrase;
 } key_args;
@@ -90,6 +106,134 @@ static int key_show(const key_args *args) {
   return rc == SC_OK ? SC_OK : cli_error(&err);
 }
 
+/* Where the key document was written, for the user. */
+static const char *key_document_name(const sc_home *home) {
+  return strncmp(home->issuer_id, "did:web:", 8) == 0 ? "the DID document" : "public/issuer.json";
+}
+
+/* Re-opens the home after skillcert.json changed, and publishes the key document at once. */
+static int reopen_and_publish(sc_home *home, sc_error *err) {
+  char root[PATH_MAX];
+  snprintf(root, sizeof root, "%s", home->root);
+  sc_home_close(home);
+  int rc = sc_home_open(root, home, err);
+  return rc == SC_OK ? sc_publish_key_document(home, err) : rc;
+}
+
+static void print_rotation(const sc_home *home, const char *old_issuer, const char *did) {
+  printf("New signing key %s\n  did     %s\n", home->key_path + strlen(home->root) + 1, did);
+  printf("Published %s with %zu keys.\n", key_document_name(home),
+         json_array_size(json_object_get(home->config, "keys")));
+  if (strncmp(home->issuer_id, "did:key:", 8) == 0)
+    printf("The issuer id changed from %s to %s.\nVerifiers must now trust the new key:\n"
+           "  skillcert trust add %s --name \"%s\"\n",
+           old_issuer, home->issuer_id, did, home->issuer_name);
+  else
+    printf("The issuer stays %s: once public/ is served, verifiers find the new key in its DID "
+           "document; nothing changes for them.\n",
+           home->issuer_id);
+}
+
+static int key_rotate(const key_args *args) {
+  sc_error err = {0};
+  sc_home home;
+  int lock = -1;
+  char *did = NULL, old_issuer[512] = "";
+  int rc = sc_home_open(args->home, &home, &err);
+  if (rc != SC_OK)
+    return cli_error(&err);
+  snprintf(old_issuer, sizeof old_issuer, "%s", home.issuer_id);
+  rc = sc_home_lock(&home, &lock, &err);
+  if (rc == SC_OK)
+    rc = sc_home_rotate_key(&home, &args->passphrase, &did, &err);
+  if (rc == SC_OK)
+    rc = reopen_and_publish(&home, &err);
+  if (rc == SC_OK)
+    print_rotation(&home, old_issuer, did);
+  if (lock >= 0)
+    sc_home_unlock(lock);
+  free(did);
+  sc_home_close(&home);
+  return rc == SC_OK ? SC_OK : cli_error(&err);
+}
+
+static int key_retire(const key_args *args) {
+  if (!args->target)
+    return cli_usage_error("key", "retire: expected the key to retire (did:key, Multikey or file)");
+  if (!args->after)
+    return cli_usage_error("key", "retire: --after DATE is required");
+  sc_error err = {0};
+  sc_home home;
+  int lock = -1;
+  size_t index = 0;
+  int rc = sc_home_open(args->home, &home, &err);
+  if (rc != SC_OK)
+    return cli_error(&err);
+  rc = sc_home_lock(&home, &lock, &err);
+  if (rc == SC_OK)
+    rc = sc_home_retire_key(&home, args->target, args->after, args->reason, &err);
+  if (rc == SC_OK)
+    rc = reopen_and_publish(&home, &err);
+  if (rc == SC_OK)
+    rc = sc_home_find_key(&home, args->target, &index, &err);
+  if (rc == SC_OK) {
+    const json_t *entry = json_array_get(json_object_get(home.config, "keys"), index);
+    const char *did = json_string_value(json_object_get(entry, "did"));
+    const char *when = json_string_value(json_object_get(entry, "retiredAfter"));
+    printf("Retired %s: proofs it makes after %s are refused.\nPublished %s.\n", did, when,
+           key_document_name(&home));
+    if (strncmp(home.issuer_id, "did:key:", 8) == 0)
+      printf("Verifiers that trust it through a trust list should run:\n"
+             "  skillcert trust retire %s --after %s\n",
+             did, when);
+  }
+  if (lock >= 0)
+    sc_home_unlock(lock);
+  sc_home_close(&home);
+  return rc == SC_OK ? SC_OK : cli_error(&err);
+}
+
+static const char *key_status(const json_t *entry, bool current, char *out, size_t size) {
+  const char *retired = json_string_value(json_object_get(entry, "retiredAfter"));
+  if (retired)
+    snprintf(out, size, "retired after %s", retired);
+  else
+    snprintf(out, size, "%s", current ? "current" : "active");
+  return out;
+}
+
+static int key_list(const key_args *args) {
+  sc_error err = {0};
+  sc_home home;
+  if (sc_home_open(args->home, &home, &err) != SC_OK)
+    return cli_error(&err);
+  const json_t *keys = json_object_get(home.config, "keys");
+  json_t *out = args->json ? json_array() : NULL;
+  size_t i;
+  json_t *entry;
+  json_array_foreach(keys, i, entry) {
+    char status[64];
+    key_status(entry, i + 1 == json_array_size(keys), status, sizeof status);
+    const char *did = json_string_value(json_object_get(entry, "did"));
+    const char *file = json_string_value(json_object_get(entry, "file"));
+    const char *reason = json_string_value(json_object_get(entry, "retiredReason"));
+    if (out)
+      json_array_append_new(
+          out, json_pack("{s:s?, s:s?, s:s?, s:s, s:s?, s:s?}", "did", did, "file", file, "created",
+                         json_string_value(json_object_get(entry, "created")), "status", status,
+                         "retiredAfter", json_string_value(json_object_get(entry, "retiredAfter")),
+                         "retiredReason", reason));
+    else
+      printf("%-34s %s  %s%s%s\n", status, did ? did : "?", file ? file : "?",
+             reason ? "  reason: " : "", reason ? reason : "");
+  }
+  if (out)
+    json_dumpf(out, stdout, JSON_INDENT(2)), fputc('\n', stdout);
+  json_decref(out);
+  sc_home_close(&home);
+  return SC_OK;
+}
+
 int cmd_key(int argc, char **argv) {
   key_args args = {0};
   int option;
@@ -100,17 +244,35 @@ int cmd_key(int argc, char **argv) {
       args.home = optarg;
     else if (option == 'j')
       args.json = true;
+    else if (option == 'a')
+      args.after = optarg;
+    else if (option == 'r')
+      args.reason = optarg;
     else if (option == OPT_HELP)
       return fputs(key_help, stdout), SC_OK;
     else if (!cli_passphrase_option(option, optarg, &args.passphrase))
       return cli_usage_error("key", "unknown option");
   }
-  if (optind != argc - 1)
-    return cli_usage_error("key", "expected a subcommand: generate or show");
+  if (optind >= argc)
+    return cli_usage_error("key", "expected a subcommand: generate, show, list, rotate or retire");
   const char *sub = argv[optind];
+  bool takes_target = strcmp(sub, "retire") == 0;
+  if (argc - optind > (takes_target ? 2 : 1))
+    return cli_usage_error("key", "%s: unexpected argument '%s'", sub,
+                           argv[optind + (takes_target ? 2 : 1)]);
+  args.target = takes_target && optind + 1 < argc ? argv[optind + 1] : NULL;
+  if (args.passphrase.none && args.passphrase.file)
+    return cli_usage_error("key", "--no-passphrase and --passphrase-file exclude each other");
   if (strcmp(sub, "generate") == 0)
     return key_generate(&args);
   if (strcmp(sub, "show") == 0)
     return key_show(&args);
-  return cli_usage_error("key", "'%s' is not a key subcommand (generate, show)", sub);
+  if (strcmp(sub, "list") == 0)
+    return key_list(&args);
+  if (strcmp(sub, "rotate") == 0)
+    return key_rotate(&args);
+  if (takes_target)
+    return key_retire(&args);
+  return cli_usage_error(
+      "key", "'%s' is not a key subcommand (generate, show, list, rotate, retire)", sub);
 }
