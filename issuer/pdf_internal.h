@@ -43,6 +43,12 @@ typedef struct sc_tpl_rect {
   float stroke; /* mm; 0 = filled */
 } sc_tpl_rect;
 
+/* A logo decoded once: Flate-compressed 8-bit RGB and (when not opaque) alpha planes. */
+typedef struct sc_logo {
+  uint32_t width, height; /* pixels */
+  sc_buf rgb, alpha;
+} sc_logo;
+
 struct sc_template {
   char *name;
   char dir[PATH_MAX];
@@ -53,11 +59,19 @@ struct sc_template {
   size_t rect_count;
   sc_tpl_text *texts;
   size_t text_count;
-  unsigned char *logo; /* PNG bytes, NULL when none */
-  size_t logo_len;
+  sc_logo logo;                         /* logo.width == 0 when none */
   float logo_x, logo_y, logo_w, logo_h; /* mm */
   float qr_x, qr_y, qr_size;            /* mm, the square including its quiet zone */
 };
+
+/* ---------------------------------------------------------------- logo (pdf_image.c) */
+
+int sc_logo_decode(const unsigned char *png, size_t len, const char *what, sc_logo *logo,
+                   sc_error *err);
+void sc_logo_free(sc_logo *logo);
+/* Draws the logo into the box (points, bottom-left origin). */
+int sc_logo_draw(HPDF_Doc doc, HPDF_Page page, const sc_logo *logo, float x, float y, float w,
+                 float h, sc_error *err);
 
 /* ---------------------------------------------------------------- TrueType (pdf_ttf.c) */
 

@@ -286,16 +286,11 @@ static int draw_qr(HPDF_Page page, const sc_template *tpl, const char *text, sc_
 }
 
 static int draw_logo(sc_pdf_renderer *r, HPDF_Page page, const sc_template *tpl, sc_error *err) {
-  if (!tpl->logo)
+  if (!tpl->logo.width)
     return SC_OK;
-  HPDF_Image image = HPDF_LoadPngImageFromMem(r->doc, tpl->logo, (HPDF_UINT)tpl->logo_len);
-  if (!image) {
-    int rc = hpdf_failed(r, "loading the logo", err);
-    return rc != SC_OK ? rc : sc_fail(err, SC_EDATA, "logo: not a PNG image libharu can read");
-  }
-  HPDF_Page_DrawImage(page, image, tpl->logo_x * MM, tpl->page_h - (tpl->logo_y + tpl->logo_h) * MM,
-                      tpl->logo_w * MM, tpl->logo_h * MM);
-  return SC_OK;
+  return sc_logo_draw(r->doc, page, &tpl->logo, tpl->logo_x * MM,
+                      tpl->page_h - (tpl->logo_y + tpl->logo_h) * MM, tpl->logo_w * MM,
+                      tpl->logo_h * MM, err);
 }
 
 /* ---------------------------------------------------------------- the document */

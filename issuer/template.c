@@ -326,13 +326,10 @@ static int read_logo(reader *rd, const json_t *root, sc_template *tpl) {
   rc = sc_read_file(path, (size_t)2 << 20, &png, rd->err);
   if (rc == SC_OK && (png.len < 8 || memcmp(png.data, "\x89PNG\r\n\x1a\n", 8) != 0))
     rc = sc_fail(rd->err, SC_EDATA, "%s: logo.file: %s is not a PNG image", rd->file, file);
-  if (rc != SC_OK) {
-    sc_buf_free(&png);
-    return rc;
-  }
-  tpl->logo = png.data;
-  tpl->logo_len = png.len;
-  return SC_OK;
+  if (rc == SC_OK)
+    rc = sc_logo_decode(png.data, png.len, path, &tpl->logo, rd->err);
+  sc_buf_free(&png);
+  return rc;
 }
 
 static int read_qr(reader *rd, const json_t *root, sc_template *tpl) {
@@ -419,7 +416,7 @@ void sc_template_free(sc_template *tpl) {
     free(tpl->texts[i].text);
   free(tpl->texts);
   free(tpl->rects);
-  free(tpl->logo);
+  sc_logo_free(&tpl->logo);
   free(tpl->name);
   json_decref(tpl->achievement);
   free(tpl);
