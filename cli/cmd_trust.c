@@ -7,12 +7,17 @@
 static const char trust_help[] =
     "usage: skillcert trust add DID --name NAME [--trust FILE]\n"
     "       skillcert trust remove DID_OR_NAME [--trust FILE]\n"
+    "       skillcert trust retire DID --after DATE [--trust FILE]\n"
     "       skillcert trust list [--trust FILE]\n"
     "\n"
     "The trust list names each issuer you trust and the identifiers (DIDs) it signs with.\n"
     "`skillcert verify` uses it to say who issued a credential; an issuer not on it makes\n"
     "verification exit 5. Default file: $SKILLCERT_TRUST, else\n"
-    "$XDG_CONFIG_HOME/skillcert/trust.json (~/.config/skillcert/trust.json).\n";
+    "$XDG_CONFIG_HOME/skillcert/trust.json (~/.config/skillcert/trust.json).\n"
+    "\n"
+    "retire marks a listed DID (an issuer's old did:key) as retired after DATE (YYYY-MM-DD =\n"
+    "00:00:00Z that day, or a date-time with zone): proofs its key made later are refused,\n"
+    "credentials it signed before keep verifying.\n";
 
 static int load_or_new(const char *path, sc_trust_list **list, sc_error *err) {
   int rc = sc_trust_load(path, list, err);
@@ -30,7 +35,11 @@ static void print_list(const sc_trust_list *list) {
     printf("%s\n", name);
     size_t j;
     json_t *id;
-    json_array_foreach(ids, j, id) printf("  %s\n", json_string_value(id));
+    json_array_foreach(ids, j, id) {
+      const char *retired = json_string_value(json_object_get(id, "retiredAfter"));
+      printf("  %s%s%s\n", sc_trust_id(id), retired ? "  retired after " : "",
+             retired ? retired : "");
+    }
   }
 }
 
@@ -48,20 +57,23 @@ static void make_parent(const char *path) {
 }
 
 int cmd_trust(int argc, char **argv) {
-  enum { OPT_NAME = 1, OPT_TRUST };
+  enum { OPT_NAME = 1, OPT_TRUST, OPT_AFTER };
   static const struct option options[] = {
       {"name", required_argument, NULL, OPT_NAME},
       {"trust", required_argument, NULL, OPT_TRUST},
+      {"after", required_argument, NULL, OPT_AFTER},
       {"help", no_argument, NULL, OPT_HELP},
       {NULL, 0, NULL, 0},
   };
-  const char *name = NULL, *path = NULL;
+  const char *name = NULL, *path = NULL, *after = NULL;
   int option;
   while ((option = getopt_long(argc, argv, "", options, NULL)) != -1) {
     if (option == OPT_NAME)
       name = optarg;
     else if (option == OPT_TRUST)
       path = optarg;
+    else if (option == OPT_AFTER)
+      after = optarg;
     else if (option == OPT_HELP)
       return fputs(trust_help, stdout), SC_OK;
     else
@@ -71,24 +83,32 @@ int cmd_trust(int argc, char **argv) {
     return cli_usage_error("trust", "expected a subcommand: add, remove or list");
   const char *sub = argv[optind];
   const char *target = optind + 1 < argc ? argv[optind + 1] : NULL;
-  bool is_list = strcmp(sub, "list") == 0;
-  if (!is_list && strcmp(sub, "add") != 0 && strcmp(sub, "remove") != 0)
-    return cli_usage_error("trust", "'%s' is not a trust subcommand (add, remove, list)", sub);
+  bool is_list = strcmp(sub, "list") == 0, is_retire = strcmp(sub, "retire") == 0;
+  if (!is_list && !is_retire && strcmp(sub, "add") != 0 && strcmp(sub, "remove") != 0)
+    return cli_usage_error("trust", "'%s' is not a trust subcommand (add, remove, retire, list)",
+                           sub);
   if (!is_list && (!target || optind + 2 != argc))
     return cli_usage_error("trust", "%s: expected one DID", sub);
   if (strcmp(sub, "add") == 0 && (!name || !*name))
     return cli_usage_error("trust", "add: --name NAME is required");
+  char retired_after[21] = "";
+  sc_error err = {0};
+  if (is_retire && !after)
+    return cli_usage_error("trust", "retire: --after DATE is required");
+  if (is_retire && sc_retirement_parse(after, retired_after, &err) != SC_OK)
+    return cli_usage_error("trust", "retire: %s", err.message);
 
   char default_path[PATH_MAX];
   cli_default_trust_path(default_path);
   path = path ? path : default_path;
-  sc_error err = {0};
   sc_trust_list *list = NULL;
   int rc = load_or_new(path, &list, &err);
   if (rc == SC_OK && is_list)
     print_list(list);
   else if (rc == SC_OK && strcmp(sub, "add") == 0)
     rc = sc_trust_add(list, target, name, &err);
+  else if (rc == SC_OK && is_retire)
+    rc = sc_trust_retire(list, target, retired_after, &err);
   else if (rc == SC_OK)
     rc = sc_trust_remove(list, target, &err);
   if (rc == SC_OK && !is_list) {

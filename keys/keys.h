@@ -59,6 +59,13 @@ int sc_trust_add(sc_trust_list *list, const char *id, const char *name, sc_error
 int sc_trust_remove(sc_trust_list *list, const char *id_or_name, sc_error *err);
 /* The display name of the trusted issuer that owns id, or NULL. */
 const char *sc_trust_lookup(const sc_trust_list *list, const char *id);
+/* Marks id (already listed) as retired after the date-time retired_after (with zone): proofs
+ * its key made later are refused. SC_EUSAGE when id is not listed or the time is bad. */
+int sc_trust_retire(sc_trust_list *list, const char *id, const char *retired_after, sc_error *err);
+/* The retiredAfter date-time of id, or NULL when it is not retired (or not listed). */
+const char *sc_trust_retired_after(const sc_trust_list *list, const char *id);
+/* The DID of an item of an entry's ids: the string itself, or the object's "id". */
+const char *sc_trust_id(const json_t *item);
 size_t sc_trust_count(const sc_trust_list *list);
 /* Entry i: its name and its ids as a JSON array (borrowed). */
 const char *sc_trust_entry(const sc_trust_list *list, size_t i, const json_t **ids);

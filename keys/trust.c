@@ -11,8 +11,9 @@
 
 #define TRUST_VERSION 1
 
-/* issuers: a JSON array of {"name": string, "ids": [string, …]}, always in that shape (loading
- * rebuilds each entry), so saving writes the members in a stable order. */
+/* issuers: a JSON array of {"name": string, "ids": [id, …]}, always in that shape (loading
+ * rebuilds each entry), so saving writes the members in a stable order. An id is a DID string,
+ * or {"id": DID, "retiredAfter": date-time} for a key that must not sign after that time. */
 struct sc_trust_list {
   json_t *issuers;
 };
@@ -54,12 +55,17 @@ const char *sc_trust_entry(const sc_trust_list *list, size_t i, const json_t **i
 
 /* ---------------------------------------------------------------- lookups */
 
+const char *sc_trust_id(const json_t *item) {
+  return json_is_object(item) ? json_string_value(json_object_get(item, "id"))
+                              : json_string_value(item);
+}
+
 /* Index of the entry holding id (and of id within it), or -1. */
 static long find_id(const sc_trust_list *list, const char *id, size_t *position) {
   for (size_t i = 0; i < json_array_size(list->issuers); i++) {
     const json_t *ids = entry_ids(json_array_get(list->issuers, i));
     for (size_t j = 0; j < json_array_size(ids); j++) {
-      if (strcmp(json_string_value(json_array_get(ids, j)), id) == 0) {
+      if (strcmp(sc_trust_id(json_array_get(ids, j)), id) == 0) {
         if (position)
           *position = j;
         return (long)i;
@@ -81,6 +87,16 @@ const char *sc_trust_lookup(const sc_trust_list *list, const char *id) {
     return NULL;
   long i = find_id(list, id, NULL);
   return i < 0 ? NULL : entry_name(json_array_get(list->issuers, (size_t)i));
+}
+
+const char *sc_trust_retired_after(const sc_trust_list *list, const char *id) {
+  size_t position = 0;
+  long i = list && id ? find_id(list, id, &position) : -1;
+  if (i < 0)
+    return NULL;
+  const json_t *item =
+      json_array_get(entry_ids(json_array_get(list->issuers, (size_t)i)), position);
+  return json_string_value(json_object_get(item, "retiredAfter"));
 }
 
 /* ---------------------------------------------------------------- DID syntax */
@@ -123,10 +139,18 @@ static json_t *new_entry(const char *name) {
   return entry;
 }
 
+/* A DID with its retirement, or the plain DID string when it has none. */
+static json_t *new_id(const char *id, const char *retired_after) {
+  if (!retired_after)
+    return json_string(id);
+  return json_pack("{s:s, s:s}", "id", id, "retiredAfter", retired_after);
+}
+
 /* Adds id to entry i; the caller checked id is a DID and listed nowhere. */
-static int append_id(sc_trust_list *list, size_t i, const char *id, sc_error *err) {
+static int append_id(sc_trust_list *list, size_t i, const char *id, const char *retired_after,
+                     sc_error *err) {
   json_t *ids = entry_ids(json_array_get(list->issuers, i));
-  return json_array_append_new(ids, json_string(id)) == 0 ? SC_OK : sc_oom(err);
+  return json_array_append_new(ids, new_id(id, retired_after)) == 0 ? SC_OK : sc_oom(err);
 }
 
 static int add_entry(sc_trust_list *list, const char *name, size_t *index, sc_error *err) {
@@ -157,7 +181,22 @@ int sc_trust_add(sc_trust_list *list, const char *id, const char *name, sc_error
     if (rc != SC_OK)
       return rc;
   }
-  return append_id(list, index, id, err);
+  return append_id(list, index, id, NULL, err);
+}
+
+int sc_trust_retire(sc_trust_list *list, const char *id, const char *retired_after, sc_error *err) {
+  int64_t epoch = 0;
+  if (!retired_after || sc_time_parse(retired_after, true, &epoch, NULL) != SC_OK)
+    return sc_fail(err, SC_EUSAGE, "retiredAfter: expected a date-time with zone, got '%s'",
+                   retired_after ? retired_after : "");
+  size_t position = 0;
+  long i = id ? find_id(list, id, &position) : -1;
+  if (i < 0)
+    return sc_fail(err, SC_EUSAGE, "%s is not in the trust list: add it first",
+                   id ? id : "(no DID)");
+  json_t *item = new_id(id, retired_after);
+  json_t *ids = entry_ids(json_array_get(list->issuers, (size_t)i));
+  return item && json_array_set_new(ids, position, item) == 0 ? SC_OK : sc_oom(err);
 }
 
 int sc_trust_remove(sc_trust_list *list, const char *id_or_name, sc_error *err) {
@@ -198,22 +237,43 @@ static int only_known_members(const char *path, const char *where, const json_t 
   return SC_OK;
 }
 
+/* ids[j] as an object: exactly "id" and "retiredAfter" (a date-time with zone). */
+static int load_retired_id(const char *path, size_t i, size_t j, const json_t *item,
+                           const char **retired_after, sc_error *err) {
+  static const char *const members[] = {"id", "retiredAfter", NULL};
+  char where[64];
+  snprintf(where, sizeof where, "issuers[%zu].ids[%zu]", i, j);
+  int rc = only_known_members(path, where, item, members, err);
+  int64_t epoch = 0;
+  *retired_after = json_string_value(json_object_get(item, "retiredAfter"));
+  if (rc == SC_OK &&
+      (!*retired_after || sc_time_parse(*retired_after, true, &epoch, NULL) != SC_OK))
+    return sc_fail(err, SC_EDATA, "%s: %s.retiredAfter: expected a date-time with zone", path,
+                   where);
+  return rc;
+}
+
 static int load_ids(const char *path, size_t i, const json_t *ids, sc_trust_list *list,
                     size_t index, sc_error *err) {
   if (!json_is_array(ids) || json_array_size(ids) == 0)
     return sc_fail(err, SC_EDATA, "%s: issuers[%zu].ids: expected a non-empty array of DIDs", path,
                    i);
   for (size_t j = 0; j < json_array_size(ids); j++) {
-    const char *id = json_string_value(json_array_get(ids, j));
+    const json_t *item = json_array_get(ids, j);
+    const char *id = sc_trust_id(item);
+    const char *retired_after = NULL;
     if (!id || !is_did(id))
       return sc_fail(err, SC_EDATA,
-                     "%s: issuers[%zu].ids[%zu]: expected a DID string (did:<method>:<id>)", path,
-                     i, j);
+                     "%s: issuers[%zu].ids[%zu]: expected a DID string (did:<method>:<id>) or "
+                     "{\"id\": DID, \"retiredAfter\": date-time}",
+                     path, i, j);
+    if (json_is_object(item) && load_retired_id(path, i, j, item, &retired_after, err) != SC_OK)
+      return err ? err->code : SC_EDATA;
     long owner = find_id(list, id, NULL);
     if (owner >= 0)
       return sc_fail(err, SC_EDATA, "%s: issuers[%zu].ids[%zu]: %s is already listed under %s",
                      path, i, j, id, entry_name(json_array_get(list->issuers, (size_t)owner)));
-    int rc = append_id(list, index, id, err);
+    int rc = append_id(list, index, id, retired_after, err);
     if (rc != SC_OK)
       return rc;
   }
