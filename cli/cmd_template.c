@@ -53,6 +53,10 @@ static int open_home(const char *dir, sc_home *home, bool *have, sc_error *err) 
 
 /* ---------------------------------------------------------------- list */
 
+static int compare_names(const void *a, const void *b) {
+  return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 static void list_folder(const char *folder) {
   DIR *dir = opendir(folder);
   struct dirent *entry;
@@ -67,7 +71,8 @@ static void list_folder(const char *folder) {
   }
   if (dir)
     closedir(dir);
-  qsort(names, count, sizeof *names, (int (*)(const void *, const void *))strcmp);
+  if (count)
+    qsort(names, count, sizeof *names, compare_names);
   for (size_t i = 0; i < count; i++) {
     char path[PATH_MAX * 2];
     snprintf(path, sizeof path, "%s/%s", folder, names[i]);
