@@ -98,7 +98,7 @@ static int find_file_spec(const pdf_file *pdf, size_t *spec, sc_error *err) {
     return unreadable(pdf, err, "the document catalog (/Root)");
   const pdf_object *tree_obj = NULL;
   size_t names = pdf_dict_get(pdf, root, "Names");
-  size_t tree = pdf_resolve(pdf, pdf_dict_get(pdf, names, "EmbeddedFiles"), &tree_obj);
+  size_t tree = pdf_dict_get_object(pdf, names, "EmbeddedFiles", &tree_obj);
   if (tree == PDF_NONE)
     return sc_fail(err, SC_EDATA, "PDF has no " ATTACHMENT " attachment (no embedded files)");
   name_search *s = calloc(1, sizeof *s);
@@ -131,9 +131,9 @@ static int embedded_stream(const pdf_file *pdf, size_t spec, const pdf_object **
                    "specification for \"%s\"",
                    uf[0] ? uf : f);
   size_t ef = pdf_dict_get(pdf, spec, "EF");
-  size_t stream = pdf_resolve(pdf, pdf_dict_get(pdf, ef, "F"), file);
+  size_t stream = pdf_dict_get_object(pdf, ef, "F", file);
   if (stream == PDF_NONE)
-    stream = pdf_resolve(pdf, pdf_dict_get(pdf, ef, "UF"), file);
+    stream = pdf_dict_get_object(pdf, ef, "UF", file);
   if (stream == PDF_NONE || !*file || (*file)->stream == PDF_NONE)
     return unreadable(pdf, err, "the embedded file stream (/EF /F) of " ATTACHMENT);
   size_t type = pdf_dict_get(pdf, stream, "Type");

@@ -252,6 +252,11 @@ size_t pdf_dict_get(const pdf_file *pdf, size_t at, const char *key) {
   return pdf_resolve(pdf, dict_lookup(pdf, at, key), NULL);
 }
 
+size_t pdf_dict_get_object(const pdf_file *pdf, size_t at, const char *key,
+                           const pdf_object **obj) {
+  return pdf_resolve(pdf, dict_lookup(pdf, at, key), obj);
+}
+
 size_t pdf_array_first(const pdf_file *pdf, size_t at) {
   if (at == PDF_NONE || !pdf_is_array(pdf, at))
     return PDF_NONE;
@@ -535,7 +540,8 @@ int pdf_open(pdf_file *pdf, const uint8_t *data, size_t len, sc_error *err) {
     pdf_close(pdf);
     return rc;
   }
-  qsort(pdf->objects, pdf->count, sizeof *pdf->objects, compare_objects);
+  if (pdf->count > 0)
+    qsort(pdf->objects, pdf->count, sizeof *pdf->objects, compare_objects);
   return SC_OK;
 }
 

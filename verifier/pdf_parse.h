@@ -59,6 +59,8 @@ size_t pdf_resolve(const pdf_file *pdf, size_t at, const pdf_object **obj);
 /* The value of key (without '/') in the dictionary at at, resolved; PDF_NONE when absent
  * or when at is not a dictionary. */
 size_t pdf_dict_get(const pdf_file *pdf, size_t at, const char *key);
+/* The same, and obj receives the object the value was resolved to (NULL when direct). */
+size_t pdf_dict_get_object(const pdf_file *pdf, size_t at, const char *key, const pdf_object **obj);
 
 bool pdf_is_dict(const pdf_file *pdf, size_t at);
 bool pdf_is_array(const pdf_file *pdf, size_t at);
