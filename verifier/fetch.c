@@ -90,8 +90,8 @@ static int transfer_result(CURL *curl, CURLcode rc, const char *url, const recei
   if (r->too_large || rc == CURLE_FILESIZE_EXCEEDED)
     return size_text_fail(url, r->max_bytes, err);
   if (rc == CURLE_UNSUPPORTED_PROTOCOL)
-    return sc_fail(err, SC_ESTATUS, "%s: only https:// is allowed (%s)", url,
-                   error_text[0] ? error_text : curl_easy_strerror(rc));
+    return sc_fail(err, SC_ESTATUS, "%s: only https:// is allowed (--allow-http for http://; %s)",
+                   url, error_text[0] ? error_text : curl_easy_strerror(rc));
   if (rc != CURLE_OK)
     return sc_fail(err, SC_ESTATUS, "%s: %s", url,
                    error_text[0] ? error_text : curl_easy_strerror(rc));

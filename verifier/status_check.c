@@ -95,13 +95,16 @@ static int read_index(const json_t *value, status_entry *e, sc_error *err) {
   return SC_OK;
 }
 
-static bool is_allowed_url(const char *url, bool allow_http) {
-  return strncmp(url, "https://", 8) == 0 || (allow_http && strncmp(url, "http://", 7) == 0);
+/* http:// is let through here: a local copy (--status, --home) or the cache may serve it,
+ * and the proof is what makes a list trustworthy. Only the network insists on HTTPS unless
+ * --allow-http (sc_fetch). */
+static bool is_web_url(const char *url) {
+  return strncmp(url, "https://", 8) == 0 || strncmp(url, "http://", 7) == 0;
 }
 
 enum { ENTRY_CHECK, ENTRY_SKIP };
 
-static int read_entry(const json_t *entry, bool allow_http, status_entry *e, sc_error *err) {
+static int read_entry(const json_t *entry, status_entry *e, sc_error *err) {
   if (!json_is_object(entry))
     return sc_fail(err, SC_ESTATUS, "%s: expected an object", e->label);
   const char *type = json_string_value(json_object_get(entry, "type"));
@@ -122,7 +125,7 @@ static int read_entry(const json_t *entry, bool allow_http, status_entry *e, sc_
   if (rc != SC_OK)
     return rc;
   e->url = json_string_value(json_object_get(entry, "statusListCredential"));
-  if (!e->url || !is_allowed_url(e->url, allow_http))
+  if (!e->url || !is_web_url(e->url))
     return sc_fail(err, SC_ESTATUS, "%s.statusListCredential: expected an https:// URL", e->label);
   return ENTRY_CHECK;
 }
@@ -232,8 +235,7 @@ static int load_list(const status_entry *e, const sc_verify_options *opts, json_
 static void check_entry(const json_t *entry, const char *issuer, const sc_verify_options *opts,
                         status_entry *e, status_tally *t) {
   sc_error err = {0};
-  bool allow_http = opts->status && opts->status->allow_http;
-  int rc = read_entry(entry, allow_http, e, &err);
+  int rc = read_entry(entry, e, &err);
   if (rc == ENTRY_SKIP) {
     t->skipped++;
     snprintf(t->skipped_purpose, sizeof t->skipped_purpose, "%s", e->purpose);
