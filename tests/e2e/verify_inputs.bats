@@ -1,0 +1,84 @@
+#!/usr/bin/env bats
+# `skillcert verify INPUT` takes a certificate in every form it comes in, told apart by content:
+# the credential JSON, the PDF (its credential.json attachment), the QR text or URL, a photo of
+# the certificate, stdin. Each form must give the same verdict as the JSON inside it.
+load helpers
+
+setup_file() {
+  export CERT_DIR=$(mktemp -d)
+  "$SKILLCERT" template preview ai-fundamentals -o "$CERT_DIR/cert.pdf" >/dev/null
+  pdfdetach -save 1 -o "$CERT_DIR/credential.json" "$CERT_DIR/cert.pdf"
+  zbarimg -q --raw "$CERT_DIR/cert.png" 2>/dev/null | tr -d '\n' >"$CERT_DIR/qr.txt"
+}
+
+teardown_file() {
+  rm -rf "$CERT_DIR"
+}
+
+json_status() {
+  run sc verify "$CERT_DIR/credential.json"
+  echo "$status"
+}
+
+@test "a PDF certificate gives the verdict of its attached credential" {
+  expected=$(json_status)
+  run sc verify "$CERT_DIR/cert.pdf"
+  [ "$status" -eq "$expected" ]
+  [ "$status" -ne 65 ]
+}
+
+@test "a PDF without credential.json says so and exits 65" {
+  qpdf --empty --pages "$CERT_DIR/cert.pdf" -- "$WORK/bare.pdf"
+  run sc verify "$WORK/bare.pdf"
+  [ "$status" -eq 65 ]
+  [[ "$output" == *"no credential.json attachment"* ]]
+}
+
+@test "the file name does not matter: a PDF called .json is still a PDF" {
+  cp "$CERT_DIR/cert.pdf" "$WORK/looks-like.json"
+  expected=$(json_status)
+  run sc verify "$WORK/looks-like.json"
+  [ "$status" -eq "$expected" ]
+}
+
+@test "QR text on stdin is verified offline" {
+  [ -s "$CERT_DIR/qr.txt" ]
+  expected=$(json_status)
+  run sh -c "'$SKILLCERT' verify - <'$CERT_DIR/qr.txt'"
+  [ "$status" -eq "$expected" ]
+}
+
+@test "a photo of the certificate (rotated, noisy JPEG) is verified through its QR code" {
+  convert "$CERT_DIR/cert.png" -resize 200% -colorspace Gray -background white -rotate 4 \
+    -attenuate 0.3 +noise Gaussian -quality 70 "$WORK/photo.jpg" 2>/dev/null
+  expected=$(json_status)
+  run sc verify "$WORK/photo.jpg"
+  [ "$status" -eq "$expected" ]
+}
+
+@test "a PDF whose attachment was replaced by a tampered credential is INVALID" {
+  sed 's/Fundamentals/Fundamentalz/' "$CERT_DIR/credential.json" >"$WORK/credential.json"
+  ! cmp -s "$WORK/credential.json" "$CERT_DIR/credential.json"
+  qpdf "$CERT_DIR/cert.pdf" --add-attachment "$WORK/credential.json" --replace -- "$WORK/forged.pdf"
+  run sc verify "$WORK/forged.pdf"
+  [ "$status" -eq 1 ]
+}
+
+@test "an image without a QR code exits 65" {
+  convert -size 64x64 xc:white "$WORK/blank.png" 2>/dev/null
+  run sc verify "$WORK/blank.png"
+  [ "$status" -eq 65 ]
+  [[ "$output" == *"no QR code"* ]]
+}
+
+@test "--report writes one CSV row per input" {
+  printf 'hello' >"$WORK/junk.txt"
+  run sc verify --report "$WORK/report.csv" "$CERT_DIR/cert.pdf" "$CERT_DIR/credential.json" \
+    "$WORK/junk.txt"
+  [ -f "$WORK/report.csv" ]
+  [ "$(head -n 1 "$WORK/report.csv" | tr -d '\r')" = \
+    "input,verdict,exit code,recipient,achievement,issuer,reason" ]
+  [ "$(wc -l <"$WORK/report.csv")" -eq 4 ]
+  grep -q '"65"' "$WORK/report.csv"
+  grep -q 'junk.txt' "$WORK/report.csv"
+}
