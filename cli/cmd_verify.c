@@ -117,12 +117,29 @@ static int parse_args(int argc, char **argv, verify_args *a) {
   return SC_OK;
 }
 
+/* A did:key issuer has signed under every key's DID in turn (skillcert key rotate): all of
+ * them are this issuer, unless the trust list already gives one to somebody. */
+static int trust_home_keys(const sc_home *home, sc_trust_list *trust, sc_error *err) {
+  size_t i;
+  json_t *entry;
+  int rc = SC_OK;
+  json_array_foreach(json_object_get(home->config, "keys"), i, entry) {
+    const char *did = json_string_value(json_object_get(entry, "did"));
+    if (rc == SC_OK && did && strncmp(home->issuer_id, "did:key:", 8) == 0 &&
+        !sc_trust_lookup(trust, did))
+      rc = sc_trust_add(trust, did, home->issuer_name, err);
+  }
+  return rc;
+}
+
 /* What --home adds: its issuer is trusted (unless the list names it already) and its public/
  * folder answers for URLs under its publicUrl. */
 static int use_home(verify_args *a, sc_home *home, sc_trust_list *trust, sc_error *err) {
   int rc = sc_home_open(a->home, home, err);
   if (rc == SC_OK && !sc_trust_lookup(trust, home->issuer_id))
     rc = sc_trust_add(trust, home->issuer_id, home->issuer_name, err);
+  if (rc == SC_OK)
+    rc = trust_home_keys(home, trust, err);
   if (rc == SC_OK) {
     snprintf(a->public_dir, sizeof a->public_dir, "%s/public", home->root);
     a->status.home_public = a->public_dir;
@@ -206,6 +223,23 @@ static int verify_one(const char *input, const sc_verify_options *opts, const ve
   return rc;
 }
 
+/* did:web keys (from --did-doc, --home or the DID's URL) and key retirements (DID document,
+ * trust list, --home's skillcert.json) for the proof check. */
+static void use_keys(const verify_args *a, const sc_home *home, const sc_trust_list *trust,
+                     sc_did_web *dw, sc_key_check_ctx *kc, sc_verify_options *opts) {
+  const json_t *keys = a->home ? json_object_get(home->config, "keys") : NULL;
+  *dw = (sc_did_web){.doc_path = a->did_doc, .source = &a->status, .now = opts->now};
+  *kc = (sc_key_check_ctx){.did_web = dw, .trust = trust};
+  if (keys) {
+    dw->home_issuer = kc->home_issuer = home->issuer_id;
+    dw->home_keys = kc->home_keys = keys;
+  }
+  opts->resolver = sc_did_web_resolve;
+  opts->resolver_ctx = dw;
+  opts->key_check = sc_key_check;
+  opts->key_check_ctx = kc;
+}
+
 static int worst(int a, int b) {
   if (!a || !b)
     return a ? a : b;
@@ -232,6 +266,9 @@ int cmd_verify(int argc, char **argv) {
   if (rc == SC_OK && a.report && !(report = fopen(a.report, "w")))
     rc = sc_fail(&err, SC_ECANTCREAT, "%s: cannot create", a.report);
   opts.trust = trust;
+  sc_did_web did_web;
+  sc_key_check_ctx key_check;
+  use_keys(&a, &home, trust, &did_web, &key_check, &opts);
   if (rc == SC_OK && report)
     sc_report_csv_header(report);
   int status = rc;
@@ -239,6 +276,7 @@ int cmd_verify(int argc, char **argv) {
     status = worst(status, verify_one(a.inputs[i], &opts, &a, report));
   if (report && fclose(report) != 0 && rc == SC_OK)
     rc = sc_fail(&err, SC_EIO, "%s: write failed", a.report);
+  sc_did_web_free(&did_web);
   sc_trust_free(trust);
   sc_home_close(&home);
   return rc == SC_OK ? status : cli_error(&err);

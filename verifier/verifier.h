@@ -146,4 +146,44 @@ void sc_report_text(const sc_verification *result, FILE *out);
 /* One JSON object shaped like the VC API verify response (docs/verify.md). */
 int sc_report_json(const sc_verification *result, FILE *out, sc_error *err);
 
+/* ---------------------------------------------------------------- did:web and retired keys
+ * (did_web.c, key_check.c; docs/keys.md) */
+
+/* Resolves did:web verification methods (and did:key ones, as the default does). */
+typedef struct sc_did_web {
+  const char *doc_path;           /* --did-doc FILE: the document of any did:web DID asked for */
+  const sc_status_source *source; /* else fetched from the did:web URL through this (cache,
+                                     --offline, --allow-http, --status folders like public/) */
+  int64_t now;
+  const char *home_issuer; /* --home: a did:web issuer whose keys are known locally ... */
+  const json_t *home_keys; /* ... from its skillcert.json "keys" (borrowed) */
+  json_t *doc;             /* the last document loaded (owned; sc_did_web_free) */
+  char doc_did[512];
+} sc_did_web;
+
+/* "did:web:acme.example" → "https://acme.example/.well-known/did.json";
+ * "did:web:acme.example%3A8443:u:a" → "https://acme.example:8443/u/a/did.json". */
+int sc_did_web_url(const char *did, char *url, size_t size, sc_error *err);
+/* An sc_key_resolver; ctx is an sc_did_web. */
+int sc_did_web_resolve(void *ctx, const char *verification_method,
+                       uint8_t pub[SC_ED25519_PUBLIC_BYTES], sc_error *err);
+/* The verification method object vm names in its DID document (borrowed from r), after the
+ * document's id, the method's type (Multikey), controller and assertionMethod listing are
+ * checked; NULL with the reason in err. */
+const json_t *sc_did_web_method(sc_did_web *r, const char *vm, sc_error *err);
+void sc_did_web_free(sc_did_web *r);
+
+/* Where key retirements are read from, for sc_key_check. */
+typedef struct sc_key_check_ctx {
+  sc_did_web *did_web;        /* "revoked" of did:web verification methods (may be NULL) */
+  const sc_trust_list *trust; /* retiredAfter of trust list ids (may be NULL) */
+  const char *home_issuer;    /* --home: its issuer id ... */
+  const json_t *home_keys;    /* ... and skillcert.json keys[].retiredAfter (may be NULL) */
+} sc_key_check_ctx;
+
+/* The sc_verify_options key_check hook: SC_EINVALID "key … was retired on …; this proof was
+ * made after that" when any source retires the key at or before the proof's created time
+ * (the earliest retirement counts); ctx is an sc_key_check_ctx. */
+int sc_key_check(void *ctx, const char *verification_method, const char *created, sc_error *err);
+
 #endif
