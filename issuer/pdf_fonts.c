@@ -15,6 +15,7 @@ static const char *const font_files[SC_FONT_COUNT] = {
     "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf",
     "/usr/share/fonts/truetype/dejavu/DejaVuSerif-Bold.ttf",
     "/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf",
+    "/usr/share/fonts/truetype/nanum/NanumGothic.ttf",
 };
 
 int sc_pdf_fonts_load(sc_pdf_renderer *r, sc_error *err);
@@ -45,11 +46,12 @@ void sc_pdf_fonts_free(sc_pdf_renderer *r) {
 }
 
 int sc_font_pick(const sc_pdf_renderer *r, int family, bool bold, uint32_t cp) {
-  int chain[3], n = 0;
+  int chain[4], n = 0;
   if (family == 1)
     chain[n++] = bold ? SC_FONT_SERIF_BOLD : SC_FONT_SERIF;
   chain[n++] = bold ? SC_FONT_SANS_BOLD : SC_FONT_SANS;
   chain[n++] = SC_FONT_CJK;
+  chain[n++] = SC_FONT_HANGUL;
   for (int i = 0; i < n; i++)
     if (sc_ttf_glyph(&r->fonts[chain[i]], cp))
       return chain[i];

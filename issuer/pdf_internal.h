@@ -103,6 +103,7 @@ enum {
   SC_FONT_SERIF,
   SC_FONT_SERIF_BOLD,
   SC_FONT_CJK,
+  SC_FONT_HANGUL, /* Debian's DroidSansFallback lacks Hangul syllables */
   SC_FONT_COUNT
 };
 
