@@ -162,7 +162,7 @@ static int load_trust(const verify_args *a, sc_trust_list **out, sc_error *err) 
 }
 
 static int judge_time(const verify_args *a, int64_t *now, sc_error *err) {
-  *now = (int64_t)time(NULL);
+  *now = (int64_t)time(NULL); /* status lists are always judged by the real clock */
   if (!a->at)
     return SC_OK;
   int rc = sc_time_parse(a->at, true, now, err);
@@ -213,8 +213,9 @@ static int verify_one(const char *input, const sc_verify_options *opts, const ve
     sc_report_json(&v, stdout, NULL);
   else if (v.credential || a->input_count > 1)
     sc_report_text(&v, stdout);
-  else
-    cli_error(&err);
+  else /* nothing to report but why it stopped */
+    fprintf(stderr, "skillcert: %s\n", v.check_count ? v.checks[v.check_count - 1].message
+                                                      : "verification failed");
   if (report)
     sc_report_csv_row(report, source, &v, NULL);
   sc_verification_free(&v);
@@ -258,6 +259,7 @@ int cmd_verify(int argc, char **argv) {
   sc_trust_list *trust = NULL;
   sc_verify_options opts = {.status = &a.status};
   FILE *report = NULL;
+  opts.clock = (int64_t)time(NULL);
   rc = judge_time(&a, &opts.now, &err);
   if (rc == SC_OK)
     rc = load_trust(&a, &trust, &err);

@@ -185,7 +185,7 @@ static int check_list(const json_t *list, const char *issuer, const status_entry
                    list_issuer ? list_issuer : "nobody", issuer);
   int rc = check_signature(list, issuer, opts, err);
   if (rc == SC_OK)
-    rc = check_list_validity(list, opts->now, err);
+    rc = check_list_validity(list, opts->clock ? opts->clock : opts->now, err);
   if (rc != SC_OK)
     return rc;
   const json_t *subject = json_object_get(list, "credentialSubject");
@@ -219,7 +219,8 @@ static int load_list(const status_entry *e, const sc_verify_options *opts, json_
   if (!opts->status)
     return sc_fail(err, SC_ESTATUS, "no way to check status: no status source was given");
   sc_buf body = {0};
-  int rc = sc_source_load(opts->status, e->url, opts->now, &body, origin, err);
+  int rc = sc_source_load(opts->status, e->url, opts->clock ? opts->clock : opts->now, &body,
+                          origin, err);
   if (rc == SC_OK) {
     sc_error parse_err = {0};
     rc = sc_json_parse((const char *)body.data, body.len, e->url, list, &parse_err);

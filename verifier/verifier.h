@@ -81,7 +81,9 @@ int sc_source_load(const sc_status_source *src, const char *url, int64_t now, sc
 
 typedef struct sc_verify_options {
   const sc_trust_list *trust;      /* NULL = nobody is trusted */
-  int64_t now;                     /* the instant to judge validity at */
+  int64_t now;                     /* the instant to judge the credential's validity at */
+  int64_t clock;                   /* the real time, for status-list freshness and the cache
+                                      (verify --at changes now, not this); 0 = now */
   const sc_status_source *status;  /* NULL = status entries cannot be checked (exit 6) */
   sc_key_resolver resolver;        /* NULL = did:key only */
   void *resolver_ctx;
@@ -145,6 +147,87 @@ const char *sc_verdict_word(int exit_code);
 void sc_report_text(const sc_verification *result, FILE *out);
 /* One JSON object shaped like the VC API verify response (docs/verify.md). */
 int sc_report_json(const sc_verification *result, FILE *out, sc_error *err);
+
+/* ---------------------------------------------------------------- HTTP service (http_*.c) */
+
+/* `skillcert serve` (docs/serve.md): the page behind every QR code, the W3C VC API, and the
+ * issuer's public/ folder. The route handler is a plain function of a request (no sockets),
+ * so tests and the fuzz target drive it directly; http_server.c puts libmicrohttpd around it. */
+
+#define SC_HTTP_MAX_BODY ((size_t)1 << 20)   /* JSON bodies: a credential is ~2 KB */
+#define SC_HTTP_MAX_UPLOAD ((size_t)8 << 20) /* POST /verify: a certificate PDF */
+
+/* Signs a credential for POST /credentials/issue. request is the body's "credential" object,
+ * options its "options" (may be NULL). On success *signed is the signed credential (owned by
+ * the caller). SC_EUSAGE / SC_EDATA: the request is wrong (400, with the reason); anything
+ * else is the server's problem (500). Called from several threads at once. */
+typedef int (*sc_http_issue_fn)(void *ctx, const json_t *request, const json_t *options,
+                                json_t **signed_credential, sc_error *err);
+
+typedef struct sc_http_config {
+  const sc_trust_list *trust;     /* NULL = nobody trusted */
+  const sc_status_source *status; /* where status lists and link-mode credentials come from */
+  const char *public_dir;         /* the published folder served as static files; NULL = none */
+  const char *base_url;           /* how clients reach us, for links ("https://verify.acme") */
+  const char *issue_token;        /* NULL = POST /credentials/issue is off (404) */
+  sc_http_issue_fn issue;
+  void *issue_ctx;
+  char csp[192]; /* the Content-Security-Policy, with the page style's hash (sc_http_config_init) */
+} sc_http_config;
+
+/* Computes cfg->csp; call once after filling cfg. */
+int sc_http_config_init(sc_http_config *cfg, sc_error *err);
+
+typedef struct sc_http_request {
+  const char *method;        /* "GET", "POST" … */
+  const char *path;          /* percent-decoded path, without the query */
+  bool download;             /* ?download=1 */
+  const char *content_type;  /* NULL when absent */
+  const char *authorization; /* the Authorization header, NULL when absent */
+  const char *if_none_match; /* NULL when absent */
+  const uint8_t *body;       /* raw body (JSON routes) */
+  size_t body_len;
+  const char *form_qr;      /* POST /verify: the pasted QR text (form field "qr") */
+  const uint8_t *form_file; /* POST /verify: the uploaded file (form field "file") */
+  size_t form_file_len;
+  int64_t now;
+} sc_http_request;
+
+typedef struct sc_http_response {
+  int status;
+  const char *content_type; /* static string */
+  const char *cache_control;
+  const char *allow;        /* 405: the allowed methods */
+  const char *disposition;  /* Content-Disposition, static string or NULL */
+  const char *authenticate; /* 401: WWW-Authenticate */
+  bool security_headers;   /* HTML: CSP and friends (nosniff etc. go on every answer) */
+  bool no_body;            /* 304, HEAD */
+  char etag[72];
+  sc_buf body;
+} sc_http_response;
+
+/* Answers one request. Never fails: every problem becomes an HTTP status. */
+void sc_http_handle(const sc_http_config *cfg, const sc_http_request *req,
+                    sc_http_response *res);
+void sc_http_response_free(sc_http_response *res);
+
+typedef struct sc_http_server_options {
+  const char *listen;        /* "127.0.0.1:8080", "[::1]:8080"; port 0 = any free port */
+  unsigned threads;          /* worker threads; 0 = the number of cores */
+  bool thread_per_connection; /* instead of a pool (measured slower: docs/serve.md) */
+  unsigned max_connections;  /* 0 = 512 */
+  unsigned timeout_seconds;  /* idle connection timeout; 0 = 15 */
+  bool quiet;                /* no request log */
+} sc_http_server_options;
+
+typedef struct sc_http_server sc_http_server;
+
+/* Starts serving cfg (which must outlive the server) in background threads; *port is the
+ * port bound. */
+int sc_http_start(const sc_http_config *cfg, const sc_http_server_options *opts,
+                  sc_http_server **out, unsigned *port, sc_error *err);
+/* Stops accepting, lets requests in flight finish (at most grace_seconds), then stops. */
+void sc_http_stop(sc_http_server *server, unsigned grace_seconds);
 
 /* ---------------------------------------------------------------- did:web and retired keys
  * (did_web.c, key_check.c; docs/keys.md) */

@@ -65,12 +65,12 @@ PY
   issue_one
   did=$(sc key show --home "$WORK/home" --json | $PYTHON -c 'import json,sys; print(json.load(sys.stdin)["issuer"])')
   sc trust add "$did" --name "Acme (verified by HR)" --trust "$WORK/trust.json"
-  run sc verify --trust "$WORK/trust.json" "$CRED"
+  run sc verify --trust "$WORK/trust.json" --status "$WORK/home/public" "$CRED"
   [ "$status" -eq 0 ]
   [[ "${lines[0]}" == *"issued by Acme (verified by HR) on"* ]]
   # the default list is used when --trust is not given
   sc trust add "$did" --name "Acme default"
-  run sc verify "$CRED"
+  run sc verify --status "$WORK/home/public" "$CRED"
   [ "$status" -eq 0 ]
   [[ "${lines[0]}" == *"issued by Acme default on"* ]]
 }
