@@ -26,7 +26,8 @@ say "4. Change one character of a copy and verify again"
 first=$(ls "$demo"/out/*.json | head -n 1)
 sed 's/"AI Fundamentals"/"AI Fundamentalz"/' "$first" >"$demo/tampered.json"
 status=0
-$sc verify --home "$demo" "$demo/tampered.json" | head -n 1 || status=$?
+$sc verify --home "$demo" "$demo/tampered.json" >"$demo/tampered.txt" || status=$?
+head -n 1 "$demo/tampered.txt"
 echo "(exit status $status: 1 means the signature or content is invalid)"
 [ "$status" -eq 1 ]
 

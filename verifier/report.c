@@ -64,8 +64,10 @@ static void put_claim(const sc_verification *v, FILE *out) {
 static void put_verdict(const sc_verification *v, FILE *out) {
   fprintf(out, "%s — ", sc_verdict_word(v->exit_code));
   const sc_check *failure = first_failure(v);
-  if (v->exit_code == SC_OK || !failure || v->exit_code == SC_EUNTRUSTED ||
-      v->exit_code == SC_EEXPIRED) {
+  /* The claim is worth showing once the signature holds (codes 2-6); a forged credential's
+   * claim is not. */
+  if (v->exit_code == SC_OK || !failure ||
+      (v->exit_code >= SC_EREVOKED && v->exit_code <= SC_ESTATUS)) {
     put_claim(v, out);
     if (failure) {
       fputs("; ", out);
