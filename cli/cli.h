@@ -31,6 +31,7 @@ int cmd_revoke(int argc, char **argv);
 int cmd_suspend(int argc, char **argv);
 int cmd_reinstate(int argc, char **argv);
 int cmd_publish(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 
 /* "3600", "90m", "12h", "7d" → seconds (cmd_publish.c). */
 int cli_parse_duration(const char *text, int64_t *seconds);

@@ -19,6 +19,7 @@ static const struct command {
     {"list", cmd_list, "list the credentials in the registry"},
     {"inspect", cmd_inspect, "show what the registry records for one credential"},
     {"verify", cmd_verify, "verify a credential: authentic, current, trusted"},
+    {"serve", cmd_serve, "serve verification pages, the VC API and public/ over HTTP"},
     {"trust", cmd_trust, "manage the list of issuers this verifier trusts"},
     {"template", cmd_template, "list certificate designs, or preview one as PDF and PNG"},
 };

@@ -1,0 +1,385 @@
+/* skillcert serve: the verification service behind every QR code (verifier/http_*.c), and,
+ * with --issue-token-file, the VC API issue route signing with the home's key. */
+#include "cli/cli.h"
+
+#include <pthread.h>
+#include <signal.h>
+#include <string.h>
+#include <time.h>
+
+static const char serve_help[] =
+    "usage: skillcert serve [--listen HOST:PORT] [--home DIR] [--public DIR] [--trust FILE]\n"
+    "                       [--threads N] [--issue-token-file FILE [--passphrase-file FILE]]\n"
+    "                       [--base-url URL] [--allow-http] [--offline] [--quiet]\n"
+    "\n"
+    "Serves the verification page of every certificate (GET /V/<payload>, GET /C/<uuid>), a\n"
+    "page to paste a QR text or upload a certificate (GET /, POST /verify), the W3C VC API\n"
+    "(POST /credentials/verify; POST /credentials/issue with --issue-token-file), the issuer's\n"
+    "public/ folder (/status/..., /.well-known/did.json, /issuer.json, /c/...) and /healthz.\n"
+    "Prints the URL it listens on, then logs one line per request on stderr. SIGTERM or\n"
+    "SIGINT stop it: requests in flight finish first. See docs/serve.md.\n"
+    "\n"
+    "  --listen HOST:PORT      address to listen on (default 127.0.0.1:8080; port 0 = any)\n"
+    "  --home DIR              trust this home's issuer, serve its public/ folder, link to its\n"
+    "                          verifyUrl\n"
+    "  --public DIR            serve and read status lists from DIR instead of <home>/public\n"
+    "  --trust FILE            trust list (default: as for skillcert verify)\n"
+    "  --threads N             worker threads (default: the number of cores)\n"
+    "  --thread-per-connection one thread per connection instead of a pool (slower)\n"
+    "  --issue-token-file FILE enable POST /credentials/issue for clients that send\n"
+    "                          'Authorization: Bearer <the file's first line>'; needs --home\n"
+    "  --passphrase-file FILE  the signing key's passphrase (for issuing)\n"
+    "  --base-url URL          how clients reach this service (default: the home's verifyUrl,\n"
+    "                          else http://HOST:PORT)\n"
+    "  --allow-http            fetch remote status lists over http:// too (tests, intranets)\n"
+    "  --offline               never fetch: local folders and the cache only\n"
+    "  --quiet                 no request log\n";
+
+typedef struct serve_args {
+  const char *home, *public_dir, *trust_path, *token_file, *base_url;
+  sc_passphrase_source passphrase;
+  sc_http_server_options server;
+  sc_status_source status;
+} serve_args;
+
+static int parse_args(int argc, char **argv, serve_args *a) {
+  enum { O_LISTEN = 1, O_PUBLIC, O_TRUST, O_THREADS, O_TPC, O_TOKEN, O_BASE, O_HTTP, O_OFF, O_Q };
+  static const struct option options[] = {
+      {"listen", required_argument, NULL, O_LISTEN},
+      {"home", required_argument, NULL, OPT_HOME},
+      {"public", required_argument, NULL, O_PUBLIC},
+      {"trust", required_argument, NULL, O_TRUST},
+      {"threads", required_argument, NULL, O_THREADS},
+      {"thread-per-connection", no_argument, NULL, O_TPC},
+      {"issue-token-file", required_argument, NULL, O_TOKEN},
+      {"passphrase-file", required_argument, NULL, OPT_PASSPHRASE_FILE},
+      {"base-url", required_argument, NULL, O_BASE},
+      {"allow-http", no_argument, NULL, O_HTTP},
+      {"offline", no_argument, NULL, O_OFF},
+      {"quiet", no_argument, NULL, O_Q},
+      {"help", no_argument, NULL, OPT_HELP},
+      {NULL, 0, NULL, 0},
+  };
+  int option;
+  while ((option = getopt_long(argc, argv, "", options, NULL)) != -1) {
+    switch (option) {
+    case O_LISTEN:
+      a->server.listen = optarg;
+      break;
+    case OPT_HOME:
+      a->home = optarg;
+      break;
+    case O_PUBLIC:
+      a->public_dir = optarg;
+      break;
+    case O_TRUST:
+      a->trust_path = optarg;
+      break;
+    case O_THREADS:
+      a->server.threads = (unsigned)atoi(optarg);
+      if (a->server.threads < 1 || a->server.threads > 1024)
+        return cli_usage_error("serve", "--threads: expected a number from 1 to 1024");
+      break;
+    case O_TPC:
+      a->server.thread_per_connection = true;
+      break;
+    case O_TOKEN:
+      a->token_file = optarg;
+      break;
+    case OPT_PASSPHRASE_FILE:
+      a->passphrase.file = optarg;
+      break;
+    case O_BASE:
+      a->base_url = optarg;
+      break;
+    case O_HTTP:
+      a->status.allow_http = true;
+      break;
+    case O_OFF:
+      a->status.offline = true;
+      break;
+    case O_Q:
+      a->server.quiet = true;
+      break;
+    case OPT_HELP:
+      return -1;
+    default:
+      return cli_usage_error("serve", "unknown option");
+    }
+  }
+  if (optind != argc)
+    return cli_usage_error("serve", "unexpected argument '%s'", argv[optind]);
+  if (a->token_file && !a->home)
+    return cli_usage_error("serve", "--issue-token-file needs --home DIR (the signing key)");
+  return SC_OK;
+}
+
+/* ---------------------------------------------------------------- issuing */
+
+/* What POST /credentials/issue needs, shared by the server's threads. */
+typedef struct issuer_state {
+  const sc_home *home;
+  EVP_PKEY *key;
+  pthread_mutex_t lock; /* one issue at a time: the registry and public/ are written */
+} issuer_state;
+
+/* credential.credentialSubject: {"name", "email", "did"?, "achievement": {OB Achievement}},
+ * or options.template naming a certificate design whose achievement is used. */
+static int request_achievement(const issuer_state *st, const json_t *subject, const json_t *options,
+                               json_t **out, sc_error *err) {
+  const char *template_name = json_string_value(json_object_get(options, "template"));
+  const json_t *given = json_object_get(subject, "achievement");
+  if (template_name) {
+    char dir[PATH_MAX];
+    sc_template *tpl = NULL;
+    int rc = sc_template_find(st->home, template_name, dir, err);
+    if (rc == SC_OK)
+      rc = sc_template_load(dir, &tpl, err);
+    if (rc == SC_OK)
+      *out = json_deep_copy(sc_template_achievement(tpl));
+    sc_template_free(tpl);
+    if (rc != SC_OK)
+      return rc == SC_ENOINPUT || rc == SC_ECONFIG ? sc_fail(err, SC_EUSAGE, "%s", err->message)
+                                                   : rc;
+    return *out ? SC_OK : sc_oom(err);
+  }
+  if (!json_is_object(given))
+    return sc_fail(err, SC_EDATA,
+                   "credential.credentialSubject.achievement: expected an Open "
+                   "Badges 3.0 Achievement object (or options.template)");
+  if (!(*out = json_deep_copy(given)))
+    return sc_oom(err);
+  int rc = sc_json_nfc(*out, "achievement", err);
+  if (rc == SC_OK)
+    rc = sc_achievement_check(*out, "credential.credentialSubject.achievement", err);
+  return rc == SC_OK ? SC_OK : sc_fail(err, SC_EDATA, "%s", err->message);
+}
+
+static int request_fields(const json_t *credential, const json_t *options, sc_issue_request *req,
+                          sc_error *err) {
+  const json_t *subject = json_object_get(credential, "credentialSubject");
+  req->recipient.name = json_string_value(json_object_get(subject, "name"));
+  req->recipient.email = json_string_value(json_object_get(subject, "email"));
+  req->recipient.did = json_string_value(json_object_get(subject, "id"));
+  req->valid_until = json_string_value(json_object_get(credential, "validUntil"));
+  req->learner_id = json_string_value(json_object_get(options, "learnerId"));
+  req->now = (int64_t)time(NULL);
+  if (!req->recipient.name || !*req->recipient.name)
+    return sc_fail(err, SC_EDATA, "credential.credentialSubject.name: expected the learner's name");
+  if (!req->recipient.email || !sc_is_email(req->recipient.email))
+    return sc_fail(err, SC_EDATA, "credential.credentialSubject.email: expected an e-mail address");
+  return SC_OK;
+}
+
+/* A learner id seen before with this achievement: the credential issued then. */
+static int existing_credential(sc_registry *reg, const sc_issue_request *req, json_t **out,
+                               sc_error *err) {
+  json_t *row = NULL;
+  const char *achievement_id = json_string_value(json_object_get(req->achievement, "id"));
+  int rc = sc_registry_find(reg, req->learner_id, achievement_id, &row, err);
+  if (rc != SC_OK || !row)
+    return rc;
+  char *text = sc_registry_credential_text(reg, json_string_value(json_object_get(row, "id")), err);
+  json_decref(row);
+  if (!text)
+    return err->code ? err->code : SC_ESOFTWARE;
+  rc = sc_json_parse(text, strlen(text), "registry", out, err);
+  free(text);
+  return rc;
+}
+
+/* The sequence of `skillcert issue` for one learner without a template: reserve a status
+ * slot, sign, record, write, publish the list it touched. */
+static int issue_locked(issuer_state *st, sc_issue_request *req, json_t **out, sc_error *err) {
+  sc_issue_context ctx = {st->home, st->key, NULL, NULL};
+  sc_registry *reg = NULL;
+  sc_prepared p = {0};
+  int rc = sc_registry_open(st->home, &reg, err);
+  if (rc == SC_OK && req->learner_id)
+    rc = existing_credential(reg, req, out, err);
+  if (rc == SC_OK && !*out) {
+    rc = sc_registry_reserve_index(reg, &req->status_list, &req->status_index, err);
+    if (rc == SC_OK)
+      rc = sc_issue_prepare(&ctx, req, &p, err);
+    if (rc == SC_OK)
+      rc = sc_issue_record(reg, &ctx, req, &p, err);
+    if (rc == SC_OK)
+      rc = sc_issue_write(&ctx, &p, err);
+    sc_publish_options publish = {.now = req->now};
+    if (rc == SC_OK)
+      rc = sc_publish_lists(st->home, st->key, reg, &req->status_list, 1, &publish, err);
+    if (rc == SC_OK)
+      rc = sc_publish_key_document(st->home, err);
+    if (rc == SC_OK)
+      *out = json_incref(p.credential);
+  }
+  sc_prepared_free(&p);
+  sc_registry_close(reg);
+  return rc;
+}
+
+static int issue_credential(void *cls, const json_t *credential, const json_t *options,
+                            json_t **signed_credential, sc_error *err) {
+  issuer_state *st = cls;
+  sc_issue_request req = {0};
+  json_t *achievement = NULL;
+  *signed_credential = NULL;
+  int rc = request_fields(credential, options, &req, err);
+  if (rc == SC_OK)
+    rc = request_achievement(st, json_object_get(credential, "credentialSubject"), options,
+                             &achievement, err);
+  req.achievement = achievement;
+  if (rc == SC_OK) {
+    pthread_mutex_lock(&st->lock);
+    int lock_fd = -1;
+    rc = sc_home_lock(st->home, &lock_fd, err); /* a CLI issue may be running */
+    if (rc == SC_OK) {
+      rc = issue_locked(st, &req, signed_credential, err);
+      sc_home_unlock(lock_fd);
+    }
+    pthread_mutex_unlock(&st->lock);
+  }
+  json_decref(achievement);
+  return rc;
+}
+
+/* ---------------------------------------------------------------- setup */
+
+typedef struct serve_run {
+  sc_home home;
+  bool has_home;
+  sc_trust_list *trust;
+  char public_dir[PATH_MAX];
+  char base_url[512];
+  char token[256];
+  issuer_state issuer;
+  sc_http_config cfg;
+} serve_run;
+
+static int load_trust(const serve_args *a, sc_trust_list **out, sc_error *err) {
+  char default_path[PATH_MAX];
+  cli_default_trust_path(default_path);
+  int rc = sc_trust_load(a->trust_path ? a->trust_path : default_path, out, err);
+  if (rc == SC_ENOINPUT && !a->trust_path) { /* no default list yet: nobody trusted */
+    sc_error_clear(err);
+    *out = sc_trust_new();
+    rc = *out ? SC_OK : sc_oom(err);
+  }
+  return rc;
+}
+
+static int read_token(const char *path, char *token, size_t size, sc_error *err) {
+  sc_buf raw = {0};
+  int rc = sc_read_file(path, 4096, &raw, err);
+  if (rc != SC_OK)
+    return rc;
+  size_t len = strcspn((const char *)raw.data, "\r\n");
+  if (len < 16 || len >= size)
+    rc = sc_fail(err, SC_EUSAGE, "%s: the token must be 16 to %zu characters on the first line",
+                 path, size - 1);
+  else
+    snprintf(token, size, "%.*s", (int)len, (const char *)raw.data);
+  sc_buf_free(&raw);
+  return rc;
+}
+
+static int use_home(serve_args *a, serve_run *run, sc_error *err) {
+  int rc = sc_home_open(a->home, &run->home, err);
+  if (rc != SC_OK)
+    return rc;
+  run->has_home = true;
+  if (!sc_trust_lookup(run->trust, run->home.issuer_id))
+    rc = sc_trust_add(run->trust, run->home.issuer_id, run->home.issuer_name, err);
+  if (!a->public_dir)
+    snprintf(run->public_dir, sizeof run->public_dir, "%s/public", run->home.root);
+  a->status.home_public = run->public_dir;
+  a->status.home_url = run->home.public_url;
+  if (!a->base_url && run->home.verify_url)
+    snprintf(run->base_url, sizeof run->base_url, "%s", run->home.verify_url);
+  return rc;
+}
+
+static int set_up(serve_args *a, serve_run *run, sc_error *err) {
+  int rc = load_trust(a, &run->trust, err);
+  if (a->public_dir) {
+    snprintf(run->public_dir, sizeof run->public_dir, "%s", a->public_dir);
+    a->status.local = run->public_dir; /* laid out like public/: status lists by URL path */
+  }
+  if (rc == SC_OK && a->home)
+    rc = use_home(a, run, err);
+  if (a->base_url)
+    snprintf(run->base_url, sizeof run->base_url, "%s", a->base_url);
+  if (rc == SC_OK && a->token_file)
+    rc = read_token(a->token_file, run->token, sizeof run->token, err);
+  if (rc == SC_OK && a->token_file)
+    rc = sc_home_load_key(&run->home, &a->passphrase, &run->issuer.key, err);
+  run->issuer.home = &run->home;
+  run->cfg = (sc_http_config){
+      .trust = run->trust,
+      .status = &a->status,
+      .public_dir = run->public_dir[0] ? run->public_dir : NULL,
+      .base_url = run->base_url[0] ? run->base_url : NULL,
+      .issue_token = a->token_file ? run->token : NULL,
+      .issue = a->token_file ? issue_credential : NULL,
+      .issue_ctx = &run->issuer,
+  };
+  if (rc == SC_OK)
+    rc = sc_http_config_init(&run->cfg, err);
+  return rc;
+}
+
+static void tear_down(serve_run *run) {
+  EVP_PKEY_free(run->issuer.key);
+  sc_trust_free(run->trust);
+  if (run->has_home)
+    sc_home_close(&run->home);
+  OPENSSL_cleanse(run->token, sizeof run->token);
+}
+
+/* Runs until SIGTERM or SIGINT. The signals are blocked before the server's threads start
+ * (they inherit the mask), so only sigwait here ever sees them. */
+static int run_server(serve_args *a, serve_run *run, sc_error *err) {
+  sigset_t stop;
+  sigemptyset(&stop);
+  sigaddset(&stop, SIGTERM);
+  sigaddset(&stop, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop, NULL);
+  signal(SIGPIPE, SIG_IGN);
+  sc_http_server *server = NULL;
+  unsigned port = 0;
+  int rc = sc_http_start(&run->cfg, &a->server, &server, &port, err);
+  if (rc != SC_OK)
+    return rc;
+  const char *listen = a->server.listen ? a->server.listen : "127.0.0.1:8080";
+  const char *colon = strrchr(listen, ':');
+  if (!run->base_url[0]) /* links on the page point back here */
+    snprintf(run->base_url, sizeof run->base_url, "http://%.*s:%u", (int)(colon - listen), listen,
+             port);
+  run->cfg.base_url = run->base_url;
+  printf("listening on http://%.*s:%u\n", (int)(colon - listen), listen, port);
+  fflush(stdout);
+  int sig = 0;
+  sigwait(&stop, &sig);
+  fprintf(stderr, "skillcert: serve: %s: finishing requests in flight\n",
+          sig == SIGINT ? "SIGINT" : "SIGTERM");
+  sc_http_stop(server, 10);
+  return SC_OK;
+}
+
+int cmd_serve(int argc, char **argv) {
+  serve_args a = {0};
+  int rc = parse_args(argc, argv, &a);
+  if (rc == -1)
+    return fputs(serve_help, stdout), SC_OK;
+  if (rc != SC_OK)
+    return rc;
+  sc_error err = {0};
+  serve_run run = {0};
+  pthread_mutex_init(&run.issuer.lock, NULL);
+  rc = set_up(&a, &run, &err);
+  if (rc == SC_OK)
+    rc = run_server(&a, &run, &err);
+  tear_down(&run);
+  pthread_mutex_destroy(&run.issuer.lock);
+  return rc == SC_OK ? SC_OK : cli_error(&err);
+}

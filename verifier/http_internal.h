@@ -1,0 +1,60 @@
+/* verifier/http_internal.h — what the files of the HTTP service share (not a public API). */
+#ifndef SKILLCERT_HTTP_INTERNAL_H
+#define SKILLCERT_HTTP_INTERNAL_H
+
+#include "verifier/verifier.h"
+
+#define HTTP_JSON "application/json"
+#define HTTP_HTML "text/html; charset=utf-8"
+#define HTTP_TEXT "text/plain; charset=utf-8"
+
+/* Sets status, type and a copy of text as the body (an empty body when memory runs out). */
+void http_answer(sc_http_response *res, int status, const char *type, const char *text);
+/* Sets res->etag to a strong ETag of the body; answers 304 without a body when the request's
+ * If-None-Match names it. */
+void http_apply_etag(const sc_http_request *req, sc_http_response *res);
+/* Appends text HTML-escaped: & < > " ' as entities, control characters and the bidi
+ * embedding/override/isolate characters (U+202A–U+202E, U+2066–U+2069) as U+FFFD, so a name
+ * cannot reorder the text around it. False when out of memory. */
+bool http_escape(sc_buf *out, const char *text);
+/* Appends text percent-encoded for a query value (RFC 3986 unreserved kept). */
+bool http_url_encode(sc_buf *out, const char *text);
+
+/* The page's inline style (one <style> element; its SHA-256 is in the CSP). */
+const char *http_page_style(void);
+
+/* http_page.c: the verdict page for v (reason: why there is no credential, when v has none). */
+void http_page_verdict(const sc_http_config *cfg, const sc_http_request *req,
+                       const sc_verification *v, int status, sc_http_response *res);
+/* The page to paste a QR text or upload a file. */
+void http_page_home(const sc_http_config *cfg, sc_http_response *res);
+/* A short HTML error page (404, 405, 413 …). */
+void http_page_error(int status, const char *title, const char *text, sc_http_response *res);
+
+/* http_static.c: GET of a file under cfg->public_dir; false when path is not a public route. */
+bool http_static_route(const char *path);
+void http_static_serve(const sc_http_config *cfg, const sc_http_request *req,
+                       sc_http_response *res);
+/* Reads <public_dir>/<relative> when it resolves (symlinks too) to a regular file inside
+ * public_dir. SC_ENOINPUT when missing or outside; SC_EDATA when over max bytes. */
+int http_public_read(const char *public_dir, const char *relative, size_t max, sc_buf *out,
+                     sc_error *err);
+
+/* http_api.c: the W3C VC API routes. */
+void http_api_verify(const sc_http_config *cfg, const sc_http_request *req, sc_http_response *res);
+void http_api_issue(const sc_http_config *cfg, const sc_http_request *req, sc_http_response *res);
+
+/* http_verify.c: the verification behind the pages: any input → v (always filled). */
+void http_verify_input(const sc_http_config *cfg, int64_t now, const uint8_t *data, size_t len,
+                       const char *source, sc_verification *v);
+/* Link mode: the credential published as public/c/<uuid>.json. */
+void http_verify_link(const sc_http_config *cfg, int64_t now, const char *uuid, sc_verification *v);
+/* Embedded payload of a /V/ URL. */
+void http_verify_payload(const sc_http_config *cfg, int64_t now, const char *payload,
+                         sc_verification *v);
+/* The options every verification uses. */
+sc_verify_options http_verify_options(const sc_http_config *cfg, int64_t now);
+/* Fills v as the report of an input that never became a credential. */
+void http_fail_early(sc_verification *v, const char *source, const sc_error *err);
+
+#endif

@@ -1,0 +1,161 @@
+/* The service's routes: which function answers which method and path. No sockets here, so
+ * the tests and the fuzz target call sc_http_handle directly. */
+#include "verifier/http_internal.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include <openssl/evp.h>
+
+void http_answer(sc_http_response *res, int status, const char *type, const char *text) {
+  res->status = status;
+  res->content_type = type;
+  sc_buf_reset(&res->body);
+  if (!sc_buf_append_str(&res->body, text))
+    sc_buf_reset(&res->body);
+}
+
+void sc_http_response_free(sc_http_response *res) {
+  sc_buf_free(&res->body);
+}
+
+int sc_http_config_init(sc_http_config *cfg, sc_error *err) {
+  const char *style = http_page_style();
+  uint8_t digest[32];
+  if (sc_sha256(style, strlen(style), digest) != 0)
+    return sc_fail(err, SC_ESOFTWARE, "cannot hash the page style");
+  unsigned char b64[64];
+  int n = EVP_EncodeBlock(b64, digest, sizeof digest);
+  /* No script at all; the one inline style by its hash; images only as data: URLs. */
+  snprintf(cfg->csp, sizeof cfg->csp,
+           "default-src 'none'; style-src 'sha256-%.*s'; img-src data:; form-action 'self'; "
+           "base-uri 'none'; frame-ancestors 'none'",
+           n, (const char *)b64);
+  return SC_OK;
+}
+
+void http_apply_etag(const sc_http_request *req, sc_http_response *res) {
+  uint8_t digest[32];
+  if (sc_sha256(res->body.data ? (const void *)res->body.data : "", res->body.len, digest) != 0)
+    return;
+  char *hex = sc_hex_encode(digest, 16);
+  if (!hex)
+    return;
+  snprintf(res->etag, sizeof res->etag, "\"%s\"", hex);
+  free(hex);
+  const char *inm = req->if_none_match;
+  if (inm && (strstr(inm, res->etag) || strcmp(inm, "*") == 0)) {
+    res->status = 304;
+    res->no_body = true;
+  }
+}
+
+static bool has_prefix_nocase(const char *path, const char *prefix) {
+  return strncasecmp(path, prefix, strlen(prefix)) == 0;
+}
+
+static void method_not_allowed(const char *allow, sc_http_response *res) {
+  http_page_error(405, "Method not allowed", "This address does not answer that method.", res);
+  res->allow = allow;
+}
+
+/* GET /V/<payload> and /C/<uuid>: the verdict page (or ?download=1: the credential JSON). */
+static void verdict_route(const sc_http_config *cfg, const sc_http_request *req,
+                          sc_http_response *res) {
+  sc_verification v = {0};
+  if (has_prefix_nocase(req->path, "/V/"))
+    http_verify_payload(cfg, req->now, req->path + 3, &v);
+  else
+    http_verify_link(cfg, req->now, req->path + 3, &v);
+  if (req->download && v.credential) {
+    char *text = json_dumps(v.credential, JSON_INDENT(2));
+    http_answer(res, text ? 200 : 500, HTTP_JSON, text ? text : "{}");
+    res->disposition = "attachment; filename=\"credential.json\"";
+    free(text);
+  } else {
+    int status = v.credential ? 200 : v.exit_code == SC_ENOINPUT ? 404 : 400;
+    http_page_verdict(cfg, req, &v, status, res);
+  }
+  res->cache_control = "no-cache";
+  sc_verification_free(&v);
+}
+
+/* POST /verify: the form of GET /: pasted QR text or an uploaded PDF / JSON / image. */
+static void form_route(const sc_http_config *cfg, const sc_http_request *req,
+                       sc_http_response *res) {
+  sc_verification v = {0};
+  if (req->form_file && req->form_file_len > 0) {
+    http_verify_input(cfg, req->now, req->form_file, req->form_file_len, "upload", &v);
+  } else if (req->form_qr && *req->form_qr) {
+    http_verify_input(cfg, req->now, (const uint8_t *)req->form_qr, strlen(req->form_qr), "QR text",
+                      &v);
+  } else {
+    sc_error err = {0};
+    sc_fail(&err, SC_EDATA, "nothing to verify: paste the QR text or choose a file");
+    http_fail_early(&v, "form", &err);
+  }
+  http_page_verdict(cfg, req, &v, v.credential ? 200 : 400, res);
+  res->cache_control = "no-store";
+  sc_verification_free(&v);
+}
+
+static bool is(const sc_http_request *req, const char *method) {
+  return strcmp(req->method, method) == 0;
+}
+
+static bool get_or_head(const sc_http_request *req) {
+  return is(req, "GET") || is(req, "HEAD");
+}
+
+/* Routes answering GET (and HEAD). */
+static bool route_get(const sc_http_config *cfg, const sc_http_request *req,
+                      sc_http_response *res) {
+  const char *path = req->path;
+  if (has_prefix_nocase(path, "/V/") || has_prefix_nocase(path, "/C/")) {
+    if (path[1] == 'c' && http_static_route(path))
+      return false; /* lower-case /c/<uuid>.json is the published file */
+    get_or_head(req) ? verdict_route(cfg, req, res) : method_not_allowed("GET, HEAD", res);
+  } else if (strcmp(path, "/") == 0) {
+    get_or_head(req) ? http_page_home(cfg, res) : method_not_allowed("GET, HEAD", res);
+  } else if (strcmp(path, "/healthz") == 0) {
+    get_or_head(req) ? http_answer(res, 200, HTTP_TEXT, "ok\n")
+                     : method_not_allowed("GET, HEAD", res);
+    res->cache_control = "no-store";
+  } else {
+    return false;
+  }
+  return true;
+}
+
+static bool route_post(const sc_http_config *cfg, const sc_http_request *req,
+                       sc_http_response *res) {
+  const char *path = req->path;
+  void (*answer)(const sc_http_config *, const sc_http_request *, sc_http_response *) = NULL;
+  if (strcmp(path, "/verify") == 0)
+    answer = form_route;
+  else if (strcmp(path, "/credentials/verify") == 0)
+    answer = http_api_verify;
+  else if (strcmp(path, "/credentials/issue") == 0 && cfg->issue_token)
+    answer = http_api_issue;
+  else
+    return false;
+  is(req, "POST") ? answer(cfg, req, res) : method_not_allowed("POST", res);
+  return true;
+}
+
+void sc_http_handle(const sc_http_config *cfg, const sc_http_request *req, sc_http_response *res) {
+  memset(res, 0, sizeof *res);
+  res->cache_control = "no-store";
+  if (!req->method || !req->path || req->path[0] != '/') {
+    http_page_error(400, "Bad request", "The request has no valid path.", res);
+  } else if (route_get(cfg, req, res) || route_post(cfg, req, res)) {
+    /* answered */
+  } else if (http_static_route(req->path)) {
+    get_or_head(req) ? http_static_serve(cfg, req, res) : method_not_allowed("GET, HEAD", res);
+  } else {
+    http_page_error(404, "Not found", "There is nothing at this address.", res);
+  }
+  if (is(req, "HEAD"))
+    res->no_body = true;
+}

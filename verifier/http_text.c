@@ -1,0 +1,75 @@
+/* Untrusted text into HTML and URLs. Credential fields are attacker-controlled: a name must
+ * show as text, never as markup, and must not reorder the words around it. */
+#include "verifier/http_internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define REPLACEMENT "\xef\xbf\xbd" /* U+FFFD */
+
+/* Length of a bidi embedding, override or isolate character at p (U+202A–U+202E,
+ * U+2066–U+2069 in UTF-8), else 0. */
+static size_t bidi_control(const unsigned char *p) {
+  if (p[0] != 0xe2)
+    return 0;
+  if (p[1] == 0x80 && p[2] >= 0xaa && p[2] <= 0xae)
+    return 3;
+  if (p[1] == 0x81 && p[2] >= 0xa6 && p[2] <= 0xa9)
+    return 3;
+  return 0;
+}
+
+static const char *entity(unsigned char c) {
+  switch (c) {
+  case '&':
+    return "&amp;";
+  case '<':
+    return "&lt;";
+  case '>':
+    return "&gt;";
+  case '"':
+    return "&quot;";
+  case '\'':
+    return "&#39;";
+  default:
+    return NULL;
+  }
+}
+
+bool http_escape(sc_buf *out, const char *text) {
+  bool ok = true;
+  for (const unsigned char *p = (const unsigned char *)text; ok && *p;) {
+    size_t bidi = bidi_control(p);
+    const char *named = entity(*p);
+    if (bidi) {
+      ok = sc_buf_append_str(out, REPLACEMENT);
+      p += bidi;
+      continue;
+    }
+    if (named)
+      ok = sc_buf_append_str(out, named);
+    else if (*p < 0x20 || *p == 0x7f)
+      ok = sc_buf_append_str(out, REPLACEMENT);
+    else
+      ok = sc_buf_append_byte(out, *p);
+    p++;
+  }
+  return ok;
+}
+
+bool http_url_encode(sc_buf *out, const char *text) {
+  static const char hex[] = "0123456789ABCDEF";
+  bool ok = true;
+  for (const unsigned char *p = (const unsigned char *)text; ok && *p; p++) {
+    unsigned char c = *p;
+    bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                      c == '-' || c == '.' || c == '_' || c == '~';
+    if (unreserved) {
+      ok = sc_buf_append_byte(out, c);
+    } else {
+      char triple[4] = {'%', hex[c >> 4], hex[c & 15], '\0'};
+      ok = sc_buf_append_str(out, triple);
+    }
+  }
+  return ok;
+}

@@ -1,0 +1,84 @@
+/* The verifications behind the service's pages: a /V/ payload, a /C/ link, an upload. Each
+ * one always ends in a filled sc_verification, so the page can say why in plain words. */
+#include "verifier/http_internal.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+sc_verify_options http_verify_options(const sc_http_config *cfg, int64_t now) {
+  return (sc_verify_options){.trust = cfg->trust, .now = now, .status = cfg->status};
+}
+
+void http_fail_early(sc_verification *v, const char *source, const sc_error *err) {
+  memset(v, 0, sizeof *v);
+  snprintf(v->source, sizeof v->source, "%s", source);
+  v->exit_code = err->code ? err->code : SC_ESOFTWARE;
+  v->check_count = 1;
+  v->checks[0] = (sc_check){"input", SC_CHECK_FAILED, v->exit_code, ""};
+  snprintf(v->checks[0].message, sizeof v->checks[0].message, "%s", err->message);
+}
+
+void http_verify_input(const sc_http_config *cfg, int64_t now, const uint8_t *data, size_t len,
+                       const char *source, sc_verification *v) {
+  sc_verify_options opts = http_verify_options(cfg, now);
+  sc_buf json = {0};
+  sc_error err = {0};
+  char describe[128] = "";
+  if (sc_input_to_credential(data, len, &opts, &json, describe, &err) == SC_OK)
+    sc_verify_json((const char *)json.data, json.len, source, &opts, v);
+  else
+    http_fail_early(v, source, &err);
+  sc_buf_free(&json);
+}
+
+void http_verify_payload(const sc_http_config *cfg, int64_t now, const char *payload,
+                         sc_verification *v) {
+  sc_buf text = {0};
+  sc_error err = {0};
+  if (!sc_buf_append_str(&text, "/V/") || !sc_buf_append_str(&text, payload) || !text.data) {
+    sc_oom(&err);
+    http_fail_early(v, "QR code", &err);
+  } else {
+    http_verify_input(cfg, now, text.data, text.len, "QR code", v);
+  }
+  sc_buf_free(&text);
+}
+
+/* A UUID as the QR code prints it (any case): 8-4-4-4-12 hex digits. out gets it lower case. */
+static bool parse_uuid(const char *text, char out[37]) {
+  if (strlen(text) != 36)
+    return false;
+  for (size_t i = 0; i < 36; i++) {
+    unsigned char c = (unsigned char)text[i];
+    bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+    if (dash ? c != '-' : !isxdigit(c))
+      return false;
+    out[i] = (char)tolower(c);
+  }
+  out[36] = '\0';
+  return true;
+}
+
+void http_verify_link(const sc_http_config *cfg, int64_t now, const char *uuid_text,
+                      sc_verification *v) {
+  char uuid[37], relative[64];
+  sc_error err = {0};
+  sc_buf json = {0};
+  if (!parse_uuid(uuid_text, uuid)) {
+    sc_fail(&err, SC_EDATA, "the link names no credential: expected a UUID after /C/");
+  } else if (!cfg->public_dir) {
+    sc_fail(&err, SC_ENOINPUT, "this service publishes no credentials");
+  } else {
+    snprintf(relative, sizeof relative, "c/%s.json", uuid);
+    if (http_public_read(cfg->public_dir, relative, SC_JSON_MAX_BYTES, &json, &err) != SC_OK)
+      sc_fail(&err, SC_ENOINPUT, "no credential %s is published here", uuid);
+  }
+  if (err.code) {
+    http_fail_early(v, "link", &err);
+  } else {
+    sc_verify_options opts = http_verify_options(cfg, now);
+    sc_verify_json((const char *)json.data, json.len, "link", &opts, v);
+  }
+  sc_buf_free(&json);
+}
