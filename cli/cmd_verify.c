@@ -216,8 +216,9 @@ static int verify_one(const char *input, const sc_verify_options *opts, const ve
   else /* nothing to report but why it stopped */
     fprintf(stderr, "skillcert: %s\n", v.check_count ? v.checks[v.check_count - 1].message
                                                       : "verification failed");
-  if (report)
-    sc_report_csv_row(report, source, &v, NULL);
+  sc_error report_err = {0};
+  if (report && sc_report_csv_row(report, source, &v, &report_err) != SC_OK)
+    rc = cli_error(&report_err);
   sc_verification_free(&v);
   sc_buf_free(&json);
   sc_buf_free(&data);

@@ -60,7 +60,9 @@ int sc_input_sniff(const uint8_t *data, size_t len, sc_input_kind *kind, sc_erro
   size_t start = 0;
   while (start < len && is_blank(data[start]))
     start++;
-  if (start < len && data[start] == '{') {
+  /* An array is not a credential, but the JSON intake says so more precisely than "unknown
+   * input" would (nesting, duplicates, the line and column). */
+  if (start < len && (data[start] == '{' || data[start] == '[')) {
     *kind = SC_INPUT_JSON;
     return SC_OK;
   }
