@@ -172,6 +172,16 @@ static bool serves_purpose(const json_t *subject, const char *purpose) {
              : json_is_string(listed) && strcmp(json_string_value(listed), purpose) == 0;
 }
 
+/* The list must come from the credential's issuer: the same identifier, or — after a did:key
+ * issuer rotated its key — another identifier the trust list files under the same issuer. */
+static bool same_issuer(const char *list_issuer, const char *issuer, const sc_verify_options *opts) {
+  if (strcmp(list_issuer, issuer) == 0)
+    return true;
+  const char *a = opts->trust ? sc_trust_lookup(opts->trust, list_issuer) : NULL;
+  const char *b = opts->trust ? sc_trust_lookup(opts->trust, issuer) : NULL;
+  return a && a == b; /* one entry: the lookup hands back the entry's own name */
+}
+
 /* Everything about the list but its bits: signature, issuer, type, validity, purpose. */
 static int check_list(const json_t *list, const char *issuer, const status_entry *e,
                       const sc_verify_options *opts, sc_error *err) {
@@ -180,10 +190,10 @@ static int check_list(const json_t *list, const char *issuer, const status_entry
   if (!has_type(json_object_get(list, "type"), "BitstringStatusListCredential"))
     return sc_fail(err, SC_ESTATUS, "type: expected BitstringStatusListCredential");
   const char *list_issuer = id_of(json_object_get(list, "issuer"));
-  if (!list_issuer || strcmp(list_issuer, issuer) != 0)
+  if (!list_issuer || !same_issuer(list_issuer, issuer, opts))
     return sc_fail(err, SC_ESTATUS, "issued by %s, not by the credential's issuer %s",
                    list_issuer ? list_issuer : "nobody", issuer);
-  int rc = check_signature(list, issuer, opts, err);
+  int rc = check_signature(list, list_issuer, opts, err); /* its own issuer signed it */
   if (rc == SC_OK)
     rc = check_list_validity(list, opts->clock ? opts->clock : opts->now, err);
   if (rc != SC_OK)
