@@ -32,7 +32,8 @@ class Handler(http.server.SimpleHTTPRequestHandler):
 def main():
     handler = functools.partial(Handler, directory=sys.argv[1])
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    print(server.server_address[1], flush=True)
+    sys.stdout.write(f"{server.server_address[1]}\n")  # one write: the reader wants the line
+    sys.stdout.flush()
     server.serve_forever()
 
 

@@ -589,6 +589,7 @@ static void folder_paths_cannot_climb_out(void **state) {
 typedef struct server {
   pid_t pid;
   int port;
+  int pipe; /* kept open while the server runs, so its stdout never breaks */
 } server;
 
 static server start_server(const char *folder) {
@@ -605,9 +606,14 @@ static server start_server(const char *folder) {
   }
   close(fds[1]);
   char line[32] = "";
-  ssize_t n = read(fds[0], line, sizeof line - 1);
-  close(fds[0]);
-  server s = {.pid = pid, .port = n > 0 ? atoi(line) : 0};
+  size_t used = 0;
+  while (used < sizeof line - 1 && !strchr(line, '\n')) { /* the whole first line */
+    ssize_t n = read(fds[0], line + used, sizeof line - 1 - used);
+    if (n <= 0)
+      break;
+    used += (size_t)n;
+  }
+  server s = {.pid = pid, .port = strchr(line, '\n') ? atoi(line) : 0, .pipe = fds[0]};
   if (s.port <= 0)
     fail_msg("the test HTTP server (" PYTHON " tests/e2e/status_server.py) did not start");
   return s;
@@ -616,6 +622,7 @@ static server start_server(const char *folder) {
 static void stop_server(server s) {
   kill(s.pid, SIGTERM);
   waitpid(s.pid, NULL, 0);
+  close(s.pipe);
 }
 
 static void fetch_fails(const char *url, bool allow_http, const sc_fetch_limits *limits,
