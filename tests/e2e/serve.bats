@@ -1,0 +1,312 @@
+#!/usr/bin/env bats
+# skillcert serve: verdict pages, the VC API, uploads, public/ files, safety limits and a
+# graceful stop, driven with curl against a server on a free loopback port.
+load helpers
+load serve_helpers
+
+# One issuer home with certificates in every state, shared by the tests of this file (PDF
+# rendering is the slow part), and one server over it.
+setup_file() {
+  export FIX=$BATS_FILE_TMPDIR/fix
+  mkdir -p "$FIX"
+  export XDG_CONFIG_HOME=$FIX/config XDG_CACHE_HOME=$FIX/cache
+  unset SKILLCERT_PASSPHRASE_FILE SKILLCERT_TRUST SKILLCERT_HOME
+  WORK=$FIX
+  local s="$SKILLCERT"
+  "$s" init "$FIX/home" --name "Acme AI Academy" --url https://acme.example --no-passphrase >/dev/null
+  "$s" init "$FIX/other" --name "Unknown Academy" --url https://other.example --no-passphrase >/dev/null
+  # Expires two seconds from now: expired by the time the tests run.
+  local soon
+  soon=$(date -u -d '+2 seconds' +%Y-%m-%dT%H:%M:%SZ)
+  for who in valid revoked suspended expired; do
+    local extra=()
+    [ "$who" = expired ] && extra=(--valid-until "$soon")
+    "$s" issue --home "$FIX/home" --name "Zoë $who" --email z@example.org \
+      --template ai-fundamentals "${extra[@]}" >"$FIX/$who.paths"
+  done
+  "$s" issue --home "$FIX/other" --name "Zoë untrusted" --email z@example.org \
+    --template ai-fundamentals >"$FIX/untrusted.paths"
+  "$s" issue --home "$FIX/home" --name '<script>alert(1)</script> "Eve" ‮evil' \
+    --email e@example.org --template ai-fundamentals >"$FIX/hostile.paths"
+  "$s" revoke --home "$FIX/home" "$(basename "$(sed -n 1p "$FIX/revoked.paths")" .json)" \
+    --reason "exam misconduct" >/dev/null
+  "$s" suspend --home "$FIX/home" "$(basename "$(sed -n 1p "$FIX/suspended.paths")" .json)" \
+    --reason "under review" >/dev/null
+  # A tampered copy rendered into a certificate: its QR code holds the altered credential.
+  sed 's/Zoë valid/Zoë forged/' "$(sed -n 1p "$FIX/valid.paths")" >"$FIX/tampered.json"
+  "$s" render --home "$FIX/home" --template ai-fundamentals -o "$FIX/tampered.pdf" \
+    "$FIX/tampered.json" >/dev/null
+  for who in valid revoked suspended expired untrusted hostile; do
+    vpath_of_pdf "$(sed -n 2p "$FIX/$who.paths")" >"$FIX/$who.vpath"
+  done
+  vpath_of_pdf "$FIX/tampered.pdf" >"$FIX/tampered.vpath"
+  # Link mode: credentials published under public/c/ (a genuine one and a tampered one).
+  mkdir -p "$FIX/home/public/c"
+  cp "$(sed -n 1p "$FIX/valid.paths")" "$FIX/home/public/c/"
+  cp "$(sed -n 1p "$FIX/revoked.paths")" "$FIX/home/public/c/"
+  cp "$FIX/tampered.json" "$FIX/home/public/c/00000000-0000-4000-8000-000000000001.json"
+  ln -s /etc/passwd "$FIX/home/public/status/evil"
+  printf 'secret-token-for-tests-0123456789\n' >"$FIX/token"
+  sleep 2
+  start_server --home "$FIX/home" --offline --issue-token-file "$FIX/token"
+  export URL SERVER_PID
+}
+
+teardown_file() {
+  stop_server
+}
+
+setup() {
+  WORK=$(mktemp -d)
+}
+
+teardown() {
+  rm -rf "$WORK"
+}
+
+# `! cmd` does not fail a bats test (errexit ignores it); this does.
+refute() {
+  if "$@"; then
+    return 1
+  fi
+}
+
+page() { # path → body in $WORK/page, status in $CODE
+  CODE=$(curl -s -o "$WORK/page" -w '%{http_code}' "$URL$1")
+}
+
+id_of() {
+  basename "$(sed -n 1p "$FIX/$1.paths")" .json
+}
+
+@test "valid /V/ page: green verdict, name, achievement, issuer, dates, actions" {
+  page "$(cat "$FIX/valid.vpath")"
+  [ "$CODE" = 200 ]
+  grep -q 'class="verdict ok"' "$WORK/page"
+  grep -q 'Valid certificate' "$WORK/page"
+  grep -q 'Zoë valid' "$WORK/page"
+  grep -q 'AI Fundamentals' "$WORK/page"
+  grep -q '<dt>Issued by</dt><dd><bdi dir="auto">Acme AI Academy</bdi>' "$WORK/page"
+  grep -q '<dt>Issued on</dt>' "$WORK/page"
+  grep -q '<dt>Criteria</dt>' "$WORK/page"
+  grep -q 'https://www.linkedin.com/profile/add?startTask=CERTIFICATION_NAME&amp;name=AI%20Fundamentals&amp;organizationName=Acme%20AI%20Academy&amp;issueYear=' "$WORK/page"
+  grep -q 'certId=urn%3Auuid%3A' "$WORK/page"
+  grep -q '?download=1' "$WORK/page"
+  refute grep -qi '<script' "$WORK/page"
+}
+
+@test "valid page: security headers and a CSP that allows only the hashed style" {
+  headers=$(curl -s -D - -o /dev/null "$URL$(cat "$FIX/valid.vpath")")
+  [[ "$headers" == *"Content-Security-Policy: default-src 'none'; style-src 'sha256-"* ]]
+  [[ "$headers" == *"X-Content-Type-Options: nosniff"* ]]
+  [[ "$headers" == *"Referrer-Policy: no-referrer"* ]]
+  [[ "$headers" == *"X-Frame-Options: DENY"* ]]
+  # The hash in the CSP is the hash of the page's one <style> element.
+  page "$(cat "$FIX/valid.vpath")"
+  style=$(sed -n 's/.*<style>\(.*\)<\/style>.*/\1/p' "$WORK/page")
+  hash=$(printf '%s' "$style" | openssl dgst -sha256 -binary | base64)
+  [[ "$headers" == *"'sha256-$hash'"* ]]
+}
+
+@test "the QR URL works in any letter case and downloads the credential JSON" {
+  vpath=$(cat "$FIX/valid.vpath")
+  page "$(echo "$vpath" | tr 'A-Z' 'a-z')"
+  [ "$CODE" = 200 ]
+  grep -q 'Valid certificate' "$WORK/page"
+  curl -s -D "$WORK/h" -o "$WORK/c.json" "$URL$vpath?download=1"
+  grep -qi '^Content-Type: application/json' "$WORK/h"
+  grep -qi '^Content-Disposition: attachment' "$WORK/h"
+  sc verify --home "$FIX/home" --offline "$WORK/c.json"
+}
+
+@test "revoked, suspended, expired, untrusted, tampered: each says why" {
+  page "$(cat "$FIX/revoked.vpath")"
+  grep -q 'class="verdict bad"' "$WORK/page"
+  grep -q 'Revoked' "$WORK/page"
+  page "$(cat "$FIX/suspended.vpath")"
+  grep -q 'class="verdict warn"' "$WORK/page"
+  grep -q 'Suspended' "$WORK/page"
+  page "$(cat "$FIX/expired.vpath")"
+  grep -q 'Expired or not yet valid' "$WORK/page"
+  page "$(cat "$FIX/untrusted.vpath")"
+  grep -q 'Issuer not recognised' "$WORK/page"
+  grep -q 'not on the trust list' "$WORK/page"
+  page "$(cat "$FIX/tampered.vpath")"
+  grep -q 'class="verdict bad"' "$WORK/page"
+  grep -q 'Not genuine' "$WORK/page"
+  refute grep -q 'Add to LinkedIn' "$WORK/page"
+}
+
+@test "garbage payloads are a readable 400 page, never a crash" {
+  for p in /V/ /V/1 /V/1AAAA /V/9ABC /V/1%00%00 "/V/$(head -c 3000 /dev/zero | tr '\0' 'A')"; do
+    page "$p"
+    [ "$CODE" = 400 ]
+    grep -q 'Not a readable certificate' "$WORK/page"
+  done
+  [ "$(status_of "$URL/healthz")" = 200 ]
+}
+
+@test "a hostile name is shown as text: markup escaped, bidi overrides neutralised" {
+  page "$(cat "$FIX/hostile.vpath")"
+  [ "$CODE" = 200 ]
+  grep -qF '&lt;script&gt;alert(1)&lt;/script&gt; &quot;Eve&quot;' "$WORK/page"
+  refute grep -qi '<script' "$WORK/page"
+  refute grep -q $'\u202e' "$WORK/page"
+}
+
+@test "/C/<uuid> link mode: valid, revoked, tampered, unknown, malformed" {
+  page "/C/$(id_of valid | tr 'a-z' 'A-Z')"
+  [ "$CODE" = 200 ]
+  grep -q 'Valid certificate' "$WORK/page"
+  page "/C/$(id_of revoked)"
+  grep -q 'Revoked' "$WORK/page"
+  page /C/00000000-0000-4000-8000-000000000001
+  grep -q 'Not genuine' "$WORK/page"
+  page /C/11111111-1111-4111-8111-111111111111
+  [ "$CODE" = 404 ]
+  page /C/not-a-uuid
+  [ "$CODE" = 400 ]
+}
+
+@test "VC API verify: 200 verified, 422 with reasons, 400 for bad requests" {
+  body() { printf '{"verifiableCredential": %s, "options": {}}' "$(cat "$1")"; }
+  body "$(sed -n 1p "$FIX/valid.paths")" >"$WORK/valid.json"
+  code=$(curl -s -o "$WORK/r" -w '%{http_code}' -H 'Content-Type: application/json' \
+    --data-binary @"$WORK/valid.json" "$URL/credentials/verify")
+  [ "$code" = 200 ]
+  jq -e '.verified == true and (.checks | index("proof")) and .errors == []' "$WORK/r"
+  body "$FIX/tampered.json" >"$WORK/t.json"
+  code=$(curl -s -o "$WORK/r" -w '%{http_code}' --data-binary @"$WORK/t.json" "$URL/credentials/verify")
+  [ "$code" = 422 ]
+  jq -e '.verified == false and (.errors | length) > 0' "$WORK/r"
+  body "$(sed -n 1p "$FIX/revoked.paths")" >"$WORK/rv.json"
+  curl -s --data-binary @"$WORK/rv.json" "$URL/credentials/verify" | jq -e '.verdict == "REVOKED"'
+  for bad in '' 'not json' '[]' '{}' '{"verifiableCredential": 1}' '{"verifiableCredential": {}}' \
+    '{"a":1,"a":2}'; do
+    code=$(curl -s -o "$WORK/r" -w '%{http_code}' --data-binary "$bad" "$URL/credentials/verify")
+    [ "$code" = 400 ]
+    jq -e '.verified == false and (.errors | length) > 0' "$WORK/r"
+  done
+}
+
+@test "VC API issue: 401 without the token, 201 with it, and the credential verifies" {
+  req='{"credential": {"credentialSubject": {"name": "Ana Lima", "email": "ana@example.org"}}, "options": {"template": "ai-fundamentals"}}'
+  [ "$(status_of --data-binary "$req" "$URL/credentials/issue")" = 401 ]
+  [ "$(status_of -H 'Authorization: Bearer wrong' --data-binary "$req" "$URL/credentials/issue")" = 401 ]
+  code=$(curl -s -o "$WORK/cred" -w '%{http_code}' \
+    -H "Authorization: Bearer $(cat "$FIX/token")" --data-binary "$req" "$URL/credentials/issue")
+  [ "$code" = 201 ]
+  jq -e '.credentialSubject.identifier[] | select(.identityHash == "Ana Lima")' "$WORK/cred"
+  jq -e '.credentialStatus | length == 2' "$WORK/cred"
+  printf '{"verifiableCredential": %s}' "$(cat "$WORK/cred")" >"$WORK/v.json"
+  curl -s --data-binary @"$WORK/v.json" "$URL/credentials/verify" | jq -e '.verified == true'
+  sc list --home "$FIX/home" | grep -q 'Ana Lima'
+  # An achievement given inline, and requests that are wrong.
+  ach=$(cat "$ROOT/templates/ai-fundamentals/achievement.json")
+  inline="{\"credential\": {\"credentialSubject\": {\"name\": \"Bo\", \"email\": \"bo@example.org\", \"achievement\": $ach}}}"
+  [ "$(status_of -H "Authorization: Bearer $(cat "$FIX/token")" --data-binary "$inline" "$URL/credentials/issue")" = 201 ]
+  for bad in '{}' '{"credential": {"credentialSubject": {"name": "X"}}}' \
+    '{"credential": {"credentialSubject": {"name": "X", "email": "x@example.org"}}}'; do
+    [ "$(status_of -H "Authorization: Bearer $(cat "$FIX/token")" --data-binary "$bad" "$URL/credentials/issue")" = 400 ]
+  done
+}
+
+@test "issue route is absent without --issue-token-file" {
+  start_server --home "$FIX/home" --offline --quiet
+  [ "$(status_of --data-binary '{}' "$URL/credentials/issue")" = 404 ]
+  stop_server
+}
+
+@test "upload: PDF and JSON files, pasted QR text, and an empty form" {
+  page /
+  [ "$CODE" = 200 ]
+  grep -q 'enctype="multipart/form-data"' "$WORK/page"
+  code=$(curl -s -o "$WORK/r" -w '%{http_code}' -F "file=@$(sed -n 2p "$FIX/valid.paths")" "$URL/verify")
+  [ "$code" = 200 ]
+  grep -q 'Valid certificate' "$WORK/r"
+  code=$(curl -s -o "$WORK/r" -w '%{http_code}' -F "file=@$(sed -n 1p "$FIX/revoked.paths")" "$URL/verify")
+  [ "$code" = 200 ]
+  grep -q 'Revoked' "$WORK/r"
+  curl -s -o "$WORK/r" -F "qr=HTTPS://ACME.EXAMPLE$(cat "$FIX/valid.vpath")" "$URL/verify"
+  grep -q 'Valid certificate' "$WORK/r"
+  curl -s -o "$WORK/r" --data-urlencode "qr=$(cat "$FIX/tampered.vpath")" "$URL/verify"
+  grep -q 'Not genuine' "$WORK/r"
+  [ "$(status_of -F 'qr=' "$URL/verify")" = 400 ]
+}
+
+@test "static public/ files: content type, caching headers, ETag and 304" {
+  list=$(cd "$FIX/home/public" && ls status/*/revocation | head -n 1)
+  curl -s -D "$WORK/h" -o "$WORK/list" "$URL/$list"
+  grep -q '^HTTP/1.1 200' "$WORK/h"
+  grep -qi '^Content-Type: application/json' "$WORK/h"
+  grep -qi '^Cache-Control: public, max-age=' "$WORK/h"
+  cmp "$WORK/list" "$FIX/home/public/$list"
+  etag=$(sed -n 's/^ETag: //Ip' "$WORK/h" | tr -d '\r')
+  [ -n "$etag" ]
+  [ "$(status_of -H "If-None-Match: $etag" "$URL/$list")" = 304 ]
+  [ "$(status_of -H 'If-None-Match: "other"' "$URL/$list")" = 200 ]
+  [ "$(status_of "$URL/issuer.json")" = 200 ]
+  [ "$(status_of "$URL/c/$(id_of valid).json")" = 200 ]
+  [ "$(status_of "$URL/status/999/revocation")" = 404 ]
+}
+
+@test "no path traversal out of public/: .., %2e%2e, absolute, symlink out" {
+  for p in /status/../../skillcert.json /status/%2e%2e/%2e%2e/skillcert.json \
+    /c/..%2f..%2fskillcert.json /status//etc/passwd /status/evil /c/%2e%2e/registry.db \
+    /.well-known/../../skillcert.json /status/./../keys/signing-key-1.pem; do
+    code=$(curl -s --path-as-is -o "$WORK/r" -w '%{http_code}' "$URL$p")
+    [ "$code" = 400 ] || [ "$code" = 404 ]
+    refute grep -q 'root:' "$WORK/r"
+    refute grep -q 'issuerName\|PRIVATE KEY' "$WORK/r"
+  done
+}
+
+@test "oversized bodies and headers are refused" {
+  head -c $((2 * 1024 * 1024)) /dev/zero | tr '\0' 'a' >"$WORK/big"
+  [ "$(status_of --data-binary @"$WORK/big" "$URL/credentials/verify")" = 413 ]
+  head -c $((9 * 1024 * 1024)) /dev/zero >"$WORK/huge.pdf"
+  [ "$(status_of -F "file=@$WORK/huge.pdf" "$URL/verify")" = 413 ]
+  long=$(head -c 40000 /dev/zero | tr '\0' 'x')
+  code=$(status_of -H "X-Long: $long" "$URL/healthz")
+  [ "$code" = 431 ] || [ "$code" = 414 ] || [ "$code" = 413 ]
+  code=$(status_of "$URL/V/1$long")
+  [ "$code" = 414 ] || [ "$code" = 431 ]
+  [ "$(status_of "$URL/healthz")" = 200 ]
+}
+
+@test "other methods get 405 with Allow" {
+  curl -s -D "$WORK/h" -o /dev/null -X DELETE "$URL$(cat "$FIX/valid.vpath")"
+  grep -q '^HTTP/1.1 405' "$WORK/h"
+  grep -qi '^Allow: GET, HEAD' "$WORK/h"
+  curl -s -D "$WORK/h" -o /dev/null -X PUT --data '{}' "$URL/credentials/verify"
+  grep -q '^HTTP/1.1 405' "$WORK/h"
+  grep -qi '^Allow: POST' "$WORK/h"
+  [ "$(status_of -X GET "$URL/credentials/verify")" = 405 ]
+  [ "$(status_of -X POST --data x "$URL/issuer.json")" = 405 ]
+  [ "$(status_of -I "$URL/healthz")" = 200 ]
+}
+
+@test "the request log has one line per request and never the QR payload" {
+  vpath=$(cat "$FIX/valid.vpath")
+  status_of "$URL$vpath" >/dev/null
+  sleep 0.2
+  grep -qE '^[0-9-]+T[0-9:]+Z GET /V/… 200 [0-9.]+ms$' "$FIX/serve.log"
+  refute grep -qF "${vpath:3:40}" "$FIX/serve.log"
+}
+
+@test "SIGTERM: the request in flight finishes, then the server exits 0" {
+  start_server --home "$FIX/home" --offline
+  printf '{"verifiableCredential": %s}' "$(cat "$(sed -n 1p "$FIX/valid.paths")")" >"$WORK/v.json"
+  # ~3 KB at 1 KB/s: the upload is still running when the signal arrives.
+  curl -s -o "$WORK/r" -w '%{http_code}' --limit-rate 1K --data-binary @"$WORK/v.json" \
+    "$URL/credentials/verify" >"$WORK/code" &
+  client=$!
+  sleep 1
+  kill -TERM "$SERVER_PID"
+  wait "$client"
+  [ "$(cat "$WORK/code")" = 200 ]
+  jq -e '.verified == true' "$WORK/r"
+  wait "$SERVER_PID"
+  SERVER_PID=
+  refute curl -s -o /dev/null "$URL/healthz"
+}
