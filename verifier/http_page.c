@@ -3,8 +3,8 @@
  * credential is escaped and isolated (<bdi dir="auto">) so right-to-left names show right. */
 #include "verifier/http_internal.h"
 
-#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Colours meet WCAG AA (at least 4.5:1 for text): white on #0b6b2e is 6.8:1, on #a3001b 7.4:1;
@@ -14,7 +14,8 @@ static const char style[] =
     "color:#1f2328;background:#fff}"
     "main{max-width:40rem;margin:0 auto;padding:1rem}"
     ".verdict{border-radius:.5rem;padding:1rem 1.25rem;margin:0 0 1.25rem}"
-    ".verdict p{margin:.25rem 0}.verdict .word{font-size:1.6rem;font-weight:700;margin:0}"
+    ".verdict p{margin:.25rem 0;overflow-wrap:anywhere}.verdict "
+    ".word{font-size:1.6rem;font-weight:700;margin:0}"
     ".ok{background:#0b6b2e;color:#fff}.bad{background:#a3001b;color:#fff}"
     ".warn{background:#fff1cc;color:#5c3b00;border:2px solid #8a5a00}"
     "h1{font-size:1.5rem;margin:.5rem 0 0}h2{font-size:1.2rem;margin:.25rem 0}"
@@ -51,6 +52,22 @@ static void put_text(page *p, const char *text) {
 /* Untrusted text, isolated in its own direction. */
 static void put_field(page *p, const char *text) {
   put(p, "<bdi dir=\"auto\">");
+  put_text(p, text);
+  put(p, "</bdi>");
+}
+
+/* A check's message, without where this server keeps public/ on its disk. */
+static void put_message(page *p, const sc_http_config *cfg, const char *text) {
+  const char *dir = cfg->public_dir;
+  size_t dir_len = dir ? strlen(dir) : 0;
+  put(p, "<bdi dir=\"auto\">");
+  for (const char *at; dir_len && (at = strstr(text, dir)) != NULL; text = at + dir_len) {
+    char *before = strndup(text, (size_t)(at - text));
+    p->ok = p->ok && before;
+    put_text(p, before);
+    put(p, "public");
+    free(before);
+  }
   put_text(p, text);
   put(p, "</bdi>");
 }
@@ -132,7 +149,7 @@ static const sc_check *first_failure(const sc_verification *v) {
   return NULL;
 }
 
-static void verdict_box(page *p, const sc_verification *v) {
+static void verdict_box(page *p, const sc_http_config *cfg, const sc_verification *v) {
   verdict_words w = words_for(v->exit_code);
   put(p, "<section class=\"verdict ");
   put(p, w.css);
@@ -144,7 +161,7 @@ static void verdict_box(page *p, const sc_verification *v) {
   const sc_check *failure = first_failure(v);
   if (failure && v->exit_code != SC_OK) {
     put(p, "<p>Why: ");
-    put_field(p, failure->message);
+    put_message(p, cfg, failure->message);
     put(p, "</p>");
   }
   put(p, "</section>\n");
@@ -260,7 +277,7 @@ static void actions(page *p, const sc_http_config *cfg, const sc_http_request *r
   put(p, "</p>\n");
 }
 
-static void check_list(page *p, const sc_verification *v) {
+static void check_list(page *p, const sc_http_config *cfg, const sc_verification *v) {
   put(p, "<details><summary>What was checked</summary><ul>");
   for (size_t i = 0; i < v->check_count; i++) {
     const sc_check *c = &v->checks[i];
@@ -271,7 +288,7 @@ static void check_list(page *p, const sc_verification *v) {
                                           : "– ");
     put_text(p, c->name);
     put(p, ": ");
-    put_field(p, c->message);
+    put_message(p, cfg, c->message);
     put(p, "</li>");
   }
   put(p, "</ul></details>\n");
@@ -283,12 +300,12 @@ void http_page_verdict(const sc_http_config *cfg, const sc_http_request *req,
   sc_buf_reset(&res->body);
   verdict_words w = words_for(v->exit_code);
   head(&p, w.word + 4); /* the title without the ✓, ✗ or ⚠ mark (3 bytes and a space) */
-  verdict_box(&p, v);
+  verdict_box(&p, cfg, v);
   if (v->credential) {
     claim(&p, v);
     actions(&p, cfg, req, v);
   }
-  check_list(&p, v);
+  check_list(&p, cfg, v);
   foot(&p);
   finish(&p, status, res);
 }

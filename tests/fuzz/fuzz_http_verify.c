@@ -30,8 +30,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
   FILE *f = fopen(path, "w");
   if (!f || fputs("{\"id\":\"did:key:z6Mk\"}\n", f) < 0 || fclose(f) != 0)
     abort();
-  config = (sc_http_config){.trust = trust, .public_dir = public_dir,
-                            .base_url = "https://verify.example"};
+  config = (sc_http_config){
+      .trust = trust, .public_dir = public_dir, .base_url = "https://verify.example"};
   if (sc_http_config_init(&config, NULL) != SC_OK)
     abort();
   return 0;
