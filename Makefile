@@ -17,7 +17,8 @@ PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 WARN     := -Wall -Wextra -Wpedantic -Werror -Wno-format-truncation
 CFLAGS   ?= -O2 -g
 CXXFLAGS ?= -O2 -g
-ALL_CFLAGS   = -std=c17 $(WARN) -D_XOPEN_SOURCE=700 -I. $(PKG_CFLAGS) $(SANFLAGS) $(CFLAGS)
+ALL_CFLAGS   = -std=c17 $(WARN) -D_XOPEN_SOURCE=700 -DSC_PREFIX='"$(PREFIX)"' -I. $(PKG_CFLAGS) \
+               $(SANFLAGS) $(CFLAGS)
 ALL_CXXFLAGS = -std=c++17 $(WARN) -I. $(SANFLAGS) $(CXXFLAGS)
 LDLIBS_ALL   = $(PKG_LIBS) -lhpdf -lcsv -ldouble-conversion -lstdc++ -lm -lpthread
 
