@@ -45,3 +45,35 @@ echo "openssl-ed25519-verify $verify verify/s" | with_ratio openssl-ed25519-veri
 # The benchmarks' output was captured above, so a failing one stops the run (set -e).
 echo "$issue" | with_ratio openssl-ed25519-sign "$sign"
 echo "$verify_out" | with_ratio openssl-ed25519-verify "$verify"
+./bench/bench_serve.sh "$verify"
+
+# ---- issues 3 and 4: certificates, status checks, batches, publishing (docs/benchmarks.md) ----
+# Measured after the openssl reference (so the long batch runs do not split it). PDF and status
+# figures come with a ratio to their target and, on a comment line, to openssl; batch and
+# publish figures with a ratio to their target only (value / target: below 1 is better for
+# times and memory, above 1 better for rates).
+for bin in build/bench/bench_pdf build/bench/bench_status build/bench/bench_publish build/skillcert; do
+  [ -x "$bin" ] || { echo "bench: $bin missing; run 'make bench'" >&2; exit 1; }
+done
+# Reads "<name> <value> <unit>" lines; prints those named $1 with the ratio value / $2 vs $3.
+vs_target() { # name target reference-name
+  awk -v name="$1" -v target="$2" -v ref="$3" \
+    '$1 == name { printf "bench %s %s %s ratio %.2f vs %s\n", $1, $2, $3, $2 / target, ref }'
+}
+pdf_out=$(build/bench/bench_pdf)
+status_out=$(build/bench/bench_status)
+publish_out=$(build/bench/bench_publish)
+batch_out=$(bench/batch.sh)
+echo "$pdf_out" | awk -v rate="$sign" '{ printf "# %s %s %s = %.4f x openssl-ed25519-sign\n", $1, $2, $3, $2 / rate }'
+echo "$pdf_out" | vs_target issue-pdf-latin 250 target-250
+echo "$pdf_out" | vs_target issue-pdf-cyrillic 250 target-250
+echo "$status_out" | with_ratio openssl-ed25519-verify "$verify"
+echo "$publish_out" | grep '^#' || true
+echo "$publish_out" | vs_target publish-1m-wall 5 target-5s
+echo "$publish_out" | vs_target publish-1m-rss 100 target-100MB
+echo "$batch_out" | vs_target batch-1k-wall 6 target-6s
+echo "$batch_out" | vs_target batch-1k-rss 200 target-200MB
+echo "$batch_out" | vs_target batch-10k-wall 60 target-60s
+echo "$batch_out" | vs_target batch-10k-rss 200 target-200MB
+echo "$batch_out" | vs_target batch-rss-10k-vs-1k 1.10 target-1.10
+# ---- end of issues 3 and 4 ----

@@ -1,0 +1,66 @@
+#!/bin/sh
+# serve-verify: `skillcert serve` under wrk on loopback (10 s, 2 threads, 50 connections)
+# against POST /credentials/verify and GET /V/<payload>. Prints bench lines:
+#   requests/s with the ratio to twice the openssl Ed25519 verify rate (two cores), p99
+#   latency with the ratio to the 20 ms target, and the count of errors and non-2xx answers.
+# Usage: bench/bench_serve.sh OPENSSL_VERIFY_RATE   (bench/run.sh passes it)
+# SERVE_SECONDS (default 10) and SERVE_FLAGS (extra serve options, e.g. --thread-per-connection).
+set -eu
+cd "$(dirname "$0")/.."
+rate=${1:?usage: bench_serve.sh OPENSSL_VERIFY_RATE}
+seconds=${SERVE_SECONDS:-10}
+command -v wrk >/dev/null || { echo "bench: wrk missing (make deps)" >&2; exit 1; }
+work=$(mktemp -d)
+server=""
+cleanup() {
+  [ -n "$server" ] && kill -TERM "$server" 2>/dev/null && wait "$server" 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
+export XDG_CONFIG_HOME="$work/config" XDG_CACHE_HOME="$work/cache"
+unset SKILLCERT_PASSPHRASE_FILE SKILLCERT_TRUST SKILLCERT_HOME
+s=build/skillcert
+$s init "$work/home" --name "Bench Academy" --url https://bench.example --no-passphrase >/dev/null
+paths=$($s issue --home "$work/home" --name "Zoë Bench" --email b@example.org --template ai-fundamentals)
+json=$(echo "$paths" | sed -n 1p)
+pdf=$(echo "$paths" | sed -n 2p)
+pdftoppm -r 150 -png -singlefile "$pdf" "$work/page"
+qr=$(zbarimg -q --raw "$work/page.png" 2>/dev/null | head -n 1)
+printf '{"verifiableCredential": %s, "options": {}}' "$(cat "$json")" >"$work/body.json"
+
+# shellcheck disable=SC2086
+$s serve --home "$work/home" --offline --quiet --listen 127.0.0.1:0 ${SERVE_FLAGS:-} >"$work/out" &
+server=$!
+for _ in $(seq 1 100); do
+  grep -q '^listening on ' "$work/out" 2>/dev/null && break
+  sleep 0.05
+done
+base=$(sed -n 's/^listening on //p' "$work/out")
+
+# wrk reports through done(): requests/s, p99 in ms, non-2xx answers, socket errors.
+cat >"$work/report.lua" <<'LUA'
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("RESULT %.1f %.3f %d %d\n", summary.requests / (summary.duration / 1e6),
+    latency:percentile(99) / 1000, e.status, e.connect + e.read + e.write + e.timeout))
+end
+LUA
+cat "$work/report.lua" >"$work/post.lua"
+cat >>"$work/post.lua" <<LUA
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+local f = io.open("$work/body.json", "rb")
+wrk.body = f:read("*a")
+f:close()
+LUA
+
+measure() { # name script url
+  result=$(wrk -t2 -c50 -d"${seconds}s" -s "$2" "$3" | sed -n 's/^RESULT //p')
+  echo "$result" | awk -v name="$1" -v rate="$rate" '{
+    printf "bench %s %s req/s ratio %.2f vs 2x-openssl-ed25519-verify\n", name, $1, $1 / (2 * rate)
+    printf "bench %s-p99 %s ms ratio %.2f vs target-20ms\n", name, $2, $2 / 20
+    printf "bench %s-errors %d count ratio %d vs zero\n", name, $3 + $4, $3 + $4 }'
+}
+
+measure serve-verify-api "$work/post.lua" "$base/credentials/verify"
+measure serve-verify-page "$work/report.lua" "$base/V/${qr#*/V/}"
