@@ -165,6 +165,8 @@ int sc_home_init(const char *dir, const sc_home_init_options *opts, sc_error *er
     rc = make_root(dir, err);
   if (rc == SC_OK)
     rc = make_folders(dir, err);
+  if (rc == SC_OK)
+    rc = sc_templates_install(dir, err);
   if (rc != SC_OK)
     return rc;
   EVP_PKEY *key = sc_ed25519_generate(err);

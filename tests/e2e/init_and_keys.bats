@@ -10,6 +10,11 @@ load helpers
   [ "$(stat -c %a "$WORK/home/keys/signing-key-1.pem")" = 600 ]
   [ "$(stat -c %a "$WORK/home/keys")" = 700 ]
   grep -q '"id": "did:key:z6Mk' "$WORK/home/skillcert.json"
+  # the shipped designs are copied in, for the provider to adapt
+  for t in ai-fundamentals prompt-engineering responsible-ai; do
+    [ -f "$WORK/home/templates/$t/template.json" ]
+    [ -f "$WORK/home/templates/$t/achievement.json" ]
+  done
 }
 
 @test "init refuses a folder that is already a home" {
