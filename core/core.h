@@ -88,6 +88,8 @@ int sc_write_file_atomic(const char *path, const void *data, size_t len, unsigne
  * kept. Every number becomes a JSON real (RFC 8785 treats numbers as IEEE-754 doubles). */
 int sc_json_parse(const char *data, size_t len, const char *source, json_t **out, sc_error *err);
 int sc_json_load_file(const char *path, json_t **out, sc_error *err);
+/* True when value is the string wanted, or an array holding it (a JSON-LD "type") (json_util.c). */
+bool sc_json_has_string(const json_t *value, const char *wanted);
 
 /* ---------------------------------------------------------------- canonical JSON (jcs.c) */
 

@@ -8,18 +8,6 @@ static bool is_uri(const char *s) {
   return colon && colon != s && colon[1] != '\0' && !strpbrk(s, " \t\r\n<>\"");
 }
 
-static bool type_contains(const json_t *type, const char *wanted) {
-  if (json_is_string(type))
-    return strcmp(json_string_value(type), wanted) == 0;
-  size_t i;
-  json_t *item;
-  json_array_foreach(type, i, item) {
-    if (json_is_string(item) && strcmp(json_string_value(item), wanted) == 0)
-      return true;
-  }
-  return false;
-}
-
 static int require_text(const json_t *object, const char *key, const char *source, sc_error *err) {
   const char *value = json_string_value(json_object_get(object, key));
   if (!value || !*value)
@@ -33,7 +21,7 @@ int sc_achievement_check(const json_t *achievement, const char *source, sc_error
   if (!is_uri(json_string_value(json_object_get(achievement, "id"))))
     return sc_fail(err, SC_EDATA, "%s: id: expected a URI (e.g. https://acme.example/a/ai-101)",
                    source);
-  if (!type_contains(json_object_get(achievement, "type"), "Achievement"))
+  if (!sc_json_has_string(json_object_get(achievement, "type"), "Achievement"))
     return sc_fail(err, SC_EDATA, "%s: type: expected [\"Achievement\"]", source);
   int rc = require_text(achievement, "name", source, err);
   if (rc == SC_OK)

@@ -61,18 +61,6 @@ static const char *id_of(const json_t *value) {
                                : json_string_value(json_object_get(value, "id"));
 }
 
-static bool has_type(const json_t *type, const char *wanted) {
-  if (json_is_string(type))
-    return strcmp(json_string_value(type), wanted) == 0;
-  size_t i;
-  json_t *item;
-  json_array_foreach(type, i, item) {
-    if (json_is_string(item) && strcmp(json_string_value(item), wanted) == 0)
-      return true;
-  }
-  return false;
-}
-
 /* ---------------------------------------------------------------- the entry */
 
 /* statusListIndex: a decimal string (BSL 2.1); a non-negative integral JSON number is taken
@@ -168,7 +156,7 @@ static int check_list_validity(const json_t *list, int64_t now, sc_error *err) {
 static bool serves_purpose(const json_t *subject, const char *purpose) {
   const json_t *listed = json_object_get(subject, "statusPurpose");
   return json_is_array(listed)
-             ? has_type(listed, purpose)
+             ? sc_json_has_string(listed, purpose)
              : json_is_string(listed) && strcmp(json_string_value(listed), purpose) == 0;
 }
 
@@ -187,7 +175,7 @@ static int check_list(const json_t *list, const char *issuer, const status_entry
                       const sc_verify_options *opts, sc_error *err) {
   if (!json_is_object(list))
     return sc_fail(err, SC_ESTATUS, "not a JSON object");
-  if (!has_type(json_object_get(list, "type"), "BitstringStatusListCredential"))
+  if (!sc_json_has_string(json_object_get(list, "type"), "BitstringStatusListCredential"))
     return sc_fail(err, SC_ESTATUS, "type: expected BitstringStatusListCredential");
   const char *list_issuer = id_of(json_object_get(list, "issuer"));
   if (!list_issuer || !same_issuer(list_issuer, issuer, opts))
@@ -199,7 +187,7 @@ static int check_list(const json_t *list, const char *issuer, const status_entry
   if (rc != SC_OK)
     return rc;
   const json_t *subject = json_object_get(list, "credentialSubject");
-  if (!has_type(json_object_get(subject, "type"), "BitstringStatusList"))
+  if (!sc_json_has_string(json_object_get(subject, "type"), "BitstringStatusList"))
     return sc_fail(err, SC_ESTATUS, "credentialSubject.type: expected BitstringStatusList");
   if (!serves_purpose(subject, e->purpose))
     return sc_fail(err, SC_ESTATUS, "credentialSubject.statusPurpose: this list is not for %s",

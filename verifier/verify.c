@@ -33,14 +33,9 @@ static bool stopped(const sc_verification *v) {
   return v->exit_code >= SC_EUSAGE;
 }
 
+/* A credential's type must be an array (VC 2.0); only then does membership count. */
 static bool array_has(const json_t *array, const char *wanted) {
-  size_t i;
-  json_t *item;
-  json_array_foreach(array, i, item) {
-    if (json_is_string(item) && strcmp(json_string_value(item), wanted) == 0)
-      return true;
-  }
-  return false;
+  return json_is_array(array) && sc_json_has_string(array, wanted);
 }
 
 static bool is_open_badge(const json_t *types) {
