@@ -147,7 +147,7 @@ int main(int argc, char **argv) {
   long rows = rows_wanted();
   double start = now_seconds();
   build_fixture(&bh, rows);
-  fprintf(stderr, "# publish-1m fixture: %ld rows in %.1f s\n", rows, now_seconds() - start);
+  printf("# publish-1m fixture: %ld rows in %.1f s (not timed)\n", rows, now_seconds() - start);
   fflush(stdout);
   pid_t pid = fork();
   if (pid == 0) {
@@ -155,8 +155,7 @@ int main(int argc, char **argv) {
     _exit(127);
   }
   int status = 0;
-  if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
-      WEXITSTATUS(status) != 0)
+  if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
     bench_die("publish child", NULL);
   bench_home_close(&bh);
   return 0;
