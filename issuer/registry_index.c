@@ -17,8 +17,16 @@ static size_t slot_of(const sc_index_set *set, uint64_t key) {
   return (size_t)((key * 0x9e3779b97f4a7c15ull) >> 17) & (set->cap - 1);
 }
 
+/* Rebuilds the table sized for its live entries: most of count is tombstones left by inserts,
+ * so sizing by count would double the table with every rebuild and a batch's memory would
+ * grow with its row count. */
 static bool set_grow(sc_index_set *set) {
-  size_t cap = set->cap ? set->cap * 2 : 64;
+  size_t live = 0;
+  for (size_t i = 0; i < set->cap; i++)
+    live += set->slots[i] && set->slots[i] != TOMBSTONE;
+  size_t cap = 64;
+  while ((live + 1) * 4 > cap)
+    cap *= 2;
   uint64_t *slots = calloc(cap, sizeof *slots);
   if (!slots)
     return false;
