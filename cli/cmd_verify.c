@@ -214,8 +214,8 @@ static int verify_one(const char *input, const sc_verify_options *opts, const ve
   else if (v.credential || a->input_count > 1)
     sc_report_text(&v, stdout);
   else /* nothing to report but why it stopped */
-    fprintf(stderr, "skillcert: %s\n", v.check_count ? v.checks[v.check_count - 1].message
-                                                      : "verification failed");
+    fprintf(stderr, "skillcert: %s\n",
+            v.check_count ? v.checks[v.check_count - 1].message : "verification failed");
   sc_error report_err = {0};
   if (report && sc_report_csv_row(report, source, &v, &report_err) != SC_OK)
     rc = cli_error(&report_err);

@@ -109,22 +109,25 @@ int sc_jcs_append_object_view(const json_t *object, const char *omit, const char
  * at least 32 bytes; returns the length written (without the NUL). */
 size_t sc_ecma_number(double value, char *out);
 
-/* ---------------------------------------------------------------- encodings (base*.c, multibase.c) */
+/* ---------------------------------------------------------------- encodings (base*.c, multibase.c)
+ */
 
 char *sc_base58btc_encode(const uint8_t *data, size_t len);
 int sc_base58btc_decode(const char *text, size_t len, sc_buf *out, sc_error *err);
 char *sc_base64url_encode(const uint8_t *data, size_t len); /* no padding */
 int sc_base64url_decode(const char *text, size_t len, sc_buf *out, sc_error *err);
-char *sc_base32_encode(const uint8_t *data, size_t len); /* RFC 4648 alphabet, upper case, no padding */
+char *sc_base32_encode(const uint8_t *data,
+                       size_t len); /* RFC 4648 alphabet, upper case, no padding */
 int sc_base32_decode(const char *text, size_t len, sc_buf *out, sc_error *err); /* any case */
-char *sc_hex_encode(const uint8_t *data, size_t len); /* lower case */
+char *sc_hex_encode(const uint8_t *data, size_t len);                           /* lower case */
 int sc_hex_decode(const char *text, size_t len, sc_buf *out, sc_error *err);
 
 /* Multibase with the two headers the standards here use: 'z' base58btc, 'u' base64url. */
 char *sc_multibase_encode(char header, const uint8_t *data, size_t len);
 int sc_multibase_decode(const char *text, char *header, sc_buf *out, sc_error *err);
 
-/* ---------------------------------------------------------------- keys and DIDs (multikey.c, did_key.c) */
+/* ---------------------------------------------------------------- keys and DIDs (multikey.c,
+ * did_key.c) */
 
 #define SC_ED25519_PUBLIC_BYTES 32
 #define SC_ED25519_SIGNATURE_BYTES 64
@@ -166,7 +169,8 @@ int sc_signer_sign(sc_signer *signer, const uint8_t *msg, size_t len,
                    uint8_t sig[SC_ED25519_SIGNATURE_BYTES], sc_error *err);
 void sc_signer_free(sc_signer *signer);
 
-/* ---------------------------------------------------------------- times and ids (time.c, uuid.c) */
+/* ---------------------------------------------------------------- times and ids (time.c, uuid.c)
+ */
 
 /* Parses an XML Schema dateTime ("2026-11-28T01:47:56Z", fractions and +hh:mm offsets
  * allowed) to seconds since the epoch. require_offset: a time zone must be given (VC 2.0
@@ -182,7 +186,8 @@ int sc_uuid_v4(char *out, sc_error *err);
  * several needs); out must hold 37 bytes. */
 void sc_uuid_v4_format(const uint8_t random[16], char *out);
 
-/* ---------------------------------------------------------------- Data Integrity (data_integrity.c) */
+/* ---------------------------------------------------------------- Data Integrity
+ * (data_integrity.c) */
 
 #define SC_CRYPTOSUITE "eddsa-jcs-2022"
 #define SC_PROOF_PURPOSE "assertionMethod"
@@ -225,9 +230,9 @@ typedef struct sc_di_verify_options {
 } sc_di_verify_options;
 
 typedef struct sc_di_result {
-  size_t proofs;                    /* proofs in the set, all verified when the call returns 0 */
-  char verification_method[512];    /* of the first proof */
-  char created[64];                 /* proof.created of the first proof, "" when absent */
+  size_t proofs;                 /* proofs in the set, all verified when the call returns 0 */
+  char verification_method[512]; /* of the first proof */
+  char created[64];              /* proof.created of the first proof, "" when absent */
 } sc_di_result;
 
 /* Verifies every proof of secured (a single proof object or an array) per VC-DI-EDDSA 3.3.2:

@@ -162,7 +162,8 @@ static bool serves_purpose(const json_t *subject, const char *purpose) {
 
 /* The list must come from the credential's issuer: the same identifier, or — after a did:key
  * issuer rotated its key — another identifier the trust list files under the same issuer. */
-static bool same_issuer(const char *list_issuer, const char *issuer, const sc_verify_options *opts) {
+static bool same_issuer(const char *list_issuer, const char *issuer,
+                        const sc_verify_options *opts) {
   if (strcmp(list_issuer, issuer) == 0)
     return true;
   const char *a = opts->trust ? sc_trust_lookup(opts->trust, list_issuer) : NULL;
