@@ -80,17 +80,16 @@ int sc_source_load(const sc_status_source *src, const char *url, int64_t now, sc
                    char *origin, sc_error *err);
 
 typedef struct sc_verify_options {
-  const sc_trust_list *trust;      /* NULL = nobody is trusted */
-  int64_t now;                     /* the instant to judge the credential's validity at */
-  int64_t clock;                   /* the real time, for status-list freshness and the cache
-                                      (verify --at changes now, not this); 0 = now */
-  const sc_status_source *status;  /* NULL = status entries cannot be checked (exit 6) */
-  sc_key_resolver resolver;        /* NULL = did:key only */
+  const sc_trust_list *trust;     /* NULL = nobody is trusted */
+  int64_t now;                    /* the instant to judge the credential's validity at */
+  int64_t clock;                  /* the real time, for status-list freshness and the cache
+                                     (verify --at changes now, not this); 0 = now */
+  const sc_status_source *status; /* NULL = status entries cannot be checked (exit 6) */
+  sc_key_resolver resolver;       /* NULL = did:key only */
   void *resolver_ctx;
   /* Called once the proof verifies: SC_EINVALID (with the reason) when the key was retired
    * before the proof's created time (skillcert key retire). NULL = no key is retired. */
-  int (*key_check)(void *ctx, const char *verification_method, const char *created,
-                   sc_error *err);
+  int (*key_check)(void *ctx, const char *verification_method, const char *created, sc_error *err);
   void *key_check_ctx;
 } sc_verify_options;
 
@@ -100,7 +99,8 @@ int sc_verify_json(const char *data, size_t len, const char *source, const sc_ve
                    sc_verification *result);
 void sc_verification_free(sc_verification *result);
 
-/* ---------------------------------------------------------------- status checks (status_check.c) */
+/* ---------------------------------------------------------------- status checks (status_check.c)
+ */
 
 /* Checks every credentialStatus entry of credential (BitstringStatusListEntry, purposes
  * revocation and suspension): loads the list credential through opts->status, verifies its
@@ -200,24 +200,23 @@ typedef struct sc_http_response {
   const char *allow;        /* 405: the allowed methods */
   const char *disposition;  /* Content-Disposition, static string or NULL */
   const char *authenticate; /* 401: WWW-Authenticate */
-  bool security_headers;   /* HTML: CSP and friends (nosniff etc. go on every answer) */
-  bool no_body;            /* 304, HEAD */
+  bool security_headers;    /* HTML: CSP and friends (nosniff etc. go on every answer) */
+  bool no_body;             /* 304, HEAD */
   char etag[72];
   sc_buf body;
 } sc_http_response;
 
 /* Answers one request. Never fails: every problem becomes an HTTP status. */
-void sc_http_handle(const sc_http_config *cfg, const sc_http_request *req,
-                    sc_http_response *res);
+void sc_http_handle(const sc_http_config *cfg, const sc_http_request *req, sc_http_response *res);
 void sc_http_response_free(sc_http_response *res);
 
 typedef struct sc_http_server_options {
-  const char *listen;        /* "127.0.0.1:8080", "[::1]:8080"; port 0 = any free port */
-  unsigned threads;          /* worker threads; 0 = the number of cores */
+  const char *listen;         /* "127.0.0.1:8080", "[::1]:8080"; port 0 = any free port */
+  unsigned threads;           /* worker threads; 0 = the number of cores */
   bool thread_per_connection; /* instead of a pool (measured slower: docs/serve.md) */
-  unsigned max_connections;  /* 0 = 512 */
-  unsigned timeout_seconds;  /* idle connection timeout; 0 = 15 */
-  bool quiet;                /* no request log */
+  unsigned max_connections;   /* 0 = 512 */
+  unsigned timeout_seconds;   /* idle connection timeout; 0 = 15 */
+  bool quiet;                 /* no request log */
 } sc_http_server_options;
 
 typedef struct sc_http_server sc_http_server;
