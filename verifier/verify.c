@@ -138,7 +138,10 @@ static void check_proof(sc_verification *v, const json_t *cred, const sc_verify_
   if (rc == SC_OK && vopts->key_check)
     rc = vopts->key_check(vopts->key_check_ctx, di.verification_method, di.created, &err);
   if (rc != SC_OK) {
-    record(v, "proof", SC_CHECK_FAILED, rc == SC_EDATA ? SC_EDATA : SC_EINVALID, "%s", err.message);
+    /* A key that could not be fetched (did:web offline) says nothing about forgery: it is
+     * reported like an unreachable status list, as "could not be checked" (6). */
+    int code = rc == SC_EDATA || rc == SC_ESTATUS ? rc : SC_EINVALID;
+    record(v, "proof", SC_CHECK_FAILED, code, "%s", err.message);
     record(v, "issuer", SC_CHECK_SKIPPED, SC_OK, "not checked: the proof did not verify");
     return;
   }
