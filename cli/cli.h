@@ -65,6 +65,33 @@ typedef struct cli_roster_job {
 int cli_issue_roster(const sc_issue_context *ctx, sc_pdf_renderer *renderer,
                      const cli_roster_job *job, sc_error *err);
 
+/* What verify and serve set up before verifying (verifier_setup.c). */
+typedef struct cli_verifier_args {
+  const char *trust_path; /* --trust, NULL = the default list */
+  const char *home;       /* --home, may be NULL */
+  const char *did_doc;    /* --did-doc, may be NULL */
+  double memo_ttl;        /* seconds a verified status list is reused */
+} cli_verifier_args;
+
+typedef struct cli_verifier {
+  sc_home home;
+  bool has_home;
+  sc_trust_list *trust;
+  char public_dir[PATH_MAX]; /* --home's public/ */
+  const char *did_doc;
+  sc_status_source *status;
+  sc_did_web did_web;
+  sc_key_check_ctx key_check;
+  sc_status_memo *memo;
+} cli_verifier;
+
+/* Loads the trust list and --home (trusting its issuer, reading its public/ through status). */
+int cli_verifier_open(cli_verifier *v, const cli_verifier_args *a, sc_status_source *status,
+                      sc_error *err);
+/* Points opts at v (trust, status, did:web keys, retirements, memo); v must not move. */
+void cli_verifier_options(cli_verifier *v, int64_t now, sc_verify_options *opts);
+void cli_verifier_close(cli_verifier *v);
+
 /* Option values shared by several commands. */
 enum { OPT_PASSPHRASE_FILE = 1000, OPT_NO_PASSPHRASE, OPT_HOME, OPT_HELP };
 

@@ -32,18 +32,31 @@ static const char serve_help[] =
     "  --base-url URL          how clients reach this service (default: the home's verifyUrl,\n"
     "                          else http://HOST:PORT)\n"
     "  --allow-http            fetch remote status lists over http:// too (tests, intranets)\n"
+    "  --did-doc FILE          the DID document of a did:web issuer, instead of fetching it\n"
     "  --offline               never fetch: local folders and the cache only\n"
     "  --quiet                 no request log\n";
 
 typedef struct serve_args {
-  const char *home, *public_dir, *trust_path, *token_file, *base_url;
+  const char *home, *public_dir, *trust_path, *token_file, *base_url, *did_doc;
   sc_passphrase_source passphrase;
   sc_http_server_options server;
   sc_status_source status;
 } serve_args;
 
 static int parse_args(int argc, char **argv, serve_args *a) {
-  enum { O_LISTEN = 1, O_PUBLIC, O_TRUST, O_THREADS, O_TPC, O_TOKEN, O_BASE, O_HTTP, O_OFF, O_Q };
+  enum {
+    O_LISTEN = 1,
+    O_PUBLIC,
+    O_TRUST,
+    O_THREADS,
+    O_TPC,
+    O_TOKEN,
+    O_BASE,
+    O_HTTP,
+    O_OFF,
+    O_Q,
+    O_DIDDOC
+  };
   static const struct option options[] = {
       {"listen", required_argument, NULL, O_LISTEN},
       {"home", required_argument, NULL, OPT_HOME},
@@ -57,6 +70,7 @@ static int parse_args(int argc, char **argv, serve_args *a) {
       {"allow-http", no_argument, NULL, O_HTTP},
       {"offline", no_argument, NULL, O_OFF},
       {"quiet", no_argument, NULL, O_Q},
+      {"did-doc", required_argument, NULL, O_DIDDOC},
       {"help", no_argument, NULL, OPT_HELP},
       {NULL, 0, NULL, 0},
   };
@@ -97,6 +111,9 @@ static int parse_args(int argc, char **argv, serve_args *a) {
       break;
     case O_OFF:
       a->status.offline = true;
+      break;
+    case O_DIDDOC:
+      a->did_doc = optarg;
       break;
     case O_Q:
       a->server.quiet = true;
@@ -246,27 +263,13 @@ static int issue_credential(void *cls, const json_t *credential, const json_t *o
 /* ---------------------------------------------------------------- setup */
 
 typedef struct serve_run {
-  sc_home home;
-  bool has_home;
-  sc_trust_list *trust;
+  cli_verifier verifier; /* trust list, --home, the memo of verified status lists */
   char public_dir[PATH_MAX];
   char base_url[512];
   char token[256];
   issuer_state issuer;
   sc_http_config cfg;
 } serve_run;
-
-static int load_trust(const serve_args *a, sc_trust_list **out, sc_error *err) {
-  char default_path[PATH_MAX];
-  cli_default_trust_path(default_path);
-  int rc = sc_trust_load(a->trust_path ? a->trust_path : default_path, out, err);
-  if (rc == SC_ENOINPUT && !a->trust_path) { /* no default list yet: nobody trusted */
-    sc_error_clear(err);
-    *out = sc_trust_new();
-    rc = *out ? SC_OK : sc_oom(err);
-  }
-  return rc;
-}
 
 static int read_token(const char *path, char *token, size_t size, sc_error *err) {
   sc_buf raw = {0};
@@ -284,39 +287,38 @@ static int read_token(const char *path, char *token, size_t size, sc_error *err)
 }
 
 static int use_home(serve_args *a, serve_run *run, sc_error *err) {
-  int rc = sc_home_open(a->home, &run->home, err);
-  if (rc != SC_OK)
+  cli_verifier_args setup = {a->trust_path, a->home, a->did_doc, 5};
+  int rc = cli_verifier_open(&run->verifier, &setup, &a->status, err);
+  if (rc != SC_OK || !a->home)
     return rc;
-  run->has_home = true;
-  if (!sc_trust_lookup(run->trust, run->home.issuer_id))
-    rc = sc_trust_add(run->trust, run->home.issuer_id, run->home.issuer_name, err);
   if (!a->public_dir)
-    snprintf(run->public_dir, sizeof run->public_dir, "%s/public", run->home.root);
-  a->status.home_public = run->public_dir;
-  a->status.home_url = run->home.public_url;
-  if (!a->base_url && run->home.verify_url)
-    snprintf(run->base_url, sizeof run->base_url, "%s", run->home.verify_url);
+    snprintf(run->public_dir, sizeof run->public_dir, "%s", run->verifier.public_dir);
+  if (!a->base_url && run->verifier.home.verify_url)
+    snprintf(run->base_url, sizeof run->base_url, "%s", run->verifier.home.verify_url);
   return rc;
 }
 
 static int set_up(serve_args *a, serve_run *run, sc_error *err) {
-  int rc = load_trust(a, &run->trust, err);
   if (a->public_dir) {
     snprintf(run->public_dir, sizeof run->public_dir, "%s", a->public_dir);
     a->status.local = run->public_dir; /* laid out like public/: status lists by URL path */
   }
-  if (rc == SC_OK && a->home)
-    rc = use_home(a, run, err);
+  int rc = use_home(a, run, err);
   if (a->base_url)
     snprintf(run->base_url, sizeof run->base_url, "%s", a->base_url);
   if (rc == SC_OK && a->token_file)
     rc = read_token(a->token_file, run->token, sizeof run->token, err);
   if (rc == SC_OK && a->token_file)
-    rc = sc_home_load_key(&run->home, &a->passphrase, &run->issuer.key, err);
-  run->issuer.home = &run->home;
+    rc = sc_home_load_key(&run->verifier.home, &a->passphrase, &run->issuer.key, err);
+  run->issuer.home = &run->verifier.home;
+  bool home = run->verifier.has_home;
   run->cfg = (sc_http_config){
-      .trust = run->trust,
+      .trust = run->verifier.trust,
       .status = &a->status,
+      .did_doc = a->did_doc,
+      .home_issuer = home ? run->verifier.home.issuer_id : NULL,
+      .home_keys = home ? json_object_get(run->verifier.home.config, "keys") : NULL,
+      .memo = run->verifier.memo,
       .public_dir = run->public_dir[0] ? run->public_dir : NULL,
       .base_url = run->base_url[0] ? run->base_url : NULL,
       .issue_token = a->token_file ? run->token : NULL,
@@ -330,9 +332,7 @@ static int set_up(serve_args *a, serve_run *run, sc_error *err) {
 
 static void tear_down(serve_run *run) {
   EVP_PKEY_free(run->issuer.key);
-  sc_trust_free(run->trust);
-  if (run->has_home)
-    sc_home_close(&run->home);
+  cli_verifier_close(&run->verifier);
   OPENSSL_cleanse(run->token, sizeof run->token);
 }
 

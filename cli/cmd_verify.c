@@ -56,7 +56,6 @@ typedef struct verify_args {
   sc_status_source status;
   char **inputs;
   int input_count;
-  char public_dir[PATH_MAX]; /* --home's public/ */
 } verify_args;
 
 static int parse_args(int argc, char **argv, verify_args *a) {
@@ -115,50 +114,6 @@ static int parse_args(int argc, char **argv, verify_args *a) {
   a->inputs = argv + optind;
   a->input_count = argc - optind;
   return SC_OK;
-}
-
-/* A did:key issuer has signed under every key's DID in turn (skillcert key rotate): all of
- * them are this issuer, unless the trust list already gives one to somebody. */
-static int trust_home_keys(const sc_home *home, sc_trust_list *trust, sc_error *err) {
-  size_t i;
-  json_t *entry;
-  int rc = SC_OK;
-  json_array_foreach(json_object_get(home->config, "keys"), i, entry) {
-    const char *did = json_string_value(json_object_get(entry, "did"));
-    if (rc == SC_OK && did && strncmp(home->issuer_id, "did:key:", 8) == 0 &&
-        !sc_trust_lookup(trust, did))
-      rc = sc_trust_add(trust, did, home->issuer_name, err);
-  }
-  return rc;
-}
-
-/* What --home adds: its issuer is trusted (unless the list names it already) and its public/
- * folder answers for URLs under its publicUrl. */
-static int use_home(verify_args *a, sc_home *home, sc_trust_list *trust, sc_error *err) {
-  int rc = sc_home_open(a->home, home, err);
-  if (rc == SC_OK && !sc_trust_lookup(trust, home->issuer_id))
-    rc = sc_trust_add(trust, home->issuer_id, home->issuer_name, err);
-  if (rc == SC_OK)
-    rc = trust_home_keys(home, trust, err);
-  if (rc == SC_OK) {
-    snprintf(a->public_dir, sizeof a->public_dir, "%s/public", home->root);
-    a->status.home_public = a->public_dir;
-    a->status.home_url = home->public_url;
-  }
-  return rc;
-}
-
-/* The trust list: --trust, or the default file when it exists. */
-static int load_trust(const verify_args *a, sc_trust_list **out, sc_error *err) {
-  char default_path[PATH_MAX];
-  cli_default_trust_path(default_path);
-  int rc = sc_trust_load(a->trust_path ? a->trust_path : default_path, out, err);
-  if (rc == SC_ENOINPUT && !a->trust_path) { /* no default list yet: nobody trusted */
-    sc_error_clear(err);
-    *out = sc_trust_new();
-    rc = *out ? SC_OK : sc_oom(err);
-  }
-  return rc;
 }
 
 static int judge_time(const verify_args *a, int64_t *now, sc_error *err) {
@@ -225,23 +180,6 @@ static int verify_one(const char *input, const sc_verify_options *opts, const ve
   return rc;
 }
 
-/* did:web keys (from --did-doc, --home or the DID's URL) and key retirements (DID document,
- * trust list, --home's skillcert.json) for the proof check. */
-static void use_keys(const verify_args *a, const sc_home *home, const sc_trust_list *trust,
-                     sc_did_web *dw, sc_key_check_ctx *kc, sc_verify_options *opts) {
-  const json_t *keys = a->home ? json_object_get(home->config, "keys") : NULL;
-  *dw = (sc_did_web){.doc_path = a->did_doc, .source = &a->status, .now = opts->now};
-  *kc = (sc_key_check_ctx){.did_web = dw, .trust = trust};
-  if (keys) {
-    dw->home_issuer = kc->home_issuer = home->issuer_id;
-    dw->home_keys = kc->home_keys = keys;
-  }
-  opts->resolver = sc_did_web_resolve;
-  opts->resolver_ctx = dw;
-  opts->key_check = sc_key_check;
-  opts->key_check_ctx = kc;
-}
-
 static int worst(int a, int b) {
   if (!a || !b)
     return a ? a : b;
@@ -256,22 +194,16 @@ int cmd_verify(int argc, char **argv) {
   if (rc != SC_OK)
     return rc;
   sc_error err = {0};
-  sc_home home = {0};
-  sc_trust_list *trust = NULL;
-  sc_verify_options opts = {.status = &a.status};
+  cli_verifier verifier;
+  cli_verifier_args setup = {a.trust_path, a.home, a.did_doc, 60};
+  sc_verify_options opts = {.clock = (int64_t)time(NULL)};
   FILE *report = NULL;
-  opts.clock = (int64_t)time(NULL);
   rc = judge_time(&a, &opts.now, &err);
   if (rc == SC_OK)
-    rc = load_trust(&a, &trust, &err);
-  if (rc == SC_OK && a.home)
-    rc = use_home(&a, &home, trust, &err);
+    rc = cli_verifier_open(&verifier, &setup, &a.status, &err);
+  cli_verifier_options(&verifier, opts.now, &opts);
   if (rc == SC_OK && a.report && !(report = fopen(a.report, "w")))
     rc = sc_fail(&err, SC_ECANTCREAT, "%s: cannot create", a.report);
-  opts.trust = trust;
-  sc_did_web did_web;
-  sc_key_check_ctx key_check;
-  use_keys(&a, &home, trust, &did_web, &key_check, &opts);
   if (rc == SC_OK && report)
     sc_report_csv_header(report);
   int status = rc;
@@ -279,8 +211,6 @@ int cmd_verify(int argc, char **argv) {
     status = worst(status, verify_one(a.inputs[i], &opts, &a, report));
   if (report && fclose(report) != 0 && rc == SC_OK)
     rc = sc_fail(&err, SC_EIO, "%s: write failed", a.report);
-  sc_did_web_free(&did_web);
-  sc_trust_free(trust);
-  sc_home_close(&home);
+  cli_verifier_close(&verifier);
   return rc == SC_OK ? status : cli_error(&err);
 }

@@ -72,8 +72,10 @@ void http_api_verify(const sc_http_config *cfg, const sc_http_request *req, sc_h
   sc_verification v = {0};
   char *text = sc_jcs(credential, &err);
   if (text) {
-    sc_verify_options opts = http_verify_options(cfg, req->now);
-    sc_verify_json(text, strlen(text), "verifiableCredential", &opts, &v);
+    http_verifier hv;
+    http_verifier_init(&hv, cfg, req->now);
+    sc_verify_json(text, strlen(text), "verifiableCredential", &hv.opts, &v);
+    http_verifier_free(&hv);
     answer_json(res, verify_status(v.exit_code), report_object(&v));
   } else {
     request_error(res, 400, err.message);

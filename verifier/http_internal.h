@@ -52,8 +52,17 @@ void http_verify_link(const sc_http_config *cfg, int64_t now, const char *uuid, 
 /* Embedded payload of a /V/ URL. */
 void http_verify_payload(const sc_http_config *cfg, int64_t now, const char *payload,
                          sc_verification *v);
-/* The options every verification uses. */
-sc_verify_options http_verify_options(const sc_http_config *cfg, int64_t now);
+/* The options of one verification. The did:web resolver keeps the document it loaded, so each
+ * request gets its own (the workers run at once); the status-list memo is shared. */
+typedef struct http_verifier {
+  sc_verify_options opts;
+  sc_did_web did_web;
+  sc_key_check_ctx key_check;
+} http_verifier;
+
+/* hv must not move while its opts are used: they point into it. */
+void http_verifier_init(http_verifier *hv, const sc_http_config *cfg, int64_t now);
+void http_verifier_free(http_verifier *hv);
 /* Fills v as the report of an input that never became a credential. */
 void http_fail_early(sc_verification *v, const char *source, const sc_error *err);
 

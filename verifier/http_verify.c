@@ -6,8 +6,29 @@
 #include <stdio.h>
 #include <string.h>
 
-sc_verify_options http_verify_options(const sc_http_config *cfg, int64_t now) {
-  return (sc_verify_options){.trust = cfg->trust, .now = now, .status = cfg->status};
+void http_verifier_init(http_verifier *hv, const sc_http_config *cfg, int64_t now) {
+  hv->did_web = (sc_did_web){.doc_path = cfg->did_doc,
+                             .source = cfg->status,
+                             .now = now,
+                             .home_issuer = cfg->home_issuer,
+                             .home_keys = cfg->home_keys};
+  hv->key_check = (sc_key_check_ctx){.did_web = &hv->did_web,
+                                     .trust = cfg->trust,
+                                     .home_issuer = cfg->home_issuer,
+                                     .home_keys = cfg->home_keys};
+  hv->opts = (sc_verify_options){.trust = cfg->trust,
+                                 .now = now,
+                                 .clock = now,
+                                 .status = cfg->status,
+                                 .resolver = sc_did_web_resolve,
+                                 .resolver_ctx = &hv->did_web,
+                                 .key_check = sc_key_check,
+                                 .key_check_ctx = &hv->key_check,
+                                 .memo = cfg->memo};
+}
+
+void http_verifier_free(http_verifier *hv) {
+  sc_did_web_free(&hv->did_web);
 }
 
 void http_fail_early(sc_verification *v, const char *source, const sc_error *err) {
@@ -21,15 +42,17 @@ void http_fail_early(sc_verification *v, const char *source, const sc_error *err
 
 void http_verify_input(const sc_http_config *cfg, int64_t now, const uint8_t *data, size_t len,
                        const char *source, sc_verification *v) {
-  sc_verify_options opts = http_verify_options(cfg, now);
+  http_verifier hv;
+  http_verifier_init(&hv, cfg, now);
   sc_buf json = {0};
   sc_error err = {0};
   char describe[128] = "";
-  if (sc_input_to_credential(data, len, &opts, &json, describe, &err) == SC_OK)
-    sc_verify_json((const char *)json.data, json.len, source, &opts, v);
+  if (sc_input_to_credential(data, len, &hv.opts, &json, describe, &err) == SC_OK)
+    sc_verify_json((const char *)json.data, json.len, source, &hv.opts, v);
   else
     http_fail_early(v, source, &err);
   sc_buf_free(&json);
+  http_verifier_free(&hv);
 }
 
 void http_verify_payload(const sc_http_config *cfg, int64_t now, const char *payload,
@@ -77,8 +100,10 @@ void http_verify_link(const sc_http_config *cfg, int64_t now, const char *uuid_t
   if (err.code) {
     http_fail_early(v, "link", &err);
   } else {
-    sc_verify_options opts = http_verify_options(cfg, now);
-    sc_verify_json((const char *)json.data, json.len, "link", &opts, v);
+    http_verifier hv;
+    http_verifier_init(&hv, cfg, now);
+    sc_verify_json((const char *)json.data, json.len, "link", &hv.opts, v);
+    http_verifier_free(&hv);
   }
   sc_buf_free(&json);
 }

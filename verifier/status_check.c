@@ -4,6 +4,7 @@
 #include "verifier/status_internal.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -196,20 +197,47 @@ static int check_list(const json_t *list, const char *issuer, const status_entry
   return SC_OK;
 }
 
-static int read_status(const json_t *list, const status_entry *e, unsigned *value, sc_error *err) {
+/* Decodes the list's bits (the caller frees them) and reads e's entry. */
+static int read_status(const json_t *list, const status_entry *e, sc_buf *bits, unsigned *value,
+                       sc_error *err) {
   const json_t *subject = json_object_get(list, "credentialSubject");
   const char *encoded = json_string_value(json_object_get(subject, "encodedList"));
   if (!encoded)
     return sc_fail(err, SC_ESTATUS, "credentialSubject.encodedList: expected a string");
-  sc_buf bits = {0};
   sc_error codec_err = {0};
-  int rc = sc_status_list_decode(encoded, SC_STATUS_LIST_MIN_ENTRIES, 1, &bits, &codec_err);
+  int rc = sc_status_list_decode(encoded, SC_STATUS_LIST_MIN_ENTRIES, 1, bits, &codec_err);
   if (rc == SC_OK)
-    rc = sc_status_list_get(bits.data, bits.len, e->index, 1, value, &codec_err);
-  sc_buf_free(&bits);
+    rc = sc_status_list_get(bits->data, bits->len, e->index, 1, value, &codec_err);
   if (rc != SC_OK)
     return sc_fail(err, SC_ESTATUS, "%s", codec_err.message);
   return SC_OK;
+}
+
+/* A list verified once is remembered (opts->memo) with what its use depends on. */
+static void remember(const sc_verify_options *opts, const status_entry *e, const json_t *list,
+                     const sc_buf *bits, const char *origin) {
+  int64_t until = INT64_MAX;
+  const char *until_text = json_string_value(json_object_get(list, "validUntil"));
+  if (!opts->memo || (until_text && sc_time_parse(until_text, true, &until, NULL) != SC_OK))
+    return;
+  sc_status_memo_put(opts->memo, e->url, id_of(json_object_get(list, "issuer")), e->purpose,
+                     bits->data, bits->len, origin, until);
+}
+
+/* A remembered list answers when it is still fresh and fits this entry in every way the full
+ * check would look at; anything else goes the full way (and fails there with the reason). */
+static bool recall(const sc_verify_options *opts, const status_entry *e, const char *issuer,
+                   unsigned *value, char origin[256]) {
+  sc_status_memo_view view;
+  if (!opts->memo || !sc_status_memo_read(opts->memo, e->url, opts->clock ? opts->clock : opts->now,
+                                          e->index, &view))
+    return false;
+  if (!view.in_range || strcmp(view.purpose, e->purpose) != 0 ||
+      !same_issuer(view.list_issuer, issuer, opts))
+    return false;
+  *value = view.value;
+  snprintf(origin, 256, "%s", view.origin);
+  return true;
 }
 
 /* Loads and parses the list at e->url; origin says where from. */
@@ -249,11 +277,15 @@ static void check_entry(const json_t *entry, const char *issuer, const sc_verify
   json_t *list = NULL;
   char origin[256] = "";
   unsigned value = 0;
-  rc = load_list(e, opts, &list, origin, &err);
-  if (rc == SC_OK)
+  sc_buf bits = {0};
+  rc = recall(opts, e, issuer, &value, origin) ? SC_OK : load_list(e, opts, &list, origin, &err);
+  if (rc == SC_OK && list)
     rc = check_list(list, issuer, e, opts, &err);
-  if (rc == SC_OK)
-    rc = read_status(list, e, &value, &err);
+  if (rc == SC_OK && list)
+    rc = read_status(list, e, &bits, &value, &err);
+  if (rc == SC_OK && list)
+    remember(opts, e, list, &bits, origin);
+  sc_buf_free(&bits);
   json_decref(list);
   if (rc != SC_OK) {
     tally_fail(t, SC_ESTATUS, "status list %s%s%s%s: %s", e->url, origin[0] ? " (" : "", origin,

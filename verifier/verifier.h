@@ -79,6 +79,28 @@ int sc_fetch(const char *url, bool allow_http, const sc_fetch_limits *limits, sc
 int sc_source_load(const sc_status_source *src, const char *url, int64_t now, sc_buf *body,
                    char *origin, sc_error *err);
 
+/* Status lists already verified and decoded, shared by the verifications of one process
+ * (status_memo.c); thread-safe. An entry serves while its list is within validUntil and for at
+ * most ttl seconds after it was read, so a re-published list is seen within ttl. */
+typedef struct sc_status_memo sc_status_memo;
+
+typedef struct sc_status_memo_view {
+  char list_issuer[512];
+  char purpose[32];
+  char origin[300];
+  unsigned value;
+  bool in_range;
+} sc_status_memo_view;
+
+sc_status_memo *sc_status_memo_new(double ttl_seconds);
+void sc_status_memo_free(sc_status_memo *memo);
+/* True on a fresh entry for url; view then holds the bit at index and what the list said. */
+bool sc_status_memo_read(sc_status_memo *memo, const char *url, int64_t clock, size_t index,
+                         sc_status_memo_view *view);
+void sc_status_memo_put(sc_status_memo *memo, const char *url, const char *list_issuer,
+                        const char *purpose, const uint8_t *bits, size_t len, const char *origin,
+                        int64_t valid_until);
+
 typedef struct sc_verify_options {
   const sc_trust_list *trust;     /* NULL = nobody is trusted */
   int64_t now;                    /* the instant to judge the credential's validity at */
@@ -91,6 +113,7 @@ typedef struct sc_verify_options {
    * before the proof's created time (skillcert key retire). NULL = no key is retired. */
   int (*key_check)(void *ctx, const char *verification_method, const char *created, sc_error *err);
   void *key_check_ctx;
+  sc_status_memo *memo; /* NULL = every list is read and verified each time */
 } sc_verify_options;
 
 /* Verifies a credential given as JSON text. Always fills result (free it with
@@ -170,6 +193,10 @@ typedef struct sc_http_config {
   const char *public_dir;         /* the published folder served as static files; NULL = none */
   const char *base_url;           /* how clients reach us, for links ("https://verify.acme") */
   const char *issue_token;        /* NULL = POST /credentials/issue is off (404) */
+  const char *did_doc;            /* --did-doc: the document of did:web issuers (NULL = fetch) */
+  const char *home_issuer;        /* --home: its issuer ... */
+  const json_t *home_keys;        /* ... and skillcert.json keys, for did:web and retirements */
+  sc_status_memo *memo;           /* verified status lists shared by the workers (may be NULL) */
   sc_http_issue_fn issue;
   void *issue_ctx;
   char csp[192]; /* the Content-Security-Policy, with the page style's hash (sc_http_config_init) */

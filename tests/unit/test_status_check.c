@@ -335,6 +335,54 @@ static void other_purposes_are_skipped_with_a_note(void **state) {
   json_decref(cred);
 }
 
+/* ---------------------------------------------------------------- the memo of verified lists */
+
+static void memo_answers_a_second_check_without_reading_the_list(void **state) {
+  fixture *f = *state;
+  f->opts.memo = sc_status_memo_new(60);
+  publish_both(f, -1, -1);
+  json_t *cred = credential_at(f, "94567");
+  expect(f, cred, SC_OK, "not revoked or suspended (2 lists checked)");
+  f->src.offline = true;
+  f->src.local = "/nonexistent"; /* the lists are gone: only the memo can answer now */
+  f->src.home_public = NULL;
+  expect(f, cred, SC_OK, "not revoked or suspended (2 lists checked)");
+  json_decref(cred);
+  sc_status_memo_free(f->opts.memo);
+  f->opts.memo = NULL;
+}
+
+static void memo_entries_expire_so_a_revocation_is_seen(void **state) {
+  fixture *f = *state;
+  f->opts.memo = sc_status_memo_new(0); /* every entry is already stale */
+  publish_both(f, -1, -1);
+  json_t *cred = credential_at(f, "94567");
+  expect(f, cred, SC_OK, "2 lists checked");
+  publish_both(f, INDEX, -1);
+  expect(f, cred, SC_EREVOKED, "revoked");
+  json_decref(cred);
+  sc_status_memo_free(f->opts.memo);
+  f->opts.memo = NULL;
+}
+
+static void memo_does_not_lend_a_list_to_another_issuer(void **state) {
+  fixture *f = *state;
+  f->opts.memo = sc_status_memo_new(60);
+  publish_both(f, -1, -1);
+  json_t *cred = credential_at(f, "94567");
+  expect(f, cred, SC_OK, "2 lists checked");
+  json_t *foreign = credential_at(f, "94567");
+  json_object_set_new(foreign, "issuer",
+                      json_string("did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK"));
+  int exit_code = -1;
+  run_check(f, foreign, &exit_code);
+  assert_int_equal(exit_code, SC_ESTATUS);
+  json_decref(foreign);
+  json_decref(cred);
+  sc_status_memo_free(f->opts.memo);
+  f->opts.memo = NULL;
+}
+
 /* ---------------------------------------------------------------- lists that are not trusted */
 
 static void list_of_another_issuer_is_refused(void **state) {
@@ -695,6 +743,10 @@ int main(void) {
       cmocka_unit_test_setup_teardown(credential_without_status_is_skipped, setup, teardown),
       cmocka_unit_test_setup_teardown(numeric_index_is_accepted_with_warning, setup, teardown),
       cmocka_unit_test_setup_teardown(other_purposes_are_skipped_with_a_note, setup, teardown),
+      cmocka_unit_test_setup_teardown(memo_answers_a_second_check_without_reading_the_list, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(memo_entries_expire_so_a_revocation_is_seen, setup, teardown),
+      cmocka_unit_test_setup_teardown(memo_does_not_lend_a_list_to_another_issuer, setup, teardown),
       cmocka_unit_test_setup_teardown(list_of_another_issuer_is_refused, setup, teardown),
       cmocka_unit_test_setup_teardown(list_claiming_the_issuer_but_signed_by_another_key_is_refused,
                                       setup, teardown),

@@ -1,0 +1,87 @@
+/* What `verify` and `serve` both set up before they verify anything: the trust list, the
+ * issuer home they may speak for, where status lists come from, and the memo of verified
+ * lists. */
+#include "cli/cli.h"
+
+#include <string.h>
+
+/* The trust list: the one named, or the default file when it exists (else nobody). */
+static int load_trust(const char *path, sc_trust_list **out, sc_error *err) {
+  char default_path[PATH_MAX];
+  cli_default_trust_path(default_path);
+  int rc = sc_trust_load(path ? path : default_path, out, err);
+  if (rc == SC_ENOINPUT && !path) {
+    sc_error_clear(err);
+    *out = sc_trust_new();
+    rc = *out ? SC_OK : sc_oom(err);
+  }
+  return rc;
+}
+
+static int trust_id(sc_trust_list *trust, const char *id, const char *name, sc_error *err) {
+  return sc_trust_lookup(trust, id) ? SC_OK : sc_trust_add(trust, id, name, err);
+}
+
+/* --home: its issuer is trusted — under every key's DID for a did:key issuer, which signed
+ * under each in turn (key rotate) — unless the list already names them otherwise, and its
+ * public/ folder answers for URLs under its publicUrl. */
+static int use_home(cli_verifier *v, const char *dir, sc_status_source *status, sc_error *err) {
+  int rc = sc_home_open(dir, &v->home, err);
+  if (rc != SC_OK)
+    return rc;
+  v->has_home = true;
+  rc = trust_id(v->trust, v->home.issuer_id, v->home.issuer_name, err);
+  size_t i;
+  json_t *key;
+  bool did_key = strncmp(v->home.issuer_id, "did:key:", 8) == 0;
+  json_array_foreach(json_object_get(v->home.config, "keys"), i, key) {
+    const char *did = json_string_value(json_object_get(key, "did"));
+    if (rc == SC_OK && did && did_key)
+      rc = trust_id(v->trust, did, v->home.issuer_name, err);
+  }
+  snprintf(v->public_dir, sizeof v->public_dir, "%s/public", v->home.root);
+  status->home_public = v->public_dir;
+  status->home_url = v->home.public_url;
+  return rc;
+}
+
+int cli_verifier_open(cli_verifier *v, const cli_verifier_args *a, sc_status_source *status,
+                      sc_error *err) {
+  memset(v, 0, sizeof *v);
+  int rc = load_trust(a->trust_path, &v->trust, err);
+  if (rc == SC_OK && a->home)
+    rc = use_home(v, a->home, status, err);
+  if (rc == SC_OK && !(v->memo = sc_status_memo_new(a->memo_ttl)))
+    rc = sc_oom(err);
+  v->did_doc = a->did_doc;
+  v->status = status;
+  return rc;
+}
+
+void cli_verifier_options(cli_verifier *v, int64_t now, sc_verify_options *opts) {
+  const json_t *keys = v->has_home ? json_object_get(v->home.config, "keys") : NULL;
+  const char *home_issuer = v->has_home ? v->home.issuer_id : NULL;
+  v->did_web = (sc_did_web){.doc_path = v->did_doc,
+                            .source = v->status,
+                            .now = now,
+                            .home_issuer = home_issuer,
+                            .home_keys = keys};
+  v->key_check = (sc_key_check_ctx){
+      .did_web = &v->did_web, .trust = v->trust, .home_issuer = home_issuer, .home_keys = keys};
+  opts->trust = v->trust;
+  opts->status = v->status;
+  opts->resolver = sc_did_web_resolve;
+  opts->resolver_ctx = &v->did_web;
+  opts->key_check = sc_key_check;
+  opts->key_check_ctx = &v->key_check;
+  opts->memo = v->memo;
+}
+
+void cli_verifier_close(cli_verifier *v) {
+  sc_did_web_free(&v->did_web);
+  sc_status_memo_free(v->memo);
+  sc_trust_free(v->trust);
+  if (v->has_home)
+    sc_home_close(&v->home);
+  memset(v, 0, sizeof *v);
+}
