@@ -54,13 +54,15 @@ static int name_files(const sc_issue_context *ctx, sc_prepared *p, sc_error *err
 static int render(const sc_issue_context *ctx, sc_prepared *p, sc_error *err) {
   if (!ctx->tpl)
     return SC_OK;
-  int rc = sc_qr_text_for(p->credential, ctx->home->verify_url, &p->qr_text, &p->link_mode, err);
+  int rc =
+      sc_qr_text_for(p->credential, ctx->home->verify_url, &p->qr_text, &p->link_mode, &p->qr, err);
   if (rc != SC_OK)
     return rc;
   sc_certificate cert = {.credential = p->credential,
                          .credential_json = (const char *)p->json.data,
                          .credential_json_len = p->json.len,
-                         .qr_text = p->qr_text};
+                         .qr_text = p->qr_text,
+                         .qr = &p->qr};
   return sc_pdf_render(ctx->renderer, ctx->tpl, &cert, &p->pdf, err);
 }
 
@@ -168,6 +170,7 @@ void sc_prepared_free(sc_prepared *p) {
   sc_buf_free(&p->pdf);
   free(p->qr_text);
   p->qr_text = NULL;
+  sc_qr_free(&p->qr);
 }
 
 int sc_home_lock(const sc_home *home, int *fd, sc_error *err) {

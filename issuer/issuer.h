@@ -238,7 +238,8 @@ typedef struct sc_certificate {
   const json_t *credential;    /* the signed credential (what the page shows) */
   const char *credential_json; /* its exact file bytes, attached as credential.json */
   size_t credential_json_len;
-  const char *qr_text; /* what the QR code holds */
+  const char *qr_text;         /* what the QR code holds */
+  const struct sc_qr_code *qr; /* qr_text already encoded (sc_qr_text_for), or NULL */
 } sc_certificate;
 
 /* Renders the certificate; the same inputs give byte-identical output. */
@@ -262,7 +263,7 @@ void sc_qr_free(sc_qr_code *qr);
 /* The text for a credential's QR code: the embedded payload when it fits max_version, else
  * the link-mode URL; *link_mode says which. */
 int sc_qr_text_for(const json_t *credential, const char *verify_url, char **text, bool *link_mode,
-                   sc_error *err);
+                   sc_qr_code *qr, sc_error *err);
 
 /* ---------------------------------------------------------------- rosters (roster.c) */
 
@@ -321,7 +322,8 @@ typedef struct sc_prepared {
   sc_buf json;   /* the credential file's bytes */
   char *qr_text; /* NULL without a template */
   bool link_mode;
-  sc_buf pdf; /* empty without a template */
+  sc_qr_code qr; /* the QR code of qr_text, made once */
+  sc_buf pdf;    /* empty without a template */
   char json_path[PATH_MAX];
   char pdf_path[PATH_MAX];
 } sc_prepared;

@@ -254,11 +254,12 @@ static void draw_shapes(HPDF_Page page, const sc_template *tpl) {
 
 /* Dark modules as rectangles, one per horizontal run, on a white square that includes the
  * 4-module quiet zone. */
-static int draw_qr(HPDF_Page page, const sc_template *tpl, const char *text, sc_error *err) {
-  sc_qr_code qr;
-  int rc = sc_qr_make(text, SC_QR_MAX_VERSION, &qr, err);
-  if (rc != SC_OK)
+static int draw_qr(HPDF_Page page, const sc_template *tpl, const sc_certificate *cert,
+                   sc_error *err) {
+  sc_qr_code made = {0};
+  if (!cert->qr && sc_qr_make(cert->qr_text, SC_QR_MAX_VERSION, &made, err) != SC_OK)
     return sc_error_prefix(err, "qr_text");
+  const sc_qr_code qr = cert->qr ? *cert->qr : made;
   float size = tpl->qr_size * MM, module = size / (float)(qr.width + 2 * QR_QUIET_MODULES);
   float left = tpl->qr_x * MM, top = tpl->page_h - tpl->qr_y * MM;
   HPDF_Page_SetRGBFill(page, 1, 1, 1);
@@ -281,7 +282,7 @@ static int draw_qr(HPDF_Page page, const sc_template *tpl, const char *text, sc_
     }
   }
   HPDF_Page_Fill(page);
-  sc_qr_free(&qr);
+  sc_qr_free(&made); /* only what was made here */
   return SC_OK;
 }
 
@@ -314,7 +315,7 @@ static int draw_page(sc_pdf_renderer *r, const sc_template *tpl, const sc_certif
   draw_shapes(page, tpl);
   int rc = draw_logo(r, page, tpl, err);
   if (rc == SC_OK)
-    rc = draw_qr(page, tpl, cert->qr_text, err);
+    rc = draw_qr(page, tpl, cert, err);
   for (size_t i = 0; rc == SC_OK && i < tpl->text_count; i++)
     rc = draw_block(r, page, tpl, &tpl->texts[i], cert->credential, err);
   if (rc == SC_OK)

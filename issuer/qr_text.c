@@ -18,13 +18,16 @@ static const char *credential_uuid(const json_t *credential, sc_error *err) {
   return id + strlen(URN_UUID);
 }
 
-/* SC_OK when text fits, SC_EDATA when it needs a larger QR code, else the error. */
-static int fits_qr_code(const char *text, sc_error *err) {
-  sc_qr_code qr;
-  memset(&qr, 0, sizeof qr);
-  int rc = sc_qr_make(text, SC_QR_MAX_VERSION, &qr, err);
-  if (rc == SC_OK)
-    sc_qr_free(&qr);
+/* SC_OK when text fits, SC_EDATA when it needs a larger QR code, else the error. The code
+ * made to find out is handed to the caller (qr) instead of being made twice. */
+static int fits_qr_code(const char *text, sc_qr_code *qr, sc_error *err) {
+  sc_qr_code made;
+  memset(&made, 0, sizeof made);
+  int rc = sc_qr_make(text, SC_QR_MAX_VERSION, &made, err);
+  if (rc == SC_OK && qr)
+    *qr = made;
+  else if (rc == SC_OK)
+    sc_qr_free(&made);
   return rc;
 }
 
@@ -35,7 +38,7 @@ static int pass_on(sc_error *err, const sc_error *local) {
 }
 
 int sc_qr_text_for(const json_t *credential, const char *verify_url, char **text, bool *link_mode,
-                   sc_error *err) {
+                   sc_qr_code *qr, sc_error *err) {
   *text = NULL;
   *link_mode = false;
   sc_error local = {0};
@@ -43,7 +46,7 @@ int sc_qr_text_for(const json_t *credential, const char *verify_url, char **text
   if (!embedded)
     return pass_on(err, &local);
   sc_error fit_err = {0};
-  int rc = fits_qr_code(embedded, &fit_err);
+  int rc = fits_qr_code(embedded, qr, &fit_err);
   if (rc == SC_OK) {
     *text = embedded;
     return SC_OK;
@@ -58,5 +61,5 @@ int sc_qr_text_for(const json_t *credential, const char *verify_url, char **text
   if (!*text)
     return pass_on(err, &local);
   *link_mode = true;
-  return SC_OK;
+  return qr ? fits_qr_code(*text, qr, err) : SC_OK;
 }

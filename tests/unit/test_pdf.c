@@ -44,7 +44,7 @@ static const char qr_text[] = "HTTPS://VERIFY.EXAMPLE.ORG/C/5B1C0D36-8F0E-4B8A-9
 static int render(fixture *f, const char *name, sc_buf *pdf, sc_error *err) {
   json_t *cred = credential_for(f, name);
   char *json = json_dumps(cred, JSON_COMPACT);
-  sc_certificate cert = {cred, json, strlen(json), qr_text};
+  sc_certificate cert = {cred, json, strlen(json), qr_text, NULL};
   int rc = sc_pdf_render(f->renderer, f->tpl, &cert, pdf, err);
   free(json);
   json_decref(cred);
@@ -138,7 +138,7 @@ static void latin_and_cjk_certificates_stay_small(void **state) {
 static void scan_round_trip(fixture *f, const char *qr) {
   json_t *cred = credential_for(f, "Ada Lovelace");
   char *json = json_dumps(cred, JSON_COMPACT);
-  sc_certificate cert = {cred, json, strlen(json), qr};
+  sc_certificate cert = {cred, json, strlen(json), qr, NULL};
   sc_buf pdf = {0};
   sc_error err = {0};
   if (sc_pdf_render(f->renderer, f->tpl, &cert, &pdf, &err) != SC_OK)

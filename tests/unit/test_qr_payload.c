@@ -474,7 +474,7 @@ static void qr_text_embeds_a_credential_that_fits(void **state) {
   char *text = NULL;
   bool link_mode = true;
   sc_error err = {0};
-  assert_int_equal(sc_qr_text_for(credential, VERIFY_URL, &text, &link_mode, &err), SC_OK);
+  assert_int_equal(sc_qr_text_for(credential, VERIFY_URL, &text, &link_mode, NULL, &err), SC_OK);
   assert_false(link_mode);
   char *expected = encode_ok(credential);
   assert_string_equal(text, expected);
@@ -489,7 +489,7 @@ static void qr_text_links_a_credential_too_big_for_version_20(void **state) {
   char *text = NULL;
   bool link_mode = false;
   sc_error err = {0};
-  assert_int_equal(sc_qr_text_for(credential, VERIFY_URL, &text, &link_mode, &err), SC_OK);
+  assert_int_equal(sc_qr_text_for(credential, VERIFY_URL, &text, &link_mode, NULL, &err), SC_OK);
   assert_true(link_mode);
   assert_string_equal(text, BASE_UPPER "/C/3C7FC3A2-F023-48E3-BB15-22EBB06EE4BC");
   free(text);
@@ -503,7 +503,7 @@ static void qr_text_needs_a_urn_uuid_id_for_link_mode(void **state) {
   char *text = NULL;
   bool link_mode = false;
   sc_error err = {0};
-  assert_int_equal(sc_qr_text_for(credential, VERIFY_URL, &text, &link_mode, &err), SC_EDATA);
+  assert_int_equal(sc_qr_text_for(credential, VERIFY_URL, &text, &link_mode, NULL, &err), SC_EDATA);
   assert_null(text);
   assert_false(link_mode);
   assert_error_mentions(&err, "urn:uuid:");
