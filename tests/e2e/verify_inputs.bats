@@ -8,7 +8,9 @@ setup_file() {
   export CERT_DIR=$(mktemp -d)
   "$SKILLCERT" template preview ai-fundamentals -o "$CERT_DIR/cert.pdf" >/dev/null
   pdfdetach -save 1 -o "$CERT_DIR/credential.json" "$CERT_DIR/cert.pdf"
-  zbarimg -q --raw "$CERT_DIR/cert.png" 2>/dev/null | tr -d '\n' >"$CERT_DIR/qr.txt"
+  # 150 dpi, as a phone or scanner sees a printed page, and as the other QR tests read it
+  pdftoppm -r 150 -png -singlefile "$CERT_DIR/cert.pdf" "$CERT_DIR/page"
+  zbarimg -q --raw "$CERT_DIR/page.png" 2>/dev/null | tr -d '\n' >"$CERT_DIR/qr.txt"
 }
 
 teardown_file() {
