@@ -35,6 +35,8 @@ done
 if ls tests/e2e/*.bats >/dev/null 2>&1; then
   SKILLCERT="$PWD/build/skillcert" run_suite e2e bats --tap tests/e2e
 fi
+# What an employer's phone shows after scanning: headless Chromium against `skillcert serve`.
+SKILLCERT="$PWD/build/skillcert" run_suite browser sh tests/browser/run.sh
 
 passed=$(grep -cE '^ok' "$out/all.tap")
 failed=$(grep -cE '^not ok' "$out/all.tap")
