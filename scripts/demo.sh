@@ -48,6 +48,16 @@ for id in "$revoked" "$suspended" "$(sed -n 4p "$demo/out/manifest.csv" | cut -d
   $sc verify --home "$demo" "$qr" | head -n 1 || true
 done
 
+say "7. The verification service behind the QR codes"
+path_of() { grep "^$1," "$demo/out/manifest.csv" | cut -d, -f6 | sed 's|^HTTPS://[^/]*||'; }
+valid=$(sed -n 4p "$demo/out/manifest.csv" | cut -d, -f1)
+echo "Start it (no private key needed to verify):"
+echo "  $sc serve --home $demo --listen 127.0.0.1:8080"
+echo "then open, as a phone would after scanning the QR code:"
+echo "  valid:   http://127.0.0.1:8080$(path_of "$valid")"
+echo "  revoked: http://127.0.0.1:8080$(path_of "$revoked")"
+echo "Deploying it behind a TLS reverse proxy with systemd: docs/deploy.md"
+
 say "Done"
 echo "PDF certificates and credentials: $demo/out/ (manifest: $demo/out/manifest.csv)"
 echo "Published status lists and key document: $demo/public/"
