@@ -41,7 +41,7 @@ $sc publish --home "$demo"
 say "6. Verify each state from the PDF and from the QR code text"
 for id in "$revoked" "$suspended" "$(sed -n 4p "$demo/out/manifest.csv" | cut -d, -f1)"; do
   uuid=${id#urn:uuid:}
-  qr=$(grep "^$id," "$demo/out/manifest.csv" | cut -d, -f6)
+  qr=$(grep "^$id," "$demo/out/manifest.csv" | cut -d, -f6 | tr -d '\r')
   printf 'PDF: '
   $sc verify --home "$demo" "$demo/out/$uuid.pdf" | head -n 1 || true
   printf 'QR:  '
@@ -49,7 +49,7 @@ for id in "$revoked" "$suspended" "$(sed -n 4p "$demo/out/manifest.csv" | cut -d
 done
 
 say "7. The verification service behind the QR codes"
-path_of() { grep "^$1," "$demo/out/manifest.csv" | cut -d, -f6 | sed 's|^HTTPS://[^/]*||'; }
+path_of() { grep "^$1," "$demo/out/manifest.csv" | cut -d, -f6 | tr -d '\r' | sed 's|^HTTPS://[^/]*||'; }
 valid=$(sed -n 4p "$demo/out/manifest.csv" | cut -d, -f1)
 echo "Start it (no private key needed to verify):"
 echo "  $sc serve --home $demo --listen 127.0.0.1:8080"
