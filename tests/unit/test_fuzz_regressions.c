@@ -6,69 +6,39 @@
  */
 #include "test_support.h"
 
-#include <dirent.h>
-
 #include "tests/fuzz/fuzz_checks.h"
 
 #define FUZZ_DIR "tests/fuzz"
 #define REPLAY_MAX_BYTES ((size_t)1 << 20)
 
-typedef bool (*input_check)(const sc_buf *input, const sc_trust_list *trust);
-
-static bool check_parse_and_jcs(const sc_buf *input, const sc_trust_list *trust) {
-  (void)trust;
-  return fuzz_check_json_jcs(input->data, input->len);
+/* Both targets' properties on one input: strict parse + idempotent JCS, and the whole
+ * verification pipeline with the fuzz trust list (ctx). */
+static bool check_both(void *ctx, const uint8_t *data, size_t len) {
+  return fuzz_check_json_jcs(data, len) && fuzz_check_verify(data, len, ctx);
 }
 
-static bool check_verify(const sc_buf *input, const sc_trust_list *trust) {
-  return fuzz_check_verify(input->data, input->len, trust);
-}
-
-static bool check_both(const sc_buf *input, const sc_trust_list *trust) {
-  return check_parse_and_jcs(input, trust) && check_verify(input, trust);
-}
-
-/* Runs check on every regular file of dir (dot files skipped); returns how many ran. */
-static size_t replay_dir(const char *dir, input_check check) {
+/* The regression folder may be empty (nothing was ever found); seed folders never are. */
+static size_t replay_dir(const char *dir) {
   sc_trust_list *trust = fuzz_trust_list();
   assert_non_null(trust);
-  DIR *d = opendir(dir);
-  if (!d)
-    fail_msg("cannot open %s (tests run from the project root)", dir);
-  size_t count = 0;
-  struct dirent *entry;
-  while ((entry = readdir(d)) != NULL) {
-    if (entry->d_name[0] == '.')
-      continue;
-    char path[1024];
-    snprintf(path, sizeof path, "%s/%s", dir, entry->d_name);
-    sc_buf input = {0};
-    sc_error err = {0};
-    if (sc_read_file(path, REPLAY_MAX_BYTES, &input, &err) != SC_OK)
-      fail_msg("%s: %s", path, err.message);
-    if (!check(&input, trust))
-      fail_msg("%s: the fuzz check failed on this input", path);
-    sc_buf_free(&input);
-    count++;
-  }
-  closedir(d);
+  size_t count = replay_corpus(dir, check_both, trust);
   sc_trust_free(trust);
   return count;
 }
 
 static void replays_regressions_through_parse_jcs_and_verify(void **state) {
   (void)state;
-  replay_dir(FUZZ_DIR "/regressions", check_both);
+  replay_dir(FUZZ_DIR "/regressions");
 }
 
 static void replays_json_jcs_corpus_through_parse_jcs_and_verify(void **state) {
   (void)state;
-  assert_true(replay_dir(FUZZ_DIR "/corpus/fuzz_json_jcs", check_both) >= 10);
+  assert_true(replay_dir(FUZZ_DIR "/corpus/fuzz_json_jcs") >= 10);
 }
 
 static void replays_verify_corpus_through_parse_jcs_and_verify(void **state) {
   (void)state;
-  assert_true(replay_dir(FUZZ_DIR "/corpus/fuzz_verify", check_both) >= 10);
+  assert_true(replay_dir(FUZZ_DIR "/corpus/fuzz_verify") >= 10);
 }
 
 static int verify_seed(const char *name) {

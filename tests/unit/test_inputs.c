@@ -604,34 +604,20 @@ static void defuses_cells_that_would_start_a_spreadsheet_formula(void **state) {
 
 /* ---------------------------------------------------------------- fuzz corpora */
 
-static size_t replay(const char *dir, bool (*check)(const uint8_t *, size_t)) {
-  DIR *d = opendir(dir);
-  if (!d)
-    fail_msg("cannot open %s (tests run from the project root)", dir);
-  size_t count = 0;
-  struct dirent *entry;
-  while ((entry = readdir(d)) != NULL) {
-    if (entry->d_name[0] == '.')
-      continue;
-    char path[512];
-    snprintf(path, sizeof path, "%s/%s", dir, entry->d_name);
-    sc_buf input = {0};
-    sc_error err = {0};
-    if (sc_read_file(path, (size_t)1 << 20, &input, &err) != SC_OK)
-      fail_msg("%s: %s", path, err.message);
-    if (!check(input.data, input.len))
-      fail_msg("%s: the fuzz check failed on this input", path);
-    sc_buf_free(&input);
-    count++;
-  }
-  closedir(d);
-  return count;
+static bool pdf_check(void *ctx, const uint8_t *data, size_t len) {
+  (void)ctx;
+  return fuzz_check_pdf_extract(data, len);
+}
+
+static bool image_check(void *ctx, const uint8_t *data, size_t len) {
+  (void)ctx;
+  return fuzz_check_image_qr(data, len);
 }
 
 static void replays_the_pdf_and_image_fuzz_corpora(void **state) {
   (void)state;
-  assert_true(replay("tests/fuzz/corpus/fuzz_pdf_extract", fuzz_check_pdf_extract) >= 3);
-  assert_true(replay("tests/fuzz/corpus/fuzz_image_qr", fuzz_check_image_qr) >= 3);
+  assert_true(replay_corpus("tests/fuzz/corpus/fuzz_pdf_extract", pdf_check, NULL) >= 3);
+  assert_true(replay_corpus("tests/fuzz/corpus/fuzz_image_qr", image_check, NULL) >= 3);
 }
 
 int main(void) {

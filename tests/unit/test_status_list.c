@@ -331,30 +331,14 @@ static void refuses_unusable_status_size(void **state) {
 
 /* ---------------------------------------------------------------- the fuzz corpus */
 
+static bool status_list_check(void *ctx, const uint8_t *data, size_t len) {
+  (void)ctx;
+  return fuzz_check_status_list(data, len);
+}
+
 static void replays_fuzz_corpus_through_the_fuzz_check(void **state) {
   (void)state;
-  const char *dir = "tests/fuzz/corpus/fuzz_status_list";
-  DIR *d = opendir(dir);
-  if (!d)
-    fail_msg("cannot open %s (tests run from the project root)", dir);
-  size_t count = 0;
-  struct dirent *entry;
-  while ((entry = readdir(d)) != NULL) {
-    if (entry->d_name[0] == '.')
-      continue;
-    char path[512];
-    snprintf(path, sizeof path, "%s/%s", dir, entry->d_name);
-    sc_buf input = {0};
-    sc_error err = {0};
-    if (sc_read_file(path, (size_t)1 << 20, &input, &err) != SC_OK)
-      fail_msg("%s: %s", path, err.message);
-    if (!fuzz_check_status_list(input.data, input.len))
-      fail_msg("%s: the fuzz check failed on this input", path);
-    sc_buf_free(&input);
-    count++;
-  }
-  closedir(d);
-  assert_true(count >= 10);
+  assert_true(replay_corpus("tests/fuzz/corpus/fuzz_status_list", status_list_check, NULL) >= 10);
 }
 
 int main(void) {

@@ -40,4 +40,35 @@ static inline json_t *load_vector_json(const char *relative) {
   return value;
 }
 
+/* Runs check on every file of a fuzz corpus dir (dot files skipped) and returns how many ran;
+ * a file the check refuses fails the test, naming the file. Corpora are replayed in every
+ * `make test`, so a seed or regression input stays checked under ASan and UBSan. */
+typedef bool (*corpus_check)(void *ctx, const uint8_t *data, size_t len);
+
+#include <dirent.h>
+
+static inline size_t replay_corpus(const char *dir, corpus_check check, void *ctx) {
+  DIR *d = opendir(dir);
+  if (!d)
+    fail_msg("cannot open %s (tests run from the project root)", dir);
+  size_t count = 0;
+  struct dirent *entry;
+  while ((entry = readdir(d)) != NULL) {
+    if (entry->d_name[0] == '.')
+      continue;
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", dir, entry->d_name);
+    sc_buf input = {0};
+    sc_error err = {0};
+    if (sc_read_file(path, (size_t)1 << 20, &input, &err) != SC_OK)
+      fail_msg("%s: %s", path, err.message);
+    if (!check(ctx, input.data ? input.data : (const uint8_t *)"", input.len))
+      fail_msg("%s: the fuzz check failed on this input", path);
+    sc_buf_free(&input);
+    count++;
+  }
+  closedir(d);
+  return count;
+}
+
 #endif
