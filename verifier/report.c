@@ -121,7 +121,7 @@ static int add_checks(const sc_verification *v, json_t *checks, json_t *errors, 
   return 0;
 }
 
-int sc_report_json(const sc_verification *v, FILE *out, sc_error *err) {
+json_t *sc_report_object(const sc_verification *v) {
   json_t *checks = json_array(), *errors = json_array(), *warnings = json_array();
   json_t *report = NULL;
   if (checks && errors && warnings && add_checks(v, checks, errors, warnings) == 0)
@@ -132,6 +132,11 @@ int sc_report_json(const sc_verification *v, FILE *out, sc_error *err) {
   json_decref(checks);
   json_decref(errors);
   json_decref(warnings);
+  return report;
+}
+
+int sc_report_json(const sc_verification *v, FILE *out, sc_error *err) {
+  json_t *report = sc_report_object(v);
   if (!report)
     return sc_oom(err);
   int rc = json_dumpf(report, out, JSON_INDENT(2)) == 0

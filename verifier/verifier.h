@@ -120,6 +120,10 @@ typedef struct sc_verify_options {
  * sc_verification_free) and returns result->exit_code. */
 int sc_verify_json(const char *data, size_t len, const char *source, const sc_verify_options *opts,
                    sc_verification *result);
+/* The same for a credential the caller already parsed with sc_json_parse (strict intake is the
+ * caller's promise); result takes its own reference. */
+int sc_verify_value(json_t *credential, const char *source, const sc_verify_options *opts,
+                    sc_verification *result);
 void sc_verification_free(sc_verification *result);
 
 /* ---------------------------------------------------------------- status checks (status_check.c)
@@ -170,6 +174,8 @@ const char *sc_verdict_word(int exit_code);
 void sc_report_text(const sc_verification *result, FILE *out);
 /* One JSON object shaped like the VC API verify response (docs/verify.md). */
 int sc_report_json(const sc_verification *result, FILE *out, sc_error *err);
+/* That report as a JSON object (a new reference), or NULL when memory ran out. */
+json_t *sc_report_object(const sc_verification *result);
 
 /* ---------------------------------------------------------------- HTTP service (http_*.c) */
 

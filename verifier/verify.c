@@ -194,16 +194,8 @@ static void check_trust(sc_verification *v, const sc_trust_list *trust) {
            issuer ? issuer : "(none)", issuer ? issuer : "DID");
 }
 
-int sc_verify_json(const char *data, size_t len, const char *source, const sc_verify_options *opts,
-                   sc_verification *v) {
-  memset(v, 0, sizeof *v);
-  snprintf(v->source, sizeof v->source, "%s", source);
-  sc_error err = {0};
-  if (sc_json_parse(data, len, source, &v->credential, &err) != SC_OK) {
-    record(v, "well-formed", SC_CHECK_FAILED, err.code, "%s", err.message);
-    return v->exit_code;
-  }
-  record(v, "well-formed", SC_CHECK_PASSED, SC_OK, "strict JSON, %zu bytes", len);
+/* Everything after the intake, on a credential already parsed strictly. */
+static int verify_parsed(sc_verification *v, const sc_verify_options *opts) {
   if (!check_is_credential(v, v->credential))
     return v->exit_code;
   sc_credential_summarize(v->credential, &v->summary);
@@ -215,6 +207,28 @@ int sc_verify_json(const char *data, size_t len, const char *source, const sc_ve
   check_trust(v, opts->trust);
   sc_check_status(v, v->credential, opts);
   return v->exit_code;
+}
+
+int sc_verify_json(const char *data, size_t len, const char *source, const sc_verify_options *opts,
+                   sc_verification *v) {
+  memset(v, 0, sizeof *v);
+  snprintf(v->source, sizeof v->source, "%s", source);
+  sc_error err = {0};
+  if (sc_json_parse(data, len, source, &v->credential, &err) != SC_OK) {
+    record(v, "well-formed", SC_CHECK_FAILED, err.code, "%s", err.message);
+    return v->exit_code;
+  }
+  record(v, "well-formed", SC_CHECK_PASSED, SC_OK, "strict JSON, %zu bytes", len);
+  return verify_parsed(v, opts);
+}
+
+int sc_verify_value(json_t *credential, const char *source, const sc_verify_options *opts,
+                    sc_verification *v) {
+  memset(v, 0, sizeof *v);
+  snprintf(v->source, sizeof v->source, "%s", source);
+  v->credential = json_incref(credential);
+  record(v, "well-formed", SC_CHECK_PASSED, SC_OK, "strict JSON");
+  return verify_parsed(v, opts);
 }
 
 void sc_verification_free(sc_verification *v) {
