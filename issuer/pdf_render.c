@@ -266,6 +266,12 @@ static int draw_qr(HPDF_Page page, const sc_template *tpl, const sc_certificate 
   HPDF_Page_Rectangle(page, left, top - size, size, size);
   HPDF_Page_Fill(page);
   HPDF_Page_SetRGBFill(page, 0, 0, 0);
+  /* In module units (one module = 1, rows growing downwards from the code's top-left corner)
+   * every rectangle is a few small integers: the content stream is a third of the size it is
+   * in points, and so is the work to compress it. */
+  HPDF_Page_GSave(page);
+  HPDF_Page_Concat(page, module, 0, 0, -module, left + QR_QUIET_MODULES * module,
+                   top - QR_QUIET_MODULES * module);
   for (int row = 0; row < qr.width; row++) {
     const unsigned char *cells = qr.modules + (size_t)row * (size_t)qr.width;
     for (int col = 0; col < qr.width;) {
@@ -276,12 +282,11 @@ static int draw_qr(HPDF_Page page, const sc_template *tpl, const sc_certificate 
       int start = col;
       while (col < qr.width && cells[col])
         col++;
-      HPDF_Page_Rectangle(page, left + (float)(QR_QUIET_MODULES + start) * module,
-                          top - (float)(QR_QUIET_MODULES + row + 1) * module,
-                          (float)(col - start) * module, module);
+      HPDF_Page_Rectangle(page, (float)start, (float)row, (float)(col - start), 1);
     }
   }
   HPDF_Page_Fill(page);
+  HPDF_Page_GRestore(page);
   sc_qr_free(&made); /* only what was made here */
   return SC_OK;
 }
