@@ -2,7 +2,7 @@
 #include "cli/cli.h"
 
 static const char init_help[] =
-    "usage: skillcert init DIR --name NAME --url URL [--verify-url URL]\n"
+    "usage: skillcert init DIR --name NAME --url URL [--verify-url URL] [--public-url URL]\n"
     "                      [--did-web HOST[:PATH...]]\n"
     "                      [--passphrase-file FILE | --no-passphrase]\n"
     "\n"
@@ -14,6 +14,8 @@ static const char init_help[] =
     "  --name NAME             the issuer's name as certificates show it\n"
     "  --url URL               the issuer's web site (https://)\n"
     "  --verify-url URL        where QR codes point (default: --url)\n"
+    "  --public-url URL        where public/ (status lists, key document) is served\n"
+    "                          (default: --url)\n"
     "  --did-web HOST[:PATH]   be did:web:HOST[:PATH]; serve public/ at https://HOST/ so that\n"
     "                          /.well-known/did.json (or /PATH/did.json) is found\n"
     "  --passphrase-file FILE  read the new key's passphrase from FILE\n"
@@ -23,11 +25,12 @@ static const char init_help[] =
     "asked twice on the terminal.\n";
 
 int cmd_init(int argc, char **argv) {
-  enum { OPT_NAME = 1, OPT_URL, OPT_VERIFY_URL, OPT_DID_WEB };
+  enum { OPT_NAME = 1, OPT_URL, OPT_VERIFY_URL, OPT_PUBLIC_URL, OPT_DID_WEB };
   static const struct option options[] = {
       {"name", required_argument, NULL, OPT_NAME},
       {"url", required_argument, NULL, OPT_URL},
       {"verify-url", required_argument, NULL, OPT_VERIFY_URL},
+      {"public-url", required_argument, NULL, OPT_PUBLIC_URL},
       {"did-web", required_argument, NULL, OPT_DID_WEB},
       {"passphrase-file", required_argument, NULL, OPT_PASSPHRASE_FILE},
       {"no-passphrase", no_argument, NULL, OPT_NO_PASSPHRASE},
@@ -44,6 +47,8 @@ int cmd_init(int argc, char **argv) {
       opts.url = optarg;
     else if (option == OPT_VERIFY_URL)
       opts.verify_url = optarg;
+    else if (option == OPT_PUBLIC_URL)
+      opts.public_url = optarg;
     else if (option == OPT_DID_WEB)
       opts.did_web = optarg;
     else if (option == OPT_HELP)

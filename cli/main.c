@@ -18,7 +18,8 @@ static const struct command {
     {"publish", cmd_publish, "write signed status lists and the key document into public/"},
     {"list", cmd_list, "list the credentials in the registry"},
     {"inspect", cmd_inspect, "show what the registry records for one credential"},
-    {"verify", cmd_verify, "verify a credential: authentic, current, trusted"},
+    {"verify", cmd_verify,
+     "verify a credential, PDF, QR text or photo: authentic, current, not revoked"},
     {"serve", cmd_serve, "serve verification pages, the VC API and public/ over HTTP"},
     {"trust", cmd_trust, "manage the list of issuers this verifier trusts"},
     {"template", cmd_template, "list certificate designs, or preview one as PDF and PNG"},
@@ -27,7 +28,7 @@ static const struct command {
 static void usage(FILE *out) {
   fputs("usage: skillcert [--version] [--help] <command> [<args>]\n\ncommands:\n", out);
   for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
-    fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
+    fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
   fputs("\n'skillcert <command> --help' tells more; 'man skillcert' tells all.\n", out);
 }
 
