@@ -115,3 +115,15 @@ load helpers
     [[ "$output" == usage:* ]]
   done
 }
+
+@test "--public-url decides where credentials point for their status lists" {
+  run sc init "$WORK/home" --name Acme --url https://acme.example \
+    --public-url https://cdn.acme.example/pub --no-passphrase
+  [ "$status" -eq 0 ]
+  cred=$(sc issue --home "$WORK/home" --name Ann --email ann@example.org --template ai-fundamentals | head -1)
+  grep -q '"statusListCredential": "https://cdn.acme.example/pub/status/1/revocation"' "$cred"
+  run sc verify --home "$WORK/home" "$cred"
+  [ "$status" -eq 0 ]
+  run sc init "$WORK/other" --name Acme --url https://acme.example --public-url http://x.example --no-passphrase
+  [ "$status" -eq 64 ]
+}
