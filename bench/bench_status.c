@@ -93,12 +93,15 @@ int main(void) {
   /* As `verify` with several inputs and `serve` do: a list verified once is remembered for a
    * few seconds, so each verification checks one signature, not three. */
   sc_status_memo *memo = sc_status_memo_new(5);
+  sc_key_cache *keys = sc_key_cache_new();
   ctx.opts.memo = memo;
+  ctx.opts.keys = keys;
   bench_report("verify-status", bench_rate("verify-status", verify_once, &ctx), "verify/s");
   sc_status_memo_free(memo);
   ctx.opts.memo = NULL; /* every list read and verified: what a one-off `verify` does */
   bench_report("verify-status-cold", bench_rate("verify-status-cold", verify_once, &ctx),
                "verify/s");
+  sc_key_cache_free(keys);
   sc_trust_free(trust);
   sc_buf_free(&ctx.credential);
   bench_home_close(&bh);

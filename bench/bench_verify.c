@@ -67,7 +67,10 @@ int main(void) {
   if (!trust || sc_trust_add(trust, bh.home.issuer_id, bh.home.issuer_name, &err) != SC_OK)
     bench_die("trust list", &err);
   ctx.opts.trust = trust;
+  /* As `verify` and `serve` do: the issuer's key is made into an OpenSSL key once. */
+  ctx.opts.keys = sc_key_cache_new();
   bench_report("verify-json", bench_rate("verify-json", verify_once, &ctx), "verify/s");
+  sc_key_cache_free(ctx.opts.keys);
   sc_trust_free(trust);
   sc_buf_free(&ctx.credential);
   bench_home_close(&bh);

@@ -83,6 +83,7 @@ typedef struct cli_verifier {
   sc_did_web did_web;
   sc_key_check_ctx key_check;
   sc_status_memo *memo;
+  sc_key_cache *keys;
 } cli_verifier;
 
 /* Loads the trust list and --home (trusting its issuer, reading its public/ through status). */

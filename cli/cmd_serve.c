@@ -319,6 +319,7 @@ static int set_up(serve_args *a, serve_run *run, sc_error *err) {
       .home_issuer = home ? run->verifier.home.issuer_id : NULL,
       .home_keys = home ? json_object_get(run->verifier.home.config, "keys") : NULL,
       .memo = run->verifier.memo,
+      .keys = run->verifier.keys,
       .public_dir = run->public_dir[0] ? run->public_dir : NULL,
       .base_url = run->base_url[0] ? run->base_url : NULL,
       .issue_token = a->token_file ? run->token : NULL,

@@ -53,6 +53,8 @@ int cli_verifier_open(cli_verifier *v, const cli_verifier_args *a, sc_status_sou
     rc = use_home(v, a->home, status, err);
   if (rc == SC_OK && !(v->memo = sc_status_memo_new(a->memo_ttl)))
     rc = sc_oom(err);
+  if (rc == SC_OK && !(v->keys = sc_key_cache_new()))
+    rc = sc_oom(err);
   v->did_doc = a->did_doc;
   v->status = status;
   return rc;
@@ -75,11 +77,13 @@ void cli_verifier_options(cli_verifier *v, int64_t now, sc_verify_options *opts)
   opts->key_check = sc_key_check;
   opts->key_check_ctx = &v->key_check;
   opts->memo = v->memo;
+  opts->keys = v->keys;
 }
 
 void cli_verifier_close(cli_verifier *v) {
   sc_did_web_free(&v->did_web);
   sc_status_memo_free(v->memo);
+  sc_key_cache_free(v->keys);
   sc_trust_free(v->trust);
   if (v->has_home)
     sc_home_close(&v->home);

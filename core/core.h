@@ -160,6 +160,15 @@ int sc_ed25519_verify(const uint8_t pub[SC_ED25519_PUBLIC_BYTES], const uint8_t 
                       const uint8_t *sig, size_t sig_len, sc_error *err);
 int sc_random_bytes(uint8_t *out, size_t len, sc_error *err);
 
+/* Public keys already made into OpenSSL keys, shared by a verifier's threads (key_cache.c). */
+typedef struct sc_key_cache sc_key_cache;
+sc_key_cache *sc_key_cache_new(void);
+void sc_key_cache_free(sc_key_cache *cache);
+/* sc_ed25519_verify through cache (NULL = no cache). */
+int sc_ed25519_verify_cached(sc_key_cache *cache, const uint8_t pub[SC_ED25519_PUBLIC_BYTES],
+                             const uint8_t *msg, size_t len, const uint8_t *sig, size_t sig_len,
+                             sc_error *err);
+
 /* Many signatures with one key (issuing a batch): holds the key and an OpenSSL context set
  * up once, which saves the per-call setup sc_ed25519_sign pays. Not thread-safe: one per
  * thread. sc_signer_new takes its own reference to key. */
@@ -227,6 +236,7 @@ typedef struct sc_di_verify_options {
   const char *expected_purpose; /* NULL = assertionMethod */
   sc_key_resolver resolver;     /* NULL = did:key only */
   void *resolver_ctx;
+  sc_key_cache *keys; /* NULL = each key is made afresh */
 } sc_di_verify_options;
 
 typedef struct sc_di_result {

@@ -322,7 +322,8 @@ static int check_signature(const json_t *secured, const json_t *proof,
     err->code = rc = SC_EINVALID; /* a document JCS cannot express cannot verify */
   if (!rc)
     rc = resolve_key(proof, opts, pub, err);
-  if (!rc && sc_ed25519_verify(pub, data, sizeof data, sig, SC_ED25519_SIGNATURE_BYTES, NULL))
+  if (!rc && sc_ed25519_verify_cached(opts ? opts->keys : NULL, pub, data, sizeof data, sig,
+                                      SC_ED25519_SIGNATURE_BYTES, NULL))
     rc = sc_fail(err, SC_EINVALID,
                  "the signature does not verify (document or proof changed after signing, or "
                  "not signed by %.200s)",

@@ -24,7 +24,8 @@ void http_verifier_init(http_verifier *hv, const sc_http_config *cfg, int64_t no
                                  .resolver_ctx = &hv->did_web,
                                  .key_check = sc_key_check,
                                  .key_check_ctx = &hv->key_check,
-                                 .memo = cfg->memo};
+                                 .memo = cfg->memo,
+                                 .keys = cfg->keys};
 }
 
 void http_verifier_free(http_verifier *hv) {

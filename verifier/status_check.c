@@ -125,7 +125,8 @@ static int check_signature(const json_t *list, const char *issuer, const sc_veri
                            sc_error *err) {
   sc_di_verify_options di_opts = {.expected_purpose = SC_PROOF_PURPOSE,
                                   .resolver = opts->resolver,
-                                  .resolver_ctx = opts->resolver_ctx};
+                                  .resolver_ctx = opts->resolver_ctx,
+                                  .keys = opts->keys};
   sc_di_result di = {0};
   sc_error di_err = {0};
   if (sc_di_verify(list, &di_opts, &di, NULL, &di_err) != SC_OK)

@@ -114,6 +114,7 @@ typedef struct sc_verify_options {
   int (*key_check)(void *ctx, const char *verification_method, const char *created, sc_error *err);
   void *key_check_ctx;
   sc_status_memo *memo; /* NULL = every list is read and verified each time */
+  sc_key_cache *keys;   /* NULL = every public key is made afresh */
 } sc_verify_options;
 
 /* Verifies a credential given as JSON text. Always fills result (free it with
@@ -203,6 +204,7 @@ typedef struct sc_http_config {
   const char *home_issuer;        /* --home: its issuer ... */
   const json_t *home_keys;        /* ... and skillcert.json keys, for did:web and retirements */
   sc_status_memo *memo;           /* verified status lists shared by the workers (may be NULL) */
+  sc_key_cache *keys;             /* public keys made once, shared by the workers (may be NULL) */
   sc_http_issue_fn issue;
   void *issue_ctx;
   char csp[192]; /* the Content-Security-Policy, with the page style's hash (sc_http_config_init) */

@@ -133,7 +133,8 @@ static void check_proof(sc_verification *v, const json_t *cred, const sc_verify_
   sc_di_result di = {0};
   sc_di_verify_options opts = {.expected_purpose = SC_PROOF_PURPOSE,
                                .resolver = vopts->resolver,
-                               .resolver_ctx = vopts->resolver_ctx};
+                               .resolver_ctx = vopts->resolver_ctx,
+                               .keys = vopts->keys};
   int rc = sc_di_verify(cred, &opts, &di, NULL, &err);
   if (rc == SC_OK && vopts->key_check)
     rc = vopts->key_check(vopts->key_check_ctx, di.verification_method, di.created, &err);
