@@ -124,16 +124,6 @@ static int judge_time(const verify_args *a, int64_t *now, sc_error *err) {
   return rc == SC_OK ? SC_OK : sc_fail(err, SC_EUSAGE, "verify: --at: %s", err->message);
 }
 
-/* An input that never became credential JSON still gets a report, with the reason. */
-static void fail_early(sc_verification *v, const char *source, const sc_error *err) {
-  memset(v, 0, sizeof *v);
-  snprintf(v->source, sizeof v->source, "%s", source);
-  v->exit_code = err->code ? err->code : SC_ESOFTWARE;
-  v->check_count = 1;
-  v->checks[0] = (sc_check){"input", SC_CHECK_FAILED, v->exit_code, ""};
-  snprintf(v->checks[0].message, sizeof v->checks[0].message, "%s", err->message);
-}
-
 /* A scanned QR text or verification URL is given as the argument itself, not a file name. */
 static bool is_qr_text(const char *input) {
   return access(input, F_OK) != 0 &&
@@ -162,7 +152,7 @@ static int verify_one(const char *input, const sc_verify_options *opts, const ve
     if (*describe && strncmp(describe, "JSON", 4) != 0)
       snprintf(v.source, sizeof v.source, "%s (%s)", source, describe);
   } else {
-    fail_early(&v, source, &err);
+    sc_verification_fail(&v, source, &err);
   }
   if (a->json)
     sc_report_json(&v, stdout, NULL);

@@ -158,6 +158,9 @@ int sc_ed25519_sign(EVP_PKEY *key, const uint8_t *msg, size_t len,
 /* 0 when the signature verifies, SC_EINVALID when it does not (any length, any bytes). */
 int sc_ed25519_verify(const uint8_t pub[SC_ED25519_PUBLIC_BYTES], const uint8_t *msg, size_t len,
                       const uint8_t *sig, size_t sig_len, sc_error *err);
+/* The same with an OpenSSL key already made (NULL only to refuse a wrong-length signature). */
+int sc_ed25519_verify_key(EVP_PKEY *key, const uint8_t *msg, size_t len, const uint8_t *sig,
+                          size_t sig_len, sc_error *err);
 int sc_random_bytes(uint8_t *out, size_t len, sc_error *err);
 
 /* Public keys already made into OpenSSL keys, shared by a verifier's threads (key_cache.c). */

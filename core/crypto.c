@@ -132,26 +132,34 @@ int sc_ed25519_sign(EVP_PKEY *key, const uint8_t *msg, size_t len,
   return rc;
 }
 
-int sc_ed25519_verify(const uint8_t pub[SC_ED25519_PUBLIC_BYTES], const uint8_t *msg, size_t len,
-                      const uint8_t *sig, size_t sig_len, sc_error *err) {
+int sc_ed25519_verify_key(EVP_PKEY *key, const uint8_t *msg, size_t len, const uint8_t *sig,
+                          size_t sig_len, sc_error *err) {
   if (sig_len != SC_ED25519_SIGNATURE_BYTES)
     return sc_fail(err, SC_EINVALID, "Ed25519 signature is %zu bytes, expected %d", sig_len,
                    SC_ED25519_SIGNATURE_BYTES);
-  EVP_PKEY *key = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, pub, SC_ED25519_PUBLIC_BYTES);
-  if (!key)
-    return openssl_fail(err, SC_EINVALID, "not a valid Ed25519 public key");
   EVP_MD_CTX *ctx = EVP_MD_CTX_new();
   int verdict = -1;
   if (ctx && EVP_DigestVerifyInit(ctx, NULL, NULL, NULL, key) == 1)
     verdict = EVP_DigestVerify(ctx, sig, sig_len, msg, len);
   EVP_MD_CTX_free(ctx);
-  EVP_PKEY_free(key);
   ERR_clear_error(); /* a rejected signature leaves entries behind */
   if (!ctx)
     return sc_oom(err);
   if (verdict != 1)
     return sc_fail(err, SC_EINVALID, "Ed25519 signature does not verify");
   return SC_OK;
+}
+
+int sc_ed25519_verify(const uint8_t pub[SC_ED25519_PUBLIC_BYTES], const uint8_t *msg, size_t len,
+                      const uint8_t *sig, size_t sig_len, sc_error *err) {
+  if (sig_len != SC_ED25519_SIGNATURE_BYTES)
+    return sc_ed25519_verify_key(NULL, msg, len, sig, sig_len, err);
+  EVP_PKEY *key = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, pub, SC_ED25519_PUBLIC_BYTES);
+  if (!key)
+    return openssl_fail(err, SC_EINVALID, "not a valid Ed25519 public key");
+  int rc = sc_ed25519_verify_key(key, msg, len, sig, sig_len, err);
+  EVP_PKEY_free(key);
+  return rc;
 }
 
 int sc_random_bytes(uint8_t *out, size_t len, sc_error *err) {

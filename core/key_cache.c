@@ -67,8 +67,7 @@ int sc_ed25519_verify_cached(sc_key_cache *cache, const uint8_t pub[SC_ED25519_P
   if (!cache)
     return sc_ed25519_verify(pub, msg, len, sig, sig_len, err);
   if (sig_len != SC_ED25519_SIGNATURE_BYTES)
-    return sc_fail(err, SC_EINVALID, "Ed25519 signature is %zu bytes, expected %d", sig_len,
-                   SC_ED25519_SIGNATURE_BYTES);
+    return sc_ed25519_verify_key(NULL, msg, len, sig, sig_len, err);
   EVP_PKEY *key = lookup(cache, pub);
   if (!key) {
     key = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, pub, SC_ED25519_PUBLIC_BYTES);
@@ -78,14 +77,7 @@ int sc_ed25519_verify_cached(sc_key_cache *cache, const uint8_t pub[SC_ED25519_P
     }
     remember(cache, pub, key);
   }
-  EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-  int verdict = -1;
-  if (ctx && EVP_DigestVerifyInit(ctx, NULL, NULL, NULL, key) == 1)
-    verdict = EVP_DigestVerify(ctx, sig, sig_len, msg, len);
-  EVP_MD_CTX_free(ctx);
+  int rc = sc_ed25519_verify_key(key, msg, len, sig, sig_len, err);
   EVP_PKEY_free(key);
-  ERR_clear_error(); /* a rejected signature leaves entries behind */
-  if (!ctx)
-    return sc_oom(err);
-  return verdict == 1 ? SC_OK : sc_fail(err, SC_EINVALID, "Ed25519 signature does not verify");
+  return rc;
 }

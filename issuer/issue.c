@@ -66,6 +66,18 @@ static int render(const sc_issue_context *ctx, sc_prepared *p, sc_error *err) {
   return sc_pdf_render(ctx->renderer, ctx->tpl, &cert, &p->pdf, err);
 }
 
+/* What a signed credential's bytes lead to, new or from the registry: file names, the QR code
+ * and the certificate. */
+static int finish(const sc_issue_context *ctx, sc_prepared *p, int rc, sc_error *err) {
+  if (rc == SC_OK)
+    rc = name_files(ctx, p, err);
+  if (rc == SC_OK)
+    rc = render(ctx, p, err);
+  if (rc != SC_OK)
+    sc_prepared_free(p);
+  return rc;
+}
+
 int sc_issue_prepare(const sc_issue_context *ctx, const sc_issue_request *req, sc_prepared *p,
                      sc_error *err) {
   memset(p, 0, sizeof *p);
@@ -79,13 +91,7 @@ int sc_issue_prepare(const sc_issue_context *ctx, const sc_issue_request *req, s
     rc = sign_credential(ctx->home, ctx->key, p->credential, err);
   if (rc == SC_OK)
     rc = serialize(p->credential, &p->json, err);
-  if (rc == SC_OK)
-    rc = name_files(ctx, p, err);
-  if (rc == SC_OK)
-    rc = render(ctx, p, err);
-  if (rc != SC_OK)
-    sc_prepared_free(p);
-  return rc;
+  return finish(ctx, p, rc, err);
 }
 
 int sc_issue_prepare_existing(const sc_issue_context *ctx, const char *json, size_t len,
@@ -94,13 +100,7 @@ int sc_issue_prepare_existing(const sc_issue_context *ctx, const char *json, siz
   int rc = sc_json_parse(json, len, "credential", &p->credential, err);
   if (rc == SC_OK && !sc_buf_append(&p->json, json, len))
     rc = sc_oom(err);
-  if (rc == SC_OK)
-    rc = name_files(ctx, p, err);
-  if (rc == SC_OK)
-    rc = render(ctx, p, err);
-  if (rc != SC_OK)
-    sc_prepared_free(p);
-  return rc;
+  return finish(ctx, p, rc, err);
 }
 
 static const char *subject_string(const json_t *credential, const char *type) {

@@ -63,7 +63,5 @@ typedef struct http_verifier {
 /* hv must not move while its opts are used: they point into it. */
 void http_verifier_init(http_verifier *hv, const sc_http_config *cfg, int64_t now);
 void http_verifier_free(http_verifier *hv);
-/* Fills v as the report of an input that never became a credential. */
-void http_fail_early(sc_verification *v, const char *source, const sc_error *err);
 
 #endif

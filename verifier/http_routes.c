@@ -93,7 +93,7 @@ static void form_route(const sc_http_config *cfg, const sc_http_request *req,
   } else {
     sc_error err = {0};
     sc_fail(&err, SC_EDATA, "nothing to verify: paste the QR text or choose a file");
-    http_fail_early(&v, "form", &err);
+    sc_verification_fail(&v, "form", &err);
   }
   http_page_verdict(cfg, req, &v, v.credential ? 200 : 400, res);
   res->cache_control = "no-store";

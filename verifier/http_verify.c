@@ -32,15 +32,6 @@ void http_verifier_free(http_verifier *hv) {
   sc_did_web_free(&hv->did_web);
 }
 
-void http_fail_early(sc_verification *v, const char *source, const sc_error *err) {
-  memset(v, 0, sizeof *v);
-  snprintf(v->source, sizeof v->source, "%s", source);
-  v->exit_code = err->code ? err->code : SC_ESOFTWARE;
-  v->check_count = 1;
-  v->checks[0] = (sc_check){"input", SC_CHECK_FAILED, v->exit_code, ""};
-  snprintf(v->checks[0].message, sizeof v->checks[0].message, "%s", err->message);
-}
-
 void http_verify_input(const sc_http_config *cfg, int64_t now, const uint8_t *data, size_t len,
                        const char *source, sc_verification *v) {
   http_verifier hv;
@@ -51,7 +42,7 @@ void http_verify_input(const sc_http_config *cfg, int64_t now, const uint8_t *da
   if (sc_input_to_credential(data, len, &hv.opts, &json, describe, &err) == SC_OK)
     sc_verify_json((const char *)json.data, json.len, source, &hv.opts, v);
   else
-    http_fail_early(v, source, &err);
+    sc_verification_fail(v, source, &err);
   sc_buf_free(&json);
   http_verifier_free(&hv);
 }
@@ -70,7 +61,7 @@ void http_verify_payload(const sc_http_config *cfg, int64_t now, const char *pay
     sc_fail(&err, SC_EDATA, "not an embedded QR payload");
   }
   if (err.code) {
-    http_fail_early(v, "QR code", &err);
+    sc_verification_fail(v, "QR code", &err);
   } else {
     http_verifier hv;
     http_verifier_init(&hv, cfg, now);
@@ -111,7 +102,7 @@ void http_verify_link(const sc_http_config *cfg, int64_t now, const char *uuid_t
       sc_fail(&err, SC_ENOINPUT, "no credential %s is published here", uuid);
   }
   if (err.code) {
-    http_fail_early(v, "link", &err);
+    sc_verification_fail(v, "link", &err);
   } else {
     http_verifier hv;
     http_verifier_init(&hv, cfg, now);

@@ -125,6 +125,9 @@ int sc_verify_json(const char *data, size_t len, const char *source, const sc_ve
  * caller's promise); result takes its own reference. */
 int sc_verify_value(json_t *credential, const char *source, const sc_verify_options *opts,
                     sc_verification *result);
+/* Fills result as the report of an input that never became a credential: one failed "input"
+ * check with err's code and message. */
+void sc_verification_fail(sc_verification *result, const char *source, const sc_error *err);
 void sc_verification_free(sc_verification *result);
 
 /* ---------------------------------------------------------------- status checks (status_check.c)

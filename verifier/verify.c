@@ -232,6 +232,12 @@ int sc_verify_value(json_t *credential, const char *source, const sc_verify_opti
   return verify_parsed(v, opts);
 }
 
+void sc_verification_fail(sc_verification *v, const char *source, const sc_error *err) {
+  memset(v, 0, sizeof *v);
+  snprintf(v->source, sizeof v->source, "%s", source);
+  record(v, "input", SC_CHECK_FAILED, err->code ? err->code : SC_ESOFTWARE, "%s", err->message);
+}
+
 void sc_verification_free(sc_verification *v) {
   json_decref(v->credential);
   v->credential = NULL;
