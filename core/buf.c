@@ -35,7 +35,13 @@ bool sc_buf_append_str(sc_buf *buf, const char *s) {
   return sc_buf_append(buf, s, strlen(s));
 }
 
+/* Byte by byte is how escapers and decoders write: the common case stays a store. */
 bool sc_buf_append_byte(sc_buf *buf, unsigned char byte) {
+  if (buf->len + 1 < buf->cap) {
+    buf->data[buf->len++] = byte;
+    buf->data[buf->len] = '\0';
+    return true;
+  }
   return sc_buf_append(buf, &byte, 1);
 }
 

@@ -36,9 +36,23 @@ static const char *entity(unsigned char c) {
   }
 }
 
+/* Bytes that go out as they are: not markup, not a control character, not the first byte of
+ * a possible bidi control. */
+static bool plain(unsigned char c) {
+  return c >= 0x20 && c != 0x7f && c != 0xe2 && !entity(c);
+}
+
 bool http_escape(sc_buf *out, const char *text) {
   bool ok = true;
   for (const unsigned char *p = (const unsigned char *)text; ok && *p;) {
+    size_t run = 0;
+    while (plain(p[run]))
+      run++;
+    if (run) { /* most of a name or a description: copied in one go */
+      ok = sc_buf_append(out, p, run);
+      p += run;
+      continue;
+    }
     size_t bidi = bidi_control(p);
     const char *named = entity(*p);
     if (bidi) {
