@@ -13,24 +13,6 @@
 #include <string.h>
 #include <time.h>
 
-typedef struct status_ctx {
-  sc_buf credential;
-  sc_verify_options opts;
-} status_ctx;
-
-static int verify_once(void *opaque, sc_error *err) {
-  status_ctx *ctx = opaque;
-  sc_verification result;
-  memset(&result, 0, sizeof result);
-  int rc = sc_verify_json((const char *)ctx->credential.data, ctx->credential.len, "bench",
-                          &ctx->opts, &result);
-  if (rc != SC_OK)
-    sc_fail(err, rc, "verification did not pass (exit %d): %s", rc,
-            result.check_count ? result.checks[result.check_count - 1].message : "");
-  sc_verification_free(&result);
-  return rc;
-}
-
 /* Issues one credential through the registry (reserved slot, record, write), as
  * `skillcert issue` does; *out gets its file bytes, *urn its id. */
 static void issue_recorded(bench_home *bh, sc_registry *reg, sc_buf *out, char urn[64]) {
@@ -75,7 +57,7 @@ static void prepare_home(bench_home *bh, sc_buf *credential) {
 int main(void) {
   bench_home bh;
   bench_home_open(&bh);
-  status_ctx ctx = {.opts = {.now = (int64_t)time(NULL)}};
+  bench_verify_ctx ctx = {.opts = {.now = (int64_t)time(NULL)}};
   prepare_home(&bh, &ctx.credential);
   char public_dir[PATH_MAX], cache_dir[PATH_MAX];
   snprintf(public_dir, sizeof public_dir, "%s/public", bh.home.root);
@@ -96,10 +78,10 @@ int main(void) {
   sc_key_cache *keys = sc_key_cache_new();
   ctx.opts.memo = memo;
   ctx.opts.keys = keys;
-  bench_report("verify-status", bench_rate("verify-status", verify_once, &ctx), "verify/s");
+  bench_report("verify-status", bench_rate("verify-status", bench_verify_once, &ctx), "verify/s");
   sc_status_memo_free(memo);
   ctx.opts.memo = NULL; /* every list read and verified: what a one-off `verify` does */
-  bench_report("verify-status-cold", bench_rate("verify-status-cold", verify_once, &ctx),
+  bench_report("verify-status-cold", bench_rate("verify-status-cold", bench_verify_once, &ctx),
                "verify/s");
   sc_key_cache_free(keys);
   sc_trust_free(trust);

@@ -101,3 +101,16 @@ void bench_report(const char *name, double rate, const char *unit) {
   printf("%s %.1f %s\n", name, rate, unit);
   fflush(stdout);
 }
+
+int bench_verify_once(void *opaque, sc_error *err) {
+  bench_verify_ctx *ctx = opaque;
+  sc_verification result;
+  memset(&result, 0, sizeof result);
+  int rc = sc_verify_json((const char *)ctx->credential.data, ctx->credential.len, "bench",
+                          &ctx->opts, &result);
+  if (rc != SC_OK)
+    sc_fail(err, rc, "verification did not pass (exit %d): %s", rc,
+            result.check_count ? result.checks[result.check_count - 1].message : "");
+  sc_verification_free(&result);
+  return rc;
+}

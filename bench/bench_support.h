@@ -6,6 +6,7 @@
 #define SKILLCERT_BENCH_SUPPORT_H
 
 #include "issuer/issuer.h"
+#include "verifier/verifier.h"
 
 /* An issuer home in a new temporary folder, opened, with its key and an achievement loaded. */
 typedef struct bench_home {
@@ -34,5 +35,15 @@ void bench_report(const char *name, double rate, const char *unit);
 
 /* Prints the error and exits 1. */
 void bench_die(const char *what, const sc_error *err) __attribute__((noreturn));
+
+/* One credential's text and the options to verify it with: the step of verify-json and
+ * verify-status. */
+typedef struct bench_verify_ctx {
+  sc_buf credential;
+  sc_verify_options opts;
+} bench_verify_ctx;
+
+/* A bench_step: verifies ctx (a bench_verify_ctx) once; anything but valid is a failure. */
+int bench_verify_once(void *ctx, sc_error *err);
 
 #endif

@@ -9,24 +9,6 @@
 #include <string.h>
 #include <time.h>
 
-typedef struct verify_ctx {
-  sc_buf credential;
-  sc_verify_options opts;
-} verify_ctx;
-
-static int verify_once(void *opaque, sc_error *err) {
-  verify_ctx *ctx = opaque;
-  sc_verification result;
-  memset(&result, 0, sizeof result);
-  int rc = sc_verify_json((const char *)ctx->credential.data, ctx->credential.len, "bench",
-                          &ctx->opts, &result);
-  if (rc != SC_OK)
-    sc_fail(err, rc, "verification did not pass (exit %d): %s", rc,
-            result.check_count ? result.checks[result.check_count - 1].message : "");
-  sc_verification_free(&result);
-  return rc;
-}
-
 /* The signature check alone, through the library, on 64 bytes like eddsa-jcs-2022's. */
 typedef struct signature_ctx {
   uint8_t pub[SC_ED25519_PUBLIC_BYTES];
@@ -60,7 +42,7 @@ int main(void) {
   sc_prepared issued;
   if (sc_issue_prepare(&issue, &req, &issued, &err) != SC_OK)
     bench_die("issue", &err);
-  verify_ctx ctx = {.opts = {.now = (int64_t)time(NULL)}, .credential = issued.json};
+  bench_verify_ctx ctx = {.opts = {.now = (int64_t)time(NULL)}, .credential = issued.json};
   issued.json = (sc_buf){0}; /* the text of the file sc_issue_write would write */
   sc_prepared_free(&issued);
   sc_trust_list *trust = sc_trust_new();
@@ -69,7 +51,7 @@ int main(void) {
   ctx.opts.trust = trust;
   /* As `verify` and `serve` do: the issuer's key is made into an OpenSSL key once. */
   ctx.opts.keys = sc_key_cache_new();
-  bench_report("verify-json", bench_rate("verify-json", verify_once, &ctx), "verify/s");
+  bench_report("verify-json", bench_rate("verify-json", bench_verify_once, &ctx), "verify/s");
   sc_key_cache_free(ctx.opts.keys);
   sc_trust_free(trust);
   sc_buf_free(&ctx.credential);

@@ -83,8 +83,10 @@ static bool unsigned_at(const pdf_file *pdf, size_t at, size_t max_digits, uint6
   return true;
 }
 
-/* "N G R" at at: the object number and the end of the reference. */
-static bool reference_at(const pdf_file *pdf, size_t at, uint32_t *num, size_t *end) {
+/* "N G <keyword>" at at ("N G R" a reference, "N G obj" an object header): the object number
+ * and where the keyword ends. */
+static bool numbered_keyword_at(const pdf_file *pdf, size_t at, const char *keyword, uint32_t *num,
+                                size_t *end) {
   uint64_t n = 0, gen = 0;
   size_t after = 0;
   if (!unsigned_at(pdf, at, 10, &n, &after) || n > UINT32_MAX)
@@ -92,12 +94,16 @@ static bool reference_at(const pdf_file *pdf, size_t at, uint32_t *num, size_t *
   size_t g = pdf_skip_space(pdf, after);
   if (g == after || !unsigned_at(pdf, g, 5, &gen, &after))
     return false;
-  size_t r = pdf_skip_space(pdf, after);
-  if (r == after || !keyword_at(pdf, r, "R"))
+  size_t k = pdf_skip_space(pdf, after);
+  if (k == after || !keyword_at(pdf, k, keyword))
     return false;
   *num = (uint32_t)n;
-  *end = r + 1;
+  *end = k + strlen(keyword);
   return true;
+}
+
+static bool reference_at(const pdf_file *pdf, size_t at, uint32_t *num, size_t *end) {
+  return numbered_keyword_at(pdf, at, "R", num, end);
 }
 
 /* ---------------------------------------------------------------- values */
@@ -427,19 +433,7 @@ size_t pdf_resolve(const pdf_file *pdf, size_t at, const pdf_object **obj) {
 
 /* "N G obj" at at: the object number and where its value starts. */
 static bool object_header_at(const pdf_file *pdf, size_t at, uint32_t *num, size_t *body) {
-  uint64_t n = 0, gen = 0;
-  size_t after = 0;
-  if (!unsigned_at(pdf, at, 10, &n, &after) || n > UINT32_MAX)
-    return false;
-  size_t g = pdf_skip_space(pdf, after);
-  if (g == after || !unsigned_at(pdf, g, 5, &gen, &after))
-    return false;
-  size_t o = pdf_skip_space(pdf, after);
-  if (o == after || !keyword_at(pdf, o, "obj"))
-    return false;
-  *num = (uint32_t)n;
-  *body = o + 3;
-  return true;
+  return numbered_keyword_at(pdf, at, "obj", num, body);
 }
 
 /* Offset of the next occurrence of word at or after at, or the file's length. (memmem is a
