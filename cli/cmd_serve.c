@@ -10,7 +10,8 @@
 static const char serve_help[] =
     "usage: skillcert serve [--listen HOST:PORT] [--home DIR] [--public DIR] [--trust FILE]\n"
     "                       [--threads N] [--issue-token-file FILE [--passphrase-file FILE]]\n"
-    "                       [--base-url URL] [--allow-http] [--offline] [--quiet]\n"
+    "                       [--base-url URL] [--allow-http] [--offline] [--did-doc FILE]\n"
+    "                       [--quiet]\n"
     "\n"
     "Serves the verification page of every certificate (GET /V/<payload>, GET /C/<uuid>), a\n"
     "page to paste a QR text or upload a certificate (GET /, POST /verify), the W3C VC API\n"

@@ -33,7 +33,7 @@ static const char verify_help[] =
     "\n"
     "Status lists and did:web documents are fetched with libcurl (HTTPS, 5 s to connect,\n"
     "15 s in all, 1 MiB, 3 redirects) and cached under $XDG_CACHE_HOME/skillcert/ until\n"
-    "their validUntil.\n"
+    "their validUntil. $SKILLCERT_CA_FILE names extra certificate authorities (PEM).\n"
     "\n"
     "exit status:\n"
     "   0  valid\n"

@@ -3,7 +3,9 @@
  * lists. */
 #include "cli/cli.h"
 
+#include <errno.h>
 #include <string.h>
+#include <unistd.h>
 
 /* The trust list: the one named, or the default file when it exists (else nobody). */
 static int load_trust(const char *path, sc_trust_list **out, sc_error *err) {
@@ -48,6 +50,9 @@ static int use_home(cli_verifier *v, const char *dir, sc_status_source *status, 
 int cli_verifier_open(cli_verifier *v, const cli_verifier_args *a, sc_status_source *status,
                       sc_error *err) {
   memset(v, 0, sizeof *v);
+  /* Said at once rather than at the first did:web credential (or request, for serve). */
+  if (a->did_doc && access(a->did_doc, R_OK) != 0)
+    return sc_fail(err, SC_ENOINPUT, "--did-doc %s: %s", a->did_doc, strerror(errno));
   int rc = load_trust(a->trust_path, &v->trust, err);
   if (rc == SC_OK && a->home)
     rc = use_home(v, a->home, status, err);

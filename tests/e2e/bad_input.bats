@@ -78,3 +78,10 @@ expect_malformed() {
   run sc verify "$VECTORS/eddsa-jcs-2022/signedJCS.json"
   [[ "$output" == *"✓ proof"* ]]
 }
+
+@test "an unreadable --did-doc is refused at once, naming the file" {
+  echo '{}' >"$WORK/c.json"
+  run sc verify --did-doc "$WORK/missing-did.json" "$WORK/c.json"
+  [ "$status" -eq 66 ]
+  [[ "$output" == "skillcert: --did-doc $WORK/missing-did.json: No such file or directory"* ]]
+}
