@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static bool reserve(sc_buf *buf, size_t extra) {
+bool sc_buf_reserve(sc_buf *buf, size_t extra) {
   if (extra > SIZE_MAX - buf->len - 1)
     return false;
   size_t need = buf->len + extra + 1; /* room for the NUL */
@@ -22,7 +22,7 @@ static bool reserve(sc_buf *buf, size_t extra) {
 }
 
 bool sc_buf_append(sc_buf *buf, const void *data, size_t len) {
-  if (!reserve(buf, len))
+  if (!sc_buf_reserve(buf, len))
     return false;
   if (len)
     memcpy(buf->data + buf->len, data, len);
@@ -58,7 +58,7 @@ void sc_buf_free(sc_buf *buf) {
 }
 
 char *sc_buf_take(sc_buf *buf) {
-  if (!buf->data && !reserve(buf, 0))
+  if (!buf->data && !sc_buf_reserve(buf, 0))
     return NULL;
   char *s = (char *)buf->data;
   buf->data = NULL;

@@ -65,6 +65,8 @@ bool sc_buf_append(sc_buf *buf, const void *data, size_t len); /* false: out of 
 bool sc_buf_append_str(sc_buf *buf, const char *s);
 bool sc_buf_append_byte(sc_buf *buf, unsigned char byte);
 void sc_buf_reset(sc_buf *buf); /* len = 0, keeps memory */
+/* Room for extra more bytes (and the NUL) at data + len; false: out of memory. */
+bool sc_buf_reserve(sc_buf *buf, size_t extra);
 void sc_buf_free(sc_buf *buf);
 /* Hands the data over as a NUL-terminated string (never NULL for an empty buffer, unless out
  * of memory) and leaves buf empty. */

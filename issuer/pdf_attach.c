@@ -6,17 +6,16 @@
 #include <hpdf_catalog.h>
 #include <stdio.h>
 
-static HPDF_Dict embedded_file(HPDF_Doc doc, const char *data, size_t len) {
-  HPDF_Dict file = HPDF_DictStream_New(doc->mmgr, doc->xref);
+static HPDF_Dict embedded_file(sc_pdf_renderer *r, const char *data, size_t len, sc_error *err) {
+  HPDF_Doc doc = r->doc;
+  HPDF_Dict file = sc_pdf_flate_stream(r, data, len, false, err);
   HPDF_Dict params = HPDF_Dict_New(doc->mmgr);
   if (!file || !params)
     return NULL;
-  HPDF_STATUS st = HPDF_Stream_Write(file->stream, (const HPDF_BYTE *)data, (HPDF_UINT)len);
-  st |= HPDF_Dict_AddName(file, "Type", "EmbeddedFile");
+  HPDF_STATUS st = HPDF_Dict_AddName(file, "Type", "EmbeddedFile");
   st |= HPDF_Dict_AddName(file, "Subtype", "application/json");
   st |= HPDF_Dict_AddNumber(params, "Size", (HPDF_INT32)len);
   st |= HPDF_Dict_Add(file, "Params", params);
-  file->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
   return st == HPDF_OK ? file : NULL;
 }
 
@@ -38,8 +37,10 @@ static HPDF_Dict file_spec(HPDF_Doc doc, const char *name, HPDF_Dict file) {
   return st == HPDF_OK ? spec : NULL;
 }
 
-int sc_pdf_attach(HPDF_Doc doc, const char *name, const char *data, size_t len, sc_error *err) {
-  HPDF_Dict file = embedded_file(doc, data, len);
+int sc_pdf_attach(sc_pdf_renderer *r, const char *name, const char *data, size_t len,
+                  sc_error *err) {
+  HPDF_Doc doc = r->doc;
+  HPDF_Dict file = embedded_file(r, data, len, err);
   HPDF_Dict spec = file ? file_spec(doc, name, file) : NULL;
   HPDF_Dict names = HPDF_Dict_New(doc->mmgr), tree = HPDF_Dict_New(doc->mmgr);
   HPDF_Array list = HPDF_Array_New(doc->mmgr), af = HPDF_Array_New(doc->mmgr);

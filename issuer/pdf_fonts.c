@@ -100,15 +100,6 @@ static bool failed(HPDF_STATUS status) {
   return status != HPDF_OK;
 }
 
-/* A stream object with the given bytes, Flate-compressed. */
-static HPDF_Dict stream_object(HPDF_Doc doc, const void *data, size_t len) {
-  HPDF_Dict stream = HPDF_DictStream_New(doc->mmgr, doc->xref);
-  if (!stream || failed(HPDF_Stream_Write(stream->stream, data, (HPDF_UINT)len)))
-    return NULL;
-  stream->filter = HPDF_STREAM_FILTER_FLATE_DECODE;
-  return stream;
-}
-
 static bool append_utf16(sc_buf *out, uint32_t cp) {
   char hex[12];
   if (cp >= 0x10000) {
@@ -121,7 +112,7 @@ static bool append_utf16(sc_buf *out, uint32_t cp) {
 }
 
 /* The CMap from glyph codes (= new gids) back to the text they show. */
-static HPDF_Dict to_unicode(HPDF_Doc doc, const sc_font_use *use) {
+static HPDF_Dict to_unicode(sc_pdf_renderer *r, const sc_font_use *use, sc_error *err) {
   sc_buf cmap = {0};
   bool ok = sc_buf_append_str(&cmap, "/CIDInit /ProcSet findresource begin\n12 dict begin\n"
                                      "begincmap\n/CIDSystemInfo << /Registry (Adobe) /Ordering "
@@ -144,7 +135,7 @@ static HPDF_Dict to_unicode(HPDF_Doc doc, const sc_font_use *use) {
   }
   ok = ok && sc_buf_append_str(&cmap, "endcmap\nCMapName currentdict /CMap defineresource pop\n"
                                       "end\nend\n");
-  HPDF_Dict stream = ok ? stream_object(doc, cmap.data, cmap.len) : NULL;
+  HPDF_Dict stream = ok ? sc_pdf_flate_stream(r, cmap.data, cmap.len, true, err) : NULL;
   sc_buf_free(&cmap);
   return stream;
 }
@@ -209,8 +200,10 @@ static HPDF_Dict cid_font(HPDF_Doc doc, const sc_ttf *font, const sc_font_use *u
   return st == HPDF_OK ? cid : NULL;
 }
 
-static HPDF_Dict type0_font(HPDF_Doc doc, const sc_ttf *font, const sc_font_use *use,
-                            sc_error *err) {
+static HPDF_Dict type0_font(sc_pdf_renderer *r, int index, sc_error *err) {
+  HPDF_Doc doc = r->doc;
+  const sc_ttf *font = &r->fonts[index];
+  const sc_font_use *use = &r->use[index];
   uint16_t *glyphs = calloc(font->num_glyphs, sizeof *glyphs);
   if (!glyphs)
     return sc_oom(err), NULL;
@@ -222,7 +215,8 @@ static HPDF_Dict type0_font(HPDF_Doc doc, const sc_ttf *font, const sc_font_use 
   sc_buf program = {0};
   int rc = sc_ttf_subset(font, glyphs, &count, &program, err);
   free(glyphs);
-  HPDF_Dict file = rc == SC_OK ? stream_object(doc, program.data, program.len) : NULL;
+  HPDF_Dict file =
+      rc == SC_OK ? sc_pdf_flate_stream(r, program.data, program.len, true, err) : NULL;
   HPDF_Dict desc = NULL, cid = NULL, font_dict = NULL, cmap = NULL;
   HPDF_Array descendants = HPDF_Array_New(doc->mmgr);
   if (file && !failed(HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)program.len)))
@@ -230,7 +224,7 @@ static HPDF_Dict type0_font(HPDF_Doc doc, const sc_ttf *font, const sc_font_use 
   if (desc)
     cid = cid_font(doc, font, use, name, desc);
   if (cid)
-    cmap = to_unicode(doc, use);
+    cmap = to_unicode(r, use, err);
   sc_buf_free(&program);
   if (rc != SC_OK)
     return NULL;
@@ -258,7 +252,7 @@ int sc_fonts_finish(sc_pdf_renderer *r, HPDF_Page page, sc_error *err) {
   for (int i = 0; i < SC_FONT_COUNT; i++) {
     if (r->use[i].count <= 1)
       continue;
-    HPDF_Dict font = type0_font(r->doc, &r->fonts[i], &r->use[i], err);
+    HPDF_Dict font = type0_font(r, i, err);
     char key[8];
     sc_font_resource(i, key);
     if (!font)

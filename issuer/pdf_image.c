@@ -161,27 +161,18 @@ void sc_logo_free(sc_logo *logo) {
   memset(logo, 0, sizeof *logo);
 }
 
-/* libharu drops a /Filter key of a stream it did not compress itself; its write_fn hook
- * writes extra entries into the dictionary, so the key goes there. */
-static HPDF_STATUS write_flate_filter(HPDF_Dict dict, HPDF_Stream stream) {
-  (void)dict;
-  return HPDF_Stream_WriteStr(stream, "/Filter /FlateDecode\012");
-}
-
 /* An image XObject whose data is already Flate-compressed. */
 static HPDF_Dict image_object(HPDF_Doc doc, const sc_logo *logo, const sc_buf *data,
                               const char *colors) {
-  HPDF_Dict image = HPDF_DictStream_New(doc->mmgr, doc->xref);
+  HPDF_Dict image = sc_pdf_packed_stream(doc, data->data, data->len);
   if (!image)
     return NULL;
-  HPDF_STATUS st = HPDF_Stream_Write(image->stream, data->data, (HPDF_UINT)data->len);
-  st |= HPDF_Dict_AddName(image, "Type", "XObject");
+  HPDF_STATUS st = HPDF_Dict_AddName(image, "Type", "XObject");
   st |= HPDF_Dict_AddName(image, "Subtype", "Image");
   st |= HPDF_Dict_AddNumber(image, "Width", (HPDF_INT32)logo->width);
   st |= HPDF_Dict_AddNumber(image, "Height", (HPDF_INT32)logo->height);
   st |= HPDF_Dict_AddName(image, "ColorSpace", colors);
   st |= HPDF_Dict_AddNumber(image, "BitsPerComponent", 8);
-  image->write_fn = write_flate_filter;
   return st == HPDF_OK ? image : NULL;
 }
 

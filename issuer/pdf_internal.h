@@ -12,6 +12,7 @@
 
 #include <hpdf.h>
 #include <stdint.h>
+#include <zlib.h>
 
 #include "issuer/issuer.h"
 
@@ -120,9 +121,40 @@ typedef struct sc_font_use {
   uint16_t *map; /* original gid -> new gid (0 = unused), num_glyphs entries */
 } sc_font_use;
 
+/* ---------------------------------------------------------------- compression (pdf_flate.c) */
+
+#define SC_FLATE_CACHE 12
+
+typedef struct sc_flate_entry {
+  unsigned char *raw; /* the stream's bytes, the key */
+  size_t raw_len;
+  sc_buf packed;
+  uint64_t used; /* for least-recently-used replacement */
+} sc_flate_entry;
+
+/* One deflate state, reused, and recently compressed streams. */
+typedef struct sc_flate {
+  z_stream z;
+  bool ready;
+  int level;
+  sc_flate_entry cache[SC_FLATE_CACHE];
+  uint64_t clock;
+  sc_buf scratch; /* the last stream compressed without caching */
+} sc_flate;
+
+int sc_flate_compress(sc_flate *f, int level, const void *data, size_t len, sc_buf *out,
+                      sc_error *err);
+/* *packed: the compressed bytes, from the cache when these exact bytes were seen recently;
+ * valid until the next call. */
+int sc_flate_cached(sc_flate *f, const void *data, size_t len, const sc_buf **packed,
+                    sc_error *err);
+void sc_flate_free(sc_flate *f);
+
 struct sc_pdf_renderer {
   sc_ttf fonts[SC_FONT_COUNT];
   sc_font_use use[SC_FONT_COUNT];
+  sc_flate flate;
+  sc_buf page_content;
   HPDF_Doc doc;
   HPDF_STATUS hpdf_error; /* set by libharu's error handler */
   HPDF_STATUS hpdf_detail;
@@ -157,8 +189,18 @@ int sc_text_draw(sc_pdf_renderer *r, HPDF_Page page, const char *text, const sc_
 
 /* ---------------------------------------------------------------- document parts */
 
+/* pdf_flate.c: a stream object holding data Flate-compressed; shared: data likely to recur
+ * in the next certificates (font programs, ToUnicode maps), so kept compressed. */
+HPDF_Dict sc_pdf_flate_stream(sc_pdf_renderer *r, const void *data, size_t len, bool shared,
+                              sc_error *err);
+/* pdf_flate.c: a stream object for bytes already Flate-compressed. */
+HPDF_Dict sc_pdf_packed_stream(HPDF_Doc doc, const void *packed, size_t len);
+/* pdf_flate.c: compresses what was drawn on the page (call once, when it is finished). */
+int sc_pdf_compress_page(sc_pdf_renderer *r, HPDF_Page page, sc_error *err);
+
 /* pdf_attach.c: the exact bytes as embedded file credential.json (Names/EmbeddedFiles, /AF). */
-int sc_pdf_attach(HPDF_Doc doc, const char *name, const char *data, size_t len, sc_error *err);
+int sc_pdf_attach(sc_pdf_renderer *r, const char *name, const char *data, size_t len,
+                  sc_error *err);
 /* pdf_meta.c: title, author, subject, creation date (from validFrom) as UTF-16 strings. */
 int sc_pdf_metadata(HPDF_Doc doc, const json_t *credential, sc_error *err);
 /* pdf_meta.c: a PDF text string (UTF-16BE with BOM, hex) for UTF-8 text. */

@@ -2,6 +2,7 @@
 #include "test_support.h"
 
 #include "issuer/issuer.h"
+#include "issuer/pdf_internal.h"
 
 typedef struct fixture {
   sc_template *tpl;
@@ -72,6 +73,62 @@ static void renders_identical_bytes_for_the_same_input(void **state) {
   sc_buf_free(&first);
   sc_buf_free(&second);
   sc_buf_free(&third);
+}
+
+/* The renderer keeps recently compressed streams; what it reuses must be what a renderer
+ * that never saw them writes, also after the cache has turned over. */
+static void a_renderer_with_cached_streams_writes_what_a_fresh_one_writes(void **state) {
+  fixture *f = *state;
+  sc_buf warm = {0}, fresh = {0}, other = {0};
+  sc_error err = {0};
+  static const char *const names[] = {"Ada Lovelace",         "Дмитрий Иванов", "Ζωή Παπαδοπούλου",
+                                      "Nguyễn Thị Minh Khai", "山田太郎",       "김민준",
+                                      "Grace Hopper",         "Alan Turing"};
+  for (int round = 0; round < 3; round++)
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+      assert_int_equal(render(f, names[i], &other, &err), SC_OK);
+  assert_int_equal(render(f, "Zoë Łukasiewicz", &warm, &err), SC_OK);
+  sc_pdf_renderer *kept = f->renderer;
+  assert_non_null(f->renderer = sc_pdf_renderer_new(&err));
+  assert_int_equal(render(f, "Zoë Łukasiewicz", &fresh, &err), SC_OK);
+  sc_pdf_renderer_free(f->renderer);
+  f->renderer = kept;
+  assert_int_equal(warm.len, fresh.len);
+  assert_memory_equal(warm.data, fresh.data, warm.len);
+  sc_buf_free(&warm);
+  sc_buf_free(&fresh);
+  sc_buf_free(&other);
+}
+
+static void expect_inflates_to(const sc_buf *packed, const char *text) {
+  unsigned char back[256];
+  uLongf len = sizeof back;
+  assert_int_equal(uncompress(back, &len, packed->data, (uLong)packed->len), Z_OK);
+  assert_int_equal(len, strlen(text));
+  assert_memory_equal(back, text, len);
+}
+
+static void stream_cache_tells_apart_streams_of_equal_length(void **state) {
+  (void)state;
+  sc_flate f = {0};
+  sc_error err = {0};
+  const sc_buf *packed;
+  const char *a = "<0001> <0041>\n", *b = "<0001> <0042>\n";
+  for (int round = 0; round < 2; round++) {
+    assert_int_equal(sc_flate_cached(&f, a, strlen(a), &packed, &err), SC_OK);
+    expect_inflates_to(packed, a);
+    assert_int_equal(sc_flate_cached(&f, b, strlen(b), &packed, &err), SC_OK);
+    expect_inflates_to(packed, b);
+  }
+  for (int i = 0; i < 3 * SC_FLATE_CACHE; i++) { /* turn the cache over */
+    char other[32];
+    snprintf(other, sizeof other, "stream %d", i);
+    assert_int_equal(sc_flate_cached(&f, other, strlen(other), &packed, &err), SC_OK);
+    expect_inflates_to(packed, other);
+  }
+  assert_int_equal(sc_flate_cached(&f, a, strlen(a), &packed, &err), SC_OK);
+  expect_inflates_to(packed, a);
+  sc_flate_free(&f);
 }
 
 static void attaches_the_credential_with_a_proper_file_spec(void **state) {
@@ -204,6 +261,8 @@ static void qr_refuses_text_above_the_maximum_version(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(renders_identical_bytes_for_the_same_input),
+      cmocka_unit_test(a_renderer_with_cached_streams_writes_what_a_fresh_one_writes),
+      cmocka_unit_test(stream_cache_tells_apart_streams_of_equal_length),
       cmocka_unit_test(attaches_the_credential_with_a_proper_file_spec),
       cmocka_unit_test(check_text_refuses_emoji_naming_the_field),
       cmocka_unit_test(check_text_accepts_every_supported_script),
