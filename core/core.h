@@ -79,6 +79,23 @@ int sc_read_file(const char *path, size_t max_bytes, sc_buf *out, sc_error *err)
 int sc_write_file_atomic(const char *path, const void *data, size_t len, unsigned mode,
                          sc_error *err);
 
+/* ---------------------------------------------------------------- file groups (file_group.c) */
+
+/* Files written together: each is staged under a temporary name beside its target
+ * (path.tmp.XXXXXX); the commit makes them durable, renames them into place and syncs each
+ * folder once. A crash before the commit leaves only temporary files, never a partial one.
+ * Start from a zeroed group; commit and abort both leave it empty and reusable. */
+typedef struct sc_file_group {
+  struct sc_staged_file *files;
+  size_t count, cap;
+} sc_file_group;
+
+int sc_file_group_add(sc_file_group *group, const char *path, const void *data, size_t len,
+                      unsigned mode, sc_error *err);
+/* On failure the files not yet renamed are removed; those renamed are whole. */
+int sc_file_group_commit(sc_file_group *group, sc_error *err);
+void sc_file_group_abort(sc_file_group *group); /* removes what was staged */
+
 /* ---------------------------------------------------------------- strict JSON (json_strict.c) */
 
 #define SC_JSON_MAX_BYTES ((size_t)8 << 20) /* 8 MiB: far above any credential or list */

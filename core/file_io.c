@@ -1,4 +1,4 @@
-/* Reading whole files with a size cap, and writing files so that no reader ever sees half. */
+/* Reading whole files with a size cap, and writing one so that no reader ever sees half. */
 #include "core/core.h"
 
 #include <errno.h>
@@ -47,60 +47,9 @@ int sc_read_file(const char *path, size_t max_bytes, sc_buf *out, sc_error *err)
   return rc;
 }
 
-static int write_all(int fd, const unsigned char *data, size_t len) {
-  while (len) {
-    ssize_t n = write(fd, data, len);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n < 0)
-      return -1;
-    data += n;
-    len -= (size_t)n;
-  }
-  return 0;
-}
-
-/* fsync the folder so that the rename itself survives a crash. */
-static void sync_parent(const char *path) {
-  char dir[4096];
-  const char *slash = strrchr(path, '/');
-  if (!slash) {
-    snprintf(dir, sizeof dir, ".");
-  } else {
-    size_t n = (size_t)(slash - path);
-    if (n == 0)
-      n = 1;
-    if (n >= sizeof dir)
-      return;
-    memcpy(dir, path, n);
-    dir[n] = '\0';
-  }
-  int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd >= 0) {
-    fsync(fd);
-    close(fd);
-  }
-}
-
 int sc_write_file_atomic(const char *path, const void *data, size_t len, unsigned mode,
                          sc_error *err) {
-  char tmp[4096];
-  if (snprintf(tmp, sizeof tmp, "%s.tmp.XXXXXX", path) >= (int)sizeof tmp)
-    return sc_fail(err, SC_ECANTCREAT, "%s: path too long", path);
-  int fd = mkstemp(tmp);
-  if (fd < 0)
-    return sc_fail(err, SC_ECANTCREAT, "%s: cannot create: %s", path, strerror(errno));
-  int saved = 0;
-  if (fchmod(fd, (mode_t)mode) != 0 || write_all(fd, data, len) != 0 || fsync(fd) != 0)
-    saved = errno;
-  if (close(fd) != 0 && !saved)
-    saved = errno;
-  if (!saved && rename(tmp, path) != 0)
-    saved = errno;
-  if (saved) {
-    unlink(tmp);
-    return sc_fail(err, SC_EIO, "%s: cannot write: %s", path, strerror(saved));
-  }
-  sync_parent(path);
-  return SC_OK;
+  sc_file_group one = {0};
+  int rc = sc_file_group_add(&one, path, data, len, mode, err);
+  return rc == SC_OK ? sc_file_group_commit(&one, err) : rc;
 }

@@ -1,10 +1,12 @@
 /* The batch runner: a roster in, a signed credential and a PDF per learner out.
  *
  * The main thread reads the roster (streaming), asks the registry what was issued before,
- * hands work to the workers, records finished credentials in chunk transactions and hands the
- * file writing back to the workers. Workers sign, render and write; only the main thread
- * touches the registry. A row counts as done once its files are on disk after its chunk
- * committed, so a run killed at any moment and run again finishes the job exactly once. */
+ * hands work to the workers, records finished credentials in chunk transactions and hands
+ * each recorded chunk to the writer thread. Workers sign and render; the writer writes a
+ * chunk's files as one group (batch_workers.c), so that waiting for the disk overlaps the
+ * rendering of the next chunk; only the main thread touches the registry. A row counts as done once
+ * its files are on disk after its chunk committed, so a run killed at any moment and run again
+ * finishes the job exactly once. */
 #include "issuer/batch_internal.h"
 
 #include <dirent.h>
@@ -13,8 +15,6 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-
-#define CHUNK 32 /* credentials per registry transaction */
 
 static double elapsed(const struct timespec *start) {
   struct timespec now;
@@ -52,7 +52,8 @@ static int finish_write(sc_batch *b, sc_job *job) {
   return rc;
 }
 
-/* Records the chunk in one transaction, then lets the workers write its files. */
+/* Records the chunk in one transaction, then hands it to the writer, which writes its files
+ * as one group. */
 static int commit_chunk(sc_batch *b) {
   if (!b->chunk_len)
     return SC_OK;
@@ -74,7 +75,8 @@ static int commit_chunk(sc_batch *b) {
   }
   for (size_t i = 0; i < b->chunk_len; i++) {
     b->chunk[i]->kind = SC_JOB_WRITE;
-    sc_queue_push(&b->todo, b->chunk[i]);
+    b->chunk[i]->ends_chunk = i + 1 == b->chunk_len;
+    sc_queue_push(&b->writes, b->chunk[i]);
   }
   b->chunk_len = 0;
   return SC_OK;
@@ -92,7 +94,7 @@ static int collect_one(sc_batch *b) {
   } else {
     b->chunk[b->chunk_len++] = job;
     b->in_flight++; /* it comes back as a write */
-    rc = b->chunk_len == CHUNK ? commit_chunk(b) : SC_OK;
+    rc = b->chunk_len == SC_CHUNK ? commit_chunk(b) : SC_OK;
   }
   if (b->progress_fn) {
     b->progress.seconds = elapsed(&b->started);

@@ -8,10 +8,12 @@
 
 #include "issuer/issuer.h"
 
+#define SC_CHUNK 32 /* credentials per registry transaction, and per group of files written */
+
 typedef enum sc_job_kind {
-  SC_JOB_ISSUE,  /* build, sign, render */
+  SC_JOB_ISSUE,  /* build, sign, render (a worker) */
   SC_JOB_REPAIR, /* re-render an earlier credential from the registry and write its files */
-  SC_JOB_WRITE,  /* write the files of a recorded credential */
+  SC_JOB_WRITE,  /* write the files of a recorded credential (the writer) */
 } sc_job_kind;
 
 typedef struct sc_job {
@@ -24,6 +26,7 @@ typedef struct sc_job {
   sc_prepared prepared;
   int rc;
   sc_error err;
+  bool ends_chunk; /* SC_JOB_WRITE: the writer commits its files with the chunk's */
   struct sc_job *next;
 } sc_job;
 
@@ -44,11 +47,13 @@ typedef struct sc_batch {
   const sc_issue_context *ctx;
   const sc_batch_options *opts;
   sc_registry *reg;
-  sc_queue todo, done;
+  sc_queue todo, writes, done;
   pthread_t *threads;
   int thread_count;
+  pthread_t writer;
+  bool writer_started;
   size_t in_flight, max_in_flight;
-  sc_job *chunk[32];
+  sc_job *chunk[SC_CHUNK];
   size_t chunk_len;
   sc_achievement_cache *achievements;
   FILE *manifest;

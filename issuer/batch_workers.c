@@ -1,4 +1,4 @@
-/* Worker threads and the two queues between them and the batch's main thread. */
+/* Worker threads, the writer thread, and the queues between them and the batch's main thread. */
 #include "issuer/batch_internal.h"
 
 #include <stdlib.h>
@@ -64,8 +64,7 @@ static void run_job(const sc_issue_context *ctx, sc_job *job) {
     if (job->rc == SC_OK)
       job->rc = sc_issue_write(ctx, &job->prepared, &job->err);
     break;
-  case SC_JOB_WRITE:
-    job->rc = sc_issue_write(ctx, &job->prepared, &job->err);
+  case SC_JOB_WRITE: /* the writer's */
     break;
   }
 }
@@ -90,11 +89,51 @@ static void *worker_main(void *arg) {
   return NULL;
 }
 
+/* A chunk's files are staged as its jobs arrive and committed together with its last one;
+ * when the commit fails, every job of the chunk reports it. */
+static void commit_chunk_files(sc_batch *b, sc_file_group *files, sc_job **jobs, size_t n) {
+  sc_error err = {0};
+  int rc = sc_file_group_commit(files, &err);
+  for (size_t i = 0; i < n; i++) {
+    if (rc != SC_OK && jobs[i]->rc == SC_OK) {
+      jobs[i]->rc = rc;
+      jobs[i]->err = err;
+    }
+    sc_queue_push(&b->done, jobs[i]);
+  }
+}
+
+static void *writer_main(void *arg) {
+  sc_batch *b = arg;
+  sc_file_group files = {0};
+  sc_job *staged[SC_CHUNK], *job;
+  size_t n = 0;
+  while ((job = sc_queue_pop(&b->writes))) {
+    job->rc = sc_issue_stage(b->ctx, &job->prepared, &files, &job->err);
+    staged[n++] = job;
+    if (job->ends_chunk || n == SC_CHUNK) {
+      commit_chunk_files(b, &files, staged, n);
+      n = 0;
+    }
+  }
+  if (n)
+    commit_chunk_files(b, &files, staged, n);
+  return NULL;
+}
+
 int sc_workers_start(sc_batch *b) {
   queue_init(&b->todo);
+  queue_init(&b->writes);
   queue_init(&b->done);
+  if (pthread_create(&b->writer, NULL, writer_main, b) != 0) {
+    sc_workers_stop(b);
+    return sc_fail(&b->err, SC_ESOFTWARE, "cannot start the writer thread");
+  }
+  b->writer_started = true;
   int n = b->opts->workers > 0 ? b->opts->workers : 1;
-  b->max_in_flight = 32 + 4 * (size_t)n;
+  /* A chunk being written, the next one filling, and a few jobs per worker: rendering goes on
+   * while the writer waits for the disk. */
+  b->max_in_flight = 2 * SC_CHUNK + 4 * (size_t)n;
   b->threads = calloc((size_t)n, sizeof *b->threads);
   if (!b->threads)
     return sc_oom(&b->err);
@@ -114,6 +153,11 @@ void sc_workers_stop(sc_batch *b) {
   free(b->threads);
   b->threads = NULL;
   b->thread_count = 0;
+  queue_close(&b->writes);
+  if (b->writer_started)
+    pthread_join(b->writer, NULL);
+  b->writer_started = false;
   queue_destroy(&b->todo);
+  queue_destroy(&b->writes);
   queue_destroy(&b->done);
 }

@@ -143,7 +143,8 @@ int sc_issue_record(sc_registry *reg, const sc_issue_context *ctx, const sc_issu
 
 /* Link mode: the credential is too large for the QR code, so the provider publishes it and
  * the code points there (DESIGN.md). */
-static int publish_linked(const sc_issue_context *ctx, const sc_prepared *p, sc_error *err) {
+static int stage_linked(const sc_issue_context *ctx, const sc_prepared *p, sc_file_group *files,
+                        sc_error *err) {
   char dir[PATH_MAX], path[PATH_MAX];
   snprintf(dir, sizeof dir, "%s/public/c", ctx->home->root);
   if (mkdir(dir, 0755) != 0 && errno != EEXIST)
@@ -151,16 +152,27 @@ static int publish_linked(const sc_issue_context *ctx, const sc_prepared *p, sc_
   char name[64];
   snprintf(name, sizeof name, "%s.json", p->uuid);
   int rc = sc_home_path(ctx->home, "public/c", name, path, err);
-  return rc == SC_OK ? sc_write_file_atomic(path, p->json.data, p->json.len, 0644, err) : rc;
+  return rc == SC_OK ? sc_file_group_add(files, path, p->json.data, p->json.len, 0644, err) : rc;
+}
+
+int sc_issue_stage(const sc_issue_context *ctx, const sc_prepared *p, sc_file_group *files,
+                   sc_error *err) {
+  int rc = sc_file_group_add(files, p->json_path, p->json.data, p->json.len, 0644, err);
+  if (rc == SC_OK && ctx->tpl)
+    rc = sc_file_group_add(files, p->pdf_path, p->pdf.data, p->pdf.len, 0644, err);
+  if (rc == SC_OK && p->link_mode)
+    rc = stage_linked(ctx, p, files, err);
+  return rc;
 }
 
 int sc_issue_write(const sc_issue_context *ctx, const sc_prepared *p, sc_error *err) {
-  int rc = sc_write_file_atomic(p->json_path, p->json.data, p->json.len, 0644, err);
-  if (rc == SC_OK && ctx->tpl)
-    rc = sc_write_file_atomic(p->pdf_path, p->pdf.data, p->pdf.len, 0644, err);
-  if (rc == SC_OK && p->link_mode)
-    rc = publish_linked(ctx, p, err);
-  return rc;
+  sc_file_group files = {0};
+  int rc = sc_issue_stage(ctx, p, &files, err);
+  if (rc != SC_OK) {
+    sc_file_group_abort(&files);
+    return rc;
+  }
+  return sc_file_group_commit(&files, err);
 }
 
 void sc_prepared_free(sc_prepared *p) {

@@ -340,6 +340,9 @@ int sc_issue_record(sc_registry *reg, const sc_issue_context *ctx, const sc_issu
 /* Writes out/<uuid>.json, out/<uuid>.pdf and, in link mode, public/c/<uuid>.json, each
  * atomically (temporary name, fsync, rename). */
 int sc_issue_write(const sc_issue_context *ctx, const sc_prepared *p, sc_error *err);
+/* The same files staged into a group, to be committed with others (a batch's chunk). */
+int sc_issue_stage(const sc_issue_context *ctx, const sc_prepared *p, sc_file_group *files,
+                   sc_error *err);
 void sc_prepared_free(sc_prepared *p);
 
 /* Takes the home's issuance lock; fails at once with a clear message when another command

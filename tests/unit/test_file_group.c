@@ -1,0 +1,146 @@
+/* Files written as a group: all visible whole after the commit, none after an abort or a
+ * failure, and never a temporary file left behind. */
+#include "test_support.h"
+
+#include <dirent.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static char dir[64];
+
+static int make_dir(void **state) {
+  (void)state;
+  snprintf(dir, sizeof dir, "/tmp/skillcert-group-XXXXXX");
+  return mkdtemp(dir) ? 0 : -1;
+}
+
+static int remove_dir(void **state) {
+  (void)state;
+  DIR *d = opendir(dir);
+  struct dirent *entry;
+  while (d && (entry = readdir(d))) {
+    char path[PATH_MAX];
+    snprintf(path, sizeof path, "%s/%s", dir, entry->d_name);
+    if (entry->d_name[0] != '.')
+      unlink(path);
+  }
+  if (d)
+    closedir(d);
+  return rmdir(dir);
+}
+
+static size_t entries(void) {
+  size_t n = 0;
+  DIR *d = opendir(dir);
+  struct dirent *entry;
+  while (d && (entry = readdir(d)))
+    n += entry->d_name[0] != '.';
+  if (d)
+    closedir(d);
+  return n;
+}
+
+static void path_of(const char *name, char out[PATH_MAX]) {
+  snprintf(out, PATH_MAX, "%s/%s", dir, name);
+}
+
+static void expect_file(const char *name, const char *content, unsigned mode) {
+  char path[PATH_MAX];
+  path_of(name, path);
+  sc_buf got = {0};
+  sc_error err = {0};
+  assert_int_equal(sc_read_file(path, 1 << 20, &got, &err), SC_OK);
+  assert_string_equal((const char *)got.data, content);
+  struct stat st;
+  assert_int_equal(stat(path, &st), 0);
+  assert_int_equal(st.st_mode & 0777, mode);
+  sc_buf_free(&got);
+}
+
+static void add(sc_file_group *g, const char *name, const char *content) {
+  char path[PATH_MAX];
+  path_of(name, path);
+  sc_error err = {0};
+  assert_int_equal(sc_file_group_add(g, path, content, strlen(content), 0644, &err), SC_OK);
+}
+
+static void commit_shows_every_file_whole_and_leaves_no_temporary(void **state) {
+  (void)state;
+  sc_file_group g = {0};
+  char name[32], content[32];
+  for (int i = 0; i < 40; i++) { /* past the group's first growth */
+    snprintf(name, sizeof name, "f%02d.json", i);
+    snprintf(content, sizeof content, "{\"n\": %d}", i);
+    add(&g, name, content);
+    assert_int_equal(entries(), (size_t)i + 1); /* staged under a temporary name */
+  }
+  char path[PATH_MAX];
+  path_of("f00.json", path);
+  assert_int_not_equal(access(path, F_OK), 0); /* nothing visible before the commit */
+  sc_error err = {0};
+  assert_int_equal(sc_file_group_commit(&g, &err), SC_OK);
+  assert_int_equal(g.count, 0);
+  assert_int_equal(entries(), 40);
+  expect_file("f00.json", "{\"n\": 0}", 0644);
+  expect_file("f39.json", "{\"n\": 39}", 0644);
+}
+
+static void commit_replaces_an_existing_file(void **state) {
+  (void)state;
+  sc_file_group g = {0};
+  sc_error err = {0};
+  add(&g, "same.pdf", "old");
+  assert_int_equal(sc_file_group_commit(&g, &err), SC_OK);
+  add(&g, "same.pdf", "new");
+  assert_int_equal(sc_file_group_commit(&g, &err), SC_OK);
+  expect_file("same.pdf", "new", 0644);
+  assert_int_equal(entries(), 1);
+}
+
+static void abort_removes_what_was_staged(void **state) {
+  (void)state;
+  sc_file_group g = {0};
+  add(&g, "a.json", "a");
+  add(&g, "a.pdf", "b");
+  assert_int_equal(entries(), 2);
+  sc_file_group_abort(&g);
+  assert_int_equal(entries(), 0);
+  assert_int_equal(g.count, 0);
+}
+
+static void a_file_that_cannot_be_created_is_named_and_the_group_stays_usable(void **state) {
+  (void)state;
+  sc_file_group g = {0};
+  add(&g, "kept.json", "kept");
+  char path[PATH_MAX];
+  path_of("no-such-folder/x.pdf", path);
+  sc_error err = {0};
+  assert_int_equal(sc_file_group_add(&g, path, "x", 1, 0644, &err), SC_ECANTCREAT);
+  assert_non_null(strstr(err.message, "no-such-folder/x.pdf"));
+  assert_int_equal(sc_file_group_commit(&g, &err), SC_OK);
+  expect_file("kept.json", "kept", 0644);
+  assert_int_equal(entries(), 1);
+}
+
+static void write_file_atomic_is_a_group_of_one(void **state) {
+  (void)state;
+  char path[PATH_MAX];
+  path_of("one.json", path);
+  sc_error err = {0};
+  assert_int_equal(sc_write_file_atomic(path, "1", 1, 0600, &err), SC_OK);
+  expect_file("one.json", "1", 0600);
+  assert_int_equal(entries(), 1);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test_setup_teardown(commit_shows_every_file_whole_and_leaves_no_temporary,
+                                      make_dir, remove_dir),
+      cmocka_unit_test_setup_teardown(commit_replaces_an_existing_file, make_dir, remove_dir),
+      cmocka_unit_test_setup_teardown(abort_removes_what_was_staged, make_dir, remove_dir),
+      cmocka_unit_test_setup_teardown(
+          a_file_that_cannot_be_created_is_named_and_the_group_stays_usable, make_dir, remove_dir),
+      cmocka_unit_test_setup_teardown(write_file_atomic_is_a_group_of_one, make_dir, remove_dir),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
