@@ -30,12 +30,6 @@ typedef struct pdf_ctx {
   int rosters; /* written so far: each gets new learner ids */
 } pdf_ctx;
 
-static double now_seconds(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 typedef struct cpu_time {
   double user, kernel;
 } cpu_time;
@@ -79,10 +73,10 @@ static double issue_roster(pdf_ctx *ctx, const char *bench, const char *name, lo
   sc_batch_progress done = {0};
   sc_error err = {0};
   cpu_time cpu_start = cpu_now();
-  double start = now_seconds();
+  double start = bench_now();
   if (sc_batch_issue(&ctx->issue, &opts, NULL, NULL, &done, &err) != SC_OK)
     bench_die(bench, &err);
-  double took = now_seconds() - start;
+  double took = bench_now() - start;
   cpu_time cpu_end = cpu_now();
   cpu->user += cpu_end.user - cpu_start.user;
   cpu->kernel += cpu_end.kernel - cpu_start.kernel;
@@ -91,12 +85,6 @@ static double issue_roster(pdf_ctx *ctx, const char *bench, const char *name, lo
     exit(1);
   }
   return took;
-}
-
-static double seconds_wanted(void) {
-  const char *text = getenv("BENCH_SECONDS");
-  double seconds = text ? strtod(text, NULL) : 0;
-  return seconds > 0 ? seconds : 3.0;
 }
 
 static void bench_name(pdf_ctx *ctx, const char *bench, const char *name) {
@@ -109,7 +97,7 @@ static void bench_name(pdf_ctx *ctx, const char *bench, const char *name) {
   cpu = (cpu_time){0};
   long rows = 0;
   /* Rosters of 512 rows until the time is up: a batch's steady state, not its start. */
-  while (wall < seconds_wanted()) {
+  while (wall < bench_seconds()) {
     wall += issue_roster(ctx, bench, name, 512, &cpu);
     rows += 512;
   }

@@ -27,12 +27,6 @@
 
 #define TRANSACTION_ROWS 50000
 
-static double now_seconds(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static long rows_wanted(void) {
   const char *text = getenv("BENCH_PUBLISH_ROWS");
   long rows = text ? strtol(text, NULL, 10) : 0;
@@ -124,10 +118,10 @@ static int publish_child(const char *root) {
       sc_registry_open(&home, &reg, &err) != SC_OK)
     bench_die("open", &err);
   sc_publish_options opts = {.now = (int64_t)time(NULL)};
-  double start = now_seconds();
+  double start = bench_now();
   if (sc_publish_lists(&home, key, reg, NULL, 0, &opts, &err) != SC_OK)
     bench_die("publish", &err);
-  double took = now_seconds() - start;
+  double took = bench_now() - start;
   struct rusage usage;
   getrusage(RUSAGE_SELF, &usage);
   printf("publish-1m-wall %.2f s\n", took);
@@ -145,9 +139,9 @@ int main(int argc, char **argv) {
   bench_home bh;
   bench_home_open(&bh);
   long rows = rows_wanted();
-  double start = now_seconds();
+  double start = bench_now();
   build_fixture(&bh, rows);
-  printf("# publish-1m fixture: %ld rows in %.1f s (not timed)\n", rows, now_seconds() - start);
+  printf("# publish-1m fixture: %ld rows in %.1f s (not timed)\n", rows, bench_now() - start);
   fflush(stdout);
   pid_t pid = fork();
   if (pid == 0) {

@@ -62,13 +62,13 @@ sc_issue_request bench_request(const bench_home *bh) {
   };
 }
 
-static double now_seconds(void) {
+double bench_now(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);
   return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static double seconds_wanted(void) {
+double bench_seconds(void) {
   const char *text = getenv("BENCH_SECONDS");
   double seconds = text ? strtod(text, NULL) : 0;
   return seconds > 0 ? seconds : 3.0;
@@ -78,13 +78,13 @@ static double seconds_wanted(void) {
  * tens of nanoseconds against tens of microseconds per step, so it is read every time. */
 static long run_for(const char *name, bench_step step, void *ctx, double seconds, double *took) {
   sc_error err = {0};
-  double start = now_seconds(), elapsed = 0;
+  double start = bench_now(), elapsed = 0;
   long steps = 0;
   while (elapsed < seconds) {
     if (step(ctx, &err) != SC_OK)
       bench_die(name, &err);
     steps++;
-    elapsed = now_seconds() - start;
+    elapsed = bench_now() - start;
   }
   *took = elapsed;
   return steps;
@@ -93,7 +93,7 @@ static long run_for(const char *name, bench_step step, void *ctx, double seconds
 double bench_rate(const char *name, bench_step step, void *ctx) {
   double took;
   run_for(name, step, ctx, WARMUP_SECONDS, &took);
-  long steps = run_for(name, step, ctx, seconds_wanted(), &took);
+  long steps = run_for(name, step, ctx, bench_seconds(), &took);
   return (double)steps / took;
 }
 

@@ -26,6 +26,11 @@ sc_issue_request bench_request(const bench_home *bh);
 /* One unit of work; returns SC_OK or a code (which stops the benchmark). */
 typedef int (*bench_step)(void *ctx, sc_error *err);
 
+/* A monotonic clock in seconds. */
+double bench_now(void);
+/* $BENCH_SECONDS, or 3: how long each measurement runs. */
+double bench_seconds(void);
+
 /* Runs step for about $BENCH_SECONDS (default 3) seconds after a short warm-up and returns
  * the rate in steps per second. */
 double bench_rate(const char *name, bench_step step, void *ctx);
