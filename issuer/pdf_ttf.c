@@ -273,11 +273,17 @@ typedef struct table {
   size_t len;
 } table;
 
+/* The sum of the big-endian 32-bit words, the last one padded with zeros. Whole words go
+ * through a plain loop the compiler can vectorise: with a copy per word this was an eighth of
+ * the time to render a certificate. */
 static uint32_t checksum(const unsigned char *p, size_t len) {
   uint32_t sum = 0;
-  for (size_t i = 0; i < len; i += 4) {
+  size_t whole = len & ~(size_t)3;
+  for (size_t i = 0; i < whole; i += 4)
+    sum += (uint32_t)p[i] << 24 | (uint32_t)p[i + 1] << 16 | (uint32_t)p[i + 2] << 8 | p[i + 3];
+  if (whole < len) {
     unsigned char word[4] = {0};
-    memcpy(word, p + i, len - i < 4 ? len - i : 4);
+    memcpy(word, p + whole, len - whole);
     sum += u32(word);
   }
   return sum;
