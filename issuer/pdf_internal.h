@@ -195,6 +195,8 @@ HPDF_Dict sc_pdf_flate_stream(sc_pdf_renderer *r, const void *data, size_t len, 
                               sc_error *err);
 /* pdf_flate.c: a stream object for bytes already Flate-compressed. */
 HPDF_Dict sc_pdf_packed_stream(HPDF_Doc doc, const void *packed, size_t len);
+/* pdf_flate.c: all bytes of a libharu memory stream into out. */
+int sc_pdf_stream_bytes(HPDF_Stream stream, sc_buf *out, sc_error *err);
 /* pdf_flate.c: compresses what was drawn on the page (call once, when it is finished). */
 int sc_pdf_compress_page(sc_pdf_renderer *r, HPDF_Page page, sc_error *err);
 

@@ -364,21 +364,10 @@ static int draw_page(sc_pdf_renderer *r, const sc_template *tpl, const sc_certif
 static int save(sc_pdf_renderer *r, sc_buf *pdf, sc_error *err) {
   if (HPDF_SaveToStream(r->doc) != HPDF_OK)
     return hpdf_failed(r, "writing the PDF", err);
-  HPDF_UINT32 size = HPDF_GetStreamSize(r->doc);
-  sc_buf_reset(pdf);
-  unsigned char chunk[16384];
-  for (;;) {
-    HPDF_UINT32 n = sizeof chunk;
-    HPDF_STATUS st = HPDF_ReadFromStream(r->doc, chunk, &n);
-    if (n && !sc_buf_append(pdf, chunk, n))
-      return sc_oom(err);
-    if (st == HPDF_STREAM_EOF)
-      break;
-    if (st != HPDF_OK)
-      return sc_fail(err, SC_ESOFTWARE, "PDF: reading the document back failed (0x%04X)",
-                     (unsigned)st);
-  }
-  return pdf->len == size ? SC_OK : sc_fail(err, SC_ESOFTWARE, "PDF: short read");
+  int rc = sc_pdf_stream_bytes(r->doc->stream, pdf, err);
+  if (rc == SC_OK && pdf->len != HPDF_GetStreamSize(r->doc))
+    rc = sc_fail(err, SC_ESOFTWARE, "PDF: short read");
+  return rc;
 }
 
 int sc_pdf_render(sc_pdf_renderer *renderer, const sc_template *tpl, const sc_certificate *cert,
