@@ -183,3 +183,31 @@ kill_after_pdfs() { # pid N
   fi
   assert_complete 300
 }
+
+@test "a credential too large for a QR code is published for link mode with its files" {
+  make_home
+  # An achievement whose description (varied text, so it does not compress away) makes the
+  # credential too large for a version-20 QR code.
+  $PYTHON - >"$WORK/long.json" <<'PY'
+import json, random
+random.seed(7)
+words = ["model", "data", "bias", "audit", "prompt", "vector", "agent", "risk", "eval", "token"]
+description = " ".join(random.choice(words) + str(random.randint(0, 999)) for _ in range(400))
+print(json.dumps({"id": "https://academy.example/achievements/long", "type": ["Achievement"],
+                  "name": "A Very Long Course", "description": description,
+                  "criteria": {"narrative": "Completed."}}))
+PY
+  printf 'id,name,email,achievement\nL-1,Ada Lovelace,ada@example.org,long.json\nL-2,Alan Turing,alan@example.org,\n' >"$WORK/roster.csv"
+  run sc issue --home "$WORK/home" --roster "$WORK/roster.csv" --template ai-fundamentals
+  [ "$status" -eq 0 ]
+  linked=$(grep ',Ada Lovelace,' "$WORK/home/out/manifest.csv" | cut -d, -f6 | tr -d '\r')
+  [[ "$linked" == HTTPS://ACME.EXAMPLE/C/* ]]
+  uuid=$(echo "${linked##*/C/}" | tr 'A-Z' 'a-z')
+  cmp "$WORK/home/out/$uuid.json" "$WORK/home/public/c/$uuid.json"
+  [ "$(ls "$WORK/home/public/c" | wc -l)" -eq 1 ] # only the credential that needed it
+  ! ls "$WORK/home/public/c" "$WORK/home/out" | grep -q '\.tmp\.'
+  grep ',Alan Turing,' "$WORK/home/out/manifest.csv" | grep -q ',HTTPS://ACME.EXAMPLE/V/1'
+  run sc verify --home "$WORK/home" "$linked"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"VALID"* ]]
+}
