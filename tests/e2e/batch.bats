@@ -70,7 +70,7 @@ for line in sys.stdin:
 
 # Waits until out/ holds at least N PDFs (the batch is mid-run), then kills it with SIGKILL.
 kill_after_pdfs() { # pid N
-  for _ in $(seq 1 1500); do
+  for _ in $(seq 1 6000); do # up to a minute on a slow machine
     [ "$(find "$WORK/home/out" -name '*.pdf' 2>/dev/null | wc -l)" -ge "$2" ] && break
     sleep 0.01
   done
