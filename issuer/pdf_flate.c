@@ -80,9 +80,11 @@ int sc_flate_cached(sc_flate *f, const void *data, size_t len, const sc_buf **pa
   sc_flate_entry *e = find(f, data, len);
   if (!e) {
     if (len > CACHE_MAX_RAW) {
+      f->misses++;
       *packed = &f->scratch;
       return sc_flate_compress(f, Z_DEFAULT_COMPRESSION, data, len, &f->scratch, err);
     }
+    f->misses++;
     e = least_recently_used(f);
     free(e->raw);
     e->raw = malloc(len ? len : 1);

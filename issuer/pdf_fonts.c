@@ -58,13 +58,8 @@ int sc_font_pick(const sc_pdf_renderer *r, int family, bool bold, uint32_t cp) {
   return -1;
 }
 
-int sc_font_use_glyph(sc_pdf_renderer *r, int font, uint16_t gid, const uint32_t *text,
-                      size_t text_len, uint16_t *new_gid, sc_error *err) {
-  sc_font_use *use = &r->use[font];
-  if (use->map[gid]) {
-    *new_gid = use->map[gid];
-    return SC_OK;
-  }
+static int add_glyph(sc_font_use *use, uint16_t gid, const uint32_t *text, size_t text_len,
+                     sc_error *err) {
   if (use->count == use->cap) {
     sc_glyph_use *grown = realloc(use->glyphs, 2 * use->cap * sizeof *grown);
     if (!grown)
@@ -77,8 +72,38 @@ int sc_font_use_glyph(sc_pdf_renderer *r, int font, uint16_t gid, const uint32_t
   g->orig = gid;
   g->text_len = (uint8_t)(text_len < 4 ? text_len : 4);
   memcpy(g->text, text, g->text_len * sizeof *text);
-  *new_gid = use->map[gid] = (uint16_t)use->count++;
+  use->map[gid] = (uint16_t)use->count++;
   return SC_OK;
+}
+
+/* Dates and credential ids differ from one certificate to the next only in their digits.
+ * With all of 0-9 and a-f added the first time a font draws a digit, in this order, that
+ * font's subset is the same in every certificate of a batch, so its compressed program is
+ * reused (pdf_flate.c) instead of compressed again; it costs the few of these glyphs a page
+ * would not have drawn anyway. */
+static int add_digits(sc_pdf_renderer *r, int font, sc_error *err) {
+  static const char digits[] = "0123456789abcdef";
+  sc_font_use *use = &r->use[font];
+  use->digits_added = true;
+  for (const char *c = digits; *c; c++) {
+    uint32_t cp = (uint32_t)*c;
+    uint16_t gid = sc_ttf_glyph(&r->fonts[font], cp);
+    int rc = gid && !use->map[gid] ? add_glyph(use, gid, &cp, 1, err) : SC_OK;
+    if (rc != SC_OK)
+      return rc;
+  }
+  return SC_OK;
+}
+
+int sc_font_use_glyph(sc_pdf_renderer *r, int font, uint16_t gid, const uint32_t *text,
+                      size_t text_len, uint16_t *new_gid, sc_error *err) {
+  sc_font_use *use = &r->use[font];
+  bool digit = text_len == 1 && text[0] >= '0' && text[0] <= '9';
+  int rc = digit && !use->digits_added ? add_digits(r, font, err) : SC_OK;
+  if (rc == SC_OK && !use->map[gid])
+    rc = add_glyph(use, gid, text, text_len, err);
+  *new_gid = use->map[gid];
+  return rc;
 }
 
 void sc_font_use_reset(sc_pdf_renderer *r) {
@@ -87,6 +112,7 @@ void sc_font_use_reset(sc_pdf_renderer *r) {
     for (size_t k = 1; k < use->count; k++)
       use->map[use->glyphs[k].orig] = 0;
     use->count = 1;
+    use->digits_added = false;
   }
 }
 

@@ -118,7 +118,8 @@ typedef struct sc_glyph_use {
 typedef struct sc_font_use {
   sc_glyph_use *glyphs; /* by new gid; glyphs[0] is .notdef */
   size_t count, cap;
-  uint16_t *map; /* original gid -> new gid (0 = unused), num_glyphs entries */
+  uint16_t *map;     /* original gid -> new gid (0 = unused), num_glyphs entries */
+  bool digits_added; /* the hexadecimal digits are in (pdf_fonts.c: add_digits) */
 } sc_font_use;
 
 /* ---------------------------------------------------------------- compression (pdf_flate.c) */
@@ -139,7 +140,8 @@ typedef struct sc_flate {
   int level;
   sc_flate_entry cache[SC_FLATE_CACHE];
   uint64_t clock;
-  sc_buf scratch; /* the last stream compressed without caching */
+  uint64_t misses; /* streams compressed because the cache did not hold them */
+  sc_buf scratch;  /* the last stream compressed without caching */
 } sc_flate;
 
 int sc_flate_compress(sc_flate *f, int level, const void *data, size_t len, sc_buf *out,

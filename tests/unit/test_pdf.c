@@ -100,6 +100,37 @@ static void a_renderer_with_cached_streams_writes_what_a_fresh_one_writes(void *
   sc_buf_free(&other);
 }
 
+/* A certificate like render()'s, for another credential id and date. */
+static int render_other(fixture *f, const char *id, const char *date, sc_buf *pdf, sc_error *err) {
+  json_t *cred = credential_for(f, "Zoë Łukasiewicz");
+  json_object_set_new(cred, "id", json_string(id));
+  json_object_set_new(cred, "validFrom", json_string(date));
+  char *json = json_dumps(cred, JSON_COMPACT);
+  sc_certificate cert = {cred, json, strlen(json), qr_text, NULL};
+  int rc = sc_pdf_render(f->renderer, f->tpl, &cert, pdf, err);
+  free(json);
+  json_decref(cred);
+  return rc;
+}
+
+/* In a batch, certificates differ in their ids (and, across days, their dates' digits): the
+ * digits must not make the fonts that draw them differ, or every certificate compresses
+ * those fonts again. */
+static void certificates_differing_in_id_and_date_reuse_every_font_stream(void **state) {
+  fixture *f = *state;
+  sc_buf pdf = {0};
+  sc_error err = {0};
+  assert_int_equal(render_other(f, "urn:uuid:00000000-0000-4000-8000-000000000000",
+                                "2026-01-01T00:00:00Z", &pdf, &err),
+                   SC_OK);
+  uint64_t before = f->renderer->flate.misses;
+  assert_int_equal(render_other(f, "urn:uuid:9f8e7d6c-5b4a-4321-8fed-cba987654321",
+                                "2027-01-31T23:59:59Z", &pdf, &err),
+                   SC_OK);
+  assert_int_equal(f->renderer->flate.misses, before);
+  sc_buf_free(&pdf);
+}
+
 static void expect_inflates_to(const sc_buf *packed, const char *text) {
   unsigned char back[256];
   uLongf len = sizeof back;
@@ -263,6 +294,7 @@ int main(void) {
       cmocka_unit_test(renders_identical_bytes_for_the_same_input),
       cmocka_unit_test(a_renderer_with_cached_streams_writes_what_a_fresh_one_writes),
       cmocka_unit_test(stream_cache_tells_apart_streams_of_equal_length),
+      cmocka_unit_test(certificates_differing_in_id_and_date_reuse_every_font_stream),
       cmocka_unit_test(attaches_the_credential_with_a_proper_file_spec),
       cmocka_unit_test(check_text_refuses_emoji_naming_the_field),
       cmocka_unit_test(check_text_accepts_every_supported_script),
