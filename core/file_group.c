@@ -89,29 +89,42 @@ int sc_file_group_add(sc_file_group *g, const char *path, const void *data, size
   return SC_OK;
 }
 
-static void folder_of(const char *path, char dir[4096]) {
+/* The length of path's folder part ("a/b/c" -> 3), 0 for a bare name. */
+static size_t folder_length(const char *path) {
   const char *slash = strrchr(path, '/');
-  size_t n = !slash ? 0 : slash == path ? 1 : (size_t)(slash - path);
-  if (n == 0 || n >= 4096)
-    snprintf(dir, 4096, ".");
-  else
-    snprintf(dir, 4096, "%.*s", (int)n, path);
+  return !slash ? 0 : slash == path ? 1 : (size_t)(slash - path);
 }
 
-/* fsync each folder once, so that the renames themselves survive a crash. */
+static void sync_folder(const char *path, size_t len) {
+  char dir[4096];
+  if (len == 0 || len >= sizeof dir)
+    snprintf(dir, sizeof dir, ".");
+  else
+    snprintf(dir, sizeof dir, "%.*s", (int)len, path);
+  int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd >= 0) {
+    fsync(fd);
+    close(fd);
+  }
+}
+
+/* fsync each folder once, so that the renames themselves survive a crash. A group's files
+ * sit in one or two folders (out/, public/c/); past four, a folder may be synced twice. */
 static void sync_folders(const sc_file_group *g) {
+  const char *synced[4];
+  size_t synced_len[4], count = 0;
   for (size_t i = 0; i < g->count; i++) {
-    char dir[4096], earlier[4096];
-    folder_of(g->files[i].path, dir);
+    const char *path = g->files[i].path;
+    size_t len = folder_length(path);
     bool seen = false;
-    for (size_t k = 0; k < i && !seen; k++) {
-      folder_of(g->files[k].path, earlier);
-      seen = strcmp(dir, earlier) == 0;
-    }
-    int fd = seen ? -1 : open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd >= 0) {
-      fsync(fd);
-      close(fd);
+    for (size_t k = 0; k < count && !seen; k++)
+      seen = synced_len[k] == len && strncmp(synced[k], path, len) == 0;
+    if (seen)
+      continue;
+    sync_folder(path, len);
+    if (count < 4) {
+      synced[count] = path;
+      synced_len[count++] = len;
     }
   }
 }

@@ -24,16 +24,24 @@ static int make_dirs(const char *path, sc_error *err) {
   return SC_OK;
 }
 
-static int write_json(const char *path, const json_t *doc, sc_error *err) {
+static int stage_json(const char *path, const json_t *doc, sc_file_group *files, sc_error *err) {
   char *text = json_dumps(doc, JSON_INDENT(2));
   sc_buf out = {0};
   int rc = text && sc_buf_append_str(&out, text) && sc_buf_append_byte(&out, '\n')
                ? make_dirs(path, err)
                : sc_oom(err);
   if (rc == SC_OK)
-    rc = sc_write_file_atomic(path, out.data, out.len, 0644, err);
+    rc = sc_file_group_add(files, path, out.data, out.len, 0644, err);
   free(text);
   sc_buf_free(&out);
+  return rc;
+}
+
+/* Commits what was staged, or removes it after a failure. */
+static int finish_files(sc_file_group *files, int rc, sc_error *err) {
+  if (rc == SC_OK)
+    return sc_file_group_commit(files, err);
+  sc_file_group_abort(files);
   return rc;
 }
 
@@ -72,7 +80,7 @@ static int sign(const sc_home *home, EVP_PKEY *key, json_t *doc, sc_error *err) 
 
 static int publish_one(const sc_home *home, EVP_PKEY *key, sc_registry *reg, int64_t list,
                        const char *purpose, uint8_t *bits, const sc_publish_options *opts,
-                       sc_error *err) {
+                       sc_file_group *files, sc_error *err) {
   memset(bits, 0, SC_STATUS_LIST_SIZE / 8);
   int rc = sc_registry_status_bits(reg, list, purpose, bits, err);
   char *encoded = rc == SC_OK ? sc_status_list_encode(bits, SC_STATUS_LIST_SIZE / 8, err) : NULL;
@@ -85,7 +93,7 @@ static int publish_one(const sc_home *home, EVP_PKEY *key, sc_registry *reg, int
   char path[PATH_MAX];
   if (rc == SC_OK) {
     snprintf(path, sizeof path, "%s/public/status/%lld/%s", home->root, (long long)list, purpose);
-    rc = write_json(path, doc, err);
+    rc = stage_json(path, doc, files, err);
   }
   json_decref(doc);
   free(encoded);
@@ -105,12 +113,16 @@ int sc_publish_lists(const sc_home *home, EVP_PKEY *key, sc_registry *reg, const
   uint8_t *bits = malloc(SC_STATUS_LIST_SIZE / 8);
   if (!bits)
     rc = sc_oom(err);
+  /* The lists are renamed into place only once all are on disk: a failure half-way leaves
+   * the previous publication whole. */
+  sc_file_group files = {0};
   for (size_t i = 0; rc == SC_OK && i < count; i++) {
     int64_t list = all ? (int64_t)json_integer_value(json_array_get(all, i)) : lists[i];
-    rc = publish_one(home, key, reg, list, "revocation", bits, opts, err);
+    rc = publish_one(home, key, reg, list, "revocation", bits, opts, &files, err);
     if (rc == SC_OK)
-      rc = publish_one(home, key, reg, list, "suspension", bits, opts, err);
+      rc = publish_one(home, key, reg, list, "suspension", bits, opts, &files, err);
   }
+  rc = finish_files(&files, rc, err);
   free(bits);
   json_decref(all);
   return rc;
@@ -188,9 +200,10 @@ int sc_publish_key_document(const sc_home *home, sc_error *err) {
   if (!doc)
     return sc_oom(err);
   char path[PATH_MAX];
+  sc_file_group files = {0};
   int rc = key_document_path(home, path, err);
   if (rc == SC_OK)
-    rc = write_json(path, doc, err);
+    rc = stage_json(path, doc, &files, err);
   json_decref(doc);
-  return rc;
+  return finish_files(&files, rc, err);
 }
