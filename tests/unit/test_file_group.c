@@ -10,23 +10,12 @@ static char dir[64];
 
 static int make_dir(void **state) {
   (void)state;
-  snprintf(dir, sizeof dir, "/tmp/skillcert-group-XXXXXX");
-  return mkdtemp(dir) ? 0 : -1;
+  return make_temp_dir(dir, "group") ? 0 : -1;
 }
 
 static int remove_dir(void **state) {
   (void)state;
-  DIR *d = opendir(dir);
-  struct dirent *entry;
-  while (d && (entry = readdir(d))) {
-    char path[PATH_MAX];
-    snprintf(path, sizeof path, "%s/%s", dir, entry->d_name);
-    if (entry->d_name[0] != '.')
-      unlink(path);
-  }
-  if (d)
-    closedir(d);
-  return rmdir(dir);
+  return remove_temp_dir(dir);
 }
 
 static size_t entries(void) {

@@ -482,8 +482,7 @@ typedef struct published {
 } published;
 
 static void publish(published *p, const char *uuid, const char *content) {
-  snprintf(p->dir, sizeof p->dir, "/tmp/sc-inputs-XXXXXX");
-  assert_non_null(mkdtemp(p->dir));
+  assert_true(make_temp_dir(p->dir, "inputs"));
   snprintf(p->public_dir, sizeof p->public_dir, "%s/public", p->dir);
   assert_int_equal(mkdir(p->public_dir, 0700), 0);
   char c_dir[160];
@@ -497,12 +496,7 @@ static void publish(published *p, const char *uuid, const char *content) {
 }
 
 static void unpublish(published *p) {
-  char path[200];
-  unlink(p->file);
-  snprintf(path, sizeof path, "%s/c", p->public_dir);
-  rmdir(path);
-  rmdir(p->public_dir);
-  rmdir(p->dir);
+  remove_temp_dir(p->dir);
 }
 
 static void loads_link_mode_credentials_from_the_published_folder(void **state) {
@@ -533,8 +527,7 @@ static void loads_link_mode_credentials_from_the_published_folder(void **state) 
   assert_error_mentions(&err, "cannot load https://acme.example/c/11111111");
   assert_int_equal(json.len, 0);
   sc_buf_free(&json);
-  unpublish(&p);
-  rmdir(cache);
+  unpublish(&p); /* the cache folder too */
 }
 
 static void refuses_a_published_credential_with_another_id(void **state) {

@@ -48,8 +48,7 @@ static int setup(void **state) {
   fixture *f = calloc(1, sizeof *f);
   if (!f)
     return -1;
-  snprintf(f->dir, sizeof f->dir, "/tmp/skillcert-retire-XXXXXX");
-  if (!mkdtemp(f->dir))
+  if (!make_temp_dir(f->dir, "retire"))
     return -1;
   snprintf(f->doc, sizeof f->doc, "%s/did.json", f->dir);
   snprintf(f->trust, sizeof f->trust, "%s/trust.json", f->dir);
@@ -66,9 +65,7 @@ static int setup(void **state) {
 
 static int teardown(void **state) {
   fixture *f = *state;
-  unlink(f->doc);
-  unlink(f->trust);
-  rmdir(f->dir);
+  remove_temp_dir(f->dir);
   free(f);
   return 0;
 }

@@ -43,8 +43,7 @@ static int setup(void **state) {
   fixture *f = calloc(1, sizeof *f);
   if (!f)
     return -1;
-  snprintf(f->dir, sizeof f->dir, "/tmp/skillcert-keyfile-XXXXXX");
-  if (!mkdtemp(f->dir))
+  if (!make_temp_dir(f->dir, "keyfile"))
     return -1;
   path_in(f, "signing.pem", f->encrypted, sizeof f->encrypted);
   f->key = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519");
@@ -57,18 +56,7 @@ static int setup(void **state) {
 
 static int teardown(void **state) {
   fixture *f = *state;
-  DIR *dir = opendir(f->dir);
-  struct dirent *entry;
-  char path[512];
-  while (dir && (entry = readdir(dir))) {
-    if (strcmp(entry->d_name, ".") != 0 && strcmp(entry->d_name, "..") != 0) {
-      path_in(f, entry->d_name, path, sizeof path);
-      unlink(path);
-    }
-  }
-  if (dir)
-    closedir(dir);
-  rmdir(f->dir);
+  remove_temp_dir(f->dir);
   EVP_PKEY_free(f->key);
   free(f);
   return 0;

@@ -231,8 +231,8 @@ static void scan_round_trip(fixture *f, const char *qr) {
   sc_error err = {0};
   if (sc_pdf_render(f->renderer, f->tpl, &cert, &pdf, &err) != SC_OK)
     fail_msg("render: %s", err.message);
-  char dir[] = "/tmp/sc-qr-XXXXXX", path[64], command[256], scanned[4096] = "";
-  assert_non_null(mkdtemp(dir));
+  char dir[64], path[96], command[256], scanned[4096] = "";
+  assert_true(make_temp_dir(dir, "qr"));
   snprintf(path, sizeof path, "%s/c.pdf", dir);
   assert_int_equal(sc_write_file_atomic(path, pdf.data, pdf.len, 0600, &err), SC_OK);
   snprintf(
@@ -247,8 +247,7 @@ static void scan_round_trip(fixture *f, const char *qr) {
   while (n && scanned[n - 1] == '\n')
     scanned[--n] = '\0';
   assert_string_equal(scanned, qr);
-  snprintf(command, sizeof command, "rm -rf %s", dir);
-  assert_int_equal(system(command), 0);
+  assert_int_equal(remove_temp_dir(dir), 0);
   sc_buf_free(&pdf);
   free(json);
   json_decref(cred);

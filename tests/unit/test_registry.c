@@ -14,8 +14,7 @@ typedef struct fixture {
 
 static int setup(void **state) {
   fixture *f = calloc(1, sizeof *f);
-  snprintf(f->dir, sizeof f->dir, "/tmp/sc-registry-XXXXXX");
-  if (!mkdtemp(f->dir))
+  if (!f || !make_temp_dir(f->dir, "registry"))
     return -1;
   snprintf(f->home.root, sizeof f->home.root, "%s", f->dir);
   sc_error err = {0};
@@ -28,9 +27,7 @@ static int setup(void **state) {
 static int teardown(void **state) {
   fixture *f = *state;
   sc_registry_close(f->reg);
-  char cmd[128];
-  snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
-  if (system(cmd) != 0)
+  if (remove_temp_dir(f->dir) != 0)
     return -1;
   free(f);
   return 0;

@@ -60,32 +60,12 @@ static void assert_end(sc_roster *roster) {
   assert_int_equal(row.line, 0);
 }
 
-/* A new folder under /tmp for generated rosters; removed by remove_dir. */
-static void make_dir(char *dir) {
-  strcpy(dir, "/tmp/test-roster-XXXXXX");
-  assert_non_null(mkdtemp(dir));
-}
-
 static void write_text(const char *dir, const char *name, const char *text, char *path) {
   snprintf(path, 512, "%s/%s", dir, name);
   FILE *f = fopen(path, "wb");
   assert_non_null(f);
   assert_int_equal(fwrite(text, 1, strlen(text), f), strlen(text));
   assert_int_equal(fclose(f), 0);
-}
-
-static void remove_dir(const char *dir) {
-  DIR *d = opendir(dir);
-  assert_non_null(d);
-  struct dirent *entry;
-  while ((entry = readdir(d)) != NULL) {
-    char path[512];
-    snprintf(path, sizeof path, "%s/%s", dir, entry->d_name);
-    if (entry->d_name[0] != '.')
-      unlink(path);
-  }
-  closedir(d);
-  rmdir(dir);
 }
 
 static int validate(const char *path, const sc_roster_options *opts, reports *got,
@@ -280,7 +260,7 @@ static void reads_json_lines_with_bom_blank_lines_and_crlf(void **state) {
 static void detects_json_lines_by_content_not_by_name(void **state) {
   (void)state;
   char dir[64], path[512];
-  make_dir(dir);
+  assert_true(make_temp_dir(dir, "roster"));
   write_text(dir, "learners.csv", "  \n{\"Name\":\"Ann\",\"email\":\"a@b.org\",\"id\":\"1\"}\n",
              path);
   sc_roster *roster = open_ok(path, NULL);
@@ -289,7 +269,7 @@ static void detects_json_lines_by_content_not_by_name(void **state) {
   assert_int_equal(row.line, 2);
   assert_string_equal(row.name, "Ann");
   sc_roster_close(roster);
-  remove_dir(dir);
+  assert_int_equal(remove_temp_dir(dir), 0);
 }
 
 static void validate_reports_json_lines_problems(void **state) {
@@ -422,7 +402,7 @@ static int delete_achievement(void *ctx, const sc_roster_row *row, sc_error *err
 static void validate_loads_each_achievement_file_once(void **state) {
   (void)state;
   char dir[64], path[512], achievement[512];
-  make_dir(dir);
+  assert_true(make_temp_dir(dir, "roster"));
   sc_buf text = {0};
   sc_error err = {0};
   assert_int_equal(sc_read_file(DATA "achievement.json", 1 << 20, &text, &err), SC_OK);
@@ -440,7 +420,7 @@ static void validate_loads_each_achievement_file_once(void **state) {
   assert_non_null(strstr(ctx.got.items[0], "r.csv:4: achievement: "));
   assert_non_null(strstr(ctx.got.items[0], "file not found"));
   reports_free(&ctx.got);
-  remove_dir(dir);
+  assert_int_equal(remove_temp_dir(dir), 0);
 }
 
 /* ---------------------------------------------------------------- streaming */
@@ -464,7 +444,7 @@ static bool under_address_sanitizer(void) {
 static void streams_100000_rows_one_at_a_time(void **state) {
   (void)state;
   char dir[64], path[512];
-  make_dir(dir);
+  assert_true(make_temp_dir(dir, "roster"));
   snprintf(path, sizeof path, "%s/big.csv", dir);
   FILE *f = fopen(path, "wb");
   assert_non_null(f);
@@ -496,7 +476,7 @@ static void streams_100000_rows_one_at_a_time(void **state) {
   sc_roster_summary summary;
   assert_int_equal(validate(path, NULL, &got, &summary), SC_OK);
   assert_int_equal(summary.rows, BIG_ROWS);
-  remove_dir(dir);
+  assert_int_equal(remove_temp_dir(dir), 0);
 }
 
 /* ---------------------------------------------------------------- fuzz seeds */
@@ -504,7 +484,7 @@ static void streams_100000_rows_one_at_a_time(void **state) {
 static void replays_roster_fuzz_corpus(void **state) {
   (void)state;
   char dir[64], path[512];
-  make_dir(dir);
+  assert_true(make_temp_dir(dir, "roster"));
   snprintf(path, sizeof path, "%s/roster", dir);
   const char *corpus = "tests/fuzz/corpus/fuzz_roster";
   DIR *d = opendir(corpus);
@@ -526,7 +506,7 @@ static void replays_roster_fuzz_corpus(void **state) {
   }
   closedir(d);
   assert_true(count >= 10);
-  remove_dir(dir);
+  assert_int_equal(remove_temp_dir(dir), 0);
 }
 
 int main(void) {

@@ -67,8 +67,7 @@ static void free_key(issuer_key *k) {
 static int setup(void **state) {
   fixture *f = calloc(1, sizeof *f);
   assert_non_null(f);
-  snprintf(f->dir, sizeof f->dir, "/tmp/skillcert-status-XXXXXX");
-  assert_non_null(mkdtemp(f->dir));
+  assert_true(make_temp_dir(f->dir, "status"));
   snprintf(f->public_dir, sizeof f->public_dir, "%s/public", f->dir);
   snprintf(f->cache_dir, sizeof f->cache_dir, "%s/cache/skillcert", f->dir);
   make_key(&f->issuer, 1);
@@ -82,9 +81,7 @@ static int setup(void **state) {
 
 static int teardown(void **state) {
   fixture *f = *state;
-  char command[256];
-  snprintf(command, sizeof command, "rm -rf '%s'", f->dir);
-  assert_int_equal(system(command), 0);
+  assert_int_equal(remove_temp_dir(f->dir), 0);
   free_key(&f->issuer);
   free_key(&f->stranger);
   free(f);

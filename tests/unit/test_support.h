@@ -2,6 +2,8 @@
 #ifndef SKILLCERT_TEST_SUPPORT_H
 #define SKILLCERT_TEST_SUPPORT_H
 
+#include <dirent.h>
+#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +15,24 @@
 #include <cmocka.h>
 
 #include "core/core.h"
+
+/* ---------------------------------------------------------------- scratch folders */
+
+/* A new folder /tmp/skillcert-<name>-XXXXXX in dir (64 bytes); false when it cannot be made. */
+static inline bool make_temp_dir(char dir[64], const char *name) {
+  snprintf(dir, 64, "/tmp/skillcert-%s-XXXXXX", name);
+  return mkdtemp(dir) != NULL;
+}
+
+static inline int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw) {
+  (void)st, (void)flag, (void)ftw;
+  return remove(path);
+}
+
+/* Removes dir and everything below it; 0 on success. */
+static inline int remove_temp_dir(const char *dir) {
+  return nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
 
 /* ../shared/vectors from the project root, or $SKILLCERT_VECTORS. */
 static inline const char *vectors_dir(void) {
@@ -44,8 +64,6 @@ static inline json_t *load_vector_json(const char *relative) {
  * a file the check refuses fails the test, naming the file. Corpora are replayed in every
  * `make test`, so a seed or regression input stays checked under ASan and UBSan. */
 typedef bool (*corpus_check)(void *ctx, const uint8_t *data, size_t len);
-
-#include <dirent.h>
 
 static inline size_t replay_corpus(const char *dir, corpus_check check, void *ctx) {
   DIR *d = opendir(dir);

@@ -23,26 +23,16 @@ static void write_text(const char *dir, const char *name, const char *text) {
   fclose(f);
 }
 
-static void remove_dir(const char *dir) {
-  char path[PATH_MAX + 64];
-  const char *names[] = {"template.json", "achievement.json", "logo.png"};
-  for (size_t i = 0; i < 3; i++) {
-    snprintf(path, sizeof path, "%s/%s", dir, names[i]);
-    unlink(path);
-  }
-  rmdir(dir);
-}
-
 /* Loads a template made of layout + the sample achievement; returns the code, err filled. */
 static int load_layout(const char *layout, sc_error *err) {
-  char dir[] = "/tmp/sc-template-XXXXXX";
-  assert_non_null(mkdtemp(dir));
+  char dir[64];
+  assert_true(make_temp_dir(dir, "template"));
   write_text(dir, "template.json", layout);
   write_text(dir, "achievement.json", achievement);
   sc_template *tpl = NULL;
   int rc = sc_template_load(dir, &tpl, err);
   sc_template_free(tpl);
-  remove_dir(dir);
+  remove_temp_dir(dir);
   return rc;
 }
 
@@ -114,8 +104,8 @@ static void rejects_bad_numbers_and_colours_with_their_path(void **state) {
 
 static void rejects_a_template_without_a_valid_achievement(void **state) {
   (void)state;
-  char dir[] = "/tmp/sc-template-XXXXXX";
-  assert_non_null(mkdtemp(dir));
+  char dir[64];
+  assert_true(make_temp_dir(dir, "template"));
   write_text(dir, "template.json", minimal);
   write_text(dir, "achievement.json", "{\"id\": \"https://a.example/x\"}");
   sc_template *tpl = NULL;
@@ -123,13 +113,13 @@ static void rejects_a_template_without_a_valid_achievement(void **state) {
   assert_int_equal(sc_template_load(dir, &tpl, &err), SC_EDATA);
   assert_null(tpl);
   assert_non_null(strstr(err.message, "achievement.json"));
-  remove_dir(dir);
+  remove_temp_dir(dir);
 }
 
 static void find_prefers_the_home_and_refuses_paths(void **state) {
   (void)state;
-  char root[] = "/tmp/sc-home-XXXXXX", dir[PATH_MAX + 32], found[PATH_MAX];
-  assert_non_null(mkdtemp(root));
+  char root[64], dir[PATH_MAX + 32], found[PATH_MAX];
+  assert_true(make_temp_dir(root, "home"));
   snprintf(dir, sizeof dir, "%s/templates", root);
   assert_int_equal(mkdir(dir, 0700), 0);
   snprintf(dir, sizeof dir, "%s/templates/ai-fundamentals", root);
@@ -144,10 +134,7 @@ static void find_prefers_the_home_and_refuses_paths(void **state) {
   assert_null(strstr(found, root));
   assert_int_equal(sc_template_find(&home, "../etc", found, &err), SC_EUSAGE);
   assert_int_equal(sc_template_find(&home, "no-such-template", found, &err), SC_ENOINPUT);
-  remove_dir(dir);
-  snprintf(dir, sizeof dir, "%s/templates", root);
-  rmdir(dir);
-  rmdir(root);
+  remove_temp_dir(root);
 }
 
 int main(void) {

@@ -26,8 +26,7 @@ static int setup(void **state) {
   fixture *f = calloc(1, sizeof *f);
   if (!f)
     return -1;
-  snprintf(f->dir, sizeof f->dir, "/tmp/skillcert-trust-XXXXXX");
-  if (!mkdtemp(f->dir))
+  if (!make_temp_dir(f->dir, "trust"))
     return -1;
   snprintf(f->path, sizeof f->path, "%s/trust.json", f->dir);
   *state = f;
@@ -36,17 +35,7 @@ static int setup(void **state) {
 
 static int teardown(void **state) {
   fixture *f = *state;
-  DIR *dir = opendir(f->dir);
-  struct dirent *entry;
-  char path[512];
-  while (dir && (entry = readdir(dir))) {
-    snprintf(path, sizeof path, "%s/%s", f->dir, entry->d_name);
-    if (entry->d_name[0] != '.')
-      unlink(path);
-  }
-  if (dir)
-    closedir(dir);
-  rmdir(f->dir);
+  remove_temp_dir(f->dir);
   free(f);
   return 0;
 }
