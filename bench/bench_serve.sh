@@ -7,6 +7,7 @@
 # SERVE_SECONDS (default 10) and SERVE_FLAGS (extra serve options, e.g. --thread-per-connection).
 set -eu
 cd "$(dirname "$0")/.."
+. scripts/listening-url.sh
 rate=${1:?usage: bench_serve.sh OPENSSL_VERIFY_RATE}
 seconds=${SERVE_SECONDS:-10}
 command -v wrk >/dev/null || { echo "bench: wrk missing (make deps)" >&2; exit 1; }
@@ -31,11 +32,7 @@ printf '{"verifiableCredential": %s, "options": {}}' "$(cat "$json")" >"$work/bo
 # shellcheck disable=SC2086
 $s serve --home "$work/home" --offline --quiet --listen 127.0.0.1:0 ${SERVE_FLAGS:-} >"$work/out" &
 server=$!
-for _ in $(seq 1 100); do
-  grep -q '^listening on ' "$work/out" 2>/dev/null && break
-  sleep 0.05
-done
-base=$(sed -n 's/^listening on //p' "$work/out")
+base=$(listening_url "$work/out")
 
 # wrk reports through done(): requests/s, p99 in ms, non-2xx answers, socket errors.
 cat >"$work/report.lua" <<'LUA'

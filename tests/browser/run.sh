@@ -6,6 +6,7 @@
 # Prints TAP. Needs: chromium, pdftoppm, zbarimg, curl.
 set -eu
 cd "$(dirname "$0")/../.."
+. scripts/listening-url.sh
 SKILLCERT=${SKILLCERT:-$PWD/build/skillcert}
 out=tests/out
 mkdir -p "$out"
@@ -29,11 +30,7 @@ revoked=$("$SKILLCERT" issue --home "$home" --name "Omar Haddad" --email omar@ex
 
 "$SKILLCERT" serve --home "$home" --offline --listen 127.0.0.1:0 >"$work/serve.out" 2>"$work/serve.log" &
 server=$!
-for _ in $(seq 1 100); do
-  grep -q '^listening on ' "$work/serve.out" 2>/dev/null && break
-  sleep 0.05
-done
-base=$(sed -n 's/^listening on //p' "$work/serve.out")
+base=$(listening_url "$work/serve.out")
 
 # The QR code's URL (HTTPS://ACME.EXAMPLE/V/1…) pointed at this server.
 local_url() {

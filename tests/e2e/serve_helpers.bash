@@ -1,14 +1,11 @@
 # Helpers for serve.bats: a server on a free loopback port, and QR payloads of certificates.
+. "$BATS_TEST_DIRNAME/../../scripts/listening-url.sh"
 
 # Starts `skillcert serve ARGS...` on 127.0.0.1:0; sets SERVER_PID and URL (http://127.0.0.1:N).
 start_server() {
   "$SKILLCERT" serve --listen 127.0.0.1:0 "$@" >"$WORK/serve.out" 2>"$WORK/serve.log" &
   SERVER_PID=$!
-  for _ in $(seq 1 100); do
-    grep -q '^listening on ' "$WORK/serve.out" 2>/dev/null && break
-    sleep 0.05
-  done
-  URL=$(sed -n 's/^listening on //p' "$WORK/serve.out")
+  URL=$(listening_url "$WORK/serve.out")
   [ -n "$URL" ] || { cat "$WORK/serve.log" >&2; return 1; }
 }
 
