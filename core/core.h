@@ -138,7 +138,9 @@ int sc_base64url_decode(const char *text, size_t len, sc_buf *out, sc_error *err
 char *sc_base32_encode(const uint8_t *data,
                        size_t len); /* RFC 4648 alphabet, upper case, no padding */
 int sc_base32_decode(const char *text, size_t len, sc_buf *out, sc_error *err); /* any case */
-char *sc_hex_encode(const uint8_t *data, size_t len);                           /* lower case */
+/* The value of one hexadecimal digit (either case), or -1. */
+int sc_hex_digit(unsigned char c);
+char *sc_hex_encode(const uint8_t *data, size_t len); /* lower case */
 int sc_hex_decode(const char *text, size_t len, sc_buf *out, sc_error *err);
 
 /* Multibase with the two headers the standards here use: 'z' base58btc, 'u' base64url. */
@@ -216,6 +218,8 @@ int sc_uuid_v4(char *out, sc_error *err);
 /* The version 4 UUID made of 16 random bytes the caller drew (so that one draw can serve
  * several needs); out must hold 37 bytes. */
 void sc_uuid_v4_format(const uint8_t random[16], char *out);
+/* Is text (len bytes) a UUID: 8-4-4-4-12 hexadecimal digits, either case? */
+bool sc_uuid_valid(const char *text, size_t len);
 
 /* ---------------------------------------------------------------- Data Integrity
  * (data_integrity.c) */

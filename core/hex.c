@@ -3,7 +3,7 @@
 
 #include <stdlib.h>
 
-static int nibble(unsigned char c) {
+int sc_hex_digit(unsigned char c) {
   if (c >= '0' && c <= '9')
     return c - '0';
   if (c >= 'a' && c <= 'f')
@@ -33,10 +33,10 @@ int sc_hex_decode(const char *text, size_t len, sc_buf *out, sc_error *err) {
     return sc_fail(err, SC_EDATA, "hex: odd number of digits (%zu)", len);
   /* Checked first so that out is left untouched on error. */
   for (size_t i = 0; i < len; i++)
-    if (nibble((unsigned char)text[i]) < 0)
+    if (sc_hex_digit((unsigned char)text[i]) < 0)
       return sc_fail(err, SC_EDATA, "hex: invalid character at offset %zu", i);
   for (size_t i = 0; i < len; i += 2) {
-    int byte = nibble((unsigned char)text[i]) << 4 | nibble((unsigned char)text[i + 1]);
+    int byte = sc_hex_digit((unsigned char)text[i]) << 4 | sc_hex_digit((unsigned char)text[i + 1]);
     if (!sc_buf_append_byte(out, (unsigned char)byte))
       return sc_oom(err);
   }

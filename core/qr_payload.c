@@ -104,20 +104,8 @@ char *sc_qr_payload_encode(const json_t *credential, const char *verify_url, sc_
   return sc_buf_take(&out);
 }
 
-/* 8-4-4-4-12 hexadecimal digits, either case. */
-static bool is_uuid(const char *text, size_t len) {
-  if (len != UUID_LEN)
-    return false;
-  for (size_t i = 0; i < len; i++) {
-    bool dash_place = i == 8 || i == 13 || i == 18 || i == 23;
-    if (dash_place ? text[i] != '-' : !isxdigit((unsigned char)text[i]))
-      return false;
-  }
-  return true;
-}
-
 char *sc_qr_link_encode(const char *verify_url, const char *uuid, sc_error *err) {
-  if (!uuid || !is_uuid(uuid, strlen(uuid))) {
+  if (!uuid || !sc_uuid_valid(uuid, strlen(uuid))) {
     sc_fail(err, SC_EDATA, "credential id: expected a UUID (8-4-4-4-12 hexadecimal digits)");
     return NULL;
   }
@@ -211,7 +199,7 @@ static int decode_embedded(const char *text, size_t len, sc_qr_content *out, sc_
 }
 
 static int decode_link(const char *text, size_t len, sc_qr_content *out, sc_error *err) {
-  if (!is_uuid(text, len))
+  if (!sc_uuid_valid(text, len))
     return sc_fail(err, SC_EDATA,
                    "QR link: expected a credential UUID (8-4-4-4-12 hexadecimal digits) after /C/");
   for (size_t i = 0; i < UUID_LEN; i++)

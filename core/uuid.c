@@ -1,4 +1,4 @@
-/* Random (version 4) UUIDs for credential ids. */
+/* Random (version 4) UUIDs for credential ids, and telling a UUID from other text. */
 #include "core/core.h"
 
 void sc_uuid_v4_format(const uint8_t random[16], char *out) {
@@ -16,6 +16,17 @@ void sc_uuid_v4_format(const uint8_t random[16], char *out) {
     out[n++] = hex[b[i] & 0xF];
   }
   out[n] = '\0';
+}
+
+bool sc_uuid_valid(const char *text, size_t len) {
+  if (len != 36)
+    return false;
+  for (size_t i = 0; i < len; i++) {
+    bool dash_place = i == 8 || i == 13 || i == 18 || i == 23;
+    if (dash_place ? text[i] != '-' : sc_hex_digit((unsigned char)text[i]) < 0)
+      return false;
+  }
+  return true;
 }
 
 int sc_uuid_v4(char *out, sc_error *err) {

@@ -74,15 +74,10 @@ void http_verify_payload(const sc_http_config *cfg, int64_t now, const char *pay
 
 /* A UUID as the QR code prints it (any case): 8-4-4-4-12 hex digits. out gets it lower case. */
 static bool parse_uuid(const char *text, char out[37]) {
-  if (strlen(text) != 36)
+  if (!sc_uuid_valid(text, strlen(text)))
     return false;
-  for (size_t i = 0; i < 36; i++) {
-    unsigned char c = (unsigned char)text[i];
-    bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-    if (dash ? c != '-' : !isxdigit(c))
-      return false;
-    out[i] = (char)tolower(c);
-  }
+  for (size_t i = 0; i < 36; i++)
+    out[i] = (char)tolower((unsigned char)text[i]);
   out[36] = '\0';
   return true;
 }

@@ -29,16 +29,6 @@ static bool is_digit(uint8_t c) {
   return c >= '0' && c <= '9';
 }
 
-static int hex_value(uint8_t c) {
-  if (is_digit(c))
-    return c - '0';
-  if (c >= 'a' && c <= 'f')
-    return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F')
-    return c - 'A' + 10;
-  return -1;
-}
-
 static size_t regular_end(const pdf_file *pdf, size_t at) {
   while (at < pdf->len && is_regular(pdf->data[at]))
     at++;
@@ -130,7 +120,7 @@ static size_t hex_string_end(const pdf_file *pdf, size_t at, size_t *reached) {
     uint8_t c = pdf->data[i];
     if (c == '>')
       return i + 1;
-    if (hex_value(c) < 0 && !is_space(c)) {
+    if (sc_hex_digit(c) < 0 && !is_space(c)) {
       *reached = i;
       return PDF_NONE;
     }
@@ -286,9 +276,9 @@ bool pdf_name(const pdf_file *pdf, size_t at, char out[PDF_NAME_MAX + 1]) {
   size_t end = regular_end(pdf, at + 1), n = 0;
   for (size_t i = at + 1; i < end; i++) {
     int c = pdf->data[i];
-    if (c == '#' && i + 2 < end && hex_value(pdf->data[i + 1]) >= 0 &&
-        hex_value(pdf->data[i + 2]) >= 0) {
-      c = hex_value(pdf->data[i + 1]) * 16 + hex_value(pdf->data[i + 2]);
+    if (c == '#' && i + 2 < end && sc_hex_digit(pdf->data[i + 1]) >= 0 &&
+        sc_hex_digit(pdf->data[i + 2]) >= 0) {
+      c = sc_hex_digit(pdf->data[i + 1]) * 16 + sc_hex_digit(pdf->data[i + 2]);
       i += 2;
     }
     if (n == PDF_NAME_MAX)
@@ -349,10 +339,10 @@ static bool string_bytes(const pdf_file *pdf, size_t at, uint8_t *out, size_t *n
       if (is_space((uint8_t)c))
         continue;
       if (pending < 0) {
-        pending = hex_value((uint8_t)c);
+        pending = sc_hex_digit((uint8_t)c);
         continue;
       }
-      c = pending * 16 + hex_value((uint8_t)c);
+      c = pending * 16 + sc_hex_digit((uint8_t)c);
       pending = -1;
     }
     if (*n == cap)
