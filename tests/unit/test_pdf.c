@@ -42,14 +42,18 @@ static json_t *credential_for(const fixture *f, const char *name) {
 
 static const char qr_text[] = "HTTPS://VERIFY.EXAMPLE.ORG/C/5B1C0D36-8F0E-4B8A-9D6E-2F4C1A7E9B30";
 
-static int render(fixture *f, const char *name, sc_buf *pdf, sc_error *err) {
-  json_t *cred = credential_for(f, name);
+/* Renders the certificate of cred (released here) with the QR code of qr. */
+static int render_credential(fixture *f, json_t *cred, const char *qr, sc_buf *pdf, sc_error *err) {
   char *json = json_dumps(cred, JSON_COMPACT);
-  sc_certificate cert = {cred, json, strlen(json), qr_text, NULL};
+  sc_certificate cert = {cred, json, strlen(json), qr, NULL};
   int rc = sc_pdf_render(f->renderer, f->tpl, &cert, pdf, err);
   free(json);
   json_decref(cred);
   return rc;
+}
+
+static int render(fixture *f, const char *name, sc_buf *pdf, sc_error *err) {
+  return render_credential(f, credential_for(f, name), qr_text, pdf, err);
 }
 
 static bool contains(const sc_buf *buf, const char *needle) {
@@ -105,12 +109,7 @@ static int render_other(fixture *f, const char *id, const char *date, sc_buf *pd
   json_t *cred = credential_for(f, "Zoë Łukasiewicz");
   json_object_set_new(cred, "id", json_string(id));
   json_object_set_new(cred, "validFrom", json_string(date));
-  char *json = json_dumps(cred, JSON_COMPACT);
-  sc_certificate cert = {cred, json, strlen(json), qr_text, NULL};
-  int rc = sc_pdf_render(f->renderer, f->tpl, &cert, pdf, err);
-  free(json);
-  json_decref(cred);
-  return rc;
+  return render_credential(f, cred, qr_text, pdf, err);
 }
 
 /* In a batch, certificates differ in their ids (and, across days, their dates' digits): the
@@ -224,12 +223,9 @@ static void latin_and_cjk_certificates_stay_small(void **state) {
 
 /* Renders with qr, rasterises at 150 dpi (pdftoppm) and scans (zbarimg): the same text. */
 static void scan_round_trip(fixture *f, const char *qr) {
-  json_t *cred = credential_for(f, "Ada Lovelace");
-  char *json = json_dumps(cred, JSON_COMPACT);
-  sc_certificate cert = {cred, json, strlen(json), qr, NULL};
   sc_buf pdf = {0};
   sc_error err = {0};
-  if (sc_pdf_render(f->renderer, f->tpl, &cert, &pdf, &err) != SC_OK)
+  if (render_credential(f, credential_for(f, "Ada Lovelace"), qr, &pdf, &err) != SC_OK)
     fail_msg("render: %s", err.message);
   char dir[64], path[96], command[256], scanned[4096] = "";
   assert_true(make_temp_dir(dir, "qr"));
@@ -249,8 +245,6 @@ static void scan_round_trip(fixture *f, const char *qr) {
   assert_string_equal(scanned, qr);
   assert_int_equal(remove_temp_dir(dir), 0);
   sc_buf_free(&pdf);
-  free(json);
-  json_decref(cred);
 }
 
 static void qr_code_scans_back_to_its_text(void **state) {
