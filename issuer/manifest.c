@@ -2,6 +2,7 @@
 #include "issuer/batch_internal.h"
 
 #include <csv.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -14,7 +15,8 @@ int sc_manifest_open(sc_batch *b) {
   snprintf(b->manifest_tmp, sizeof b->manifest_tmp, "%s.partial", b->manifest_path);
   b->manifest = fopen(b->manifest_tmp, "w");
   if (!b->manifest)
-    return sc_fail(&b->err, SC_ECANTCREAT, "%s: cannot create", b->manifest_tmp);
+    return sc_fail(&b->err, SC_ECANTCREAT, "%s: cannot create: %s", b->manifest_tmp,
+                   strerror(errno));
   fputs("id,name,email,json,pdf,qr_url\r\n", b->manifest);
   return SC_OK;
 }
