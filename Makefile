@@ -33,7 +33,7 @@ UNIT_BIN := $(UNIT_C:tests/unit/%.c=$(BUILD)/tests/%)
 LIBA     := $(BUILD)/libskillcert.a
 BIN      := $(BUILD)/skillcert
 
-.PHONY: all deps test unit-tests demo bench fuzz fuzz-build install clean format
+.PHONY: all deps test unit-tests demo bench bench-build fuzz fuzz-build install clean format
 
 all: $(BIN)
 
@@ -64,8 +64,9 @@ unit-tests: $(UNIT_BIN)
 # The unit tests run twice: in the normal build and in an ASan+UBSan build.
 SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
+# The benchmark programs are built too (not run), so that none stops compiling unnoticed.
 test: deps
-	@$(MAKE) --no-print-directory all unit-tests
+	@$(MAKE) --no-print-directory all unit-tests bench-build
 	@$(MAKE) --no-print-directory BUILD=build-san SANFLAGS="$(SAN)" CFLAGS="-O1 -g" CXXFLAGS="-O1 -g" all unit-tests
 	@./tests/run.sh
 
@@ -80,6 +81,8 @@ BENCH_BIN := $(BENCH_C:bench/%.c=$(BUILD)/bench/%)
 $(BUILD)/bench/%: bench/%.c bench/bench_support.c bench/bench_support.h $(LIBA)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $< bench/bench_support.c $(LIBA) $(LDLIBS_ALL) -o $@
+
+bench-build: $(BENCH_BIN)
 
 bench: deps all $(BENCH_BIN)
 	@./bench/run.sh

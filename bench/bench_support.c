@@ -62,6 +62,46 @@ sc_issue_request bench_request(const bench_home *bh) {
   };
 }
 
+/* Issues one credential through the registry (reserved slot, record, write), as
+ * `skillcert issue` does; *out gets its file bytes, *urn its id. */
+static void issue_recorded(bench_home *bh, sc_registry *reg, sc_buf *out, char urn[64]) {
+  sc_error err = {0};
+  sc_issue_request req = bench_request(bh);
+  sc_issue_context issue = {.home = &bh->home, .key = bh->key};
+  if (sc_registry_reserve_index(reg, &req.status_list, &req.status_index, &err) != SC_OK)
+    bench_die("reserve index", &err);
+  sc_prepared p;
+  if (sc_issue_prepare(&issue, &req, &p, &err) != SC_OK ||
+      sc_issue_record(reg, &issue, &req, &p, &err) != SC_OK ||
+      sc_issue_write(&issue, &p, &err) != SC_OK)
+    bench_die("issue", &err);
+  snprintf(urn, 64, "%s", p.id);
+  *out = p.json;
+  p.json = (sc_buf){0};
+  sc_prepared_free(&p);
+}
+
+void bench_issue_published(bench_home *bh, sc_buf *credential) {
+  sc_error err = {0};
+  sc_registry *reg = NULL;
+  if (sc_registry_open(&bh->home, &reg, &err) != SC_OK)
+    bench_die("registry", &err);
+  char urn[64], revoked[64], suspended[64];
+  sc_buf other = {0};
+  issue_recorded(bh, reg, credential, urn);
+  issue_recorded(bh, reg, &other, revoked);
+  sc_buf_free(&other);
+  issue_recorded(bh, reg, &other, suspended);
+  sc_buf_free(&other);
+  if (sc_registry_change_status(reg, revoked, "revoked", "bench", NULL, &err) != SC_OK ||
+      sc_registry_change_status(reg, suspended, "suspended", "bench", NULL, &err) != SC_OK)
+    bench_die("status change", &err);
+  sc_publish_options publish = {.now = (int64_t)time(NULL)};
+  if (sc_publish_lists(&bh->home, bh->key, reg, NULL, 0, &publish, &err) != SC_OK)
+    bench_die("publish", &err);
+  sc_registry_close(reg);
+}
+
 double bench_now(void) {
   struct timespec ts;
   clock_gettime(CLOCK_MONOTONIC, &ts);

@@ -23,6 +23,11 @@ void bench_home_close(bench_home *bh);
 /* A request for one learner, valid from now. */
 sc_issue_request bench_request(const bench_home *bh);
 
+/* Issues a credential through the registry (as `skillcert issue` does) and two neighbours,
+ * revokes one neighbour and suspends the other, and publishes the status lists into the home's
+ * public/ folder. *credential gets the text of the credential under test. */
+void bench_issue_published(bench_home *bh, sc_buf *credential);
+
 /* One unit of work; returns SC_OK or a code (which stops the benchmark). */
 typedef int (*bench_step)(void *ctx, sc_error *err);
 

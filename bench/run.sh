@@ -7,7 +7,8 @@ set -eu
 cd "$(dirname "$0")/.."
 seconds=${BENCH_SECONDS:-3}
 export BENCH_SECONDS="$seconds"
-for bin in build/bench/bench_issue build/bench/bench_verify; do
+for bin in build/bench/bench_issue build/bench/bench_verify build/bench/bench_serve_handler \
+  build/bench/bench_serve_floor; do
   [ -x "$bin" ] || { echo "bench: $bin missing; run 'make bench'" >&2; exit 1; }
 done
 
@@ -26,6 +27,7 @@ openssl_rates() {
 before=$(openssl_rates)
 issue=$(build/bench/bench_issue)
 verify_out=$(build/bench/bench_verify)
+handler_out=$(build/bench/bench_serve_handler)
 after=$(openssl_rates)
 if [ -z "$before" ] || [ -z "$after" ]; then
   echo "bench: could not read Ed25519 rates from 'openssl speed'" >&2
@@ -45,6 +47,7 @@ echo "openssl-ed25519-verify $verify verify/s" | with_ratio openssl-ed25519-veri
 # The benchmarks' output was captured above, so a failing one stops the run (set -e).
 echo "$issue" | with_ratio openssl-ed25519-sign "$sign"
 echo "$verify_out" | with_ratio openssl-ed25519-verify "$verify"
+echo "$handler_out" | with_ratio openssl-ed25519-verify "$verify"
 ./bench/bench_serve.sh "$verify"
 
 # ---- issues 3 and 4: certificates, status checks, batches, publishing (docs/benchmarks.md) ----
