@@ -5,6 +5,7 @@
  * the home's published status lists, the shared memo of verified lists and the key cache.
  * Each answer is the full one a client receives (JSON report, HTML page). What this leaves
  * out — libmicrohttpd and the kernel's TCP path — is what serve-verify adds on top.
+ * `bench_serve_handler NAME` runs only that measurement, for a profiler.
  */
 #define _GNU_SOURCE /* memmem */
 #include "bench/bench_support.h"
@@ -19,6 +20,10 @@ typedef struct handler_ctx {
   sc_http_request req;
   const char *expect; /* a piece of the body every answer must hold */
 } handler_ctx;
+
+static bool wanted(int argc, char **argv, const char *name) {
+  return argc < 2 || strcmp(argv[1], name) == 0;
+}
 
 static int handle_once(void *opaque, sc_error *err) {
   handler_ctx *ctx = opaque;
@@ -52,7 +57,7 @@ static void make_requests(const sc_buf *credential, sc_buf *body, char **qr) {
     bench_die("request body", NULL);
 }
 
-int main(void) {
+int main(int argc, char **argv) {
   bench_home bh;
   bench_home_open(&bh);
   sc_buf credential = {0}, body = {0};
@@ -86,10 +91,13 @@ int main(void) {
                              .body = body.data,
                              .body_len = body.len},
                      .expect = "\"verified\": true"};
-  bench_report("serve-handler-api", bench_rate("serve-handler-api", handle_once, &api), "req/s");
+  if (wanted(argc, argv, "serve-handler-api"))
+    bench_report("serve-handler-api", bench_rate("serve-handler-api", handle_once, &api), "req/s");
   handler_ctx page = {
       .cfg = &cfg, .req = {.method = "GET", .path = strstr(qr, "/V/")}, .expect = "Ada Lovelace"};
-  bench_report("serve-handler-page", bench_rate("serve-handler-page", handle_once, &page), "req/s");
+  if (wanted(argc, argv, "serve-handler-page"))
+    bench_report("serve-handler-page", bench_rate("serve-handler-page", handle_once, &page),
+                 "req/s");
   sc_status_memo_free(cfg.memo);
   sc_key_cache_free(cfg.keys);
   sc_trust_free(trust);
