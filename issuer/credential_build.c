@@ -8,8 +8,6 @@
 
 #define VC_CONTEXT "https://www.w3.org/ns/credentials/v2"
 #define OB_CONTEXT "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
-#define OB_SCHEMA                                                                                  \
-  "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json"
 
 #define UUID_BYTES 16
 #define SALT_BYTES 16
@@ -109,20 +107,20 @@ static int check_recipient(const sc_recipient *who, sc_error *err) {
   return SC_OK;
 }
 
-/* Key order here is only for people reading the file; the signature covers the JCS form. */
+/* Key order here is only for people reading the file; the signature covers the JCS form.
+ * No credentialSchema: see docs/decisions.md. */
 static json_t *assemble(const sc_home *home, const sc_issue_request *req, const char *uuid,
                         const char *valid_until, json_t *holder) {
   char valid_from[21], urn[64];
   sc_time_format(req->now, valid_from);
   snprintf(urn, sizeof urn, "urn:uuid:%s", uuid);
   const char *title = json_string_value(json_object_get(req->achievement, "name"));
-  return json_pack(
-      "{s:[s, s], s:s, s:[s, s], s:{s:s, s:[s], s:s, s:s}, s:s, s:s*, s:s, s:o, s:[{s:s, s:s}]}",
-      "@context", VC_CONTEXT, OB_CONTEXT, "id", urn, "type", "VerifiableCredential",
-      "OpenBadgeCredential", "issuer", "id", home->issuer_id, "type", "Profile", "name",
-      home->issuer_name, "url", home->issuer_url, "validFrom", valid_from, "validUntil",
-      *valid_until ? valid_until : NULL, "name", title ? title : "Achievement", "credentialSubject",
-      holder, "credentialSchema", "id", OB_SCHEMA, "type", "1EdTechJsonSchemaValidator2019");
+  return json_pack("{s:[s, s], s:s, s:[s, s], s:{s:s, s:[s], s:s, s:s}, s:s, s:s*, s:s, s:o}",
+                   "@context", VC_CONTEXT, OB_CONTEXT, "id", urn, "type", "VerifiableCredential",
+                   "OpenBadgeCredential", "issuer", "id", home->issuer_id, "type", "Profile",
+                   "name", home->issuer_name, "url", home->issuer_url, "validFrom", valid_from,
+                   "validUntil", *valid_until ? valid_until : NULL, "name",
+                   title ? title : "Achievement", "credentialSubject", holder);
 }
 
 json_t *sc_credential_build(const sc_home *home, const sc_issue_request *req, sc_error *err) {

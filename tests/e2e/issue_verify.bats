@@ -33,6 +33,51 @@ PY
   done
 }
 
+@test "every property and type of an issued credential is defined by its two contexts" {
+  make_home
+  issue_one
+  # A JSON-LD processor reads each name through the credential's @context; a name neither
+  # context defines (as 1EdTechJsonSchemaValidator2019 was, from the OB extensions context)
+  # is dropped or refused. Scoped contexts are merged here: a looser check, but it catches
+  # any name defined nowhere.
+  $PYTHON - "$VECTORS/contexts/credentials-v2.jsonld" \
+    "$VECTORS/contexts/ob-v3p0-context-3.0.3.spec-repo.json" "$CRED" <<'PY'
+import json, sys
+def terms(node, found):
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "@context":
+                terms(value, found)
+            elif not key.startswith("@"):
+                found.add(key)
+                terms(value, found)
+    elif isinstance(node, list):
+        for item in node:
+            terms(item, found)
+    return found
+defined = set()
+for path in sys.argv[1:3]:
+    terms(json.load(open(path))["@context"], defined)
+def used(node, out):
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "@context":
+                continue
+            if not key.startswith("@"):
+                out.add(key)
+            if key == "type":
+                out.update(value if isinstance(value, list) else [value])
+            used(value, out)
+    elif isinstance(node, list):
+        for item in node:
+            used(item, out)
+    return out
+credential = json.load(open(sys.argv[3]))
+undefined = sorted(used(credential, set()) - defined)
+assert not undefined, undefined
+PY
+}
+
 @test "a valid credential from a trusted issuer exits 0 with the verdict first" {
   make_home
   issue_one
