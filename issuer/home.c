@@ -166,7 +166,7 @@ int sc_home_init(const char *dir, const sc_home_init_options *opts, sc_error *er
   if (rc == SC_OK)
     rc = make_folders(dir, err);
   if (rc == SC_OK)
-    rc = sc_templates_install(dir, err);
+    rc = sc_templates_install(dir, opts->url, err);
   if (rc != SC_OK)
     return rc;
   EVP_PKEY *key = sc_ed25519_generate(err);

@@ -216,8 +216,9 @@ int sc_template_find(const sc_home *home, const char *name, char *dir_out, sc_er
 /* The existing folders that hold templates, in search order (at most max). */
 size_t sc_template_search_path(const sc_home *home, char dirs[][PATH_MAX], size_t max);
 int sc_template_load(const char *dir, sc_template **out, sc_error *err);
-/* Copies the shipped templates into <home_root>/templates/ (template_copy.c). */
-int sc_templates_install(const char *home_root, sc_error *err);
+/* Copies the shipped templates into <home_root>/templates/, giving each achievement an id under
+ * issuer_url (template_copy.c). */
+int sc_templates_install(const char *home_root, const char *issuer_url, sc_error *err);
 const char *sc_template_name(const sc_template *tpl);
 const json_t *sc_template_achievement(const sc_template *tpl); /* checked, NFC */
 void sc_template_free(sc_template *tpl);

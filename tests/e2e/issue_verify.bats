@@ -78,6 +78,18 @@ assert not undefined, undefined
 PY
 }
 
+@test "a home's templates give achievements ids under the issuer's own URL" {
+  sc init "$WORK/home" --name "Acme AI Academy" --url https://acme.example/ --no-passphrase >/dev/null
+  cred=$(sc issue --home "$WORK/home" --name "Ann" --email ann@example.org \
+    --template ai-fundamentals | head -n 1)
+  $PYTHON - "$cred" "$WORK/home/templates/responsible-ai/achievement.json" <<'PY'
+import json, sys
+achievement = json.load(open(sys.argv[1]))["credentialSubject"]["achievement"]
+assert achievement["id"] == "https://acme.example/achievements/ai-fundamentals", achievement["id"]
+assert json.load(open(sys.argv[2]))["id"] == "https://acme.example/achievements/responsible-ai"
+PY
+}
+
 @test "a valid credential from a trusted issuer exits 0 with the verdict first" {
   make_home
   issue_one
