@@ -39,7 +39,9 @@ typedef struct sc_home {
   const char *key_did;     /* its did:key */
 } sc_home;
 
-/* Creates the home in dir (which must not exist or be empty) with a new signing key. */
+/* Creates the home in dir (which must not exist or be empty) with a new signing key. The
+ * passphrase is read before anything is created; on failure, what this call created is
+ * removed again. */
 int sc_home_init(const char *dir, const sc_home_init_options *opts, sc_error *err);
 /* Finds the home: dir when given, else the nearest folder upward from the current one that
  * holds skillcert.json, then $SKILLCERT_HOME. */
@@ -57,9 +59,9 @@ char *sc_home_verification_method(const sc_home *home);
 /* Writes home->config to skillcert.json atomically. The borrowed fields of home may point
  * into values a caller replaced: re-open the home after saving a change. */
 int sc_home_save_config(const sc_home *home, sc_error *err);
-/* Saves a new key as <root>/<key_file> (mode 0600), encrypted unless src->none (the
- * passphrase is asked twice on a terminal). */
-int sc_home_save_new_key(const char *root, EVP_PKEY *key, const sc_passphrase_source *src,
+/* Saves a new key as <root>/<key_file> (mode 0600), encrypted with passphrase, or
+ * unencrypted when it is NULL. */
+int sc_home_save_new_key(const char *root, EVP_PKEY *key, const char *passphrase,
                          const char *key_file, sc_error *err);
 /* "acme.example[:seg…]" is a did:web method-specific id skillcert can publish: a lower-case
  * host name (a port as %3A<digits>), then path segments of letters, digits, '.', '-', '_'. */
@@ -68,7 +70,9 @@ int sc_did_web_check(const char *id, sc_error *err);
 /* ---------------------------------------------------------------- key rotation (home_keys.c) */
 
 /* Generates keys/signing-key-N.pem, appends it to skillcert.json's keys and makes it current;
- * a did:key issuer takes the new key's did:key as its id. new_did (a new string) is the key's
+ * a did:key issuer takes the new key's did:key as its id. The current key must open first
+ * (SC_EPERM for a wrong passphrase, nothing written); the new key is encrypted with the same
+ * passphrase, or not at all with src->none. new_did (a new string) is the key's
  * did:key. The caller re-opens the home afterwards. */
 int sc_home_rotate_key(sc_home *home, const sc_passphrase_source *src, char **new_did,
                        sc_error *err);
