@@ -190,10 +190,12 @@ int sc_registry_each(sc_registry *reg, const sc_registry_filter *filter,
 /* Status changes (registry_status.c). kind: "revoked" (from active or suspended; final),
  * "suspended" (from active), "reinstated" (from suspended). Records the event with its reason
  * and time and updates the credential's status in one transaction; SC_EUSAGE naming the
- * current status when the change is not allowed. list_out (may be NULL) gets the credential's
- * status list, so the caller can publish it. */
+ * current status when the change is not allowed, SC_EDATA when there is no such credential.
+ * list_out (may be NULL) gets the credential's status list, so the caller can publish it. */
 int sc_registry_change_status(sc_registry *reg, const char *id, const char *kind,
                               const char *reason, int64_t list_out[1], sc_error *err);
+/* Whether a credential in status ("active", "suspended", "revoked") may undergo kind. */
+bool sc_status_change_allowed(const char *kind, const char *status);
 /* The bitstring (SC_STATUS_LIST_SIZE / 8 bytes, zeroed by the caller) of list for purpose
  * "revocation" (revoked credentials) or "suspension" (suspended ones). */
 int sc_registry_status_bits(sc_registry *reg, int64_t list, const char *purpose, uint8_t *bits,
