@@ -239,7 +239,7 @@ static int key_list(const key_args *args) {
 int cmd_key(int argc, char **argv) {
   key_args args = {0};
   int option;
-  while ((option = getopt_long(argc, argv, "o:", key_options, NULL)) != -1) {
+  while ((option = cli_getopt(argc, argv, "o:", key_options)) != -1) {
     if (option == 'o')
       args.output = optarg;
     else if (option == OPT_HOME)
@@ -253,7 +253,7 @@ int cmd_key(int argc, char **argv) {
     else if (option == OPT_HELP)
       return fputs(key_help, stdout), SC_OK;
     else if (!cli_passphrase_option(option, optarg, &args.passphrase))
-      return cli_usage_error("key", "unknown option");
+      return cli_option_error("key", argv, "o:");
   }
   if (optind >= argc)
     return cli_usage_error("key", "expected a subcommand: generate, show, list, rotate or retire");

@@ -86,7 +86,7 @@ int cmd_render(int argc, char **argv) {
   };
   const char *template_name = NULL, *output = NULL, *home_dir = NULL;
   int option;
-  while ((option = getopt_long(argc, argv, "o:", options, NULL)) != -1) {
+  while ((option = cli_getopt(argc, argv, "o:", options)) != -1) {
     if (option == 't')
       template_name = optarg;
     else if (option == 'o')
@@ -96,7 +96,7 @@ int cmd_render(int argc, char **argv) {
     else if (option == OPT_HELP)
       return fputs(render_help, stdout), SC_OK;
     else
-      return cli_usage_error("render", "unknown option");
+      return cli_option_error("render", argv, "o:");
   }
   if (optind != argc - 1)
     return cli_usage_error("render", "expected one credential file");

@@ -111,7 +111,7 @@ static int parse_args(int argc, char **argv, serve_args *a) {
       {NULL, 0, NULL, 0},
   };
   int option;
-  while ((option = getopt_long(argc, argv, "", options, NULL)) != -1) {
+  while ((option = cli_getopt(argc, argv, "", options)) != -1) {
     switch (option) {
     case O_LISTEN:
       a->server.listen = optarg;
@@ -157,7 +157,7 @@ static int parse_args(int argc, char **argv, serve_args *a) {
     case OPT_HELP:
       return -1;
     default:
-      return cli_usage_error("serve", "unknown option");
+      return cli_option_error("serve", argv, "");
     }
   }
   if (optind != argc)

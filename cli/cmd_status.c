@@ -191,7 +191,7 @@ static int run(int argc, char **argv, status_args *a) {
   };
   const char *command = argv[0];
   int option;
-  while ((option = getopt_long(argc, argv, "", options, NULL)) != -1) {
+  while ((option = cli_getopt(argc, argv, "", options)) != -1) {
     switch (option) {
     case O_REASON:
       a->reason = optarg;
@@ -211,7 +211,7 @@ static int run(int argc, char **argv, status_args *a) {
     case OPT_HELP:
       return fputs(status_help, stdout), SC_OK;
     default:
-      return cli_usage_error(command, "unknown option");
+      return cli_option_error(command, argv, "");
     }
   }
   if (optind == argc && !a->from)

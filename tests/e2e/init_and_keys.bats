@@ -165,3 +165,18 @@ load helpers
   for d in templates public out; do [ ! -e "$WORK/h/$d" ]; done
   [ ! -e "$WORK/h/skillcert.json" ]
 }
+
+@test "a bad option is reported once, in skillcert's format, naming the option" {
+  for c in init key render serve revoke publish list trust template; do
+    run sc "$c" --bogus
+    [ "$status" -eq 64 ]
+    [ "${lines[0]}" = "skillcert: $c: unknown option '--bogus'" ]
+    [ "${#lines[@]}" -eq 2 ]
+  done
+  run sc init "$WORK/h" --name
+  [ "${lines[0]}" = "skillcert: init: option '--name' needs a value" ]
+  run sc key list --json=yes
+  [ "${lines[0]}" = "skillcert: key: option '--json' takes no value" ]
+  run sc key generate -o
+  [ "${lines[0]}" = "skillcert: key: option '-o' needs a value" ]
+}
