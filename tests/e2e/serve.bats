@@ -216,31 +216,39 @@ id_of() {
   stop_server
 }
 
+# A serve that should refuse to start: one that listens instead is stopped after 10 s (124).
+serve_briefly() { # binary args...
+  local bin=$1
+  shift
+  timeout 10 "$bin" serve "$@"
+}
+
 @test "serve refuses an empty, short or shared token file before listening" {
+  [ -x "$SKILLCERT_SAN" ] || skip "no sanitizer build"
   : >"$WORK/tok"
   chmod 600 "$WORK/tok"
-  run sc_san serve --home "$FIX/home" --offline --issue-token-file "$WORK/tok" --listen 127.0.0.1:0
+  run serve_briefly "$SKILLCERT_SAN" --home "$FIX/home" --offline --issue-token-file "$WORK/tok" --listen 127.0.0.1:0
   [ "$status" -eq 64 ]
   [[ "$output" == *"the token must be 16 to 255 characters on the first line"* ]]
   printf 'short\n' >"$WORK/tok"
-  run sc serve --home "$FIX/home" --offline --issue-token-file "$WORK/tok" --listen 127.0.0.1:0
+  run serve_briefly "$SKILLCERT" --home "$FIX/home" --offline --issue-token-file "$WORK/tok" --listen 127.0.0.1:0
   [ "$status" -eq 64 ]
   printf 'secret-token-for-tests-0123456789\n' >"$WORK/tok"
   chmod 644 "$WORK/tok"
-  run sc serve --home "$FIX/home" --offline --issue-token-file "$WORK/tok" --listen 127.0.0.1:0
+  run serve_briefly "$SKILLCERT" --home "$FIX/home" --offline --issue-token-file "$WORK/tok" --listen 127.0.0.1:0
   [ "$status" -eq 77 ]
   [[ "$output" == *"token file accessible by others (mode 0644); run chmod 600"* ]]
 }
 
 @test "serve refuses a --public that is not a readable folder and a --base-url that is not http(s)" {
-  run sc serve --public /nonexistent --offline --listen 127.0.0.1:0
+  run serve_briefly "$SKILLCERT" --public /nonexistent --offline --listen 127.0.0.1:0
   [ "$status" -eq 66 ]
   [[ "$output" == "skillcert: --public: /nonexistent: No such file or directory" ]]
-  run sc serve --public "$FIX/token" --offline --listen 127.0.0.1:0
+  run serve_briefly "$SKILLCERT" --public "$FIX/token" --offline --listen 127.0.0.1:0
   [ "$status" -eq 66 ]
   [[ "$output" == *"not a readable folder"* ]]
   for bad in ftp://x http:// https:///path 'https://a b'; do
-    run sc serve --base-url "$bad" --offline --listen 127.0.0.1:0
+    run serve_briefly "$SKILLCERT" --base-url "$bad" --offline --listen 127.0.0.1:0
     [ "$status" -eq 64 ]
     [[ "$output" == *"--base-url: expected http:// or https:// and a host"* ]]
   done
