@@ -43,6 +43,10 @@ int cli_error(const sc_error *err);
 /* Prints "skillcert: <command>: <message>" and the hint to --help; returns SC_EUSAGE. */
 int cli_usage_error(const char *command, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* getopt_long without getopt's own messages: on '?', call cli_option_error, which names the
+ * option once as "skillcert: <command>: unknown option '--bogus'" (or that it needs a value). */
+int cli_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts);
+int cli_option_error(const char *command, char **argv, const char *shortopts);
 /* Common long options: --passphrase-file and --no-passphrase fill src. Returns true when
  * the option was one of them. */
 bool cli_passphrase_option(int option, const char *arg, sc_passphrase_source *src);

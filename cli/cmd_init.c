@@ -40,7 +40,7 @@ int cmd_init(int argc, char **argv) {
   sc_passphrase_source passphrase = {0};
   sc_home_init_options opts = {.passphrase = &passphrase};
   int option;
-  while ((option = getopt_long(argc, argv, "", options, NULL)) != -1) {
+  while ((option = cli_getopt(argc, argv, "", options)) != -1) {
     if (option == OPT_NAME)
       opts.name = optarg;
     else if (option == OPT_URL)
@@ -54,7 +54,7 @@ int cmd_init(int argc, char **argv) {
     else if (option == OPT_HELP)
       return fputs(init_help, stdout), SC_OK;
     else if (!cli_passphrase_option(option, optarg, &passphrase))
-      return cli_usage_error("init", "unknown option");
+      return cli_option_error("init", argv, "");
   }
   if (optind != argc - 1)
     return cli_usage_error("init", "expected one folder (DIR)");

@@ -21,7 +21,9 @@ static const char key_help[] =
     "rotate    makes a new signing key (keys/signing-key-N.pem) the current one and\n"
     "          re-publishes the key document. Older keys stay listed, so what they signed\n"
     "          keeps verifying. A did:key issuer's id becomes the new key's did:key: verifiers\n"
-    "          add it to their trust list (the command prints how).\n"
+    "          add it to their trust list (the command prints how). The current key must\n"
+    "          open first (exit 77 for a wrong passphrase); the new key gets the same\n"
+    "          passphrase, or none with --no-passphrase.\n"
     "retire    refuses proofs KEY (a did:key, Multikey or key file name) makes after DATE\n"
     "          (YYYY-MM-DD = 00:00:00Z that day, or a date-time with zone); credentials it\n"
     "          signed before keep verifying. The key document carries the date as \"revoked\".\n"
@@ -237,7 +239,7 @@ static int key_list(const key_args *args) {
 int cmd_key(int argc, char **argv) {
   key_args args = {0};
   int option;
-  while ((option = getopt_long(argc, argv, "o:", key_options, NULL)) != -1) {
+  while ((option = cli_getopt(argc, argv, "o:", key_options)) != -1) {
     if (option == 'o')
       args.output = optarg;
     else if (option == OPT_HOME)
@@ -251,7 +253,7 @@ int cmd_key(int argc, char **argv) {
     else if (option == OPT_HELP)
       return fputs(key_help, stdout), SC_OK;
     else if (!cli_passphrase_option(option, optarg, &args.passphrase))
-      return cli_usage_error("key", "unknown option");
+      return cli_option_error("key", argv, "o:");
   }
   if (optind >= argc)
     return cli_usage_error("key", "expected a subcommand: generate, show, list, rotate or retire");

@@ -54,7 +54,7 @@ int cmd_list(int argc, char **argv) {
   const char *home_dir = NULL;
   bool as_json = false;
   int option;
-  while ((option = getopt_long(argc, argv, "", options, NULL)) != -1) {
+  while ((option = cli_getopt(argc, argv, "", options)) != -1) {
     switch (option) {
     case O_JSON:
       as_json = true;
@@ -77,7 +77,7 @@ int cmd_list(int argc, char **argv) {
     case OPT_HELP:
       return fputs(list_help, stdout), SC_OK;
     default:
-      return cli_usage_error("list", "unknown option");
+      return cli_option_error("list", argv, "");
     }
   }
   if (optind != argc)
@@ -125,7 +125,7 @@ int cmd_inspect(int argc, char **argv) {
   const char *home_dir = NULL;
   bool as_json = false;
   int option;
-  while ((option = getopt_long(argc, argv, "", options, NULL)) != -1) {
+  while ((option = cli_getopt(argc, argv, "", options)) != -1) {
     if (option == 'J')
       as_json = true;
     else if (option == OPT_HOME)
@@ -133,7 +133,7 @@ int cmd_inspect(int argc, char **argv) {
     else if (option == OPT_HELP)
       return fputs(inspect_help, stdout), SC_OK;
     else
-      return cli_usage_error("inspect", "unknown option");
+      return cli_option_error("inspect", argv, "");
   }
   if (optind != argc - 1)
     return cli_usage_error("inspect", "expected one credential id");

@@ -55,7 +55,7 @@ int cmd_publish(int argc, char **argv) {
   sc_passphrase_source passphrase = {0};
   int64_t ttl = 0;
   int option;
-  while ((option = getopt_long(argc, argv, "", options, NULL)) != -1) {
+  while ((option = cli_getopt(argc, argv, "", options)) != -1) {
     if (option == 't' && cli_parse_duration(optarg, &ttl) != SC_OK)
       return cli_usage_error("publish", "--ttl: expected seconds or Nm, Nh, Nd (e.g. 12h)");
     else if (option == OPT_HOME)
@@ -65,7 +65,7 @@ int cmd_publish(int argc, char **argv) {
     else if (option == OPT_HELP)
       return fputs(publish_help, stdout), SC_OK;
     else if (option != 't')
-      return cli_usage_error("publish", "unknown option");
+      return cli_option_error("publish", argv, "");
   }
   if (optind != argc)
     return cli_usage_error("publish", "unexpected argument '%s'", argv[optind]);

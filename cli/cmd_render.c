@@ -8,7 +8,10 @@ static const char render_help[] =
     "\n"
     "Renders the PDF certificate of an already signed credential, byte for byte the same as\n"
     "when it was issued: nothing is signed again. By default the template is the one the\n"
-    "registry recorded for the credential and the PDF goes to out/<uuid>.pdf.\n";
+    "registry recorded for the credential and the PDF goes to out/<uuid>.pdf.\n"
+    "\n"
+    "The credential's proof must verify with one of the home's keys: a changed or foreign\n"
+    "credential is refused (exit 1), as is a PDF given instead of the JSON (exit 65).\n";
 
 /* The template the registry recorded when the credential was issued. */
 static int recorded_template(const sc_home *home, const json_t *credential, char *name,
@@ -30,6 +33,49 @@ static int recorded_template(const sc_home *home, const json_t *credential, char
   return rc;
 }
 
+/* A proof of this home: "<key's did:key>#X" or "<issuer id>#X", X a key in skillcert.json. */
+static int resolve_home_key(void *ctx, const char *vm, uint8_t pub[SC_ED25519_PUBLIC_BYTES],
+                            sc_error *err) {
+  const sc_home *home = ctx;
+  const char *hash = strchr(vm, '#');
+  size_t i;
+  json_t *entry;
+  json_array_foreach(json_object_get(home->config, "keys"), i, entry) {
+    const char *did = json_string_value(json_object_get(entry, "did"));
+    if (!hash || !did || strncmp(did, "did:key:", 8) != 0 || strcmp(did + 8, hash + 1) != 0)
+      continue;
+    size_t prefix = (size_t)(hash - vm);
+    bool by_key = strlen(did) == prefix && strncmp(vm, did, prefix) == 0;
+    bool by_issuer = strlen(home->issuer_id) == prefix && strncmp(vm, home->issuer_id, prefix) == 0;
+    if (by_key || by_issuer)
+      return sc_did_key_decode(did, pub, err);
+  }
+  return sc_fail(err, SC_EINVALID, "signed by %s, which is not a key of this issuer home", vm);
+}
+
+/* Rendering puts the issuer's name under whatever the file says, so the file must be what
+ * this issuer signed: a changed character would otherwise become a genuine-looking PDF. */
+static int check_signed_here(const sc_home *home, const json_t *credential, const char *path,
+                             sc_error *err) {
+  sc_di_verify_options opts = {.resolver = resolve_home_key, .resolver_ctx = (void *)home};
+  sc_di_result result;
+  int rc = sc_di_verify(credential, &opts, &result, NULL, err);
+  if (rc == SC_OK)
+    return SC_OK;
+  return sc_error_prefix(err, "%s: refusing to render: the credential's proof does not verify",
+                         path);
+}
+
+/* The usual mistake is to give the certificate itself; its parse error would be cryptic. */
+static int check_not_pdf(const sc_buf *text, const char *path, sc_error *err) {
+  if (text->len >= 5 && memcmp(text->data, "%PDF-", 5) == 0)
+    return sc_fail(err, SC_EDATA,
+                   "%s: expected a credential JSON, not a PDF (its credential.json is attached: "
+                   "qpdf --show-attachment=credential.json %s)",
+                   path, path);
+  return SC_OK;
+}
+
 int cmd_render(int argc, char **argv) {
   static const struct option options[] = {
       {"template", required_argument, NULL, 't'},
@@ -40,7 +86,7 @@ int cmd_render(int argc, char **argv) {
   };
   const char *template_name = NULL, *output = NULL, *home_dir = NULL;
   int option;
-  while ((option = getopt_long(argc, argv, "o:", options, NULL)) != -1) {
+  while ((option = cli_getopt(argc, argv, "o:", options)) != -1) {
     if (option == 't')
       template_name = optarg;
     else if (option == 'o')
@@ -50,7 +96,7 @@ int cmd_render(int argc, char **argv) {
     else if (option == OPT_HELP)
       return fputs(render_help, stdout), SC_OK;
     else
-      return cli_usage_error("render", "unknown option");
+      return cli_option_error("render", argv, "o:");
   }
   if (optind != argc - 1)
     return cli_usage_error("render", "expected one credential file");
@@ -66,7 +112,11 @@ int cmd_render(int argc, char **argv) {
   if (rc == SC_OK)
     rc = sc_read_file(argv[optind], SC_JSON_MAX_BYTES, &text, &err);
   if (rc == SC_OK)
+    rc = check_not_pdf(&text, argv[optind], &err);
+  if (rc == SC_OK)
     rc = sc_json_parse((const char *)text.data, text.len, argv[optind], &credential, &err);
+  if (rc == SC_OK)
+    rc = check_signed_here(&home, credential, argv[optind], &err);
   if (rc == SC_OK && !template_name &&
       (rc = recorded_template(&home, credential, name, &err)) == SC_OK)
     template_name = name;

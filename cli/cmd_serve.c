@@ -2,10 +2,15 @@
  * with --issue-token-file, the VC API issue route signing with the home's key. */
 #include "cli/cli.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <openssl/crypto.h>
 #include <pthread.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 static const char serve_help[] =
     "usage: skillcert serve [--listen HOST:PORT] [--home DIR] [--public DIR] [--trust FILE]\n"
@@ -24,14 +29,16 @@ static const char serve_help[] =
     "  --home DIR              trust this home's issuer, serve its public/ folder, link to its\n"
     "                          verifyUrl\n"
     "  --public DIR            serve and read status lists from DIR instead of <home>/public\n"
+    "                          (a readable folder)\n"
     "  --trust FILE            trust list (default: as for skillcert verify)\n"
     "  --threads N             worker threads (default: the number of cores)\n"
     "  --thread-per-connection one thread per connection instead of a pool (slower)\n"
     "  --issue-token-file FILE enable POST /credentials/issue for clients that send\n"
-    "                          'Authorization: Bearer <the file's first line>'; needs --home\n"
+    "                          'Authorization: Bearer <the file's first line>'; needs --home;\n"
+    "                          mode 0600, like a passphrase file\n"
     "  --passphrase-file FILE  the signing key's passphrase (for issuing)\n"
-    "  --base-url URL          how clients reach this service (default: the home's verifyUrl,\n"
-    "                          else http://HOST:PORT)\n"
+    "  --base-url URL          how clients reach this service, http(s)://HOST... (default:\n"
+    "                          the home's verifyUrl, else http://HOST:PORT)\n"
     "  --allow-http            fetch remote status lists over http:// too (tests, intranets)\n"
     "  --did-doc FILE          the DID document of a did:web issuer, instead of fetching it\n"
     "  --offline               never fetch: local folders and the cache only\n"
@@ -43,6 +50,34 @@ typedef struct serve_args {
   sc_http_server_options server;
   sc_status_source status;
 } serve_args;
+
+/* Links on the pages are built from it, so it must be a web address with a host. */
+static bool is_base_url(const char *url) {
+  size_t scheme = strncmp(url, "https://", 8) == 0 ? 8 : strncmp(url, "http://", 7) == 0 ? 7 : 0;
+  return scheme && url[scheme] != '\0' && url[scheme] != '/' && !strpbrk(url, " \t\r\n");
+}
+
+/* A --public that cannot be served is a mistake to report now, not as 404s later. */
+static int check_public_dir(const char *dir, sc_error *err) {
+  struct stat st;
+  if (stat(dir, &st) != 0)
+    return sc_fail(err, SC_ENOINPUT, "--public: %s: %s", dir, strerror(errno));
+  if (!S_ISDIR(st.st_mode) || access(dir, R_OK | X_OK) != 0)
+    return sc_fail(err, SC_ENOINPUT, "--public: %s: not a readable folder", dir);
+  return SC_OK;
+}
+
+static int check_args(const serve_args *a) {
+  if (a->token_file && !a->home)
+    return cli_usage_error("serve", "--issue-token-file needs --home DIR (the signing key)");
+  if (a->base_url && !is_base_url(a->base_url))
+    return cli_usage_error("serve", "--base-url: expected http:// or https:// and a host, got '%s'",
+                           a->base_url);
+  sc_error err = {0};
+  if (a->public_dir && check_public_dir(a->public_dir, &err) != SC_OK)
+    return cli_error(&err);
+  return SC_OK;
+}
 
 static int parse_args(int argc, char **argv, serve_args *a) {
   enum {
@@ -76,7 +111,7 @@ static int parse_args(int argc, char **argv, serve_args *a) {
       {NULL, 0, NULL, 0},
   };
   int option;
-  while ((option = getopt_long(argc, argv, "", options, NULL)) != -1) {
+  while ((option = cli_getopt(argc, argv, "", options)) != -1) {
     switch (option) {
     case O_LISTEN:
       a->server.listen = optarg;
@@ -122,14 +157,12 @@ static int parse_args(int argc, char **argv, serve_args *a) {
     case OPT_HELP:
       return -1;
     default:
-      return cli_usage_error("serve", "unknown option");
+      return cli_option_error("serve", argv, "");
     }
   }
   if (optind != argc)
     return cli_usage_error("serve", "unexpected argument '%s'", argv[optind]);
-  if (a->token_file && !a->home)
-    return cli_usage_error("serve", "--issue-token-file needs --home DIR (the signing key)");
-  return SC_OK;
+  return check_args(a);
 }
 
 /* ---------------------------------------------------------------- issuing */
@@ -272,18 +305,43 @@ typedef struct serve_run {
   sc_http_config cfg;
 } serve_run;
 
+/* Reads at most size - 1 bytes of the token file, refused like a passphrase file when
+ * others can reach it: whoever holds the token can sign credentials in the issuer's name. */
+static int read_secret(const char *path, char *buf, size_t size, size_t *len, sc_error *err) {
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return sc_fail(err, SC_ENOINPUT, "%s: %s", path, strerror(errno));
+  struct stat st;
+  int rc = fstat(fd, &st) == 0 ? sc_secret_mode_check(path, &st, "token file", err)
+                               : sc_fail(err, SC_ENOINPUT, "%s: %s", path, strerror(errno));
+  *len = 0;
+  while (rc == SC_OK && *len < size - 1) {
+    ssize_t n = read(fd, buf + *len, size - 1 - *len);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0)
+      rc = sc_fail(err, SC_ENOINPUT, "%s: %s", path, strerror(errno));
+    if (n <= 0)
+      break;
+    *len += (size_t)n;
+  }
+  close(fd);
+  buf[*len] = '\0';
+  return rc;
+}
+
 static int read_token(const char *path, char *token, size_t size, sc_error *err) {
-  sc_buf raw = {0};
-  int rc = sc_read_file(path, 4096, &raw, err);
-  if (rc != SC_OK)
-    return rc;
-  size_t len = strcspn((const char *)raw.data, "\r\n");
-  if (len < 16 || len >= size)
+  char raw[1024];
+  size_t len = 0;
+  int rc = read_secret(path, raw, sizeof raw, &len, err);
+  size_t first_line = strcspn(raw, "\r\n"); /* a NUL byte ends it too */
+  bool ends_well = first_line < len && (raw[first_line] == '\r' || raw[first_line] == '\n');
+  if (rc == SC_OK && (first_line < 16 || first_line >= size || (first_line < len && !ends_well)))
     rc = sc_fail(err, SC_EUSAGE, "%s: the token must be 16 to %zu characters on the first line",
                  path, size - 1);
-  else
-    snprintf(token, size, "%.*s", (int)len, (const char *)raw.data);
-  sc_buf_free(&raw);
+  if (rc == SC_OK)
+    snprintf(token, size, "%.*s", (int)first_line, raw);
+  OPENSSL_cleanse(raw, sizeof raw);
   return rc;
 }
 

@@ -1,6 +1,7 @@
 /* skillcert revoke, suspend, reinstate: change a credential's status and publish it. */
 #include "cli/cli.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static const char status_help[] =
@@ -12,11 +13,17 @@ static const char status_help[] =
     "Records the change in the registry (with its reason and time) and publishes the status\n"
     "lists it touches, so public/ is never behind the registry. Revocation is final;\n"
     "a suspended credential can be reinstated. ID is urn:uuid:… or the bare UUID;\n"
-    "--from FILE reads one ID per line (blank lines and # comments are skipped).\n";
+    "--from FILE reads one ID per line (blank lines and # comments are skipped).\n"
+    "\n"
+    "Every ID is checked before anything changes: an unknown ID (exit 65) or a change its\n"
+    "status does not allow (exit 64) is reported with where it came from (FILE:LINE) and\n"
+    "nothing is changed. An ID given twice is changed once. --reason is UTF-8 text without\n"
+    "control characters. Exit codes: 0 done, 64 usage, 65 unknown ID, 66 --from unreadable.\n";
 
 typedef struct status_args {
   const char *kind; /* "revoked", "suspended", "reinstated" */
   const char *reason, *from, *home;
+  const char *home_root; /* the home found, for messages */
   bool no_publish;
   sc_passphrase_source passphrase;
 } status_args;
@@ -38,35 +45,124 @@ static void touch(touched_lists *t, int64_t list) {
     t->overflow = true;
 }
 
-static int change_one(sc_registry *reg, const status_args *a, const char *id, touched_lists *t) {
-  sc_error err = {0};
-  int64_t list = 0;
-  if (sc_registry_change_status(reg, id, a->kind, a->reason, &list, &err) != SC_OK)
-    return cli_error(&err);
-  touch(t, list);
-  printf("%s %s\n", a->kind, id);
+/* One credential to change, and where it was named (for messages). */
+typedef struct target {
+  char urn[64];
+  char where[320]; /* "argument 2" or "FILE:LINE" */
+} target;
+
+typedef struct target_list {
+  target *items;
+  size_t count, cap;
+} target_list;
+
+static int add_target(target_list *l, const char *urn, const char *where, sc_error *err) {
+  for (size_t i = 0; i < l->count; i++) /* named twice: changed once */
+    if (strcmp(l->items[i].urn, urn) == 0)
+      return SC_OK;
+  if (l->count == l->cap) {
+    size_t cap = l->cap ? 2 * l->cap : 16;
+    target *items = realloc(l->items, cap * sizeof *items);
+    if (!items)
+      return sc_oom(err);
+    l->items = items;
+    l->cap = cap;
+  }
+  target *t = &l->items[l->count++];
+  snprintf(t->urn, sizeof t->urn, "%s", urn);
+  snprintf(t->where, sizeof t->where, "%s", where);
   return SC_OK;
 }
 
-static int change_from_file(sc_registry *reg, const status_args *a, touched_lists *t) {
-  FILE *in = strcmp(a->from, "-") == 0 ? stdin : fopen(a->from, "r");
-  if (!in) {
-    fprintf(stderr, "skillcert: %s: cannot read\n", a->from);
-    return SC_ENOINPUT;
-  }
-  char line[512];
-  int worst = SC_OK;
-  while (fgets(line, sizeof line, in)) {
-    line[strcspn(line, "\r\n")] = '\0';
-    char *id = line + strspn(line, " \t");
+/* The registry's id of a credential named by where, checked to exist and to allow the change
+ * now, so that a list with one bad id changes nothing. */
+static int resolve(sc_registry *reg, const status_args *a, const char *id, const char *where,
+                   target_list *l, sc_error *err) {
+  json_t *row = NULL;
+  int rc = sc_registry_get(reg, id, &row, err);
+  if (rc != SC_OK)
+    return sc_error_prefix(err, "%s", where);
+  const char *urn = json_string_value(json_object_get(row, "id"));
+  const char *status = json_string_value(json_object_get(row, "status"));
+  if (!row || !urn || !status)
+    rc =
+        sc_fail(err, SC_EDATA, "%s: no credential '%s' in %s/registry.db", where, id, a->home_root);
+  else if (!sc_status_change_allowed(a->kind, status))
+    rc = sc_fail(err, SC_EUSAGE, "%s: %s is %s: cannot be %s%s", where, urn, status, a->kind,
+                 strcmp(status, "revoked") == 0 ? " (revocation is final)" : "");
+  else
+    rc = add_target(l, urn, where, err);
+  json_decref(row);
+  return rc;
+}
+
+/* Lines of --from: one id each, blank lines and # comments skipped; a UTF-8 byte order mark
+ * (as Windows editors write) is not part of the first id. */
+static int resolve_file(sc_registry *reg, const status_args *a, target_list *l, sc_error *err) {
+  sc_buf text = {0};
+  int rc = sc_read_file(a->from, 16 * 1024 * 1024, &text, err);
+  if (rc == SC_OK && !sc_buf_append_byte(&text, '\0'))
+    rc = sc_oom(err);
+  char *next = rc == SC_OK ? (char *)text.data : NULL;
+  if (next && strncmp(next, "\xEF\xBB\xBF", 3) == 0)
+    next += 3;
+  for (size_t line = 1; rc == SC_OK && next && *next; line++) {
+    char *id = next;
+    next = strchr(next, '\n');
+    if (next)
+      *next++ = '\0';
+    id += strspn(id, " \t");
+    id[strcspn(id, " \t\r")] = '\0';
     if (!*id || *id == '#')
       continue;
-    int rc = change_one(reg, a, id, t);
-    worst = worst ? worst : rc;
+    char where[320];
+    snprintf(where, sizeof where, "%s:%zu", a->from, line);
+    rc = resolve(reg, a, id, where, l, err);
   }
-  if (in != stdin)
-    fclose(in);
-  return worst;
+  sc_buf_free(&text);
+  return rc;
+}
+
+/* Every id of the command line and of --from, or an error naming the first bad one. */
+static int resolve_all(sc_registry *reg, const status_args *a, char **ids, int count,
+                       target_list *l, sc_error *err) {
+  int rc = SC_OK;
+  for (int i = 0; rc == SC_OK && i < count; i++) {
+    char where[64];
+    snprintf(where, sizeof where, "argument '%.40s'", ids[i]);
+    rc = resolve(reg, a, ids[i], where, l, err);
+  }
+  if (rc == SC_OK && a->from)
+    rc = resolve_file(reg, a, l, err);
+  return rc;
+}
+
+static int change_all(sc_registry *reg, const status_args *a, const target_list *l,
+                      touched_lists *t, sc_error *err) {
+  for (size_t i = 0; i < l->count; i++) {
+    int64_t list = 0;
+    int rc = sc_registry_change_status(reg, l->items[i].urn, a->kind, a->reason, &list, err);
+    if (rc != SC_OK)
+      return sc_error_prefix(err, "%s", l->items[i].where);
+    touch(t, list);
+    printf("%s %s\n", a->kind, l->items[i].urn);
+  }
+  return SC_OK;
+}
+
+/* The reason is shown by inspect and list, and kept for years: text, not bytes. */
+static int check_reason(const char *command, const char *reason) {
+  if (!reason)
+    return SC_OK;
+  sc_error err = {0};
+  char *nfc = sc_text_nfc(reason, strlen(reason), "--reason", &err);
+  free(nfc);
+  if (!nfc)
+    return cli_usage_error(command, "--reason: expected UTF-8 text");
+  for (const unsigned char *p = (const unsigned char *)reason; *p; p++)
+    if (*p < 0x20 || *p == 0x7f || (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f))
+      return cli_usage_error(command, "--reason: control characters are not allowed");
+  return SC_OK;
 }
 
 static int publish(const sc_home *home, sc_registry *reg, const status_args *a,
@@ -95,7 +191,7 @@ static int run(int argc, char **argv, status_args *a) {
   };
   const char *command = argv[0];
   int option;
-  while ((option = getopt_long(argc, argv, "", options, NULL)) != -1) {
+  while ((option = cli_getopt(argc, argv, "", options)) != -1) {
     switch (option) {
     case O_REASON:
       a->reason = optarg;
@@ -115,13 +211,15 @@ static int run(int argc, char **argv, status_args *a) {
     case OPT_HELP:
       return fputs(status_help, stdout), SC_OK;
     default:
-      return cli_usage_error(command, "unknown option");
+      return cli_option_error(command, argv, "");
     }
   }
   if (optind == argc && !a->from)
     return cli_usage_error(command, "expected credential ids (or --from FILE)");
   if (strcmp(a->kind, "reinstated") != 0 && (!a->reason || !*a->reason))
     return cli_usage_error(command, "--reason TEXT is required: it is recorded with the change");
+  if (check_reason(command, a->reason) != SC_OK)
+    return SC_EUSAGE;
   sc_error err = {0};
   sc_home home;
   sc_registry *reg = NULL;
@@ -132,22 +230,21 @@ static int run(int argc, char **argv, status_args *a) {
     sc_home_close(&home);
     return cli_error(&err);
   }
+  a->home_root = home.root;
   touched_lists touched = {0};
-  int worst = SC_OK;
-  for (int i = optind; i < argc; i++) {
-    int one = change_one(reg, a, argv[i], &touched);
-    worst = worst ? worst : one;
-  }
-  if (a->from) {
-    int file = change_from_file(reg, a, &touched);
-    worst = worst ? worst : file;
-  }
-  rc = publish(&home, reg, a, &touched, &err);
-  if (rc != SC_OK)
-    worst = cli_error(&err);
+  target_list targets = {0};
+  rc = resolve_all(reg, a, argv + optind, argc - optind, &targets, &err);
+  if (rc == SC_OK)
+    rc = change_all(reg, a, &targets, &touched, &err);
+  int changed_rc = rc;
+  if (touched.count) /* what was changed is published even if a later change failed */
+    rc = publish(&home, reg, a, &touched, &err) == SC_OK ? changed_rc : err.code;
+  if (rc == SC_OK)
+    fprintf(stderr, "%zu %s\n", targets.count, a->kind);
+  free(targets.items);
   sc_registry_close(reg);
   sc_home_close(&home);
-  return worst;
+  return rc == SC_OK ? SC_OK : cli_error(&err);
 }
 
 int cmd_revoke(int argc, char **argv) {

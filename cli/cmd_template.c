@@ -229,7 +229,7 @@ static int template_preview(const char *name, const template_args *args) {
 int cmd_template(int argc, char **argv) {
   template_args args = {.name = "Ada Lovelace"};
   int option;
-  while ((option = getopt_long(argc, argv, "o:", template_options, NULL)) != -1) {
+  while ((option = cli_getopt(argc, argv, "o:", template_options)) != -1) {
     if (option == 'o')
       args.output = optarg;
     else if (option == OPT_NAME)
@@ -241,7 +241,7 @@ int cmd_template(int argc, char **argv) {
     else if (option == OPT_HELP)
       return fputs(template_help, stdout), SC_OK;
     else
-      return cli_usage_error("template", "unknown option");
+      return cli_option_error("template", argv, "o:");
   }
   if (optind >= argc)
     return cli_usage_error("template", "expected a subcommand: list or preview");

@@ -67,7 +67,7 @@ int cmd_trust(int argc, char **argv) {
   };
   const char *name = NULL, *path = NULL, *after = NULL;
   int option;
-  while ((option = getopt_long(argc, argv, "", options, NULL)) != -1) {
+  while ((option = cli_getopt(argc, argv, "", options)) != -1) {
     if (option == OPT_NAME)
       name = optarg;
     else if (option == OPT_TRUST)
@@ -77,7 +77,7 @@ int cmd_trust(int argc, char **argv) {
     else if (option == OPT_HELP)
       return fputs(trust_help, stdout), SC_OK;
     else
-      return cli_usage_error("trust", "unknown option");
+      return cli_option_error("trust", argv, "");
   }
   if (optind >= argc)
     return cli_usage_error("trust", "expected a subcommand: add, remove or list");

@@ -51,5 +51,9 @@ int sc_write_file_atomic(const char *path, const void *data, size_t len, unsigne
                          sc_error *err) {
   sc_file_group one = {0};
   int rc = sc_file_group_add(&one, path, data, len, mode, err);
-  return rc == SC_OK ? sc_file_group_commit(&one, err) : rc;
+  if (rc != SC_OK) {
+    sc_file_group_abort(&one); /* frees the list a failed add leaves allocated */
+    return rc;
+  }
+  return sc_file_group_commit(&one, err);
 }

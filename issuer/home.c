@@ -2,6 +2,7 @@
 #include "issuer/issuer.h"
 
 #include <errno.h>
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,10 +82,20 @@ int sc_did_web_check(const char *id, sc_error *err) {
   return SC_OK;
 }
 
+/* What an init made, so that a failed init can take back exactly that and nothing the user
+ * had before: a re-run then starts from where the user stood. */
+typedef struct init_made {
+  bool root;
+  bool folders[sizeof home_folders / sizeof *home_folders];
+  bool key;
+} init_made;
+
 /* The folder must be new or empty: init never mixes with someone's files. */
-static int make_root(const char *dir, sc_error *err) {
-  if (mkdir(dir, 0755) == 0)
+static int make_root(const char *dir, init_made *made, sc_error *err) {
+  if (mkdir(dir, 0755) == 0) {
+    made->root = true;
     return SC_OK;
+  }
   if (errno != EEXIST)
     return sc_fail(err, SC_ECANTCREAT, "%s: cannot create: %s", dir, strerror(errno));
   char probe[PATH_MAX];
@@ -94,15 +105,45 @@ static int make_root(const char *dir, sc_error *err) {
   return SC_OK;
 }
 
-static int make_folders(const char *dir, sc_error *err) {
+static int make_folders(const char *dir, init_made *made, sc_error *err) {
   for (size_t i = 0; i < sizeof home_folders / sizeof *home_folders; i++) {
     char path[PATH_MAX];
     snprintf(path, sizeof path, "%s/%s", dir, home_folders[i]);
     mode_t mode = strcmp(home_folders[i], "keys") == 0 ? 0700 : 0755;
-    if (mkdir(path, mode) != 0 && errno != EEXIST)
+    if (mkdir(path, mode) == 0)
+      made->folders[i] = true;
+    else if (errno != EEXIST)
       return sc_fail(err, SC_ECANTCREAT, "%s: cannot create: %s", path, strerror(errno));
   }
   return SC_OK;
+}
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw) {
+  (void)st, (void)flag, (void)ftw;
+  remove(path);
+  return 0; /* keep going: take back as much as possible */
+}
+
+/* A folder this init created holds only what this init put there. */
+static void remove_tree(const char *path) {
+  nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static void undo_init(const char *dir, const init_made *made, const char *key_file) {
+  if (made->root) {
+    remove_tree(dir);
+    return;
+  }
+  char path[PATH_MAX];
+  if (made->key) {
+    snprintf(path, sizeof path, "%s/%s", dir, key_file);
+    remove(path);
+  }
+  for (size_t i = 0; i < sizeof home_folders / sizeof *home_folders; i++) {
+    snprintf(path, sizeof path, "%s/%s", dir, home_folders[i]);
+    if (made->folders[i])
+      remove_tree(path);
+  }
 }
 
 static json_t *new_config(const sc_home_init_options *opts, const char *did, const char *key_file) {
@@ -117,18 +158,11 @@ static json_t *new_config(const sc_home_init_options *opts, const char *did, con
                    key_file, "created", created);
 }
 
-int sc_home_save_new_key(const char *dir, EVP_PKEY *key, const sc_passphrase_source *src,
+int sc_home_save_new_key(const char *dir, EVP_PKEY *key, const char *passphrase,
                          const char *key_file, sc_error *err) {
   char path[PATH_MAX];
   snprintf(path, sizeof path, "%s/%s", dir, key_file);
-  if (src->none)
-    return sc_keyfile_save(path, key, NULL, err);
-  char passphrase[SC_PASSPHRASE_MAX];
-  int rc = sc_passphrase_read(src, true, passphrase, err);
-  if (rc == SC_OK)
-    rc = sc_keyfile_save(path, key, passphrase, err);
-  sc_passphrase_wipe(passphrase);
-  return rc;
+  return sc_keyfile_save(path, key, passphrase, err);
 }
 
 static int save_config(const char *dir, const json_t *config, sc_error *err) {
@@ -159,28 +193,24 @@ char *sc_home_verification_method(const sc_home *home) {
   return vm;
 }
 
-int sc_home_init(const char *dir, const sc_home_init_options *opts, sc_error *err) {
-  int rc = check_init_options(opts, err);
-  if (rc == SC_OK)
-    rc = make_root(dir, err);
-  if (rc == SC_OK)
-    rc = make_folders(dir, err);
-  if (rc == SC_OK)
-    rc = sc_templates_install(dir, opts->url, err);
-  if (rc != SC_OK)
-    return rc;
+/* The first key and skillcert.json naming it; the folders exist. */
+static int write_first_key(const char *dir, const sc_home_init_options *opts,
+                           const char *passphrase, const char *key_file, init_made *made,
+                           sc_error *err) {
   EVP_PKEY *key = sc_ed25519_generate(err);
   if (!key)
     return err ? err->code : SC_ESOFTWARE;
   uint8_t pub[SC_ED25519_PUBLIC_BYTES];
   char *did = NULL;
   json_t *config = NULL;
-  const char *key_file = "keys/signing-key-1.pem";
-  rc = sc_ed25519_public(key, pub, err);
+  int rc = sc_ed25519_public(key, pub, err);
   if (rc == SC_OK && !(did = sc_did_key_encode(pub)))
     rc = sc_oom(err);
   if (rc == SC_OK)
-    rc = sc_home_save_new_key(dir, key, opts->passphrase, key_file, err);
+    rc = sc_home_save_new_key(dir, key, passphrase, key_file, err);
+  made->key = rc == SC_OK;
+  if (rc == SC_OK)
+    rc = sc_templates_install(dir, opts->url, err);
   if (rc == SC_OK && !(config = new_config(opts, did, key_file)))
     rc = sc_oom(err);
   if (rc == SC_OK)
@@ -188,6 +218,29 @@ int sc_home_init(const char *dir, const sc_home_init_options *opts, sc_error *er
   json_decref(config);
   free(did);
   EVP_PKEY_free(key);
+  return rc;
+}
+
+/* Everything that can be checked is checked before the first folder is made, the passphrase
+ * included (it is asked before anything exists, and a bad file stops nothing half-made). */
+int sc_home_init(const char *dir, const sc_home_init_options *opts, sc_error *err) {
+  char passphrase[SC_PASSPHRASE_MAX] = "";
+  const bool encrypt = !opts->passphrase || !opts->passphrase->none;
+  int rc = check_init_options(opts, err);
+  if (rc == SC_OK && encrypt)
+    rc = sc_passphrase_read(opts->passphrase, true, passphrase, err);
+  if (rc != SC_OK)
+    return rc;
+  init_made made = {0};
+  const char *key_file = "keys/signing-key-1.pem";
+  rc = make_root(dir, &made, err);
+  if (rc == SC_OK)
+    rc = make_folders(dir, &made, err);
+  if (rc == SC_OK)
+    rc = write_first_key(dir, opts, encrypt ? passphrase : NULL, key_file, &made, err);
+  sc_passphrase_wipe(passphrase);
+  if (rc != SC_OK)
+    undo_init(dir, &made, key_file);
   return rc;
 }
 

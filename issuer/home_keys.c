@@ -49,11 +49,42 @@ static int append_key(sc_home *home, const char *did, const char *file, sc_error
   return SC_OK;
 }
 
-int sc_home_rotate_key(sc_home *home, const sc_passphrase_source *src, char **new_did,
-                       sc_error *err) {
-  *new_did = NULL;
-  if (!json_is_array(home_keys(home)))
-    return sc_fail(err, SC_ECONFIG, "%s/%s: keys: expected an array", home->root, SC_HOME_CONFIG);
+/* Rotating hands signing to a new key, so it is for whoever controls the current one: the
+ * current key must open. An encrypted one is opened with the passphrase of src (with
+ * --no-passphrase, of $SKILLCERT_PASSPHRASE_FILE or the terminal), kept in passphrase. */
+static int open_current_key(const sc_home *home, const sc_passphrase_source *src, char *passphrase,
+                            sc_error *err) {
+  bool encrypted = false;
+  int rc = sc_keyfile_is_encrypted(home->key_path, &encrypted, err);
+  if (rc == SC_OK && encrypted) {
+    sc_passphrase_source ask = *src;
+    ask.none = false;
+    rc = sc_passphrase_read(&ask, false, passphrase, err);
+    if (rc != SC_OK)
+      sc_error_prefix(err, "%s: the current key is encrypted, and rotating needs its passphrase",
+                      home->key_path);
+  }
+  EVP_PKEY *key = NULL;
+  if (rc == SC_OK)
+    rc = sc_keyfile_load(home->key_path, encrypted ? passphrase : NULL, &key, err);
+  EVP_PKEY_free(key);
+  return rc;
+}
+
+/* The new key's passphrase: the current key's when it had one (the issuer keeps one secret),
+ * else asked as for a new key. NULL with --no-passphrase. */
+static int new_key_passphrase(const sc_passphrase_source *src, char *passphrase, const char **out,
+                              sc_error *err) {
+  *out = NULL;
+  if (src->none)
+    return SC_OK;
+  int rc = passphrase[0] ? SC_OK : sc_passphrase_read(src, true, passphrase, err);
+  if (rc == SC_OK)
+    *out = passphrase;
+  return rc;
+}
+
+static int write_new_key(sc_home *home, const char *passphrase, char **new_did, sc_error *err) {
   char file[64];
   next_key_file(home, file, sizeof file);
   EVP_PKEY *key = sc_ed25519_generate(err);
@@ -65,12 +96,28 @@ int sc_home_rotate_key(sc_home *home, const sc_passphrase_source *src, char **ne
     rc = sc_oom(err);
   /* The key file first: a config naming a key that was never written would stop issuance. */
   if (rc == SC_OK)
-    rc = sc_home_save_new_key(home->root, key, src, file, err);
+    rc = sc_home_save_new_key(home->root, key, passphrase, file, err);
   if (rc == SC_OK)
     rc = append_key(home, *new_did, file, err);
   if (rc == SC_OK)
     rc = sc_home_save_config(home, err);
   EVP_PKEY_free(key);
+  return rc;
+}
+
+int sc_home_rotate_key(sc_home *home, const sc_passphrase_source *src, char **new_did,
+                       sc_error *err) {
+  *new_did = NULL;
+  if (!json_is_array(home_keys(home)))
+    return sc_fail(err, SC_ECONFIG, "%s/%s: keys: expected an array", home->root, SC_HOME_CONFIG);
+  char passphrase[SC_PASSPHRASE_MAX] = "";
+  const char *new_passphrase = NULL;
+  int rc = open_current_key(home, src, passphrase, err);
+  if (rc == SC_OK)
+    rc = new_key_passphrase(src, passphrase, &new_passphrase, err);
+  if (rc == SC_OK)
+    rc = write_new_key(home, new_passphrase, new_did, err);
+  sc_passphrase_wipe(passphrase);
   if (rc != SC_OK) {
     free(*new_did);
     *new_did = NULL;

@@ -39,7 +39,9 @@ typedef struct sc_home {
   const char *key_did;     /* its did:key */
 } sc_home;
 
-/* Creates the home in dir (which must not exist or be empty) with a new signing key. */
+/* Creates the home in dir (which must not exist or be empty) with a new signing key. The
+ * passphrase is read before anything is created; on failure, what this call created is
+ * removed again. */
 int sc_home_init(const char *dir, const sc_home_init_options *opts, sc_error *err);
 /* Finds the home: dir when given, else the nearest folder upward from the current one that
  * holds skillcert.json, then $SKILLCERT_HOME. */
@@ -57,9 +59,9 @@ char *sc_home_verification_method(const sc_home *home);
 /* Writes home->config to skillcert.json atomically. The borrowed fields of home may point
  * into values a caller replaced: re-open the home after saving a change. */
 int sc_home_save_config(const sc_home *home, sc_error *err);
-/* Saves a new key as <root>/<key_file> (mode 0600), encrypted unless src->none (the
- * passphrase is asked twice on a terminal). */
-int sc_home_save_new_key(const char *root, EVP_PKEY *key, const sc_passphrase_source *src,
+/* Saves a new key as <root>/<key_file> (mode 0600), encrypted with passphrase, or
+ * unencrypted when it is NULL. */
+int sc_home_save_new_key(const char *root, EVP_PKEY *key, const char *passphrase,
                          const char *key_file, sc_error *err);
 /* "acme.example[:seg…]" is a did:web method-specific id skillcert can publish: a lower-case
  * host name (a port as %3A<digits>), then path segments of letters, digits, '.', '-', '_'. */
@@ -68,7 +70,9 @@ int sc_did_web_check(const char *id, sc_error *err);
 /* ---------------------------------------------------------------- key rotation (home_keys.c) */
 
 /* Generates keys/signing-key-N.pem, appends it to skillcert.json's keys and makes it current;
- * a did:key issuer takes the new key's did:key as its id. new_did (a new string) is the key's
+ * a did:key issuer takes the new key's did:key as its id. The current key must open first
+ * (SC_EPERM for a wrong passphrase, nothing written); the new key is encrypted with the same
+ * passphrase, or not at all with src->none. new_did (a new string) is the key's
  * did:key. The caller re-opens the home afterwards. */
 int sc_home_rotate_key(sc_home *home, const sc_passphrase_source *src, char **new_did,
                        sc_error *err);
@@ -186,10 +190,12 @@ int sc_registry_each(sc_registry *reg, const sc_registry_filter *filter,
 /* Status changes (registry_status.c). kind: "revoked" (from active or suspended; final),
  * "suspended" (from active), "reinstated" (from suspended). Records the event with its reason
  * and time and updates the credential's status in one transaction; SC_EUSAGE naming the
- * current status when the change is not allowed. list_out (may be NULL) gets the credential's
- * status list, so the caller can publish it. */
+ * current status when the change is not allowed, SC_EDATA when there is no such credential.
+ * list_out (may be NULL) gets the credential's status list, so the caller can publish it. */
 int sc_registry_change_status(sc_registry *reg, const char *id, const char *kind,
                               const char *reason, int64_t list_out[1], sc_error *err);
+/* Whether a credential in status ("active", "suspended", "revoked") may undergo kind. */
+bool sc_status_change_allowed(const char *kind, const char *status);
 /* The bitstring (SC_STATUS_LIST_SIZE / 8 bytes, zeroed by the caller) of list for purpose
  * "revocation" (revoked credentials) or "suspension" (suspended ones). */
 int sc_registry_status_bits(sc_registry *reg, int64_t list, const char *purpose, uint8_t *bits,

@@ -5,8 +5,7 @@
 #include <string.h>
 #include <time.h>
 
-/* Which current status each change may start from. */
-static bool allowed(const char *kind, const char *status) {
+bool sc_status_change_allowed(const char *kind, const char *status) {
   if (strcmp(kind, "revoked") == 0)
     return strcmp(status, "revoked") != 0;
   if (strcmp(kind, "suspended") == 0)
@@ -34,7 +33,7 @@ static int current_status(sc_registry *reg, const char *urn, char *status, int64
   }
   sqlite3_reset(stmt);
   if (step == SQLITE_DONE)
-    return sc_fail(err, SC_EUSAGE, "no credential %s in %s", urn, reg->path);
+    return sc_fail(err, SC_EDATA, "no credential %s in %s", urn, reg->path);
   return step == SQLITE_ROW ? SC_OK : sc_registry_sql_error(reg, err, "reading a status");
 }
 
@@ -75,7 +74,7 @@ int sc_registry_change_status(sc_registry *reg, const char *id, const char *kind
   int rc = sc_registry_begin(reg, err);
   if (rc == SC_OK)
     rc = current_status(reg, urn, status, &list, err);
-  if (rc == SC_OK && !allowed(kind, status))
+  if (rc == SC_OK && !sc_status_change_allowed(kind, status))
     rc = sc_fail(err, SC_EUSAGE, "%s is %s: cannot be %s%s", urn, status, kind,
                  strcmp(status, "revoked") == 0 ? " (revocation is final)" : "");
   if (rc == SC_OK)

@@ -7,6 +7,8 @@
 #ifndef SKILLCERT_KEYS_H
 #define SKILLCERT_KEYS_H
 
+#include <sys/stat.h>
+
 #include "core/core.h"
 
 /* ---------------------------------------------------------------- passphrases (passphrase.c) */
@@ -25,6 +27,11 @@ typedef struct sc_passphrase_source {
  * source (no file, no variable, no terminal). The caller wipes out with sc_passphrase_wipe. */
 int sc_passphrase_read(const sc_passphrase_source *src, bool confirm, char *out, sc_error *err);
 void sc_passphrase_wipe(char *passphrase);
+/* Refuses what cannot hold a secret (a passphrase, a token): a folder (SC_ENOINPUT), or a
+ * regular file group or others can reach (SC_EPERM, "<path>: <what> accessible by others
+ * (mode 0644); run chmod 600 <path>"). Pipes pass: they have no meaningful mode. st is of the
+ * opened file, so that nothing can be swapped in between. */
+int sc_secret_mode_check(const char *path, const struct stat *st, const char *what, sc_error *err);
 
 /* ---------------------------------------------------------------- key files (keyfile.c) */
 

@@ -33,14 +33,13 @@ static int no_source(sc_error *err) {
 
 /* ---------------------------------------------------------------- from a file */
 
-static int check_secret_mode(const char *path, const struct stat *st, sc_error *err) {
+int sc_secret_mode_check(const char *path, const struct stat *st, const char *what, sc_error *err) {
   if (S_ISDIR(st->st_mode))
     return sc_fail(err, SC_ENOINPUT, "%s: is a directory", path);
   /* Pipes (--passphrase-file <(pass show …)) have no meaningful mode; files must be private. */
   if (S_ISREG(st->st_mode) && (st->st_mode & (S_IRWXG | S_IRWXO)))
-    return sc_fail(err, SC_EPERM,
-                   "%s: passphrase file accessible by others (mode %04o); run chmod 600 %s", path,
-                   (unsigned)(st->st_mode & 07777), path);
+    return sc_fail(err, SC_EPERM, "%s: %s accessible by others (mode %04o); run chmod 600 %s", path,
+                   what, (unsigned)(st->st_mode & 07777), path);
   return SC_OK;
 }
 
@@ -84,7 +83,7 @@ static int read_passphrase_file(const char *path, char *out, sc_error *err) {
   char buf[FILE_MAX + 1];
   size_t len = 0;
   struct stat st;
-  int rc = fstat(fd, &st) == 0 ? check_secret_mode(path, &st, err)
+  int rc = fstat(fd, &st) == 0 ? sc_secret_mode_check(path, &st, "passphrase file", err)
                                : sc_fail(err, SC_ENOINPUT, "%s: %s", path, strerror(errno));
   if (rc == SC_OK)
     rc = read_all(fd, path, buf, sizeof buf, &len, err);

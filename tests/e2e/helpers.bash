@@ -30,3 +30,11 @@ issue_one() {
   CRED=$(sc issue --home "$WORK/home" --name "${1:-Zoë Łukasiewicz}" --email zoe@example.org \
     --achievement "${2:-$ROOT/templates/ai-fundamentals/achievement.json}")
 }
+
+# The ASan+UBSan build (make test builds it before the e2e tests): leaks and undefined
+# behaviour on a path make it exit 1 instead of the code under test.
+SKILLCERT_SAN=${SKILLCERT_SAN:-$ROOT/build-san/skillcert}
+sc_san() {
+  [ -x "$SKILLCERT_SAN" ] || skip "no sanitizer build ($SKILLCERT_SAN)"
+  ASAN_OPTIONS=detect_leaks=1 "$SKILLCERT_SAN" "$@"
+}

@@ -127,3 +127,56 @@ load helpers
   run sc init "$WORK/other" --name Acme --url https://acme.example --public-url http://x.example --no-passphrase
   [ "$status" -eq 64 ]
 }
+
+@test "init with no passphrase source creates nothing, and a re-run works" {
+  run sc init "$WORK/h" --name A --url https://a.example </dev/null
+  [ "$status" -eq 64 ]
+  [ ! -e "$WORK/h" ]
+  printf 'x\n' >"$WORK/p644"
+  chmod 644 "$WORK/p644"
+  run sc init "$WORK/h" --name A --url https://a.example --passphrase-file "$WORK/p644"
+  [ "$status" -eq 77 ]
+  [ ! -e "$WORK/h" ]
+  : >"$WORK/empty"
+  chmod 600 "$WORK/empty"
+  run sc init "$WORK/h" --name A --url https://a.example --passphrase-file "$WORK/empty"
+  [ "$status" -eq 65 ]
+  [ ! -e "$WORK/h" ]
+  run sc init "$WORK/h" --name A --url https://a.example --passphrase-file "$WORK"
+  [ "$status" -eq 66 ]
+  run sc init "$WORK/h" --name A --url https://a.example --passphrase-file "$WORK/missing"
+  [ "$status" -eq 66 ]
+  SKILLCERT_PASSPHRASE_FILE="$WORK/missing" run sc init "$WORK/h" --name A --url https://a.example
+  [ "$status" -eq 66 ]
+  [[ "$output" == *"SKILLCERT_PASSPHRASE_FILE"* ]]
+  [ ! -e "$WORK/h" ]
+  run sc init "$WORK/h" --name A --url https://a.example --no-passphrase
+  [ "$status" -eq 0 ]
+}
+
+@test "a failed init removes what it made and keeps what was there before" {
+  mkdir -p "$WORK/h/keys"
+  echo mine >"$WORK/h/keys/signing-key-1.pem"
+  echo notes >"$WORK/h/notes.txt"
+  run sc init "$WORK/h" --name A --url https://a.example --no-passphrase
+  [ "$status" -eq 73 ]
+  [ "$(cat "$WORK/h/keys/signing-key-1.pem")" = mine ]
+  [ -f "$WORK/h/notes.txt" ]
+  for d in templates public out; do [ ! -e "$WORK/h/$d" ]; done
+  [ ! -e "$WORK/h/skillcert.json" ]
+}
+
+@test "a bad option is reported once, in skillcert's format, naming the option" {
+  for c in init key render serve revoke publish list trust template; do
+    run sc "$c" --bogus
+    [ "$status" -eq 64 ]
+    [ "${lines[0]}" = "skillcert: $c: unknown option '--bogus'" ]
+    [ "${#lines[@]}" -eq 2 ]
+  done
+  run sc init "$WORK/h" --name
+  [ "${lines[0]}" = "skillcert: init: option '--name' needs a value" ]
+  run sc key list --json=yes
+  [ "${lines[0]}" = "skillcert: key: option '--json' takes no value" ]
+  run sc key generate -o
+  [ "${lines[0]}" = "skillcert: key: option '-o' needs a value" ]
+}

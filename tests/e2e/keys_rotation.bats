@@ -199,7 +199,8 @@ vm_of() {
   sc key rotate --home "$WORK/home" --passphrase-file "$WORK/pass" >/dev/null
   grep -q 'BEGIN ENCRYPTED PRIVATE KEY' "$WORK/home/keys/signing-key-2.pem"
   [ "$(stat -c %a "$WORK/home/keys/signing-key-2.pem")" = 600 ]
-  sc key rotate --home "$WORK/home" --no-passphrase >/dev/null
+  # the encrypted current key still opens first: its passphrase from the variable
+  SKILLCERT_PASSPHRASE_FILE="$WORK/pass" sc key rotate --home "$WORK/home" --no-passphrase >/dev/null
   grep -q 'BEGIN PRIVATE KEY' "$WORK/home/keys/signing-key-3.pem"
   sc key retire signing-key-1.pem --after 2026-01-01 --reason "laptop lost" --home "$WORK/home" >/dev/null
   run sc key list --home "$WORK/home"
@@ -209,5 +210,26 @@ vm_of() {
   [[ "${lines[1]}" == active*"signing-key-2.pem" ]]
   [[ "${lines[2]}" == current*"signing-key-3.pem" ]]
   run sc issue --home "$WORK/home" --name Ann --email ann@example.org --achievement "$ACH"
+  [ "$status" -eq 0 ]
+}
+
+@test "key rotate with a wrong passphrase writes nothing and exits 77" {
+  printf 'right\n' >"$WORK/pass"
+  printf 'wrong\n' >"$WORK/wpass"
+  chmod 600 "$WORK/pass" "$WORK/wpass"
+  sc init "$WORK/home" --name Acme --url https://acme.example --passphrase-file "$WORK/pass" >/dev/null
+  cp "$WORK/home/skillcert.json" "$WORK/before.json"
+  run sc key rotate --home "$WORK/home" --passphrase-file "$WORK/wpass"
+  [ "$status" -eq 77 ]
+  [[ "$output" == *"signing-key-1.pem: wrong passphrase"* ]]
+  [ ! -e "$WORK/home/keys/signing-key-2.pem" ]
+  cmp "$WORK/home/skillcert.json" "$WORK/before.json"
+  run sc key rotate --home "$WORK/home" --no-passphrase </dev/null
+  [ "$status" -eq 64 ]
+  [[ "$output" == *"the current key is encrypted, and rotating needs its passphrase"* ]]
+  [ ! -e "$WORK/home/keys/signing-key-2.pem" ]
+  sc key rotate --home "$WORK/home" --passphrase-file "$WORK/pass" >/dev/null
+  run sc issue --home "$WORK/home" --name Ann --email ann@example.org --achievement "$ACH" \
+    --passphrase-file "$WORK/pass"
   [ "$status" -eq 0 ]
 }

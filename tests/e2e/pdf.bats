@@ -113,3 +113,32 @@ name_in_pdf() {
   [[ "$output" == *"template list"* ]]
   [[ "$output" == *"template preview NAME"* ]]
 }
+
+@test "an output that cannot be created exits 73 and leaks nothing (sanitizer build)" {
+  make_home
+  issue_one
+  run sc_san key generate -o /nonexistent/k.pem --no-passphrase
+  [ "$status" -eq 73 ]
+  run sc_san render --home "$WORK/home" --template ai-fundamentals "$CRED" -o /nonexistent/r.pdf
+  [ "$status" -eq 73 ]
+  run sc_san template preview ai-fundamentals --no-png -o /nonexistent/x.pdf
+  [ "$status" -eq 73 ]
+}
+
+@test "render refuses a tampered credential, a foreign one, and a PDF given as the credential" {
+  make_home
+  issue_one "Learner 6"
+  sc render --home "$WORK/home" --template ai-fundamentals -o ok.pdf "$CRED" >/dev/null
+  sed 's/Learner 6/Learner X/' "$CRED" >forged.json
+  run sc render --home "$WORK/home" --template ai-fundamentals -o forged.pdf forged.json
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"forged.json: refusing to render: the credential's proof does not verify"* ]]
+  [ ! -e forged.pdf ]
+  sc init "$WORK/other" --name Other --url https://other.example --no-passphrase >/dev/null
+  run sc render --home "$WORK/other" --template ai-fundamentals -o foreign.pdf "$CRED"
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"not a key of this issuer home"* ]]
+  run sc render --home "$WORK/home" --template ai-fundamentals -o again.pdf ok.pdf
+  [ "$status" -eq 65 ]
+  [[ "$output" == *"ok.pdf: expected a credential JSON, not a PDF"* ]]
+}

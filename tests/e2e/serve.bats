@@ -32,14 +32,12 @@ setup_file() {
     --reason "exam misconduct" >/dev/null
   "$s" suspend --home "$FIX/home" "$(basename "$(sed -n 1p "$FIX/suspended.paths")" .json)" \
     --reason "under review" >/dev/null
-  # A tampered copy rendered into a certificate: its QR code holds the altered credential.
+  # A tampered copy as a QR code would carry it (render refuses to draw a forged credential).
   sed 's/Zoë valid/Zoë forged/' "$(sed -n 1p "$FIX/valid.paths")" >"$FIX/tampered.json"
-  "$s" render --home "$FIX/home" --template ai-fundamentals -o "$FIX/tampered.pdf" \
-    "$FIX/tampered.json" >/dev/null
+  "$BATS_TEST_DIRNAME/qr_path.py" "$FIX/tampered.json" >"$FIX/tampered.vpath"
   for who in valid revoked suspended expired untrusted hostile; do
     vpath_of_pdf "$(sed -n 2p "$FIX/$who.paths")" >"$FIX/$who.vpath"
   done
-  vpath_of_pdf "$FIX/tampered.pdf" >"$FIX/tampered.vpath"
   # Link mode: credentials published under public/c/ (a genuine one and a tampered one).
   mkdir -p "$FIX/home/public/c"
   cp "$(sed -n 1p "$FIX/valid.paths")" "$FIX/home/public/c/"
@@ -47,6 +45,7 @@ setup_file() {
   cp "$FIX/tampered.json" "$FIX/home/public/c/00000000-0000-4000-8000-000000000001.json"
   ln -s /etc/passwd "$FIX/home/public/status/evil"
   printf 'secret-token-for-tests-0123456789\n' >"$FIX/token"
+  chmod 600 "$FIX/token"
   sleep 2
   start_server --home "$FIX/home" --offline --issue-token-file "$FIX/token"
   export URL SERVER_PID
@@ -215,6 +214,44 @@ id_of() {
   start_server --home "$FIX/home" --offline --quiet
   [ "$(status_of --data-binary '{}' "$URL/credentials/issue")" = 404 ]
   stop_server
+}
+
+# A serve that should refuse to start: one that listens instead is stopped after 10 s (124).
+serve_briefly() { # binary args...
+  local bin=$1
+  shift
+  timeout 10 "$bin" serve "$@"
+}
+
+@test "serve refuses an empty, short or shared token file before listening" {
+  [ -x "$SKILLCERT_SAN" ] || skip "no sanitizer build"
+  : >"$WORK/tok"
+  chmod 600 "$WORK/tok"
+  run serve_briefly "$SKILLCERT_SAN" --home "$FIX/home" --offline --issue-token-file "$WORK/tok" --listen 127.0.0.1:0
+  [ "$status" -eq 64 ]
+  [[ "$output" == *"the token must be 16 to 255 characters on the first line"* ]]
+  printf 'short\n' >"$WORK/tok"
+  run serve_briefly "$SKILLCERT" --home "$FIX/home" --offline --issue-token-file "$WORK/tok" --listen 127.0.0.1:0
+  [ "$status" -eq 64 ]
+  printf 'secret-token-for-tests-0123456789\n' >"$WORK/tok"
+  chmod 644 "$WORK/tok"
+  run serve_briefly "$SKILLCERT" --home "$FIX/home" --offline --issue-token-file "$WORK/tok" --listen 127.0.0.1:0
+  [ "$status" -eq 77 ]
+  [[ "$output" == *"token file accessible by others (mode 0644); run chmod 600"* ]]
+}
+
+@test "serve refuses a --public that is not a readable folder and a --base-url that is not http(s)" {
+  run serve_briefly "$SKILLCERT" --public /nonexistent --offline --listen 127.0.0.1:0
+  [ "$status" -eq 66 ]
+  [[ "$output" == "skillcert: --public: /nonexistent: No such file or directory" ]]
+  run serve_briefly "$SKILLCERT" --public "$FIX/token" --offline --listen 127.0.0.1:0
+  [ "$status" -eq 66 ]
+  [[ "$output" == *"not a readable folder"* ]]
+  for bad in ftp://x http:// https:///path 'https://a b'; do
+    run serve_briefly "$SKILLCERT" --base-url "$bad" --offline --listen 127.0.0.1:0
+    [ "$status" -eq 64 ]
+    [[ "$output" == *"--base-url: expected http:// or https:// and a host"* ]]
+  done
 }
 
 @test "upload: PDF and JSON files, pasted QR text, and an empty form" {

@@ -62,14 +62,59 @@ verify_id() { # id → runs verify on its credential with the home's public/
   [ "$(sc list --home "$WORK/home" --status revoked | wc -l)" -eq 1 ]
 }
 
-@test "mass revocation from a file, with comments and unknown ids reported" {
+@test "mass revocation from a file: an unknown id changes nothing and is named by FILE:LINE" {
   setup_issued 4
-  { echo "# fraud ring"; head -3 "$WORK/ids"; echo; echo "urn:uuid:00000000-0000-4000-8000-000000000000"; } >"$WORK/revoke.txt"
+  { printf '\xef\xbb\xbf'; echo "# fraud ring"; head -3 "$WORK/ids"; echo; echo "urn:uuid:00000000-0000-4000-8000-000000000000"; } >"$WORK/revoke.txt"
   run sc revoke --home "$WORK/home" --from "$WORK/revoke.txt" --reason "fraud ring"
-  [ "$status" -ne 0 ]
-  [[ "$output" == *"no credential urn:uuid:00000000-0000-4000-8000-000000000000"* ]]
+  [ "$status" -eq 65 ]
+  [[ "$output" == *"revoke.txt:6: no credential 'urn:uuid:00000000-0000-4000-8000-000000000000'"* ]]
+  [ "$(sc list --home "$WORK/home" --status revoked | wc -l)" -eq 0 ]
+  sed -i '$d' "$WORK/revoke.txt" # the BOM before the comment line is skipped
+  run sc revoke --home "$WORK/home" --from "$WORK/revoke.txt" --reason "fraud ring"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"3 revoked"* ]]
   [ "$(sc list --home "$WORK/home" --status revoked | wc -l)" -eq 3 ]
   verify_id "$(sed -n 4p "$WORK/ids")"; [ "$status" -eq 0 ]
+}
+
+@test "a BOM before the first id of a --from file is not part of the id" {
+  setup_issued 1
+  { printf '\xef\xbb\xbf'; cat "$WORK/ids"; } >"$WORK/bom.txt"
+  run sc suspend --home "$WORK/home" --from "$WORK/bom.txt" --reason "review"
+  [ "$status" -eq 0 ]
+  [ "$(sc list --home "$WORK/home" --status suspended | wc -l)" -eq 1 ]
+}
+
+@test "the same id twice is changed once; an unknown id is a data error (65)" {
+  setup_issued 1
+  a=$(sed -n 1p "$WORK/ids")
+  run sc revoke --home "$WORK/home" "$a" "$a" --reason "twice"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"1 revoked"* ]]
+  run sc suspend --home "$WORK/home" not-an-id --reason x
+  [ "$status" -eq 65 ]
+  [[ "$output" == *"argument 'not-an-id': no credential 'not-an-id'"* ]]
+}
+
+@test "--from a folder or a missing file is unreadable input (66)" {
+  setup_issued 1
+  run sc revoke --home "$WORK/home" --from "$WORK" --reason x
+  [ "$status" -eq 66 ]
+  run sc revoke --home "$WORK/home" --from "$WORK/missing.txt" --reason x
+  [ "$status" -eq 66 ]
+}
+
+@test "a reason that is not UTF-8 text or holds control characters is refused" {
+  setup_issued 1
+  a=$(sed -n 1p "$WORK/ids")
+  run sc suspend --home "$WORK/home" "$a" --reason $'bad\xff'
+  [ "$status" -eq 64 ]
+  [[ "$output" == *"--reason: expected UTF-8 text"* ]]
+  run sc suspend --home "$WORK/home" "$a" --reason $'two\nlines'
+  [ "$status" -eq 64 ]
+  [[ "$output" == *"--reason: control characters are not allowed"* ]]
+  [ "$(sc list --home "$WORK/home" --status suspended | wc -l)" -eq 0 ]
+  sc inspect --home "$WORK/home" "$a" >/dev/null
 }
 
 @test "publishing twice with no change writes the same list apart from the dates" {
