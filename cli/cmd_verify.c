@@ -120,8 +120,16 @@ static int judge_time(const verify_args *a, int64_t *now, sc_error *err) {
   *now = (int64_t)time(NULL); /* status lists are always judged by the real clock */
   if (!a->at)
     return SC_OK;
-  int rc = sc_time_parse(a->at, true, now, err);
-  return rc == SC_OK ? SC_OK : sc_fail(err, SC_EUSAGE, "verify: --at: %s", err->message);
+  /* Credential times are compared as whole seconds rounded up (sc_time_parse), which is
+   * exact only against a whole-second instant: a fractional --at is refused, not rounded. */
+  if (strchr(a->at, '.'))
+    return sc_fail(err, SC_EUSAGE,
+                   "verify: --at: '%s' has a fraction of a second (give whole "
+                   "seconds, e.g. 2030-01-01T00:00:00Z)",
+                   a->at);
+  sc_error parse_err = {0}; /* not err itself: sc_fail must not read what it writes */
+  int rc = sc_time_parse(a->at, true, now, &parse_err);
+  return rc == SC_OK ? SC_OK : sc_fail(err, SC_EUSAGE, "verify: --at: %s", parse_err.message);
 }
 
 /* A scanned QR text or verification URL is given as the argument itself, not a file name. */
@@ -189,8 +197,9 @@ int cmd_verify(int argc, char **argv) {
   sc_verify_options opts = {.clock = (int64_t)time(NULL)};
   FILE *report = NULL;
   rc = judge_time(&a, &opts.now, &err);
-  if (rc == SC_OK)
-    rc = cli_verifier_open(&verifier, &setup, &a.status, &err);
+  if (rc != SC_OK) /* nothing is set up yet, so nothing to close */
+    return cli_error(&err);
+  rc = cli_verifier_open(&verifier, &setup, &a.status, &err);
   cli_verifier_options(&verifier, opts.now, &opts);
   if (rc == SC_OK && a.report && !(report = fopen(a.report, "w")))
     rc = sc_fail(&err, SC_ECANTCREAT, "%s: cannot create", a.report);

@@ -108,6 +108,16 @@ assert r["credential"]["trustedAs"] == "Acme AI Academy", r'
   [ "$status" -eq 0 ]
 }
 
+@test "verify: --at with an invalid time exits 64 with the parse error, not a crash" {
+  make_home
+  issue_one
+  for at in 2030-01-01 yesterday; do
+    run sc verify --home "$WORK/home" --at "$at" "$CRED"
+    [ "$status" -eq 64 ]
+    [[ "$output" == "skillcert: verify: --at: '$at' "* ]]
+  done
+}
+
 @test "--valid-until in the past or malformed is a usage error" {
   make_home
   run sc issue --home "$WORK/home" --name Ann --email ann@example.org \
