@@ -146,6 +146,17 @@ static int read_input(const char *input, sc_buf *data, sc_error *err) {
   return sc_read_file(input, MAX_INPUT_BYTES, data, err);
 }
 
+/* Why an input stopped before there was a credential to report on, naming the input unless
+ * the reason already does (file errors start with the path). */
+static void print_stopped(const char *source, const sc_verification *v) {
+  const char *why = v->check_count ? v->checks[v->check_count - 1].message : "verification failed";
+  size_t n = strlen(source);
+  if (strncmp(why, source, n) == 0 && why[n] == ':')
+    fprintf(stderr, "skillcert: %s\n", why);
+  else
+    fprintf(stderr, "skillcert: %s: %s\n", source, why);
+}
+
 static int verify_one(const char *input, const sc_verify_options *opts, const verify_args *a,
                       FILE *report) {
   const char *source = strcmp(input, "-") == 0 ? "<stdin>" : is_qr_text(input) ? "QR text" : input;
@@ -163,13 +174,14 @@ static int verify_one(const char *input, const sc_verify_options *opts, const ve
   } else {
     sc_verification_fail(&v, source, &err);
   }
+  /* With several inputs each verdict line says which input it is about. */
+  const char *label = a->input_count > 1 ? input : NULL;
   if (a->json)
     sc_report_json(&v, stdout, NULL);
-  else if (v.credential || a->input_count > 1)
-    sc_report_text(&v, stdout);
+  else if (v.credential || label)
+    sc_report_text(&v, label, stdout);
   else /* nothing to report but why it stopped */
-    fprintf(stderr, "skillcert: %s\n",
-            v.check_count ? v.checks[v.check_count - 1].message : "verification failed");
+    print_stopped(source, &v);
   sc_error report_err = {0};
   if (report && sc_report_csv_row(report, source, &v, &report_err) != SC_OK)
     rc = cli_error(&report_err);

@@ -75,6 +75,20 @@ PY
   [[ "${lines[0]}" == *"issued by Acme default on"* ]]
 }
 
+@test "verify: a trust list starting with a UTF-8 byte order mark is read" {
+  make_home
+  issue_one
+  did=$(sc key show --home "$WORK/home" --json | $PYTHON -c 'import json,sys; print(json.load(sys.stdin)["issuer"])')
+  sc trust add "$did" --name "Acme" --trust "$WORK/plain.json"
+  { printf '\xef\xbb\xbf'; cat "$WORK/plain.json"; } >"$WORK/trust.json"
+  run sc verify --trust "$WORK/trust.json" --status "$WORK/home/public" "$CRED"
+  [ "$status" -eq 0 ]
+  [[ "${lines[0]}" == *"issued by Acme on"* ]]
+  run sc trust list --trust "$WORK/trust.json"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"$did"* ]]
+}
+
 @test "verify --json prints the VC API shape" {
   make_home
   issue_one
