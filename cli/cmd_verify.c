@@ -2,7 +2,10 @@
  * trust — whatever form it reached us in? */
 #include "cli/cli.h"
 
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -191,6 +194,48 @@ static int verify_one(const char *input, const sc_verify_options *opts, const ve
   return rc;
 }
 
+/* --report: rows gather in memory and the file is written once at the end, under a temporary
+ * name renamed into place, so a reader never sees half a report and an old one stays whole
+ * until the new one is complete. */
+typedef struct csv_report {
+  FILE *out;
+  char *text;
+  size_t len;
+} csv_report;
+
+/* Said before anything is verified: a report that could not be written would waste the run. */
+static int check_report_path(const char *path, sc_error *err) {
+  char dir[PATH_MAX];
+  const char *slash = strrchr(path, '/');
+  snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path) + 1 : 1, slash ? path : ".");
+  struct stat st;
+  if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+    return sc_fail(err, SC_ECANTCREAT, "%s: cannot create: is a directory", path);
+  if (access(dir, W_OK) != 0)
+    return sc_fail(err, SC_ECANTCREAT, "%s: cannot create: %s", path, strerror(errno));
+  return SC_OK;
+}
+
+static int open_report(const char *path, csv_report *r, sc_error *err) {
+  int rc = check_report_path(path, err);
+  if (rc == SC_OK && !(r->out = open_memstream(&r->text, &r->len)))
+    rc = sc_oom(err);
+  if (rc == SC_OK)
+    sc_report_csv_header(r->out);
+  return rc;
+}
+
+/* Writes the report when save, and frees it either way. */
+static int close_report(const char *path, csv_report *r, bool save, sc_error *err) {
+  int rc = SC_OK;
+  if (r->out && fclose(r->out) != 0)
+    rc = sc_oom(err);
+  if (rc == SC_OK && save && r->out)
+    rc = sc_write_file_atomic(path, r->text, r->len, 0644, err);
+  free(r->text);
+  return rc;
+}
+
 static int worst(int a, int b) {
   if (!a || !b)
     return a ? a : b;
@@ -208,21 +253,19 @@ int cmd_verify(int argc, char **argv) {
   cli_verifier verifier;
   cli_verifier_args setup = {a.trust_path, a.home, a.did_doc, 60};
   sc_verify_options opts = {.clock = (int64_t)time(NULL)};
-  FILE *report = NULL;
+  csv_report report = {0};
   rc = judge_time(&a, &opts.now, &err);
   if (rc != SC_OK) /* nothing is set up yet, so nothing to close */
     return cli_error(&err);
   rc = cli_verifier_open(&verifier, &setup, &a.status, &err);
   cli_verifier_options(&verifier, opts.now, &opts);
-  if (rc == SC_OK && a.report && !(report = fopen(a.report, "w")))
-    rc = sc_fail(&err, SC_ECANTCREAT, "%s: cannot create", a.report);
-  if (rc == SC_OK && report)
-    sc_report_csv_header(report);
+  if (rc == SC_OK && a.report)
+    rc = open_report(a.report, &report, &err);
   int status = rc;
   for (int i = 0; rc == SC_OK && i < a.input_count; i++)
-    status = worst(status, verify_one(a.inputs[i], &opts, &a, report));
-  if (report && fclose(report) != 0 && rc == SC_OK)
-    rc = sc_fail(&err, SC_EIO, "%s: write failed", a.report);
+    status = worst(status, verify_one(a.inputs[i], &opts, &a, report.out));
+  int saved = close_report(a.report, &report, rc == SC_OK, &err);
+  rc = rc == SC_OK ? saved : rc;
   cli_verifier_close(&verifier);
   return rc == SC_OK ? status : cli_error(&err);
 }

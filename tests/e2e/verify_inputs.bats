@@ -109,3 +109,19 @@ json_status() {
   [ "$status" -eq "$expected" ]
   [ "$status" -ne 65 ]
 }
+
+@test "verify: --report replaces the file by rename, never writing into the old one" {
+  echo "old report" >"$WORK/old.csv"
+  ln "$WORK/old.csv" "$WORK/report.csv" # an in-place write would change old.csv too
+  run sc verify --report "$WORK/report.csv" "$CERT_DIR/credential.json"
+  [ "$(cat "$WORK/old.csv")" = "old report" ]
+  [ "$(head -n 1 "$WORK/report.csv" | tr -d '\r')" = \
+    "input,verdict,exit code,recipient,achievement,issuer,reason" ]
+  [ -z "$(ls "$WORK" | grep tmp)" ]
+}
+
+@test "verify: --report into a folder that does not exist fails before verifying" {
+  run sc verify --report "$WORK/no-such-dir/report.csv" "$CERT_DIR/credential.json"
+  [ "$status" -eq 73 ]
+  [[ "$output" == "skillcert: $WORK/no-such-dir/report.csv: cannot create: No such file or directory" ]]
+}
