@@ -1,8 +1,10 @@
 /* skillcert trust: the issuers this verifier trusts, with the names to show for them. */
 #include "cli/cli.h"
 
+#include <errno.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 static const char trust_help[] =
     "usage: skillcert trust add DID --name NAME [--trust FILE]\n"
@@ -19,13 +21,15 @@ static const char trust_help[] =
     "00:00:00Z that day, or a date-time with zone): proofs its key made later are refused,\n"
     "credentials it signed before keep verifying.\n";
 
-static int load_or_new(const char *path, sc_trust_list **list, sc_error *err) {
-  int rc = sc_trust_load(path, list, err);
-  if (rc == SC_ENOINPUT) {
+/* A list that does not exist yet is empty (add creates it), unless must_exist: listing a file
+ * named with --trust that is not there is a mistake worth saying (exit 66). Anything else that
+ * cannot be read — a folder, no permission — is an error too. */
+static int load_or_new(const char *path, bool must_exist, sc_trust_list **list, sc_error *err) {
+  if (!must_exist && access(path, F_OK) != 0 && errno == ENOENT) {
     *list = sc_trust_new();
     return *list ? SC_OK : sc_oom(err);
   }
-  return rc;
+  return sc_trust_load(path, list, err);
 }
 
 static void print_list(const sc_trust_list *list) {
@@ -100,9 +104,10 @@ int cmd_trust(int argc, char **argv) {
 
   char default_path[PATH_MAX];
   cli_default_trust_path(default_path);
+  bool must_exist = is_list && path;
   path = path ? path : default_path;
   sc_trust_list *list = NULL;
-  int rc = load_or_new(path, &list, &err);
+  int rc = load_or_new(path, must_exist, &list, &err);
   if (rc == SC_OK && is_list)
     print_list(list);
   else if (rc == SC_OK && strcmp(sub, "add") == 0)

@@ -2,7 +2,10 @@
  * trust — whatever form it reached us in? */
 #include "cli/cli.h"
 
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -29,7 +32,8 @@ static const char verify_help[] =
     "  --json           print one JSON object per input, shaped like the VC API response\n"
     "  --report FILE    also write one CSV row per input (input, verdict, exit code,\n"
     "                   recipient, achievement, issuer, reason)\n"
-    "  --at TIME        judge validity at TIME (a date-time with zone) instead of now\n"
+    "  --at TIME        judge validity at TIME instead of now: a date-time with zone in\n"
+    "                   whole seconds, e.g. 2030-01-01T00:00:00Z\n"
     "\n"
     "Status lists and did:web documents are fetched with libcurl (HTTPS, 5 s to connect,\n"
     "15 s in all, 1 MiB, 3 redirects) and cached under $XDG_CACHE_HOME/skillcert/ until\n"
@@ -120,8 +124,16 @@ static int judge_time(const verify_args *a, int64_t *now, sc_error *err) {
   *now = (int64_t)time(NULL); /* status lists are always judged by the real clock */
   if (!a->at)
     return SC_OK;
-  int rc = sc_time_parse(a->at, true, now, err);
-  return rc == SC_OK ? SC_OK : sc_fail(err, SC_EUSAGE, "verify: --at: %s", err->message);
+  /* Credential times are compared as whole seconds rounded up (sc_time_parse), which is
+   * exact only against a whole-second instant: a fractional --at is refused, not rounded. */
+  if (strchr(a->at, '.'))
+    return sc_fail(err, SC_EUSAGE,
+                   "verify: --at: '%s' has a fraction of a second (give whole "
+                   "seconds, e.g. 2030-01-01T00:00:00Z)",
+                   a->at);
+  sc_error parse_err = {0}; /* not err itself: sc_fail must not read what it writes */
+  int rc = sc_time_parse(a->at, true, now, &parse_err);
+  return rc == SC_OK ? SC_OK : sc_fail(err, SC_EUSAGE, "verify: --at: %s", parse_err.message);
 }
 
 /* A scanned QR text or verification URL is given as the argument itself, not a file name. */
@@ -135,6 +147,17 @@ static int read_input(const char *input, sc_buf *data, sc_error *err) {
   if (is_qr_text(input))
     return sc_buf_append_str(data, input) ? SC_OK : sc_oom(err);
   return sc_read_file(input, MAX_INPUT_BYTES, data, err);
+}
+
+/* Why an input stopped before there was a credential to report on, naming the input unless
+ * the reason already does (file errors start with the path). */
+static void print_stopped(const char *source, const sc_verification *v) {
+  const char *why = v->check_count ? v->checks[v->check_count - 1].message : "verification failed";
+  size_t n = strlen(source);
+  if (strncmp(why, source, n) == 0 && why[n] == ':')
+    fprintf(stderr, "skillcert: %s\n", why);
+  else
+    fprintf(stderr, "skillcert: %s: %s\n", source, why);
 }
 
 static int verify_one(const char *input, const sc_verify_options *opts, const verify_args *a,
@@ -154,19 +177,62 @@ static int verify_one(const char *input, const sc_verify_options *opts, const ve
   } else {
     sc_verification_fail(&v, source, &err);
   }
+  /* With several inputs each verdict line says which input it is about. */
+  const char *label = a->input_count > 1 ? input : NULL;
   if (a->json)
     sc_report_json(&v, stdout, NULL);
-  else if (v.credential || a->input_count > 1)
-    sc_report_text(&v, stdout);
+  else if (v.credential || label)
+    sc_report_text(&v, label, stdout);
   else /* nothing to report but why it stopped */
-    fprintf(stderr, "skillcert: %s\n",
-            v.check_count ? v.checks[v.check_count - 1].message : "verification failed");
+    print_stopped(source, &v);
   sc_error report_err = {0};
   if (report && sc_report_csv_row(report, source, &v, &report_err) != SC_OK)
     rc = cli_error(&report_err);
   sc_verification_free(&v);
   sc_buf_free(&json);
   sc_buf_free(&data);
+  return rc;
+}
+
+/* --report: rows gather in memory and the file is written once at the end, under a temporary
+ * name renamed into place, so a reader never sees half a report and an old one stays whole
+ * until the new one is complete. */
+typedef struct csv_report {
+  FILE *out;
+  char *text;
+  size_t len;
+} csv_report;
+
+/* Said before anything is verified: a report that could not be written would waste the run. */
+static int check_report_path(const char *path, sc_error *err) {
+  char dir[PATH_MAX];
+  const char *slash = strrchr(path, '/');
+  snprintf(dir, sizeof dir, "%.*s", slash ? (int)(slash - path) + 1 : 1, slash ? path : ".");
+  struct stat st;
+  if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+    return sc_fail(err, SC_ECANTCREAT, "%s: cannot create: is a directory", path);
+  if (access(dir, W_OK) != 0)
+    return sc_fail(err, SC_ECANTCREAT, "%s: cannot create: %s", path, strerror(errno));
+  return SC_OK;
+}
+
+static int open_report(const char *path, csv_report *r, sc_error *err) {
+  int rc = check_report_path(path, err);
+  if (rc == SC_OK && !(r->out = open_memstream(&r->text, &r->len)))
+    rc = sc_oom(err);
+  if (rc == SC_OK)
+    sc_report_csv_header(r->out);
+  return rc;
+}
+
+/* Writes the report when save, and frees it either way. */
+static int close_report(const char *path, csv_report *r, bool save, sc_error *err) {
+  int rc = SC_OK;
+  if (r->out && fclose(r->out) != 0)
+    rc = sc_oom(err);
+  if (rc == SC_OK && save && r->out)
+    rc = sc_write_file_atomic(path, r->text, r->len, 0644, err);
+  free(r->text);
   return rc;
 }
 
@@ -187,20 +253,19 @@ int cmd_verify(int argc, char **argv) {
   cli_verifier verifier;
   cli_verifier_args setup = {a.trust_path, a.home, a.did_doc, 60};
   sc_verify_options opts = {.clock = (int64_t)time(NULL)};
-  FILE *report = NULL;
+  csv_report report = {0};
   rc = judge_time(&a, &opts.now, &err);
-  if (rc == SC_OK)
-    rc = cli_verifier_open(&verifier, &setup, &a.status, &err);
+  if (rc != SC_OK) /* nothing is set up yet, so nothing to close */
+    return cli_error(&err);
+  rc = cli_verifier_open(&verifier, &setup, &a.status, &err);
   cli_verifier_options(&verifier, opts.now, &opts);
-  if (rc == SC_OK && a.report && !(report = fopen(a.report, "w")))
-    rc = sc_fail(&err, SC_ECANTCREAT, "%s: cannot create", a.report);
-  if (rc == SC_OK && report)
-    sc_report_csv_header(report);
+  if (rc == SC_OK && a.report)
+    rc = open_report(a.report, &report, &err);
   int status = rc;
   for (int i = 0; rc == SC_OK && i < a.input_count; i++)
-    status = worst(status, verify_one(a.inputs[i], &opts, &a, report));
-  if (report && fclose(report) != 0 && rc == SC_OK)
-    rc = sc_fail(&err, SC_EIO, "%s: write failed", a.report);
+    status = worst(status, verify_one(a.inputs[i], &opts, &a, report.out));
+  int saved = close_report(a.report, &report, rc == SC_OK, &err);
+  rc = rc == SC_OK ? saved : rc;
   cli_verifier_close(&verifier);
   return rc == SC_OK ? status : cli_error(&err);
 }

@@ -7,17 +7,16 @@
 #include <string.h>
 #include <unistd.h>
 
-/* The trust list: the one named, or the default file when it exists (else nobody). */
+/* The trust list: the one named, or the default file when it exists (else nobody). A default
+ * path that exists but cannot be read (a folder, no permission) is an error, not "nobody". */
 static int load_trust(const char *path, sc_trust_list **out, sc_error *err) {
   char default_path[PATH_MAX];
   cli_default_trust_path(default_path);
-  int rc = sc_trust_load(path ? path : default_path, out, err);
-  if (rc == SC_ENOINPUT && !path) {
-    sc_error_clear(err);
+  if (!path && access(default_path, F_OK) != 0 && errno == ENOENT) {
     *out = sc_trust_new();
-    rc = *out ? SC_OK : sc_oom(err);
+    return *out ? SC_OK : sc_oom(err);
   }
-  return rc;
+  return sc_trust_load(path ? path : default_path, out, err);
 }
 
 static int trust_id(sc_trust_list *trust, const char *id, const char *name, sc_error *err) {
@@ -53,6 +52,8 @@ int cli_verifier_open(cli_verifier *v, const cli_verifier_args *a, sc_status_sou
   /* Said at once rather than at the first did:web credential (or request, for serve). */
   if (a->did_doc && access(a->did_doc, R_OK) != 0)
     return sc_fail(err, SC_ENOINPUT, "--did-doc %s: %s", a->did_doc, strerror(errno));
+  if (status->local && access(status->local, R_OK) != 0)
+    return sc_fail(err, SC_ENOINPUT, "--status %s: %s", status->local, strerror(errno));
   int rc = load_trust(a->trust_path, &v->trust, err);
   if (rc == SC_OK && a->home)
     rc = use_home(v, a->home, status, err);

@@ -106,9 +106,17 @@ void sc_file_group_abort(sc_file_group *group); /* removes what was staged */
  * errors (SC_EDATA) whose message names source, line and column. U+0000 inside strings is
  * kept. Every number becomes a JSON real (RFC 8785 treats numbers as IEEE-754 doubles). */
 int sc_json_parse(const char *data, size_t len, const char *source, json_t **out, sc_error *err);
+/* sc_json_parse of a file's contents; a leading UTF-8 byte order mark, which some editors
+ * write, is skipped (RFC 8259 8.1 lets a parser ignore it). */
 int sc_json_load_file(const char *path, json_t **out, sc_error *err);
+/* The length of a UTF-8 byte order mark at data: 3, or 0 when there is none. */
+size_t sc_utf8_bom_length(const void *data, size_t len);
 /* True when value is the string wanted, or an array holding it (a JSON-LD "type") (json_util.c). */
 bool sc_json_has_string(const json_t *value, const char *wanted);
+/* True when text is an absolute URL as VC 2.0 uses the word (RFC 3986 absolute URI, IRI
+ * characters allowed): a scheme ("https", "urn", "did"), ':', and something after it, with no
+ * space, control character or character URIs never hold (json_util.c). */
+bool sc_url_valid(const char *text);
 
 /* ---------------------------------------------------------------- canonical JSON (jcs.c) */
 
@@ -206,8 +214,10 @@ void sc_signer_free(sc_signer *signer);
  */
 
 /* Parses an XML Schema dateTime ("2026-11-28T01:47:56Z", fractions and +hh:mm offsets
- * allowed) to seconds since the epoch. require_offset: a time zone must be given (VC 2.0
- * dateTimeStamp). SC_EDATA on anything else. */
+ * allowed) to seconds since the epoch. A fraction of a second rounds up to the next second,
+ * which keeps comparisons with a whole-second clock exact (validFrom <= now, now < validUntil).
+ * require_offset: a time zone must be given (VC 2.0 dateTimeStamp). SC_EDATA on anything
+ * else. */
 int sc_time_parse(const char *text, bool require_offset, int64_t *epoch, sc_error *err);
 /* Formats as "YYYY-MM-DDThh:mm:ssZ" (UTC); out must hold 21 bytes. */
 void sc_time_format(int64_t epoch, char *out);

@@ -158,13 +158,18 @@ int sc_json_parse(const char *data, size_t len, const char *source, json_t **out
   return SC_OK;
 }
 
+size_t sc_utf8_bom_length(const void *data, size_t len) {
+  return len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+}
+
 int sc_json_load_file(const char *path, json_t **out, sc_error *err) {
   *out = NULL;
   sc_buf raw = {0};
   int rc = sc_read_file(path, SC_JSON_MAX_BYTES, &raw, err);
+  size_t bom = rc == SC_OK ? sc_utf8_bom_length(raw.data, raw.len) : 0;
   if (rc == SC_OK)
-    rc = sc_json_parse((const char *)raw.data, raw.len, strcmp(path, "-") ? path : "<stdin>", out,
-                       err);
+    rc = sc_json_parse((const char *)raw.data + bom, raw.len - bom,
+                       strcmp(path, "-") ? path : "<stdin>", out, err);
   sc_buf_free(&raw);
   return rc;
 }

@@ -14,3 +14,31 @@ bool sc_json_has_string(const json_t *value, const char *wanted) {
   }
   return false;
 }
+
+static bool is_alpha(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* RFC 3986 section 3.1: scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ). */
+static size_t scheme_length(const char *text) {
+  if (!is_alpha(text[0]))
+    return 0;
+  size_t n = 1;
+  while (is_alpha(text[n]) || (text[n] >= '0' && text[n] <= '9') ||
+         (text[n] && strchr("+-.", text[n])))
+    n++;
+  return n;
+}
+
+bool sc_url_valid(const char *text) {
+  if (!text)
+    return false;
+  size_t n = scheme_length(text);
+  if (n == 0 || text[n] != ':' || text[n + 1] == '\0')
+    return false;
+  for (const unsigned char *p = (const unsigned char *)text + n + 1; *p; p++) {
+    if (*p <= 0x20 || *p == 0x7f || strchr("\"<>\\^`{|}", *p))
+      return false;
+  }
+  return true;
+}

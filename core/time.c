@@ -74,19 +74,25 @@ static bool parse_offset(const char **p, int *seconds) {
   return true;
 }
 
+/* Skips ".digits" at *p; nonzero tells whether any digit was not 0. */
+static bool skip_fraction(const char **p, bool *nonzero) {
+  (*p)++;
+  if (**p < '0' || **p > '9')
+    return false;
+  for (; **p >= '0' && **p <= '9'; (*p)++)
+    *nonzero |= **p != '0';
+  return true;
+}
+
 int sc_time_parse(const char *text, bool require_offset, int64_t *epoch, sc_error *err) {
   const char *p = text;
   int year, month, day, hour, minute, second, offset = 0;
   bool ok = digits(&p, 4, &year) && expect(&p, '-') && digits(&p, 2, &month) && expect(&p, '-') &&
             digits(&p, 2, &day) && expect(&p, 'T') && digits(&p, 2, &hour) && expect(&p, ':') &&
             digits(&p, 2, &minute) && expect(&p, ':') && digits(&p, 2, &second);
-  if (ok && *p == '.') { /* fractions are allowed and ignored: validity is to the second */
-    p++;
-    if (*p < '0' || *p > '9')
-      ok = false;
-    while (*p >= '0' && *p <= '9')
-      p++;
-  }
+  bool has_fraction = false;
+  if (ok && *p == '.')
+    ok = skip_fraction(&p, &has_fraction);
   bool has_offset = ok && *p != '\0';
   if (has_offset)
     ok = parse_offset(&p, &offset) && *p == '\0';
@@ -97,8 +103,10 @@ int sc_time_parse(const char *text, bool require_offset, int64_t *epoch, sc_erro
       hour > 23 || minute > 59 || second > 59)
     return sc_fail(err, SC_EDATA, "'%s' is not a date-time (expected e.g. 2026-11-28T09:00:00Z)",
                    text);
+  /* Rounded up: compared with a whole-second clock that is exact, since validFrom <= now
+   * iff ceil(validFrom) <= now, and now < validUntil iff now < ceil(validUntil). */
   *epoch = days_from_civil(year, (unsigned)month, (unsigned)day) * 86400 + hour * 3600 +
-           minute * 60 + second - offset;
+           minute * 60 + second + has_fraction - offset;
   return SC_OK;
 }
 

@@ -116,6 +116,11 @@ int sc_input_to_credential(const uint8_t *data, size_t len, const sc_verify_opti
   describe = describe ? describe : scratch;
   snprintf(describe, DESCRIBE_LEN, "input");
   sc_buf_reset(json);
+  /* A credential saved by a Windows editor starts with a byte order mark; the JSON after it
+   * is what was signed. */
+  size_t bom = sc_utf8_bom_length(data, len);
+  data += bom;
+  len -= bom;
   int rc = sc_input_sniff(data, len, &kind, err);
   if (rc != SC_OK)
     return rc;

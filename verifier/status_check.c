@@ -91,16 +91,39 @@ static bool is_web_url(const char *url) {
   return strncmp(url, "https://", 8) == 0 || strncmp(url, "http://", 7) == 0;
 }
 
-enum { ENTRY_CHECK, ENTRY_SKIP };
+/* Apart from the error codes read_entry also returns. */
+enum { ENTRY_CHECK = 1000, ENTRY_SKIP };
+
+/* VC 2.0 §4.10: an entry is an object with a type (one or more strings) and, when it has an
+ * id, a single URL. Anything else is malformed content (exit 1), not a status that could not
+ * be checked. */
+static int check_entry_shape(const json_t *entry, const status_entry *e, sc_error *err) {
+  if (!json_is_object(entry))
+    return sc_fail(err, SC_EINVALID, "%s: expected an object", e->label);
+  const json_t *type = json_object_get(entry, "type");
+  bool strings = json_is_array(type) && json_array_size(type) > 0;
+  for (size_t i = 0; strings && i < json_array_size(type); i++)
+    strings = json_is_string(json_array_get(type, i));
+  if (!type)
+    return sc_fail(err, SC_EINVALID, "%s.type: missing (every status entry names its type)",
+                   e->label);
+  if (!json_is_string(type) && !strings)
+    return sc_fail(err, SC_EINVALID, "%s.type: expected a string", e->label);
+  const json_t *id = json_object_get(entry, "id");
+  if (id && !sc_url_valid(json_string_value(id)))
+    return sc_fail(err, SC_EINVALID, "%s.id: expected one URL", e->label);
+  return SC_OK;
+}
 
 static int read_entry(const json_t *entry, status_entry *e, sc_error *err) {
-  if (!json_is_object(entry))
-    return sc_fail(err, SC_ESTATUS, "%s: expected an object", e->label);
-  const char *type = json_string_value(json_object_get(entry, "type"));
-  if (!type || strcmp(type, "BitstringStatusListEntry") != 0)
+  int rc = check_entry_shape(entry, e, err);
+  if (rc != SC_OK)
+    return rc;
+  const json_t *type = json_object_get(entry, "type");
+  if (!sc_json_has_string(type, "BitstringStatusListEntry"))
     return sc_fail(err, SC_ESTATUS,
-                   "%s.type: %s is not supported (expected BitstringStatusListEntry)", e->label,
-                   type ? type : "missing");
+                   "%s.type: %.80s is not supported (expected BitstringStatusListEntry)", e->label,
+                   json_is_string(type) ? json_string_value(type) : "[…]");
   e->purpose = json_string_value(json_object_get(entry, "statusPurpose"));
   if (!e->purpose)
     return sc_fail(err, SC_ESTATUS, "%s.statusPurpose: expected a string", e->label);
@@ -110,7 +133,7 @@ static int read_entry(const json_t *entry, status_entry *e, sc_error *err) {
   if (size && (!json_is_number(size) || json_number_value(size) != 1))
     return sc_fail(err, SC_ESTATUS, "%s.statusSize: a %s entry has 1-bit statuses", e->label,
                    e->purpose);
-  int rc = read_index(json_object_get(entry, "statusListIndex"), e, err);
+  rc = read_index(json_object_get(entry, "statusListIndex"), e, err);
   if (rc != SC_OK)
     return rc;
   e->url = json_string_value(json_object_get(entry, "statusListCredential"));
@@ -271,7 +294,7 @@ static void check_entry(const json_t *entry, const char *issuer, const sc_verify
     return;
   }
   if (rc != ENTRY_CHECK) {
-    tally_fail(t, SC_ESTATUS, "%s", err.message);
+    tally_fail(t, rc == SC_EINVALID ? SC_EINVALID : SC_ESTATUS, "%s", err.message);
     return;
   }
   t->lenient |= e->index_was_number;

@@ -2,6 +2,7 @@
 #include "verifier/verifier.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -54,38 +55,104 @@ static bool check_is_credential(sc_verification *v, const json_t *cred) {
   return !stopped(v);
 }
 
-/* The VC 2.0 and Open Badges 3.0 fields a credential must carry. */
-static const char *content_problem(const json_t *cred) {
-  const json_t *issuer = json_object_get(cred, "issuer");
-  const json_t *subject = json_object_get(cred, "credentialSubject");
-  const json_t *context = json_object_get(cred, "@context");
-  const char *first_context = json_string_value(json_array_get(context, 0));
-  if (!first_context || strcmp(first_context, VC_CONTEXT) != 0)
-    return "@context: a VC 2.0 credential's @context starts with " VC_CONTEXT;
-  if (!array_has(json_object_get(cred, "type"), "VerifiableCredential"))
-    return "type: expected an array containing VerifiableCredential";
-  if (!json_is_string(json_object_get(cred, "id")))
-    return "id: expected a string (urn:uuid:…)";
-  if (!json_is_string(issuer) && !json_is_string(json_object_get(issuer, "id")))
-    return "issuer: expected an id string or an object with an id";
-  if (!json_is_object(subject) && !json_is_array(subject))
-    return "credentialSubject: expected an object";
-  if (!json_is_string(json_object_get(cred, "validFrom")))
-    return "validFrom: expected a date-time string";
-  if (is_open_badge(json_object_get(cred, "type"))) {
-    const char *ob = json_string_value(json_array_get(context, 1));
-    if (!ob || strncmp(ob, OB_CONTEXT_PREFIX, strlen(OB_CONTEXT_PREFIX)) != 0)
-      return "@context: an Open Badge must list the OB 3.0 context second";
-    if (!json_is_object(json_object_get(subject, "achievement")))
-      return "credentialSubject.achievement: expected an Achievement object";
+/* A problem found in the credential's content, named by its field. */
+typedef struct content_problem {
+  char text[256];
+} content_problem;
+
+static bool problem(content_problem *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static bool problem(content_problem *p, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(p->text, sizeof p->text, fmt, ap);
+  va_end(ap);
+  return true;
+}
+
+/* VC 2.0 §4.3: the base context first; every later entry a URL or an embedded context. */
+static bool context_problem(const json_t *context, content_problem *p) {
+  const char *first = json_string_value(json_array_get(context, 0));
+  if (!first || strcmp(first, VC_CONTEXT) != 0)
+    return problem(p, "@context: a VC 2.0 credential's @context starts with " VC_CONTEXT);
+  for (size_t i = 1; i < json_array_size(context); i++) {
+    const json_t *entry = json_array_get(context, i);
+    if (!json_is_object(entry) && !sc_url_valid(json_string_value(entry)))
+      return problem(p, "@context[%zu]: expected a URL or an object", i);
   }
-  return NULL;
+  return false;
+}
+
+/* VC 2.0 §4.8: one subject or several, each an object with at least one claim (an id
+ * counts). */
+static bool subject_problem(const json_t *subject, content_problem *p) {
+  if (json_is_object(subject))
+    return json_object_size(subject) == 0 &&
+           problem(p, "credentialSubject: expected at least one claim, the object is empty");
+  if (!json_is_array(subject) || json_array_size(subject) == 0)
+    return problem(p, "credentialSubject: expected an object (or an array of them)");
+  for (size_t i = 0; i < json_array_size(subject); i++) {
+    const json_t *one = json_array_get(subject, i);
+    if (!json_is_object(one) || json_object_size(one) == 0)
+      return problem(p, "credentialSubject[%zu]: expected an object with at least one claim", i);
+  }
+  return false;
+}
+
+static bool issuer_problem(const json_t *issuer, content_problem *p) {
+  const json_t *id = json_is_object(issuer) ? json_object_get(issuer, "id") : issuer;
+  if (!json_is_string(id))
+    return problem(p, "issuer: expected an id string or an object with an id");
+  if (!sc_url_valid(json_string_value(id)))
+    return problem(p, "issuer: '%.80s' is not a URL (expected e.g. a did:key)",
+                   json_string_value(id));
+  return false;
+}
+
+/* VC 2.0 §4.4 and §4.9: id, validFrom and validUntil are optional, but a URL and date-time
+ * strings when given; Open Badges 3.0 requires id and validFrom. */
+static bool optional_fields_problem(const json_t *cred, bool open_badge, content_problem *p) {
+  const json_t *id = json_object_get(cred, "id");
+  if ((id || open_badge) && !sc_url_valid(json_string_value(id)))
+    return problem(p, "id: expected a URL string (urn:uuid:…)%s",
+                   id ? "" : "; an Open Badge must have one");
+  const json_t *from = json_object_get(cred, "validFrom");
+  if ((from || open_badge) && !json_is_string(from))
+    return problem(p, "validFrom: expected a date-time string%s",
+                   from ? "" : "; an Open Badge must have one");
+  const json_t *until = json_object_get(cred, "validUntil");
+  if (until && !json_is_string(until))
+    return problem(p, "validUntil: expected a date-time string");
+  return false;
+}
+
+static bool open_badge_problem(const json_t *cred, content_problem *p) {
+  const char *ob = json_string_value(json_array_get(json_object_get(cred, "@context"), 1));
+  if (!ob || strncmp(ob, OB_CONTEXT_PREFIX, strlen(OB_CONTEXT_PREFIX)) != 0)
+    return problem(p, "@context: an Open Badge must list the OB 3.0 context second");
+  const json_t *subject = json_object_get(cred, "credentialSubject");
+  if (!json_is_object(json_object_get(subject, "achievement")))
+    return problem(p, "credentialSubject.achievement: expected an Achievement object");
+  return false;
+}
+
+/* The VC 2.0 and Open Badges 3.0 fields a credential must carry; true with the first problem. */
+static bool find_content_problem(const json_t *cred, content_problem *p) {
+  bool open_badge = is_open_badge(json_object_get(cred, "type"));
+  if (context_problem(json_object_get(cred, "@context"), p))
+    return true;
+  if (!array_has(json_object_get(cred, "type"), "VerifiableCredential"))
+    return problem(p, "type: expected an array containing VerifiableCredential");
+  return optional_fields_problem(cred, open_badge, p) ||
+         issuer_problem(json_object_get(cred, "issuer"), p) ||
+         subject_problem(json_object_get(cred, "credentialSubject"), p) ||
+         (open_badge && open_badge_problem(cred, p));
 }
 
 static void check_content(sc_verification *v, const json_t *cred) {
-  const char *problem = content_problem(cred);
-  if (problem)
-    record(v, "credential", SC_CHECK_FAILED, SC_EINVALID, "%s", problem);
+  content_problem p = {{0}};
+  if (find_content_problem(cred, &p))
+    record(v, "credential", SC_CHECK_FAILED, SC_EINVALID, "%s", p.text);
   else
     record(v, "credential", SC_CHECK_PASSED, SC_OK, "%s",
            is_open_badge(json_object_get(cred, "type")) ? "Open Badges 3.0 credential (VC 2.0)"
@@ -159,28 +226,35 @@ static void check_proof(sc_verification *v, const json_t *cred, const sc_verify_
            signer, issuer ? issuer : "(none)");
 }
 
+/* Reads one date-time of the validity period; false (with a failed check) when malformed. */
+static bool read_instant(sc_verification *v, const char *name, const char *text, int64_t *at) {
+  sc_error err = {0};
+  if (!text || sc_time_parse(text, true, at, &err) == SC_OK)
+    return true;
+  record(v, "validity", SC_CHECK_FAILED, SC_EINVALID, "%s: %s", name, err.message);
+  return false;
+}
+
+/* VC 2.0 §4.9: validFrom ≤ now < validUntil, as instants; validFrom, which a plain VC may
+ * leave out, then bounds nothing. A period that ends before it starts is a content error. */
 static void check_validity(sc_verification *v, int64_t now) {
   const sc_credential_summary *s = &v->summary;
-  int64_t from = 0, until = 0;
-  sc_error err = {0};
-  if (!s->valid_from || sc_time_parse(s->valid_from, true, &from, &err) != SC_OK) {
-    record(v, "validity", SC_CHECK_FAILED, SC_EINVALID, "validFrom: %s", err.message);
+  int64_t from = INT64_MIN, until = 0;
+  if (!read_instant(v, "validFrom", s->valid_from, &from) ||
+      !read_instant(v, "validUntil", s->valid_until, &until))
     return;
-  }
-  if (s->valid_until && sc_time_parse(s->valid_until, true, &until, &err) != SC_OK) {
-    record(v, "validity", SC_CHECK_FAILED, SC_EINVALID, "validUntil: %s", err.message);
-    return;
-  }
-  if (now < from)
+  if (s->valid_from && s->valid_until && from > until)
+    record(v, "validity", SC_CHECK_FAILED, SC_EINVALID, "validFrom %s is later than validUntil %s",
+           s->valid_from, s->valid_until);
+  else if (now < from)
     record(v, "validity", SC_CHECK_FAILED, SC_EEXPIRED, "not valid yet: valid from %s",
            s->valid_from);
   else if (s->valid_until && now >= until)
     record(v, "validity", SC_CHECK_FAILED, SC_EEXPIRED, "expired on %s", s->valid_until);
-  else if (s->valid_until)
-    record(v, "validity", SC_CHECK_PASSED, SC_OK, "valid from %s until %s", s->valid_from,
-           s->valid_until);
   else
-    record(v, "validity", SC_CHECK_PASSED, SC_OK, "valid from %s, does not expire", s->valid_from);
+    record(v, "validity", SC_CHECK_PASSED, SC_OK, "valid from %s%s%s",
+           s->valid_from ? s->valid_from : "any time",
+           s->valid_until ? " until " : ", does not expire", s->valid_until ? s->valid_until : "");
 }
 
 static void check_trust(sc_verification *v, const sc_trust_list *trust) {

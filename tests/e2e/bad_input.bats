@@ -85,3 +85,27 @@ expect_malformed() {
   [ "$status" -eq 66 ]
   [[ "$output" == "skillcert: --did-doc $WORK/missing-did.json: No such file or directory"* ]]
 }
+
+@test "verify: a --status path that does not exist is refused at once, naming it" {
+  echo '{}' >"$WORK/c.json"
+  run sc verify --status "$WORK/no-such-public" "$WORK/c.json"
+  [ "$status" -eq 66 ]
+  [[ "$output" == "skillcert: --status $WORK/no-such-public: No such file or directory"* ]]
+}
+
+@test "verify: trust list --trust with a missing file or a folder exits 66" {
+  run sc trust list --trust "$WORK/missing.json"
+  [ "$status" -eq 66 ]
+  [[ "$output" == "skillcert: $WORK/missing.json: No such file or directory"* ]]
+  mkdir "$WORK/folder"
+  run sc trust list --trust "$WORK/folder"
+  [ "$status" -eq 66 ]
+  [[ "$output" == "skillcert: $WORK/folder: is a directory"* ]]
+  run sc verify --trust "$WORK/folder" "$WORK/folder"
+  [ "$status" -eq 66 ]
+  # with no list at all nobody is trusted, and adding creates the file
+  run sc trust list
+  [ "$status" -eq 0 ]
+  sc trust add did:web:acme.example --name Acme --trust "$WORK/new.json"
+  [ -f "$WORK/new.json" ]
+}

@@ -132,6 +132,20 @@ PY
   [[ "${lines[0]}" == *"issued by Acme default on"* ]]
 }
 
+@test "verify: a trust list starting with a UTF-8 byte order mark is read" {
+  make_home
+  issue_one
+  did=$(sc key show --home "$WORK/home" --json | $PYTHON -c 'import json,sys; print(json.load(sys.stdin)["issuer"])')
+  sc trust add "$did" --name "Acme" --trust "$WORK/plain.json"
+  { printf '\xef\xbb\xbf'; cat "$WORK/plain.json"; } >"$WORK/trust.json"
+  run sc verify --trust "$WORK/trust.json" --status "$WORK/home/public" "$CRED"
+  [ "$status" -eq 0 ]
+  [[ "${lines[0]}" == *"issued by Acme on"* ]]
+  run sc trust list --trust "$WORK/trust.json"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"$did"* ]]
+}
+
 @test "verify --json prints the VC API shape" {
   make_home
   issue_one
@@ -163,6 +177,16 @@ assert r["credential"]["trustedAs"] == "Acme AI Academy", r'
   [ "$status" -eq 4 ]
   run sc verify --home "$WORK/home" --at 2098-12-31T12:00:00-05:00 "$CRED"
   [ "$status" -eq 0 ]
+}
+
+@test "verify: --at with an invalid time exits 64 with the parse error, not a crash" {
+  make_home
+  issue_one
+  for at in 2030-01-01 yesterday; do
+    run sc verify --home "$WORK/home" --at "$at" "$CRED"
+    [ "$status" -eq 64 ]
+    [[ "$output" == "skillcert: verify: --at: '$at' "* ]]
+  done
 }
 
 @test "--valid-until in the past or malformed is a usage error" {

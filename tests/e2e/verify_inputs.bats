@@ -84,3 +84,44 @@ json_status() {
   grep -q '"65"' "$WORK/report.csv"
   grep -q 'junk.txt' "$WORK/report.csv"
 }
+
+@test "verify: with several inputs each verdict line names its input" {
+  : >"$WORK/empty"
+  printf 'hello' >"$WORK/junk.txt"
+  run sc verify "$CERT_DIR/credential.json" "$WORK/empty" "$WORK/junk.txt"
+  [ "$status" -ne 0 ]
+  [[ "$output" == "$CERT_DIR/credential.json: "[A-Z]*" — "* ]]
+  [[ "$output" == *$'\n'"$WORK/empty: NOT A CREDENTIAL — empty input: "* ]]
+  [[ "$output" == *$'\n'"$WORK/junk.txt: NOT A CREDENTIAL — input: not a credential"* ]]
+}
+
+@test "verify: a single input that is not a credential is named in the error" {
+  : >"$WORK/empty"
+  run sc verify "$WORK/empty"
+  [ "$status" -eq 65 ]
+  [ "$output" = "skillcert: $WORK/empty: empty input: not a credential, certificate PDF, QR text or image" ]
+}
+
+@test "verify: a credential JSON with a UTF-8 byte order mark is read like one without" {
+  expected=$(json_status)
+  { printf '\xef\xbb\xbf'; cat "$CERT_DIR/credential.json"; } >"$WORK/bom.json"
+  run sc verify "$WORK/bom.json"
+  [ "$status" -eq "$expected" ]
+  [ "$status" -ne 65 ]
+}
+
+@test "verify: --report replaces the file by rename, never writing into the old one" {
+  echo "old report" >"$WORK/old.csv"
+  ln "$WORK/old.csv" "$WORK/report.csv" # an in-place write would change old.csv too
+  run sc verify --report "$WORK/report.csv" "$CERT_DIR/credential.json"
+  [ "$(cat "$WORK/old.csv")" = "old report" ]
+  [ "$(head -n 1 "$WORK/report.csv" | tr -d '\r')" = \
+    "input,verdict,exit code,recipient,achievement,issuer,reason" ]
+  [ -z "$(ls "$WORK" | grep tmp)" ]
+}
+
+@test "verify: --report into a folder that does not exist fails before verifying" {
+  run sc verify --report "$WORK/no-such-dir/report.csv" "$CERT_DIR/credential.json"
+  [ "$status" -eq 73 ]
+  [[ "$output" == "skillcert: $WORK/no-such-dir/report.csv: cannot create: No such file or directory" ]]
+}

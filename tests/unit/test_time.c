@@ -22,10 +22,18 @@ static void applies_offsets_to_reach_the_same_instant(void **state) {
                    parse_ok("2026-11-28T01:47:56Z", true));
 }
 
-static void ignores_fractional_seconds(void **state) {
+/* A fraction rounds up, so the W3C vector credential-validuntil-ms-ok (validUntil
+ * 01:20:18.477Z) is still valid at 01:20:18 and no longer at 01:20:19. */
+static void rounds_a_fraction_of_a_second_up(void **state) {
   (void)state;
+  assert_int_equal(parse_ok("2026-11-28T01:47:56.001Z", true),
+                   parse_ok("2026-11-28T01:47:57Z", true));
   assert_int_equal(parse_ok("2026-11-28T01:47:56.999Z", true),
+                   parse_ok("2026-11-28T01:47:57Z", true));
+  assert_int_equal(parse_ok("2026-11-28T01:47:56.000Z", true),
                    parse_ok("2026-11-28T01:47:56Z", true));
+  assert_int_equal(parse_ok("2026-12-31T23:59:59.5Z", true),
+                   parse_ok("2027-01-01T00:00:00Z", true));
 }
 
 static void accepts_missing_zone_only_when_allowed(void **state) {
@@ -78,7 +86,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(parses_utc_instant),
       cmocka_unit_test(applies_offsets_to_reach_the_same_instant),
-      cmocka_unit_test(ignores_fractional_seconds),
+      cmocka_unit_test(rounds_a_fraction_of_a_second_up),
       cmocka_unit_test(accepts_missing_zone_only_when_allowed),
       cmocka_unit_test(rejects_impossible_dates),
       cmocka_unit_test(formats_round_trip),
