@@ -24,7 +24,8 @@ static const char issue_help[] =
     "  --achievement FILE     the Open Badges 3.0 Achievement (JSON); no PDF\n"
     "  --template NAME        a certificate design: its achievement, and a PDF\n"
     "  --did DID              the learner's own DID, if they gave one\n"
-    "  --valid-until DATE     expiry: YYYY-MM-DD (end of that day, UTC) or a date-time\n"
+    "  --valid-until DATE     expiry: YYYY-MM-DD (end of that day, UTC) or a date-time with\n"
+    "                         a time zone (2027-06-30T17:00:00Z); must be in the future\n"
     "  --id-from LEARNER_ID   your id for the learner: issuing the same achievement to the same\n"
     "                         id again prints the existing credential instead of a new one\n"
     "\n"
@@ -38,7 +39,11 @@ static const char issue_help[] =
     "Writes out/manifest.csv (id, name, email, json, pdf, qr_url) for a mail merge.\n"
     "\n"
     "Every credential gets a random slot in the issuer's status lists; the lists it touches\n"
-    "are published to public/ at once unless --no-publish.\n";
+    "are published to public/ at once unless --no-publish.\n"
+    "\n"
+    "Values must be UTF-8 without control characters; names and ids at most 256 characters,\n"
+    "e-mails 254. Exit status: 0 done, 64 a bad flag or flag value, 65 bad roster data or a\n"
+    "name the fonts cannot draw (nothing is issued), 66 roster not readable, 70 internal.\n";
 
 typedef struct issue_args {
   sc_issue_request req;
