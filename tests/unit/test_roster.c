@@ -499,12 +499,14 @@ static void validate_reports_a_control_character_once(void **state) {
   checked_rows = 0;
   assert_int_equal(validate_text("r.jsonl",
                                  "{\"name\":\"A\\nB\",\"email\":\"a@b.org\",\"id\":\"L1\"}\n"
-                                 "{\"name\":\"C\",\"email\":\"c@b.org\",\"id\":\"L\\u0007\"}\n",
+                                 "{\"name\":\"C\",\"email\":\"c@b.org\",\"id\":\"L\\u0007\"}\n"
+                                 "{\"name\":\"D\\u0000\",\"email\":\"d@b.org\",\"id\":\"L3\"}\n",
                                  &got, count_checked_names, NULL),
                    SC_EDATA);
-  assert_int_equal(got.count, 2);
+  assert_int_equal(got.count, 3);
   assert_string_equal(problem(&got, 0), "1: name: contains a control character (U+000A)");
   assert_string_equal(problem(&got, 1), "2: id: contains a control character (U+0007)");
+  assert_string_equal(problem(&got, 2), "3: name: contains a NUL character"); /* not "empty" */
   assert_int_equal(checked_rows, 1);
   reports_free(&got);
 }
