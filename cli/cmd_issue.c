@@ -1,6 +1,8 @@
 /* skillcert issue: sign a credential for one learner, or for every learner of a roster. */
 #include "cli/cli.h"
 
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -22,7 +24,8 @@ static const char issue_help[] =
     "  --achievement FILE     the Open Badges 3.0 Achievement (JSON); no PDF\n"
     "  --template NAME        a certificate design: its achievement, and a PDF\n"
     "  --did DID              the learner's own DID, if they gave one\n"
-    "  --valid-until DATE     expiry: YYYY-MM-DD (end of that day, UTC) or a date-time\n"
+    "  --valid-until DATE     expiry: YYYY-MM-DD (end of that day, UTC) or a date-time with\n"
+    "                         a time zone (2027-06-30T17:00:00Z); must be in the future\n"
     "  --id-from LEARNER_ID   your id for the learner: issuing the same achievement to the same\n"
     "                         id again prints the existing credential instead of a new one\n"
     "\n"
@@ -36,7 +39,11 @@ static const char issue_help[] =
     "Writes out/manifest.csv (id, name, email, json, pdf, qr_url) for a mail merge.\n"
     "\n"
     "Every credential gets a random slot in the issuer's status lists; the lists it touches\n"
-    "are published to public/ at once unless --no-publish.\n";
+    "are published to public/ at once unless --no-publish.\n"
+    "\n"
+    "Values must be UTF-8 without control characters; names and ids at most 256 characters,\n"
+    "e-mails 254. Exit status: 0 done, 64 a bad flag or flag value, 65 bad roster data or a\n"
+    "name the fonts cannot draw (nothing is issued), 66 roster not readable, 70 internal.\n";
 
 typedef struct issue_args {
   sc_issue_request req;
@@ -47,6 +54,17 @@ typedef struct issue_args {
   int jobs;
   bool dry_run, no_publish;
 } issue_args;
+
+/* The whole value must be the number: "2x" is a typo, not 2. */
+static bool parse_jobs(const char *text, int *jobs) {
+  char *end;
+  errno = 0;
+  long n = strtol(text, &end, 10);
+  if (errno || end == text || *end || n < 1 || n > 256)
+    return false;
+  *jobs = (int)n;
+  return true;
+}
 
 static int parse_args(int argc, char **argv, issue_args *a) {
   enum { O_NAME = 1, O_EMAIL, O_ACH, O_DID, O_UNTIL, O_ID, O_TPL, O_ROSTER, O_MAP, O_DRY, O_NOPUB };
@@ -98,6 +116,9 @@ static int parse_args(int argc, char **argv, issue_args *a) {
     case O_DRY:
       a->dry_run = true;
       break;
+    case O_NOPUB:
+      a->no_publish = true;
+      break;
     case OPT_HOME:
       a->home = optarg;
       break;
@@ -112,9 +133,9 @@ static int parse_args(int argc, char **argv, issue_args *a) {
       a->maps[a->map_count++] = optarg;
       break;
     case 'j':
-      a->jobs = atoi(optarg);
-      if (a->jobs < 1 || a->jobs > 256)
-        return cli_usage_error("issue", "-j: expected a number of workers from 1 to 256");
+      if (!parse_jobs(optarg, &a->jobs))
+        return cli_usage_error("issue", "-j: expected a number of workers from 1 to 256, got '%s'",
+                               optarg);
       break;
     default:
       return cli_usage_error("issue", "unknown option");
@@ -140,6 +161,33 @@ static int check_args(const issue_args *a) {
   if (!a->achievement == !a->template_name)
     return cli_usage_error("issue", "give one of --achievement FILE or --template NAME");
   return SC_OK;
+}
+
+/* One flag's text: UTF-8, no control characters, not too long. A bad value of a flag is a
+ * usage error (64), as the same value in a roster file is bad data (65). */
+static int check_flag_text(const char *text, const char *flag, size_t max_chars, sc_error *err) {
+  if (!text || sc_text_check(text, flag, max_chars, err) == SC_OK)
+    return SC_OK;
+  return err->code = SC_EUSAGE;
+}
+
+/* The learner's values are judged before the home is opened or anything is signed. */
+static int check_values(const issue_args *a, sc_error *err) {
+  const sc_recipient *who = &a->req.recipient;
+  int rc = check_flag_text(who->name, "--name", SC_MAX_NAME_CHARS, err);
+  if (rc == SC_OK)
+    rc = check_flag_text(who->email, "--email", SC_MAX_EMAIL_CHARS, err);
+  if (rc == SC_OK)
+    rc = check_flag_text(a->req.learner_id, "--id-from", SC_MAX_ID_CHARS, err);
+  if (rc == SC_OK)
+    rc = check_flag_text(who->did, "--did", SC_MAX_DID_CHARS, err);
+  int64_t until;
+  if (rc == SC_OK && a->req.valid_until &&
+      sc_valid_until_parse(a->req.valid_until, a->req.now, &until, err) != SC_OK) {
+    sc_error_prefix(err, "--valid-until");
+    rc = err->code = SC_EUSAGE;
+  }
+  return rc;
 }
 
 /* Everything a run needs that comes from the home: loaded once, freed once. */
@@ -262,6 +310,8 @@ int cmd_issue(int argc, char **argv) {
   if (rc != SC_OK || (rc = check_args(&a)) != SC_OK)
     return rc;
   sc_error err = {0};
+  if (!a.roster && check_values(&a, &err) != SC_OK)
+    return cli_error(&err);
   issue_run run = {0};
   rc = open_run(&a, &run, !a.dry_run, &err);
   if (rc == SC_OK && a.roster) {

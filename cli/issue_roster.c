@@ -12,7 +12,13 @@ static void print_problem(void *ctx, const char *problem) {
 /* Names the fonts cannot draw are refused before anything is signed. */
 static int check_row(void *ctx, const sc_roster_row *row, sc_error *err) {
   sc_pdf_renderer *renderer = ctx;
+  if (!row->name) /* the missing column is reported with the header */
+    return SC_OK;
   return sc_pdf_check_text(renderer, row->name, "name", err);
+}
+
+static const char *plural(size_t n) {
+  return n == 1 ? "" : "s";
 }
 
 static void draw_bar(void *ctx, const sc_batch_progress *p) {
@@ -42,12 +48,12 @@ int cli_issue_roster(const sc_issue_context *ctx, sc_pdf_renderer *renderer,
       sc_roster_validate(job->roster, &roster, check_row, print_problem, renderer, &summary, err);
   if (rc != SC_OK) {
     if (summary.problems)
-      sc_fail(err, rc, "%s: %zu problem%s in %zu rows; nothing was issued", job->roster,
-              summary.problems, summary.problems == 1 ? "" : "s", summary.rows);
+      sc_fail(err, rc, "%s: %zu problem%s in %zu row%s; nothing was issued", job->roster,
+              summary.problems, plural(summary.problems), summary.rows, plural(summary.rows));
     return rc;
   }
   if (job->dry_run) {
-    printf("%s: %zu rows, all valid\n", job->roster, summary.rows);
+    printf("%s: %zu row%s, all valid\n", job->roster, summary.rows, plural(summary.rows));
     return SC_OK;
   }
   sc_batch_options opts = {.roster_path = job->roster,
@@ -58,9 +64,9 @@ int cli_issue_roster(const sc_issue_context *ctx, sc_pdf_renderer *renderer,
   bool tty = isatty(STDERR_FILENO);
   sc_batch_progress done = {0};
   rc = sc_batch_issue(ctx, &opts, tty ? draw_bar : NULL, &total, &done, err);
-  fprintf(stderr, "%s%zu rows in %.1f s: %zu issued, %zu already issued, %zu repaired\n",
-          tty ? "" : "skillcert: issue: ", done.done, done.seconds, done.issued, done.skipped,
-          done.repaired);
+  fprintf(stderr, "%s%zu row%s in %.1f s: %zu issued, %zu already issued, %zu repaired\n",
+          tty ? "" : "skillcert: issue: ", done.done, plural(done.done), done.seconds, done.issued,
+          done.skipped, done.repaired);
   if (rc == SC_OK)
     printf("%s/out/manifest.csv\n", ctx->home->root);
   return rc;

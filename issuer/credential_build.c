@@ -44,19 +44,29 @@ int sc_email_hash(const char *email, const char *salt, char *out, sc_error *err)
   return SC_OK;
 }
 
-/* "YYYY-MM-DD" means the end of that day in UTC; anything else must be a full date-time. */
-static int resolve_valid_until(const char *text, int64_t now, char *out, sc_error *err) {
+int sc_valid_until_parse(const char *text, int64_t now, int64_t *until, sc_error *err) {
   char full[64];
+  size_t len = strlen(text);
+  /* "YYYY-MM-DD" means the end of that day in UTC; anything else must be a full date-time. */
+  snprintf(full, sizeof full, len == 10 ? "%sT23:59:59Z" : "%s", text);
+  if (len >= 40 || sc_time_parse(full, true, until, NULL) != SC_OK)
+    return sc_fail(err, SC_EDATA,
+                   "'%.40s' is not a date (YYYY-MM-DD) or a date-time with a time zone (e.g. "
+                   "2027-06-30T17:00:00Z)",
+                   text);
+  if (*until <= now)
+    return sc_fail(err, SC_EDATA, "%s is not in the future", text);
+  return SC_OK;
+}
+
+/* The flag's value was checked by `issue`; a roster's by validation. Still refused here, as a
+ * usage error, in case a library caller skipped both. */
+static int resolve_valid_until(const char *text, int64_t now, char *out, sc_error *err) {
   int64_t until;
-  if (strlen(text) == 10)
-    snprintf(full, sizeof full, "%sT23:59:59Z", text);
-  else
-    snprintf(full, sizeof full, "%s", text);
-  int rc = sc_time_parse(full, true, &until, err);
-  if (rc != SC_OK)
-    return sc_error_prefix(err, "--valid-until");
-  if (until <= now)
-    return sc_fail(err, SC_EUSAGE, "--valid-until: %s is not in the future", text);
+  if (sc_valid_until_parse(text, now, &until, err) != SC_OK) {
+    sc_error_prefix(err, "--valid-until");
+    return err ? (err->code = SC_EUSAGE) : SC_EUSAGE;
+  }
   sc_time_format(until, out);
   return SC_OK;
 }

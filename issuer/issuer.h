@@ -95,6 +95,21 @@ char *sc_text_nfc(const char *text, size_t len, const char *field, sc_error *err
 /* Replaces every string inside value with its NFC form, in place. */
 int sc_json_nfc(json_t *value, const char *field, sc_error *err);
 
+/* How long a learner's values may be, in characters: a certificate line and a registry row,
+ * not a document. Roster validation and `issue`'s flags refuse longer values. */
+#define SC_MAX_NAME_CHARS 256
+#define SC_MAX_EMAIL_CHARS 254 /* RFC 5321's limit for an address */
+#define SC_MAX_ID_CHARS 256
+#define SC_MAX_DID_CHARS 2048
+/* SC_OK when text is valid UTF-8 without control characters (U+0000-U+001F, U+007F-U+009F)
+ * and at most max_chars characters (0: no limit); otherwise SC_EDATA "FIELD: not valid UTF-8
+ * text (byte N)", "FIELD: contains a control character (U+000A)" or "FIELD: longer than N
+ * characters", for the first problem found. */
+int sc_text_check(const char *text, const char *field, size_t max_chars, sc_error *err);
+/* A copy of text[0..len) with each byte that is not part of valid UTF-8 replaced by U+FFFD,
+ * so that stored text from before the checks can still be shown; NULL when out of memory. */
+char *sc_text_repair_utf8(const char *text, size_t len);
+
 /* ---------------------------------------------------------------- achievements (achievement.c) */
 
 /* Checks an Open Badges 3.0 Achievement object: id (a URI), type containing "Achievement",
@@ -122,6 +137,10 @@ typedef struct sc_issue_request {
   int64_t status_index;
 } sc_issue_request;
 
+/* An expiry as people write it: "YYYY-MM-DD" (the end of that day, UTC) or a date-time with
+ * a time zone, after now. SC_EDATA "'31/12/2099' is not a date (YYYY-MM-DD) or a date-time
+ * ..." or "2020-01-01 is not in the future"; callers prefix the field. */
+int sc_valid_until_parse(const char *text, int64_t now, int64_t *until, sc_error *err);
 /* Builds the unsigned OpenBadgeCredential. */
 json_t *sc_credential_build(const sc_home *home, const sc_issue_request *req, sc_error *err);
 /* A plausible e-mail address: one @, a dot in the domain, no spaces or quotes. */
@@ -236,8 +255,9 @@ typedef struct sc_pdf_renderer sc_pdf_renderer;
 
 sc_pdf_renderer *sc_pdf_renderer_new(sc_error *err);
 void sc_pdf_renderer_free(sc_pdf_renderer *renderer);
-/* SC_OK when the fonts can draw every character of text; otherwise SC_EDATA naming field and
- * the first character that cannot be drawn (U+XXXX). */
+/* SC_OK when text is valid UTF-8 without control characters (sc_text_check) and the fonts can
+ * draw every character of it; otherwise SC_EDATA naming field and the problem, or the first
+ * character that cannot be drawn (U+XXXX). */
 int sc_pdf_check_text(sc_pdf_renderer *renderer, const char *text, const char *field,
                       sc_error *err);
 

@@ -90,9 +90,14 @@ static int shape(sc_pdf_renderer *r, const char *text, int family, bool bold, co
 
 int sc_pdf_check_text(sc_pdf_renderer *renderer, const char *text, const char *field,
                       sc_error *err) {
+  /* Text that is not UTF-8 or holds control characters is refused as such, not as code points
+   * no font has (which a misread byte sequence would give). */
+  int rc = sc_text_check(text, field, 0, err);
+  if (rc != SC_OK)
+    return rc;
   shaped_line line;
   /* Sans regular's chain (DejaVu Sans, then Droid) is part of every family's chain. */
-  int rc = shape(renderer, text, 0, false, field, &line, err);
+  rc = shape(renderer, text, 0, false, field, &line, err);
   free(line.glyphs);
   return rc;
 }

@@ -101,6 +101,20 @@ int sc_registry_insert(sc_registry *reg, const sc_issued_record *rec, sc_error *
   return rc;
 }
 
+/* A text column as a JSON string. Rows written before intake checked every value may hold
+ * invalid UTF-8, which jansson refuses: shown with U+FFFD rather than not at all. */
+static json_t *text_to_json(sqlite3_stmt *stmt, int column) {
+  const char *text = (const char *)sqlite3_column_text(stmt, column);
+  size_t len = (size_t)sqlite3_column_bytes(stmt, column);
+  json_t *value = json_stringn(text, len);
+  if (value || !text)
+    return value;
+  char *repaired = sc_text_repair_utf8(text, len);
+  value = repaired ? json_string(repaired) : NULL;
+  free(repaired);
+  return value;
+}
+
 static json_t *row_to_json(sqlite3_stmt *stmt) {
   json_t *row = json_object();
   int columns = sqlite3_column_count(stmt);
@@ -110,7 +124,7 @@ static json_t *row_to_json(sqlite3_stmt *stmt) {
     if (sqlite3_column_type(stmt, i) == SQLITE_INTEGER)
       value = json_integer(sqlite3_column_int64(stmt, i));
     else if (sqlite3_column_type(stmt, i) == SQLITE_TEXT)
-      value = json_string((const char *)sqlite3_column_text(stmt, i));
+      value = text_to_json(stmt, i);
     else
       value = json_null();
     if (json_object_set_new(row, name, value) != 0) {

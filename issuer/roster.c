@@ -3,10 +3,12 @@
 #include "issuer/roster_internal.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 static const char *const field_names[FIELD_COUNT] = {"name", "email",       "id",
                                                      "did",  "valid_until", "achievement"};
@@ -141,6 +143,15 @@ static int set_paths(sc_roster *r, const char *path, sc_error *err) {
   return SC_OK;
 }
 
+static int open_file(sc_roster *r, const char *path, sc_error *err) {
+  struct stat st;
+  if (!(r->file = fopen(path, "rb")))
+    return sc_fail(err, SC_ENOINPUT, "%s: cannot open the roster: %s", path, strerror(errno));
+  if (fstat(fileno(r->file), &st) == 0 && S_ISDIR(st.st_mode))
+    return sc_fail(err, SC_ENOINPUT, "%s: is a directory, not a roster file", path);
+  return SC_OK;
+}
+
 int roster_open_reporting(const char *path, const sc_roster_options *opts,
                           sc_roster_report_fn report, void *ctx, sc_roster **out, sc_error *err) {
   *out = NULL;
@@ -155,8 +166,8 @@ int roster_open_reporting(const char *path, const sc_roster_options *opts,
   r->report_ctx = ctx;
   r->line = 1;
   rc = set_paths(r, path, err);
-  if (rc == SC_OK && !(r->file = fopen(path, "rb")))
-    rc = sc_fail(err, SC_ENOINPUT, "%s: cannot open the roster", path);
+  if (rc == SC_OK)
+    rc = open_file(r, path, err);
   if (rc == SC_OK)
     rc = detect_format(r, err);
   if (rc == SC_OK && r->format == ROSTER_CSV)
@@ -213,6 +224,11 @@ int roster_next_record(sc_roster *r, sc_roster_row *row, sc_error *err) {
   if (f[FIELD_ACHIEVEMENT] && *f[FIELD_ACHIEVEMENT])
     rc = resolve_achievement(r, f[FIELD_ACHIEVEMENT], &row->achievement, err);
   return rc;
+}
+
+bool roster_row_misshapen(const sc_roster *r) {
+  return r->format == ROSTER_CSV && r->current.line &&
+         (r->current.too_long || r->current.columns != r->columns);
 }
 
 int sc_roster_next(sc_roster *roster, sc_roster_row *row, sc_error *err) {

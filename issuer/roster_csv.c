@@ -59,6 +59,7 @@ static void on_row_field(sc_roster *r, const char *data, size_t len, size_t colu
 static void on_field(void *data, size_t len, void *ctx) {
   sc_roster *r = ctx;
   size_t column = r->building_columns++;
+  r->row_field_bytes += len + 1;
   if (r->callback_error || column >= ROSTER_MAX_COLUMNS)
     return;
   const char *text = data ? data : "";
@@ -71,6 +72,7 @@ static void on_field(void *data, size_t len, void *ctx) {
 /* Maps the header's columns to fields; a second column for the same field is ignored here
  * and reported by report_header. */
 static void map_header(sc_roster *r) {
+  r->header_columns = r->building_columns;
   r->columns = r->building_columns < ROSTER_MAX_COLUMNS ? r->building_columns : ROSTER_MAX_COLUMNS;
   bool taken[FIELD_COUNT] = {false};
   for (size_t i = 0; i < r->columns; i++) {
@@ -94,21 +96,22 @@ static void on_row(int terminator, void *ctx) {
   } else if (!r->callback_error) {
     r->building.line = r->row_start;
     r->building.columns = r->building_columns;
+    r->building.too_long = r->row_field_bytes > ROSTER_MAX_ROW_BYTES;
     if (!queue_push(&r->queue, &r->building))
       r->callback_error = SC_ESOFTWARE;
   }
   roster_record_free(&r->building);
   r->building.nul_fields = 0;
+  r->building.too_long = false;
   r->building_columns = 0;
+  r->row_field_bytes = 0;
 }
 
 /* Feeds one physical line (or what the current chunk holds of it) to libcsv. A malformed
  * file stops the reading: libcsv cannot resynchronise after a stray quote. */
 static int feed_line(sc_roster *r, sc_error *err) {
-  if (r->csv.pstate == 0) { /* between rows: a row beginning now begins on this line */
+  if (r->csv.pstate == 0) /* between rows: a row beginning now begins on this line */
     r->row_start = r->line;
-    r->row_bytes = 0;
-  }
   const unsigned char *start = r->chunk + r->chunk_pos;
   const unsigned char *newline = memchr(start, '\n', r->chunk_len - r->chunk_pos);
   size_t len = newline ? (size_t)(newline - start) + 1 : r->chunk_len - r->chunk_pos;
@@ -116,7 +119,6 @@ static int feed_line(sc_roster *r, sc_error *err) {
   size_t error_line = r->line;
   r->chunk_pos += len;
   r->line += newline != NULL;
-  r->row_bytes += len;
   if (r->callback_error)
     return sc_oom(err);
   if (fed != len) {
@@ -125,7 +127,10 @@ static int feed_line(sc_roster *r, sc_error *err) {
                           "malformed CSV: a quote inside an unquoted field or text after a "
                           "closing quote (RFC 4180: quote the whole field, double inner quotes)");
   }
-  if (r->csv.pstate != 0 && r->row_bytes > ROSTER_MAX_ROW_BYTES) {
+  /* A row still open past the limit is nearly always a quote never closed: reading stops. What
+   * counts is the row's own bytes (fields delivered plus the one libcsv is collecting), so rows
+   * ending in a bare CR, many to a "line", are measured one by one. */
+  if (r->csv.pstate != 0 && r->row_field_bytes + r->csv.entry_pos > ROSTER_MAX_ROW_BYTES) {
     r->done = r->broken = true;
     return roster_problem(r, err, r->row_start, "row longer than %zu bytes (a quote not closed?)",
                           ROSTER_MAX_ROW_BYTES);
@@ -157,6 +162,12 @@ static int pump(sc_roster *r, bool want_header, sc_error *err) {
 }
 
 static int report_header(sc_roster *r, sc_error *err) {
+  if (r->header_columns > ROSTER_MAX_COLUMNS) {
+    /* One clear problem instead of one per column and per row: nothing after it is read. */
+    r->done = r->broken = true;
+    return roster_problem(r, err, r->header_line, "the header has %zu columns; at most %d are read",
+                          r->header_columns, ROSTER_MAX_COLUMNS);
+  }
   int rc = SC_OK;
   bool present[FIELD_COUNT] = {false};
   for (size_t i = 0; rc == SC_OK && i < r->columns; i++) {
@@ -175,8 +186,6 @@ static int report_header(sc_roster *r, sc_error *err) {
                           "%s: unknown column (known fields: %s; --map '%s=FIELD' renames it)",
                           name, ROSTER_KNOWN_FIELDS, name);
   }
-  if (rc == SC_OK && r->building_columns > ROSTER_MAX_COLUMNS)
-    rc = roster_problem(r, err, r->header_line, "more than %d columns", ROSTER_MAX_COLUMNS);
   for (int f = FIELD_NAME; rc == SC_OK && f <= FIELD_ID; f++) {
     r->missing_column[f] = !present[f];
     if (!present[f])
@@ -202,6 +211,8 @@ int roster_csv_start(sc_roster *r, sc_error *err) {
 /* Problems of the row's shape; values are judged by validation. */
 static int check_shape(sc_roster *r, const roster_record *rec, sc_error *err) {
   int rc = SC_OK;
+  if (rec->too_long)
+    return roster_problem(r, err, rec->line, "row longer than %zu bytes", ROSTER_MAX_ROW_BYTES);
   if (rec->columns != r->columns)
     rc = roster_problem(r, err, rec->line, "row has %zu fields, the header has %zu", rec->columns,
                         r->columns);

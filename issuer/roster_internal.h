@@ -33,6 +33,7 @@ typedef struct roster_record {
   char *fields[FIELD_COUNT];
   size_t columns;      /* CSV: how many columns the row had */
   unsigned nul_fields; /* bit per field whose value held U+0000 (cut there) */
+  bool too_long;       /* CSV: longer than ROSTER_MAX_ROW_BYTES (its values are not kept) */
 } roster_record;
 
 /* A few completed rows waiting for sc_roster_next (several only when rows end with a bare CR,
@@ -66,11 +67,13 @@ struct sc_roster {
   bool csv_ready, header_done, no_header;
   int column_field[ROSTER_MAX_COLUMNS]; /* field of each header column, or FIELD_UNKNOWN */
   size_t columns, header_line;
+  size_t header_columns;            /* as many as the header had, even past ROSTER_MAX_COLUMNS */
   bool missing_column[FIELD_COUNT]; /* reported once at the header, not again per row */
   char *header[ROSTER_MAX_COLUMNS]; /* the header's names while it is being read */
   roster_record building;           /* the row libcsv is delivering fields of */
-  size_t building_columns, row_start, row_bytes;
-  int callback_error; /* set inside libcsv callbacks, which cannot return one */
+  size_t building_columns, row_start;
+  size_t row_field_bytes; /* the delivered fields of the row being read, with separators */
+  int callback_error;     /* set inside libcsv callbacks, which cannot return one */
   bool too_many_columns;
   roster_queue queue;
   /* JSON Lines state. */
@@ -105,6 +108,9 @@ int roster_jsonl_next(sc_roster *r, roster_record *out, sc_error *err);
 /* Opens for validation: header and row problems go to report instead of failing. */
 int roster_open_reporting(const char *path, const sc_roster_options *opts,
                           sc_roster_report_fn report, void *ctx, sc_roster **out, sc_error *err);
+/* The current row is too long or has another number of fields than the header (reported by
+ * the reader), so its values cannot be judged. */
+bool roster_row_misshapen(const sc_roster *r);
 /* SC_OK with out->line == 0 at the end. */
 int roster_next_record(sc_roster *r, sc_roster_row *row, sc_error *err);
 

@@ -68,8 +68,10 @@ static int take_member(sc_roster *r, roster_record *out, const char *key, const 
                           roster_field_name(field));
   const char *text = json_string_value(value);
   size_t len = json_string_length(value);
-  if (memchr(text, '\0', len))
+  if (memchr(text, '\0', len)) {
+    out->nul_fields |= 1u << field; /* reported here, not again as an empty value */
     return roster_problem(r, err, out->line, "%s: contains a NUL character", key);
+  }
   if (!(out->fields[field] = roster_copy_value(text, len)))
     return sc_oom(err);
   return SC_OK;

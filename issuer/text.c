@@ -53,3 +53,52 @@ int sc_json_nfc(json_t *value, const char *field, sc_error *err) {
   }
   return rc;
 }
+
+static bool is_control(utf8proc_int32_t cp) {
+  return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f);
+}
+
+int sc_text_check(const char *text, const char *field, size_t max_chars, sc_error *err) {
+  const utf8proc_uint8_t *start = (const utf8proc_uint8_t *)text, *p = start;
+  size_t chars = 0;
+  for (utf8proc_ssize_t left = (utf8proc_ssize_t)strlen(text); left > 0; chars++) {
+    utf8proc_int32_t cp;
+    utf8proc_ssize_t n = utf8proc_iterate(p, left, &cp);
+    if (n < 0)
+      return sc_fail(err, SC_EDATA, "%s: not valid UTF-8 text (byte %zu)", field,
+                     (size_t)(p - start) + 1);
+    if (is_control(cp))
+      return sc_fail(err, SC_EDATA, "%s: contains a control character (U+%04X)", field,
+                     (unsigned)cp);
+    if (max_chars && chars == max_chars)
+      return sc_fail(err, SC_EDATA, "%s: longer than %zu characters", field, max_chars);
+    p += n;
+    left -= n;
+  }
+  return SC_OK;
+}
+
+char *sc_text_repair_utf8(const char *text, size_t len) {
+  static const char replacement[] = "\xEF\xBF\xBD"; /* U+FFFD */
+  /* Each bad byte grows to three. */
+  char *out = malloc(len * 3 + 1);
+  if (!out)
+    return NULL;
+  size_t at = 0;
+  const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)text;
+  for (size_t i = 0; i < len;) {
+    utf8proc_int32_t cp;
+    utf8proc_ssize_t n = utf8proc_iterate(p + i, (utf8proc_ssize_t)(len - i), &cp);
+    if (n <= 0 || cp == 0) {
+      memcpy(out + at, replacement, 3);
+      at += 3;
+      i++;
+    } else {
+      memcpy(out + at, p + i, (size_t)n);
+      at += (size_t)n;
+      i += (size_t)n;
+    }
+  }
+  out[at] = '\0';
+  return out;
+}

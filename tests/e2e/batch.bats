@@ -211,3 +211,117 @@ PY
   [ "$status" -eq 0 ]
   [[ "$output" == *"VALID"* ]]
 }
+
+@test "issue: a roster without a name column is refused with exit 65" {
+  make_home
+  printf 'email,id\na@b.org,L1\n' >"$WORK/noname.csv"
+  run sc issue --home "$WORK/home" --roster "$WORK/noname.csv" --template ai-fundamentals --dry-run
+  [ "$status" -eq 65 ]
+  [[ "$output" == *"noname.csv:1: name: missing column (required: name, email, id)"* ]]
+  [[ "$output" == *"1 problem in 1 row; nothing was issued"* ]]
+  run sc issue --home "$WORK/home" --roster "$ROOT/tests/data/rosters/mapped.csv" \
+    --template ai-fundamentals --dry-run
+  [ "$status" -eq 65 ]
+  [[ "$output" == *"mapped.csv:1: name: missing column"* ]]
+}
+
+@test "issue: invalid UTF-8 in any roster field is refused with exit 65, once per field" {
+  make_home
+  printf 'name,email,id\nB,b\xfe@b.org,L2\nC,c@b.org,L\xc3\nX\xff\xfe,x@b.org,L4\n' >"$WORK/r.csv"
+  run sc issue --home "$WORK/home" --roster "$WORK/r.csv" --template ai-fundamentals
+  [ "$status" -eq 65 ]
+  [[ "$output" == *"r.csv:2: email: not valid UTF-8 text (byte 2)"* ]]
+  [[ "$output" == *"r.csv:3: id: not valid UTF-8 text (byte 2)"* ]]
+  [[ "$output" == *"r.csv:4: name: not valid UTF-8 text (byte 2)"* ]]
+  [[ "$output" != *"cannot draw"* ]]
+  [[ "$output" == *"3 problems in 3 rows"* ]]
+  [ -z "$(ls "$WORK/home/out")" ]
+}
+
+@test "issue: a control character in a roster name is reported once, not again as undrawable" {
+  make_home
+  printf 'name,email,id\n"A\nB",a@b.org,L1\n' >"$WORK/r.csv"
+  run sc issue --home "$WORK/home" --roster "$WORK/r.csv" --template ai-fundamentals --dry-run
+  [ "$status" -eq 65 ]
+  [[ "$output" == *"r.csv:2: name: contains a control character (U+000A)"* ]]
+  [[ "$output" != *"cannot draw"* ]]
+}
+
+@test "issue: roster values over their length limit, rows over 1 MiB and over 256 columns are refused" {
+  make_home
+  $PYTHON - "$WORK" <<'PY'
+import sys
+w = sys.argv[1]
+with open(w + "/long.csv", "w") as f:
+    f.write("name,email,id\n" + "A" * 200000 + ",a@b.org,L1\nB,b@b.org," + "x" * 1100000 + "\nC,c@b.org,L3\n")
+with open(w + "/wide.csv", "w") as f:
+    f.write(",".join(["name", "email", "id"] + ["c%d" % i for i in range(300)]) + "\n")
+    f.write(",".join(["A", "a@b.org", "L1"] + ["v"] * 300) + "\n")
+PY
+  run sc issue --home "$WORK/home" --roster "$WORK/long.csv" --template ai-fundamentals
+  [ "$status" -eq 65 ]
+  [[ "$output" == *"long.csv:2: name: longer than 256 characters"* ]]
+  [[ "$output" == *"long.csv:3: row longer than 1048576 bytes"* ]]
+  [[ "$output" == *"2 problems in 3 rows"* ]]
+  run sc issue --home "$WORK/home" --roster "$WORK/wide.csv" --template ai-fundamentals
+  [ "$status" -eq 65 ]
+  [ "$(grep -c 'wide.csv:' <<<"$output")" -eq 2 ] # the problem and the summary
+  [[ "$output" == *"wide.csv:1: the header has 303 columns; at most 256 are read"* ]]
+  [ -z "$(ls "$WORK/home/out")" ]
+}
+
+@test "issue: --roster naming a directory or a missing file exits 66 saying why" {
+  make_home
+  run sc issue --home "$WORK/home" --roster "$WORK" --template ai-fundamentals
+  [ "$status" -eq 66 ]
+  [[ "$output" == *"$WORK: is a directory, not a roster file"* ]]
+  run sc issue --home "$WORK/home" --roster "$WORK/none.csv" --template ai-fundamentals
+  [ "$status" -eq 66 ]
+  [[ "$output" == *"none.csv: cannot open the roster: No such file or directory"* ]]
+}
+
+@test "issue: -j takes a whole number only" {
+  make_home
+  roster 1
+  run sc issue --home "$WORK/home" --roster "$WORK/roster.csv" --template ai-fundamentals -j 2x
+  [ "$status" -eq 64 ]
+  [[ "$output" == *"-j: expected a number of workers from 1 to 256, got '2x'"* ]]
+}
+
+@test "issue: a short roster row is reported by its shape only" {
+  make_home
+  printf 'name,email,id\nB,b@b.org\n' >"$WORK/r.csv"
+  run sc issue --home "$WORK/home" --roster "$WORK/r.csv" --template ai-fundamentals --dry-run
+  [ "$status" -eq 65 ]
+  [[ "$output" == *"r.csv:2: row has 2 fields, the header has 3"* ]]
+  [[ "$output" != *"id: empty"* ]]
+  [[ "$output" == *"1 problem in 1 row;"* ]]
+}
+
+@test "list and inspect show a registry value that is not UTF-8 with U+FFFD" {
+  make_home
+  CRED=$(sc issue --home "$WORK/home" --name Ann --email ann@example.org \
+    --template ai-fundamentals --id-from L1 | head -1)
+  # A home issued to before every value was checked can hold such bytes.
+  $PYTHON - "$WORK/home/registry.db" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+db.execute("UPDATE credentials SET recipient_name = CAST(X'42FE43' AS TEXT), learner_id = CAST(X'4CC3' AS TEXT)")
+db.commit()
+PY
+  run sc list --home "$WORK/home"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"B�C"* ]]
+  run sc list --home "$WORK/home" --json
+  [ "$status" -eq 0 ]
+  [[ "$output" == *'"recipient_name":"B�C"'* ]]
+  run sc list --home "$WORK/home" --learner $'L\xc3'
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"B�C"* ]]
+  id=$(basename "$CRED" .json)
+  run sc inspect --home "$WORK/home" "$id"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"L�"* ]]
+  run sc inspect --home "$WORK/home" --json "$id"
+  [ "$status" -eq 0 ]
+}

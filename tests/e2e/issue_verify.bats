@@ -252,3 +252,53 @@ a["proof"]=b["proof"]; json.dump(a, open(sys.argv[3],"w"))' "$CRED" "$other" "$W
   [ "$status" -eq 5 ]
   [[ "$output" == *"as the credential claims"* ]]
 }
+
+@test "issue --no-publish signs and records but publishes nothing" {
+  make_home
+  run sc issue --home "$WORK/home" --name Ann --email ann@example.org --template ai-fundamentals \
+    --no-publish
+  [ "$status" -eq 0 ]
+  [ "$(ls "$WORK"/home/out/*.json | wc -l)" -eq 1 ]
+  [ "$(sc list --home "$WORK/home" | wc -l)" -eq 1 ]
+  [ -z "$(find "$WORK/home/public" -type f)" ]
+}
+
+@test "issue: --name that is not UTF-8 or holds a control character says so once, exit 64" {
+  make_home
+  run sc issue --home "$WORK/home" --name $'X\xff\xfe' --email a@b.org --template ai-fundamentals
+  [ "$status" -eq 64 ]
+  [ "$output" = "skillcert: --name: not valid UTF-8 text (byte 2)" ]
+  run sc issue --home "$WORK/home" --name $'X\nY' --email a@b.org --template ai-fundamentals
+  [ "$status" -eq 64 ]
+  [ "$output" = "skillcert: --name: contains a control character (U+000A)" ]
+  run sc issue --home "$WORK/home" --name Ann --email $'a\xc3@b.org' --template ai-fundamentals
+  [ "$status" -eq 64 ]
+  [ "$output" = "skillcert: --email: not valid UTF-8 text (byte 2)" ]
+  [ -z "$(ls "$WORK/home/out")" ]
+}
+
+@test "issue: a --name over 256 characters is refused before anything is signed" {
+  make_home
+  run sc issue --home "$WORK/home" --name "$(printf 'A%.0s' {1..100000})" --email a@b.org \
+    --template ai-fundamentals
+  [ "$status" -eq 64 ]
+  [ "$output" = "skillcert: --name: longer than 256 characters" ]
+  run sc issue --home "$WORK/home" --name "$(printf 'W%.0s' {1..256})" --email a@b.org \
+    --template ai-fundamentals
+  [ "$status" -eq 0 ]
+}
+
+@test "issue: --valid-until shows what was typed and what is expected; past or malformed exit 64" {
+  make_home
+  run sc issue --home "$WORK/home" --name Ann --email ann@example.org --template ai-fundamentals \
+    --valid-until 31/12/2099
+  [ "$status" -eq 64 ]
+  [ "$output" = "skillcert: --valid-until: '31/12/2099' is not a date (YYYY-MM-DD) or a date-time with a time zone (e.g. 2027-06-30T17:00:00Z)" ]
+  run sc issue --home "$WORK/home" --name Ann --email ann@example.org --template ai-fundamentals \
+    --valid-until 2099-13-01
+  [ "$status" -eq 64 ]
+  run sc issue --home "$WORK/home" --name Ann --email ann@example.org --template ai-fundamentals \
+    --valid-until 2020-01-01
+  [ "$status" -eq 64 ]
+  [ "$output" = "skillcert: --valid-until: 2020-01-01 is not in the future" ]
+}

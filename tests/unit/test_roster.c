@@ -12,6 +12,9 @@
 #include "tests/fuzz/fuzz_roster.c"
 
 #define DATA "tests/data/rosters/"
+/* A complete row a little over the 1 MiB limit: less than one 64 KiB read over it, which the
+ * reader used to let through because the row ended inside that last read. */
+#define ROSTER_LIMIT_TEST_BYTES ((size_t)1100000)
 
 /* ---------------------------------------------------------------- helpers */
 
@@ -423,6 +426,176 @@ static void validate_loads_each_achievement_file_once(void **state) {
   assert_int_equal(remove_temp_dir(dir), 0);
 }
 
+/* ---------------------------------------------------------------- intake limits and text */
+
+/* Validates text written to a temporary roster; got collects the problems. */
+static int validate_text(const char *name, const char *text, reports *got,
+                         sc_roster_row_check_fn check, sc_roster_summary *summary) {
+  char dir[64], path[512];
+  assert_true(make_temp_dir(dir, "roster"));
+  write_text(dir, name, text, path);
+  sc_error err = {0};
+  int rc = sc_roster_validate(path, NULL, check, collect, got, summary, &err);
+  assert_int_equal(remove_temp_dir(dir), 0);
+  return rc;
+}
+
+/* The problem of got->items[i] after "DIR/FILE:" (the temporary folder varies). */
+static const char *problem(const reports *got, size_t i) {
+  assert_true(i < got->count);
+  const char *colon = strchr(strrchr(got->items[i], '/'), ':');
+  assert_non_null(colon);
+  return colon + 1;
+}
+
+static size_t checked_rows;
+
+static int count_checked_names(void *ctx, const sc_roster_row *row, sc_error *err) {
+  (void)ctx;
+  (void)err;
+  assert_non_null(row->name);
+  checked_rows++;
+  return SC_OK;
+}
+
+static void validate_never_checks_a_row_against_a_missing_name_column(void **state) {
+  (void)state;
+  reports got = {0};
+  checked_rows = 0;
+  assert_int_equal(
+      validate_text("r.csv", "email,id\na@b.org,L1\n", &got, count_checked_names, NULL), SC_EDATA);
+  assert_int_equal(checked_rows, 0);
+  assert_int_equal(got.count, 1);
+  assert_string_equal(problem(&got, 0), "1: name: missing column (required: name, email, id)");
+  reports_free(&got);
+}
+
+static void validate_refuses_invalid_utf8_in_every_field_once(void **state) {
+  (void)state;
+  reports got = {0};
+  checked_rows = 0;
+  assert_int_equal(validate_text("r.csv",
+                                 "name,email,id,did\n"
+                                 "B,b\xfe@b.org,L2,\n"
+                                 "C,c@b.org,L\xc3,\n"
+                                 "D,d@b.org,L4,did:x:\xff\n"
+                                 "E\xff\xfe,e@b.org,L5,\n",
+                                 &got, count_checked_names, NULL),
+                   SC_EDATA);
+  const char *want[] = {
+      "2: email: not valid UTF-8 text (byte 2)", "3: id: not valid UTF-8 text (byte 2)",
+      "4: did: not valid UTF-8 text (byte 7)", "5: name: not valid UTF-8 text (byte 2)"};
+  assert_int_equal(got.count, 4);
+  for (size_t i = 0; i < 4; i++)
+    assert_string_equal(problem(&got, i), want[i]);
+  /* The refused name is not handed to the font check. */
+  assert_int_equal(checked_rows, 3);
+  reports_free(&got);
+}
+
+static void validate_reports_a_control_character_once(void **state) {
+  (void)state;
+  reports got = {0};
+  checked_rows = 0;
+  assert_int_equal(validate_text("r.jsonl",
+                                 "{\"name\":\"A\\nB\",\"email\":\"a@b.org\",\"id\":\"L1\"}\n"
+                                 "{\"name\":\"C\",\"email\":\"c@b.org\",\"id\":\"L\\u0007\"}\n"
+                                 "{\"name\":\"D\\u0000\",\"email\":\"d@b.org\",\"id\":\"L3\"}\n",
+                                 &got, count_checked_names, NULL),
+                   SC_EDATA);
+  assert_int_equal(got.count, 3);
+  assert_string_equal(problem(&got, 0), "1: name: contains a control character (U+000A)");
+  assert_string_equal(problem(&got, 1), "2: id: contains a control character (U+0007)");
+  assert_string_equal(problem(&got, 2), "3: name: contains a NUL character"); /* not "empty" */
+  assert_int_equal(checked_rows, 1);
+  reports_free(&got);
+}
+
+static char *repeat(char c, size_t n) {
+  char *text = malloc(n + 1);
+  assert_non_null(text);
+  memset(text, c, n);
+  text[n] = '\0';
+  return text;
+}
+
+static void validate_refuses_values_longer_than_their_limit(void **state) {
+  (void)state;
+  char *name = repeat('A', SC_MAX_NAME_CHARS + 1), *id = repeat('7', SC_MAX_ID_CHARS + 1);
+  char *fits = repeat('B', SC_MAX_NAME_CHARS);
+  sc_buf text = {0};
+  assert_true(sc_buf_append_str(&text, "name,email,id\n") && sc_buf_append_str(&text, name) &&
+              sc_buf_append_str(&text, ",a@b.org,L1\nC,c@b.org,") && sc_buf_append_str(&text, id) &&
+              sc_buf_append_str(&text, "\n") && sc_buf_append_str(&text, fits) &&
+              sc_buf_append_str(&text, ",d@b.org,L3\n") && sc_buf_append_byte(&text, 0));
+  reports got = {0};
+  assert_int_equal(validate_text("r.csv", (const char *)text.data, &got, NULL, NULL), SC_EDATA);
+  assert_int_equal(got.count, 2);
+  assert_string_equal(problem(&got, 0), "2: name: longer than 256 characters");
+  assert_string_equal(problem(&got, 1), "3: id: longer than 256 characters");
+  reports_free(&got);
+  sc_buf_free(&text);
+  free(name);
+  free(id);
+  free(fits);
+}
+
+static void validate_refuses_a_complete_row_over_1_mib_and_reads_on(void **state) {
+  (void)state;
+  char *long_id = repeat('x', ROSTER_LIMIT_TEST_BYTES);
+  sc_buf text = {0};
+  assert_true(
+      sc_buf_append_str(&text, "name,email,id\nA,a@b.org,") && sc_buf_append_str(&text, long_id) &&
+      sc_buf_append_str(&text, "\nB,b@b.org,L2\nC,c@b.org,L2\n") && sc_buf_append_byte(&text, 0));
+  reports got = {0};
+  sc_roster_summary summary;
+  assert_int_equal(validate_text("r.csv", (const char *)text.data, &got, NULL, &summary), SC_EDATA);
+  assert_int_equal(got.count, 2);
+  assert_string_equal(problem(&got, 0), "2: row longer than 1048576 bytes");
+  assert_string_equal(problem(&got, 1), "4: id: 'L2' is already the id of line 3");
+  assert_int_equal(summary.rows, 3);
+  reports_free(&got);
+  sc_buf_free(&text);
+  free(long_id);
+}
+
+static void validate_reports_too_many_columns_once(void **state) {
+  (void)state;
+  sc_buf text = {0};
+  assert_true(sc_buf_append_str(&text, "name,email,id"));
+  for (int i = 0; i < 300; i++)
+    assert_true(sc_buf_append_str(&text, ",extra"));
+  assert_true(sc_buf_append_str(&text, "\nA,a@b.org,L1") && sc_buf_append_byte(&text, 0));
+  reports got = {0};
+  assert_int_equal(validate_text("r.csv", (const char *)text.data, &got, NULL, NULL), SC_EDATA);
+  assert_int_equal(got.count, 1);
+  assert_string_equal(problem(&got, 0), "1: the header has 303 columns; at most 256 are read");
+  reports_free(&got);
+  sc_buf_free(&text);
+}
+
+static void validate_reports_a_short_row_only_by_its_shape(void **state) {
+  (void)state;
+  reports got = {0};
+  assert_int_equal(validate_text("r.csv", "name,email,id\nB,b@b.org\n", &got, NULL, NULL),
+                   SC_EDATA);
+  assert_int_equal(got.count, 1);
+  assert_string_equal(problem(&got, 0), "2: row has 2 fields, the header has 3");
+  reports_free(&got);
+}
+
+static void open_says_why_a_roster_cannot_be_read(void **state) {
+  (void)state;
+  sc_roster *roster = NULL;
+  sc_error err = {0};
+  assert_int_equal(sc_roster_open("/nonexistent/r.csv", NULL, &roster, &err), SC_ENOINPUT);
+  assert_string_equal(err.message,
+                      "/nonexistent/r.csv: cannot open the roster: No such file or directory");
+  assert_int_equal(sc_roster_open("tests", NULL, &roster, &err), SC_ENOINPUT);
+  assert_string_equal(err.message, "tests: is a directory, not a roster file");
+  assert_null(roster);
+}
+
 /* ---------------------------------------------------------------- streaming */
 
 #define BIG_ROWS 100000
@@ -534,6 +707,14 @@ int main(void) {
       cmocka_unit_test(validate_reports_header_problems_once_not_per_row),
       cmocka_unit_test(validate_reports_what_the_callers_check_says),
       cmocka_unit_test(validate_loads_each_achievement_file_once),
+      cmocka_unit_test(validate_never_checks_a_row_against_a_missing_name_column),
+      cmocka_unit_test(validate_refuses_invalid_utf8_in_every_field_once),
+      cmocka_unit_test(validate_reports_a_control_character_once),
+      cmocka_unit_test(validate_refuses_values_longer_than_their_limit),
+      cmocka_unit_test(validate_refuses_a_complete_row_over_1_mib_and_reads_on),
+      cmocka_unit_test(validate_reports_too_many_columns_once),
+      cmocka_unit_test(validate_reports_a_short_row_only_by_its_shape),
+      cmocka_unit_test(open_says_why_a_roster_cannot_be_read),
       cmocka_unit_test(streams_100000_rows_one_at_a_time),
       cmocka_unit_test(replays_roster_fuzz_corpus),
   };
