@@ -87,7 +87,7 @@ static int parse_args(int argc, char **argv, issue_args *a) {
       {NULL, 0, NULL, 0},
   };
   int option;
-  while ((option = getopt_long(argc, argv, "j:", options, NULL)) != -1) {
+  while ((option = cli_getopt(argc, argv, "j:", options)) != -1) {
     switch (option) {
     case O_NAME:
       a->req.recipient.name = optarg;
@@ -138,7 +138,7 @@ static int parse_args(int argc, char **argv, issue_args *a) {
                                optarg);
       break;
     default:
-      return cli_usage_error("issue", "unknown option");
+      return cli_option_error("issue", argv, "j:");
     }
   }
   if (optind != argc)

@@ -78,7 +78,7 @@ static int parse_args(int argc, char **argv, verify_args *a) {
       {NULL, 0, NULL, 0},
   };
   int option;
-  while ((option = getopt_long(argc, argv, "", options, NULL)) != -1) {
+  while ((option = cli_getopt(argc, argv, "", options)) != -1) {
     switch (option) {
     case O_TRUST:
       a->trust_path = optarg;
@@ -110,7 +110,7 @@ static int parse_args(int argc, char **argv, verify_args *a) {
     case OPT_HELP:
       return -1;
     default:
-      return cli_usage_error("verify", "unknown option");
+      return cli_option_error("verify", argv, "");
     }
   }
   if (optind == argc)

@@ -167,7 +167,7 @@ load helpers
 }
 
 @test "a bad option is reported once, in skillcert's format, naming the option" {
-  for c in init key render serve revoke publish list trust template; do
+  for c in init issue verify key render serve revoke publish list trust template; do
     run sc "$c" --bogus
     [ "$status" -eq 64 ]
     [ "${lines[0]}" = "skillcert: $c: unknown option '--bogus'" ]
