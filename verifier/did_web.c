@@ -186,6 +186,17 @@ static bool is_home_method(const sc_did_web *r, const char *vm) {
   return len && strncmp(vm, r->home_issuer, len) == 0 && vm[len] == '#';
 }
 
+/* The DID part of the verification method vm is on list. */
+static bool is_listed(const sc_trust_list *list, const char *vm) {
+  char did[512];
+  size_t len = strcspn(vm, "#");
+  if (!list || len >= sizeof did)
+    return false;
+  memcpy(did, vm, len);
+  did[len] = '\0';
+  return sc_trust_lookup(list, did) != NULL;
+}
+
 int sc_did_web_resolve(void *ctx, const char *vm, uint8_t pub[SC_ED25519_PUBLIC_BYTES],
                        sc_error *err) {
   sc_did_web *r = ctx;
@@ -195,6 +206,10 @@ int sc_did_web_resolve(void *ctx, const char *vm, uint8_t pub[SC_ED25519_PUBLIC_
     return sc_did_key_resolve_vm(vm, pub, NULL, err);
   if (is_home_method(r, vm))
     return resolve_from_home(r, vm, pub, err);
+  if (r->only_trusted && !is_listed(r->trust, vm))
+    return sc_fail(err, SC_ESTATUS,
+                   "%.*s: its DID document is not loaded: the issuer is not on the trust list",
+                   (int)strcspn(vm, "#"), vm);
   const json_t *method = sc_did_web_method(r, vm, err);
   if (!method)
     return err ? err->code : SC_EINVALID;

@@ -11,7 +11,9 @@ void http_verifier_init(http_verifier *hv, const sc_http_config *cfg, int64_t no
                              .source = cfg->status,
                              .now = now,
                              .home_issuer = cfg->home_issuer,
-                             .home_keys = cfg->home_keys};
+                             .home_keys = cfg->home_keys,
+                             .only_trusted = true,
+                             .trust = cfg->trust};
   hv->key_check = (sc_key_check_ctx){.did_web = &hv->did_web,
                                      .trust = cfg->trust,
                                      .home_issuer = cfg->home_issuer,
@@ -25,7 +27,8 @@ void http_verifier_init(http_verifier *hv, const sc_http_config *cfg, int64_t no
                                  .key_check = sc_key_check,
                                  .key_check_ctx = &hv->key_check,
                                  .memo = cfg->memo,
-                                 .keys = cfg->keys};
+                                 .keys = cfg->keys,
+                                 .status_only_if_trusted = true};
 }
 
 void http_verifier_free(http_verifier *hv) {

@@ -115,6 +115,9 @@ typedef struct sc_verify_options {
   void *key_check_ctx;
   sc_status_memo *memo; /* NULL = every list is read and verified each time */
   sc_key_cache *keys;   /* NULL = every public key is made afresh */
+  /* serve: no status list is read or fetched for an issuer that is not on the trust list, so
+   * a forged credential cannot make the service connect wherever its URLs point. */
+  bool status_only_if_trusted;
 } sc_verify_options;
 
 /* Verifies a credential given as JSON text. Always fills result (free it with
@@ -278,7 +281,11 @@ typedef struct sc_did_web {
   int64_t now;
   const char *home_issuer; /* --home: a did:web issuer whose keys are known locally ... */
   const json_t *home_keys; /* ... from its skillcert.json "keys" (borrowed) */
-  json_t *doc;             /* the last document loaded (owned; sc_did_web_free) */
+  /* serve: documents are loaded only for DIDs on trust (the rest could point the service at
+   * any host); such a DID's key then "could not be checked" (SC_ESTATUS). */
+  bool only_trusted;
+  const sc_trust_list *trust; /* NULL = nobody is trusted */
+  json_t *doc;                /* the last document loaded (owned; sc_did_web_free) */
   char doc_did[512];
 } sc_did_web;
 

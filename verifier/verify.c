@@ -280,7 +280,11 @@ static int verify_parsed(sc_verification *v, const sc_verify_options *opts) {
     return v->exit_code;
   check_validity(v, opts->now);
   check_trust(v, opts->trust);
-  sc_check_status(v, v->credential, opts);
+  if (opts->status_only_if_trusted && !v->trusted_as)
+    record(v, "status", SC_CHECK_SKIPPED, SC_OK,
+           "not checked: the issuer is not trusted, so its status lists are not fetched");
+  else
+    sc_check_status(v, v->credential, opts);
   return v->exit_code;
 }
 
