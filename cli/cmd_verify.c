@@ -121,7 +121,10 @@ static int judge_time(const verify_args *a, int64_t *now, sc_error *err) {
   if (!a->at)
     return SC_OK;
   int rc = sc_time_parse(a->at, true, now, err);
-  return rc == SC_OK ? SC_OK : sc_fail(err, SC_EUSAGE, "verify: --at: %s", err->message);
+  if (rc == SC_OK)
+    return SC_OK;
+  err->code = SC_EUSAGE; /* the message stays: prefixed, not formatted into itself */
+  return sc_error_prefix(err, "verify: --at");
 }
 
 /* A scanned QR text or verification URL is given as the argument itself, not a file name. */
@@ -184,7 +187,7 @@ int cmd_verify(int argc, char **argv) {
   if (rc != SC_OK)
     return rc;
   sc_error err = {0};
-  cli_verifier verifier;
+  cli_verifier verifier = {0}; /* closed even when judge_time fails before it opens */
   cli_verifier_args setup = {a.trust_path, a.home, a.did_doc, 60};
   sc_verify_options opts = {.clock = (int64_t)time(NULL)};
   FILE *report = NULL;

@@ -165,6 +165,12 @@ assert r["credential"]["trustedAs"] == "Acme AI Academy", r'
   [ "$status" -eq 0 ]
 }
 
+@test "a malformed --at is a usage error that says why, not a crash" {
+  run sc verify --at nonsense "$ROOT/examples"
+  [ "$status" -eq 64 ]
+  [[ "$output" == *"verify: --at: 'nonsense' is not a date-time"* ]]
+}
+
 @test "--valid-until in the past or malformed is a usage error" {
   make_home
   run sc issue --home "$WORK/home" --name Ann --email ann@example.org \
