@@ -174,12 +174,22 @@ typedef struct issuer_state {
   pthread_mutex_t lock; /* one issue at a time: the registry and public/ are written */
 } issuer_state;
 
+/* Keeps err's message (formatting it into itself would be undefined behaviour) under a new
+ * code: the request, not the server, was wrong. */
+static int recode(sc_error *err, int code) {
+  err->code = code;
+  return code;
+}
+
 /* credential.credentialSubject: {"name", "email", "did"?, "achievement": {OB Achievement}},
  * or options.template naming a certificate design whose achievement is used. */
 static int request_achievement(const issuer_state *st, const json_t *subject, const json_t *options,
                                json_t **out, sc_error *err) {
-  const char *template_name = json_string_value(json_object_get(options, "template"));
+  const json_t *template_value = json_object_get(options, "template");
+  const char *template_name = json_string_value(template_value);
   const json_t *given = json_object_get(subject, "achievement");
+  if (template_value && !template_name)
+    return sc_fail(err, SC_EDATA, "options.template: expected the name of a certificate design");
   if (template_name) {
     char dir[PATH_MAX];
     sc_template *tpl = NULL;
@@ -190,8 +200,7 @@ static int request_achievement(const issuer_state *st, const json_t *subject, co
       *out = json_deep_copy(sc_template_achievement(tpl));
     sc_template_free(tpl);
     if (rc != SC_OK)
-      return rc == SC_ENOINPUT || rc == SC_ECONFIG ? sc_fail(err, SC_EUSAGE, "%s", err->message)
-                                                   : rc;
+      return rc == SC_ENOINPUT || rc == SC_ECONFIG ? recode(err, SC_EUSAGE) : rc;
     return *out ? SC_OK : sc_oom(err);
   }
   if (!json_is_object(given))
@@ -203,22 +212,58 @@ static int request_achievement(const issuer_state *st, const json_t *subject, co
   int rc = sc_json_nfc(*out, "achievement", err);
   if (rc == SC_OK)
     rc = sc_achievement_check(*out, "credential.credentialSubject.achievement", err);
-  return rc == SC_OK ? SC_OK : sc_fail(err, SC_EDATA, "%s", err->message);
+  return rc == SC_OK ? SC_OK : recode(err, SC_EDATA);
+}
+
+/* Text a person typed: no NUL (which would cut it short) and no control characters. */
+static bool plain_text(const json_t *string) {
+  const unsigned char *text = (const unsigned char *)json_string_value(string);
+  size_t len = json_string_length(string);
+  for (size_t i = 0; i < len; i++) {
+    if (text[i] < 0x20 || text[i] == 0x7f)
+      return false;
+  }
+  return true;
+}
+
+/* object[key] as text: *out NULL when absent; SC_EDATA naming where.key when it is there but
+ * not a string, or holds a NUL or a control character. */
+static int optional_text(const json_t *object, const char *where, const char *key, const char **out,
+                         sc_error *err) {
+  const json_t *value = json_object_get(object, key);
+  *out = NULL;
+  if (!value)
+    return SC_OK;
+  if (!json_is_string(value))
+    return sc_fail(err, SC_EDATA, "%s.%s: expected a string", where, key);
+  if (!plain_text(value))
+    return sc_fail(err, SC_EDATA, "%s.%s: must not contain NUL or control characters", where, key);
+  *out = json_string_value(value);
+  return SC_OK;
 }
 
 static int request_fields(const json_t *credential, const json_t *options, sc_issue_request *req,
                           sc_error *err) {
+  static const char subject_at[] = "credential.credentialSubject";
   const json_t *subject = json_object_get(credential, "credentialSubject");
-  req->recipient.name = json_string_value(json_object_get(subject, "name"));
-  req->recipient.email = json_string_value(json_object_get(subject, "email"));
-  req->recipient.did = json_string_value(json_object_get(subject, "id"));
-  req->valid_until = json_string_value(json_object_get(credential, "validUntil"));
-  req->learner_id = json_string_value(json_object_get(options, "learnerId"));
+  if (!json_is_object(subject))
+    return sc_fail(err, SC_EDATA, "%s: expected an object with name and email", subject_at);
+  int rc = optional_text(subject, subject_at, "name", &req->recipient.name, err);
+  if (rc == SC_OK)
+    rc = optional_text(subject, subject_at, "email", &req->recipient.email, err);
+  if (rc == SC_OK)
+    rc = optional_text(subject, subject_at, "id", &req->recipient.did, err);
+  if (rc == SC_OK)
+    rc = optional_text(credential, "credential", "validUntil", &req->valid_until, err);
+  if (rc == SC_OK)
+    rc = optional_text(options, "options", "learnerId", &req->learner_id, err);
+  if (rc != SC_OK)
+    return rc;
   req->now = (int64_t)time(NULL);
   if (!req->recipient.name || !*req->recipient.name)
-    return sc_fail(err, SC_EDATA, "credential.credentialSubject.name: expected the learner's name");
+    return sc_fail(err, SC_EDATA, "%s.name: expected the learner's name", subject_at);
   if (!req->recipient.email || !sc_is_email(req->recipient.email))
-    return sc_fail(err, SC_EDATA, "credential.credentialSubject.email: expected an e-mail address");
+    return sc_fail(err, SC_EDATA, "%s.email: expected an e-mail address", subject_at);
   return SC_OK;
 }
 

@@ -250,7 +250,7 @@ int cmd_verify(int argc, char **argv) {
   if (rc != SC_OK)
     return rc;
   sc_error err = {0};
-  cli_verifier verifier;
+  cli_verifier verifier = {0}; /* closed even when judge_time fails before it opens */
   cli_verifier_args setup = {a.trust_path, a.home, a.did_doc, 60};
   sc_verify_options opts = {.clock = (int64_t)time(NULL)};
   csv_report report = {0};

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 static void answer_json(sc_http_response *res, int status, json_t *doc) {
   char *text = doc ? json_dumps(doc, JSON_INDENT(2)) : NULL;
@@ -60,15 +61,17 @@ void http_api_verify(const sc_http_config *cfg, const sc_http_request *req, sc_h
   http_verifier_init(&hv, cfg, req->now);
   sc_verify_value((json_t *)credential, "verifiableCredential", &hv.opts, &v);
   http_verifier_free(&hv);
+  http_scrub_messages(cfg, &v);
   answer_json(res, verify_status(v.exit_code), sc_report_object(&v));
   sc_verification_free(&v);
   json_decref(body);
 }
 
-/* "Bearer <token>", compared in constant time through SHA-256 so the length leaks nothing. */
+/* "Bearer <token>" (the scheme in any letter case, RFC 9110 §11.1), the token compared in
+ * constant time through SHA-256 so the length leaks nothing. */
 static bool authorized(const sc_http_config *cfg, const sc_http_request *req) {
   const char *auth = req->authorization;
-  if (!auth || strncmp(auth, "Bearer ", 7) != 0)
+  if (!auth || strncasecmp(auth, "Bearer ", 7) != 0)
     return false;
   uint8_t given[32], wanted[32];
   const char *token = auth + 7;

@@ -13,9 +13,10 @@ void http_answer(sc_http_response *res, int status, const char *type, const char
 /* Sets res->etag to a strong ETag of the body; answers 304 without a body when the request's
  * If-None-Match names it. */
 void http_apply_etag(const sc_http_request *req, sc_http_response *res);
-/* Appends text HTML-escaped: & < > " ' as entities, control characters and the bidi
- * embedding/override/isolate characters (U+202A–U+202E, U+2066–U+2069) as U+FFFD, so a name
- * cannot reorder the text around it. False when out of memory. */
+/* Appends text HTML-escaped: & < > " ' as entities; the C0 and C1 control characters
+ * (U+0000–U+001F, U+007F–U+009F), the line and paragraph separators (U+2028, U+2029) and the
+ * bidi embedding/override/isolate characters (U+202A–U+202E, U+2066–U+2069) as U+FFFD, so a
+ * name cannot break or reorder the text around it. False when out of memory. */
 bool http_escape(sc_buf *out, const char *text);
 /* Appends text percent-encoded for a query value (RFC 3986 unreserved kept). */
 bool http_url_encode(sc_buf *out, const char *text);
@@ -52,6 +53,15 @@ void http_verify_link(const sc_http_config *cfg, int64_t now, const char *uuid, 
 /* Embedded payload of a /V/ URL. */
 void http_verify_payload(const sc_http_config *cfg, int64_t now, const char *payload,
                          sc_verification *v);
+/* v holds a credential that could be read (whatever its verdict): not a 64–70 stop, such as
+ * JSON that is not a credential. */
+bool http_readable(const sc_verification *v);
+/* The HTTP status of a verdict page: 200 when readable, 404 when there is nothing at the
+ * address, else 400. */
+int http_page_status(const sc_verification *v);
+/* Rewrites v's check messages for an answer to the network: no local folder (public/ is
+ * "public"), no origin of a status list, no fetch error text (a neutral sentence instead). */
+void http_scrub_messages(const sc_http_config *cfg, sc_verification *v);
 /* The options of one verification. The did:web resolver keeps the document it loaded, so each
  * request gets its own (the workers run at once); the status-list memo is shared. */
 typedef struct http_verifier {

@@ -56,22 +56,6 @@ static void put_field(page *p, const char *text) {
   put(p, "</bdi>");
 }
 
-/* A check's message, without where this server keeps public/ on its disk. */
-static void put_message(page *p, const sc_http_config *cfg, const char *text) {
-  const char *dir = cfg->public_dir;
-  size_t dir_len = dir ? strlen(dir) : 0;
-  put(p, "<bdi dir=\"auto\">");
-  for (const char *at; dir_len && (at = strstr(text, dir)) != NULL; text = at + dir_len) {
-    char *before = strndup(text, (size_t)(at - text));
-    p->ok = p->ok && before;
-    put_text(p, before);
-    put(p, "public");
-    free(before);
-  }
-  put_text(p, text);
-  put(p, "</bdi>");
-}
-
 static void head(page *p, const char *title) {
   put(p, "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
          "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
@@ -149,7 +133,7 @@ static const sc_check *first_failure(const sc_verification *v) {
   return NULL;
 }
 
-static void verdict_box(page *p, const sc_http_config *cfg, const sc_verification *v) {
+static void verdict_box(page *p, const sc_verification *v) {
   verdict_words w = words_for(v->exit_code);
   put(p, "<section class=\"verdict ");
   put(p, w.css);
@@ -161,7 +145,7 @@ static void verdict_box(page *p, const sc_http_config *cfg, const sc_verificatio
   const sc_check *failure = first_failure(v);
   if (failure && v->exit_code != SC_OK) {
     put(p, "<p>Why: ");
-    put_message(p, cfg, failure->message);
+    put_field(p, failure->message); /* scrubbed: http_scrub_messages */
     put(p, "</p>");
   }
   put(p, "</section>\n");
@@ -227,7 +211,7 @@ static void claim(page *p, const sc_verification *v) {
 
 /* https://www.linkedin.com/profile/add?startTask=CERTIFICATION_NAME&… (LinkedIn's
  * add-certification link), every value URL-encoded. */
-static void linkedin_link(page *p, const sc_http_config *cfg, const sc_http_request *req,
+static void linkedin_link(page *p, const sc_http_config *cfg, const char *own_path,
                           const sc_verification *v) {
   const sc_credential_summary *s = &v->summary;
   sc_buf url = {0};
@@ -249,7 +233,7 @@ static void linkedin_link(page *p, const sc_http_config *cfg, const sc_http_requ
   }
   if (ok && cfg->base_url) {
     sc_buf cert = {0};
-    ok = sc_buf_append_str(&cert, cfg->base_url) && sc_buf_append_str(&cert, req->path) &&
+    ok = sc_buf_append_str(&cert, cfg->base_url) && sc_buf_append_str(&cert, own_path) &&
          sc_buf_append_str(&url, "&certUrl=") && http_url_encode(&url, (char *)cert.data);
     sc_buf_free(&cert);
   }
@@ -263,21 +247,42 @@ static void linkedin_link(page *p, const sc_http_config *cfg, const sc_http_requ
   sc_buf_free(&url);
 }
 
-static void actions(page *p, const sc_http_config *cfg, const sc_http_request *req,
-                    const sc_verification *v) {
-  bool addressable = req->path && (req->path[1] == 'V' || req->path[1] == 'v' ||
-                                   req->path[1] == 'C' || req->path[1] == 'c');
-  if (!addressable)
-    return; /* an upload has no address to link back to */
-  put(p, "<p class=\"actions\"><a href=\"");
-  put_text(p, req->path);
-  put(p, "?download=1\" download=\"credential.json\">Download the credential (JSON)</a>");
-  if (v->exit_code == SC_OK)
-    linkedin_link(p, cfg, req, v);
-  put(p, "</p>\n");
+/* The page's own address: the /V/ or /C/ path it was asked for. A form post (POST /verify) has
+ * none, so it gets the /V/ path of the credential it verified, when that stays short enough
+ * to be a link; NULL when there is none (no download or LinkedIn link then). */
+#define OWN_PATH_MAX 8192
+
+static char *own_path(const sc_http_request *req, const sc_verification *v) {
+  const char *path = req->path;
+  bool addressed = path && (path[1] == 'V' || path[1] == 'v' || path[1] == 'C' || path[1] == 'c') &&
+                   path[2] == '/';
+  if (addressed)
+    return strdup(path);
+  /* The encoder wants a base URL; "X" is one letter to cut off again. */
+  char *url = sc_qr_payload_encode(v->credential, "X", NULL);
+  if (!url || strlen(url) > OWN_PATH_MAX) {
+    free(url);
+    return NULL;
+  }
+  memmove(url, url + 1, strlen(url)); /* the terminating NUL moves too */
+  return url;
 }
 
-static void check_list(page *p, const sc_http_config *cfg, const sc_verification *v) {
+static void actions(page *p, const sc_http_config *cfg, const sc_http_request *req,
+                    const sc_verification *v) {
+  char *path = own_path(req, v);
+  if (!path)
+    return;
+  put(p, "<p class=\"actions\"><a href=\"");
+  put_text(p, path);
+  put(p, "?download=1\" download=\"credential.json\">Download the credential (JSON)</a>");
+  if (v->exit_code == SC_OK)
+    linkedin_link(p, cfg, path, v);
+  put(p, "</p>\n");
+  free(path);
+}
+
+static void check_list(page *p, const sc_verification *v) {
   put(p, "<details><summary>What was checked</summary><ul>");
   for (size_t i = 0; i < v->check_count; i++) {
     const sc_check *c = &v->checks[i];
@@ -288,7 +293,7 @@ static void check_list(page *p, const sc_http_config *cfg, const sc_verification
                                           : "– ");
     put_text(p, c->name);
     put(p, ": ");
-    put_message(p, cfg, c->message);
+    put_field(p, c->message);
     put(p, "</li>");
   }
   put(p, "</ul></details>\n");
@@ -300,12 +305,12 @@ void http_page_verdict(const sc_http_config *cfg, const sc_http_request *req,
   sc_buf_reset(&res->body);
   verdict_words w = words_for(v->exit_code);
   head(&p, w.word + 4); /* the title without the ✓, ✗ or ⚠ mark (3 bytes and a space) */
-  verdict_box(&p, cfg, v);
-  if (v->credential) {
+  verdict_box(&p, v);
+  if (http_readable(v)) { /* JSON that is no credential claims nothing */
     claim(&p, v);
     actions(&p, cfg, req, v);
   }
-  check_list(&p, cfg, v);
+  check_list(&p, v);
   foot(&p);
   finish(&p, status, res);
 }

@@ -35,17 +35,47 @@ int sc_http_config_init(sc_http_config *cfg, sc_error *err) {
   return SC_OK;
 }
 
+static const char *skip_list_space(const char *p) {
+  while (*p == ' ' || *p == '\t' || *p == ',')
+    p++;
+  return p;
+}
+
+/* If-None-Match (RFC 9110 §13.1.2): "*", or a comma-separated list of entity tags, each
+ * "opaque" or W/"opaque". True when the list names etag (a quoted strong tag) under the weak
+ * comparison: the opaque parts are equal, W/ or not. Anything malformed matches nothing. */
+static bool if_none_match_names(const char *header, const char *etag) {
+  const char *p = skip_list_space(header);
+  if (p[0] == '*' && *skip_list_space(p + 1) == '\0')
+    return true;
+  size_t etag_len = strlen(etag);
+  while (*p) {
+    if (strncmp(p, "W/", 2) == 0)
+      p += 2;
+    const char *close = *p == '"' ? strchr(p + 1, '"') : NULL;
+    if (!close)
+      return false;
+    const char *after = close + 1;
+    if (*after && *after != ',' && *after != ' ' && *after != '\t')
+      return false; /* "tag"x: not an entity tag */
+    size_t len = (size_t)(after - p);
+    if (len == etag_len && memcmp(p, etag, len) == 0)
+      return true;
+    p = skip_list_space(after);
+  }
+  return false;
+}
+
 void http_apply_etag(const sc_http_request *req, sc_http_response *res) {
   uint8_t digest[32];
   if (sc_sha256(res->body.data ? (const void *)res->body.data : "", res->body.len, digest) != 0)
     return;
-  char *hex = sc_hex_encode(digest, 16);
+  char *hex = sc_hex_encode(digest, 16); /* the first 128 bits are plenty to tell versions apart */
   if (!hex)
     return;
   snprintf(res->etag, sizeof res->etag, "\"%s\"", hex);
   free(hex);
-  const char *inm = req->if_none_match;
-  if (inm && (strstr(inm, res->etag) || strcmp(inm, "*") == 0)) {
+  if (req->if_none_match && if_none_match_names(req->if_none_match, res->etag)) {
     res->status = 304;
     res->no_body = true;
   }
@@ -68,14 +98,13 @@ static void verdict_route(const sc_http_config *cfg, const sc_http_request *req,
     http_verify_payload(cfg, req->now, req->path + 3, &v);
   else
     http_verify_link(cfg, req->now, req->path + 3, &v);
-  if (req->download && v.credential) {
+  if (req->download && http_readable(&v)) {
     char *text = json_dumps(v.credential, JSON_INDENT(2));
     http_answer(res, text ? 200 : 500, HTTP_JSON, text ? text : "{}");
     res->disposition = "attachment; filename=\"credential.json\"";
     free(text);
   } else {
-    int status = v.credential ? 200 : v.exit_code == SC_ENOINPUT ? 404 : 400;
-    http_page_verdict(cfg, req, &v, status, res);
+    http_page_verdict(cfg, req, &v, http_page_status(&v), res);
   }
   res->cache_control = "no-cache";
   sc_verification_free(&v);
@@ -95,7 +124,7 @@ static void form_route(const sc_http_config *cfg, const sc_http_request *req,
     sc_fail(&err, SC_EDATA, "nothing to verify: paste the QR text or choose a file");
     sc_verification_fail(&v, "form", &err);
   }
-  http_page_verdict(cfg, req, &v, v.credential ? 200 : 400, res);
+  http_page_verdict(cfg, req, &v, http_readable(&v) ? 200 : 400, res);
   res->cache_control = "no-store";
   sc_verification_free(&v);
 }

@@ -7,12 +7,16 @@
 
 #define REPLACEMENT "\xef\xbf\xbd" /* U+FFFD */
 
-/* Length of a bidi embedding, override or isolate character at p (U+202A–U+202E,
- * U+2066–U+2069 in UTF-8), else 0. */
-static size_t bidi_control(const unsigned char *p) {
+/* Length of a multi-byte character at p that must not reach the page as it is, else 0: the
+ * C1 controls (U+0080–U+009F, NEL among them), the line and paragraph separators
+ * (U+2028, U+2029) and the bidi embedding, override and isolate characters (U+202A–U+202E,
+ * U+2066–U+2069), all in UTF-8. */
+static size_t hidden_control(const unsigned char *p) {
+  if (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f)
+    return 2;
   if (p[0] != 0xe2)
     return 0;
-  if (p[1] == 0x80 && p[2] >= 0xaa && p[2] <= 0xae)
+  if (p[1] == 0x80 && p[2] >= 0xa8 && p[2] <= 0xae)
     return 3;
   if (p[1] == 0x81 && p[2] >= 0xa6 && p[2] <= 0xa9)
     return 3;
@@ -37,9 +41,9 @@ static const char *entity(unsigned char c) {
 }
 
 /* Bytes that go out as they are: not markup, not a control character, not the first byte of
- * a possible bidi control. */
+ * a possible hidden_control character. */
 static bool plain(unsigned char c) {
-  return c >= 0x20 && c != 0x7f && c != 0xe2 && !entity(c);
+  return c >= 0x20 && c != 0x7f && c != 0xc2 && c != 0xe2 && !entity(c);
 }
 
 bool http_escape(sc_buf *out, const char *text) {
@@ -53,11 +57,11 @@ bool http_escape(sc_buf *out, const char *text) {
       p += run;
       continue;
     }
-    size_t bidi = bidi_control(p);
+    size_t hidden = hidden_control(p);
     const char *named = entity(*p);
-    if (bidi) {
+    if (hidden) {
       ok = sc_buf_append_str(out, REPLACEMENT);
-      p += bidi;
+      p += hidden;
       continue;
     }
     if (named)

@@ -35,6 +35,85 @@ void http_verifier_free(http_verifier *hv) {
   sc_did_web_free(&hv->did_web);
 }
 
+bool http_readable(const sc_verification *v) {
+  return v->credential && v->exit_code < SC_EUSAGE;
+}
+
+int http_page_status(const sc_verification *v) {
+  if (http_readable(v))
+    return 200;
+  return v->exit_code == SC_ENOINPUT ? 404 : 400;
+}
+
+/* Replaces every occurrence of from in text (size bytes) by to, cutting what no longer fits. */
+static void replace_all(char *text, size_t size, const char *from, const char *to) {
+  size_t from_len = strlen(from), to_len = strlen(to);
+  for (char *at = strstr(text, from); from_len && at; at = strstr(at + to_len, from)) {
+    size_t tail = strlen(at + from_len);
+    size_t room = size - 1 - (size_t)(at - text);
+    size_t kept = to_len > room ? room : to_len;
+    size_t tail_kept = tail > room - kept ? room - kept : tail;
+    memmove(at + kept, at + from_len, tail_kept);
+    memcpy(at, to, kept);
+    at[kept + tail_kept] = '\0';
+    if (kept < to_len)
+      return;
+  }
+}
+
+/* "revoked (list URL, index N, from home /srv/…/public/status/1/revocation)": where the list
+ * was found is this machine's business, so ", from …" goes. */
+static void cut_origin(char *message) {
+  char *from = strstr(message, ", from ");
+  char *close = from ? strrchr(from, ')') : NULL;
+  if (close)
+    memmove(from, close, strlen(close) + 1);
+}
+
+/* "status list URL (ORIGIN): REASON" is a list that loaded but failed a check: the reason
+ * stays, the origin (a local file, the cache) goes. "status list URL: REASON" is a list that
+ * could not be loaded, and REASON is a path or the network's error text: a neutral sentence. */
+static void scrub_status_list(char *message, size_t size) {
+  static const char prefix[] = "status list ";
+  char *url = message + sizeof prefix - 1;
+  char *end = url + strcspn(url, " ");
+  if (strncmp(message, prefix, sizeof prefix - 1) != 0 || !*end)
+    return;
+  if (end[1] == '(') {
+    char *reason = strstr(end, "): ");
+    if (reason)
+      memmove(end, reason + 1, strlen(reason + 1) + 1);
+    return;
+  }
+  if (end > url && end[-1] == ':')
+    end--;
+  char neutral[512];
+  snprintf(neutral, sizeof neutral, "%.*s: the status list could not be fetched",
+           (int)(end - message), message);
+  snprintf(message, size, "%s", neutral);
+}
+
+void http_scrub_messages(const sc_http_config *cfg, sc_verification *v) {
+  for (size_t i = 0; i < v->check_count; i++) {
+    sc_check *c = &v->checks[i];
+    bool failed = c->state == SC_CHECK_FAILED;
+    bool status = strcmp(c->name, "status") == 0;
+    if (failed && c->code == SC_ESTATUS && status) {
+      scrub_status_list(c->message, sizeof c->message);
+    } else if (failed && c->code == SC_ESTATUS) {
+      /* A DID document or a linked credential that could not be loaded: the reason names
+       * local folders, the cache or the network's error text. */
+      snprintf(c->message, sizeof c->message, "%s",
+               "a document this check needs could not be fetched");
+      continue;
+    }
+    if (failed && (c->code == SC_EREVOKED || c->code == SC_ESUSPENDED))
+      cut_origin(c->message);
+    if (cfg->public_dir)
+      replace_all(c->message, sizeof c->message, cfg->public_dir, "public");
+  }
+}
+
 void http_verify_input(const sc_http_config *cfg, int64_t now, const uint8_t *data, size_t len,
                        const char *source, sc_verification *v) {
   http_verifier hv;
@@ -48,6 +127,7 @@ void http_verify_input(const sc_http_config *cfg, int64_t now, const uint8_t *da
     sc_verification_fail(v, source, &err);
   sc_buf_free(&json);
   http_verifier_free(&hv);
+  http_scrub_messages(cfg, v);
 }
 
 /* The payload decodes straight to a parsed credential (strict intake inside the codec), which
@@ -73,6 +153,7 @@ void http_verify_payload(const sc_http_config *cfg, int64_t now, const char *pay
   }
   sc_qr_content_free(&content);
   sc_buf_free(&text);
+  http_scrub_messages(cfg, v);
 }
 
 /* A UUID as the QR code prints it (any case): 8-4-4-4-12 hex digits. out gets it lower case. */
@@ -108,4 +189,5 @@ void http_verify_link(const sc_http_config *cfg, int64_t now, const char *uuid_t
     http_verifier_free(&hv);
   }
   sc_buf_free(&json);
+  http_scrub_messages(cfg, v);
 }

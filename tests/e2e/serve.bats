@@ -180,6 +180,11 @@ id_of() {
   jq -e '.verified == false and (.errors | length) > 0' "$WORK/r"
   body "$(sed -n 1p "$FIX/revoked.paths")" >"$WORK/rv.json"
   curl -s --data-binary @"$WORK/rv.json" "$URL/credentials/verify" | jq -e '.verdict == "REVOKED"'
+  # A signed credential with a wrong field is content invalid (verify's exit 1): 422, not 400.
+  jq '.issuer = 5 | {verifiableCredential: .}' "$(sed -n 1p "$FIX/valid.paths")" >"$WORK/i5.json"
+  code=$(curl -s -o "$WORK/r" -w '%{http_code}' --data-binary @"$WORK/i5.json" "$URL/credentials/verify")
+  [ "$code" = 422 ]
+  jq -e '.errors[] | select(.check == "credential") | .message | test("^issuer:")' "$WORK/r"
   for bad in '' 'not json' '[]' '{}' '{"verifiableCredential": 1}' '{"verifiableCredential": {}}' \
     '{"a":1,"a":2}'; do
     code=$(curl -s -o "$WORK/r" -w '%{http_code}' --data-binary "$bad" "$URL/credentials/verify")
@@ -208,6 +213,68 @@ id_of() {
     '{"credential": {"credentialSubject": {"name": "X", "email": "x@example.org"}}}'; do
     [ "$(status_of -H "Authorization: Bearer $(cat "$FIX/token")" --data-binary "$bad" "$URL/credentials/issue")" = 400 ]
   done
+}
+
+@test "VC API issue: a wrong request is a 400 that names the field" {
+  issue_status() {
+    curl -s -o "$WORK/r" -w '%{http_code}' -H "Authorization: Bearer $(cat "$FIX/token")" \
+      --data-binary "$1" "$URL/credentials/issue"
+  }
+  subject='"name": "Ana Lima", "email": "ana@example.org"'
+  template='"options": {"template": "ai-fundamentals"}'
+  [ "$(issue_status "{\"credential\": {\"credentialSubject\": {$subject}}, \"options\": {\"template\": \"nope\"}}")" = 400 ]
+  jq -e '.error | test("nope")' "$WORK/r"
+  [ "$(issue_status "{\"credential\": {\"credentialSubject\": {$subject, \"achievement\": {\"id\": \"x\"}}}}")" = 400 ]
+  jq -e '.error | test("credential.credentialSubject.achievement")' "$WORK/r"
+  [ "$(issue_status "{\"credential\": {\"credentialSubject\": {$subject}}, \"options\": {\"template\": 5}}")" = 400 ]
+  jq -e '.error | test("options.template")' "$WORK/r"
+  [ "$(issue_status "{\"credential\": {\"credentialSubject\": {$subject}, \"validUntil\": 5}, $template}")" = 400 ]
+  jq -e '.error | test("credential.validUntil: expected a string")' "$WORK/r"
+  [ "$(issue_status "{\"credential\": {\"credentialSubject\": {$subject}}, \"options\": {\"template\": \"ai-fundamentals\", \"learnerId\": 5}}")" = 400 ]
+  jq -e '.error | test("options.learnerId: expected a string")' "$WORK/r"
+  for name in 'A\u0000B' 'A\u0007B' 'A\nB'; do
+    [ "$(issue_status "{\"credential\": {\"credentialSubject\": {\"name\": \"$name\", \"email\": \"a@example.org\"}}, $template}")" = 400 ]
+    jq -e '.error | test("credential.credentialSubject.name: must not contain")' "$WORK/r"
+  done
+  [ "$(issue_status "{\"credential\": {\"credentialSubject\": 5}, $template}")" = 400 ]
+  jq -e '.error | test("credential.credentialSubject")' "$WORK/r"
+}
+
+@test "answers never show where public/ is kept, nor the origin of a status list" {
+  printf '{"verifiableCredential": %s}' "$(cat "$(sed -n 1p "$FIX/revoked.paths")")" >"$WORK/rv.json"
+  code=$(curl -s -o "$WORK/r" -w '%{http_code}' --data-binary @"$WORK/rv.json" "$URL/credentials/verify")
+  [ "$code" = 422 ]
+  jq -e '.errors[] | select(.check == "status") | .message | test("^revoked \\(list .*, index [0-9]+\\)$")' "$WORK/r"
+  refute grep -qF "$FIX" "$WORK/r"
+  refute grep -q 'from home' "$WORK/r"
+  page "$(cat "$FIX/revoked.vpath")"
+  grep -q 'Revoked' "$WORK/page"
+  refute grep -qF "$FIX" "$WORK/page"
+  refute grep -q 'from home' "$WORK/page"
+}
+
+@test "a status list that cannot be fetched is said neutrally, without the fetch error" {
+  # The other home's lists are not published anywhere this offline server can read.
+  printf '{"verifiableCredential": %s}' "$(cat "$(sed -n 1p "$FIX/untrusted.paths")")" >"$WORK/u.json"
+  curl -s -o "$WORK/r" --data-binary @"$WORK/u.json" "$URL/credentials/verify"
+  jq -e '[.errors[], .warnings[] | select(.check == "status")] | length > 0' "$WORK/r"
+  jq -e '.errors[] | select(.check == "status") | .message | test("^status list https://other.example/[^ ]*: the status list could not be fetched$")' "$WORK/r"
+  refute grep -q 'offline and\|cache' "$WORK/r"
+}
+
+@test "an upload's page links to the credential's own /V/ address" {
+  curl -s -o "$WORK/r" -F "qr=HTTPS://ACME.EXAMPLE$(cat "$FIX/valid.vpath")" "$URL/verify"
+  grep -q 'Valid certificate' "$WORK/r"
+  refute grep -q '/verify?download=1' "$WORK/r"
+  refute grep -q 'certUrl=[^&]*%2Fverify&' "$WORK/r"
+  href=$(sed -n 's/.*<a href="\(\/V\/[^"?]*\)?download=1".*/\1/p' "$WORK/r")
+  [ -n "$href" ]
+  grep -q "certUrl=[^&]*%2FV%2F1" "$WORK/r"
+  curl -s -o "$WORK/c.json" "$URL$href?download=1"
+  sc verify --home "$FIX/home" --offline "$WORK/c.json"
+  code=$(curl -s -o "$WORK/r" -w '%{http_code}' -F "file=@$(sed -n 2p "$FIX/valid.paths")" "$URL/verify")
+  [ "$code" = 200 ]
+  grep -q '<a href="/V/1[0-9A-Z]*?download=1"' "$WORK/r"
 }
 
 @test "issue route is absent without --issue-token-file" {
