@@ -207,9 +207,7 @@ int sc_did_web_resolve(void *ctx, const char *vm, uint8_t pub[SC_ED25519_PUBLIC_
   if (is_home_method(r, vm))
     return resolve_from_home(r, vm, pub, err);
   if (r->only_trusted && !is_listed(r->trust, vm))
-    return sc_fail(err, SC_ESTATUS,
-                   "%.*s: its DID document is not loaded: the issuer is not on the trust list",
-                   (int)strcspn(vm, "#"), vm);
+    return sc_fail(err, SC_ESTATUS, "%.*s: " SC_DID_WEB_NOT_TRUSTED, (int)strcspn(vm, "#"), vm);
   const json_t *method = sc_did_web_method(r, vm, err);
   if (!method)
     return err ? err->code : SC_EINVALID;

@@ -100,9 +100,10 @@ void http_scrub_messages(const sc_http_config *cfg, sc_verification *v) {
     bool status = strcmp(c->name, "status") == 0;
     if (failed && c->code == SC_ESTATUS && status) {
       scrub_status_list(c->message, sizeof c->message);
-    } else if (failed && c->code == SC_ESTATUS) {
+    } else if (failed && c->code == SC_ESTATUS && !strstr(c->message, SC_DID_WEB_NOT_TRUSTED)) {
       /* A DID document or a linked credential that could not be loaded: the reason names
-       * local folders, the cache or the network's error text. */
+       * local folders, the cache or the network's error text (not so the refusal to load the
+       * document of an untrusted issuer, which says only that). */
       snprintf(c->message, sizeof c->message, "%s",
                "a document this check needs could not be fetched");
       continue;

@@ -282,12 +282,16 @@ typedef struct sc_did_web {
   const char *home_issuer; /* --home: a did:web issuer whose keys are known locally ... */
   const json_t *home_keys; /* ... from its skillcert.json "keys" (borrowed) */
   /* serve: documents are loaded only for DIDs on trust (the rest could point the service at
-   * any host); such a DID's key then "could not be checked" (SC_ESTATUS). */
+   * any host); such a DID's key then "could not be checked" (SC_ESTATUS), with a message
+   * ending in SC_DID_WEB_NOT_TRUSTED. */
   bool only_trusted;
   const sc_trust_list *trust; /* NULL = nobody is trusted */
   json_t *doc;                /* the last document loaded (owned; sc_did_web_free) */
   char doc_did[512];
 } sc_did_web;
+
+/* How sc_did_web_resolve ends the message of a DID it would not load (only_trusted). */
+#define SC_DID_WEB_NOT_TRUSTED "its DID document is not loaded: the issuer is not on the trust list"
 
 /* "did:web:acme.example" → "https://acme.example/.well-known/did.json";
  * "did:web:acme.example%3A8443:u:a" → "https://acme.example:8443/u/a/did.json". */
