@@ -48,7 +48,7 @@ typedef struct exchange {
   bool answered;         /* a response is queued: the rest of the body is discarded */
   bool cut_off;          /* closed in the middle of the body, without an answer */
   char method[LOG_METHOD_MAX * 3 + 8];
-  char log_path[LOG_PATH_MAX + 8];
+  char log_path[LOG_PATH_MAX * 3 + 8];
   bool nul_in_path;
   size_t cap;
   size_t received;
@@ -94,7 +94,7 @@ static void log_path(const char *path, size_t len, char *out, size_t size) {
     snprintf(out, size, "%.3s…", path);
     return;
   }
-  log_clean(path, len, out, size, LOG_PATH_MAX / 3);
+  log_clean(path, len, out, size, LOG_PATH_MAX);
 }
 
 static void log_line(const exchange *x) {
