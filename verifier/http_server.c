@@ -296,7 +296,27 @@ static enum MHD_Result send_answer(const sc_http_server *server, struct MHD_Conn
   return rc;
 }
 
-static void refusal_page(refusal why, sc_http_response *res) {
+/* A NUL in a /V/ or /C/ path: the same "not a readable certificate" page as any other broken
+ * QR code or link, so a phone user learns what is wrong with the code scanned. */
+static void bad_path_page(const sc_http_server *server, const char *url, const char *method,
+                          sc_http_response *res) {
+  bool payload = strncasecmp(url, "/V/", 3) == 0;
+  if (!payload && strncasecmp(url, "/C/", 3) != 0) {
+    http_page_error(400, "Bad request", "The address holds a character that is not allowed.", res);
+    return;
+  }
+  sc_error err = {0};
+  sc_fail(&err, SC_EDATA, "the address holds a NUL character (%%00)");
+  sc_verification v = {0};
+  sc_verification_fail(&v, payload ? "QR code" : "link", &err);
+  sc_http_request req = {.method = method, .path = url, .now = (int64_t)time(NULL)};
+  http_page_verdict(server->cfg, &req, &v, 400, res);
+  res->cache_control = "no-cache";
+  sc_verification_free(&v);
+}
+
+static void refusal_page(const sc_http_server *server, const char *url, const char *method,
+                         refusal why, sc_http_response *res) {
   switch (why) {
   case REFUSED_TOO_LARGE:
     http_page_error(413, "Too large", "The request is larger than this service accepts.", res);
@@ -305,7 +325,7 @@ static void refusal_page(refusal why, sc_http_response *res) {
     http_page_error(400, "Bad request", "The form could not be read.", res);
     break;
   case REFUSED_BAD_PATH:
-    http_page_error(400, "Bad request", "The address holds a character that is not allowed.", res);
+    bad_path_page(server, url, method, res);
     break;
   case REFUSED_TOO_SLOW:
     http_page_error(408, "Request timeout", "The request took too long to arrive.", res);
@@ -322,9 +342,9 @@ static void refusal_page(refusal why, sc_http_response *res) {
 /* Answers a refused request and closes the connection after the answer: at the first call
  * (headers in, body unread) or once the body is in. */
 static enum MHD_Result refuse(const sc_http_server *server, struct MHD_Connection *connection,
-                              exchange *x) {
+                              const char *url, const char *method, exchange *x) {
   sc_http_response res = {0};
-  refusal_page(x->refused, &res);
+  refusal_page(server, url, method, x->refused, &res);
   enum MHD_Result rc = send_answer(server, connection, x, &res, true);
   sc_http_response_free(&res);
   return rc;
@@ -336,7 +356,7 @@ static enum MHD_Result answer(const sc_http_server *server, struct MHD_Connectio
     x->refused = REFUSED_NO_MEMORY; /* the last field, flushed here, did not fit */
   x->form = NULL;
   if (x->refused)
-    return refuse(server, connection, x);
+    return refuse(server, connection, url, method, x);
   const char *download = MHD_lookup_connection_value(connection, MHD_GET_ARGUMENT_KIND, "download");
   sc_http_request req = {
       .method = method,
@@ -372,7 +392,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *connection, 
     return MHD_NO; /* out of memory at the request line */
   if (!x->begun) {
     begin(server, connection, url, method, x);
-    return x->refused ? refuse(server, connection, x) : MHD_YES;
+    return x->refused ? refuse(server, connection, url, method, x) : MHD_YES;
   }
   if (x->answered) { /* refused mid-body: the rest is dropped unread */
     *upload_data_size = 0;
