@@ -16,7 +16,7 @@ static const char serve_help[] =
     "usage: skillcert serve [--listen HOST:PORT] [--home DIR] [--public DIR] [--trust FILE]\n"
     "                       [--threads N] [--issue-token-file FILE [--passphrase-file FILE]]\n"
     "                       [--base-url URL] [--allow-http] [--offline] [--did-doc FILE]\n"
-    "                       [--quiet]\n"
+    "                       [--max-connections-per-ip N] [--request-timeout SECONDS] [--quiet]\n"
     "\n"
     "Serves the verification page of every certificate (GET /V/<payload>, GET /C/<uuid>), a\n"
     "page to paste a QR text or upload a certificate (GET /, POST /verify), the W3C VC API\n"
@@ -42,6 +42,9 @@ static const char serve_help[] =
     "  --allow-http            fetch remote status lists over http:// too (tests, intranets)\n"
     "  --did-doc FILE          the DID document of a did:web issuer, instead of fetching it\n"
     "  --offline               never fetch: local folders and the cache only\n"
+    "  --max-connections-per-ip N  connections from one client address (default 64; behind a\n"
+    "                          reverse proxy, up to 512: every client then has its address)\n"
+    "  --request-timeout SECONDS  a request (headers and body) must arrive within (default 60)\n"
     "  --quiet                 no request log\n";
 
 typedef struct serve_args {
@@ -91,7 +94,9 @@ static int parse_args(int argc, char **argv, serve_args *a) {
     O_HTTP,
     O_OFF,
     O_Q,
-    O_DIDDOC
+    O_DIDDOC,
+    O_PER_IP,
+    O_REQ_TIMEOUT
   };
   static const struct option options[] = {
       {"listen", required_argument, NULL, O_LISTEN},
@@ -107,6 +112,8 @@ static int parse_args(int argc, char **argv, serve_args *a) {
       {"offline", no_argument, NULL, O_OFF},
       {"quiet", no_argument, NULL, O_Q},
       {"did-doc", required_argument, NULL, O_DIDDOC},
+      {"max-connections-per-ip", required_argument, NULL, O_PER_IP},
+      {"request-timeout", required_argument, NULL, O_REQ_TIMEOUT},
       {"help", no_argument, NULL, OPT_HELP},
       {NULL, 0, NULL, 0},
   };
@@ -153,6 +160,17 @@ static int parse_args(int argc, char **argv, serve_args *a) {
       break;
     case O_Q:
       a->server.quiet = true;
+      break;
+    case O_PER_IP:
+      a->server.max_connections_per_ip = (unsigned)atoi(optarg);
+      if (a->server.max_connections_per_ip < 1 || a->server.max_connections_per_ip > 512)
+        return cli_usage_error("serve",
+                               "--max-connections-per-ip: expected a number from 1 to 512");
+      break;
+    case O_REQ_TIMEOUT:
+      a->server.request_seconds = (unsigned)atoi(optarg);
+      if (a->server.request_seconds < 1 || a->server.request_seconds > 3600)
+        return cli_usage_error("serve", "--request-timeout: expected seconds from 1 to 3600");
       break;
     case OPT_HELP:
       return -1;

@@ -253,12 +253,14 @@ void sc_http_handle(const sc_http_config *cfg, const sc_http_request *req, sc_ht
 void sc_http_response_free(sc_http_response *res);
 
 typedef struct sc_http_server_options {
-  const char *listen;         /* "127.0.0.1:8080", "[::1]:8080"; port 0 = any free port */
-  unsigned threads;           /* worker threads; 0 = the number of cores */
-  bool thread_per_connection; /* instead of a pool (measured slower: docs/serve.md) */
-  unsigned max_connections;   /* 0 = 512 */
-  unsigned timeout_seconds;   /* idle connection timeout; 0 = 15 */
-  bool quiet;                 /* no request log */
+  const char *listen;              /* "127.0.0.1:8080", "[::1]:8080"; port 0 = any free port */
+  unsigned threads;                /* worker threads; 0 = the number of cores */
+  bool thread_per_connection;      /* instead of a pool (measured slower: docs/serve.md) */
+  unsigned max_connections;        /* 0 = 512 */
+  unsigned max_connections_per_ip; /* from one client address; 0 = 64 */
+  unsigned timeout_seconds;        /* idle connection timeout; 0 = 15 */
+  unsigned request_seconds;        /* a request (headers and body) must arrive within; 0 = 60 */
+  bool quiet;                      /* no request log */
 } sc_http_server_options;
 
 typedef struct sc_http_server sc_http_server;
