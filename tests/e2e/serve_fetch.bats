@@ -30,23 +30,26 @@ teardown() {
   [ -n "${LISTENER_PID:-}" ] && kill "$LISTENER_PID" 2>/dev/null || true
 }
 
-verify_body() { # credential file → VC API body on stdout
-  printf '{"verifiableCredential": %s}' "$(cat "$1")"
+# Issues a credential from $WORK/evil, posts it to a server over $WORK/home's trust and checks
+# the answer: not verified, holding MESSAGE, and no connection reached the listener.
+post_evil_credential() { # message
+  local cred
+  cred=$(sc issue --home "$WORK/evil" --name "Mallory" --email m@example.org \
+    --template ai-fundamentals --no-publish | head -n 1)
+  start_server --home "$WORK/home"
+  printf '{"verifiableCredential": %s}' "$(cat "$cred")" >"$WORK/body.json"
+  run curl -s -H 'Content-Type: application/json' --data-binary @"$WORK/body.json" \
+    "$URL/credentials/verify"
+  [[ "$output" == *"$1"* ]]
+  [[ "$output" == *'"verified": false'* ]]
+  [ ! -s "$WORK/knocks" ]
 }
 
 @test "serve: an untrusted credential's status list URL is never fetched" {
   make_home
   start_listener
   sc init "$WORK/evil" --name "Evil" --url "https://127.0.0.1:$PORT" --no-passphrase >/dev/null
-  cred=$(sc issue --home "$WORK/evil" --name "Mallory" --email m@example.org \
-    --template ai-fundamentals --no-publish | head -n 1)
-  start_server --home "$WORK/home"
-  verify_body "$cred" >"$WORK/body.json"
-  run curl -s -H 'Content-Type: application/json' --data-binary @"$WORK/body.json" \
-    "$URL/credentials/verify"
-  [[ "$output" == *"not checked: the issuer is not trusted"* ]]
-  [[ "$output" == *'"verified": false'* ]]
-  [ ! -s "$WORK/knocks" ]
+  post_evil_credential "not checked: the issuer is not trusted"
 }
 
 @test "serve: an untrusted did:web issuer's DID document is never fetched" {
@@ -54,13 +57,5 @@ verify_body() { # credential file → VC API body on stdout
   start_listener
   sc init "$WORK/evil" --name "Evil" --url "https://127.0.0.1:$PORT" \
     --did-web "127.0.0.1%3A$PORT" --no-passphrase >/dev/null
-  cred=$(sc issue --home "$WORK/evil" --name "Mallory" --email m@example.org \
-    --template ai-fundamentals --no-publish | head -n 1)
-  start_server --home "$WORK/home"
-  verify_body "$cred" >"$WORK/body.json"
-  run curl -s -H 'Content-Type: application/json' --data-binary @"$WORK/body.json" \
-    "$URL/credentials/verify"
-  [[ "$output" == *"its DID document is not loaded: the issuer is not on the trust list"* ]]
-  [[ "$output" == *'"verified": false'* ]]
-  [ ! -s "$WORK/knocks" ]
+  post_evil_credential "its DID document is not loaded: the issuer is not on the trust list"
 }
