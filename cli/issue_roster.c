@@ -40,6 +40,20 @@ static int default_jobs(void) {
   return cores > 0 && cores < 256 ? (int)cores : 1;
 }
 
+/* A run that stopped early loses nothing: what it signed is in the registry, and the same
+ * command skips it or rewrites its missing files. The operator should hear that. */
+static void say_how_to_finish(const sc_batch_progress *done) {
+  size_t unwritten = done->recorded > done->issued ? done->recorded - done->issued : 0;
+  if (unwritten)
+    fprintf(stderr,
+            "skillcert: issue: %zu more credential%s %s recorded in the registry, but %s files "
+            "may not all be written\n",
+            unwritten, plural(unwritten), unwritten == 1 ? "is" : "are",
+            unwritten == 1 ? "its" : "their");
+  fprintf(stderr, "skillcert: issue: once the problem is fixed, run the same command again: it "
+                  "signs nothing twice and writes what is missing\n");
+}
+
 int cli_issue_roster(const sc_issue_context *ctx, sc_pdf_renderer *renderer,
                      const cli_roster_job *job, sc_error *err) {
   sc_roster_options roster = {.maps = job->maps, .map_count = job->map_count};
@@ -69,5 +83,7 @@ int cli_issue_roster(const sc_issue_context *ctx, sc_pdf_renderer *renderer,
           done.skipped, done.repaired);
   if (rc == SC_OK)
     printf("%s/out/manifest.csv\n", ctx->home->root);
+  else
+    say_how_to_finish(&done);
   return rc;
 }

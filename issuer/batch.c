@@ -73,6 +73,7 @@ static int commit_chunk(sc_batch *b) {
     b->chunk_len = 0;
     return rc;
   }
+  b->progress.recorded += b->chunk_len;
   for (size_t i = 0; i < b->chunk_len; i++) {
     b->chunk[i]->kind = SC_JOB_WRITE;
     b->chunk[i]->ends_chunk = i + 1 == b->chunk_len;

@@ -392,6 +392,8 @@ typedef struct sc_batch_progress {
   size_t issued;   /* new credentials */
   size_t skipped;  /* issued by an earlier run, files intact */
   size_t repaired; /* issued earlier, files rewritten from the registry */
+  size_t recorded; /* new credentials committed to the registry; when a run stops early, those
+                      beyond `issued` may lack their files until the next run repairs them */
   double seconds;
 } sc_batch_progress;
 

@@ -37,17 +37,27 @@ int sc_manifest_add(sc_batch *b, const char *name, const char *email, const char
   size_t n = sizeof fields / sizeof *fields;
   for (size_t i = 0; i < n; i++)
     put_field(b->manifest, fields[i], i + 1 == n);
-  return ferror(b->manifest) ? sc_fail(&b->err, SC_EIO, "%s: write failed", b->manifest_tmp)
-                             : SC_OK;
+  /* stdio wrote (and failed) while buffering: errno still holds why */
+  return ferror(b->manifest)
+             ? sc_fail(&b->err, SC_EIO, "%s: cannot write: %s", b->manifest_tmp, strerror(errno))
+             : SC_OK;
 }
 
 int sc_manifest_close(sc_batch *b) {
   bool ok = fflush(b->manifest) == 0 && fsync(fileno(b->manifest)) == 0;
-  ok = fclose(b->manifest) == 0 && ok;
+  int why = errno;
+  if (fclose(b->manifest) != 0 && ok) {
+    ok = false;
+    why = errno;
+  }
   b->manifest = NULL;
-  if (!ok || rename(b->manifest_tmp, b->manifest_path) != 0) {
+  if (ok && rename(b->manifest_tmp, b->manifest_path) != 0) {
+    ok = false;
+    why = errno;
+  }
+  if (!ok) {
     unlink(b->manifest_tmp);
-    return sc_fail(&b->err, SC_EIO, "%s: cannot write", b->manifest_path);
+    return sc_fail(&b->err, SC_EIO, "%s: cannot write: %s", b->manifest_path, strerror(why));
   }
   return SC_OK;
 }

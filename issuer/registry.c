@@ -55,17 +55,33 @@ static const char *const migrations[] = {
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof *migrations))
 
+/* The disk's problems (full, failing, read-only, locked) are I/O errors (74), not ours (70). */
+static bool is_io_error(int code) {
+  switch (code) {
+  case SQLITE_BUSY:
+  case SQLITE_LOCKED:
+  case SQLITE_FULL:
+  case SQLITE_IOERR:
+  case SQLITE_READONLY:
+  case SQLITE_CANTOPEN:
+    return true;
+  default:
+    return false;
+  }
+}
+
 int sc_registry_sql_error(sc_registry *reg, sc_error *err, const char *what) {
   int code = sqlite3_errcode(reg->db);
-  return sc_fail(err, code == SQLITE_BUSY || code == SQLITE_LOCKED ? SC_EIO : SC_ESOFTWARE,
-                 "%s: %s: %s", reg->path, what, sqlite3_errmsg(reg->db));
+  return sc_fail(err, is_io_error(code) ? SC_EIO : SC_ESOFTWARE, "%s: %s: %s", reg->path, what,
+                 sqlite3_errmsg(reg->db));
 }
 
 int sc_registry_exec(sc_registry *reg, const char *sql, sc_error *err) {
   char *message = NULL;
   if (sqlite3_exec(reg->db, sql, NULL, NULL, &message) == SQLITE_OK)
     return SC_OK;
-  int rc = sc_fail(err, SC_ESOFTWARE, "%s: %s", reg->path, message ? message : "SQL error");
+  int rc = sc_fail(err, is_io_error(sqlite3_errcode(reg->db)) ? SC_EIO : SC_ESOFTWARE, "%s: %s",
+                   reg->path, message ? message : "SQL error");
   sqlite3_free(message);
   return rc;
 }
