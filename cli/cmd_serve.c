@@ -234,30 +234,26 @@ static int request_achievement(const issuer_state *st, const json_t *subject, co
 }
 
 /* Text a person typed: no NUL (which would cut it short) and no control characters. */
-static bool plain_text(const json_t *string) {
-  const unsigned char *text = (const unsigned char *)json_string_value(string);
-  size_t len = json_string_length(string);
-  for (size_t i = 0; i < len; i++) {
-    if (text[i] < 0x20 || text[i] == 0x7f)
-      return false;
-  }
-  return true;
-}
-
 /* object[key] as text: *out NULL when absent; SC_EDATA naming where.key when it is there but
- * not a string, or holds a NUL or a control character. */
-static int optional_text(const json_t *object, const char *where, const char *key, const char **out,
-                         sc_error *err) {
+ * not a string, holds a NUL, or is not what `issue` accepts from its flags and rosters
+ * (sc_text_check: UTF-8 without control characters, at most max_chars characters). */
+static int optional_text(const json_t *object, const char *where, const char *key, size_t max_chars,
+                         const char **out, sc_error *err) {
   const json_t *value = json_object_get(object, key);
   *out = NULL;
   if (!value)
     return SC_OK;
+  char field[96];
+  snprintf(field, sizeof field, "%s.%s", where, key);
   if (!json_is_string(value))
-    return sc_fail(err, SC_EDATA, "%s.%s: expected a string", where, key);
-  if (!plain_text(value))
-    return sc_fail(err, SC_EDATA, "%s.%s: must not contain NUL or control characters", where, key);
-  *out = json_string_value(value);
-  return SC_OK;
+    return sc_fail(err, SC_EDATA, "%s: expected a string", field);
+  const char *text = json_string_value(value);
+  if (strlen(text) != json_string_length(value))
+    return sc_fail(err, SC_EDATA, "%s: must not contain NUL characters", field);
+  int rc = sc_text_check(text, field, max_chars, err);
+  if (rc == SC_OK)
+    *out = text;
+  return rc;
 }
 
 static int request_fields(const json_t *credential, const json_t *options, sc_issue_request *req,
@@ -266,15 +262,16 @@ static int request_fields(const json_t *credential, const json_t *options, sc_is
   const json_t *subject = json_object_get(credential, "credentialSubject");
   if (!json_is_object(subject))
     return sc_fail(err, SC_EDATA, "%s: expected an object with name and email", subject_at);
-  int rc = optional_text(subject, subject_at, "name", &req->recipient.name, err);
+  int rc = optional_text(subject, subject_at, "name", SC_MAX_NAME_CHARS, &req->recipient.name, err);
   if (rc == SC_OK)
-    rc = optional_text(subject, subject_at, "email", &req->recipient.email, err);
+    rc =
+        optional_text(subject, subject_at, "email", SC_MAX_EMAIL_CHARS, &req->recipient.email, err);
   if (rc == SC_OK)
-    rc = optional_text(subject, subject_at, "id", &req->recipient.did, err);
+    rc = optional_text(subject, subject_at, "id", SC_MAX_DID_CHARS, &req->recipient.did, err);
   if (rc == SC_OK)
-    rc = optional_text(credential, "credential", "validUntil", &req->valid_until, err);
+    rc = optional_text(credential, "credential", "validUntil", 64, &req->valid_until, err);
   if (rc == SC_OK)
-    rc = optional_text(options, "options", "learnerId", &req->learner_id, err);
+    rc = optional_text(options, "options", "learnerId", SC_MAX_ID_CHARS, &req->learner_id, err);
   if (rc != SC_OK)
     return rc;
   req->now = (int64_t)time(NULL);
@@ -371,6 +368,8 @@ typedef struct serve_run {
 /* Reads at most size - 1 bytes of the token file, refused like a passphrase file when
  * others can reach it: whoever holds the token can sign credentials in the issuer's name. */
 static int read_secret(const char *path, char *buf, size_t size, size_t *len, sc_error *err) {
+  *len = 0;
+  buf[0] = '\0'; /* what the caller reads when the file cannot be opened */
   int fd = open(path, O_RDONLY | O_CLOEXEC);
   if (fd < 0)
     return sc_fail(err, SC_ENOINPUT, "%s: %s", path, strerror(errno));
@@ -397,6 +396,8 @@ static int read_token(const char *path, char *token, size_t size, sc_error *err)
   char raw[1024];
   size_t len = 0;
   int rc = read_secret(path, raw, sizeof raw, &len, err);
+  if (rc != SC_OK)
+    return rc;
   size_t first_line = strcspn(raw, "\r\n"); /* a NUL byte ends it too */
   bool ends_well = first_line < len && (raw[first_line] == '\r' || raw[first_line] == '\n');
   if (rc == SC_OK && (first_line < 16 || first_line >= size || (first_line < len && !ends_well)))

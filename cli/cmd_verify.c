@@ -51,6 +51,8 @@ static const char verify_help[] =
     "  65  input malformed or not a credential\n"
     "  66  input not readable\n"
     "  70  internal error\n"
+    "  73  --report: its folder cannot be written (checked before verifying)\n"
+    "  74  --report: the file could not be written (the verdicts were printed)\n"
     "Where several of 1-6 apply, the lowest wins; 64-70 stop verification early. With several\n"
     "inputs the status is the lowest non-zero code of any of them.\n";
 

@@ -89,7 +89,11 @@ void roster_record_free(roster_record *rec) {
     free(rec->fields[f]);
     rec->fields[f] = NULL;
   }
+  /* The JSON Lines reader fills the same record again: nothing of this row may carry over. */
   rec->line = 0;
+  rec->columns = 0;
+  rec->nul_fields = 0;
+  rec->too_long = false;
 }
 
 bool roster_fill(sc_roster *r, sc_error *err, int *rc) {

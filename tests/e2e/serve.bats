@@ -232,10 +232,16 @@ id_of() {
   jq -e '.error | test("credential.validUntil: expected a string")' "$WORK/r"
   [ "$(issue_status "{\"credential\": {\"credentialSubject\": {$subject}}, \"options\": {\"template\": \"ai-fundamentals\", \"learnerId\": 5}}")" = 400 ]
   jq -e '.error | test("options.learnerId: expected a string")' "$WORK/r"
-  for name in 'A\u0000B' 'A\u0007B' 'A\nB'; do
+  [ "$(issue_status "{\"credential\": {\"credentialSubject\": {\"name\": \"A\\u0000B\", \"email\": \"a@example.org\"}}, $template}")" = 400 ]
+  jq -e '.error | test("credential.credentialSubject.name: must not contain NUL")' "$WORK/r"
+  # The same checks as `issue --name` and a roster: control characters (C1 too) and length.
+  for name in 'A\u0007B' 'A\nB' '\u0085Ada'; do
     [ "$(issue_status "{\"credential\": {\"credentialSubject\": {\"name\": \"$name\", \"email\": \"a@example.org\"}}, $template}")" = 400 ]
-    jq -e '.error | test("credential.credentialSubject.name: must not contain")' "$WORK/r"
+    jq -e '.error | test("credential.credentialSubject.name: contains a control character")' "$WORK/r"
   done
+  long=$(printf 'x%.0s' $(seq 257))
+  [ "$(issue_status "{\"credential\": {\"credentialSubject\": {\"name\": \"$long\", \"email\": \"a@example.org\"}}, $template}")" = 400 ]
+  jq -e '.error | test("credential.credentialSubject.name: longer than 256 characters")' "$WORK/r"
   [ "$(issue_status "{\"credential\": {\"credentialSubject\": 5}, $template}")" = 400 ]
   jq -e '.error | test("credential.credentialSubject")' "$WORK/r"
 }

@@ -511,6 +511,27 @@ static void validate_reports_a_control_character_once(void **state) {
   reports_free(&got);
 }
 
+/* The JSON Lines reader reuses one record: a NUL in one row must not hide the next rows'
+ * problems in that field. */
+static void validate_reports_rows_after_a_nul_in_json_lines(void **state) {
+  (void)state;
+  reports got = {0};
+  assert_int_equal(
+      validate_text("r.jsonl",
+                    "{\"name\":\"A\\u0000B\",\"email\":\"a@b.org\",\"id\":\"\\u0000\"}\n"
+                    "{\"name\":\"\",\"email\":\"b@b.org\",\"id\":\"1\"}\n"
+                    "{\"name\":\"\\u0007\",\"email\":\"c@b.org\",\"id\":\"1\"}\n",
+                    &got, NULL, NULL),
+      SC_EDATA);
+  assert_int_equal(got.count, 5);
+  assert_string_equal(problem(&got, 0), "1: name: contains a NUL character");
+  assert_string_equal(problem(&got, 1), "1: id: contains a NUL character");
+  assert_string_equal(problem(&got, 2), "2: name: empty (the learner's name is required)");
+  assert_string_equal(problem(&got, 3), "3: name: contains a control character (U+0007)");
+  assert_string_equal(problem(&got, 4), "3: id: '1' is already the id of line 2");
+  reports_free(&got);
+}
+
 static char *repeat(char c, size_t n) {
   char *text = malloc(n + 1);
   assert_non_null(text);
@@ -710,6 +731,7 @@ int main(void) {
       cmocka_unit_test(validate_never_checks_a_row_against_a_missing_name_column),
       cmocka_unit_test(validate_refuses_invalid_utf8_in_every_field_once),
       cmocka_unit_test(validate_reports_a_control_character_once),
+      cmocka_unit_test(validate_reports_rows_after_a_nul_in_json_lines),
       cmocka_unit_test(validate_refuses_values_longer_than_their_limit),
       cmocka_unit_test(validate_refuses_a_complete_row_over_1_mib_and_reads_on),
       cmocka_unit_test(validate_reports_too_many_columns_once),
