@@ -60,7 +60,8 @@ bool http_readable(const sc_verification *v);
  * address, else 400. */
 int http_page_status(const sc_verification *v);
 /* Rewrites v's check messages for an answer to the network: no local folder (public/ is
- * "public"), no origin of a status list, no fetch error text (a neutral sentence instead). */
+ * "public") and no fetch error text of a DID document or linked credential (a neutral
+ * sentence instead). Status messages come without origins already (remote_messages). */
 void http_scrub_messages(const sc_http_config *cfg, sc_verification *v);
 /* The options of one verification. The did:web resolver keeps the document it loaded, so each
  * request gets its own (the workers run at once); the status-list memo is shared. */

@@ -28,7 +28,8 @@ void http_verifier_init(http_verifier *hv, const sc_http_config *cfg, int64_t no
                                  .key_check_ctx = &hv->key_check,
                                  .memo = cfg->memo,
                                  .keys = cfg->keys,
-                                 .status_only_if_trusted = true};
+                                 .status_only_if_trusted = true,
+                                 .remote_messages = true};
 }
 
 void http_verifier_free(http_verifier *hv) {
@@ -61,46 +62,12 @@ static void replace_all(char *text, size_t size, const char *from, const char *t
   }
 }
 
-/* "revoked (list URL, index N, from home /srv/…/public/status/1/revocation)": where the list
- * was found is this machine's business, so ", from …" goes. */
-static void cut_origin(char *message) {
-  char *from = strstr(message, ", from ");
-  char *close = from ? strrchr(from, ')') : NULL;
-  if (close)
-    memmove(from, close, strlen(close) + 1);
-}
-
-/* "status list URL (ORIGIN): REASON" is a list that loaded but failed a check: the reason
- * stays, the origin (a local file, the cache) goes. "status list URL: REASON" is a list that
- * could not be loaded, and REASON is a path or the network's error text: a neutral sentence. */
-static void scrub_status_list(char *message, size_t size) {
-  static const char prefix[] = "status list ";
-  char *url = message + sizeof prefix - 1;
-  char *end = url + strcspn(url, " ");
-  if (strncmp(message, prefix, sizeof prefix - 1) != 0 || !*end)
-    return;
-  if (end[1] == '(') {
-    char *reason = strstr(end, "): ");
-    if (reason)
-      memmove(end, reason + 1, strlen(reason + 1) + 1);
-    return;
-  }
-  if (end > url && end[-1] == ':')
-    end--;
-  char neutral[512];
-  snprintf(neutral, sizeof neutral, "%.*s: the status list could not be fetched",
-           (int)(end - message), message);
-  snprintf(message, size, "%s", neutral);
-}
-
 void http_scrub_messages(const sc_http_config *cfg, sc_verification *v) {
   for (size_t i = 0; i < v->check_count; i++) {
     sc_check *c = &v->checks[i];
     bool failed = c->state == SC_CHECK_FAILED;
-    bool status = strcmp(c->name, "status") == 0;
-    if (failed && c->code == SC_ESTATUS && status) {
-      scrub_status_list(c->message, sizeof c->message);
-    } else if (failed && c->code == SC_ESTATUS && !strstr(c->message, SC_DID_WEB_NOT_TRUSTED)) {
+    bool status = strcmp(c->name, "status") == 0; /* said for a client already: remote_messages */
+    if (failed && c->code == SC_ESTATUS && !status && !strstr(c->message, SC_DID_WEB_NOT_TRUSTED)) {
       /* A DID document or a linked credential that could not be loaded: the reason names
        * local folders, the cache or the network's error text (not so the refusal to load the
        * document of an untrusted issuer, which says only that). */
@@ -108,8 +75,6 @@ void http_scrub_messages(const sc_http_config *cfg, sc_verification *v) {
                "a document this check needs could not be fetched");
       continue;
     }
-    if (failed && (c->code == SC_EREVOKED || c->code == SC_ESUSPENDED))
-      cut_origin(c->message);
     if (cfg->public_dir)
       replace_all(c->message, sizeof c->message, cfg->public_dir, "public");
   }

@@ -264,6 +264,19 @@ static bool recall(const sc_verify_options *opts, const status_entry *e, const c
   return true;
 }
 
+/* A list that failed: where it was found and why. For a remote client (serve) the origin is
+ * left out, and so is the reason when nothing was found (origin empty): that reason is a path
+ * or the network's error text. */
+static void fail_list(status_tally *t, const status_entry *e, const char *origin,
+                      const char *reason, bool remote) {
+  if (remote)
+    tally_fail(t, SC_ESTATUS, "status list %s: %s", e->url,
+               origin[0] ? reason : "the status list could not be fetched");
+  else
+    tally_fail(t, SC_ESTATUS, "status list %s%s%s%s: %s", e->url, origin[0] ? " (" : "", origin,
+               origin[0] ? ")" : "", reason);
+}
+
 /* Loads and parses the list at e->url; origin says where from. */
 static int load_list(const status_entry *e, const sc_verify_options *opts, json_t **list,
                      char origin[256], sc_error *err) {
@@ -312,16 +325,16 @@ static void check_entry(const json_t *entry, const char *issuer, const sc_verify
   sc_buf_free(&bits);
   json_decref(list);
   if (rc != SC_OK) {
-    tally_fail(t, SC_ESTATUS, "status list %s%s%s%s: %s", e->url, origin[0] ? " (" : "", origin,
-               origin[0] ? ")" : "", err.message);
+    fail_list(t, e, origin, err.message, opts->remote_messages);
     return;
   }
   t->lists_checked++;
-  if (value != 0)
-    tally_fail(t, strcmp(e->purpose, "revocation") == 0 ? SC_EREVOKED : SC_ESUSPENDED,
-               "%s (list %s, index %zu, from %s)",
-               strcmp(e->purpose, "revocation") == 0 ? "revoked" : "suspended", e->url, e->index,
-               origin);
+  if (value == 0)
+    return;
+  bool revoked = strcmp(e->purpose, "revocation") == 0;
+  tally_fail(t, revoked ? SC_EREVOKED : SC_ESUSPENDED, "%s (list %s, index %zu%s%s)",
+             revoked ? "revoked" : "suspended", e->url, e->index,
+             opts->remote_messages ? "" : ", from ", opts->remote_messages ? "" : origin);
 }
 
 static void record_outcome(sc_verification *v, const status_tally *t) {

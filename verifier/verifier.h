@@ -118,6 +118,10 @@ typedef struct sc_verify_options {
   /* serve: no status list is read or fetched for an issuer that is not on the trust list, so
    * a forged credential cannot make the service connect wherever its URLs point. */
   bool status_only_if_trusted;
+  /* serve: status messages for a remote client. Where a list was found (a local path, the
+   * cache) is left out, and a list that could not be loaded is said to be so without the
+   * reason, which would be a path or the network's error text. */
+  bool remote_messages;
 } sc_verify_options;
 
 /* Verifies a credential given as JSON text. Always fills result (free it with

@@ -516,6 +516,41 @@ static void unreachable_list_without_cache_exits_6(void **state) {
   json_decref(cred);
 }
 
+/* serve's answers (remote_messages): no origin of a list, no fetch error text; what a list
+ * that was found failed on stays. */
+static void remote_messages_leave_out_origins_and_fetch_errors(void **state) {
+  fixture *f = *state;
+  f->opts.remote_messages = true;
+  int exit_code = -1;
+  /* A list not found (nothing is published yet): no path, no network error text. */
+  json_t *cred = credential_with(f, entry("revocation", UNREACHABLE_URL, json_string("5")));
+  sc_check check = run_check(f, cred, &exit_code);
+  assert_int_equal(exit_code, SC_ESTATUS);
+  assert_string_equal(check.message,
+                      "status list " UNREACHABLE_URL ": the status list could not be fetched");
+  json_decref(cred);
+  /* A list found but refused: the reason stays, where it was found goes. */
+  publish(f, make_list(f, (list_spec){.url = REVOCATION_URL,
+                                      .purpose = "revocation",
+                                      .set_index = -1,
+                                      .signer = &f->stranger,
+                                      .issuer = f->issuer.did}));
+  cred = credential_with(f, entry("revocation", REVOCATION_URL, json_string("94567")));
+  check = run_check(f, cred, &exit_code);
+  assert_int_equal(exit_code, SC_ESTATUS);
+  assert_mentions(check.message, "status list " REVOCATION_URL ": ");
+  assert_mentions(check.message, "not by the issuer");
+  assert_null(strstr(check.message, f->public_dir));
+  json_decref(cred);
+  /* Revoked: the list and index, not where the list came from. */
+  publish_both(f, INDEX, -1);
+  cred = credential_at(f, "94567");
+  check = run_check(f, cred, &exit_code);
+  assert_int_equal(exit_code, SC_EREVOKED);
+  assert_string_equal(check.message, "revoked (list " REVOCATION_URL ", index 94567)");
+  json_decref(cred);
+}
+
 static void offline_without_cache_exits_6(void **state) {
   fixture *f = *state;
   f->src.offline = true;
@@ -759,6 +794,8 @@ int main(void) {
                                       teardown),
       cmocka_unit_test_setup_teardown(no_status_source_exits_6, setup, teardown),
       cmocka_unit_test_setup_teardown(unreachable_list_without_cache_exits_6, setup, teardown),
+      cmocka_unit_test_setup_teardown(remote_messages_leave_out_origins_and_fetch_errors, setup,
+                                      teardown),
       cmocka_unit_test_setup_teardown(offline_without_cache_exits_6, setup, teardown),
       cmocka_unit_test_setup_teardown(offline_uses_the_cache_and_says_how_old, setup, teardown),
       cmocka_unit_test_setup_teardown(cache_is_used_until_valid_until, setup, teardown),
