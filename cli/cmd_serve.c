@@ -3,7 +3,6 @@
 #include "cli/cli.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <openssl/crypto.h>
 #include <pthread.h>
 #include <signal.h>
@@ -233,7 +232,6 @@ static int request_achievement(const issuer_state *st, const json_t *subject, co
   return rc == SC_OK ? SC_OK : recode(err, SC_EDATA);
 }
 
-/* Text a person typed: no NUL (which would cut it short) and no control characters. */
 /* object[key] as text: *out NULL when absent; SC_EDATA naming where.key when it is there but
  * not a string, holds a NUL, or is not what `issue` accepts from its flags and rosters
  * (sc_text_check: UTF-8 without control characters, at most max_chars characters). */
@@ -365,39 +363,13 @@ typedef struct serve_run {
   sc_http_config cfg;
 } serve_run;
 
-/* Reads at most size - 1 bytes of the token file, refused like a passphrase file when
- * others can reach it: whoever holds the token can sign credentials in the issuer's name. */
-static int read_secret(const char *path, char *buf, size_t size, size_t *len, sc_error *err) {
-  *len = 0;
-  buf[0] = '\0'; /* what the caller reads when the file cannot be opened */
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
-    return sc_fail(err, SC_ENOINPUT, "%s: %s", path, strerror(errno));
-  struct stat st;
-  int rc = fstat(fd, &st) == 0 ? sc_secret_mode_check(path, &st, "token file", err)
-                               : sc_fail(err, SC_ENOINPUT, "%s: %s", path, strerror(errno));
-  *len = 0;
-  while (rc == SC_OK && *len < size - 1) {
-    ssize_t n = read(fd, buf + *len, size - 1 - *len);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n < 0)
-      rc = sc_fail(err, SC_ENOINPUT, "%s: %s", path, strerror(errno));
-    if (n <= 0)
-      break;
-    *len += (size_t)n;
-  }
-  close(fd);
-  buf[*len] = '\0';
-  return rc;
-}
-
+/* The token file is refused like a passphrase file when others can reach it: whoever holds
+ * the token can sign credentials in the issuer's name. */
 static int read_token(const char *path, char *token, size_t size, sc_error *err) {
   char raw[1024];
   size_t len = 0;
-  int rc = read_secret(path, raw, sizeof raw, &len, err);
-  if (rc != SC_OK)
-    return rc;
+  int rc = sc_secret_file_read(path, "token file", raw, sizeof raw - 1, &len, err);
+  raw[len] = '\0';
   size_t first_line = strcspn(raw, "\r\n"); /* a NUL byte ends it too */
   bool ends_well = first_line < len && (raw[first_line] == '\r' || raw[first_line] == '\n');
   if (rc == SC_OK && (first_line < 16 || first_line >= size || (first_line < len && !ends_well)))

@@ -27,11 +27,13 @@ typedef struct sc_passphrase_source {
  * source (no file, no variable, no terminal). The caller wipes out with sc_passphrase_wipe. */
 int sc_passphrase_read(const sc_passphrase_source *src, bool confirm, char *out, sc_error *err);
 void sc_passphrase_wipe(char *passphrase);
-/* Refuses what cannot hold a secret (a passphrase, a token): a folder (SC_ENOINPUT), or a
- * regular file group or others can reach (SC_EPERM, "<path>: <what> accessible by others
- * (mode 0644); run chmod 600 <path>"). Pipes pass: they have no meaningful mode. st is of the
- * opened file, so that nothing can be swapped in between. */
-int sc_secret_mode_check(const char *path, const struct stat *st, const char *what, sc_error *err);
+/* Reads the file holding a secret (a passphrase, a token; "-" = standard input) into buf, at
+ * most cap bytes (*len == cap: the file may be longer). Refuses what cannot hold a secret: a
+ * folder (SC_ENOINPUT), or a regular file group or others can reach (SC_EPERM, "<path>: <what>
+ * accessible by others (mode 0644); run chmod 600 <path>"). Pipes pass: they have no
+ * meaningful mode. The caller wipes buf. */
+int sc_secret_file_read(const char *path, const char *what, char *buf, size_t cap, size_t *len,
+                        sc_error *err);
 
 /* ---------------------------------------------------------------- key files (keyfile.c) */
 

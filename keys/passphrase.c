@@ -33,31 +33,48 @@ static int no_source(sc_error *err) {
 
 /* ---------------------------------------------------------------- from a file */
 
-int sc_secret_mode_check(const char *path, const struct stat *st, const char *what, sc_error *err) {
+/* A folder, or a regular file that group or others can reach, cannot hold a secret. Pipes
+ * (--passphrase-file <(pass show …)) have no meaningful mode and pass. */
+static int check_secret_mode(const char *path, const struct stat *st, const char *what,
+                             sc_error *err) {
   if (S_ISDIR(st->st_mode))
     return sc_fail(err, SC_ENOINPUT, "%s: is a directory", path);
-  /* Pipes (--passphrase-file <(pass show …)) have no meaningful mode; files must be private. */
   if (S_ISREG(st->st_mode) && (st->st_mode & (S_IRWXG | S_IRWXO)))
     return sc_fail(err, SC_EPERM, "%s: %s accessible by others (mode %04o); run chmod 600 %s", path,
                    what, (unsigned)(st->st_mode & 07777), path);
   return SC_OK;
 }
 
+/* Reads until the end or until cap bytes are in (the caller tells a file that long is too
+ * long). */
 static int read_all(int fd, const char *path, char *buf, size_t cap, size_t *len, sc_error *err) {
   *len = 0;
-  for (;;) {
+  while (*len < cap) {
     ssize_t n = read(fd, buf + *len, cap - *len);
     if (n < 0 && errno == EINTR)
       continue;
     if (n < 0)
       return sc_fail(err, SC_ENOINPUT, "%s: %s", path, strerror(errno));
     if (n == 0)
-      return SC_OK;
+      break;
     *len += (size_t)n;
-    if (*len == cap) /* one byte beyond the longest file allowed */
-      return sc_fail(err, SC_EDATA, "%s: passphrase longer than %d bytes", path,
-                     SC_PASSPHRASE_MAX - 1);
   }
+  return SC_OK;
+}
+
+int sc_secret_file_read(const char *path, const char *what, char *buf, size_t cap, size_t *len,
+                        sc_error *err) {
+  *len = 0;
+  int fd = strcmp(path, "-") == 0 ? dup(STDIN_FILENO) : open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return sc_fail(err, SC_ENOINPUT, "%s: %s", path, strerror(errno));
+  struct stat st; /* of the opened file, so that nothing can be swapped in between */
+  int rc = fstat(fd, &st) == 0 ? check_secret_mode(path, &st, what, err)
+                               : sc_fail(err, SC_ENOINPUT, "%s: %s", path, strerror(errno));
+  if (rc == SC_OK)
+    rc = read_all(fd, path, buf, cap, len, err);
+  close(fd);
+  return rc;
 }
 
 /* Strips one line ending and checks what is left is a usable C string. */
@@ -77,17 +94,9 @@ static int accept_contents(const char *path, char *buf, size_t len, char *out, s
 }
 
 static int read_passphrase_file(const char *path, char *out, sc_error *err) {
-  int fd = strcmp(path, "-") == 0 ? dup(STDIN_FILENO) : open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0)
-    return sc_fail(err, SC_ENOINPUT, "%s: %s", path, strerror(errno));
-  char buf[FILE_MAX + 1];
+  char buf[FILE_MAX + 1]; /* one byte beyond the longest file allowed */
   size_t len = 0;
-  struct stat st;
-  int rc = fstat(fd, &st) == 0 ? sc_secret_mode_check(path, &st, "passphrase file", err)
-                               : sc_fail(err, SC_ENOINPUT, "%s: %s", path, strerror(errno));
-  if (rc == SC_OK)
-    rc = read_all(fd, path, buf, sizeof buf, &len, err);
-  close(fd);
+  int rc = sc_secret_file_read(path, "passphrase file", buf, sizeof buf, &len, err);
   if (rc == SC_OK)
     rc = accept_contents(path, buf, len, out, err);
   OPENSSL_cleanse(buf, sizeof buf);
