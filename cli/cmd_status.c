@@ -103,9 +103,7 @@ static int resolve_file(sc_registry *reg, const status_args *a, target_list *l, 
   int rc = sc_read_file(a->from, 16 * 1024 * 1024, &text, err);
   if (rc == SC_OK && !sc_buf_append_byte(&text, '\0'))
     rc = sc_oom(err);
-  char *next = rc == SC_OK ? (char *)text.data : NULL;
-  if (next && strncmp(next, "\xEF\xBB\xBF", 3) == 0)
-    next += 3;
+  char *next = rc == SC_OK ? (char *)text.data + sc_utf8_bom_length(text.data, text.len) : NULL;
   for (size_t line = 1; rc == SC_OK && next && *next; line++) {
     char *id = next;
     next = strchr(next, '\n');

@@ -3,11 +3,6 @@
 
 #include <string.h>
 
-static bool is_uri(const char *s) {
-  const char *colon = s ? strchr(s, ':') : NULL;
-  return colon && colon != s && colon[1] != '\0' && !strpbrk(s, " \t\r\n<>\"");
-}
-
 static int require_text(const json_t *object, const char *key, const char *source, sc_error *err) {
   const char *value = json_string_value(json_object_get(object, key));
   if (!value || !*value)
@@ -18,7 +13,7 @@ static int require_text(const json_t *object, const char *key, const char *sourc
 int sc_achievement_check(const json_t *achievement, const char *source, sc_error *err) {
   if (!json_is_object(achievement))
     return sc_fail(err, SC_EDATA, "%s: expected an Achievement object", source);
-  if (!is_uri(json_string_value(json_object_get(achievement, "id"))))
+  if (!sc_url_valid(json_string_value(json_object_get(achievement, "id"))))
     return sc_fail(err, SC_EDATA, "%s: id: expected a URI (e.g. https://acme.example/a/ai-101)",
                    source);
   if (!sc_json_has_string(json_object_get(achievement, "type"), "Achievement"))

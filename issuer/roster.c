@@ -119,8 +119,7 @@ static int detect_format(sc_roster *r, sc_error *err) {
   int rc;
   if (!roster_fill(r, err, &rc))
     return rc;
-  if (r->chunk_len >= 3 && memcmp(r->chunk, "\xEF\xBB\xBF", 3) == 0)
-    r->chunk_pos = 3;
+  r->chunk_pos = sc_utf8_bom_length(r->chunk, r->chunk_len);
   while (roster_fill(r, err, &rc) && isspace(r->chunk[r->chunk_pos])) {
     if (r->chunk[r->chunk_pos] == '\n')
       r->line++;
