@@ -139,16 +139,28 @@ static void completed(void *cls, struct MHD_Connection *connection, void **con_c
   *con_cls = NULL;
 }
 
+/* Percent-decoding turns only "%00" into a NUL, and MHD's decoded url stops at it. */
+static bool has_encoded_nul(const char *raw, size_t len) {
+  for (const char *p = raw; (p = memchr(p, '%', len - (size_t)(p - raw))); p++)
+    if ((size_t)(p - raw) + 3 <= len && p[1] == '0' && p[2] == '0')
+      return true;
+  return false;
+}
+
 /* Called by MHD as soon as the request line is read, before the headers: the exchange starts
  * here, so the arrival time counts from here and MHD's own error answers are logged too. The
- * raw URI is decoded here because MHD's decoded url stops at a %00. */
+ * path is decoded for the log only when there is a log. */
 static void *request_line(void *cls, const char *uri, struct MHD_Connection *connection) {
-  (void)cls, (void)connection;
+  (void)connection;
+  const sc_http_server *server = cls;
   exchange *x = calloc(1, sizeof *x);
   if (!x)
     return NULL;
   clock_gettime(CLOCK_MONOTONIC, &x->start);
   size_t raw_len = strcspn(uri, "?");
+  x->nul_in_path = has_encoded_nul(uri, raw_len);
+  if (server->quiet)
+    return x;
   char *path = malloc(raw_len + 1);
   if (!path) {
     snprintf(x->log_path, sizeof x->log_path, "-");
@@ -156,9 +168,7 @@ static void *request_line(void *cls, const char *uri, struct MHD_Connection *con
   }
   memcpy(path, uri, raw_len);
   path[raw_len] = '\0';
-  size_t len = MHD_http_unescape(path);
-  x->nul_in_path = memchr(path, '\0', len) != NULL;
-  log_path(path, len, x->log_path, sizeof x->log_path);
+  log_path(path, MHD_http_unescape(path), x->log_path, sizeof x->log_path);
   free(path);
   return x;
 }
