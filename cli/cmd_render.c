@@ -37,20 +37,7 @@ static int recorded_template(const sc_home *home, const json_t *credential, char
 static int resolve_home_key(void *ctx, const char *vm, uint8_t pub[SC_ED25519_PUBLIC_BYTES],
                             sc_error *err) {
   const sc_home *home = ctx;
-  const char *hash = strchr(vm, '#');
-  size_t i;
-  json_t *entry;
-  json_array_foreach(json_object_get(home->config, "keys"), i, entry) {
-    const char *did = json_string_value(json_object_get(entry, "did"));
-    if (!hash || !did || strncmp(did, "did:key:", 8) != 0 || strcmp(did + 8, hash + 1) != 0)
-      continue;
-    size_t prefix = (size_t)(hash - vm);
-    bool by_key = strlen(did) == prefix && strncmp(vm, did, prefix) == 0;
-    bool by_issuer = strlen(home->issuer_id) == prefix && strncmp(vm, home->issuer_id, prefix) == 0;
-    if (by_key || by_issuer)
-      return sc_did_key_decode(did, pub, err);
-  }
-  return sc_fail(err, SC_EINVALID, "signed by %s, which is not a key of this issuer home", vm);
+  return sc_home_key_resolve(home->issuer_id, json_object_get(home->config, "keys"), vm, pub, err);
 }
 
 /* Rendering puts the issuer's name under whatever the file says, so the file must be what

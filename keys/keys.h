@@ -52,6 +52,14 @@ int sc_keyfile_check_mode(const char *path, sc_error *err);
 /* The public key as SubjectPublicKeyInfo PEM (a new string). */
 char *sc_public_pem(EVP_PKEY *key, sc_error *err);
 
+/* ---------------------------------------------------------------- a home's keys (home_key.c) */
+
+/* The public key vm names when it is one of an issuer home's keys: keys is skillcert.json's
+ * "keys" ([{"did": "did:key:z6Mk…"}, …]) and vm "<issuer_id>#<multikey>" or "<the key's
+ * did:key>#<multikey>". SC_EINVALID "VM is not a key of this issuer home" otherwise. */
+int sc_home_key_resolve(const char *issuer_id, const json_t *keys, const char *vm,
+                        uint8_t pub[SC_ED25519_PUBLIC_BYTES], sc_error *err);
+
 /* ---------------------------------------------------------------- trust list (trust.c) */
 
 /* A trust list names the issuers a verifier trusts: a display name and the identifiers

@@ -168,19 +168,6 @@ const json_t *sc_did_web_method(sc_did_web *r, const char *vm, sc_error *err) {
 }
 
 /* --home's own did:web issuer: its skillcert.json knows every key, published or not. */
-static int resolve_from_home(const sc_did_web *r, const char *vm,
-                             uint8_t pub[SC_ED25519_PUBLIC_BYTES], sc_error *err) {
-  const char *fragment = strchr(vm, '#');
-  size_t i;
-  json_t *entry;
-  json_array_foreach(r->home_keys, i, entry) {
-    const char *did = json_string_value(json_object_get(entry, "did"));
-    if (fragment && did && strncmp(did, "did:key:", 8) == 0 && strcmp(did + 8, fragment + 1) == 0)
-      return sc_multikey_decode(fragment + 1, pub, err);
-  }
-  return sc_fail(err, SC_EINVALID, "%s is not a key of the issuer home", vm);
-}
-
 static bool is_home_method(const sc_did_web *r, const char *vm) {
   size_t len = r->home_issuer ? strlen(r->home_issuer) : 0;
   return len && strncmp(vm, r->home_issuer, len) == 0 && vm[len] == '#';
@@ -205,7 +192,7 @@ int sc_did_web_resolve(void *ctx, const char *vm, uint8_t pub[SC_ED25519_PUBLIC_
   if (strncmp(vm, "did:web:", 8) != 0)
     return sc_did_key_resolve_vm(vm, pub, NULL, err);
   if (is_home_method(r, vm))
-    return resolve_from_home(r, vm, pub, err);
+    return sc_home_key_resolve(r->home_issuer, r->home_keys, vm, pub, err);
   if (r->only_trusted && !is_listed(r->trust, vm))
     return sc_fail(err, SC_ESTATUS, "%.*s: " SC_DID_WEB_NOT_TRUSTED, (int)strcspn(vm, "#"), vm);
   const json_t *method = sc_did_web_method(r, vm, err);
