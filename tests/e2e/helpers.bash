@@ -1,7 +1,7 @@
 # Shared by the end-to-end tests: a fresh temporary folder per test and the binary under test.
 SKILLCERT=${SKILLCERT:-$BATS_TEST_DIRNAME/../../build/skillcert}
 ROOT=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
-VECTORS=${SKILLCERT_VECTORS:-$ROOT/../shared/vectors}
+VECTORS=${SKILLCERT_VECTORS:-$ROOT/tests/vectors}
 # Debian's python3 has python3-jsonschema; a pyenv python on PATH may not.
 PYTHON=/usr/bin/python3
 

@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
-# Issuing one credential and verifying it: the verdicts and exit codes of DESIGN.md.
+# Issuing one credential and verifying it: the verdicts and exit codes of docs/design.md
+# ("Verifying: pipeline and exit codes").
 load helpers
 
 @test "issue writes a signed credential to out/ and prints its path" {
