@@ -289,7 +289,7 @@ int sc_di_verify(const json_t *secured, const sc_di_verify_options *opts, sc_di_
 
 /* ---------------------------------------------------------------- QR payload (qr_payload.c) */
 
-/* DESIGN.md "The QR code": <VERIFY-URL>/V/1<BASE32> of the raw DEFLATE, with the version-1
+/* docs/design.md "The QR code": <VERIFY-URL>/V/1<BASE32> of the raw DEFLATE, with the version-1
  * preset dictionary, of the JCS form of the complete signed credential; everything upper case
  * for QR alphanumeric mode. Link mode: <VERIFY-URL>/C/<UUID>. */
 #define SC_QR_PAYLOAD_VERSION '1'

@@ -1,5 +1,5 @@
 /*
- * The QR payload codec (DESIGN.md "The QR code", docs/qr-payload.md):
+ * The QR payload codec (docs/design.md "The QR code", docs/qr-payload.md):
  *   <VERIFY-URL>/V/1<BASE32>  raw DEFLATE (preset dictionary v1) of the credential's JCS form
  *   <VERIFY-URL>/C/<UUID>     link mode: the credential is published by the issuer
  * Everything is upper case so the QR code can use alphanumeric mode. Scanned text is hostile:

@@ -1,4 +1,4 @@
-/* Assembles the Open Badges 3.0 OpenBadgeCredential that DESIGN.md describes. */
+/* Assembles the Open Badges 3.0 OpenBadgeCredential of docs/design.md "The credential". */
 #include "issuer/issuer.h"
 
 #include <ctype.h>

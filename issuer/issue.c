@@ -142,7 +142,7 @@ int sc_issue_record(sc_registry *reg, const sc_issue_context *ctx, const sc_issu
 }
 
 /* Link mode: the credential is too large for the QR code, so the provider publishes it and
- * the code points there (DESIGN.md). */
+ * the code points there (docs/design.md "The QR code"). */
 static int stage_linked(const sc_issue_context *ctx, const sc_prepared *p, sc_file_group *files,
                         sc_error *err) {
   char dir[PATH_MAX], path[PATH_MAX];

@@ -275,7 +275,7 @@ int sc_pdf_render(sc_pdf_renderer *renderer, const sc_template *tpl, const sc_ce
 
 /* ---------------------------------------------------------------- QR codes (qr.c) */
 
-#define SC_QR_MAX_VERSION 20 /* DESIGN.md: above this, link mode */
+#define SC_QR_MAX_VERSION 20 /* docs/design.md "The QR code": above this, link mode */
 
 typedef struct sc_qr_code {
   int version;

@@ -1,6 +1,6 @@
 /* What a certificate's QR code says: the whole signed credential when it fits a QR code of
  * version SC_QR_MAX_VERSION at level M, else a link to the issuer's published copy
- * (DESIGN.md "The QR code", docs/qr-payload.md). */
+ * (docs/design.md "The QR code", docs/qr-payload.md). */
 #include "issuer/issuer.h"
 
 #include <stdlib.h>

@@ -23,7 +23,7 @@ for cred in "$demo"/out/*.json; do
 done
 
 say "4. Change one character of a copy and verify again"
-first=$(ls "$demo"/out/*.json | head -n 1)
+for first in "$demo"/out/*.json; do break; done # the first credential
 sed 's/"AI Fundamentals"/"AI Fundamentalz"/' "$first" >"$demo/tampered.json"
 status=0
 $sc verify --home "$demo" "$demo/tampered.json" >"$demo/tampered.txt" || status=$?

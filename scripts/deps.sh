@@ -4,14 +4,17 @@
 set -eu
 list="$(dirname "$0")/debian-packages"
 missing=""
-for pkg in $(grep -v '^#' "$list"); do
+while read -r pkg; do
+  case $pkg in '' | '#'*) continue ;; esac
   if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then
     missing="$missing $pkg"
   fi
-done
+done <"$list"
 [ -z "$missing" ] && exit 0
 echo "deps: installing$missing" >&2
 sudo=""
 [ "$(id -u)" -ne 0 ] && sudo="sudo"
 $sudo apt-get update -qq
+# $missing is a space-separated list of package names: split on purpose.
+# shellcheck disable=SC2086
 DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null

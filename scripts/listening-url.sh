@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # Sourced by the scripts that start `skillcert serve --listen 127.0.0.1:0` in the background
 # (tests/e2e, tests/browser, bench): the server prints "listening on URL" on stdout once it
 # accepts connections.

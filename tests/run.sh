@@ -1,9 +1,10 @@
 #!/bin/sh
 # Runs every test suite and ends with one line: "N passed, N failed".
-# Unit tests (cmocka, TAP output) run in the normal and in the ASan+UBSan build; the
+# The lint suite (shellcheck and the bare-`!` check over every shell and bats file) runs first;
+# unit tests (cmocka, TAP output) run in the normal and in the ASan+UBSan build; the
 # end-to-end tests (bats) drive the normal build's skillcert binary.
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 out=tests/out
 mkdir -p "$out"
 : >"$out/all.tap"
@@ -26,6 +27,7 @@ run_suite() { # name, command...
 export CMOCKA_MESSAGE_OUTPUT=TAP
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+run_suite lint sh tests/lint.sh
 for build in build build-san; do
   for t in "$build"/tests/test_*; do
     [ -x "$t" ] || continue

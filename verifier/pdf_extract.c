@@ -2,8 +2,8 @@
  * The credential.json attachment of a PDF certificate, found the way PDF readers find it:
  * trailer /Root → /Names → /EmbeddedFiles name tree → the file specification named
  * credential.json → /EF /F → the embedded file stream, unfiltered or /FlateDecode.
- * The verifier does not link libharu (DESIGN.md), so this reads the file with pdf_parse.c,
- * which is written for hostile input. docs/verify-inputs.md lists what is supported.
+ * The verifier does not link libharu (docs/design.md "Layers"), so this reads the file with
+ * pdf_parse.c, which is written for hostile input. docs/verify-inputs.md lists what is supported.
  */
 #include "verifier/pdf_parse.h"
 #include "verifier/verifier.h"

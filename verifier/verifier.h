@@ -3,7 +3,8 @@
  *
  * A verification runs named checks in order and keeps every result, so the report can say
  * what passed as well as what failed. Its exit code is the lowest non-zero verdict among
- * 1–6, or the 64–70 code that stopped it early (DESIGN.md, "verify: exit codes").
+ * 1–6, or the 64–70 code that stopped it early (docs/design.md, "Verifying: pipeline and exit
+ * codes").
  */
 #ifndef SKILLCERT_VERIFIER_H
 #define SKILLCERT_VERIFIER_H

@@ -12,6 +12,7 @@ out=tests/out
 mkdir -p "$out"
 work=$(mktemp -d)
 server=""
+# shellcheck disable=SC2317 # cleanup runs from the EXIT trap, which shellcheck does not follow
 cleanup() {
   [ -n "$server" ] && kill -TERM "$server" 2>/dev/null && wait "$server" 2>/dev/null
   rm -rf "$work"

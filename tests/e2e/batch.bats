@@ -16,17 +16,20 @@ PY
 # Every roster row has exactly one registry row, one intact JSON and one PDF; nothing else.
 assert_complete() {
   local n=$1
-  [ "$(ls "$WORK"/home/out/*.json | wc -l)" -eq "$n" ]
-  [ "$(ls "$WORK"/home/out/*.pdf | wc -l)" -eq "$n" ]
-  ! ls "$WORK"/home/out/ | grep -q '\.tmp\.'
-  [ "$(sc list --home "$WORK/home" | wc -l)" -eq "$n" ]
-  sc list --home "$WORK/home" --json | $PYTHON -c '
+  [ "$(find "$WORK/home/out" -maxdepth 1 -name '*.json' | wc -l)" -eq "$n" ]
+  [ "$(find "$WORK/home/out" -maxdepth 1 -name '*.pdf' | wc -l)" -eq "$n" ]
+  [ -z "$(find "$WORK/home/out" -name '*.tmp.*')" ] # no leftover temporary files
+  # Into a file first: piped, a failing `sc list` would leave the checks below nothing to fail on.
+  sc list --home "$WORK/home" --json >"$WORK/list.jsonl"
+  [ "$(wc -l <"$WORK/list.jsonl")" -eq "$n" ]
+  $PYTHON - "$WORK/list.jsonl" <<'PY'
 import hashlib, json, sys
-for line in sys.stdin:
+for line in open(sys.argv[1]):
     row = json.loads(line)
     data = open(row["json_path"], "rb").read()
     assert hashlib.sha256(data).hexdigest() == row["sha256"], row["id"]
-    assert open(row["pdf_path"], "rb").read(5) == b"%PDF-", row["id"]'
+    assert open(row["pdf_path"], "rb").read(5) == b"%PDF-", row["id"]
+PY
 }
 
 @test "a roster is issued with a PDF per learner and a manifest for a mail merge" {
@@ -45,11 +48,11 @@ for line in sys.stdin:
   make_home
   roster 10
   sc issue --home "$WORK/home" --roster "$WORK/roster.csv" --template ai-fundamentals -j 2
-  before=$(ls "$WORK/home/out" | sort)
+  before=$(find "$WORK/home/out" -mindepth 1 -maxdepth 1 | sort)
   run sc issue --home "$WORK/home" --roster "$WORK/roster.csv" --template ai-fundamentals -j 2
   [ "$status" -eq 0 ]
   [[ "$output" == *"0 issued, 10 already issued"* ]]
-  [ "$(ls "$WORK/home/out" | sort)" = "$before" ]
+  [ "$(find "$WORK/home/out" -mindepth 1 -maxdepth 1 | sort)" = "$before" ]
   assert_complete 10
 }
 
@@ -57,7 +60,8 @@ for line in sys.stdin:
   make_home
   roster 4
   sc issue --home "$WORK/home" --roster "$WORK/roster.csv" --template ai-fundamentals
-  pdf=$(ls "$WORK"/home/out/*.pdf | head -1)
+  pdfs=("$WORK"/home/out/*.pdf)
+  pdf=${pdfs[0]}
   json=${pdf%.pdf}.json
   cp "$pdf" "$WORK/original.pdf"
   cp "$json" "$WORK/original.json"
@@ -87,9 +91,11 @@ kill_after_pdfs() { # pid N
       --template ai-fundamentals -j 2 >/dev/null 2>&1 &
     kill_after_pdfs $! "$pdfs"
   done
-  partial=$(sc list --home "$WORK/home" | wc -l)
+  sc list --home "$WORK/home" >"$WORK/list.txt"
+  partial=$(wc -l <"$WORK/list.txt")
   echo "# registry rows after the kills: $partial of 900" >&3
-  [ "$partial" -ge 400 ] && [ "$partial" -lt 900 ] # both kills landed mid-run
+  [ "$partial" -ge 400 ] # both kills landed mid-run
+  [ "$partial" -lt 900 ]
   run sc issue --home "$WORK/home" --roster "$WORK/roster.csv" --template ai-fundamentals -j 2
   [ "$status" -eq 0 ]
   assert_complete 900
@@ -202,10 +208,10 @@ PY
   [ "$status" -eq 0 ]
   linked=$(grep ',Ada Lovelace,' "$WORK/home/out/manifest.csv" | cut -d, -f6 | tr -d '\r')
   [[ "$linked" == HTTPS://ACME.EXAMPLE/C/* ]]
-  uuid=$(echo "${linked##*/C/}" | tr 'A-Z' 'a-z')
+  uuid=$(echo "${linked##*/C/}" | tr '[:upper:]' '[:lower:]')
   cmp "$WORK/home/out/$uuid.json" "$WORK/home/public/c/$uuid.json"
-  [ "$(ls "$WORK/home/public/c" | wc -l)" -eq 1 ] # only the credential that needed it
-  ! ls "$WORK/home/public/c" "$WORK/home/out" | grep -q '\.tmp\.'
+  [ "$(find "$WORK/home/public/c" -mindepth 1 | wc -l)" -eq 1 ] # only the credential that needed it
+  [ -z "$(find "$WORK/home/public/c" "$WORK/home/out" -name '*.tmp.*')" ]
   grep ',Alan Turing,' "$WORK/home/out/manifest.csv" | grep -q ',HTTPS://ACME.EXAMPLE/V/1'
   run sc verify --home "$WORK/home" "$linked"
   [ "$status" -eq 0 ]

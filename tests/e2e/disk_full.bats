@@ -29,6 +29,6 @@ PY
   run sc issue --home "$WORK/home" --roster "$WORK/roster.csv" --template ai-fundamentals -j 2
   [ "$status" -eq 0 ]
   [[ "$output" == *"$((40 - recorded)) issued, 0 already issued, $recorded repaired"* ]]
-  [ "$(ls "$WORK"/home/out/*.pdf | wc -l)" -eq 40 ]
+  [ "$(find "$WORK/home/out" -maxdepth 1 -name '*.pdf' | wc -l)" -eq 40 ]
   [ "$(sc list --home "$WORK/home" | wc -l)" -eq 40 ]
 }

@@ -1,7 +1,12 @@
 # Shared by the end-to-end tests: a fresh temporary folder per test and the binary under test.
+# shellcheck shell=bash
+# The variables set here (VECTORS, PYTHON, CRED, …) are read by the .bats files that load this.
+# shellcheck disable=SC2034
+# `run ! cmd` (a command that must fail) needs bats 1.5.
+bats_require_minimum_version 1.5.0
 SKILLCERT=${SKILLCERT:-$BATS_TEST_DIRNAME/../../build/skillcert}
 ROOT=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
-VECTORS=${SKILLCERT_VECTORS:-$ROOT/../shared/vectors}
+VECTORS=${SKILLCERT_VECTORS:-$ROOT/tests/vectors}
 # Debian's python3 has python3-jsonschema; a pyenv python on PATH may not.
 PYTHON=/usr/bin/python3
 
@@ -9,7 +14,7 @@ setup() {
   WORK=$(mktemp -d)
   export XDG_CONFIG_HOME=$WORK/config XDG_CACHE_HOME=$WORK/cache
   unset SKILLCERT_PASSPHRASE_FILE SKILLCERT_TRUST SKILLCERT_HOME
-  cd "$WORK"
+  cd "$WORK" || return 1
 }
 
 teardown() {

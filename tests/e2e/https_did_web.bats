@@ -29,7 +29,7 @@ start_https() { # serves $1 on $PORT; waits until it listens
 }
 
 teardown() {
-  [ -n "${SERVER:-}" ] && kill "$SERVER" 2>/dev/null || true
+  if [ -n "${SERVER:-}" ]; then kill "$SERVER" 2>/dev/null || true; fi
   rm -rf "$WORK"
 }
 

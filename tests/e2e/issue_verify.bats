@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
-# Issuing one credential and verifying it: the verdicts and exit codes of DESIGN.md.
+# Issuing one credential and verifying it: the verdicts and exit codes of docs/design.md
+# ("Verifying: pipeline and exit codes").
 load helpers
 
 @test "issue writes a signed credential to out/ and prints its path" {
@@ -9,7 +10,7 @@ load helpers
   [ -f "$CRED" ]
   grep -q '"cryptosuite": "eddsa-jcs-2022"' "$CRED"
   grep -q '"identityType": "emailAddress"' "$CRED"
-  ! grep -q 'zoe@example.org' "$CRED"
+  run ! grep -q 'zoe@example.org' "$CRED"
 }
 
 @test "an issued credential validates against the Open Badges 3.0 JSON schema" {
@@ -258,7 +259,7 @@ a["proof"]=b["proof"]; json.dump(a, open(sys.argv[3],"w"))' "$CRED" "$other" "$W
   run sc issue --home "$WORK/home" --name Ann --email ann@example.org --template ai-fundamentals \
     --no-publish
   [ "$status" -eq 0 ]
-  [ "$(ls "$WORK"/home/out/*.json | wc -l)" -eq 1 ]
+  [ "$(find "$WORK/home/out" -maxdepth 1 -name '*.json' | wc -l)" -eq 1 ]
   [ "$(sc list --home "$WORK/home" | wc -l)" -eq 1 ]
   [ -z "$(find "$WORK/home/public" -type f)" ]
 }

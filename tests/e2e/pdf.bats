@@ -33,7 +33,8 @@ name_in_pdf() {
   for t in ai-fundamentals prompt-engineering responsible-ai; do
     run sc template preview "$t" -o "$t.pdf"
     [ "$status" -eq 0 ]
-    [ -s "$t.pdf" ] && [ -s "$t.png" ]
+    [ -s "$t.pdf" ]
+    [ -s "$t.png" ]
     run qpdf --check "$t.pdf"
     [ "$status" -eq 0 ]
     [[ "$output" != *WARNING* ]]
@@ -53,7 +54,8 @@ name_in_pdf() {
   sc render --home "$WORK/home" --template ai-fundamentals -o cert.pdf "$CRED"
   qpdf --show-attachment=credential.json cert.pdf >via-qpdf.json
   cmp via-qpdf.json "$CRED"
-  mkdir detached && pdfdetach -saveall -o detached cert.pdf
+  mkdir detached
+  pdfdetach -saveall -o detached cert.pdf
   cmp detached/credential.json "$CRED"
   run sc verify --home "$WORK/home" detached/credential.json
   [ "$status" -ne 1 ] # 6 without a status source; the signature is what matters here

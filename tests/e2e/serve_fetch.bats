@@ -27,7 +27,7 @@ PY
 
 teardown() {
   stop_server
-  [ -n "${LISTENER_PID:-}" ] && kill "$LISTENER_PID" 2>/dev/null || true
+  if [ -n "${LISTENER_PID:-}" ]; then kill "$LISTENER_PID" 2>/dev/null || true; fi
 }
 
 # Issues a credential from $WORK/evil, posts it to a server over $WORK/home's trust and checks

@@ -1,4 +1,8 @@
 # Helpers for serve.bats: a server on a free loopback port, and QR payloads of certificates.
+# shellcheck shell=bash
+# The variables set here (SERVER_PID, URL, CRED, PDF) are read by the .bats files that load this.
+# shellcheck disable=SC2034
+# shellcheck source=scripts/listening-url.sh
 . "$BATS_TEST_DIRNAME/../../scripts/listening-url.sh"
 
 # Starts `skillcert serve ARGS...` on 127.0.0.1:0; sets SERVER_PID and URL (http://127.0.0.1:N).

@@ -9,7 +9,7 @@ setup() {
   WORK=$(mktemp -d)
   export XDG_CONFIG_HOME=$WORK/config XDG_CACHE_HOME=$WORK/cache
   unset SKILLCERT_PASSPHRASE_FILE SKILLCERT_TRUST SKILLCERT_HOME
-  cd "$WORK"
+  cd "$WORK" || return 1
   make_home
   sc publish --home "$WORK/home" >/dev/null
 }

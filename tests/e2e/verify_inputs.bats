@@ -5,7 +5,8 @@
 load helpers
 
 setup_file() {
-  export CERT_DIR=$(mktemp -d)
+  CERT_DIR=$(mktemp -d)
+  export CERT_DIR
   "$SKILLCERT" template preview ai-fundamentals -o "$CERT_DIR/cert.pdf" >/dev/null
   pdfdetach -save 1 -o "$CERT_DIR/credential.json" "$CERT_DIR/cert.pdf"
   # 150 dpi, as a phone or scanner sees a printed page, and as the other QR tests read it
@@ -60,7 +61,7 @@ json_status() {
 
 @test "a PDF whose attachment was replaced by a tampered credential is INVALID" {
   sed 's/Fundamentals/Fundamentalz/' "$CERT_DIR/credential.json" >"$WORK/credential.json"
-  ! cmp -s "$WORK/credential.json" "$CERT_DIR/credential.json"
+  run ! cmp -s "$WORK/credential.json" "$CERT_DIR/credential.json"
   qpdf "$CERT_DIR/cert.pdf" --add-attachment "$WORK/credential.json" --replace -- "$WORK/forged.pdf"
   run sc verify "$WORK/forged.pdf"
   [ "$status" -eq 1 ]
@@ -117,7 +118,7 @@ json_status() {
   [ "$(cat "$WORK/old.csv")" = "old report" ]
   [ "$(head -n 1 "$WORK/report.csv" | tr -d '\r')" = \
     "input,verdict,exit code,recipient,achievement,issuer,reason" ]
-  [ -z "$(ls "$WORK" | grep tmp)" ]
+  [ -z "$(find "$WORK" -mindepth 1 -maxdepth 1 -name '*tmp*')" ]
 }
 
 @test "verify: --report into a folder that does not exist fails before verifying" {

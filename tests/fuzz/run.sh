@@ -8,7 +8,7 @@
 # finding worth keeping is copied to tests/fuzz/regressions/ (replayed by `make test`).
 # Extra libFuzzer flags can be passed in FUZZ_FLAGS (e.g. FUZZ_FLAGS=-max_len=8192).
 set -u
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 seconds=${FUZZ_SECONDS:-600}
 out=build-fuzz
 
@@ -29,6 +29,8 @@ for t in $targets; do
   mkdir -p "$out/corpus/$t" "$out/findings/$t"
   echo "fuzz: $t for ${seconds}s (log: $out/$t.log)"
   # -fork-less single process: stops at the first finding, which is what a CI run wants.
+  # FUZZ_FLAGS holds several flags, so it is split into words on purpose.
+  # shellcheck disable=SC2086
   "$out/$t" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
     -dict=tests/fuzz/json.dict -artifact_prefix="$out/findings/$t/" ${FUZZ_FLAGS:-} \
     "$out/corpus/$t" "tests/fuzz/corpus/$t" >"$out/$t.log" 2>&1 &
@@ -40,14 +42,14 @@ for t in $targets; do
   log="$out/$t.log"
   runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
   secs=$(sed -n 's/^Done [0-9]* runs in \([0-9]*\) second.*/\1/p' "$log" | tail -n 1)
-  corpus=$(ls "$out/corpus/$t" | wc -l)
-  seeds=$(ls "tests/fuzz/corpus/$t" | wc -l)
+  corpus=$(find "$out/corpus/$t" -mindepth 1 -maxdepth 1 | wc -l)
+  seeds=$(find "tests/fuzz/corpus/$t" -mindepth 1 -maxdepth 1 | wc -l)
   cov=$(grep -oE 'cov: [0-9]+ ft: [0-9]+' "$log" | tail -n 1)
-  findings=$(ls "$out/findings/$t" | wc -l)
+  findings=$(find "$out/findings/$t" -mindepth 1 -maxdepth 1 | wc -l)
   echo "fuzz $t executions ${runs:-?} seconds ${secs:-?} seeds $seeds new-corpus $corpus ${cov:-cov: ?} findings $findings"
   if [ "$findings" -ne 0 ]; then
     status=1
-    ls "$out/findings/$t" | sed "s|^|  $out/findings/$t/|"
+    find "$out/findings/$t" -mindepth 1 -maxdepth 1 | sed 's|^|  |'
     grep -E '^(==[0-9]+==ERROR|SUMMARY)' "$log" | sed 's/^/  /'
   fi
 done

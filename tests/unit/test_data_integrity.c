@@ -1,5 +1,5 @@
 /* Data Integrity eddsa-jcs-2022: the official W3C vectors, the derived positive and negative
- * vectors of ../shared/vectors/eddsa-jcs-2022/derived/, round trips, proof sets, tampering. */
+ * vectors of tests/vectors/eddsa-jcs-2022/derived/, round trips, proof sets, tampering. */
 #include "test_support.h"
 
 #include <openssl/evp.h>

@@ -1,5 +1,5 @@
 /* Multikey and did:key: the CCG seed -> DID vectors, the Multikey decoding table and the
- * verification-method parsing cases in ../shared/vectors/did-key/. */
+ * verification-method parsing cases in tests/vectors/did-key/. */
 #include "test_support.h"
 
 #include <openssl/evp.h>

@@ -1,5 +1,5 @@
 /* SHA-256 and Ed25519 through OpenSSL: RFC 8032 7.1, Wycheproof and CCTV vectors in
- * ../shared/vectors/ed25519/. The point of the edge-case vectors is that our verify path gives
+ * tests/vectors/ed25519/. The point of the edge-case vectors is that our verify path gives
  * exactly OpenSSL's answer: skillcert has no Ed25519 of its own. */
 #include "test_support.h"
 

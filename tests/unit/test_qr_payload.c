@@ -1,5 +1,6 @@
 /* The QR payload codec: <VERIFY-URL>/V/1<BASE32 of raw DEFLATE with the v1 dictionary of the
- * credential's JCS> and <VERIFY-URL>/C/<UUID> (DESIGN.md "The QR code", docs/qr-payload.md). */
+ * credential's JCS> and <VERIFY-URL>/C/<UUID> (docs/design.md "The QR code",
+ * docs/qr-payload.md). */
 #include "test_support.h"
 
 #include <ctype.h>

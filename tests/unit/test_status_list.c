@@ -1,5 +1,5 @@
 /* The Bitstring Status List codec (core/status_list.c) against the W3C and 1EdTech lists and
- * the derived expectations in ../shared/vectors/status-list/, and against hostile lists. */
+ * the derived expectations in tests/vectors/status-list/, and against hostile lists. */
 #include "test_support.h"
 
 #include <dirent.h>

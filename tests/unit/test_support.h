@@ -34,10 +34,10 @@ static inline int remove_temp_dir(const char *dir) {
   return nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
-/* ../shared/vectors from the project root, or $SKILLCERT_VECTORS. */
+/* tests/vectors from the project root (tests/vectors/README.md), or $SKILLCERT_VECTORS. */
 static inline const char *vectors_dir(void) {
   const char *dir = getenv("SKILLCERT_VECTORS");
-  return dir && *dir ? dir : "../shared/vectors";
+  return dir && *dir ? dir : "tests/vectors";
 }
 
 /* Reads vectors_dir()/relative into out (NUL-terminated); fails the test when missing. */

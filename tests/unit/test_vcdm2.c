@@ -1,5 +1,5 @@
 /* The verifier's VC 2.0 content checks against the W3C VC 2.0 test suite's inputs in
- * ../shared/vectors/vcdm2/ (PROVENANCE.md there). Those are issuer inputs: each is completed
+ * tests/vectors/vcdm2/ (PROVENANCE.md there). Those are issuer inputs: each is completed
  * as the suite's issuer would (issuer = the signing key's did:key, placeholder dates
  * replaced), signed with eddsa-jcs-2022 and verified with a trust list naming that key. */
 #include "test_support.h"
