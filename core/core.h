@@ -181,6 +181,10 @@ int sc_did_key_resolve_vm(const char *vm, uint8_t pub[SC_ED25519_PUBLIC_BYTES], 
 int sc_sha256(const void *data, size_t len, uint8_t digest[32]);
 EVP_PKEY *sc_ed25519_generate(sc_error *err);
 EVP_PKEY *sc_ed25519_from_seed(const uint8_t seed[32], sc_error *err);
+/* The same for a secret seed: seed is wiped (OPENSSL_cleanse) once the key is made, or failed
+ * to be, so that no copy outlives the key. sc_ed25519_generate draws its seed into OpenSSL's
+ * secure heap and makes the key this way. */
+EVP_PKEY *sc_ed25519_take_seed(uint8_t seed[32], sc_error *err);
 int sc_ed25519_public(const EVP_PKEY *key, uint8_t pub[SC_ED25519_PUBLIC_BYTES], sc_error *err);
 int sc_ed25519_sign(EVP_PKEY *key, const uint8_t *msg, size_t len,
                     uint8_t sig[SC_ED25519_SIGNATURE_BYTES], sc_error *err);

@@ -291,6 +291,13 @@ id_of() {
   grep -q '<a href="/V/1[0-9A-Z]*?download=1"' "$WORK/r"
 }
 
+@test "a serve holding the signing key and the issue token writes no core dump" {
+  # The shared server loaded the home's key and read the token at start.
+  grep -E '^Max core file size +0 +0 ' "/proc/$SERVER_PID/limits"
+  # Not dumpable: /proc hands its memory-revealing files to root, whoever runs it.
+  [ "$(stat -c %u "/proc/$SERVER_PID/environ")" = 0 ]
+}
+
 @test "issue route is absent without --issue-token-file" {
   start_server --home "$FIX/home" --offline --quiet
   [ "$(status_of --data-binary '{}' "$URL/credentials/issue")" = 404 ]
