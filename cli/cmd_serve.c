@@ -330,7 +330,7 @@ static int issue_locked(issuer_state *st, sc_issue_request *req, json_t **out, s
 static int issue_credential(void *cls, const json_t *credential, const json_t *options,
                             json_t **signed_credential, sc_error *err) {
   issuer_state *st = cls;
-  sc_issue_request req = {0};
+  sc_issue_request req = {.fields = &sc_issue_json_names}; /* errors name JSON fields */
   json_t *achievement = NULL;
   *signed_credential = NULL;
   int rc = request_fields(credential, options, &req, err);

@@ -6,7 +6,8 @@
 
 static void print_problem(void *ctx, const char *problem) {
   (void)ctx;
-  fprintf(stderr, "%s\n", problem);
+  sc_text_put(problem, stderr); /* it quotes the roster's values */
+  fputc('\n', stderr);
 }
 
 /* Names the fonts cannot draw are refused before anything is signed. */

@@ -247,6 +247,18 @@ PY
   [[ "$output" != *"cannot draw"* ]]
 }
 
+@test "issue: a roster name with no visible letter or with a bidi control is refused naming line and column" {
+  make_home
+  printf 'name,email,id\nAda,a@b.org,L1\n\xc2\xa0\xe2\x80\x8b,b@b.org,L2\n"Ann\xe2\x80\xaenhoj",c@b.org,L3\n\xcc\x81,d@b.org,L4\n' >"$WORK/r.csv"
+  run sc issue --home "$WORK/home" --roster "$WORK/r.csv" --template ai-fundamentals --dry-run
+  [ "$status" -eq 65 ]
+  [[ "$output" == *"r.csv:3: name: has no visible letter"* ]]
+  [[ "$output" == *"r.csv:4: name: contains a bidi control (U+202E) at column 4"* ]]
+  [[ "$output" == *"r.csv:5: name: has no visible letter"* ]]
+  [[ "$output" != *"r.csv:2:"* ]]
+  [[ "$output" != *$'\u202e'* ]] # the message quotes nothing that would reorder the terminal
+}
+
 @test "issue: roster values over their length limit, rows over 1 MiB and over 256 columns are refused" {
   make_home
   $PYTHON - "$WORK" <<'PY'

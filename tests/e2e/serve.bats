@@ -26,8 +26,13 @@ setup_file() {
   done
   "$s" issue --home "$FIX/other" --name "Zoë untrusted" --email z@example.org \
     --template ai-fundamentals >"$FIX/untrusted.paths"
-  "$s" issue --home "$FIX/home" --name '<script>alert(1)</script> "Eve" ‮evil' \
-    --email e@example.org --template ai-fundamentals >"$FIX/hostile.paths"
+  # Hostile text: markup in the name, a bidi override in the achievement's name (a learner's
+  # name may not hold one: issuer/text.c's name rules).
+  cp -r "$FIX/home/templates/ai-fundamentals" "$FIX/home/templates/hostile"
+  jq '.name = "AI \u202eevil"' "$FIX/home/templates/ai-fundamentals/achievement.json" \
+    >"$FIX/home/templates/hostile/achievement.json"
+  "$s" issue --home "$FIX/home" --name '<script>alert(1)</script> "Eve"' \
+    --email e@example.org --template hostile >"$FIX/hostile.paths"
   "$s" revoke --home "$FIX/home" "$(basename "$(sed -n 1p "$FIX/revoked.paths")" .json)" \
     --reason "exam misconduct" >/dev/null
   "$s" suspend --home "$FIX/home" "$(basename "$(sed -n 1p "$FIX/suspended.paths")" .json)" \
@@ -244,6 +249,19 @@ id_of() {
   jq -e '.error | test("credential.credentialSubject.name: longer than 256 characters")' "$WORK/r"
   [ "$(issue_status "{\"credential\": {\"credentialSubject\": 5}, $template}")" = 400 ]
   jq -e '.error | test("credential.credentialSubject")' "$WORK/r"
+  # Checks shared with `issue` name the JSON field, never a command-line flag.
+  [ "$(issue_status "{\"credential\": {\"credentialSubject\": {$subject}, \"validUntil\": \"2001-01-01\"}, $template}")" = 400 ]
+  jq -e '.error | test("^credential.validUntil: 2001-01-01 is not in the future")' "$WORK/r"
+  [ "$(issue_status "{\"credential\": {\"credentialSubject\": {$subject}, \"validUntil\": \"31/12/2099\"}, $template}")" = 400 ]
+  jq -e '.error | test("^credential.validUntil: ")' "$WORK/r"
+  [ "$(issue_status "{\"credential\": {\"credentialSubject\": {$subject, \"id\": \"nodid\"}}, $template}")" = 400 ]
+  jq -e '.error | test("^credential.credentialSubject.id: expected a DID")' "$WORK/r"
+  # The name rules of rosters and `issue --name`: no bidi controls, a visible letter.
+  [ "$(issue_status "{\"credential\": {\"credentialSubject\": {\"name\": \"Ann\\u202Enhoj\", \"email\": \"a@example.org\"}}, $template}")" = 400 ]
+  jq -e '.error | test("^credential.credentialSubject.name: contains a bidi control \\(U\\+202E\\) at column 4")' "$WORK/r"
+  [ "$(issue_status "{\"credential\": {\"credentialSubject\": {\"name\": \"\\u00a0\\u200b\", \"email\": \"a@example.org\"}}, $template}")" = 400 ]
+  jq -e '.error | test("^credential.credentialSubject.name: has no visible letter")' "$WORK/r"
+  refute grep -q -- '--' "$WORK/r"
 }
 
 @test "answers never show where public/ is kept, nor the origin of a status list" {

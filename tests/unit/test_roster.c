@@ -299,7 +299,7 @@ static void validate_reports_every_bad_row_with_its_line(void **state) {
   const char *want[] = {
       F "3: name: empty (the learner's name is required)",
       F "4: email: 'not-an-email' is not an e-mail address (expected e.g. ann@example.org)",
-      F "5: name: contains a control character (U+000A)",
+      F "5: name: contains a control character (U+000A) at column 5",
       F "5: id: empty (the provider's learner id is required)",
       F "7: id: 'L-1' is already the id of line 2",
       F "8: did: expected a DID (did:method:...), got 'key:abc'",
@@ -309,7 +309,7 @@ static void validate_reports_every_bad_row_with_its_line(void **state) {
       F "11: achievement: " DATA "missing.json: file not found",
       F "12: achievement: " DATA "broken-achievement.json: id: expected a URI (e.g. "
         "https://acme.example/a/ai-101)",
-      F "13: name: contains a control character (U+0001)",
+      F "13: name: contains a control character (U+0001) at column 3",
       F "14: name: not valid UTF-8 text (byte 2)",
       F "15: row has 3 fields, the header has 6",
   };
@@ -504,8 +504,8 @@ static void validate_reports_a_control_character_once(void **state) {
                                  &got, count_checked_names, NULL),
                    SC_EDATA);
   assert_int_equal(got.count, 3);
-  assert_string_equal(problem(&got, 0), "1: name: contains a control character (U+000A)");
-  assert_string_equal(problem(&got, 1), "2: id: contains a control character (U+0007)");
+  assert_string_equal(problem(&got, 0), "1: name: contains a control character (U+000A) at column 2");
+  assert_string_equal(problem(&got, 1), "2: id: contains a control character (U+0007) at column 2");
   assert_string_equal(problem(&got, 2), "3: name: contains a NUL character"); /* not "empty" */
   assert_int_equal(checked_rows, 1);
   reports_free(&got);
@@ -527,7 +527,7 @@ static void validate_reports_rows_after_a_nul_in_json_lines(void **state) {
   assert_string_equal(problem(&got, 0), "1: name: contains a NUL character");
   assert_string_equal(problem(&got, 1), "1: id: contains a NUL character");
   assert_string_equal(problem(&got, 2), "2: name: empty (the learner's name is required)");
-  assert_string_equal(problem(&got, 3), "3: name: contains a control character (U+0007)");
+  assert_string_equal(problem(&got, 3), "3: name: contains a control character (U+0007) at column 1");
   assert_string_equal(problem(&got, 4), "3: id: '1' is already the id of line 2");
   reports_free(&got);
 }
@@ -703,6 +703,31 @@ static void replays_roster_fuzz_corpus(void **state) {
   assert_int_equal(remove_temp_dir(dir), 0);
 }
 
+static void name_check_wants_a_letter_and_no_bidi_control(void **state) {
+  (void)state;
+  sc_error err = {0};
+  const char *fine[] = {"Ann", "Zoe\xcc\x88\xc2\xa0\xc5\x81ukasiewicz", "\xe6\x9d\x8e",
+                        "\xd9\x85\xd8\xad\xd9\x85\xd8\xaf", "A\xe2\x80\x8d" "B", "X \xc3\x86 A-12"};
+  for (size_t i = 0; i < sizeof fine / sizeof *fine; i++)
+    assert_int_equal(sc_name_check(fine[i], "name", 256, &err), SC_OK);
+  const char *no_letter[] = {"\xc2\xa0", "\xe2\x80\x8b", "\xc2\xa0\xe2\x80\x8b\xe2\x80\x8c",
+                             "\xe2\x81\xa0\xef\xbb\xbf", "\xcc\x81\xcc\x88", " ", "42"};
+  for (size_t i = 0; i < sizeof no_letter / sizeof *no_letter; i++) {
+    assert_int_equal(sc_name_check(no_letter[i], "name", 256, &err), SC_EDATA);
+    assert_non_null(strstr(err.message, "name: has no visible letter"));
+  }
+  assert_int_equal(sc_name_check("Ann\xe2\x80\xaenhoj", "name", 256, &err), SC_EDATA);
+  assert_string_equal(err.message, "name: contains a bidi control (U+202E) at column 4, which "
+                                   "would reorder the text around it");
+  assert_int_equal(sc_name_check("\xc3\xa9\xe2\x81\xa6x", "name", 256, &err), SC_EDATA);
+  assert_non_null(strstr(err.message, "(U+2066) at column 2"));
+  assert_int_equal(sc_name_check("a\xe2\x80\xa8" "b", "name", 256, &err), SC_EDATA);
+  assert_non_null(strstr(err.message, "line separator (U+2028) at column 2"));
+  /* Other fields keep the plain text rules: a reason may quote right-to-left text. */
+  assert_int_equal(sc_text_check("Ann\xe2\x80\xaenhoj", "reason", 0, &err), SC_OK);
+  assert_int_equal(sc_text_check("\xc2\xa0", "reason", 0, &err), SC_OK);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(reads_quoted_fields_with_embedded_comma_quote_and_newline),
@@ -731,6 +756,7 @@ int main(void) {
       cmocka_unit_test(validate_never_checks_a_row_against_a_missing_name_column),
       cmocka_unit_test(validate_refuses_invalid_utf8_in_every_field_once),
       cmocka_unit_test(validate_reports_a_control_character_once),
+      cmocka_unit_test(name_check_wants_a_letter_and_no_bidi_control),
       cmocka_unit_test(validate_reports_rows_after_a_nul_in_json_lines),
       cmocka_unit_test(validate_refuses_values_longer_than_their_limit),
       cmocka_unit_test(validate_refuses_a_complete_row_over_1_mib_and_reads_on),
