@@ -124,6 +124,13 @@ char *sc_text_repair_utf8(const char *text, size_t len);
 int sc_achievement_check(const json_t *achievement, const char *source, sc_error *err);
 /* Loads, NFC-normalises and checks an achievement JSON file. */
 int sc_achievement_load(const char *path, json_t **out, sc_error *err);
+/* The file a roster's achievement value names, confined to the issuer home (docs/roster.md):
+ * a template name ("responsible-ai": its achievement.json, found as --template finds it), or
+ * a .json file in HOME/achievements/ ("ai-201.json", "2026/ai-201.json"), or an absolute path
+ * into HOME/achievements/ or HOME/templates/. Whatever it resolves to (symbolic links
+ * followed) must lie in one of those folders; out (PATH_MAX) gets the real path. SC_EDATA
+ * otherwise, quoting only value: a file outside is never opened, nor is its existence told. */
+int sc_achievement_locate(const sc_home *home, const char *value, char *out, sc_error *err);
 
 /* ---------------------------------------------------------------- credentials (credential_build.c)
  */
@@ -321,6 +328,8 @@ typedef struct sc_roster sc_roster;
 typedef struct sc_roster_options {
   const char *const *maps; /* "column=field" renames (--map) */
   size_t map_count;
+  const sc_home *home; /* where the achievement column may point (sc_achievement_locate);
+                          NULL: a roster may not name achievements */
 } sc_roster_options;
 
 /* Opens a CSV (RFC 4180, BOM allowed) or JSON Lines roster, told apart by content. Streams:
