@@ -107,8 +107,7 @@ static void print_details(const json_t *row, const json_t *events) {
       printf("%-15s ", key);
       sc_text_put(json_string_value(value), stdout);
       fputc('\n', stdout);
-    }
-    else if (json_is_integer(value))
+    } else if (json_is_integer(value))
       printf("%-15s %lld\n", key, (long long)json_integer_value(value));
   }
   printf("events\n");

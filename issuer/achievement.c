@@ -111,9 +111,8 @@ int sc_achievement_locate(const sc_home *home, const char *value, char *out, sc_
   home_folder(home, "templates", templates);
   /* Judged on the text first: whether a file outside exists is none of the roster's business. */
   bool absolute = value[0] == '/';
-  if (climbs(value) ||
-      (absolute && !(achievements[0] && inside(value, achievements)) &&
-       !(templates[0] && inside(value, templates))))
+  if (climbs(value) || (absolute && !(achievements[0] && inside(value, achievements)) &&
+                        !(templates[0] && inside(value, templates))))
     return not_in_home(value, err);
   if (absolute)
     snprintf(candidate, sizeof candidate, "%s", value);
@@ -124,7 +123,8 @@ int sc_achievement_locate(const sc_home *home, const char *value, char *out, sc_
   if (!realpath(candidate, real))
     return sc_fail(err, SC_EDATA, "%s: file not found", candidate);
   /* A symbolic link inside may still point out (to /etc/passwd): the real path decides. */
-  if (!(achievements[0] && inside(real, achievements)) && !(templates[0] && inside(real, templates)))
+  if (!(achievements[0] && inside(real, achievements)) &&
+      !(templates[0] && inside(real, templates)))
     return not_in_home(value, err);
   snprintf(out, PATH_MAX, "%s", real);
   return SC_OK;

@@ -116,8 +116,7 @@ static json_t *subject(const sc_recipient *who, const sc_issue_fields *fields,
   return out;
 }
 
-static int check_recipient(const sc_recipient *who, const sc_issue_fields *fields,
-                           sc_error *err) {
+static int check_recipient(const sc_recipient *who, const sc_issue_fields *fields, sc_error *err) {
   if (!who->name || !*who->name)
     return sc_fail(err, SC_EUSAGE, "%s: the recipient's name is required", fields->name);
   if (sc_name_check(who->name, fields->name, SC_MAX_NAME_CHARS, err) != SC_OK)
@@ -150,8 +149,7 @@ json_t *sc_credential_build(const sc_home *home, const sc_issue_request *req, sc
   if (check_recipient(&req->recipient, fields, err) != SC_OK)
     return NULL;
   char uuid[37], valid_until[21] = "";
-  if (req->valid_until &&
-      resolve_valid_until(req->valid_until, req->now, fields, valid_until, err))
+  if (req->valid_until && resolve_valid_until(req->valid_until, req->now, fields, valid_until, err))
     return NULL;
   /* One draw from the generator for the credential id and the e-mail salt. */
   uint8_t random[UUID_BYTES + SALT_BYTES];

@@ -77,8 +77,9 @@ static int read_fd(int fd, const char *path, char *data, size_t *len, sc_error *
 }
 
 /* Reads a key file into a NUL-terminated buffer of KEYFILE_MAX_BYTES + 1 bytes in the secure
- * heap, which the caller frees with free_secret() (it may hold an unencrypted key). check_mode: verify the
- * permissions of the opened file itself, so that nothing can swap the file in between. */
+ * heap, which the caller frees with free_secret() (it may hold an unencrypted key). check_mode:
+ * verify the permissions of the opened file itself, so that nothing can swap the file in between.
+ */
 static int read_secret_file(const char *path, bool check_mode, char **out, sc_error *err) {
   sc_secrets_protect();
   int fd = open(path, O_RDONLY | O_CLOEXEC);

@@ -3,8 +3,8 @@
 #include "test_support.h"
 
 #include <dirent.h>
-#include <sys/resource.h>
 #include <limits.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -532,7 +532,8 @@ static void validate_reports_a_control_character_once(void **state) {
                                  &got, count_checked_names, NULL),
                    SC_EDATA);
   assert_int_equal(got.count, 3);
-  assert_string_equal(problem(&got, 0), "1: name: contains a control character (U+000A) at column 2");
+  assert_string_equal(problem(&got, 0),
+                      "1: name: contains a control character (U+000A) at column 2");
   assert_string_equal(problem(&got, 1), "2: id: contains a control character (U+0007) at column 2");
   assert_string_equal(problem(&got, 2), "3: name: contains a NUL character"); /* not "empty" */
   assert_int_equal(checked_rows, 1);
@@ -555,7 +556,8 @@ static void validate_reports_rows_after_a_nul_in_json_lines(void **state) {
   assert_string_equal(problem(&got, 0), "1: name: contains a NUL character");
   assert_string_equal(problem(&got, 1), "1: id: contains a NUL character");
   assert_string_equal(problem(&got, 2), "2: name: empty (the learner's name is required)");
-  assert_string_equal(problem(&got, 3), "3: name: contains a control character (U+0007) at column 1");
+  assert_string_equal(problem(&got, 3),
+                      "3: name: contains a control character (U+0007) at column 1");
   assert_string_equal(problem(&got, 4), "3: id: '1' is already the id of line 2");
   reports_free(&got);
 }
@@ -750,14 +752,14 @@ static void achievement_values_are_confined_to_the_home(void **state) {
   char roster[2048];
   snprintf(roster, sizeof roster,
            "name,email,id,achievement\n"
-           "A,a@x.org,1,/etc/passwd\n"             /* line 2: outside */
-           "B,b@x.org,2,../../../../etc/passwd\n"  /* 3: climbs out */
-           "C,c@x.org,3,passwd.json\n"             /* 4: a link inside pointing out */
-           "D,d@x.org,4,/etc/no-such-file.json\n"  /* 5: outside, existing or not */
-           "E,e@x.org,5,a.json\n"                  /* fine: HOME/achievements/a.json */
-           "F,f@x.org,6,%s\n"                      /* fine: absolute, inside */
-           "G,g@x.org,7,ai-fundamentals\n"         /* fine: a template name */
-           "H,h@x.org,8,no-such-template\n",       /* 9 */
+           "A,a@x.org,1,/etc/passwd\n"            /* line 2: outside */
+           "B,b@x.org,2,../../../../etc/passwd\n" /* 3: climbs out */
+           "C,c@x.org,3,passwd.json\n"            /* 4: a link inside pointing out */
+           "D,d@x.org,4,/etc/no-such-file.json\n" /* 5: outside, existing or not */
+           "E,e@x.org,5,a.json\n"                 /* fine: HOME/achievements/a.json */
+           "F,f@x.org,6,%s\n"                     /* fine: absolute, inside */
+           "G,g@x.org,7,ai-fundamentals\n"        /* fine: a template name */
+           "H,h@x.org,8,no-such-template\n",      /* 9 */
            achievement);
   write_text(dir, "r.csv", roster, path);
   sc_home home = {0};
@@ -782,12 +784,22 @@ static void achievement_values_are_confined_to_the_home(void **state) {
 static void name_check_wants_a_letter_and_no_bidi_control(void **state) {
   (void)state;
   sc_error err = {0};
-  const char *fine[] = {"Ann", "Zoe\xcc\x88\xc2\xa0\xc5\x81ukasiewicz", "\xe6\x9d\x8e",
-                        "\xd9\x85\xd8\xad\xd9\x85\xd8\xaf", "A\xe2\x80\x8d" "B", "X \xc3\x86 A-12"};
+  const char *fine[] = {"Ann",
+                        "Zoe\xcc\x88\xc2\xa0\xc5\x81ukasiewicz",
+                        "\xe6\x9d\x8e",
+                        "\xd9\x85\xd8\xad\xd9\x85\xd8\xaf",
+                        "A\xe2\x80\x8d"
+                        "B",
+                        "X \xc3\x86 A-12"};
   for (size_t i = 0; i < sizeof fine / sizeof *fine; i++)
     assert_int_equal(sc_name_check(fine[i], "name", 256, &err), SC_OK);
-  const char *no_letter[] = {"\xc2\xa0", "\xe2\x80\x8b", "\xc2\xa0\xe2\x80\x8b\xe2\x80\x8c",
-                             "\xe2\x81\xa0\xef\xbb\xbf", "\xcc\x81\xcc\x88", " ", "42"};
+  const char *no_letter[] = {"\xc2\xa0",
+                             "\xe2\x80\x8b",
+                             "\xc2\xa0\xe2\x80\x8b\xe2\x80\x8c",
+                             "\xe2\x81\xa0\xef\xbb\xbf",
+                             "\xcc\x81\xcc\x88",
+                             " ",
+                             "42"};
   for (size_t i = 0; i < sizeof no_letter / sizeof *no_letter; i++) {
     assert_int_equal(sc_name_check(no_letter[i], "name", 256, &err), SC_EDATA);
     assert_non_null(strstr(err.message, "name: has no visible letter"));
@@ -797,7 +809,10 @@ static void name_check_wants_a_letter_and_no_bidi_control(void **state) {
                                    "would reorder the text around it");
   assert_int_equal(sc_name_check("\xc3\xa9\xe2\x81\xa6x", "name", 256, &err), SC_EDATA);
   assert_non_null(strstr(err.message, "(U+2066) at column 2"));
-  assert_int_equal(sc_name_check("a\xe2\x80\xa8" "b", "name", 256, &err), SC_EDATA);
+  assert_int_equal(sc_name_check("a\xe2\x80\xa8"
+                                 "b",
+                                 "name", 256, &err),
+                   SC_EDATA);
   assert_non_null(strstr(err.message, "line separator (U+2028) at column 2"));
   /* Other fields keep the plain text rules: a reason may quote right-to-left text. */
   assert_int_equal(sc_text_check("Ann\xe2\x80\xaenhoj", "reason", 0, &err), SC_OK);

@@ -7,9 +7,9 @@
 #include "keys/keys.h"
 
 #include <fcntl.h>
-#include <signal.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <signal.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -17,9 +17,10 @@
 #include <unistd.h>
 
 /* RFC 8410 section 10.3: an unencrypted Ed25519 private key. */
-static const char rfc8410_key[] = "-----BEGIN PRIVATE KEY-----\n"
-                                  "MC4CAQAwBQYDK2VwBCIEINTuctv5E1hK1bbY8fdp+K06/nwoy/HU++CXqI9EdVhC\n"
-                                  "-----END PRIVATE KEY-----\n";
+static const char rfc8410_key[] =
+    "-----BEGIN PRIVATE KEY-----\n"
+    "MC4CAQAwBQYDK2VwBCIEINTuctv5E1hK1bbY8fdp+K06/nwoy/HU++CXqI9EdVhC\n"
+    "-----END PRIVATE KEY-----\n";
 
 static void write_private(const char *path, const char *text) {
   int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
