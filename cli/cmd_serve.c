@@ -378,6 +378,10 @@ static int read_token(const char *path, char **out, sc_error *err) {
   if (rc == SC_OK && (first_line < 16 || first_line >= size || (first_line < len && !ends_well)))
     rc = sc_fail(err, SC_EUSAGE, "%s: the token must be 16 to %zu characters on the first line",
                  path, size - 1);
+  for (size_t i = 0; rc == SC_OK && i < first_line; i++) /* no client could send it (401) */
+    if ((unsigned char)raw[i] < 0x20 || raw[i] == 0x7f)
+      rc = sc_fail(err, SC_EUSAGE, "%s: the token holds a control character (byte %zu)", path,
+                   i + 1);
   if (rc == SC_OK && !(*out = OPENSSL_secure_zalloc(size)))
     rc = sc_oom(err);
   if (rc == SC_OK)

@@ -220,6 +220,14 @@ id_of() {
   done
 }
 
+@test "VC API issue: an Authorization header with a control character is a 401" {
+  for bad in $'\x01' $'\x7f' $'\x1b[0m'; do
+    code=$(curl -s -o "$WORK/r" -w '%{http_code}' -H "Authorization: Bearer $(cat "$FIX/token")$bad" \
+      --data-binary '{"credential": {}}' "$URL/credentials/issue")
+    [ "$code" = 401 ]
+  done
+}
+
 @test "VC API issue: a wrong request is a 400 that names the field" {
   issue_status() {
     curl -s -o "$WORK/r" -w '%{http_code}' -H "Authorization: Bearer $(cat "$FIX/token")" \
@@ -339,6 +347,11 @@ serve_briefly() { # binary args...
   printf 'short\n' >"$WORK/tok"
   run serve_briefly "$SKILLCERT" --home "$FIX/home" --offline --issue-token-file "$WORK/tok" --listen 127.0.0.1:0
   [ "$status" -eq 64 ]
+  # A control character: the service refuses every Authorization holding one (401).
+  printf 'secret-token\tfor-tests-0123456789\n' >"$WORK/tok"
+  run serve_briefly "$SKILLCERT" --home "$FIX/home" --offline --issue-token-file "$WORK/tok" --listen 127.0.0.1:0
+  [ "$status" -eq 64 ]
+  [[ "$output" == *"the token holds a control character (byte 13)"* ]]
   printf 'secret-token-for-tests-0123456789\n' >"$WORK/tok"
   chmod 644 "$WORK/tok"
   run serve_briefly "$SKILLCERT" --home "$FIX/home" --offline --issue-token-file "$WORK/tok" --listen 127.0.0.1:0
