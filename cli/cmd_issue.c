@@ -175,6 +175,8 @@ static int check_flag_text(const char *text, const char *flag, size_t max_chars,
 static int check_values(const issue_args *a, sc_error *err) {
   const sc_recipient *who = &a->req.recipient;
   int rc = check_flag_text(who->name, "--name", SC_MAX_NAME_CHARS, err);
+  if (rc == SC_OK && who->name && sc_name_check(who->name, "--name", SC_MAX_NAME_CHARS, err))
+    rc = err->code = SC_EUSAGE; /* the name rules (issuer/text.c), as for a roster's names */
   if (rc == SC_OK)
     rc = check_flag_text(who->email, "--email", SC_MAX_EMAIL_CHARS, err);
   if (rc == SC_OK)

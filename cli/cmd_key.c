@@ -62,7 +62,7 @@ static int key_generate(const key_args *args) {
   if (!args->output)
     return cli_usage_error("key", "generate: -o FILE is required");
   sc_error err = {0};
-  EVP_PKEY *key = sc_ed25519_generate(&err);
+  EVP_PKEY *key = sc_key_generate(&err);
   uint8_t pub[SC_ED25519_PUBLIC_BYTES];
   char *did = NULL;
   int rc = key ? sc_ed25519_public(key, pub, &err) : err.code;

@@ -24,10 +24,13 @@ static int print_row(void *ctx, const json_t *row) {
     return SC_OK;
   }
   const char *issued = json_string_value(json_object_get(row, "issued_at"));
-  printf("%s  %-9s  %.10s  %s  %s\n", json_string_value(json_object_get(row, "id")),
-         json_string_value(json_object_get(row, "status")), issued ? issued : "",
-         json_string_value(json_object_get(row, "recipient_name")),
-         json_string_value(json_object_get(row, "achievement_id")));
+  printf("%s  %-9s  %.10s  ", json_string_value(json_object_get(row, "id")),
+         json_string_value(json_object_get(row, "status")), issued ? issued : "");
+  /* Names are the learners' own text: shown safely (sc_text_put). */
+  sc_text_put(json_string_value(json_object_get(row, "recipient_name")), stdout);
+  fputs("  ", stdout);
+  sc_text_put(json_string_value(json_object_get(row, "achievement_id")), stdout);
+  fputc('\n', stdout);
   return SC_OK;
 }
 
@@ -100,9 +103,11 @@ static void print_details(const json_t *row, const json_t *events) {
   const char *key;
   json_t *value;
   json_object_foreach((json_t *)row, key, value) {
-    if (json_is_string(value))
-      printf("%-15s %s\n", key, json_string_value(value));
-    else if (json_is_integer(value))
+    if (json_is_string(value)) {
+      printf("%-15s ", key);
+      sc_text_put(json_string_value(value), stdout);
+      fputc('\n', stdout);
+    } else if (json_is_integer(value))
       printf("%-15s %lld\n", key, (long long)json_integer_value(value));
   }
   printf("events\n");
@@ -110,8 +115,10 @@ static void print_details(const json_t *row, const json_t *events) {
   json_t *event;
   json_array_foreach(events, i, event) {
     const char *reason = json_string_value(json_object_get(event, "reason"));
-    printf("  %s  %-10s %s\n", json_string_value(json_object_get(event, "at")),
-           json_string_value(json_object_get(event, "kind")), reason ? reason : "");
+    printf("  %s  %-10s ", json_string_value(json_object_get(event, "at")),
+           json_string_value(json_object_get(event, "kind")));
+    sc_text_put(reason, stdout);
+    fputc('\n', stdout);
   }
 }
 

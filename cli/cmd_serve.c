@@ -330,7 +330,7 @@ static int issue_locked(issuer_state *st, sc_issue_request *req, json_t **out, s
 static int issue_credential(void *cls, const json_t *credential, const json_t *options,
                             json_t **signed_credential, sc_error *err) {
   issuer_state *st = cls;
-  sc_issue_request req = {0};
+  sc_issue_request req = {.fields = &sc_issue_json_names}; /* errors name JSON fields */
   json_t *achievement = NULL;
   *signed_credential = NULL;
   int rc = request_fields(credential, options, &req, err);
@@ -358,14 +358,17 @@ typedef struct serve_run {
   cli_verifier verifier; /* trust list, --home, the memo of verified status lists */
   char public_dir[PATH_MAX];
   char base_url[512];
-  char token[256];
+  char *token; /* TOKEN_BYTES in OpenSSL's secure heap (read after sc_secrets_protect) */
   issuer_state issuer;
   sc_http_config cfg;
 } serve_run;
 
+#define TOKEN_BYTES 256
+
 /* The token file is refused like a passphrase file when others can reach it: whoever holds
  * the token can sign credentials in the issuer's name. */
-static int read_token(const char *path, char *token, size_t size, sc_error *err) {
+static int read_token(const char *path, char **out, sc_error *err) {
+  const size_t size = TOKEN_BYTES;
   char raw[1024];
   size_t len = 0;
   int rc = sc_secret_file_read(path, "token file", raw, sizeof raw - 1, &len, err);
@@ -375,8 +378,14 @@ static int read_token(const char *path, char *token, size_t size, sc_error *err)
   if (rc == SC_OK && (first_line < 16 || first_line >= size || (first_line < len && !ends_well)))
     rc = sc_fail(err, SC_EUSAGE, "%s: the token must be 16 to %zu characters on the first line",
                  path, size - 1);
+  for (size_t i = 0; rc == SC_OK && i < first_line; i++) /* no client could send it (401) */
+    if ((unsigned char)raw[i] < 0x20 || raw[i] == 0x7f)
+      rc = sc_fail(err, SC_EUSAGE, "%s: the token holds a control character (byte %zu)", path,
+                   i + 1);
+  if (rc == SC_OK && !(*out = OPENSSL_secure_zalloc(size)))
+    rc = sc_oom(err);
   if (rc == SC_OK)
-    snprintf(token, size, "%.*s", (int)first_line, raw);
+    memcpy(*out, raw, first_line);
   OPENSSL_cleanse(raw, sizeof raw);
   return rc;
 }
@@ -402,7 +411,7 @@ static int set_up(serve_args *a, serve_run *run, sc_error *err) {
   if (a->base_url)
     snprintf(run->base_url, sizeof run->base_url, "%s", a->base_url);
   if (rc == SC_OK && a->token_file)
-    rc = read_token(a->token_file, run->token, sizeof run->token, err);
+    rc = read_token(a->token_file, &run->token, err);
   if (rc == SC_OK && a->token_file)
     rc = sc_home_load_key(&run->verifier.home, &a->passphrase, &run->issuer.key, err);
   run->issuer.home = &run->verifier.home;
@@ -429,7 +438,7 @@ static int set_up(serve_args *a, serve_run *run, sc_error *err) {
 static void tear_down(serve_run *run) {
   EVP_PKEY_free(run->issuer.key);
   cli_verifier_close(&run->verifier);
-  OPENSSL_cleanse(run->token, sizeof run->token);
+  OPENSSL_secure_clear_free(run->token, TOKEN_BYTES);
 }
 
 /* Runs until SIGTERM or SIGINT. The signals are blocked before the server's threads start

@@ -36,7 +36,8 @@ static void print_list(const sc_trust_list *list) {
   for (size_t i = 0; i < sc_trust_count(list); i++) {
     const json_t *ids;
     const char *name = sc_trust_entry(list, i, &ids);
-    printf("%s\n", name);
+    sc_text_put(name, stdout); /* a trust list may come from elsewhere */
+    fputc('\n', stdout);
     size_t j;
     json_t *id;
     json_array_foreach(ids, j, id) {

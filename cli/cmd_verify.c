@@ -156,10 +156,13 @@ static int read_input(const char *input, sc_buf *data, sc_error *err) {
 static void print_stopped(const char *source, const sc_verification *v) {
   const char *why = v->check_count ? v->checks[v->check_count - 1].message : "verification failed";
   size_t n = strlen(source);
-  if (strncmp(why, source, n) == 0 && why[n] == ':')
-    fprintf(stderr, "skillcert: %s\n", why);
-  else
-    fprintf(stderr, "skillcert: %s: %s\n", source, why);
+  fputs("skillcert: ", stderr);
+  if (strncmp(why, source, n) != 0 || why[n] != ':') {
+    sc_text_put(source, stderr);
+    fputs(": ", stderr);
+  }
+  sc_text_put(why, stderr);
+  fputc('\n', stderr);
 }
 
 static int verify_one(const char *input, const sc_verify_options *opts, const verify_args *a,

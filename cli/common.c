@@ -6,7 +6,10 @@
 #include <string.h>
 
 int cli_error(const sc_error *err) {
-  fprintf(stderr, "skillcert: %s\n", err->message[0] ? err->message : "unknown error");
+  /* Messages quote what was given (a roster value, a file name): shown safely. */
+  fputs("skillcert: ", stderr);
+  sc_text_put(err->message[0] ? err->message : "unknown error", stderr);
+  fputc('\n', stderr);
   return err->code ? err->code : SC_ESOFTWARE;
 }
 

@@ -6,7 +6,8 @@
 
 static void print_problem(void *ctx, const char *problem) {
   (void)ctx;
-  fprintf(stderr, "%s\n", problem);
+  sc_text_put(problem, stderr); /* it quotes the roster's values */
+  fputc('\n', stderr);
 }
 
 /* Names the fonts cannot draw are refused before anything is signed. */
@@ -56,7 +57,7 @@ static void say_how_to_finish(const sc_batch_progress *done) {
 
 int cli_issue_roster(const sc_issue_context *ctx, sc_pdf_renderer *renderer,
                      const cli_roster_job *job, sc_error *err) {
-  sc_roster_options roster = {.maps = job->maps, .map_count = job->map_count};
+  sc_roster_options roster = {.maps = job->maps, .map_count = job->map_count, .home = ctx->home};
   sc_roster_summary summary = {0};
   int rc =
       sc_roster_validate(job->roster, &roster, check_row, print_problem, renderer, &summary, err);

@@ -18,6 +18,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* ---------------------------------------------------------------- errors (error.c) */
 
@@ -78,6 +79,20 @@ int sc_read_file(const char *path, size_t max_bytes, sc_buf *out, sc_error *err)
 /* Writes data to path atomically: a temporary file in the same folder, fsync, rename. */
 int sc_write_file_atomic(const char *path, const void *data, size_t len, unsigned mode,
                          sc_error *err);
+
+/* ---------------------------------------------------------------- text for a terminal
+ * (terminal_text.c) */
+
+/* Untrusted text (names, reasons, file names) goes to a terminal through these, and only
+ * these: every character that could drive or reorder the terminal — C0 controls and DEL, C1
+ * controls (U+0080–U+009F, NEL among them), U+2028 and U+2029, the bidi embeddings, overrides
+ * and isolates (U+202A–U+202E, U+2066–U+2069) — and every byte that is not UTF-8 is shown as
+ * U+FFFD, as serve's HTML page shows them. NULL is taken as "". */
+void sc_text_put(const char *text, FILE *out);
+/* The same into a buffer; false: out of memory. */
+bool sc_text_append_safe(sc_buf *out, const char *text);
+/* Is cp one of the characters above? */
+bool sc_text_unsafe_char(uint32_t cp);
 
 /* ---------------------------------------------------------------- file groups (file_group.c) */
 
@@ -181,6 +196,10 @@ int sc_did_key_resolve_vm(const char *vm, uint8_t pub[SC_ED25519_PUBLIC_BYTES], 
 int sc_sha256(const void *data, size_t len, uint8_t digest[32]);
 EVP_PKEY *sc_ed25519_generate(sc_error *err);
 EVP_PKEY *sc_ed25519_from_seed(const uint8_t seed[32], sc_error *err);
+/* The same for a secret seed: seed is wiped (OPENSSL_cleanse) once the key is made, or failed
+ * to be, so that no copy outlives the key. sc_ed25519_generate draws its seed into OpenSSL's
+ * secure heap and makes the key this way. */
+EVP_PKEY *sc_ed25519_take_seed(uint8_t seed[32], sc_error *err);
 int sc_ed25519_public(const EVP_PKEY *key, uint8_t pub[SC_ED25519_PUBLIC_BYTES], sc_error *err);
 int sc_ed25519_sign(EVP_PKEY *key, const uint8_t *msg, size_t len,
                     uint8_t sig[SC_ED25519_SIGNATURE_BYTES], sc_error *err);

@@ -3,6 +3,7 @@
  * no second implementation. */
 #include "core/core.h"
 
+#include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
@@ -27,17 +28,34 @@ int sc_sha256(const void *data, size_t len, uint8_t digest[32]) {
   return SC_OK;
 }
 
-EVP_PKEY *sc_ed25519_generate(sc_error *err) {
-  EVP_PKEY *key = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519");
-  if (!key)
-    openssl_fail(err, SC_ESOFTWARE, "cannot generate an Ed25519 key");
-  return key;
-}
-
 EVP_PKEY *sc_ed25519_from_seed(const uint8_t seed[32], sc_error *err) {
   EVP_PKEY *key = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL, seed, 32);
   if (!key)
     openssl_fail(err, SC_ESOFTWARE, "cannot load an Ed25519 key from its seed");
+  return key;
+}
+
+EVP_PKEY *sc_ed25519_take_seed(uint8_t seed[32], sc_error *err) {
+  EVP_PKEY *key = sc_ed25519_from_seed(seed, err);
+  OPENSSL_cleanse(seed, 32);
+  return key;
+}
+
+/* What EVP_PKEY_Q_keygen does for Ed25519 (32 bytes from the private generator), with the
+ * seed in the secure heap when the caller set one up (see keys' sc_secrets_protect) and wiped
+ * at once; OpenSSL copies it into secure memory of its own. */
+EVP_PKEY *sc_ed25519_generate(sc_error *err) {
+  uint8_t *seed = OPENSSL_secure_malloc(32);
+  if (!seed) {
+    sc_oom(err);
+    return NULL;
+  }
+  EVP_PKEY *key = NULL;
+  if (RAND_priv_bytes(seed, 32) != 1)
+    openssl_fail(err, SC_ESOFTWARE, "cannot generate an Ed25519 key: no random bytes");
+  else
+    key = sc_ed25519_take_seed(seed, err);
+  OPENSSL_secure_clear_free(seed, 32);
   return key;
 }
 

@@ -53,7 +53,8 @@ void sc_job_free(sc_job *job) {
   free(job);
 }
 
-/* A row's own achievement file is relative to the roster's folder. */
+/* A row's own achievement file: the reader made it an absolute path inside the home
+ * (sc_achievement_locate); a relative one would be relative to the roster's folder. */
 static int resolve_path(const sc_batch *b, const char *file, char *out) {
   if (file[0] == '/')
     return snprintf(out, PATH_MAX, "%s", file) < PATH_MAX ? SC_OK : SC_EUSAGE;

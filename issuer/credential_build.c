@@ -59,12 +59,18 @@ int sc_valid_until_parse(const char *text, int64_t now, int64_t *until, sc_error
   return SC_OK;
 }
 
+const sc_issue_fields sc_issue_flag_names = {"--name", "--email", "--did", "--valid-until"};
+const sc_issue_fields sc_issue_json_names = {
+    "credential.credentialSubject.name", "credential.credentialSubject.email",
+    "credential.credentialSubject.id", "credential.validUntil"};
+
 /* The flag's value was checked by `issue`; a roster's by validation. Still refused here, as a
  * usage error, in case a library caller skipped both. */
-static int resolve_valid_until(const char *text, int64_t now, char *out, sc_error *err) {
+static int resolve_valid_until(const char *text, int64_t now, const sc_issue_fields *fields,
+                               char *out, sc_error *err) {
   int64_t until;
   if (sc_valid_until_parse(text, now, &until, err) != SC_OK) {
-    sc_error_prefix(err, "--valid-until");
+    sc_error_prefix(err, "%s", fields->valid_until);
     return err ? (err->code = SC_EUSAGE) : SC_EUSAGE;
   }
   sc_time_format(until, out);
@@ -81,10 +87,11 @@ static json_t *identity(const char *type, const char *value, bool hashed, const 
   return id;
 }
 
-static json_t *subject(const sc_recipient *who, const json_t *achievement,
-                       const uint8_t salt_bytes[SALT_BYTES], sc_error *err) {
+static json_t *subject(const sc_recipient *who, const sc_issue_fields *fields,
+                       const json_t *achievement, const uint8_t salt_bytes[SALT_BYTES],
+                       sc_error *err) {
   if (!who->email || !sc_is_email(who->email)) {
-    sc_fail(err, SC_EUSAGE, "--email: expected an e-mail address, got '%s'",
+    sc_fail(err, SC_EUSAGE, "%s: expected an e-mail address, got '%s'", fields->email,
             who->email ? who->email : "");
     return NULL;
   }
@@ -109,11 +116,14 @@ static json_t *subject(const sc_recipient *who, const json_t *achievement,
   return out;
 }
 
-static int check_recipient(const sc_recipient *who, sc_error *err) {
+static int check_recipient(const sc_recipient *who, const sc_issue_fields *fields, sc_error *err) {
   if (!who->name || !*who->name)
-    return sc_fail(err, SC_EUSAGE, "--name: the recipient's name is required");
+    return sc_fail(err, SC_EUSAGE, "%s: the recipient's name is required", fields->name);
+  if (sc_name_check(who->name, fields->name, SC_MAX_NAME_CHARS, err) != SC_OK)
+    return err ? (err->code = SC_EUSAGE) : SC_EUSAGE;
   if (who->did && strncmp(who->did, "did:", 4) != 0)
-    return sc_fail(err, SC_EUSAGE, "--did: expected a DID (did:method:...), got '%s'", who->did);
+    return sc_fail(err, SC_EUSAGE, "%s: expected a DID (did:method:...), got '%s'", fields->did,
+                   who->did);
   return SC_OK;
 }
 
@@ -135,22 +145,23 @@ static json_t *assemble(const sc_home *home, const sc_issue_request *req, const 
 
 json_t *sc_credential_build(const sc_home *home, const sc_issue_request *req, sc_error *err) {
   sc_error_clear(err);
-  if (check_recipient(&req->recipient, err) != SC_OK)
+  const sc_issue_fields *fields = req->fields ? req->fields : &sc_issue_flag_names;
+  if (check_recipient(&req->recipient, fields, err) != SC_OK)
     return NULL;
   char uuid[37], valid_until[21] = "";
-  if (req->valid_until && resolve_valid_until(req->valid_until, req->now, valid_until, err))
+  if (req->valid_until && resolve_valid_until(req->valid_until, req->now, fields, valid_until, err))
     return NULL;
   /* One draw from the generator for the credential id and the e-mail salt. */
   uint8_t random[UUID_BYTES + SALT_BYTES];
   if (sc_random_bytes(random, sizeof random, err) != SC_OK)
     return NULL;
   sc_uuid_v4_format(random, uuid);
-  char *name = sc_text_nfc(req->recipient.name, strlen(req->recipient.name), "--name", err);
+  char *name = sc_text_nfc(req->recipient.name, strlen(req->recipient.name), fields->name, err);
   if (!name)
     return NULL;
   sc_recipient who = req->recipient;
   who.name = name;
-  json_t *holder = subject(&who, req->achievement, random + UUID_BYTES, err);
+  json_t *holder = subject(&who, fields, req->achievement, random + UUID_BYTES, err);
   free(name);
   if (!holder)
     return NULL;

@@ -197,7 +197,7 @@ char *sc_home_verification_method(const sc_home *home) {
 static int write_first_key(const char *dir, const sc_home_init_options *opts,
                            const char *passphrase, const char *key_file, init_made *made,
                            sc_error *err) {
-  EVP_PKEY *key = sc_ed25519_generate(err);
+  EVP_PKEY *key = sc_key_generate(err);
   if (!key)
     return err ? err->code : SC_ESOFTWARE;
   uint8_t pub[SC_ED25519_PUBLIC_BYTES];

@@ -87,7 +87,7 @@ static int new_key_passphrase(const sc_passphrase_source *src, char *passphrase,
 static int write_new_key(sc_home *home, const char *passphrase, char **new_did, sc_error *err) {
   char file[64];
   next_key_file(home, file, sizeof file);
-  EVP_PKEY *key = sc_ed25519_generate(err);
+  EVP_PKEY *key = sc_key_generate(err);
   if (!key)
     return err ? err->code : SC_ESOFTWARE;
   uint8_t pub[SC_ED25519_PUBLIC_BYTES];

@@ -103,9 +103,16 @@ int sc_json_nfc(json_t *value, const char *field, sc_error *err);
 #define SC_MAX_DID_CHARS 2048
 /* SC_OK when text is valid UTF-8 without control characters (U+0000-U+001F, U+007F-U+009F)
  * and at most max_chars characters (0: no limit); otherwise SC_EDATA "FIELD: not valid UTF-8
- * text (byte N)", "FIELD: contains a control character (U+000A)" or "FIELD: longer than N
- * characters", for the first problem found. */
+ * text (byte N)", "FIELD: contains a control character (U+000A) at column 4" (columns count
+ * characters from 1) or "FIELD: longer than N characters", for the first problem found. */
 int sc_text_check(const char *text, const char *field, size_t max_chars, sc_error *err);
+/* sc_text_check for a person's name (rosters, `issue --name`, the VC API), the one place for
+ * these rules: also refused are the bidi embeddings, overrides and isolates (U+202A-U+202E,
+ * U+2066-U+2069) and U+2028/U+2029 ("FIELD: contains a bidi control (U+202E) at column 5,
+ * which would reorder the text around it"), and a non-empty name with no letter (Unicode
+ * category L*), i.e. made only of spaces such as U+00A0, invisible characters such as
+ * U+200B-U+200D, U+2060, U+FEFF, or combining marks ("FIELD: has no visible letter ..."). */
+int sc_name_check(const char *text, const char *field, size_t max_chars, sc_error *err);
 /* A copy of text[0..len) with each byte that is not part of valid UTF-8 replaced by U+FFFD,
  * so that stored text from before the checks can still be shown; NULL when out of memory. */
 char *sc_text_repair_utf8(const char *text, size_t len);
@@ -117,6 +124,13 @@ char *sc_text_repair_utf8(const char *text, size_t len);
 int sc_achievement_check(const json_t *achievement, const char *source, sc_error *err);
 /* Loads, NFC-normalises and checks an achievement JSON file. */
 int sc_achievement_load(const char *path, json_t **out, sc_error *err);
+/* The file a roster's achievement value names, confined to the issuer home (docs/roster.md):
+ * a template name ("responsible-ai": its achievement.json, found as --template finds it), or
+ * a .json file in HOME/achievements/ ("ai-201.json", "2026/ai-201.json"), or an absolute path
+ * into HOME/achievements/ or HOME/templates/. Whatever it resolves to (symbolic links
+ * followed) must lie in one of those folders; out (PATH_MAX) gets the real path. SC_EDATA
+ * otherwise, quoting only value: a file outside is never opened, nor is its existence told. */
+int sc_achievement_locate(const sc_home *home, const char *value, char *out, sc_error *err);
 
 /* ---------------------------------------------------------------- credentials (credential_build.c)
  */
@@ -127,7 +141,16 @@ typedef struct sc_recipient {
   const char *did;   /* optional: the learner's own DID */
 } sc_recipient;
 
+/* What the checks of sc_credential_build call the fields they refuse: the command-line flags
+ * for `issue`, the JSON members for the VC API (whose clients never saw a flag). */
+typedef struct sc_issue_fields {
+  const char *name, *email, *did, *valid_until;
+} sc_issue_fields;
+extern const sc_issue_fields sc_issue_flag_names; /* "--name", "--email", "--did", ... */
+extern const sc_issue_fields sc_issue_json_names; /* "credential.credentialSubject.name", ... */
+
 typedef struct sc_issue_request {
+  const sc_issue_fields *fields; /* names in error messages; NULL = sc_issue_flag_names */
   sc_recipient recipient;
   const json_t *achievement; /* checked Achievement */
   const char *valid_until;   /* NULL, "YYYY-MM-DD" (end of that day, UTC) or a date-time */
@@ -305,6 +328,8 @@ typedef struct sc_roster sc_roster;
 typedef struct sc_roster_options {
   const char *const *maps; /* "column=field" renames (--map) */
   size_t map_count;
+  const sc_home *home; /* where the achievement column may point (sc_achievement_locate);
+                          NULL: a roster may not name achievements */
 } sc_roster_options;
 
 /* Opens a CSV (RFC 4180, BOM allowed) or JSON Lines roster, told apart by content. Streams:

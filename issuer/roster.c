@@ -188,14 +188,13 @@ int sc_roster_open(const char *path, const sc_roster_options *opts, sc_roster **
   return roster_open_reporting(path, opts, NULL, NULL, out, err);
 }
 
-/* The achievement file: relative to the roster's folder, unless absolute. */
+/* The achievement a row names: confined to the issuer home (sc_achievement_locate), so that
+ * a roster cannot make skillcert read, and quote, any file the operator can read. */
 static int resolve_achievement(sc_roster *r, const char *value, const char **out, sc_error *err) {
   *out = NULL;
-  int n = value[0] == '/'
-              ? snprintf(r->achievement_path, sizeof r->achievement_path, "%s", value)
-              : snprintf(r->achievement_path, sizeof r->achievement_path, "%s/%s", r->dir, value);
-  if (n < 0 || (size_t)n >= sizeof r->achievement_path)
-    return roster_problem(r, err, r->current.line, "achievement: path too long");
+  sc_error where = {0};
+  if (sc_achievement_locate(r->opts ? r->opts->home : NULL, value, r->achievement_path, &where))
+    return roster_problem(r, err, r->current.line, "achievement: %s", where.message);
   *out = r->achievement_path;
   return SC_OK;
 }

@@ -47,7 +47,7 @@ typedef enum roster_format { ROSTER_CSV, ROSTER_JSONL } roster_format;
 
 struct sc_roster {
   char path[PATH_MAX];
-  char dir[PATH_MAX]; /* the roster's folder: achievement paths are relative to it */
+  char dir[PATH_MAX]; /* the roster's folder */
   FILE *file;
   roster_format format;
   const sc_roster_options *opts;

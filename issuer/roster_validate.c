@@ -209,8 +209,11 @@ static int check_texts(validation *v, const sc_roster_row *row, sc_error *err) {
   int rc = SC_OK;
   for (int f = 0; rc == SC_OK && f < FIELD_COUNT; f++) {
     sc_error text_err = {0};
+    /* A name also follows the name rules (no bidi controls, a visible letter). */
+    int (*check)(const char *, const char *, size_t, sc_error *) =
+        f == FIELD_NAME ? sc_name_check : sc_text_check;
     if (!rec->fields[f] || field_refused(v, f) ||
-        sc_text_check(rec->fields[f], roster_field_name(f), max_chars[f], &text_err) == SC_OK)
+        check(rec->fields[f], roster_field_name(f), max_chars[f], &text_err) == SC_OK)
       continue;
     v->refused |= 1u << f;
     rc = roster_problem(v->roster, err, row->line, "%s", text_err.message);

@@ -58,9 +58,25 @@ static bool is_control(utf8proc_int32_t cp) {
   return cp < 0x20 || (cp >= 0x7f && cp <= 0x9f);
 }
 
-int sc_text_check(const char *text, const char *field, size_t max_chars, sc_error *err) {
+/* Characters that reorder or break the text around them: the bidi embeddings, overrides and
+ * isolates, and the line and paragraph separators. A name holding one can show as another
+ * name ("Ann\u202Enhoj" shows as "Annjohn"), on a terminal, a page or a PDF. */
+static bool is_bidi_or_separator(utf8proc_int32_t cp) {
+  return (cp >= 0x202a && cp <= 0x202e) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0x2028 ||
+         cp == 0x2029;
+}
+
+static bool is_letter(utf8proc_int32_t cp) {
+  utf8proc_category_t category = utf8proc_category(cp);
+  return category >= UTF8PROC_CATEGORY_LU && category <= UTF8PROC_CATEGORY_LO;
+}
+
+/* The rules shared by sc_text_check and sc_name_check; columns count characters from 1. */
+static int check_text(const char *text, const char *field, size_t max_chars, bool name,
+                      sc_error *err) {
   const utf8proc_uint8_t *start = (const utf8proc_uint8_t *)text, *p = start;
   size_t chars = 0;
+  bool letter = false;
   for (utf8proc_ssize_t left = (utf8proc_ssize_t)strlen(text); left > 0; chars++) {
     utf8proc_int32_t cp;
     utf8proc_ssize_t n = utf8proc_iterate(p, left, &cp);
@@ -68,14 +84,34 @@ int sc_text_check(const char *text, const char *field, size_t max_chars, sc_erro
       return sc_fail(err, SC_EDATA, "%s: not valid UTF-8 text (byte %zu)", field,
                      (size_t)(p - start) + 1);
     if (is_control(cp))
-      return sc_fail(err, SC_EDATA, "%s: contains a control character (U+%04X)", field,
-                     (unsigned)cp);
+      return sc_fail(err, SC_EDATA, "%s: contains a control character (U+%04X) at column %zu",
+                     field, (unsigned)cp, chars + 1);
+    if (name && is_bidi_or_separator(cp))
+      return sc_fail(err, SC_EDATA,
+                     "%s: contains a %s (U+%04X) at column %zu, which would reorder the text "
+                     "around it",
+                     field, cp >= 0x2028 && cp <= 0x2029 ? "line separator" : "bidi control",
+                     (unsigned)cp, chars + 1);
     if (max_chars && chars == max_chars)
       return sc_fail(err, SC_EDATA, "%s: longer than %zu characters", field, max_chars);
+    letter = letter || is_letter(cp);
     p += n;
     left -= n;
   }
+  if (name && chars && !letter)
+    return sc_fail(err, SC_EDATA,
+                   "%s: has no visible letter (only spaces, invisible characters or combining "
+                   "marks)",
+                   field);
   return SC_OK;
+}
+
+int sc_text_check(const char *text, const char *field, size_t max_chars, sc_error *err) {
+  return check_text(text, field, max_chars, false, err);
+}
+
+int sc_name_check(const char *text, const char *field, size_t max_chars, sc_error *err) {
+  return check_text(text, field, max_chars, true, err);
 }
 
 char *sc_text_repair_utf8(const char *text, size_t len) {

@@ -76,10 +76,12 @@ static int read_fd(int fd, const char *path, char *data, size_t *len, sc_error *
   }
 }
 
-/* Reads a key file into a NUL-terminated buffer of KEYFILE_MAX_BYTES + 1 bytes, which the
- * caller frees with free_secret() (it may hold an unencrypted key). check_mode: verify the
- * permissions of the opened file itself, so that nothing can swap the file in between. */
+/* Reads a key file into a NUL-terminated buffer of KEYFILE_MAX_BYTES + 1 bytes in the secure
+ * heap, which the caller frees with free_secret() (it may hold an unencrypted key). check_mode:
+ * verify the permissions of the opened file itself, so that nothing can swap the file in between.
+ */
 static int read_secret_file(const char *path, bool check_mode, char **out, sc_error *err) {
+  sc_secrets_protect();
   int fd = open(path, O_RDONLY | O_CLOEXEC);
   if (fd < 0)
     return sc_fail(err, SC_ENOINPUT, "%s: %s", path, strerror(errno));
@@ -91,14 +93,14 @@ static int read_secret_file(const char *path, bool check_mode, char **out, sc_er
     rc = check_stat(path, &st, err);
   char *data = NULL;
   size_t len = 0;
-  if (rc == SC_OK && !(data = OPENSSL_zalloc(KEYFILE_MAX_BYTES + 1)))
+  if (rc == SC_OK && !(data = OPENSSL_secure_zalloc(KEYFILE_MAX_BYTES + 1)))
     rc = sc_oom(err);
   if (rc == SC_OK)
     rc = read_fd(fd, path, data, &len, err);
   close(fd);
   if (rc != SC_OK) {
     if (data)
-      OPENSSL_clear_free(data, KEYFILE_MAX_BYTES + 1);
+      OPENSSL_secure_clear_free(data, KEYFILE_MAX_BYTES + 1);
     return rc;
   }
   data[len] = '\0';
@@ -108,7 +110,7 @@ static int read_secret_file(const char *path, bool check_mode, char **out, sc_er
 
 static void free_secret(char *data) {
   if (data)
-    OPENSSL_clear_free(data, KEYFILE_MAX_BYTES + 1);
+    OPENSSL_secure_clear_free(data, KEYFILE_MAX_BYTES + 1);
 }
 
 int sc_keyfile_is_encrypted(const char *path, bool *encrypted, sc_error *err) {
@@ -244,6 +246,7 @@ static int check_savable(const char *path, EVP_PKEY *key, const char *passphrase
 }
 
 int sc_keyfile_save(const char *path, EVP_PKEY *key, const char *passphrase, sc_error *err) {
+  sc_secrets_protect();
   int rc = check_savable(path, key, passphrase, err);
   if (rc != SC_OK)
     return rc;

@@ -11,6 +11,17 @@
 
 #include "core/core.h"
 
+/* ---------------------------------------------------------------- secrets in memory
+ * (secret_memory.c) */
+
+/* Called before a private key, a passphrase or a token is read or made (the functions below
+ * call it themselves): from then on the process writes no core dump (RLIMIT_CORE 0,
+ * PR_SET_DUMPABLE 0) and OpenSSL keeps private keys in its secure heap (locked, excluded from
+ * dumps). Idempotent and thread-safe; see docs/keys.md. */
+void sc_secrets_protect(void);
+/* A new Ed25519 signing key, made after sc_secrets_protect (its seed is wiped). */
+EVP_PKEY *sc_key_generate(sc_error *err);
+
 /* ---------------------------------------------------------------- passphrases (passphrase.c) */
 
 #define SC_PASSPHRASE_MAX 1024

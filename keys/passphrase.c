@@ -64,6 +64,7 @@ static int read_all(int fd, const char *path, char *buf, size_t cap, size_t *len
 
 int sc_secret_file_read(const char *path, const char *what, char *buf, size_t cap, size_t *len,
                         sc_error *err) {
+  sc_secrets_protect();
   *len = 0;
   int fd = strcmp(path, "-") == 0 ? dup(STDIN_FILENO) : open(path, O_RDONLY | O_CLOEXEC);
   if (fd < 0)
@@ -252,6 +253,7 @@ static int prompt_terminal(bool confirm, char *out, sc_error *err) {
 /* ---------------------------------------------------------------- the order of sources */
 
 int sc_passphrase_read(const sc_passphrase_source *src, bool confirm, char *out, sc_error *err) {
+  sc_secrets_protect();
   out[0] = '\0';
   int rc;
   const char *env = getenv(PASSPHRASE_ENV);

@@ -73,9 +73,15 @@ static bool authorized(const sc_http_config *cfg, const sc_http_request *req) {
   const char *auth = req->authorization;
   if (!auth || strncasecmp(auth, "Bearer ", 7) != 0)
     return false;
+  /* A NUL would end the token early ("Bearer <token>\0anything" passing as the token), and no
+   * control character belongs in a bearer token (RFC 6750 b64token): both are refused. */
+  size_t len = req->authorization_len ? req->authorization_len : strlen(auth);
+  for (size_t i = 0; i < len; i++)
+    if ((unsigned char)auth[i] < 0x20 || auth[i] == 0x7f)
+      return false;
   uint8_t given[32], wanted[32];
   const char *token = auth + 7;
-  if (sc_sha256(token, strlen(token), given) != 0 ||
+  if (sc_sha256(token, len - 7, given) != 0 ||
       sc_sha256(cfg->issue_token, strlen(cfg->issue_token), wanted) != 0)
     return false;
   return CRYPTO_memcmp(given, wanted, sizeof given) == 0;

@@ -368,14 +368,20 @@ static enum MHD_Result answer(const sc_http_server *server, struct MHD_Connectio
   if (x->refused)
     return refuse(server, connection, url, method, x);
   const char *download = MHD_lookup_connection_value(connection, MHD_GET_ARGUMENT_KIND, "download");
+  const char *auth = NULL; /* with its length: a NUL must not cut a wrong token short */
+  size_t auth_len = 0;
+  if (MHD_lookup_connection_value_n(connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION,
+                                    strlen(MHD_HTTP_HEADER_AUTHORIZATION), &auth,
+                                    &auth_len) != MHD_YES)
+    auth = NULL;
   sc_http_request req = {
       .method = method,
       .path = url,
       .download = download && strcmp(download, "1") == 0,
       .content_type =
           MHD_lookup_connection_value(connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE),
-      .authorization =
-          MHD_lookup_connection_value(connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION),
+      .authorization = auth,
+      .authorization_len = auth_len,
       .if_none_match =
           MHD_lookup_connection_value(connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH),
       .body = x->body.data,

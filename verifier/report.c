@@ -29,15 +29,10 @@ const char *sc_verdict_word(int exit_code) {
   }
 }
 
-/* Credential text is untrusted: control characters would drive the terminal, so they are
- * shown as U+FFFD instead. */
+/* Credential text is untrusted: characters that would drive or reorder the terminal are
+ * shown as U+FFFD instead (sc_text_put). */
 static void put_text(const char *text, FILE *out) {
-  for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
-    if (*p < 0x20 || *p == 0x7f)
-      fputs("\xef\xbf\xbd", out);
-    else
-      fputc(*p, out);
-  }
+  sc_text_put(text, out);
 }
 
 static const sc_check *first_failure(const sc_verification *v) {

@@ -231,6 +231,7 @@ typedef struct sc_http_request {
   bool download;             /* ?download=1 */
   const char *content_type;  /* NULL when absent */
   const char *authorization; /* the Authorization header, NULL when absent */
+  size_t authorization_len;  /* its length in bytes, so a NUL inside shows; 0 = strlen */
   const char *if_none_match; /* NULL when absent */
   const uint8_t *body;       /* raw body (JSON routes) */
   size_t body_len;

@@ -193,8 +193,9 @@ kill_after_pdfs() { # pid N
 @test "a credential too large for a QR code is published for link mode with its files" {
   make_home
   # An achievement whose description (varied text, so it does not compress away) makes the
-  # credential too large for a version-20 QR code.
-  $PYTHON - >"$WORK/long.json" <<'PY'
+  # credential too large for a version-20 QR code. A roster names files in HOME/achievements/.
+  mkdir -p "$WORK/home/achievements"
+  $PYTHON - >"$WORK/home/achievements/long.json" <<'PY'
 import json, random
 random.seed(7)
 words = ["model", "data", "bias", "audit", "prompt", "vector", "agent", "risk", "eval", "token"]
@@ -251,6 +252,33 @@ PY
   [ "$status" -eq 65 ]
   [[ "$output" == *"r.csv:2: name: contains a control character (U+000A)"* ]]
   [[ "$output" != *"cannot draw"* ]]
+}
+
+@test "issue: a roster's achievement column reaches no file outside the home, and quotes none" {
+  make_home
+  mkdir -p "$WORK/home/achievements"
+  ln -s /etc/passwd "$WORK/home/achievements/p.json"
+  printf 'id,name,email,achievement\nL-1,Ann,a@b.org,/etc/passwd\nL-2,Bo,b@b.org,../../../../../etc/passwd\nL-3,Cy,c@b.org,p.json\nL-4,Di,d@b.org,responsible-ai\n' >"$WORK/r.csv"
+  run sc issue --home "$WORK/home" --roster "$WORK/r.csv" --template ai-fundamentals --dry-run
+  [ "$status" -eq 65 ]
+  [[ "$output" == *"r.csv:2: achievement: '/etc/passwd' is not in the issuer home's achievements/ or templates/ folder"* ]]
+  [[ "$output" == *"r.csv:3: achievement: '../../../../../etc/passwd' is not in"* ]]
+  [[ "$output" == *"r.csv:4: achievement: 'p.json' is not in"* ]]
+  [[ "$output" != *"r.csv:5:"* ]] # a template name is fine
+  [[ "$output" != *root* ]]
+  [[ "$output" == *"3 problems in 4 rows"* ]]
+}
+
+@test "issue: a roster name with no visible letter or with a bidi control is refused naming line and column" {
+  make_home
+  printf 'name,email,id\nAda,a@b.org,L1\n\xc2\xa0\xe2\x80\x8b,b@b.org,L2\n"Ann\xe2\x80\xaenhoj",c@b.org,L3\n\xcc\x81,d@b.org,L4\n' >"$WORK/r.csv"
+  run sc issue --home "$WORK/home" --roster "$WORK/r.csv" --template ai-fundamentals --dry-run
+  [ "$status" -eq 65 ]
+  [[ "$output" == *"r.csv:3: name: has no visible letter"* ]]
+  [[ "$output" == *"r.csv:4: name: contains a bidi control (U+202E) at column 4"* ]]
+  [[ "$output" == *"r.csv:5: name: has no visible letter"* ]]
+  [[ "$output" != *"r.csv:2:"* ]]
+  [[ "$output" != *$'\u202e'* ]] # the message quotes nothing that would reorder the terminal
 }
 
 @test "issue: roster values over their length limit, rows over 1 MiB and over 256 columns are refused" {

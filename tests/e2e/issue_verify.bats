@@ -271,7 +271,7 @@ a["proof"]=b["proof"]; json.dump(a, open(sys.argv[3],"w"))' "$CRED" "$other" "$W
   [ "$output" = "skillcert: --name: not valid UTF-8 text (byte 2)" ]
   run sc issue --home "$WORK/home" --name $'X\nY' --email a@b.org --template ai-fundamentals
   [ "$status" -eq 64 ]
-  [ "$output" = "skillcert: --name: contains a control character (U+000A)" ]
+  [ "$output" = "skillcert: --name: contains a control character (U+000A) at column 2" ]
   run sc issue --home "$WORK/home" --name Ann --email $'a\xc3@b.org' --template ai-fundamentals
   [ "$status" -eq 64 ]
   [ "$output" = "skillcert: --email: not valid UTF-8 text (byte 2)" ]
@@ -302,4 +302,44 @@ a["proof"]=b["proof"]; json.dump(a, open(sys.argv[3],"w"))' "$CRED" "$other" "$W
     --valid-until 2020-01-01
   [ "$status" -eq 64 ]
   [ "$output" = "skillcert: --valid-until: 2020-01-01 is not in the future" ]
+}
+
+@test "verify shows bidi overrides, separators and C1 controls of a credential as U+FFFD" {
+  make_home
+  # An issuer's own achievement name may hold them (a learner's name may not): signed here.
+  jq '.name = "AI \u202eevil\u2028VALID\u0085x\u2066y"' \
+    "$ROOT/templates/ai-fundamentals/achievement.json" >"$WORK/a.json"
+  cred=$(sc issue --home "$WORK/home" --name Ann --email ann@example.org --achievement "$WORK/a.json")
+  grep -q '\\u202e\|‮' "$cred" # the credential does hold the override
+  run sc verify --home "$WORK/home" "$cred"
+  [ "$status" -eq 0 ]
+  [[ "${lines[0]}" == "VALID — Ann: AI �evil�VALID�x�y, issued by "* ]]
+  for c in $'\u202e' $'\u2028' $'\u0085' $'\u2066'; do
+    [[ "$output" != *"$c"* ]]
+  done
+  # The same characters in an input's name, and in a reason that `inspect` shows.
+  cp "$cred" "$WORK/x"$'\u202e'"nosj.json"
+  run sc verify --home "$WORK/home" "$cred" "$WORK/x"$'\u202e'"nosj.json"
+  [[ "$output" == *"x�nosj.json: VALID"* ]]
+  [[ "$output" != *$'\u202e'* ]]
+  id=$(basename "$cred" .json)
+  sc revoke --home "$WORK/home" "$id" --reason "cheating"$'\u202e'" (appeal lost)" >/dev/null
+  run sc inspect --home "$WORK/home" "$id"
+  [[ "$output" == *"cheating� (appeal lost)"* ]]
+  [[ "$output" != *$'\u202e'* ]]
+}
+
+@test "issue --name refuses bidi controls and names with no visible letter, naming the column" {
+  make_home
+  run sc issue --home "$WORK/home" --name $'Ann\u202enhoj' --email a@b.org --template ai-fundamentals
+  [ "$status" -eq 64 ]
+  [ "$output" = "skillcert: --name: contains a bidi control (U+202E) at column 4, which would reorder the text around it" ]
+  for name in $'\u00a0\u200b' $'\u200c\u200d\u2060\ufeff' $'\u0301\u0308' $'\u00a0'; do
+    run sc issue --home "$WORK/home" --name "$name" --email a@b.org --template ai-fundamentals
+    [ "$status" -eq 64 ]
+    [[ "$output" == "skillcert: --name: has no visible letter"* ]]
+  done
+  # A letter with combining marks, a joiner, a no-break space: an ordinary name.
+  sc issue --home "$WORK/home" --name $'Zoe\u0308\u00a0Ł\u200dx' --email a@b.org --template ai-fundamentals >/dev/null
+  [ "$(ls "$WORK"/home/out/*.json | wc -l)" -eq 1 ]
 }

@@ -26,8 +26,13 @@ setup_file() {
   done
   "$s" issue --home "$FIX/other" --name "Zoë untrusted" --email z@example.org \
     --template ai-fundamentals >"$FIX/untrusted.paths"
-  "$s" issue --home "$FIX/home" --name '<script>alert(1)</script> "Eve" ‮evil' \
-    --email e@example.org --template ai-fundamentals >"$FIX/hostile.paths"
+  # Hostile text: markup in the name, a bidi override in the achievement's name (a learner's
+  # name may not hold one: issuer/text.c's name rules).
+  cp -r "$FIX/home/templates/ai-fundamentals" "$FIX/home/templates/hostile"
+  jq '.name = "AI \u202eevil"' "$FIX/home/templates/ai-fundamentals/achievement.json" \
+    >"$FIX/home/templates/hostile/achievement.json"
+  "$s" issue --home "$FIX/home" --name '<script>alert(1)</script> "Eve"' \
+    --email e@example.org --template hostile >"$FIX/hostile.paths"
   "$s" revoke --home "$FIX/home" "$(basename "$(sed -n 1p "$FIX/revoked.paths")" .json)" \
     --reason "exam misconduct" >/dev/null
   "$s" suspend --home "$FIX/home" "$(basename "$(sed -n 1p "$FIX/suspended.paths")" .json)" \
@@ -215,6 +220,14 @@ id_of() {
   done
 }
 
+@test "VC API issue: an Authorization header with a control character is a 401" {
+  for bad in $'\x01' $'\x7f' $'\x1b[0m'; do
+    code=$(curl -s -o "$WORK/r" -w '%{http_code}' -H "Authorization: Bearer $(cat "$FIX/token")$bad" \
+      --data-binary '{"credential": {}}' "$URL/credentials/issue")
+    [ "$code" = 401 ]
+  done
+}
+
 @test "VC API issue: a wrong request is a 400 that names the field" {
   issue_status() {
     curl -s -o "$WORK/r" -w '%{http_code}' -H "Authorization: Bearer $(cat "$FIX/token")" \
@@ -244,6 +257,19 @@ id_of() {
   jq -e '.error | test("credential.credentialSubject.name: longer than 256 characters")' "$WORK/r"
   [ "$(issue_status "{\"credential\": {\"credentialSubject\": 5}, $template}")" = 400 ]
   jq -e '.error | test("credential.credentialSubject")' "$WORK/r"
+  # Checks shared with `issue` name the JSON field, never a command-line flag.
+  [ "$(issue_status "{\"credential\": {\"credentialSubject\": {$subject}, \"validUntil\": \"2001-01-01\"}, $template}")" = 400 ]
+  jq -e '.error | test("^credential.validUntil: 2001-01-01 is not in the future")' "$WORK/r"
+  [ "$(issue_status "{\"credential\": {\"credentialSubject\": {$subject}, \"validUntil\": \"31/12/2099\"}, $template}")" = 400 ]
+  jq -e '.error | test("^credential.validUntil: ")' "$WORK/r"
+  [ "$(issue_status "{\"credential\": {\"credentialSubject\": {$subject, \"id\": \"nodid\"}}, $template}")" = 400 ]
+  jq -e '.error | test("^credential.credentialSubject.id: expected a DID")' "$WORK/r"
+  # The name rules of rosters and `issue --name`: no bidi controls, a visible letter.
+  [ "$(issue_status "{\"credential\": {\"credentialSubject\": {\"name\": \"Ann\\u202Enhoj\", \"email\": \"a@example.org\"}}, $template}")" = 400 ]
+  jq -e '.error | test("^credential.credentialSubject.name: contains a bidi control \\(U\\+202E\\) at column 4")' "$WORK/r"
+  [ "$(issue_status "{\"credential\": {\"credentialSubject\": {\"name\": \"\\u00a0\\u200b\", \"email\": \"a@example.org\"}}, $template}")" = 400 ]
+  jq -e '.error | test("^credential.credentialSubject.name: has no visible letter")' "$WORK/r"
+  refute grep -q -- '--' "$WORK/r"
 }
 
 @test "answers never show where public/ is kept, nor the origin of a status list" {
@@ -291,6 +317,13 @@ id_of() {
   grep -q '<a href="/V/1[0-9A-Z]*?download=1"' "$WORK/r"
 }
 
+@test "a serve holding the signing key and the issue token writes no core dump" {
+  # The shared server loaded the home's key and read the token at start.
+  grep -E '^Max core file size +0 +0 ' "/proc/$SERVER_PID/limits"
+  # Not dumpable: /proc hands its memory-revealing files to root, whoever runs it.
+  [ "$(stat -c %u "/proc/$SERVER_PID/environ")" = 0 ]
+}
+
 @test "issue route is absent without --issue-token-file" {
   start_server --home "$FIX/home" --offline --quiet
   [ "$(status_of --data-binary '{}' "$URL/credentials/issue")" = 404 ]
@@ -314,6 +347,11 @@ serve_briefly() { # binary args...
   printf 'short\n' >"$WORK/tok"
   run serve_briefly "$SKILLCERT" --home "$FIX/home" --offline --issue-token-file "$WORK/tok" --listen 127.0.0.1:0
   [ "$status" -eq 64 ]
+  # A control character: the service refuses every Authorization holding one (401).
+  printf 'secret-token\tfor-tests-0123456789\n' >"$WORK/tok"
+  run serve_briefly "$SKILLCERT" --home "$FIX/home" --offline --issue-token-file "$WORK/tok" --listen 127.0.0.1:0
+  [ "$status" -eq 64 ]
+  [[ "$output" == *"the token holds a control character (byte 13)"* ]]
   printf 'secret-token-for-tests-0123456789\n' >"$WORK/tok"
   chmod 644 "$WORK/tok"
   run serve_briefly "$SKILLCERT" --home "$FIX/home" --offline --issue-token-file "$WORK/tok" --listen 127.0.0.1:0

@@ -132,6 +132,35 @@ static int issue_with(const char *authorization) {
   return status;
 }
 
+static int issue_with_bytes(const char *token, const char *authorization, size_t len) {
+  sc_http_config cfg = {.issue_token = token, .issue = issue_stub};
+  static const char body[] = "{\"credential\": {}}";
+  sc_http_request req = {.method = "POST",
+                         .path = "/credentials/issue",
+                         .authorization = authorization,
+                         .authorization_len = len,
+                         .body = (const uint8_t *)body,
+                         .body_len = strlen(body),
+                         .now = NOW};
+  sc_http_response res;
+  sc_http_handle(&cfg, &req, &res);
+  int status = res.status;
+  sc_http_response_free(&res);
+  return status;
+}
+
+static void an_authorization_with_a_nul_or_a_control_character_is_refused(void **state) {
+  (void)state;
+  static const char with_nul[] = "Bearer " TOKEN "\0and more";
+  assert_int_equal(issue_with_bytes(TOKEN, with_nul, sizeof with_nul - 1), 401);
+  assert_int_equal(issue_with_bytes(TOKEN, with_nul, strlen(with_nul)), 201); /* the token alone */
+  /* Even a token file that held a control character does not let one through. */
+  static const char odd[] = "token\twith-a-tab-0123456789";
+  assert_int_equal(issue_with_bytes(odd, "Bearer token\twith-a-tab-0123456789", 0), 401);
+  assert_int_equal(issue_with_bytes(TOKEN, "Bearer " TOKEN "\x7f", 0), 401);
+  assert_int_equal(issue_with_bytes(TOKEN, "Bearer " TOKEN "\r\n", 0), 401);
+}
+
 static void the_bearer_scheme_name_is_case_insensitive(void **state) {
   (void)state;
   assert_int_equal(issue_with("Bearer " TOKEN), 201);
@@ -216,6 +245,7 @@ int main(void) {
       cmocka_unit_test(letters_sharing_a_first_byte_with_controls_stay),
       cmocka_unit_test(if_none_match_compares_entity_tags_exactly),
       cmocka_unit_test(the_bearer_scheme_name_is_case_insensitive),
+      cmocka_unit_test(an_authorization_with_a_nul_or_a_control_character_is_refused),
       cmocka_unit_test(json_that_is_no_credential_is_a_400_page_claiming_nothing),
       cmocka_unit_test(messages_never_show_local_folders_or_fetch_errors),
   };

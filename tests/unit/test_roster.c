@@ -3,7 +3,9 @@
 #include "test_support.h"
 
 #include <dirent.h>
+#include <limits.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "issuer/issuer.h"
@@ -43,7 +45,23 @@ static void assert_reports(const reports *got, const char *const *want, size_t n
   assert_int_equal(got->count, n);
 }
 
+/* The rosters' issuer home: its achievements/ folder is a link to DATA, so that the rosters
+ * there can name the achievement files beside them. */
+static sc_home data_home = {.root = DATA "home"};
+static const sc_roster_options in_data_home = {.home = &data_home};
+
+/* DATA's real path + name, as sc_achievement_locate gives it. */
+static const char *real_data(const char *name) {
+  static char out[PATH_MAX * 2];
+  char dir[PATH_MAX];
+  assert_non_null(realpath(DATA, dir));
+  snprintf(out, sizeof out, "%s/%s", dir, name);
+  return out;
+}
+
 static sc_roster *open_ok(const char *path, const sc_roster_options *opts) {
+  if (!opts)
+    opts = &in_data_home;
   sc_roster *roster = NULL;
   sc_error err = {0};
   if (sc_roster_open(path, opts, &roster, &err) != SC_OK)
@@ -74,7 +92,7 @@ static void write_text(const char *dir, const char *name, const char *text, char
 static int validate(const char *path, const sc_roster_options *opts, reports *got,
                     sc_roster_summary *summary) {
   sc_error err = {0};
-  int rc = sc_roster_validate(path, opts, NULL, collect, got, summary, &err);
+  int rc = sc_roster_validate(path, opts ? opts : &in_data_home, NULL, collect, got, summary, &err);
   if (rc != SC_OK)
     assert_non_null(strstr(err.message, path));
   return rc;
@@ -156,15 +174,15 @@ static void matches_headers_ignoring_case_and_whitespace(void **state) {
   assert_string_equal(row.id, "L-1");
   assert_string_equal(row.did, "did:example:ann");
   assert_string_equal(row.valid_until, "2099-12-31");
-  /* relative to the roster's folder, not to the current one */
-  assert_string_equal(row.achievement, DATA "achievement.json");
+  /* in the home's achievements/ folder, as a real path */
+  assert_string_equal(row.achievement, real_data("achievement.json"));
   sc_roster_close(roster);
 }
 
 static void renames_columns_with_map(void **state) {
   (void)state;
   const char *maps[] = {"Full name=name", " mail = Email", "LEARNER=id"};
-  sc_roster_options opts = {maps, 3};
+  sc_roster_options opts = {maps, 3, NULL};
   sc_roster *roster = open_ok(DATA "mapped.csv", &opts);
   sc_roster_row row;
   next_ok(roster, &row);
@@ -177,7 +195,7 @@ static void renames_columns_with_map(void **state) {
 static void refuses_map_to_unknown_field_as_usage_error(void **state) {
   (void)state;
   const char *bad[] = {"Mail=e-mail"}, *no_eq[] = {"Mail"};
-  sc_roster_options opts = {bad, 1}, opts2 = {no_eq, 1};
+  sc_roster_options opts = {bad, 1, NULL}, opts2 = {no_eq, 1, NULL};
   sc_roster *roster = NULL;
   sc_error err = {0};
   assert_int_equal(sc_roster_open(DATA "mapped.csv", &opts, &roster, &err), SC_EUSAGE);
@@ -295,21 +313,25 @@ static void validate_reports_every_bad_row_with_its_line(void **state) {
   reports got = {0};
   sc_roster_summary summary;
   assert_int_equal(validate(DATA "bad-rows.csv", NULL, &got, &summary), SC_EDATA);
+  char broken[PATH_MAX * 3];
+  snprintf(broken, sizeof broken,
+           DATA "bad-rows.csv:12: achievement: %s: id: expected a URI (e.g. "
+                "https://acme.example/a/ai-101)",
+           real_data("broken-achievement.json"));
 #define F DATA "bad-rows.csv:"
   const char *want[] = {
       F "3: name: empty (the learner's name is required)",
       F "4: email: 'not-an-email' is not an e-mail address (expected e.g. ann@example.org)",
-      F "5: name: contains a control character (U+000A)",
+      F "5: name: contains a control character (U+000A) at column 5",
       F "5: id: empty (the provider's learner id is required)",
       F "7: id: 'L-1' is already the id of line 2",
       F "8: did: expected a DID (did:method:...), got 'key:abc'",
       F "9: valid_until: 2020-01-01 is not in the future",
       F "10: valid_until: '31/12/2099' is not a date (YYYY-MM-DD) or a date-time with a time "
         "zone (e.g. 2027-06-30T17:00:00Z)",
-      F "11: achievement: " DATA "missing.json: file not found",
-      F "12: achievement: " DATA "broken-achievement.json: id: expected a URI (e.g. "
-        "https://acme.example/a/ai-101)",
-      F "13: name: contains a control character (U+0001)",
+      F "11: achievement: " DATA "home/achievements/missing.json: file not found",
+      broken,
+      F "13: name: contains a control character (U+0001) at column 3",
       F "14: name: not valid UTF-8 text (byte 2)",
       F "15: row has 3 fields, the header has 6",
   };
@@ -387,9 +409,9 @@ static void validate_reports_what_the_callers_check_says(void **state) {
   reports_free(&got);
 }
 
-/* The check deletes the achievement file after the first row: a second row naming the same
- * file is only still fine because the file was loaded once and remembered. The context is
- * shared with collect, which sees its first member. */
+/* The check spoils the achievement file after the first row: later rows naming the same
+ * file, however written, are only still fine because the file was loaded once and
+ * remembered. The context is shared with collect, which sees its first member. */
 typedef struct deleting_check {
   reports got;
   const char *achievement;
@@ -397,31 +419,37 @@ typedef struct deleting_check {
 
 static int delete_achievement(void *ctx, const sc_roster_row *row, sc_error *err) {
   (void)err;
-  if (row->line == 2)
-    assert_int_equal(unlink(((deleting_check *)ctx)->achievement), 0);
+  if (row->line == 2) {
+    FILE *f = fopen(((deleting_check *)ctx)->achievement, "w");
+    assert_non_null(f);
+    fputs("not JSON", f);
+    fclose(f);
+  }
   return SC_OK;
 }
 
 static void validate_loads_each_achievement_file_once(void **state) {
   (void)state;
-  char dir[64], path[512], achievement[512];
+  char dir[64], sub[128], path[512], achievement[512];
   assert_true(make_temp_dir(dir, "roster"));
+  snprintf(sub, sizeof sub, "%s/achievements", dir);
+  assert_int_equal(mkdir(sub, 0700), 0);
   sc_buf text = {0};
   sc_error err = {0};
   assert_int_equal(sc_read_file(DATA "achievement.json", 1 << 20, &text, &err), SC_OK);
-  write_text(dir, "a.json", (const char *)text.data, achievement);
+  write_text(sub, "a.json", (const char *)text.data, achievement);
   sc_buf_free(&text);
   write_text(dir, "r.csv",
              "name,email,id,achievement\nAnn,a@x.org,1,a.json\nBob,b@x.org,2,a.json\n"
              "Cy,c@x.org,3,./a.json\n",
              path);
   deleting_check ctx = {{{0}, 0}, achievement};
-  assert_int_equal(sc_roster_validate(path, NULL, delete_achievement, collect, &ctx, NULL, &err),
-                   SC_EDATA);
-  /* Only the differently written path is loaded again, and the file is gone by then. */
-  assert_int_equal(ctx.got.count, 1);
-  assert_non_null(strstr(ctx.got.items[0], "r.csv:4: achievement: "));
-  assert_non_null(strstr(ctx.got.items[0], "file not found"));
+  sc_home home = {0};
+  snprintf(home.root, sizeof home.root, "%s", dir);
+  sc_roster_options opts = {.home = &home};
+  assert_int_equal(sc_roster_validate(path, &opts, delete_achievement, collect, &ctx, NULL, &err),
+                   SC_OK);
+  assert_int_equal(ctx.got.count, 0); /* "./a.json" is the same file: not loaded again */
   reports_free(&ctx.got);
   assert_int_equal(remove_temp_dir(dir), 0);
 }
@@ -504,8 +532,9 @@ static void validate_reports_a_control_character_once(void **state) {
                                  &got, count_checked_names, NULL),
                    SC_EDATA);
   assert_int_equal(got.count, 3);
-  assert_string_equal(problem(&got, 0), "1: name: contains a control character (U+000A)");
-  assert_string_equal(problem(&got, 1), "2: id: contains a control character (U+0007)");
+  assert_string_equal(problem(&got, 0),
+                      "1: name: contains a control character (U+000A) at column 2");
+  assert_string_equal(problem(&got, 1), "2: id: contains a control character (U+0007) at column 2");
   assert_string_equal(problem(&got, 2), "3: name: contains a NUL character"); /* not "empty" */
   assert_int_equal(checked_rows, 1);
   reports_free(&got);
@@ -527,7 +556,8 @@ static void validate_reports_rows_after_a_nul_in_json_lines(void **state) {
   assert_string_equal(problem(&got, 0), "1: name: contains a NUL character");
   assert_string_equal(problem(&got, 1), "1: id: contains a NUL character");
   assert_string_equal(problem(&got, 2), "2: name: empty (the learner's name is required)");
-  assert_string_equal(problem(&got, 3), "3: name: contains a control character (U+0007)");
+  assert_string_equal(problem(&got, 3),
+                      "3: name: contains a control character (U+0007) at column 1");
   assert_string_equal(problem(&got, 4), "3: id: '1' is already the id of line 2");
   reports_free(&got);
 }
@@ -703,6 +733,92 @@ static void replays_roster_fuzz_corpus(void **state) {
   assert_int_equal(remove_temp_dir(dir), 0);
 }
 
+/* The achievement column names the home's achievements or templates, never any file the
+ * operator can read: a roster naming /etc/passwd learns nothing of it, not even that it
+ * exists. */
+static void achievement_values_are_confined_to_the_home(void **state) {
+  (void)state;
+  char dir[64], sub[128], path[512], link[512], achievement[512];
+  assert_true(make_temp_dir(dir, "roster"));
+  snprintf(sub, sizeof sub, "%s/achievements", dir);
+  assert_int_equal(mkdir(sub, 0700), 0);
+  sc_buf text = {0};
+  sc_error err = {0};
+  assert_int_equal(sc_read_file(DATA "achievement.json", 1 << 20, &text, &err), SC_OK);
+  write_text(sub, "a.json", (const char *)text.data, achievement);
+  sc_buf_free(&text);
+  snprintf(link, sizeof link, "%s/passwd.json", sub);
+  assert_int_equal(symlink("/etc/passwd", link), 0);
+  char roster[2048];
+  snprintf(roster, sizeof roster,
+           "name,email,id,achievement\n"
+           "A,a@x.org,1,/etc/passwd\n"            /* line 2: outside */
+           "B,b@x.org,2,../../../../etc/passwd\n" /* 3: climbs out */
+           "C,c@x.org,3,passwd.json\n"            /* 4: a link inside pointing out */
+           "D,d@x.org,4,/etc/no-such-file.json\n" /* 5: outside, existing or not */
+           "E,e@x.org,5,a.json\n"                 /* fine: HOME/achievements/a.json */
+           "F,f@x.org,6,%s\n"                     /* fine: absolute, inside */
+           "G,g@x.org,7,ai-fundamentals\n"        /* fine: a template name */
+           "H,h@x.org,8,no-such-template\n",      /* 9 */
+           achievement);
+  write_text(dir, "r.csv", roster, path);
+  sc_home home = {0};
+  snprintf(home.root, sizeof home.root, "%s", dir);
+  sc_roster_options opts = {.home = &home};
+  reports got = {0};
+  assert_int_equal(sc_roster_validate(path, &opts, NULL, collect, &got, NULL, &err), SC_EDATA);
+  assert_int_equal(got.count, 5);
+  const char *lines[] = {":2: achievement: '/etc/passwd' is not in the issuer home's",
+                         ":3: achievement: '../../../../etc/passwd' is not in",
+                         ":4: achievement: 'passwd.json' is not in",
+                         ":5: achievement: '/etc/no-such-file.json' is not in",
+                         ":9: achievement: no template named 'no-such-template'"};
+  for (size_t i = 0; i < got.count; i++) {
+    assert_non_null(strstr(got.items[i], lines[i]));
+    assert_null(strstr(got.items[i], "root")); /* nothing of the file is quoted */
+  }
+  reports_free(&got);
+  assert_int_equal(remove_temp_dir(dir), 0);
+}
+
+static void name_check_wants_a_letter_and_no_bidi_control(void **state) {
+  (void)state;
+  sc_error err = {0};
+  const char *fine[] = {"Ann",
+                        "Zoe\xcc\x88\xc2\xa0\xc5\x81ukasiewicz",
+                        "\xe6\x9d\x8e",
+                        "\xd9\x85\xd8\xad\xd9\x85\xd8\xaf",
+                        "A\xe2\x80\x8d"
+                        "B",
+                        "X \xc3\x86 A-12"};
+  for (size_t i = 0; i < sizeof fine / sizeof *fine; i++)
+    assert_int_equal(sc_name_check(fine[i], "name", 256, &err), SC_OK);
+  const char *no_letter[] = {"\xc2\xa0",
+                             "\xe2\x80\x8b",
+                             "\xc2\xa0\xe2\x80\x8b\xe2\x80\x8c",
+                             "\xe2\x81\xa0\xef\xbb\xbf",
+                             "\xcc\x81\xcc\x88",
+                             " ",
+                             "42"};
+  for (size_t i = 0; i < sizeof no_letter / sizeof *no_letter; i++) {
+    assert_int_equal(sc_name_check(no_letter[i], "name", 256, &err), SC_EDATA);
+    assert_non_null(strstr(err.message, "name: has no visible letter"));
+  }
+  assert_int_equal(sc_name_check("Ann\xe2\x80\xaenhoj", "name", 256, &err), SC_EDATA);
+  assert_string_equal(err.message, "name: contains a bidi control (U+202E) at column 4, which "
+                                   "would reorder the text around it");
+  assert_int_equal(sc_name_check("\xc3\xa9\xe2\x81\xa6x", "name", 256, &err), SC_EDATA);
+  assert_non_null(strstr(err.message, "(U+2066) at column 2"));
+  assert_int_equal(sc_name_check("a\xe2\x80\xa8"
+                                 "b",
+                                 "name", 256, &err),
+                   SC_EDATA);
+  assert_non_null(strstr(err.message, "line separator (U+2028) at column 2"));
+  /* Other fields keep the plain text rules: a reason may quote right-to-left text. */
+  assert_int_equal(sc_text_check("Ann\xe2\x80\xaenhoj", "reason", 0, &err), SC_OK);
+  assert_int_equal(sc_text_check("\xc2\xa0", "reason", 0, &err), SC_OK);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(reads_quoted_fields_with_embedded_comma_quote_and_newline),
@@ -731,6 +847,8 @@ int main(void) {
       cmocka_unit_test(validate_never_checks_a_row_against_a_missing_name_column),
       cmocka_unit_test(validate_refuses_invalid_utf8_in_every_field_once),
       cmocka_unit_test(validate_reports_a_control_character_once),
+      cmocka_unit_test(name_check_wants_a_letter_and_no_bidi_control),
+      cmocka_unit_test(achievement_values_are_confined_to_the_home),
       cmocka_unit_test(validate_reports_rows_after_a_nul_in_json_lines),
       cmocka_unit_test(validate_refuses_values_longer_than_their_limit),
       cmocka_unit_test(validate_refuses_a_complete_row_over_1_mib_and_reads_on),
