@@ -337,4 +337,73 @@ int sc_status_list_get(const uint8_t *bits, size_t len, size_t index, unsigned s
                        unsigned *value, sc_error *err);
 void sc_status_list_set(uint8_t *bits, size_t index, bool value);
 
+/* ---------------------------------------------------------------- RDF (rdf.c, nquads.c, rdfc.c) */
+
+/* An RDF dataset as JSON-LD produces it and RDFC-1.0 consumes it. Strings are owned, UTF-8 and
+ * length-counted (a literal may hold U+0000). Blank node labels are kept without "_:". */
+typedef enum sc_rdf_kind {
+  SC_RDF_DEFAULT_GRAPH = 0, /* only as a quad's graph: the default graph */
+  SC_RDF_IRI,
+  SC_RDF_BLANK,
+  SC_RDF_LITERAL,
+} sc_rdf_kind;
+
+typedef struct sc_rdf_term {
+  sc_rdf_kind kind;
+  char *value; /* IRI, blank node label, or the literal's lexical form */
+  size_t len;  /* of value */
+  char *datatype; /* literal: its datatype IRI; NULL means xsd:string (or rdf:langString) */
+  char *language; /* literal: its language tag, or NULL */
+} sc_rdf_term;
+
+typedef struct sc_rdf_quad {
+  sc_rdf_term subject, predicate, object, graph;
+} sc_rdf_quad;
+
+typedef struct sc_rdf_dataset {
+  sc_rdf_quad *quads;
+  size_t count, cap;
+} sc_rdf_dataset;
+
+#define SC_RDF_XSD_STRING "http://www.w3.org/2001/XMLSchema#string"
+#define SC_RDF_LANG_STRING "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+/* A term that borrows its strings (for building quads to pass to sc_rdf_dataset_add). */
+sc_rdf_term sc_rdf_iri(const char *iri);
+sc_rdf_term sc_rdf_blank(const char *label);
+sc_rdf_term sc_rdf_literal(const char *value, size_t len, const char *datatype,
+                           const char *language);
+/* Appends a deep copy of quad; false when memory ran out. */
+bool sc_rdf_dataset_add(sc_rdf_dataset *dataset, const sc_rdf_quad *quad);
+void sc_rdf_dataset_free(sc_rdf_dataset *dataset);
+
+/* Parses an N-Quads 1.1 document (UCHAR and ECHAR escapes, comments) into dataset. SC_EDATA
+ * naming source and line on a syntax error. */
+int sc_nquads_parse(const char *text, size_t len, const char *source, sc_rdf_dataset *dataset,
+                    sc_error *err);
+/* Appends quad as one line of canonical N-Quads (RDF 1.2 canonical form: single spaces, no
+ * comments, only the escapes it requires, "\n" at the end). blank_label, when not NULL, gives
+ * the label to write for each blank node (ctx passed through); NULL keeps the quad's own. */
+typedef const char *(*sc_rdf_label_fn)(void *ctx, const sc_rdf_term *blank);
+bool sc_nquads_append_quad(const sc_rdf_quad *quad, sc_rdf_label_fn blank_label, void *ctx,
+                           sc_buf *out);
+
+/* RDF Dataset Canonicalization (W3C RDFC-1.0, 2024). */
+typedef enum sc_rdfc_hash { SC_RDFC_SHA256 = 0, SC_RDFC_SHA384 } sc_rdfc_hash;
+
+typedef struct sc_rdfc_options {
+  sc_rdfc_hash hash;
+  /* A bound on the work of Hash N-Degree Quads (calls plus permutations tried); 0 = the
+   * default, SC_RDFC_DEFAULT_WORK. A dataset that needs more (a "poison" graph built to make
+   * canonicalization take exponential time) is refused with SC_EDATA. */
+  size_t max_work;
+} sc_rdfc_options;
+#define SC_RDFC_DEFAULT_WORK ((size_t)100000)
+
+/* Canonicalizes dataset (opts may be NULL): appends the canonical N-Quads document to out —
+ * its lines sorted in code point order, duplicates removed — and, when issued is not NULL, sets
+ * it to a new object mapping each input blank node label to its canonical label ("c14n0"…). */
+int sc_rdfc_canonicalize(const sc_rdf_dataset *dataset, const sc_rdfc_options *opts, sc_buf *out,
+                         json_t **issued, sc_error *err);
+
 #endif
