@@ -406,4 +406,35 @@ typedef struct sc_rdfc_options {
 int sc_rdfc_canonicalize(const sc_rdf_dataset *dataset, const sc_rdfc_options *opts, sc_buf *out,
                          json_t **issued, sc_error *err);
 
+/* ---------------------------------------------------------------- JSON-LD 1.1 (jsonld_*.c) */
+
+/* Expansion and deserialization to RDF (JSON-LD 1.1 Processing Algorithms and API, sections 4,
+ * 5, 7 and 8) in processing mode json-ld-1.1. Contexts come only from a document loader that
+ * answers from memory: never from the network. Errors are SC_EDATA with a message that starts
+ * with the JSON-LD error code ("invalid term definition: …"). */
+
+/* Returns the document at url (a borrowed JSON value holding "@context"), or NULL. */
+typedef const json_t *(*sc_jsonld_load_fn)(void *ctx, const char *url);
+
+typedef struct sc_jsonld_options {
+  const char *base;              /* the document's base IRI; NULL = none (as when verifying) */
+  sc_jsonld_load_fn load;        /* NULL = the contexts bundled with skillcert */
+  void *load_ctx;
+  const json_t *expand_context;  /* a context applied before the document's own, or NULL */
+  /* Data-integrity "safe mode": what expansion would silently drop or leave relative — a
+   * property no context defines, a relative type or id — is an error naming it. */
+  bool safe_mode;
+  const char *rdf_direction;     /* NULL (direction dropped), "i18n-datatype" */
+} sc_jsonld_options;
+
+/* The expanded form of input (an array), a new reference in *out. */
+int sc_jsonld_expand(const json_t *input, const sc_jsonld_options *opts, json_t **out,
+                     sc_error *err);
+/* The RDF dataset of input, appended to dataset. Blank nodes are labelled b0, b1, … */
+int sc_jsonld_to_rdf(const json_t *input, const sc_jsonld_options *opts, sc_rdf_dataset *dataset,
+                     sc_error *err);
+/* The document loader of the contexts bundled with skillcert (jsonld_contexts.c): the W3C VC,
+ * Data Integrity, DID and Open Badges contexts, byte for byte as published. ctx is unused. */
+const json_t *sc_jsonld_bundled_context(void *ctx, const char *url);
+
 #endif
