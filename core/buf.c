@@ -58,8 +58,11 @@ void sc_buf_free(sc_buf *buf) {
 }
 
 char *sc_buf_take(sc_buf *buf) {
-  if (!buf->data && !sc_buf_reserve(buf, 0))
-    return NULL;
+  if (!buf->data) {
+    if (!sc_buf_reserve(buf, 0))
+      return NULL;
+    buf->data[0] = '\0'; /* an empty buffer gives "", as promised */
+  }
   char *s = (char *)buf->data;
   buf->data = NULL;
   buf->len = buf->cap = 0;

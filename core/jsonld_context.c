@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_REMOTE_CONTEXTS 32 /* "context overflow" past this many nested loads */
+#define MAX_REMOTE_CONTEXTS 32 /* "context overflow" past this many nested loads; see jl_state */
 
 int jl_fail(jl_state *st, const char *code, const char *fmt, ...) {
   char detail[400];
@@ -132,7 +132,7 @@ static int expand_iri_in(jl_state *st, jl_context *active, const char *value, bo
     *out = dup_or_null(mapped); /* NULL for a term mapped to null */
     return (!mapped || *out) ? SC_OK : sc_oom(st->err);
   }
-  const char *colon = strchr(value + 1, ':');
+  const char *colon = *value ? strchr(value + 1, ':') : NULL;
   if (colon) {
     size_t plen = (size_t)(colon - value);
     char *prefix = strndup(value, plen);
@@ -687,10 +687,19 @@ static int process_one(jl_state *st, jl_context **result, jl_context *active, co
     char *url = jl_resolve_iri(base_url, json_string_value(context));
     if (!url)
       return sc_oom(st->err);
-    if (++st->remote_depth > MAX_REMOTE_CONTEXTS) {
+    for (size_t i = 0; i < st->remote_depth; i++) {
+      if (strcmp(st->remote[i], url) != 0)
+        continue;
+      free(url);
+      if (!validate_scoped)
+        return SC_OK; /* a scoped context that includes itself: already being processed */
+      return jl_fail(st, "recursive context inclusion", "%s includes itself", st->remote[i]);
+    }
+    if (st->remote_depth >= MAX_REMOTE_CONTEXTS) {
       free(url);
       return jl_fail(st, "context overflow", "more than %d contexts load each other", MAX_REMOTE_CONTEXTS);
     }
+    st->remote[st->remote_depth++] = url;
     const json_t *loaded = NULL;
     int rc = load_remote(st, url, &loaded);
     jl_context *next = NULL;

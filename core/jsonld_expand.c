@@ -199,14 +199,41 @@ static int expand_reverse(entry_ctx *e, const json_t *value) {
     json_t *item;
     json_array_foreach(items, i, item) {
       if (is_value_object(item) || is_list_object(item)) {
-        json_decref(expanded);
-        return jl_fail(e->st, "invalid reverse property value", "'%s'", property);
+        int rc = jl_fail(e->st, "invalid reverse property value", "'%s'", property);
+        json_decref(expanded); /* property points into it */
+        return rc;
       }
       add_value(map, property, json_incref(item));
     }
   }
   json_decref(expanded);
   return SC_OK;
+}
+
+/* @included holds node objects only: a string, a value object or a list object is an error
+ * (checked before expansion, which would drop a free-floating value silently). */
+static int check_included(entry_ctx *e, const json_t *value) {
+  json_t *items = as_array(value);
+  size_t i;
+  json_t *item;
+  int rc = SC_OK;
+  json_array_foreach(items, i, item) {
+    const char *key;
+    json_t *v;
+    if (!json_is_object(item)) {
+      rc = jl_fail(e->st, "invalid @included value", "@included must hold node objects");
+      break;
+    }
+    json_object_foreach(item, key, v) {
+      char *p = NULL;
+      if (!rc && !jl_expand_iri(e->st, e->active, key, false, true, &p) && p &&
+          (strcmp(p, "@value") == 0 || strcmp(p, "@list") == 0))
+        rc = jl_fail(e->st, "invalid @included value", "@included must hold node objects");
+      free(p);
+    }
+  }
+  json_decref(items);
+  return rc;
 }
 
 static int expand_keyword(entry_ctx *e, const char *key, const char *prop, const json_t *value) {
@@ -252,8 +279,10 @@ static int expand_keyword(entry_ctx *e, const char *key, const char *prop, const
     expanded = g ? as_array(g) : json_array();
     json_decref(g);
   } else if (strcmp(prop, "@included") == 0) {
+    if ((rc = check_included(e, value)))
+      return rc;
     json_t *inc = NULL;
-    if ((rc = expand(st, e->active, NULL, value, e->base_url, false, &inc)))
+    if ((rc = expand(st, e->active, e->active_property, value, e->base_url, false, &inc)))
       return rc;
     expanded = inc ? as_array(inc) : json_array();
     json_decref(inc);

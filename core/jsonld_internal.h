@@ -29,6 +29,7 @@ typedef struct jl_state {
   const sc_jsonld_options *opts;
   sc_error *err;
   size_t remote_depth; /* contexts loaded, against a loop of contexts that include each other */
+  const char *remote[32]; /* the URLs being loaded, outermost first (remote contexts, 4.1.2) */
 } jl_state;
 
 /* Error helpers: every JSON-LD error message starts with the error code of the JSON-LD 1.1

@@ -45,9 +45,9 @@ static size_t scheme_length(const char *s) {
 bool jl_is_absolute_iri(const char *s) {
   if (!s || !scheme_length(s))
     return false;
-  for (const char *p = s; *p; p++)
-    if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '\f')
-      return false;
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+    if (*p <= 0x20 || strchr("<>\"{}|\\^`", *p))
+      return false; /* characters an IRI never holds (RFC 3987) */
   return true;
 }
 

@@ -336,6 +336,9 @@ static int object_to_rdf(emit_ctx *ec, const json_t *item, sc_rdf_term *out, boo
     size_t n = 64 + (language ? strlen(language) : 0);
     *keep2 = malloc(n);
     snprintf(*keep2, n, "https://www.w3.org/ns/i18n#%s_%s", language ? language : "", direction);
+    for (char *c = *keep2 + strlen("https://www.w3.org/ns/i18n#"); *c != '_'; c++)
+      if (*c >= 'A' && *c <= 'Z')
+        *c = (char)(*c - 'A' + 'a'); /* the language part is lower case */
     datatype = *keep2;
     language = NULL;
   }
