@@ -237,8 +237,24 @@ bool sc_uuid_valid(const char *text, size_t len);
 #define SC_CRYPTOSUITE "eddsa-jcs-2022"
 #define SC_PROOF_PURPOSE "assertionMethod"
 
+/* The proofs skillcert makes and checks. eddsa-jcs-2022 hashes RFC 8785 JSON; the other two
+ * hash RDFC-1.0 canonical N-Quads of the JSON-LD document (sc_jsonld_canonical_nquads).
+ * Ed25519Signature2020 (the older Linked Data proof some wallets still issue) is verified only. */
+typedef enum sc_cryptosuite {
+  SC_EDDSA_JCS_2022 = 0,
+  SC_EDDSA_RDFC_2022,
+  SC_ED25519_SIGNATURE_2020,
+} sc_cryptosuite;
+#define SC_CRYPTOSUITE_RDFC "eddsa-rdfc-2022"
+/* The name a proof gives its suite: "eddsa-jcs-2022", "eddsa-rdfc-2022", "Ed25519Signature2020". */
+const char *sc_cryptosuite_name(sc_cryptosuite suite);
+
 typedef struct sc_proof_options {
   const char *verification_method; /* required, e.g. "did:key:z6Mk…#z6Mk…" */
+  sc_cryptosuite cryptosuite;      /* eddsa-jcs-2022 (0) or eddsa-rdfc-2022 */
+  /* Add the proof to the document's proof set (signing the document without its proofs)
+   * instead of refusing a document that already has one. */
+  bool add_to_set;
   const char *created;             /* XML dateTime; NULL = now */
   const char *proof_purpose;       /* NULL = assertionMethod */
   bool omit_context;               /* skip Create Proof step 2 (copying @context); for tests */
@@ -277,6 +293,8 @@ typedef struct sc_di_verify_options {
 
 typedef struct sc_di_result {
   size_t proofs;                 /* proofs in the set, all verified when the call returns 0 */
+  char cryptosuites[96];         /* the suites of the proofs in order, e.g. "eddsa-rdfc-2022,
+                                    eddsa-jcs-2022" */
   char verification_method[512]; /* of the first proof */
   char created[64];              /* proof.created of the first proof, "" when absent */
 } sc_di_result;
@@ -433,6 +451,11 @@ int sc_jsonld_expand(const json_t *input, const sc_jsonld_options *opts, json_t 
 /* The RDF dataset of input, appended to dataset. Blank nodes are labelled b0, b1, … */
 int sc_jsonld_to_rdf(const json_t *input, const sc_jsonld_options *opts, sc_rdf_dataset *dataset,
                      sc_error *err);
+/* RDFC-1.0 canonical N-Quads of a JSON-LD document (the transformation of eddsa-rdfc-2022 and
+ * Ed25519Signature2020): toRdf in safe mode with the bundled contexts and no base IRI, then
+ * sc_rdfc_canonicalize. Appends to out. SC_EDATA names what the contexts do not define. */
+int sc_jsonld_canonical_nquads(const json_t *document, sc_buf *out, sc_error *err);
+
 /* The document loader of the contexts bundled with skillcert (jsonld_contexts.c): the W3C VC,
  * Data Integrity, DID and Open Badges contexts, byte for byte as published. ctx is unused. */
 const json_t *sc_jsonld_bundled_context(void *ctx, const char *url);
