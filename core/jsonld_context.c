@@ -670,7 +670,7 @@ static int import_context(jl_state *st, const json_t *context, const char *base_
 
 static int process_one(jl_state *st, jl_context **result, jl_context *active, const json_t *context,
                        const char *base_url, bool override_protected, bool propagate,
-                       bool validate_scoped, bool remote) {
+                       bool validate_scoped, bool remote, bool in_array) {
   if (json_is_null(context)) {
     if (!override_protected && has_protected_terms(*result))
       return jl_fail(st, "invalid context nullification", "a context with protected terms cannot be emptied");
@@ -715,6 +715,13 @@ static int process_one(jl_state *st, jl_context **result, jl_context *active, co
   }
   if (!json_is_object(context))
     return jl_fail(st, "invalid local context", "a context must be an object, a string or null");
+  json_t *wrapped = in_array ? json_object_get(context, "@context") : NULL;
+  if (wrapped)
+    /* {"@context": {…}} as an item of a context array: the wrapper is unwrapped, as jsonld.js
+     * does and as published credentials rely on (the VC Data Integrity test suite); as the
+     * context itself it stays a keyword redefinition (W3C test er56). */
+    return process_one(st, result, active, wrapped, base_url, override_protected, propagate,
+                       validate_scoped, remote, false);
   json_t *merged = NULL;
   if (json_object_get(context, "@import")) {
     int rc = import_context(st, context, base_url, &merged);
@@ -769,12 +776,12 @@ int jl_process_context(jl_state *st, jl_context *active, const json_t *local, co
     json_t *item;
     json_array_foreach(local, i, item) {
       if ((rc = process_one(st, &result, active, item, base_url, override_protected, propagate,
-                            validate_scoped, st->remote_depth > 0)))
+                            validate_scoped, st->remote_depth > 0, true)))
         break;
     }
   } else {
     rc = process_one(st, &result, active, local, base_url, override_protected, propagate,
-                     validate_scoped, st->remote_depth > 0);
+                     validate_scoped, st->remote_depth > 0, false);
   }
   if (rc) {
     jl_context_unref(result);
