@@ -27,7 +27,9 @@ LIB_CXX := $(sort $(wildcard core/*.cc))
 CLI_C   := $(sort $(wildcard cli/*.c))
 UNIT_C  := $(sort $(wildcard tests/unit/test_*.c))
 
-LIB_OBJ  := $(LIB_C:%.c=$(BUILD)/%.o) $(LIB_CXX:%.cc=$(BUILD)/%.o)
+# The JSON-LD contexts in contexts/ are compiled in (scripts/embed-contexts.sh).
+CONTEXTS_OBJ := $(BUILD)/gen/jsonld_contexts_data.o
+LIB_OBJ  := $(LIB_C:%.c=$(BUILD)/%.o) $(LIB_CXX:%.cc=$(BUILD)/%.o) $(CONTEXTS_OBJ)
 CLI_OBJ  := $(CLI_C:%.c=$(BUILD)/%.o)
 UNIT_BIN := $(UNIT_C:tests/unit/%.c=$(BUILD)/tests/%)
 LIBA     := $(BUILD)/libskillcert.a
@@ -47,6 +49,13 @@ $(BUILD)/%.o: %.c
 $(BUILD)/%.o: %.cc
 	@mkdir -p $(dir $@)
 	$(CXX) $(ALL_CXXFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/gen/jsonld_contexts_data.c: scripts/embed-contexts.sh $(wildcard contexts/*.json contexts/*.jsonld)
+	@mkdir -p $(dir $@)
+	./scripts/embed-contexts.sh $@
+
+$(CONTEXTS_OBJ): $(BUILD)/gen/jsonld_contexts_data.c
+	$(CC) $(SANFLAGS) $(CFLAGS) -c $< -o $@
 
 $(LIBA): $(LIB_OBJ)
 	@rm -f $@

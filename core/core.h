@@ -256,8 +256,24 @@ bool sc_uuid_valid(const char *text, size_t len);
 #define SC_CRYPTOSUITE "eddsa-jcs-2022"
 #define SC_PROOF_PURPOSE "assertionMethod"
 
+/* The proofs skillcert makes and checks. eddsa-jcs-2022 hashes RFC 8785 JSON; the other two
+ * hash RDFC-1.0 canonical N-Quads of the JSON-LD document (sc_jsonld_canonical_nquads).
+ * Ed25519Signature2020 (the older Linked Data proof some wallets still issue) is verified only. */
+typedef enum sc_cryptosuite {
+  SC_EDDSA_JCS_2022 = 0,
+  SC_EDDSA_RDFC_2022,
+  SC_ED25519_SIGNATURE_2020,
+} sc_cryptosuite;
+#define SC_CRYPTOSUITE_RDFC "eddsa-rdfc-2022"
+/* The name a proof gives its suite: "eddsa-jcs-2022", "eddsa-rdfc-2022", "Ed25519Signature2020". */
+const char *sc_cryptosuite_name(sc_cryptosuite suite);
+
 typedef struct sc_proof_options {
   const char *verification_method; /* required, e.g. "did:key:z6Mk…#z6Mk…" */
+  sc_cryptosuite cryptosuite;      /* eddsa-jcs-2022 (0) or eddsa-rdfc-2022 */
+  /* Add the proof to the document's proof set (signing the document without its proofs)
+   * instead of refusing a document that already has one. */
+  bool add_to_set;
   const char *created;             /* XML dateTime; NULL = now */
   const char *proof_purpose;       /* NULL = assertionMethod */
   bool omit_context;               /* skip Create Proof step 2 (copying @context); for tests */
@@ -296,6 +312,8 @@ typedef struct sc_di_verify_options {
 
 typedef struct sc_di_result {
   size_t proofs;                 /* proofs in the set, all verified when the call returns 0 */
+  char cryptosuites[96];         /* the suites of the proofs in order, e.g. "eddsa-rdfc-2022,
+                                    eddsa-jcs-2022" */
   char verification_method[512]; /* of the first proof */
   char created[64];              /* proof.created of the first proof, "" when absent */
 } sc_di_result;
@@ -355,5 +373,110 @@ int sc_status_list_decode(const char *encoded, size_t min_entries, unsigned stat
 int sc_status_list_get(const uint8_t *bits, size_t len, size_t index, unsigned status_size,
                        unsigned *value, sc_error *err);
 void sc_status_list_set(uint8_t *bits, size_t index, bool value);
+
+/* ---------------------------------------------------------------- RDF (rdf.c, nquads.c, rdfc.c) */
+
+/* An RDF dataset as JSON-LD produces it and RDFC-1.0 consumes it. Strings are owned, UTF-8 and
+ * length-counted (a literal may hold U+0000). Blank node labels are kept without "_:". */
+typedef enum sc_rdf_kind {
+  SC_RDF_DEFAULT_GRAPH = 0, /* only as a quad's graph: the default graph */
+  SC_RDF_IRI,
+  SC_RDF_BLANK,
+  SC_RDF_LITERAL,
+} sc_rdf_kind;
+
+typedef struct sc_rdf_term {
+  sc_rdf_kind kind;
+  char *value; /* IRI, blank node label, or the literal's lexical form */
+  size_t len;  /* of value */
+  char *datatype; /* literal: its datatype IRI; NULL means xsd:string (or rdf:langString) */
+  char *language; /* literal: its language tag, or NULL */
+} sc_rdf_term;
+
+typedef struct sc_rdf_quad {
+  sc_rdf_term subject, predicate, object, graph;
+} sc_rdf_quad;
+
+typedef struct sc_rdf_dataset {
+  sc_rdf_quad *quads;
+  size_t count, cap;
+} sc_rdf_dataset;
+
+#define SC_RDF_XSD_STRING "http://www.w3.org/2001/XMLSchema#string"
+#define SC_RDF_LANG_STRING "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+/* A term that borrows its strings (for building quads to pass to sc_rdf_dataset_add). */
+sc_rdf_term sc_rdf_iri(const char *iri);
+sc_rdf_term sc_rdf_blank(const char *label);
+sc_rdf_term sc_rdf_literal(const char *value, size_t len, const char *datatype,
+                           const char *language);
+/* Appends a deep copy of quad; false when memory ran out. */
+bool sc_rdf_dataset_add(sc_rdf_dataset *dataset, const sc_rdf_quad *quad);
+void sc_rdf_dataset_free(sc_rdf_dataset *dataset);
+
+/* Parses an N-Quads 1.1 document (UCHAR and ECHAR escapes, comments) into dataset. SC_EDATA
+ * naming source and line on a syntax error. */
+int sc_nquads_parse(const char *text, size_t len, const char *source, sc_rdf_dataset *dataset,
+                    sc_error *err);
+/* Appends quad as one line of canonical N-Quads (RDF 1.2 canonical form: single spaces, no
+ * comments, only the escapes it requires, "\n" at the end). blank_label, when not NULL, gives
+ * the label to write for each blank node (ctx passed through); NULL keeps the quad's own. */
+typedef const char *(*sc_rdf_label_fn)(void *ctx, const sc_rdf_term *blank);
+bool sc_nquads_append_quad(const sc_rdf_quad *quad, sc_rdf_label_fn blank_label, void *ctx,
+                           sc_buf *out);
+
+/* RDF Dataset Canonicalization (W3C RDFC-1.0, 2024). */
+typedef enum sc_rdfc_hash { SC_RDFC_SHA256 = 0, SC_RDFC_SHA384 } sc_rdfc_hash;
+
+typedef struct sc_rdfc_options {
+  sc_rdfc_hash hash;
+  /* A bound on the work of Hash N-Degree Quads (calls plus permutations tried); 0 = the
+   * default, SC_RDFC_DEFAULT_WORK. A dataset that needs more (a "poison" graph built to make
+   * canonicalization take exponential time) is refused with SC_EDATA. */
+  size_t max_work;
+} sc_rdfc_options;
+#define SC_RDFC_DEFAULT_WORK ((size_t)100000)
+
+/* Canonicalizes dataset (opts may be NULL): appends the canonical N-Quads document to out —
+ * its lines sorted in code point order, duplicates removed — and, when issued is not NULL, sets
+ * it to a new object mapping each input blank node label to its canonical label ("c14n0"…). */
+int sc_rdfc_canonicalize(const sc_rdf_dataset *dataset, const sc_rdfc_options *opts, sc_buf *out,
+                         json_t **issued, sc_error *err);
+
+/* ---------------------------------------------------------------- JSON-LD 1.1 (jsonld_*.c) */
+
+/* Expansion and deserialization to RDF (JSON-LD 1.1 Processing Algorithms and API, sections 4,
+ * 5, 7 and 8) in processing mode json-ld-1.1. Contexts come only from a document loader that
+ * answers from memory: never from the network. Errors are SC_EDATA with a message that starts
+ * with the JSON-LD error code ("invalid term definition: …"). */
+
+/* Returns the document at url (a borrowed JSON value holding "@context"), or NULL. */
+typedef const json_t *(*sc_jsonld_load_fn)(void *ctx, const char *url);
+
+typedef struct sc_jsonld_options {
+  const char *base;              /* the document's base IRI; NULL = none (as when verifying) */
+  sc_jsonld_load_fn load;        /* NULL = the contexts bundled with skillcert */
+  void *load_ctx;
+  const json_t *expand_context;  /* a context applied before the document's own, or NULL */
+  /* Data-integrity "safe mode": what expansion would silently drop or leave relative — a
+   * property no context defines, a relative type or id — is an error naming it. */
+  bool safe_mode;
+  const char *rdf_direction;     /* NULL (direction dropped), "i18n-datatype" */
+} sc_jsonld_options;
+
+/* The expanded form of input (an array), a new reference in *out. */
+int sc_jsonld_expand(const json_t *input, const sc_jsonld_options *opts, json_t **out,
+                     sc_error *err);
+/* The RDF dataset of input, appended to dataset. Blank nodes are labelled b0, b1, … */
+int sc_jsonld_to_rdf(const json_t *input, const sc_jsonld_options *opts, sc_rdf_dataset *dataset,
+                     sc_error *err);
+/* RDFC-1.0 canonical N-Quads of a JSON-LD document (the transformation of eddsa-rdfc-2022 and
+ * Ed25519Signature2020): toRdf in safe mode with the bundled contexts and no base IRI, then
+ * sc_rdfc_canonicalize. Appends to out. SC_EDATA names what the contexts do not define. */
+int sc_jsonld_canonical_nquads(const json_t *document, sc_buf *out, sc_error *err);
+
+/* The document loader of the contexts bundled with skillcert (jsonld_contexts.c): the W3C VC,
+ * Data Integrity, DID and Open Badges contexts, byte for byte as published. ctx is unused. */
+const json_t *sc_jsonld_bundled_context(void *ctx, const char *url);
 
 #endif

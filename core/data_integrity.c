@@ -1,5 +1,6 @@
-/* Data Integrity proofs with the eddsa-jcs-2022 cryptosuite (W3C VC-DI-EDDSA v1.0 section 3.3,
- * VC-DATA-INTEGRITY v1.0 section 4). See docs/data-integrity.md for the rules enforced. */
+/* Data Integrity proofs: the eddsa-jcs-2022 and eddsa-rdfc-2022 cryptosuites (W3C VC-DI-EDDSA
+ * v1.0 sections 3.2 and 3.3), verification of Ed25519Signature2020, proof sets and chains
+ * (VC-DATA-INTEGRITY v1.0 section 4). See docs/data-integrity.md for the rules enforced. */
 #include "core/core.h"
 
 #include <stdio.h>
@@ -8,6 +9,19 @@
 #include <time.h>
 
 #define PROOF_TYPE "DataIntegrityProof"
+#define PROOF_TYPE_2020 "Ed25519Signature2020"
+
+const char *sc_cryptosuite_name(sc_cryptosuite suite) {
+  switch (suite) {
+  case SC_EDDSA_RDFC_2022:
+    return SC_CRYPTOSUITE_RDFC;
+  case SC_ED25519_SIGNATURE_2020:
+    return PROOF_TYPE_2020;
+  case SC_EDDSA_JCS_2022:
+    break;
+  }
+  return SC_CRYPTOSUITE;
+}
 
 /* The two canonical forms and their hashes for one proof. */
 typedef struct hashes {
@@ -47,23 +61,67 @@ static void fill_trace(sc_di_trace *trace, hashes *h,
 
 /* What is hashed, seen without copies: the document without member doc_omit and with
  * @context replaced by doc_context (when not NULL); the proof configuration without member
- * config_omit. NULLs leave the values as they are. */
+ * config_omit; for the RDF suites with the document's @context when it has none of its own
+ * (their Proof Configuration sets proofConfig.@context so: without it no term is defined). */
 typedef struct hash_input {
   const json_t *document;
   const char *doc_omit;
   const json_t *doc_context;
   const json_t *config;
   const char *config_omit;
+  sc_cryptosuite suite;
 } hash_input;
 
-/* hashData = SHA-256(JCS(proof config)) || SHA-256(JCS(document)): VC-DI-EDDSA 3.3.4, the
- * proof configuration's hash first. */
-static int hash_data(const hash_input *in, hashes *h, uint8_t out[64], sc_error *err) {
-  int rc =
-      sc_jcs_append_object_view(in->config, in->config_omit, NULL, NULL, &h->canonical_config, err);
+/* The @context the proof configuration is hashed with: its own, else the document's. */
+static const json_t *config_context(const hash_input *in) {
+  if (json_object_get(in->config, "@context"))
+    return NULL;
+  return in->doc_context ? in->doc_context : json_object_get(in->document, "@context");
+}
+
+/* eddsa-jcs-2022 hashes the proof configuration as the proof gives it: a proof without
+ * @context is hashed without one, as the reference implementation (Digital Bazaar's
+ * eddsa-jcs-2022-cryptosuite) signs and verifies it (vector p04 of eddsa-jcs-2022/derived). */
+static int canonical_jcs(const hash_input *in, hashes *h, sc_error *err) {
+  int rc = sc_jcs_append_object_view(in->config, in->config_omit, NULL, NULL,
+                                     &h->canonical_config, err);
   if (!rc)
     rc = sc_jcs_append_object_view(in->document, in->doc_omit, in->doc_context ? "@context" : NULL,
                                    in->doc_context, &h->canonical_document, err);
+  return rc;
+}
+
+/* A shallow copy of object without omit and with key set to value (when not NULL). */
+static json_t *object_view_copy(const json_t *object, const char *omit, const char *key,
+                                const json_t *value) {
+  json_t *copy = json_copy((json_t *)object);
+  if (copy && omit)
+    json_object_del(copy, omit);
+  if (copy && key && value && json_object_set(copy, key, (json_t *)value)) {
+    json_decref(copy);
+    copy = NULL;
+  }
+  return copy;
+}
+
+static int canonical_rdfc(const hash_input *in, hashes *h, sc_error *err) {
+  const json_t *context = config_context(in);
+  json_t *config = object_view_copy(in->config, in->config_omit, "@context", context);
+  json_t *document = object_view_copy(in->document, in->doc_omit, "@context", in->doc_context);
+  int rc = config && document ? SC_OK : sc_oom(err);
+  if (!rc && (rc = sc_jsonld_canonical_nquads(config, &h->canonical_config, err)))
+    sc_error_prefix(err, "the proof's JSON-LD");
+  if (!rc && (rc = sc_jsonld_canonical_nquads(document, &h->canonical_document, err)))
+    sc_error_prefix(err, "the document's JSON-LD");
+  json_decref(config);
+  json_decref(document);
+  return rc;
+}
+
+/* hashData = SHA-256(canonical proof config) || SHA-256(canonical document): VC-DI-EDDSA 3.2.4
+ * and 3.3.4 (the same order for Ed25519Signature2020), the proof configuration's hash first. */
+static int hash_data(const hash_input *in, hashes *h, uint8_t out[64], sc_error *err) {
+  int rc = in->suite == SC_EDDSA_JCS_2022 ? canonical_jcs(in, h, err) : canonical_rdfc(in, h, err);
   if (rc)
     return rc;
   if (sc_sha256(h->canonical_config.data, h->canonical_config.len, h->config_hash) ||
@@ -86,7 +144,7 @@ static json_t *proof_config(const json_t *document, const sc_proof_options *opts
   json_t *config = json_object();
   const char *purpose = opts->proof_purpose ? opts->proof_purpose : SC_PROOF_PURPOSE;
   bool ok = config && set_string(config, "type", PROOF_TYPE) &&
-            set_string(config, "cryptosuite", SC_CRYPTOSUITE) &&
+            set_string(config, "cryptosuite", sc_cryptosuite_name(opts->cryptosuite)) &&
             set_string(config, "created", created) &&
             set_string(config, "verificationMethod", opts->verification_method) &&
             set_string(config, "proofPurpose", purpose);
@@ -104,7 +162,10 @@ static json_t *proof_config(const json_t *document, const sc_proof_options *opts
 static int check_sign_inputs(const json_t *document, const sc_proof_options *opts, sc_error *err) {
   if (!json_is_object(document))
     return sc_fail(err, SC_EUSAGE, "data integrity: the document to sign is not a JSON object");
-  if (json_object_get(document, "proof"))
+  if (!opts || (opts->cryptosuite != SC_EDDSA_JCS_2022 && opts->cryptosuite != SC_EDDSA_RDFC_2022))
+    return sc_fail(err, SC_EUSAGE, "data integrity: skillcert signs with eddsa-jcs-2022 or "
+                                   "eddsa-rdfc-2022 only");
+  if (json_object_get(document, "proof") && !opts->add_to_set)
     return sc_fail(err, SC_EUSAGE,
                    "data integrity: the document already has a proof (take it out to make a "
                    "proof set)");
@@ -116,12 +177,19 @@ static int check_sign_inputs(const json_t *document, const sc_proof_options *opt
   return SC_OK;
 }
 
+static sc_cryptosuite opts_suite(const json_t *config) {
+  const char *cs = json_string_value(json_object_get(config, "cryptosuite"));
+  return cs && strcmp(cs, SC_CRYPTOSUITE_RDFC) == 0 ? SC_EDDSA_RDFC_2022 : SC_EDDSA_JCS_2022;
+}
+
 /* Signs the configuration and document; adds proofValue to config. */
 static int sign_config(json_t *document, json_t *config, sc_signer *signer, sc_di_trace *trace,
                        sc_error *err) {
   hashes h = {0};
   uint8_t data[64], sig[SC_ED25519_SIGNATURE_BYTES];
-  hash_input in = {.document = document, .config = config};
+  /* A proof of a set covers the document without the other proofs. */
+  hash_input in = {
+      .document = document, .doc_omit = "proof", .config = config, .suite = opts_suite(config)};
   int rc = hash_data(&in, &h, data, err);
   if (!rc)
     rc = sc_signer_sign(signer, data, sizeof data, sig, err);
@@ -154,8 +222,12 @@ int sc_di_sign_with(json_t *document, sc_signer *signer, const sc_proof_options 
     return rc;
   }
   /* Open Badges 3.0 requires proof to be an array. */
+  json_t *existing = json_object_get(document, "proof");
+  if (json_is_array(existing))
+    return json_array_append_new(existing, proof) ? sc_oom(err) : SC_OK;
   json_t *set = json_array();
-  if (!set || json_array_append_new(set, proof) || json_object_set_new(document, "proof", set)) {
+  if (!set || (existing && json_array_append(set, existing)) || json_array_append_new(set, proof) ||
+      json_object_set_new(document, "proof", set)) {
     json_decref(set);
     return sc_oom(err);
   }
@@ -230,12 +302,38 @@ static int decode_proof_value(const json_t *proof, uint8_t sig[SC_ED25519_SIGNAT
 }
 
 /* VC-DI-EDDSA 3.3.5 (Proof Configuration) and VC-DATA-INTEGRITY 4.4 steps 4-5. */
-static int check_rules(const json_t *proof, const char *purpose, sc_error *err) {
+/* Which suite made the proof: DataIntegrityProof with a cryptosuite skillcert knows, or
+ * Ed25519Signature2020; anything else is refused by name. */
+static int proof_suite(const json_t *proof, sc_cryptosuite *suite, sc_error *err) {
+  const char *type = json_string_value(json_object_get(proof, "type"));
+  if (type && strcmp(type, PROOF_TYPE_2020) == 0) {
+    *suite = SC_ED25519_SIGNATURE_2020;
+    return SC_OK;
+  }
   int rc = require_value(proof, "type", PROOF_TYPE, "is not supported", err);
-  if (!rc)
-    rc = require_value(proof, "cryptosuite", SC_CRYPTOSUITE, "is not supported", err);
-  if (!rc && json_object_get(proof, "previousProof"))
-    rc = sc_fail(err, SC_EINVALID, "previousProof (proof chains) is not supported");
+  if (rc) {
+    if (err && type)
+      snprintf(err->message, sizeof err->message,
+               "type '%.80s' is not supported (expected DataIntegrityProof or Ed25519Signature2020)",
+               type);
+    return rc;
+  }
+  const char *cs = json_string_value(json_object_get(proof, "cryptosuite"));
+  if (cs && strcmp(cs, SC_CRYPTOSUITE_RDFC) == 0) {
+    *suite = SC_EDDSA_RDFC_2022;
+    return SC_OK;
+  }
+  *suite = SC_EDDSA_JCS_2022;
+  rc = require_value(proof, "cryptosuite", SC_CRYPTOSUITE, "is not supported", err);
+  if (rc && err && cs)
+    snprintf(err->message, sizeof err->message,
+             "cryptosuite '%.80s' is not supported (expected eddsa-rdfc-2022 or eddsa-jcs-2022)", cs);
+  return rc;
+}
+
+static int check_rules(const json_t *proof, const char *purpose, sc_cryptosuite *suite,
+                       sc_error *err) {
+  int rc = proof_suite(proof, suite, err);
   if (!rc && !json_is_string(json_object_get(proof, "verificationMethod")))
     rc = sc_fail(err, SC_EINVALID, "verificationMethod is missing or not a string");
   if (!rc)
@@ -306,12 +404,15 @@ static int resolve_key(const json_t *proof, const sc_di_verify_options *opts,
 /* Hashes and checks the signature of one proof against the unsecured document (secured
  * without its proof), and the proof options (the proof without proofValue, Verify Proof
  * steps 2-3). */
-static int check_signature(const json_t *secured, const json_t *proof,
-                           const sc_di_verify_options *opts,
-                           const uint8_t sig[SC_ED25519_SIGNATURE_BYTES], sc_di_trace *trace,
-                           sc_error *err) {
-  hash_input in = {
-      .document = secured, .doc_omit = "proof", .config = proof, .config_omit = "proofValue"};
+static int check_signature_of(const json_t *secured, const char *doc_omit, const json_t *proof,
+                              sc_cryptosuite suite, const sc_di_verify_options *opts,
+                              const uint8_t sig[SC_ED25519_SIGNATURE_BYTES], sc_di_trace *trace,
+                              sc_error *err) {
+  hash_input in = {.document = secured,
+                   .doc_omit = doc_omit,
+                   .config = proof,
+                   .config_omit = "proofValue",
+                   .suite = suite};
   int rc = document_context(secured, proof, &in, err);
   if (rc)
     return rc;
@@ -333,17 +434,60 @@ static int check_signature(const json_t *secured, const json_t *proof,
   return rc;
 }
 
-static int verify_one(const json_t *secured, const json_t *proof, const sc_di_verify_options *opts,
-                      sc_di_trace *trace, sc_error *err) {
+/* The document a proof of a chain covers (VC-DATA-INTEGRITY 4.3, Verify Proof Sets and
+ * Chains): the document with only the proofs its previousProof names, in *chained (a new
+ * reference); NULL when the proof names none. */
+static int chain_document(const json_t *secured, const json_t *proof, const json_t *proofs,
+                          json_t **chained, sc_error *err) {
+  *chained = NULL;
+  json_t *previous = json_object_get(proof, "previousProof");
+  if (!previous)
+    return SC_OK;
+  json_t *ids = json_is_array(previous) ? json_incref(previous) : json_pack("[O]", previous);
+  json_t *matching = json_array();
+  size_t i;
+  json_t *id;
+  int rc = SC_OK;
+  json_array_foreach(ids, i, id) {
+    const json_t *found = NULL;
+    for (size_t k = 0; json_is_string(id) && k < json_array_size(proofs) && !found; k++)
+      if (json_equal(json_object_get(json_array_get(proofs, k), "id"), id))
+        found = json_array_get(proofs, k);
+    if (!found) {
+      rc = sc_fail(err, SC_EINVALID, "previousProof '%.100s' names no proof of the set",
+                   json_is_string(id) ? json_string_value(id) : "(not a string)");
+      break;
+    }
+    json_array_append(matching, (json_t *)found);
+  }
+  if (!rc) {
+    *chained = json_copy((json_t *)secured);
+    json_object_set(*chained, "proof", matching);
+  }
+  json_decref(matching);
+  json_decref(ids);
+  return rc;
+}
+
+static int verify_one(const json_t *secured, const json_t *proof, const json_t *proofs,
+                      const sc_di_verify_options *opts, sc_cryptosuite *suite, sc_di_trace *trace,
+                      sc_error *err) {
   if (!json_is_object(proof))
     return sc_fail(err, SC_EINVALID, "not a JSON object");
   const char *purpose = opts && opts->expected_purpose ? opts->expected_purpose : SC_PROOF_PURPOSE;
   uint8_t sig[SC_ED25519_SIGNATURE_BYTES];
-  int rc = check_rules(proof, purpose, err);
+  int rc = check_rules(proof, purpose, suite, err);
   if (!rc)
     rc = decode_proof_value(proof, sig, err);
+  json_t *chained = NULL;
   if (!rc)
-    rc = check_signature(secured, proof, opts, sig, trace, err);
+    rc = chain_document(secured, proof, proofs, &chained, err);
+  /* A chained proof covers the document with its previous proofs as "proof"; a proof of a
+   * set covers the document without any. */
+  if (!rc)
+    rc = check_signature_of(chained ? chained : secured, chained ? NULL : "proof", proof, *suite,
+                            opts, sig, trace, err);
+  json_decref(chained);
   return rc;
 }
 
@@ -374,12 +518,20 @@ int sc_di_verify(const json_t *secured, const sc_di_verify_options *opts, sc_di_
   /* Every proof is checked against the document without "proof", which the canonical form
    * leaves out (sc_jcs_append_object_view) instead of copying the document. */
   int rc = SC_OK;
+  json_t *set = is_set ? json_incref(proofs) : json_pack("[O]", proofs);
+  char suites[96] = "";
   for (size_t i = 0; i < count && !rc; i++) {
-    const json_t *proof = is_set ? json_array_get(proofs, i) : proofs;
-    rc = verify_one(secured, proof, opts, i == 0 ? trace : NULL, err);
+    const json_t *proof = json_array_get(set, i);
+    sc_cryptosuite suite = SC_EDDSA_JCS_2022;
+    rc = verify_one(secured, proof, set, opts, &suite, i == 0 ? trace : NULL, err);
     if (rc && err)
       sc_error_prefix(err, "proof %zu", i + 1);
+    size_t used = strlen(suites);
+    snprintf(suites + used, sizeof suites - used, "%s%s", i ? "," : "", sc_cryptosuite_name(suite));
   }
+  json_decref(set);
   fill_result(result, is_set ? json_array_get(proofs, 0) : proofs, rc ? 0 : count);
+  if (result && !rc)
+    snprintf(result->cryptosuites, sizeof result->cryptosuites, "%s", suites);
   return rc;
 }

@@ -144,11 +144,14 @@ static const char *expected_reason(const char *name) {
       {"n04", "does not verify"},
       {"n05", "header 'z'"},
       {"n06", "63 bytes"},
-      {"n07", "cryptosuite 'eddsa-rdfc-2022' is not supported (expected eddsa-jcs-2022)"},
+      /* relabelled as eddsa-rdfc-2022, it is canonicalized as JSON-LD, where the OB schema
+       * validator type is undefined */
+      {"n07", "JSON-LD"},
       {"n08", "created"},
       {"n09", "proofPurpose is missing"},
       {"n10", "proofPurpose 'authentication'"},
-      {"n11", "type 'Ed25519Signature2020' is not supported"},
+      /* relabelled Ed25519Signature2020 (an RDF suite), likewise */
+      {"n11", "JSON-LD"},
       {"n12", "does not verify"},
   };
   for (size_t i = 0; i < sizeof reasons / sizeof reasons[0]; i++)
@@ -484,9 +487,10 @@ static void names_the_rule_each_broken_proof_breaks(void **state) {
   expect_proof_rule("created", json_string("2023-02-30T00:00:00Z"), "created '2023-02-30");
   expect_proof_rule("created", json_true(), "created is not a string");
   expect_proof_rule("previousProof", json_string("urn:uuid:1"), "previousProof");
+  /* a bare did:key stands for its key, but the signed proof named the method URL */
   expect_proof_rule("verificationMethod",
                     json_string("did:key:z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2"),
-                    "verificationMethod: verification method");
+                    "does not verify");
   expect_proof_rule("@context", json_string("https://example.org/other"),
                     "@context does not start with");
 }

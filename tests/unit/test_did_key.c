@@ -115,8 +115,8 @@ static void derives_table_keys_from_their_seeds(void **state) {
   json_decref(table);
 }
 
-/* The two "implementation-defined" cases are decided here: both rejected (docs/data-integrity.md).
- */
+/* The two "implementation-defined" cases are decided here (docs/data-integrity.md): a bare
+ * did:key stands for its one key, as real credentials use it; the versioned form is rejected. */
 static void follows_every_parsing_case(void **state) {
   (void)state;
   json_t *doc = load_vector_json("did-key/did-key-parsing-cases.json");
@@ -128,11 +128,15 @@ static void follows_every_parsing_case(void **state) {
     uint8_t pub[32];
     sc_error err = {0};
     int rc = sc_did_key_resolve_vm(input, pub, NULL, &err);
-    if (strcmp(expect, "accept") == 0) {
+    bool bare_did = strcmp(expect, "implementation-defined") == 0 && !strchr(input + 8, ':');
+    if (strcmp(expect, "accept") == 0 || bare_did) {
       assert_int_equal(rc, SC_OK);
       uint8_t expected[32];
-      hex_to_bytes(json_string_value(json_object_get(c, "rawPublicKeyHex")), expected, 32);
-      assert_memory_equal(pub, expected, 32);
+      const char *hex = json_string_value(json_object_get(c, "rawPublicKeyHex"));
+      if (hex) {
+        hex_to_bytes(hex, expected, 32);
+        assert_memory_equal(pub, expected, 32);
+      }
       accepted++;
     } else {
       if (rc != SC_EDATA)
@@ -141,8 +145,8 @@ static void follows_every_parsing_case(void **state) {
       rejected++;
     }
   }
-  assert_int_equal(accepted, 1);
-  assert_int_equal(rejected, 9);
+  assert_int_equal(accepted, 2);
+  assert_int_equal(rejected, 8);
   json_decref(doc);
 }
 

@@ -1,0 +1,937 @@
+/* JSON-LD 1.1 Expansion (API 5.1 Expansion Algorithm and 5.3 Value Expansion), without the
+ * framing options. Values are jansson values; every function returns a new reference. */
+#include "core/jsonld_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static int expand(jl_state *st, jl_context *active, const char *active_property,
+                  const json_t *element, const char *base_url, bool from_map, json_t **out);
+
+/* Appends value (stolen) to the array at obj[key], creating it; arrays are spliced in. */
+static void add_value(json_t *obj, const char *key, json_t *value) {
+  json_t *array = json_object_get(obj, key);
+  if (!json_is_array(array)) {
+    json_t *fresh = json_array();
+    if (array)
+      json_array_append(fresh, array);
+    json_object_set_new(obj, key, fresh);
+    array = fresh;
+  }
+  if (json_is_array(value))
+    json_array_extend(array, value);
+  else
+    json_array_append(array, value);
+  json_decref(value);
+}
+
+static json_t *as_array(const json_t *value) {
+  if (json_is_array(value))
+    return json_incref((json_t *)value);
+  json_t *array = json_array();
+  json_array_append(array, (json_t *)value);
+  return array;
+}
+
+static bool is_scalar(const json_t *v) {
+  return json_is_string(v) || json_is_number(v) || json_is_boolean(v);
+}
+
+static bool is_value_object(const json_t *v) {
+  return json_is_object(v) && json_object_get(v, "@value");
+}
+
+static bool is_list_object(const json_t *v) {
+  return json_is_object(v) && json_object_get(v, "@list");
+}
+
+static bool is_graph_object(const json_t *v) {
+  if (!json_is_object(v) || !json_object_get(v, "@graph"))
+    return false;
+  const char *key;
+  json_t *x;
+  json_object_foreach((json_t *)v, key, x) {
+    if (strcmp(key, "@graph") && strcmp(key, "@id") && strcmp(key, "@index") &&
+        strcmp(key, "@context"))
+      return false;
+  }
+  return true;
+}
+
+static const char *def_string(const json_t *def, const char *key) {
+  return def ? json_string_value(json_object_get(def, key)) : NULL;
+}
+
+/* Sorted keys of an object (a new array of borrowed strings); NULL when empty. */
+static const char **sorted_keys(const json_t *obj, size_t *count) {
+  *count = json_object_size(obj);
+  const char **keys = malloc((*count ? *count : 1) * sizeof *keys);
+  size_t i = 0;
+  const char *key;
+  json_t *v;
+  json_object_foreach((json_t *)obj, key, v) {
+    keys[i++] = key;
+  }
+  for (size_t a = 1; a < *count; a++)
+    for (size_t b = a; b > 0 && strcmp(keys[b - 1], keys[b]) > 0; b--) {
+      const char *t = keys[b];
+      keys[b] = keys[b - 1];
+      keys[b - 1] = t;
+    }
+  return keys;
+}
+
+/* ---------------------------------------------------------------- value expansion (5.3) */
+
+static int expand_value(jl_state *st, jl_context *active, const char *active_property,
+                        const json_t *value, json_t **out) {
+  const json_t *def = jl_term(active, active_property);
+  const char *type = def_string(def, "@type");
+  if (type && json_is_string(value) && (strcmp(type, "@id") == 0 || strcmp(type, "@vocab") == 0)) {
+    char *iri = NULL;
+    int rc = jl_expand_iri(st, active, json_string_value(value), true, strcmp(type, "@vocab") == 0,
+                           &iri);
+    if (rc)
+      return rc;
+    *out = iri ? json_pack("{s:s}", "@id", iri) : json_pack("{s:n}", "@id");
+    free(iri);
+    return SC_OK;
+  }
+  json_t *result = json_pack("{s:O}", "@value", value);
+  if (type && strcmp(type, "@id") && strcmp(type, "@vocab") && strcmp(type, "@none")) {
+    json_object_set_new(result, "@type", json_string(type));
+  } else if (json_is_string(value)) {
+    json_t *lang = def ? json_object_get(def, "@language") : NULL;
+    const char *language = lang ? json_string_value(lang) : active->language;
+    json_t *dir = def ? json_object_get(def, "@direction") : NULL;
+    const char *direction = dir ? json_string_value(dir) : active->direction;
+    if (language)
+      json_object_set_new(result, "@language", json_string(language));
+    if (direction)
+      json_object_set_new(result, "@direction", json_string(direction));
+  }
+  *out = result;
+  return SC_OK;
+}
+
+/* ---------------------------------------------------------------- keywords (5.1.2 step 13.4) */
+
+typedef struct entry_ctx {
+  jl_state *st;
+  jl_context *active, *type_scoped;
+  const char *active_property;
+  const char *base_url;
+  const char *input_type;
+  json_t *result;
+  json_t *nests; /* array of nesting keys */
+} entry_ctx;
+
+static bool safe_fail(entry_ctx *e, int *rc, const char *fmt, const char *what) {
+  if (!e->st->opts || !e->st->opts->safe_mode)
+    return false;
+  *rc = sc_fail(e->st->err, SC_EDATA, fmt, what);
+  return true;
+}
+
+static int expand_type_values(entry_ctx *e, const json_t *value, json_t **out) {
+  if (!json_is_string(value) && !json_is_array(value))
+    return jl_fail(e->st, "invalid type value", "@type must be a string or an array of strings");
+  json_t *items = as_array(value), *expanded = json_array();
+  size_t i;
+  json_t *item;
+  int rc = SC_OK;
+  json_array_foreach(items, i, item) {
+    if (!json_is_string(item)) {
+      rc = jl_fail(e->st, "invalid type value", "@type must be a string or an array of strings");
+      break;
+    }
+    char *iri = NULL;
+    if ((rc = jl_expand_iri(e->st, e->type_scoped, json_string_value(item), true, true, &iri)))
+      break;
+    if (iri && !jl_is_absolute_iri(iri) && !jl_is_blank_label(iri) && !jl_is_keyword(iri) &&
+        safe_fail(e, &rc, "the type '%s' is not defined by the credential's contexts",
+                  json_string_value(item))) {
+      free(iri);
+      break;
+    }
+    if (iri)
+      json_array_append_new(expanded, json_string(iri));
+    free(iri);
+  }
+  json_decref(items);
+  if (rc) {
+    json_decref(expanded);
+    return rc;
+  }
+  *out = json_is_string(value) && json_array_size(expanded) == 1
+             ? json_incref(json_array_get(expanded, 0))
+             : json_incref(expanded);
+  json_decref(expanded);
+  return SC_OK;
+}
+
+static int expand_reverse(entry_ctx *e, const json_t *value) {
+  if (!json_is_object(value))
+    return jl_fail(e->st, "invalid @reverse value", "@reverse must be an object");
+  json_t *expanded = NULL;
+  int rc = expand(e->st, e->active, "@reverse", value, e->base_url, false, &expanded);
+  if (rc || !json_is_object(expanded)) {
+    json_decref(expanded);
+    return rc;
+  }
+  const char *property;
+  json_t *items;
+  json_t *double_reverse = json_object_get(expanded, "@reverse");
+  if (double_reverse) {
+    json_object_foreach(double_reverse, property, items) {
+      add_value(e->result, property, json_incref(items));
+    }
+  }
+  json_object_foreach(expanded, property, items) {
+    if (strcmp(property, "@reverse") == 0)
+      continue;
+    json_t *map = json_object_get(e->result, "@reverse");
+    if (!map) {
+      map = json_object();
+      json_object_set_new(e->result, "@reverse", map);
+    }
+    size_t i;
+    json_t *item;
+    json_array_foreach(items, i, item) {
+      if (is_value_object(item) || is_list_object(item)) {
+        int rc = jl_fail(e->st, "invalid reverse property value", "'%s'", property);
+        json_decref(expanded); /* property points into it */
+        return rc;
+      }
+      add_value(map, property, json_incref(item));
+    }
+  }
+  json_decref(expanded);
+  return SC_OK;
+}
+
+/* @included holds node objects only: a string, a value object or a list object is an error
+ * (checked before expansion, which would drop a free-floating value silently). */
+static int check_included(entry_ctx *e, const json_t *value) {
+  json_t *items = as_array(value);
+  size_t i;
+  json_t *item;
+  int rc = SC_OK;
+  json_array_foreach(items, i, item) {
+    const char *key;
+    json_t *v;
+    if (!json_is_object(item)) {
+      rc = jl_fail(e->st, "invalid @included value", "@included must hold node objects");
+      break;
+    }
+    json_object_foreach(item, key, v) {
+      char *p = NULL;
+      if (!rc && !jl_expand_iri(e->st, e->active, key, false, true, &p) && p &&
+          (strcmp(p, "@value") == 0 || strcmp(p, "@list") == 0))
+        rc = jl_fail(e->st, "invalid @included value", "@included must hold node objects");
+      free(p);
+    }
+  }
+  json_decref(items);
+  return rc;
+}
+
+static int expand_keyword(entry_ctx *e, const char *key, const char *prop, const json_t *value) {
+  jl_state *st = e->st;
+  if (e->active_property && strcmp(e->active_property, "@reverse") == 0)
+    return jl_fail(st, "invalid reverse property map", "keyword '%s' inside @reverse", prop);
+  if (json_object_get(e->result, prop) && strcmp(prop, "@included") && strcmp(prop, "@type"))
+    return jl_fail(st, "colliding keywords", "'%s' given twice (through '%s')", prop, key);
+  json_t *expanded = NULL;
+  int rc = SC_OK;
+  if (strcmp(prop, "@id") == 0) {
+    if (!json_is_string(value))
+      return jl_fail(st, "invalid @id value", "@id must be a string");
+    char *iri = NULL;
+    if ((rc = jl_expand_iri(st, e->active, json_string_value(value), true, false, &iri)))
+      return rc;
+    if (iri && !jl_is_absolute_iri(iri) && !jl_is_blank_label(iri) &&
+        safe_fail(e, &rc, "the id '%s' is a relative IRI", json_string_value(value))) {
+      free(iri);
+      return rc;
+    }
+    expanded = iri ? json_string(iri) : json_null();
+    free(iri);
+  } else if (strcmp(prop, "@type") == 0) {
+    if ((rc = expand_type_values(e, value, &expanded)))
+      return rc;
+    json_t *existing = json_object_get(e->result, "@type");
+    if (existing) {
+      json_t *merged = as_array(existing);
+      json_t *copy = json_copy(merged);
+      json_decref(merged);
+      if (json_is_array(expanded))
+        json_array_extend(copy, expanded);
+      else
+        json_array_append(copy, expanded);
+      json_decref(expanded);
+      expanded = copy;
+    }
+  } else if (strcmp(prop, "@graph") == 0) {
+    json_t *g = NULL;
+    if ((rc = expand(st, e->active, "@graph", value, e->base_url, false, &g)))
+      return rc;
+    expanded = g ? as_array(g) : json_array();
+    json_decref(g);
+  } else if (strcmp(prop, "@included") == 0) {
+    if ((rc = check_included(e, value)))
+      return rc;
+    json_t *inc = NULL;
+    if ((rc = expand(st, e->active, e->active_property, value, e->base_url, false, &inc)))
+      return rc;
+    expanded = inc ? as_array(inc) : json_array();
+    json_decref(inc);
+    size_t i;
+    json_t *item;
+    json_array_foreach(expanded, i, item) {
+      if (!json_is_object(item) || is_value_object(item) || is_list_object(item) ||
+          json_object_get(item, "@set")) {
+        json_decref(expanded);
+        return jl_fail(st, "invalid @included value", "@included must hold node objects");
+      }
+    }
+    json_t *existing = json_object_get(e->result, "@included");
+    if (existing) {
+      json_t *all = json_copy(existing);
+      json_array_extend(all, expanded);
+      json_decref(expanded);
+      expanded = all;
+    }
+  } else if (strcmp(prop, "@value") == 0) {
+    if (e->input_type && strcmp(e->input_type, "@json") == 0) {
+      expanded = json_incref((json_t *)value);
+    } else if (!json_is_null(value) && !is_scalar(value)) {
+      return jl_fail(st, "invalid value object value", "@value must be a string, number, boolean or null");
+    } else {
+      expanded = json_incref((json_t *)value);
+    }
+    json_object_set_new(e->result, "@value", expanded);
+    return SC_OK;
+  } else if (strcmp(prop, "@language") == 0) {
+    if (!json_is_string(value))
+      return jl_fail(st, "invalid language-tagged string", "@language must be a string");
+    expanded = json_incref((json_t *)value);
+  } else if (strcmp(prop, "@direction") == 0) {
+    const char *d = json_string_value(value);
+    if (!d || (strcmp(d, "ltr") && strcmp(d, "rtl")))
+      return jl_fail(st, "invalid base direction", "@direction must be \"ltr\" or \"rtl\"");
+    expanded = json_incref((json_t *)value);
+  } else if (strcmp(prop, "@index") == 0) {
+    if (!json_is_string(value))
+      return jl_fail(st, "invalid @index value", "@index must be a string");
+    expanded = json_incref((json_t *)value);
+  } else if (strcmp(prop, "@list") == 0) {
+    if (!e->active_property || strcmp(e->active_property, "@graph") == 0)
+      return SC_OK;
+    json_t *l = NULL;
+    if ((rc = expand(st, e->active, e->active_property, value, e->base_url, false, &l)))
+      return rc;
+    expanded = l ? as_array(l) : json_array();
+    json_decref(l);
+  } else if (strcmp(prop, "@set") == 0) {
+    if ((rc = expand(st, e->active, e->active_property, value, e->base_url, false, &expanded)))
+      return rc;
+  } else if (strcmp(prop, "@reverse") == 0) {
+    return expand_reverse(e, value);
+  } else if (strcmp(prop, "@nest") == 0) {
+    json_array_append_new(e->nests, json_string(key));
+    return SC_OK;
+  } else {
+    return SC_OK; /* framing keywords and @context: nothing to expand */
+  }
+  if (expanded)
+    json_object_set_new(e->result, prop, expanded);
+  return SC_OK;
+}
+
+/* ---------------------------------------------------------------- maps (step 13.7–13.8) */
+
+static int expand_language_map(entry_ctx *e, const json_t *def, const json_t *value, json_t **out) {
+  json_t *result = json_array();
+  json_t *dir = json_object_get(def, "@direction");
+  const char *direction = dir ? json_string_value(dir) : e->active->direction;
+  size_t count;
+  const char **keys = sorted_keys(value, &count);
+  int rc = SC_OK;
+  for (size_t k = 0; !rc && k < count; k++) {
+    const char *language = keys[k];
+    char *expanded_lang = NULL;
+    if ((rc = jl_expand_iri(e->st, e->active, language, false, true, &expanded_lang)))
+      break;
+    bool none = strcmp(language, "@none") == 0 || (expanded_lang && strcmp(expanded_lang, "@none") == 0);
+    free(expanded_lang);
+    json_t *items = as_array(json_object_get(value, language));
+    size_t i;
+    json_t *item;
+    json_array_foreach(items, i, item) {
+      if (json_is_null(item))
+        continue;
+      if (!json_is_string(item)) {
+        rc = jl_fail(e->st, "invalid language map value", "language '%s'", language);
+        break;
+      }
+      json_t *v = json_pack("{s:O}", "@value", item);
+      if (!none)
+        json_object_set_new(v, "@language", json_string(language));
+      if (direction)
+        json_object_set_new(v, "@direction", json_string(direction));
+      json_array_append_new(result, v);
+    }
+    json_decref(items);
+  }
+  free(keys);
+  if (rc) {
+    json_decref(result);
+    return rc;
+  }
+  *out = result;
+  return SC_OK;
+}
+
+static int index_item(entry_ctx *e, const char *key, const json_t *def, const char *index,
+                      const char *expanded_index, json_t *item) {
+  const char *index_key = def_string(def, "@index");
+  bool none = expanded_index && strcmp(expanded_index, "@none") == 0;
+  int rc = SC_OK;
+  if (jl_container_has(def, "@index") && index_key && strcmp(index_key, "@index") && !none) {
+    json_t *re_expanded = NULL;
+    json_t *index_value = json_string(index);
+    rc = expand_value(e->st, e->active, index_key, index_value, &re_expanded);
+    json_decref(index_value);
+    char *prop = NULL;
+    if (!rc)
+      rc = jl_expand_iri(e->st, e->active, index_key, false, true, &prop);
+    if (!rc && prop) {
+      json_t *values = json_array();
+      json_array_append(values, re_expanded);
+      json_t *existing = json_object_get(item, prop);
+      if (existing) {
+        json_t *arr = as_array(existing);
+        json_array_extend(values, arr);
+        json_decref(arr);
+      }
+      json_object_set_new(item, prop, values);
+      if (is_value_object(item) && json_object_size(item) > 1)
+        rc = jl_fail(e->st, "invalid value object", "an indexed value of '%s' has other entries", key);
+    }
+    free(prop);
+    json_decref(re_expanded);
+  } else if (jl_container_has(def, "@index") && !json_object_get(item, "@index") && !none) {
+    json_object_set_new(item, "@index", json_string(index));
+  } else if (jl_container_has(def, "@id") && !json_object_get(item, "@id") && !none) {
+    char *iri = NULL;
+    rc = jl_expand_iri(e->st, e->active, index, true, false, &iri);
+    if (!rc)
+      json_object_set_new(item, "@id", iri ? json_string(iri) : json_null());
+    free(iri);
+  } else if (jl_container_has(def, "@type") && !none) {
+    json_t *types = json_array();
+    json_array_append_new(types, json_string(expanded_index));
+    json_t *existing = json_object_get(item, "@type");
+    if (existing) {
+      json_t *arr = as_array(existing);
+      json_array_extend(types, arr);
+      json_decref(arr);
+    }
+    json_object_set_new(item, "@type", types);
+  }
+  return rc;
+}
+
+static int expand_index_map(entry_ctx *e, const char *key, const json_t *def, const json_t *value,
+                            json_t **out) {
+  json_t *result = json_array();
+  size_t count;
+  const char **keys = sorted_keys(value, &count);
+  int rc = SC_OK;
+  bool id_or_type = jl_container_has(def, "@id") || jl_container_has(def, "@type");
+  for (size_t k = 0; !rc && k < count; k++) {
+    const char *index = keys[k];
+    jl_context *map_ctx = jl_context_ref(id_or_type && e->active->previous ? e->active->previous
+                                                                           : e->active);
+    if (jl_container_has(def, "@type")) {
+      const json_t *tdef = jl_term(map_ctx, index);
+      json_t *scoped = tdef ? json_object_get(tdef, "@context") : NULL;
+      if (scoped) {
+        jl_context *next = NULL;
+        rc = jl_process_context(e->st, map_ctx, scoped, def_string(tdef, "@base"), false, true, true,
+                                &next);
+        jl_context_unref(map_ctx);
+        map_ctx = next;
+        if (rc)
+          break;
+      }
+    } else {
+      jl_context_unref(map_ctx);
+      map_ctx = jl_context_ref(e->active);
+    }
+    char *expanded_index = NULL;
+    rc = jl_expand_iri(e->st, e->active, index, false, true, &expanded_index);
+    json_t *items = NULL;
+    if (!rc)
+      rc = expand(e->st, map_ctx, key, json_object_get(value, index), e->base_url, true, &items);
+    jl_context_unref(map_ctx);
+    json_t *arr = items ? as_array(items) : json_array();
+    json_decref(items);
+    size_t i;
+    json_t *item;
+    json_array_foreach(arr, i, item) {
+      if (rc)
+        break;
+      json_t *it = json_copy(item);
+      if (jl_container_has(def, "@graph") && !is_graph_object(it)) {
+        json_t *g = json_pack("{s:[O]}", "@graph", it);
+        json_decref(it);
+        it = g;
+      }
+      rc = index_item(e, key, def, index, expanded_index, it);
+      json_array_append_new(result, it);
+    }
+    json_decref(arr);
+    free(expanded_index);
+  }
+  free(keys);
+  if (rc) {
+    json_decref(result);
+    return rc;
+  }
+  *out = result;
+  return SC_OK;
+}
+
+/* ---------------------------------------------------------------- entries (step 13) */
+
+static int expand_property(entry_ctx *e, const char *key, const char *prop, const json_t *value) {
+  const json_t *def = jl_term(e->active, key);
+  const char *type = def_string(def, "@type");
+  json_t *expanded = NULL;
+  int rc = SC_OK;
+  if (type && strcmp(type, "@json") == 0) {
+    expanded = json_pack("{s:O,s:s}", "@value", value, "@type", "@json");
+  } else if (jl_container_has(def, "@language") && json_is_object(value)) {
+    rc = expand_language_map(e, def, value, &expanded);
+  } else if ((jl_container_has(def, "@index") || jl_container_has(def, "@type") ||
+              jl_container_has(def, "@id")) &&
+             json_is_object(value)) {
+    rc = expand_index_map(e, key, def, value, &expanded);
+  } else {
+    rc = expand(e->st, e->active, key, value, e->base_url, false, &expanded);
+  }
+  if (rc || !expanded || json_is_null(expanded)) {
+    json_decref(expanded);
+    return rc;
+  }
+  if (jl_container_has(def, "@list") && !is_list_object(expanded)) {
+    json_t *l = json_pack("{s:o}", "@list", as_array(expanded));
+    json_decref(expanded);
+    expanded = l;
+  }
+  if (jl_container_has(def, "@graph") && !jl_container_has(def, "@id") &&
+      !jl_container_has(def, "@index")) {
+    json_t *arr = as_array(expanded), *graphs = json_array();
+    size_t i;
+    json_t *item;
+    json_array_foreach(arr, i, item) {
+      json_array_append_new(graphs, json_pack("{s:[O]}", "@graph", item));
+    }
+    json_decref(arr);
+    json_decref(expanded);
+    expanded = graphs;
+  }
+  if (def && json_is_true(json_object_get(def, "@reverse"))) {
+    json_t *map = json_object_get(e->result, "@reverse");
+    if (!map) {
+      map = json_object();
+      json_object_set_new(e->result, "@reverse", map);
+    }
+    json_t *arr = as_array(expanded);
+    size_t i;
+    json_t *item;
+    json_array_foreach(arr, i, item) {
+      if (is_value_object(item) || is_list_object(item)) {
+        rc = jl_fail(e->st, "invalid reverse property value", "'%s'", key);
+        break;
+      }
+      add_value(map, prop, json_incref(item));
+    }
+    json_decref(arr);
+    json_decref(expanded);
+    return rc;
+  }
+  add_value(e->result, prop, expanded);
+  return SC_OK;
+}
+
+static int expand_entries(entry_ctx *e, const json_t *element) {
+  size_t count;
+  const char **keys = sorted_keys(element, &count);
+  int rc = SC_OK;
+  for (size_t k = 0; !rc && k < count; k++) {
+    const char *key = keys[k];
+    const json_t *value = json_object_get(element, key);
+    if (strcmp(key, "@context") == 0)
+      continue;
+    char *prop = NULL;
+    if ((rc = jl_expand_iri(e->st, e->active, key, false, true, &prop)))
+      break;
+    if (!prop || (!strchr(prop, ':') && !jl_is_keyword(prop))) {
+      if (!safe_fail(e, &rc, "the property '%s' is not defined by the credential's contexts", key))
+        rc = SC_OK;
+      free(prop);
+      continue;
+    }
+    if (jl_is_keyword(prop))
+      rc = expand_keyword(e, key, prop, value);
+    else if (!jl_is_absolute_iri(prop) && !jl_is_blank_label(prop) &&
+             safe_fail(e, &rc, "the property '%s' expands to a relative IRI", key))
+      ;
+    else
+      rc = expand_property(e, key, prop, value);
+    free(prop);
+  }
+  free(keys);
+  return rc;
+}
+
+/* Nested properties (step 14): each value of a nesting key is expanded into the same result. */
+static int expand_nests(entry_ctx *e, const json_t *element) {
+  int rc = SC_OK;
+  for (size_t n = 0; !rc && n < json_array_size(e->nests); n++) {
+    const char *nest_key = json_string_value(json_array_get(e->nests, n));
+    json_t *values = as_array(json_object_get(element, nest_key));
+    size_t i;
+    json_t *nested;
+    json_array_foreach(values, i, nested) {
+      if (!json_is_object(nested)) {
+        rc = jl_fail(e->st, "invalid @nest value", "'%s' must hold objects", nest_key);
+        break;
+      }
+      const char *k;
+      json_t *v;
+      json_object_foreach(nested, k, v) {
+        char *p = NULL;
+        jl_expand_iri(e->st, e->active, k, false, true, &p);
+        bool is_value = p && strcmp(p, "@value") == 0;
+        free(p);
+        if (is_value)
+          rc = jl_fail(e->st, "invalid @nest value", "'%s' holds a value object", nest_key);
+      }
+      if (rc)
+        break;
+      json_t *outer = e->nests;
+      e->nests = json_array();
+      rc = expand_entries(e, nested);
+      if (!rc)
+        rc = expand_nests(e, nested);
+      json_decref(e->nests);
+      e->nests = outer;
+      if (rc)
+        break;
+    }
+    json_decref(values);
+  }
+  return rc;
+}
+
+/* ---------------------------------------------------------------- the result (steps 15–20) */
+
+static int finish_value_object(jl_state *st, json_t *result, json_t **out) {
+  const char *key;
+  json_t *v;
+  json_object_foreach(result, key, v) {
+    if (strcmp(key, "@direction") && strcmp(key, "@index") && strcmp(key, "@language") &&
+        strcmp(key, "@type") && strcmp(key, "@value"))
+      return jl_fail(st, "invalid value object", "a value object cannot have '%s'", key);
+  }
+  json_t *type = json_object_get(result, "@type");
+  json_t *value = json_object_get(result, "@value");
+  if (type && (json_object_get(result, "@language") || json_object_get(result, "@direction")))
+    return jl_fail(st, "invalid value object", "a typed value cannot have a language or direction");
+  if (json_is_string(type) && strcmp(json_string_value(type), "@json") == 0) {
+    *out = json_incref(result);
+    return SC_OK;
+  }
+  if (json_is_null(value)) {
+    *out = NULL;
+    return SC_OK;
+  }
+  if (!json_is_string(value) && json_object_get(result, "@language"))
+    return jl_fail(st, "invalid language-tagged value", "only strings can have a language");
+  if (type && (!json_is_string(type) || !jl_is_absolute_iri(json_string_value(type))))
+    return jl_fail(st, "invalid typed value", "the type of a value must be an IRI");
+  *out = json_incref(result);
+  return SC_OK;
+}
+
+static int finish(jl_state *st, const char *active_property, json_t *result, json_t **out) {
+  *out = NULL;
+  if (json_object_get(result, "@value")) {
+    json_t *fin = NULL;
+    int rc = finish_value_object(st, result, &fin);
+    if (rc)
+      return rc;
+    result = fin;
+    if (!result)
+      return SC_OK;
+  } else {
+    json_incref(result);
+    json_t *type = json_object_get(result, "@type");
+    if (type && !json_is_array(type))
+      json_object_set_new(result, "@type", as_array(type));
+    if (json_object_get(result, "@set") || json_object_get(result, "@list")) {
+      size_t n = json_object_size(result);
+      if (n > 2 || (n == 2 && !json_object_get(result, "@index"))) {
+        json_decref(result);
+        return jl_fail(st, "invalid set or list object", "@set and @list allow only @index beside them");
+      }
+      json_t *set = json_object_get(result, "@set");
+      if (set) {
+        json_t *inner = json_incref(set);
+        json_decref(result);
+        result = inner;
+      }
+    }
+  }
+  if (json_is_object(result) && json_object_size(result) == 1 && json_object_get(result, "@language")) {
+    json_decref(result);
+    return SC_OK;
+  }
+  if (!active_property || strcmp(active_property, "@graph") == 0) {
+    if (json_is_object(result) &&
+        (json_object_size(result) == 0 || json_object_get(result, "@value") ||
+         json_object_get(result, "@list") ||
+         (json_object_size(result) == 1 && json_object_get(result, "@id")))) {
+      json_decref(result);
+      return SC_OK;
+    }
+  }
+  *out = result;
+  return SC_OK;
+}
+
+/* ---------------------------------------------------------------- the algorithm (5.1.2) */
+
+static int expand_array(jl_state *st, jl_context *active, const char *active_property,
+                        const json_t *element, const char *base_url, bool from_map, json_t **out) {
+  json_t *result = json_array();
+  const json_t *def = jl_term(active, active_property);
+  size_t i;
+  json_t *item;
+  json_array_foreach(element, i, item) {
+    json_t *expanded = NULL;
+    int rc = expand(st, active, active_property, item, base_url, from_map, &expanded);
+    if (rc) {
+      json_decref(result);
+      return rc;
+    }
+    if (jl_container_has(def, "@list") && json_is_array(expanded)) {
+      json_t *l = json_pack("{s:o}", "@list", expanded);
+      expanded = l;
+    }
+    if (json_is_array(expanded))
+      json_array_extend(result, expanded);
+    else if (expanded && !json_is_null(expanded))
+      json_array_append(result, expanded);
+    json_decref(expanded);
+  }
+  *out = result;
+  return SC_OK;
+}
+
+/* Does element revert a non-propagated context (step 7)? Not for value objects and not for a
+ * lone @id. */
+static bool reverts_context(jl_state *st, jl_context *active, const json_t *element) {
+  const char *key;
+  json_t *v;
+  size_t n = 0;
+  bool only_id = true, has_value = false;
+  json_object_foreach((json_t *)element, key, v) {
+    char *p = NULL;
+    jl_expand_iri(st, active, key, false, true, &p);
+    if (p && strcmp(p, "@value") == 0)
+      has_value = true;
+    if (!p || strcmp(p, "@id") != 0)
+      only_id = false;
+    free(p);
+    n++;
+  }
+  return !has_value && !(n == 1 && only_id);
+}
+
+static int apply_type_scoped(jl_state *st, jl_context **active, jl_context *type_scoped,
+                             const json_t *element, char **input_type) {
+  size_t count;
+  const char **keys = sorted_keys(element, &count);
+  int rc = SC_OK;
+  bool first = true;
+  for (size_t k = 0; !rc && k < count; k++) {
+    char *p = NULL;
+    if ((rc = jl_expand_iri(st, *active, keys[k], false, true, &p)))
+      break;
+    bool is_type = p && strcmp(p, "@type") == 0;
+    free(p);
+    if (!is_type)
+      continue;
+    json_t *values = as_array(json_object_get(element, keys[k]));
+    size_t nv = json_array_size(values);
+    const char **terms = malloc((nv ? nv : 1) * sizeof *terms);
+    size_t nt = 0;
+    for (size_t i = 0; i < nv; i++)
+      if (json_is_string(json_array_get(values, i)))
+        terms[nt++] = json_string_value(json_array_get(values, i));
+    for (size_t a = 1; a < nt; a++)
+      for (size_t b = a; b > 0 && strcmp(terms[b - 1], terms[b]) > 0; b--) {
+        const char *t = terms[b];
+        terms[b] = terms[b - 1];
+        terms[b - 1] = t;
+      }
+    for (size_t i = 0; !rc && i < nt; i++) {
+      const json_t *tdef = jl_term(type_scoped, terms[i]);
+      json_t *scoped = tdef ? json_object_get(tdef, "@context") : NULL;
+      if (!scoped)
+        continue;
+      jl_context *next = NULL;
+      rc = jl_process_context(st, *active, scoped, def_string(tdef, "@base"), false, false, true,
+                              &next);
+      if (!rc) {
+        jl_context_unref(*active);
+        *active = next;
+      }
+    }
+    free(terms);
+    if (!rc && first && nv > 0) {
+      const json_t *last = json_array_get(values, nv - 1);
+      if (json_is_string(last))
+        rc = jl_expand_iri(st, *active, json_string_value(last), false, true, input_type);
+      first = false;
+    }
+    json_decref(values);
+  }
+  free(keys);
+  return rc;
+}
+
+static int expand_object(jl_state *st, jl_context *active_in, const char *active_property,
+                         const json_t *element, const char *base_url, bool from_map, json_t **out) {
+  jl_context *active = jl_context_ref(active_in);
+  const json_t *pdef = jl_term(active_in, active_property);
+  json_t *property_scoped = pdef ? json_object_get(pdef, "@context") : NULL;
+  int rc = SC_OK;
+  if (active->previous && !from_map && reverts_context(st, active, element)) {
+    jl_context *prev = jl_context_ref(active->previous);
+    jl_context_unref(active);
+    active = prev;
+  }
+  if (property_scoped) {
+    jl_context *next = NULL;
+    rc = jl_process_context(st, active, property_scoped, def_string(pdef, "@base"), true, true,
+                            true, &next);
+    jl_context_unref(active);
+    active = next;
+  }
+  json_t *local = json_object_get(element, "@context");
+  if (!rc && local) {
+    jl_context *next = NULL;
+    rc = jl_process_context(st, active, local, base_url, false, true, true, &next);
+    jl_context_unref(active);
+    active = next;
+  }
+  jl_context *type_scoped = jl_context_ref(active);
+  char *input_type = NULL;
+  if (!rc)
+    rc = apply_type_scoped(st, &active, type_scoped, element, &input_type);
+  entry_ctx e = {.st = st,
+                 .active = active,
+                 .type_scoped = type_scoped,
+                 .active_property = active_property,
+                 .base_url = base_url,
+                 .input_type = input_type,
+                 .result = json_object(),
+                 .nests = json_array()};
+  if (!rc)
+    rc = expand_entries(&e, element);
+  if (!rc)
+    rc = expand_nests(&e, element);
+  if (!rc)
+    rc = finish(st, active_property, e.result, out);
+  json_decref(e.result);
+  json_decref(e.nests);
+  free(input_type);
+  jl_context_unref(type_scoped);
+  jl_context_unref(active);
+  return rc;
+}
+
+static int expand(jl_state *st, jl_context *active, const char *active_property,
+                  const json_t *element, const char *base_url, bool from_map, json_t **out) {
+  *out = NULL;
+  if (!element || json_is_null(element))
+    return SC_OK;
+  if (json_is_array(element))
+    return expand_array(st, active, active_property, element, base_url, from_map, out);
+  if (!json_is_object(element)) {
+    if (!active_property || strcmp(active_property, "@graph") == 0)
+      return SC_OK; /* a free-floating scalar */
+    const json_t *pdef = jl_term(active, active_property);
+    json_t *scoped = pdef ? json_object_get(pdef, "@context") : NULL;
+    if (!scoped)
+      return expand_value(st, active, active_property, element, out);
+    jl_context *next = NULL;
+    int rc = jl_process_context(st, active, scoped, def_string(pdef, "@base"), true, true, true,
+                                &next);
+    if (!rc)
+      rc = expand_value(st, next, active_property, element, out);
+    jl_context_unref(next);
+    return rc;
+  }
+  return expand_object(st, active, active_property, element, base_url, from_map, out);
+}
+
+int jl_expand_document(jl_state *st, const json_t *input, json_t **out) {
+  const char *base = st->opts ? st->opts->base : NULL;
+  jl_context *active = jl_context_new(base);
+  if (!active)
+    return sc_oom(st->err);
+  int rc = SC_OK;
+  if (st->opts && st->opts->expand_context) {
+    const json_t *ctx = st->opts->expand_context;
+    json_t *inner = json_is_object(ctx) ? json_object_get(ctx, "@context") : NULL;
+    jl_context *next = NULL;
+    rc = jl_process_context(st, active, inner ? inner : ctx, base, false, true, true, &next);
+    jl_context_unref(active);
+    active = next;
+  }
+  json_t *expanded = NULL;
+  if (!rc)
+    rc = expand(st, active, NULL, input, base, false, &expanded);
+  jl_context_unref(active);
+  if (rc)
+    return rc;
+  if (json_is_object(expanded) && json_object_size(expanded) == 1 &&
+      json_object_get(expanded, "@graph")) {
+    json_t *g = json_incref(json_object_get(expanded, "@graph"));
+    json_decref(expanded);
+    expanded = g;
+  }
+  if (!expanded)
+    expanded = json_array();
+  if (!json_is_array(expanded)) {
+    json_t *arr = json_array();
+    json_array_append_new(arr, expanded);
+    expanded = arr;
+  }
+  *out = expanded;
+  return SC_OK;
+}
+
+int sc_jsonld_expand(const json_t *input, const sc_jsonld_options *opts, json_t **out,
+                     sc_error *err) {
+  jl_state st = {.opts = opts, .err = err};
+  *out = NULL;
+  return jl_expand_document(&st, input, out);
+}

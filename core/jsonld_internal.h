@@ -1,0 +1,67 @@
+/*
+ * core/jsonld_internal.h — shared by the JSON-LD 1.1 files of core/ (jsonld_*.c); not public.
+ *
+ * An active context holds its term definitions in a jansson object (term → definition object),
+ * so that copying a context — which context processing does for every scoped context — is a
+ * shallow copy: definitions are never changed once made, only replaced. A definition object
+ * has the entries "@id" (string or null), "@reverse" (true when reverse), "@type",
+ * "@container" (array of keywords), "@language"/"@direction" (present when the term sets them,
+ * null allowed), "@context" (the scoped context, unprocessed), "@base" (the URL it came from),
+ * "@index", "@nest", "@prefix" and "@protected".
+ */
+#ifndef SKILLCERT_JSONLD_INTERNAL_H
+#define SKILLCERT_JSONLD_INTERNAL_H
+
+#include "core/core.h"
+
+typedef struct jl_context {
+  int refs;
+  char *base;          /* NULL: no base IRI */
+  char *original_base; /* the document's base, restored by a null context */
+  char *vocab;         /* NULL: no vocabulary mapping */
+  char *language;      /* default language, or NULL */
+  char *direction;     /* default base direction ("ltr", "rtl"), or NULL */
+  json_t *terms;       /* term → definition object */
+  struct jl_context *previous; /* the context before a non-propagated (type-scoped) one */
+} jl_context;
+
+typedef struct jl_state {
+  const sc_jsonld_options *opts;
+  sc_error *err;
+  size_t remote_depth; /* contexts loaded, against a loop of contexts that include each other */
+  const char *remote[32]; /* the URLs being loaded, outermost first (remote contexts, 4.1.2) */
+} jl_state;
+
+/* Error helpers: every JSON-LD error message starts with the error code of the JSON-LD 1.1
+ * API ("invalid term definition", …) so that callers and tests can tell them apart. */
+int jl_fail(jl_state *st, const char *code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Contexts (jsonld_context.c). */
+jl_context *jl_context_new(const char *base);
+jl_context *jl_context_ref(jl_context *ctx);
+void jl_context_unref(jl_context *ctx);
+const json_t *jl_term(const jl_context *ctx, const char *term); /* its definition or NULL */
+bool jl_container_has(const json_t *definition, const char *keyword);
+/* Context Processing (4.1.2): *out is a new reference. */
+int jl_process_context(jl_state *st, jl_context *active, const json_t *local, const char *base_url,
+                       bool override_protected, bool propagate, bool validate_scoped,
+                       jl_context **out);
+/* IRI Expansion (5.2.2) against an active context: a new string in *out, or NULL when value
+ * expands to nothing (a null mapping or a keyword-like string). */
+int jl_expand_iri(jl_state *st, jl_context *active, const char *value, bool document_relative,
+                  bool vocab, char **out);
+
+/* IRIs (jsonld_iri.c). */
+bool jl_is_keyword(const char *s);
+bool jl_has_keyword_form(const char *s); /* "@" followed by letters only */
+bool jl_is_absolute_iri(const char *s);  /* scheme ":" and no white space */
+bool jl_is_blank_label(const char *s);   /* "_:" … */
+bool jl_ends_with_gen_delim(const char *s);
+/* RFC 3986 5.2 reference resolution: a new string. base may be NULL (ref is returned). */
+char *jl_resolve_iri(const char *base, const char *ref);
+
+/* Expansion (jsonld_expand.c): *out is a new reference (an array), never NULL on success. */
+int jl_expand_document(jl_state *st, const json_t *input, json_t **out);
+
+#endif

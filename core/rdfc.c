@@ -1,0 +1,633 @@
+/*
+ * RDF Dataset Canonicalization, W3C RDFC-1.0 (Recommendation, 21 May 2024), section 4.
+ *
+ * Blank nodes are numbered once (their index in state.nodes); identifier issuers are arrays
+ * indexed by that number, so copying one (Hash N-Degree Quads copies them for each
+ * permutation) is a memcpy. The work of Hash N-Degree Quads is counted (calls plus
+ * permutations) and bounded by opts->max_work: a dataset built to make it exponential (a
+ * "poison" graph, the suite's test074) is refused instead of hanging.
+ */
+#include "core/core.h"
+
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define HASH_HEX_MAX (2 * 48 + 1) /* SHA-384 */
+
+typedef struct rdfc_node {
+  const char *label; /* borrowed from the dataset */
+  size_t *quads;     /* indexes of the (distinct) quads it occurs in */
+  size_t nquads, cap;
+  char first_hash[HASH_HEX_MAX];
+} rdfc_node;
+
+/* An identifier issuer (RDFC-1.0 4.5): ids[node] is the number issued (-1: none yet); order
+ * lists the nodes in the order their identifiers were issued. */
+typedef struct rdfc_issuer {
+  long *ids;
+  size_t *order;
+  size_t count;
+} rdfc_issuer;
+
+typedef struct rdfc_state {
+  const sc_rdf_dataset *dataset;
+  bool *duplicate; /* quads equal to an earlier one, left out (a dataset is a set) */
+  rdfc_node *nodes;
+  size_t count;
+  size_t *table; /* open addressing: label → node index + 1 */
+  size_t table_size;
+  rdfc_issuer canonical;
+  const EVP_MD *md;
+  size_t work, max_work;
+  char label[32]; /* the label sc_nquads_append_quad asked for last */
+  const rdfc_node *reference; /* Hash First Degree Quads: the node written as _:a */
+  sc_error *err;
+} rdfc_state;
+
+/* ---------------------------------------------------------------- blank node table */
+
+static size_t label_hash(const char *label) {
+  size_t h = 1469598103934665603u;
+  for (; *label; label++)
+    h = (h ^ (unsigned char)*label) * 1099511628211u;
+  return h;
+}
+
+static long node_find(const rdfc_state *st, const char *label) {
+  for (size_t i = label_hash(label) & (st->table_size - 1);; i = (i + 1) & (st->table_size - 1)) {
+    if (!st->table[i])
+      return -1;
+    if (strcmp(st->nodes[st->table[i] - 1].label, label) == 0)
+      return (long)st->table[i] - 1;
+  }
+}
+
+static bool node_add_quad(rdfc_state *st, const char *label, size_t quad) {
+  size_t i = label_hash(label) & (st->table_size - 1);
+  while (st->table[i] && strcmp(st->nodes[st->table[i] - 1].label, label) != 0)
+    i = (i + 1) & (st->table_size - 1);
+  if (!st->table[i]) {
+    st->nodes[st->count] = (rdfc_node){.label = label};
+    st->table[i] = ++st->count;
+  }
+  rdfc_node *node = &st->nodes[st->table[i] - 1];
+  if (node->nquads && node->quads[node->nquads - 1] == quad)
+    return true; /* the same node twice in one quad: the quad is listed once */
+  if (node->nquads == node->cap) {
+    size_t cap = node->cap ? node->cap * 2 : 4;
+    size_t *grown = realloc(node->quads, cap * sizeof *grown);
+    if (!grown)
+      return false;
+    node->quads = grown;
+    node->cap = cap;
+  }
+  node->quads[node->nquads++] = quad;
+  return true;
+}
+
+/* ---------------------------------------------------------------- issuers */
+
+static bool issuer_init(rdfc_issuer *issuer, size_t n) {
+  issuer->ids = malloc((n ? n : 1) * sizeof *issuer->ids);
+  issuer->order = malloc((n ? n : 1) * sizeof *issuer->order);
+  issuer->count = 0;
+  for (size_t i = 0; issuer->ids && i < n; i++)
+    issuer->ids[i] = -1;
+  return issuer->ids && issuer->order;
+}
+
+static void issuer_free(rdfc_issuer *issuer) {
+  free(issuer->ids);
+  free(issuer->order);
+  *issuer = (rdfc_issuer){0};
+}
+
+static bool issuer_copy(rdfc_issuer *to, const rdfc_issuer *from, size_t n) {
+  if (!issuer_init(to, n))
+    return false;
+  memcpy(to->ids, from->ids, (n ? n : 1) * sizeof *to->ids);
+  memcpy(to->order, from->order, (n ? n : 1) * sizeof *to->order);
+  to->count = from->count;
+  return true;
+}
+
+static long issuer_issue(rdfc_issuer *issuer, size_t node) {
+  if (issuer->ids[node] < 0) {
+    issuer->ids[node] = (long)issuer->count;
+    issuer->order[issuer->count++] = node;
+  }
+  return issuer->ids[node];
+}
+
+/* ---------------------------------------------------------------- hashing */
+
+static int hash_hex(rdfc_state *st, const void *data, size_t len, char out[HASH_HEX_MAX]) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int n = 0;
+  if (EVP_Digest(data, len, digest, &n, st->md, NULL) != 1)
+    return sc_fail(st->err, SC_ESOFTWARE, "cannot hash with OpenSSL");
+  static const char hex[] = "0123456789abcdef";
+  for (unsigned i = 0; i < n; i++) {
+    out[2 * i] = hex[digest[i] >> 4];
+    out[2 * i + 1] = hex[digest[i] & 15];
+  }
+  out[2 * n] = '\0';
+  return SC_OK;
+}
+
+static int compare_strings(const void *a, const void *b) {
+  return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static const char *first_degree_label(void *ctx, const sc_rdf_term *blank) {
+  const rdfc_state *st = ctx;
+  return strcmp(blank->value, st->reference->label) == 0 ? "a" : "z";
+}
+
+/* 4.6 Hash First Degree Quads: each quad of the node with the node as _:a and every other
+ * blank node as _:z, the lines sorted and hashed together. */
+static int hash_first_degree(rdfc_state *st, rdfc_node *node) {
+  char **lines = calloc(node->nquads, sizeof *lines);
+  sc_buf joined = {0};
+  int rc = lines ? SC_OK : sc_oom(st->err);
+  st->reference = node;
+  for (size_t i = 0; !rc && i < node->nquads; i++) {
+    sc_buf line = {0};
+    if (!sc_nquads_append_quad(&st->dataset->quads[node->quads[i]], first_degree_label, st,
+                               &line) ||
+        !(lines[i] = sc_buf_take(&line)))
+      rc = sc_oom(st->err);
+    sc_buf_free(&line);
+  }
+  if (!rc) {
+    qsort(lines, node->nquads, sizeof *lines, compare_strings);
+    for (size_t i = 0; !rc && i < node->nquads; i++)
+      if (!sc_buf_append_str(&joined, lines[i]))
+        rc = sc_oom(st->err);
+  }
+  if (!rc)
+    rc = hash_hex(st, joined.data ? (const char *)joined.data : "", joined.len, node->first_hash);
+  for (size_t i = 0; lines && i < node->nquads; i++)
+    free(lines[i]);
+  free(lines);
+  sc_buf_free(&joined);
+  return rc;
+}
+
+/* 4.7 Hash Related Blank Node. position is 's', 'o' or 'g'. */
+static int hash_related(rdfc_state *st, size_t related, const sc_rdf_quad *quad,
+                        const rdfc_issuer *issuer, char position, char out[HASH_HEX_MAX]) {
+  sc_buf input = {0};
+  char id[32];
+  const char *identifier = id;
+  if (st->canonical.ids[related] >= 0)
+    snprintf(id, sizeof id, "_:c14n%ld", st->canonical.ids[related]);
+  else if (issuer->ids[related] >= 0)
+    snprintf(id, sizeof id, "_:b%ld", issuer->ids[related]);
+  else
+    identifier = st->nodes[related].first_hash;
+  bool ok = sc_buf_append_byte(&input, (unsigned char)position);
+  if (ok && position != 'g')
+    ok = sc_buf_append_byte(&input, '<') &&
+         sc_buf_append(&input, quad->predicate.value, quad->predicate.len) &&
+         sc_buf_append_byte(&input, '>');
+  ok = ok && sc_buf_append_str(&input, identifier);
+  int rc = ok ? hash_hex(st, input.data, input.len, out) : sc_oom(st->err);
+  sc_buf_free(&input);
+  return rc;
+}
+
+/* ---------------------------------------------------------------- Hash N-Degree Quads */
+
+/* Related blank nodes grouped by their related hash (the map H of 4.8.3 step 3). */
+typedef struct related_entry {
+  char hash[HASH_HEX_MAX];
+  size_t node;
+} related_entry;
+
+static int compare_related(const void *a, const void *b) {
+  const related_entry *x = a, *y = b;
+  int c = strcmp(x->hash, y->hash);
+  return c ? c : (x->node > y->node) - (x->node < y->node);
+}
+
+static bool spend_work(rdfc_state *st) {
+  if (++st->work <= st->max_work)
+    return true;
+  sc_fail(st->err, SC_EDATA,
+          "the dataset is too costly to canonicalize: its blank nodes need more than %zu steps "
+          "of RDFC-1.0's Hash N-Degree Quads (a graph built to exhaust a verifier?)",
+          st->max_work);
+  return false;
+}
+
+static int collect_related(rdfc_state *st, size_t node, const rdfc_issuer *issuer,
+                           related_entry **out, size_t *count) {
+  rdfc_node *n = &st->nodes[node];
+  size_t cap = n->nquads * 3 + 1;
+  related_entry *entries = malloc(cap * sizeof *entries);
+  if (!entries)
+    return sc_oom(st->err);
+  size_t used = 0;
+  for (size_t q = 0; q < n->nquads; q++) {
+    const sc_rdf_quad *quad = &st->dataset->quads[n->quads[q]];
+    const sc_rdf_term *components[3] = {&quad->subject, &quad->object, &quad->graph};
+    static const char positions[3] = {'s', 'o', 'g'};
+    for (int c = 0; c < 3; c++) {
+      if (components[c]->kind != SC_RDF_BLANK || strcmp(components[c]->value, n->label) == 0)
+        continue;
+      size_t related = (size_t)node_find(st, components[c]->value);
+      int rc = hash_related(st, related, quad, issuer, positions[c], entries[used].hash);
+      if (rc) {
+        free(entries);
+        return rc;
+      }
+      entries[used++].node = related;
+    }
+  }
+  qsort(entries, used, sizeof *entries, compare_related);
+  *out = entries;
+  *count = used;
+  return SC_OK;
+}
+
+/* The next permutation of perm[0..n) in lexicographic order; false after the last. */
+static bool next_permutation(size_t *perm, size_t n) {
+  if (n < 2)
+    return false;
+  size_t i = n - 1;
+  while (i > 0 && perm[i - 1] >= perm[i])
+    i--;
+  if (i == 0)
+    return false;
+  size_t j = n - 1;
+  while (perm[j] <= perm[i - 1])
+    j--;
+  size_t t = perm[i - 1];
+  perm[i - 1] = perm[j];
+  perm[j] = t;
+  for (size_t a = i, b = n - 1; a < b; a++, b--) {
+    t = perm[a];
+    perm[a] = perm[b];
+    perm[b] = t;
+  }
+  return true;
+}
+
+/* Code point order of two paths (ASCII, so byte order is code point order). */
+static int path_compare(const sc_buf *a, const sc_buf *b) {
+  size_t n = a->len < b->len ? a->len : b->len;
+  int c = n ? memcmp(a->data, b->data, n) : 0;
+  return c ? c : (a->len > b->len) - (a->len < b->len);
+}
+
+/* 4.8.3 steps 5.4.4.3 and 5.4.5.5: a path at least as long as the chosen one and greater
+ * than it cannot win, so the permutation is abandoned. */
+static bool path_loses(const sc_buf *path, const sc_buf *chosen) {
+  return chosen->len && path->len >= chosen->len && path_compare(path, chosen) > 0;
+}
+
+static int hash_n_degree(rdfc_state *st, size_t node, rdfc_issuer *issuer,
+                         char out[HASH_HEX_MAX]);
+
+/* One permutation of a group of related nodes (4.8.3 step 5.4): the path it gives, and the
+ * issuer it leaves, in path and *copy. Returns SC_OK with *lost set when it cannot beat chosen. */
+static int try_permutation(rdfc_state *st, const size_t *nodes, size_t n, const rdfc_issuer *issuer,
+                           const sc_buf *chosen, sc_buf *path, rdfc_issuer *copy, bool *lost) {
+  size_t total = st->count;
+  size_t *recursion = malloc((n ? n : 1) * sizeof *recursion);
+  size_t recursions = 0;
+  int rc = recursion && issuer_copy(copy, issuer, total) ? SC_OK : sc_oom(st->err);
+  char id[32];
+  *lost = false;
+  for (size_t i = 0; !rc && i < n && !*lost; i++) {
+    size_t related = nodes[i];
+    if (st->canonical.ids[related] >= 0) {
+      snprintf(id, sizeof id, "_:c14n%ld", st->canonical.ids[related]);
+    } else {
+      if (copy->ids[related] < 0)
+        recursion[recursions++] = related;
+      snprintf(id, sizeof id, "_:b%ld", issuer_issue(copy, related));
+    }
+    if (!sc_buf_append_str(path, id))
+      rc = sc_oom(st->err);
+    *lost = path_loses(path, chosen);
+  }
+  for (size_t i = 0; !rc && i < recursions && !*lost; i++) {
+    char result[HASH_HEX_MAX];
+    rc = hash_n_degree(st, recursion[i], copy, result);
+    if (rc)
+      break;
+    snprintf(id, sizeof id, "_:b%ld", issuer_issue(copy, recursion[i]));
+    if (!sc_buf_append_str(path, id) || !sc_buf_append_byte(path, '<') ||
+        !sc_buf_append_str(path, result) || !sc_buf_append_byte(path, '>'))
+      rc = sc_oom(st->err);
+    *lost = path_loses(path, chosen);
+  }
+  free(recursion);
+  return rc;
+}
+
+/* The shortest path over every permutation of one group (4.8.3 step 5): appended to data;
+ * issuer becomes the chosen permutation's issuer. */
+static int choose_path(rdfc_state *st, size_t *nodes, size_t n, rdfc_issuer *issuer, sc_buf *data) {
+  sc_buf chosen = {0};
+  rdfc_issuer chosen_issuer = {0};
+  bool have = false;
+  int rc = SC_OK;
+  do {
+    if (!spend_work(st)) {
+      rc = SC_EDATA;
+      break;
+    }
+    sc_buf path = {0};
+    rdfc_issuer copy = {0};
+    bool lost = false;
+    rc = try_permutation(st, nodes, n, issuer, &chosen, &path, &copy, &lost);
+    if (!rc && !lost && (!have || path_compare(&path, &chosen) < 0)) {
+      sc_buf_free(&chosen);
+      issuer_free(&chosen_issuer);
+      chosen = path;
+      chosen_issuer = copy;
+      have = true;
+    } else {
+      sc_buf_free(&path);
+      issuer_free(&copy);
+    }
+  } while (!rc && next_permutation(nodes, n));
+  if (!rc && !sc_buf_append(data, chosen.data ? chosen.data : (const unsigned char *)"", chosen.len))
+    rc = sc_oom(st->err);
+  if (!rc) {
+    issuer_free(issuer);
+    *issuer = chosen_issuer;
+  } else {
+    issuer_free(&chosen_issuer);
+  }
+  sc_buf_free(&chosen);
+  return rc;
+}
+
+static int compare_size(const void *a, const void *b) {
+  size_t x = *(const size_t *)a, y = *(const size_t *)b;
+  return (x > y) - (x < y);
+}
+
+/* 4.8 Hash N-Degree Quads: the hash in out, and issuer updated in place. */
+static int hash_n_degree(rdfc_state *st, size_t node, rdfc_issuer *issuer, char out[HASH_HEX_MAX]) {
+  if (!spend_work(st))
+    return SC_EDATA;
+  related_entry *related = NULL;
+  size_t count = 0;
+  int rc = collect_related(st, node, issuer, &related, &count);
+  sc_buf data = {0};
+  size_t *group = malloc((count ? count : 1) * sizeof *group);
+  if (!rc && !group)
+    rc = sc_oom(st->err);
+  for (size_t i = 0; !rc && i < count;) {
+    size_t j = i, n = 0;
+    /* A node related through two quads in the same way is listed twice, as in the reference
+     * implementation; the permutations skip repeats. */
+    for (; j < count && strcmp(related[j].hash, related[i].hash) == 0; j++)
+      group[n++] = related[j].node;
+    qsort(group, n, sizeof *group, compare_size); /* the first permutation */
+    if (!sc_buf_append_str(&data, related[i].hash))
+      rc = sc_oom(st->err);
+    if (!rc)
+      rc = choose_path(st, group, n, issuer, &data);
+    i = j;
+  }
+  if (!rc)
+    rc = hash_hex(st, data.data ? data.data : (const unsigned char *)"", data.len, out);
+  free(group);
+  free(related);
+  sc_buf_free(&data);
+  return rc;
+}
+
+/* ---------------------------------------------------------------- the algorithm (4.4) */
+
+typedef struct hashed_node {
+  const char *hash;
+  size_t node;
+} hashed_node;
+
+static int compare_hashed(const void *a, const void *b) {
+  const hashed_node *x = a, *y = b;
+  int c = strcmp(x->hash, y->hash);
+  return c ? c : (x->node > y->node) - (x->node < y->node);
+}
+
+typedef struct path_result {
+  char hash[HASH_HEX_MAX];
+  rdfc_issuer issuer;
+} path_result;
+
+static int compare_path_result(const void *a, const void *b) {
+  return strcmp(((const path_result *)a)->hash, ((const path_result *)b)->hash);
+}
+
+/* Step 5: the nodes that share a first-degree hash, told apart by Hash N-Degree Quads. */
+static int issue_shared_group(rdfc_state *st, const hashed_node *group, size_t n) {
+  path_result *results = calloc(n, sizeof *results);
+  size_t made = 0;
+  int rc = results ? SC_OK : sc_oom(st->err);
+  for (size_t i = 0; !rc && i < n; i++) {
+    if (st->canonical.ids[group[i].node] >= 0)
+      continue;
+    path_result *r = &results[made];
+    if (!issuer_init(&r->issuer, st->count)) {
+      rc = sc_oom(st->err);
+      break;
+    }
+    made++;
+    issuer_issue(&r->issuer, group[i].node);
+    rc = hash_n_degree(st, group[i].node, &r->issuer, r->hash);
+  }
+  if (!rc) {
+    qsort(results, made, sizeof *results, compare_path_result);
+    for (size_t i = 0; i < made; i++)
+      for (size_t k = 0; k < results[i].issuer.count; k++)
+        issuer_issue(&st->canonical, results[i].issuer.order[k]);
+  }
+  for (size_t i = 0; i < made; i++)
+    issuer_free(&results[i].issuer);
+  free(results);
+  return rc;
+}
+
+static int issue_canonical_ids(rdfc_state *st) {
+  hashed_node *sorted = malloc((st->count ? st->count : 1) * sizeof *sorted);
+  if (!sorted)
+    return sc_oom(st->err);
+  int rc = SC_OK;
+  for (size_t i = 0; !rc && i < st->count; i++) {
+    rc = hash_first_degree(st, &st->nodes[i]);
+    sorted[i] = (hashed_node){st->nodes[i].first_hash, i};
+  }
+  if (!rc)
+    qsort(sorted, st->count, sizeof *sorted, compare_hashed);
+  /* Step 4: a unique first-degree hash names its node at once, in hash order. */
+  for (size_t i = 0; !rc && i < st->count; i++) {
+    bool unique = (i == 0 || strcmp(sorted[i - 1].hash, sorted[i].hash) != 0) &&
+                  (i + 1 == st->count || strcmp(sorted[i + 1].hash, sorted[i].hash) != 0);
+    if (unique)
+      issuer_issue(&st->canonical, sorted[i].node);
+  }
+  for (size_t i = 0; !rc && i < st->count;) {
+    size_t j = i + 1;
+    while (j < st->count && strcmp(sorted[j].hash, sorted[i].hash) == 0)
+      j++;
+    if (j - i > 1)
+      rc = issue_shared_group(st, &sorted[i], j - i);
+    i = j;
+  }
+  free(sorted);
+  return rc;
+}
+
+/* ---------------------------------------------------------------- set-up and output */
+
+static const char *canonical_label(void *ctx, const sc_rdf_term *blank) {
+  rdfc_state *st = ctx;
+  snprintf(st->label, sizeof st->label, "c14n%ld",
+           st->canonical.ids[node_find(st, blank->value)]);
+  return st->label;
+}
+
+static const char *own_label(void *ctx, const sc_rdf_term *blank) {
+  (void)ctx;
+  return blank->value;
+}
+
+typedef struct numbered_line {
+  char *text;
+  size_t index;
+} numbered_line;
+
+static int compare_lines(const void *a, const void *b) {
+  const numbered_line *x = a, *y = b;
+  int c = strcmp(x->text, y->text);
+  return c ? c : (x->index > y->index) - (x->index < y->index);
+}
+
+/* Every quad as a line (labels from label_fn), sorted; NULL when memory ran out. */
+static numbered_line *sorted_lines(rdfc_state *st, sc_rdf_label_fn label_fn) {
+  size_t n = st->dataset->count;
+  numbered_line *lines = calloc(n ? n : 1, sizeof *lines);
+  for (size_t i = 0; lines && i < n; i++) {
+    sc_buf line = {0};
+    lines[i].index = i;
+    if (!sc_nquads_append_quad(&st->dataset->quads[i], label_fn, st, &line) ||
+        !(lines[i].text = sc_buf_take(&line))) {
+      sc_buf_free(&line);
+      for (size_t k = 0; k < i; k++)
+        free(lines[k].text);
+      free(lines);
+      return NULL;
+    }
+  }
+  if (lines)
+    qsort(lines, n, sizeof *lines, compare_lines);
+  return lines;
+}
+
+static void free_lines(numbered_line *lines, size_t n) {
+  for (size_t i = 0; lines && i < n; i++)
+    free(lines[i].text);
+  free(lines);
+}
+
+/* Marks the quads equal to an earlier one and builds the blank node to quads map (4.4.2). */
+static int map_blank_nodes(rdfc_state *st) {
+  size_t n = st->dataset->count;
+  numbered_line *lines = sorted_lines(st, own_label);
+  st->duplicate = calloc(n ? n : 1, sizeof *st->duplicate);
+  size_t slots = 3 * n + 1;
+  st->table_size = 16;
+  while (st->table_size < 2 * slots)
+    st->table_size *= 2;
+  st->table = calloc(st->table_size, sizeof *st->table);
+  st->nodes = calloc(slots, sizeof *st->nodes);
+  if (!lines || !st->duplicate || !st->table || !st->nodes) {
+    free_lines(lines, n);
+    return sc_oom(st->err);
+  }
+  for (size_t i = 1; i < n; i++)
+    if (strcmp(lines[i].text, lines[i - 1].text) == 0)
+      st->duplicate[lines[i].index] = true;
+  free_lines(lines, n);
+  for (size_t q = 0; q < n; q++) {
+    if (st->duplicate[q])
+      continue;
+    const sc_rdf_quad *quad = &st->dataset->quads[q];
+    const sc_rdf_term *components[3] = {&quad->subject, &quad->object, &quad->graph};
+    for (int c = 0; c < 3; c++)
+      if (components[c]->kind == SC_RDF_BLANK && !node_add_quad(st, components[c]->value, q))
+        return sc_oom(st->err);
+  }
+  return SC_OK;
+}
+
+/* The quads without duplicates: a view of the dataset for hashing (duplicates are skipped by
+ * leaving them out of every node's list) and for the output (skipped here). */
+static int write_output(rdfc_state *st, sc_buf *out) {
+  size_t n = st->dataset->count;
+  numbered_line *lines = sorted_lines(st, canonical_label);
+  if (!lines)
+    return sc_oom(st->err);
+  int rc = SC_OK;
+  for (size_t i = 0; !rc && i < n; i++)
+    if (!(i > 0 && strcmp(lines[i].text, lines[i - 1].text) == 0) &&
+        !sc_buf_append_str(out, lines[i].text))
+      rc = sc_oom(st->err);
+  free_lines(lines, n);
+  return rc;
+}
+
+static int issued_map(rdfc_state *st, json_t **issued) {
+  json_t *map = json_object();
+  for (size_t i = 0; map && i < st->count; i++) {
+    char label[32];
+    snprintf(label, sizeof label, "c14n%ld", st->canonical.ids[i]);
+    if (json_object_set_new(map, st->nodes[i].label, json_string(label)) != 0) {
+      json_decref(map);
+      map = NULL;
+    }
+  }
+  *issued = map;
+  return map ? SC_OK : sc_oom(st->err);
+}
+
+static void state_free(rdfc_state *st) {
+  for (size_t i = 0; st->nodes && i < st->count; i++)
+    free(st->nodes[i].quads);
+  free(st->nodes);
+  free(st->table);
+  free(st->duplicate);
+  issuer_free(&st->canonical);
+}
+
+int sc_rdfc_canonicalize(const sc_rdf_dataset *dataset, const sc_rdfc_options *opts, sc_buf *out,
+                         json_t **issued, sc_error *err) {
+  rdfc_state st = {
+      .dataset = dataset,
+      .md = opts && opts->hash == SC_RDFC_SHA384 ? EVP_sha384() : EVP_sha256(),
+      .max_work = opts && opts->max_work ? opts->max_work : SC_RDFC_DEFAULT_WORK,
+      .err = err,
+  };
+  if (issued)
+    *issued = NULL;
+  int rc = map_blank_nodes(&st);
+  if (!rc && !issuer_init(&st.canonical, st.count))
+    rc = sc_oom(err);
+  if (!rc)
+    rc = issue_canonical_ids(&st);
+  if (!rc)
+    rc = write_output(&st, out);
+  if (!rc && issued)
+    rc = issued_map(&st, issued);
+  state_free(&st);
+  return rc;
+}
