@@ -11,7 +11,7 @@ tmp=$out.tmp.$$
   echo 'struct sc_embedded_file { const char *name; const unsigned char *data; size_t len; };'
   n=0
   for f in "$dir"/*.json "$dir"/*.jsonld; do
-    echo "static const unsigned char file_$n[] = {"
+    echo "static const unsigned char file_${n}[] = {"
     od -An -v -tx1 "$f" | sed 's/ *\([0-9a-f][0-9a-f]\)/0x\1,/g'
     echo "0x00};"
     n=$((n + 1))

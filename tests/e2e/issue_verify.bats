@@ -341,5 +341,5 @@ a["proof"]=b["proof"]; json.dump(a, open(sys.argv[3],"w"))' "$CRED" "$other" "$W
   done
   # A letter with combining marks, a joiner, a no-break space: an ordinary name.
   sc issue --home "$WORK/home" --name $'Zoe\u0308\u00a0Ł\u200dx' --email a@b.org --template ai-fundamentals >/dev/null
-  [ "$(ls "$WORK"/home/out/*.json | wc -l)" -eq 1 ]
+  [ "$(find "$WORK"/home/out -name "*.json" | wc -l)" -eq 1 ]
 }
