@@ -154,7 +154,7 @@ static int open_run(const issue_args *a, issue_run *run, bool need_key, sc_error
     if (rc == SC_OK)
       rc = sc_template_load(dir, &run->tpl, err);
     if (rc == SC_OK && !(run->renderer = sc_pdf_renderer_new(err)))
-      rc = err->code ? err->code : SC_ESOFTWARE;
+      rc = err->code;
   } else if (rc == SC_OK) {
     rc = sc_achievement_load(a->achievement, &run->achievement, err);
   }

@@ -78,8 +78,10 @@ static int key_show(const key_args *args) {
   char *multikey = NULL, *pem = NULL;
   if (rc == SC_OK && !(key = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, pub, sizeof pub)))
     rc = sc_fail(&err, SC_ESOFTWARE, "cannot load the public key");
-  if (rc == SC_OK && (!(multikey = sc_multikey_encode(pub)) || !(pem = sc_public_pem(key, &err))))
-    rc = err.code ? err.code : sc_oom(&err);
+  if (rc == SC_OK && !(multikey = sc_multikey_encode(pub)))
+    rc = sc_oom(&err);
+  if (rc == SC_OK && !(pem = sc_public_pem(key, &err)))
+    rc = err.code;
   if (rc == SC_OK && args->json) {
     json_t *out = json_pack("{s:s, s:s, s:s, s:s}", "issuer", home.issuer_id, "did", home.key_did,
                             "publicKeyMultibase", multikey, "publicKeyPem", pem);

@@ -101,7 +101,7 @@ int cmd_render(int argc, char **argv) {
   if (rc == SC_OK && (rc = sc_template_find(&home, template_name, dir, &err)) == SC_OK)
     rc = sc_template_load(dir, &tpl, &err);
   if (rc == SC_OK && !(renderer = sc_pdf_renderer_new(&err)))
-    rc = err.code ? err.code : SC_ESOFTWARE;
+    rc = err.code;
   sc_issue_context ctx = {&home, NULL, tpl, renderer};
   if (rc == SC_OK)
     rc = sc_issue_prepare_existing(&ctx, (const char *)text.data, text.len, &p, &err);

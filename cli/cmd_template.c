@@ -101,8 +101,12 @@ static json_t *sample_credential(const sc_home *home, const sc_template *tpl, co
   uint8_t pub[SC_ED25519_PUBLIC_BYTES];
   char *did = NULL, *vm = NULL;
   json_t *credential = NULL;
-  if (key && sc_ed25519_public(key, pub, err) == SC_OK && (did = sc_did_key_encode(pub)) &&
-      (vm = sc_did_key_verification_method(did))) {
+  bool ready = key && sc_ed25519_public(key, pub, err) == SC_OK;
+  if (ready && (!(did = sc_did_key_encode(pub)) || !(vm = sc_did_key_verification_method(did)))) {
+    ready = false; /* the encoders fail only when memory runs out */
+    sc_oom(err);
+  }
+  if (ready) {
     sc_home issuer = {0};
     issuer.issuer_id = did;
     issuer.issuer_name = home ? home->issuer_name : "Example Academy";
@@ -124,8 +128,6 @@ static json_t *sample_credential(const sc_home *home, const sc_template *tpl, co
       json_decref(credential);
       credential = NULL;
     }
-  } else if (key && err && err->code == SC_OK) {
-    sc_oom(err);
   }
   free(did);
   free(vm);

@@ -5,10 +5,17 @@
  * base64url, base32, multibase, Multikey, did:key), Ed25519 and SHA-256 through OpenSSL,
  * Data Integrity eddsa-jcs-2022 proofs, times, identifiers and the error type.
  *
- * Conventions: a fallible function returns 0 on success or an sc_code on failure, and fills
- * the sc_error it was given (which may be NULL when the caller does not want the message).
- * Functions returning a pointer return NULL only when memory ran out; strings they return are
- * the caller's to free().
+ * The error convention, for every folder (core, keys, issuer, verifier):
+ *  - A fallible function returns SC_OK (0) on success or an sc_code on failure, and on every
+ *    failure path fills the sc_error it was given (which may be NULL when the caller does not
+ *    want the message). The code it returns is the code it put in err.
+ *  - A function returning a pointer that takes an sc_error returns NULL only with err set
+ *    (code and message) on every failure path, out of memory included; the caller then uses
+ *    err->code and never guesses ("err->code ? err->code : ..."): err may hold a stale code
+ *    from an earlier call, which the failing callee overwrites.
+ *  - A function returning a pointer without an sc_error (encoders, *_new) returns NULL only
+ *    when memory ran out: the caller reports sc_oom.
+ *  - Strings returned are the caller's to free(). On success err is left as it was.
  */
 #ifndef SKILLCERT_CORE_H
 #define SKILLCERT_CORE_H
