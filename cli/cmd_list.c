@@ -35,11 +35,11 @@ static int open_registry(const char *home_dir, sc_home *home, sc_registry **reg,
 
 int cmd_list(int argc, char **argv) {
   sc_registry_filter filter = {0};
-  const char *home_dir = NULL;
+  const char *home_dir = NULL, *status = NULL;
   bool as_json = false;
   const cli_option options[] = {
       CLI_OPT_FLAG("json", 0, &as_json, "one JSON object per line, with every column"),
-      CLI_OPT_STRING("status", 0, &filter.status, "STATUS",
+      CLI_OPT_STRING("status", 0, &status, "STATUS",
                      "only credentials that are active, revoked or suspended"),
       CLI_OPT_STRING("achievement", 0, &filter.achievement_id, "ID",
                      "only this achievement's credentials"),
@@ -60,8 +60,8 @@ int cmd_list(int argc, char **argv) {
     return cli_parse_exit(parsed);
   if (first != argc)
     return cli_usage_error("list", "unexpected argument '%s'", argv[first]);
-  if (filter.status && strcmp(filter.status, "active") && strcmp(filter.status, "revoked") &&
-      strcmp(filter.status, "suspended"))
+  filter.by_status = status != NULL;
+  if (status && !sc_status_parse(status, &filter.status))
     return cli_usage_error("list", "--status: expected active, revoked or suspended");
   sc_error err = {0};
   sc_home home = {0};

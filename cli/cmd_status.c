@@ -22,7 +22,8 @@ static const char status_epilogue[] =
     "control characters. Exit codes: 0 done, 64 usage, 65 unknown ID, 66 --from unreadable.\n";
 
 typedef struct status_args {
-  const char *kind; /* "revoked", "suspended", "reinstated" */
+  sc_status_change change;
+  const char *kind; /* its word, for messages: "revoked", "suspended", "reinstated" */
   const char *reason, *from, *home;
   const char *home_root; /* the home found, for messages */
   bool no_publish;
@@ -84,13 +85,15 @@ static int resolve(sc_registry *reg, const status_args *a, const char *id, const
   if (rc != SC_OK)
     return sc_error_prefix(err, "%s", where);
   const char *urn = json_string_value(json_object_get(row, "id"));
-  const char *status = json_string_value(json_object_get(row, "status"));
-  if (!row || !urn || !status)
+  sc_status status = SC_STATUS_ACTIVE;
+  bool has_status = sc_status_parse(json_string_value(json_object_get(row, "status")), &status);
+  if (!row || !urn || !has_status)
     rc =
         sc_fail(err, SC_EDATA, "%s: no credential '%s' in %s/registry.db", where, id, a->home_root);
-  else if (!sc_status_change_allowed(a->kind, status))
-    rc = sc_fail(err, SC_EUSAGE, "%s: %s is %s: cannot be %s%s", where, urn, status, a->kind,
-                 strcmp(status, "revoked") == 0 ? " (revocation is final)" : "");
+  else if (!sc_status_change_allowed(a->change, status))
+    rc = sc_fail(err, SC_EUSAGE, "%s: %s is %s: cannot be %s%s", where, urn,
+                 sc_status_word(status), a->kind,
+                 status == SC_STATUS_REVOKED ? " (revocation is final)" : "");
   else
     rc = add_target(l, urn, where, err);
   json_decref(row);
@@ -140,7 +143,7 @@ static int change_all(sc_registry *reg, const status_args *a, const target_list 
                       touched_lists *t, sc_error *err) {
   for (size_t i = 0; i < l->count; i++) {
     int64_t list = 0;
-    int rc = sc_registry_change_status(reg, l->items[i].urn, a->kind, a->reason, &list, err);
+    int rc = sc_registry_change_status(reg, l->items[i].urn, a->change, a->reason, &list, err);
     if (rc != SC_OK)
       return sc_error_prefix(err, "%s", l->items[i].where);
     touch(t, list);
@@ -178,6 +181,7 @@ static int publish(const sc_home *home, sc_registry *reg, const status_args *a,
 }
 
 static int run(int argc, char **argv, status_args *a) {
+  a->kind = sc_status_change_word(a->change);
   const char *command = argv[0];
   const cli_option options[] = {
       CLI_OPT_STRING("reason", 0, &a->reason, "TEXT",
@@ -197,7 +201,7 @@ static int run(int argc, char **argv, status_args *a) {
     return cli_parse_exit(parsed);
   if (first == argc && !a->from)
     return cli_usage_error(command, "expected credential ids (or --from FILE)");
-  if (strcmp(a->kind, "reinstated") != 0 && (!a->reason || !*a->reason))
+  if (a->change != SC_CHANGE_REINSTATE && (!a->reason || !*a->reason))
     return cli_usage_error(command, "--reason TEXT is required: it is recorded with the change");
   if (check_reason(command, a->reason) != SC_OK)
     return SC_EUSAGE;
@@ -229,16 +233,16 @@ static int run(int argc, char **argv, status_args *a) {
 }
 
 int cmd_revoke(int argc, char **argv) {
-  status_args a = {.kind = "revoked"};
+  status_args a = {.change = SC_CHANGE_REVOKE};
   return run(argc, argv, &a);
 }
 
 int cmd_suspend(int argc, char **argv) {
-  status_args a = {.kind = "suspended"};
+  status_args a = {.change = SC_CHANGE_SUSPEND};
   return run(argc, argv, &a);
 }
 
 int cmd_reinstate(int argc, char **argv) {
-  status_args a = {.kind = "reinstated"};
+  status_args a = {.change = SC_CHANGE_REINSTATE};
   return run(argc, argv, &a);
 }

@@ -344,4 +344,30 @@ int sc_status_list_get(const uint8_t *bits, size_t len, size_t index, unsigned s
                        unsigned *value, sc_error *err);
 void sc_status_list_set(uint8_t *bits, size_t index, bool value);
 
+/* ---------------------------------------------------------------- statuses (status_words.c) */
+
+/* What a status list tells (W3C statusPurpose), a credential's status in an issuer's registry,
+ * and the changes of status. The libraries pass these enums; the words exist only at the
+ * edges (JSON, SQL, the command line) and are converted here, once. */
+typedef enum sc_purpose { SC_PURPOSE_REVOCATION, SC_PURPOSE_SUSPENSION } sc_purpose;
+typedef enum sc_status { SC_STATUS_ACTIVE, SC_STATUS_REVOKED, SC_STATUS_SUSPENDED } sc_status;
+typedef enum sc_status_change {
+  SC_CHANGE_REVOKE,
+  SC_CHANGE_SUSPEND,
+  SC_CHANGE_REINSTATE
+} sc_status_change;
+
+const char *sc_purpose_word(sc_purpose purpose); /* "revocation", "suspension" */
+bool sc_purpose_parse(const char *word, sc_purpose *out); /* false: not one of them */
+const char *sc_status_word(sc_status status); /* "active", "revoked", "suspended" */
+bool sc_status_parse(const char *word, sc_status *out);
+/* The registry's event for a change, and how messages name it: "revoked", "suspended",
+ * "reinstated". */
+const char *sc_status_change_word(sc_status_change change);
+bool sc_status_change_parse(const char *word, sc_status_change *out);
+/* The status a credential has after change. */
+sc_status sc_status_after(sc_status_change change);
+/* The status of the credentials whose bit is set in a list of purpose. */
+sc_status sc_purpose_status(sc_purpose purpose);
+
 #endif

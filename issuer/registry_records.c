@@ -240,7 +240,7 @@ int sc_registry_each(sc_registry *reg, const sc_registry_filter *filter,
   bind_text(stmt, 1, filter->achievement_id);
   bind_text(stmt, 2, filter->name_contains);
   bind_text(stmt, 3, filter->learner_id);
-  bind_text(stmt, 4, filter->status);
+  bind_text(stmt, 4, filter->by_status ? sc_status_word(filter->status) : NULL);
   int rc = SC_OK, step;
   while (rc == SC_OK && (step = sqlite3_step(stmt)) == SQLITE_ROW) {
     json_t *row = row_to_json(stmt);

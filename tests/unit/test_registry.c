@@ -168,11 +168,11 @@ static void lists_by_filter(void **state) {
   assert_int_equal(sc_registry_each(f->reg, &all, count_row, &n, &err), SC_OK);
   assert_int_equal(n, 2);
   n = 0;
-  sc_registry_filter one = {.learner_id = "L-2", .status = "active"};
+  sc_registry_filter one = {.learner_id = "L-2", .by_status = true, .status = SC_STATUS_ACTIVE};
   assert_int_equal(sc_registry_each(f->reg, &one, count_row, &n, &err), SC_OK);
   assert_int_equal(n, 1);
   n = 0;
-  sc_registry_filter none = {.status = "revoked"};
+  sc_registry_filter none = {.by_status = true, .status = SC_STATUS_REVOKED};
   assert_int_equal(sc_registry_each(f->reg, &none, count_row, &n, &err), SC_OK);
   assert_int_equal(n, 0);
 }
