@@ -41,6 +41,7 @@ int cli_error(const sc_error *err);
 /* Prints "skillcert: <command>: <message>" and the hint to --help; returns SC_EUSAGE. */
 int cli_usage_error(const char *command, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+
 /* ---------------------------------------------------------------- options (options.c)
  * Every command declares its options in one table of cli_option rows; cli_parse parses argv
  * from it (getopt_long underneath), checks each value as its kind says, and answers --help
@@ -64,8 +65,8 @@ typedef struct cli_list {
 } cli_list;
 
 typedef struct cli_option {
-  const char *name;        /* the long name, without "--" */
-  char letter;             /* the short letter, or 0 */
+  const char *name; /* the long name, without "--" */
+  char letter;      /* the short letter, or 0 */
   cli_option_kind kind;
   void *value;             /* where the value goes; its type is the kind's */
   const char *placeholder; /* "FILE", "N" in --help; NULL for a flag */
@@ -74,6 +75,7 @@ typedef struct cli_option {
 } cli_option;
 
 /* Rows with the value's type checked by the compiler (_Generic has no default). */
+// clang-format off
 #define CLI_OPT_FLAG(long_name, short_letter, place, text)                                       \
   {.name = long_name, .letter = short_letter, .kind = CLI_FLAG,                                 \
    .value = _Generic((place), bool *: (place)), .help = text}
@@ -98,11 +100,16 @@ typedef struct cli_option {
 
 /* The options every command that opens a home, or loads its key, takes alike. */
 #define CLI_OPT_HOME(place)                                                                      \
-  CLI_OPT_STRING("home", 0, place, "DIR", "the issuer home (default: found from the current folder)")
+  CLI_OPT_STRING("home", 0, place, "DIR",                                                        \
+                 "the issuer home (default: found from the current folder)")
 #define CLI_OPT_PASSPHRASE_FILE(source)                                                          \
-  CLI_OPT_STRING("passphrase-file", 0, &(source)->file, "FILE", "read the key's passphrase from FILE")
+  CLI_OPT_STRING("passphrase-file", 0, &(source)->file, "FILE",                                  \
+                 "read the key's passphrase from FILE")
 #define CLI_OPT_NO_PASSPHRASE(source)                                                            \
-  CLI_OPT_FLAG("no-passphrase", 0, &(source)->none, "store the key unencrypted (demos and tests only)")
+  CLI_OPT_FLAG("no-passphrase", 0, &(source)->none,                                              \
+               "store the key unencrypted (demos and tests only)")
+
+// clang-format on
 
 typedef struct cli_command {
   const char *name;        /* as in messages: "serve", "key" */
@@ -118,7 +125,9 @@ typedef struct cli_command {
 /* cli_parse's answer to --help: the help is on stdout, and the command exits 0. */
 enum { CLI_HELP_SHOWN = -1 };
 /* The exit status of a command whose parsing stopped with rc (not SC_OK). */
-static inline int cli_parse_exit(int rc) { return rc == CLI_HELP_SHOWN ? SC_OK : rc; }
+static inline int cli_parse_exit(int rc) {
+  return rc == CLI_HELP_SHOWN ? SC_OK : rc;
+}
 
 /* Parses argv[1..] (argv[0] is the command) into the table's places. SC_OK with
  * *first_operand the index of the first non-option argument (options and operands may mix);

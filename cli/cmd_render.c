@@ -66,7 +66,8 @@ int cmd_render(int argc, char **argv) {
   const cli_option options[] = {
       CLI_OPT_STRING("template", 0, &template_name, "NAME",
                      "the design (default: the one the registry recorded)"),
-      CLI_OPT_STRING("output", 'o', &output, "FILE.pdf", "where to write (default: out/<uuid>.pdf)"),
+      CLI_OPT_STRING("output", 'o', &output, "FILE.pdf",
+                     "where to write (default: out/<uuid>.pdf)"),
       CLI_OPT_HOME(&home_dir),
   };
   const cli_command command = {

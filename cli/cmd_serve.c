@@ -89,7 +89,8 @@ static int parse_args(int argc, char **argv, serve_args *a) {
                    "fetch remote status lists over http:// too (tests, intranets)"),
       CLI_OPT_STRING("did-doc", 0, &a->did_doc, "FILE",
                      "the DID document of a did:web issuer, instead of fetching it"),
-      CLI_OPT_FLAG("offline", 0, &a->status.offline, "never fetch: local folders and the cache only"),
+      CLI_OPT_FLAG("offline", 0, &a->status.offline,
+                   "never fetch: local folders and the cache only"),
       CLI_OPT_UNSIGNED("max-connections-per-ip", 0, &a->server.max_connections_per_ip, "N", 1, 512,
                        "connections from one client address (default 64; behind a\n"
                        "reverse proxy, up to 512: every client then has its address)"),
@@ -97,8 +98,7 @@ static int parse_args(int argc, char **argv, serve_args *a) {
                        "a request (headers and body) must arrive within (default 60)"),
       CLI_OPT_FLAG("quiet", 0, &a->server.quiet, "no request log"),
   };
-  const cli_command command = {"serve", serve_synopsis, serve_description, CLI_ROWS(options),
-                               NULL};
+  const cli_command command = {"serve", serve_synopsis, serve_description, CLI_ROWS(options), NULL};
   int first = 0;
   int rc = cli_parse(&command, argc, argv, &first);
   if (rc != SC_OK)

@@ -91,9 +91,8 @@ static int resolve(sc_registry *reg, const status_args *a, const char *id, const
     rc =
         sc_fail(err, SC_EDATA, "%s: no credential '%s' in %s/registry.db", where, id, a->home_root);
   else if (!sc_status_change_allowed(a->change, status))
-    rc = sc_fail(err, SC_EUSAGE, "%s: %s is %s: cannot be %s%s", where, urn,
-                 sc_status_word(status), a->kind,
-                 status == SC_STATUS_REVOKED ? " (revocation is final)" : "");
+    rc = sc_fail(err, SC_EUSAGE, "%s: %s is %s: cannot be %s%s", where, urn, sc_status_word(status),
+                 a->kind, status == SC_STATUS_REVOKED ? " (revocation is final)" : "");
   else
     rc = add_target(l, urn, where, err);
   json_decref(row);

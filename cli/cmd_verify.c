@@ -74,8 +74,8 @@ static int parse_args(int argc, char **argv, verify_args *a) {
                      "judge validity at TIME instead of now: a date-time with zone in\n"
                      "whole seconds, e.g. 2030-01-01T00:00:00Z"),
   };
-  const cli_command command = {"verify", "skillcert verify [options] INPUT...",
-                               verify_description, CLI_ROWS(options), verify_epilogue};
+  const cli_command command = {"verify", "skillcert verify [options] INPUT...", verify_description,
+                               CLI_ROWS(options), verify_epilogue};
   int first = 0; /* the first input */
   int parsed = cli_parse(&command, argc, argv, &first);
   if (parsed != SC_OK)

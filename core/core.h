@@ -357,9 +357,9 @@ typedef enum sc_status_change {
   SC_CHANGE_REINSTATE
 } sc_status_change;
 
-const char *sc_purpose_word(sc_purpose purpose); /* "revocation", "suspension" */
+const char *sc_purpose_word(sc_purpose purpose);          /* "revocation", "suspension" */
 bool sc_purpose_parse(const char *word, sc_purpose *out); /* false: not one of them */
-const char *sc_status_word(sc_status status); /* "active", "revoked", "suspended" */
+const char *sc_status_word(sc_status status);             /* "active", "revoked", "suspended" */
 bool sc_status_parse(const char *word, sc_status *out);
 /* The registry's event for a change, and how messages name it: "revoked", "suspended",
  * "reinstated". */

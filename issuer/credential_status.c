@@ -25,10 +25,9 @@ static json_t *entry(const sc_home *home, int64_t list, int64_t index, sc_purpos
   char id[1024], number[24];
   snprintf(id, sizeof id, "%s#%lld", url, (long long)index);
   snprintf(number, sizeof number, "%lld", (long long)index);
-  json_t *out =
-      json_pack("{s:s, s:s, s:s, s:s, s:s}", "id", id, "type", "BitstringStatusListEntry",
-                "statusPurpose", sc_purpose_word(purpose), "statusListIndex", number,
-                "statusListCredential", url);
+  json_t *out = json_pack("{s:s, s:s, s:s, s:s, s:s}", "id", id, "type", "BitstringStatusListEntry",
+                          "statusPurpose", sc_purpose_word(purpose), "statusListIndex", number,
+                          "statusListCredential", url);
   free(url);
   return out;
 }

@@ -198,8 +198,8 @@ typedef struct sc_registry_filter {
   const char *achievement_id; /* NULL = any */
   bool by_status;             /* only credentials in status; false = any */
   sc_status status;
-  const char *name_contains;  /* NULL = any */
-  const char *learner_id;     /* NULL = any */
+  const char *name_contains; /* NULL = any */
+  const char *learner_id;    /* NULL = any */
 } sc_registry_filter;
 
 /* Calls each(row) for every matching credential in issue order; stops when it returns

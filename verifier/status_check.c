@@ -13,7 +13,7 @@
 #define MAX_EXACT_INDEX 9007199254740991.0 /* 2^53 - 1: a JSON number still exact */
 
 typedef struct status_entry {
-  char label[32]; /* "credentialStatus" or "credentialStatus[1]" for messages */
+  char label[32];           /* "credentialStatus" or "credentialStatus[1]" for messages */
   const char *purpose_text; /* statusPurpose as written, for messages */
   sc_purpose purpose;       /* when it is one this verifier checks */
   const char *url;
@@ -257,8 +257,7 @@ static bool recall(const sc_verify_options *opts, const status_entry *e, const c
   if (!opts->memo || !sc_status_memo_read(opts->memo, e->url, opts->clock ? opts->clock : opts->now,
                                           e->index, &view))
     return false;
-  if (!view.in_range || view.purpose != e->purpose ||
-      !same_issuer(view.list_issuer, issuer, opts))
+  if (!view.in_range || view.purpose != e->purpose || !same_issuer(view.list_issuer, issuer, opts))
     return false;
   *value = view.value;
   snprintf(origin, 256, "%s", view.origin);

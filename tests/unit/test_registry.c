@@ -184,8 +184,8 @@ static void a_null_credential_text_comes_with_err_set_to_why(void **state) {
   static const char id[] = "urn:uuid:6885869a-6f80-460d-bbbd-65168c287a12";
   insert_ok(f, id, "L-1");
   sc_error err = {SC_EPERM, "stale message from an earlier call"};
-  assert_null(sc_registry_credential_text(f->reg, "urn:uuid:00000000-0000-4000-8000-000000000000",
-                                          &err));
+  assert_null(
+      sc_registry_credential_text(f->reg, "urn:uuid:00000000-0000-4000-8000-000000000000", &err));
   assert_int_equal(err.code, SC_EUSAGE);
   assert_non_null(strstr(err.message, "no credential urn:uuid:00000000"));
   char *text = sc_registry_credential_text(f->reg, id, &err); /* prepares the statement */
@@ -196,9 +196,9 @@ static void a_null_credential_text_comes_with_err_set_to_why(void **state) {
   snprintf(path, sizeof path, "%s/registry.db", f->dir);
   sqlite3 *other = NULL;
   assert_int_equal(sqlite3_open(path, &other), SQLITE_OK);
-  assert_int_equal(sqlite3_exec(other, "DROP TABLE events; DROP TABLE credentials;", NULL, NULL,
-                                NULL),
-                   SQLITE_OK);
+  assert_int_equal(
+      sqlite3_exec(other, "DROP TABLE events; DROP TABLE credentials;", NULL, NULL, NULL),
+      SQLITE_OK);
   sqlite3_close(other);
   err = (sc_error){SC_EUSAGE, "stale"};
   assert_null(sc_registry_credential_text(f->reg, id, &err));
