@@ -93,8 +93,8 @@ void bench_issue_published(bench_home *bh, sc_buf *credential) {
   sc_buf_free(&other);
   issue_recorded(bh, reg, &other, suspended);
   sc_buf_free(&other);
-  if (sc_registry_change_status(reg, revoked, "revoked", "bench", NULL, &err) != SC_OK ||
-      sc_registry_change_status(reg, suspended, "suspended", "bench", NULL, &err) != SC_OK)
+  if (sc_registry_change_status(reg, revoked, SC_CHANGE_REVOKE, "bench", NULL, &err) != SC_OK ||
+      sc_registry_change_status(reg, suspended, SC_CHANGE_SUSPEND, "bench", NULL, &err) != SC_OK)
     bench_die("status change", &err);
   sc_publish_options publish = {.now = (int64_t)time(NULL)};
   if (sc_publish_lists(&bh->home, bh->key, reg, NULL, 0, &publish, &err) != SC_OK)

@@ -33,8 +33,6 @@ int cmd_reinstate(int argc, char **argv);
 int cmd_publish(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 
-/* "3600", "90m", "12h", "7d" → seconds (cmd_publish.c). */
-int cli_parse_duration(const char *text, int64_t *seconds);
 /* Publishes every status list and the key document of home (cmd_publish.c). */
 int cli_publish_home(const sc_home *home, EVP_PKEY *key, int64_t ttl, sc_error *err);
 
@@ -43,13 +41,107 @@ int cli_error(const sc_error *err);
 /* Prints "skillcert: <command>: <message>" and the hint to --help; returns SC_EUSAGE. */
 int cli_usage_error(const char *command, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-/* getopt_long without getopt's own messages: on '?', call cli_option_error, which names the
- * option once as "skillcert: <command>: unknown option '--bogus'" (or that it needs a value). */
-int cli_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts);
+
+/* ---------------------------------------------------------------- options (options.c)
+ * Every command declares its options in one table of cli_option rows; cli_parse parses argv
+ * from it (getopt_long underneath), checks each value as its kind says, and answers --help
+ * with cli_help, which prints the table. A bad value is a usage error naming the option as it
+ * was typed and what was expected. */
+typedef enum cli_option_kind {
+  CLI_FLAG,     /* bool: set when given */
+  CLI_STRING,   /* const char *: the last value given */
+  CLI_INT,      /* int: a whole number from min to max ("4x", " 4", "+4" are refused) */
+  CLI_UNSIGNED, /* unsigned: the same, into an unsigned */
+  CLI_DURATION, /* int64_t seconds: N, Nm, Nh or Nd, more than 0, at most 10 years */
+  CLI_LIST,     /* cli_list: every value given, in order */
+  CLI_HEADING,  /* not an option: a heading in --help (help is its text) */
+} cli_option_kind;
+
+/* A repeatable option's values: items has room for max of them. */
+typedef struct cli_list {
+  const char **items;
+  size_t max;
+  size_t count;
+} cli_list;
+
+typedef struct cli_option {
+  const char *name; /* the long name, without "--" */
+  char letter;      /* the short letter, or 0 */
+  cli_option_kind kind;
+  void *value;             /* where the value goes; its type is the kind's */
+  const char *placeholder; /* "FILE", "N" in --help; NULL for a flag */
+  const char *help;        /* one line ('\n' continues it, aligned) */
+  long long min, max;      /* CLI_INT, CLI_UNSIGNED */
+} cli_option;
+
+/* Rows with the value's type checked by the compiler (_Generic has no default). */
+// clang-format off
+#define CLI_OPT_FLAG(long_name, short_letter, place, text)                                       \
+  {.name = long_name, .letter = short_letter, .kind = CLI_FLAG,                                 \
+   .value = _Generic((place), bool *: (place)), .help = text}
+#define CLI_OPT_STRING(long_name, short_letter, place, meta, text)                               \
+  {.name = long_name, .letter = short_letter, .kind = CLI_STRING,                               \
+   .value = _Generic((place), const char **: (place)), .placeholder = meta, .help = text}
+#define CLI_OPT_INT(long_name, short_letter, place, meta, low, high, text)                       \
+  {.name = long_name, .letter = short_letter, .kind = CLI_INT,                                  \
+   .value = _Generic((place), int *: (place)), .placeholder = meta, .help = text, .min = low,    \
+   .max = high}
+#define CLI_OPT_UNSIGNED(long_name, short_letter, place, meta, low, high, text)                  \
+  {.name = long_name, .letter = short_letter, .kind = CLI_UNSIGNED,                             \
+   .value = _Generic((place), unsigned *: (place)), .placeholder = meta, .help = text,          \
+   .min = low, .max = high}
+#define CLI_OPT_DURATION(long_name, short_letter, place, meta, text)                             \
+  {.name = long_name, .letter = short_letter, .kind = CLI_DURATION,                             \
+   .value = _Generic((place), int64_t *: (place)), .placeholder = meta, .help = text}
+#define CLI_OPT_LIST(long_name, short_letter, place, meta, text)                                 \
+  {.name = long_name, .letter = short_letter, .kind = CLI_LIST,                                 \
+   .value = _Generic((place), cli_list *: (place)), .placeholder = meta, .help = text}
+#define CLI_OPT_HEADING(text) {.kind = CLI_HEADING, .help = text}
+
+/* The options every command that opens a home, or loads its key, takes alike. */
+#define CLI_OPT_HOME(place)                                                                      \
+  CLI_OPT_STRING("home", 0, place, "DIR",                                                        \
+                 "the issuer home (default: found from the current folder)")
+#define CLI_OPT_PASSPHRASE_FILE(source)                                                          \
+  CLI_OPT_STRING("passphrase-file", 0, &(source)->file, "FILE",                                  \
+                 "read the key's passphrase from FILE")
+#define CLI_OPT_NO_PASSPHRASE(source)                                                            \
+  CLI_OPT_FLAG("no-passphrase", 0, &(source)->none,                                              \
+               "store the key unencrypted (demos and tests only)")
+
+// clang-format on
+
+typedef struct cli_command {
+  const char *name;        /* as in messages: "serve", "key" */
+  const char *synopsis;    /* the usage lines, after "usage: " */
+  const char *description; /* what it does, before the options; ends with '\n' */
+  const cli_option *options;
+  size_t option_count;
+  const char *epilogue; /* after the options (exit statuses, notes); ends with '\n', or NULL */
+} cli_command;
+
+#define CLI_ROWS(table) (table), (sizeof(table) / sizeof *(table))
+
+/* cli_parse's answer to --help: the help is on stdout, and the command exits 0. */
+enum { CLI_HELP_SHOWN = -1 };
+/* The exit status of a command whose parsing stopped with rc (not SC_OK). */
+static inline int cli_parse_exit(int rc) {
+  return rc == CLI_HELP_SHOWN ? SC_OK : rc;
+}
+
+/* Parses argv[1..] (argv[0] is the command) into the table's places. SC_OK with
+ * *first_operand the index of the first non-option argument (options and operands may mix);
+ * CLI_HELP_SHOWN after printing the help; SC_EUSAGE after printing one message: an unknown
+ * option or a missing value (cli_option_error), or a bad value naming the option. */
+int cli_parse(const cli_command *cmd, int argc, char **argv, int *first_operand);
+/* usage, description, one line per option, epilogue. */
+void cli_help(const cli_command *cmd, FILE *out);
+/* After getopt_long returned '?' or ':', names the option once: "skillcert: <command>:
+ * unknown option '--bogus'", "option '--name' needs a value", "option '--json' takes no value". */
 int cli_option_error(const char *command, char **argv, const char *shortopts);
-/* Common long options: --passphrase-file and --no-passphrase fill src. Returns true when
- * the option was one of them. */
-bool cli_passphrase_option(int option, const char *arg, sc_passphrase_source *src);
+/* "3600", "90m", "12h", "7d" → seconds (digits and one unit only; at most 10 years). */
+int cli_parse_duration(const char *text, int64_t *seconds);
+
 /* The default trust list: $SKILLCERT_TRUST, else $XDG_CONFIG_HOME/skillcert/trust.json, else
  * ~/.config/skillcert/trust.json. out holds PATH_MAX bytes. */
 void cli_default_trust_path(char *out);
@@ -96,8 +188,5 @@ int cli_verifier_open(cli_verifier *v, const cli_verifier_args *a, sc_status_sou
 /* Points opts at v (trust, status, did:web keys, retirements, memo); v must not move. */
 void cli_verifier_options(cli_verifier *v, int64_t now, sc_verify_options *opts);
 void cli_verifier_close(cli_verifier *v);
-
-/* Option values shared by several commands. */
-enum { OPT_PASSPHRASE_FILE = 1000, OPT_NO_PASSPHRASE, OPT_HOME, OPT_HELP };
 
 #endif

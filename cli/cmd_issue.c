@@ -1,40 +1,24 @@
 /* skillcert issue: sign a credential for one learner, or for every learner of a roster. */
 #include "cli/cli.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
-static const char issue_help[] =
-    "usage: skillcert issue --name NAME --email EMAIL (--achievement FILE | --template NAME)\n"
+static const char issue_synopsis[] =
+    "skillcert issue --name NAME --email EMAIL (--achievement FILE | --template NAME)\n"
     "                       [--did DID] [--valid-until DATE] [--id-from LEARNER_ID]\n"
     "       skillcert issue --roster FILE --template NAME [-j N] [--map COLUMN=FIELD]...\n"
     "                       [--dry-run]\n"
-    "       common: [--home DIR] [--passphrase-file FILE] [--no-publish]\n"
-    "\n"
+    "       common: [--home DIR] [--passphrase-file FILE] [--no-publish]";
+
+static const char issue_description[] =
     "Builds Open Badges 3.0 credentials, signs them with the issuer's key (Data Integrity,\n"
     "eddsa-jcs-2022), records them in the registry and writes out/<uuid>.json; with a template\n"
-    "also the PDF certificate out/<uuid>.pdf with its QR code. Prints the path of each file.\n"
-    "\n"
-    "One learner:\n"
-    "  --name NAME            the learner's name, in any script (stored NFC-normalised)\n"
-    "  --email EMAIL          the learner's e-mail; only a salted SHA-256 of it is stored\n"
-    "  --achievement FILE     the Open Badges 3.0 Achievement (JSON); no PDF\n"
-    "  --template NAME        a certificate design: its achievement, and a PDF\n"
-    "  --did DID              the learner's own DID, if they gave one\n"
-    "  --valid-until DATE     expiry: YYYY-MM-DD (end of that day, UTC) or a date-time with\n"
-    "                         a time zone (2027-06-30T17:00:00Z); must be in the future\n"
-    "  --id-from LEARNER_ID   your id for the learner: issuing the same achievement to the same\n"
-    "                         id again prints the existing credential instead of a new one\n"
-    "\n"
-    "A roster (CSV or JSON Lines; columns name, email, id, optional did, valid_until,\n"
-    "achievement; see docs/roster.md):\n"
-    "  --roster FILE          every row is validated first; nothing is issued if any is wrong\n"
-    "  -j, --jobs N           worker threads (default: the number of cores)\n"
-    "  --map COLUMN=FIELD     read FIELD from a column named otherwise (repeatable)\n"
-    "  --dry-run              validate only\n"
+    "also the PDF certificate out/<uuid>.pdf with its QR code. Prints the path of each file.\n";
+
+static const char issue_epilogue[] =
     "Re-running a roster issues nothing twice and repairs files an interrupted run left out.\n"
     "Writes out/manifest.csv (id, name, email, json, pdf, qr_url) for a mail merge.\n"
     "\n"
@@ -55,94 +39,53 @@ typedef struct issue_args {
   bool dry_run, no_publish;
 } issue_args;
 
-/* The whole value must be the number: "2x" is a typo, not 2. */
-static bool parse_jobs(const char *text, int *jobs) {
-  char *end;
-  errno = 0;
-  long n = strtol(text, &end, 10);
-  if (errno || end == text || *end || n < 1 || n > 256)
-    return false;
-  *jobs = (int)n;
-  return true;
-}
-
 static int parse_args(int argc, char **argv, issue_args *a) {
-  enum { O_NAME = 1, O_EMAIL, O_ACH, O_DID, O_UNTIL, O_ID, O_TPL, O_ROSTER, O_MAP, O_DRY, O_NOPUB };
-  static const struct option options[] = {
-      {"name", required_argument, NULL, O_NAME},
-      {"email", required_argument, NULL, O_EMAIL},
-      {"achievement", required_argument, NULL, O_ACH},
-      {"did", required_argument, NULL, O_DID},
-      {"valid-until", required_argument, NULL, O_UNTIL},
-      {"id-from", required_argument, NULL, O_ID},
-      {"template", required_argument, NULL, O_TPL},
-      {"roster", required_argument, NULL, O_ROSTER},
-      {"map", required_argument, NULL, O_MAP},
-      {"dry-run", no_argument, NULL, O_DRY},
-      {"no-publish", no_argument, NULL, O_NOPUB},
-      {"jobs", required_argument, NULL, 'j'},
-      {"home", required_argument, NULL, OPT_HOME},
-      {"passphrase-file", required_argument, NULL, OPT_PASSPHRASE_FILE},
-      {"help", no_argument, NULL, OPT_HELP},
-      {NULL, 0, NULL, 0},
+  cli_list maps = {a->maps, sizeof a->maps / sizeof *a->maps, 0};
+  const cli_option options[] = {
+      CLI_OPT_HEADING("One learner:"),
+      CLI_OPT_STRING("name", 0, &a->req.recipient.name, "NAME",
+                     "the learner's name, in any script (stored NFC-normalised)"),
+      CLI_OPT_STRING("email", 0, &a->req.recipient.email, "EMAIL",
+                     "the learner's e-mail; only a salted SHA-256 of it is stored"),
+      CLI_OPT_STRING("achievement", 0, &a->achievement, "FILE",
+                     "the Open Badges 3.0 Achievement (JSON); no PDF"),
+      CLI_OPT_STRING("template", 0, &a->template_name, "NAME",
+                     "a certificate design: its achievement, and a PDF"),
+      CLI_OPT_STRING("did", 0, &a->req.recipient.did, "DID",
+                     "the learner's own DID, if they gave one"),
+      CLI_OPT_STRING("valid-until", 0, &a->req.valid_until, "DATE",
+                     "expiry: YYYY-MM-DD (end of that day, UTC) or a date-time with\n"
+                     "a time zone (2027-06-30T17:00:00Z); must be in the future"),
+      CLI_OPT_STRING("id-from", 0, &a->req.learner_id, "LEARNER_ID",
+                     "your id for the learner: issuing the same achievement to the same\n"
+                     "id again prints the existing credential instead of a new one"),
+      CLI_OPT_HEADING("A roster (CSV or JSON Lines: name, email, id, optional did, valid_until,\n"
+                      "achievement; see docs/roster.md), with --template:"),
+      CLI_OPT_STRING("roster", 0, &a->roster, "FILE",
+                     "every row is validated first; nothing is issued if any is wrong"),
+      CLI_OPT_INT("jobs", 'j', &a->jobs, "N", 1, 256,
+                  "worker threads (default: the number of cores)"),
+      CLI_OPT_LIST("map", 0, &maps, "COLUMN=FIELD",
+                   "read FIELD from a column named otherwise (repeatable, 64 times)"),
+      CLI_OPT_FLAG("dry-run", 0, &a->dry_run, "validate only"),
+      CLI_OPT_HEADING("Both:"),
+      CLI_OPT_HOME(&a->home),
+      CLI_OPT_PASSPHRASE_FILE(&a->passphrase),
+      CLI_OPT_FLAG("no-publish", 0, &a->no_publish,
+                   "do not publish the status lists touched (publish later)"),
   };
-  int option;
-  while ((option = cli_getopt(argc, argv, "j:", options)) != -1) {
-    switch (option) {
-    case O_NAME:
-      a->req.recipient.name = optarg;
-      break;
-    case O_EMAIL:
-      a->req.recipient.email = optarg;
-      break;
-    case O_ACH:
-      a->achievement = optarg;
-      break;
-    case O_DID:
-      a->req.recipient.did = optarg;
-      break;
-    case O_UNTIL:
-      a->req.valid_until = optarg;
-      break;
-    case O_ID:
-      a->req.learner_id = optarg;
-      break;
-    case O_TPL:
-      a->template_name = optarg;
-      break;
-    case O_ROSTER:
-      a->roster = optarg;
-      break;
-    case O_DRY:
-      a->dry_run = true;
-      break;
-    case O_NOPUB:
-      a->no_publish = true;
-      break;
-    case OPT_HOME:
-      a->home = optarg;
-      break;
-    case OPT_PASSPHRASE_FILE:
-      a->passphrase.file = optarg;
-      break;
-    case OPT_HELP:
-      return -1;
-    case O_MAP:
-      if (a->map_count == sizeof a->maps / sizeof *a->maps || !strchr(optarg, '='))
-        return cli_usage_error("issue", "--map: expected COLUMN=FIELD (at most 64)");
-      a->maps[a->map_count++] = optarg;
-      break;
-    case 'j':
-      if (!parse_jobs(optarg, &a->jobs))
-        return cli_usage_error("issue", "-j: expected a number of workers from 1 to 256, got '%s'",
-                               optarg);
-      break;
-    default:
-      return cli_option_error("issue", argv, "j:");
-    }
-  }
-  if (optind != argc)
-    return cli_usage_error("issue", "unexpected argument '%s'", argv[optind]);
+  const cli_command command = {"issue", issue_synopsis, issue_description, CLI_ROWS(options),
+                               issue_epilogue};
+  int first = 0;
+  int rc = cli_parse(&command, argc, argv, &first);
+  if (rc != SC_OK)
+    return rc;
+  a->map_count = maps.count;
+  for (size_t i = 0; i < a->map_count; i++)
+    if (!strchr(a->maps[i], '='))
+      return cli_usage_error("issue", "--map expects COLUMN=FIELD, got '%s'", a->maps[i]);
+  if (first != argc)
+    return cli_usage_error("issue", "unexpected argument '%s'", argv[first]);
   return SC_OK;
 }
 
@@ -213,7 +156,7 @@ static int open_run(const issue_args *a, issue_run *run, bool need_key, sc_error
     if (rc == SC_OK)
       rc = sc_template_load(dir, &run->tpl, err);
     if (rc == SC_OK && !(run->renderer = sc_pdf_renderer_new(err)))
-      rc = err->code ? err->code : SC_ESOFTWARE;
+      rc = err->code;
   } else if (rc == SC_OK) {
     rc = sc_achievement_load(a->achievement, &run->achievement, err);
   }
@@ -307,9 +250,9 @@ static int publish_after(issue_run *run, const issue_args *a, sc_error *err) {
 int cmd_issue(int argc, char **argv) {
   issue_args a = {.req.now = (int64_t)time(NULL)};
   int rc = parse_args(argc, argv, &a);
-  if (rc == -1)
-    return fputs(issue_help, stdout), SC_OK;
-  if (rc != SC_OK || (rc = check_args(&a)) != SC_OK)
+  if (rc != SC_OK)
+    return cli_parse_exit(rc);
+  if ((rc = check_args(&a)) != SC_OK)
     return rc;
   sc_error err = {0};
   if (!a.roster && check_values(&a, &err) != SC_OK)

@@ -5,13 +5,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char key_help[] =
-    "usage: skillcert key generate -o FILE [--passphrase-file FILE | --no-passphrase]\n"
+static const char key_synopsis[] =
+    "skillcert key generate -o FILE [--passphrase-file FILE | --no-passphrase]\n"
     "       skillcert key show [--home DIR] [--json]\n"
     "       skillcert key list [--home DIR] [--json]\n"
     "       skillcert key rotate [--home DIR] [--passphrase-file FILE | --no-passphrase]\n"
-    "       skillcert key retire KEY --after DATE [--reason TEXT] [--home DIR]\n"
-    "\n"
+    "       skillcert key retire KEY --after DATE [--reason TEXT] [--home DIR]";
+
+static const char key_description[] =
     "generate  writes a new Ed25519 private key to FILE (PKCS#8 PEM, mode 0600, encrypted\n"
     "          unless --no-passphrase) and prints its did:key.\n"
     "show      prints the issuer's did:key, its Multikey and the public key as PEM.\n"
@@ -28,18 +29,6 @@ static const char key_help[] =
     "          (YYYY-MM-DD = 00:00:00Z that day, or a date-time with zone); credentials it\n"
     "          signed before keep verifying. The key document carries the date as \"revoked\".\n"
     "          The current key cannot be retired: rotate first.\n";
-
-static const struct option key_options[] = {
-    {"output", required_argument, NULL, 'o'},
-    {"home", required_argument, NULL, OPT_HOME},
-    {"json", no_argument, NULL, 'j'},
-    {"after", required_argument, NULL, 'a'},
-    {"reason", required_argument, NULL, 'r'},
-    {"passphrase-file", required_argument, NULL, OPT_PASSPHRASE_FILE},
-    {"no-passphrase", no_argument, NULL, OPT_NO_PASSPHRASE},
-    {"help", no_argument, NULL, OPT_HELP},
-    {NULL, 0, NULL, 0},
-};
 
 typedef struct key_args {
   const char *output, *home, *after, *reason, *target;
@@ -89,8 +78,10 @@ static int key_show(const key_args *args) {
   char *multikey = NULL, *pem = NULL;
   if (rc == SC_OK && !(key = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, pub, sizeof pub)))
     rc = sc_fail(&err, SC_ESOFTWARE, "cannot load the public key");
-  if (rc == SC_OK && (!(multikey = sc_multikey_encode(pub)) || !(pem = sc_public_pem(key, &err))))
-    rc = err.code ? err.code : sc_oom(&err);
+  if (rc == SC_OK && !(multikey = sc_multikey_encode(pub)))
+    rc = sc_oom(&err);
+  if (rc == SC_OK && !(pem = sc_public_pem(key, &err)))
+    rc = err.code;
   if (rc == SC_OK && args->json) {
     json_t *out = json_pack("{s:s, s:s, s:s, s:s}", "issuer", home.issuer_id, "did", home.key_did,
                             "publicKeyMultibase", multikey, "publicKeyPem", pem);
@@ -238,31 +229,28 @@ static int key_list(const key_args *args) {
 
 int cmd_key(int argc, char **argv) {
   key_args args = {0};
-  int option;
-  while ((option = cli_getopt(argc, argv, "o:", key_options)) != -1) {
-    if (option == 'o')
-      args.output = optarg;
-    else if (option == OPT_HOME)
-      args.home = optarg;
-    else if (option == 'j')
-      args.json = true;
-    else if (option == 'a')
-      args.after = optarg;
-    else if (option == 'r')
-      args.reason = optarg;
-    else if (option == OPT_HELP)
-      return fputs(key_help, stdout), SC_OK;
-    else if (!cli_passphrase_option(option, optarg, &args.passphrase))
-      return cli_option_error("key", argv, "o:");
-  }
-  if (optind >= argc)
+  const cli_option options[] = {
+      CLI_OPT_STRING("output", 'o', &args.output, "FILE", "generate: the new key file"),
+      CLI_OPT_HOME(&args.home),
+      CLI_OPT_FLAG("json", 0, &args.json, "show, list: print JSON"),
+      CLI_OPT_STRING("after", 0, &args.after, "DATE", "retire: refuse proofs made after DATE"),
+      CLI_OPT_STRING("reason", 0, &args.reason, "TEXT", "retire: why, kept in skillcert.json"),
+      CLI_OPT_PASSPHRASE_FILE(&args.passphrase),
+      CLI_OPT_NO_PASSPHRASE(&args.passphrase),
+  };
+  const cli_command command = {"key", key_synopsis, key_description, CLI_ROWS(options), NULL};
+  int first = 0; /* the subcommand */
+  int parsed = cli_parse(&command, argc, argv, &first);
+  if (parsed != SC_OK)
+    return cli_parse_exit(parsed);
+  if (first >= argc)
     return cli_usage_error("key", "expected a subcommand: generate, show, list, rotate or retire");
-  const char *sub = argv[optind];
+  const char *sub = argv[first];
   bool takes_target = strcmp(sub, "retire") == 0;
-  if (argc - optind > (takes_target ? 2 : 1))
+  if (argc - first > (takes_target ? 2 : 1))
     return cli_usage_error("key", "%s: unexpected argument '%s'", sub,
-                           argv[optind + (takes_target ? 2 : 1)]);
-  args.target = takes_target && optind + 1 < argc ? argv[optind + 1] : NULL;
+                           argv[first + (takes_target ? 2 : 1)]);
+  args.target = takes_target && first + 1 < argc ? argv[first + 1] : NULL;
   if (args.passphrase.none && args.passphrase.file)
     return cli_usage_error("key", "--no-passphrase and --passphrase-file exclude each other");
   if (strcmp(sub, "generate") == 0)

@@ -3,16 +3,11 @@
 
 #include <string.h>
 
-static const char list_help[] =
-    "usage: skillcert list [--json] [--status active|revoked|suspended] [--achievement ID]\n"
-    "                      [--name TEXT] [--learner ID] [--home DIR]\n"
-    "\n"
+static const char list_description[] =
     "Lists the credentials in the registry, oldest first: id, status, date, recipient and\n"
     "achievement. --json prints one JSON object per line (JSON Lines) with every column.\n";
 
-static const char inspect_help[] =
-    "usage: skillcert inspect [--json] [--home DIR] ID\n"
-    "\n"
+static const char inspect_description[] =
     "Shows what the registry records for one credential (ID is urn:uuid:… or the bare UUID):\n"
     "its files, status-list slot, hash, and every status change with its reason.\n";
 
@@ -42,51 +37,34 @@ static int open_registry(const char *home_dir, sc_home *home, sc_registry **reg,
 }
 
 int cmd_list(int argc, char **argv) {
-  enum { O_JSON = 1, O_STATUS, O_ACH, O_NAME, O_LEARNER };
-  static const struct option options[] = {
-      {"json", no_argument, NULL, O_JSON},
-      {"status", required_argument, NULL, O_STATUS},
-      {"achievement", required_argument, NULL, O_ACH},
-      {"name", required_argument, NULL, O_NAME},
-      {"learner", required_argument, NULL, O_LEARNER},
-      {"home", required_argument, NULL, OPT_HOME},
-      {"help", no_argument, NULL, OPT_HELP},
-      {NULL, 0, NULL, 0},
-  };
   sc_registry_filter filter = {0};
-  const char *home_dir = NULL;
+  const char *home_dir = NULL, *status = NULL;
   bool as_json = false;
-  int option;
-  while ((option = cli_getopt(argc, argv, "", options)) != -1) {
-    switch (option) {
-    case O_JSON:
-      as_json = true;
-      break;
-    case O_STATUS:
-      filter.status = optarg;
-      break;
-    case O_ACH:
-      filter.achievement_id = optarg;
-      break;
-    case O_NAME:
-      filter.name_contains = optarg;
-      break;
-    case O_LEARNER:
-      filter.learner_id = optarg;
-      break;
-    case OPT_HOME:
-      home_dir = optarg;
-      break;
-    case OPT_HELP:
-      return fputs(list_help, stdout), SC_OK;
-    default:
-      return cli_option_error("list", argv, "");
-    }
-  }
-  if (optind != argc)
-    return cli_usage_error("list", "unexpected argument '%s'", argv[optind]);
-  if (filter.status && strcmp(filter.status, "active") && strcmp(filter.status, "revoked") &&
-      strcmp(filter.status, "suspended"))
+  const cli_option options[] = {
+      CLI_OPT_FLAG("json", 0, &as_json, "one JSON object per line, with every column"),
+      CLI_OPT_STRING("status", 0, &status, "STATUS",
+                     "only credentials that are active, revoked or suspended"),
+      CLI_OPT_STRING("achievement", 0, &filter.achievement_id, "ID",
+                     "only this achievement's credentials"),
+      CLI_OPT_STRING("name", 0, &filter.name_contains, "TEXT",
+                     "only recipients whose name contains TEXT"),
+      CLI_OPT_STRING("learner", 0, &filter.learner_id, "ID",
+                     "only the learner with this id (issue --id-from)"),
+      CLI_OPT_HOME(&home_dir),
+  };
+  const cli_command command = {
+      "list",
+      "skillcert list [--json] [--status active|revoked|suspended] [--achievement ID]\n"
+      "                      [--name TEXT] [--learner ID] [--home DIR]",
+      list_description, CLI_ROWS(options), NULL};
+  int first = 0;
+  int parsed = cli_parse(&command, argc, argv, &first);
+  if (parsed != SC_OK)
+    return cli_parse_exit(parsed);
+  if (first != argc)
+    return cli_usage_error("list", "unexpected argument '%s'", argv[first]);
+  filter.by_status = status != NULL;
+  if (status && !sc_status_parse(status, &filter.status))
     return cli_usage_error("list", "--status: expected active, revoked or suspended");
   sc_error err = {0};
   sc_home home = {0};
@@ -123,26 +101,19 @@ static void print_details(const json_t *row, const json_t *events) {
 }
 
 int cmd_inspect(int argc, char **argv) {
-  static const struct option options[] = {
-      {"json", no_argument, NULL, 'J'},
-      {"home", required_argument, NULL, OPT_HOME},
-      {"help", no_argument, NULL, OPT_HELP},
-      {NULL, 0, NULL, 0},
-  };
   const char *home_dir = NULL;
   bool as_json = false;
-  int option;
-  while ((option = cli_getopt(argc, argv, "", options)) != -1) {
-    if (option == 'J')
-      as_json = true;
-    else if (option == OPT_HOME)
-      home_dir = optarg;
-    else if (option == OPT_HELP)
-      return fputs(inspect_help, stdout), SC_OK;
-    else
-      return cli_option_error("inspect", argv, "");
-  }
-  if (optind != argc - 1)
+  const cli_option options[] = {
+      CLI_OPT_FLAG("json", 0, &as_json, "print the record and its events as JSON"),
+      CLI_OPT_HOME(&home_dir),
+  };
+  const cli_command command = {"inspect", "skillcert inspect [--json] [--home DIR] ID",
+                               inspect_description, CLI_ROWS(options), NULL};
+  int first = 0;
+  int parsed = cli_parse(&command, argc, argv, &first);
+  if (parsed != SC_OK)
+    return cli_parse_exit(parsed);
+  if (first != argc - 1)
     return cli_usage_error("inspect", "expected one credential id");
   sc_error err = {0};
   sc_home home = {0};
@@ -150,12 +121,12 @@ int cmd_inspect(int argc, char **argv) {
   json_t *row = NULL, *events = NULL;
   int rc = open_registry(home_dir, &home, &reg, &err);
   if (rc == SC_OK)
-    rc = sc_registry_get(reg, argv[optind], &row, &err);
+    rc = sc_registry_get(reg, argv[first], &row, &err);
   if (rc == SC_OK && !row)
-    rc = sc_fail(&err, SC_EUSAGE, "inspect: no credential %s in %s/registry.db", argv[optind],
+    rc = sc_fail(&err, SC_EUSAGE, "inspect: no credential %s in %s/registry.db", argv[first],
                  home.root);
   if (rc == SC_OK)
-    rc = sc_registry_events(reg, argv[optind], &events, &err);
+    rc = sc_registry_events(reg, argv[first], &events, &err);
   if (rc == SC_OK && as_json) {
     json_object_set(row, "events", events);
     json_dumpf(row, stdout, JSON_INDENT(2));

@@ -1,35 +1,11 @@
 /* skillcert publish: refresh every status list and the issuer's key document in public/. */
 #include "cli/cli.h"
 
-#include <stdlib.h>
-#include <string.h>
-
-static const char publish_help[] =
-    "usage: skillcert publish [--ttl DURATION] [--home DIR] [--passphrase-file FILE]\n"
-    "\n"
+static const char publish_description[] =
     "Writes, atomically, every status list as a signed BitstringStatusListCredential to\n"
     "public/status/<list>/<revocation|suspension>, and the issuer's public key document\n"
     "(public/issuer.json, or public/.well-known/did.json for a did:web issuer). Verifiers\n"
-    "trust a list until its validUntil: publish at least that often (cron).\n"
-    "\n"
-    "  --ttl DURATION  how long the lists stay valid: seconds, or Nm, Nh, Nd\n"
-    "                  (default: statusTtl in skillcert.json, else 1d)\n"
-    "\n"
-    "public/ can be served by any static web server at the home's publicUrl.\n";
-
-int cli_parse_duration(const char *text, int64_t *seconds) {
-  char *end = NULL;
-  long long n = strtoll(text, &end, 10);
-  int64_t unit = !*end                   ? 1
-                 : strcmp(end, "m") == 0 ? 60
-                 : strcmp(end, "h") == 0 ? 3600
-                 : strcmp(end, "d") == 0 ? 86400
-                                         : 0;
-  if (end == text || n <= 0 || !unit || n > 10LL * 365 * 86400 / unit)
-    return SC_EUSAGE;
-  *seconds = (int64_t)n * unit;
-  return SC_OK;
-}
+    "trust a list until its validUntil: publish at least that often (cron).\n";
 
 int cli_publish_home(const sc_home *home, EVP_PKEY *key, int64_t ttl, sc_error *err) {
   sc_registry *reg = NULL;
@@ -44,31 +20,26 @@ int cli_publish_home(const sc_home *home, EVP_PKEY *key, int64_t ttl, sc_error *
 }
 
 int cmd_publish(int argc, char **argv) {
-  static const struct option options[] = {
-      {"ttl", required_argument, NULL, 't'},
-      {"home", required_argument, NULL, OPT_HOME},
-      {"passphrase-file", required_argument, NULL, OPT_PASSPHRASE_FILE},
-      {"help", no_argument, NULL, OPT_HELP},
-      {NULL, 0, NULL, 0},
-  };
   const char *home_dir = NULL;
   sc_passphrase_source passphrase = {0};
   int64_t ttl = 0;
-  int option;
-  while ((option = cli_getopt(argc, argv, "", options)) != -1) {
-    if (option == 't' && cli_parse_duration(optarg, &ttl) != SC_OK)
-      return cli_usage_error("publish", "--ttl: expected seconds or Nm, Nh, Nd (e.g. 12h)");
-    else if (option == OPT_HOME)
-      home_dir = optarg;
-    else if (option == OPT_PASSPHRASE_FILE)
-      passphrase.file = optarg;
-    else if (option == OPT_HELP)
-      return fputs(publish_help, stdout), SC_OK;
-    else if (option != 't')
-      return cli_option_error("publish", argv, "");
-  }
-  if (optind != argc)
-    return cli_usage_error("publish", "unexpected argument '%s'", argv[optind]);
+  const cli_option options[] = {
+      CLI_OPT_DURATION("ttl", 0, &ttl, "DURATION",
+                       "how long the lists stay valid: seconds, or Nm, Nh, Nd\n"
+                       "(default: statusTtl in skillcert.json, else 1d)"),
+      CLI_OPT_HOME(&home_dir),
+      CLI_OPT_PASSPHRASE_FILE(&passphrase),
+  };
+  const cli_command command = {
+      "publish", "skillcert publish [--ttl DURATION] [--home DIR] [--passphrase-file FILE]",
+      publish_description, CLI_ROWS(options),
+      "public/ can be served by any static web server at the home's publicUrl.\n"};
+  int first = 0;
+  int parsed = cli_parse(&command, argc, argv, &first);
+  if (parsed != SC_OK)
+    return cli_parse_exit(parsed);
+  if (first != argc)
+    return cli_usage_error("publish", "unexpected argument '%s'", argv[first]);
   sc_error err = {0};
   sc_home home;
   EVP_PKEY *key = NULL;

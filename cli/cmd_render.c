@@ -3,9 +3,7 @@
 
 #include <string.h>
 
-static const char render_help[] =
-    "usage: skillcert render [--template NAME] [-o FILE.pdf] [--home DIR] CREDENTIAL.json\n"
-    "\n"
+static const char render_description[] =
     "Renders the PDF certificate of an already signed credential, byte for byte the same as\n"
     "when it was issued: nothing is signed again. By default the template is the one the\n"
     "registry recorded for the credential and the PDF goes to out/<uuid>.pdf.\n"
@@ -64,28 +62,22 @@ static int check_not_pdf(const sc_buf *text, const char *path, sc_error *err) {
 }
 
 int cmd_render(int argc, char **argv) {
-  static const struct option options[] = {
-      {"template", required_argument, NULL, 't'},
-      {"output", required_argument, NULL, 'o'},
-      {"home", required_argument, NULL, OPT_HOME},
-      {"help", no_argument, NULL, OPT_HELP},
-      {NULL, 0, NULL, 0},
-  };
   const char *template_name = NULL, *output = NULL, *home_dir = NULL;
-  int option;
-  while ((option = cli_getopt(argc, argv, "o:", options)) != -1) {
-    if (option == 't')
-      template_name = optarg;
-    else if (option == 'o')
-      output = optarg;
-    else if (option == OPT_HOME)
-      home_dir = optarg;
-    else if (option == OPT_HELP)
-      return fputs(render_help, stdout), SC_OK;
-    else
-      return cli_option_error("render", argv, "o:");
-  }
-  if (optind != argc - 1)
+  const cli_option options[] = {
+      CLI_OPT_STRING("template", 0, &template_name, "NAME",
+                     "the design (default: the one the registry recorded)"),
+      CLI_OPT_STRING("output", 'o', &output, "FILE.pdf",
+                     "where to write (default: out/<uuid>.pdf)"),
+      CLI_OPT_HOME(&home_dir),
+  };
+  const cli_command command = {
+      "render", "skillcert render [--template NAME] [-o FILE.pdf] [--home DIR] CREDENTIAL.json",
+      render_description, CLI_ROWS(options), NULL};
+  int first = 0;
+  int parsed = cli_parse(&command, argc, argv, &first);
+  if (parsed != SC_OK)
+    return cli_parse_exit(parsed);
+  if (first != argc - 1)
     return cli_usage_error("render", "expected one credential file");
   sc_error err = {0};
   sc_home home = {0};
@@ -97,20 +89,20 @@ int cmd_render(int argc, char **argv) {
   char name[256], dir[PATH_MAX];
   int rc = sc_home_open(home_dir, &home, &err);
   if (rc == SC_OK)
-    rc = sc_read_file(argv[optind], SC_JSON_MAX_BYTES, &text, &err);
+    rc = sc_read_file(argv[first], SC_JSON_MAX_BYTES, &text, &err);
   if (rc == SC_OK)
-    rc = check_not_pdf(&text, argv[optind], &err);
+    rc = check_not_pdf(&text, argv[first], &err);
   if (rc == SC_OK)
-    rc = sc_json_parse((const char *)text.data, text.len, argv[optind], &credential, &err);
+    rc = sc_json_parse((const char *)text.data, text.len, argv[first], &credential, &err);
   if (rc == SC_OK)
-    rc = check_signed_here(&home, credential, argv[optind], &err);
+    rc = check_signed_here(&home, credential, argv[first], &err);
   if (rc == SC_OK && !template_name &&
       (rc = recorded_template(&home, credential, name, &err)) == SC_OK)
     template_name = name;
   if (rc == SC_OK && (rc = sc_template_find(&home, template_name, dir, &err)) == SC_OK)
     rc = sc_template_load(dir, &tpl, &err);
   if (rc == SC_OK && !(renderer = sc_pdf_renderer_new(&err)))
-    rc = err.code ? err.code : SC_ESOFTWARE;
+    rc = err.code;
   sc_issue_context ctx = {&home, NULL, tpl, renderer};
   if (rc == SC_OK)
     rc = sc_issue_prepare_existing(&ctx, (const char *)text.data, text.len, &p, &err);

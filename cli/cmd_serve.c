@@ -11,40 +11,19 @@
 #include <time.h>
 #include <unistd.h>
 
-static const char serve_help[] =
-    "usage: skillcert serve [--listen HOST:PORT] [--home DIR] [--public DIR] [--trust FILE]\n"
+static const char serve_synopsis[] =
+    "skillcert serve [--listen HOST:PORT] [--home DIR] [--public DIR] [--trust FILE]\n"
     "                       [--threads N] [--issue-token-file FILE [--passphrase-file FILE]]\n"
     "                       [--base-url URL] [--allow-http] [--offline] [--did-doc FILE]\n"
-    "                       [--max-connections-per-ip N] [--request-timeout SECONDS] [--quiet]\n"
-    "\n"
+    "                       [--max-connections-per-ip N] [--request-timeout SECONDS] [--quiet]";
+
+static const char serve_description[] =
     "Serves the verification page of every certificate (GET /V/<payload>, GET /C/<uuid>), a\n"
     "page to paste a QR text or upload a certificate (GET /, POST /verify), the W3C VC API\n"
     "(POST /credentials/verify; POST /credentials/issue with --issue-token-file), the issuer's\n"
     "public/ folder (/status/..., /.well-known/did.json, /issuer.json, /c/...) and /healthz.\n"
     "Prints the URL it listens on, then logs one line per request on stderr. SIGTERM or\n"
-    "SIGINT stop it: requests in flight finish first. See docs/serve.md.\n"
-    "\n"
-    "  --listen HOST:PORT      address to listen on (default 127.0.0.1:8080; port 0 = any)\n"
-    "  --home DIR              trust this home's issuer, serve its public/ folder, link to its\n"
-    "                          verifyUrl\n"
-    "  --public DIR            serve and read status lists from DIR instead of <home>/public\n"
-    "                          (a readable folder)\n"
-    "  --trust FILE            trust list (default: as for skillcert verify)\n"
-    "  --threads N             worker threads (default: the number of cores)\n"
-    "  --thread-per-connection one thread per connection instead of a pool (slower)\n"
-    "  --issue-token-file FILE enable POST /credentials/issue for clients that send\n"
-    "                          'Authorization: Bearer <the file's first line>'; needs --home;\n"
-    "                          mode 0600, like a passphrase file\n"
-    "  --passphrase-file FILE  the signing key's passphrase (for issuing)\n"
-    "  --base-url URL          how clients reach this service, http(s)://HOST... (default:\n"
-    "                          the home's verifyUrl, else http://HOST:PORT)\n"
-    "  --allow-http            fetch remote status lists over http:// too (tests, intranets)\n"
-    "  --did-doc FILE          the DID document of a did:web issuer, instead of fetching it\n"
-    "  --offline               never fetch: local folders and the cache only\n"
-    "  --max-connections-per-ip N  connections from one client address (default 64; behind a\n"
-    "                          reverse proxy, up to 512: every client then has its address)\n"
-    "  --request-timeout SECONDS  a request (headers and body) must arrive within (default 60)\n"
-    "  --quiet                 no request log\n";
+    "SIGINT stop it: requests in flight finish first. See docs/serve.md.\n";
 
 typedef struct serve_args {
   const char *home, *public_dir, *trust_path, *token_file, *base_url, *did_doc;
@@ -82,103 +61,50 @@ static int check_args(const serve_args *a) {
 }
 
 static int parse_args(int argc, char **argv, serve_args *a) {
-  enum {
-    O_LISTEN = 1,
-    O_PUBLIC,
-    O_TRUST,
-    O_THREADS,
-    O_TPC,
-    O_TOKEN,
-    O_BASE,
-    O_HTTP,
-    O_OFF,
-    O_Q,
-    O_DIDDOC,
-    O_PER_IP,
-    O_REQ_TIMEOUT
+  const cli_option options[] = {
+      CLI_OPT_STRING("listen", 0, &a->server.listen, "HOST:PORT",
+                     "address to listen on (default 127.0.0.1:8080; port 0 = any)"),
+      CLI_OPT_STRING("home", 0, &a->home, "DIR",
+                     "trust this home's issuer, serve its public/ folder, link to its\n"
+                     "verifyUrl"),
+      CLI_OPT_STRING("public", 0, &a->public_dir, "DIR",
+                     "serve and read status lists from DIR instead of <home>/public\n"
+                     "(a readable folder)"),
+      CLI_OPT_STRING("trust", 0, &a->trust_path, "FILE",
+                     "trust list (default: as for skillcert verify)"),
+      CLI_OPT_UNSIGNED("threads", 0, &a->server.threads, "N", 1, 256,
+                       "worker threads, 1 to 256 (default: the number of cores)"),
+      CLI_OPT_FLAG("thread-per-connection", 0, &a->server.thread_per_connection,
+                   "one thread per connection instead of a pool (slower)"),
+      CLI_OPT_STRING("issue-token-file", 0, &a->token_file, "FILE",
+                     "enable POST /credentials/issue for clients that send\n"
+                     "'Authorization: Bearer <the file's first line>'; needs --home;\n"
+                     "mode 0600, like a passphrase file"),
+      CLI_OPT_STRING("passphrase-file", 0, &a->passphrase.file, "FILE",
+                     "the signing key's passphrase (for issuing)"),
+      CLI_OPT_STRING("base-url", 0, &a->base_url, "URL",
+                     "how clients reach this service, http(s)://HOST... (default:\n"
+                     "the home's verifyUrl, else http://HOST:PORT)"),
+      CLI_OPT_FLAG("allow-http", 0, &a->status.allow_http,
+                   "fetch remote status lists over http:// too (tests, intranets)"),
+      CLI_OPT_STRING("did-doc", 0, &a->did_doc, "FILE",
+                     "the DID document of a did:web issuer, instead of fetching it"),
+      CLI_OPT_FLAG("offline", 0, &a->status.offline,
+                   "never fetch: local folders and the cache only"),
+      CLI_OPT_UNSIGNED("max-connections-per-ip", 0, &a->server.max_connections_per_ip, "N", 1, 512,
+                       "connections from one client address (default 64; behind a\n"
+                       "reverse proxy, up to 512: every client then has its address)"),
+      CLI_OPT_UNSIGNED("request-timeout", 0, &a->server.request_seconds, "SECONDS", 1, 3600,
+                       "a request (headers and body) must arrive within (default 60)"),
+      CLI_OPT_FLAG("quiet", 0, &a->server.quiet, "no request log"),
   };
-  static const struct option options[] = {
-      {"listen", required_argument, NULL, O_LISTEN},
-      {"home", required_argument, NULL, OPT_HOME},
-      {"public", required_argument, NULL, O_PUBLIC},
-      {"trust", required_argument, NULL, O_TRUST},
-      {"threads", required_argument, NULL, O_THREADS},
-      {"thread-per-connection", no_argument, NULL, O_TPC},
-      {"issue-token-file", required_argument, NULL, O_TOKEN},
-      {"passphrase-file", required_argument, NULL, OPT_PASSPHRASE_FILE},
-      {"base-url", required_argument, NULL, O_BASE},
-      {"allow-http", no_argument, NULL, O_HTTP},
-      {"offline", no_argument, NULL, O_OFF},
-      {"quiet", no_argument, NULL, O_Q},
-      {"did-doc", required_argument, NULL, O_DIDDOC},
-      {"max-connections-per-ip", required_argument, NULL, O_PER_IP},
-      {"request-timeout", required_argument, NULL, O_REQ_TIMEOUT},
-      {"help", no_argument, NULL, OPT_HELP},
-      {NULL, 0, NULL, 0},
-  };
-  int option;
-  while ((option = cli_getopt(argc, argv, "", options)) != -1) {
-    switch (option) {
-    case O_LISTEN:
-      a->server.listen = optarg;
-      break;
-    case OPT_HOME:
-      a->home = optarg;
-      break;
-    case O_PUBLIC:
-      a->public_dir = optarg;
-      break;
-    case O_TRUST:
-      a->trust_path = optarg;
-      break;
-    case O_THREADS:
-      a->server.threads = (unsigned)atoi(optarg);
-      if (a->server.threads < 1 || a->server.threads > 1024)
-        return cli_usage_error("serve", "--threads: expected a number from 1 to 1024");
-      break;
-    case O_TPC:
-      a->server.thread_per_connection = true;
-      break;
-    case O_TOKEN:
-      a->token_file = optarg;
-      break;
-    case OPT_PASSPHRASE_FILE:
-      a->passphrase.file = optarg;
-      break;
-    case O_BASE:
-      a->base_url = optarg;
-      break;
-    case O_HTTP:
-      a->status.allow_http = true;
-      break;
-    case O_OFF:
-      a->status.offline = true;
-      break;
-    case O_DIDDOC:
-      a->did_doc = optarg;
-      break;
-    case O_Q:
-      a->server.quiet = true;
-      break;
-    case O_PER_IP:
-      a->server.max_connections_per_ip = (unsigned)atoi(optarg);
-      if (a->server.max_connections_per_ip < 1 || a->server.max_connections_per_ip > 512)
-        return cli_usage_error("serve",
-                               "--max-connections-per-ip: expected a number from 1 to 512");
-      break;
-    case O_REQ_TIMEOUT:
-      a->server.request_seconds = (unsigned)atoi(optarg);
-      if (a->server.request_seconds < 1 || a->server.request_seconds > 3600)
-        return cli_usage_error("serve", "--request-timeout: expected seconds from 1 to 3600");
-      break;
-    case OPT_HELP:
-      return -1;
-    default:
-      return cli_option_error("serve", argv, "");
-    }
-  }
-  if (optind != argc)
-    return cli_usage_error("serve", "unexpected argument '%s'", argv[optind]);
+  const cli_command command = {"serve", serve_synopsis, serve_description, CLI_ROWS(options), NULL};
+  int first = 0;
+  int rc = cli_parse(&command, argc, argv, &first);
+  if (rc != SC_OK)
+    return rc;
+  if (first != argc)
+    return cli_usage_error("serve", "unexpected argument '%s'", argv[first]);
   return check_args(a);
 }
 
@@ -474,10 +400,8 @@ static int run_server(serve_args *a, serve_run *run, sc_error *err) {
 int cmd_serve(int argc, char **argv) {
   serve_args a = {0};
   int rc = parse_args(argc, argv, &a);
-  if (rc == -1)
-    return fputs(serve_help, stdout), SC_OK;
   if (rc != SC_OK)
-    return rc;
+    return cli_parse_exit(rc);
   sc_error err = {0};
   serve_run run = {0};
   pthread_mutex_init(&run.issuer.lock, NULL);

@@ -4,24 +4,26 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char status_help[] =
-    "usage: skillcert revoke ID... --reason TEXT [--from FILE]\n"
+static const char status_synopsis[] =
+    "skillcert revoke ID... --reason TEXT [--from FILE]\n"
     "       skillcert suspend ID... --reason TEXT [--from FILE]\n"
     "       skillcert reinstate ID... [--reason TEXT] [--from FILE]\n"
-    "       common: [--home DIR] [--passphrase-file FILE] [--no-publish]\n"
-    "\n"
+    "       common: [--home DIR] [--passphrase-file FILE] [--no-publish]";
+
+static const char status_description[] =
     "Records the change in the registry (with its reason and time) and publishes the status\n"
     "lists it touches, so public/ is never behind the registry. Revocation is final;\n"
-    "a suspended credential can be reinstated. ID is urn:uuid:… or the bare UUID;\n"
-    "--from FILE reads one ID per line (blank lines and # comments are skipped).\n"
-    "\n"
+    "a suspended credential can be reinstated. ID is urn:uuid:… or the bare UUID.\n";
+
+static const char status_epilogue[] =
     "Every ID is checked before anything changes: an unknown ID (exit 65) or a change its\n"
     "status does not allow (exit 64) is reported with where it came from (FILE:LINE) and\n"
     "nothing is changed. An ID given twice is changed once. --reason is UTF-8 text without\n"
     "control characters. Exit codes: 0 done, 64 usage, 65 unknown ID, 66 --from unreadable.\n";
 
 typedef struct status_args {
-  const char *kind; /* "revoked", "suspended", "reinstated" */
+  sc_status_change change;
+  const char *kind; /* its word, for messages: "revoked", "suspended", "reinstated" */
   const char *reason, *from, *home;
   const char *home_root; /* the home found, for messages */
   bool no_publish;
@@ -83,13 +85,14 @@ static int resolve(sc_registry *reg, const status_args *a, const char *id, const
   if (rc != SC_OK)
     return sc_error_prefix(err, "%s", where);
   const char *urn = json_string_value(json_object_get(row, "id"));
-  const char *status = json_string_value(json_object_get(row, "status"));
-  if (!row || !urn || !status)
+  sc_status status = SC_STATUS_ACTIVE;
+  bool has_status = sc_status_parse(json_string_value(json_object_get(row, "status")), &status);
+  if (!row || !urn || !has_status)
     rc =
         sc_fail(err, SC_EDATA, "%s: no credential '%s' in %s/registry.db", where, id, a->home_root);
-  else if (!sc_status_change_allowed(a->kind, status))
-    rc = sc_fail(err, SC_EUSAGE, "%s: %s is %s: cannot be %s%s", where, urn, status, a->kind,
-                 strcmp(status, "revoked") == 0 ? " (revocation is final)" : "");
+  else if (!sc_status_change_allowed(a->change, status))
+    rc = sc_fail(err, SC_EUSAGE, "%s: %s is %s: cannot be %s%s", where, urn, sc_status_word(status),
+                 a->kind, status == SC_STATUS_REVOKED ? " (revocation is final)" : "");
   else
     rc = add_target(l, urn, where, err);
   json_decref(row);
@@ -139,7 +142,7 @@ static int change_all(sc_registry *reg, const status_args *a, const target_list 
                       touched_lists *t, sc_error *err) {
   for (size_t i = 0; i < l->count; i++) {
     int64_t list = 0;
-    int rc = sc_registry_change_status(reg, l->items[i].urn, a->kind, a->reason, &list, err);
+    int rc = sc_registry_change_status(reg, l->items[i].urn, a->change, a->reason, &list, err);
     if (rc != SC_OK)
       return sc_error_prefix(err, "%s", l->items[i].where);
     touch(t, list);
@@ -177,44 +180,27 @@ static int publish(const sc_home *home, sc_registry *reg, const status_args *a,
 }
 
 static int run(int argc, char **argv, status_args *a) {
-  enum { O_REASON = 1, O_FROM, O_NO_PUBLISH };
-  static const struct option options[] = {
-      {"reason", required_argument, NULL, O_REASON},
-      {"from", required_argument, NULL, O_FROM},
-      {"no-publish", no_argument, NULL, O_NO_PUBLISH},
-      {"home", required_argument, NULL, OPT_HOME},
-      {"passphrase-file", required_argument, NULL, OPT_PASSPHRASE_FILE},
-      {"help", no_argument, NULL, OPT_HELP},
-      {NULL, 0, NULL, 0},
-  };
+  a->kind = sc_status_change_word(a->change);
   const char *command = argv[0];
-  int option;
-  while ((option = cli_getopt(argc, argv, "", options)) != -1) {
-    switch (option) {
-    case O_REASON:
-      a->reason = optarg;
-      break;
-    case O_FROM:
-      a->from = optarg;
-      break;
-    case O_NO_PUBLISH:
-      a->no_publish = true;
-      break;
-    case OPT_HOME:
-      a->home = optarg;
-      break;
-    case OPT_PASSPHRASE_FILE:
-      a->passphrase.file = optarg;
-      break;
-    case OPT_HELP:
-      return fputs(status_help, stdout), SC_OK;
-    default:
-      return cli_option_error(command, argv, "");
-    }
-  }
-  if (optind == argc && !a->from)
+  const cli_option options[] = {
+      CLI_OPT_STRING("reason", 0, &a->reason, "TEXT",
+                     "why, recorded with the change (required to revoke or suspend)"),
+      CLI_OPT_STRING("from", 0, &a->from, "FILE",
+                     "read one ID per line (blank lines and # comments are skipped)"),
+      CLI_OPT_FLAG("no-publish", 0, &a->no_publish,
+                   "do not publish the status lists touched (publish later)"),
+      CLI_OPT_HOME(&a->home),
+      CLI_OPT_PASSPHRASE_FILE(&a->passphrase),
+  };
+  const cli_command parsing = {command, status_synopsis, status_description, CLI_ROWS(options),
+                               status_epilogue};
+  int first = 0; /* the first ID */
+  int parsed = cli_parse(&parsing, argc, argv, &first);
+  if (parsed != SC_OK)
+    return cli_parse_exit(parsed);
+  if (first == argc && !a->from)
     return cli_usage_error(command, "expected credential ids (or --from FILE)");
-  if (strcmp(a->kind, "reinstated") != 0 && (!a->reason || !*a->reason))
+  if (a->change != SC_CHANGE_REINSTATE && (!a->reason || !*a->reason))
     return cli_usage_error(command, "--reason TEXT is required: it is recorded with the change");
   if (check_reason(command, a->reason) != SC_OK)
     return SC_EUSAGE;
@@ -231,7 +217,7 @@ static int run(int argc, char **argv, status_args *a) {
   a->home_root = home.root;
   touched_lists touched = {0};
   target_list targets = {0};
-  rc = resolve_all(reg, a, argv + optind, argc - optind, &targets, &err);
+  rc = resolve_all(reg, a, argv + first, argc - first, &targets, &err);
   if (rc == SC_OK)
     rc = change_all(reg, a, &targets, &touched, &err);
   int changed_rc = rc;
@@ -246,16 +232,16 @@ static int run(int argc, char **argv, status_args *a) {
 }
 
 int cmd_revoke(int argc, char **argv) {
-  status_args a = {.kind = "revoked"};
+  status_args a = {.change = SC_CHANGE_REVOKE};
   return run(argc, argv, &a);
 }
 
 int cmd_suspend(int argc, char **argv) {
-  status_args a = {.kind = "suspended"};
+  status_args a = {.change = SC_CHANGE_SUSPEND};
   return run(argc, argv, &a);
 }
 
 int cmd_reinstate(int argc, char **argv) {
-  status_args a = {.kind = "reinstated"};
+  status_args a = {.change = SC_CHANGE_REINSTATE};
   return run(argc, argv, &a);
 }

@@ -11,11 +11,7 @@
 
 extern char **environ;
 
-static const char template_help[] =
-    "usage: skillcert template list [--home DIR]\n"
-    "       skillcert template preview NAME [-o FILE.pdf] [--name RECIPIENT] [--no-png]\n"
-    "                                       [--home DIR]\n"
-    "\n"
+static const char template_description[] =
     "list     prints the templates found: the issuer home's templates/ first, then the shipped\n"
     "         ones ($SKILLCERT_TEMPLATES, else PREFIX/share/skillcert/templates, else the\n"
     "         templates/ folder next to the program or in the current folder).\n"
@@ -23,17 +19,7 @@ static const char template_help[] =
     "         NAME-preview.pdf) and a PNG next to it (FILE.png, 100 dpi, made by pdftoppm from\n"
     "         poppler-utils). The sample is signed with a throwaway key, so it verifies as\n"
     "         authentic but untrusted. --name sets the sample recipient's name (any script the\n"
-    "         fonts can draw).\n"
-    "\n"
-    "Template format: docs/templates.md.\n";
-
-enum { OPT_NAME = 1100, OPT_NO_PNG };
-
-static const struct option template_options[] = {
-    {"output", required_argument, NULL, 'o'},  {"name", required_argument, NULL, OPT_NAME},
-    {"no-png", no_argument, NULL, OPT_NO_PNG}, {"home", required_argument, NULL, OPT_HOME},
-    {"help", no_argument, NULL, OPT_HELP},     {NULL, 0, NULL, 0},
-};
+    "         fonts can draw).\n";
 
 typedef struct template_args {
   const char *output, *name, *home;
@@ -115,8 +101,12 @@ static json_t *sample_credential(const sc_home *home, const sc_template *tpl, co
   uint8_t pub[SC_ED25519_PUBLIC_BYTES];
   char *did = NULL, *vm = NULL;
   json_t *credential = NULL;
-  if (key && sc_ed25519_public(key, pub, err) == SC_OK && (did = sc_did_key_encode(pub)) &&
-      (vm = sc_did_key_verification_method(did))) {
+  bool ready = key && sc_ed25519_public(key, pub, err) == SC_OK;
+  if (ready && (!(did = sc_did_key_encode(pub)) || !(vm = sc_did_key_verification_method(did)))) {
+    ready = false; /* the encoders fail only when memory runs out */
+    sc_oom(err);
+  }
+  if (ready) {
     sc_home issuer = {0};
     issuer.issuer_id = did;
     issuer.issuer_name = home ? home->issuer_name : "Example Academy";
@@ -138,8 +128,6 @@ static json_t *sample_credential(const sc_home *home, const sc_template *tpl, co
       json_decref(credential);
       credential = NULL;
     }
-  } else if (key && err && err->code == SC_OK) {
-    sc_oom(err);
   }
   free(did);
   free(vm);
@@ -228,28 +216,31 @@ static int template_preview(const char *name, const template_args *args) {
 
 int cmd_template(int argc, char **argv) {
   template_args args = {.name = "Ada Lovelace"};
-  int option;
-  while ((option = cli_getopt(argc, argv, "o:", template_options)) != -1) {
-    if (option == 'o')
-      args.output = optarg;
-    else if (option == OPT_NAME)
-      args.name = optarg;
-    else if (option == OPT_NO_PNG)
-      args.no_png = true;
-    else if (option == OPT_HOME)
-      args.home = optarg;
-    else if (option == OPT_HELP)
-      return fputs(template_help, stdout), SC_OK;
-    else
-      return cli_option_error("template", argv, "o:");
-  }
-  if (optind >= argc)
+  const cli_option options[] = {
+      CLI_OPT_STRING("output", 'o', &args.output, "FILE.pdf",
+                     "preview: where to write (default: NAME-preview.pdf)"),
+      CLI_OPT_STRING("name", 0, &args.name, "RECIPIENT",
+                     "preview: the sample recipient's name (default: Ada Lovelace)"),
+      CLI_OPT_FLAG("no-png", 0, &args.no_png, "preview: the PDF only"),
+      CLI_OPT_HOME(&args.home),
+  };
+  const cli_command command = {
+      "template",
+      "skillcert template list [--home DIR]\n"
+      "       skillcert template preview NAME [-o FILE.pdf] [--name RECIPIENT] [--no-png]\n"
+      "                                       [--home DIR]",
+      template_description, CLI_ROWS(options), "Template format: docs/templates.md.\n"};
+  int first = 0; /* the subcommand */
+  int parsed = cli_parse(&command, argc, argv, &first);
+  if (parsed != SC_OK)
+    return cli_parse_exit(parsed);
+  if (first >= argc)
     return cli_usage_error("template", "expected a subcommand: list or preview");
-  const char *sub = argv[optind];
-  if (strcmp(sub, "list") == 0 && optind == argc - 1)
+  const char *sub = argv[first];
+  if (strcmp(sub, "list") == 0 && first == argc - 1)
     return template_list(&args);
-  if (strcmp(sub, "preview") == 0 && optind == argc - 2)
-    return template_preview(argv[optind + 1], &args);
+  if (strcmp(sub, "preview") == 0 && first == argc - 2)
+    return template_preview(argv[first + 1], &args);
   if (strcmp(sub, "preview") == 0)
     return cli_usage_error("template", "preview: expected one template NAME");
   return cli_usage_error("template", "'%s' is not a template subcommand (list, preview)", sub);

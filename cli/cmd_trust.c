@@ -6,12 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static const char trust_help[] =
-    "usage: skillcert trust add DID --name NAME [--trust FILE]\n"
-    "       skillcert trust remove DID_OR_NAME [--trust FILE]\n"
-    "       skillcert trust retire DID --after DATE [--trust FILE]\n"
-    "       skillcert trust list [--trust FILE]\n"
-    "\n"
+static const char trust_description[] =
     "The trust list names each issuer you trust and the identifiers (DIDs) it signs with.\n"
     "`skillcert verify` uses it to say who issued a credential; an issuer not on it makes\n"
     "verification exit 5. Default file: $SKILLCERT_TRUST, else\n"
@@ -62,37 +57,31 @@ static void make_parent(const char *path) {
 }
 
 int cmd_trust(int argc, char **argv) {
-  enum { OPT_NAME = 1, OPT_TRUST, OPT_AFTER };
-  static const struct option options[] = {
-      {"name", required_argument, NULL, OPT_NAME},
-      {"trust", required_argument, NULL, OPT_TRUST},
-      {"after", required_argument, NULL, OPT_AFTER},
-      {"help", no_argument, NULL, OPT_HELP},
-      {NULL, 0, NULL, 0},
-  };
   const char *name = NULL, *path = NULL, *after = NULL;
-  int option;
-  while ((option = cli_getopt(argc, argv, "", options)) != -1) {
-    if (option == OPT_NAME)
-      name = optarg;
-    else if (option == OPT_TRUST)
-      path = optarg;
-    else if (option == OPT_AFTER)
-      after = optarg;
-    else if (option == OPT_HELP)
-      return fputs(trust_help, stdout), SC_OK;
-    else
-      return cli_option_error("trust", argv, "");
-  }
-  if (optind >= argc)
+  const cli_option options[] = {
+      CLI_OPT_STRING("name", 0, &name, "NAME", "add: the issuer's name, as verify shows it"),
+      CLI_OPT_STRING("trust", 0, &path, "FILE", "the trust list (default: see above)"),
+      CLI_OPT_STRING("after", 0, &after, "DATE", "retire: refuse proofs made after DATE"),
+  };
+  const cli_command command = {"trust",
+                               "skillcert trust add DID --name NAME [--trust FILE]\n"
+                               "       skillcert trust remove DID_OR_NAME [--trust FILE]\n"
+                               "       skillcert trust retire DID --after DATE [--trust FILE]\n"
+                               "       skillcert trust list [--trust FILE]",
+                               trust_description, CLI_ROWS(options), NULL};
+  int first = 0; /* the subcommand */
+  int parsed = cli_parse(&command, argc, argv, &first);
+  if (parsed != SC_OK)
+    return cli_parse_exit(parsed);
+  if (first >= argc)
     return cli_usage_error("trust", "expected a subcommand: add, remove or list");
-  const char *sub = argv[optind];
-  const char *target = optind + 1 < argc ? argv[optind + 1] : NULL;
+  const char *sub = argv[first];
+  const char *target = first + 1 < argc ? argv[first + 1] : NULL;
   bool is_list = strcmp(sub, "list") == 0, is_retire = strcmp(sub, "retire") == 0;
   if (!is_list && !is_retire && strcmp(sub, "add") != 0 && strcmp(sub, "remove") != 0)
     return cli_usage_error("trust", "'%s' is not a trust subcommand (add, remove, retire, list)",
                            sub);
-  if (!is_list && (!target || optind + 2 != argc))
+  if (!is_list && (!target || first + 2 != argc))
     return cli_usage_error("trust", "%s: expected one DID", sub);
   if (strcmp(sub, "add") == 0 && (!name || !*name))
     return cli_usage_error("trust", "add: --name NAME is required");

@@ -11,30 +11,15 @@
 
 #define MAX_INPUT_BYTES ((size_t)32 << 20) /* a scanned certificate photo can be large */
 
-static const char verify_help[] =
-    "usage: skillcert verify [options] INPUT...\n"
-    "\n"
+static const char verify_description[] =
     "INPUT is a credential (JSON), a PDF certificate, the text of its QR code or the\n"
     "verification URL, a PNG or JPEG photo or scan of the certificate or its QR code, or - for\n"
     "standard input; the kind is told by content, not by name. Checks: strict JSON, VC 2.0 /\n"
     "Open Badges 3.0 shape, the eddsa-jcs-2022 proof and that its key is the issuer's, the\n"
     "validity period, that the issuer is trusted, and revocation and suspension through the\n"
-    "issuer's published status lists. Prints a one-line verdict, then one line per check.\n"
-    "\n"
-    "  --trust FILE     trust list (default: $SKILLCERT_TRUST, else\n"
-    "                   ~/.config/skillcert/trust.json when it exists)\n"
-    "  --home DIR       also trust this issuer home's issuer and read its public/ folder\n"
-    "  --status PATH    status lists from PATH: a list credential file, or a folder laid out\n"
-    "                   like public/ (status/<list>/<purpose>, c/<uuid>.json)\n"
-    "  --offline        no network: local folders and the cache only (says how old)\n"
-    "  --allow-http     allow http:// URLs (tests, intranets); HTTPS only otherwise\n"
-    "  --did-doc FILE   the DID document of a did:web issuer, instead of fetching it\n"
-    "  --json           print one JSON object per input, shaped like the VC API response\n"
-    "  --report FILE    also write one CSV row per input (input, verdict, exit code,\n"
-    "                   recipient, achievement, issuer, reason)\n"
-    "  --at TIME        judge validity at TIME instead of now: a date-time with zone in\n"
-    "                   whole seconds, e.g. 2030-01-01T00:00:00Z\n"
-    "\n"
+    "issuer's published status lists. Prints a one-line verdict, then one line per check.\n";
+
+static const char verify_epilogue[] =
     "Status lists and did:web documents are fetched with libcurl (HTTPS, 5 s to connect,\n"
     "15 s in all, 1 MiB, 3 redirects) and cached under $XDG_CACHE_HOME/skillcert/ until\n"
     "their validUntil. $SKILLCERT_CA_FILE names extra certificate authorities (PEM).\n"
@@ -65,60 +50,40 @@ typedef struct verify_args {
 } verify_args;
 
 static int parse_args(int argc, char **argv, verify_args *a) {
-  enum { O_TRUST = 1, O_JSON, O_AT, O_STATUS, O_OFFLINE, O_HTTP, O_REPORT, O_DIDDOC };
-  static const struct option options[] = {
-      {"trust", required_argument, NULL, O_TRUST},
-      {"home", required_argument, NULL, OPT_HOME},
-      {"json", no_argument, NULL, O_JSON},
-      {"at", required_argument, NULL, O_AT},
-      {"status", required_argument, NULL, O_STATUS},
-      {"offline", no_argument, NULL, O_OFFLINE},
-      {"allow-http", no_argument, NULL, O_HTTP},
-      {"report", required_argument, NULL, O_REPORT},
-      {"did-doc", required_argument, NULL, O_DIDDOC},
-      {"help", no_argument, NULL, OPT_HELP},
-      {NULL, 0, NULL, 0},
+  const cli_option options[] = {
+      CLI_OPT_STRING("trust", 0, &a->trust_path, "FILE",
+                     "trust list (default: $SKILLCERT_TRUST, else\n"
+                     "~/.config/skillcert/trust.json when it exists)"),
+      CLI_OPT_STRING("home", 0, &a->home, "DIR",
+                     "also trust this issuer home's issuer and read its public/ folder"),
+      CLI_OPT_STRING("status", 0, &a->status.local, "PATH",
+                     "status lists from PATH: a list credential file, or a folder laid out\n"
+                     "like public/ (status/<list>/<purpose>, c/<uuid>.json)"),
+      CLI_OPT_FLAG("offline", 0, &a->status.offline,
+                   "no network: local folders and the cache only (says how old)"),
+      CLI_OPT_FLAG("allow-http", 0, &a->status.allow_http,
+                   "allow http:// URLs (tests, intranets); HTTPS only otherwise"),
+      CLI_OPT_STRING("did-doc", 0, &a->did_doc, "FILE",
+                     "the DID document of a did:web issuer, instead of fetching it"),
+      CLI_OPT_FLAG("json", 0, &a->json,
+                   "print one JSON object per input, shaped like the VC API response"),
+      CLI_OPT_STRING("report", 0, &a->report, "FILE",
+                     "also write one CSV row per input (input, verdict, exit code,\n"
+                     "recipient, achievement, issuer, reason)"),
+      CLI_OPT_STRING("at", 0, &a->at, "TIME",
+                     "judge validity at TIME instead of now: a date-time with zone in\n"
+                     "whole seconds, e.g. 2030-01-01T00:00:00Z"),
   };
-  int option;
-  while ((option = cli_getopt(argc, argv, "", options)) != -1) {
-    switch (option) {
-    case O_TRUST:
-      a->trust_path = optarg;
-      break;
-    case OPT_HOME:
-      a->home = optarg;
-      break;
-    case O_JSON:
-      a->json = true;
-      break;
-    case O_AT:
-      a->at = optarg;
-      break;
-    case O_STATUS:
-      a->status.local = optarg;
-      break;
-    case O_OFFLINE:
-      a->status.offline = true;
-      break;
-    case O_HTTP:
-      a->status.allow_http = true;
-      break;
-    case O_REPORT:
-      a->report = optarg;
-      break;
-    case O_DIDDOC:
-      a->did_doc = optarg;
-      break;
-    case OPT_HELP:
-      return -1;
-    default:
-      return cli_option_error("verify", argv, "");
-    }
-  }
-  if (optind == argc)
+  const cli_command command = {"verify", "skillcert verify [options] INPUT...", verify_description,
+                               CLI_ROWS(options), verify_epilogue};
+  int first = 0; /* the first input */
+  int parsed = cli_parse(&command, argc, argv, &first);
+  if (parsed != SC_OK)
+    return parsed;
+  if (first == argc)
     return cli_usage_error("verify", "expected an input (a credential, PDF, QR text, image or -)");
-  a->inputs = argv + optind;
-  a->input_count = argc - optind;
+  a->inputs = argv + first;
+  a->input_count = argc - first;
   return SC_OK;
 }
 
@@ -250,10 +215,8 @@ static int worst(int a, int b) {
 int cmd_verify(int argc, char **argv) {
   verify_args a = {0};
   int rc = parse_args(argc, argv, &a);
-  if (rc == -1)
-    return fputs(verify_help, stdout), SC_OK;
   if (rc != SC_OK)
-    return rc;
+    return cli_parse_exit(rc);
   sc_error err = {0};
   cli_verifier verifier = {0}; /* closed even when judge_time fails before it opens */
   cli_verifier_args setup = {a.trust_path, a.home, a.did_doc, 60};

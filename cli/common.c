@@ -23,18 +23,6 @@ int cli_usage_error(const char *command, const char *fmt, ...) {
   return SC_EUSAGE;
 }
 
-bool cli_passphrase_option(int option, const char *arg, sc_passphrase_source *src) {
-  if (option == OPT_PASSPHRASE_FILE) {
-    src->file = arg;
-    return true;
-  }
-  if (option == OPT_NO_PASSPHRASE) {
-    src->none = true;
-    return true;
-  }
-  return false;
-}
-
 void cli_default_trust_path(char *out) {
   const char *explicit_path = getenv("SKILLCERT_TRUST");
   const char *config = getenv("XDG_CONFIG_HOME");
@@ -45,29 +33,4 @@ void cli_default_trust_path(char *out) {
     snprintf(out, PATH_MAX, "%s/skillcert/trust.json", config);
   else
     snprintf(out, PATH_MAX, "%s/.config/skillcert/trust.json", home ? home : ".");
-}
-
-int cli_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts) {
-  opterr = 0; /* cli_option_error reports a bad option once, in skillcert's format */
-  return getopt_long(argc, argv, shortopts, longopts, NULL);
-}
-
-/* getopt leaves what went wrong in optopt (0 for an unknown long option, else the option's
- * value) and the option itself just before optind. */
-int cli_option_error(const char *command, char **argv, const char *shortopts) {
-  const char *arg = optind > 0 ? argv[optind - 1] : "";
-  if (strncmp(arg, "--", 2) == 0) {
-    const char *eq = strchr(arg, '=');
-    int name_len = eq ? (int)(eq - arg) : (int)strlen(arg);
-    if (!optopt)
-      return cli_usage_error(command, "unknown option '%.*s'", name_len, arg);
-    if (eq)
-      return cli_usage_error(command, "option '%.*s' takes no value", name_len, arg);
-    return cli_usage_error(command, "option '%s' needs a value", arg);
-  }
-  if (optopt > 0 && optopt < 256 && optopt != ':' && strchr(shortopts, optopt))
-    return cli_usage_error(command, "option '-%c' needs a value", optopt);
-  if (optopt > 32 && optopt < 127)
-    return cli_usage_error(command, "unknown option '-%c'", optopt);
-  return cli_usage_error(command, "unknown option '%s'", arg);
 }

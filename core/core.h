@@ -5,10 +5,17 @@
  * base64url, base32, multibase, Multikey, did:key), Ed25519 and SHA-256 through OpenSSL,
  * Data Integrity eddsa-jcs-2022 proofs, times, identifiers and the error type.
  *
- * Conventions: a fallible function returns 0 on success or an sc_code on failure, and fills
- * the sc_error it was given (which may be NULL when the caller does not want the message).
- * Functions returning a pointer return NULL only when memory ran out; strings they return are
- * the caller's to free().
+ * The error convention, for every folder (core, keys, issuer, verifier):
+ *  - A fallible function returns SC_OK (0) on success or an sc_code on failure, and on every
+ *    failure path fills the sc_error it was given (which may be NULL when the caller does not
+ *    want the message). The code it returns is the code it put in err.
+ *  - A function returning a pointer that takes an sc_error returns NULL only with err set
+ *    (code and message) on every failure path, out of memory included; the caller then uses
+ *    err->code and never guesses ("err->code ? err->code : ..."): err may hold a stale code
+ *    from an earlier call, which the failing callee overwrites.
+ *  - A function returning a pointer without an sc_error (encoders, *_new) returns NULL only
+ *    when memory ran out: the caller reports sc_oom.
+ *  - Strings returned are the caller's to free(). On success err is left as it was.
  */
 #ifndef SKILLCERT_CORE_H
 #define SKILLCERT_CORE_H
@@ -478,5 +485,30 @@ int sc_jsonld_canonical_nquads(const json_t *document, sc_buf *out, sc_error *er
 /* The document loader of the contexts bundled with skillcert (jsonld_contexts.c): the W3C VC,
  * Data Integrity, DID and Open Badges contexts, byte for byte as published. ctx is unused. */
 const json_t *sc_jsonld_bundled_context(void *ctx, const char *url);
+/* ---------------------------------------------------------------- statuses (status_words.c) */
+
+/* What a status list tells (W3C statusPurpose), a credential's status in an issuer's registry,
+ * and the changes of status. The libraries pass these enums; the words exist only at the
+ * edges (JSON, SQL, the command line) and are converted here, once. */
+typedef enum sc_purpose { SC_PURPOSE_REVOCATION, SC_PURPOSE_SUSPENSION } sc_purpose;
+typedef enum sc_status { SC_STATUS_ACTIVE, SC_STATUS_REVOKED, SC_STATUS_SUSPENDED } sc_status;
+typedef enum sc_status_change {
+  SC_CHANGE_REVOKE,
+  SC_CHANGE_SUSPEND,
+  SC_CHANGE_REINSTATE
+} sc_status_change;
+
+const char *sc_purpose_word(sc_purpose purpose);          /* "revocation", "suspension" */
+bool sc_purpose_parse(const char *word, sc_purpose *out); /* false: not one of them */
+const char *sc_status_word(sc_status status);             /* "active", "revoked", "suspended" */
+bool sc_status_parse(const char *word, sc_status *out);
+/* The registry's event for a change, and how messages name it: "revoked", "suspended",
+ * "reinstated". */
+const char *sc_status_change_word(sc_status_change change);
+bool sc_status_change_parse(const char *word, sc_status_change *out);
+/* The status a credential has after change. */
+sc_status sc_status_after(sc_status_change change);
+/* The status of the credentials whose bit is set in a list of purpose. */
+sc_status sc_purpose_status(sc_purpose purpose);
 
 #endif

@@ -127,10 +127,13 @@ int sc_batch_existing(sc_batch *b, const sc_roster_row *row, const json_t *exist
                            pdf ? pdf : "", row_string(existing, "qr_text"));
   }
   sc_job *job = calloc(1, sizeof *job);
-  if (!job || !(job->name = strdup(row->name)) || !(job->email = strdup(row->email)) ||
-      !(job->existing = sc_registry_credential_text(b->reg, id, &b->err))) {
+  if (!job || !(job->name = strdup(row->name)) || !(job->email = strdup(row->email))) {
     sc_job_free(job);
-    return b->err.code ? b->err.code : sc_oom(&b->err);
+    return sc_oom(&b->err);
+  }
+  if (!(job->existing = sc_registry_credential_text(b->reg, id, &b->err))) {
+    sc_job_free(job);
+    return b->err.code; /* NULL comes with err set */
   }
   job->kind = SC_JOB_REPAIR;
   job->line = row->line;

@@ -78,7 +78,7 @@ static void *worker_main(void *arg) {
   sc_job *job;
   while ((job = sc_queue_pop(&b->todo))) {
     if (ctx.tpl && !ctx.renderer) {
-      job->rc = renderer_err.code ? renderer_err.code : SC_ESOFTWARE;
+      job->rc = renderer_err.code; /* NULL comes with err set */
       job->err = renderer_err;
     } else {
       run_job(&ctx, job);

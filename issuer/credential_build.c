@@ -109,7 +109,7 @@ static json_t *subject(const sc_recipient *who, const sc_issue_fields *fields,
     }
     if (!out)
       sc_oom(err);
-  } else if (!salt && err && err->code == SC_OK) {
+  } else if (!salt) { /* sc_email_hash set err itself when it failed */
     sc_oom(err);
   }
   free(salt);

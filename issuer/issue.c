@@ -83,7 +83,7 @@ int sc_issue_prepare(const sc_issue_context *ctx, const sc_issue_request *req, s
   memset(p, 0, sizeof *p);
   p->credential = sc_credential_build(ctx->home, req, err);
   if (!p->credential)
-    return err && err->code ? err->code : SC_ESOFTWARE;
+    return err ? err->code : SC_ESOFTWARE; /* NULL comes with err set */
   int rc = req->status_list > 0 ? sc_credential_add_status(ctx->home, req->status_list,
                                                            req->status_index, p->credential, err)
                                 : SC_OK;

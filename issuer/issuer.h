@@ -219,9 +219,10 @@ int sc_registry_events(sc_registry *reg, const char *id, json_t **events, sc_err
 
 typedef struct sc_registry_filter {
   const char *achievement_id; /* NULL = any */
-  const char *status;         /* "active", "revoked", "suspended"; NULL = any */
-  const char *name_contains;  /* NULL = any */
-  const char *learner_id;     /* NULL = any */
+  bool by_status;             /* only credentials in status; false = any */
+  sc_status status;
+  const char *name_contains; /* NULL = any */
+  const char *learner_id;    /* NULL = any */
 } sc_registry_filter;
 
 /* Calls each(row) for every matching credential in issue order; stops when it returns
@@ -229,18 +230,19 @@ typedef struct sc_registry_filter {
 int sc_registry_each(sc_registry *reg, const sc_registry_filter *filter,
                      int (*each)(void *ctx, const json_t *row), void *ctx, sc_error *err);
 
-/* Status changes (registry_status.c). kind: "revoked" (from active or suspended; final),
- * "suspended" (from active), "reinstated" (from suspended). Records the event with its reason
- * and time and updates the credential's status in one transaction; SC_EUSAGE naming the
- * current status when the change is not allowed, SC_EDATA when there is no such credential.
- * list_out (may be NULL) gets the credential's status list, so the caller can publish it. */
-int sc_registry_change_status(sc_registry *reg, const char *id, const char *kind,
+/* Status changes (registry_status.c): SC_CHANGE_REVOKE (from active or suspended; final),
+ * SC_CHANGE_SUSPEND (from active), SC_CHANGE_REINSTATE (from suspended). Records the event
+ * with its reason and time and updates the credential's status in one transaction; SC_EUSAGE
+ * naming the current status when the change is not allowed, SC_EDATA when there is no such
+ * credential. list_out (may be NULL) gets the credential's status list, so the caller can
+ * publish it. */
+int sc_registry_change_status(sc_registry *reg, const char *id, sc_status_change change,
                               const char *reason, int64_t list_out[1], sc_error *err);
-/* Whether a credential in status ("active", "suspended", "revoked") may undergo kind. */
-bool sc_status_change_allowed(const char *kind, const char *status);
-/* The bitstring (SC_STATUS_LIST_SIZE / 8 bytes, zeroed by the caller) of list for purpose
- * "revocation" (revoked credentials) or "suspension" (suspended ones). */
-int sc_registry_status_bits(sc_registry *reg, int64_t list, const char *purpose, uint8_t *bits,
+/* Whether a credential in status may undergo change. */
+bool sc_status_change_allowed(sc_status_change change, sc_status status);
+/* The bitstring (SC_STATUS_LIST_SIZE / 8 bytes, zeroed by the caller) of list for purpose:
+ * the revoked credentials' bits for revocation, the suspended ones' for suspension. */
+int sc_registry_status_bits(sc_registry *reg, int64_t list, sc_purpose purpose, uint8_t *bits,
                             sc_error *err);
 /* Every status list id, ascending (array of integers). */
 int sc_registry_lists(sc_registry *reg, json_t **lists, sc_error *err);
@@ -437,7 +439,7 @@ int sc_batch_issue(const sc_issue_context *ctx, const sc_batch_options *opts,
 #define SC_STATUS_TTL_DEFAULT (24 * 3600) /* how long a published list stays valid */
 
 /* "<publicUrl>/status/<list>/<purpose>" (a new string). */
-char *sc_status_list_url(const sc_home *home, int64_t list, const char *purpose);
+char *sc_status_list_url(const sc_home *home, int64_t list, sc_purpose purpose);
 /* Adds the two BitstringStatusListEntry objects (revocation, suspension) for the slot. */
 int sc_credential_add_status(const sc_home *home, int64_t list, int64_t index, json_t *credential,
                              sc_error *err);

@@ -282,7 +282,7 @@ int sc_fonts_finish(sc_pdf_renderer *r, HPDF_Page page, sc_error *err) {
     char key[8];
     sc_font_resource(i, key);
     if (!font)
-      return err && err->code ? err->code : sc_oom(err);
+      return err ? err->code : SC_ESOFTWARE; /* NULL comes with err set */
     if (failed(HPDF_Dict_Add(fonts, key, font)))
       return sc_fail(err, SC_ESOFTWARE, "cannot add fonts to the page");
   }

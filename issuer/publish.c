@@ -79,20 +79,23 @@ static int sign(const sc_home *home, EVP_PKEY *key, json_t *doc, sc_error *err) 
 }
 
 static int publish_one(const sc_home *home, EVP_PKEY *key, sc_registry *reg, int64_t list,
-                       const char *purpose, uint8_t *bits, const sc_publish_options *opts,
+                       sc_purpose purpose, uint8_t *bits, const sc_publish_options *opts,
                        sc_file_group *files, sc_error *err) {
   memset(bits, 0, SC_STATUS_LIST_SIZE / 8);
+  const char *word = sc_purpose_word(purpose);
+  char *encoded = NULL, *url = NULL;
+  json_t *doc = NULL;
   int rc = sc_registry_status_bits(reg, list, purpose, bits, err);
-  char *encoded = rc == SC_OK ? sc_status_list_encode(bits, SC_STATUS_LIST_SIZE / 8, err) : NULL;
-  char *url = sc_status_list_url(home, list, purpose);
-  json_t *doc = encoded && url ? list_credential(home, url, purpose, encoded, opts) : NULL;
-  if (rc == SC_OK && !doc)
-    rc = err && err->code ? err->code : sc_oom(err);
+  if (rc == SC_OK && !(encoded = sc_status_list_encode(bits, SC_STATUS_LIST_SIZE / 8, err)))
+    rc = err ? err->code : SC_ESOFTWARE; /* NULL comes with err set */
+  if (rc == SC_OK && (!(url = sc_status_list_url(home, list, purpose)) ||
+                      !(doc = list_credential(home, url, word, encoded, opts))))
+    rc = sc_oom(err);
   if (rc == SC_OK)
     rc = sign(home, key, doc, err);
   char path[PATH_MAX];
   if (rc == SC_OK) {
-    snprintf(path, sizeof path, "%s/public/status/%lld/%s", home->root, (long long)list, purpose);
+    snprintf(path, sizeof path, "%s/public/status/%lld/%s", home->root, (long long)list, word);
     rc = stage_json(path, doc, files, err);
   }
   json_decref(doc);
@@ -118,9 +121,9 @@ int sc_publish_lists(const sc_home *home, EVP_PKEY *key, sc_registry *reg, const
   sc_file_group files = {0};
   for (size_t i = 0; rc == SC_OK && i < count; i++) {
     int64_t list = all ? (int64_t)json_integer_value(json_array_get(all, i)) : lists[i];
-    rc = publish_one(home, key, reg, list, "revocation", bits, opts, &files, err);
+    rc = publish_one(home, key, reg, list, SC_PURPOSE_REVOCATION, bits, opts, &files, err);
     if (rc == SC_OK)
-      rc = publish_one(home, key, reg, list, "suspension", bits, opts, &files, err);
+      rc = publish_one(home, key, reg, list, SC_PURPOSE_SUSPENSION, bits, opts, &files, err);
   }
   rc = finish_files(&files, rc, err);
   free(bits);

@@ -190,14 +190,17 @@ char *sc_registry_credential_text(sc_registry *reg, const char *id, sc_error *er
   if (!stmt)
     return NULL;
   bind_text(stmt, 1, urn);
-  if (sqlite3_step(stmt) != SQLITE_ROW) {
+  /* Not there (SC_EUSAGE) is told apart from a registry that cannot be read. */
+  int step = sqlite3_step(stmt);
+  const unsigned char *column = step == SQLITE_ROW ? sqlite3_column_text(stmt, 0) : NULL;
+  char *text = column ? strdup((const char *)column) : NULL;
+  if (step == SQLITE_DONE)
     sc_fail(err, SC_EUSAGE, "%s: no credential %s", reg->path, urn);
-    return NULL;
-  }
-  char *text = strdup((const char *)sqlite3_column_text(stmt, 0));
-  sqlite3_reset(stmt);
-  if (!text)
+  else if (step != SQLITE_ROW)
+    sc_registry_sql_error(reg, err, "reading a credential");
+  else if (!text)
     sc_oom(err);
+  sqlite3_reset(stmt);
   return text;
 }
 
@@ -237,7 +240,7 @@ int sc_registry_each(sc_registry *reg, const sc_registry_filter *filter,
   bind_text(stmt, 1, filter->achievement_id);
   bind_text(stmt, 2, filter->name_contains);
   bind_text(stmt, 3, filter->learner_id);
-  bind_text(stmt, 4, filter->status);
+  bind_text(stmt, 4, filter->by_status ? sc_status_word(filter->status) : NULL);
   int rc = SC_OK, step;
   while (rc == SC_OK && (step = sqlite3_step(stmt)) == SQLITE_ROW) {
     json_t *row = row_to_json(stmt);

@@ -5,21 +5,19 @@
 #include <string.h>
 #include <time.h>
 
-bool sc_status_change_allowed(const char *kind, const char *status) {
-  if (strcmp(kind, "revoked") == 0)
-    return strcmp(status, "revoked") != 0;
-  if (strcmp(kind, "suspended") == 0)
-    return strcmp(status, "active") == 0;
-  if (strcmp(kind, "reinstated") == 0)
-    return strcmp(status, "suspended") == 0;
+bool sc_status_change_allowed(sc_status_change change, sc_status status) {
+  switch (change) {
+  case SC_CHANGE_REVOKE:
+    return status != SC_STATUS_REVOKED;
+  case SC_CHANGE_SUSPEND:
+    return status == SC_STATUS_ACTIVE;
+  case SC_CHANGE_REINSTATE:
+    return status == SC_STATUS_SUSPENDED;
+  }
   return false;
 }
 
-static const char *status_after(const char *kind) {
-  return strcmp(kind, "reinstated") == 0 ? "active" : kind;
-}
-
-static int current_status(sc_registry *reg, const char *urn, char *status, int64_t *list,
+static int current_status(sc_registry *reg, const char *urn, sc_status *status, int64_t *list,
                           sc_error *err) {
   sqlite3_stmt *stmt = sc_registry_stmt(
       reg, STMT_STATUS_OF, "SELECT status, status_list FROM credentials WHERE id = ?", err);
@@ -27,25 +25,31 @@ static int current_status(sc_registry *reg, const char *urn, char *status, int64
     return err->code;
   sqlite3_bind_text(stmt, 1, urn, -1, SQLITE_STATIC);
   int step = sqlite3_step(stmt);
+  bool known = false;
   if (step == SQLITE_ROW) {
-    snprintf(status, 16, "%s", (const char *)sqlite3_column_text(stmt, 0));
+    known = sc_status_parse((const char *)sqlite3_column_text(stmt, 0), status);
     *list = sqlite3_column_int64(stmt, 1);
   }
+  int rc = step == SQLITE_ROW || step == SQLITE_DONE
+               ? SC_OK
+               : sc_registry_sql_error(reg, err, "reading a status");
   sqlite3_reset(stmt);
   if (step == SQLITE_DONE)
     return sc_fail(err, SC_EDATA, "no credential %s in %s", urn, reg->path);
-  return step == SQLITE_ROW ? SC_OK : sc_registry_sql_error(reg, err, "reading a status");
+  if (rc == SC_OK && !known) /* the schema's CHECK allows only the three words */
+    return sc_fail(err, SC_ECONFIG, "%s: %s has an unknown status", reg->path, urn);
+  return rc;
 }
 
-static int write_change(sc_registry *reg, const char *urn, const char *kind, const char *reason,
-                        sc_error *err) {
+static int write_change(sc_registry *reg, const char *urn, sc_status_change change,
+                        const char *reason, sc_error *err) {
   char now[21];
   sc_time_format((int64_t)time(NULL), now);
   sqlite3_stmt *stmt =
       sc_registry_stmt(reg, STMT_SET_STATUS, "UPDATE credentials SET status = ? WHERE id = ?", err);
   if (!stmt)
     return err->code;
-  sqlite3_bind_text(stmt, 1, status_after(kind), -1, SQLITE_STATIC);
+  sqlite3_bind_text(stmt, 1, sc_status_word(sc_status_after(change)), -1, SQLITE_STATIC);
   sqlite3_bind_text(stmt, 2, urn, -1, SQLITE_STATIC);
   if (sqlite3_step(stmt) != SQLITE_DONE)
     return sc_registry_sql_error(reg, err, "changing a status");
@@ -55,7 +59,7 @@ static int write_change(sc_registry *reg, const char *urn, const char *kind, con
   if (!event)
     return err->code;
   sqlite3_bind_text(event, 1, urn, -1, SQLITE_STATIC);
-  sqlite3_bind_text(event, 2, kind, -1, SQLITE_STATIC);
+  sqlite3_bind_text(event, 2, sc_status_change_word(change), -1, SQLITE_STATIC);
   if (reason)
     sqlite3_bind_text(event, 3, reason, -1, SQLITE_STATIC);
   sqlite3_bind_text(event, 4, now, -1, SQLITE_TRANSIENT);
@@ -63,9 +67,10 @@ static int write_change(sc_registry *reg, const char *urn, const char *kind, con
                                             : sc_registry_sql_error(reg, err, "recording an event");
 }
 
-int sc_registry_change_status(sc_registry *reg, const char *id, const char *kind,
+int sc_registry_change_status(sc_registry *reg, const char *id, sc_status_change change,
                               const char *reason, int64_t list_out[1], sc_error *err) {
-  char urn[128], status[16] = "";
+  char urn[128];
+  sc_status status = SC_STATUS_ACTIVE;
   const char *bare = strncmp(id, "urn:uuid:", 9) == 0 ? id + 9 : id;
   snprintf(urn, sizeof urn, "urn:uuid:%s", bare);
   for (char *p = urn + 9; *p; p++)
@@ -73,12 +78,13 @@ int sc_registry_change_status(sc_registry *reg, const char *id, const char *kind
   int64_t list = 0;
   int rc = sc_registry_begin(reg, err);
   if (rc == SC_OK)
-    rc = current_status(reg, urn, status, &list, err);
-  if (rc == SC_OK && !sc_status_change_allowed(kind, status))
-    rc = sc_fail(err, SC_EUSAGE, "%s is %s: cannot be %s%s", urn, status, kind,
-                 strcmp(status, "revoked") == 0 ? " (revocation is final)" : "");
+    rc = current_status(reg, urn, &status, &list, err);
+  if (rc == SC_OK && !sc_status_change_allowed(change, status))
+    rc = sc_fail(err, SC_EUSAGE, "%s is %s: cannot be %s%s", urn, sc_status_word(status),
+                 sc_status_change_word(change),
+                 status == SC_STATUS_REVOKED ? " (revocation is final)" : "");
   if (rc == SC_OK)
-    rc = write_change(reg, urn, kind, reason, err);
+    rc = write_change(reg, urn, change, reason, err);
   if (rc == SC_OK)
     rc = sc_registry_commit(reg, err);
   if (rc != SC_OK)
@@ -88,9 +94,9 @@ int sc_registry_change_status(sc_registry *reg, const char *id, const char *kind
   return rc;
 }
 
-int sc_registry_status_bits(sc_registry *reg, int64_t list, const char *purpose, uint8_t *bits,
+int sc_registry_status_bits(sc_registry *reg, int64_t list, sc_purpose purpose, uint8_t *bits,
                             sc_error *err) {
-  const char *status = strcmp(purpose, "revocation") == 0 ? "revoked" : "suspended";
+  const char *status = sc_status_word(sc_purpose_status(purpose));
   sqlite3_stmt *stmt = sc_registry_stmt(
       reg, STMT_STATUS_BITS,
       "SELECT status_index FROM credentials WHERE status_list = ? AND status = ?", err);

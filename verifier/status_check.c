@@ -13,8 +13,9 @@
 #define MAX_EXACT_INDEX 9007199254740991.0 /* 2^53 - 1: a JSON number still exact */
 
 typedef struct status_entry {
-  char label[32]; /* "credentialStatus" or "credentialStatus[1]" for messages */
-  const char *purpose;
+  char label[32];           /* "credentialStatus" or "credentialStatus[1]" for messages */
+  const char *purpose_text; /* statusPurpose as written, for messages */
+  sc_purpose purpose;       /* when it is one this verifier checks */
   const char *url;
   size_t index;
   bool index_was_number; /* the 1EdTech test data writes 23 instead of "23" */
@@ -124,15 +125,15 @@ static int read_entry(const json_t *entry, status_entry *e, sc_error *err) {
     return sc_fail(err, SC_ESTATUS,
                    "%s.type: %.80s is not supported (expected BitstringStatusListEntry)", e->label,
                    json_is_string(type) ? json_string_value(type) : "[…]");
-  e->purpose = json_string_value(json_object_get(entry, "statusPurpose"));
-  if (!e->purpose)
+  e->purpose_text = json_string_value(json_object_get(entry, "statusPurpose"));
+  if (!e->purpose_text)
     return sc_fail(err, SC_ESTATUS, "%s.statusPurpose: expected a string", e->label);
-  if (strcmp(e->purpose, "revocation") != 0 && strcmp(e->purpose, "suspension") != 0)
+  if (!sc_purpose_parse(e->purpose_text, &e->purpose))
     return ENTRY_SKIP;
   const json_t *size = json_object_get(entry, "statusSize");
   if (size && (!json_is_number(size) || json_number_value(size) != 1))
     return sc_fail(err, SC_ESTATUS, "%s.statusSize: a %s entry has 1-bit statuses", e->label,
-                   e->purpose);
+                   e->purpose_text);
   rc = read_index(json_object_get(entry, "statusListIndex"), e, err);
   if (rc != SC_OK)
     return rc;
@@ -215,9 +216,9 @@ static int check_list(const json_t *list, const char *issuer, const status_entry
   const json_t *subject = json_object_get(list, "credentialSubject");
   if (!sc_json_has_string(json_object_get(subject, "type"), "BitstringStatusList"))
     return sc_fail(err, SC_ESTATUS, "credentialSubject.type: expected BitstringStatusList");
-  if (!serves_purpose(subject, e->purpose))
+  if (!serves_purpose(subject, e->purpose_text))
     return sc_fail(err, SC_ESTATUS, "credentialSubject.statusPurpose: this list is not for %s",
-                   e->purpose);
+                   e->purpose_text);
   return SC_OK;
 }
 
@@ -256,8 +257,7 @@ static bool recall(const sc_verify_options *opts, const status_entry *e, const c
   if (!opts->memo || !sc_status_memo_read(opts->memo, e->url, opts->clock ? opts->clock : opts->now,
                                           e->index, &view))
     return false;
-  if (!view.in_range || strcmp(view.purpose, e->purpose) != 0 ||
-      !same_issuer(view.list_issuer, issuer, opts))
+  if (!view.in_range || view.purpose != e->purpose || !same_issuer(view.list_issuer, issuer, opts))
     return false;
   *value = view.value;
   snprintf(origin, 256, "%s", view.origin);
@@ -303,7 +303,7 @@ static void check_entry(const json_t *entry, const char *issuer, const sc_verify
   int rc = read_entry(entry, e, &err);
   if (rc == ENTRY_SKIP) {
     t->skipped++;
-    snprintf(t->skipped_purpose, sizeof t->skipped_purpose, "%s", e->purpose);
+    snprintf(t->skipped_purpose, sizeof t->skipped_purpose, "%s", e->purpose_text);
     return;
   }
   if (rc != ENTRY_CHECK) {
@@ -331,7 +331,7 @@ static void check_entry(const json_t *entry, const char *issuer, const sc_verify
   t->lists_checked++;
   if (value == 0)
     return;
-  bool revoked = strcmp(e->purpose, "revocation") == 0;
+  bool revoked = e->purpose == SC_PURPOSE_REVOCATION;
   tally_fail(t, revoked ? SC_EREVOKED : SC_ESUSPENDED, "%s (list %s, index %zu%s%s)",
              revoked ? "revoked" : "suspended", e->url, e->index,
              opts->remote_messages ? "" : ", from ", opts->remote_messages ? "" : origin);

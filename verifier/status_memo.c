@@ -14,7 +14,8 @@
 #define MAX_ENTRIES 256
 
 typedef struct memo_entry {
-  char *url, *list_issuer, *purpose;
+  char *url, *list_issuer;
+  sc_purpose purpose;
   sc_buf bits;
   char origin[256];
   int64_t valid_until; /* INT64_MAX: none */
@@ -47,7 +48,6 @@ sc_status_memo *sc_status_memo_new(double ttl_seconds) {
 static void entry_free(memo_entry *e) {
   free(e->url);
   free(e->list_issuer);
-  free(e->purpose);
   sc_buf_free(&e->bits);
   free(e);
 }
@@ -79,7 +79,7 @@ bool sc_status_memo_read(sc_status_memo *memo, const char *url, int64_t clock, s
     view->in_range =
         sc_status_list_get(e->bits.data, e->bits.len, index, 1, &view->value, NULL) == SC_OK;
     snprintf(view->list_issuer, sizeof view->list_issuer, "%s", e->list_issuer);
-    snprintf(view->purpose, sizeof view->purpose, "%s", e->purpose);
+    view->purpose = e->purpose;
     snprintf(view->origin, sizeof view->origin, "%s, verified earlier", e->origin);
   }
   pthread_mutex_unlock(&memo->lock);
@@ -110,15 +110,16 @@ static void make_room(sc_status_memo *memo, const char *url) {
 }
 
 void sc_status_memo_put(sc_status_memo *memo, const char *url, const char *list_issuer,
-                        const char *purpose, const uint8_t *bits, size_t len, const char *origin,
+                        sc_purpose purpose, const uint8_t *bits, size_t len, const char *origin,
                         int64_t valid_until) {
   memo_entry *e = calloc(1, sizeof *e);
   if (!e || !(e->url = strdup(url)) || !(e->list_issuer = strdup(list_issuer)) ||
-      !(e->purpose = strdup(purpose)) || !sc_buf_append(&e->bits, bits, len)) {
+      !sc_buf_append(&e->bits, bits, len)) {
     if (e)
       entry_free(e);
     return; /* a memo that could not grow only costs speed */
   }
+  e->purpose = purpose;
   snprintf(e->origin, sizeof e->origin, "%s", origin);
   e->valid_until = valid_until;
   e->read_at = monotonic();

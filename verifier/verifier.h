@@ -87,7 +87,7 @@ typedef struct sc_status_memo sc_status_memo;
 
 typedef struct sc_status_memo_view {
   char list_issuer[512];
-  char purpose[32];
+  sc_purpose purpose;
   char origin[300];
   unsigned value;
   bool in_range;
@@ -99,7 +99,7 @@ void sc_status_memo_free(sc_status_memo *memo);
 bool sc_status_memo_read(sc_status_memo *memo, const char *url, int64_t clock, size_t index,
                          sc_status_memo_view *view);
 void sc_status_memo_put(sc_status_memo *memo, const char *url, const char *list_issuer,
-                        const char *purpose, const uint8_t *bits, size_t len, const char *origin,
+                        sc_purpose purpose, const uint8_t *bits, size_t len, const char *origin,
                         int64_t valid_until);
 
 typedef struct sc_verify_options {

@@ -319,7 +319,7 @@ PY
   roster 1
   run sc issue --home "$WORK/home" --roster "$WORK/roster.csv" --template ai-fundamentals -j 2x
   [ "$status" -eq 64 ]
-  [[ "$output" == *"-j: expected a number of workers from 1 to 256, got '2x'"* ]]
+  [[ "$output" == *"-j expects a whole number from 1 to 256, got '2x'"* ]]
 }
 
 @test "issue: a short roster row is reported by its shape only" {

@@ -168,13 +168,42 @@ static void lists_by_filter(void **state) {
   assert_int_equal(sc_registry_each(f->reg, &all, count_row, &n, &err), SC_OK);
   assert_int_equal(n, 2);
   n = 0;
-  sc_registry_filter one = {.learner_id = "L-2", .status = "active"};
+  sc_registry_filter one = {.learner_id = "L-2", .by_status = true, .status = SC_STATUS_ACTIVE};
   assert_int_equal(sc_registry_each(f->reg, &one, count_row, &n, &err), SC_OK);
   assert_int_equal(n, 1);
   n = 0;
-  sc_registry_filter none = {.status = "revoked"};
+  sc_registry_filter none = {.by_status = true, .status = SC_STATUS_REVOKED};
   assert_int_equal(sc_registry_each(f->reg, &none, count_row, &n, &err), SC_OK);
   assert_int_equal(n, 0);
+}
+
+/* The error convention (core/core.h): a NULL return comes with err set to why, whatever err
+ * held before, so callers use err->code instead of guessing. */
+static void a_null_credential_text_comes_with_err_set_to_why(void **state) {
+  fixture *f = *state;
+  static const char id[] = "urn:uuid:6885869a-6f80-460d-bbbd-65168c287a12";
+  insert_ok(f, id, "L-1");
+  sc_error err = {SC_EPERM, "stale message from an earlier call"};
+  assert_null(
+      sc_registry_credential_text(f->reg, "urn:uuid:00000000-0000-4000-8000-000000000000", &err));
+  assert_int_equal(err.code, SC_EUSAGE);
+  assert_non_null(strstr(err.message, "no credential urn:uuid:00000000"));
+  char *text = sc_registry_credential_text(f->reg, id, &err); /* prepares the statement */
+  assert_non_null(text);
+  free(text);
+  /* A registry that cannot be read is not "no such credential". */
+  char path[128];
+  snprintf(path, sizeof path, "%s/registry.db", f->dir);
+  sqlite3 *other = NULL;
+  assert_int_equal(sqlite3_open(path, &other), SQLITE_OK);
+  assert_int_equal(
+      sqlite3_exec(other, "DROP TABLE events; DROP TABLE credentials;", NULL, NULL, NULL),
+      SQLITE_OK);
+  sqlite3_close(other);
+  err = (sc_error){SC_EUSAGE, "stale"};
+  assert_null(sc_registry_credential_text(f->reg, id, &err));
+  assert_int_equal(err.code, SC_ESOFTWARE);
+  assert_non_null(strstr(err.message, "reading a credential"));
 }
 
 int main(void) {
@@ -188,6 +217,8 @@ int main(void) {
       cmocka_unit_test_setup_teardown(schema_is_versioned_and_a_newer_one_is_refused, setup,
                                       teardown),
       cmocka_unit_test_setup_teardown(lists_by_filter, setup, teardown),
+      cmocka_unit_test_setup_teardown(a_null_credential_text_comes_with_err_set_to_why, setup,
+                                      teardown),
   };
   return cmocka_run_group_tests_name("registry", tests, NULL, NULL);
 }

@@ -341,6 +341,40 @@ static void replays_fuzz_corpus_through_the_fuzz_check(void **state) {
   assert_true(replay_corpus("tests/fuzz/corpus/fuzz_status_list", status_list_check, NULL) >= 10);
 }
 
+/* The words of statuses and purposes are converted in one place (status_words.c). */
+static void status_words_round_trip_and_refuse_others(void **state) {
+  (void)state;
+  for (int p = SC_PURPOSE_REVOCATION; p <= SC_PURPOSE_SUSPENSION; p++) {
+    sc_purpose back;
+    assert_true(sc_purpose_parse(sc_purpose_word((sc_purpose)p), &back));
+    assert_int_equal(back, p);
+  }
+  for (int st = SC_STATUS_ACTIVE; st <= SC_STATUS_SUSPENDED; st++) {
+    sc_status back;
+    assert_true(sc_status_parse(sc_status_word((sc_status)st), &back));
+    assert_int_equal(back, st);
+  }
+  for (int c = SC_CHANGE_REVOKE; c <= SC_CHANGE_REINSTATE; c++) {
+    sc_status_change back;
+    assert_true(sc_status_change_parse(sc_status_change_word((sc_status_change)c), &back));
+    assert_int_equal(back, c);
+  }
+  assert_string_equal(sc_purpose_word(SC_PURPOSE_REVOCATION), "revocation");
+  assert_string_equal(sc_status_word(SC_STATUS_SUSPENDED), "suspended");
+  assert_string_equal(sc_status_change_word(SC_CHANGE_REINSTATE), "reinstated");
+  sc_purpose purpose = SC_PURPOSE_SUSPENSION;
+  sc_status status = SC_STATUS_REVOKED;
+  assert_false(sc_purpose_parse("refresh", &purpose));
+  assert_false(sc_purpose_parse("Revocation", &purpose));
+  assert_false(sc_purpose_parse(NULL, &purpose));
+  assert_false(sc_status_parse("reinstated", &status));
+  assert_int_equal(purpose, SC_PURPOSE_SUSPENSION); /* untouched when refused */
+  assert_int_equal(status, SC_STATUS_REVOKED);
+  assert_int_equal(sc_status_after(SC_CHANGE_REINSTATE), SC_STATUS_ACTIVE);
+  assert_int_equal(sc_status_after(SC_CHANGE_REVOKE), SC_STATUS_REVOKED);
+  assert_int_equal(sc_purpose_status(SC_PURPOSE_SUSPENSION), SC_STATUS_SUSPENDED);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(decodes_w3c_example_list_as_all_zero),
@@ -358,6 +392,7 @@ int main(void) {
       cmocka_unit_test(refuses_truncated_and_trailing_gzip),
       cmocka_unit_test(refuses_unusable_status_size),
       cmocka_unit_test(replays_fuzz_corpus_through_the_fuzz_check),
+      cmocka_unit_test(status_words_round_trip_and_refuse_others),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
