@@ -15,7 +15,8 @@ static const char serve_help[] =
     "usage: skillcert serve [--listen HOST:PORT] [--home DIR] [--public DIR] [--trust FILE]\n"
     "                       [--threads N] [--issue-token-file FILE [--passphrase-file FILE]]\n"
     "                       [--base-url URL] [--allow-http] [--offline] [--did-doc FILE]\n"
-    "                       [--max-connections-per-ip N] [--request-timeout SECONDS] [--quiet]\n"
+    "                       [--max-connections-per-ip N] [--request-timeout SECONDS]\n"
+    "                       [--fetch-budget SECONDS] [--quiet]\n"
     "\n"
     "Serves the verification page of every certificate (GET /V/<payload>, GET /C/<uuid>), a\n"
     "page to paste a QR text or upload a certificate (GET /, POST /verify), the W3C VC API\n"
@@ -44,6 +45,8 @@ static const char serve_help[] =
     "  --max-connections-per-ip N  connections from one client address (default 64; behind a\n"
     "                          reverse proxy, up to 512: every client then has its address)\n"
     "  --request-timeout SECONDS  a request (headers and body) must arrive within (default 60)\n"
+    "  --fetch-budget SECONDS  all fetches of one verification (status lists, DID document)\n"
+    "                          end within (default 10; 1-300); then the status is unknown\n"
     "  --quiet                 no request log\n";
 
 typedef struct serve_args {
@@ -95,7 +98,8 @@ static int parse_args(int argc, char **argv, serve_args *a) {
     O_Q,
     O_DIDDOC,
     O_PER_IP,
-    O_REQ_TIMEOUT
+    O_REQ_TIMEOUT,
+    O_FETCH_BUDGET
   };
   static const struct option options[] = {
       {"listen", required_argument, NULL, O_LISTEN},
@@ -113,6 +117,7 @@ static int parse_args(int argc, char **argv, serve_args *a) {
       {"did-doc", required_argument, NULL, O_DIDDOC},
       {"max-connections-per-ip", required_argument, NULL, O_PER_IP},
       {"request-timeout", required_argument, NULL, O_REQ_TIMEOUT},
+      {"fetch-budget", required_argument, NULL, O_FETCH_BUDGET},
       {"help", no_argument, NULL, OPT_HELP},
       {NULL, 0, NULL, 0},
   };
@@ -170,6 +175,11 @@ static int parse_args(int argc, char **argv, serve_args *a) {
       a->server.request_seconds = (unsigned)atoi(optarg);
       if (a->server.request_seconds < 1 || a->server.request_seconds > 3600)
         return cli_usage_error("serve", "--request-timeout: expected seconds from 1 to 3600");
+      break;
+    case O_FETCH_BUDGET:
+      a->status.fetch_budget_ms = atol(optarg) * 1000;
+      if (a->status.fetch_budget_ms < 1000 || a->status.fetch_budget_ms > 300000)
+        return cli_usage_error("serve", "--fetch-budget: expected seconds from 1 to 300");
       break;
     case OPT_HELP:
       return -1;

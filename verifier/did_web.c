@@ -65,12 +65,14 @@ int sc_did_web_url(const char *did, char *url, size_t size, sc_error *err) {
   return SC_OK;
 }
 
-static int read_document(sc_did_web *r, const char *did, json_t **doc, char *where, sc_error *err) {
-  sc_buf body = {0};
+/* body keeps the document's text and origin where it came from, for the cache once the
+ * document checks out. */
+static int read_document(sc_did_web *r, const char *did, json_t **doc, char *where, sc_buf *body,
+                         char origin[256], sc_error *err) {
   int rc;
   if (r->doc_path) {
     snprintf(where, 256, "%s", r->doc_path);
-    rc = sc_read_file(r->doc_path, SC_JSON_MAX_BYTES, &body, err);
+    rc = sc_read_file(r->doc_path, SC_JSON_MAX_BYTES, body, err);
   } else {
     char url[1024];
     rc = sc_did_web_url(did, url, sizeof url, err);
@@ -79,11 +81,10 @@ static int read_document(sc_did_web *r, const char *did, json_t **doc, char *whe
       rc = sc_fail(err, SC_ESTATUS, "%s: no way to load the DID document (give --did-doc FILE)",
                    did);
     if (rc == SC_OK)
-      rc = sc_source_load(r->source, url, r->now, &body, NULL, err);
+      rc = sc_source_load(r->source, url, r->now, body, origin, err);
   }
   if (rc == SC_OK)
-    rc = sc_json_parse((const char *)body.data, body.len, where, doc, err);
-  sc_buf_free(&body);
+    rc = sc_json_parse((const char *)body->data, body->len, where, doc, err);
   return rc;
 }
 
@@ -94,15 +95,18 @@ static int load_document(sc_did_web *r, const char *did, sc_error *err) {
   json_decref(r->doc);
   r->doc = NULL;
   r->doc_did[0] = '\0';
-  char where[256];
+  char where[256], origin[256] = "";
   json_t *doc = NULL;
-  int rc = read_document(r, did, &doc, where, err);
-  if (rc != SC_OK)
-    return rc;
+  sc_buf body = {0};
+  int rc = read_document(r, did, &doc, where, &body, origin, err);
   const char *id = json_string_value(json_object_get(doc, "id"));
-  if (!id || strcmp(id, did) != 0) {
+  if (rc == SC_OK && (!id || strcmp(id, did) != 0))
     rc = sc_fail(err, SC_EINVALID, "%s: the DID document's id is %s, not %s", where,
                  id ? id : "missing", did);
+  if (rc == SC_OK && !r->doc_path)
+    sc_source_keep(r->source, where, r->now, &body, origin);
+  sc_buf_free(&body);
+  if (rc != SC_OK) {
     json_decref(doc);
     return rc;
   }

@@ -564,7 +564,7 @@ static void cache_it(const fixture *f, json_t *list, int64_t fetched_at) {
   char *text = json_dumps(list, JSON_COMPACT);
   sc_buf body = {0};
   assert_true(sc_buf_append_str(&body, text));
-  assert_int_equal(sc_cache_put(f->cache_dir, url, fetched_at, &body, NULL), SC_OK);
+  assert_int_equal(sc_cache_put(f->cache_dir, url, fetched_at, &body, NULL, NULL), SC_OK);
   sc_buf_free(&body);
   free(text);
   json_decref(list);
