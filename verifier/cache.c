@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #define CACHE_MAX_BYTES SC_JSON_MAX_BYTES
@@ -69,6 +70,14 @@ static void format_age(int64_t seconds, char *out, size_t size) {
     snprintf(out, size, "%lld d", (long long)(seconds / 86400));
 }
 
+/* The clock itself, not UTIME_NOW: file systems stamp that from a coarse clock (a few ms), so
+ * copies used in quick succession would tie and evict in any order. */
+static struct timespec last_use_now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return ts;
+}
+
 /* Fresh while now is before validUntil; a document without one is never fresh. */
 static bool is_fresh(const sc_buf *body, int64_t now) {
   json_t *doc = NULL;
@@ -97,7 +106,7 @@ int sc_cache_get(const char *dir, const char *url, int64_t now, sc_buf *body, bo
   *fresh = is_fresh(body, now);
   /* Used now: the least recently used copies are the first to go (the mtime stays the fetch
    * time). A copy that cannot be touched is only evicted sooner. */
-  struct timespec used[2] = {{.tv_nsec = UTIME_NOW}, {.tv_nsec = UTIME_OMIT}};
+  struct timespec used[2] = {last_use_now(), {.tv_nsec = UTIME_OMIT}};
   (void)utimensat(AT_FDCWD, path, used, 0);
   if (origin) {
     char fetched[21], age[32];
@@ -223,7 +232,7 @@ int sc_cache_put(const char *dir, const char *url, int64_t now, const sc_buf *bo
     return rc;
   /* The fetch time is the verification's clock (which tests and --at may move), not the
    * file system's; the last use is now. */
-  struct timespec times[2] = {{.tv_nsec = UTIME_NOW}, {.tv_sec = (time_t)now}};
+  struct timespec times[2] = {last_use_now(), {.tv_sec = (time_t)now}};
   if (utimensat(AT_FDCWD, path, times, 0) != 0)
     return sc_fail(err, SC_EIO, "%s: cannot set the fetch time: %s", path, strerror(errno));
   evict(dir, name, &limits);

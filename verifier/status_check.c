@@ -283,8 +283,8 @@ static int load_list(const status_entry *e, const sc_verify_options *opts, json_
                      sc_buf *body, char origin[256], sc_error *err) {
   if (!opts->status)
     return sc_fail(err, SC_ESTATUS, "no way to check status: no status source was given");
-  int rc = sc_source_load(opts->status, e->url, opts->clock ? opts->clock : opts->now, body,
-                          origin, err);
+  int rc = sc_source_load(opts->status, e->url, opts->clock ? opts->clock : opts->now, body, origin,
+                          err);
   if (rc == SC_OK) {
     sc_error parse_err = {0};
     rc = sc_json_parse((const char *)body->data, body->len, e->url, list, &parse_err);

@@ -129,7 +129,15 @@ typedef struct sc_status_memo_view {
   bool in_range;
 } sc_status_memo_view;
 
+#define SC_STATUS_MEMO_MAX_ENTRIES ((size_t)256)
+#define SC_STATUS_MEMO_MAX_BYTES ((size_t)32 << 20)
+
 sc_status_memo *sc_status_memo_new(double ttl_seconds);
+/* At most max_entries lists of max_bytes together (0 = the defaults above); when a new one
+ * would not fit, the least recently used make room. */
+void sc_status_memo_limit(sc_status_memo *memo, size_t max_entries, size_t max_bytes);
+/* How many entries there are, and (bytes, may be NULL) what they count against max_bytes. */
+size_t sc_status_memo_count(sc_status_memo *memo, size_t *bytes);
 void sc_status_memo_free(sc_status_memo *memo);
 /* True on a fresh entry for url; view then holds the bit at index and what the list said. */
 bool sc_status_memo_read(sc_status_memo *memo, const char *url, int64_t clock, size_t index,
