@@ -264,14 +264,25 @@ static bool recall(const sc_verify_options *opts, const status_entry *e, const c
   return true;
 }
 
+/* Read from the service's own files (--status, --home), not fetched (network, cache). */
+static bool is_local_origin(const char *origin) {
+  return strncmp(origin, "file ", 5) == 0 || strncmp(origin, "home ", 5) == 0;
+}
+
 /* A list that failed: where it was found and why. For a remote client (serve) the origin is
  * left out, and so is the reason when nothing was found (origin empty): that reason is a path
- * or the network's error text. */
+ * or the network's error text. Nor is the reason of a fetched list given: it quotes what the
+ * URL answered (a JSON error's token, an issuer, a date), and the URL may not be the
+ * issuer's server at all. */
 static void fail_list(status_tally *t, const status_entry *e, const char *origin,
                       const char *reason, bool remote) {
-  if (remote)
-    tally_fail(t, SC_ESTATUS, "status list %s: %s", e->url,
-               origin[0] ? reason : "the status list could not be fetched");
+  if (remote && !origin[0])
+    tally_fail(t, SC_ESTATUS, "status list %s: the status list could not be fetched", e->url);
+  else if (remote && !is_local_origin(origin))
+    tally_fail(t, SC_ESTATUS,
+               "status list %s: what it holds is not a current status list of this issuer", e->url);
+  else if (remote)
+    tally_fail(t, SC_ESTATUS, "status list %s: %s", e->url, reason);
   else
     tally_fail(t, SC_ESTATUS, "status list %s%s%s%s: %s", e->url, origin[0] ? " (" : "", origin,
                origin[0] ? ")" : "", reason);
