@@ -110,3 +110,13 @@ post_credential() { # file
   [ "$status" -eq 64 ]
   [[ "$output" == *"--fetch-budget"* ]]
 }
+
+@test "serve: a pasted link-mode QR text is not fetched from where it points" {
+  make_home
+  start_listener
+  start_server --home "$WORK/home"
+  run curl -s -F "qr=HTTPS://127.0.0.1:$PORT/C/3C7FC3A2-F023-48E3-BB15-22EBB06EE4BC" \
+    "$URL/verify"
+  [[ "$output" == *"this service does not fetch credentials from elsewhere"* ]]
+  [ ! -s "$WORK/knocks" ]
+}
