@@ -120,14 +120,10 @@ void sc_fetch_budget_start(sc_status_source *src) {
  * SC_ESTATUS when nothing is left. */
 static int fit_to_deadline(const char *url, int64_t deadline_ms, sc_fetch_limits *l,
                            sc_error *err) {
-  if (!deadline_ms)
-    return SC_OK;
   int64_t left = deadline_ms - sc_monotonic_ms();
   if (left <= 0)
     return sc_fail(err, SC_ESTATUS,
-                   "%s: not fetched: the time for this verification's fetches "
-                   "ran out",
-                   url);
+                   "%s: not fetched: the time for this verification's fetches ran out", url);
   if (left < l->total_timeout_ms)
     l->total_timeout_ms = (long)left;
   if (l->connect_timeout_ms > l->total_timeout_ms)
