@@ -91,18 +91,26 @@ static bool fresh(const sc_status_memo *memo, const memo_entry *e, int64_t clock
   return clock < e->valid_until && monotonic() - e->read_at < memo->ttl;
 }
 
-bool sc_status_memo_read(sc_status_memo *memo, const char *url, int64_t clock, size_t index,
-                         sc_status_memo_view *view) {
-  bool hit = false;
-  pthread_mutex_lock(&memo->lock);
-  for (memo_entry **link = &memo->head; *link && !hit; link = &(*link)->next) {
+/* The fresh entry for url, moved to the front (used now); NULL when there is none. Called
+ * with the lock held. */
+static memo_entry *use(sc_status_memo *memo, const char *url, int64_t clock) {
+  for (memo_entry **link = &memo->head; *link; link = &(*link)->next) {
     memo_entry *e = *link;
     if (strcmp(e->url, url) != 0 || !fresh(memo, e, clock))
       continue;
-    hit = true;
-    *link = e->next; /* used: to the front */
+    *link = e->next;
     e->next = memo->head;
     memo->head = e;
+    return e;
+  }
+  return NULL;
+}
+
+bool sc_status_memo_read(sc_status_memo *memo, const char *url, int64_t clock, size_t index,
+                         sc_status_memo_view *view) {
+  pthread_mutex_lock(&memo->lock);
+  memo_entry *e = use(memo, url, clock);
+  if (e) {
     view->in_range =
         sc_status_list_get(e->bits.data, e->bits.len, index, 1, &view->value, NULL) == SC_OK;
     snprintf(view->list_issuer, sizeof view->list_issuer, "%s", e->list_issuer);
@@ -110,7 +118,7 @@ bool sc_status_memo_read(sc_status_memo *memo, const char *url, int64_t clock, s
     snprintf(view->origin, sizeof view->origin, "%s, verified earlier", e->origin);
   }
   pthread_mutex_unlock(&memo->lock);
-  return hit;
+  return e != NULL;
 }
 
 static void drop(sc_status_memo *memo, memo_entry **link) {
