@@ -161,7 +161,9 @@ typedef struct sc_verify_options {
   sc_status_memo *memo; /* NULL = every list is read and verified each time */
   sc_key_cache *keys;   /* NULL = every public key is made afresh */
   /* serve: no status list is read or fetched for an issuer that is not on the trust list, so
-   * a forged credential cannot make the service connect wherever its URLs point. */
+   * a forged credential cannot make the service connect wherever its URLs point (whoever the
+   * issuer, nothing is fetched for a credential whose proof did not verify with its key); and
+   * a link-mode QR code's credential is read only from local copies, never fetched. */
   bool status_only_if_trusted;
   /* serve: status messages for a remote client. Where a list was found (a local path, the
    * cache) is left out, and a list that could not be loaded is said to be so without the

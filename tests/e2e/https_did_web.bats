@@ -97,6 +97,27 @@ answer_with_internal_reply() { # file under public/ to replace...
   [ -z "$(ls -A "$XDG_CACHE_HOME/skillcert" 2>/dev/null)" ]
 }
 
+# The issuer's server completes TLS and then hangs (each fetch alone may take 15 s, the two
+# lists 30 s): the answer comes within the budget, the guard is far below the 30 s.
+@test "serve: a hanging status list server ends in status unknown within the fetch budget" {
+  PORT=$(free_port)
+  sc init "$WORK/home" --name "Acme AI Academy" --url "https://127.0.0.1:$PORT" \
+    --no-passphrase >/dev/null
+  CRED=$(sc issue --home "$WORK/home" --name "Zoë" --email z@example.org \
+    --template ai-fundamentals | head -1)
+  sc publish --home "$WORK/home" >/dev/null
+  sc trust add "$(jq -r '.issuer.id // .issuer' "$CRED")" --name "Acme" --trust "$WORK/trust.json"
+  SLOW_SECONDS=60 start_https "$WORK/home/public"
+  export SKILLCERT_CA_FILE=$TLS/ca.pem
+  start_server --trust "$WORK/trust.json" --fetch-budget 3
+  printf '{"verifiableCredential": %s}' "$(cat "$CRED")" >"$WORK/body.json"
+  run timeout 20 curl -s -H 'Content-Type: application/json' --data-binary @"$WORK/body.json" \
+    "$URL/credentials/verify"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *'"verified": false'* ]]
+  [[ "$output" == *"the status list could not be fetched"* ]]
+}
+
 @test "serve: nothing of a fetched DID document is echoed into the answer" {
   PORT=$(free_port)
   sc init "$WORK/home" --name "Acme AI Academy" --url "https://127.0.0.1:$PORT" \
