@@ -180,6 +180,7 @@ typedef struct cli_verifier {
   sc_key_check_ctx key_check;
   sc_status_memo *memo;
   sc_key_cache *keys;
+  sc_fetch_gate *gate; /* per-host limit on concurrent fetches (status->gate) */
 } cli_verifier;
 
 /* Loads the trust list and --home (trusting its issuer, reading its public/ through status). */

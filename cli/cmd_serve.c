@@ -15,7 +15,8 @@ static const char serve_synopsis[] =
     "skillcert serve [--listen HOST:PORT] [--home DIR] [--public DIR] [--trust FILE]\n"
     "                       [--threads N] [--issue-token-file FILE [--passphrase-file FILE]]\n"
     "                       [--base-url URL] [--allow-http] [--offline] [--did-doc FILE]\n"
-    "                       [--max-connections-per-ip N] [--request-timeout SECONDS] [--quiet]";
+    "                       [--max-connections-per-ip N] [--request-timeout SECONDS]\n"
+    "                       [--fetch-budget SECONDS] [--quiet]";
 
 static const char serve_description[] =
     "Serves the verification page of every certificate (GET /V/<payload>, GET /C/<uuid>), a\n"
@@ -61,6 +62,7 @@ static int check_args(const serve_args *a) {
 }
 
 static int parse_args(int argc, char **argv, serve_args *a) {
+  unsigned fetch_budget = 0;
   const cli_option options[] = {
       CLI_OPT_STRING("listen", 0, &a->server.listen, "HOST:PORT",
                      "address to listen on (default 127.0.0.1:8080; port 0 = any)"),
@@ -96,6 +98,9 @@ static int parse_args(int argc, char **argv, serve_args *a) {
                        "reverse proxy, up to 512: every client then has its address)"),
       CLI_OPT_UNSIGNED("request-timeout", 0, &a->server.request_seconds, "SECONDS", 1, 3600,
                        "a request (headers and body) must arrive within (default 60)"),
+      CLI_OPT_UNSIGNED("fetch-budget", 0, &fetch_budget, "SECONDS", 1, 300,
+                       "all fetches of one verification (status lists, DID document)\n"
+                       "end within (default 10); then the status is unknown"),
       CLI_OPT_FLAG("quiet", 0, &a->server.quiet, "no request log"),
   };
   const cli_command command = {"serve", serve_synopsis, serve_description, CLI_ROWS(options), NULL};
@@ -105,6 +110,8 @@ static int parse_args(int argc, char **argv, serve_args *a) {
     return rc;
   if (first != argc)
     return cli_usage_error("serve", "unexpected argument '%s'", argv[first]);
+  if (fetch_budget)
+    a->status.fetch_budget_ms = (long)fetch_budget * 1000;
   return check_args(a);
 }
 

@@ -230,8 +230,10 @@ int cmd_verify(int argc, char **argv) {
   if (rc == SC_OK && a.report)
     rc = open_report(a.report, &report, &err);
   int status = rc;
-  for (int i = 0; rc == SC_OK && i < a.input_count; i++)
+  for (int i = 0; rc == SC_OK && i < a.input_count; i++) {
+    sc_fetch_budget_start(&a.status); /* each input gets the whole budget for its fetches */
     status = worst(status, verify_one(a.inputs[i], &opts, &a, report.out));
+  }
   int saved = close_report(a.report, &report, rc == SC_OK, &err);
   rc = rc == SC_OK ? saved : rc;
   cli_verifier_close(&verifier);

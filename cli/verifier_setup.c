@@ -61,6 +61,9 @@ int cli_verifier_open(cli_verifier *v, const cli_verifier_args *a, sc_status_sou
     rc = sc_oom(err);
   if (rc == SC_OK && !(v->keys = sc_key_cache_new()))
     rc = sc_oom(err);
+  if (rc == SC_OK && !(v->gate = sc_fetch_gate_new(SC_FETCH_PER_HOST)))
+    rc = sc_oom(err);
+  status->gate = v->gate;
   v->did_doc = a->did_doc;
   v->status = status;
   return rc;
@@ -90,6 +93,9 @@ void cli_verifier_close(cli_verifier *v) {
   sc_did_web_free(&v->did_web);
   sc_status_memo_free(v->memo);
   sc_key_cache_free(v->keys);
+  if (v->status)
+    v->status->gate = NULL;
+  sc_fetch_gate_free(v->gate);
   sc_trust_free(v->trust);
   if (v->has_home)
     sc_home_close(&v->home);

@@ -1,14 +1,19 @@
 /* The status list cache: one file per URL, named by the hex SHA-256 of the URL, holding the
  * document exactly as fetched (so its proof still verifies). The file's mtime is when it was
- * fetched; the document's own validUntil says how long it may be used without asking again. */
+ * fetched; the document's own validUntil says how long it may be used without asking again.
+ * Its atime is when it was last used: the cache is bounded in bytes and in files, and a store
+ * that goes over evicts the least recently used. */
 #include "verifier/status_internal.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #define CACHE_MAX_BYTES SC_JSON_MAX_BYTES
 
@@ -65,6 +70,14 @@ static void format_age(int64_t seconds, char *out, size_t size) {
     snprintf(out, size, "%lld d", (long long)(seconds / 86400));
 }
 
+/* The clock itself, not UTIME_NOW: file systems stamp that from a coarse clock (a few ms), so
+ * copies used in quick succession would tie and evict in any order. */
+static struct timespec last_use_now(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return ts;
+}
+
 /* Fresh while now is before validUntil; a document without one is never fresh. */
 static bool is_fresh(const sc_buf *body, int64_t now) {
   json_t *doc = NULL;
@@ -91,6 +104,10 @@ int sc_cache_get(const char *dir, const char *url, int64_t now, sc_buf *body, bo
     return sc_fail(err, SC_ENOINPUT, "%s: the cached copy is unreadable", url);
   }
   *fresh = is_fresh(body, now);
+  /* Used now: the least recently used copies are the first to go (the mtime stays the fetch
+   * time). A copy that cannot be touched is only evicted sooner. */
+  struct timespec used[2] = {last_use_now(), {.tv_nsec = UTIME_OMIT}};
+  (void)utimensat(AT_FDCWD, path, used, 0);
   if (origin) {
     char fetched[21], age[32];
     sc_time_format((int64_t)st.st_mtime, fetched);
@@ -117,19 +134,107 @@ static int make_cache_dir(const char *dir, sc_error *err) {
   return SC_OK;
 }
 
-int sc_cache_put(const char *dir, const char *url, int64_t now, const sc_buf *body, sc_error *err) {
-  char path[SC_STATUS_PATH_MAX];
+/* A cache file: the hex SHA-256 of a URL (anything else in the folder is left alone). */
+static bool is_cache_name(const char *name) {
+  return strlen(name) == 64 && strspn(name, "0123456789abcdef") == 64;
+}
+
+typedef struct cached_file {
+  char name[65];
+  off_t size;
+  struct timespec used;
+} cached_file;
+
+static int by_last_use(const void *a, const void *b) {
+  const struct timespec *x = &((const cached_file *)a)->used, *y = &((const cached_file *)b)->used;
+  if (x->tv_sec != y->tv_sec)
+    return x->tv_sec < y->tv_sec ? -1 : 1;
+  return (x->tv_nsec > y->tv_nsec) - (x->tv_nsec < y->tv_nsec);
+}
+
+/* The cache files of dir (*count of them, the caller frees), with their sizes and last use. */
+static cached_file *list_cache(const char *dir, size_t *count) {
+  DIR *d = opendir(dir);
+  cached_file *files = NULL;
+  size_t n = 0, cap = 0;
+  struct dirent *entry;
+  while (d && (entry = readdir(d))) {
+    char path[SC_STATUS_PATH_MAX];
+    struct stat st;
+    if (!is_cache_name(entry->d_name) ||
+        snprintf(path, sizeof path, "%s/%s", dir, entry->d_name) >= (int)sizeof path ||
+        stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+      continue;
+    if (n == cap) {
+      cached_file *grown = realloc(files, (cap = cap ? cap * 2 : 64) * sizeof *files);
+      if (!grown)
+        break; /* what was listed is still evicted from */
+      files = grown;
+    }
+    memcpy(files[n].name, entry->d_name, 65);
+    files[n].size = st.st_size;
+    files[n].used = st.st_atim;
+    n++;
+  }
+  if (d)
+    closedir(d);
+  *count = n;
+  return files;
+}
+
+/* Removes the least recently used files until the folder is within both limits; keep (the
+ * copy just stored) goes last of all, never. Files another process removed meanwhile only
+ * count as gone. */
+static void evict(const char *dir, const char *keep, const sc_cache_limits *limits) {
+  size_t count = 0;
+  cached_file *files = list_cache(dir, &count);
+  size_t bytes = 0, entries = count;
+  for (size_t i = 0; i < count; i++)
+    bytes += (size_t)files[i].size;
+  qsort(files, count, sizeof *files, by_last_use);
+  for (size_t i = 0; i < count && (bytes > limits->max_bytes || entries > limits->max_entries);
+       i++) {
+    char path[SC_STATUS_PATH_MAX];
+    if (strcmp(files[i].name, keep) == 0)
+      continue;
+    snprintf(path, sizeof path, "%s/%s", dir, files[i].name);
+    if (unlink(path) == 0 || errno == ENOENT) {
+      bytes -= (size_t)files[i].size;
+      entries--;
+    }
+  }
+  free(files);
+}
+
+static sc_cache_limits effective_limits(const sc_cache_limits *given) {
+  sc_cache_limits l = given ? *given : (sc_cache_limits){0};
+  if (!l.max_bytes)
+    l.max_bytes = SC_CACHE_MAX_BYTES;
+  if (!l.max_entries)
+    l.max_entries = SC_CACHE_MAX_ENTRIES;
+  return l;
+}
+
+int sc_cache_put(const char *dir, const char *url, int64_t now, const sc_buf *body,
+                 const sc_cache_limits *given, sc_error *err) {
+  sc_cache_limits limits = effective_limits(given);
+  if (body->len > limits.max_bytes)
+    return sc_fail(err, SC_ECANTCREAT, "larger than the cache (%zu bytes)", limits.max_bytes);
+  char path[SC_STATUS_PATH_MAX], name[65];
   int rc = make_cache_dir(dir, err);
   if (rc == SC_OK)
-    rc = cache_path(dir, url, path, err);
+    rc = sc_cache_name(url, name, err);
+  if (rc == SC_OK && snprintf(path, sizeof path, "%s/%s", dir, name) >= (int)sizeof path)
+    rc = sc_fail(err, SC_ESTATUS, "cache path is too long");
   if (rc == SC_OK)
     rc = sc_write_file_atomic(path, body->data, body->len, 0600, err);
   if (rc != SC_OK)
     return rc;
   /* The fetch time is the verification's clock (which tests and --at may move), not the
-   * file system's. */
-  struct timespec times[2] = {{.tv_sec = (time_t)now}, {.tv_sec = (time_t)now}};
+   * file system's; the last use is now. */
+  struct timespec times[2] = {last_use_now(), {.tv_sec = (time_t)now}};
   if (utimensat(AT_FDCWD, path, times, 0) != 0)
     return sc_fail(err, SC_EIO, "%s: cannot set the fetch time: %s", path, strerror(errno));
+  evict(dir, name, &limits);
   return SC_OK;
 }

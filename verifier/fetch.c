@@ -111,6 +111,42 @@ static int transfer_result(CURL *curl, CURLcode rc, const char *url, const recei
   return SC_OK;
 }
 
+void sc_fetch_budget_start(sc_status_source *src) {
+  long budget = src->fetch_budget_ms > 0 ? src->fetch_budget_ms : SC_FETCH_BUDGET_MS;
+  src->fetch_deadline_ms = sc_monotonic_ms() + budget;
+}
+
+/* The fetch's own total timeout, cut to what is left before the deadline (in ms, > 0), or
+ * SC_ESTATUS when nothing is left. */
+static int fit_to_deadline(const char *url, int64_t deadline_ms, sc_fetch_limits *l,
+                           sc_error *err) {
+  int64_t left = deadline_ms - sc_monotonic_ms();
+  if (left <= 0)
+    return sc_fail(err, SC_ESTATUS,
+                   "%s: not fetched: the time for this verification's fetches ran out", url);
+  if (left < l->total_timeout_ms)
+    l->total_timeout_ms = (long)left;
+  if (l->connect_timeout_ms > l->total_timeout_ms)
+    l->connect_timeout_ms = l->total_timeout_ms;
+  return SC_OK;
+}
+
+static int perform(const char *url, bool allow_http, const sc_fetch_limits *l, sc_buf *body,
+                   sc_error *err) {
+  CURL *curl = curl_easy_init();
+  if (!curl)
+    return sc_oom(err);
+  receiver r = {.body = body, .max_bytes = l->max_bytes};
+  char error_text[CURL_ERROR_SIZE] = "";
+  int rc;
+  if (!configure(curl, url, allow_http, l, &r, error_text))
+    rc = sc_fail(err, SC_ESTATUS, "%s: libcurl refused an option (too old?)", url);
+  else
+    rc = transfer_result(curl, curl_easy_perform(curl), url, &r, error_text, err);
+  curl_easy_cleanup(curl);
+  return rc;
+}
+
 int sc_fetch(const char *url, bool allow_http, const sc_fetch_limits *limits, sc_buf *body,
              sc_error *err) {
   pthread_once(&curl_once, init_curl);
@@ -118,18 +154,18 @@ int sc_fetch(const char *url, bool allow_http, const sc_fetch_limits *limits, sc
     return sc_fail(err, SC_ESTATUS, "%s: libcurl failed to start: %s", url,
                    curl_easy_strerror(curl_init_result));
   sc_fetch_limits l = effective_limits(limits);
-  CURL *curl = curl_easy_init();
-  if (!curl)
-    return sc_oom(err);
+  /* Waiting for the host's slot counts against the fetch's own time too. */
+  int64_t deadline = sc_monotonic_ms() + l.total_timeout_ms;
+  if (l.deadline_ms && l.deadline_ms < deadline)
+    deadline = l.deadline_ms;
   body->len = 0;
-  receiver r = {.body = body, .max_bytes = l.max_bytes};
-  char error_text[CURL_ERROR_SIZE] = "";
-  int rc;
-  if (!configure(curl, url, allow_http, &l, &r, error_text))
-    rc = sc_fail(err, SC_ESTATUS, "%s: libcurl refused an option (too old?)", url);
-  else
-    rc = transfer_result(curl, curl_easy_perform(curl), url, &r, error_text, err);
-  curl_easy_cleanup(curl);
+  int rc = fit_to_deadline(url, deadline, &l, err);
+  if (rc == SC_OK && (rc = sc_fetch_gate_enter(l.gate, url, deadline, err)) == SC_OK) {
+    rc = fit_to_deadline(url, deadline, &l, err);
+    if (rc == SC_OK)
+      rc = perform(url, allow_http, &l, body, err);
+    sc_fetch_gate_leave(l.gate, url);
+  }
   if (rc != SC_OK)
     sc_buf_free(body);
   else if (!body->data && !sc_buf_append(body, "", 0))

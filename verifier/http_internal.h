@@ -67,6 +67,7 @@ void http_scrub_messages(const sc_http_config *cfg, sc_verification *v);
  * request gets its own (the workers run at once); the status-list memo is shared. */
 typedef struct http_verifier {
   sc_verify_options opts;
+  sc_status_source status; /* cfg->status with this request's fetch deadline */
   sc_did_web did_web;
   sc_key_check_ctx key_check;
 } http_verifier;

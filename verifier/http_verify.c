@@ -7,8 +7,15 @@
 #include <string.h>
 
 void http_verifier_init(http_verifier *hv, const sc_http_config *cfg, int64_t now) {
+  /* All fetches of one request share one time budget (--fetch-budget). */
+  const sc_status_source *status = NULL;
+  if (cfg->status) {
+    hv->status = *cfg->status;
+    sc_fetch_budget_start(&hv->status);
+    status = &hv->status;
+  }
   hv->did_web = (sc_did_web){.doc_path = cfg->did_doc,
-                             .source = cfg->status,
+                             .source = status,
                              .now = now,
                              .home_issuer = cfg->home_issuer,
                              .home_keys = cfg->home_keys,
@@ -21,7 +28,7 @@ void http_verifier_init(http_verifier *hv, const sc_http_config *cfg, int64_t no
   hv->opts = (sc_verify_options){.trust = cfg->trust,
                                  .now = now,
                                  .clock = now,
-                                 .status = cfg->status,
+                                 .status = status,
                                  .resolver = sc_did_web_resolve,
                                  .resolver_ctx = &hv->did_web,
                                  .key_check = sc_key_check,

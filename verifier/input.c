@@ -61,9 +61,18 @@ static int load_linked(const sc_qr_content *qr, const sc_verify_options *opts, s
                    "QR code (link mode): the credential is at %s, and no "
                    "source to load it from was given",
                    url);
+  /* serve: a QR text is anyone's input, and its URL anywhere; only copies at hand (public/,
+   * the cache) are read, never the network. */
+  sc_status_source source = *opts->status;
+  source.offline |= opts->status_only_if_trusted;
   char origin[256] = "";
-  rc = sc_source_load(opts->status, url, opts->now, json, origin, err);
-  if (rc != SC_OK) {
+  rc = sc_source_load(&source, url, opts->now, json, origin, err);
+  if (rc != SC_OK && opts->status_only_if_trusted) {
+    return sc_fail(err, SC_ENOINPUT,
+                   "QR code (link mode): %s is not published here, and this service does not "
+                   "fetch credentials from elsewhere",
+                   url);
+  } else if (rc != SC_OK) {
     /* Not a status problem: the credential itself could not be read. */
     if (err) {
       err->code = SC_ENOINPUT;
@@ -71,7 +80,10 @@ static int load_linked(const sc_qr_content *qr, const sc_verify_options *opts, s
     }
     return SC_ENOINPUT;
   }
-  return check_linked_id(json, qr->uuid, url, err);
+  rc = check_linked_id(json, qr->uuid, url, err);
+  if (rc == SC_OK) /* the credential the QR code names, though not verified yet */
+    sc_source_keep(opts->status, url, opts->now, json, origin);
+  return rc;
 }
 
 /* QR text → credential JSON (embedded: the JCS form that was compressed; link: loaded). */

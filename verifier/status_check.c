@@ -264,34 +264,44 @@ static bool recall(const sc_verify_options *opts, const status_entry *e, const c
   return true;
 }
 
+/* Read from the service's own files (--status, --home), not fetched (network, cache). */
+static bool is_local_origin(const char *origin) {
+  return strncmp(origin, "file ", 5) == 0 || strncmp(origin, "home ", 5) == 0;
+}
+
 /* A list that failed: where it was found and why. For a remote client (serve) the origin is
  * left out, and so is the reason when nothing was found (origin empty): that reason is a path
- * or the network's error text. */
+ * or the network's error text. Nor is the reason of a fetched list given: it quotes what the
+ * URL answered (a JSON error's token, an issuer, a date), and the URL may not be the
+ * issuer's server at all. */
 static void fail_list(status_tally *t, const status_entry *e, const char *origin,
                       const char *reason, bool remote) {
-  if (remote)
-    tally_fail(t, SC_ESTATUS, "status list %s: %s", e->url,
-               origin[0] ? reason : "the status list could not be fetched");
+  if (remote && !origin[0])
+    tally_fail(t, SC_ESTATUS, "status list %s: the status list could not be fetched", e->url);
+  else if (remote && !is_local_origin(origin))
+    tally_fail(t, SC_ESTATUS,
+               "status list %s: what it holds is not a current status list of this issuer", e->url);
+  else if (remote)
+    tally_fail(t, SC_ESTATUS, "status list %s: %s", e->url, reason);
   else
     tally_fail(t, SC_ESTATUS, "status list %s%s%s%s: %s", e->url, origin[0] ? " (" : "", origin,
                origin[0] ? ")" : "", reason);
 }
 
-/* Loads and parses the list at e->url; origin says where from. */
+/* Loads and parses the list at e->url; origin says where from. body keeps the text, for the
+ * cache once the list checks out. */
 static int load_list(const status_entry *e, const sc_verify_options *opts, json_t **list,
-                     char origin[256], sc_error *err) {
+                     sc_buf *body, char origin[256], sc_error *err) {
   if (!opts->status)
     return sc_fail(err, SC_ESTATUS, "no way to check status: no status source was given");
-  sc_buf body = {0};
-  int rc = sc_source_load(opts->status, e->url, opts->clock ? opts->clock : opts->now, &body,
-                          origin, err);
+  int rc = sc_source_load(opts->status, e->url, opts->clock ? opts->clock : opts->now, body, origin,
+                          err);
   if (rc == SC_OK) {
     sc_error parse_err = {0};
-    rc = sc_json_parse((const char *)body.data, body.len, e->url, list, &parse_err);
+    rc = sc_json_parse((const char *)body->data, body->len, e->url, list, &parse_err);
     if (rc != SC_OK)
       rc = sc_fail(err, SC_ESTATUS, "not strict JSON: %s", parse_err.message);
   }
-  sc_buf_free(&body);
   return rc == SC_OK ? SC_OK : SC_ESTATUS;
 }
 
@@ -314,14 +324,18 @@ static void check_entry(const json_t *entry, const char *issuer, const sc_verify
   json_t *list = NULL;
   char origin[256] = "";
   unsigned value = 0;
-  sc_buf bits = {0};
-  rc = recall(opts, e, issuer, &value, origin) ? SC_OK : load_list(e, opts, &list, origin, &err);
+  sc_buf bits = {0}, body = {0};
+  rc = recall(opts, e, issuer, &value, origin) ? SC_OK
+                                               : load_list(e, opts, &list, &body, origin, &err);
   if (rc == SC_OK && list)
     rc = check_list(list, issuer, e, opts, &err);
   if (rc == SC_OK && list)
     rc = read_status(list, e, &bits, &value, &err);
-  if (rc == SC_OK && list)
+  if (rc == SC_OK && list) {
+    sc_source_keep(opts->status, e->url, opts->clock ? opts->clock : opts->now, &body, origin);
     remember(opts, e, list, &bits, origin);
+  }
+  sc_buf_free(&body);
   sc_buf_free(&bits);
   json_decref(list);
   if (rc != SC_OK) {

@@ -18,9 +18,16 @@ int sc_cache_dir(const sc_status_source *src, char *out, size_t size, sc_error *
 int sc_cache_get(const char *dir, const char *url, int64_t now, sc_buf *body, bool *fresh,
                  char *origin, sc_error *err);
 
+typedef struct sc_cache_limits {
+  size_t max_bytes;   /* every cached document together; 0 = SC_CACHE_MAX_BYTES */
+  size_t max_entries; /* 0 = SC_CACHE_MAX_ENTRIES */
+} sc_cache_limits;
+
 /* Stores body as the cached copy of url, fetched at now (the file's mtime); the folder is
- * created 0700 when missing. */
-int sc_cache_put(const char *dir, const char *url, int64_t now, const sc_buf *body, sc_error *err);
+ * created 0700 when missing. Then the least recently used other copies are removed until the
+ * folder is within limits (NULL = the defaults); a body over max_bytes is not stored. */
+int sc_cache_put(const char *dir, const char *url, int64_t now, const sc_buf *body,
+                 const sc_cache_limits *limits, sc_error *err);
 
 /* The file name of url's cached copy: hex SHA-256 of the URL (65 bytes). */
 int sc_cache_name(const char *url, char name[65], sc_error *err);

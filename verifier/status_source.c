@@ -122,27 +122,39 @@ static int try_home(const sc_status_source *src, const char *url, sc_buf *body, 
   return load_file(file, body, origin, "home", err) == SC_OK ? 1 : -1;
 }
 
-/* Network, then the cache keeps the copy; a cache that cannot be written costs only speed. */
-static int try_network(const sc_status_source *src, const char *url, const char *cache_dir,
-                       int64_t now, sc_buf *body, char *origin, const attempt *a, sc_error *err) {
-  int rc = sc_fetch(url, src->allow_http, NULL, body, err);
+/* The network, within the verification's fetch budget and the per-host limit. The copy is
+ * not cached here: only what the caller has checked is (sc_source_keep). */
+static int try_network(const sc_status_source *src, const char *url, sc_buf *body, char *origin,
+                       const attempt *a, sc_error *err) {
+  sc_fetch_limits limits = {.deadline_ms = src->fetch_deadline_ms, .gate = src->gate};
+  int rc = sc_fetch(url, src->allow_http, &limits, body, err);
   if (rc != SC_OK) {
     if (a->note[0] && err)
       sc_error_prefix(err, "%s", a->note);
     return rc;
   }
-  sc_error cache_err = {0};
-  bool cached = cache_dir && sc_cache_put(cache_dir, url, now, body, &cache_err) == SC_OK;
-  if (origin && cached)
-    snprintf(origin, 256, "network");
-  else if (origin)
-    snprintf(origin, 256, "network, not cached: %s",
-             cache_err.message[0] ? cache_err.message : "no cache folder");
+  snprintf(origin, 256, "%s", SC_ORIGIN_NETWORK);
   return SC_OK;
+}
+
+/* A cache that cannot be written costs only speed; origin says so. */
+void sc_source_keep(const sc_status_source *src, const char *url, int64_t now, const sc_buf *body,
+                    char *origin) {
+  if (strcmp(origin, SC_ORIGIN_NETWORK) != 0)
+    return;
+  char dir[SC_STATUS_PATH_MAX];
+  sc_error cache_err = {0};
+  sc_cache_limits limits = {src->cache_max_bytes, src->cache_max_entries};
+  if (sc_cache_dir(src, dir, sizeof dir, &cache_err) != SC_OK ||
+      sc_cache_put(dir, url, now, body, &limits, &cache_err) != SC_OK)
+    snprintf(origin, 256, "network, not cached: %s", cache_err.message);
 }
 
 int sc_source_load(const sc_status_source *src, const char *url, int64_t now, sc_buf *body,
                    char *origin, sc_error *err) {
+  char scratch[256] = "";
+  origin = origin ? origin : scratch;
+  origin[0] = '\0';
   attempt a = {{0}};
   int found = try_local(src, url, body, origin, &a, err);
   if (found == 0)
@@ -160,5 +172,5 @@ int sc_source_load(const sc_status_source *src, const char *url, int64_t now, sc
   }
   if (src->offline)
     return sc_fail(err, SC_ESTATUS, "offline and %s is not in the cache", url);
-  return try_network(src, url, have_dir ? dir : NULL, now, body, origin, &a, err);
+  return try_network(src, url, body, origin, &a, err);
 }

@@ -51,6 +51,8 @@ typedef struct sc_verification {
   char source[256];       /* what was verified, for messages */
 } sc_verification;
 
+typedef struct sc_fetch_gate sc_fetch_gate;
+
 /* Where status lists (and link-mode credentials, did:web documents) come from
  * (status_source.c, fetch.c, cache.c). */
 typedef struct sc_status_source {
@@ -60,25 +62,60 @@ typedef struct sc_status_source {
   bool offline;            /* --offline: only local folders and the cache */
   bool allow_http;         /* --allow-http: http:// URLs too (tests, intranets) */
   const char *cache_dir;   /* NULL = $XDG_CACHE_HOME/skillcert, else ~/.cache/skillcert */
+  size_t cache_max_bytes;  /* the cache folder's documents together; 0 = SC_CACHE_MAX_BYTES */
+  size_t cache_max_entries; /* and how many; 0 = SC_CACHE_MAX_ENTRIES */
+  /* Every fetch of one verification (status lists, DID documents, a linked credential) ends
+   * within one budget: sc_fetch_budget_start sets the deadline on the verification's copy. */
+  long fetch_budget_ms;      /* 0 = SC_FETCH_BUDGET_MS */
+  int64_t fetch_deadline_ms; /* sc_monotonic_ms() by which fetching stops; 0 = no budget */
+  sc_fetch_gate *gate;       /* at most so many fetches at once per host (NULL = no limit) */
 } sc_status_source;
+
+#define SC_FETCH_BUDGET_MS 10000L
+#define SC_FETCH_PER_HOST 2u
+#define SC_CACHE_MAX_BYTES ((size_t)64 << 20)
+#define SC_CACHE_MAX_ENTRIES ((size_t)1024)
+
+/* Starts the fetch budget of one verification: fetch_deadline_ms = now + fetch_budget_ms. */
+void sc_fetch_budget_start(sc_status_source *src);
 
 typedef struct sc_fetch_limits {
   long connect_timeout_ms; /* 0 = 5000 */
   long total_timeout_ms;   /* 0 = 15000 */
   size_t max_bytes;        /* 0 = 1 MiB */
   long max_redirects;      /* 3 */
+  int64_t deadline_ms;     /* sc_monotonic_ms() by which the fetch gives up; 0 = none */
+  sc_fetch_gate *gate;     /* waited on (until the deadline) before connecting; may be NULL */
 } sc_fetch_limits;
 
 /* GETs url with libcurl: HTTPS only unless allow_http, the limits above; SC_ESTATUS with the
- * reason on any failure (DNS, TLS, timeout, HTTP status, size). */
+ * reason on any failure (DNS, TLS, timeout, HTTP status, size, the deadline passed). */
 int sc_fetch(const char *url, bool allow_http, const sc_fetch_limits *limits, sc_buf *body,
              sc_error *err);
 
+/* CLOCK_MONOTONIC in milliseconds: what fetch deadlines are measured in. */
+int64_t sc_monotonic_ms(void);
+
+/* A limit on concurrent fetches per host (host:port of the URL), shared by a process's
+ * threads (fetch_gate.c). per_host 0 = SC_FETCH_PER_HOST; NULL when out of memory. */
+sc_fetch_gate *sc_fetch_gate_new(unsigned per_host);
+void sc_fetch_gate_free(sc_fetch_gate *gate);
+/* Takes one of url's host's slots, waiting until deadline_ms (sc_monotonic_ms) for one to be
+ * given back; SC_ESTATUS when none was in time. A NULL gate lets everything through. */
+int sc_fetch_gate_enter(sc_fetch_gate *gate, const char *url, int64_t deadline_ms, sc_error *err);
+void sc_fetch_gate_leave(sc_fetch_gate *gate, const char *url);
+
 /* Loads the document at url through src: local folder or file, home public/, cache (fresh
- * until the document's validUntil), then the network (stored in the cache). origin (may be
- * NULL, 256 bytes) says where it came from, e.g. "cache, 3 min old". */
+ * until the document's validUntil), then the network. origin (may be NULL, 256 bytes) says
+ * where it came from, e.g. "cache, 3 min old", or SC_ORIGIN_NETWORK. */
 int sc_source_load(const sc_status_source *src, const char *url, int64_t now, sc_buf *body,
                    char *origin, sc_error *err);
+#define SC_ORIGIN_NETWORK "network"
+/* Stores a document sc_source_load fetched (origin SC_ORIGIN_NETWORK) in the cache, once the
+ * caller has checked it (a status list's proof, a DID document's id): nothing unchecked is
+ * kept. origin becomes "network, not cached: …" when the cache could not take it. */
+void sc_source_keep(const sc_status_source *src, const char *url, int64_t now, const sc_buf *body,
+                    char *origin);
 
 /* Status lists already verified and decoded, shared by the verifications of one process
  * (status_memo.c); thread-safe. An entry serves while its list is within validUntil and for at
@@ -93,7 +130,15 @@ typedef struct sc_status_memo_view {
   bool in_range;
 } sc_status_memo_view;
 
+#define SC_STATUS_MEMO_MAX_ENTRIES ((size_t)256)
+#define SC_STATUS_MEMO_MAX_BYTES ((size_t)32 << 20)
+
 sc_status_memo *sc_status_memo_new(double ttl_seconds);
+/* At most max_entries lists of max_bytes together (0 = the defaults above); when a new one
+ * would not fit, the least recently used make room. */
+void sc_status_memo_limit(sc_status_memo *memo, size_t max_entries, size_t max_bytes);
+/* How many entries there are, and (bytes, may be NULL) what they count against max_bytes. */
+size_t sc_status_memo_count(sc_status_memo *memo, size_t *bytes);
 void sc_status_memo_free(sc_status_memo *memo);
 /* True on a fresh entry for url; view then holds the bit at index and what the list said. */
 bool sc_status_memo_read(sc_status_memo *memo, const char *url, int64_t clock, size_t index,
@@ -117,7 +162,9 @@ typedef struct sc_verify_options {
   sc_status_memo *memo; /* NULL = every list is read and verified each time */
   sc_key_cache *keys;   /* NULL = every public key is made afresh */
   /* serve: no status list is read or fetched for an issuer that is not on the trust list, so
-   * a forged credential cannot make the service connect wherever its URLs point. */
+   * a forged credential cannot make the service connect wherever its URLs point (whoever the
+   * issuer, nothing is fetched for a credential whose proof did not verify with its key); and
+   * a link-mode QR code's credential is read only from local copies, never fetched. */
   bool status_only_if_trusted;
   /* serve: status messages for a remote client. Where a list was found (a local path, the
    * cache) is left out, and a list that could not be loaded is said to be so without the

@@ -191,11 +191,13 @@ static bool has_repeated_proof(const json_t *proof) {
   return false;
 }
 
-static void check_proof(sc_verification *v, const json_t *cred, const sc_verify_options *vopts) {
+/* True when the proof verifies with a key of the issuer the credential names: only then is
+ * that issuer's trust (and anything fetched on its word) worth judging. */
+static bool check_proof(sc_verification *v, const json_t *cred, const sc_verify_options *vopts) {
   sc_error err = {0};
   if (has_repeated_proof(json_object_get(cred, "proof"))) {
     record(v, "proof", SC_CHECK_FAILED, SC_EINVALID, "the proof set holds the same proof twice");
-    return;
+    return false;
   }
   sc_di_result di = {0};
   sc_di_verify_options opts = {.expected_purpose = SC_PROOF_PURPOSE,
@@ -211,7 +213,7 @@ static void check_proof(sc_verification *v, const json_t *cred, const sc_verify_
     int code = rc == SC_EDATA || rc == SC_ESTATUS ? rc : SC_EINVALID;
     record(v, "proof", SC_CHECK_FAILED, code, "%s", err.message);
     record(v, "issuer", SC_CHECK_SKIPPED, SC_OK, "not checked: the proof did not verify");
-    return;
+    return false;
   }
   record(v, "proof", SC_CHECK_PASSED, SC_OK, "%s signature verifies (%zu proof%s)", SC_CRYPTOSUITE,
          di.proofs, di.proofs == 1 ? "" : "s");
@@ -219,11 +221,13 @@ static void check_proof(sc_verification *v, const json_t *cred, const sc_verify_
   char signer[512];
   controller_of(di.verification_method, signer, sizeof signer);
   const char *issuer = v->summary.issuer_id;
-  if (issuer && strcmp(signer, issuer) == 0)
+  if (issuer && strcmp(signer, issuer) == 0) {
     record(v, "issuer", SC_CHECK_PASSED, SC_OK, "signed by the issuer's own key (%s)", signer);
-  else
-    record(v, "issuer", SC_CHECK_FAILED, SC_EINVALID, "signed by %s, which is not the issuer %s",
-           signer, issuer ? issuer : "(none)");
+    return true;
+  }
+  record(v, "issuer", SC_CHECK_FAILED, SC_EINVALID, "signed by %s, which is not the issuer %s",
+         signer, issuer ? issuer : "(none)");
+  return false;
 }
 
 /* Reads one date-time of the validity period; false (with a failed check) when malformed. */
@@ -275,12 +279,17 @@ static int verify_parsed(sc_verification *v, const sc_verify_options *opts) {
     return v->exit_code;
   sc_credential_summarize(v->credential, &v->summary);
   check_content(v, v->credential);
-  check_proof(v, v->credential, opts);
+  bool genuine = check_proof(v, v->credential, opts);
   if (stopped(v))
     return v->exit_code;
   check_validity(v, opts->now);
   check_trust(v, opts->trust);
-  if (opts->status_only_if_trusted && !v->trusted_as)
+  /* The status lists are fetched on the issuer's word only: a forged credential (a trusted
+   * issuer's DID, any proof) must not make the verifier connect where its URLs point. */
+  if (!genuine)
+    record(v, "status", SC_CHECK_SKIPPED, SC_OK,
+           "not checked: the proof did not verify, so its status lists are not fetched");
+  else if (opts->status_only_if_trusted && !v->trusted_as)
     record(v, "status", SC_CHECK_SKIPPED, SC_OK,
            "not checked: the issuer is not trusted, so its status lists are not fetched");
   else

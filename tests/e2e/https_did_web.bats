@@ -3,6 +3,7 @@
 # /.well-known/did.json and reads the status lists over TLS, trusting a test CA given in
 # $SKILLCERT_CA_FILE — no --home, no --did-doc, no --status.
 load helpers
+load serve_helpers
 
 setup_file() {
   export TLS=$BATS_FILE_TMPDIR/tls
@@ -29,6 +30,7 @@ start_https() { # serves $1 on $PORT; waits until it listens
 }
 
 teardown() {
+  stop_server
   if [ -n "${SERVER:-}" ]; then kill "$SERVER" 2>/dev/null || true; fi
   rm -rf "$WORK"
 }
@@ -59,4 +61,72 @@ teardown() {
   [ "$status" -eq 0 ] # the cached list is trusted until its validUntil
   XDG_CACHE_HOME=$WORK/fresh-cache run sc verify "$cred"
   [ "$status" -eq 2 ]
+}
+
+free_port() {
+  $PYTHON -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# A trusted issuer's published files replaced by what an internal service might answer; serve
+# must not repeat any of it. Sets ANSWER to its answer to the credential CRED.
+answer_with_internal_reply() { # file under public/ to replace...
+  for file in "$@"; do
+    printf 'SECRETWORD internal=1\n' >"$WORK/home/public/$file"
+  done
+  start_https "$WORK/home/public"
+  export SKILLCERT_CA_FILE=$TLS/ca.pem
+  start_server --trust "$WORK/trust.json"
+  printf '{"verifiableCredential": %s}' "$(cat "$CRED")" >"$WORK/body.json"
+  ANSWER=$(curl -s -H 'Content-Type: application/json' --data-binary @"$WORK/body.json" \
+    "$URL/credentials/verify")
+}
+
+@test "serve: nothing of a fetched status list is echoed into the answer" {
+  PORT=$(free_port)
+  sc init "$WORK/home" --name "Acme AI Academy" --url "https://127.0.0.1:$PORT" \
+    --no-passphrase >/dev/null
+  CRED=$(sc issue --home "$WORK/home" --name "Zoë" --email z@example.org \
+    --template ai-fundamentals | head -1)
+  sc publish --home "$WORK/home" >/dev/null
+  sc trust add "$(jq -r '.issuer.id // .issuer' "$CRED")" --name "Acme" --trust "$WORK/trust.json"
+  answer_with_internal_reply status/1/revocation status/1/suspension
+  [[ "$ANSWER" == *'"verified": false'* ]]
+  [[ "$ANSWER" == *"not a current status list of this issuer"* ]]
+  [[ "$ANSWER" != *SECRETWORD* ]]
+  # Nothing that failed its check was cached.
+  [ -z "$(ls -A "$XDG_CACHE_HOME/skillcert" 2>/dev/null)" ]
+}
+
+# The issuer's server completes TLS and then hangs (each fetch alone may take 15 s, the two
+# lists 30 s): the answer comes within the budget, the guard is far below the 30 s.
+@test "serve: a hanging status list server ends in status unknown within the fetch budget" {
+  PORT=$(free_port)
+  sc init "$WORK/home" --name "Acme AI Academy" --url "https://127.0.0.1:$PORT" \
+    --no-passphrase >/dev/null
+  CRED=$(sc issue --home "$WORK/home" --name "Zoë" --email z@example.org \
+    --template ai-fundamentals | head -1)
+  sc publish --home "$WORK/home" >/dev/null
+  sc trust add "$(jq -r '.issuer.id // .issuer' "$CRED")" --name "Acme" --trust "$WORK/trust.json"
+  SLOW_SECONDS=60 start_https "$WORK/home/public"
+  export SKILLCERT_CA_FILE=$TLS/ca.pem
+  start_server --trust "$WORK/trust.json" --fetch-budget 3
+  printf '{"verifiableCredential": %s}' "$(cat "$CRED")" >"$WORK/body.json"
+  run timeout 20 curl -s -H 'Content-Type: application/json' --data-binary @"$WORK/body.json" \
+    "$URL/credentials/verify"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *'"verified": false'* ]]
+  [[ "$output" == *"the status list could not be fetched"* ]]
+}
+
+@test "serve: nothing of a fetched DID document is echoed into the answer" {
+  PORT=$(free_port)
+  sc init "$WORK/home" --name "Acme AI Academy" --url "https://127.0.0.1:$PORT" \
+    --did-web "127.0.0.1%3A$PORT" --no-passphrase >/dev/null
+  CRED=$(sc issue --home "$WORK/home" --name "Zoë" --email z@example.org \
+    --template ai-fundamentals | head -1)
+  sc publish --home "$WORK/home" >/dev/null
+  sc trust add "did:web:127.0.0.1%3A$PORT" --name "Acme" --trust "$WORK/trust.json"
+  answer_with_internal_reply .well-known/did.json
+  [[ "$ANSWER" == *'"verified": false'* ]]
+  [[ "$ANSWER" != *SECRETWORD* ]]
 }

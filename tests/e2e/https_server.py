@@ -1,13 +1,20 @@
 #!/usr/bin/python3
 """Serves FOLDER over HTTPS on 127.0.0.1 with CERT and KEY at a free port (or PORT) and prints
-the port on its first line: a real TLS peer for the did:web and status-list tests."""
+the port on its first line: a real TLS peer for the did:web and status-list tests. With
+SLOW_SECONDS set, every GET waits that long before answering (a hanging issuer server)."""
 import functools
 import http.server
+import os
 import ssl
 import sys
+import time
 
 
 class Quiet(http.server.SimpleHTTPRequestHandler):
+    def do_GET(self):
+        time.sleep(float(os.environ.get("SLOW_SECONDS", "0")))
+        super().do_GET()
+
     def log_message(self, *args):
         pass
 

@@ -564,7 +564,7 @@ static void cache_it(const fixture *f, json_t *list, int64_t fetched_at) {
   char *text = json_dumps(list, JSON_COMPACT);
   sc_buf body = {0};
   assert_true(sc_buf_append_str(&body, text));
-  assert_int_equal(sc_cache_put(f->cache_dir, url, fetched_at, &body, NULL), SC_OK);
+  assert_int_equal(sc_cache_put(f->cache_dir, url, fetched_at, &body, NULL, NULL), SC_OK);
   sc_buf_free(&body);
   free(text);
   json_decref(list);
@@ -764,6 +764,27 @@ static void network_list_is_cached_and_reused(void **state) {
   json_decref(cred);
 }
 
+/* Only a list that checked out is kept: whatever else a URL answered is not written to disk. */
+static void fetched_list_that_fails_its_check_is_not_cached(void **state) {
+  fixture *f = *state;
+  server s = start_server(f->public_dir);
+  char url[128];
+  snprintf(url, sizeof url, "http://127.0.0.1:%d/status/1/revocation", s.port);
+  json_t *list = make_list(
+      f, (list_spec){.url = url, .purpose = "revocation", .set_index = -1, .signer = &f->issuer});
+  json_object_set_new(list, "name", json_string("changed after signing"));
+  publish(f, list);
+  f->src = (sc_status_source){.cache_dir = f->cache_dir, .allow_http = true};
+  json_t *cred = credential_with(f, entry("revocation", url, json_string("94567")));
+  expect(f, cred, SC_ESTATUS, "its proof does not verify");
+  stop_server(s);
+  char name[65], path[256];
+  assert_int_equal(sc_cache_name(url, name, NULL), SC_OK);
+  snprintf(path, sizeof path, "%s/%s", f->cache_dir, name);
+  assert_int_not_equal(access(path, F_OK), 0);
+  json_decref(cred);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(active_credential_passes, setup, teardown),
@@ -807,6 +828,8 @@ int main(void) {
       cmocka_unit_test_setup_teardown(fetch_obeys_protocol_status_size_and_redirect_limits, setup,
                                       teardown),
       cmocka_unit_test_setup_teardown(network_list_is_cached_and_reused, setup, teardown),
+      cmocka_unit_test_setup_teardown(fetched_list_that_fails_its_check_is_not_cached, setup,
+                                      teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
