@@ -65,7 +65,7 @@ size_t sc_status_memo_count(sc_status_memo *memo, size_t *bytes) {
 
 /* An entry's share of max_bytes: its list and its strings. */
 static size_t entry_bytes(const memo_entry *e) {
-  return e->bits.len + strlen(e->url) + strlen(e->list_issuer) + strlen(e->purpose) + sizeof *e;
+  return e->bits.len + strlen(e->url) + strlen(e->list_issuer) + sizeof *e;
 }
 
 static void entry_free(memo_entry *e) {

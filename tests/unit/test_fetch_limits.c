@@ -268,7 +268,7 @@ static void memo_put(sc_status_memo *memo, int n, size_t bits) {
   snprintf(url, sizeof url, "https://acme.example/status/%d", n);
   uint8_t *zeros = calloc(1, bits);
   assert_non_null(zeros);
-  sc_status_memo_put(memo, url, "did:key:z6Mk", "revocation", zeros, bits, "network", INT64_MAX);
+  sc_status_memo_put(memo, url, "did:key:z6Mk", SC_PURPOSE_REVOCATION, zeros, bits, "network", INT64_MAX);
   free(zeros);
 }
 
