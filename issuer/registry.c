@@ -166,7 +166,14 @@ void sc_registry_close(sc_registry *reg) {
   free(reg);
 }
 
+/* IMMEDIATE takes the write lock up front, waiting (busy timeout) while another command holds
+ * it: a transaction that read first and then wrote could not wait, because its snapshot may be
+ * stale, and would fail with "database is locked". For the same reason no statement may still
+ * hold a read snapshot here: each cached one is reset. */
 int sc_registry_begin(sc_registry *reg, sc_error *err) {
+  for (size_t i = 0; i < sizeof reg->stmts / sizeof *reg->stmts; i++)
+    if (reg->stmts[i])
+      sqlite3_reset(reg->stmts[i]);
   return sc_registry_exec(reg, "BEGIN IMMEDIATE", err);
 }
 
