@@ -160,7 +160,9 @@ typedef struct sc_registry sc_registry;
 
 int sc_registry_open(const sc_home *home, sc_registry **out, sc_error *err);
 void sc_registry_close(sc_registry *reg);
-int sc_registry_begin(sc_registry *reg, sc_error *err); /* BEGIN IMMEDIATE */
+int sc_registry_begin(sc_registry *reg, sc_error *err); /* BEGIN IMMEDIATE: a write */
+/* A read-only transaction: everything read until commit comes from one snapshot. */
+int sc_registry_begin_read(sc_registry *reg, sc_error *err);
 int sc_registry_commit(sc_registry *reg, sc_error *err);
 void sc_registry_rollback(sc_registry *reg);
 
@@ -221,6 +223,13 @@ int sc_registry_status_bits(sc_registry *reg, int64_t list, const char *purpose,
                             sc_error *err);
 /* Every status list id, ascending (array of integers). */
 int sc_registry_lists(sc_registry *reg, json_t **lists, sc_error *err);
+/* A list's generation (bumped in the same transaction as every issuance and status change on
+ * it) and the generation its published files were made from. SC_EDATA for an unknown list. */
+int sc_registry_list_generation(sc_registry *reg, int64_t list, int64_t *generation,
+                                int64_t *published, sc_error *err);
+/* Records that list was published from generation (never lowering what is recorded). */
+int sc_registry_mark_published(sc_registry *reg, int64_t list, int64_t generation,
+                               sc_error *err);
 
 /* Reserves a random status-list index no credential has and nobody else reserved through this
  * registry handle; a new list begins when one fills. Released by insert or by
@@ -376,6 +385,10 @@ void sc_prepared_free(sc_prepared *p);
  * holds it. Returns a descriptor for sc_home_unlock. */
 int sc_home_lock(const sc_home *home, int *fd, sc_error *err);
 void sc_home_unlock(int fd);
+/* Takes the home's publishing lock (<home>/.publish.lock), waiting while another publisher
+ * holds it; sc_publish_lists takes it itself. Returns a descriptor for sc_home_publish_unlock. */
+int sc_home_publish_lock(const sc_home *home, int *fd, sc_error *err);
+void sc_home_publish_unlock(int fd);
 
 /* ---------------------------------------------------------------- batches (batch.c) */
 
