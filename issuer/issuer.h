@@ -436,11 +436,15 @@ typedef struct sc_publish_options {
 } sc_publish_options;
 
 /* Writes public/status/<list>/<purpose> for each list given (all lists when count is 0): a
- * signed BitstringStatusListCredential per purpose, atomically. */
+ * signed BitstringStatusListCredential per purpose, atomically. Takes the home's publishing
+ * lock, reads every list from one registry snapshot, leaves a list whose published files were
+ * made from a newer generation, and records the generation of those it writes (docs/status.md).
+ * reg must not be inside a transaction. */
 int sc_publish_lists(const sc_home *home, EVP_PKEY *key, sc_registry *reg, const int64_t *lists,
                      size_t count, const sc_publish_options *opts, sc_error *err);
 /* Writes the issuer's public key document: public/issuer.json (did:key issuers) or
- * public/.well-known/did.json (did:web issuers), listing every key. */
+ * public/.well-known/did.json (did:web issuers), listing every key of skillcert.json as read
+ * under the publishing lock (not home->config, which may be older). */
 int sc_publish_key_document(const sc_home *home, sc_error *err);
 
 #endif

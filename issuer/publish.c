@@ -249,7 +249,7 @@ static int key_document_path(const sc_home *home, char *path, sc_error *err) {
   return n > 0 && n < PATH_MAX ? SC_OK : sc_fail(err, SC_ECANTCREAT, "%s: path too long", sub);
 }
 
-int sc_publish_key_document(const sc_home *home, sc_error *err) {
+static int write_key_document(const sc_home *home, sc_error *err) {
   bool web = strncmp(home->issuer_id, "did:web:", 8) == 0;
   json_t *ids = json_array();
   json_t *methods = ids ? verification_methods(home, ids) : NULL;
@@ -272,4 +272,22 @@ int sc_publish_key_document(const sc_home *home, sc_error *err) {
     rc = stage_json(path, doc, &files, err);
   json_decref(doc);
   return finish_files(&files, rc, err);
+}
+
+/* Under the publishing lock, from skillcert.json as it is now rather than as it was when this
+ * command opened the home: a `publish` that opened the home before a `key rotate` saved the new
+ * key cannot replace the rotation's document with one that lacks that key. */
+int sc_publish_key_document(const sc_home *home, sc_error *err) {
+  int lock = -1;
+  int rc = sc_home_publish_lock(home, &lock, err);
+  if (rc != SC_OK)
+    return rc;
+  sc_home current;
+  rc = sc_home_open(home->root, &current, err);
+  if (rc == SC_OK) {
+    rc = write_key_document(&current, err);
+    sc_home_close(&current);
+  }
+  sc_home_publish_unlock(lock);
+  return rc;
 }

@@ -130,6 +130,27 @@ static void a_snapshot_older_than_the_published_list_does_not_replace_it(void **
   sc_buf_free(&text);
 }
 
+static void the_key_document_lists_a_key_rotated_after_the_home_was_opened(void **state) {
+  fixture *f = *state; /* f->home was opened before the rotation */
+  sc_home rotating;
+  sc_error err = {0};
+  assert_int_equal(sc_home_open(f->home.root, &rotating, &err), SC_OK);
+  sc_passphrase_source none = {.none = true};
+  char *new_did = NULL;
+  if (sc_home_rotate_key(&rotating, &none, &new_did, &err) != SC_OK)
+    fail_msg("%s", err.message);
+  sc_home_close(&rotating);
+  assert_int_equal(sc_publish_key_document(&f->home, &err), SC_OK);
+  char path[256];
+  snprintf(path, sizeof path, "%s/public/issuer.json", f->home.root);
+  sc_buf text = {0};
+  assert_int_equal(sc_read_file(path, 1 << 20, &text, &err), SC_OK);
+  assert_true(sc_buf_append_byte(&text, '\0'));
+  assert_non_null(strstr((const char *)text.data, new_did + strlen("did:key:")));
+  sc_buf_free(&text);
+  free(new_did);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(issuance_and_each_status_change_bump_the_generation, setup,
@@ -137,6 +158,8 @@ int main(void) {
       cmocka_unit_test_setup_teardown(publishing_records_the_generation_the_lists_show, setup,
                                       teardown),
       cmocka_unit_test_setup_teardown(a_snapshot_older_than_the_published_list_does_not_replace_it,
+                                      setup, teardown),
+      cmocka_unit_test_setup_teardown(the_key_document_lists_a_key_rotated_after_the_home_was_opened,
                                       setup, teardown),
   };
   return cmocka_run_group_tests_name("publish", tests, NULL, NULL);
