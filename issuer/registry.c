@@ -181,23 +181,26 @@ void sc_registry_close(sc_registry *reg) {
   free(reg);
 }
 
-/* IMMEDIATE takes the write lock up front, waiting (busy timeout) while another command holds
- * it: a transaction that read first and then wrote could not wait, because its snapshot may be
- * stale, and would fail with "database is locked". For the same reason no statement may still
- * hold a read snapshot here: each cached one is reset. */
-int sc_registry_begin(sc_registry *reg, sc_error *err) {
+/* A cached statement not reset after its last row keeps its read snapshot open; a transaction
+ * begun on top of it would read, or try to write, that old state. */
+static void reset_statements(sc_registry *reg) {
   for (size_t i = 0; i < sizeof reg->stmts / sizeof *reg->stmts; i++)
     if (reg->stmts[i])
       sqlite3_reset(reg->stmts[i]);
+}
+
+/* IMMEDIATE takes the write lock up front, waiting (busy timeout) while another command holds
+ * it: a transaction that read first and then wrote could not wait, because its snapshot may be
+ * stale, and would fail at once with "database is locked". */
+int sc_registry_begin(sc_registry *reg, sc_error *err) {
+  reset_statements(reg);
   return sc_registry_exec(reg, "BEGIN IMMEDIATE", err);
 }
 
 /* DEFERRED: the snapshot is taken by the first read and kept until commit, so everything
  * read in between is one consistent state; writers go on meanwhile (WAL). */
 int sc_registry_begin_read(sc_registry *reg, sc_error *err) {
-  for (size_t i = 0; i < sizeof reg->stmts / sizeof *reg->stmts; i++)
-    if (reg->stmts[i])
-      sqlite3_reset(reg->stmts[i]);
+  reset_statements(reg);
   return sc_registry_exec(reg, "BEGIN DEFERRED", err);
 }
 
