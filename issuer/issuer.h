@@ -228,8 +228,7 @@ int sc_registry_lists(sc_registry *reg, json_t **lists, sc_error *err);
 int sc_registry_list_generation(sc_registry *reg, int64_t list, int64_t *generation,
                                 int64_t *published, sc_error *err);
 /* Records that list was published from generation (never lowering what is recorded). */
-int sc_registry_mark_published(sc_registry *reg, int64_t list, int64_t generation,
-                               sc_error *err);
+int sc_registry_mark_published(sc_registry *reg, int64_t list, int64_t generation, sc_error *err);
 
 /* Reserves a random status-list index no credential has and nobody else reserved through this
  * registry handle; a new list begins when one fills. Released by insert or by

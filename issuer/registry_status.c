@@ -114,7 +114,7 @@ int sc_registry_lists(sc_registry *reg, json_t **lists, sc_error *err) {
   int step = SQLITE_DONE;
   while (*lists && (step = sqlite3_step(stmt)) == SQLITE_ROW)
     json_array_append_new(*lists, json_integer(sqlite3_column_int64(stmt, 0)));
-  int rc = !*lists                ? sc_oom(err)
+  int rc = !*lists               ? sc_oom(err)
            : step != SQLITE_DONE ? sc_registry_sql_error(reg, err, "listing status lists")
                                  : SC_OK;
   sqlite3_finalize(stmt);
@@ -145,8 +145,7 @@ int sc_registry_list_generation(sc_registry *reg, int64_t list, int64_t *generat
 }
 
 /* max(): a record never goes back, whatever order two publishers record in. */
-int sc_registry_mark_published(sc_registry *reg, int64_t list, int64_t generation,
-                               sc_error *err) {
+int sc_registry_mark_published(sc_registry *reg, int64_t list, int64_t generation, sc_error *err) {
   sqlite3_stmt *stmt = sc_registry_stmt(
       reg, STMT_MARK_PUBLISHED,
       "UPDATE status_lists SET published_generation = max(published_generation, ?) WHERE id = ?",

@@ -20,8 +20,7 @@ static int setup(void **state) {
   char root[128];
   snprintf(root, sizeof root, "%s/home", f->dir);
   sc_passphrase_source none = {.none = true};
-  sc_home_init_options opts = {
-      .name = "Acme", .url = "https://acme.example", .passphrase = &none};
+  sc_home_init_options opts = {.name = "Acme", .url = "https://acme.example", .passphrase = &none};
   sc_error err = {0};
   if (sc_home_init(root, &opts, &err) != SC_OK || sc_home_open(root, &f->home, &err) != SC_OK ||
       sc_home_load_key(&f->home, &none, &f->key, &err) != SC_OK ||
@@ -159,8 +158,8 @@ int main(void) {
                                       teardown),
       cmocka_unit_test_setup_teardown(a_snapshot_older_than_the_published_list_does_not_replace_it,
                                       setup, teardown),
-      cmocka_unit_test_setup_teardown(the_key_document_lists_a_key_rotated_after_the_home_was_opened,
-                                      setup, teardown),
+      cmocka_unit_test_setup_teardown(
+          the_key_document_lists_a_key_rotated_after_the_home_was_opened, setup, teardown),
   };
   return cmocka_run_group_tests_name("publish", tests, NULL, NULL);
 }
