@@ -129,8 +129,13 @@ static int resolve_all(sc_registry *reg, const status_args *a, char **ids, int c
                        target_list *l, sc_error *err) {
   int rc = SC_OK;
   for (int i = 0; rc == SC_OK && i < count; i++) {
-    char where[64];
-    snprintf(where, sizeof where, "argument '%.40s'", ids[i]);
+    /* A credential id (urn:uuid:…, 45 characters) is always shown whole; an argument far
+     * longer cannot be one and is shortened visibly. */
+    enum { SHOWN = 128 };
+    int len = (int)strnlen(ids[i], SHOWN + 1);
+    char where[SHOWN + 32];
+    snprintf(where, sizeof where, "argument '%.*s%s'", len > SHOWN ? SHOWN : len, ids[i],
+             len > SHOWN ? "…" : "");
     rc = resolve(reg, a, ids[i], where, l, err);
   }
   if (rc == SC_OK && a->from)

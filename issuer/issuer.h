@@ -183,7 +183,9 @@ typedef struct sc_registry sc_registry;
 
 int sc_registry_open(const sc_home *home, sc_registry **out, sc_error *err);
 void sc_registry_close(sc_registry *reg);
-int sc_registry_begin(sc_registry *reg, sc_error *err); /* BEGIN IMMEDIATE */
+int sc_registry_begin(sc_registry *reg, sc_error *err); /* BEGIN IMMEDIATE: a write */
+/* A read-only transaction: everything read until commit comes from one snapshot. */
+int sc_registry_begin_read(sc_registry *reg, sc_error *err);
 int sc_registry_commit(sc_registry *reg, sc_error *err);
 void sc_registry_rollback(sc_registry *reg);
 
@@ -246,6 +248,12 @@ int sc_registry_status_bits(sc_registry *reg, int64_t list, sc_purpose purpose, 
                             sc_error *err);
 /* Every status list id, ascending (array of integers). */
 int sc_registry_lists(sc_registry *reg, json_t **lists, sc_error *err);
+/* A list's generation (bumped in the same transaction as every issuance and status change on
+ * it) and the generation its published files were made from. SC_EDATA for an unknown list. */
+int sc_registry_list_generation(sc_registry *reg, int64_t list, int64_t *generation,
+                                int64_t *published, sc_error *err);
+/* Records that list was published from generation (never lowering what is recorded). */
+int sc_registry_mark_published(sc_registry *reg, int64_t list, int64_t generation, sc_error *err);
 
 /* Reserves a random status-list index no credential has and nobody else reserved through this
  * registry handle; a new list begins when one fills. Released by insert or by
@@ -403,6 +411,10 @@ void sc_prepared_free(sc_prepared *p);
  * holds it. Returns a descriptor for sc_home_unlock. */
 int sc_home_lock(const sc_home *home, int *fd, sc_error *err);
 void sc_home_unlock(int fd);
+/* Takes the home's publishing lock (<home>/.publish.lock), waiting while another publisher
+ * holds it; sc_publish_lists takes it itself. Returns a descriptor for sc_home_publish_unlock. */
+int sc_home_publish_lock(const sc_home *home, int *fd, sc_error *err);
+void sc_home_publish_unlock(int fd);
 
 /* ---------------------------------------------------------------- batches (batch.c) */
 
@@ -450,11 +462,15 @@ typedef struct sc_publish_options {
 } sc_publish_options;
 
 /* Writes public/status/<list>/<purpose> for each list given (all lists when count is 0): a
- * signed BitstringStatusListCredential per purpose, atomically. */
+ * signed BitstringStatusListCredential per purpose, atomically. Takes the home's publishing
+ * lock, reads every list from one registry snapshot, leaves a list whose published files were
+ * made from a newer generation, and records the generation of those it writes (docs/status.md).
+ * reg must not be inside a transaction. */
 int sc_publish_lists(const sc_home *home, EVP_PKEY *key, sc_registry *reg, const int64_t *lists,
                      size_t count, const sc_publish_options *opts, sc_error *err);
 /* Writes the issuer's public key document: public/issuer.json (did:key issuers) or
- * public/.well-known/did.json (did:web issuers), listing every key. */
+ * public/.well-known/did.json (did:web issuers), listing every key of skillcert.json as read
+ * under the publishing lock (not home->config, which may be older). */
 int sc_publish_key_document(const sc_home *home, sc_error *err);
 
 #endif

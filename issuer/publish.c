@@ -104,30 +104,96 @@ static int publish_one(const sc_home *home, EVP_PKEY *key, sc_registry *reg, int
   return rc;
 }
 
-int sc_publish_lists(const sc_home *home, EVP_PKEY *key, sc_registry *reg, const int64_t *lists,
-                     size_t count, const sc_publish_options *opts, sc_error *err) {
+/* What one publication reads from its snapshot: the lists and the generation of each; -1
+ * for a list whose published files are already newer than this snapshot. */
+typedef struct publication {
+  int64_t *lists, *generations;
+  size_t count;
+} publication;
+
+static int plan(sc_registry *reg, const int64_t *lists, size_t count, publication *pub,
+                sc_error *err) {
   json_t *all = NULL;
-  int rc = SC_OK;
   if (!count) {
-    if ((rc = sc_registry_lists(reg, &all, err)) != SC_OK)
+    int rc = sc_registry_lists(reg, &all, err);
+    if (rc != SC_OK)
       return rc;
     count = json_array_size(all);
   }
+  pub->lists = calloc(count ? count : 1, sizeof *pub->lists);
+  pub->generations = calloc(count ? count : 1, sizeof *pub->generations);
+  int rc = pub->lists && pub->generations ? SC_OK : sc_oom(err);
+  for (size_t i = 0; rc == SC_OK && i < count; i++) {
+    pub->lists[i] = all ? (int64_t)json_integer_value(json_array_get(all, i)) : lists[i];
+    int64_t published = 0;
+    rc = sc_registry_list_generation(reg, pub->lists[i], &pub->generations[i], &published, err);
+    if (rc == SC_OK && pub->generations[i] < published)
+      pub->generations[i] = -1;
+  }
+  pub->count = count;
+  json_decref(all);
+  return rc;
+}
+
+/* Signs and stages both lists of every list in pub, all read from one snapshot. */
+static int stage_all(const sc_home *home, EVP_PKEY *key, sc_registry *reg, const int64_t *lists,
+                     size_t count, const sc_publish_options *opts, publication *pub,
+                     sc_file_group *files, sc_error *err) {
   uint8_t *bits = malloc(SC_STATUS_LIST_SIZE / 8);
-  if (!bits)
-    rc = sc_oom(err);
+  int rc = bits ? sc_registry_begin_read(reg, err) : sc_oom(err);
+  if (rc != SC_OK) {
+    free(bits);
+    return rc;
+  }
+  rc = plan(reg, lists, count, pub, err);
+  for (size_t i = 0; rc == SC_OK && i < pub->count; i++) {
+    if (pub->generations[i] < 0)
+      continue;
+    rc = publish_one(home, key, reg, pub->lists[i], SC_PURPOSE_REVOCATION, bits, opts, files, err);
+    if (rc == SC_OK)
+      rc = publish_one(home, key, reg, pub->lists[i], SC_PURPOSE_SUSPENSION, bits, opts, files, err);
+  }
+  if (rc == SC_OK)
+    rc = sc_registry_commit(reg, err);
+  else
+    sc_registry_rollback(reg);
+  free(bits);
+  return rc;
+}
+
+static int record(sc_registry *reg, const publication *pub, sc_error *err) {
+  int rc = sc_registry_begin(reg, err);
+  for (size_t i = 0; rc == SC_OK && i < pub->count; i++) {
+    if (pub->generations[i] >= 0)
+      rc = sc_registry_mark_published(reg, pub->lists[i], pub->generations[i], err);
+  }
+  if (rc == SC_OK)
+    return sc_registry_commit(reg, err);
+  sc_registry_rollback(reg);
+  return rc;
+}
+
+/* Under the home's publishing lock: read the lists and their generations from one snapshot,
+ * rename the signed lists into place, record which generation they show, and only then let the
+ * next publisher in. A publisher that read before a revocation committed has therefore either
+ * renamed its lists before the revoking command reads, or waits and reads after it. */
+int sc_publish_lists(const sc_home *home, EVP_PKEY *key, sc_registry *reg, const int64_t *lists,
+                     size_t count, const sc_publish_options *opts, sc_error *err) {
+  int lock = -1;
+  int rc = sc_home_publish_lock(home, &lock, err);
+  if (rc != SC_OK)
+    return rc;
+  publication pub = {0};
   /* The lists are renamed into place only once all are on disk: a failure half-way leaves
    * the previous publication whole. */
   sc_file_group files = {0};
-  for (size_t i = 0; rc == SC_OK && i < count; i++) {
-    int64_t list = all ? (int64_t)json_integer_value(json_array_get(all, i)) : lists[i];
-    rc = publish_one(home, key, reg, list, SC_PURPOSE_REVOCATION, bits, opts, &files, err);
-    if (rc == SC_OK)
-      rc = publish_one(home, key, reg, list, SC_PURPOSE_SUSPENSION, bits, opts, &files, err);
-  }
+  rc = stage_all(home, key, reg, lists, count, opts, &pub, &files, err);
   rc = finish_files(&files, rc, err);
-  free(bits);
-  json_decref(all);
+  if (rc == SC_OK)
+    rc = record(reg, &pub, err);
+  sc_home_publish_unlock(lock);
+  free(pub.lists);
+  free(pub.generations);
   return rc;
 }
 
@@ -186,7 +252,7 @@ static int key_document_path(const sc_home *home, char *path, sc_error *err) {
   return n > 0 && n < PATH_MAX ? SC_OK : sc_fail(err, SC_ECANTCREAT, "%s: path too long", sub);
 }
 
-int sc_publish_key_document(const sc_home *home, sc_error *err) {
+static int write_key_document(const sc_home *home, sc_error *err) {
   bool web = strncmp(home->issuer_id, "did:web:", 8) == 0;
   json_t *ids = json_array();
   json_t *methods = ids ? verification_methods(home, ids) : NULL;
@@ -209,4 +275,22 @@ int sc_publish_key_document(const sc_home *home, sc_error *err) {
     rc = stage_json(path, doc, &files, err);
   json_decref(doc);
   return finish_files(&files, rc, err);
+}
+
+/* Under the publishing lock, from skillcert.json as it is now rather than as it was when this
+ * command opened the home: a `publish` that opened the home before a `key rotate` saved the new
+ * key cannot replace the rotation's document with one that lacks that key. */
+int sc_publish_key_document(const sc_home *home, sc_error *err) {
+  int lock = -1;
+  int rc = sc_home_publish_lock(home, &lock, err);
+  if (rc != SC_OK)
+    return rc;
+  sc_home current;
+  rc = sc_home_open(home->root, &current, err);
+  if (rc == SC_OK) {
+    rc = write_key_document(&current, err);
+    sc_home_close(&current);
+  }
+  sc_home_publish_unlock(lock);
+  return rc;
 }

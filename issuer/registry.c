@@ -51,6 +51,17 @@ static const char *const migrations[] = {
     "  ELSE kind END FROM events e WHERE e.credential_id = credentials.id AND e.kind != 'issued'"
     "  ORDER BY seq DESC LIMIT 1), 'active');"
     "CREATE INDEX credentials_by_list_status ON credentials(status_list, status);",
+    /* 2 → 3: each status list's generation, bumped by triggers (so in the same transaction as
+     * the change, whoever writes it) with every issuance and status change on the list; and
+     * the generation its published files were made from, so that a publisher holding an older
+     * snapshot never replaces a newer list (docs/status.md). */
+    "ALTER TABLE status_lists ADD COLUMN generation INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE status_lists ADD COLUMN published_generation INTEGER NOT NULL DEFAULT 0;"
+    "CREATE TRIGGER credentials_issued_bump_generation AFTER INSERT ON credentials BEGIN"
+    "  UPDATE status_lists SET generation = generation + 1 WHERE id = NEW.status_list; END;"
+    "CREATE TRIGGER credentials_status_bump_generation AFTER UPDATE OF status ON credentials"
+    "  BEGIN UPDATE status_lists SET generation = generation + 1 WHERE id = NEW.status_list;"
+    "  END;",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof *migrations))
@@ -124,9 +135,13 @@ static int migrate(sc_registry *reg, sc_error *err) {
 
 /* WAL lets readers (list, inspect, the server) work while a batch writes; FULL sync makes
  * every committed chunk survive a power cut, which is what "reported done" promises; a busy
- * timeout lets two commands on one home take turns instead of failing. */
+ * timeout lets two commands on one home take turns instead of failing. Every write
+ * transaction is short (a status change, a chunk of 32 credentials), so the timeout is only
+ * reached when something holds the database far longer than skillcert ever does. */
+#define BUSY_TIMEOUT_MS 60000
+
 static int configure(sc_registry *reg, sc_error *err) {
-  sqlite3_busy_timeout(reg->db, 10000);
+  sqlite3_busy_timeout(reg->db, BUSY_TIMEOUT_MS);
   return sc_registry_exec(reg,
                           "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
                           "PRAGMA foreign_keys = ON;",
@@ -166,8 +181,27 @@ void sc_registry_close(sc_registry *reg) {
   free(reg);
 }
 
+/* A cached statement not reset after its last row keeps its read snapshot open; a transaction
+ * begun on top of it would read, or try to write, that old state. */
+static void reset_statements(sc_registry *reg) {
+  for (size_t i = 0; i < sizeof reg->stmts / sizeof *reg->stmts; i++)
+    if (reg->stmts[i])
+      sqlite3_reset(reg->stmts[i]);
+}
+
+/* IMMEDIATE takes the write lock up front, waiting (busy timeout) while another command holds
+ * it: a transaction that read first and then wrote could not wait, because its snapshot may be
+ * stale, and would fail at once with "database is locked". */
 int sc_registry_begin(sc_registry *reg, sc_error *err) {
+  reset_statements(reg);
   return sc_registry_exec(reg, "BEGIN IMMEDIATE", err);
+}
+
+/* DEFERRED: the snapshot is taken by the first read and kept until commit, so everything
+ * read in between is one consistent state; writers go on meanwhile (WAL). */
+int sc_registry_begin_read(sc_registry *reg, sc_error *err) {
+  reset_statements(reg);
+  return sc_registry_exec(reg, "BEGIN DEFERRED", err);
 }
 
 int sc_registry_commit(sc_registry *reg, sc_error *err) {

@@ -135,15 +135,19 @@ static json_t *row_to_json(sqlite3_stmt *stmt) {
   return row;
 }
 
+/* The statement is reset before returning: a statement left stepping keeps its read snapshot
+ * open, and a write on that connection after another command committed would then fail at once
+ * with "database is locked" instead of waiting its turn. */
 static int fetch_one(sc_registry *reg, sqlite3_stmt *stmt, json_t **row, sc_error *err) {
   *row = NULL;
   int step = sqlite3_step(stmt);
-  if (step == SQLITE_DONE)
-    return SC_OK;
-  if (step != SQLITE_ROW)
-    return sc_registry_sql_error(reg, err, "reading a credential");
-  *row = row_to_json(stmt);
-  return *row ? SC_OK : sc_oom(err);
+  int rc = SC_OK;
+  if (step == SQLITE_ROW)
+    rc = (*row = row_to_json(stmt)) ? SC_OK : sc_oom(err);
+  else if (step != SQLITE_DONE)
+    rc = sc_registry_sql_error(reg, err, "reading a credential");
+  sqlite3_reset(stmt);
+  return rc;
 }
 
 /* Accepts "urn:uuid:…" or the bare UUID, any case, as people paste either. */
@@ -176,7 +180,6 @@ int sc_registry_find(sc_registry *reg, const char *learner_id, const char *achie
   if (rc == SC_OK) {
     bind_text(stmt, 1, key);
     rc = fetch_one(reg, stmt, row, err);
-    sqlite3_reset(stmt);
   }
   free(key);
   return rc;

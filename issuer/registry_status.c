@@ -117,9 +117,50 @@ int sc_registry_lists(sc_registry *reg, json_t **lists, sc_error *err) {
       SQLITE_OK)
     return sc_registry_sql_error(reg, err, "listing status lists");
   *lists = json_array();
-  int step;
+  int step = SQLITE_DONE;
   while (*lists && (step = sqlite3_step(stmt)) == SQLITE_ROW)
     json_array_append_new(*lists, json_integer(sqlite3_column_int64(stmt, 0)));
+  int rc = !*lists               ? sc_oom(err)
+           : step != SQLITE_DONE ? sc_registry_sql_error(reg, err, "listing status lists")
+                                 : SC_OK;
   sqlite3_finalize(stmt);
-  return *lists ? SC_OK : sc_oom(err);
+  if (rc != SC_OK) {
+    json_decref(*lists);
+    *lists = NULL;
+  }
+  return rc;
+}
+
+int sc_registry_list_generation(sc_registry *reg, int64_t list, int64_t *generation,
+                                int64_t *published, sc_error *err) {
+  sqlite3_stmt *stmt = sc_registry_stmt(
+      reg, STMT_LIST_GENERATION,
+      "SELECT generation, published_generation FROM status_lists WHERE id = ?", err);
+  if (!stmt)
+    return err->code;
+  sqlite3_bind_int64(stmt, 1, list);
+  int step = sqlite3_step(stmt);
+  if (step == SQLITE_ROW) {
+    *generation = sqlite3_column_int64(stmt, 0);
+    *published = sqlite3_column_int64(stmt, 1);
+  }
+  sqlite3_reset(stmt);
+  if (step == SQLITE_DONE)
+    return sc_fail(err, SC_EDATA, "%s: no status list %lld", reg->path, (long long)list);
+  return step == SQLITE_ROW ? SC_OK : sc_registry_sql_error(reg, err, "reading a generation");
+}
+
+/* max(): a record never goes back, whatever order two publishers record in. */
+int sc_registry_mark_published(sc_registry *reg, int64_t list, int64_t generation, sc_error *err) {
+  sqlite3_stmt *stmt = sc_registry_stmt(
+      reg, STMT_MARK_PUBLISHED,
+      "UPDATE status_lists SET published_generation = max(published_generation, ?) WHERE id = ?",
+      err);
+  if (!stmt)
+    return err->code;
+  sqlite3_bind_int64(stmt, 1, generation);
+  sqlite3_bind_int64(stmt, 2, list);
+  int step = sqlite3_step(stmt);
+  sqlite3_reset(stmt);
+  return step == SQLITE_DONE ? SC_OK : sc_registry_sql_error(reg, err, "recording a publication");
 }

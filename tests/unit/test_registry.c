@@ -143,7 +143,7 @@ static void schema_is_versioned_and_a_newer_one_is_refused(void **state) {
   sqlite3_stmt *stmt;
   sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &stmt, NULL);
   assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
-  assert_int_equal(sqlite3_column_int(stmt, 0), 2);
+  assert_int_equal(sqlite3_column_int(stmt, 0), 3);
   sqlite3_finalize(stmt);
   assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 99", 0, 0, 0), SQLITE_OK);
   sqlite3_close(db);
@@ -206,6 +206,33 @@ static void a_null_credential_text_comes_with_err_set_to_why(void **state) {
   assert_non_null(strstr(err.message, "reading a credential"));
 }
 
+/* A read leaves no snapshot behind: a change after another command's commit waits for the
+ * write lock (busy timeout) instead of failing at once with "database is locked". */
+static void a_change_after_a_read_is_not_refused_when_another_command_wrote(void **state) {
+  fixture *f = *state;
+  insert_ok(f, "urn:uuid:1", "L-1");
+  insert_ok(f, "urn:uuid:2", "L-2");
+  sc_registry *other = NULL;
+  sc_error err = {0};
+  assert_int_equal(sc_registry_open(&f->home, &other, &err), SC_OK);
+  json_t *row = NULL;
+  assert_int_equal(sc_registry_get(f->reg, "urn:uuid:1", &row, &err), SC_OK);
+  assert_non_null(row);
+  json_decref(row);
+  assert_int_equal(sc_registry_change_status(other, "urn:uuid:2", SC_CHANGE_REVOKE, "x", NULL, &err),
+                   SC_OK);
+  if (sc_registry_change_status(f->reg, "urn:uuid:1", SC_CHANGE_REVOKE, "y", NULL, &err) != SC_OK)
+    fail_msg("%s", err.message);
+  json_t *again = NULL;
+  assert_int_equal(sc_registry_find(f->reg, "L-2", "https://a.example/ai", &again, &err), SC_OK);
+  json_decref(again);
+  assert_int_equal(sc_registry_change_status(other, "urn:uuid:1", SC_CHANGE_REVOKE, "z", NULL, &err),
+                   SC_EUSAGE);
+  int64_t list, index;
+  assert_int_equal(sc_registry_reserve_index(f->reg, &list, &index, &err), SC_OK);
+  sc_registry_close(other);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(records_a_credential_and_finds_it_by_id_or_learner, setup,
@@ -219,6 +246,8 @@ int main(void) {
       cmocka_unit_test_setup_teardown(lists_by_filter, setup, teardown),
       cmocka_unit_test_setup_teardown(a_null_credential_text_comes_with_err_set_to_why, setup,
                                       teardown),
+      cmocka_unit_test_setup_teardown(
+          a_change_after_a_read_is_not_refused_when_another_command_wrote, setup, teardown),
   };
   return cmocka_run_group_tests_name("registry", tests, NULL, NULL);
 }
