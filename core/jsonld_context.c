@@ -753,9 +753,33 @@ static int process_one(jl_state *st, jl_context **result, jl_context *active, co
   return rc;
 }
 
+static int process_uncached(jl_state *st, jl_context *active, const json_t *local,
+                            const char *base_url, bool override_protected, bool propagate,
+                            bool validate_scoped, jl_context **out);
+
 int jl_process_context(jl_state *st, jl_context *active, const json_t *local, const char *base_url,
                        bool override_protected, bool propagate, bool validate_scoped,
                        jl_context **out) {
+  /* Only complete processings are cached: inside a remote context's processing the result
+   * depends on which contexts are being loaded (remote), so those are not. */
+  jl_cache_key key = {.active = active,
+                      .local = local,
+                      .base_url = base_url,
+                      .flags = (unsigned)override_protected | (unsigned)propagate << 1 |
+                               (unsigned)validate_scoped << 2};
+  bool cacheable = st->remote_depth == 0 && (!st->opts || !st->opts->load);
+  if (cacheable && (*out = jl_cache_get(&key)))
+    return SC_OK;
+  int rc = process_uncached(st, active, local, base_url, override_protected, propagate,
+                            validate_scoped, out);
+  if (!rc && cacheable)
+    jl_cache_put(&key, *out);
+  return rc;
+}
+
+static int process_uncached(jl_state *st, jl_context *active, const json_t *local,
+                            const char *base_url, bool override_protected, bool propagate,
+                            bool validate_scoped, jl_context **out) {
   *out = NULL;
   jl_context *result = context_copy(active);
   if (!result)

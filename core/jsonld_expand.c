@@ -894,7 +894,7 @@ static int expand(jl_state *st, jl_context *active, const char *active_property,
 
 int jl_expand_document(jl_state *st, const json_t *input, json_t **out) {
   const char *base = st->opts ? st->opts->base : NULL;
-  jl_context *active = jl_context_new(base);
+  jl_context *active = base ? jl_context_new(base) : jl_empty_context();
   if (!active)
     return sc_oom(st->err);
   int rc = SC_OK;

@@ -613,7 +613,7 @@ int sc_rdfc_canonicalize(const sc_rdf_dataset *dataset, const sc_rdfc_options *o
                          json_t **issued, sc_error *err) {
   rdfc_state st = {
       .dataset = dataset,
-      .md = opts && opts->hash == SC_RDFC_SHA384 ? EVP_sha384() : EVP_sha256(),
+      .md = opts && opts->hash == SC_RDFC_SHA384 ? sc_md_sha384() : sc_md_sha256(),
       .max_work = opts && opts->max_work ? opts->max_work : SC_RDFC_DEFAULT_WORK,
       .err = err,
   };
