@@ -71,6 +71,11 @@ jl_context *jl_empty_context(void);
 int jl_expand_iri(jl_state *st, jl_context *active, const char *value, bool document_relative,
                   bool vocab, char **out);
 
+/* The same without a copy: *out is borrowed (from value or from active, which must outlive
+ * its use) unless it had to be made, when it is also in *owned, the caller's to free. */
+int jl_expand_iri_ref(jl_state *st, jl_context *active, const char *value, bool document_relative,
+                      bool vocab, const char **out, char **owned);
+
 /* IRIs (jsonld_iri.c). */
 bool jl_is_keyword(const char *s);
 bool jl_has_keyword_form(const char *s); /* "@" followed by letters only */
