@@ -81,3 +81,37 @@ echo "$batch_out" | vs_target batch-10k-wall 60 target-60s
 echo "$batch_out" | vs_target batch-10k-rss 200 target-200MB
 echo "$batch_out" | vs_target batch-rss-10k-vs-1k 1.10 target-1.10
 # ---- end of issues 3 and 4 ----
+
+# ---- issue 11: JSON-LD, RDFC-1.0 and eddsa-rdfc-2022, beside the Node Digital Bazaar stack ----
+# bench_rdfc canonicalizes, signs and verifies an issued credential with eddsa-rdfc-2022; the
+# Node peer (bench/node: jsonld, rdf-canonize, @digitalbazaar/vc at pinned versions, installed
+# from the npm registry into build/node-peer) does the same with the same contexts, in the same
+# run, bracketed by openssl as above.
+[ -x build/bench/bench_rdfc ] || { echo "bench: build/bench/bench_rdfc missing; run 'make bench'" >&2; exit 1; }
+before=$(openssl_rates)
+rdfc_out=$(build/bench/bench_rdfc)
+build/bench/bench_rdfc --signed >build/bench/signed-rdfc.json
+node_out=""
+if command -v node >/dev/null && command -v npm >/dev/null; then
+  mkdir -p build/node-peer
+  cp bench/node/package.json bench/node/node_rdfc.mjs build/node-peer/
+  if (cd build/node-peer && npm install --no-audit --no-fund --silent >/dev/null 2>&1); then
+    node_out=$(node build/node-peer/node_rdfc.mjs contexts build/bench/signed-rdfc.json "$seconds") ||
+      node_out=""
+  fi
+fi
+after=$(openssl_rates)
+verify=$(echo "$before $after" | awk '{ printf "%.1f", ($2 + $4) / 2 }')
+echo "# openssl speed ed25519 verify/s around the rdfc run: before $before, after $after"
+echo "$rdfc_out" | with_ratio openssl-ed25519-verify "$verify"
+if [ -n "$node_out" ]; then
+  echo "$node_out" | with_ratio openssl-ed25519-verify "$verify"
+  # skillcert / Node on the same work: above 1 means skillcert is faster.
+  for name in rdfc-canon verify-json-rdfc; do
+    ours=$(echo "$rdfc_out" | awk -v n="$name" '$1 == n { print $2 }')
+    theirs=$(echo "$node_out" | awk -v n="node-$name" '$1 == n { print $2 }')
+    echo "$name-vs-node $ours $theirs" | awk '{ printf "bench %s %.1f x ratio %.2f vs %s\n", $1, $2 / $3, $2 / $3, "node-digital-bazaar" }'
+  done
+else
+  echo "# node peer not measured (node or npm missing, or the npm install failed)"
+fi

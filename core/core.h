@@ -201,6 +201,9 @@ int sc_did_key_resolve_vm(const char *vm, uint8_t pub[SC_ED25519_PUBLIC_BYTES], 
 /* ---------------------------------------------------------------- crypto (crypto.c) */
 
 int sc_sha256(const void *data, size_t len, uint8_t digest[32]);
+/* The digests, fetched from OpenSSL once per process (for EVP_Digest and friends). */
+const EVP_MD *sc_md_sha256(void);
+const EVP_MD *sc_md_sha384(void);
 EVP_PKEY *sc_ed25519_generate(sc_error *err);
 EVP_PKEY *sc_ed25519_from_seed(const uint8_t seed[32], sc_error *err);
 /* The same for a secret seed: seed is wiped (OPENSSL_cleanse) once the key is made, or failed

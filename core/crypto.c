@@ -7,6 +7,7 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
+#include <pthread.h>
 #include <stdlib.h>
 
 /* OpenSSL's error queue is per thread; leaving stale entries would confuse later callers. */
@@ -19,9 +20,29 @@ static int openssl_fail(sc_error *err, int code, const char *what) {
   return sc_fail(err, code, "%s (OpenSSL: %s)", what, detail);
 }
 
+/* SHA-256 and SHA-384 fetched from OpenSSL's providers once: with EVP_sha256() every
+ * EVP_Digest fetches the algorithm again, which costs more than hashing a short line. */
+static EVP_MD *fetched_sha256, *fetched_sha384;
+static pthread_once_t digests_once = PTHREAD_ONCE_INIT;
+
+static void fetch_digests(void) {
+  fetched_sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
+  fetched_sha384 = EVP_MD_fetch(NULL, "SHA384", NULL);
+}
+
+const EVP_MD *sc_md_sha256(void) {
+  pthread_once(&digests_once, fetch_digests);
+  return fetched_sha256 ? fetched_sha256 : EVP_sha256();
+}
+
+const EVP_MD *sc_md_sha384(void) {
+  pthread_once(&digests_once, fetch_digests);
+  return fetched_sha384 ? fetched_sha384 : EVP_sha384();
+}
+
 int sc_sha256(const void *data, size_t len, uint8_t digest[32]) {
   unsigned int out_len = 0;
-  if (EVP_Digest(data, len, digest, &out_len, EVP_sha256(), NULL) != 1 || out_len != 32) {
+  if (EVP_Digest(data, len, digest, &out_len, sc_md_sha256(), NULL) != 1 || out_len != 32) {
     ERR_clear_error();
     return SC_ESOFTWARE;
   }

@@ -106,15 +106,20 @@ static int create_term(jl_state *st, jl_context *active, const json_t *local, co
 
 /* IRI expansion while a local context is being processed (local and defined not NULL): a term
  * of the local context not yet defined is defined first. */
-static int expand_iri_in(jl_state *st, jl_context *active, const char *value, bool document_relative,
-                         bool vocab, const json_t *local, json_t *defined, const char *base_url,
-                         char **out) {
+/* The IRI a value expands to, in *out: borrowed (value itself, or a string of a term
+ * definition, alive as long as active) or, when it had to be made, also in *owned for the
+ * caller to free. Expansion runs for every key and value of a document, so the common cases
+ * allocate nothing. */
+static int expand_iri_ref(jl_state *st, jl_context *active, const char *value,
+                          bool document_relative, bool vocab, const json_t *local, json_t *defined,
+                          const char *base_url, const char **out, char **owned) {
   *out = NULL;
+  *owned = NULL;
   if (!value)
     return SC_OK;
   if (jl_is_keyword(value)) {
-    *out = strdup(value);
-    return *out ? SC_OK : sc_oom(st->err);
+    *out = value;
+    return SC_OK;
   }
   if (jl_has_keyword_form(value))
     return SC_OK; /* reserved for future keywords: ignored */
@@ -125,55 +130,83 @@ static int expand_iri_in(jl_state *st, jl_context *active, const char *value, bo
   const json_t *def = jl_term(active, value);
   const char *mapped = def ? json_string_value(json_object_get(def, "@id")) : NULL;
   if (def && mapped && jl_is_keyword(mapped)) {
-    *out = strdup(mapped);
-    return *out ? SC_OK : sc_oom(st->err);
+    *out = mapped;
+    return SC_OK;
   }
   if (vocab && def) {
-    *out = dup_or_null(mapped); /* NULL for a term mapped to null */
-    return (!mapped || *out) ? SC_OK : sc_oom(st->err);
+    *out = mapped; /* NULL for a term mapped to null */
+    return SC_OK;
   }
   const char *colon = *value ? strchr(value + 1, ':') : NULL;
   if (colon) {
     size_t plen = (size_t)(colon - value);
-    char *prefix = strndup(value, plen);
+    char prefix_buf[128];
+    char *prefix = plen < sizeof prefix_buf ? prefix_buf : malloc(plen + 1);
     const char *suffix = colon + 1;
     if (!prefix)
       return sc_oom(st->err);
+    memcpy(prefix, value, plen);
+    prefix[plen] = '\0';
     if (strcmp(prefix, "_") == 0 || strncmp(suffix, "//", 2) == 0) {
-      free(prefix);
-      *out = strdup(value);
-      return *out ? SC_OK : sc_oom(st->err);
+      if (prefix != prefix_buf)
+        free(prefix);
+      *out = value;
+      return SC_OK;
     }
-    if (local && json_object_get(local, prefix) &&
-        !json_is_true(json_object_get(defined, prefix)) &&
-        (rc = create_term(st, active, local, prefix, defined, base_url, false, false, true))) {
+    rc = SC_OK;
+    if (local && json_object_get(local, prefix) && !json_is_true(json_object_get(defined, prefix)))
+      rc = create_term(st, active, local, prefix, defined, base_url, false, false, true);
+    const json_t *pdef = rc ? NULL : jl_term(active, prefix);
+    if (prefix != prefix_buf)
       free(prefix);
+    if (rc)
       return rc;
-    }
-    const json_t *pdef = jl_term(active, prefix);
-    free(prefix);
     const char *piri = pdef ? json_string_value(json_object_get(pdef, "@id")) : NULL;
     if (piri && json_is_true(json_object_get(pdef, "@prefix"))) {
       size_t n = strlen(piri) + strlen(suffix) + 1;
-      if (!(*out = malloc(n)))
+      if (!(*owned = malloc(n)))
         return sc_oom(st->err);
-      snprintf(*out, n, "%s%s", piri, suffix);
+      snprintf(*owned, n, "%s%s", piri, suffix);
+      *out = *owned;
       return SC_OK;
     }
     if (jl_is_absolute_iri(value)) {
-      *out = strdup(value);
-      return *out ? SC_OK : sc_oom(st->err);
+      *out = value;
+      return SC_OK;
     }
   }
   if (vocab && active->vocab) {
     size_t n = strlen(active->vocab) + strlen(value) + 1;
-    if (!(*out = malloc(n)))
+    if (!(*owned = malloc(n)))
       return sc_oom(st->err);
-    snprintf(*out, n, "%s%s", active->vocab, value);
+    snprintf(*owned, n, "%s%s", active->vocab, value);
+    *out = *owned;
     return SC_OK;
   }
-  *out = document_relative ? jl_resolve_iri(active->base, value) : strdup(value);
-  return *out ? SC_OK : sc_oom(st->err);
+  if (document_relative && active->base) {
+    if (!(*owned = jl_resolve_iri(active->base, value)))
+      return sc_oom(st->err);
+    *out = *owned;
+    return SC_OK;
+  }
+  *out = value;
+  return SC_OK;
+}
+
+static int expand_iri_in(jl_state *st, jl_context *active, const char *value, bool document_relative,
+                         bool vocab, const json_t *local, json_t *defined, const char *base_url,
+                         char **out) {
+  const char *ref = NULL;
+  char *owned = NULL;
+  int rc = expand_iri_ref(st, active, value, document_relative, vocab, local, defined, base_url,
+                          &ref, &owned);
+  *out = owned ? owned : ref ? strdup(ref) : NULL;
+  return rc ? rc : (ref && !*out) ? sc_oom(st->err) : SC_OK;
+}
+
+int jl_expand_iri_ref(jl_state *st, jl_context *active, const char *value, bool document_relative,
+                      bool vocab, const char **out, char **owned) {
+  return expand_iri_ref(st, active, value, document_relative, vocab, NULL, NULL, NULL, out, owned);
 }
 
 int jl_expand_iri(jl_state *st, jl_context *active, const char *value, bool document_relative,
@@ -753,9 +786,33 @@ static int process_one(jl_state *st, jl_context **result, jl_context *active, co
   return rc;
 }
 
+static int process_uncached(jl_state *st, jl_context *active, const json_t *local,
+                            const char *base_url, bool override_protected, bool propagate,
+                            bool validate_scoped, jl_context **out);
+
 int jl_process_context(jl_state *st, jl_context *active, const json_t *local, const char *base_url,
                        bool override_protected, bool propagate, bool validate_scoped,
                        jl_context **out) {
+  /* Only complete processings are cached: inside a remote context's processing the result
+   * depends on which contexts are being loaded (remote), so those are not. */
+  jl_cache_key key = {.active = active,
+                      .local = local,
+                      .base_url = base_url,
+                      .flags = (unsigned)override_protected | (unsigned)propagate << 1 |
+                               (unsigned)validate_scoped << 2};
+  bool cacheable = st->remote_depth == 0 && (!st->opts || !st->opts->load);
+  if (cacheable && (*out = jl_cache_get(&key)))
+    return SC_OK;
+  int rc = process_uncached(st, active, local, base_url, override_protected, propagate,
+                            validate_scoped, out);
+  if (!rc && cacheable)
+    jl_cache_put(&key, *out);
+  return rc;
+}
+
+static int process_uncached(jl_state *st, jl_context *active, const json_t *local,
+                            const char *base_url, bool override_protected, bool propagate,
+                            bool validate_scoped, jl_context **out) {
   *out = NULL;
   jl_context *result = context_copy(active);
   if (!result)

@@ -576,13 +576,14 @@ static int expand_entries(entry_ctx *e, const json_t *element) {
     const json_t *value = json_object_get(element, key);
     if (strcmp(key, "@context") == 0)
       continue;
-    char *prop = NULL;
-    if ((rc = jl_expand_iri(e->st, e->active, key, false, true, &prop)))
+    const char *prop = NULL;
+    char *owned = NULL;
+    if ((rc = jl_expand_iri_ref(e->st, e->active, key, false, true, &prop, &owned)))
       break;
     if (!prop || (!strchr(prop, ':') && !jl_is_keyword(prop))) {
       if (!safe_fail(e, &rc, "the property '%s' is not defined by the credential's contexts", key))
         rc = SC_OK;
-      free(prop);
+      free(owned);
       continue;
     }
     if (jl_is_keyword(prop))
@@ -592,7 +593,7 @@ static int expand_entries(entry_ctx *e, const json_t *element) {
       ;
     else
       rc = expand_property(e, key, prop, value);
-    free(prop);
+    free(owned);
   }
   free(keys);
   return rc;
@@ -751,13 +752,14 @@ static bool reverts_context(jl_state *st, jl_context *active, const json_t *elem
   size_t n = 0;
   bool only_id = true, has_value = false;
   json_object_foreach((json_t *)element, key, v) {
-    char *p = NULL;
-    jl_expand_iri(st, active, key, false, true, &p);
+    const char *p = NULL;
+    char *owned = NULL;
+    jl_expand_iri_ref(st, active, key, false, true, &p, &owned);
     if (p && strcmp(p, "@value") == 0)
       has_value = true;
     if (!p || strcmp(p, "@id") != 0)
       only_id = false;
-    free(p);
+    free(owned);
     n++;
   }
   return !has_value && !(n == 1 && only_id);
@@ -770,11 +772,12 @@ static int apply_type_scoped(jl_state *st, jl_context **active, jl_context *type
   int rc = SC_OK;
   bool first = true;
   for (size_t k = 0; !rc && k < count; k++) {
-    char *p = NULL;
-    if ((rc = jl_expand_iri(st, *active, keys[k], false, true, &p)))
+    const char *p = NULL;
+    char *owned = NULL;
+    if ((rc = jl_expand_iri_ref(st, *active, keys[k], false, true, &p, &owned)))
       break;
     bool is_type = p && strcmp(p, "@type") == 0;
-    free(p);
+    free(owned);
     if (!is_type)
       continue;
     json_t *values = as_array(json_object_get(element, keys[k]));
@@ -894,7 +897,7 @@ static int expand(jl_state *st, jl_context *active, const char *active_property,
 
 int jl_expand_document(jl_state *st, const json_t *input, json_t **out) {
   const char *base = st->opts ? st->opts->base : NULL;
-  jl_context *active = jl_context_new(base);
+  jl_context *active = base ? jl_context_new(base) : jl_empty_context();
   if (!active)
     return sc_oom(st->err);
   int rc = SC_OK;

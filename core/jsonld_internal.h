@@ -14,8 +14,10 @@
 
 #include "core/core.h"
 
+#include <stdatomic.h>
+
 typedef struct jl_context {
-  int refs;
+  atomic_int refs; /* contexts are shared between threads through the cache */
   char *base;          /* NULL: no base IRI */
   char *original_base; /* the document's base, restored by a null context */
   char *vocab;         /* NULL: no vocabulary mapping */
@@ -47,10 +49,32 @@ bool jl_container_has(const json_t *definition, const char *keyword);
 int jl_process_context(jl_state *st, jl_context *active, const json_t *local, const char *base_url,
                        bool override_protected, bool propagate, bool validate_scoped,
                        jl_context **out);
+/* The processed-context cache (jsonld_cache.c): Context Processing is a pure function of the
+ * active context, the local context and the flags, and credentials use the same few contexts
+ * again and again, so results are kept (at most JL_CACHE_ENTRIES, then all are dropped).
+ * Entries hold references to the active context, the local context and the result, so no
+ * pointer in a key can be freed and reused while it is cached. Thread-safe. */
+#define JL_CACHE_ENTRIES 1024
+typedef struct jl_cache_key {
+  const jl_context *active;
+  const json_t *local;
+  const char *base_url;
+  unsigned flags; /* override_protected | propagate << 1 | validate_scoped << 2 */
+} jl_cache_key;
+jl_context *jl_cache_get(const jl_cache_key *key); /* a new reference, or NULL */
+void jl_cache_put(const jl_cache_key *key, jl_context *result);
+/* The empty context with no base IRI, shared by every document processed without a base. */
+jl_context *jl_empty_context(void);
+
 /* IRI Expansion (5.2.2) against an active context: a new string in *out, or NULL when value
  * expands to nothing (a null mapping or a keyword-like string). */
 int jl_expand_iri(jl_state *st, jl_context *active, const char *value, bool document_relative,
                   bool vocab, char **out);
+
+/* The same without a copy: *out is borrowed (from value or from active, which must outlive
+ * its use) unless it had to be made, when it is also in *owned, the caller's to free. */
+int jl_expand_iri_ref(jl_state *st, jl_context *active, const char *value, bool document_relative,
+                      bool vocab, const char **out, char **owned);
 
 /* IRIs (jsonld_iri.c). */
 bool jl_is_keyword(const char *s);

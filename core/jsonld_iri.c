@@ -42,11 +42,20 @@ static size_t scheme_length(const char *s) {
   return s[i] == ':' ? i : 0;
 }
 
+static bool not_in_iri(unsigned char c) {
+  switch (c) {
+  case '<': case '>': case '"': case '{': case '}': case '|': case '\\': case '^': case '`':
+    return true;
+  default:
+    return false;
+  }
+}
+
 bool jl_is_absolute_iri(const char *s) {
   if (!s || !scheme_length(s))
     return false;
   for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-    if (*p <= 0x20 || strchr("<>\"{}|\\^`", *p))
+    if (*p <= 0x20 || not_in_iri(*p))
       return false; /* characters an IRI never holds (RFC 3987) */
   return true;
 }

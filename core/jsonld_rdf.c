@@ -66,7 +66,6 @@ static int node_map_node(rdf_state *rs, json_t *element, json_t *map, const char
   if (json_is_null(json_object_get(element, "@id")))
     return SC_OK; /* an id that expanded to nothing */
   id = given && !jl_is_blank_label(given) ? strdup(given) : new_label(rs, given);
-  json_object_del(element, "@id");
   if (!json_object_get(graph, id))
     json_object_set_new(graph, id, json_pack("{s:s}", "@id", id));
   json_t *node = json_object_get(graph, id);
@@ -88,21 +87,18 @@ static int node_map_node(rdf_state *rs, json_t *element, json_t *map, const char
   json_array_foreach(types, i, t) {
     append_unique(node, "@type", t);
   }
-  json_object_del(element, "@type");
   json_t *index = json_object_get(element, "@index");
   if (index) {
     json_t *existing = json_object_get(node, "@index");
     if (existing && !json_equal(existing, index))
       rc = jl_fail(rs->st, "conflicting indexes", "node %s has two indexes", id);
     json_object_set(node, "@index", index);
-    json_object_del(element, "@index");
   }
   json_t *reverse = json_incref(json_object_get(element, "@reverse"));
   if (!rc && reverse) {
     json_t *ref = json_pack("{s:s}", "@id", id);
     const char *property;
     json_t *values;
-    json_object_del(element, "@reverse");
     json_object_foreach(reverse, property, values) {
       json_array_foreach(values, i, t) {
         if (!rc)
@@ -114,7 +110,6 @@ static int node_map_node(rdf_state *rs, json_t *element, json_t *map, const char
   json_decref(reverse);
   json_t *g = json_incref(json_object_get(element, "@graph"));
   if (!rc && g) {
-    json_object_del(element, "@graph");
     if (!json_object_get(map, id))
       json_object_set_new(map, id, json_object());
     rc = node_map(rs, g, map, id, NULL, NULL, NULL, NULL);
@@ -122,7 +117,6 @@ static int node_map_node(rdf_state *rs, json_t *element, json_t *map, const char
   json_decref(g);
   json_t *included = json_incref(json_object_get(element, "@included"));
   if (!rc && included) {
-    json_object_del(element, "@included");
     rc = node_map(rs, included, map, graph_name, NULL, NULL, NULL, NULL);
   }
   json_decref(included);
@@ -133,7 +127,9 @@ static int node_map_node(rdf_state *rs, json_t *element, json_t *map, const char
   const char *key;
   json_t *v;
   json_object_foreach(element, key, v) {
-    keys[n++] = key;
+    if (strcmp(key, "@id") && strcmp(key, "@type") && strcmp(key, "@index") &&
+        strcmp(key, "@reverse") && strcmp(key, "@graph") && strcmp(key, "@included"))
+      keys[n++] = key;
   }
   for (size_t a = 1; a < n; a++)
     for (size_t b = a; b > 0 && strcmp(keys[b - 1], keys[b]) > 0; b--) {
@@ -171,11 +167,21 @@ static int node_map(rdf_state *rs, const json_t *element, json_t *map, const cha
     return SC_OK;
   if (!json_object_get(map, graph_name))
     json_object_set_new(map, graph_name, json_object());
-  json_t *copy = json_deep_copy(element);
+  /* The expanded document is read, never changed: only an element whose types name blank
+   * nodes is copied, to relabel them. */
+  json_t *copy = json_incref((json_t *)element);
   json_t *types = json_object_get(copy, "@type");
-  if (json_is_array(types)) {
-    size_t i;
-    json_t *t;
+  bool blank_type = false;
+  size_t i;
+  json_t *t;
+  json_array_foreach(types, i, t) {
+    blank_type = blank_type || jl_is_blank_label(json_string_value(t));
+  }
+  if (blank_type) {
+    json_decref(copy);
+    copy = json_copy((json_t *)element);
+    types = json_copy(types);
+    json_object_set_new(copy, "@type", types);
     json_array_foreach(types, i, t) {
       if (jl_is_blank_label(json_string_value(t))) {
         char *label = new_label(rs, json_string_value(t));

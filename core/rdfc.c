@@ -31,6 +31,19 @@ typedef struct rdfc_issuer {
   size_t count;
 } rdfc_issuer;
 
+typedef struct numbered_line {
+  const char *text;
+  size_t index;
+} numbered_line;
+
+/* Every quad as a line, all in one buffer (NUL-separated): offsets[i] is quad i's line;
+ * sorted holds them in code point order. */
+typedef struct line_set {
+  sc_buf text;
+  size_t *offsets;
+  numbered_line *sorted;
+} line_set;
+
 typedef struct rdfc_state {
   const sc_rdf_dataset *dataset;
   bool *duplicate; /* quads equal to an earlier one, left out (a dataset is a set) */
@@ -43,6 +56,8 @@ typedef struct rdfc_state {
   size_t work, max_work;
   char label[32]; /* the label sc_nquads_append_quad asked for last */
   const rdfc_node *reference; /* Hash First Degree Quads: the node written as _:a */
+  struct line_set own_lines;  /* the quads as given: for duplicates, reused for the output */
+  EVP_MD_CTX *md_ctx;         /* one hashing context for the many short hashes */
   sc_error *err;
 } rdfc_state;
 
@@ -126,7 +141,11 @@ static long issuer_issue(rdfc_issuer *issuer, size_t node) {
 static int hash_hex(rdfc_state *st, const void *data, size_t len, char out[HASH_HEX_MAX]) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int n = 0;
-  if (EVP_Digest(data, len, digest, &n, st->md, NULL) != 1)
+  if (!st->md_ctx && !(st->md_ctx = EVP_MD_CTX_new()))
+    return sc_oom(st->err);
+  if (EVP_DigestInit_ex2(st->md_ctx, st->md, NULL) != 1 ||
+      EVP_DigestUpdate(st->md_ctx, data, len) != 1 ||
+      EVP_DigestFinal_ex(st->md_ctx, digest, &n) != 1)
     return sc_fail(st->err, SC_ESOFTWARE, "cannot hash with OpenSSL");
   static const char hex[] = "0123456789abcdef";
   for (unsigned i = 0; i < n; i++) {
@@ -501,10 +520,12 @@ static const char *own_label(void *ctx, const sc_rdf_term *blank) {
   return blank->value;
 }
 
-typedef struct numbered_line {
-  char *text;
-  size_t index;
-} numbered_line;
+static void line_set_free(line_set *set) {
+  sc_buf_free(&set->text);
+  free(set->offsets);
+  free(set->sorted);
+  *set = (line_set){0};
+}
 
 static int compare_lines(const void *a, const void *b) {
   const numbered_line *x = a, *y = b;
@@ -512,37 +533,38 @@ static int compare_lines(const void *a, const void *b) {
   return c ? c : (x->index > y->index) - (x->index < y->index);
 }
 
-/* Every quad as a line (labels from label_fn), sorted; NULL when memory ran out. */
-static numbered_line *sorted_lines(rdfc_state *st, sc_rdf_label_fn label_fn) {
-  size_t n = st->dataset->count;
-  numbered_line *lines = calloc(n ? n : 1, sizeof *lines);
-  for (size_t i = 0; lines && i < n; i++) {
-    sc_buf line = {0};
-    lines[i].index = i;
-    if (!sc_nquads_append_quad(&st->dataset->quads[i], label_fn, st, &line) ||
-        !(lines[i].text = sc_buf_take(&line))) {
-      sc_buf_free(&line);
-      for (size_t k = 0; k < i; k++)
-        free(lines[k].text);
-      free(lines);
-      return NULL;
-    }
-  }
-  if (lines)
-    qsort(lines, n, sizeof *lines, compare_lines);
-  return lines;
+static bool has_blank(const sc_rdf_quad *q) {
+  return q->subject.kind == SC_RDF_BLANK || q->object.kind == SC_RDF_BLANK ||
+         q->graph.kind == SC_RDF_BLANK;
 }
 
-static void free_lines(numbered_line *lines, size_t n) {
-  for (size_t i = 0; lines && i < n; i++)
-    free(lines[i].text);
-  free(lines);
+/* The lines with labels from label_fn; a quad without blank nodes has the same line in every
+ * labelling, so it is copied from reuse (when given) instead of written again. */
+static bool build_lines(rdfc_state *st, sc_rdf_label_fn label_fn, const line_set *reuse,
+                        line_set *set) {
+  size_t n = st->dataset->count;
+  set->offsets = malloc((n ? n : 1) * sizeof *set->offsets);
+  set->sorted = malloc((n ? n : 1) * sizeof *set->sorted);
+  if (!set->offsets || !set->sorted)
+    return false;
+  for (size_t i = 0; i < n; i++) {
+    const sc_rdf_quad *quad = &st->dataset->quads[i];
+    set->offsets[i] = set->text.len;
+    bool ok = reuse && !has_blank(quad)
+                  ? sc_buf_append_str(&set->text, (const char *)reuse->text.data + reuse->offsets[i])
+                  : sc_nquads_append_quad(quad, label_fn, st, &set->text);
+    if (!ok || !sc_buf_append_byte(&set->text, '\0'))
+      return false;
+  }
+  for (size_t i = 0; i < n; i++)
+    set->sorted[i] = (numbered_line){(const char *)set->text.data + set->offsets[i], i};
+  qsort(set->sorted, n, sizeof *set->sorted, compare_lines);
+  return true;
 }
 
 /* Marks the quads equal to an earlier one and builds the blank node to quads map (4.4.2). */
 static int map_blank_nodes(rdfc_state *st) {
   size_t n = st->dataset->count;
-  numbered_line *lines = sorted_lines(st, own_label);
   st->duplicate = calloc(n ? n : 1, sizeof *st->duplicate);
   size_t slots = 3 * n + 1;
   st->table_size = 16;
@@ -550,14 +572,13 @@ static int map_blank_nodes(rdfc_state *st) {
     st->table_size *= 2;
   st->table = calloc(st->table_size, sizeof *st->table);
   st->nodes = calloc(slots, sizeof *st->nodes);
-  if (!lines || !st->duplicate || !st->table || !st->nodes) {
-    free_lines(lines, n);
+  if (!build_lines(st, own_label, NULL, &st->own_lines) || !st->duplicate || !st->table ||
+      !st->nodes)
     return sc_oom(st->err);
-  }
+  const numbered_line *lines = st->own_lines.sorted;
   for (size_t i = 1; i < n; i++)
     if (strcmp(lines[i].text, lines[i - 1].text) == 0)
       st->duplicate[lines[i].index] = true;
-  free_lines(lines, n);
   for (size_t q = 0; q < n; q++) {
     if (st->duplicate[q])
       continue;
@@ -570,19 +591,17 @@ static int map_blank_nodes(rdfc_state *st) {
   return SC_OK;
 }
 
-/* The quads without duplicates: a view of the dataset for hashing (duplicates are skipped by
- * leaving them out of every node's list) and for the output (skipped here). */
+/* The canonical lines, sorted, duplicates written once. */
 static int write_output(rdfc_state *st, sc_buf *out) {
   size_t n = st->dataset->count;
-  numbered_line *lines = sorted_lines(st, canonical_label);
-  if (!lines)
-    return sc_oom(st->err);
-  int rc = SC_OK;
+  line_set canonical = {0};
+  int rc = build_lines(st, canonical_label, &st->own_lines, &canonical) ? SC_OK : sc_oom(st->err);
+  const numbered_line *lines = canonical.sorted;
   for (size_t i = 0; !rc && i < n; i++)
     if (!(i > 0 && strcmp(lines[i].text, lines[i - 1].text) == 0) &&
         !sc_buf_append_str(out, lines[i].text))
       rc = sc_oom(st->err);
-  free_lines(lines, n);
+  line_set_free(&canonical);
   return rc;
 }
 
@@ -600,7 +619,11 @@ static int issued_map(rdfc_state *st, json_t **issued) {
   return map ? SC_OK : sc_oom(st->err);
 }
 
+static void line_set_free(line_set *set);
+
 static void state_free(rdfc_state *st) {
+  line_set_free(&st->own_lines);
+  EVP_MD_CTX_free(st->md_ctx);
   for (size_t i = 0; st->nodes && i < st->count; i++)
     free(st->nodes[i].quads);
   free(st->nodes);
@@ -613,7 +636,7 @@ int sc_rdfc_canonicalize(const sc_rdf_dataset *dataset, const sc_rdfc_options *o
                          json_t **issued, sc_error *err) {
   rdfc_state st = {
       .dataset = dataset,
-      .md = opts && opts->hash == SC_RDFC_SHA384 ? EVP_sha384() : EVP_sha256(),
+      .md = opts && opts->hash == SC_RDFC_SHA384 ? sc_md_sha384() : sc_md_sha256(),
       .max_work = opts && opts->max_work ? opts->max_work : SC_RDFC_DEFAULT_WORK,
       .err = err,
   };
