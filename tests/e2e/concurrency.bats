@@ -83,7 +83,8 @@ for i in range(3000): print(f'Learner {i},r{i}@example.org,R{i}')" >"$WORK/roste
   [ "$failed" -eq 0 ]
   [ "$(sc list --home "$WORK/home" --status revoked | wc -l)" -eq 40 ]
   [ "$(sc list --home "$WORK/home" | wc -l)" -eq 3040 ]
-  assert_all_revoked $(cat "$WORK/ids")
+  mapfile -t ids <"$WORK/ids"
+  assert_all_revoked "${ids[@]}"
 }
 
 @test "an id named in a message is never cut short" {
