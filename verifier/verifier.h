@@ -202,6 +202,7 @@ typedef enum sc_input_kind {
   SC_INPUT_PDF,   /* a certificate: its credential.json attachment */
   SC_INPUT_QR,    /* QR text or verification URL */
   SC_INPUT_IMAGE, /* PNG or JPEG photo/scan of a certificate or its QR code */
+  SC_INPUT_BADGE, /* an Open Badges 3.0 baked badge: PNG or SVG holding the credential */
 } sc_input_kind;
 
 /* Tells by content (not by name) what bytes are. SC_EDATA when none of the above. */
