@@ -7,6 +7,7 @@
 #include <string.h>
 
 #define VC_CONTEXT "https://www.w3.org/ns/credentials/v2"
+#define VC1_CONTEXT "https://www.w3.org/2018/credentials/v1"
 #define OB_CONTEXT_PREFIX "https://purl.imsglobal.org/spec/ob/v3p0/context"
 
 static sc_check *record(sc_verification *v, const char *name, sc_check_state state, int code,
@@ -70,11 +71,20 @@ static bool problem(content_problem *p, const char *fmt, ...) {
   return true;
 }
 
-/* VC 2.0 §4.3: the base context first; every later entry a URL or an embedded context. */
+/* Which data model the credential follows, by its first @context entry: VC 2.0, or VC 1.1
+ * (still what many wallets and issuers use; Open Badges 3.0 began on it). */
+static bool is_vc1(const json_t *cred) {
+  const char *first = json_string_value(json_array_get(json_object_get(cred, "@context"), 0));
+  return first && strcmp(first, VC1_CONTEXT) == 0;
+}
+
+/* VC 2.0 §4.3 (VC 1.1 §4.1): the base context first; every later entry a URL or an embedded
+ * context. */
 static bool context_problem(const json_t *context, content_problem *p) {
   const char *first = json_string_value(json_array_get(context, 0));
-  if (!first || strcmp(first, VC_CONTEXT) != 0)
-    return problem(p, "@context: a VC 2.0 credential's @context starts with " VC_CONTEXT);
+  if (!first || (strcmp(first, VC_CONTEXT) != 0 && strcmp(first, VC1_CONTEXT) != 0))
+    return problem(p, "@context: a credential's @context starts with " VC_CONTEXT
+                      " (VC 2.0) or " VC1_CONTEXT " (VC 1.1)");
   for (size_t i = 1; i < json_array_size(context); i++) {
     const json_t *entry = json_array_get(context, i);
     if (!json_is_object(entry) && !sc_url_valid(json_string_value(entry)))
@@ -111,11 +121,23 @@ static bool issuer_problem(const json_t *issuer, content_problem *p) {
 
 /* VC 2.0 §4.4 and §4.9: id, validFrom and validUntil are optional, but a URL and date-time
  * strings when given; Open Badges 3.0 requires id and validFrom. */
+static bool vc1_fields_problem(const json_t *cred, content_problem *p) {
+  const json_t *issued = json_object_get(cred, "issuanceDate");
+  if (!json_is_string(issued))
+    return problem(p, "issuanceDate: expected a date-time string (VC 1.1 requires one)");
+  const json_t *expires = json_object_get(cred, "expirationDate");
+  if (expires && !json_is_string(expires))
+    return problem(p, "expirationDate: expected a date-time string");
+  return false;
+}
+
 static bool optional_fields_problem(const json_t *cred, bool open_badge, content_problem *p) {
   const json_t *id = json_object_get(cred, "id");
   if ((id || open_badge) && !sc_url_valid(json_string_value(id)))
     return problem(p, "id: expected a URL string (urn:uuid:…)%s",
                    id ? "" : "; an Open Badge must have one");
+  if (is_vc1(cred))
+    return vc1_fields_problem(cred, p);
   const json_t *from = json_object_get(cred, "validFrom");
   if ((from || open_badge) && !json_is_string(from))
     return problem(p, "validFrom: expected a date-time string%s",
@@ -154,9 +176,10 @@ static void check_content(sc_verification *v, const json_t *cred) {
   if (find_content_problem(cred, &p))
     record(v, "credential", SC_CHECK_FAILED, SC_EINVALID, "%s", p.text);
   else
-    record(v, "credential", SC_CHECK_PASSED, SC_OK, "%s",
-           is_open_badge(json_object_get(cred, "type")) ? "Open Badges 3.0 credential (VC 2.0)"
-                                                        : "VC 2.0 credential");
+    record(v, "credential", SC_CHECK_PASSED, SC_OK, "%s%s",
+           is_open_badge(json_object_get(cred, "type")) ? "Open Badges 3.0 credential"
+                                                        : "credential",
+           is_vc1(cred) ? " (VC 1.1)" : " (VC 2.0)");
 }
 
 /* The DID part of a verification method URL. */
@@ -215,8 +238,11 @@ static bool check_proof(sc_verification *v, const json_t *cred, const sc_verify_
     record(v, "issuer", SC_CHECK_SKIPPED, SC_OK, "not checked: the proof did not verify");
     return false;
   }
-  record(v, "proof", SC_CHECK_PASSED, SC_OK, "%s signature verifies (%zu proof%s)", SC_CRYPTOSUITE,
-         di.proofs, di.proofs == 1 ? "" : "s");
+  if (di.proofs == 1)
+    record(v, "proof", SC_CHECK_PASSED, SC_OK, "%s signature verifies (1 proof)", di.cryptosuites);
+  else
+    record(v, "proof", SC_CHECK_PASSED, SC_OK, "all %zu proofs verify (%s)", di.proofs,
+           di.cryptosuites);
   check_unsigned_context(v, cred);
   char signer[512];
   controller_of(di.verification_method, signer, sizeof signer);
