@@ -173,7 +173,9 @@ static int verify_one(const char *input, const sc_verify_options *opts, const ve
   if (rc == SC_OK)
     rc = sc_input_to_credential(data.data, data.len, opts, &json, describe, &err);
   if (rc == SC_OK) {
-    rc = sc_verify_json((const char *)json.data, json.len, source, opts, &v);
+    sc_verify_json((const char *)json.data, json.len, source, opts, &v);
+    sc_check_pdf_page(&v, data.data, data.len); /* a PDF's page must show that credential */
+    rc = v.exit_code;
     if (*describe && strncmp(describe, "JSON", 4) != 0)
       snprintf(v.source, sizeof v.source, "%s (%s)", source, describe);
   } else {

@@ -174,6 +174,13 @@ static int scan_qr(const grey_image *grey, sc_buf *text, sc_error *err) {
   return rc;
 }
 
+int sc_grey_read_qr(const unsigned char *pixels, unsigned width, unsigned height, sc_buf *text,
+                    sc_error *err) {
+  sc_buf_reset(text);
+  const grey_image grey = {(unsigned char *)pixels, width, height};
+  return scan_qr(&grey, text, err);
+}
+
 int sc_image_read_qr(const uint8_t *image, size_t len, sc_buf *text, sc_error *err) {
   grey_image grey = {0};
   int rc;

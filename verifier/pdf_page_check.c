@@ -1,0 +1,235 @@
+/*
+ * The "page" check of a PDF certificate: the signed credential is the attachment, but a person
+ * reads the page, so the page must show that credential — the recipient's name, the
+ * achievement's name, and a QR code holding it or linking to it (docs/verify.md, "What the
+ * page shows"). The page is read by poppler (pdf_page.cc), the QR code by zbar.
+ *
+ * skillcert's own PDFs (Creator "skillcert") must show all three. A PDF made by another tool
+ * may lay its page out in any way, so it must only show the recipient's name, and a skillcert
+ * QR code on it, if there is one, must be this credential's.
+ */
+#include "verifier/verifier.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <utf8proc.h>
+
+/* 150 dpi reads a version-20 code of 50 mm (docs/pdf.md); 300 dpi is the second try for a
+ * skillcert page whose code was not found at 150 (a smaller code, 30 mm at the least). */
+#define PAGE_DPI 150
+#define PAGE_DPI_RETRY 300
+
+typedef struct page_problem {
+  char text[512];
+} page_problem;
+
+static bool problem(page_problem *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static bool problem(page_problem *p, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(p->text, sizeof p->text, fmt, ap);
+  va_end(ap);
+  return true;
+}
+
+/* ---------------------------------------------------------------- text */
+
+static bool is_space(utf8proc_int32_t c) {
+  utf8proc_category_t cat = utf8proc_category(c);
+  return c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v' ||
+         cat == UTF8PROC_CATEGORY_ZS || cat == UTF8PROC_CATEGORY_ZL || cat == UTF8PROC_CATEGORY_ZP;
+}
+
+/* Text as compared: NFKC (a ligature or an Arabic presentation form is its letters), case
+ * folded (a certificate may print the name in capitals), without the invisible bidi marks
+ * pdftotext puts around right-to-left runs, and every run of white space (a line break where
+ * a long name wraps) one space, none at the ends. NULL when text is not UTF-8 or memory ran
+ * out. */
+static char *comparable(const char *text) {
+  utf8proc_uint8_t *mapped = NULL;
+  utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)text, 0, &mapped,
+                                    UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPOSE |
+                                        UTF8PROC_COMPAT | UTF8PROC_CASEFOLD | UTF8PROC_IGNORE);
+  if (n < 0)
+    return NULL;
+  char *out = (char *)mapped;
+  size_t w = 0;
+  bool pending_space = false;
+  for (utf8proc_ssize_t r = 0; r < n;) {
+    utf8proc_int32_t c;
+    utf8proc_ssize_t len = utf8proc_iterate(mapped + r, n - r, &c);
+    if (len <= 0)
+      break;
+    if (is_space(c)) {
+      pending_space = w > 0;
+    } else {
+      if (pending_space)
+        out[w++] = ' ';
+      pending_space = false;
+      memmove(out + w, mapped + r, (size_t)len);
+      w += (size_t)len;
+    }
+    r += len;
+  }
+  out[w] = '\0';
+  return out;
+}
+
+/* A letter, mark or digit: a name found next to one is part of a longer word ("Ann" in
+ * "Joanne"), not the name. */
+static bool is_word_char(utf8proc_int32_t c) {
+  switch (utf8proc_category(c)) {
+  case UTF8PROC_CATEGORY_LU:
+  case UTF8PROC_CATEGORY_LL:
+  case UTF8PROC_CATEGORY_LT:
+  case UTF8PROC_CATEGORY_LM:
+  case UTF8PROC_CATEGORY_LO:
+  case UTF8PROC_CATEGORY_MN:
+  case UTF8PROC_CATEGORY_MC:
+  case UTF8PROC_CATEGORY_ME:
+  case UTF8PROC_CATEGORY_ND:
+  case UTF8PROC_CATEGORY_NL:
+  case UTF8PROC_CATEGORY_NO:
+    return true;
+  default:
+    return false;
+  }
+}
+
+/* The code point that ends just before text + at (UTF-8 continuation bytes are 10xxxxxx). */
+static utf8proc_int32_t char_before(const char *text, size_t at) {
+  if (at == 0)
+    return -1;
+  size_t start = at - 1;
+  while (start > 0 && ((unsigned char)text[start] & 0xC0) == 0x80)
+    start--;
+  utf8proc_int32_t c = -1;
+  utf8proc_iterate((const utf8proc_uint8_t *)text + start, (utf8proc_ssize_t)(at - start), &c);
+  return c;
+}
+
+/* Whether page (comparable) holds wanted (comparable) as whole words. */
+static bool shows(const char *page, const char *wanted) {
+  size_t len = strlen(wanted);
+  if (len == 0)
+    return true;
+  for (const char *at = strstr(page, wanted); at; at = strstr(at + 1, wanted)) {
+    utf8proc_int32_t after = -1;
+    if (at[len])
+      utf8proc_iterate((const utf8proc_uint8_t *)at + len, -1, &after);
+    bool starts_word = !is_word_char(char_before(page, (size_t)(at - page)));
+    if (starts_word && (after < 0 || !is_word_char(after)))
+      return true;
+  }
+  return false;
+}
+
+/* False with a problem when the page does not show value (the credential's field "what"). */
+static bool text_problem(const char *page_text, const char *value, const char *what,
+                         page_problem *p) {
+  if (!value)
+    return false; /* the credential has none: nothing for the page to show */
+  char *wanted = comparable(value);
+  bool found = wanted && shows(page_text, wanted);
+  free(wanted);
+  return !found && problem(p, "the page does not show the credential's %s (\"%.150s\")", what,
+                           value);
+}
+
+/* ---------------------------------------------------------------- QR code */
+
+/* A link's UUID names the credential whose id is urn:uuid:<UUID> (input.c's rule). */
+static bool id_has_uuid(const char *id, const char *uuid) {
+  size_t id_len = id ? strlen(id) : 0, uuid_len = strlen(uuid);
+  return id_len >= uuid_len && strcasecmp(id + id_len - uuid_len, uuid) == 0 &&
+         (id_len == uuid_len || id[id_len - uuid_len - 1] == ':');
+}
+
+static bool payload_problem(const sc_verification *v, const sc_buf *text, bool own,
+                            page_problem *p) {
+  sc_buf terminated = {0};
+  sc_error err = {0};
+  sc_qr_content qr;
+  memset(&qr, 0, sizeof qr);
+  if (!sc_buf_append(&terminated, text->data, text->len) || !sc_buf_append(&terminated, "", 1))
+    return problem(p, "out of memory reading the QR code");
+  int rc = memchr(text->data, 0, text->len)
+               ? sc_fail(&err, SC_EDATA, "contains a NUL byte")
+               : sc_qr_payload_decode((const char *)terminated.data, &qr, &err);
+  sc_buf_free(&terminated);
+  bool found = false;
+  const char *id = v->summary.id;
+  if (rc != SC_OK)
+    /* Another tool's QR code may well be a link to its own site. */
+    found = own && problem(p, "the QR code on the page is not a skillcert payload (%.200s)",
+                           err.message);
+  else if (qr.kind == SC_QR_LINK && !id_has_uuid(id, qr.uuid))
+    found = problem(p, "the QR code on the page links to credential %s, not to this one (%.100s)",
+                    qr.uuid, id ? id : "without an id");
+  else if (qr.kind == SC_QR_EMBEDDED && !json_equal(qr.credential, v->credential))
+    found = problem(p, "the QR code on the page holds another credential (%.100s), not this one",
+                    json_string_value(json_object_get(qr.credential, "id"))
+                        ? json_string_value(json_object_get(qr.credential, "id"))
+                        : "without an id");
+  sc_qr_content_free(&qr);
+  return found;
+}
+
+static bool qr_problem(const sc_verification *v, const sc_pdf_page *page, const uint8_t *pdf,
+                       size_t len, bool own, page_problem *p) {
+  sc_buf text = {0};
+  int rc = sc_grey_read_qr(page->grey, page->width, page->height, &text, NULL);
+  if (rc != SC_OK && own) {
+    sc_pdf_page sharper;
+    if (sc_pdf_page_read(pdf, len, PAGE_DPI_RETRY, &sharper, NULL) == SC_OK)
+      rc = sc_grey_read_qr(sharper.grey, sharper.width, sharper.height, &text, NULL);
+    sc_pdf_page_free(&sharper);
+  }
+  bool found;
+  if (rc != SC_OK)
+    found = own && problem(p, "no QR code could be read on the page");
+  else
+    found = payload_problem(v, &text, own, p);
+  sc_buf_free(&text);
+  return found;
+}
+
+/* ---------------------------------------------------------------- the check */
+
+static bool page_problem_of(const sc_verification *v, const sc_pdf_page *page, const uint8_t *pdf,
+                            size_t len, bool own, page_problem *p) {
+  char *page_text = comparable(page->text);
+  if (!page_text)
+    return problem(p, "the page's text cannot be read");
+  bool found = text_problem(page_text, v->summary.recipient_name, "name", p) ||
+               (own && text_problem(page_text, v->summary.achievement_name, "achievement", p));
+  free(page_text);
+  return found || qr_problem(v, page, pdf, len, own, p);
+}
+
+void sc_check_pdf_page(sc_verification *v, const uint8_t *data, size_t len) {
+  if (len < 5 || memcmp(data, "%PDF-", 5) != 0 || !json_is_object(v->credential) ||
+      v->exit_code >= SC_EUSAGE)
+    return;
+  sc_pdf_page page;
+  sc_error err = {0};
+  if (sc_pdf_page_read(data, len, PAGE_DPI, &page, &err) != SC_OK) {
+    char message[512];
+    snprintf(message, sizeof message, "the page cannot be read: %s", err.message);
+    sc_verification_record(v, "page", SC_CHECK_FAILED, SC_EINVALID, message);
+    return;
+  }
+  bool own = strcmp(page.creator, "skillcert") == 0;
+  page_problem p = {{0}};
+  if (page_problem_of(v, &page, data, len, own, &p))
+    sc_verification_record(v, "page", SC_CHECK_FAILED, SC_EINVALID, p.text);
+  else
+    sc_verification_record(v, "page", SC_CHECK_PASSED, SC_OK,
+                           own ? "the page shows the credential's name, achievement and QR code"
+                               : "the page shows the credential's name (a PDF not made by "
+                                 "skillcert: its layout is not checked)");
+  sc_pdf_page_free(&page);
+}
