@@ -37,17 +37,22 @@ static bool problem(page_problem *p, const char *fmt, ...) {
 
 /* ---------------------------------------------------------------- text */
 
+static bool is_line_break(utf8proc_int32_t c) {
+  return c == '\n' || c == '\r' || c == '\f' || c == '\v' || c == 0x85 || c == 0x2028 ||
+         c == 0x2029;
+}
+
 static bool is_space(utf8proc_int32_t c) {
   utf8proc_category_t cat = utf8proc_category(c);
-  return c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v' ||
-         cat == UTF8PROC_CATEGORY_ZS || cat == UTF8PROC_CATEGORY_ZL || cat == UTF8PROC_CATEGORY_ZP;
+  return c == '\t' || is_line_break(c) || cat == UTF8PROC_CATEGORY_ZS ||
+         cat == UTF8PROC_CATEGORY_ZL || cat == UTF8PROC_CATEGORY_ZP;
 }
 
 /* Text as compared: NFKC (a ligature or an Arabic presentation form is its letters), case
  * folded (a certificate may print the name in capitals), without the invisible bidi marks
- * pdftotext puts around right-to-left runs, and every run of white space (a line break where
- * a long name wraps) one space, none at the ends. NULL when text is not UTF-8 or memory ran
- * out. */
+ * pdftotext puts around right-to-left runs, and every run of white space one character, none
+ * at the ends: '\n' when it held a line break, else ' '. NULL when text is not UTF-8 or
+ * memory ran out. */
 static char *comparable(const char *text) {
   utf8proc_uint8_t *mapped = NULL;
   utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)text, 0, &mapped,
@@ -57,18 +62,19 @@ static char *comparable(const char *text) {
     return NULL;
   char *out = (char *)mapped;
   size_t w = 0;
-  bool pending_space = false;
+  char pending = 0;
   for (utf8proc_ssize_t r = 0; r < n;) {
     utf8proc_int32_t c;
     utf8proc_ssize_t len = utf8proc_iterate(mapped + r, n - r, &c);
     if (len <= 0)
       break;
     if (is_space(c)) {
-      pending_space = w > 0;
+      if (w > 0 && pending != '\n')
+        pending = is_line_break(c) ? '\n' : ' ';
     } else {
-      if (pending_space)
-        out[w++] = ' ';
-      pending_space = false;
+      if (pending)
+        out[w++] = pending;
+      pending = 0;
       memmove(out + w, mapped + r, (size_t)len);
       w += (size_t)len;
     }
@@ -77,6 +83,13 @@ static char *comparable(const char *text) {
   out[w] = '\0';
   return out;
 }
+
+/* The page's text twice: with its line breaks, and with every line break a space, so that a
+ * name wrapped over two lines is found in the second. */
+typedef struct page_text {
+  char *lines;
+  char *flat;
+} page_text;
 
 /* A letter, mark or digit: a name found next to one is part of a longer word ("Ann" in
  * "Joanne"), not the name. */
@@ -111,29 +124,42 @@ static utf8proc_int32_t char_before(const char *text, size_t at) {
   return c;
 }
 
-/* Whether page (comparable) holds wanted (comparable) as whole words. */
-static bool shows(const char *page, const char *wanted) {
+/* Whether the page shows wanted (comparable): as whole lines (own PDFs, where a name is a text
+ * block of its own, so a course named in the description does not stand for the title), or
+ * as whole words (other PDFs: "Ann" is not shown by "Joanne"). */
+static bool shows(const page_text *page, const char *wanted, bool whole_lines) {
   size_t len = strlen(wanted);
   if (len == 0)
     return true;
-  for (const char *at = strstr(page, wanted); at; at = strstr(at + 1, wanted)) {
-    utf8proc_int32_t after = -1;
-    if (at[len])
-      utf8proc_iterate((const utf8proc_uint8_t *)at + len, -1, &after);
-    bool starts_word = !is_word_char(char_before(page, (size_t)(at - page)));
-    if (starts_word && (after < 0 || !is_word_char(after)))
+  for (const char *at = strstr(page->flat, wanted); at; at = strstr(at + 1, wanted)) {
+    size_t start = (size_t)(at - page->flat), end = start + len;
+    bool starts, ends;
+    if (whole_lines) {
+      starts = start == 0 || page->lines[start - 1] == '\n';
+      ends = page->lines[end] == '\0' || page->lines[end] == '\n';
+    } else {
+      utf8proc_int32_t after = -1;
+      if (at[len])
+        utf8proc_iterate((const utf8proc_uint8_t *)at + len, -1, &after);
+      starts = !is_word_char(char_before(page->flat, start));
+      ends = after < 0 || !is_word_char(after);
+    }
+    if (starts && ends)
       return true;
   }
   return false;
 }
 
-/* False with a problem when the page does not show value (the credential's field "what"). */
-static bool text_problem(const char *page_text, const char *value, const char *what,
-                         page_problem *p) {
+/* True with a problem when the page does not show value (the credential's field "what"). */
+static bool text_problem(const page_text *page, const char *value, const char *what,
+                         bool whole_lines, page_problem *p) {
   if (!value)
     return false; /* the credential has none: nothing for the page to show */
   char *wanted = comparable(value);
-  bool found = wanted && shows(page_text, wanted);
+  if (wanted) /* a name is one line in the credential; a line break in it counts as a space */
+    for (char *nl = strchr(wanted, '\n'); nl; nl = strchr(nl, '\n'))
+      *nl = ' ';
+  bool found = wanted && shows(page, wanted, whole_lines);
   free(wanted);
   return !found && problem(p, "the page does not show the credential's %s (\"%.150s\")", what,
                            value);
@@ -201,12 +227,19 @@ static bool qr_problem(const sc_verification *v, const sc_pdf_page *page, const 
 
 static bool page_problem_of(const sc_verification *v, const sc_pdf_page *page, const uint8_t *pdf,
                             size_t len, bool own, page_problem *p) {
-  char *page_text = comparable(page->text);
-  if (!page_text)
+  page_text text = {comparable(page->text), comparable(page->text)};
+  if (!text.lines || !text.flat) {
+    free(text.lines);
+    free(text.flat);
     return problem(p, "the page's text cannot be read");
-  bool found = text_problem(page_text, v->summary.recipient_name, "name", p) ||
-               (own && text_problem(page_text, v->summary.achievement_name, "achievement", p));
-  free(page_text);
+  }
+  for (char *nl = strchr(text.flat, '\n'); nl; nl = strchr(nl, '\n'))
+    *nl = ' ';
+  const sc_credential_summary *s = &v->summary;
+  bool found = text_problem(&text, s->recipient_name, "name", own, p) ||
+               (own && text_problem(&text, s->achievement_name, "achievement", own, p));
+  free(text.lines);
+  free(text.flat);
   return found || qr_problem(v, page, pdf, len, own, p);
 }
 
