@@ -64,7 +64,8 @@ int render(const poppler::page &p, unsigned dpi, sc_pdf_page *page, sc_error *er
                    box.width(), box.height(), dpi);
   poppler::page_renderer renderer;
   renderer.set_image_format(poppler::image::format_gray8);
-  renderer.set_render_hint(poppler::page_renderer::antialiasing, true);
+  // No anti-aliasing: sharp module edges for zbar, and a third less time.
+  renderer.set_render_hints(0);
   return copy_grey(renderer.render_page(&p, dpi, dpi), page, err);
 }
 

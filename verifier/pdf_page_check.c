@@ -16,9 +16,11 @@
 #include <strings.h>
 #include <utf8proc.h>
 
-/* 150 dpi reads a version-20 code of 50 mm (docs/pdf.md); 300 dpi is the second try for a
- * skillcert page whose code was not found at 150 (a smaller code, 30 mm at the least). */
+/* 150 dpi reads a version-20 code of 50 mm (docs/pdf.md), scanning every other line. A
+ * skillcert page whose code is not found so is tried again at 300 dpi, every line (a smaller
+ * code: 30 mm at the least). */
 #define PAGE_DPI 150
+#define PAGE_SCAN_STEP 2
 #define PAGE_DPI_RETRY 300
 
 typedef struct page_problem {
@@ -161,8 +163,8 @@ static bool text_problem(const page_text *page, const char *value, const char *w
       *nl = ' ';
   bool found = wanted && shows(page, wanted, whole_lines);
   free(wanted);
-  return !found && problem(p, "the page does not show the credential's %s (\"%.150s\")", what,
-                           value);
+  return !found &&
+         problem(p, "the page does not show the credential's %s (\"%.150s\")", what, value);
 }
 
 /* ---------------------------------------------------------------- QR code */
@@ -190,8 +192,8 @@ static bool payload_problem(const sc_verification *v, const sc_buf *text, bool o
   const char *id = v->summary.id;
   if (rc != SC_OK)
     /* Another tool's QR code may well be a link to its own site. */
-    found = own && problem(p, "the QR code on the page is not a skillcert payload (%.200s)",
-                           err.message);
+    found = own &&
+            problem(p, "the QR code on the page is not a skillcert payload (%.200s)", err.message);
   else if (qr.kind == SC_QR_LINK && !id_has_uuid(id, qr.uuid))
     found = problem(p, "the QR code on the page links to credential %s, not to this one (%.100s)",
                     qr.uuid, id ? id : "without an id");
@@ -207,11 +209,11 @@ static bool payload_problem(const sc_verification *v, const sc_buf *text, bool o
 static bool qr_problem(const sc_verification *v, const sc_pdf_page *page, const uint8_t *pdf,
                        size_t len, bool own, page_problem *p) {
   sc_buf text = {0};
-  int rc = sc_grey_read_qr(page->grey, page->width, page->height, &text, NULL);
+  int rc = sc_grey_read_qr(page->grey, page->width, page->height, PAGE_SCAN_STEP, &text, NULL);
   if (rc != SC_OK && own) {
     sc_pdf_page sharper;
     if (sc_pdf_page_read(pdf, len, PAGE_DPI_RETRY, &sharper, NULL) == SC_OK)
-      rc = sc_grey_read_qr(sharper.grey, sharper.width, sharper.height, &text, NULL);
+      rc = sc_grey_read_qr(sharper.grey, sharper.width, sharper.height, 1, &text, NULL);
     sc_pdf_page_free(&sharper);
   }
   bool found;

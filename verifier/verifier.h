@@ -163,16 +163,18 @@ int sc_input_sniff(const uint8_t *data, size_t len, sc_input_kind *kind, sc_erro
 int sc_pdf_extract_credential(const uint8_t *pdf, size_t len, sc_buf *json, sc_error *err);
 /* The text of the first QR code found in a PNG or JPEG image (zbar). */
 int sc_image_read_qr(const uint8_t *image, size_t len, sc_buf *text, sc_error *err);
-/* The same for pixels already decoded: 8-bit grey, width * height bytes row after row. */
-int sc_grey_read_qr(const unsigned char *pixels, unsigned width, unsigned height, sc_buf *text,
-                    sc_error *err);
+/* The same for pixels already decoded: 8-bit grey, width * height bytes row after row. step:
+ * zbar looks at every step-th row and column; 1 (as for photos) finds the most, 2 halves the
+ * time and is enough for a page rendered from a PDF, whose modules are sharp and 3 px wide. */
+int sc_grey_read_qr(const unsigned char *pixels, unsigned width, unsigned height, unsigned step,
+                    sc_buf *text, sc_error *err);
 
 /* What the first page of a PDF shows (pdf_page.cc, poppler). Strings are UTF-8, "" when absent;
  * grey is NULL unless a resolution was asked for. */
 typedef struct sc_pdf_page {
-  char *text;     /* the page's text in reading order, as pdftotext gives it */
-  char *creator;  /* document information /Creator ("skillcert" for skillcert's own PDFs) */
-  char *producer; /* /Producer */
+  char *text;          /* the page's text in reading order, as pdftotext gives it */
+  char *creator;       /* document information /Creator ("skillcert" for skillcert's own PDFs) */
+  char *producer;      /* /Producer */
   unsigned char *grey; /* the page rendered at dpi, 8-bit grey, width * height bytes */
   unsigned width, height;
 } sc_pdf_page;
