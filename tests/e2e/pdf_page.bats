@@ -122,3 +122,17 @@ verify_home() {
   [ "$status" -eq 1 ]
   [[ "$output" == *"✗ page"*"the QR code on the page holds another credential"* ]]
 }
+
+@test "the page check leaks nothing and stays defined (sanitizer build)" {
+  make_home
+  issue_pdf "Ann Lee" a@example.org
+  "$FORGE" reverse "$PDF" forged.pdf 34.00
+  "$FORGE" foreign page.pdf "Word 2016" "Ann Lee"
+  attach page.pdf "$JSON" foreign.pdf
+  run sc_san verify --home "$WORK/home" "$PDF" foreign.pdf
+  [ "$status" -eq 0 ]
+  run sc_san verify --home "$WORK/home" forged.pdf
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"✗ page"* ]]
+  [[ "$output" != *Sanitizer* ]]
+}
