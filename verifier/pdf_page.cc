@@ -89,6 +89,9 @@ int read_page(const uint8_t *pdf, size_t len, unsigned dpi, sc_pdf_page *page, s
   page->producer = copy_utf8(doc->get_producer());
   // Reading order, as pdftotext prints it: right-to-left runs come out logical (docs/pdf.md).
   page->text = copy_utf8(first->text(poppler::rectf(), poppler::page::non_raw_non_physical_layout));
+  // Drawing order keeps a block's lines together where reading order may not: a long name
+  // wrapped onto the line below it comes out interleaved with that line.
+  page->text_drawn = copy_utf8(first->text(poppler::rectf(), poppler::page::raw_order_layout));
   return dpi ? render(*first, dpi, page, err) : SC_OK;
 }
 
@@ -120,6 +123,7 @@ extern "C" const char *__lsan_default_suppressions(void) {
 
 extern "C" void sc_pdf_page_free(sc_pdf_page *page) {
   std::free(page->text);
+  std::free(page->text_drawn);
   std::free(page->creator);
   std::free(page->producer);
   std::free(page->grey);

@@ -87,11 +87,23 @@ static char *comparable(const char *text) {
 }
 
 /* The page's text twice: with its line breaks, and with every line break a space, so that a
- * name wrapped over two lines is found in the second. */
+ * name wrapped over two lines is found in the second. NULL members when memory ran out. */
 typedef struct page_text {
   char *lines;
   char *flat;
 } page_text;
+
+static page_text page_text_of(const char *text) {
+  page_text t = {comparable(text), comparable(text)};
+  for (char *nl = t.flat ? strchr(t.flat, '\n') : NULL; nl; nl = strchr(nl, '\n'))
+    *nl = ' ';
+  return t;
+}
+
+static void page_text_free(page_text *t) {
+  free(t->lines);
+  free(t->flat);
+}
 
 /* A letter, mark or digit: a name found next to one is part of a longer word ("Ann" in
  * "Joanne"), not the name. */
@@ -152,8 +164,9 @@ static bool shows(const page_text *page, const char *wanted, bool whole_lines) {
   return false;
 }
 
-/* True with a problem when the page does not show value (the credential's field "what"). */
-static bool text_problem(const page_text *page, const char *value, const char *what,
+/* True with a problem when the page does not show value (the credential's field "what") in
+ * either order of its text (page[0], page[1]). */
+static bool text_problem(const page_text page[2], const char *value, const char *what,
                          bool whole_lines, page_problem *p) {
   if (!value)
     return false; /* the credential has none: nothing for the page to show */
@@ -161,7 +174,8 @@ static bool text_problem(const page_text *page, const char *value, const char *w
   if (wanted) /* a name is one line in the credential; a line break in it counts as a space */
     for (char *nl = strchr(wanted, '\n'); nl; nl = strchr(nl, '\n'))
       *nl = ' ';
-  bool found = wanted && shows(page, wanted, whole_lines);
+  bool found =
+      wanted && (shows(&page[0], wanted, whole_lines) || shows(&page[1], wanted, whole_lines));
   free(wanted);
   return !found &&
          problem(p, "the page does not show the credential's %s (\"%.150s\")", what, value);
@@ -229,19 +243,17 @@ static bool qr_problem(const sc_verification *v, const sc_pdf_page *page, const 
 
 static bool page_problem_of(const sc_verification *v, const sc_pdf_page *page, const uint8_t *pdf,
                             size_t len, bool own, page_problem *p) {
-  page_text text = {comparable(page->text), comparable(page->text)};
-  if (!text.lines || !text.flat) {
-    free(text.lines);
-    free(text.flat);
-    return problem(p, "the page's text cannot be read");
+  page_text text[2] = {page_text_of(page->text), page_text_of(page->text_drawn)};
+  bool found;
+  if (!text[0].lines || !text[0].flat || !text[1].lines || !text[1].flat) {
+    found = problem(p, "the page's text cannot be read");
+  } else {
+    const sc_credential_summary *s = &v->summary;
+    found = text_problem(text, s->recipient_name, "name", own, p) ||
+            (own && text_problem(text, s->achievement_name, "achievement", own, p));
   }
-  for (char *nl = strchr(text.flat, '\n'); nl; nl = strchr(nl, '\n'))
-    *nl = ' ';
-  const sc_credential_summary *s = &v->summary;
-  bool found = text_problem(&text, s->recipient_name, "name", own, p) ||
-               (own && text_problem(&text, s->achievement_name, "achievement", own, p));
-  free(text.lines);
-  free(text.flat);
+  page_text_free(&text[0]);
+  page_text_free(&text[1]);
   return found || qr_problem(v, page, pdf, len, own, p);
 }
 

@@ -173,6 +173,7 @@ int sc_grey_read_qr(const unsigned char *pixels, unsigned width, unsigned height
  * grey is NULL unless a resolution was asked for. */
 typedef struct sc_pdf_page {
   char *text;          /* the page's text in reading order, as pdftotext gives it */
+  char *text_drawn;    /* the same in the order it is drawn (pdftotext -raw) */
   char *creator;       /* document information /Creator ("skillcert" for skillcert's own PDFs) */
   char *producer;      /* /Producer */
   unsigned char *grey; /* the page rendered at dpi, 8-bit grey, width * height bytes */

@@ -32,6 +32,18 @@ verify_home() {
   [[ "$output" == *"✓ page"*"the page shows the credential's name, achievement and QR code"* ]]
 }
 
+@test "genuine certificates pass in every shipped design, in many scripts, with long wrapped names" {
+  make_home
+  local long="Her Serene Highness Princess Maria Fernanda de los Ángeles Rodríguez-Villanueva y García de la Concepción del Valle"
+  for name in "محمد بن سلمان" "דוד בן גוריון" "王小明 山田太郎" "김민준" "Nguyễn Thị Minh Khai" "$long"; do
+    for t in ai-fundamentals prompt-engineering responsible-ai; do
+      PDF=$(sc issue --home "$WORK/home" --name "$name" --email n@example.org --template "$t" | sed -n 2p)
+      verify_home "$PDF"
+      [ "$status" -eq 0 ] || { echo "$t: $name: $output"; return 1; }
+    done
+  done
+}
+
 @test "a certificate whose visible name was changed is INVALID and the page check says so" {
   make_home
   issue_pdf "Zoë Łukasiewicz" z@example.org
