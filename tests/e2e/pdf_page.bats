@@ -148,3 +148,33 @@ verify_home() {
   [[ "$output" == *"✗ page"* ]]
   [[ "$output" != *Sanitizer* ]]
 }
+
+@test "a link-mode QR code (/C/<uuid>) must name the attached credential" {
+  make_home
+  # Criteria too long (and too random to compress) for an embedded payload: link mode.
+  mkdir -p "$WORK/home/templates"
+  cp -R "$ROOT/templates/ai-fundamentals" "$WORK/home/templates/long"
+  "$PYTHON" - "$WORK/home/templates/long/achievement.json" <<'PY'
+import json, random, sys
+random.seed(1)
+achievement = json.load(open(sys.argv[1]))
+achievement["criteria"]["narrative"] = " ".join(
+    "".join(random.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(random.randint(3, 9)))
+    for _ in range(220))
+json.dump(achievement, open(sys.argv[1], "w"))
+PY
+  local paths
+  paths=$(sc issue --home "$WORK/home" --name "Ann Lee" --email a@example.org --template long)
+  local first_json first_pdf
+  first_json=$(sed -n 1p <<<"$paths")
+  first_pdf=$(sed -n 2p <<<"$paths")
+  pdftoppm -r 150 -png -singlefile "$first_pdf" page
+  zbarimg -q --raw page.png 2>/dev/null | grep -q "/C/"
+  verify_home "$first_pdf"
+  [ "$status" -eq 0 ]
+  paths=$(sc issue --home "$WORK/home" --name "Ann Lee" --email b@example.org --template long)
+  attach "$(sed -n 2p <<<"$paths")" "$first_json" swapped.pdf
+  verify_home swapped.pdf
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"✗ page"*"the QR code on the page links to credential "*", not to this one ($(jq -r .id "$first_json"))"* ]]
+}
