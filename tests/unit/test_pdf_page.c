@@ -1,0 +1,187 @@
+/*
+ * The "page" check of a PDF certificate (verifier/pdf_page_check.c, docs/verify.md "What the
+ * page shows") on small PDFs built here: Helvetica text lines, a /Creator, no QR code. What
+ * counts as showing a name — whole words for other tools' PDFs, whole lines on skillcert's —
+ * and what a page without text, or a skillcert page without a QR code, gets.
+ */
+#include "test_support.h"
+
+#include "verifier/verifier.h"
+
+/* A one-page PDF with each of lines (Latin-1 text) on a line of its own, and creator. */
+static void build_page(const char *creator, const char *const *lines, sc_buf *pdf) {
+  sc_buf content = {0};
+  sc_buf_append_str(&content, "BT /F1 24 Tf 80 480 Td");
+  for (size_t i = 0; lines[i]; i++) {
+    char line[256];
+    snprintf(line, sizeof line, "%s (%s) Tj", i ? " 0 -40 Td" : "", lines[i]);
+    sc_buf_append_str(&content, line);
+  }
+  sc_buf_append_str(&content, " ET");
+  char objects[6][512];
+  snprintf(objects[0], sizeof objects[0], "<< /Type /Catalog /Pages 2 0 R >>");
+  snprintf(objects[1], sizeof objects[1], "<< /Type /Pages /Kids [3 0 R] /Count 1 >>");
+  snprintf(objects[2], sizeof objects[2],
+           "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 842 595] "
+           "/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>");
+  snprintf(objects[3], sizeof objects[3],
+           "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>");
+  snprintf(objects[4], sizeof objects[4], "<< /Length %zu >>\nstream\n%.*s\nendstream", content.len,
+           (int)content.len, (const char *)content.data);
+  snprintf(objects[5], sizeof objects[5], "<< /Creator (%s) >>", creator);
+  sc_buf_reset(pdf);
+  sc_buf_append_str(pdf, "%PDF-1.7\n");
+  size_t offsets[6];
+  for (size_t i = 0; i < 6; i++) {
+    char head[32];
+    offsets[i] = pdf->len;
+    snprintf(head, sizeof head, "%zu 0 obj\n", i + 1);
+    sc_buf_append_str(pdf, head);
+    sc_buf_append_str(pdf, objects[i]);
+    sc_buf_append_str(pdf, "\nendobj\n");
+  }
+  size_t xref = pdf->len;
+  sc_buf_append_str(pdf, "xref\n0 7\n0000000000 65535 f \n");
+  for (size_t i = 0; i < 6; i++) {
+    char entry[32];
+    snprintf(entry, sizeof entry, "%010zu 00000 n \n", offsets[i]);
+    sc_buf_append_str(pdf, entry);
+  }
+  char trailer[128];
+  snprintf(trailer, sizeof trailer,
+           "trailer\n<< /Size 7 /Root 1 0 R /Info 6 0 R >>\nstartxref\n%zu\n%%%%EOF\n", xref);
+  sc_buf_append_str(pdf, trailer);
+  sc_buf_free(&content);
+}
+
+/* A verification of a credential to name for achievement, as the pipeline leaves it. */
+static void credential_for(const char *name, const char *achievement, sc_verification *v) {
+  memset(v, 0, sizeof *v);
+  v->credential = json_pack("{s:s, s:{s:s, s:{s:s}}}", "id", "urn:uuid:test", "credentialSubject",
+                            "name", name, "achievement", "name", achievement);
+  assert_non_null(v->credential);
+  sc_credential_summarize(v->credential, &v->summary);
+}
+
+/* The page check's result for a page of lines made by creator. */
+static const sc_check *page_check(const char *creator, const char *const *lines, const char *name,
+                                  const char *achievement, sc_verification *v) {
+  sc_buf pdf = {0};
+  build_page(creator, lines, &pdf);
+  credential_for(name, achievement, v);
+  sc_check_pdf_page(v, pdf.data, pdf.len);
+  sc_buf_free(&pdf);
+  assert_int_equal(v->check_count, 1);
+  assert_string_equal(v->checks[0].name, "page");
+  return &v->checks[0];
+}
+
+static void assert_page_passes(const char *creator, const char *const *lines, const char *name,
+                               const char *achievement) {
+  sc_verification v;
+  const sc_check *check = page_check(creator, lines, name, achievement, &v);
+  if (check->state != SC_CHECK_PASSED)
+    fail_msg("expected the page to show \"%s\": %s", name, check->message);
+  assert_int_equal(v.exit_code, SC_OK);
+  sc_verification_free(&v);
+}
+
+static void assert_page_fails(const char *creator, const char *const *lines, const char *name,
+                              const char *achievement, const char *mention) {
+  sc_verification v;
+  const sc_check *check = page_check(creator, lines, name, achievement, &v);
+  assert_int_equal(check->state, SC_CHECK_FAILED);
+  assert_int_equal(v.exit_code, SC_EINVALID);
+  if (!strstr(check->message, mention))
+    fail_msg("expected \"%s\" in: %s", mention, check->message);
+  sc_verification_free(&v);
+}
+
+static void another_tools_page_needs_only_show_the_name(void **state) {
+  (void)state;
+  const char *page[] = {"Certificate of completion", "awarded to", "Ann Lee", "for Cooking", NULL};
+  assert_page_passes("Word", page, "Ann Lee", "AI Fundamentals");
+  const char *capitals[] = {"CERTIFICATE", "ANN LEE", NULL};
+  assert_page_passes("Word", capitals, "Ann Lee", "AI Fundamentals");
+  const char *sentence[] = {"This certifies that Ann Lee, of Leeds, took the course.", NULL};
+  assert_page_passes("Word", sentence, "Ann Lee", "AI Fundamentals");
+}
+
+static void a_name_is_found_wrapped_over_two_lines(void **state) {
+  (void)state;
+  const char *page[] = {"Maria Fernanda de los", "Angeles Rodriguez", "has completed", NULL};
+  assert_page_passes("Word", page, "Maria Fernanda de los Angeles Rodriguez", "X");
+  assert_page_passes("skillcert-like", page, "Maria  Fernanda de los\nAngeles Rodriguez", "X");
+}
+
+static void a_name_inside_a_longer_word_is_not_shown(void **state) {
+  (void)state;
+  const char *page[] = {"Certificate", "Joanne Leeds", NULL};
+  assert_page_fails("Word", page, "Ann Lee", "X",
+                    "the page does not show the credential's name (\"Ann Lee\")");
+  const char *other[] = {"Certificate", "Bob Smith", NULL};
+  assert_page_fails("Word", other, "Ann Lee", "X", "name (\"Ann Lee\")");
+}
+
+static void a_page_without_text_shows_no_name(void **state) {
+  (void)state;
+  const char *page[] = {NULL};
+  assert_page_fails("Word", page, "Ann Lee", "X", "name (\"Ann Lee\")");
+}
+
+/* On skillcert's own pages the achievement must be a line of its own (the title), not words
+ * of the description; and the QR code must be there. */
+static void a_skillcert_page_shows_the_achievement_as_its_own_line(void **state) {
+  (void)state;
+  const char *page[] = {"Ann Lee", "has completed", "Cooking",
+                        "Awarded for the 12-hour AI Fundamentals course.", NULL};
+  assert_page_fails("skillcert", page, "Ann Lee", "AI Fundamentals",
+                    "the page does not show the credential's achievement (\"AI Fundamentals\")");
+  const char *title[] = {"Ann Lee", "has completed", "AI Fundamentals", NULL};
+  assert_page_fails("skillcert", title, "Ann Lee", "AI Fundamentals",
+                    "no QR code could be read on the page");
+  const char *inline_name[] = {"Awarded to Ann Lee", "AI Fundamentals", NULL};
+  assert_page_fails("skillcert", inline_name, "Ann Lee", "AI Fundamentals", "name (\"Ann Lee\")");
+}
+
+static void only_pdfs_with_a_credential_are_checked(void **state) {
+  (void)state;
+  sc_verification v;
+  credential_for("Ann Lee", "X", &v);
+  const char json[] = "{\"a\":1}";
+  sc_check_pdf_page(&v, (const uint8_t *)json, sizeof json - 1);
+  assert_int_equal(v.check_count, 0);
+  sc_verification_free(&v);
+  memset(&v, 0, sizeof v); /* no credential (the input stopped before) */
+  const char *page[] = {"Bob", NULL};
+  sc_buf pdf = {0};
+  build_page("Word", page, &pdf);
+  sc_check_pdf_page(&v, pdf.data, pdf.len);
+  assert_int_equal(v.check_count, 0);
+  sc_buf_free(&pdf);
+}
+
+static void a_pdf_poppler_cannot_read_fails_the_check(void **state) {
+  (void)state;
+  sc_verification v;
+  credential_for("Ann Lee", "X", &v);
+  const char junk[] = "%PDF-1.7\nnot a pdf at all";
+  sc_check_pdf_page(&v, (const uint8_t *)junk, sizeof junk - 1);
+  assert_int_equal(v.check_count, 1);
+  assert_int_equal(v.checks[0].state, SC_CHECK_FAILED);
+  assert_non_null(strstr(v.checks[0].message, "the page cannot be read"));
+  sc_verification_free(&v);
+}
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(another_tools_page_needs_only_show_the_name),
+      cmocka_unit_test(a_name_is_found_wrapped_over_two_lines),
+      cmocka_unit_test(a_name_inside_a_longer_word_is_not_shown),
+      cmocka_unit_test(a_page_without_text_shows_no_name),
+      cmocka_unit_test(a_skillcert_page_shows_the_achievement_as_its_own_line),
+      cmocka_unit_test(only_pdfs_with_a_credential_are_checked),
+      cmocka_unit_test(a_pdf_poppler_cannot_read_fails_the_check),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
