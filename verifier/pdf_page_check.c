@@ -37,6 +37,17 @@ static bool problem(page_problem *p, const char *fmt, ...) {
   return true;
 }
 
+/* The length of text's first max bytes or less, not cutting a UTF-8 sequence: credential
+ * values quoted in a message must stay UTF-8 for the JSON report. */
+static int utf8_cut(const char *text, size_t max) {
+  size_t len = strlen(text);
+  if (len <= max)
+    return (int)len;
+  while (max > 0 && ((unsigned char)text[max] & 0xC0) == 0x80)
+    max--;
+  return (int)max;
+}
+
 /* ---------------------------------------------------------------- text */
 
 static bool is_line_break(utf8proc_int32_t c) {
@@ -177,8 +188,8 @@ static bool text_problem(const page_text page[2], const char *value, const char 
   bool found =
       wanted && (shows(&page[0], wanted, whole_lines) || shows(&page[1], wanted, whole_lines));
   free(wanted);
-  return !found &&
-         problem(p, "the page does not show the credential's %s (\"%.150s\")", what, value);
+  return !found && problem(p, "the page does not show the credential's %s (\"%.*s\")", what,
+                           utf8_cut(value, 150), value);
 }
 
 /* ---------------------------------------------------------------- QR code */
@@ -206,16 +217,17 @@ static bool payload_problem(const sc_verification *v, const sc_buf *text, bool o
   const char *id = v->summary.id;
   if (rc != SC_OK)
     /* Another tool's QR code may well be a link to its own site. */
-    found = own &&
-            problem(p, "the QR code on the page is not a skillcert payload (%.200s)", err.message);
+    found = own && problem(p, "the QR code on the page is not a skillcert payload (%.*s)",
+                           utf8_cut(err.message, 200), err.message);
   else if (qr.kind == SC_QR_LINK && !id_has_uuid(id, qr.uuid))
-    found = problem(p, "the QR code on the page links to credential %s, not to this one (%.100s)",
-                    qr.uuid, id ? id : "without an id");
-  else if (qr.kind == SC_QR_EMBEDDED && !json_equal(qr.credential, v->credential))
-    found = problem(p, "the QR code on the page holds another credential (%.100s), not this one",
-                    json_string_value(json_object_get(qr.credential, "id"))
-                        ? json_string_value(json_object_get(qr.credential, "id"))
-                        : "without an id");
+    found = problem(p, "the QR code on the page links to credential %s, not to this one (%.*s)",
+                    qr.uuid, utf8_cut(id ? id : "without an id", 100), id ? id : "without an id");
+  else if (qr.kind == SC_QR_EMBEDDED && !json_equal(qr.credential, v->credential)) {
+    const char *other = json_string_value(json_object_get(qr.credential, "id"));
+    other = other ? other : "without an id";
+    found = problem(p, "the QR code on the page holds another credential (%.*s), not this one",
+                    utf8_cut(other, 100), other);
+  }
   sc_qr_content_free(&qr);
   return found;
 }

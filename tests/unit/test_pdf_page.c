@@ -123,6 +123,23 @@ static void a_name_inside_a_longer_word_is_not_shown(void **state) {
   assert_page_fails("Word", other, "Ann Lee", "X", "name (\"Ann Lee\")");
 }
 
+/* The name quoted in the message is cut to 150 bytes, never inside a UTF-8 sequence: the JSON
+ * report needs UTF-8. */
+static void a_long_name_is_quoted_as_whole_characters(void **state) {
+  (void)state;
+  char name[512] = "A";
+  for (int i = 0; i < 100; i++)
+    strcat(name, "\xc5\x82"); /* ł */
+  sc_verification v;
+  const char *page[] = {"Bob", NULL};
+  const sc_check *check = page_check("Word", page, name, "X", &v);
+  assert_int_equal(check->state, SC_CHECK_FAILED);
+  json_t *message = json_string(check->message);
+  assert_non_null(message); /* jansson accepts only valid UTF-8 */
+  json_decref(message);
+  sc_verification_free(&v);
+}
+
 static void a_page_without_text_shows_no_name(void **state) {
   (void)state;
   const char *page[] = {NULL};
@@ -178,6 +195,7 @@ int main(void) {
       cmocka_unit_test(another_tools_page_needs_only_show_the_name),
       cmocka_unit_test(a_name_is_found_wrapped_over_two_lines),
       cmocka_unit_test(a_name_inside_a_longer_word_is_not_shown),
+      cmocka_unit_test(a_long_name_is_quoted_as_whole_characters),
       cmocka_unit_test(a_page_without_text_shows_no_name),
       cmocka_unit_test(a_skillcert_page_shows_the_achievement_as_its_own_line),
       cmocka_unit_test(only_pdfs_with_a_credential_are_checked),
