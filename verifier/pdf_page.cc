@@ -8,6 +8,7 @@
 #include <poppler/cpp/poppler-page.h>
 
 #include <climits>
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
@@ -52,21 +53,25 @@ int copy_grey(const poppler::image &image, sc_pdf_page *page, sc_error *err) {
   return SC_OK;
 }
 
-// A page larger than this at the asked resolution is not rendered (a certificate is A4 or
-// Letter; a hostile MediaBox could ask for gigabytes).
-constexpr double max_pixels = 40e6;
+// At most this many pixels are rendered: A4 at 300 dpi (the second try for a skillcert QR
+// code) is 8.7 million. A larger page (a poster, or a hostile MediaBox asking for gigabytes)
+// is rendered at a lower resolution, where a QR code may not be found.
+constexpr double max_pixels = 12e6;
 
 int render(const poppler::page &p, unsigned dpi, sc_pdf_page *page, sc_error *err) {
-  poppler::rectf box = p.page_rect(poppler::media_box);
-  double width = box.width() * dpi / 72.0, height = box.height() * dpi / 72.0;
-  if (!(width >= 1 && height >= 1 && width * height <= max_pixels))
-    return sc_fail(err, SC_EDATA, "PDF: the page is %.0f x %.0f pt, too large to render at %u dpi",
-                   box.width(), box.height(), dpi);
+  poppler::rectf box = p.page_rect();                       // the crop box: what a viewer shows
+  double area = box.width() * box.height() / (72.0 * 72.0); // square inches
+  double res = dpi;
+  if (area * res * res > max_pixels)
+    res = std::sqrt(max_pixels / area);
+  if (!(area > 0 && box.width() * res / 72.0 >= 1 && box.height() * res / 72.0 >= 1))
+    return sc_fail(err, SC_EDATA, "PDF: the page is %.0f x %.0f pt, which cannot be rendered",
+                   box.width(), box.height());
   poppler::page_renderer renderer;
   renderer.set_image_format(poppler::image::format_gray8);
   // No anti-aliasing: sharp module edges for zbar, and a third less time.
   renderer.set_render_hints(0);
-  return copy_grey(renderer.render_page(&p, dpi, dpi), page, err);
+  return copy_grey(renderer.render_page(&p, res, res), page, err);
 }
 
 int read_page(const uint8_t *pdf, size_t len, unsigned dpi, sc_pdf_page *page, sc_error *err) {

@@ -8,8 +8,10 @@
 
 #include "verifier/verifier.h"
 
-/* A one-page PDF with each of lines (Latin-1 text) on a line of its own, and creator. */
-static void build_page(const char *creator, const char *const *lines, sc_buf *pdf) {
+/* A one-page PDF of size (a MediaBox array) with each of lines (Latin-1 text) on a line of
+ * its own, and creator. */
+static void build_sized_page(const char *creator, const char *size, const char *const *lines,
+                             sc_buf *pdf) {
   sc_buf content = {0};
   sc_buf_append_str(&content, "BT /F1 24 Tf 80 480 Td");
   for (size_t i = 0; lines[i]; i++) {
@@ -22,8 +24,9 @@ static void build_page(const char *creator, const char *const *lines, sc_buf *pd
   snprintf(objects[0], sizeof objects[0], "<< /Type /Catalog /Pages 2 0 R >>");
   snprintf(objects[1], sizeof objects[1], "<< /Type /Pages /Kids [3 0 R] /Count 1 >>");
   snprintf(objects[2], sizeof objects[2],
-           "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 842 595] "
-           "/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>");
+           "<< /Type /Page /Parent 2 0 R /MediaBox %s "
+           "/Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
+           size);
   snprintf(objects[3], sizeof objects[3],
            "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>");
   snprintf(objects[4], sizeof objects[4], "<< /Length %zu >>\nstream\n%.*s\nendstream", content.len,
@@ -52,6 +55,11 @@ static void build_page(const char *creator, const char *const *lines, sc_buf *pd
            "trailer\n<< /Size 7 /Root 1 0 R /Info 6 0 R >>\nstartxref\n%zu\n%%%%EOF\n", xref);
   sc_buf_append_str(pdf, trailer);
   sc_buf_free(&content);
+}
+
+/* A landscape A4 page. */
+static void build_page(const char *creator, const char *const *lines, sc_buf *pdf) {
+  build_sized_page(creator, "[0 0 842 595]", lines, pdf);
 }
 
 /* A verification of a credential to name for achievement, as the pipeline leaves it. */
@@ -161,6 +169,27 @@ static void a_skillcert_page_shows_the_achievement_as_its_own_line(void **state)
   assert_page_fails("skillcert", inline_name, "Ann Lee", "AI Fundamentals", "name (\"Ann Lee\")");
 }
 
+/* 200 inches square at 150 dpi would be 900 million pixels: it is read at a lower
+ * resolution instead, and its text as any other. */
+static void a_huge_page_is_rendered_smaller_not_refused(void **state) {
+  (void)state;
+  const char *page[] = {"Certificate", "Ann Lee", NULL};
+  sc_buf pdf = {0};
+  build_sized_page("Word", "[0 0 14400 14400]", page, &pdf);
+  sc_verification v;
+  credential_for("Ann Lee", "X", &v);
+  sc_check_pdf_page(&v, pdf.data, pdf.len);
+  assert_int_equal(v.check_count, 1);
+  if (v.checks[0].state != SC_CHECK_PASSED)
+    fail_msg("%s", v.checks[0].message);
+  sc_pdf_page read;
+  assert_int_equal(sc_pdf_page_read(pdf.data, pdf.len, 150, &read, NULL), SC_OK);
+  assert_true((double)read.width * read.height <= 12e6);
+  sc_pdf_page_free(&read);
+  sc_verification_free(&v);
+  sc_buf_free(&pdf);
+}
+
 static void only_pdfs_with_a_credential_are_checked(void **state) {
   (void)state;
   sc_verification v;
@@ -198,6 +227,7 @@ int main(void) {
       cmocka_unit_test(a_long_name_is_quoted_as_whole_characters),
       cmocka_unit_test(a_page_without_text_shows_no_name),
       cmocka_unit_test(a_skillcert_page_shows_the_achievement_as_its_own_line),
+      cmocka_unit_test(a_huge_page_is_rendered_smaller_not_refused),
       cmocka_unit_test(only_pdfs_with_a_credential_are_checked),
       cmocka_unit_test(a_pdf_poppler_cannot_read_fails_the_check),
   };
