@@ -235,11 +235,11 @@ static bool payload_problem(const sc_verification *v, const sc_buf *text, bool o
 static bool qr_problem(const sc_verification *v, const sc_pdf_page *page, const uint8_t *pdf,
                        size_t len, bool own, page_problem *p) {
   sc_buf text = {0};
-  int rc = sc_grey_read_qr(page->grey, page->width, page->height, PAGE_SCAN_STEP, &text, NULL);
+  int rc = sc_page_read_qr(page, PAGE_SCAN_STEP, &text, NULL);
   if (rc != SC_OK && own) {
     sc_pdf_page sharper;
     if (sc_pdf_page_read(pdf, len, PAGE_DPI_RETRY, &sharper, NULL) == SC_OK)
-      rc = sc_grey_read_qr(sharper.grey, sharper.width, sharper.height, 1, &text, NULL);
+      rc = sc_page_read_qr(&sharper, 1, &text, NULL);
     sc_pdf_page_free(&sharper);
   }
   bool found;

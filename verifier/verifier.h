@@ -185,6 +185,9 @@ typedef struct sc_pdf_page {
 int sc_pdf_page_read(const uint8_t *pdf, size_t len, unsigned dpi, sc_pdf_page *page,
                      sc_error *err);
 void sc_pdf_page_free(sc_pdf_page *page);
+/* The text of the QR code on a rendered page (page_qr.c): the busy square areas first, then,
+ * when none holds one, the whole page; step as for sc_grey_read_qr. */
+int sc_page_read_qr(const sc_pdf_page *page, unsigned step, sc_buf *text, sc_error *err);
 
 /* The "page" check of a PDF input (pdf_page_check.c, docs/verify.md "What the page shows"):
  * the name, the achievement and the QR code the page shows must be the credential's in v.

@@ -6,6 +6,7 @@
  */
 #include "test_support.h"
 
+#include "issuer/issuer.h"
 #include "verifier/verifier.h"
 
 /* A one-page PDF of size (a MediaBox array) with each of lines (Latin-1 text) on a line of
@@ -190,6 +191,51 @@ static void a_huge_page_is_rendered_smaller_not_refused(void **state) {
   sc_buf_free(&pdf);
 }
 
+/* A white A4 page at 150 dpi with text-like stripes and text's QR code of module pixels per
+ * module at (left, top). */
+static void draw_page(const char *text, unsigned module, unsigned left, unsigned top,
+                      sc_pdf_page *page) {
+  memset(page, 0, sizeof *page);
+  page->width = 1754, page->height = 1240;
+  page->grey = malloc((size_t)page->width * page->height);
+  assert_non_null(page->grey);
+  memset(page->grey, 255, (size_t)page->width * page->height);
+  for (unsigned y = 100; y < 125; y++) /* a line of "text": busy across, one line tall */
+    for (unsigned x = 200; x < 1500; x++)
+      page->grey[(size_t)y * page->width + x] = (x / 3 + y / 5) % 3 ? 255 : 0;
+  sc_qr_code qr = {0};
+  assert_int_equal(sc_qr_make(text, 20, &qr, NULL), SC_OK);
+  for (int my = 0; my < qr.width; my++)
+    for (int mx = 0; mx < qr.width; mx++)
+      if (qr.modules[my * qr.width + mx])
+        for (unsigned y = 0; y < module; y++)
+          memset(page->grey + (size_t)(top + (unsigned)my * module + y) * page->width + left +
+                     (unsigned)mx * module,
+                 0, module);
+  sc_qr_free(&qr);
+}
+
+/* The QR code is found where it is, or, too small to be looked for, on the whole page; the
+ * text is the same either way. */
+static void a_pages_qr_code_is_read_wherever_it_is(void **state) {
+  (void)state;
+  const char *text = "HTTPS://ACME.EXAMPLE/C/3C7FC3A2-F023-48E3-BB15-22EBB06EE4BC";
+  /* A version-3 code: 29 modules, 145 px at 5 px a module (looked for), 87 px at 3 (not). */
+  const unsigned sizes[][3] = {{5, 1300, 700}, {5, 40, 40}, {6, 800, 300}, {3, 900, 900}};
+  for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+    sc_pdf_page page;
+    draw_page(text, sizes[i][0], sizes[i][1], sizes[i][2], &page);
+    sc_buf read = {0};
+    sc_error err = {0};
+    if (sc_page_read_qr(&page, 2, &read, &err) != SC_OK)
+      fail_msg("case %zu: %s", i, err.message);
+    assert_int_equal(read.len, strlen(text));
+    assert_memory_equal(read.data, text, read.len);
+    sc_buf_free(&read);
+    sc_pdf_page_free(&page);
+  }
+}
+
 static void only_pdfs_with_a_credential_are_checked(void **state) {
   (void)state;
   sc_verification v;
@@ -228,6 +274,7 @@ int main(void) {
       cmocka_unit_test(a_page_without_text_shows_no_name),
       cmocka_unit_test(a_skillcert_page_shows_the_achievement_as_its_own_line),
       cmocka_unit_test(a_huge_page_is_rendered_smaller_not_refused),
+      cmocka_unit_test(a_pages_qr_code_is_read_wherever_it_is),
       cmocka_unit_test(only_pdfs_with_a_credential_are_checked),
       cmocka_unit_test(a_pdf_poppler_cannot_read_fails_the_check),
   };
