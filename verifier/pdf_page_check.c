@@ -269,9 +269,16 @@ static bool page_problem_of(const sc_verification *v, const sc_pdf_page *page, c
   return found || qr_problem(v, page, pdf, len, own, p);
 }
 
+/* Whether the input was taken for a PDF, told exactly as sc_input_to_credential tells it (a
+ * byte order mark skipped first): a PDF read for its attachment must not escape its page. */
+static bool is_pdf_input(const uint8_t *data, size_t len) {
+  size_t bom = sc_utf8_bom_length(data, len);
+  sc_input_kind kind;
+  return sc_input_sniff(data + bom, len - bom, &kind, NULL) == SC_OK && kind == SC_INPUT_PDF;
+}
+
 void sc_check_pdf_page(sc_verification *v, const uint8_t *data, size_t len) {
-  if (len < 5 || memcmp(data, "%PDF-", 5) != 0 || !json_is_object(v->credential) ||
-      v->exit_code >= SC_EUSAGE)
+  if (!is_pdf_input(data, len) || !json_is_object(v->credential) || v->exit_code >= SC_EUSAGE)
     return;
   sc_pdf_page page;
   sc_error err = {0};

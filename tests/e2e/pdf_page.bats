@@ -80,6 +80,16 @@ verify_home() {
   [[ "$output" != *"$first_id"*"not this one"* ]]
 }
 
+@test "a byte order mark before a forged PDF does not skip the page check" {
+  make_home
+  issue_pdf "Ann Lee" a@example.org
+  "$FORGE" reverse "$PDF" forged.pdf 34.00
+  { printf '\xef\xbb\xbf'; cat forged.pdf; } >bom.pdf
+  verify_home bom.pdf
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"✗ page"*"the page does not show the credential's name (\"Ann Lee\")"* ]]
+}
+
 @test "one learner's credential attached to another learner's certificate is INVALID" {
   make_home
   issue_pdf "Ann Lee" a@example.org

@@ -253,6 +253,24 @@ static void only_pdfs_with_a_credential_are_checked(void **state) {
   sc_buf_free(&pdf);
 }
 
+/* The input path reads a PDF after a UTF-8 byte order mark; so does the page check. */
+static void a_pdf_after_a_byte_order_mark_is_checked(void **state) {
+  (void)state;
+  const char *page[] = {"Bob Smith", NULL};
+  sc_buf pdf = {0}, marked = {0};
+  build_page("Word", page, &pdf);
+  sc_buf_append_str(&marked, "\xef\xbb\xbf");
+  sc_buf_append(&marked, pdf.data, pdf.len);
+  sc_verification v;
+  credential_for("Ann Lee", "X", &v);
+  sc_check_pdf_page(&v, marked.data, marked.len);
+  assert_int_equal(v.check_count, 1);
+  assert_int_equal(v.checks[0].state, SC_CHECK_FAILED);
+  sc_verification_free(&v);
+  sc_buf_free(&pdf);
+  sc_buf_free(&marked);
+}
+
 static void a_pdf_poppler_cannot_read_fails_the_check(void **state) {
   (void)state;
   sc_verification v;
@@ -276,6 +294,7 @@ int main(void) {
       cmocka_unit_test(a_huge_page_is_rendered_smaller_not_refused),
       cmocka_unit_test(a_pages_qr_code_is_read_wherever_it_is),
       cmocka_unit_test(only_pdfs_with_a_credential_are_checked),
+      cmocka_unit_test(a_pdf_after_a_byte_order_mark_is_checked),
       cmocka_unit_test(a_pdf_poppler_cannot_read_fails_the_check),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
