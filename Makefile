@@ -8,7 +8,7 @@ BUILD   ?= build
 CC  ?= cc
 CXX ?= c++
 
-PKGS     := jansson openssl libutf8proc zlib sqlite3 libqrencode fribidi libcurl zbar libpng libjpeg libmicrohttpd
+PKGS     := jansson openssl libutf8proc zlib sqlite3 libqrencode fribidi libcurl zbar libpng libjpeg libmicrohttpd poppler-cpp
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -23,7 +23,7 @@ ALL_CXXFLAGS = -std=c++17 $(WARN) -I. $(SANFLAGS) $(CXXFLAGS)
 LDLIBS_ALL   = $(PKG_LIBS) -lhpdf -lcsv -ldouble-conversion -lstdc++ -lm -lpthread
 
 LIB_C   := $(sort $(wildcard core/*.c keys/*.c issuer/*.c verifier/*.c))
-LIB_CXX := $(sort $(wildcard core/*.cc))
+LIB_CXX := $(sort $(wildcard core/*.cc verifier/*.cc))
 CLI_C   := $(sort $(wildcard cli/*.c))
 UNIT_C  := $(sort $(wildcard tests/unit/test_*.c))
 

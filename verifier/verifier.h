@@ -211,6 +211,40 @@ int sc_input_sniff(const uint8_t *data, size_t len, sc_input_kind *kind, sc_erro
 int sc_pdf_extract_credential(const uint8_t *pdf, size_t len, sc_buf *json, sc_error *err);
 /* The text of the first QR code found in a PNG or JPEG image (zbar). */
 int sc_image_read_qr(const uint8_t *image, size_t len, sc_buf *text, sc_error *err);
+/* The same for pixels already decoded: 8-bit grey, width * height bytes row after row. step:
+ * zbar looks at every step-th row and column; 1 (as for photos) finds the most, 2 halves the
+ * time and is enough for a page rendered from a PDF, whose modules are sharp and 3 px wide. */
+int sc_grey_read_qr(const unsigned char *pixels, unsigned width, unsigned height, unsigned step,
+                    sc_buf *text, sc_error *err);
+
+/* What the first page of a PDF shows (pdf_page.cc, poppler). Strings are UTF-8, "" when absent;
+ * grey is NULL unless a resolution was asked for. */
+typedef struct sc_pdf_page {
+  char *text;          /* the page's text in reading order, as pdftotext gives it */
+  char *text_drawn;    /* the same in the order it is drawn (pdftotext -raw) */
+  char *creator;       /* document information /Creator ("skillcert" for skillcert's own PDFs) */
+  char *producer;      /* /Producer */
+  unsigned char *grey; /* the page rendered at dpi, 8-bit grey, width * height bytes */
+  unsigned width, height;
+} sc_pdf_page;
+
+/* Reads the first page of pdf with poppler, rendering it at dpi (0 = text only). SC_EDATA
+ * when poppler cannot read it; page is then empty. Free with sc_pdf_page_free. */
+int sc_pdf_page_read(const uint8_t *pdf, size_t len, unsigned dpi, sc_pdf_page *page,
+                     sc_error *err);
+void sc_pdf_page_free(sc_pdf_page *page);
+/* The text of the QR code on a rendered page (page_qr.c): the busy square areas first, then,
+ * when none holds one, the whole page; step as for sc_grey_read_qr. */
+int sc_page_read_qr(const sc_pdf_page *page, unsigned step, sc_buf *text, sc_error *err);
+
+/* The "page" check of a PDF input (pdf_page_check.c, docs/verify.md "What the page shows"):
+ * the name, the achievement and the QR code the page shows must be the credential's in v.
+ * Does nothing unless data is a PDF and v holds a credential; records a failed check with
+ * SC_EINVALID naming what disagrees. */
+void sc_check_pdf_page(sc_verification *v, const uint8_t *data, size_t len);
+/* Adds a check to v the way the pipeline's own checks are added (the verdict follows). */
+void sc_verification_record(sc_verification *v, const char *name, sc_check_state state, int code,
+                            const char *message);
 /* Turns any input into credential JSON text: JSON as is, a PDF's attachment, a QR payload
  * decoded (link mode: loaded through opts->status from <base>/c/<uuid>.json), an image's QR
  * code. describe (128 bytes) says what it was, e.g. "PDF certificate". */
