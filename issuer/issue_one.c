@@ -1,5 +1,8 @@
-/* The sequence that makes one new credential, written once for `issue`, `serve` and batches:
- * reserve a status slot → prepare (build, sign, render) → record → write → publish. */
+/* The sequence that makes one new credential, written once for `issue` and `serve`: reserve a
+ * status slot → prepare (build, sign, render) → record → write → publish. A batch (batch.c)
+ * runs the same steps as a pipeline instead: reserve on the main thread, prepare on the
+ * workers, record a chunk per transaction, stage the chunk's files as one group, publish once
+ * at the end; calling this per row would serialise the signing and give up the chunks. */
 #include "issuer/issuer.h"
 
 #include <time.h>
