@@ -79,6 +79,13 @@ int sc_read_file(const char *path, size_t max_bytes, sc_buf *out, sc_error *err)
 int sc_write_file_atomic(const char *path, const void *data, size_t len, unsigned mode,
                          sc_error *err);
 
+/* Creates dir and every missing folder above it with mode (mkdir -p); folders that exist stay
+ * as they are. SC_ECANTCREAT naming the folder that could not be made and why, or the file that
+ * stands where a folder should be (mkdir.c). */
+int sc_mkdir_p(const char *dir, unsigned mode, sc_error *err);
+/* The same for the folder holding path ("a/b/c.json" → "a/b"); nothing when path has none. */
+int sc_mkdir_parent(const char *path, unsigned mode, sc_error *err);
+
 /* ---------------------------------------------------------------- file groups (file_group.c) */
 
 /* Files written together: each is staged under a temporary name beside its target

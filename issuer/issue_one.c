@@ -16,8 +16,8 @@ static int publish_slot(const sc_issue_context *ctx, sc_registry *reg, int64_t l
   return rc == SC_OK ? sc_publish_key_document(ctx->home, err) : rc;
 }
 
-int sc_issue_one(sc_registry *reg, const sc_issue_context *ctx, sc_issue_request *req,
-                 bool publish, sc_prepared *out, sc_error *err) {
+int sc_issue_one(sc_registry *reg, const sc_issue_context *ctx, sc_issue_request *req, bool publish,
+                 sc_prepared *out, sc_error *err) {
   int rc = sc_registry_reserve_index(reg, &req->status_list, &req->status_index, err);
   if (rc == SC_OK)
     rc = sc_issue_prepare(ctx, req, out, err);

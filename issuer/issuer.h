@@ -376,8 +376,8 @@ void sc_prepared_free(sc_prepared *p);
  * publish, publishes the status list it took a slot in and the key document. The caller holds
  * the home's lock and has checked that the learner was not issued this achievement before. out
  * starts zeroed and is the caller's to free (sc_prepared_free), on failure too. */
-int sc_issue_one(sc_registry *reg, const sc_issue_context *ctx, sc_issue_request *req,
-                 bool publish, sc_prepared *out, sc_error *err);
+int sc_issue_one(sc_registry *reg, const sc_issue_context *ctx, sc_issue_request *req, bool publish,
+                 sc_prepared *out, sc_error *err);
 
 /* Takes the home's issuance lock; fails at once with a clear message when another command
  * holds it. Returns a descriptor for sc_home_unlock. */

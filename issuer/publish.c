@@ -2,7 +2,6 @@
  * so that any static web server can serve them. */
 #include "issuer/issuer.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,25 +9,11 @@
 
 #define VC_CONTEXT "https://www.w3.org/ns/credentials/v2"
 
-static int make_dirs(const char *path, sc_error *err) {
-  char dir[PATH_MAX];
-  snprintf(dir, sizeof dir, "%s", path);
-  for (char *p = dir + 1; *p; p++) {
-    if (*p != '/')
-      continue;
-    *p = '\0';
-    if (mkdir(dir, 0755) != 0 && errno != EEXIST)
-      return sc_fail(err, SC_ECANTCREAT, "%s: cannot create: %s", dir, strerror(errno));
-    *p = '/';
-  }
-  return SC_OK;
-}
-
 static int stage_json(const char *path, const json_t *doc, sc_file_group *files, sc_error *err) {
   char *text = json_dumps(doc, JSON_INDENT(2));
   sc_buf out = {0};
   int rc = text && sc_buf_append_str(&out, text) && sc_buf_append_byte(&out, '\n')
-               ? make_dirs(path, err)
+               ? sc_mkdir_parent(path, 0755, err)
                : sc_oom(err);
   if (rc == SC_OK)
     rc = sc_file_group_add(files, path, out.data, out.len, 0644, err);

@@ -25,8 +25,8 @@ static int recode(sc_error *err, int code) {
 
 /* credential.credentialSubject: {"name", "email", "did"?, "achievement": {OB Achievement}},
  * or options.template naming a certificate design whose achievement is used. */
-static int request_achievement(const sc_http_issuer *issuer, const json_t *subject, const json_t *options,
-                               json_t **out, sc_error *err) {
+static int request_achievement(const sc_http_issuer *issuer, const json_t *subject,
+                               const json_t *options, json_t **out, sc_error *err) {
   const json_t *template_value = json_object_get(options, "template");
   const char *template_name = json_string_value(template_value);
   const json_t *given = json_object_get(subject, "achievement");

@@ -100,26 +100,9 @@ int sc_cache_get(const char *dir, const char *url, int64_t now, sc_buf *body, bo
   return SC_OK;
 }
 
-static int make_cache_dir(const char *dir, sc_error *err) {
-  char partial[SC_STATUS_PATH_MAX];
-  snprintf(partial, sizeof partial, "%s", dir);
-  /* mkdir -p: each missing level, private to the user (what was fetched says what they check) */
-  for (char *p = partial + 1; *p; p++) {
-    if (*p != '/')
-      continue;
-    *p = '\0';
-    if (mkdir(partial, 0700) != 0 && errno != EEXIST)
-      return sc_fail(err, SC_ECANTCREAT, "%s: cannot create: %s", partial, strerror(errno));
-    *p = '/';
-  }
-  if (mkdir(partial, 0700) != 0 && errno != EEXIST)
-    return sc_fail(err, SC_ECANTCREAT, "%s: cannot create: %s", partial, strerror(errno));
-  return SC_OK;
-}
-
 int sc_cache_put(const char *dir, const char *url, int64_t now, const sc_buf *body, sc_error *err) {
   char path[SC_STATUS_PATH_MAX];
-  int rc = make_cache_dir(dir, err);
+  int rc = sc_mkdir_p(dir, 0700, err); /* private: what was fetched says what they check */
   if (rc == SC_OK)
     rc = cache_path(dir, url, path, err);
   if (rc == SC_OK)
