@@ -162,6 +162,30 @@ int sc_hex_decode(const char *text, size_t len, sc_buf *out, sc_error *err);
 char *sc_multibase_encode(char header, const uint8_t *data, size_t len);
 int sc_multibase_decode(const char *text, char *header, sc_buf *out, sc_error *err);
 
+/* ---------------------------------------------------------------- inflating (inflate.c) */
+
+typedef enum sc_inflate_format {
+  SC_INFLATE_ZLIB, /* RFC 1950 (a PDF's /FlateDecode) */
+  SC_INFLATE_GZIP, /* RFC 1952, one member (a status list's encodedList) */
+  SC_INFLATE_RAW,  /* RFC 1951, optionally with a preset dictionary (the QR payload) */
+} sc_inflate_format;
+
+typedef struct sc_inflate_options {
+  sc_inflate_format format;
+  size_t max_out;            /* the cap: more inflated bytes than this are refused */
+  const uint8_t *dictionary; /* SC_INFLATE_RAW only; NULL = none */
+  size_t dictionary_len;
+  const char *what; /* starts every message: "QR payload", "encodedList" ... */
+} sc_inflate_options;
+
+/* Appends the inflated in[0..len) to out, under one rule for every compressed input: exactly
+ * one whole stream, at most max_out bytes once inflated (max_out itself is accepted), and
+ * nothing after the stream's end. SC_EDATA "WHAT inflates to more than N bytes", "WHAT: broken
+ * FORMAT stream (truncated)", "WHAT: not a valid FORMAT stream (corrupt: ...)" or "WHAT: N bytes
+ * of trailing data after the end of the FORMAT stream"; out may then hold part of the data. */
+int sc_inflate_capped(const uint8_t *in, size_t len, const sc_inflate_options *o, sc_buf *out,
+                      sc_error *err);
+
 /* ---------------------------------------------------------------- keys and DIDs (multikey.c,
  * did_key.c) */
 
