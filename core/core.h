@@ -207,6 +207,21 @@ char *sc_did_key_verification_method(const char *did);
 int sc_did_key_resolve_vm(const char *vm, uint8_t pub[SC_ED25519_PUBLIC_BYTES], char *did_out,
                           sc_error *err);
 
+/* ---------------------------------------------------------------- did:web (did_web.c) */
+
+/* SC_OK when id — what follows "did:web:" — is a did:web id skillcert resolves and publishes:
+ * a lower-case host name (a-z, 0-9, '.', '-'; not starting or ending with '.' or '-'), a port
+ * written %3A<digits> if any, then optional path segments ":seg" of letters, digits, '.', '-'
+ * and '_' (not empty, not "." or ".."). Otherwise SC_EDATA "expected a lower-case host name
+ * ..." or "'ID': a path segment is ...". */
+int sc_did_web_id_check(const char *id, sc_error *err);
+/* Where the document of did lives (DID Web Method §3.2): host is the host name with the port
+ * decoded ("acme.example", "localhost:8443"), path its place from the site's root
+ * ("/.well-known/did.json" for did:web:HOST, "/a/b/did.json" for did:web:HOST:a:b). SC_EDATA
+ * naming did when it is not "did:web:" + an id sc_did_web_id_check accepts, or does not fit. */
+int sc_did_web_location(const char *did, char *host, size_t host_size, char *path, size_t path_size,
+                        sc_error *err);
+
 /* ---------------------------------------------------------------- crypto (crypto.c) */
 
 int sc_sha256(const void *data, size_t len, uint8_t digest[32]);
