@@ -1,6 +1,6 @@
 /* The verifications behind the service's pages: a /V/ payload, a /C/ link, an upload. Each
  * one always ends in a filled sc_verification, so the page can say why in plain words. */
-#include "verifier/http_internal.h"
+#include "service/http_internal.h"
 
 #include <ctype.h>
 #include <stdio.h>
