@@ -8,7 +8,7 @@ BUILD   ?= build
 CC  ?= cc
 CXX ?= c++
 
-PKGS     := jansson openssl libutf8proc zlib sqlite3 libqrencode fribidi libcurl zbar libpng libjpeg libmicrohttpd
+PKGS     := jansson openssl libutf8proc zlib sqlite3 libqrencode fribidi libcurl zbar libpng libjpeg libmicrohttpd poppler-cpp
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -22,8 +22,8 @@ ALL_CFLAGS   = -std=c17 $(WARN) -D_XOPEN_SOURCE=700 -DSC_PREFIX='"$(PREFIX)"' -I
 ALL_CXXFLAGS = -std=c++17 $(WARN) -I. $(SANFLAGS) $(CXXFLAGS)
 LDLIBS_ALL   = $(PKG_LIBS) -lhpdf -lcsv -ldouble-conversion -lstdc++ -lm -lpthread
 
-LIB_C   := $(sort $(wildcard core/*.c keys/*.c issuer/*.c verifier/*.c))
-LIB_CXX := $(sort $(wildcard core/*.cc))
+LIB_C   := $(sort $(wildcard core/*.c keys/*.c issuer/*.c verifier/*.c service/*.c))
+LIB_CXX := $(sort $(wildcard core/*.cc verifier/*.cc))
 CLI_C   := $(sort $(wildcard cli/*.c))
 UNIT_C  := $(sort $(wildcard tests/unit/test_*.c))
 
@@ -125,7 +125,7 @@ install: all
 	cp -R templates/. $(DESTDIR)$(PREFIX)/share/skillcert/templates/
 
 format:
-	clang-format -i $(LIB_C) $(LIB_CXX) $(CLI_C) $(UNIT_C) $(wildcard core/*.h keys/*.h issuer/*.h verifier/*.h cli/*.h tests/unit/*.h tests/fuzz/*.c bench/*.c)
+	clang-format -i $(LIB_C) $(LIB_CXX) $(CLI_C) $(UNIT_C) $(wildcard core/*.h keys/*.h issuer/*.h verifier/*.h service/*.h cli/*.h tests/unit/*.h tests/fuzz/*.c bench/*.c)
 
 clean:
 	rm -rf build build-san build-fuzz tests/out demo

@@ -9,7 +9,7 @@
  */
 #define _GNU_SOURCE /* memmem */
 #include "bench/bench_support.h"
-#include "verifier/verifier.h"
+#include "service/service.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -12,6 +12,7 @@
 #include "core/core.h"
 #include "issuer/issuer.h"
 #include "keys/keys.h"
+#include "service/service.h"
 #include "verifier/verifier.h"
 
 #define SC_VERSION "0.1.0"

@@ -206,7 +206,7 @@ static int reissue_existing(issue_run *run, const json_t *row, sc_error *err) {
   return rc;
 }
 
-static int issue_single(issue_run *run, sc_issue_request *req, sc_error *err) {
+static int issue_single(issue_run *run, sc_issue_request *req, bool publish, sc_error *err) {
   const json_t *achievement = run->tpl ? sc_template_achievement(run->tpl) : run->achievement;
   req->achievement = achievement;
   int rc =
@@ -223,28 +223,21 @@ static int issue_single(issue_run *run, sc_issue_request *req, sc_error *err) {
       return rc;
     }
   }
-  if (rc == SC_OK)
-    rc = sc_registry_reserve_index(run->reg, &req->status_list, &req->status_index, err);
   sc_prepared p = {0};
   if (rc == SC_OK)
-    rc = sc_issue_prepare(&run->ctx, req, &p, err);
-  if (rc == SC_OK && (rc = sc_issue_record(run->reg, &run->ctx, req, &p, err)) == SC_OK)
-    rc = sc_issue_write(&run->ctx, &p, err);
+    rc = sc_issue_one(run->reg, &run->ctx, req, publish, &p, err);
   if (rc == SC_OK)
     print_paths(run, p.json_path, p.pdf_path);
   sc_prepared_free(&p);
   return rc;
 }
 
-/* public/ is never behind the registry: the lists a run touched go out with it. */
+/* public/ is never behind the registry: the lists a roster run touched go out with it (one
+ * learner's list is published by sc_issue_one). */
 static int publish_after(issue_run *run, const issue_args *a, sc_error *err) {
   if (a->no_publish || a->dry_run)
     return SC_OK;
-  if (a->roster)
-    return cli_publish_home(&run->home, run->key, 0, err);
-  sc_publish_options opts = {.now = (int64_t)time(NULL)};
-  int rc = sc_publish_lists(&run->home, run->key, run->reg, &a->req.status_list, 1, &opts, err);
-  return rc == SC_OK ? sc_publish_key_document(&run->home, err) : rc;
+  return cli_publish_home(&run->home, run->key, 0, err);
 }
 
 int cmd_issue(int argc, char **argv) {
@@ -268,9 +261,9 @@ int cmd_issue(int argc, char **argv) {
                           .now = a.req.now};
     rc = cli_issue_roster(&run.ctx, run.renderer, &job, &err);
   } else if (rc == SC_OK) {
-    rc = issue_single(&run, &a.req, &err);
+    rc = issue_single(&run, &a.req, !a.no_publish, &err);
   }
-  if (rc == SC_OK && (a.roster || a.req.status_list > 0)) /* nothing new, nothing to publish */
+  if (rc == SC_OK && a.roster)
     rc = publish_after(&run, &a, &err);
   close_run(&run);
   return rc == SC_OK ? SC_OK : cli_error(&err);

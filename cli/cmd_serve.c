@@ -1,4 +1,4 @@
-/* skillcert serve: the verification service behind every QR code (verifier/http_*.c), and,
+/* skillcert serve: the verification service behind every QR code (service/), and,
  * with --issue-token-file, the VC API issue route signing with the home's key. */
 #include "cli/cli.h"
 
@@ -115,176 +115,6 @@ static int parse_args(int argc, char **argv, serve_args *a) {
   return check_args(a);
 }
 
-/* ---------------------------------------------------------------- issuing */
-
-/* What POST /credentials/issue needs, shared by the server's threads. */
-typedef struct issuer_state {
-  const sc_home *home;
-  EVP_PKEY *key;
-  pthread_mutex_t lock; /* one issue at a time: the registry and public/ are written */
-} issuer_state;
-
-/* Keeps err's message (formatting it into itself would be undefined behaviour) under a new
- * code: the request, not the server, was wrong. */
-static int recode(sc_error *err, int code) {
-  err->code = code;
-  return code;
-}
-
-/* credential.credentialSubject: {"name", "email", "did"?, "achievement": {OB Achievement}},
- * or options.template naming a certificate design whose achievement is used. */
-static int request_achievement(const issuer_state *st, const json_t *subject, const json_t *options,
-                               json_t **out, sc_error *err) {
-  const json_t *template_value = json_object_get(options, "template");
-  const char *template_name = json_string_value(template_value);
-  const json_t *given = json_object_get(subject, "achievement");
-  if (template_value && !template_name)
-    return sc_fail(err, SC_EDATA, "options.template: expected the name of a certificate design");
-  if (template_name) {
-    char dir[PATH_MAX];
-    sc_template *tpl = NULL;
-    int rc = sc_template_find(st->home, template_name, dir, err);
-    if (rc == SC_OK)
-      rc = sc_template_load(dir, &tpl, err);
-    if (rc == SC_OK)
-      *out = json_deep_copy(sc_template_achievement(tpl));
-    sc_template_free(tpl);
-    if (rc != SC_OK)
-      return rc == SC_ENOINPUT || rc == SC_ECONFIG ? recode(err, SC_EUSAGE) : rc;
-    return *out ? SC_OK : sc_oom(err);
-  }
-  if (!json_is_object(given))
-    return sc_fail(err, SC_EDATA,
-                   "credential.credentialSubject.achievement: expected an Open "
-                   "Badges 3.0 Achievement object (or options.template)");
-  if (!(*out = json_deep_copy(given)))
-    return sc_oom(err);
-  int rc = sc_json_nfc(*out, "achievement", err);
-  if (rc == SC_OK)
-    rc = sc_achievement_check(*out, "credential.credentialSubject.achievement", err);
-  return rc == SC_OK ? SC_OK : recode(err, SC_EDATA);
-}
-
-/* object[key] as text: *out NULL when absent; SC_EDATA naming where.key when it is there but
- * not a string, holds a NUL, or is not what `issue` accepts from its flags and rosters
- * (sc_text_check: UTF-8 without control characters, at most max_chars characters). */
-static int optional_text(const json_t *object, const char *where, const char *key, size_t max_chars,
-                         const char **out, sc_error *err) {
-  const json_t *value = json_object_get(object, key);
-  *out = NULL;
-  if (!value)
-    return SC_OK;
-  char field[96];
-  snprintf(field, sizeof field, "%s.%s", where, key);
-  if (!json_is_string(value))
-    return sc_fail(err, SC_EDATA, "%s: expected a string", field);
-  const char *text = json_string_value(value);
-  if (strlen(text) != json_string_length(value))
-    return sc_fail(err, SC_EDATA, "%s: must not contain NUL characters", field);
-  int rc = sc_text_check(text, field, max_chars, err);
-  if (rc == SC_OK)
-    *out = text;
-  return rc;
-}
-
-static int request_fields(const json_t *credential, const json_t *options, sc_issue_request *req,
-                          sc_error *err) {
-  static const char subject_at[] = "credential.credentialSubject";
-  const json_t *subject = json_object_get(credential, "credentialSubject");
-  if (!json_is_object(subject))
-    return sc_fail(err, SC_EDATA, "%s: expected an object with name and email", subject_at);
-  int rc = optional_text(subject, subject_at, "name", SC_MAX_NAME_CHARS, &req->recipient.name, err);
-  if (rc == SC_OK)
-    rc =
-        optional_text(subject, subject_at, "email", SC_MAX_EMAIL_CHARS, &req->recipient.email, err);
-  if (rc == SC_OK)
-    rc = optional_text(subject, subject_at, "id", SC_MAX_DID_CHARS, &req->recipient.did, err);
-  if (rc == SC_OK)
-    rc = optional_text(credential, "credential", "validUntil", 64, &req->valid_until, err);
-  if (rc == SC_OK)
-    rc = optional_text(options, "options", "learnerId", SC_MAX_ID_CHARS, &req->learner_id, err);
-  if (rc != SC_OK)
-    return rc;
-  req->now = (int64_t)time(NULL);
-  if (!req->recipient.name || !*req->recipient.name)
-    return sc_fail(err, SC_EDATA, "%s.name: expected the learner's name", subject_at);
-  if (!req->recipient.email || !sc_is_email(req->recipient.email))
-    return sc_fail(err, SC_EDATA, "%s.email: expected an e-mail address", subject_at);
-  return SC_OK;
-}
-
-/* A learner id seen before with this achievement: the credential issued then. */
-static int existing_credential(sc_registry *reg, const sc_issue_request *req, json_t **out,
-                               sc_error *err) {
-  json_t *row = NULL;
-  const char *achievement_id = json_string_value(json_object_get(req->achievement, "id"));
-  int rc = sc_registry_find(reg, req->learner_id, achievement_id, &row, err);
-  if (rc != SC_OK || !row)
-    return rc;
-  char *text = sc_registry_credential_text(reg, json_string_value(json_object_get(row, "id")), err);
-  json_decref(row);
-  if (!text)
-    return err->code ? err->code : SC_ESOFTWARE;
-  rc = sc_json_parse(text, strlen(text), "registry", out, err);
-  free(text);
-  return rc;
-}
-
-/* The sequence of `skillcert issue` for one learner without a template: reserve a status
- * slot, sign, record, write, publish the list it touched. */
-static int issue_locked(issuer_state *st, sc_issue_request *req, json_t **out, sc_error *err) {
-  sc_issue_context ctx = {st->home, st->key, NULL, NULL};
-  sc_registry *reg = NULL;
-  sc_prepared p = {0};
-  int rc = sc_registry_open(st->home, &reg, err);
-  if (rc == SC_OK && req->learner_id)
-    rc = existing_credential(reg, req, out, err);
-  if (rc == SC_OK && !*out) {
-    rc = sc_registry_reserve_index(reg, &req->status_list, &req->status_index, err);
-    if (rc == SC_OK)
-      rc = sc_issue_prepare(&ctx, req, &p, err);
-    if (rc == SC_OK)
-      rc = sc_issue_record(reg, &ctx, req, &p, err);
-    if (rc == SC_OK)
-      rc = sc_issue_write(&ctx, &p, err);
-    sc_publish_options publish = {.now = req->now};
-    if (rc == SC_OK)
-      rc = sc_publish_lists(st->home, st->key, reg, &req->status_list, 1, &publish, err);
-    if (rc == SC_OK)
-      rc = sc_publish_key_document(st->home, err);
-    if (rc == SC_OK)
-      *out = json_incref(p.credential);
-  }
-  sc_prepared_free(&p);
-  sc_registry_close(reg);
-  return rc;
-}
-
-static int issue_credential(void *cls, const json_t *credential, const json_t *options,
-                            json_t **signed_credential, sc_error *err) {
-  issuer_state *st = cls;
-  sc_issue_request req = {.fields = &sc_issue_json_names}; /* errors name JSON fields */
-  json_t *achievement = NULL;
-  *signed_credential = NULL;
-  int rc = request_fields(credential, options, &req, err);
-  if (rc == SC_OK)
-    rc = request_achievement(st, json_object_get(credential, "credentialSubject"), options,
-                             &achievement, err);
-  req.achievement = achievement;
-  if (rc == SC_OK) {
-    pthread_mutex_lock(&st->lock);
-    int lock_fd = -1;
-    rc = sc_home_lock(st->home, &lock_fd, err); /* a CLI issue may be running */
-    if (rc == SC_OK) {
-      rc = issue_locked(st, &req, signed_credential, err);
-      sc_home_unlock(lock_fd);
-    }
-    pthread_mutex_unlock(&st->lock);
-  }
-  json_decref(achievement);
-  return rc;
-}
-
 /* ---------------------------------------------------------------- setup */
 
 typedef struct serve_run {
@@ -292,7 +122,8 @@ typedef struct serve_run {
   char public_dir[PATH_MAX];
   char base_url[512];
   char *token; /* TOKEN_BYTES in OpenSSL's secure heap (read after sc_secrets_protect) */
-  issuer_state issuer;
+  EVP_PKEY *issuer_key;
+  sc_http_issuer issuer; /* with --issue-token-file */
   sc_http_config cfg;
 } serve_run;
 
@@ -346,8 +177,9 @@ static int set_up(serve_args *a, serve_run *run, sc_error *err) {
   if (rc == SC_OK && a->token_file)
     rc = read_token(a->token_file, &run->token, err);
   if (rc == SC_OK && a->token_file)
-    rc = sc_home_load_key(&run->verifier.home, &a->passphrase, &run->issuer.key, err);
-  run->issuer.home = &run->verifier.home;
+    rc = sc_home_load_key(&run->verifier.home, &a->passphrase, &run->issuer_key, err);
+  if (rc == SC_OK && a->token_file)
+    sc_http_issuer_init(&run->issuer, &run->verifier.home, run->issuer_key);
   bool home = run->verifier.has_home;
   run->cfg = (sc_http_config){
       .trust = run->verifier.trust,
@@ -360,8 +192,7 @@ static int set_up(serve_args *a, serve_run *run, sc_error *err) {
       .public_dir = run->public_dir[0] ? run->public_dir : NULL,
       .base_url = run->base_url[0] ? run->base_url : NULL,
       .issue_token = a->token_file ? run->token : NULL,
-      .issue = a->token_file ? issue_credential : NULL,
-      .issue_ctx = &run->issuer,
+      .issuer = run->issuer.home ? &run->issuer : NULL,
   };
   if (rc == SC_OK)
     rc = sc_http_config_init(&run->cfg, err);
@@ -369,7 +200,9 @@ static int set_up(serve_args *a, serve_run *run, sc_error *err) {
 }
 
 static void tear_down(serve_run *run) {
-  EVP_PKEY_free(run->issuer.key);
+  if (run->issuer.home)
+    sc_http_issuer_destroy(&run->issuer);
+  EVP_PKEY_free(run->issuer_key);
   cli_verifier_close(&run->verifier);
   OPENSSL_secure_clear_free(run->token, TOKEN_BYTES);
 }
@@ -411,11 +244,9 @@ int cmd_serve(int argc, char **argv) {
     return cli_parse_exit(rc);
   sc_error err = {0};
   serve_run run = {0};
-  pthread_mutex_init(&run.issuer.lock, NULL);
   rc = set_up(&a, &run, &err);
   if (rc == SC_OK)
     rc = run_server(&a, &run, &err);
   tear_down(&run);
-  pthread_mutex_destroy(&run.issuer.lock);
   return rc == SC_OK ? SC_OK : cli_error(&err);
 }

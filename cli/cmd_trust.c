@@ -43,19 +43,6 @@ static void print_list(const sc_trust_list *list) {
   }
 }
 
-/* Makes sure the folder of the default list exists before the first save. */
-static void make_parent(const char *path) {
-  char dir[PATH_MAX];
-  snprintf(dir, sizeof dir, "%s", path);
-  for (char *p = dir + 1; *p; p++) {
-    if (*p == '/') {
-      *p = '\0';
-      mkdir(dir, 0755);
-      *p = '/';
-    }
-  }
-}
-
 int cmd_trust(int argc, char **argv) {
   const char *name = NULL, *path = NULL, *after = NULL;
   const cli_option options[] = {
@@ -107,8 +94,9 @@ int cmd_trust(int argc, char **argv) {
   else if (rc == SC_OK)
     rc = sc_trust_remove(list, target, &err);
   if (rc == SC_OK && !is_list) {
-    make_parent(path);
-    rc = sc_trust_save(list, path, &err);
+    rc = sc_mkdir_parent(path, 0755, &err); /* the default list's folder, before the first save */
+    if (rc == SC_OK)
+      rc = sc_trust_save(list, path, &err);
   }
   sc_trust_free(list);
   return rc == SC_OK ? SC_OK : cli_error(&err);

@@ -17,7 +17,8 @@ static const char verify_description[] =
     "standard input; the kind is told by content, not by name. Checks: strict JSON, VC 2.0 /\n"
     "Open Badges 3.0 shape, the eddsa-jcs-2022 proof and that its key is the issuer's, the\n"
     "validity period, that the issuer is trusted, and revocation and suspension through the\n"
-    "issuer's published status lists. Prints a one-line verdict, then one line per check.\n";
+    "issuer's published status lists; for a PDF, that its page shows that credential (name,\n"
+    "achievement, QR code; docs/verify.md). Prints a one-line verdict, then one line per check.\n";
 
 static const char verify_epilogue[] =
     "Status lists and did:web documents are fetched with libcurl (HTTPS, 5 s to connect,\n"
@@ -26,7 +27,7 @@ static const char verify_epilogue[] =
     "\n"
     "exit status:\n"
     "   0  valid\n"
-    "   1  signature or content invalid\n"
+    "   1  signature or content invalid, or a PDF page that does not show its credential\n"
     "   2  revoked\n"
     "   3  suspended\n"
     "   4  expired or not yet valid\n"
@@ -144,7 +145,9 @@ static int verify_one(const char *input, const sc_verify_options *opts, const ve
   if (rc == SC_OK)
     rc = sc_input_to_credential(data.data, data.len, opts, &json, describe, &err);
   if (rc == SC_OK) {
-    rc = sc_verify_json((const char *)json.data, json.len, source, opts, &v);
+    sc_verify_json((const char *)json.data, json.len, source, opts, &v);
+    sc_check_pdf_page(&v, data.data, data.len); /* a PDF's page must show that credential */
+    rc = v.exit_code;
     if (*describe && strncmp(describe, "JSON", 4) != 0)
       snprintf(v.source, sizeof v.source, "%s (%s)", source, describe);
   } else {

@@ -87,6 +87,13 @@ int sc_read_file(const char *path, size_t max_bytes, sc_buf *out, sc_error *err)
 int sc_write_file_atomic(const char *path, const void *data, size_t len, unsigned mode,
                          sc_error *err);
 
+/* Creates dir and every missing folder above it with mode (mkdir -p); folders that exist stay
+ * as they are. SC_ECANTCREAT naming the folder that could not be made and why, or the file that
+ * stands where a folder should be (mkdir.c). */
+int sc_mkdir_p(const char *dir, unsigned mode, sc_error *err);
+/* The same for the folder holding path ("a/b/c.json" → "a/b"); nothing when path has none. */
+int sc_mkdir_parent(const char *path, unsigned mode, sc_error *err);
+
 /* ---------------------------------------------------------------- text for a terminal
  * (terminal_text.c) */
 
@@ -177,6 +184,30 @@ int sc_hex_decode(const char *text, size_t len, sc_buf *out, sc_error *err);
 char *sc_multibase_encode(char header, const uint8_t *data, size_t len);
 int sc_multibase_decode(const char *text, char *header, sc_buf *out, sc_error *err);
 
+/* ---------------------------------------------------------------- inflating (inflate.c) */
+
+typedef enum sc_inflate_format {
+  SC_INFLATE_ZLIB, /* RFC 1950 (a PDF's /FlateDecode) */
+  SC_INFLATE_GZIP, /* RFC 1952, one member (a status list's encodedList) */
+  SC_INFLATE_RAW,  /* RFC 1951, optionally with a preset dictionary (the QR payload) */
+} sc_inflate_format;
+
+typedef struct sc_inflate_options {
+  sc_inflate_format format;
+  size_t max_out;            /* the cap: more inflated bytes than this are refused */
+  const uint8_t *dictionary; /* SC_INFLATE_RAW only; NULL = none */
+  size_t dictionary_len;
+  const char *what; /* starts every message: "QR payload", "encodedList" ... */
+} sc_inflate_options;
+
+/* Appends the inflated in[0..len) to out, under one rule for every compressed input: exactly
+ * one whole stream, at most max_out bytes once inflated (max_out itself is accepted), and
+ * nothing after the stream's end. SC_EDATA "WHAT inflates to more than N bytes", "WHAT: broken
+ * FORMAT stream (truncated)", "WHAT: not a valid FORMAT stream (corrupt: ...)" or "WHAT: N bytes
+ * of trailing data after the end of the FORMAT stream"; out may then hold part of the data. */
+int sc_inflate_capped(const uint8_t *in, size_t len, const sc_inflate_options *o, sc_buf *out,
+                      sc_error *err);
+
 /* ---------------------------------------------------------------- keys and DIDs (multikey.c,
  * did_key.c) */
 
@@ -197,6 +228,21 @@ char *sc_did_key_verification_method(const char *did);
  * did_out (when not NULL, at least 256 bytes) receives the DID part. */
 int sc_did_key_resolve_vm(const char *vm, uint8_t pub[SC_ED25519_PUBLIC_BYTES], char *did_out,
                           sc_error *err);
+
+/* ---------------------------------------------------------------- did:web (did_web.c) */
+
+/* SC_OK when id — what follows "did:web:" — is a did:web id skillcert resolves and publishes:
+ * a lower-case host name (a-z, 0-9, '.', '-'; not starting or ending with '.' or '-'), a port
+ * written %3A<digits> if any, then optional path segments ":seg" of letters, digits, '.', '-'
+ * and '_' (not empty, not "." or ".."). Otherwise SC_EDATA "expected a lower-case host name
+ * ..." or "'ID': a path segment is ...". */
+int sc_did_web_id_check(const char *id, sc_error *err);
+/* Where the document of did lives (DID Web Method §3.2): host is the host name with the port
+ * decoded ("acme.example", "localhost:8443"), path its place from the site's root
+ * ("/.well-known/did.json" for did:web:HOST, "/a/b/did.json" for did:web:HOST:a:b). SC_EDATA
+ * naming did when it is not "did:web:" + an id sc_did_web_id_check accepts, or does not fit. */
+int sc_did_web_location(const char *did, char *host, size_t host_size, char *path, size_t path_size,
+                        sc_error *err);
 
 /* ---------------------------------------------------------------- crypto (crypto.c) */
 

@@ -125,45 +125,18 @@ char *sc_qr_link_encode(const char *verify_url, const char *uuid, sc_error *err)
 
 /* ---------------------------------------------------------------- decoding */
 
-/* Inflates a raw DEFLATE stream made with the v1 dictionary into out, refusing more than
- * SC_QR_MAX_INFLATED bytes (a few hundred bytes can inflate to gigabytes), a stream that
- * stops early, and bytes after its end. */
+/* Inflates a raw DEFLATE stream made with the v1 dictionary into out, under
+ * sc_inflate_capped's rules: at most SC_QR_MAX_INFLATED bytes (a few hundred bytes can inflate
+ * to gigabytes), a whole stream, nothing after its end. */
 static int inflate_with_dictionary(const sc_buf *packed, sc_buf *out, sc_error *err) {
-  z_stream zs;
-  memset(&zs, 0, sizeof zs);
-  if (inflateInit2(&zs, -15) != Z_OK)
-    return sc_oom(err);
   size_t dict_len = 0;
   const uint8_t *dict = sc_qr_dictionary_v1(&dict_len);
-  unsigned char *space = malloc(SC_QR_MAX_INFLATED);
-  int rc = SC_OK;
-  if (!space || inflateSetDictionary(&zs, dict, (uInt)dict_len) != Z_OK) {
-    rc = sc_oom(err);
-  } else {
-    zs.next_in = packed->data;
-    zs.avail_in = (uInt)packed->len;
-    zs.next_out = space;
-    zs.avail_out = (uInt)SC_QR_MAX_INFLATED;
-    int z = inflate(&zs, Z_FINISH);
-    if (z == Z_STREAM_END && zs.avail_in != 0)
-      rc = sc_fail(err, SC_EDATA, "QR payload: %u bytes of trailing data after the DEFLATE stream",
-                   zs.avail_in);
-    else if (z == Z_MEM_ERROR)
-      rc = sc_oom(err);
-    else if (z == Z_DATA_ERROR)
-      rc = sc_fail(err, SC_EDATA, "QR payload: not a valid DEFLATE stream (%s)",
-                   zs.msg ? zs.msg : "corrupt data");
-    else if (z != Z_STREAM_END && zs.avail_out == 0)
-      rc =
-          sc_fail(err, SC_EDATA, "QR payload: inflates to more than %zu bytes", SC_QR_MAX_INFLATED);
-    else if (z != Z_STREAM_END)
-      rc = sc_fail(err, SC_EDATA, "QR payload: the DEFLATE stream is truncated");
-    else if (!sc_buf_append(out, space, zs.total_out))
-      rc = sc_oom(err);
-  }
-  free(space);
-  inflateEnd(&zs);
-  return rc;
+  sc_inflate_options o = {.format = SC_INFLATE_RAW,
+                          .max_out = SC_QR_MAX_INFLATED,
+                          .dictionary = dict,
+                          .dictionary_len = dict_len,
+                          .what = "QR payload"};
+  return sc_inflate_capped(packed->data, packed->len, &o, out, err);
 }
 
 static int decode_embedded(const char *text, size_t len, sc_qr_content *out, sc_error *err) {

@@ -77,41 +77,11 @@ static int require_gzip(const sc_buf *compressed, sc_error *err) {
                  "uncompressed lists are not accepted)");
 }
 
-/* Inflates one GZIP member into bits, refusing output beyond SC_STATUS_LIST_MAX_BYTES and
- * anything after the member. */
+/* Inflates one GZIP member into bits, under sc_inflate_capped's rules. */
 static int gunzip_capped(const sc_buf *compressed, sc_buf *bits, sc_error *err) {
-  if (compressed->len > UINT_MAX)
-    return sc_fail(err, SC_EDATA, "encodedList: %zu compressed bytes is too large",
-                   compressed->len);
-  z_stream z;
-  memset(&z, 0, sizeof z);
-  if (inflateInit2(&z, GZIP_WINDOW_BITS) != Z_OK)
-    return sc_oom(err);
-  z.next_in = compressed->data;
-  z.avail_in = (uInt)compressed->len;
-  unsigned char chunk[4096];
-  int zrc = Z_OK, rc = SC_OK;
-  while (rc == SC_OK && zrc == Z_OK) {
-    z.next_out = chunk;
-    z.avail_out = sizeof chunk;
-    zrc = inflate(&z, Z_NO_FLUSH);
-    size_t got = sizeof chunk - z.avail_out;
-    if (zrc != Z_OK && zrc != Z_STREAM_END)
-      rc = sc_fail(err, SC_EDATA, "encodedList: broken GZIP stream (%s)",
-                   z.msg                ? z.msg
-                   : zrc == Z_BUF_ERROR ? "truncated"
-                                        : "zlib error");
-    else if (bits->len + got > SC_STATUS_LIST_MAX_BYTES)
-      rc =
-          sc_fail(err, SC_EDATA, "status list inflates beyond %zu bytes", SC_STATUS_LIST_MAX_BYTES);
-    else if (!sc_buf_append(bits, chunk, got))
-      rc = sc_oom(err);
-  }
-  if (rc == SC_OK && z.avail_in != 0)
-    rc = sc_fail(err, SC_EDATA, "encodedList: %u bytes after the end of the GZIP stream",
-                 z.avail_in);
-  inflateEnd(&z);
-  return rc;
+  sc_inflate_options o = {
+      .format = SC_INFLATE_GZIP, .max_out = SC_STATUS_LIST_MAX_BYTES, .what = "encodedList"};
+  return sc_inflate_capped(compressed->data, compressed->len, &o, bits, err);
 }
 
 static int require_length(size_t len, size_t min_entries, unsigned status_size, sc_error *err) {

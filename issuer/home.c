@@ -35,51 +35,13 @@ static int check_init_options(const sc_home_init_options *opts, sc_error *err) {
   return SC_OK;
 }
 
-static bool is_host_char(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-';
-}
-
-static bool is_segment_char(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
-         c == '-' || c == '_';
-}
-
-/* The host, then an optional port written %3A<digits> (did:web §3.1). Returns its length, 0
- * when it is not one. */
-static size_t host_length(const char *id) {
-  size_t n = 0;
-  while (is_host_char(id[n]))
-    n++;
-  if (n == 0 || id[0] == '.' || id[0] == '-' || id[n - 1] == '.' || id[n - 1] == '-')
-    return 0;
-  if (strncmp(id + n, "%3A", 3) == 0) {
-    size_t digits = strspn(id + n + 3, "0123456789");
-    n = digits ? n + 3 + digits : 0;
-  }
-  return n;
-}
-
-/* Path segments become folders under public/ when publishing, so "." and ".." are refused. */
+/* The grammar is core's (sc_did_web_id_check); a bad --did-web is a usage error. */
 int sc_did_web_check(const char *id, sc_error *err) {
-  size_t n = id ? host_length(id) : 0;
-  if (n == 0 || (id[n] != '\0' && id[n] != ':'))
-    return sc_fail(err, SC_EUSAGE,
-                   "expected a lower-case host name, e.g. acme.example (a port as %%3A8443), "
-                   "then optional :path:segments, got '%s'",
-                   id ? id : "");
-  for (const char *seg = id + n; *seg == ':';) {
-    size_t len = 0;
-    while (is_segment_char(seg[1 + len]))
-      len++;
-    if (len == 0 || (seg[1 + len] != '\0' && seg[1 + len] != ':') ||
-        strncmp(seg + 1, ".", len) == 0 || strncmp(seg + 1, "..", len) == 0)
-      return sc_fail(err, SC_EUSAGE,
-                     "'%s': a path segment is letters, digits, '.', '-' or '_' (not empty, not "
-                     "'.' or '..')",
-                     id);
-    seg += 1 + len;
-  }
-  return SC_OK;
+  if (sc_did_web_id_check(id, err) == SC_OK)
+    return SC_OK;
+  if (err)
+    err->code = SC_EUSAGE;
+  return SC_EUSAGE;
 }
 
 /* What an init made, so that a failed init can take back exactly that and nothing the user

@@ -406,6 +406,13 @@ int sc_issue_write(const sc_issue_context *ctx, const sc_prepared *p, sc_error *
 int sc_issue_stage(const sc_issue_context *ctx, const sc_prepared *p, sc_file_group *files,
                    sc_error *err);
 void sc_prepared_free(sc_prepared *p);
+/* The one sequence that issues a new credential (issue_one.c): reserves a status slot in reg,
+ * prepares the credential (and with ctx->tpl its PDF), records it, writes its files and, with
+ * publish, publishes the status list it took a slot in and the key document. The caller holds
+ * the home's lock and has checked that the learner was not issued this achievement before. out
+ * starts zeroed and is the caller's to free (sc_prepared_free), on failure too. */
+int sc_issue_one(sc_registry *reg, const sc_issue_context *ctx, sc_issue_request *req, bool publish,
+                 sc_prepared *out, sc_error *err);
 
 /* Takes the home's issuance lock; fails at once with a clear message when another command
  * holds it. Returns a descriptor for sc_home_unlock. */

@@ -215,4 +215,17 @@ const char *sc_cred_recipient_name(const json_t *credential);
 const char *sc_cred_achievement(const json_t *credential, const char *key);
 const char *sc_cred_issuer_name(const json_t *credential);
 
+/* template_placeholders.c: the {{placeholders}} of template text, each with its value for a
+ * signed credential ("" when the credential has none; scratch holds formatted values). */
+typedef struct sc_placeholder {
+  const char *name; /* "recipient.name" for {{recipient.name}} */
+  const char *(*value)(const json_t *credential, char scratch[32]);
+} sc_placeholder;
+
+extern const sc_placeholder sc_placeholders[]; /* ends with {NULL, NULL} */
+/* The placeholder called name[0..len), or NULL. */
+const sc_placeholder *sc_placeholder_find(const char *name, size_t len);
+/* "{{recipient.name}}, {{achievement.name}}, ..." for messages (cut to size). */
+void sc_placeholder_names(char *out, size_t size);
+
 #endif

@@ -57,44 +57,6 @@ static int hpdf_failed(sc_pdf_renderer *r, const char *what, sc_error *err) {
 
 /* ---------------------------------------------------------------- placeholders */
 
-static const char *date_long(const char *iso, char out[32]) {
-  static const char *const months[] = {"January",   "February", "March",    "April",
-                                       "May",       "June",     "July",     "August",
-                                       "September", "October",  "November", "December"};
-  int y, m, d;
-  if (sscanf(iso, "%4d-%2d-%2d", &y, &m, &d) != 3 || m < 1 || m > 12)
-    return "";
-  snprintf(out, 32, "%d %s %d", d, months[m - 1], y);
-  return out;
-}
-
-static const char *placeholder_value(const json_t *cred, const char *key, size_t len,
-                                     char scratch[32]) {
-  const char *from = json_string_value(json_object_get(cred, "validFrom"));
-  const char *until = json_string_value(json_object_get(cred, "validUntil"));
-#define IS(name) (len == sizeof(name) - 1 && strncmp(key, name, len) == 0)
-  if (IS("recipient.name"))
-    return sc_cred_recipient_name(cred);
-  if (IS("achievement.name"))
-    return sc_cred_achievement(cred, "name");
-  if (IS("achievement.description"))
-    return sc_cred_achievement(cred, "description");
-  if (IS("issuer.name"))
-    return sc_cred_issuer_name(cred);
-  if (IS("credential.id")) {
-    const char *id = json_string_value(json_object_get(cred, "id"));
-    return id ? id : "";
-  }
-  if (IS("date.long"))
-    return from ? date_long(from, scratch) : "";
-  const char *date = IS("date") ? from : IS("valid_until") ? until : NULL;
-#undef IS
-  if (!date || strlen(date) < 10)
-    return "";
-  snprintf(scratch, 32, "%.10s", date);
-  return scratch;
-}
-
 /* The block's text with placeholders filled and whitespace made plain spaces; NULL with
  * *omit set when a placeholder it uses has no value (e.g. no validUntil). */
 static char *fill(const char *pattern, const json_t *cred, bool *omit) {
@@ -108,7 +70,8 @@ static char *fill(const char *pattern, const json_t *cred, bool *omit) {
       break;
     }
     char scratch[32];
-    const char *value = placeholder_value(cred, open + 2, (size_t)(close - open - 2), scratch);
+    const sc_placeholder *known = sc_placeholder_find(open + 2, (size_t)(close - open - 2));
+    const char *value = known ? known->value(cred, scratch) : ""; /* checked when loaded */
     *omit = *omit || !*value;
     ok = sc_buf_append(&out, p, (size_t)(open - p)) && sc_buf_append_str(&out, value);
     p = close + 2;

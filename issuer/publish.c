@@ -2,7 +2,6 @@
  * so that any static web server can serve them. */
 #include "issuer/issuer.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,25 +9,11 @@
 
 #define VC_CONTEXT "https://www.w3.org/ns/credentials/v2"
 
-static int make_dirs(const char *path, sc_error *err) {
-  char dir[PATH_MAX];
-  snprintf(dir, sizeof dir, "%s", path);
-  for (char *p = dir + 1; *p; p++) {
-    if (*p != '/')
-      continue;
-    *p = '\0';
-    if (mkdir(dir, 0755) != 0 && errno != EEXIST)
-      return sc_fail(err, SC_ECANTCREAT, "%s: cannot create: %s", dir, strerror(errno));
-    *p = '/';
-  }
-  return SC_OK;
-}
-
 static int stage_json(const char *path, const json_t *doc, sc_file_group *files, sc_error *err) {
   char *text = json_dumps(doc, JSON_INDENT(2));
   sc_buf out = {0};
   int rc = text && sc_buf_append_str(&out, text) && sc_buf_append_byte(&out, '\n')
-               ? make_dirs(path, err)
+               ? sc_mkdir_parent(path, 0755, err)
                : sc_oom(err);
   if (rc == SC_OK)
     rc = sc_file_group_add(files, path, out.data, out.len, 0644, err);
@@ -235,20 +220,18 @@ static json_t *verification_methods(const sc_home *home, json_t *ids) {
   return methods;
 }
 
-/* did:web §3.2: "did:web:host" is served at /.well-known/did.json, "did:web:host:a:b" at
- * /a/b/did.json; public/ is published at the host's root. */
+/* public/ is published at the host's root, so a did:web document goes where its DID says
+ * (sc_did_web_location); a did:key issuer's profile is public/issuer.json. */
 static int key_document_path(const sc_home *home, char *path, sc_error *err) {
   if (strncmp(home->issuer_id, "did:web:", 8) != 0)
     return snprintf(path, PATH_MAX, "%s/public/issuer.json", home->root) < PATH_MAX
                ? SC_OK
                : sc_fail(err, SC_ECANTCREAT, "%s: path too long", home->root);
-  const char *segments = strchr(home->issuer_id + 8, ':');
-  char sub[PATH_MAX];
-  snprintf(sub, sizeof sub, "%s", segments ? segments : "/.well-known");
-  for (char *c = sub; *c; c++)
-    if (*c == ':')
-      *c = '/';
-  int n = snprintf(path, PATH_MAX, "%s/public%s/did.json", home->root, sub);
+  char host[256], sub[PATH_MAX];
+  int rc = sc_did_web_location(home->issuer_id, host, sizeof host, sub, sizeof sub, err);
+  if (rc != SC_OK)
+    return rc;
+  int n = snprintf(path, PATH_MAX, "%s/public%s", home->root, sub);
   return n > 0 && n < PATH_MAX ? SC_OK : sc_fail(err, SC_ECANTCREAT, "%s: path too long", sub);
 }
 

@@ -190,22 +190,15 @@ static int read_shape(reader *rd, const json_t *item, const char *where, const s
   return rc;
 }
 
-static const char *const placeholders[] = {
-    "recipient.name", "achievement.name", "achievement.description", "issuer.name", "date",
-    "date.long",      "valid_until",      "credential.id",           NULL};
-
 static int check_placeholders(reader *rd, const char *text, const char *where) {
   for (const char *p = strstr(text, "{{"); p; p = strstr(p + 2, "{{")) {
     const char *end = strstr(p, "}}");
-    bool known = false;
-    for (const char *const *name = placeholders; end && *name && !known; name++)
-      known = strlen(*name) == (size_t)(end - p - 2) && strncmp(p + 2, *name, end - p - 2) == 0;
-    if (!known)
-      return sc_fail(rd->err, SC_EDATA,
-                     "%s: %s.text: unknown placeholder near \"%.30s\" (known: {{recipient.name}}, "
-                     "{{achievement.name}}, {{achievement.description}}, {{issuer.name}}, "
-                     "{{date}}, {{date.long}}, {{valid_until}}, {{credential.id}})",
-                     rd->file, where, p);
+    if (end && sc_placeholder_find(p + 2, (size_t)(end - p - 2)))
+      continue;
+    char known[512];
+    sc_placeholder_names(known, sizeof known);
+    return sc_fail(rd->err, SC_EDATA, "%s: %s.text: unknown placeholder near \"%.30s\" (known: %s)",
+                   rd->file, where, p, known);
   }
   return SC_OK;
 }

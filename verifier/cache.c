@@ -117,23 +117,6 @@ int sc_cache_get(const char *dir, const char *url, int64_t now, sc_buf *body, bo
   return SC_OK;
 }
 
-static int make_cache_dir(const char *dir, sc_error *err) {
-  char partial[SC_STATUS_PATH_MAX];
-  snprintf(partial, sizeof partial, "%s", dir);
-  /* mkdir -p: each missing level, private to the user (what was fetched says what they check) */
-  for (char *p = partial + 1; *p; p++) {
-    if (*p != '/')
-      continue;
-    *p = '\0';
-    if (mkdir(partial, 0700) != 0 && errno != EEXIST)
-      return sc_fail(err, SC_ECANTCREAT, "%s: cannot create: %s", partial, strerror(errno));
-    *p = '/';
-  }
-  if (mkdir(partial, 0700) != 0 && errno != EEXIST)
-    return sc_fail(err, SC_ECANTCREAT, "%s: cannot create: %s", partial, strerror(errno));
-  return SC_OK;
-}
-
 /* A cache file: the hex SHA-256 of a URL (anything else in the folder is left alone). */
 static bool is_cache_name(const char *name) {
   return strlen(name) == 64 && strspn(name, "0123456789abcdef") == 64;
@@ -221,7 +204,7 @@ int sc_cache_put(const char *dir, const char *url, int64_t now, const sc_buf *bo
   if (body->len > limits.max_bytes)
     return sc_fail(err, SC_ECANTCREAT, "larger than the cache (%zu bytes)", limits.max_bytes);
   char path[SC_STATUS_PATH_MAX], name[65];
-  int rc = make_cache_dir(dir, err);
+  int rc = sc_mkdir_p(dir, 0700, err); /* private: what was fetched says what they check */
   if (rc == SC_OK)
     rc = sc_cache_name(url, name, err);
   if (rc == SC_OK && snprintf(path, sizeof path, "%s/%s", dir, name) >= (int)sizeof path)

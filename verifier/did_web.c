@@ -8,61 +8,15 @@
 #include <stdio.h>
 #include <string.h>
 
-static bool is_web_char(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
-         c == '-' || c == '_' || c == ':';
-}
-
-/* A path segment that could climb out of the published folder, or an empty one. */
-static bool has_bad_segment(const char *path) {
-  for (const char *seg = path; *seg == ':'; seg = seg + 1 + strcspn(seg + 1, ":")) {
-    size_t len = strcspn(seg + 1, ":");
-    if (len == 0 || (len <= 2 && strspn(seg + 1, ".") == len))
-      return true;
-  }
-  return false;
-}
-
-/* The host, with a port written %3A<digits> turned back into ":<digits>". */
-static bool decode_host(const char *id, size_t len, char *host, size_t size) {
-  if (len == 0 || len >= size)
-    return false;
-  memcpy(host, id, len);
-  host[len] = '\0';
-  char *port = strstr(host, "%3A");
-  if (port) {
-    size_t digits = strspn(port + 3, "0123456789");
-    if (digits == 0 || port[3 + digits] != '\0')
-      return false;
-    port[0] = ':';
-    memmove(port + 1, port + 3, digits + 1);
-  }
-  for (const char *c = host; *c; c++)
-    if (!is_web_char(*c) || *c == '_' || (*c == ':' && c != port))
-      return false;
-  return true;
-}
-
+/* The grammar and the mapping are core's (sc_did_web_location); the document is fetched over
+ * HTTPS. */
 int sc_did_web_url(const char *did, char *url, size_t size, sc_error *err) {
-  if (!did || strncmp(did, "did:web:", 8) != 0)
-    return sc_fail(err, SC_EDATA, "'%s' is not a did:web DID", did ? did : "");
-  const char *id = did + 8;
-  size_t host_len = strcspn(id, ":");
-  const char *path = id + host_len;
-  char host[256];
-  bool ok = decode_host(id, host_len, host, sizeof host) && !has_bad_segment(path);
-  for (const char *c = path; ok && *c; c++)
-    ok = is_web_char(*c);
-  if (!ok)
-    return sc_fail(err, SC_EDATA, "%s: not a did:web DID skillcert can resolve", did);
-  /* "did:web:host" lives at /.well-known/did.json, "did:web:host:a:b" at /a/b/did.json. */
-  int n = snprintf(url, size, "https://%s%s/did.json", host, *path ? path : "/.well-known");
-  if (n < 0 || (size_t)n >= size)
-    return sc_fail(err, SC_EDATA, "%s: DID too long", did);
-  for (char *c = url + 8 + strlen(host); *c; c++)
-    if (*c == ':')
-      *c = '/';
-  return SC_OK;
+  char host[256], path[1024];
+  int rc = sc_did_web_location(did, host, sizeof host, path, sizeof path, err);
+  int n = rc == SC_OK ? snprintf(url, size, "https://%s%s", host, path) : 0;
+  if (rc == SC_OK && (n < 0 || (size_t)n >= size))
+    rc = sc_fail(err, SC_EDATA, "%s: DID too long", did);
+  return rc;
 }
 
 /* body keeps the document's text and origin where it came from, for the cache once the

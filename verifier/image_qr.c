@@ -140,7 +140,8 @@ static int read_jpeg(const uint8_t *data, size_t len, grey_image *out, sc_error 
 
 /* ---------------------------------------------------------------- zbar */
 
-static int scan_qr(const grey_image *grey, sc_buf *text, sc_error *err) {
+/* step: scan every step-th row and column (zbar's density); 1 for photos. */
+static int scan_qr(const grey_image *grey, unsigned step, sc_buf *text, sc_error *err) {
   zbar_image_scanner_t *scanner = zbar_image_scanner_create();
   zbar_image_t *image = zbar_image_create();
   if (!scanner || !image) {
@@ -154,6 +155,8 @@ static int scan_qr(const grey_image *grey, sc_buf *text, sc_error *err) {
   zbar_image_scanner_set_config(scanner, ZBAR_QRCODE, ZBAR_CFG_ENABLE, 1);
   /* The bytes as encoded: no guessing of character sets. */
   zbar_image_scanner_set_config(scanner, ZBAR_QRCODE, ZBAR_CFG_BINARY, 1);
+  zbar_image_scanner_set_config(scanner, 0, ZBAR_CFG_X_DENSITY, (int)step);
+  zbar_image_scanner_set_config(scanner, 0, ZBAR_CFG_Y_DENSITY, (int)step);
   zbar_image_set_format(image, zbar_fourcc('Y', '8', '0', '0'));
   zbar_image_set_size(image, grey->width, grey->height);
   zbar_image_set_data(image, grey->pixels, (unsigned long)grey->width * grey->height, NULL);
@@ -174,6 +177,13 @@ static int scan_qr(const grey_image *grey, sc_buf *text, sc_error *err) {
   return rc;
 }
 
+int sc_grey_read_qr(const unsigned char *pixels, unsigned width, unsigned height, unsigned step,
+                    sc_buf *text, sc_error *err) {
+  sc_buf_reset(text);
+  const grey_image grey = {(unsigned char *)pixels, width, height};
+  return scan_qr(&grey, step ? step : 1, text, err);
+}
+
 int sc_image_read_qr(const uint8_t *image, size_t len, sc_buf *text, sc_error *err) {
   grey_image grey = {0};
   int rc;
@@ -185,7 +195,7 @@ int sc_image_read_qr(const uint8_t *image, size_t len, sc_buf *text, sc_error *e
   else
     rc = sc_fail(err, SC_EDATA, "image: neither PNG nor JPEG");
   if (rc == SC_OK)
-    rc = scan_qr(&grey, text, err);
+    rc = scan_qr(&grey, 1, text, err);
   free(grey.pixels);
   return rc;
 }

@@ -10,7 +10,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <zlib.h>
 
 #define ATTACHMENT "credential.json"
 #define NAME_TREE_MAX_DEPTH 16
@@ -193,34 +192,12 @@ static int stream_filter(const pdf_file *pdf, const pdf_object *file, bool *flat
   return SC_OK;
 }
 
-/* zlib inflate, at most SC_JSON_MAX_BYTES out. */
+/* zlib inflate under sc_inflate_capped's rules: at most SC_JSON_MAX_BYTES out, a whole
+ * stream, nothing after its end (bytes hidden there would not be part of the credential). */
 static int inflate_capped(const uint8_t *data, size_t len, sc_buf *out, sc_error *err) {
-  z_stream zs;
-  memset(&zs, 0, sizeof zs);
-  if (len > UINT32_MAX)
-    return sc_fail(err, SC_EDATA, "PDF: " ATTACHMENT "'s stream is larger than 4 GB");
-  if (inflateInit(&zs) != Z_OK)
-    return sc_oom(err);
-  zs.next_in = (Bytef *)data;
-  zs.avail_in = (uInt)len;
-  int z = Z_OK, rc = SC_OK;
-  unsigned char chunk[16384];
-  while (z == Z_OK && rc == SC_OK) {
-    zs.next_out = chunk;
-    zs.avail_out = sizeof chunk;
-    z = inflate(&zs, Z_NO_FLUSH);
-    size_t got = sizeof chunk - zs.avail_out;
-    if ((z == Z_OK || z == Z_STREAM_END) && out->len + got > SC_JSON_MAX_BYTES)
-      rc = sc_fail(err, SC_EDATA, "PDF: " ATTACHMENT " inflates to more than %zu bytes",
-                   SC_JSON_MAX_BYTES);
-    else if ((z == Z_OK || z == Z_STREAM_END) && !sc_buf_append(out, chunk, got))
-      rc = sc_oom(err);
-  }
-  inflateEnd(&zs);
-  if (rc == SC_OK && z != Z_STREAM_END)
-    rc = sc_fail(err, SC_EDATA, "PDF: " ATTACHMENT "'s /FlateDecode data is %s",
-                 z == Z_BUF_ERROR ? "truncated" : "corrupt");
-  return rc;
+  sc_inflate_options o = {
+      .format = SC_INFLATE_ZLIB, .max_out = SC_JSON_MAX_BYTES, .what = "PDF: " ATTACHMENT};
+  return sc_inflate_capped(data, len, &o, out, err);
 }
 
 static int extract(const pdf_file *pdf, sc_buf *json, sc_error *err) {

@@ -221,6 +221,40 @@ int sc_input_sniff(const uint8_t *data, size_t len, sc_input_kind *kind, sc_erro
 int sc_pdf_extract_credential(const uint8_t *pdf, size_t len, sc_buf *json, sc_error *err);
 /* The text of the first QR code found in a PNG or JPEG image (zbar). */
 int sc_image_read_qr(const uint8_t *image, size_t len, sc_buf *text, sc_error *err);
+/* The same for pixels already decoded: 8-bit grey, width * height bytes row after row. step:
+ * zbar looks at every step-th row and column; 1 (as for photos) finds the most, 2 halves the
+ * time and is enough for a page rendered from a PDF, whose modules are sharp and 3 px wide. */
+int sc_grey_read_qr(const unsigned char *pixels, unsigned width, unsigned height, unsigned step,
+                    sc_buf *text, sc_error *err);
+
+/* What the first page of a PDF shows (pdf_page.cc, poppler). Strings are UTF-8, "" when absent;
+ * grey is NULL unless a resolution was asked for. */
+typedef struct sc_pdf_page {
+  char *text;          /* the page's text in reading order, as pdftotext gives it */
+  char *text_drawn;    /* the same in the order it is drawn (pdftotext -raw) */
+  char *creator;       /* document information /Creator ("skillcert" for skillcert's own PDFs) */
+  char *producer;      /* /Producer */
+  unsigned char *grey; /* the page rendered at dpi, 8-bit grey, width * height bytes */
+  unsigned width, height;
+} sc_pdf_page;
+
+/* Reads the first page of pdf with poppler, rendering it at dpi (0 = text only). SC_EDATA
+ * when poppler cannot read it; page is then empty. Free with sc_pdf_page_free. */
+int sc_pdf_page_read(const uint8_t *pdf, size_t len, unsigned dpi, sc_pdf_page *page,
+                     sc_error *err);
+void sc_pdf_page_free(sc_pdf_page *page);
+/* The text of the QR code on a rendered page (page_qr.c): the busy square areas first, then,
+ * when none holds one, the whole page; step as for sc_grey_read_qr. */
+int sc_page_read_qr(const sc_pdf_page *page, unsigned step, sc_buf *text, sc_error *err);
+
+/* The "page" check of a PDF input (pdf_page_check.c, docs/verify.md "What the page shows"):
+ * the name, the achievement and the QR code the page shows must be the credential's in v.
+ * Does nothing unless data is a PDF and v holds a credential; records a failed check with
+ * SC_EINVALID naming what disagrees. */
+void sc_check_pdf_page(sc_verification *v, const uint8_t *data, size_t len);
+/* Adds a check to v the way the pipeline's own checks are added (the verdict follows). */
+void sc_verification_record(sc_verification *v, const char *name, sc_check_state state, int code,
+                            const char *message);
 /* Turns any input into credential JSON text: JSON as is, a PDF's attachment, a QR payload
  * decoded (link mode: loaded through opts->status from <base>/c/<uuid>.json), an image's QR
  * code. describe (128 bytes) says what it was, e.g. "PDF certificate". */
@@ -246,94 +280,6 @@ void sc_report_text(const sc_verification *result, const char *input, FILE *out)
 int sc_report_json(const sc_verification *result, FILE *out, sc_error *err);
 /* That report as a JSON object (a new reference), or NULL when memory ran out. */
 json_t *sc_report_object(const sc_verification *result);
-
-/* ---------------------------------------------------------------- HTTP service (http_*.c) */
-
-/* `skillcert serve` (docs/serve.md): the page behind every QR code, the W3C VC API, and the
- * issuer's public/ folder. The route handler is a plain function of a request (no sockets),
- * so tests and the fuzz target drive it directly; http_server.c puts libmicrohttpd around it. */
-
-#define SC_HTTP_MAX_BODY ((size_t)1 << 20)   /* JSON bodies: a credential is ~2 KB */
-#define SC_HTTP_MAX_UPLOAD ((size_t)8 << 20) /* POST /verify: a certificate PDF */
-
-/* Signs a credential for POST /credentials/issue. request is the body's "credential" object,
- * options its "options" (may be NULL). On success *signed is the signed credential (owned by
- * the caller). SC_EUSAGE / SC_EDATA: the request is wrong (400, with the reason); anything
- * else is the server's problem (500). Called from several threads at once. */
-typedef int (*sc_http_issue_fn)(void *ctx, const json_t *request, const json_t *options,
-                                json_t **signed_credential, sc_error *err);
-
-typedef struct sc_http_config {
-  const sc_trust_list *trust;     /* NULL = nobody trusted */
-  const sc_status_source *status; /* where status lists and link-mode credentials come from */
-  const char *public_dir;         /* the published folder served as static files; NULL = none */
-  const char *base_url;           /* how clients reach us, for links ("https://verify.acme") */
-  const char *issue_token;        /* NULL = POST /credentials/issue is off (404) */
-  const char *did_doc;            /* --did-doc: the document of did:web issuers (NULL = fetch) */
-  const char *home_issuer;        /* --home: its issuer ... */
-  const json_t *home_keys;        /* ... and skillcert.json keys, for did:web and retirements */
-  sc_status_memo *memo;           /* verified status lists shared by the workers (may be NULL) */
-  sc_key_cache *keys;             /* public keys made once, shared by the workers (may be NULL) */
-  sc_http_issue_fn issue;
-  void *issue_ctx;
-  char csp[192]; /* the Content-Security-Policy, with the page style's hash (sc_http_config_init) */
-} sc_http_config;
-
-/* Computes cfg->csp; call once after filling cfg. */
-int sc_http_config_init(sc_http_config *cfg, sc_error *err);
-
-typedef struct sc_http_request {
-  const char *method;        /* "GET", "POST" … */
-  const char *path;          /* percent-decoded path, without the query */
-  bool download;             /* ?download=1 */
-  const char *content_type;  /* NULL when absent */
-  const char *authorization; /* the Authorization header, NULL when absent */
-  size_t authorization_len;  /* its length in bytes, so a NUL inside shows; 0 = strlen */
-  const char *if_none_match; /* NULL when absent */
-  const uint8_t *body;       /* raw body (JSON routes) */
-  size_t body_len;
-  const char *form_qr;      /* POST /verify: the pasted QR text (form field "qr") */
-  const uint8_t *form_file; /* POST /verify: the uploaded file (form field "file") */
-  size_t form_file_len;
-  int64_t now;
-} sc_http_request;
-
-typedef struct sc_http_response {
-  int status;
-  const char *content_type; /* static string */
-  const char *cache_control;
-  const char *allow;        /* 405: the allowed methods */
-  const char *disposition;  /* Content-Disposition, static string or NULL */
-  const char *authenticate; /* 401: WWW-Authenticate */
-  bool security_headers;    /* HTML: CSP and friends (nosniff etc. go on every answer) */
-  bool no_body;             /* 304, HEAD */
-  char etag[72];
-  sc_buf body;
-} sc_http_response;
-
-/* Answers one request. Never fails: every problem becomes an HTTP status. */
-void sc_http_handle(const sc_http_config *cfg, const sc_http_request *req, sc_http_response *res);
-void sc_http_response_free(sc_http_response *res);
-
-typedef struct sc_http_server_options {
-  const char *listen;              /* "127.0.0.1:8080", "[::1]:8080"; port 0 = any free port */
-  unsigned threads;                /* worker threads; 0 = the number of cores */
-  bool thread_per_connection;      /* instead of a pool (measured slower: docs/serve.md) */
-  unsigned max_connections;        /* 0 = 512 */
-  unsigned max_connections_per_ip; /* from one client address; 0 = 64 */
-  unsigned timeout_seconds;        /* idle connection timeout; 0 = 15 */
-  unsigned request_seconds;        /* a request (headers and body) must arrive within; 0 = 60 */
-  bool quiet;                      /* no request log */
-} sc_http_server_options;
-
-typedef struct sc_http_server sc_http_server;
-
-/* Starts serving cfg (which must outlive the server) in background threads; *port is the
- * port bound. */
-int sc_http_start(const sc_http_config *cfg, const sc_http_server_options *opts,
-                  sc_http_server **out, unsigned *port, sc_error *err);
-/* Stops accepting, lets requests in flight finish (at most grace_seconds), then stops. */
-void sc_http_stop(sc_http_server *server, unsigned grace_seconds);
 
 /* ---------------------------------------------------------------- did:web and retired keys
  * (did_web.c, key_check.c; docs/keys.md) */

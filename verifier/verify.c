@@ -351,6 +351,11 @@ void sc_verification_fail(sc_verification *v, const char *source, const sc_error
   record(v, "input", SC_CHECK_FAILED, err->code ? err->code : SC_ESOFTWARE, "%s", err->message);
 }
 
+void sc_verification_record(sc_verification *v, const char *name, sc_check_state state, int code,
+                            const char *message) {
+  record(v, name, state, code, "%s", message);
+}
+
 void sc_verification_free(sc_verification *v) {
   json_decref(v->credential);
   v->credential = NULL;

@@ -109,3 +109,16 @@ expect_malformed() {
   sc trust add did:web:acme.example --name Acme --trust "$WORK/new.json"
   [ -f "$WORK/new.json" ]
 }
+
+@test "trust add says which folder of the default list it cannot create" {
+  # A link that leads nowhere stands where the default list's folder (XDG_CONFIG_HOME/skillcert)
+  # must go: the list is not there (so add starts a new one), and its folder cannot be made.
+  mkdir -p "$WORK/config"
+  ln -s "$WORK/unmounted/skillcert" "$WORK/config/skillcert"
+  run sc trust add did:web:acme.example --name Acme
+  [ "$status" -eq 73 ]
+  [[ "$output" == "skillcert: $WORK/config/skillcert: cannot create a folder there: it is a link that leads nowhere"* ]]
+  run sc trust add did:web:acme.example --name Acme --trust "$WORK/new/deeper/trust.json"
+  [ "$status" -eq 0 ]
+  [ -f "$WORK/new/deeper/trust.json" ]
+}

@@ -390,6 +390,18 @@ serve_briefly() { # binary args...
   [ "$(status_of -F 'qr=' "$URL/verify")" = 400 ]
 }
 
+@test "upload: a PDF whose page shows another name is not genuine, and the page check says so" {
+  "$BATS_TEST_DIRNAME/pdf_page.py" reverse "$(sed -n 2p "$FIX/valid.paths")" "$WORK/forged.pdf" 34.00
+  code=$(curl -s -o "$WORK/r" -w '%{http_code}' -F "file=@$WORK/forged.pdf" "$URL/verify")
+  [ "$code" = 200 ]
+  grep -q 'Not genuine' "$WORK/r"
+  grep -q '✗ page: <bdi dir="auto">the page does not show' "$WORK/r"
+  grep -q 'the page does not show the credential.*s name (.*Zoë valid.*)' "$WORK/r"
+  curl -s -o "$WORK/r" -F "file=@$(sed -n 2p "$FIX/valid.paths")" "$URL/verify"
+  grep -q 'Valid certificate' "$WORK/r"
+  grep -q 'the page shows the credential.*s name, achievement and QR code' "$WORK/r"
+}
+
 @test "static public/ files: content type, caching headers, ETag and 304" {
   lists=("$FIX"/home/public/status/*/revocation)
   list=${lists[0]#"$FIX/home/public/"}

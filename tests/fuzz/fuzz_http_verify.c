@@ -8,6 +8,7 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "service/service.h"
 #include "tests/fuzz/fuzz_checks.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);

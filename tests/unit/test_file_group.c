@@ -121,6 +121,69 @@ static void write_file_atomic_is_a_group_of_one(void **state) {
   assert_int_equal(entries(), 1);
 }
 
+/* ---------------------------------------------------------------- mkdir -p (core/mkdir.c) */
+
+static void assert_mentions(const char *message, const char *part) {
+  if (!strstr(message, part))
+    fail_msg("\"%s\" does not mention \"%s\"", message, part);
+}
+
+static bool is_folder(const char *path, unsigned mode) {
+  struct stat st;
+  mode_t mask = umask(0);
+  umask(mask);
+  return stat(path, &st) == 0 && S_ISDIR(st.st_mode) && (st.st_mode & 0777) == (mode & ~mask);
+}
+
+static void mkdir_p_makes_every_missing_level_and_keeps_existing_ones(void **state) {
+  (void)state;
+  char path[PATH_MAX], level[PATH_MAX];
+  path_of("a/b/c/", path);
+  sc_error err = {0};
+  assert_int_equal(sc_mkdir_p(path, 0700, &err), SC_OK);
+  path_of("a/b/c", level);
+  assert_true(is_folder(level, 0700));
+  path_of("a", level);
+  assert_true(is_folder(level, 0700));
+  assert_int_equal(sc_mkdir_p(path, 0700, &err), SC_OK); /* again: nothing to do */
+  path_of("a/b/d/file.json", path);
+  assert_int_equal(sc_mkdir_parent(path, 0755, &err), SC_OK);
+  path_of("a/b/d", level);
+  assert_true(is_folder(level, 0755));
+  path_of("a/b/d/file.json", level);
+  assert_int_equal(access(level, F_OK), -1); /* the parent only */
+}
+
+static void mkdir_p_names_a_file_in_the_way(void **state) {
+  (void)state;
+  char path[PATH_MAX], file[PATH_MAX];
+  path_of("plain", file);
+  assert_int_equal(sc_write_file_atomic(file, "x", 1, 0600, NULL), SC_OK);
+  path_of("plain/sub", path);
+  sc_error err = {0};
+  assert_int_equal(sc_mkdir_p(path, 0755, &err), SC_ECANTCREAT);
+  assert_mentions(err.message, file);
+  assert_mentions(err.message, "it is a file");
+  assert_int_equal(sc_mkdir_p(file, 0755, &err), SC_ECANTCREAT);
+  assert_mentions(err.message, "it is a file");
+}
+
+/* A reason every user meets, root too: a folder name longer than a file system allows. */
+static void mkdir_p_reports_why_a_level_cannot_be_made(void **state) {
+  (void)state;
+  char name[300], path[PATH_MAX];
+  memset(name, 'n', sizeof name - 1);
+  name[sizeof name - 1] = '\0';
+  char relative[PATH_MAX];
+  snprintf(relative, sizeof relative, "ok/%s/below", name);
+  path_of(relative, path);
+  sc_error err = {0};
+  assert_int_equal(sc_mkdir_p(path, 0755, &err), SC_ECANTCREAT);
+  assert_mentions(err.message, "nnnn: cannot create: File name too long");
+  path_of("ok", path);
+  assert_true(is_folder(path, 0755)); /* the levels before it were made */
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(commit_shows_every_file_whole_and_leaves_no_temporary,
@@ -130,6 +193,11 @@ int main(void) {
       cmocka_unit_test_setup_teardown(
           a_file_that_cannot_be_created_is_named_and_the_group_stays_usable, make_dir, remove_dir),
       cmocka_unit_test_setup_teardown(write_file_atomic_is_a_group_of_one, make_dir, remove_dir),
+      cmocka_unit_test_setup_teardown(mkdir_p_makes_every_missing_level_and_keeps_existing_ones,
+                                      make_dir, remove_dir),
+      cmocka_unit_test_setup_teardown(mkdir_p_names_a_file_in_the_way, make_dir, remove_dir),
+      cmocka_unit_test_setup_teardown(mkdir_p_reports_why_a_level_cannot_be_made, make_dir,
+                                      remove_dir),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,9 +1,9 @@
 /* The HTTP service's answers, driven through sc_http_handle and the helpers of
- * verifier/http_internal.h: escaping, ETags, the bearer scheme, unreadable payloads and what
+ * service/http_internal.h: escaping, ETags, the bearer scheme, unreadable payloads and what
  * check messages may tell a client. */
 #include "test_support.h"
 
-#include "verifier/http_internal.h"
+#include "service/http_internal.h"
 
 #define NOW 1798761600 /* 2027-01-01 */
 #define TOKEN "a-token-of-sixteen-or-more"
@@ -109,15 +109,11 @@ static void if_none_match_compares_entity_tags_exactly(void **state) {
 
 /* ---------------------------------------------------------------- bearer */
 
-static int issue_stub(void *ctx, const json_t *request, const json_t *options, json_t **made,
-                      sc_error *err) {
-  (void)ctx, (void)request, (void)options, (void)err;
-  *made = json_pack("{s:s}", "id", "urn:uuid:stub");
-  return SC_OK;
-}
-
+/* An authorized request gets past the bearer check to the request's own fields: this empty
+ * credential is then refused as a bad request (400), never as unauthorized (401). */
 static int issue_with(const char *authorization) {
-  sc_http_config cfg = {.issue_token = TOKEN, .issue = issue_stub};
+  sc_http_issuer issuer = {0};
+  sc_http_config cfg = {.issue_token = TOKEN, .issuer = &issuer};
   static const char body[] = "{\"credential\": {}}";
   sc_http_request req = {.method = "POST",
                          .path = "/credentials/issue",
@@ -133,7 +129,8 @@ static int issue_with(const char *authorization) {
 }
 
 static int issue_with_bytes(const char *token, const char *authorization, size_t len) {
-  sc_http_config cfg = {.issue_token = token, .issue = issue_stub};
+  sc_http_issuer issuer = {0};
+  sc_http_config cfg = {.issue_token = token, .issuer = &issuer};
   static const char body[] = "{\"credential\": {}}";
   sc_http_request req = {.method = "POST",
                          .path = "/credentials/issue",
@@ -153,7 +150,8 @@ static void an_authorization_with_a_nul_or_a_control_character_is_refused(void *
   (void)state;
   static const char with_nul[] = "Bearer " TOKEN "\0and more";
   assert_int_equal(issue_with_bytes(TOKEN, with_nul, sizeof with_nul - 1), 401);
-  assert_int_equal(issue_with_bytes(TOKEN, with_nul, strlen(with_nul)), 201); /* the token alone */
+  /* the token alone is authorized: the empty credential is then a bad request, not 401 */
+  assert_int_equal(issue_with_bytes(TOKEN, with_nul, strlen(with_nul)), 400);
   /* Even a token file that held a control character does not let one through. */
   static const char odd[] = "token\twith-a-tab-0123456789";
   assert_int_equal(issue_with_bytes(odd, "Bearer token\twith-a-tab-0123456789", 0), 401);
@@ -163,10 +161,10 @@ static void an_authorization_with_a_nul_or_a_control_character_is_refused(void *
 
 static void the_bearer_scheme_name_is_case_insensitive(void **state) {
   (void)state;
-  assert_int_equal(issue_with("Bearer " TOKEN), 201);
-  assert_int_equal(issue_with("bearer " TOKEN), 201);
-  assert_int_equal(issue_with("BEARER " TOKEN), 201);
-  assert_int_equal(issue_with("bEaReR " TOKEN), 201);
+  assert_int_equal(issue_with("Bearer " TOKEN), 400);
+  assert_int_equal(issue_with("bearer " TOKEN), 400);
+  assert_int_equal(issue_with("BEARER " TOKEN), 400);
+  assert_int_equal(issue_with("bEaReR " TOKEN), 400);
   assert_int_equal(issue_with("bearer wrong-token-of-some-length"), 401);
   assert_int_equal(issue_with("Basic " TOKEN), 401);
   assert_int_equal(issue_with("bearer" TOKEN), 401);

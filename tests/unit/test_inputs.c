@@ -89,7 +89,8 @@ typedef struct pdf_spec {
   const char *name;        /* the name tree key and /F, "(credential.json)" */
   const char *names_extra; /* appended inside the /Names array */
   const char *trailer_extra;
-  long length_delta; /* added to the true /Length */
+  long length_delta;        /* added to the true /Length */
+  const char *after_stream; /* bytes after the deflated data, inside /Length */
 } pdf_spec;
 
 static void append_fmt(sc_buf *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -116,7 +117,9 @@ static void append_file_objects(sc_buf *pdf, const pdf_spec *spec, const void *d
   sc_buf stream = {0};
   if (spec->compress)
     deflate_into(data, len, &stream);
-  else
+  if (spec->compress && spec->after_stream)
+    assert_true(sc_buf_append_str(&stream, spec->after_stream));
+  else if (!spec->compress)
     assert_true(sc_buf_append(&stream, data, len));
   long length = (long)stream.len + spec->length_delta;
   append_fmt(pdf, "5 0 obj\n<< /Type /EmbeddedFile /Subtype /application#2Fjson ");
@@ -270,6 +273,15 @@ static void refuses_a_length_that_does_not_match_the_stream(void **state) {
 static void refuses_corrupt_flate_data(void **state) {
   (void)state;
   assert_spec_refused(&(pdf_spec){.filter = "/FlateDecode", .compress = false}, "corrupt");
+}
+
+/* Bytes after the end of the zlib stream are not part of the credential, yet would travel with
+ * it: refused, as after a QR payload's or a status list's stream (sc_inflate_capped). */
+static void refuses_bytes_after_the_flate_stream(void **state) {
+  (void)state;
+  assert_spec_refused(
+      &(pdf_spec){.filter = "/FlateDecode", .compress = true, .after_stream = "hidden"},
+      "6 bytes of trailing data after the end of the zlib stream");
 }
 
 static void refuses_an_attachment_inflating_beyond_the_json_limit(void **state) {
@@ -629,6 +641,7 @@ int main(void) {
       cmocka_unit_test(refuses_two_attachments_named_credential_json),
       cmocka_unit_test(refuses_a_length_that_does_not_match_the_stream),
       cmocka_unit_test(refuses_corrupt_flate_data),
+      cmocka_unit_test(refuses_bytes_after_the_flate_stream),
       cmocka_unit_test(refuses_an_attachment_inflating_beyond_the_json_limit),
       cmocka_unit_test(refuses_encrypted_pdfs),
       cmocka_unit_test(explains_compressed_object_streams),

@@ -96,6 +96,21 @@ static void did_web_urls_refuse_what_could_leave_the_site(void **state) {
     assert_int_equal(sc_did_web_url(bad[i], url, sizeof url, NULL), SC_EDATA);
 }
 
+/* "did:web:Acme.example" is another DID than did:web:acme.example (DIDs compare as strings),
+ * yet would load acme.example's document: the verifier refuses it, as `init --did-web` does. */
+static void did_web_urls_refuse_what_init_would_refuse(void **state) {
+  (void)state;
+  char url[256];
+  const char *bad[] = {"did:web:Acme.example", "did:web:acme.EXAMPLE:issuers",
+                       "did:web:-acme.example", "did:web:acme.example.", "did:web:acme.example%3A"};
+  for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+    sc_error err = {0};
+    if (sc_did_web_url(bad[i], url, sizeof url, &err) != SC_EDATA)
+      fail_msg("%s was accepted as %s", bad[i], url);
+    assert_non_null(strstr(err.message, bad[i]));
+  }
+}
+
 /* ---------------------------------------------------------------- resolving */
 
 static void resolves_a_did_web_method_from_its_document(void **state) {
@@ -265,6 +280,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(did_web_urls_follow_the_method_spec),
       cmocka_unit_test(did_web_urls_refuse_what_could_leave_the_site),
+      cmocka_unit_test(did_web_urls_refuse_what_init_would_refuse),
       cmocka_unit_test_setup_teardown(resolves_a_did_web_method_from_its_document, setup, teardown),
       cmocka_unit_test_setup_teardown(resolves_did_key_methods_without_a_document, setup, teardown),
       cmocka_unit_test_setup_teardown(refuses_a_document_of_another_did, setup, teardown),

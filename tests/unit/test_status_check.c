@@ -494,7 +494,7 @@ static void zlib_list_is_refused(void **state) {
 
 static void gzip_bomb_list_is_refused(void **state) {
   char *encoded = compressed_list(SC_STATUS_LIST_MAX_BYTES + 4096, 31);
-  expect_list_refused(*state, encoded, "status list inflates beyond");
+  expect_list_refused(*state, encoded, "inflates to more than 16777216 bytes");
   free(encoded);
 }
 

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "issuer/issuer.h"
+#include "issuer/pdf_internal.h"
 
 static const char achievement[] =
     "{\"id\": \"https://a.example/x\", \"type\": [\"Achievement\"], \"name\": \"X\", "
@@ -137,6 +138,57 @@ static void find_prefers_the_home_and_refuses_paths(void **state) {
   remove_temp_dir(root);
 }
 
+/* ---------------------------------------------------------------- placeholders */
+
+/* docs/templates.md's table of placeholders lists exactly the renderer's table: none missing,
+ * none the loader would refuse. */
+static void the_documented_placeholders_are_the_known_ones(void **state) {
+  (void)state;
+  sc_buf doc = {0};
+  sc_error err = {0};
+  if (sc_read_file("docs/templates.md", 1 << 20, &doc, &err) != SC_OK)
+    fail_msg("%s", err.message);
+  assert_true(sc_buf_append_byte(&doc, '\0'));
+  const char *section = strstr((const char *)doc.data, "### Placeholders");
+  assert_non_null(section);
+  const char *table = strstr(section, "\n|");
+  const char *table_end = table ? strstr(table, "\n\n") : NULL;
+  assert_non_null(table_end);
+  size_t documented = 0;
+  for (const char *p = strstr(table, "`{{"); p && p < table_end; p = strstr(p + 3, "`{{")) {
+    const char *close = strstr(p, "}}`");
+    assert_non_null(close);
+    if (!sc_placeholder_find(p + 3, (size_t)(close - p - 3)))
+      fail_msg("docs/templates.md documents %.*s, which templates cannot use", (int)(close - p + 3),
+               p);
+    documented++;
+  }
+  size_t known = 0;
+  for (const sc_placeholder *ph = sc_placeholders; ph->name; ph++, known++) {
+    char quoted[64];
+    snprintf(quoted, sizeof quoted, "`{{%s}}`", ph->name);
+    const char *at = strstr(table, quoted);
+    if (!at || at > table_end)
+      fail_msg("docs/templates.md does not document %s", quoted);
+  }
+  assert_int_equal(documented, known);
+  sc_buf_free(&doc);
+}
+
+static void every_known_placeholder_is_accepted_in_a_layout(void **state) {
+  (void)state;
+  for (const sc_placeholder *ph = sc_placeholders; ph->name; ph++) {
+    char layout[512];
+    snprintf(layout, sizeof layout,
+             "{\"page\": {\"size\": \"A4\"}, \"text\": [{\"text\": \"a {{%s}} b\", \"x\": 20, "
+             "\"y\": 30, \"size\": 20}], \"qr\": {\"x\": 10, \"y\": 10}}",
+             ph->name);
+    sc_error err = {0};
+    if (load_layout(layout, &err) != SC_OK)
+      fail_msg("{{%s}}: %s", ph->name, err.message);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(loads_the_three_shipped_templates),
@@ -144,6 +196,8 @@ int main(void) {
       cmocka_unit_test(rejects_an_unknown_field_naming_file_and_field),
       cmocka_unit_test(rejects_a_page_size_other_than_a4_or_letter),
       cmocka_unit_test(rejects_an_unknown_placeholder),
+      cmocka_unit_test(the_documented_placeholders_are_the_known_ones),
+      cmocka_unit_test(every_known_placeholder_is_accepted_in_a_layout),
       cmocka_unit_test(rejects_bad_numbers_and_colours_with_their_path),
       cmocka_unit_test(rejects_a_template_without_a_valid_achievement),
       cmocka_unit_test(find_prefers_the_home_and_refuses_paths),

@@ -1,6 +1,6 @@
 /* The service's routes: which function answers which method and path. No sockets here, so
  * the tests and the fuzz target call sc_http_handle directly. */
-#include "verifier/http_internal.h"
+#include "service/http_internal.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -1,7 +1,7 @@
 /* The issuer's public/ folder over HTTP: status lists, key documents, link-mode credentials.
  * Nothing outside public/ is ever served: the path is checked by its segments, and the file
  * opened is checked again after resolving symlinks. */
-#include "verifier/http_internal.h"
+#include "service/http_internal.h"
 
 #include <limits.h>
 #include <stdlib.h>

@@ -1,8 +1,8 @@
-/* verifier/http_internal.h — what the files of the HTTP service share (not a public API). */
+/* service/http_internal.h — what the files of the HTTP service share (not a public API). */
 #ifndef SKILLCERT_HTTP_INTERNAL_H
 #define SKILLCERT_HTTP_INTERNAL_H
 
-#include "verifier/verifier.h"
+#include "service/service.h"
 
 #define HTTP_JSON "application/json"
 #define HTTP_HTML "text/html; charset=utf-8"
@@ -44,6 +44,13 @@ int http_public_read(const char *public_dir, const char *relative, size_t max, s
 /* http_api.c: the W3C VC API routes. */
 void http_api_verify(const sc_http_config *cfg, const sc_http_request *req, sc_http_response *res);
 void http_api_issue(const sc_http_config *cfg, const sc_http_request *req, sc_http_response *res);
+
+/* http_issue.c: signs the credential a POST /credentials/issue body asks for. credential is
+ * the body's "credential" object, options its "options" (may be NULL). On success *signed is
+ * the signed credential (the caller's). SC_EUSAGE / SC_EDATA: the request is wrong (400, with
+ * the reason); anything else is the server's problem. Called from several threads at once. */
+int http_issue_credential(sc_http_issuer *issuer, const json_t *credential, const json_t *options,
+                          json_t **signed_credential, sc_error *err);
 
 /* http_verify.c: the verification behind the pages: any input → v (always filled). */
 void http_verify_input(const sc_http_config *cfg, int64_t now, const uint8_t *data, size_t len,

@@ -2,7 +2,7 @@
  * graceful stop. MHD's own limits cap the request line and headers (connection memory), the
  * idle time, the connections (in all and per client address); bodies and the time a request
  * may take to arrive are capped here. */
-#include "verifier/http_internal.h"
+#include "service/http_internal.h"
 
 #include <arpa/inet.h>
 #include <microhttpd.h>

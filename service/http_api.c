@@ -1,6 +1,6 @@
 /* The W3C CCG VC API: POST /credentials/verify and POST /credentials/issue. Bad input is
  * always a 4xx answer in the shape of the verify response, never a 500. */
-#include "verifier/http_internal.h"
+#include "service/http_internal.h"
 
 #include <openssl/crypto.h>
 #include <stdio.h>
@@ -92,7 +92,7 @@ static void issue_error(sc_http_response *res, int status, const char *message) 
 }
 
 void http_api_issue(const sc_http_config *cfg, const sc_http_request *req, sc_http_response *res) {
-  if (!cfg->issue || !authorized(cfg, req)) {
+  if (!cfg->issuer || !authorized(cfg, req)) {
     issue_error(res, 401, "a valid bearer token is required");
     res->authenticate = "Bearer realm=\"skillcert\"";
     return;
@@ -103,8 +103,8 @@ void http_api_issue(const sc_http_config *cfg, const sc_http_request *req, sc_ht
   int rc = read_body(req, "credential", &body, &credential, &err);
   if (rc == SC_OK) {
     const json_t *options = json_object_get(body, "options");
-    rc = cfg->issue(cfg->issue_ctx, credential, json_is_object(options) ? options : NULL,
-                    &signed_credential, &err);
+    rc = http_issue_credential(cfg->issuer, credential, json_is_object(options) ? options : NULL,
+                               &signed_credential, &err);
   }
   if (rc == SC_OK && signed_credential)
     answer_json(res, 201, json_incref(signed_credential));

@@ -1,6 +1,6 @@
 /* The verifications behind the service's pages: a /V/ payload, a /C/ link, an upload. Each
  * one always ends in a filled sc_verification, so the page can say why in plain words. */
-#include "verifier/http_internal.h"
+#include "service/http_internal.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -94,9 +94,10 @@ void http_verify_input(const sc_http_config *cfg, int64_t now, const uint8_t *da
   sc_buf json = {0};
   sc_error err = {0};
   char describe[128] = "";
-  if (sc_input_to_credential(data, len, &hv.opts, &json, describe, &err) == SC_OK)
+  if (sc_input_to_credential(data, len, &hv.opts, &json, describe, &err) == SC_OK) {
     sc_verify_json((const char *)json.data, json.len, source, &hv.opts, v);
-  else
+    sc_check_pdf_page(v, data, len); /* a PDF's page must show that credential */
+  } else
     sc_verification_fail(v, source, &err);
   sc_buf_free(&json);
   http_verifier_free(&hv);

@@ -1,6 +1,6 @@
 /* Untrusted text into HTML and URLs. Credential fields are attacker-controlled: a name must
  * show as text, never as markup, and must not reorder the words around it. */
-#include "verifier/http_internal.h"
+#include "service/http_internal.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -1,7 +1,7 @@
 /* The verification page: what an employer sees after scanning the QR code. Mobile first, no
  * script, no external resources, one inline style allowed by its hash; every field from the
  * credential is escaped and isolated (<bdi dir="auto">) so right-to-left names show right. */
-#include "verifier/http_internal.h"
+#include "service/http_internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
