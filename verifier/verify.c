@@ -214,6 +214,24 @@ static bool has_repeated_proof(const json_t *proof) {
   return false;
 }
 
+/* The first proof made with a key of issuer (its verification method's controller is the
+ * issuer), or NULL. */
+static const json_t *issuer_proof(const json_t *cred, const char *issuer) {
+  const json_t *proofs = json_object_get(cred, "proof");
+  size_t n = json_is_array(proofs) ? json_array_size(proofs) : 1;
+  for (size_t i = 0; issuer && i < n; i++) {
+    const json_t *proof = json_is_array(proofs) ? json_array_get(proofs, i) : proofs;
+    const char *vm = json_string_value(json_object_get(proof, "verificationMethod"));
+    char controller[512];
+    if (!vm)
+      continue;
+    controller_of(vm, controller, sizeof controller);
+    if (strcmp(controller, issuer) == 0)
+      return proof;
+  }
+  return NULL;
+}
+
 /* True when the proof verifies with a key of the issuer the credential names: only then is
  * that issuer's trust (and anything fetched on its word) worth judging. */
 static bool check_proof(sc_verification *v, const json_t *cred, const sc_verify_options *vopts) {
@@ -228,8 +246,14 @@ static bool check_proof(sc_verification *v, const json_t *cred, const sc_verify_
                                .resolver_ctx = vopts->resolver_ctx,
                                .keys = vopts->keys};
   int rc = sc_di_verify(cred, &opts, &di, NULL, &err);
+  /* In a proof set or chain (an endorser's proof, a notary's), the issuer's is the proof that
+   * binds the credential to its issuer; its key is the one checked for retirement. */
+  const json_t *own = issuer_proof(cred, v->summary.issuer_id);
+  const char *vm = own ? json_string_value(json_object_get(own, "verificationMethod"))
+                       : di.verification_method;
+  const char *created = own ? json_string_value(json_object_get(own, "created")) : di.created;
   if (rc == SC_OK && vopts->key_check)
-    rc = vopts->key_check(vopts->key_check_ctx, di.verification_method, di.created, &err);
+    rc = vopts->key_check(vopts->key_check_ctx, vm, created ? created : "", &err);
   if (rc != SC_OK) {
     /* A key that could not be fetched (did:web offline) says nothing about forgery: it is
      * reported like an unreachable status list, as "could not be checked" (6). */
@@ -245,9 +269,9 @@ static bool check_proof(sc_verification *v, const json_t *cred, const sc_verify_
            di.cryptosuites);
   check_unsigned_context(v, cred);
   char signer[512];
-  controller_of(di.verification_method, signer, sizeof signer);
+  controller_of(vm, signer, sizeof signer);
   const char *issuer = v->summary.issuer_id;
-  if (issuer && strcmp(signer, issuer) == 0) {
+  if (own) {
     record(v, "issuer", SC_CHECK_PASSED, SC_OK, "signed by the issuer's own key (%s)", signer);
     return true;
   }
