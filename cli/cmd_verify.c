@@ -43,7 +43,7 @@ static const char verify_epilogue[] =
     "inputs the status is the lowest non-zero code of any of them.\n";
 
 typedef struct verify_args {
-  const char *trust_path, *home, *at, *report, *did_doc;
+  const char *trust_path, *home, *at, *report, *did_doc, *documents;
   bool json;
   sc_status_source status;
   char **inputs;
@@ -60,6 +60,9 @@ static int parse_args(int argc, char **argv, verify_args *a) {
       CLI_OPT_STRING("status", 0, &a->status.local, "PATH",
                      "status lists from PATH: a list credential file, or a folder laid out\n"
                      "like public/ (status/<list>/<purpose>, c/<uuid>.json)"),
+      CLI_OPT_STRING("documents", 0, &a->documents, "DIR",
+                     "documents by URL, offline: DIR/documents.json maps the URLs of\n"
+                     "status lists, DID and controller documents to files in DIR"),
       CLI_OPT_FLAG("offline", 0, &a->status.offline,
                    "no network: local folders and the cache only (says how old)"),
       CLI_OPT_FLAG("allow-http", 0, &a->status.allow_http,
@@ -229,6 +232,8 @@ int cmd_verify(int argc, char **argv) {
   if (rc != SC_OK) /* nothing is set up yet, so nothing to close */
     return cli_error(&err);
   rc = cli_verifier_open(&verifier, &setup, &a.status, &err);
+  if (rc == SC_OK && a.documents)
+    rc = sc_source_documents_open(&a.status, a.documents, &err);
   cli_verifier_options(&verifier, opts.now, &opts);
   if (rc == SC_OK && a.report)
     rc = open_report(a.report, &report, &err);
@@ -240,5 +245,6 @@ int cmd_verify(int argc, char **argv) {
   int saved = close_report(a.report, &report, rc == SC_OK, &err);
   rc = rc == SC_OK ? saved : rc;
   cli_verifier_close(&verifier);
+  json_decref(a.status.documents);
   return rc == SC_OK ? status : cli_error(&err);
 }

@@ -560,4 +560,20 @@ sc_status sc_status_after(sc_status_change change);
 /* The status of the credentials whose bit is set in a list of purpose. */
 sc_status sc_purpose_status(sc_purpose purpose);
 
+/* ---------------------------------------------------------------- baked badges (badge.c) */
+
+/* Open Badges 3.0 baking (OB 3.0 5.3): a credential inside the badge image — a PNG iTXt chunk
+ * "openbadgecredential" (uncompressed) or an SVG <openbadges:credential> element (CDATA). */
+bool sc_badge_png_is(const uint8_t *png, size_t len);
+bool sc_badge_svg_is(const uint8_t *svg, size_t len);
+/* The baked credential's text, appended to json. SC_EDATA naming what is missing or broken. */
+int sc_badge_png_credential(const uint8_t *png, size_t len, sc_buf *json, sc_error *err);
+int sc_badge_svg_credential(const uint8_t *svg, size_t len, sc_buf *json, sc_error *err);
+/* The image with credential (JSON text) baked in, appended to out; a PNG's earlier
+ * openbadgecredential chunk is replaced, an SVG that already holds one is refused. */
+int sc_badge_png_bake(const uint8_t *png, size_t len, const char *credential, sc_buf *out,
+                      sc_error *err);
+int sc_badge_svg_bake(const uint8_t *svg, size_t len, const char *credential, sc_buf *out,
+                      sc_error *err);
+
 #endif

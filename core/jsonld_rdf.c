@@ -27,194 +27,6 @@ static char *new_label(rdf_state *rs, const char *old) {
   return strdup(label);
 }
 
-static void append_unique(json_t *obj, const char *key, json_t *value /* borrowed */) {
-  json_t *array = json_object_get(obj, key);
-  if (!array) {
-    array = json_array();
-    json_object_set_new(obj, key, array);
-  }
-  size_t i;
-  json_t *v;
-  json_array_foreach(array, i, v) {
-    if (json_equal(v, value))
-      return;
-  }
-  json_array_append(array, value);
-}
-
-static void append_always(json_t *obj, const char *key, json_t *value /* borrowed */) {
-  json_t *array = json_object_get(obj, key);
-  if (!array) {
-    array = json_array();
-    json_object_set_new(obj, key, array);
-  }
-  json_array_append(array, value);
-}
-
-/* ---------------------------------------------------------------- node map (7.2.2) */
-
-static int node_map(rdf_state *rs, const json_t *element, json_t *map, const char *graph_name,
-                    const json_t *subject_ref, const char *active_subject,
-                    const char *active_property, json_t *list);
-
-static int node_map_node(rdf_state *rs, json_t *element, json_t *map, const char *graph_name,
-                         const json_t *subject_ref, const char *active_subject,
-                         const char *active_property, json_t *list) {
-  json_t *graph = json_object_get(map, graph_name);
-  const char *given = json_string_value(json_object_get(element, "@id"));
-  char *id = NULL;
-  if (json_is_null(json_object_get(element, "@id")))
-    return SC_OK; /* an id that expanded to nothing */
-  id = given && !jl_is_blank_label(given) ? strdup(given) : new_label(rs, given);
-  if (!json_object_get(graph, id))
-    json_object_set_new(graph, id, json_pack("{s:s}", "@id", id));
-  json_t *node = json_object_get(graph, id);
-  int rc = SC_OK;
-  if (subject_ref) {
-    append_unique(node, active_property, (json_t *)subject_ref);
-  } else if (active_property) {
-    json_t *reference = json_pack("{s:s}", "@id", id);
-    if (list)
-      append_always(list, "@list", reference);
-    else
-      append_unique(json_object_get(json_object_get(map, graph_name), active_subject),
-                    active_property, reference);
-    json_decref(reference);
-  }
-  json_t *types = json_object_get(element, "@type");
-  size_t i;
-  json_t *t;
-  json_array_foreach(types, i, t) {
-    append_unique(node, "@type", t);
-  }
-  json_t *index = json_object_get(element, "@index");
-  if (index) {
-    json_t *existing = json_object_get(node, "@index");
-    if (existing && !json_equal(existing, index))
-      rc = jl_fail(rs->st, "conflicting indexes", "node %s has two indexes", id);
-    json_object_set(node, "@index", index);
-  }
-  json_t *reverse = json_incref(json_object_get(element, "@reverse"));
-  if (!rc && reverse) {
-    json_t *ref = json_pack("{s:s}", "@id", id);
-    const char *property;
-    json_t *values;
-    json_object_foreach(reverse, property, values) {
-      json_array_foreach(values, i, t) {
-        if (!rc)
-          rc = node_map(rs, t, map, graph_name, ref, NULL, property, NULL);
-      }
-    }
-    json_decref(ref);
-  }
-  json_decref(reverse);
-  json_t *g = json_incref(json_object_get(element, "@graph"));
-  if (!rc && g) {
-    if (!json_object_get(map, id))
-      json_object_set_new(map, id, json_object());
-    rc = node_map(rs, g, map, id, NULL, NULL, NULL, NULL);
-  }
-  json_decref(g);
-  json_t *included = json_incref(json_object_get(element, "@included"));
-  if (!rc && included) {
-    rc = node_map(rs, included, map, graph_name, NULL, NULL, NULL, NULL);
-  }
-  json_decref(included);
-  /* the remaining properties, in order */
-  size_t count = json_object_size(element);
-  const char **keys = malloc((count ? count : 1) * sizeof *keys);
-  size_t n = 0;
-  const char *key;
-  json_t *v;
-  json_object_foreach(element, key, v) {
-    if (strcmp(key, "@id") && strcmp(key, "@type") && strcmp(key, "@index") &&
-        strcmp(key, "@reverse") && strcmp(key, "@graph") && strcmp(key, "@included"))
-      keys[n++] = key;
-  }
-  for (size_t a = 1; a < n; a++)
-    for (size_t b = a; b > 0 && strcmp(keys[b - 1], keys[b]) > 0; b--) {
-      const char *tmp = keys[b];
-      keys[b] = keys[b - 1];
-      keys[b - 1] = tmp;
-    }
-  for (size_t k = 0; !rc && k < n; k++) {
-    char *property = jl_is_blank_label(keys[k]) ? new_label(rs, keys[k]) : strdup(keys[k]);
-    node = json_object_get(json_object_get(map, graph_name), id);
-    if (!json_object_get(node, property))
-      json_object_set_new(node, property, json_array());
-    rc = node_map(rs, json_object_get(element, keys[k]), map, graph_name, NULL, id, property, NULL);
-    free(property);
-  }
-  free(keys);
-  free(id);
-  return rc;
-}
-
-static int node_map(rdf_state *rs, const json_t *element, json_t *map, const char *graph_name,
-                    const json_t *subject_ref, const char *active_subject,
-                    const char *active_property, json_t *list) {
-  if (json_is_array(element)) {
-    size_t i;
-    json_t *item;
-    json_array_foreach(element, i, item) {
-      int rc = node_map(rs, item, map, graph_name, subject_ref, active_subject, active_property, list);
-      if (rc)
-        return rc;
-    }
-    return SC_OK;
-  }
-  if (!json_is_object(element))
-    return SC_OK;
-  if (!json_object_get(map, graph_name))
-    json_object_set_new(map, graph_name, json_object());
-  /* The expanded document is read, never changed: only an element whose types name blank
-   * nodes is copied, to relabel them. */
-  json_t *copy = json_incref((json_t *)element);
-  json_t *types = json_object_get(copy, "@type");
-  bool blank_type = false;
-  size_t i;
-  json_t *t;
-  json_array_foreach(types, i, t) {
-    blank_type = blank_type || jl_is_blank_label(json_string_value(t));
-  }
-  if (blank_type) {
-    json_decref(copy);
-    copy = json_copy((json_t *)element);
-    types = json_copy(types);
-    json_object_set_new(copy, "@type", types);
-    json_array_foreach(types, i, t) {
-      if (jl_is_blank_label(json_string_value(t))) {
-        char *label = new_label(rs, json_string_value(t));
-        json_array_set_new(types, i, json_string(label));
-        free(label);
-      }
-    }
-  }
-  int rc = SC_OK;
-  json_t *subject_node = active_subject
-                             ? json_object_get(json_object_get(map, graph_name), active_subject)
-                             : NULL;
-  if (json_object_get(copy, "@value")) {
-    if (list)
-      append_always(list, "@list", copy);
-    else
-      append_unique(subject_node, active_property, copy);
-  } else if (json_object_get(copy, "@list")) {
-    json_t *result = json_pack("{s:[]}", "@list");
-    rc = node_map(rs, json_object_get(copy, "@list"), map, graph_name, subject_ref, active_subject,
-                  active_property, result);
-    if (list)
-      append_always(list, "@list", result);
-    else
-      append_always(subject_node, active_property, result);
-    json_decref(result);
-  } else {
-    rc = node_map_node(rs, copy, map, graph_name, subject_ref, active_subject, active_property, list);
-  }
-  json_decref(copy);
-  return rc;
-}
-
 /* ---------------------------------------------------------------- to RDF (8.1–8.3) */
 
 typedef struct emit_ctx {
@@ -389,68 +201,133 @@ static int list_to_rdf(emit_ctx *ec, const json_t *list, sc_rdf_term *head, char
   return rc;
 }
 
-static int property_to_rdf(emit_ctx *ec, const char *subject, const char *property,
-                           const json_t *values) {
+/* ---------------------------------------------------------------- emitting (7.2 + 8.1) */
+
+/* The quads are emitted straight from the expanded form rather than through the node map of
+ * API 7.2: a dataset is a set, so a node described in two places gives the same quads either
+ * way, and RDFC-1.0 removes the duplicates. Blank node labels are made fresh (b0, b1, …) and
+ * kept per input label, as the node map's issuer does. */
+
+static int emit_node(emit_ctx *ec, const json_t *node, char **subject);
+
+static int emit_node_in(emit_ctx *ec, const json_t *nodes, sc_rdf_term graph) {
+  sc_rdf_term saved = ec->graph;
+  ec->graph = graph;
+  int rc = SC_OK;
+  json_t *array = json_is_array(nodes) ? json_incref((json_t *)nodes) : json_pack("[O]", nodes);
   size_t i;
   json_t *item;
-  int rc = SC_OK;
-  if (strcmp(property, "@type") == 0) {
-    json_array_foreach(values, i, item) {
-      const char *type = json_string_value(item);
-      if (!rc && well_formed(type))
-        rc = emit(ec, term_of(subject), sc_rdf_iri(RDF_NS "type"), term_of(type));
-    }
+  json_array_foreach(array, i, item) {
+    if (rc || !json_is_object(item) || json_object_get(item, "@value") ||
+        json_object_get(item, "@list"))
+      continue; /* free-floating values and lists name no subject */
+    char *subject = NULL;
+    rc = emit_node(ec, item, &subject);
+    free(subject);
+  }
+  json_decref(array);
+  ec->graph = saved;
+  return rc;
+}
+
+/* An item's object term (8.2), emitting what it holds: a node's own quads, a list's. */
+static int item_object(emit_ctx *ec, const json_t *item, sc_rdf_term *out, bool *has, char **keep,
+                       char **keep2) {
+  if (json_is_object(item) && !json_object_get(item, "@value") && !json_object_get(item, "@list")) {
+    int rc = emit_node(ec, item, keep);
+    *has = !rc && *keep && well_formed(*keep);
+    if (*has)
+      *out = term_of(*keep);
     return rc;
   }
-  if (jl_is_keyword(property) || jl_is_blank_label(property) || !jl_is_absolute_iri(property))
-    return SC_OK;
+  return object_to_rdf(ec, item, out, has, keep, keep2);
+}
+
+static int emit_property(emit_ctx *ec, const char *subject, const char *property,
+                         const json_t *values) {
+  bool usable = !jl_is_keyword(property) && !jl_is_blank_label(property) &&
+                jl_is_absolute_iri(property) && well_formed(subject);
+  int rc = SC_OK;
+  size_t i;
+  json_t *item;
   json_array_foreach(values, i, item) {
     sc_rdf_term object;
     bool has = false;
     char *keep = NULL, *keep2 = NULL;
-    if (!rc)
-      rc = object_to_rdf(ec, item, &object, &has, &keep, &keep2);
-    if (!rc && has)
+    rc = item_object(ec, item, &object, &has, &keep, &keep2);
+    if (!rc && has && usable)
       rc = emit(ec, term_of(subject), sc_rdf_iri(property), object);
     free(keep);
     free(keep2);
+    if (rc)
+      break;
   }
   return rc;
 }
 
-static const char **sorted_object_keys(const json_t *obj, size_t *n) {
-  *n = json_object_size(obj);
-  const char **keys = malloc((*n ? *n : 1) * sizeof *keys);
-  size_t i = 0;
-  const char *key;
-  json_t *v;
-  json_object_foreach((json_t *)obj, key, v) {
-    keys[i++] = key;
-  }
-  for (size_t a = 1; a < *n; a++)
-    for (size_t b = a; b > 0 && strcmp(keys[b - 1], keys[b]) > 0; b--) {
-      const char *t = keys[b];
-      keys[b] = keys[b - 1];
-      keys[b - 1] = t;
+static int emit_reverse(emit_ctx *ec, const char *subject, const json_t *reverse) {
+  const char *property;
+  json_t *values;
+  int rc = SC_OK;
+  json_object_foreach((json_t *)reverse, property, values) {
+    size_t i;
+    json_t *item;
+    json_array_foreach(values, i, item) {
+      char *other = NULL;
+      if (!rc)
+        rc = emit_node(ec, item, &other);
+      if (!rc && other && well_formed(other) && well_formed(subject) &&
+          jl_is_absolute_iri(property) && !jl_is_blank_label(property))
+        rc = emit(ec, term_of(other), sc_rdf_iri(property), term_of(subject));
+      free(other);
     }
-  return keys;
+  }
+  return rc;
 }
 
-static int graph_to_rdf(emit_ctx *ec, const json_t *graph) {
-  size_t ns;
-  const char **subjects = sorted_object_keys(graph, &ns);
+/* A node object: its subject in *subject (a new string), its quads emitted. */
+static int emit_node(emit_ctx *ec, const json_t *node, char **subject) {
+  json_t *id = json_object_get(node, "@id");
+  *subject = NULL;
+  if (json_is_null(id))
+    return SC_OK; /* an id that expanded to nothing (a keyword-like string): no node at all */
+  const char *given = json_string_value(id);
+  *subject = given && !jl_is_blank_label(given) ? strdup(given) : new_label(ec->rs, given);
+  if (!*subject)
+    return sc_oom(ec->rs->st->err);
   int rc = SC_OK;
-  for (size_t s = 0; !rc && s < ns; s++) {
-    if (!well_formed(subjects[s]))
-      continue;
-    const json_t *node = json_object_get(graph, subjects[s]);
-    size_t np;
-    const char **properties = sorted_object_keys(node, &np);
-    for (size_t p = 0; !rc && p < np; p++)
-      rc = property_to_rdf(ec, subjects[s], properties[p], json_object_get(node, properties[p]));
-    free(properties);
+  size_t i;
+  json_t *t;
+  json_array_foreach(json_object_get(node, "@type"), i, t) {
+    const char *type = json_string_value(t);
+    char *relabelled = jl_is_blank_label(type) ? new_label(ec->rs, type) : NULL;
+    if (!rc && well_formed(*subject) && well_formed(relabelled ? relabelled : type))
+      rc = emit(ec, term_of(*subject), sc_rdf_iri(RDF_NS "type"),
+                term_of(relabelled ? relabelled : type));
+    free(relabelled);
   }
-  free(subjects);
+  const char *key;
+  json_t *value;
+  json_object_foreach((json_t *)node, key, value) {
+    if (rc)
+      break;
+    if (strcmp(key, "@reverse") == 0)
+      rc = emit_reverse(ec, *subject, value);
+    else if (strcmp(key, "@graph") == 0)
+      rc = well_formed(*subject) ? emit_node_in(ec, value, term_of(*subject)) : SC_OK;
+    else if (strcmp(key, "@included") == 0)
+      rc = emit_node_in(ec, value, ec->graph);
+    else if (key[0] == '@')
+      continue;
+    else if (jl_is_blank_label(key)) {
+      char *property = new_label(ec->rs, key); /* a blank node property: dropped, but its
+                                                * values are still nodes of the graph */
+      rc = emit_property(ec, *subject, property, value);
+      free(property);
+    } else {
+      rc = emit_property(ec, *subject, key, value);
+    }
+  }
   return rc;
 }
 
@@ -462,21 +339,8 @@ int sc_jsonld_to_rdf(const json_t *input, const sc_jsonld_options *opts, sc_rdf_
   if (rc)
     return rc;
   rdf_state rs = {.st = &st, .labels = json_object()};
-  json_t *map = json_pack("{s:{}}", "@default");
-  rc = node_map(&rs, expanded, map, "@default", NULL, NULL, NULL, NULL);
-  size_t ng;
-  const char **graphs = sorted_object_keys(map, &ng);
-  for (size_t g = 0; !rc && g < ng; g++) {
-    bool is_default = strcmp(graphs[g], "@default") == 0;
-    if (!is_default && !well_formed(graphs[g]))
-      continue;
-    emit_ctx ec = {.rs = &rs, .dataset = dataset};
-    if (!is_default)
-      ec.graph = term_of(graphs[g]);
-    rc = graph_to_rdf(&ec, json_object_get(map, graphs[g]));
-  }
-  free(graphs);
-  json_decref(map);
+  emit_ctx ec = {.rs = &rs, .dataset = dataset};
+  rc = emit_node_in(&ec, expanded, (sc_rdf_term){0});
   json_decref(rs.labels);
   json_decref(expanded);
   return rc;

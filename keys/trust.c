@@ -127,6 +127,22 @@ static bool is_did(const char *text) {
   return *p == '\0' && p > id && p[-1] != ':';
 }
 
+/* An https URL issuer id (Open Badges issuers are often profiles at https URLs, their keys
+ * https key ids in a controller document): scheme, a host, no fragment, no white space. */
+static bool is_https_id(const char *text) {
+  if (strncmp(text, "https://", 8) != 0 || !text[8] || text[8] == '/')
+    return false;
+  for (const char *p = text; *p; p++)
+    if ((unsigned char)*p <= 0x20 || *p == '#' || *p == '"' || *p == '<' || *p == '>')
+      return false;
+  return true;
+}
+
+/* What the trust list can name: a DID, or an https issuer id. */
+static bool is_issuer_id(const char *text) {
+  return is_did(text) || is_https_id(text);
+}
+
 /* ---------------------------------------------------------------- building entries */
 
 static json_t *new_entry(const char *name) {
@@ -162,8 +178,10 @@ static int add_entry(sc_trust_list *list, const char *name, size_t *index, sc_er
 }
 
 int sc_trust_add(sc_trust_list *list, const char *id, const char *name, sc_error *err) {
-  if (!id || !is_did(id))
-    return sc_fail(err, SC_EUSAGE, "\"%s\" is not a DID (expected did:<method>:<id>)",
+  if (!id || !is_issuer_id(id))
+    return sc_fail(err, SC_EUSAGE,
+                   "\"%s\" is not a DID or an https issuer id (expected did:<method>:<id> or "
+                   "https://host/…)",
                    id ? id : "");
   if (!name || !*name)
     return sc_fail(err, SC_EUSAGE, "an issuer name is needed to trust %s", id);
@@ -262,10 +280,10 @@ static int load_ids(const char *path, size_t i, const json_t *ids, sc_trust_list
     const json_t *item = json_array_get(ids, j);
     const char *id = sc_trust_id(item);
     const char *retired_after = NULL;
-    if (!id || !is_did(id))
+    if (!id || !is_issuer_id(id))
       return sc_fail(err, SC_EDATA,
-                     "%s: issuers[%zu].ids[%zu]: expected a DID string (did:<method>:<id>) or "
-                     "{\"id\": DID, \"retiredAfter\": date-time}",
+                     "%s: issuers[%zu].ids[%zu]: expected a DID or https issuer id string or "
+                     "{\"id\": …, \"retiredAfter\": date-time}",
                      path, i, j);
     if (json_is_object(item) && load_retired_id(path, i, j, item, &retired_after, err) != SC_OK)
       return err ? err->code : SC_EDATA;

@@ -1,8 +1,12 @@
-/* did:web verification methods (DID Web Method, W3C CCG): the DID names a web location whose
- * did.json lists the issuer's keys. The document comes from --did-doc, from the verifier's
- * own issuer home, or through the status source (local folders, cache, then HTTPS), and is
- * checked before any key in it is used: its id must be the DID, the method must be a Multikey
- * the DID controls and that the DID authorizes for assertions. */
+/* Verification methods in controller documents: did:web (DID Web Method, W3C CCG: the DID
+ * names a web location whose did.json lists the issuer's keys) and https key ids (W3C
+ * Controlled Identifiers 1.0: "https://issuer.example/keys#key-1" is a method of the document
+ * at https://issuer.example/keys). The document comes from --did-doc, from the verifier's own
+ * issuer home, or through the status source (--documents, local folders, cache, then HTTPS),
+ * and is checked before any key in it is used: its id must be the controller, the method must
+ * be an Ed25519 key the controller controls (Multikey, Ed25519VerificationKey2020 or 2018,
+ * JsonWebKey with an OKP Ed25519 key) and that it authorizes for assertions — listed under
+ * assertionMethod, by reference or embedded there. */
 #include "verifier/verifier.h"
 
 #include <stdio.h>
@@ -29,7 +33,12 @@ static int read_document(sc_did_web *r, const char *did, json_t **doc, char *whe
     rc = sc_read_file(r->doc_path, SC_JSON_MAX_BYTES, body, err);
   } else {
     char url[1024];
-    rc = sc_did_web_url(did, url, sizeof url, err);
+    /* an https controller is its own document's URL */
+    rc = strncmp(did, "https://", 8) == 0
+             ? (snprintf(url, sizeof url, "%s", did) < (int)sizeof url
+                    ? SC_OK
+                    : sc_fail(err, SC_EDATA, "%s: URL too long", did))
+             : sc_did_web_url(did, url, sizeof url, err);
     snprintf(where, 256, "%s", url);
     if (rc == SC_OK && !r->source)
       rc = sc_fail(err, SC_ESTATUS, "%s: no way to load the DID document (give --did-doc FILE)",
@@ -95,12 +104,21 @@ static const json_t *find_in(const json_t *list, const char *did, const char *vm
   return NULL;
 }
 
+static bool ed25519_key_type(const char *type) {
+  static const char *const types[] = {"Multikey", "Ed25519VerificationKey2020",
+                                      "Ed25519VerificationKey2018", "JsonWebKey2020", "JsonWebKey"};
+  for (size_t i = 0; type && i < sizeof types / sizeof *types; i++)
+    if (strcmp(type, types[i]) == 0)
+      return true;
+  return false;
+}
+
 /* quote: the document is a local file (--did-doc), whose values may be shown. */
 static int check_method(const json_t *method, const char *did, const char *vm, bool quote,
                         sc_error *err) {
   const char *type = json_string_value(json_object_get(method, "type"));
   const char *controller = json_string_value(json_object_get(method, "controller"));
-  if (!type || strcmp(type, "Multikey") != 0)
+  if (!ed25519_key_type(type))
     return quote ? sc_fail(err, SC_EINVALID, "%s: type is %s, expected Multikey", vm,
                            type ? type : "missing")
                  : sc_fail(err, SC_EINVALID, "%s: type is not Multikey", vm);
@@ -109,6 +127,35 @@ static int check_method(const json_t *method, const char *did, const char *vm, b
                            controller ? controller : "missing", did)
                  : sc_fail(err, SC_EINVALID, "%s: controller is not %s", vm, did);
   return SC_OK;
+}
+
+/* The Ed25519 public key of a checked method, in whichever form it is written. */
+static int method_key(const json_t *method, const char *vm, uint8_t pub[SC_ED25519_PUBLIC_BYTES],
+                      sc_error *err) {
+  const char *multikey = json_string_value(json_object_get(method, "publicKeyMultibase"));
+  if (multikey)
+    return sc_multikey_decode(multikey, pub, err);
+  sc_buf raw = {0};
+  int rc;
+  const char *base58 = json_string_value(json_object_get(method, "publicKeyBase58"));
+  const json_t *jwk = json_object_get(method, "publicKeyJwk");
+  const char *x = json_string_value(json_object_get(jwk, "x"));
+  const char *kty = json_string_value(json_object_get(jwk, "kty"));
+  const char *crv = json_string_value(json_object_get(jwk, "crv"));
+  if (base58)
+    rc = sc_base58btc_decode(base58, strlen(base58), &raw, err);
+  else if (x && kty && crv && strcmp(kty, "OKP") == 0 && strcmp(crv, "Ed25519") == 0)
+    rc = sc_base64url_decode(x, strlen(x), &raw, err);
+  else
+    return sc_fail(err, SC_EINVALID,
+                   "%s: expected an Ed25519 key (publicKeyMultibase, publicKeyBase58 or an OKP "
+                   "Ed25519 publicKeyJwk)", vm);
+  if (rc == SC_OK && raw.len != SC_ED25519_PUBLIC_BYTES)
+    rc = sc_fail(err, SC_EINVALID, "%s: the key is %zu bytes, expected 32", vm, raw.len);
+  if (rc == SC_OK)
+    memcpy(pub, raw.data, SC_ED25519_PUBLIC_BYTES);
+  sc_buf_free(&raw);
+  return rc == SC_EDATA ? SC_EINVALID : rc;
 }
 
 const json_t *sc_did_web_method(sc_did_web *r, const char *vm, sc_error *err) {
@@ -120,6 +167,9 @@ const json_t *sc_did_web_method(sc_did_web *r, const char *vm, sc_error *err) {
   if (load_document(r, did, err) != SC_OK)
     return NULL;
   const json_t *method = find_in(json_object_get(r->doc, "verificationMethod"), did, vm);
+  const json_t *asserted = find_in(json_object_get(r->doc, "assertionMethod"), did, vm);
+  if (!method && json_is_object(asserted))
+    method = asserted; /* embedded in assertionMethod: defined and authorized there at once */
   if (!method) {
     sc_fail(err, SC_EINVALID, "%s is not in the DID document of %s", vm, did);
     return NULL;
@@ -130,7 +180,7 @@ const json_t *sc_did_web_method(sc_did_web *r, const char *vm, sc_error *err) {
     return NULL;
   }
   /* The proofs checked here are assertionMethod proofs: the DID must authorize the key for that. */
-  if (!find_in(json_object_get(r->doc, "assertionMethod"), did, vm)) {
+  if (!asserted) {
     sc_fail(err, SC_EINVALID, "%s is not listed under assertionMethod in the DID document", vm);
     return NULL;
   }
@@ -159,7 +209,8 @@ int sc_did_web_resolve(void *ctx, const char *vm, uint8_t pub[SC_ED25519_PUBLIC_
   sc_did_web *r = ctx;
   if (!vm)
     return sc_fail(err, SC_EDATA, "expected a DID URL string");
-  if (strncmp(vm, "did:web:", 8) != 0)
+  bool controlled = strncmp(vm, "did:web:", 8) == 0 || strncmp(vm, "https://", 8) == 0;
+  if (!controlled)
     return sc_did_key_resolve_vm(vm, pub, NULL, err);
   if (is_home_method(r, vm))
     return sc_home_key_resolve(r->home_issuer, r->home_keys, vm, pub, err);
@@ -168,10 +219,7 @@ int sc_did_web_resolve(void *ctx, const char *vm, uint8_t pub[SC_ED25519_PUBLIC_
   const json_t *method = sc_did_web_method(r, vm, err);
   if (!method)
     return err ? err->code : SC_EINVALID;
-  const char *multikey = json_string_value(json_object_get(method, "publicKeyMultibase"));
-  if (!multikey)
-    return sc_fail(err, SC_EINVALID, "%s: publicKeyMultibase: expected a Multikey string", vm);
-  return sc_multikey_decode(multikey, pub, err);
+  return method_key(method, vm, pub, err);
 }
 
 void sc_did_web_free(sc_did_web *r) {

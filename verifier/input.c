@@ -121,6 +121,14 @@ static int from_image(const uint8_t *data, size_t len, const sc_verify_options *
   return rc;
 }
 
+static int from_badge(const uint8_t *data, size_t len, sc_buf *json, char *describe,
+                      sc_error *err) {
+  bool png = sc_badge_png_is(data, len);
+  snprintf(describe, DESCRIBE_LEN, "Open Badges %s badge (baked credential)", png ? "PNG" : "SVG");
+  return png ? sc_badge_png_credential(data, len, json, err)
+             : sc_badge_svg_credential(data, len, json, err);
+}
+
 int sc_input_to_credential(const uint8_t *data, size_t len, const sc_verify_options *opts,
                            sc_buf *json, char *describe, sc_error *err) {
   sc_input_kind kind;
@@ -150,6 +158,9 @@ int sc_input_to_credential(const uint8_t *data, size_t len, const sc_verify_opti
     break;
   case SC_INPUT_IMAGE:
     rc = from_image(data, len, opts, json, describe, err);
+    break;
+  case SC_INPUT_BADGE:
+    rc = from_badge(data, len, json, describe, err);
     break;
   }
   if (rc != SC_OK)

@@ -1,6 +1,7 @@
 /*
- * What an input is, told by its content (never by its file name): a certificate PDF, a PNG or
- * JPEG image, credential JSON, or the text of a QR code / verification URL.
+ * What an input is, told by its content (never by its file name): a certificate PDF, a baked
+ * badge (PNG or SVG), a PNG or JPEG image, credential JSON, or the text of a QR code /
+ * verification URL.
  */
 #include "verifier/verifier.h"
 
@@ -54,12 +55,20 @@ int sc_input_sniff(const uint8_t *data, size_t len, sc_input_kind *kind, sc_erro
     return SC_OK;
   }
   if (starts_with(data, len, png, 8) || starts_with(data, len, "\xff\xd8\xff", 3)) {
-    *kind = SC_INPUT_IMAGE;
+    /* A baked badge carries its credential; any other image may show a QR code. */
+    sc_buf probe = {0};
+    bool baked = sc_badge_png_credential(data, len, &probe, NULL) == SC_OK;
+    sc_buf_free(&probe);
+    *kind = baked ? SC_INPUT_BADGE : SC_INPUT_IMAGE;
     return SC_OK;
   }
   size_t start = 0;
   while (start < len && is_blank(data[start]))
     start++;
+  if (start < len && data[start] == '<' && sc_badge_svg_is(data + start, len - start)) {
+    *kind = SC_INPUT_BADGE;
+    return SC_OK;
+  }
   /* An array is not a credential, but the JSON intake says so more precisely than "unknown
    * input" would (nesting, duplicates, the line and column). */
   if (start < len && (data[start] == '{' || data[start] == '[')) {
@@ -70,6 +79,6 @@ int sc_input_sniff(const uint8_t *data, size_t len, sc_input_kind *kind, sc_erro
     *kind = SC_INPUT_QR;
     return SC_OK;
   }
-  return sc_fail(err, SC_EDATA, "%s: not a credential, certificate PDF, QR text or image",
+  return sc_fail(err, SC_EDATA, "%s: not a credential, certificate PDF, badge, QR text or image",
                  start == len ? "empty input" : "input");
 }

@@ -230,7 +230,9 @@ static int read_status(const json_t *list, const status_entry *e, sc_buf *bits, 
   if (!encoded)
     return sc_fail(err, SC_ESTATUS, "credentialSubject.encodedList: expected a string");
   sc_error codec_err = {0};
-  int rc = sc_status_list_decode(encoded, SC_STATUS_LIST_MIN_ENTRIES, 1, bits, &codec_err);
+  /* Not SC_STATUS_LIST_MIN_ENTRIES: that minimum is the issuer's duty (herd privacy), and lists
+   * of 100,000 entries are in use; an index past the end is still refused. */
+  int rc = sc_status_list_decode(encoded, 1, 1, bits, &codec_err);
   if (rc == SC_OK)
     rc = sc_status_list_get(bits->data, bits->len, e->index, 1, value, &codec_err);
   if (rc != SC_OK)

@@ -83,8 +83,21 @@ static int try_folder(const char *folder, const char *url, sc_buf *body, char *o
   return 0;
 }
 
+/* --documents: the file documents.json maps url to (1), nothing (0), or an error. */
+static int try_documents(const sc_status_source *src, const char *url, sc_buf *body,
+                         char *origin, sc_error *err) {
+  const char *file = json_string_value(json_object_get(src->documents, url));
+  char path[SC_STATUS_PATH_MAX];
+  if (!file || snprintf(path, sizeof path, "%s/%s", src->documents_dir, file) >= (int)sizeof path)
+    return 0;
+  return load_file(path, body, origin, "documents", err) == SC_OK ? 1 : -1;
+}
+
 static int try_local(const sc_status_source *src, const char *url, sc_buf *body, char *origin,
                      attempt *a, sc_error *err) {
+  int found = try_documents(src, url, body, origin, err);
+  if (found != 0)
+    return found;
   struct stat st;
   if (!src->local || stat(src->local, &st) != 0)
     return 0;

@@ -34,4 +34,9 @@ void sc_credential_summarize(const json_t *credential, sc_credential_summary *s)
     s->achievement_name = string_at(credential, "name");
   s->valid_from = string_at(credential, "validFrom");
   s->valid_until = string_at(credential, "validUntil");
+  /* VC 1.1 names its validity period issuanceDate and expirationDate. */
+  if (!s->valid_from && !json_object_get(credential, "validFrom"))
+    s->valid_from = string_at(credential, "issuanceDate");
+  if (!s->valid_until && !json_object_get(credential, "validUntil"))
+    s->valid_until = string_at(credential, "expirationDate");
 }

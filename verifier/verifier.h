@@ -57,6 +57,11 @@ typedef struct sc_fetch_gate sc_fetch_gate;
  * (status_source.c, fetch.c, cache.c). */
 typedef struct sc_status_source {
   const char *local;       /* --status: a list credential file, or a folder laid out like public/ */
+  /* --documents: a folder of documents by URL (status lists, DID documents, controller
+   * documents, linked credentials), its documents.json mapping each URL to a file in it;
+   * documents is that map, loaded by sc_source_documents_open. Tried before anything else. */
+  const char *documents_dir;
+  json_t *documents;
   const char *home_public; /* --home: that home's public/ folder ... */
   const char *home_url;    /* ... which is served at this URL (skillcert.json publicUrl) */
   bool offline;            /* --offline: only local folders and the cache */
@@ -108,6 +113,10 @@ void sc_fetch_gate_leave(sc_fetch_gate *gate, const char *url);
 /* Loads the document at url through src: local folder or file, home public/, cache (fresh
  * until the document's validUntil), then the network. origin (may be NULL, 256 bytes) says
  * where it came from, e.g. "cache, 3 min old", or SC_ORIGIN_NETWORK. */
+/* Loads DIR/documents.json into src->documents (src->documents_dir = dir): an object whose
+ * members map URLs to files of DIR (no "..", no absolute paths). SC_ENOINPUT / SC_EDATA naming
+ * the file and the entry. */
+int sc_source_documents_open(sc_status_source *src, const char *dir, sc_error *err);
 int sc_source_load(const sc_status_source *src, const char *url, int64_t now, sc_buf *body,
                    char *origin, sc_error *err);
 #define SC_ORIGIN_NETWORK "network"
@@ -202,6 +211,7 @@ typedef enum sc_input_kind {
   SC_INPUT_PDF,   /* a certificate: its credential.json attachment */
   SC_INPUT_QR,    /* QR text or verification URL */
   SC_INPUT_IMAGE, /* PNG or JPEG photo/scan of a certificate or its QR code */
+  SC_INPUT_BADGE, /* an Open Badges 3.0 baked badge: PNG or SVG holding the credential */
 } sc_input_kind;
 
 /* Tells by content (not by name) what bytes are. SC_EDATA when none of the above. */

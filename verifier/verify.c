@@ -7,6 +7,7 @@
 #include <string.h>
 
 #define VC_CONTEXT "https://www.w3.org/ns/credentials/v2"
+#define VC1_CONTEXT "https://www.w3.org/2018/credentials/v1"
 #define OB_CONTEXT_PREFIX "https://purl.imsglobal.org/spec/ob/v3p0/context"
 
 static sc_check *record(sc_verification *v, const char *name, sc_check_state state, int code,
@@ -70,11 +71,20 @@ static bool problem(content_problem *p, const char *fmt, ...) {
   return true;
 }
 
-/* VC 2.0 §4.3: the base context first; every later entry a URL or an embedded context. */
+/* Which data model the credential follows, by its first @context entry: VC 2.0, or VC 1.1
+ * (still what many wallets and issuers use; Open Badges 3.0 began on it). */
+static bool is_vc1(const json_t *cred) {
+  const char *first = json_string_value(json_array_get(json_object_get(cred, "@context"), 0));
+  return first && strcmp(first, VC1_CONTEXT) == 0;
+}
+
+/* VC 2.0 §4.3 (VC 1.1 §4.1): the base context first; every later entry a URL or an embedded
+ * context. */
 static bool context_problem(const json_t *context, content_problem *p) {
   const char *first = json_string_value(json_array_get(context, 0));
-  if (!first || strcmp(first, VC_CONTEXT) != 0)
-    return problem(p, "@context: a VC 2.0 credential's @context starts with " VC_CONTEXT);
+  if (!first || (strcmp(first, VC_CONTEXT) != 0 && strcmp(first, VC1_CONTEXT) != 0))
+    return problem(p, "@context: a credential's @context starts with " VC_CONTEXT
+                      " (VC 2.0) or " VC1_CONTEXT " (VC 1.1)");
   for (size_t i = 1; i < json_array_size(context); i++) {
     const json_t *entry = json_array_get(context, i);
     if (!json_is_object(entry) && !sc_url_valid(json_string_value(entry)))
@@ -111,11 +121,23 @@ static bool issuer_problem(const json_t *issuer, content_problem *p) {
 
 /* VC 2.0 §4.4 and §4.9: id, validFrom and validUntil are optional, but a URL and date-time
  * strings when given; Open Badges 3.0 requires id and validFrom. */
+static bool vc1_fields_problem(const json_t *cred, content_problem *p) {
+  const json_t *issued = json_object_get(cred, "issuanceDate");
+  if (!json_is_string(issued))
+    return problem(p, "issuanceDate: expected a date-time string (VC 1.1 requires one)");
+  const json_t *expires = json_object_get(cred, "expirationDate");
+  if (expires && !json_is_string(expires))
+    return problem(p, "expirationDate: expected a date-time string");
+  return false;
+}
+
 static bool optional_fields_problem(const json_t *cred, bool open_badge, content_problem *p) {
   const json_t *id = json_object_get(cred, "id");
   if ((id || open_badge) && !sc_url_valid(json_string_value(id)))
     return problem(p, "id: expected a URL string (urn:uuid:…)%s",
                    id ? "" : "; an Open Badge must have one");
+  if (is_vc1(cred))
+    return vc1_fields_problem(cred, p);
   const json_t *from = json_object_get(cred, "validFrom");
   if ((from || open_badge) && !json_is_string(from))
     return problem(p, "validFrom: expected a date-time string%s",
@@ -154,9 +176,10 @@ static void check_content(sc_verification *v, const json_t *cred) {
   if (find_content_problem(cred, &p))
     record(v, "credential", SC_CHECK_FAILED, SC_EINVALID, "%s", p.text);
   else
-    record(v, "credential", SC_CHECK_PASSED, SC_OK, "%s",
-           is_open_badge(json_object_get(cred, "type")) ? "Open Badges 3.0 credential (VC 2.0)"
-                                                        : "VC 2.0 credential");
+    record(v, "credential", SC_CHECK_PASSED, SC_OK, "%s%s",
+           is_open_badge(json_object_get(cred, "type")) ? "Open Badges 3.0 credential"
+                                                        : "credential",
+           is_vc1(cred) ? " (VC 1.1)" : " (VC 2.0)");
 }
 
 /* The DID part of a verification method URL. */
@@ -191,6 +214,24 @@ static bool has_repeated_proof(const json_t *proof) {
   return false;
 }
 
+/* The first proof made with a key of issuer (its verification method's controller is the
+ * issuer), or NULL. */
+static const json_t *issuer_proof(const json_t *cred, const char *issuer) {
+  const json_t *proofs = json_object_get(cred, "proof");
+  size_t n = json_is_array(proofs) ? json_array_size(proofs) : 1;
+  for (size_t i = 0; issuer && i < n; i++) {
+    const json_t *proof = json_is_array(proofs) ? json_array_get(proofs, i) : proofs;
+    const char *vm = json_string_value(json_object_get(proof, "verificationMethod"));
+    char controller[512];
+    if (!vm)
+      continue;
+    controller_of(vm, controller, sizeof controller);
+    if (strcmp(controller, issuer) == 0)
+      return proof;
+  }
+  return NULL;
+}
+
 /* True when the proof verifies with a key of the issuer the credential names: only then is
  * that issuer's trust (and anything fetched on its word) worth judging. */
 static bool check_proof(sc_verification *v, const json_t *cred, const sc_verify_options *vopts) {
@@ -205,8 +246,14 @@ static bool check_proof(sc_verification *v, const json_t *cred, const sc_verify_
                                .resolver_ctx = vopts->resolver_ctx,
                                .keys = vopts->keys};
   int rc = sc_di_verify(cred, &opts, &di, NULL, &err);
+  /* In a proof set or chain (an endorser's proof, a notary's), the issuer's is the proof that
+   * binds the credential to its issuer; its key is the one checked for retirement. */
+  const json_t *own = issuer_proof(cred, v->summary.issuer_id);
+  const char *vm = own ? json_string_value(json_object_get(own, "verificationMethod"))
+                       : di.verification_method;
+  const char *created = own ? json_string_value(json_object_get(own, "created")) : di.created;
   if (rc == SC_OK && vopts->key_check)
-    rc = vopts->key_check(vopts->key_check_ctx, di.verification_method, di.created, &err);
+    rc = vopts->key_check(vopts->key_check_ctx, vm, created ? created : "", &err);
   if (rc != SC_OK) {
     /* A key that could not be fetched (did:web offline) says nothing about forgery: it is
      * reported like an unreachable status list, as "could not be checked" (6). */
@@ -215,13 +262,16 @@ static bool check_proof(sc_verification *v, const json_t *cred, const sc_verify_
     record(v, "issuer", SC_CHECK_SKIPPED, SC_OK, "not checked: the proof did not verify");
     return false;
   }
-  record(v, "proof", SC_CHECK_PASSED, SC_OK, "%s signature verifies (%zu proof%s)", SC_CRYPTOSUITE,
-         di.proofs, di.proofs == 1 ? "" : "s");
+  if (di.proofs == 1)
+    record(v, "proof", SC_CHECK_PASSED, SC_OK, "%s signature verifies (1 proof)", di.cryptosuites);
+  else
+    record(v, "proof", SC_CHECK_PASSED, SC_OK, "all %zu proofs verify (%s)", di.proofs,
+           di.cryptosuites);
   check_unsigned_context(v, cred);
   char signer[512];
-  controller_of(di.verification_method, signer, sizeof signer);
+  controller_of(vm, signer, sizeof signer);
   const char *issuer = v->summary.issuer_id;
-  if (issuer && strcmp(signer, issuer) == 0) {
+  if (own) {
     record(v, "issuer", SC_CHECK_PASSED, SC_OK, "signed by the issuer's own key (%s)", signer);
     return true;
   }

@@ -100,7 +100,7 @@ json_status() {
   : >"$WORK/empty"
   run sc verify "$WORK/empty"
   [ "$status" -eq 65 ]
-  [ "$output" = "skillcert: $WORK/empty: empty input: not a credential, certificate PDF, QR text or image" ]
+  [ "$output" = "skillcert: $WORK/empty: empty input: not a credential, certificate PDF, badge, QR text or image" ]
 }
 
 @test "verify: a credential JSON with a UTF-8 byte order mark is read like one without" {

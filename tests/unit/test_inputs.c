@@ -73,7 +73,7 @@ static void refuses_what_is_none_of_the_forms(void **state) {
     sc_error err = {0};
     assert_int_equal(sc_input_sniff((const uint8_t *)bad[i], strlen(bad[i]), &kind, &err),
                      SC_EDATA);
-    assert_error_mentions(&err, "not a credential, certificate PDF, QR text or image");
+    assert_error_mentions(&err, "not a credential, certificate PDF, badge, QR text or image");
   }
   sc_input_kind kind;
   sc_error err = {0};

@@ -463,9 +463,22 @@ static void expect_list_refused(fixture *f, const char *encoded, const char *men
   json_decref(cred);
 }
 
-static void short_list_is_refused(void **state) {
+/* Bitstring Status List asks issuers for at least 131,072 entries (herd privacy), but lists
+ * of 100,000 are in use (the Digital Credentials Consortium's) and the reference verifier reads
+ * them: a short list is read; an index past its end is refused. */
+static void short_list_is_read_and_an_index_past_its_end_refused(void **state) {
+  fixture *f = *state;
   char *encoded = compressed_list(1024, 31);
-  expect_list_refused(*state, encoded, "status list too short: 8192 entries");
+  publish(f, make_list(f, (list_spec){.url = REVOCATION_URL,
+                                      .purpose = "revocation",
+                                      .encoded = encoded,
+                                      .signer = &f->issuer}));
+  json_t *cred = credential_with(f, entry("revocation", REVOCATION_URL, json_string("5")));
+  expect(f, cred, SC_OK, "not revoked");
+  json_decref(cred);
+  cred = credential_with(f, entry("revocation", REVOCATION_URL, json_string("8192")));
+  expect(f, cred, SC_ESTATUS, "8192");
+  json_decref(cred);
   free(encoded);
 }
 
@@ -807,7 +820,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(expired_list_is_refused, setup, teardown),
       cmocka_unit_test_setup_teardown(list_of_the_wrong_purpose_is_refused, setup, teardown),
       cmocka_unit_test_setup_teardown(index_beyond_the_list_is_refused, setup, teardown),
-      cmocka_unit_test_setup_teardown(short_list_is_refused, setup, teardown),
+      cmocka_unit_test_setup_teardown(short_list_is_read_and_an_index_past_its_end_refused, setup, teardown),
       cmocka_unit_test_setup_teardown(bad_base64url_list_is_refused, setup, teardown),
       cmocka_unit_test_setup_teardown(zlib_list_is_refused, setup, teardown),
       cmocka_unit_test_setup_teardown(gzip_bomb_list_is_refused, setup, teardown),

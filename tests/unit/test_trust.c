@@ -156,17 +156,25 @@ static void add_refuses_an_id_owned_by_another_issuer(void **state) {
   sc_trust_free(list);
 }
 
-static void add_refuses_what_is_not_a_did(void **state) {
+static void add_refuses_what_is_neither_a_did_nor_an_https_issuer_id(void **state) {
   (void)state;
   sc_trust_list *list = sc_trust_new();
   sc_error err = {0};
-  assert_int_equal(sc_trust_add(list, "https://acme.example", "Acme", &err), SC_EUSAGE);
+  assert_int_equal(sc_trust_add(list, "http://acme.example", "Acme", &err), SC_EUSAGE);
+  assert_int_equal(sc_trust_add(list, "https://acme.example/issuers/1#key-1", "Acme", &err),
+                   SC_EUSAGE);
+  assert_int_equal(sc_trust_add(list, "https:///x", "Acme", &err), SC_EUSAGE);
+  assert_int_equal(sc_trust_add(list, "urn:uuid:6f2e33e5-7a29-4155-840a-59483ba10164", "Acme", &err),
+                   SC_EUSAGE);
   assert_int_equal(sc_trust_add(list, "did:key:", "Acme", &err), SC_EUSAGE);
   assert_int_equal(sc_trust_add(list, "did::abc", "Acme", &err), SC_EUSAGE);
   assert_int_equal(sc_trust_add(list, "did:Key:abc", "Acme", &err), SC_EUSAGE);
   assert_int_equal(sc_trust_add(list, "did:web:a.example#key-1", "Acme", &err), SC_EUSAGE);
   assert_int_equal(sc_trust_add(list, "did:web:a.example", "", &err), SC_EUSAGE);
   assert_int_equal(sc_trust_count(list), 0);
+  /* an Open Badges issuer profile at an https URL, whose keys are https key ids */
+  assert_int_equal(sc_trust_add(list, "https://acme.example/issuers/1", "Acme", &err), SC_OK);
+  assert_string_equal(sc_trust_lookup(list, "https://acme.example/issuers/1"), "Acme");
   sc_trust_free(list);
 }
 
@@ -224,10 +232,10 @@ static void malformed_files_name_the_field(void **state) {
       {"{\"version\": 1, \"issuers\": [{\"name\": \"A\", \"ids\": [\"did:web:a.example\"]},"
        "{\"name\": \"B\", \"ids\": [\"did:web:b.example\"]},"
        "{\"name\": \"C\", \"ids\": [7]}]}",
-       "issuers[2].ids[0]: expected a DID string"},
+       "issuers[2].ids[0]: expected a DID or https issuer id string"},
       {"{\"version\": 1, \"issuers\": [{\"name\": \"A\", \"ids\": [\"did:web:a.example\", "
        "\"web:b.example\"]}]}",
-       "issuers[0].ids[1]: expected a DID string"},
+       "issuers[0].ids[1]: expected a DID or https issuer id string"},
       {"{\"version\": 1, \"issuers\": [{\"name\": \"A\", \"ids\": [\"did:web:a.example\"], "
        "\"url\": \"x\"}]}",
        "issuers[0]: unexpected member \"url\""},
@@ -261,7 +269,7 @@ int main(void) {
       cmocka_unit_test(new_list_saves_an_empty_valid_file),
       cmocka_unit_test(add_to_existing_name_extends_that_entry),
       cmocka_unit_test(add_refuses_an_id_owned_by_another_issuer),
-      cmocka_unit_test(add_refuses_what_is_not_a_did),
+      cmocka_unit_test(add_refuses_what_is_neither_a_did_nor_an_https_issuer_id),
       cmocka_unit_test(remove_takes_out_an_id_or_a_whole_entry),
       cmocka_unit_test(missing_file_is_enoinput),
       cmocka_unit_test(malformed_files_name_the_field),
