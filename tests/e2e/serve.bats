@@ -2,6 +2,8 @@
 # skillcert serve: verdict pages, the VC API, uploads, public/ files, safety limits and a
 # graceful stop, driven with curl against a server on a free loopback port.
 load helpers
+# These tests suspend credentials: their homes give credentials a suspension entry.
+HOME_FLAGS=--suspension
 load serve_helpers
 
 # One issuer home with certificates in every state, shared by the tests of this file (PDF
