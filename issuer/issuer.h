@@ -283,6 +283,12 @@ void sc_registry_release_index(sc_registry *reg, int64_t list, int64_t index);
  * achievement.json (the Open Badges 3.0 Achievement it certifies), plus its assets. */
 typedef struct sc_template sc_template;
 
+/* The learner's Open Badge (badge_render.c): the template's badge image (template.json
+ * "badge", else its logo) with text — the signed credential's JSON, credential parsed — baked
+ * in, as an SVG (svg) or a PNG. A PNG badge image gives an SVG too, drawn around it. */
+int sc_badge_render(const sc_template *tpl, const json_t *credential, const char *text, bool svg,
+                    sc_buf *out, sc_error *err);
+
 /* Finds template NAME: <home>/templates/NAME, then the shipped templates
  * ($SKILLCERT_TEMPLATES, else <prefix>/share/skillcert/templates, else ./templates). home may
  * be NULL. dir_out holds PATH_MAX bytes. */
