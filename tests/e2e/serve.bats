@@ -15,7 +15,7 @@ setup_file() {
   unset SKILLCERT_PASSPHRASE_FILE SKILLCERT_TRUST SKILLCERT_HOME
   WORK=$FIX
   local s="$SKILLCERT"
-  "$s" init "$FIX/home" --name "Acme AI Academy" --url https://acme.example --no-passphrase >/dev/null
+  "$s" init "$FIX/home" --name "Acme AI Academy" --url https://acme.example --no-passphrase --suspension >/dev/null
   "$s" init "$FIX/other" --name "Unknown Academy" --url https://other.example --no-passphrase >/dev/null
   # Expires two seconds from now: expired by the time the tests run.
   local soon
