@@ -28,7 +28,8 @@ void bench_home_open(bench_home *bh) {
   snprintf(root, sizeof root, "%s/home", bh->dir);
   sc_passphrase_source no_passphrase = {.none = true};
   sc_home_init_options opts = {
-      .name = "Bench Academy", .url = "https://bench.example", .passphrase = &no_passphrase};
+      .name = "Bench Academy", .url = "https://bench.example", .passphrase = &no_passphrase,
+      .suspension = true /* bench_issue_published suspends a credential */};
   sc_error err = {0};
   if (sc_home_init(root, &opts, &err) != SC_OK)
     bench_die("init", &err);

@@ -1,6 +1,8 @@
 /* skillcert init: create an issuer home. */
 #include "cli/cli.h"
 
+#include <string.h>
+
 static const char init_synopsis[] =
     "skillcert init DIR --name NAME --url URL [--verify-url URL] [--public-url URL]\n"
     "                      [--did-web HOST[:PATH...]]\n"
@@ -26,6 +28,12 @@ int cmd_init(int argc, char **argv) {
                      "where QR codes point (default: --url)"),
       CLI_OPT_STRING("public-url", 0, &opts.public_url, "URL",
                      "where public/ (status lists, key document) is served\n(default: --url)"),
+      CLI_OPT_STRING("proofs", 0, &opts.proofs, "both|rdfc|jcs",
+                     "proofs on each credential (default both: eddsa-rdfc-2022, then\n"
+                     "eddsa-jcs-2022)"),
+      CLI_OPT_FLAG("suspension", 0, &opts.suspension,
+                   "credentials can be suspended too (a second status entry: leaves the\n"
+                   "Open Badges 3.0 schema, which allows one)"),
       CLI_OPT_STRING("did-web", 0, &opts.did_web, "HOST[:PATH]",
                      "be did:web:HOST[:PATH]; serve public/ at https://HOST/ so that\n"
                      "/.well-known/did.json (or /PATH/did.json) is found"),
@@ -43,6 +51,9 @@ int cmd_init(int argc, char **argv) {
     return cli_usage_error("init", "expected one folder (DIR)");
   if (passphrase.none && passphrase.file)
     return cli_usage_error("init", "--no-passphrase and --passphrase-file exclude each other");
+  if (opts.proofs && strcmp(opts.proofs, "both") && strcmp(opts.proofs, "rdfc") &&
+      strcmp(opts.proofs, "jcs"))
+    return cli_usage_error("init", "--proofs expects both, rdfc or jcs, got '%s'", opts.proofs);
   const char *dir = argv[first];
   sc_error err = {0};
   if (sc_home_init(dir, &opts, &err) != SC_OK)

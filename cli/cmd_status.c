@@ -76,6 +76,22 @@ static int add_target(target_list *l, const char *urn, const char *where, sc_err
   return SC_OK;
 }
 
+/* Was the credential issued with a suspension entry? false with err->code set when it cannot be
+ * read, false with err->code 0 when it has none. */
+static bool suspendable(sc_registry *reg, const char *urn, sc_error *err) {
+  err->code = SC_OK;
+  char *text = sc_registry_credential_text(reg, urn, err);
+  json_t *credential = NULL;
+  if (text && sc_json_parse(text, strlen(text), urn, &credential, err) != SC_OK)
+    credential = NULL;
+  bool has = credential && sc_credential_has_status_entry(credential, SC_PURPOSE_SUSPENSION);
+  if (text && credential)
+    err->code = SC_OK;
+  json_decref(credential);
+  free(text);
+  return has;
+}
+
 /* The registry's id of a credential named by where, checked to exist and to allow the change
  * now, so that a list with one bad id changes nothing. */
 static int resolve(sc_registry *reg, const status_args *a, const char *id, const char *where,
@@ -93,6 +109,13 @@ static int resolve(sc_registry *reg, const status_args *a, const char *id, const
   else if (!sc_status_change_allowed(a->change, status))
     rc = sc_fail(err, SC_EUSAGE, "%s: %s is %s: cannot be %s%s", where, urn, sc_status_word(status),
                  a->kind, status == SC_STATUS_REVOKED ? " (revocation is final)" : "");
+  else if (a->change == SC_CHANGE_SUSPEND && !suspendable(reg, urn, err))
+    rc = err->code ? sc_error_prefix(err, "%s", where)
+                   : sc_fail(err, SC_EUSAGE,
+                             "%s: %s has no suspension status entry (it was issued while the "
+                             "home's \"suspension\" setting was off): it can be revoked, not "
+                             "suspended",
+                             where, urn);
   else
     rc = add_target(l, urn, where, err);
   json_decref(row);

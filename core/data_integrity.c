@@ -152,7 +152,9 @@ static json_t *proof_config(const json_t *document, const sc_proof_options *opts
    * contexts appended later from the signed ones. A deep copy: proof and document stay
    * independent values. */
   json_t *context = json_object_get(document, "@context");
-  if (ok && context && !opts->omit_context)
+  /* Only for JCS: an RDF proof is hashed with the document's @context anyway, and the W3C
+   * eddsa-rdfc-2022 vectors carry none in the proof. */
+  if (ok && context && !opts->omit_context && opts->cryptosuite == SC_EDDSA_JCS_2022)
     ok = json_object_set_new(config, "@context", json_deep_copy(context)) == 0;
   if (!ok)
     json_decref(config);

@@ -1,5 +1,7 @@
-/* The credentialStatus entries every credential carries (W3C Bitstring Status List): one
- * slot, two lists, so that a certificate can be suspended and reinstated as well as revoked. */
+/* The credentialStatus of a credential (W3C Bitstring Status List): one slot, in the
+ * revocation list and, when the home asks for suspension, in the suspension list too. By
+ * default it is one object, as the Open Badges 3.0 schema wants; with suspension it is an array
+ * of two entries (which leaves that schema: docs/credentials.md). */
 #include "issuer/issuer.h"
 
 #include <stdio.h>
@@ -34,9 +36,23 @@ static json_t *entry(const sc_home *home, int64_t list, int64_t index, sc_purpos
 
 int sc_credential_add_status(const sc_home *home, int64_t list, int64_t index, json_t *credential,
                              sc_error *err) {
-  json_t *entries = json_pack("[o, o]", entry(home, list, index, SC_PURPOSE_REVOCATION),
-                              entry(home, list, index, SC_PURPOSE_SUSPENSION));
+  json_t *entries = sc_home_suspension(home)
+                        ? json_pack("[o, o]", entry(home, list, index, SC_PURPOSE_REVOCATION),
+                                    entry(home, list, index, SC_PURPOSE_SUSPENSION))
+                        : entry(home, list, index, SC_PURPOSE_REVOCATION);
   if (!entries || json_object_set_new(credential, "credentialStatus", entries) != 0)
     return sc_oom(err);
   return SC_OK;
+}
+
+bool sc_credential_has_status_entry(const json_t *credential, sc_purpose purpose) {
+  const json_t *status = json_object_get(credential, "credentialStatus");
+  size_t n = json_is_array(status) ? json_array_size(status) : 1;
+  for (size_t i = 0; i < n; i++) {
+    const json_t *e = json_is_array(status) ? json_array_get(status, i) : status;
+    const char *p = json_string_value(json_object_get(e, "statusPurpose"));
+    if (p && strcmp(p, sc_purpose_word(purpose)) == 0)
+      return true;
+  }
+  return false;
 }

@@ -23,16 +23,11 @@ static int serialize(const json_t *credential, sc_buf *out, sc_error *err) {
 }
 
 static int sign_credential(const sc_home *home, EVP_PKEY *key, json_t *credential, sc_error *err) {
-  char *vm = sc_home_verification_method(home);
-  if (!vm)
-    return sc_oom(err);
-  sc_proof_options opts = {
-      .verification_method = vm,
-      .created = json_string_value(json_object_get(credential, "validFrom")),
-  };
-  int rc = sc_di_sign(credential, key, &opts, NULL, err);
-  free(vm);
-  return rc;
+  sc_home_proof_set proofs;
+  int rc = sc_home_proofs(home, &proofs, err);
+  return rc ? rc
+            : sc_issue_sign(home, key, credential, proofs,
+                            json_string_value(json_object_get(credential, "validFrom")), err);
 }
 
 static int name_files(const sc_issue_context *ctx, sc_prepared *p, sc_error *err) {

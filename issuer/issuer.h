@@ -25,6 +25,8 @@ typedef struct sc_home_init_options {
   const char *did_web;    /* "acme.example[:path:segments]": the issuer is did:web:<this>;
                              NULL = the first key's did:key */
   const sc_passphrase_source *passphrase;
+  const char *proofs; /* "both", "rdfc" or "jcs" (skillcert.json "proofs"); NULL = both */
+  bool suspension;    /* give credentials a suspension status entry too */
 } sc_home_init_options;
 
 typedef struct sc_home {
@@ -63,6 +65,20 @@ int sc_home_save_config(const sc_home *home, sc_error *err);
  * unencrypted when it is NULL. */
 int sc_home_save_new_key(const char *root, EVP_PKEY *key, const char *passphrase,
                          const char *key_file, sc_error *err);
+/* Which proofs the home signs with (skillcert.json "proofs"; issue_sign.c). */
+typedef enum sc_home_proof_set { SC_PROOFS_BOTH, SC_PROOFS_RDFC, SC_PROOFS_JCS } sc_home_proof_set;
+/* Reads "proofs": "both" (the default: eddsa-rdfc-2022 then eddsa-jcs-2022), "rdfc" or "jcs";
+ * SC_ECONFIG naming the file for anything else. */
+int sc_home_proofs(const sc_home *home, sc_home_proof_set *out, sc_error *err);
+/* Does the home give credentials a suspension status entry (skillcert.json "suspension":
+ * true)? By default a credential carries one credentialStatus object, for revocation: the
+ * Open Badges 3.0 schema allows one. */
+bool sc_home_suspension(const sc_home *home);
+/* Signs credential (without a proof) with the home's key: the proofs asked for, created at
+ * created (NULL = now), the home's verification method. */
+int sc_issue_sign(const sc_home *home, EVP_PKEY *key, json_t *credential, sc_home_proof_set proofs,
+                  const char *created, sc_error *err);
+
 /* "acme.example[:seg…]" is a did:web method-specific id skillcert can publish: a lower-case
  * host name (a port as %3A<digits>), then path segments of letters, digits, '.', '-', '_'. */
 int sc_did_web_check(const char *id, sc_error *err);
@@ -267,6 +283,12 @@ void sc_registry_release_index(sc_registry *reg, int64_t list, int64_t index);
  * achievement.json (the Open Badges 3.0 Achievement it certifies), plus its assets. */
 typedef struct sc_template sc_template;
 
+/* The learner's Open Badge (badge_render.c): the template's badge image (template.json
+ * "badge", else its logo) with text — the signed credential's JSON, credential parsed — baked
+ * in, as an SVG (svg) or a PNG. A PNG badge image gives an SVG too, drawn around it. */
+int sc_badge_render(const sc_template *tpl, const json_t *credential, const char *text, bool svg,
+                    sc_buf *out, sc_error *err);
+
 /* Finds template NAME: <home>/templates/NAME, then the shipped templates
  * ($SKILLCERT_TEMPLATES, else <prefix>/share/skillcert/templates, else ./templates). home may
  * be NULL. dir_out holds PATH_MAX bytes. */
@@ -459,7 +481,10 @@ int sc_batch_issue(const sc_issue_context *ctx, const sc_batch_options *opts,
 
 /* "<publicUrl>/status/<list>/<purpose>" (a new string). */
 char *sc_status_list_url(const sc_home *home, int64_t list, sc_purpose purpose);
-/* Adds the two BitstringStatusListEntry objects (revocation, suspension) for the slot. */
+/* Does credential's credentialStatus hold an entry of purpose? */
+bool sc_credential_has_status_entry(const json_t *credential, sc_purpose purpose);
+/* Adds the BitstringStatusListEntry of the slot: revocation, and suspension too when the home
+ * has it (sc_home_suspension). */
 int sc_credential_add_status(const sc_home *home, int64_t list, int64_t index, json_t *credential,
                              sc_error *err);
 

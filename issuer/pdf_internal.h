@@ -61,6 +61,8 @@ struct sc_template {
   sc_tpl_text *texts;
   size_t text_count;
   sc_logo logo;                         /* logo.width == 0 when none */
+  char badge_file[256];                 /* the badge image (PNG or SVG) in dir, "" when none:
+                                           template.json "badge", else the logo's file */
   float logo_x, logo_y, logo_w, logo_h; /* mm */
   float qr_x, qr_y, qr_size;            /* mm, the square including its quiet zone */
 };

@@ -313,6 +313,8 @@ static int read_logo(reader *rd, const json_t *root, sc_template *tpl) {
     rc = number(rd, logo, "logo", "height", 1, tpl->page_h / MM, 0, true, &tpl->logo_h);
   if (rc != SC_OK)
     return rc;
+  if (!tpl->badge_file[0])
+    snprintf(tpl->badge_file, sizeof tpl->badge_file, "%s", file);
   char path[PATH_MAX * 2];
   snprintf(path, sizeof path, "%s/%s", tpl->dir, file);
   sc_buf png = {0};
@@ -340,9 +342,24 @@ static int read_qr(reader *rd, const json_t *root, sc_template *tpl) {
   return rc;
 }
 
+/* "badge": the image of the Open Badge (render --badge), a PNG or SVG file in the folder;
+ * without it the logo serves. */
+static int read_badge(reader *rd, const json_t *root, sc_template *tpl) {
+  const json_t *badge = json_object_get(root, "badge");
+  if (!badge)
+    return SC_OK;
+  const char *file = json_string_value(badge);
+  size_t n = file ? strlen(file) : 0;
+  if (!file || !*file || strchr(file, '/') || file[0] == '.' || n >= sizeof tpl->badge_file ||
+      (n < 5 || (strcmp(file + n - 4, ".png") != 0 && strcmp(file + n - 4, ".svg") != 0)))
+    return bad(rd, "badge", "the name of a .png or .svg file in the template folder");
+  snprintf(tpl->badge_file, sizeof tpl->badge_file, "%s", file);
+  return SC_OK;
+}
+
 static int read_layout(reader *rd, const json_t *root, sc_template *tpl) {
-  static const char *const keys[] = {"description", "page", "background", "shapes",
-                                     "logo",        "qr",   "text",       NULL};
+  static const char *const keys[] = {"description", "page", "background", "shapes", "logo",
+                                     "badge",       "qr",   "text",       NULL};
   if (!json_is_object(root))
     return bad(rd, "(top level)", "an object");
   if (json_object_get(root, "description") && !json_is_string(json_object_get(root, "description")))
@@ -356,6 +373,8 @@ static int read_layout(reader *rd, const json_t *root, sc_template *tpl) {
     rc = read_list(rd, root, "shapes", false, tpl);
   if (rc == SC_OK)
     rc = read_list(rd, root, "text", true, tpl);
+  if (rc == SC_OK)
+    rc = read_badge(rd, root, tpl);
   if (rc == SC_OK)
     rc = read_logo(rd, root, tpl);
   if (rc == SC_OK)

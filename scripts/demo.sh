@@ -12,7 +12,7 @@ say() { printf '\n== %s\n' "$*"; }
 
 rm -rf "$demo"
 say "1. An issuer home (no passphrase: this is a demo; real homes encrypt the key)"
-$sc init "$demo" --name "Acme AI Academy" --url https://acme.example --no-passphrase
+$sc init "$demo" --name "Acme AI Academy" --url https://acme.example --no-passphrase --suspension
 
 say "2. Issue the bundled roster (examples/roster.csv) with PDF certificates"
 $sc issue --home "$demo" --roster examples/roster.csv --template ai-fundamentals

@@ -26,8 +26,11 @@ sc() {
 }
 
 # An issuer home without a passphrase, at $WORK/home.
+# HOME_FLAGS: more init options, e.g. --suspension in the files that suspend credentials.
 make_home() {
-  sc init "$WORK/home" --name "Acme AI Academy" --url https://acme.example --no-passphrase >/dev/null
+  # shellcheck disable=SC2086 # HOME_FLAGS is a list of options
+  sc init "$WORK/home" --name "Acme AI Academy" --url https://acme.example --no-passphrase \
+    ${HOME_FLAGS:-} >/dev/null
 }
 
 # Issues one credential and sets CRED to its path.

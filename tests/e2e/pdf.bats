@@ -59,7 +59,7 @@ name_in_pdf() {
   cmp detached/credential.json "$CRED"
   run sc verify --home "$WORK/home" detached/credential.json
   [ "$status" -ne 1 ] # 6 without a status source; the signature is what matters here
-  [[ "$output" == *"signature verifies"* ]]
+  [[ "$output" == *"✓ proof        all 2 proofs verify (eddsa-rdfc-2022,eddsa-jcs-2022)"* ]]
 }
 
 @test "rendering is deterministic: the same credential gives the same bytes" {
@@ -143,4 +143,30 @@ name_in_pdf() {
   run sc render --home "$WORK/home" --template ai-fundamentals -o again.pdf ok.pdf
   [ "$status" -eq 65 ]
   [[ "$output" == *"ok.pdf: expected a credential JSON, not a PDF"* ]]
+}
+
+@test "render --badge bakes the credential into a PNG and an SVG badge that verify reads" {
+  make_home
+  json=$(sc issue --home "$WORK/home" --name "Zoë Łukasiewicz" --email zoe@example.org \
+    --template ai-fundamentals | head -n 1)
+  run sc render --home "$WORK/home" --badge png "$json"
+  [ "$status" -eq 0 ]
+  png=$output
+  [[ "$png" == *.badge.png ]]
+  run sc render --home "$WORK/home" --badge svg -o "$WORK/badge.svg" "$json"
+  [ "$status" -eq 0 ]
+  for badge in "$png" "$WORK/badge.svg"; do
+    run sc verify --home "$WORK/home" "$badge"
+    [ "$status" -eq 0 ]
+    [[ "$output" == "VALID — Zoë Łukasiewicz: AI Fundamentals"* ]]
+  done
+  # The PNG is still an image; a changed name inside the baked credential does not verify.
+  run file "$png"
+  [[ "$output" == *"PNG image data"* ]]
+  sed 's/Zo\xc3\xab/Zoe/' "$WORK/badge.svg" >"$WORK/forged.svg"
+  run sc verify --home "$WORK/home" "$WORK/forged.svg"
+  [ "$status" -eq 1 ]
+  run sc render --home "$WORK/home" --badge gif "$json"
+  [ "$status" -eq 64 ]
+  [[ "$output" == *"--badge expects png or svg, got 'gif'"* ]]
 }

@@ -2,6 +2,8 @@
 # skillcert serve: verdict pages, the VC API, uploads, public/ files, safety limits and a
 # graceful stop, driven with curl against a server on a free loopback port.
 load helpers
+# These tests suspend credentials: their homes give credentials a suspension entry.
+HOME_FLAGS=--suspension
 load serve_helpers
 
 # One issuer home with certificates in every state, shared by the tests of this file (PDF
@@ -13,7 +15,7 @@ setup_file() {
   unset SKILLCERT_PASSPHRASE_FILE SKILLCERT_TRUST SKILLCERT_HOME
   WORK=$FIX
   local s="$SKILLCERT"
-  "$s" init "$FIX/home" --name "Acme AI Academy" --url https://acme.example --no-passphrase >/dev/null
+  "$s" init "$FIX/home" --name "Acme AI Academy" --url https://acme.example --no-passphrase --suspension >/dev/null
   "$s" init "$FIX/other" --name "Unknown Academy" --url https://other.example --no-passphrase >/dev/null
   # Expires two seconds from now: expired by the time the tests run.
   local soon
