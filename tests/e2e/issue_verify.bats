@@ -380,3 +380,16 @@ a["proof"]=b["proof"]; json.dump(a, open(sys.argv[3],"w"))' "$CRED" "$other" "$W
   sc issue --home "$WORK/home" --name $'Zoe\u0308\u00a0Ł\u200dx' --email a@b.org --template ai-fundamentals >/dev/null
   [ "$(find "$WORK"/home/out -name "*.json" | wc -l)" -eq 1 ]
 }
+
+@test "a template's badge is the achievement's image, published under public/badges/" {
+  make_home
+  CRED=$(sc issue --home "$WORK/home" --name Ann --email ann@example.org --template ai-fundamentals |
+    head -n 1)
+  image=$($PYTHON -c 'import json,sys; print(json.load(open(sys.argv[1]))["credentialSubject"]["achievement"]["image"]["id"])' "$CRED")
+  [ "$image" = "https://acme.example/badges/ai-fundamentals.png" ]
+  cmp "$WORK/home/public/badges/ai-fundamentals.png" "$ROOT/templates/ai-fundamentals/logo.png"
+  # an achievement given as a file names no template, so no image is made up
+  issue_one
+  run "$PYTHON" -c 'import json,sys; sys.exit("image" in json.load(open(sys.argv[1]))["credentialSubject"]["achievement"])' "$CRED"
+  [ "$status" -eq 0 ]
+}
