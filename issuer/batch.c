@@ -175,7 +175,10 @@ int sc_batch_issue(const sc_issue_context *ctx, const sc_batch_options *opts,
   remove_stale_temporaries(dir);
   snprintf(dir, sizeof dir, "%s/public/c", ctx->home->root);
   remove_stale_temporaries(dir);
-  int rc = sc_registry_open(ctx->home, &b.reg, &b.err);
+  /* The badge the credentials' achievement image points to is there before any of them. */
+  int rc = sc_publish_badge_image(ctx->home, ctx->tpl, &b.err);
+  if (rc == SC_OK)
+    rc = sc_registry_open(ctx->home, &b.reg, &b.err);
   if (rc == SC_OK)
     rc = sc_manifest_open(&b);
   if (rc == SC_OK)

@@ -82,6 +82,8 @@ int sc_issue_prepare(const sc_issue_context *ctx, const sc_issue_request *req, s
   int rc = req->status_list > 0 ? sc_credential_add_status(ctx->home, req->status_list,
                                                            req->status_index, p->credential, err)
                                 : SC_OK;
+  if (rc == SC_OK && ctx->tpl)
+    rc = sc_add_badge_image(ctx->home, ctx->tpl, p->credential, err);
   if (rc == SC_OK)
     rc = sign_credential(ctx->home, ctx->key, p->credential, err);
   if (rc == SC_OK)

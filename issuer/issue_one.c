@@ -13,6 +13,8 @@ static int publish_slot(const sc_issue_context *ctx, sc_registry *reg, int64_t l
                         sc_error *err) {
   sc_publish_options opts = {.now = (int64_t)time(NULL)};
   int rc = sc_publish_lists(ctx->home, ctx->key, reg, &list, 1, &opts, err);
+  if (rc == SC_OK)
+    rc = sc_publish_badge_image(ctx->home, ctx->tpl, err);
   return rc == SC_OK ? sc_publish_key_document(ctx->home, err) : rc;
 }
 

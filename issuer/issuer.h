@@ -283,6 +283,15 @@ void sc_registry_release_index(sc_registry *reg, int64_t list, int64_t index);
  * achievement.json (the Open Badges 3.0 Achievement it certifies), plus its assets. */
 typedef struct sc_template sc_template;
 
+/* The achievement's image (badge_image.c): the template's badge at
+ * <publicUrl>/badges/<template>.<png|svg> (a new string, NULL when the template has none). */
+char *sc_badge_image_url(const sc_home *home, const sc_template *tpl);
+/* Gives the credential's achievement that image, unless it names one itself. */
+int sc_add_badge_image(const sc_home *home, const sc_template *tpl, json_t *credential,
+                       sc_error *err);
+/* Copies the template's badge to public/badges/, when it is missing or changed there. */
+int sc_publish_badge_image(const sc_home *home, const sc_template *tpl, sc_error *err);
+
 /* The learner's Open Badge (badge_render.c): the template's badge image (template.json
  * "badge", else its logo) with text — the signed credential's JSON, credential parsed — baked
  * in, as an SVG (svg) or a PNG. A PNG badge image gives an SVG too, drawn around it. */

@@ -3,7 +3,7 @@
 # locked", and public/ always shows every committed status change.
 load helpers
 # These tests suspend credentials: their homes give credentials a suspension entry.
-HOME_FLAGS=--suspension
+export HOME_FLAGS=--suspension
 bats_require_minimum_version 1.5.0
 
 # Issues N one-off credentials to $WORK/home; their ids in $WORK/ids.

@@ -47,7 +47,7 @@ PY
 
 @test "a home's proofs setting picks the suites: rdfc, jcs, or both" {
   for proofs in rdfc jcs; do
-    rm -rf "$WORK/home"
+    rm -rf "${WORK:?}/home"
     sc init "$WORK/home" --name "Acme AI Academy" --url https://acme.example --no-passphrase \
       --proofs "$proofs" >/dev/null
     issue_one
@@ -379,4 +379,17 @@ a["proof"]=b["proof"]; json.dump(a, open(sys.argv[3],"w"))' "$CRED" "$other" "$W
   # A letter with combining marks, a joiner, a no-break space: an ordinary name.
   sc issue --home "$WORK/home" --name $'Zoe\u0308\u00a0Ł\u200dx' --email a@b.org --template ai-fundamentals >/dev/null
   [ "$(find "$WORK"/home/out -name "*.json" | wc -l)" -eq 1 ]
+}
+
+@test "a template's badge is the achievement's image, published under public/badges/" {
+  make_home
+  CRED=$(sc issue --home "$WORK/home" --name Ann --email ann@example.org --template ai-fundamentals |
+    head -n 1)
+  image=$($PYTHON -c 'import json,sys; print(json.load(open(sys.argv[1]))["credentialSubject"]["achievement"]["image"]["id"])' "$CRED")
+  [ "$image" = "https://acme.example/badges/ai-fundamentals.png" ]
+  cmp "$WORK/home/public/badges/ai-fundamentals.png" "$ROOT/templates/ai-fundamentals/logo.png"
+  # an achievement given as a file names no template, so no image is made up
+  issue_one
+  run "$PYTHON" -c 'import json,sys; sys.exit("image" in json.load(open(sys.argv[1]))["credentialSubject"]["achievement"])' "$CRED"
+  [ "$status" -eq 0 ]
 }

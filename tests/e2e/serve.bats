@@ -3,7 +3,7 @@
 # graceful stop, driven with curl against a server on a free loopback port.
 load helpers
 # These tests suspend credentials: their homes give credentials a suspension entry.
-HOME_FLAGS=--suspension
+export HOME_FLAGS=--suspension
 load serve_helpers
 
 # One issuer home with certificates in every state, shared by the tests of this file (PDF

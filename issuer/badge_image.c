@@ -1,0 +1,69 @@
+/* The achievement's image (Open Badges 3.0 Achievement.image): the template's badge, published
+ * at <publicUrl>/badges/<template>.<png|svg> beside the status lists, so that wallets and
+ * backpacks show the badge the certificate shows. */
+#include "issuer/issuer.h"
+#include "issuer/pdf_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *extension(const sc_template *tpl) {
+  const char *dot = strrchr(tpl->badge_file, '.');
+  return dot ? dot + 1 : "png";
+}
+
+char *sc_badge_image_url(const sc_home *home, const sc_template *tpl) {
+  if (!tpl || !tpl->badge_file[0] || !tpl->name || !home->public_url)
+    return NULL;
+  size_t base = strlen(home->public_url);
+  while (base && home->public_url[base - 1] == '/')
+    base--;
+  size_t n = base + strlen(tpl->name) + 32;
+  char *url = malloc(n);
+  if (url)
+    snprintf(url, n, "%.*s/badges/%s.%s", (int)base, home->public_url, tpl->name, extension(tpl));
+  return url;
+}
+
+int sc_add_badge_image(const sc_home *home, const sc_template *tpl, json_t *credential,
+                       sc_error *err) {
+  json_t *subject = json_object_get(credential, "credentialSubject");
+  json_t *achievement = json_object_get(subject, "achievement");
+  char *url = sc_badge_image_url(home, tpl);
+  if (!url || !json_is_object(achievement) || json_object_get(achievement, "image")) {
+    free(url);
+    return SC_OK; /* no badge, or the achievement names its own image */
+  }
+  /* A copy: the achievement object may be the template's, shared by every credential. */
+  json_t *copy = json_deep_copy(achievement);
+  int rc = copy && !json_object_set_new(copy, "image", json_pack("{s:s,s:s}", "id", url, "type",
+                                                                 "Image")) &&
+                   !json_object_set_new(subject, "achievement", copy)
+               ? SC_OK
+               : sc_oom(err);
+  free(url);
+  return rc;
+}
+
+int sc_publish_badge_image(const sc_home *home, const sc_template *tpl, sc_error *err) {
+  if (!tpl || !tpl->badge_file[0] || !tpl->name)
+    return SC_OK;
+  char source[PATH_MAX + 300], name[300], target[PATH_MAX];
+  snprintf(source, sizeof source, "%s/%s", tpl->dir, tpl->badge_file);
+  snprintf(name, sizeof name, "badges/%s.%s", tpl->name, extension(tpl));
+  sc_buf image = {0}, published = {0};
+  int rc = sc_home_path(home, "public", name, target, err);
+  if (rc == SC_OK)
+    rc = sc_read_file(source, (size_t)4 << 20, &image, err);
+  /* Written only when missing or changed: public/ is served, and caches key on its files. */
+  bool same = rc == SC_OK && sc_read_file(target, (size_t)4 << 20, &published, NULL) == SC_OK &&
+              published.len == image.len && memcmp(published.data, image.data, image.len) == 0;
+  if (rc == SC_OK && !same)
+    rc = sc_mkdir_parent(target, 0755, err);
+  if (rc == SC_OK && !same)
+    rc = sc_write_file_atomic(target, image.data, image.len, 0644, err);
+  sc_buf_free(&image);
+  sc_buf_free(&published);
+  return rc;
+}
