@@ -52,6 +52,10 @@ int sc_fail(sc_error *err, int code, const char *fmt, ...) __attribute__((format
 int sc_error_prefix(sc_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int sc_oom(sc_error *err); /* SC_ESOFTWARE "out of memory" */
 void sc_error_clear(sc_error *err);
+/* For text shown to a person (a message, a label), after n = snprintf(out, size, ...): when the
+ * text was cut, ends it with "..." so that the reader sees it was; returns whether it fit. A
+ * path that does not fit is an error instead (sc_path_format). */
+bool sc_text_mark_cut(char *out, size_t size, int n);
 
 /* ---------------------------------------------------------------- bytes (buf.c) */
 
@@ -75,6 +79,11 @@ char *sc_buf_take(sc_buf *buf);
 /* Reads a whole file (path "-" = stdin) refusing more than max_bytes: SC_ENOINPUT when it
  * cannot be read, SC_EDATA when it is too large. */
 int sc_read_file(const char *path, size_t max_bytes, sc_buf *out, sc_error *err);
+/* Formats a path into out (size bytes). A path that does not fit is never cut (it would name
+ * another file): the result is code with "<the path's start>...: path too long (more than N
+ * bytes)". */
+int sc_path_format(char *out, size_t size, int code, sc_error *err, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
 /* Writes data to path atomically: a temporary file in the same folder, fsync, rename. */
 int sc_write_file_atomic(const char *path, const void *data, size_t len, unsigned mode,
                          sc_error *err);

@@ -97,10 +97,6 @@ void sc_signer_free(sc_signer *signer) {
   free(signer);
 }
 
-EVP_PKEY *sc_signer_key(const sc_signer *signer) {
-  return signer->key;
-}
-
 static bool sign_once(sc_signer *signer, const uint8_t *msg, size_t len,
                       uint8_t sig[SC_ED25519_SIGNATURE_BYTES]) {
   size_t sig_len = SC_ED25519_SIGNATURE_BYTES;

@@ -331,11 +331,9 @@ void sc_home_close(sc_home *home) {
   home->config = NULL;
 }
 
-int sc_home_path(const sc_home *home, const char *sub, const char *name, char *out, sc_error *err) {
-  int n = snprintf(out, PATH_MAX, "%s/%s/%s", home->root, sub, name);
-  if (n < 0 || n >= PATH_MAX)
-    return sc_fail(err, SC_ECANTCREAT, "%s/%s/%s: path too long", home->root, sub, name);
-  return SC_OK;
+int sc_home_path(const sc_home *home, const char *sub, const char *name, char *out, size_t size,
+                 sc_error *err) {
+  return sc_path_format(out, size, SC_ECANTCREAT, err, "%s/%s/%s", home->root, sub, name);
 }
 
 int sc_home_load_key(const sc_home *home, const sc_passphrase_source *src, EVP_PKEY **key,

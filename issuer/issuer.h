@@ -47,8 +47,10 @@ int sc_home_init(const char *dir, const sc_home_init_options *opts, sc_error *er
  * holds skillcert.json, then $SKILLCERT_HOME. */
 int sc_home_open(const char *dir, sc_home *home, sc_error *err);
 void sc_home_close(sc_home *home);
-/* Path of a file inside the home ("out", "x.json" → "<root>/out/x.json"). */
-int sc_home_path(const sc_home *home, const char *sub, const char *name, char *out, sc_error *err);
+/* Path of a file inside the home ("out", "x.json" → "<root>/out/x.json") into out (size
+ * bytes); SC_ECANTCREAT when it does not fit. */
+int sc_home_path(const sc_home *home, const char *sub, const char *name, char *out, size_t size,
+                 sc_error *err);
 /* Loads the current signing key, asking for the passphrase when the file is encrypted. */
 int sc_home_load_key(const sc_home *home, const sc_passphrase_source *src, EVP_PKEY **key,
                      sc_error *err);

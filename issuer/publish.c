@@ -91,10 +91,11 @@ static int publish_one(const sc_home *home, EVP_PKEY *key, sc_registry *reg, int
   if (rc == SC_OK)
     rc = sign(home, key, doc, err);
   char path[PATH_MAX];
-  if (rc == SC_OK) {
-    snprintf(path, sizeof path, "%s/public/status/%lld/%s", home->root, (long long)list, purpose);
+  if (rc == SC_OK)
+    rc = sc_path_format(path, sizeof path, SC_ECANTCREAT, err, "%s/public/status/%lld/%s",
+                        home->root, (long long)list, purpose);
+  if (rc == SC_OK)
     rc = stage_json(path, doc, files, err);
-  }
   json_decref(doc);
   free(encoded);
   free(url);

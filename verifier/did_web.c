@@ -65,21 +65,25 @@ int sc_did_web_url(const char *did, char *url, size_t size, sc_error *err) {
   return SC_OK;
 }
 
-static int read_document(sc_did_web *r, const char *did, json_t **doc, char *where, sc_error *err) {
+enum { DOC_URL_MAX = 1024 };
+
+/* where (where_size bytes) receives what was read, for messages: the file or the URL. */
+static int read_document(sc_did_web *r, const char *did, json_t **doc, char *where,
+                         size_t where_size, sc_error *err) {
   sc_buf body = {0};
   int rc;
   if (r->doc_path) {
-    snprintf(where, 256, "%s", r->doc_path);
+    sc_text_mark_cut(where, where_size, snprintf(where, where_size, "%s", r->doc_path));
     rc = sc_read_file(r->doc_path, SC_JSON_MAX_BYTES, &body, err);
   } else {
-    char url[1024];
+    char url[DOC_URL_MAX];
     rc = sc_did_web_url(did, url, sizeof url, err);
-    snprintf(where, 256, "%s", url);
+    sc_text_mark_cut(where, where_size, snprintf(where, where_size, "%s", url));
     if (rc == SC_OK && !r->source)
       rc = sc_fail(err, SC_ESTATUS, "%s: no way to load the DID document (give --did-doc FILE)",
                    did);
     if (rc == SC_OK)
-      rc = sc_source_load(r->source, url, r->now, &body, NULL, err);
+      rc = sc_source_load(r->source, url, r->now, &body, NULL, 0, err);
   }
   if (rc == SC_OK)
     rc = sc_json_parse((const char *)body.data, body.len, where, doc, err);
@@ -94,9 +98,9 @@ static int load_document(sc_did_web *r, const char *did, sc_error *err) {
   json_decref(r->doc);
   r->doc = NULL;
   r->doc_did[0] = '\0';
-  char where[256];
+  char where[DOC_URL_MAX];
   json_t *doc = NULL;
-  int rc = read_document(r, did, &doc, where, err);
+  int rc = read_document(r, did, &doc, where, sizeof where, err);
   if (rc != SC_OK)
     return rc;
   const char *id = json_string_value(json_object_get(doc, "id"));

@@ -13,7 +13,7 @@
 #define MAX_EXACT_INDEX 9007199254740991.0 /* 2^53 - 1: a JSON number still exact */
 
 typedef struct status_entry {
-  char label[32]; /* "credentialStatus" or "credentialStatus[1]" for messages */
+  char label[40]; /* "credentialStatus" or "credentialStatus[1]" for messages */
   const char *purpose;
   const char *url;
   size_t index;
@@ -251,7 +251,7 @@ static void remember(const sc_verify_options *opts, const status_entry *e, const
 /* A remembered list answers when it is still fresh and fits this entry in every way the full
  * check would look at; anything else goes the full way (and fails there with the reason). */
 static bool recall(const sc_verify_options *opts, const status_entry *e, const char *issuer,
-                   unsigned *value, char origin[256]) {
+                   unsigned *value, char *origin, size_t origin_size) {
   sc_status_memo_view view;
   if (!opts->memo || !sc_status_memo_read(opts->memo, e->url, opts->clock ? opts->clock : opts->now,
                                           e->index, &view))
@@ -260,7 +260,7 @@ static bool recall(const sc_verify_options *opts, const status_entry *e, const c
       !same_issuer(view.list_issuer, issuer, opts))
     return false;
   *value = view.value;
-  snprintf(origin, 256, "%s", view.origin);
+  sc_text_mark_cut(origin, origin_size, snprintf(origin, origin_size, "%s", view.origin));
   return true;
 }
 
@@ -279,12 +279,12 @@ static void fail_list(status_tally *t, const status_entry *e, const char *origin
 
 /* Loads and parses the list at e->url; origin says where from. */
 static int load_list(const status_entry *e, const sc_verify_options *opts, json_t **list,
-                     char origin[256], sc_error *err) {
+                     char *origin, size_t origin_size, sc_error *err) {
   if (!opts->status)
     return sc_fail(err, SC_ESTATUS, "no way to check status: no status source was given");
   sc_buf body = {0};
   int rc = sc_source_load(opts->status, e->url, opts->clock ? opts->clock : opts->now, &body,
-                          origin, err);
+                          origin, origin_size, err);
   if (rc == SC_OK) {
     sc_error parse_err = {0};
     rc = sc_json_parse((const char *)body.data, body.len, e->url, list, &parse_err);
@@ -312,10 +312,12 @@ static void check_entry(const json_t *entry, const char *issuer, const sc_verify
   }
   t->lenient |= e->index_was_number;
   json_t *list = NULL;
-  char origin[256] = "";
+  char origin[sizeof ((sc_status_memo_view *)0)->origin] = "";
   unsigned value = 0;
   sc_buf bits = {0};
-  rc = recall(opts, e, issuer, &value, origin) ? SC_OK : load_list(e, opts, &list, origin, &err);
+  rc = recall(opts, e, issuer, &value, origin, sizeof origin)
+           ? SC_OK
+           : load_list(e, opts, &list, origin, sizeof origin, &err);
   if (rc == SC_OK && list)
     rc = check_list(list, issuer, e, opts, &err);
   if (rc == SC_OK && list)

@@ -14,9 +14,10 @@ int sc_cache_dir(const sc_status_source *src, char *out, size_t size, sc_error *
 
 /* The cached copy of url when there is one: 0 and body filled; SC_ENOINPUT when there is
  * none (or it is unreadable or not JSON). fresh: now is before the document's validUntil.
- * origin (256 bytes) says when it was fetched, e.g. "cache, fetched … (3 h ago)". */
+ * origin (origin_size bytes; may be NULL) says when it was fetched, e.g. "cache, fetched …
+ * (3 h ago)". */
 int sc_cache_get(const char *dir, const char *url, int64_t now, sc_buf *body, bool *fresh,
-                 char *origin, sc_error *err);
+                 char *origin, size_t origin_size, sc_error *err);
 
 /* Stores body as the cached copy of url, fetched at now (the file's mtime); the folder is
  * created 0700 when missing. */

@@ -10,7 +10,19 @@
 
 typedef struct attempt {
   char note[200]; /* a local place that was tried and had nothing, for the final message */
+  char *origin;   /* the caller's (may be NULL): where the document came from */
+  size_t origin_size;
 } attempt;
+
+static void set_origin(attempt *a, const char *what, const char *where) {
+  if (a->origin)
+    sc_text_mark_cut(a->origin, a->origin_size,
+                     snprintf(a->origin, a->origin_size, "%s%s%s", what, *where ? " " : "", where));
+}
+
+static void set_note(attempt *a, const char *what, const char *where, const char *why) {
+  sc_text_mark_cut(a->note, sizeof a->note, snprintf(a->note, sizeof a->note, "%s%s%s", what, where, why));
+}
 
 static bool is_regular_file(const char *path) {
   struct stat st;
@@ -39,7 +51,7 @@ static bool url_path(const char *url, char *out, size_t size) {
          !(n >= 2 && strcmp(out + n - 2, "/.") == 0);
 }
 
-static int load_file(const char *path, sc_buf *body, char *origin, const char *what,
+static int load_file(const char *path, sc_buf *body, attempt *a, const char *what,
                      sc_error *err) {
   body->len = 0;
   sc_error read_err = {0};
@@ -47,8 +59,7 @@ static int load_file(const char *path, sc_buf *body, char *origin, const char *w
     sc_buf_free(body);
     return sc_fail(err, SC_ESTATUS, "%s", read_err.message);
   }
-  if (origin)
-    snprintf(origin, 256, "%s %s", what, path);
+  set_origin(a, what, path);
   return SC_OK;
 }
 
@@ -68,7 +79,7 @@ static bool file_serves(const char *path, const char *url) {
 /* A folder laid out like public/: the URL's path under it. When public/ is served below the
  * host's root (https://host/skillcert/status/1/…), leading segments are dropped one at a time
  * until a file is found. Returns 1 when loaded, 0 when not there, or an error. */
-static int try_folder(const char *folder, const char *url, sc_buf *body, char *origin, attempt *a,
+static int try_folder(const char *folder, const char *url, sc_buf *body, attempt *a,
                       sc_error *err) {
   char path[SC_STATUS_PATH_MAX], file[SC_STATUS_PATH_MAX];
   if (!url_path(url, path, sizeof path))
@@ -77,27 +88,27 @@ static int try_folder(const char *folder, const char *url, sc_buf *body, char *o
     if (snprintf(file, sizeof file, "%s%s", folder, rest) >= (int)sizeof file)
       continue;
     if (is_regular_file(file))
-      return load_file(file, body, origin, "file", err) == SC_OK ? 1 : -1;
+      return load_file(file, body, a, "file", err) == SC_OK ? 1 : -1;
   }
-  snprintf(a->note, sizeof a->note, "not in %s%s", folder, path);
+  set_note(a, "not in ", folder, path);
   return 0;
 }
 
-static int try_local(const sc_status_source *src, const char *url, sc_buf *body, char *origin,
-                     attempt *a, sc_error *err) {
+static int try_local(const sc_status_source *src, const char *url, sc_buf *body, attempt *a,
+                     sc_error *err) {
   struct stat st;
   if (!src->local || stat(src->local, &st) != 0)
     return 0;
   if (S_ISDIR(st.st_mode))
-    return try_folder(src->local, url, body, origin, a, err);
+    return try_folder(src->local, url, body, a, err);
   if (!file_serves(src->local, url))
     return 0;
-  return load_file(src->local, body, origin, "file", err) == SC_OK ? 1 : -1;
+  return load_file(src->local, body, a, "file", err) == SC_OK ? 1 : -1;
 }
 
 /* The home's public/ folder holds what is (or will be) served at its publicUrl. */
-static int try_home(const sc_status_source *src, const char *url, sc_buf *body, char *origin,
-                    attempt *a, sc_error *err) {
+static int try_home(const sc_status_source *src, const char *url, sc_buf *body, attempt *a,
+                    sc_error *err) {
   if (!src->home_public || !src->home_url)
     return 0;
   size_t base = strlen(src->home_url);
@@ -116,15 +127,15 @@ static int try_home(const sc_status_source *src, const char *url, sc_buf *body, 
   if (snprintf(file, sizeof file, "%s%s", src->home_public, path) >= (int)sizeof file)
     return 0;
   if (!is_regular_file(file)) {
-    snprintf(a->note, sizeof a->note, "not published in %s (run skillcert publish)", file);
+    set_note(a, "not published in ", file, " (run skillcert publish)");
     return 0;
   }
-  return load_file(file, body, origin, "home", err) == SC_OK ? 1 : -1;
+  return load_file(file, body, a, "home", err) == SC_OK ? 1 : -1;
 }
 
 /* Network, then the cache keeps the copy; a cache that cannot be written costs only speed. */
 static int try_network(const sc_status_source *src, const char *url, const char *cache_dir,
-                       int64_t now, sc_buf *body, char *origin, const attempt *a, sc_error *err) {
+                       int64_t now, sc_buf *body, attempt *a, sc_error *err) {
   int rc = sc_fetch(url, src->allow_http, NULL, body, err);
   if (rc != SC_OK) {
     if (a->note[0] && err)
@@ -133,32 +144,31 @@ static int try_network(const sc_status_source *src, const char *url, const char 
   }
   sc_error cache_err = {0};
   bool cached = cache_dir && sc_cache_put(cache_dir, url, now, body, &cache_err) == SC_OK;
-  if (origin && cached)
-    snprintf(origin, 256, "network");
-  else if (origin)
-    snprintf(origin, 256, "network, not cached: %s",
-             cache_err.message[0] ? cache_err.message : "no cache folder");
+  if (cached)
+    set_origin(a, "network", "");
+  else
+    set_origin(a, "network, not cached:", cache_err.message[0] ? cache_err.message : "no cache folder");
   return SC_OK;
 }
 
 int sc_source_load(const sc_status_source *src, const char *url, int64_t now, sc_buf *body,
-                   char *origin, sc_error *err) {
-  attempt a = {{0}};
-  int found = try_local(src, url, body, origin, &a, err);
+                   char *origin, size_t origin_size, sc_error *err) {
+  attempt a = {.origin = origin, .origin_size = origin_size};
+  int found = try_local(src, url, body, &a, err);
   if (found == 0)
-    found = try_home(src, url, body, origin, &a, err);
+    found = try_home(src, url, body, &a, err);
   if (found != 0)
     return found > 0 ? SC_OK : SC_ESTATUS;
   char dir[SC_STATUS_PATH_MAX];
   bool have_dir = sc_cache_dir(src, dir, sizeof dir, NULL) == SC_OK;
   bool fresh = false;
   body->len = 0;
-  if (have_dir && sc_cache_get(dir, url, now, body, &fresh, origin, NULL) == SC_OK) {
+  if (have_dir && sc_cache_get(dir, url, now, body, &fresh, origin, origin_size, NULL) == SC_OK) {
     if (fresh || src->offline)
       return SC_OK;
     sc_buf_free(body); /* stale: ask the network for the current list */
   }
   if (src->offline)
     return sc_fail(err, SC_ESTATUS, "offline and %s is not in the cache", url);
-  return try_network(src, url, have_dir ? dir : NULL, now, body, origin, &a, err);
+  return try_network(src, url, have_dir ? dir : NULL, now, body, &a, err);
 }

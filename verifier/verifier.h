@@ -75,9 +75,9 @@ int sc_fetch(const char *url, bool allow_http, const sc_fetch_limits *limits, sc
 
 /* Loads the document at url through src: local folder or file, home public/, cache (fresh
  * until the document's validUntil), then the network (stored in the cache). origin (may be
- * NULL, 256 bytes) says where it came from, e.g. "cache, 3 min old". */
+ * NULL; origin_size bytes) says where it came from, e.g. "cache, 3 min old". */
 int sc_source_load(const sc_status_source *src, const char *url, int64_t now, sc_buf *body,
-                   char *origin, sc_error *err);
+                   char *origin, size_t origin_size, sc_error *err);
 
 /* Status lists already verified and decoded, shared by the verifications of one process
  * (status_memo.c); thread-safe. An entry serves while its list is within validUntil and for at
@@ -165,9 +165,10 @@ int sc_pdf_extract_credential(const uint8_t *pdf, size_t len, sc_buf *json, sc_e
 int sc_image_read_qr(const uint8_t *image, size_t len, sc_buf *text, sc_error *err);
 /* Turns any input into credential JSON text: JSON as is, a PDF's attachment, a QR payload
  * decoded (link mode: loaded through opts->status from <base>/c/<uuid>.json), an image's QR
- * code. describe (128 bytes) says what it was, e.g. "PDF certificate". */
+ * code. describe (describe_size bytes; may be NULL) says what it was, e.g. "PDF certificate",
+ * cut with "..." when it does not fit. */
 int sc_input_to_credential(const uint8_t *data, size_t len, const sc_verify_options *opts,
-                           sc_buf *json, char *describe, sc_error *err);
+                           sc_buf *json, char *describe, size_t describe_size, sc_error *err);
 
 /* verify --report (report_csv.c): RFC 4180 CSV, CRLF line ends, every field quoted; columns
  * input, verdict, exit code, recipient, achievement, issuer, reason. Cells that would start a
