@@ -51,8 +51,8 @@ int cli_option_error(const char *command, char **argv, const char *shortopts);
  * the option was one of them. */
 bool cli_passphrase_option(int option, const char *arg, sc_passphrase_source *src);
 /* The default trust list: $SKILLCERT_TRUST, else $XDG_CONFIG_HOME/skillcert/trust.json, else
- * ~/.config/skillcert/trust.json. out holds PATH_MAX bytes. */
-void cli_default_trust_path(char *out);
+ * ~/.config/skillcert/trust.json, into out (size bytes): SC_EUSAGE when it does not fit. */
+int cli_default_trust_path(char *out, size_t size, sc_error *err);
 
 /* A roster run of `skillcert issue --roster` (issue_roster.c). */
 typedef struct cli_roster_job {

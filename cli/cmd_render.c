@@ -107,7 +107,7 @@ int cmd_render(int argc, char **argv) {
   if (rc == SC_OK && !template_name &&
       (rc = recorded_template(&home, credential, name, &err)) == SC_OK)
     template_name = name;
-  if (rc == SC_OK && (rc = sc_template_find(&home, template_name, dir, &err)) == SC_OK)
+  if (rc == SC_OK && (rc = sc_template_find(&home, template_name, dir, sizeof dir, &err)) == SC_OK)
     rc = sc_template_load(dir, &tpl, &err);
   if (rc == SC_OK && !(renderer = sc_pdf_renderer_new(&err)))
     rc = err.code ? err.code : SC_ESOFTWARE;

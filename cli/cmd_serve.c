@@ -210,7 +210,7 @@ static int request_achievement(const issuer_state *st, const json_t *subject, co
   if (template_name) {
     char dir[PATH_MAX];
     sc_template *tpl = NULL;
-    int rc = sc_template_find(st->home, template_name, dir, err);
+    int rc = sc_template_find(st->home, template_name, dir, sizeof dir, err);
     if (rc == SC_OK)
       rc = sc_template_load(dir, &tpl, err);
     if (rc == SC_OK)

@@ -213,7 +213,7 @@ static int template_preview(const char *name, const template_args *args) {
     snprintf(output, sizeof output, "%s-preview.pdf", name);
   if (open_home(args->home, &home, &have_home, &err) != SC_OK)
     return cli_error(&err);
-  int rc = sc_template_find(have_home ? &home : NULL, name, dir, &err);
+  int rc = sc_template_find(have_home ? &home : NULL, name, dir, sizeof dir, &err);
   if (rc == SC_OK)
     rc = sc_template_load(dir, &tpl, &err);
   if (rc == SC_OK)

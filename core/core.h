@@ -141,9 +141,11 @@ char *sc_jcs(const json_t *value, sc_error *err);
  * copying either. */
 int sc_jcs_append_object_view(const json_t *object, const char *omit, const char *replace,
                               const json_t *replacement, sc_buf *out, sc_error *err);
-/* ECMAScript Number::prototype::toString of a finite double (ecma_number.cc); out must hold
- * at least 32 bytes; returns the length written (without the NUL). */
-size_t sc_ecma_number(double value, char *out);
+/* ECMAScript Number::prototype::toString of a finite double (ecma_number.cc) into out (size
+ * bytes); returns the length written (without the NUL), or 0 (and nothing written) when size is
+ * below SC_ECMA_NUMBER_SIZE, which any number fits in. */
+#define SC_ECMA_NUMBER_SIZE 32
+size_t sc_ecma_number(double value, char *out, size_t size);
 
 /* ---------------------------------------------------------------- encodings (base*.c, multibase.c)
  */
@@ -181,9 +183,9 @@ int sc_did_key_decode(const char *did, uint8_t pub[SC_ED25519_PUBLIC_BYTES], sc_
 /* The verification method of a did:key: "did:key:z6Mk…#z6Mk…". */
 char *sc_did_key_verification_method(const char *did);
 /* Resolves a did:key verification method URL (the fragment must repeat the key) to its key;
- * did_out (when not NULL, at least 256 bytes) receives the DID part. */
+ * did_out (when not NULL, did_size bytes) receives the DID part: SC_EDATA when it does not fit. */
 int sc_did_key_resolve_vm(const char *vm, uint8_t pub[SC_ED25519_PUBLIC_BYTES], char *did_out,
-                          sc_error *err);
+                          size_t did_size, sc_error *err);
 
 /* ---------------------------------------------------------------- crypto (crypto.c) */
 

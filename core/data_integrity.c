@@ -287,7 +287,7 @@ static int document_context(const json_t *secured, const json_t *proof, hash_inp
 static int resolve_did_key(void *ctx, const char *vm, uint8_t pub[SC_ED25519_PUBLIC_BYTES],
                            sc_error *err) {
   (void)ctx;
-  return sc_did_key_resolve_vm(vm, pub, NULL, err);
+  return sc_did_key_resolve_vm(vm, pub, NULL, 0, err);
 }
 
 static int resolve_key(const json_t *proof, const sc_di_verify_options *opts,

@@ -52,7 +52,7 @@ char *sc_did_key_verification_method(const char *did) {
 }
 
 int sc_did_key_resolve_vm(const char *vm, uint8_t pub[SC_ED25519_PUBLIC_BYTES], char *did_out,
-                          sc_error *err) {
+                          size_t did_size, sc_error *err) {
   const char *hash = vm ? strchr(vm, '#') : NULL;
   /* A bare DID is not a verification method URL: reject rather than guess (CID 3.3). */
   if (!hash)
@@ -72,6 +72,9 @@ int sc_did_key_resolve_vm(const char *vm, uint8_t pub[SC_ED25519_PUBLIC_BYTES], 
     return sc_fail(err, SC_EDATA,
                    "verification method: fragment '#%.60s' does not repeat the key of %s", hash + 1,
                    did);
+  if (did_out && did_len >= did_size)
+    return sc_fail(err, SC_EDATA, "verification method: DID longer than %zu characters",
+                   did_size ? did_size - 1 : 0);
   if (did_out)
     memcpy(did_out, did, did_len + 1);
   return SC_OK;

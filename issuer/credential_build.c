@@ -18,7 +18,7 @@ bool sc_is_email(const char *email) {
          !strpbrk(email, " \t\r\n<>\"");
 }
 
-int sc_email_hash(const char *email, const char *salt, char *out, sc_error *err) {
+int sc_email_hash(const char *email, const char *salt, char out[SC_EMAIL_HASH_SIZE], sc_error *err) {
   while (isspace((unsigned char)*email))
     email++;
   size_t len = strlen(email);
@@ -39,7 +39,7 @@ int sc_email_hash(const char *email, const char *salt, char *out, sc_error *err)
   char *hex = sc_hex_encode(digest, sizeof digest);
   if (!hex)
     return sc_oom(err);
-  snprintf(out, 72, "sha256$%s", hex);
+  snprintf(out, SC_EMAIL_HASH_SIZE, "sha256$%s", hex);
   free(hex);
   return SC_OK;
 }
@@ -88,7 +88,7 @@ static json_t *subject(const sc_recipient *who, const json_t *achievement,
             who->email ? who->email : "");
     return NULL;
   }
-  char hash[72];
+  char hash[SC_EMAIL_HASH_SIZE];
   char *salt = NULL;
   json_t *out = NULL;
   if ((salt = sc_hex_encode(salt_bytes, SALT_BYTES)) &&

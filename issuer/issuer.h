@@ -148,8 +148,9 @@ json_t *sc_credential_build(const sc_home *home, const sc_issue_request *req, sc
 /* A plausible e-mail address: one @, a dot in the domain, no spaces or quotes. */
 bool sc_is_email(const char *email);
 /* The recipient's e-mail as an OB 3.0 identity hash: "sha256$" + hex(SHA-256(email + salt)),
- * with the address trimmed and lower-cased first. out holds 72 bytes. */
-int sc_email_hash(const char *email, const char *salt, char *out, sc_error *err);
+ * with the address trimmed and lower-cased first, into out (SC_EMAIL_HASH_SIZE bytes). */
+#define SC_EMAIL_HASH_SIZE 72 /* "sha256$" + 64 hex digits + NUL */
+int sc_email_hash(const char *email, const char *salt, char out[SC_EMAIL_HASH_SIZE], sc_error *err);
 
 /* ---------------------------------------------------------------- registry (registry*.c) */
 
@@ -238,8 +239,9 @@ typedef struct sc_template sc_template;
 
 /* Finds template NAME: <home>/templates/NAME, then the shipped templates
  * ($SKILLCERT_TEMPLATES, else <prefix>/share/skillcert/templates, else ./templates). home may
- * be NULL. dir_out holds PATH_MAX bytes. */
-int sc_template_find(const sc_home *home, const char *name, char *dir_out, sc_error *err);
+ * be NULL. dir_out (dir_size bytes) receives its folder; a folder too long for it is skipped. */
+int sc_template_find(const sc_home *home, const char *name, char *dir_out, size_t dir_size,
+                     sc_error *err);
 /* The existing folders that hold templates, in search order (at most max). */
 size_t sc_template_search_path(const sc_home *home, char dirs[][PATH_MAX], size_t max);
 int sc_template_load(const char *dir, sc_template **out, sc_error *err);

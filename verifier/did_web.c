@@ -194,7 +194,7 @@ int sc_did_web_resolve(void *ctx, const char *vm, uint8_t pub[SC_ED25519_PUBLIC_
   if (!vm)
     return sc_fail(err, SC_EDATA, "expected a DID URL string");
   if (strncmp(vm, "did:web:", 8) != 0)
-    return sc_did_key_resolve_vm(vm, pub, NULL, err);
+    return sc_did_key_resolve_vm(vm, pub, NULL, 0, err);
   if (is_home_method(r, vm))
     return sc_home_key_resolve(r->home_issuer, r->home_keys, vm, pub, err);
   if (r->only_trusted && !is_listed(r->trust, vm))

@@ -13,7 +13,7 @@ static int setup(void **state) {
   static fixture f;
   sc_error err = {0};
   char dir[PATH_MAX];
-  if (sc_template_find(NULL, "ai-fundamentals", dir, &err) != SC_OK ||
+  if (sc_template_find(NULL, "ai-fundamentals", dir, sizeof dir, &err) != SC_OK ||
       sc_template_load(dir, &f.tpl, &err) != SC_OK || !(f.renderer = sc_pdf_renderer_new(&err))) {
     fprintf(stderr, "setup: %s\n", err.message);
     return -1;
