@@ -189,8 +189,15 @@ int sc_did_key_resolve_vm(const char *vm, uint8_t pub[SC_ED25519_PUBLIC_BYTES], 
 
 /* ---------------------------------------------------------------- crypto (crypto.c) */
 
+/* SC_ESOFTWARE only when memory ran out (OpenSSL allocates a context): callers report sc_oom. */
 int sc_sha256(const void *data, size_t len, uint8_t digest[32]);
 EVP_PKEY *sc_ed25519_generate(sc_error *err);
+/* Is key an Ed25519 key? Unlike EVP_PKEY_is_a, never allocates (so never says no for want of
+ * memory). */
+bool sc_is_ed25519(const EVP_PKEY *key);
+/* Fails with code and "what (OpenSSL: reason)", or SC_ESOFTWARE "what: out of memory" when
+ * that is what OpenSSL's error queue says; empties the queue. */
+int sc_openssl_fail(sc_error *err, int code, const char *what);
 EVP_PKEY *sc_ed25519_from_seed(const uint8_t seed[32], sc_error *err);
 int sc_ed25519_public(const EVP_PKEY *key, uint8_t pub[SC_ED25519_PUBLIC_BYTES], sc_error *err);
 int sc_ed25519_sign(EVP_PKEY *key, const uint8_t *msg, size_t len,

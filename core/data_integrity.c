@@ -68,7 +68,7 @@ static int hash_data(const hash_input *in, hashes *h, uint8_t out[64], sc_error 
     return rc;
   if (sc_sha256(h->canonical_config.data, h->canonical_config.len, h->config_hash) ||
       sc_sha256(h->canonical_document.data, h->canonical_document.len, h->document_hash))
-    return sc_fail(err, SC_ESOFTWARE, "SHA-256 failed");
+    return sc_oom(err);
   memcpy(out, h->config_hash, 32);
   memcpy(out + 32, h->document_hash, 32);
   return SC_OK;
@@ -322,8 +322,11 @@ static int check_signature(const json_t *secured, const json_t *proof,
     err->code = rc = SC_EINVALID; /* a document JCS cannot express cannot verify */
   if (!rc)
     rc = resolve_key(proof, opts, pub, err);
+  sc_error verify_err = {0};
   if (!rc && sc_ed25519_verify_cached(opts ? opts->keys : NULL, pub, data, sizeof data, sig,
-                                      SC_ED25519_SIGNATURE_BYTES, NULL))
+                                      SC_ED25519_SIGNATURE_BYTES, &verify_err) == SC_ESOFTWARE)
+    rc = sc_fail(err, SC_ESOFTWARE, "%s", verify_err.message);
+  else if (!rc && verify_err.code)
     rc = sc_fail(err, SC_EINVALID,
                  "the signature does not verify (document or proof changed after signing, or "
                  "not signed by %.200s)",

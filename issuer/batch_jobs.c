@@ -99,8 +99,8 @@ static bool file_matches(const char *path, const char *sha256_hex) {
   bool same = false;
   if (path && sha256_hex && sc_read_file(path, SC_JSON_MAX_BYTES, &data, NULL) == SC_OK) {
     uint8_t digest[32];
-    sc_sha256(data.data, data.len, digest);
-    char *hex = sc_hex_encode(digest, sizeof digest);
+    char *hex = sc_sha256(data.data, data.len, digest) == SC_OK ? sc_hex_encode(digest, sizeof digest)
+                                                                 : NULL;
     same = hex && strcmp(hex, sha256_hex) == 0;
     free(hex);
   }

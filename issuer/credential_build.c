@@ -32,7 +32,9 @@ int sc_email_hash(const char *email, const char *salt, char out[SC_EMAIL_HASH_SI
     }
   }
   uint8_t digest[32];
-  int rc = sc_buf_append_str(&input, salt) ? sc_sha256(input.data, input.len, digest) : sc_oom(err);
+  int rc = sc_buf_append_str(&input, salt) && sc_sha256(input.data, input.len, digest) == SC_OK
+               ? SC_OK
+               : sc_oom(err);
   sc_buf_free(&input);
   if (rc != SC_OK)
     return rc;

@@ -1,7 +1,9 @@
 #!/bin/sh
 # Runs every test suite and ends with one line: "N passed, N failed".
-# Unit tests (cmocka, TAP output) run in the normal and in the ASan+UBSan build; the
-# end-to-end tests (bats) drive the normal build's skillcert binary.
+# Unit tests (cmocka, TAP output) and the end-to-end tests (bats, which include the HTTP
+# service's) run in the normal and in the ASan+UBSan build: a leak, an overflow or undefined
+# behaviour in the binary makes the test that ran it fail (ASAN_OPTIONS below). The layer check
+# (scripts/check-layers.sh) reads the sanitizer build's archives.
 set -u
 cd "$(dirname "$0")/.."
 out=tests/out
@@ -24,7 +26,8 @@ run_suite() { # name, command...
 }
 
 export CMOCKA_MESSAGE_OUTPUT=TAP
-export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+# exitcode: a leak found at exit is a failing exit status, whatever the program returned.
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:exitcode=86
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 for build in build build-san; do
   for t in "$build"/tests/test_*; do
@@ -32,8 +35,10 @@ for build in build build-san; do
     run_suite "$(basename "$build")-$(basename "$t")" "$t"
   done
 done
+run_suite layers ./scripts/check-layers.sh build-san
 if ls tests/e2e/*.bats >/dev/null 2>&1; then
   SKILLCERT="$PWD/build/skillcert" run_suite e2e bats --tap tests/e2e
+  SKILLCERT="$PWD/build-san/skillcert" run_suite e2e-san bats --tap tests/e2e
 fi
 # What an employer's phone shows after scanning: headless Chromium against `skillcert serve`.
 SKILLCERT="$PWD/build/skillcert" run_suite browser sh tests/browser/run.sh
