@@ -154,12 +154,17 @@ int sc_di_sign_with(json_t *document, sc_signer *signer, const sc_proof_options 
     return rc;
   }
   /* Open Badges 3.0 requires proof to be an array. */
+  /* The _new calls take their value's reference even when they fail. */
   json_t *set = json_array();
-  if (!set || json_array_append_new(set, proof) || json_object_set_new(document, "proof", set)) {
+  if (!set) {
+    json_decref(proof);
+    return sc_oom(err);
+  }
+  if (json_array_append_new(set, proof)) {
     json_decref(set);
     return sc_oom(err);
   }
-  return SC_OK;
+  return json_object_set_new(document, "proof", set) ? sc_oom(err) : SC_OK;
 }
 
 int sc_di_sign(json_t *document, EVP_PKEY *key, const sc_proof_options *opts, sc_di_trace *trace,
