@@ -148,6 +148,10 @@ int sc_batch_job_failed(sc_batch *b, sc_job *job) {
 }
 
 void sc_batch_release(sc_batch *b) {
+  /* After an error, signed jobs may wait in a chunk that was never recorded. */
+  for (size_t i = 0; i < b->chunk_len; i++)
+    sc_job_free(b->chunk[i]);
+  b->chunk_len = 0;
   while (b->achievements) {
     sc_achievement_cache *next = b->achievements->next;
     json_decref(b->achievements->achievement);
