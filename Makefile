@@ -57,7 +57,7 @@ UNIT_BIN := $(UNIT_C:tests/unit/%.c=$(BUILD)/tests/%)
 LIBA     := $(LAYER_LIBS)
 BIN      := $(BUILD)/skillcert
 
-.PHONY: FORCE all deps test unit-tests demo bench bench-build fuzz fuzz-build install clean format
+.PHONY: FORCE fuzz-corpus all deps test unit-tests demo bench bench-build fuzz fuzz-build install clean format
 
 all: $(BIN)
 
@@ -109,7 +109,7 @@ SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recove
 
 # The benchmark programs are built too (not run), so that none stops compiling unnoticed.
 test: deps
-	@$(MAKE) --no-print-directory all unit-tests bench-build
+	@$(MAKE) --no-print-directory all unit-tests bench-build $(BUILD)/image_corpus
 	@$(MAKE) --no-print-directory DEVELOPER=$(DEVELOPER) BUILD=build-san SANFLAGS="$(SAN)" CFLAGS="-O1 -g" CXXFLAGS="-O1 -g" all unit-tests
 	@./tests/run.sh
 
@@ -146,6 +146,13 @@ $(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_checks.h $(LIBA) $(FLAGS_FI
 
 fuzz-build:
 	@$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) CC=clang CXX=clang++ DEVELOPER=$(DEVELOPER) SANFLAGS="$(FUZZ_SAN)" CFLAGS="-O1 -g" CXXFLAGS="-O1 -g" $(FUZZ_BIN)
+
+# The image target's seeds: one QR code in each PNG and JPEG layout (tests/fuzz/image_corpus.c).
+$(BUILD)/image_corpus: tests/fuzz/image_corpus.c $(FLAGS_FILE)
+	$(CC) $(ALL_CFLAGS) $< $(LDLIBS_ALL) -o $@
+
+fuzz-corpus: $(BUILD)/image_corpus
+	$(BUILD)/image_corpus tests/fuzz/corpus/fuzz_image_qr
 
 fuzz: deps fuzz-build
 	@FUZZ_SECONDS=$(FUZZ_SECONDS) ./tests/fuzz/run.sh
