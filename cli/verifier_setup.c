@@ -42,7 +42,9 @@ static int use_home(cli_verifier *v, const char *dir, sc_status_source *status, 
     if (rc == SC_OK && did && did_key)
       rc = trust_id(v->trust, did, v->home.issuer_name, err);
   }
-  snprintf(v->public_dir, sizeof v->public_dir, "%s/public", v->home.root);
+  if (rc == SC_OK)
+    rc = sc_path_format(v->public_dir, sizeof v->public_dir, SC_ECONFIG, err, "%s/public",
+                        v->home.root);
   status->home_public = v->public_dir;
   status->home_url = v->home.public_url;
   return rc;

@@ -54,12 +54,13 @@ void sc_job_free(sc_job *job) {
 }
 
 /* A row's own achievement file is relative to the roster's folder. */
-static int resolve_path(const sc_batch *b, const char *file, char *out) {
+static int resolve_path(const sc_batch *b, const char *file, char *out, size_t size) {
   if (file[0] == '/')
-    return snprintf(out, PATH_MAX, "%s", file) < PATH_MAX ? SC_OK : SC_EUSAGE;
+    return sc_path_format(out, size, SC_EUSAGE, NULL, "%s", file);
   char roster[PATH_MAX];
-  snprintf(roster, sizeof roster, "%s", b->opts->roster_path);
-  return snprintf(out, PATH_MAX, "%s/%s", dirname(roster), file) < PATH_MAX ? SC_OK : SC_EUSAGE;
+  if (sc_path_format(roster, sizeof roster, SC_EUSAGE, NULL, "%s", b->opts->roster_path) != SC_OK)
+    return SC_EUSAGE;
+  return sc_path_format(out, size, SC_EUSAGE, NULL, "%s/%s", dirname(roster), file);
 }
 
 int sc_batch_achievement(sc_batch *b, const sc_roster_row *row, const json_t **achievement) {
@@ -68,7 +69,7 @@ int sc_batch_achievement(sc_batch *b, const sc_roster_row *row, const json_t **a
     return SC_OK;
   }
   char path[PATH_MAX];
-  if (resolve_path(b, row->achievement, path) != SC_OK)
+  if (resolve_path(b, row->achievement, path, sizeof path) != SC_OK)
     return sc_fail(&b->err, SC_EUSAGE, "%s:%zu: achievement: path too long", b->opts->roster_path,
                    row->line);
   for (sc_achievement_cache *c = b->achievements; c; c = c->next) {

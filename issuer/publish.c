@@ -169,19 +169,19 @@ static json_t *verification_methods(const sc_home *home, json_t *ids) {
 
 /* did:web §3.2: "did:web:host" is served at /.well-known/did.json, "did:web:host:a:b" at
  * /a/b/did.json; public/ is published at the host's root. */
-static int key_document_path(const sc_home *home, char *path, sc_error *err) {
+static int key_document_path(const sc_home *home, char *path, size_t size, sc_error *err) {
   if (strncmp(home->issuer_id, "did:web:", 8) != 0)
-    return snprintf(path, PATH_MAX, "%s/public/issuer.json", home->root) < PATH_MAX
-               ? SC_OK
-               : sc_fail(err, SC_ECANTCREAT, "%s: path too long", home->root);
+    return sc_path_format(path, size, SC_ECANTCREAT, err, "%s/public/issuer.json", home->root);
   const char *segments = strchr(home->issuer_id + 8, ':');
   char sub[PATH_MAX];
-  snprintf(sub, sizeof sub, "%s", segments ? segments : "/.well-known");
+  int rc = sc_path_format(sub, sizeof sub, SC_ECANTCREAT, err, "%s",
+                          segments ? segments : "/.well-known");
+  if (rc != SC_OK)
+    return rc;
   for (char *c = sub; *c; c++)
     if (*c == ':')
       *c = '/';
-  int n = snprintf(path, PATH_MAX, "%s/public%s/did.json", home->root, sub);
-  return n > 0 && n < PATH_MAX ? SC_OK : sc_fail(err, SC_ECANTCREAT, "%s: path too long", sub);
+  return sc_path_format(path, size, SC_ECANTCREAT, err, "%s/public%s/did.json", home->root, sub);
 }
 
 int sc_publish_key_document(const sc_home *home, sc_error *err) {
@@ -202,7 +202,7 @@ int sc_publish_key_document(const sc_home *home, sc_error *err) {
     return sc_oom(err);
   char path[PATH_MAX];
   sc_file_group files = {0};
-  int rc = key_document_path(home, path, err);
+  int rc = key_document_path(home, path, sizeof path, err);
   if (rc == SC_OK)
     rc = stage_json(path, doc, &files, err);
   json_decref(doc);

@@ -318,8 +318,10 @@ static int read_logo(reader *rd, const json_t *root, sc_template *tpl) {
     rc = number(rd, logo, "logo", "height", 1, tpl->page_h / MM, 0, true, &tpl->logo_h);
   if (rc != SC_OK)
     return rc;
-  char path[PATH_MAX * 2];
-  snprintf(path, sizeof path, "%s/%s", tpl->dir, file);
+  char path[PATH_MAX];
+  rc = sc_path_format(path, sizeof path, SC_EDATA, rd->err, "%s/%s", tpl->dir, file);
+  if (rc != SC_OK)
+    return rc;
   sc_buf png = {0};
   rc = sc_read_file(path, (size_t)2 << 20, &png, rd->err);
   if (rc == SC_OK && (png.len < 8 || memcmp(png.data, "\x89PNG\r\n\x1a\n", 8) != 0))
@@ -373,7 +375,10 @@ int sc_template_load(const char *dir, sc_template **out, sc_error *err) {
   sc_template *tpl = calloc(1, sizeof *tpl);
   if (!tpl)
     return sc_oom(err);
-  snprintf(tpl->dir, sizeof tpl->dir, "%s", dir);
+  if (sc_path_format(tpl->dir, sizeof tpl->dir, SC_ENOINPUT, err, "%s", dir) != SC_OK) {
+    free(tpl);
+    return err ? err->code : SC_ENOINPUT;
+  }
   size_t len = strlen(tpl->dir);
   while (len > 1 && tpl->dir[len - 1] == '/')
     tpl->dir[--len] = '\0';
