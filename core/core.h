@@ -237,15 +237,26 @@ void sc_signer_free(sc_signer *signer);
  * require_offset: a time zone must be given (VC 2.0 dateTimeStamp). SC_EDATA on anything
  * else. */
 int sc_time_parse(const char *text, bool require_offset, int64_t *epoch, sc_error *err);
-/* Formats as "YYYY-MM-DDThh:mm:ssZ" (UTC); out must hold 21 bytes. */
-void sc_time_format(int64_t epoch, char *out);
-/* "YYYY-MM-DD" (UTC); out must hold 11 bytes. */
-void sc_date_format(int64_t epoch, char *out);
-/* A random (version 4) UUID in lower case; out must hold 37 bytes. */
-int sc_uuid_v4(char *out, sc_error *err);
+/* Fixed-length texts: their buffers' sizes are in the parameters' types (char out[static N]),
+ * which GCC checks at every call (-Wstringop-overflow). C++ (ecma_number.cc) has no such
+ * parameters. */
+#ifdef __cplusplus
+#define SC_AT_LEAST(n)
+#else
+#define SC_AT_LEAST(n) static n
+#endif
+#define SC_TIME_SIZE 21 /* "YYYY-MM-DDThh:mm:ssZ" and the NUL */
+#define SC_DATE_SIZE 11 /* "YYYY-MM-DD" and the NUL */
+#define SC_UUID_SIZE 37 /* 8-4-4-4-12 and the NUL */
+/* Formats as "YYYY-MM-DDThh:mm:ssZ" (UTC). */
+void sc_time_format(int64_t epoch, char out[SC_AT_LEAST(SC_TIME_SIZE)]);
+/* "YYYY-MM-DD" (UTC). */
+void sc_date_format(int64_t epoch, char out[SC_AT_LEAST(SC_DATE_SIZE)]);
+/* A random (version 4) UUID in lower case. */
+int sc_uuid_v4(char out[SC_AT_LEAST(SC_UUID_SIZE)], sc_error *err);
 /* The version 4 UUID made of 16 random bytes the caller drew (so that one draw can serve
- * several needs); out must hold 37 bytes. */
-void sc_uuid_v4_format(const uint8_t random[16], char *out);
+ * several needs). */
+void sc_uuid_v4_format(const uint8_t random[16], char out[SC_AT_LEAST(SC_UUID_SIZE)]);
 /* Is text (len bytes) a UUID: 8-4-4-4-12 hexadecimal digits, either case? */
 bool sc_uuid_valid(const char *text, size_t len);
 

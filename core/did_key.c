@@ -8,7 +8,7 @@
 
 static const char PREFIX[] = "did:key:";
 #define PREFIX_LEN (sizeof PREFIX - 1)
-enum { MAX_DID = 255 }; /* did_out holds 256 bytes; an Ed25519 did:key is 56 characters */
+enum { MAX_DID = 255 }; /* longest DID read; an Ed25519 did:key is 56 characters */
 
 char *sc_did_key_encode(const uint8_t pub[SC_ED25519_PUBLIC_BYTES]) {
   char *multikey = sc_multikey_encode(pub);

@@ -18,7 +18,8 @@ bool sc_is_email(const char *email) {
          !strpbrk(email, " \t\r\n<>\"");
 }
 
-int sc_email_hash(const char *email, const char *salt, char out[SC_EMAIL_HASH_SIZE], sc_error *err) {
+int sc_email_hash(const char *email, const char *salt, char out[SC_AT_LEAST(SC_EMAIL_HASH_SIZE)],
+                  sc_error *err) {
   while (isspace((unsigned char)*email))
     email++;
   size_t len = strlen(email);

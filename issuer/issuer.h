@@ -82,8 +82,8 @@ int sc_home_rotate_key(sc_home *home, const sc_passphrase_source *src, char **ne
  * file ("keys/signing-key-1.pem" or "signing-key-1.pem"); SC_EUSAGE when none matches. */
 int sc_home_find_key(const sc_home *home, const char *ref, size_t *index, sc_error *err);
 /* Parses a retirement date: a date-time with zone, or YYYY-MM-DD (00:00:00Z of that day);
- * out (21 bytes) receives it as "YYYY-MM-DDThh:mm:ssZ". */
-int sc_retirement_parse(const char *text, char *out, sc_error *err);
+ * out receives it as "YYYY-MM-DDThh:mm:ssZ". */
+int sc_retirement_parse(const char *text, char out[SC_AT_LEAST(SC_TIME_SIZE)], sc_error *err);
 /* Marks key ref retired after date (keys[i].retiredAfter, and retiredReason when reason is
  * given). Refuses the current key: rotate first. The caller re-opens the home. */
 int sc_home_retire_key(sc_home *home, const char *ref, const char *date, const char *reason,
@@ -150,7 +150,8 @@ bool sc_is_email(const char *email);
 /* The recipient's e-mail as an OB 3.0 identity hash: "sha256$" + hex(SHA-256(email + salt)),
  * with the address trimmed and lower-cased first, into out (SC_EMAIL_HASH_SIZE bytes). */
 #define SC_EMAIL_HASH_SIZE 72 /* "sha256$" + 64 hex digits + NUL */
-int sc_email_hash(const char *email, const char *salt, char out[SC_EMAIL_HASH_SIZE], sc_error *err);
+int sc_email_hash(const char *email, const char *salt, char out[SC_AT_LEAST(SC_EMAIL_HASH_SIZE)],
+                  sc_error *err);
 
 /* ---------------------------------------------------------------- registry (registry*.c) */
 

@@ -29,7 +29,7 @@ int sc_cache_dir(const sc_status_source *src, char *out, size_t size, sc_error *
   return SC_OK;
 }
 
-int sc_cache_name(const char *url, char name[65], sc_error *err) {
+int sc_cache_name(const char *url, char name[SC_AT_LEAST(65)], sc_error *err) {
   uint8_t digest[32];
   if (sc_sha256(url, strlen(url), digest) != SC_OK)
     return sc_fail(err, SC_ESOFTWARE, "SHA-256 failed");

@@ -23,7 +23,7 @@ int sc_cache_get(const char *dir, const char *url, int64_t now, sc_buf *body, bo
  * created 0700 when missing. */
 int sc_cache_put(const char *dir, const char *url, int64_t now, const sc_buf *body, sc_error *err);
 
-/* The file name of url's cached copy: hex SHA-256 of the URL (65 bytes). */
-int sc_cache_name(const char *url, char name[65], sc_error *err);
+/* The file name of url's cached copy: hex SHA-256 of the URL. */
+int sc_cache_name(const char *url, char name[SC_AT_LEAST(65)], sc_error *err);
 
 #endif
