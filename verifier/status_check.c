@@ -152,7 +152,10 @@ static int check_signature(const json_t *list, const char *issuer, const sc_veri
                                   .keys = opts->keys};
   sc_di_result di = {0};
   sc_error di_err = {0};
-  if (sc_di_verify(list, &di_opts, &di, NULL, &di_err) != SC_OK)
+  int rc = sc_di_verify(list, &di_opts, &di, NULL, &di_err);
+  if (rc == SC_ESOFTWARE)
+    return sc_fail(err, rc, "%s", di_err.message);
+  if (rc != SC_OK)
     return sc_fail(err, SC_ESTATUS, "its proof does not verify: %s", di_err.message);
   size_t did_len = strcspn(di.verification_method, "#");
   if (strlen(issuer) != did_len || strncmp(di.verification_method, issuer, did_len) != 0)
@@ -233,7 +236,7 @@ static int read_status(const json_t *list, const status_entry *e, sc_buf *bits, 
   if (rc == SC_OK)
     rc = sc_status_list_get(bits->data, bits->len, e->index, 1, value, &codec_err);
   if (rc != SC_OK)
-    return sc_fail(err, SC_ESTATUS, "%s", codec_err.message);
+    return sc_fail(err, rc == SC_ESOFTWARE ? SC_ESOFTWARE : SC_ESTATUS, "%s", codec_err.message);
   return SC_OK;
 }
 
@@ -268,13 +271,16 @@ static bool recall(const sc_verify_options *opts, const status_entry *e, const c
  * left out, and so is the reason when nothing was found (origin empty): that reason is a path
  * or the network's error text. */
 static void fail_list(status_tally *t, const status_entry *e, const char *origin,
-                      const char *reason, bool remote) {
+                      const sc_error *why, bool remote) {
+  /* Memory that ran out is the verifier's failure (70), not the list's (6). */
+  int code = why->code == SC_ESOFTWARE ? SC_ESOFTWARE : SC_ESTATUS;
   if (remote)
-    tally_fail(t, SC_ESTATUS, "status list %s: %s", e->url,
-               origin[0] ? reason : "the status list could not be fetched");
+    tally_fail(t, code, "status list %s: %s", e->url,
+               origin[0] || code == SC_ESOFTWARE ? why->message
+                                                 : "the status list could not be fetched");
   else
-    tally_fail(t, SC_ESTATUS, "status list %s%s%s%s: %s", e->url, origin[0] ? " (" : "", origin,
-               origin[0] ? ")" : "", reason);
+    tally_fail(t, code, "status list %s%s%s%s: %s", e->url, origin[0] ? " (" : "", origin,
+               origin[0] ? ")" : "", why->message);
 }
 
 /* Loads and parses the list at e->url; origin says where from. */
@@ -288,11 +294,13 @@ static int load_list(const status_entry *e, const sc_verify_options *opts, json_
   if (rc == SC_OK) {
     sc_error parse_err = {0};
     rc = sc_json_parse((const char *)body.data, body.len, e->url, list, &parse_err);
-    if (rc != SC_OK)
+    if (rc == SC_ESOFTWARE)
+      rc = sc_oom(err);
+    else if (rc != SC_OK)
       rc = sc_fail(err, SC_ESTATUS, "not strict JSON: %s", parse_err.message);
   }
   sc_buf_free(&body);
-  return rc == SC_OK ? SC_OK : SC_ESTATUS;
+  return rc == SC_OK || rc == SC_ESOFTWARE ? rc : SC_ESTATUS;
 }
 
 /* ---------------------------------------------------------------- per entry, then overall */
@@ -327,7 +335,7 @@ static void check_entry(const json_t *entry, const char *issuer, const sc_verify
   sc_buf_free(&bits);
   json_decref(list);
   if (rc != SC_OK) {
-    fail_list(t, e, origin, err.message, opts->remote_messages);
+    fail_list(t, e, origin, &err, opts->remote_messages);
     return;
   }
   t->lists_checked++;

@@ -55,9 +55,10 @@ static int load_file(const char *path, sc_buf *body, attempt *a, const char *wha
                      sc_error *err) {
   body->len = 0;
   sc_error read_err = {0};
-  if (sc_read_file(path, SC_JSON_MAX_BYTES, body, &read_err) != SC_OK) {
+  int rc = sc_read_file(path, SC_JSON_MAX_BYTES, body, &read_err);
+  if (rc != SC_OK) {
     sc_buf_free(body);
-    return sc_fail(err, SC_ESTATUS, "%s", read_err.message);
+    return sc_fail(err, rc == SC_ESOFTWARE ? SC_ESOFTWARE : SC_ESTATUS, "%s", read_err.message);
   }
   set_origin(a, what, path);
   return SC_OK;

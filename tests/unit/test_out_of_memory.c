@@ -80,16 +80,23 @@ typedef struct fixture {
   json_t *achievement;
   sc_buf credential; /* an issued credential's file bytes */
   sc_trust_list *trust;
+  sc_template *tpl;           /* for issue_one_with_pdf */
+  sc_pdf_renderer *renderer;  /* idem */
+  char public_dir[PATH_MAX];  /* the home's public/, with its status lists published */
 } fixture;
 
 typedef int (*operation)(fixture *f, char *message, size_t size);
 
-static int issue_one(fixture *f, char *message, size_t size) {
+static int issue(fixture *f, bool pdf, char *message, size_t size) {
   sc_error err = {0};
   sc_issue_request req = {.recipient = {.name = "Ada Lovelace", .email = "ada@example.org"},
                           .achievement = f->achievement,
                           .now = (int64_t)time(NULL)};
   sc_issue_context ctx = {.home = &f->home, .key = f->key};
+  if (pdf) {
+    ctx.tpl = f->tpl;
+    ctx.renderer = f->renderer;
+  }
   sc_registry *reg = NULL;
   sc_prepared p = {0};
   bool prepared = false;
@@ -111,8 +118,21 @@ static int issue_one(fixture *f, char *message, size_t size) {
   return rc;
 }
 
-static int verify_one(fixture *f, char *message, size_t size) {
-  sc_verify_options opts = {.trust = f->trust, .now = (int64_t)time(NULL)};
+static int issue_one(fixture *f, char *message, size_t size) {
+  return issue(f, false, message, size);
+}
+
+static int issue_one_with_pdf(fixture *f, char *message, size_t size) {
+  return issue(f, true, message, size);
+}
+
+static int verify(fixture *f, bool with_status, char *message, size_t size) {
+  sc_status_source status = {.home_public = f->public_dir,
+                             .home_url = f->home.public_url,
+                             .offline = true,
+                             .cache_dir = f->dir};
+  sc_verify_options opts = {
+      .trust = f->trust, .now = (int64_t)time(NULL), .status = with_status ? &status : NULL};
   sc_verification v;
   int rc = sc_verify_json((const char *)f->credential.data, f->credential.len, "credential", &opts,
                           &v);
@@ -122,6 +142,14 @@ static int verify_one(fixture *f, char *message, size_t size) {
       snprintf(message, size, "%s", v.checks[i].message);
   sc_verification_free(&v);
   return rc;
+}
+
+static int verify_one(fixture *f, char *message, size_t size) {
+  return verify(f, false, message, size);
+}
+
+static int verify_one_with_its_status_list(fixture *f, char *message, size_t size) {
+  return verify(f, true, message, size);
 }
 
 /* Runs op with the 1st, 2nd, … allocation failing until a run reaches no failing allocation.
@@ -170,12 +198,19 @@ static int setup(void **state) {
   f.trust = sc_trust_new();
   if (!f.trust || sc_trust_add(f.trust, f.home.issuer_id, f.home.issuer_name, &err) != SC_OK)
     fail_msg("trust list: %s", err.message);
+  if (sc_template_load("templates/ai-fundamentals", &f.tpl, &err) != SC_OK ||
+      !(f.renderer = sc_pdf_renderer_new(&err)) ||
+      sc_path_format(f.public_dir, sizeof f.public_dir, SC_ECANTCREAT, &err, "%s/public",
+                     f.home.root) != SC_OK)
+    fail_msg("template: %s", err.message);
   *state = &f;
   return 0;
 }
 
 static int teardown(void **state) {
   fixture *f = *state;
+  sc_pdf_renderer_free(f->renderer);
+  sc_template_free(f->tpl);
   sc_trust_free(f->trust);
   sc_buf_free(&f->credential);
   json_decref(f->achievement);
@@ -187,6 +222,33 @@ static int teardown(void **state) {
 
 static void issuing_says_out_of_memory_whichever_allocation_fails(void **state) {
   assert_true(fail_each_allocation(*state, issue_one, "issuing one credential") > 0);
+}
+
+static void issuing_with_a_pdf_says_out_of_memory_whichever_allocation_fails(void **state) {
+  assert_true(fail_each_allocation(*state, issue_one_with_pdf, "issuing one credential and PDF") > 0);
+}
+
+/* The credential issued first, its status list published (as `skillcert publish` does). */
+static void publish_status_lists(fixture *f) {
+  char message[512];
+  if (f->credential.len == 0)
+    assert_int_equal(issue_one(f, message, sizeof message), SC_OK);
+  sc_error err = {0};
+  sc_registry *reg = NULL;
+  sc_publish_options publish = {.now = (int64_t)time(NULL)};
+  if (sc_registry_open(&f->home, &reg, &err) != SC_OK ||
+      sc_publish_lists(&f->home, f->key, reg, NULL, 0, &publish, &err) != SC_OK)
+    fail_msg("publish: %s", err.message);
+  sc_registry_close(reg);
+}
+
+static void verifying_with_status_says_out_of_memory_whichever_allocation_fails(void **state) {
+  fixture *f = *state;
+  publish_status_lists(f);
+  char message[512];
+  assert_int_equal(verify_one_with_its_status_list(f, message, sizeof message), SC_OK);
+  assert_true(fail_each_allocation(f, verify_one_with_its_status_list,
+                                   "verifying one credential and its status list") > 0);
 }
 
 static void verifying_says_out_of_memory_whichever_allocation_fails(void **state) {
@@ -201,6 +263,8 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(issuing_says_out_of_memory_whichever_allocation_fails),
       cmocka_unit_test(verifying_says_out_of_memory_whichever_allocation_fails),
+      cmocka_unit_test(issuing_with_a_pdf_says_out_of_memory_whichever_allocation_fails),
+      cmocka_unit_test(verifying_with_status_says_out_of_memory_whichever_allocation_fails),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
