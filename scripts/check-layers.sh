@@ -6,7 +6,7 @@
 #    layer it may not call (skipped when the archives are not built).
 # Usage: scripts/check-layers.sh [BUILD]   (BUILD defaults to build)
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 build=${1:-build}
 
 allowed() { # layer: the layers it may use
