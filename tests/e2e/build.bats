@@ -3,6 +3,9 @@
 # Each test compiles one small object into its own BUILD folder.
 load helpers
 
+# Run from `make test`, the variables of that make (MAKEFLAGS) must not reach these.
+unset MAKEFLAGS MFLAGS MAKELEVEL CFLAGS WARN DEVELOPER
+
 build_time_o() { # extra make arguments...
   make -C "$ROOT" --no-print-directory BUILD="$WORK/b" "$@" "$WORK/b/core/time.o"
 }
