@@ -9,21 +9,45 @@ CC  ?= cc
 CXX ?= c++
 
 PKGS     := jansson openssl libutf8proc zlib sqlite3 libqrencode fribidi libcurl zbar libpng libjpeg libmicrohttpd poppler-cpp
-PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
-# Error messages are cut to fit their fixed buffers on purpose, so GCC's guesses about
-# snprintf truncation are noise; paths are length-checked where it matters.
-WARN     := -Wall -Wextra -Wpedantic -Werror -Wno-format-truncation
+# Two kinds of build. The developer build (DEVELOPER=1, the default for `make`, `make test`)
+# turns every warning into an error and adds extra ones; a packager's build (`make DEVELOPER=0`,
+# or whenever CFLAGS or WARN come from the command line or the environment, as in a distribution's
+# build) keeps the plain warnings, so a newer compiler's new warning never breaks a release.
+ifndef DEVELOPER
+  ifneq ($(filter command environment,$(origin CFLAGS) $(origin WARN)),)
+    DEVELOPER := 0
+  else
+    DEVELOPER := 1
+  endif
+endif
+ifeq ($(DEVELOPER),1)
+WARN   ?= -Wall -Wextra -Wpedantic -Werror -Wshadow -Wformat=2 -Wvla
+C_WARN ?= -Wmissing-prototypes -Wstrict-prototypes -Wold-style-definition
+else
+WARN   ?= -Wall -Wextra -Wpedantic
+C_WARN ?=
+endif
 CFLAGS   ?= -O2 -g
 CXXFLAGS ?= -O2 -g
-ALL_CFLAGS   = -std=c17 $(WARN) -D_XOPEN_SOURCE=700 -DSC_PREFIX='"$(PREFIX)"' -I. $(PKG_CFLAGS) \
-               $(SANFLAGS) $(CFLAGS)
+ALL_CFLAGS   = -std=c17 $(WARN) $(C_WARN) -D_XOPEN_SOURCE=700 -DSC_PREFIX='"$(PREFIX)"' -I. \
+               $(PKG_CFLAGS) $(SANFLAGS) $(CFLAGS)
 ALL_CXXFLAGS = -std=c++17 $(WARN) -I. $(SANFLAGS) $(CXXFLAGS)
 LDLIBS_ALL   = $(PKG_LIBS) -lhpdf -lcsv -ldouble-conversion -lstdc++ -lm -lpthread
 
-LIB_C   := $(sort $(wildcard core/*.c keys/*.c issuer/*.c verifier/*.c service/*.c))
-LIB_CXX := $(sort $(wildcard core/*.cc verifier/*.cc))
+# One archive per layer, linked from the top layer down: a call from a lower layer up into a
+# higher one (core calling keys, say) is then an unresolved symbol. scripts/check-layers.sh
+# checks the same direction on #include lines and on each archive's undefined symbols.
+# service/ may not exist yet (the wildcard makes it an empty layer then).
+LAYERS     := service verifier issuer keys core
+LAYER_SRC   = $(sort $(wildcard $(1)/*.c $(1)/*.cc))
+LAYER_OBJ   = $(patsubst %.cc,$(BUILD)/%.o,$(patsubst %.c,$(BUILD)/%.o,$(call LAYER_SRC,$(1))))
+LAYER_LIBS := $(foreach l,$(LAYERS),$(if $(call LAYER_SRC,$(l)),$(BUILD)/lib$(l).a))
+
+LIB_C   := $(sort $(wildcard $(LAYERS:%=%/*.c)))
+LIB_CXX := $(sort $(wildcard $(LAYERS:%=%/*.cc)))
 CLI_C   := $(sort $(wildcard cli/*.c))
 UNIT_C  := $(sort $(wildcard tests/unit/test_*.c))
 
@@ -32,21 +56,34 @@ CONTEXTS_OBJ := $(BUILD)/gen/jsonld_contexts_data.o
 LIB_OBJ  := $(LIB_C:%.c=$(BUILD)/%.o) $(LIB_CXX:%.cc=$(BUILD)/%.o) $(CONTEXTS_OBJ)
 CLI_OBJ  := $(CLI_C:%.c=$(BUILD)/%.o)
 UNIT_BIN := $(UNIT_C:tests/unit/%.c=$(BUILD)/tests/%)
-LIBA     := $(BUILD)/libskillcert.a
+LIBA     := $(LAYER_LIBS)
 BIN      := $(BUILD)/skillcert
 
-.PHONY: all deps test unit-tests demo bench bench-build fuzz fuzz-build install clean format
+.PHONY: FORCE fuzz-corpus all deps test unit-tests demo bench bench-build fuzz fuzz-build install clean format
 
 all: $(BIN)
 
 deps:
 	@./scripts/deps.sh
 
-$(BUILD)/%.o: %.c
+# Every object and program depends on $(BUILD)/flags, the compiler, flags and PREFIX it was built
+# with: the file is rewritten only when they change, so `make install PREFIX=/opt/x` after `make`
+# rebuilds what SC_PREFIX went into instead of shipping a binary that looks in /usr/local.
+FLAGS_FILE := $(BUILD)/flags
+FLAGS_NOW   = CC=$(CC) CXX=$(CXX) CFLAGS=$(ALL_CFLAGS) CXXFLAGS=$(ALL_CXXFLAGS) \
+              LDFLAGS=$(LDFLAGS) LIBS=$(LDLIBS_ALL)
+shell_quote = '$(subst ','\'',$(1))'
+
+$(FLAGS_FILE): FORCE
+	@mkdir -p $(dir $@)
+	@printf '%s\n' $(call shell_quote,$(FLAGS_NOW)) >$@.new
+	@if cmp -s $@.new $@; then rm -f $@.new; else mv -f $@.new $@; fi
+
+$(BUILD)/%.o: %.c $(FLAGS_FILE)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
 
-$(BUILD)/%.o: %.cc
+$(BUILD)/%.o: %.cc $(FLAGS_FILE)
 	@mkdir -p $(dir $@)
 	$(CXX) $(ALL_CXXFLAGS) -MMD -MP -c $< -o $@
 
@@ -54,19 +91,26 @@ $(BUILD)/gen/jsonld_contexts_data.c: scripts/embed-contexts.sh $(wildcard contex
 	@mkdir -p $(dir $@)
 	./scripts/embed-contexts.sh $@
 
-$(CONTEXTS_OBJ): $(BUILD)/gen/jsonld_contexts_data.c
+$(CONTEXTS_OBJ): $(BUILD)/gen/jsonld_contexts_data.c $(FLAGS_FILE)
 	$(CC) $(SANFLAGS) $(CFLAGS) -c $< -o $@
 
-$(LIBA): $(LIB_OBJ)
-	@rm -f $@
-	ar rcs $@ $^
+define LAYER_RULE
+$(BUILD)/lib$(1).a: $(call LAYER_OBJ,$(1))
+	@rm -f $$@
+	ar rcs $$@ $$^
+endef
+$(foreach l,$(LAYERS),$(eval $(call LAYER_RULE,$(l))))
+$(BUILD)/libcore.a: $(CONTEXTS_OBJ) # the JSON-LD contexts core/jsonld_*.c read
 
 $(BIN): $(CLI_OBJ) $(LIBA)
-	$(CC) $(SANFLAGS) $(CLI_OBJ) $(LIBA) $(LDLIBS_ALL) -o $@
+	$(CC) $(SANFLAGS) $(LDFLAGS) $(CLI_OBJ) $(LIBA) $(LDLIBS_ALL) -o $@
 
-$(BUILD)/tests/%: tests/unit/%.c tests/unit/test_support.h $(LIBA)
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/test_support.h $(LIBA) $(FLAGS_FILE)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Itests/unit $< $(LIBA) $(LDLIBS_ALL) -lcmocka -o $@
+	$(CC) $(ALL_CFLAGS) -Itests/unit $< $(TEST_LDFLAGS) $(LIBA) $(LDLIBS_ALL) -lcmocka -o $@
+
+# test_out_of_memory makes each allocation fail in turn, the project's own ones through these.
+$(BUILD)/tests/test_out_of_memory: TEST_LDFLAGS = $(foreach f,malloc calloc realloc strdup strndup,-Wl,--wrap=$(f))
 
 unit-tests: $(UNIT_BIN)
 
@@ -75,8 +119,8 @@ SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recove
 
 # The benchmark programs are built too (not run), so that none stops compiling unnoticed.
 test: deps
-	@$(MAKE) --no-print-directory all unit-tests bench-build
-	@$(MAKE) --no-print-directory BUILD=build-san SANFLAGS="$(SAN)" CFLAGS="-O1 -g" CXXFLAGS="-O1 -g" all unit-tests
+	@$(MAKE) --no-print-directory all unit-tests bench-build $(BUILD)/image_corpus
+	@$(MAKE) --no-print-directory DEVELOPER=$(DEVELOPER) BUILD=build-san SANFLAGS="$(SAN)" CFLAGS="-O1 -g" CXXFLAGS="-O1 -g" all unit-tests
 	@./tests/run.sh
 
 demo: deps all
@@ -87,7 +131,7 @@ demo: deps all
 BENCH_C   := $(sort $(filter-out bench/bench_support.c,$(wildcard bench/bench_*.c)))
 BENCH_BIN := $(BENCH_C:bench/%.c=$(BUILD)/bench/%)
 
-$(BUILD)/bench/%: bench/%.c bench/bench_support.c bench/bench_support.h $(LIBA)
+$(BUILD)/bench/%: bench/%.c bench/bench_support.c bench/bench_support.h $(LIBA) $(FLAGS_FILE)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $< bench/bench_support.c $(LIBA) $(LDLIBS_ALL) -o $@
 
@@ -105,15 +149,20 @@ FUZZ_SAN   := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=
 FUZZ_C     := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BIN   := $(FUZZ_C:tests/fuzz/%.c=$(FUZZ_BUILD)/%)
 FUZZ_SECONDS ?= 600
-# clang does not know GCC's -Wformat-truncation (see WARN).
-FUZZ_WARN  := $(filter-out -Wno-format-truncation,$(WARN))
 
-$(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_checks.h $(LIBA)
+$(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_checks.h $(LIBA) $(FLAGS_FILE)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@.o
 	$(CXX) $(subst fuzzer-no-link,fuzzer,$(SANFLAGS)) $@.o $(LIBA) $(LDLIBS_ALL) -o $@
 
 fuzz-build:
-	@$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) CC=clang CXX=clang++ SANFLAGS="$(FUZZ_SAN)" WARN="$(FUZZ_WARN)" CFLAGS="-O1 -g" CXXFLAGS="-O1 -g" $(FUZZ_BIN)
+	@$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) CC=clang CXX=clang++ DEVELOPER=$(DEVELOPER) SANFLAGS="$(FUZZ_SAN)" CFLAGS="-O1 -g" CXXFLAGS="-O1 -g" $(FUZZ_BIN)
+
+# The image target's seeds: one QR code in each PNG and JPEG layout (tests/fuzz/image_corpus.c).
+$(BUILD)/image_corpus: tests/fuzz/image_corpus.c $(FLAGS_FILE)
+	$(CC) $(ALL_CFLAGS) $< $(LDLIBS_ALL) -o $@
+
+fuzz-corpus: $(BUILD)/image_corpus
+	$(BUILD)/image_corpus tests/fuzz/corpus/fuzz_image_qr
 
 fuzz: deps fuzz-build
 	@FUZZ_SECONDS=$(FUZZ_SECONDS) ./tests/fuzz/run.sh
@@ -125,7 +174,7 @@ install: all
 	cp -R templates/. $(DESTDIR)$(PREFIX)/share/skillcert/templates/
 
 format:
-	clang-format -i $(LIB_C) $(LIB_CXX) $(CLI_C) $(UNIT_C) $(wildcard core/*.h keys/*.h issuer/*.h verifier/*.h service/*.h cli/*.h tests/unit/*.h tests/fuzz/*.c bench/*.c)
+	clang-format -i $(LIB_C) $(LIB_CXX) $(CLI_C) $(UNIT_C) $(wildcard $(LAYERS:%=%/*.h) cli/*.h tests/unit/*.h tests/fuzz/*.c bench/*.c)
 
 clean:
 	rm -rf build build-san build-fuzz tests/out demo

@@ -51,9 +51,11 @@ static void pin_to_one_core(void) {
     bench_die("sched_setaffinity", NULL);
 }
 
-static void write_roster(pdf_ctx *ctx, const char *name, long rows, char path[PATH_MAX]) {
+static void write_roster(pdf_ctx *ctx, const char *name, long rows, char *path, size_t size) {
   int n = ++ctx->rosters;
-  snprintf(path, PATH_MAX, "%s/roster-%d.csv", ctx->bh->dir, n);
+  sc_error err = {0};
+  if (sc_path_format(path, size, SC_ECANTCREAT, &err, "%s/roster-%d.csv", ctx->bh->dir, n) != SC_OK)
+    bench_die("roster", &err);
   FILE *f = fopen(path, "w");
   if (!f)
     bench_die(path, NULL);
@@ -68,7 +70,7 @@ static void write_roster(pdf_ctx *ctx, const char *name, long rows, char path[PA
 static double issue_roster(pdf_ctx *ctx, const char *bench, const char *name, long rows,
                            cpu_time *cpu) {
   char path[PATH_MAX];
-  write_roster(ctx, name, rows, path);
+  write_roster(ctx, name, rows, path, sizeof path);
   sc_batch_options opts = {.roster_path = path, .workers = 1, .now = (int64_t)time(NULL)};
   sc_batch_progress done = {0};
   sc_error err = {0};

@@ -19,8 +19,11 @@ int main(void) {
   bench_verify_ctx ctx = {.opts = {.now = (int64_t)time(NULL)}};
   bench_issue_published(&bh, &ctx.credential);
   char public_dir[PATH_MAX], cache_dir[PATH_MAX];
-  snprintf(public_dir, sizeof public_dir, "%s/public", bh.home.root);
-  snprintf(cache_dir, sizeof cache_dir, "%s/cache", bh.dir); /* never ~/.cache */
+  sc_error path_err = {0};
+  if (sc_path_format(public_dir, sizeof public_dir, SC_ECANTCREAT, &path_err, "%s/public",
+                     bh.home.root) != SC_OK ||
+      sc_path_format(cache_dir, sizeof cache_dir, SC_ECANTCREAT, &path_err, "%s/cache", bh.dir) != SC_OK) /* never ~/.cache */
+    bench_die("paths", &path_err);
   sc_status_source source = {.home_public = public_dir,
                              .home_url = bh.home.public_url,
                              .offline = true,

@@ -25,12 +25,13 @@ void bench_home_open(bench_home *bh) {
   if (!mkdtemp(bh->dir))
     bench_die("mkdtemp", NULL);
   char root[PATH_MAX];
-  snprintf(root, sizeof root, "%s/home", bh->dir);
+  sc_error err = {0};
+  if (sc_path_format(root, sizeof root, SC_ECANTCREAT, &err, "%s/home", bh->dir) != SC_OK)
+    bench_die("home", &err);
   sc_passphrase_source no_passphrase = {.none = true};
   sc_home_init_options opts = {
       .name = "Bench Academy", .url = "https://bench.example", .passphrase = &no_passphrase,
       .suspension = true /* bench_issue_published suspends a credential */};
-  sc_error err = {0};
   if (sc_home_init(root, &opts, &err) != SC_OK)
     bench_die("init", &err);
   if (sc_home_open(root, &bh->home, &err) != SC_OK)

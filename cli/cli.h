@@ -144,8 +144,8 @@ int cli_option_error(const char *command, char **argv, const char *shortopts);
 int cli_parse_duration(const char *text, int64_t *seconds);
 
 /* The default trust list: $SKILLCERT_TRUST, else $XDG_CONFIG_HOME/skillcert/trust.json, else
- * ~/.config/skillcert/trust.json. out holds PATH_MAX bytes. */
-void cli_default_trust_path(char *out);
+ * ~/.config/skillcert/trust.json, into out (size bytes): SC_EUSAGE when it does not fit. */
+int cli_default_trust_path(char *out, size_t size, sc_error *err);
 
 /* A roster run of `skillcert issue --roster` (issue_roster.c). */
 typedef struct cli_roster_job {

@@ -152,7 +152,7 @@ static int open_run(const issue_args *a, issue_run *run, bool need_key, sc_error
   int rc = sc_home_open(a->home, &run->home, err);
   char dir[PATH_MAX];
   if (rc == SC_OK && a->template_name) {
-    rc = sc_template_find(&run->home, a->template_name, dir, err);
+    rc = sc_template_find(&run->home, a->template_name, dir, sizeof dir, err);
     if (rc == SC_OK)
       rc = sc_template_load(dir, &run->tpl, err);
     if (rc == SC_OK && !(run->renderer = sc_pdf_renderer_new(err)))

@@ -77,7 +77,7 @@ static int render_badge(sc_home *home, sc_template *tpl, json_t *credential, sc_
                           : sc_fail(err, SC_EUSAGE, "the credential has no urn:uuid id: give -o FILE");
   if (rc == SC_OK && !output) {
     snprintf(name, sizeof name, "%s.badge.%s", uuid, kind);
-    rc = sc_home_path(home, "out", name, path, err);
+    rc = sc_home_path(home, "out", name, path, sizeof path, err);
   }
   if (rc == SC_OK)
     rc = sc_badge_render(tpl, credential, (const char *)text->data, strcmp(kind, "svg") == 0, &out,
@@ -137,7 +137,7 @@ int cmd_render(int argc, char **argv) {
   if (rc == SC_OK && !template_name &&
       (rc = recorded_template(&home, credential, name, &err)) == SC_OK)
     template_name = name;
-  if (rc == SC_OK && (rc = sc_template_find(&home, template_name, dir, &err)) == SC_OK)
+  if (rc == SC_OK && (rc = sc_template_find(&home, template_name, dir, sizeof dir, &err)) == SC_OK)
     rc = sc_template_load(dir, &tpl, &err);
   if (rc == SC_OK && badge)
     return render_badge(&home, tpl, credential, &text, badge, output, &err);

@@ -60,11 +60,11 @@ static void list_folder(const char *folder) {
   if (count)
     qsort(names, count, sizeof *names, compare_names);
   for (size_t i = 0; i < count; i++) {
-    char path[PATH_MAX * 2];
-    snprintf(path, sizeof path, "%s/%s", folder, names[i]);
+    char path[PATH_MAX];
     sc_template *tpl = NULL;
     sc_error err = {0};
-    if (sc_template_load(path, &tpl, &err) == SC_OK) {
+    if (sc_path_format(path, sizeof path, SC_EDATA, &err, "%s/%s", folder, names[i]) == SC_OK &&
+        sc_template_load(path, &tpl, &err) == SC_OK) {
       const char *title = json_string_value(json_object_get(sc_template_achievement(tpl), "name"));
       printf("%-24s %-36s %s\n", names[i], title ? title : "", path);
       sc_template_free(tpl);
@@ -201,7 +201,7 @@ static int template_preview(const char *name, const template_args *args) {
     snprintf(output, sizeof output, "%s-preview.pdf", name);
   if (open_home(args->home, &home, &have_home, &err) != SC_OK)
     return cli_error(&err);
-  int rc = sc_template_find(have_home ? &home : NULL, name, dir, &err);
+  int rc = sc_template_find(have_home ? &home : NULL, name, dir, sizeof dir, &err);
   if (rc == SC_OK)
     rc = sc_template_load(dir, &tpl, &err);
   if (rc == SC_OK)

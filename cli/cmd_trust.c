@@ -80,7 +80,8 @@ int cmd_trust(int argc, char **argv) {
     return cli_usage_error("trust", "retire: %s", err.message);
 
   char default_path[PATH_MAX];
-  cli_default_trust_path(default_path);
+  if (!path && cli_default_trust_path(default_path, sizeof default_path, &err) != SC_OK)
+    return cli_usage_error("trust", "%s", err.message);
   bool must_exist = is_list && path;
   path = path ? path : default_path;
   sc_trust_list *list = NULL;

@@ -143,7 +143,7 @@ static int verify_one(const char *input, const sc_verify_options *opts, const ve
   sc_verification v = {0};
   int rc = read_input(input, &data, &err);
   if (rc == SC_OK)
-    rc = sc_input_to_credential(data.data, data.len, opts, &json, describe, &err);
+    rc = sc_input_to_credential(data.data, data.len, opts, &json, describe, sizeof describe, &err);
   if (rc == SC_OK) {
     sc_verify_json((const char *)json.data, json.len, source, opts, &v);
     sc_check_pdf_page(&v, data.data, data.len); /* a PDF's page must show that credential */

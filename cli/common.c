@@ -23,14 +23,14 @@ int cli_usage_error(const char *command, const char *fmt, ...) {
   return SC_EUSAGE;
 }
 
-void cli_default_trust_path(char *out) {
+int cli_default_trust_path(char *out, size_t size, sc_error *err) {
   const char *explicit_path = getenv("SKILLCERT_TRUST");
   const char *config = getenv("XDG_CONFIG_HOME");
   const char *home = getenv("HOME");
   if (explicit_path && *explicit_path)
-    snprintf(out, PATH_MAX, "%s", explicit_path);
-  else if (config && *config)
-    snprintf(out, PATH_MAX, "%s/skillcert/trust.json", config);
-  else
-    snprintf(out, PATH_MAX, "%s/.config/skillcert/trust.json", home ? home : ".");
+    return sc_path_format(out, size, SC_EUSAGE, err, "%s", explicit_path);
+  if (config && *config)
+    return sc_path_format(out, size, SC_EUSAGE, err, "%s/skillcert/trust.json", config);
+  return sc_path_format(out, size, SC_EUSAGE, err, "%s/.config/skillcert/trust.json",
+                        home ? home : ".");
 }

@@ -11,7 +11,9 @@
  * path that exists but cannot be read (a folder, no permission) is an error, not "nobody". */
 static int load_trust(const char *path, sc_trust_list **out, sc_error *err) {
   char default_path[PATH_MAX];
-  cli_default_trust_path(default_path);
+  int rc = path ? SC_OK : cli_default_trust_path(default_path, sizeof default_path, err);
+  if (rc != SC_OK)
+    return rc;
   if (!path && access(default_path, F_OK) != 0 && errno == ENOENT) {
     *out = sc_trust_new();
     return *out ? SC_OK : sc_oom(err);
@@ -40,7 +42,9 @@ static int use_home(cli_verifier *v, const char *dir, sc_status_source *status, 
     if (rc == SC_OK && did && did_key)
       rc = trust_id(v->trust, did, v->home.issuer_name, err);
   }
-  snprintf(v->public_dir, sizeof v->public_dir, "%s/public", v->home.root);
+  if (rc == SC_OK)
+    rc = sc_path_format(v->public_dir, sizeof v->public_dir, SC_ECONFIG, err, "%s/public",
+                        v->home.root);
   status->home_public = v->public_dir;
   status->home_url = v->home.public_url;
   return rc;

@@ -86,6 +86,8 @@ int sc_base64url_decode(const char *text, size_t len, sc_buf *out, sc_error *err
   if (rc)
     return rc;
   size_t start = out->len;
+  if (!sc_buf_reserve(out, len / 4 * 3 + 3)) /* then decode_block fails only if OpenSSL does */
+    return sc_oom(err);
   for (size_t done = 0; done < len; done += BLOCK_CHARS) {
     size_t n = len - done < BLOCK_CHARS ? len - done : BLOCK_CHARS;
     if (!decode_block(text + done, n, out)) {

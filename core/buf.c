@@ -14,8 +14,10 @@ bool sc_buf_reserve(sc_buf *buf, size_t extra) {
   while (cap < need)
     cap = cap > SIZE_MAX / 2 ? need : cap * 2;
   unsigned char *data = realloc(buf->data, cap);
-  if (!data)
+  if (!data) {
+    sc_alloc_note_failure(); /* callers that ignore the false still learn it (alloc_watch.c) */
     return false;
+  }
   buf->data = data;
   buf->cap = cap;
   return true;

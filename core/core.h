@@ -60,6 +60,21 @@ int sc_fail(sc_error *err, int code, const char *fmt, ...) __attribute__((format
 int sc_error_prefix(sc_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int sc_oom(sc_error *err); /* SC_ESOFTWARE "out of memory" */
 void sc_error_clear(sc_error *err);
+/* For text shown to a person (a message, a label), after n = snprintf(out, size, ...): when the
+ * text was cut, ends it with "..." so that the reader sees it was; returns whether it fit. A
+ * path that does not fit is an error instead (sc_path_format). */
+bool sc_text_mark_cut(char *out, size_t size, int n);
+
+/* ---------------------------------------------------------------- allocation failures
+ * (alloc_watch.c) */
+
+/* Allocation failures seen by this thread so far: jansson's (through core's allocator) and
+ * those noted with sc_alloc_note_failure or sc_alloc_checked. An operation that compares the
+ * count before and after knows whether anything it built is missing a piece. */
+size_t sc_alloc_failure_count(void);
+void sc_alloc_note_failure(void);
+/* p, counting a failure when it is NULL: sc_alloc_checked(strdup(s)). */
+void *sc_alloc_checked(void *p);
 
 /* ---------------------------------------------------------------- bytes (buf.c) */
 
@@ -83,6 +98,11 @@ char *sc_buf_take(sc_buf *buf);
 /* Reads a whole file (path "-" = stdin) refusing more than max_bytes: SC_ENOINPUT when it
  * cannot be read, SC_EDATA when it is too large. */
 int sc_read_file(const char *path, size_t max_bytes, sc_buf *out, sc_error *err);
+/* Formats a path into out (size bytes). A path that does not fit is never cut (it would name
+ * another file): the result is code with "<the path's start>...: path too long (more than N
+ * bytes)". */
+int sc_path_format(char *out, size_t size, int code, sc_error *err, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
 /* Writes data to path atomically: a temporary file in the same folder, fsync, rename. */
 int sc_write_file_atomic(const char *path, const void *data, size_t len, unsigned mode,
                          sc_error *err);
@@ -161,9 +181,11 @@ char *sc_jcs(const json_t *value, sc_error *err);
  * copying either. */
 int sc_jcs_append_object_view(const json_t *object, const char *omit, const char *replace,
                               const json_t *replacement, sc_buf *out, sc_error *err);
-/* ECMAScript Number::prototype::toString of a finite double (ecma_number.cc); out must hold
- * at least 32 bytes; returns the length written (without the NUL). */
-size_t sc_ecma_number(double value, char *out);
+/* ECMAScript Number::prototype::toString of a finite double (ecma_number.cc) into out (size
+ * bytes); returns the length written (without the NUL), or 0 (and nothing written) when size is
+ * below SC_ECMA_NUMBER_SIZE, which any number fits in. */
+#define SC_ECMA_NUMBER_SIZE 32
+size_t sc_ecma_number(double value, char *out, size_t size);
 
 /* ---------------------------------------------------------------- encodings (base*.c, multibase.c)
  */
@@ -225,9 +247,9 @@ int sc_did_key_decode(const char *did, uint8_t pub[SC_ED25519_PUBLIC_BYTES], sc_
 /* The verification method of a did:key: "did:key:z6Mk…#z6Mk…". */
 char *sc_did_key_verification_method(const char *did);
 /* Resolves a did:key verification method URL (the fragment must repeat the key) to its key;
- * did_out (when not NULL, at least 256 bytes) receives the DID part. */
+ * did_out (when not NULL, did_size bytes) receives the DID part: SC_EDATA when it does not fit. */
 int sc_did_key_resolve_vm(const char *vm, uint8_t pub[SC_ED25519_PUBLIC_BYTES], char *did_out,
-                          sc_error *err);
+                          size_t did_size, sc_error *err);
 
 /* ---------------------------------------------------------------- did:web (did_web.c) */
 
@@ -246,11 +268,18 @@ int sc_did_web_location(const char *did, char *host, size_t host_size, char *pat
 
 /* ---------------------------------------------------------------- crypto (crypto.c) */
 
+/* SC_ESOFTWARE only when memory ran out (OpenSSL allocates a context): callers report sc_oom. */
 int sc_sha256(const void *data, size_t len, uint8_t digest[32]);
 /* The digests, fetched from OpenSSL once per process (for EVP_Digest and friends). */
 const EVP_MD *sc_md_sha256(void);
 const EVP_MD *sc_md_sha384(void);
 EVP_PKEY *sc_ed25519_generate(sc_error *err);
+/* Is key an Ed25519 key? Unlike EVP_PKEY_is_a, never allocates (so never says no for want of
+ * memory). */
+bool sc_is_ed25519(const EVP_PKEY *key);
+/* Fails with code and "what (OpenSSL: reason)", or SC_ESOFTWARE "what: out of memory" when
+ * that is what OpenSSL's error queue says; empties the queue. */
+int sc_openssl_fail(sc_error *err, int code, const char *what);
 EVP_PKEY *sc_ed25519_from_seed(const uint8_t seed[32], sc_error *err);
 /* The same for a secret seed: seed is wiped (OPENSSL_cleanse) once the key is made, or failed
  * to be, so that no copy outlives the key. sc_ed25519_generate draws its seed into OpenSSL's
@@ -294,15 +323,26 @@ void sc_signer_free(sc_signer *signer);
  * require_offset: a time zone must be given (VC 2.0 dateTimeStamp). SC_EDATA on anything
  * else. */
 int sc_time_parse(const char *text, bool require_offset, int64_t *epoch, sc_error *err);
-/* Formats as "YYYY-MM-DDThh:mm:ssZ" (UTC); out must hold 21 bytes. */
-void sc_time_format(int64_t epoch, char *out);
-/* "YYYY-MM-DD" (UTC); out must hold 11 bytes. */
-void sc_date_format(int64_t epoch, char *out);
-/* A random (version 4) UUID in lower case; out must hold 37 bytes. */
-int sc_uuid_v4(char *out, sc_error *err);
+/* Fixed-length texts: their buffers' sizes are in the parameters' types (char out[static N]),
+ * which GCC checks at every call (-Wstringop-overflow). C++ (ecma_number.cc) has no such
+ * parameters. */
+#ifdef __cplusplus
+#define SC_AT_LEAST(n)
+#else
+#define SC_AT_LEAST(n) static n
+#endif
+#define SC_TIME_SIZE 21 /* "YYYY-MM-DDThh:mm:ssZ" and the NUL */
+#define SC_DATE_SIZE 11 /* "YYYY-MM-DD" and the NUL */
+#define SC_UUID_SIZE 37 /* 8-4-4-4-12 and the NUL */
+/* Formats as "YYYY-MM-DDThh:mm:ssZ" (UTC). */
+void sc_time_format(int64_t epoch, char out[SC_AT_LEAST(SC_TIME_SIZE)]);
+/* "YYYY-MM-DD" (UTC). */
+void sc_date_format(int64_t epoch, char out[SC_AT_LEAST(SC_DATE_SIZE)]);
+/* A random (version 4) UUID in lower case. */
+int sc_uuid_v4(char out[SC_AT_LEAST(SC_UUID_SIZE)], sc_error *err);
 /* The version 4 UUID made of 16 random bytes the caller drew (so that one draw can serve
- * several needs); out must hold 37 bytes. */
-void sc_uuid_v4_format(const uint8_t random[16], char *out);
+ * several needs). */
+void sc_uuid_v4_format(const uint8_t random[16], char out[SC_AT_LEAST(SC_UUID_SIZE)]);
 /* Is text (len bytes) a UUID: 8-4-4-4-12 hexadecimal digits, either case? */
 bool sc_uuid_valid(const char *text, size_t len);
 

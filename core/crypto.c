@@ -10,9 +10,47 @@
 #include <pthread.h>
 #include <stdlib.h>
 
+/* OpenSSL does not always say that an allocation failed: an Ed25519 verification that could
+ * not allocate its SHA-512 context answers "does not verify". Its allocations go through here
+ * so that a verdict can be told from a lack of memory. */
+static _Thread_local bool crypto_allocation_failed;
+
+static void *crypto_malloc(size_t size, const char *file, int line) {
+  (void)file, (void)line;
+  void *p = malloc(size);
+  crypto_allocation_failed = crypto_allocation_failed || !p;
+  if (!p)
+    sc_alloc_note_failure();
+  return p;
+}
+
+static void *crypto_realloc(void *old, size_t size, const char *file, int line) {
+  (void)file, (void)line;
+  void *p = realloc(old, size);
+  crypto_allocation_failed = crypto_allocation_failed || (!p && size);
+  if (!p && size)
+    sc_alloc_note_failure();
+  return p;
+}
+
+static void crypto_free(void *p, const char *file, int line) {
+  (void)file, (void)line;
+  free(p);
+}
+
+/* Before main: OpenSSL takes new functions only before its first allocation. */
+__attribute__((constructor)) static void use_crypto_allocation(void) {
+  CRYPTO_set_mem_functions(crypto_malloc, crypto_realloc, crypto_free);
+}
+
 /* OpenSSL's error queue is per thread; leaving stale entries would confuse later callers. */
-static int openssl_fail(sc_error *err, int code, const char *what) {
+int sc_openssl_fail(sc_error *err, int code, const char *what) {
   unsigned long e = ERR_peek_last_error();
+  bool out_of_memory = false; /* whatever else failed after it */
+  for (unsigned long each; (each = ERR_get_error()) != 0;)
+    out_of_memory = out_of_memory || ERR_GET_REASON(each) == ERR_R_MALLOC_FAILURE;
+  if (out_of_memory)
+    return sc_fail(err, SC_ESOFTWARE, "%s: out of memory", what);
   char detail[256] = "no detail";
   if (e)
     ERR_error_string_n(e, detail, sizeof detail);
@@ -49,10 +87,14 @@ int sc_sha256(const void *data, size_t len, uint8_t digest[32]) {
   return SC_OK;
 }
 
+bool sc_is_ed25519(const EVP_PKEY *key) {
+  return EVP_PKEY_get_base_id(key) == EVP_PKEY_ED25519;
+}
+
 EVP_PKEY *sc_ed25519_from_seed(const uint8_t seed[32], sc_error *err) {
   EVP_PKEY *key = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL, seed, 32);
   if (!key)
-    openssl_fail(err, SC_ESOFTWARE, "cannot load an Ed25519 key from its seed");
+    sc_openssl_fail(err, SC_ESOFTWARE, "cannot load an Ed25519 key from its seed");
   return key;
 }
 
@@ -73,7 +115,7 @@ EVP_PKEY *sc_ed25519_generate(sc_error *err) {
   }
   EVP_PKEY *key = NULL;
   if (RAND_priv_bytes(seed, 32) != 1)
-    openssl_fail(err, SC_ESOFTWARE, "cannot generate an Ed25519 key: no random bytes");
+    sc_openssl_fail(err, SC_ESOFTWARE, "cannot generate an Ed25519 key: no random bytes");
   else
     key = sc_ed25519_take_seed(seed, err);
   OPENSSL_secure_clear_free(seed, 32);
@@ -81,11 +123,11 @@ EVP_PKEY *sc_ed25519_generate(sc_error *err) {
 }
 
 int sc_ed25519_public(const EVP_PKEY *key, uint8_t pub[SC_ED25519_PUBLIC_BYTES], sc_error *err) {
-  if (!key || !EVP_PKEY_is_a(key, "ED25519"))
+  if (!key || !sc_is_ed25519(key))
     return sc_fail(err, SC_EUSAGE, "the key is not an Ed25519 key");
   size_t len = SC_ED25519_PUBLIC_BYTES;
   if (EVP_PKEY_get_raw_public_key(key, pub, &len) != 1 || len != SC_ED25519_PUBLIC_BYTES)
-    return openssl_fail(err, SC_ESOFTWARE, "cannot read the Ed25519 public key");
+    return sc_openssl_fail(err, SC_ESOFTWARE, "cannot read the Ed25519 public key");
   return SC_OK;
 }
 
@@ -104,7 +146,7 @@ static bool signer_init(sc_signer *signer) {
 }
 
 sc_signer *sc_signer_new(EVP_PKEY *key, sc_error *err) {
-  if (!key || !EVP_PKEY_is_a(key, "ED25519")) {
+  if (!key || !sc_is_ed25519(key)) {
     sc_fail(err, SC_EUSAGE, "the signing key is not an Ed25519 key");
     return NULL;
   }
@@ -116,13 +158,13 @@ sc_signer *sc_signer_new(EVP_PKEY *key, sc_error *err) {
   }
   if (EVP_PKEY_up_ref(key) != 1) {
     sc_signer_free(signer);
-    openssl_fail(err, SC_ESOFTWARE, "cannot hold the signing key");
+    sc_openssl_fail(err, SC_ESOFTWARE, "cannot hold the signing key");
     return NULL;
   }
   signer->key = key;
   if (!signer_init(signer)) {
     sc_signer_free(signer);
-    openssl_fail(err, SC_ESOFTWARE, "cannot set up Ed25519 signing");
+    sc_openssl_fail(err, SC_ESOFTWARE, "cannot set up Ed25519 signing");
     return NULL;
   }
   return signer;
@@ -134,10 +176,6 @@ void sc_signer_free(sc_signer *signer) {
   EVP_MD_CTX_free(signer->ctx);
   EVP_PKEY_free(signer->key);
   free(signer);
-}
-
-EVP_PKEY *sc_signer_key(const sc_signer *signer) {
-  return signer->key;
 }
 
 static bool sign_once(sc_signer *signer, const uint8_t *msg, size_t len,
@@ -156,12 +194,12 @@ int sc_signer_sign(sc_signer *signer, const uint8_t *msg, size_t len,
   ERR_clear_error();
   if (signer_init(signer) && sign_once(signer, msg, len, sig))
     return SC_OK;
-  return openssl_fail(err, SC_ESOFTWARE, "Ed25519 signing failed");
+  return sc_openssl_fail(err, SC_ESOFTWARE, "Ed25519 signing failed");
 }
 
 int sc_ed25519_sign(EVP_PKEY *key, const uint8_t *msg, size_t len,
                     uint8_t sig[SC_ED25519_SIGNATURE_BYTES], sc_error *err) {
-  if (!key || !EVP_PKEY_is_a(key, "ED25519"))
+  if (!key || !sc_is_ed25519(key))
     return sc_fail(err, SC_EUSAGE, "the signing key is not an Ed25519 key");
   sc_signer *signer = sc_signer_new(key, err);
   if (!signer)
@@ -177,16 +215,19 @@ int sc_ed25519_verify_key(EVP_PKEY *key, const uint8_t *msg, size_t len, const u
     return sc_fail(err, SC_EINVALID, "Ed25519 signature is %zu bytes, expected %d", sig_len,
                    SC_ED25519_SIGNATURE_BYTES);
   EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-  int verdict = -1;
-  if (ctx && EVP_DigestVerifyInit(ctx, NULL, NULL, NULL, key) == 1)
-    verdict = EVP_DigestVerify(ctx, sig, sig_len, msg, len);
-  EVP_MD_CTX_free(ctx);
-  ERR_clear_error(); /* a rejected signature leaves entries behind */
   if (!ctx)
     return sc_oom(err);
-  if (verdict != 1)
-    return sc_fail(err, SC_EINVALID, "Ed25519 signature does not verify");
-  return SC_OK;
+  /* Only EVP_DigestVerify's answer is a verdict: a failure to set up (memory) is not. */
+  crypto_allocation_failed = false;
+  int rc = EVP_DigestVerifyInit(ctx, NULL, NULL, NULL, key) == 1
+               ? SC_OK
+               : sc_openssl_fail(err, SC_ESOFTWARE, "cannot set up an Ed25519 verification");
+  if (rc == SC_OK && EVP_DigestVerify(ctx, sig, sig_len, msg, len) != 1)
+    rc = crypto_allocation_failed
+             ? sc_openssl_fail(err, SC_ESOFTWARE, "cannot verify an Ed25519 signature: out of memory")
+             : sc_openssl_fail(err, SC_EINVALID, "Ed25519 signature does not verify");
+  EVP_MD_CTX_free(ctx);
+  return rc;
 }
 
 int sc_ed25519_verify(const uint8_t pub[SC_ED25519_PUBLIC_BYTES], const uint8_t *msg, size_t len,
@@ -194,8 +235,10 @@ int sc_ed25519_verify(const uint8_t pub[SC_ED25519_PUBLIC_BYTES], const uint8_t 
   if (sig_len != SC_ED25519_SIGNATURE_BYTES)
     return sc_ed25519_verify_key(NULL, msg, len, sig, sig_len, err);
   EVP_PKEY *key = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, pub, SC_ED25519_PUBLIC_BYTES);
-  if (!key)
-    return openssl_fail(err, SC_EINVALID, "not a valid Ed25519 public key");
+  if (!key) { /* any 32 bytes are taken as an Ed25519 public key: only memory can fail */
+    ERR_clear_error();
+    return sc_oom(err);
+  }
   int rc = sc_ed25519_verify_key(key, msg, len, sig, sig_len, err);
   EVP_PKEY_free(key);
   return rc;
@@ -205,7 +248,7 @@ int sc_random_bytes(uint8_t *out, size_t len, sc_error *err) {
   while (len > 0) {
     int chunk = len > (1 << 20) ? (1 << 20) : (int)len;
     if (RAND_bytes(out, chunk) != 1)
-      return openssl_fail(err, SC_ESOFTWARE, "the random number generator failed");
+      return sc_openssl_fail(err, SC_ESOFTWARE, "the random number generator failed");
     out += chunk;
     len -= (size_t)chunk;
   }

@@ -106,9 +106,10 @@ static json_t *object_view_copy(const json_t *object, const char *omit, const ch
 
 static int canonical_rdfc(const hash_input *in, hashes *h, sc_error *err) {
   const json_t *context = config_context(in);
+  size_t failures = sc_alloc_failure_count(); /* json_copy may return a copy missing a member */
   json_t *config = object_view_copy(in->config, in->config_omit, "@context", context);
   json_t *document = object_view_copy(in->document, in->doc_omit, "@context", in->doc_context);
-  int rc = config && document ? SC_OK : sc_oom(err);
+  int rc = config && document && sc_alloc_failure_count() == failures ? SC_OK : sc_oom(err);
   if (!rc && (rc = sc_jsonld_canonical_nquads(config, &h->canonical_config, err)))
     sc_error_prefix(err, "the proof's JSON-LD");
   if (!rc && (rc = sc_jsonld_canonical_nquads(document, &h->canonical_document, err)))
@@ -126,7 +127,7 @@ static int hash_data(const hash_input *in, hashes *h, uint8_t out[64], sc_error 
     return rc;
   if (sc_sha256(h->canonical_config.data, h->canonical_config.len, h->config_hash) ||
       sc_sha256(h->canonical_document.data, h->canonical_document.len, h->document_hash))
-    return sc_fail(err, SC_ESOFTWARE, "SHA-256 failed");
+    return sc_oom(err);
   memcpy(out, h->config_hash, 32);
   memcpy(out + 32, h->document_hash, 32);
   return SC_OK;
@@ -224,16 +225,21 @@ int sc_di_sign_with(json_t *document, sc_signer *signer, const sc_proof_options 
     return rc;
   }
   /* Open Badges 3.0 requires proof to be an array. */
+  /* The _new calls take their value's reference even when they fail. */
   json_t *existing = json_object_get(document, "proof");
   if (json_is_array(existing))
     return json_array_append_new(existing, proof) ? sc_oom(err) : SC_OK;
   json_t *set = json_array();
-  if (!set || (existing && json_array_append(set, existing)) || json_array_append_new(set, proof) ||
-      json_object_set_new(document, "proof", set)) {
+  if (!set || (existing && json_array_append(set, existing))) {
+    json_decref(proof);
     json_decref(set);
     return sc_oom(err);
   }
-  return SC_OK;
+  if (json_array_append_new(set, proof)) {
+    json_decref(set);
+    return sc_oom(err);
+  }
+  return json_object_set_new(document, "proof", set) ? sc_oom(err) : SC_OK;
 }
 
 int sc_di_sign(json_t *document, EVP_PKEY *key, const sc_proof_options *opts, sc_di_trace *trace,
@@ -387,7 +393,7 @@ static int document_context(const json_t *secured, const json_t *proof, hash_inp
 static int resolve_did_key(void *ctx, const char *vm, uint8_t pub[SC_ED25519_PUBLIC_BYTES],
                            sc_error *err) {
   (void)ctx;
-  return sc_did_key_resolve_vm(vm, pub, NULL, err);
+  return sc_did_key_resolve_vm(vm, pub, NULL, 0, err);
 }
 
 static int resolve_key(const json_t *proof, const sc_di_verify_options *opts,
@@ -425,8 +431,11 @@ static int check_signature_of(const json_t *secured, const char *doc_omit, const
     err->code = rc = SC_EINVALID; /* a document JCS cannot express cannot verify */
   if (!rc)
     rc = resolve_key(proof, opts, pub, err);
+  sc_error verify_err = {0};
   if (!rc && sc_ed25519_verify_cached(opts ? opts->keys : NULL, pub, data, sizeof data, sig,
-                                      SC_ED25519_SIGNATURE_BYTES, NULL))
+                                      SC_ED25519_SIGNATURE_BYTES, &verify_err) == SC_ESOFTWARE)
+    rc = sc_fail(err, SC_ESOFTWARE, "%s", verify_err.message);
+  else if (!rc && verify_err.code)
     rc = sc_fail(err, SC_EINVALID,
                  "the signature does not verify (document or proof changed after signing, or "
                  "not signed by %.200s)",

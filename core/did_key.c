@@ -8,7 +8,7 @@
 
 static const char PREFIX[] = "did:key:";
 #define PREFIX_LEN (sizeof PREFIX - 1)
-enum { MAX_DID = 255 }; /* did_out holds 256 bytes; an Ed25519 did:key is 56 characters */
+enum { MAX_DID = 255 }; /* longest DID read; an Ed25519 did:key is 56 characters */
 
 char *sc_did_key_encode(const uint8_t pub[SC_ED25519_PUBLIC_BYTES]) {
   char *multikey = sc_multikey_encode(pub);
@@ -52,7 +52,7 @@ char *sc_did_key_verification_method(const char *did) {
 }
 
 int sc_did_key_resolve_vm(const char *vm, uint8_t pub[SC_ED25519_PUBLIC_BYTES], char *did_out,
-                          sc_error *err) {
+                          size_t did_size, sc_error *err) {
   const char *hash = vm ? strchr(vm, '#') : NULL;
   /* A bare DID is strictly not a verification method URL (CID 3.3), but real credentials use
    * one (1EdTech's validator samples, the W3C Bitstring Status List examples) and a did:key
@@ -76,6 +76,9 @@ int sc_did_key_resolve_vm(const char *vm, uint8_t pub[SC_ED25519_PUBLIC_BYTES], 
     return sc_fail(err, SC_EDATA,
                    "verification method: fragment '#%.60s' does not repeat the key of %s", hash + 1,
                    did);
+  if (did_out && did_len >= did_size)
+    return sc_fail(err, SC_EDATA, "verification method: DID longer than %zu characters",
+                   did_size ? did_size - 1 : 0);
   if (did_out)
     memcpy(did_out, did, did_len + 1);
   return SC_OK;

@@ -10,12 +10,18 @@ extern "C" {
 #include "core/core.h"
 }
 
-// out must hold 32 bytes (core.h); the longest ECMAScript shortest form needs 25 plus the NUL.
-static_assert(double_conversion::DoubleToStringConverter::kMaxCharsEcmaScriptShortest < 32,
-              "sc_ecma_number's 32-byte output contract is too small");
+// The longest ECMAScript shortest form needs 25 characters plus the NUL.
+static_assert(double_conversion::DoubleToStringConverter::kMaxCharsEcmaScriptShortest <
+                  SC_ECMA_NUMBER_SIZE,
+              "SC_ECMA_NUMBER_SIZE is too small");
 
-extern "C" size_t sc_ecma_number(double value, char *out) {
-  double_conversion::StringBuilder builder(out, 32);
+extern "C" size_t sc_ecma_number(double value, char *out, size_t size) {
+  if (size < SC_ECMA_NUMBER_SIZE) { // double-conversion would overrun a smaller buffer
+    if (size)
+      out[0] = '\0';
+    return 0;
+  }
+  double_conversion::StringBuilder builder(out, SC_ECMA_NUMBER_SIZE);
   // UNIQUE_ZERO in the EcmaScript flags prints -0 as "0", as ECMAScript does.
   double_conversion::DoubleToStringConverter::EcmaScriptConverter().ToShortest(value, &builder);
   size_t length = static_cast<size_t>(builder.position());

@@ -25,9 +25,18 @@ int sc_error_prefix(sc_error *err, const char *fmt, ...) {
   vsnprintf(prefix, sizeof prefix, fmt, ap);
   va_end(ap);
   char joined[sizeof err->message];
-  snprintf(joined, sizeof joined, "%s: %s", prefix, err->message);
+  sc_text_mark_cut(joined, sizeof joined, snprintf(joined, sizeof joined, "%s: %s", prefix, err->message));
   memcpy(err->message, joined, sizeof joined);
   return err->code;
+}
+
+bool sc_text_mark_cut(char *out, size_t size, int n) {
+  if (n >= 0 && (size_t)n < size)
+    return true;
+  static const char mark[] = "...";
+  if (size >= sizeof mark)
+    memcpy(out + size - sizeof mark, mark, sizeof mark);
+  return false;
 }
 
 int sc_oom(sc_error *err) {

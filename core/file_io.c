@@ -3,11 +3,27 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+int sc_path_format(char *out, size_t size, int code, sc_error *err, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  int n = vsnprintf(out, size, fmt, ap);
+  va_end(ap);
+  if (n >= 0 && (size_t)n < size)
+    return SC_OK;
+  if (n >= 0)
+    sc_text_mark_cut(out, size > 64 ? 64 : size, -1); /* the start is enough to recognise it */
+  int rc = sc_fail(err, code, "%s: path too long (more than %zu bytes)", n >= 0 ? out : fmt, size - 1);
+  if (size)
+    out[0] = '\0'; /* never a usable prefix of the path */
+  return rc;
+}
 
 static int read_fd(int fd, const char *name, size_t max_bytes, sc_buf *out, sc_error *err) {
   unsigned char chunk[65536];

@@ -111,8 +111,8 @@ static bool append_string(const char *text, size_t len, sc_buf *out) {
 static int append_number(double number, sc_buf *out, sc_error *err) {
   if (!isfinite(number))
     return sc_fail(err, SC_EDATA, "number %g cannot be canonicalized (not finite)", number);
-  char text[32];
-  size_t len = sc_ecma_number(number, text);
+  char text[SC_ECMA_NUMBER_SIZE];
+  size_t len = sc_ecma_number(number, text, sizeof text);
   return sc_buf_append(out, text, len) ? SC_OK : sc_oom(err);
 }
 

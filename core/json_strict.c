@@ -8,6 +8,7 @@
 #include "core/core.h"
 
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Every number becomes a real: RFC 8785 treats all numbers as IEEE-754 doubles. */
@@ -123,7 +124,8 @@ static bool fail_duplicate_key(const char *data, size_t end, const char *source,
 static int fail_from_jansson(const char *data, size_t len, const char *source,
                              const json_error_t *jerr, sc_error *err) {
   enum json_error_code code = json_error_code(jerr);
-  if (code == json_error_out_of_memory)
+  /* jansson's reader fails without a message only when its first buffer cannot be allocated. */
+  if (code == json_error_out_of_memory || (jerr->line < 0 && !jerr->text[0]))
     return sc_oom(err);
   if (code == json_error_duplicate_key && jerr->position >= 2 && (size_t)jerr->position <= len &&
       data[jerr->position - 1] == '"' &&
@@ -132,6 +134,24 @@ static int fail_from_jansson(const char *data, size_t len, const char *source,
   const char *what = code == json_error_invalid_utf8 ? "invalid UTF-8: " : "";
   return sc_fail(err, SC_EDATA, "%s:%d:%d: %s%s", source, jerr->line, jerr->column, what,
                  jerr->text);
+}
+
+/* jansson reports a failed allocation inside a string as a syntax error ("string or '}'
+ * expected"), and may return a document missing a piece it could not store; its allocations go
+ * through here so that sc_json_parse can tell. */
+static _Thread_local bool json_allocation_failed;
+
+static void *json_allocate(size_t size) {
+  void *p = malloc(size);
+  if (!p) {
+    json_allocation_failed = true;
+    sc_alloc_note_failure();
+  }
+  return p;
+}
+
+__attribute__((constructor)) static void use_json_allocate(void) {
+  json_set_alloc_funcs(json_allocate, free);
 }
 
 int sc_json_parse(const char *data, size_t len, const char *source, json_t **out, sc_error *err) {
@@ -151,7 +171,12 @@ int sc_json_parse(const char *data, size_t len, const char *source, json_t **out
                    line, column, SC_JSON_MAX_DEPTH);
   }
   json_error_t jerr;
+  json_allocation_failed = false;
   json_t *value = json_loadb(data, len, STRICT_FLAGS, &jerr);
+  if (json_allocation_failed) { /* even a value returned may lack what could not be stored */
+    json_decref(value);
+    return sc_oom(err);
+  }
   if (!value)
     return fail_from_jansson(data, len, source, &jerr, err);
   *out = value;

@@ -77,7 +77,7 @@ static void drop_all(void) {
 }
 
 void jl_cache_put(const jl_cache_key *key, jl_context *result) {
-  char *base = key->base_url ? strdup(key->base_url) : NULL;
+  char *base = key->base_url ? jl_strdup(key->base_url) : NULL;
   if (key->base_url && !base)
     return; /* out of memory: simply not cached */
   pthread_mutex_lock(&lock);

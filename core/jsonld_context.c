@@ -20,10 +20,10 @@ int jl_fail(jl_state *st, const char *code, const char *fmt, ...) {
 
 /* ---------------------------------------------------------------- the context object */
 
-static char *dup_or_null(const char *s) { return s ? strdup(s) : NULL; }
+static char *dup_or_null(const char *s) { return s ? jl_strdup(s) : NULL; }
 
 jl_context *jl_context_new(const char *base) {
-  jl_context *ctx = calloc(1, sizeof *ctx);
+  jl_context *ctx = jl_calloc(1, sizeof *ctx);
   if (!ctx)
     return NULL;
   ctx->refs = 1;
@@ -57,7 +57,7 @@ void jl_context_unref(jl_context *ctx) {
 }
 
 static jl_context *context_copy(const jl_context *from) {
-  jl_context *ctx = calloc(1, sizeof *ctx);
+  jl_context *ctx = jl_calloc(1, sizeof *ctx);
   if (!ctx)
     return NULL;
   ctx->refs = 1;
@@ -141,7 +141,7 @@ static int expand_iri_ref(jl_state *st, jl_context *active, const char *value,
   if (colon) {
     size_t plen = (size_t)(colon - value);
     char prefix_buf[128];
-    char *prefix = plen < sizeof prefix_buf ? prefix_buf : malloc(plen + 1);
+    char *prefix = plen < sizeof prefix_buf ? prefix_buf : jl_malloc(plen + 1);
     const char *suffix = colon + 1;
     if (!prefix)
       return sc_oom(st->err);
@@ -164,7 +164,7 @@ static int expand_iri_ref(jl_state *st, jl_context *active, const char *value,
     const char *piri = pdef ? json_string_value(json_object_get(pdef, "@id")) : NULL;
     if (piri && json_is_true(json_object_get(pdef, "@prefix"))) {
       size_t n = strlen(piri) + strlen(suffix) + 1;
-      if (!(*owned = malloc(n)))
+      if (!(*owned = jl_malloc(n)))
         return sc_oom(st->err);
       snprintf(*owned, n, "%s%s", piri, suffix);
       *out = *owned;
@@ -177,7 +177,7 @@ static int expand_iri_ref(jl_state *st, jl_context *active, const char *value,
   }
   if (vocab && active->vocab) {
     size_t n = strlen(active->vocab) + strlen(value) + 1;
-    if (!(*owned = malloc(n)))
+    if (!(*owned = jl_malloc(n)))
       return sc_oom(st->err);
     snprintf(*owned, n, "%s%s", active->vocab, value);
     *out = *owned;
@@ -200,7 +200,7 @@ static int expand_iri_in(jl_state *st, jl_context *active, const char *value, bo
   char *owned = NULL;
   int rc = expand_iri_ref(st, active, value, document_relative, vocab, local, defined, base_url,
                           &ref, &owned);
-  *out = owned ? owned : ref ? strdup(ref) : NULL;
+  *out = owned ? owned : ref ? jl_strdup(ref) : NULL;
   return rc ? rc : (ref && !*out) ? sc_oom(st->err) : SC_OK;
 }
 
@@ -337,7 +337,7 @@ static int term_iri(jl_state *st, jl_context *active, const json_t *local, const
     }
   } else if (strchr(term + 1, ':')) {
     const char *colon = strchr(term + 1, ':');
-    char *prefix = strndup(term, (size_t)(colon - term));
+    char *prefix = jl_strndup(term, (size_t)(colon - term));
     if (json_object_get(local, prefix) &&
         (rc = create_term(st, active, local, prefix, defined, base_url, false, false, true))) {
       free(prefix);
@@ -348,11 +348,11 @@ static int term_iri(jl_state *st, jl_context *active, const json_t *local, const
     free(prefix);
     if (piri) {
       size_t n = strlen(piri) + strlen(colon + 1) + 1;
-      iri = malloc(n);
+      iri = jl_malloc(n);
       if (iri)
         snprintf(iri, n, "%s%s", piri, colon + 1);
     } else {
-      iri = strdup(term);
+      iri = jl_strdup(term);
     }
   } else if (strchr(term, '/')) {
     if ((rc = expand_iri_in(st, active, term, false, true, local, defined, base_url, &iri)))
@@ -362,10 +362,10 @@ static int term_iri(jl_state *st, jl_context *active, const json_t *local, const
       return jl_fail(st, "invalid IRI mapping", "term '%s' is a relative IRI", term);
     }
   } else if (strcmp(term, "@type") == 0) {
-    iri = strdup("@type");
+    iri = jl_strdup("@type");
   } else if (active->vocab) {
     size_t n = strlen(active->vocab) + strlen(term) + 1;
-    iri = malloc(n);
+    iri = jl_malloc(n);
     if (iri)
       snprintf(iri, n, "%s%s", active->vocab, term);
   } else {
@@ -803,8 +803,14 @@ int jl_process_context(jl_state *st, jl_context *active, const json_t *local, co
   bool cacheable = st->remote_depth == 0 && (!st->opts || !st->opts->load);
   if (cacheable && (*out = jl_cache_get(&key)))
     return SC_OK;
+  size_t failures = sc_alloc_failure_count();
   int rc = process_uncached(st, active, local, base_url, override_protected, propagate,
                             validate_scoped, out);
+  if (!rc && sc_alloc_failure_count() != failures) {
+    jl_context_unref(*out); /* built while memory ran out: something may be missing */
+    *out = NULL;
+    rc = sc_oom(st->err);
+  }
   if (!rc && cacheable)
     jl_cache_put(&key, *out);
   return rc;

@@ -65,7 +65,11 @@ static const char *def_string(const json_t *def, const char *key) {
 /* Sorted keys of an object (a new array of borrowed strings); NULL when empty. */
 static const char **sorted_keys(const json_t *obj, size_t *count) {
   *count = json_object_size(obj);
-  const char **keys = malloc((*count ? *count : 1) * sizeof *keys);
+  const char **keys = jl_malloc((*count ? *count : 1) * sizeof *keys);
+  if (!keys) {
+    *count = 0; /* counted as a failure: the caller's caller answers "out of memory" */
+    return NULL;
+  }
   size_t i = 0;
   const char *key;
   json_t *v;
@@ -126,12 +130,16 @@ typedef struct entry_ctx {
   json_t *nests; /* array of nesting keys */
 } entry_ctx;
 
-static bool safe_fail(entry_ctx *e, int *rc, const char *fmt, const char *what) {
+/* Safe mode: "the <kind> '<name>' <problem>" is an error; without it, nothing. */
+static bool safe_fail(entry_ctx *e, int *rc, const char *kind, const char *name,
+                      const char *problem) {
   if (!e->st->opts || !e->st->opts->safe_mode)
     return false;
-  *rc = sc_fail(e->st->err, SC_EDATA, fmt, what);
+  *rc = sc_fail(e->st->err, SC_EDATA, "the %s '%s' %s", kind, name, problem);
   return true;
 }
+
+#define NOT_DEFINED "is not defined by the credential's contexts"
 
 static int expand_type_values(entry_ctx *e, const json_t *value, json_t **out) {
   if (!json_is_string(value) && !json_is_array(value))
@@ -149,8 +157,7 @@ static int expand_type_values(entry_ctx *e, const json_t *value, json_t **out) {
     if ((rc = jl_expand_iri(e->st, e->type_scoped, json_string_value(item), true, true, &iri)))
       break;
     if (iri && !jl_is_absolute_iri(iri) && !jl_is_blank_label(iri) && !jl_is_keyword(iri) &&
-        safe_fail(e, &rc, "the type '%s' is not defined by the credential's contexts",
-                  json_string_value(item))) {
+        safe_fail(e, &rc, "type", json_string_value(item), NOT_DEFINED)) {
       free(iri);
       break;
     }
@@ -199,9 +206,9 @@ static int expand_reverse(entry_ctx *e, const json_t *value) {
     json_t *item;
     json_array_foreach(items, i, item) {
       if (is_value_object(item) || is_list_object(item)) {
-        int rc = jl_fail(e->st, "invalid reverse property value", "'%s'", property);
+        int failed = jl_fail(e->st, "invalid reverse property value", "'%s'", property);
         json_decref(expanded); /* property points into it */
-        return rc;
+        return failed;
       }
       add_value(map, property, json_incref(item));
     }
@@ -251,7 +258,7 @@ static int expand_keyword(entry_ctx *e, const char *key, const char *prop, const
     if ((rc = jl_expand_iri(st, e->active, json_string_value(value), true, false, &iri)))
       return rc;
     if (iri && !jl_is_absolute_iri(iri) && !jl_is_blank_label(iri) &&
-        safe_fail(e, &rc, "the id '%s' is a relative IRI", json_string_value(value))) {
+        safe_fail(e, &rc, "id", json_string_value(value), "is a relative IRI")) {
       free(iri);
       return rc;
     }
@@ -581,7 +588,7 @@ static int expand_entries(entry_ctx *e, const json_t *element) {
     if ((rc = jl_expand_iri_ref(e->st, e->active, key, false, true, &prop, &owned)))
       break;
     if (!prop || (!strchr(prop, ':') && !jl_is_keyword(prop))) {
-      if (!safe_fail(e, &rc, "the property '%s' is not defined by the credential's contexts", key))
+      if (!safe_fail(e, &rc, "property", key, NOT_DEFINED))
         rc = SC_OK;
       free(owned);
       continue;
@@ -589,7 +596,7 @@ static int expand_entries(entry_ctx *e, const json_t *element) {
     if (jl_is_keyword(prop))
       rc = expand_keyword(e, key, prop, value);
     else if (!jl_is_absolute_iri(prop) && !jl_is_blank_label(prop) &&
-             safe_fail(e, &rc, "the property '%s' expands to a relative IRI", key))
+             safe_fail(e, &rc, "property", key, "expands to a relative IRI"))
       ;
     else
       rc = expand_property(e, key, prop, value);
@@ -782,9 +789,9 @@ static int apply_type_scoped(jl_state *st, jl_context **active, jl_context *type
       continue;
     json_t *values = as_array(json_object_get(element, keys[k]));
     size_t nv = json_array_size(values);
-    const char **terms = malloc((nv ? nv : 1) * sizeof *terms);
+    const char **terms = jl_malloc((nv ? nv : 1) * sizeof *terms);
     size_t nt = 0;
-    for (size_t i = 0; i < nv; i++)
+    for (size_t i = 0; terms && i < nv; i++)
       if (json_is_string(json_array_get(values, i)))
         terms[nt++] = json_string_value(json_array_get(values, i));
     for (size_t a = 1; a < nt; a++)
@@ -936,5 +943,12 @@ int sc_jsonld_expand(const json_t *input, const sc_jsonld_options *opts, json_t 
                      sc_error *err) {
   jl_state st = {.opts = opts, .err = err};
   *out = NULL;
-  return jl_expand_document(&st, input, out);
+  size_t failures = sc_alloc_failure_count();
+  int rc = jl_expand_document(&st, input, out);
+  if (sc_alloc_failure_count() != failures) {
+    json_decref(*out);
+    *out = NULL;
+    return sc_oom(err);
+  }
+  return rc;
 }

@@ -16,6 +16,14 @@
 
 #include <stdatomic.h>
 
+/* Allocations here are counted when they fail (core's sc_alloc_checked): the entry points
+ * compare sc_alloc_failure_count() before and after and answer "out of memory" rather than a
+ * dataset with a term missing; the context cache keeps no context built while memory ran out. */
+#define jl_malloc(n) sc_alloc_checked(malloc(n))
+#define jl_calloc(n, size) sc_alloc_checked(calloc(n, size))
+#define jl_strdup(s) ((char *)sc_alloc_checked(strdup(s)))
+#define jl_strndup(s, n) ((char *)sc_alloc_checked(strndup(s, n)))
+
 typedef struct jl_context {
   atomic_int refs; /* contexts are shared between threads through the cache */
   char *base;          /* NULL: no base IRI */

@@ -117,7 +117,7 @@ static void drop_last_segment(const char *out, size_t *o) {
 
 /* RFC 3986 5.2.4: a new string. */
 static char *remove_dot_segments(const char *path, size_t len) {
-  char *out = malloc(len + 2);
+  char *out = jl_malloc(len + 2);
   if (!out)
     return NULL;
   size_t o = 0;
@@ -159,7 +159,7 @@ static void put(sc_buf *b, const char *s, size_t n) { sc_buf_append(b, s, n); }
 
 char *jl_resolve_iri(const char *base, const char *ref) {
   if (!base)
-    return strdup(ref);
+    return jl_strdup(ref);
   iri_parts r, b;
   split_iri(ref, &r);
   split_iri(base, &b);
@@ -176,7 +176,7 @@ char *jl_resolve_iri(const char *base, const char *ref) {
     } else {
       auth_from = &b;
       if (r.path_len == 0) {
-        path = strndup(b.path, b.path_len);
+        path = jl_strndup(b.path, b.path_len);
         if (!r.has_query)
           query_from = &b;
       } else if (r.path[0] == '/') {

@@ -19,12 +19,12 @@ typedef struct rdf_state {
 static char *new_label(rdf_state *rs, const char *old) {
   json_t *known = old ? json_object_get(rs->labels, old) : NULL;
   if (known)
-    return strdup(json_string_value(known));
+    return jl_strdup(json_string_value(known));
   char label[32];
   snprintf(label, sizeof label, "_:b%zu", rs->counter++);
   if (old)
     json_object_set_new(rs->labels, old, json_string(label));
-  return strdup(label);
+  return jl_strdup(label);
 }
 
 /* ---------------------------------------------------------------- to RDF (8.1–8.3) */
@@ -152,7 +152,8 @@ static int object_to_rdf(emit_ctx *ec, const json_t *item, sc_rdf_term *out, boo
   const char *mode = ec->rs->st->opts ? ec->rs->st->opts->rdf_direction : NULL;
   if (direction && mode && strcmp(mode, "i18n-datatype") == 0) {
     size_t n = 64 + (language ? strlen(language) : 0);
-    *keep2 = malloc(n);
+    if (!(*keep2 = jl_malloc(n)))
+      return sc_oom(ec->rs->st->err);
     snprintf(*keep2, n, "https://www.w3.org/ns/i18n#%s_%s", language ? language : "", direction);
     for (char *c = *keep2 + strlen("https://www.w3.org/ns/i18n#"); *c != '_'; c++)
       if (*c >= 'A' && *c <= 'Z')
@@ -161,7 +162,7 @@ static int object_to_rdf(emit_ctx *ec, const json_t *item, sc_rdf_term *out, boo
     language = NULL;
   }
   if (!*keep && text == number) {
-    *keep = strdup(number);
+    *keep = jl_strdup(number);
     text = *keep;
   }
   *out = sc_rdf_literal(text, len, datatype, language);
@@ -176,10 +177,11 @@ static int list_to_rdf(emit_ctx *ec, const json_t *list, sc_rdf_term *head, char
     *head = sc_rdf_iri(RDF_NS "nil");
     return SC_OK;
   }
-  char **labels = calloc(n, sizeof *labels);
-  for (size_t i = 0; i < n; i++)
-    labels[i] = new_label(ec->rs, NULL);
-  int rc = SC_OK;
+  char **labels = jl_calloc(n, sizeof *labels);
+  int rc = labels ? SC_OK : sc_oom(ec->rs->st->err);
+  for (size_t i = 0; !rc && i < n; i++)
+    if (!(labels[i] = new_label(ec->rs, NULL)))
+      rc = sc_oom(ec->rs->st->err);
   for (size_t i = 0; !rc && i < n; i++) {
     sc_rdf_term object;
     bool has = false;
@@ -193,9 +195,12 @@ static int list_to_rdf(emit_ctx *ec, const json_t *list, sc_rdf_term *head, char
       rc = emit(ec, term_of(labels[i]), sc_rdf_iri(RDF_NS "rest"),
                 i + 1 < n ? term_of(labels[i + 1]) : sc_rdf_iri(RDF_NS "nil"));
   }
-  *head_label = strdup(labels[0]);
-  *head = term_of(*head_label);
-  for (size_t i = 0; i < n; i++)
+  *head_label = rc ? NULL : jl_strdup(labels[0]);
+  if (!rc && !*head_label)
+    rc = sc_oom(ec->rs->st->err);
+  if (!rc)
+    *head = term_of(*head_label);
+  for (size_t i = 0; labels && i < n; i++)
     free(labels[i]);
   free(labels);
   return rc;
@@ -292,7 +297,7 @@ static int emit_node(emit_ctx *ec, const json_t *node, char **subject) {
   if (json_is_null(id))
     return SC_OK; /* an id that expanded to nothing (a keyword-like string): no node at all */
   const char *given = json_string_value(id);
-  *subject = given && !jl_is_blank_label(given) ? strdup(given) : new_label(ec->rs, given);
+  *subject = given && !jl_is_blank_label(given) ? jl_strdup(given) : new_label(ec->rs, given);
   if (!*subject)
     return sc_oom(ec->rs->st->err);
   int rc = SC_OK;
@@ -335,7 +340,12 @@ int sc_jsonld_to_rdf(const json_t *input, const sc_jsonld_options *opts, sc_rdf_
                      sc_error *err) {
   jl_state st = {.opts = opts, .err = err};
   json_t *expanded = NULL;
+  size_t failures = sc_alloc_failure_count();
   int rc = jl_expand_document(&st, input, &expanded);
+  if (sc_alloc_failure_count() != failures) {
+    json_decref(expanded);
+    return sc_oom(err); /* the expanded form may be missing a piece */
+  }
   if (rc)
     return rc;
   rdf_state rs = {.st = &st, .labels = json_object()};
@@ -343,5 +353,7 @@ int sc_jsonld_to_rdf(const json_t *input, const sc_jsonld_options *opts, sc_rdf_
   rc = emit_node_in(&ec, expanded, (sc_rdf_term){0});
   json_decref(rs.labels);
   json_decref(expanded);
+  if (rc == SC_OK && sc_alloc_failure_count() != failures)
+    rc = sc_oom(err);
   return rc;
 }

@@ -71,9 +71,9 @@ int sc_ed25519_verify_cached(sc_key_cache *cache, const uint8_t pub[SC_ED25519_P
   EVP_PKEY *key = lookup(cache, pub);
   if (!key) {
     key = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, pub, SC_ED25519_PUBLIC_BYTES);
-    if (!key) {
+    if (!key) { /* any 32 bytes are taken as an Ed25519 public key: only memory can fail */
       ERR_clear_error();
-      return sc_fail(err, SC_EINVALID, "not a valid Ed25519 public key");
+      return sc_oom(err);
     }
     remember(cache, pub, key);
   }

@@ -141,12 +141,15 @@ static long issuer_issue(rdfc_issuer *issuer, size_t node) {
 static int hash_hex(rdfc_state *st, const void *data, size_t len, char out[HASH_HEX_MAX]) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int n = 0;
+  size_t failures = sc_alloc_failure_count();
   if (!st->md_ctx && !(st->md_ctx = EVP_MD_CTX_new()))
     return sc_oom(st->err);
   if (EVP_DigestInit_ex2(st->md_ctx, st->md, NULL) != 1 ||
       EVP_DigestUpdate(st->md_ctx, data, len) != 1 ||
       EVP_DigestFinal_ex(st->md_ctx, digest, &n) != 1)
-    return sc_fail(st->err, SC_ESOFTWARE, "cannot hash with OpenSSL");
+    return sc_alloc_failure_count() != failures
+               ? sc_oom(st->err)
+               : sc_openssl_fail(st->err, SC_ESOFTWARE, "cannot hash with OpenSSL");
   static const char hex[] = "0123456789abcdef";
   for (unsigned i = 0; i < n; i++) {
     out[2 * i] = hex[digest[i] >> 4];

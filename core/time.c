@@ -110,7 +110,7 @@ int sc_time_parse(const char *text, bool require_offset, int64_t *epoch, sc_erro
   return SC_OK;
 }
 
-void sc_time_format(int64_t epoch, char *out) {
+void sc_time_format(int64_t epoch, char out[SC_AT_LEAST(SC_TIME_SIZE)]) {
   int64_t days = epoch / 86400, rem = epoch % 86400;
   if (rem < 0) {
     rem += 86400;
@@ -127,7 +127,7 @@ void sc_time_format(int64_t epoch, char *out) {
   out[20] = '\0';
 }
 
-void sc_date_format(int64_t epoch, char *out) {
+void sc_date_format(int64_t epoch, char out[SC_AT_LEAST(SC_DATE_SIZE)]) {
   char full[21];
   sc_time_format(epoch, full);
   memcpy(out, full, 10);

@@ -1,7 +1,7 @@
 /* Random (version 4) UUIDs for credential ids, and telling a UUID from other text. */
 #include "core/core.h"
 
-void sc_uuid_v4_format(const uint8_t random[16], char *out) {
+void sc_uuid_v4_format(const uint8_t random[16], char out[SC_AT_LEAST(SC_UUID_SIZE)]) {
   static const char hex[] = "0123456789abcdef";
   uint8_t b[16];
   for (int i = 0; i < 16; i++)
@@ -29,7 +29,7 @@ bool sc_uuid_valid(const char *text, size_t len) {
   return true;
 }
 
-int sc_uuid_v4(char *out, sc_error *err) {
+int sc_uuid_v4(char out[SC_AT_LEAST(SC_UUID_SIZE)], sc_error *err) {
   uint8_t b[16];
   int rc = sc_random_bytes(b, sizeof b, err);
   if (rc == SC_OK)

@@ -89,7 +89,7 @@ static int not_in_home(const char *value, sc_error *err) {
 
 static int locate_template(const sc_home *home, const char *value, char *out, sc_error *err) {
   char dir[PATH_MAX];
-  if (sc_template_find(home, value, dir, NULL) != SC_OK)
+  if (sc_template_find(home, value, dir, sizeof dir, NULL) != SC_OK)
     return sc_fail(err, SC_EDATA,
                    "no template named '%s' (give a template name, or a .json file in "
                    "HOME/achievements/)",

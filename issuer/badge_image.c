@@ -49,11 +49,14 @@ int sc_add_badge_image(const sc_home *home, const sc_template *tpl, json_t *cred
 int sc_publish_badge_image(const sc_home *home, const sc_template *tpl, sc_error *err) {
   if (!tpl || !tpl->badge_file[0] || !tpl->name)
     return SC_OK;
-  char source[PATH_MAX + 300], name[300], target[PATH_MAX];
-  snprintf(source, sizeof source, "%s/%s", tpl->dir, tpl->badge_file);
-  snprintf(name, sizeof name, "badges/%s.%s", tpl->name, extension(tpl));
+  char source[PATH_MAX], name[300], target[PATH_MAX];
   sc_buf image = {0}, published = {0};
-  int rc = sc_home_path(home, "public", name, target, err);
+  int rc = sc_path_format(source, sizeof source, SC_EDATA, err, "%s/%s", tpl->dir, tpl->badge_file);
+  if (rc == SC_OK)
+    rc = sc_path_format(name, sizeof name, SC_EDATA, err, "badges/%s.%s", tpl->name,
+                        extension(tpl));
+  if (rc == SC_OK)
+    rc = sc_home_path(home, "public", name, target, sizeof target, err);
   if (rc == SC_OK)
     rc = sc_read_file(source, (size_t)4 << 20, &image, err);
   /* Written only when missing or changed: public/ is served, and caches key on its files. */

@@ -31,8 +31,8 @@ static void remove_stale_temporaries(const char *dir) {
   while ((entry = readdir(d))) {
     if (strstr(entry->d_name, ".tmp.")) {
       char path[PATH_MAX];
-      snprintf(path, sizeof path, "%s/%s", dir, entry->d_name);
-      unlink(path);
+      if (sc_path_format(path, sizeof path, SC_ECANTCREAT, NULL, "%s/%s", dir, entry->d_name) == SC_OK)
+        unlink(path);
     }
   }
   closedir(d);
@@ -170,13 +170,17 @@ int sc_batch_issue(const sc_issue_context *ctx, const sc_batch_options *opts,
                    sc_error *err) {
   sc_batch b = {.ctx = ctx, .opts = opts, .progress_fn = progress, .progress_ctx = progress_ctx};
   clock_gettime(CLOCK_MONOTONIC, &b.started);
-  char dir[PATH_MAX];
-  snprintf(dir, sizeof dir, "%s/out", ctx->home->root);
-  remove_stale_temporaries(dir);
-  snprintf(dir, sizeof dir, "%s/public/c", ctx->home->root);
-  remove_stale_temporaries(dir);
-  /* The badge the credentials' achievement image points to is there before any of them. */
-  int rc = sc_publish_badge_image(ctx->home, ctx->tpl, &b.err);
+  char out_dir[PATH_MAX], linked_dir[PATH_MAX];
+  int rc = sc_path_format(out_dir, sizeof out_dir, SC_ECANTCREAT, &b.err, "%s/out", ctx->home->root);
+  if (rc == SC_OK)
+    rc = sc_path_format(linked_dir, sizeof linked_dir, SC_ECANTCREAT, &b.err, "%s/public/c",
+                        ctx->home->root);
+  if (rc == SC_OK) {
+    remove_stale_temporaries(out_dir);
+    remove_stale_temporaries(linked_dir);
+    /* The badge the credentials' achievement image points to is there before any of them. */
+    rc = sc_publish_badge_image(ctx->home, ctx->tpl, &b.err);
+  }
   if (rc == SC_OK)
     rc = sc_registry_open(ctx->home, &b.reg, &b.err);
   if (rc == SC_OK)

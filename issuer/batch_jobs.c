@@ -55,12 +55,13 @@ void sc_job_free(sc_job *job) {
 
 /* A row's own achievement file: the reader made it an absolute path inside the home
  * (sc_achievement_locate); a relative one would be relative to the roster's folder. */
-static int resolve_path(const sc_batch *b, const char *file, char *out) {
+static int resolve_path(const sc_batch *b, const char *file, char *out, size_t size) {
   if (file[0] == '/')
-    return snprintf(out, PATH_MAX, "%s", file) < PATH_MAX ? SC_OK : SC_EUSAGE;
+    return sc_path_format(out, size, SC_EUSAGE, NULL, "%s", file);
   char roster[PATH_MAX];
-  snprintf(roster, sizeof roster, "%s", b->opts->roster_path);
-  return snprintf(out, PATH_MAX, "%s/%s", dirname(roster), file) < PATH_MAX ? SC_OK : SC_EUSAGE;
+  if (sc_path_format(roster, sizeof roster, SC_EUSAGE, NULL, "%s", b->opts->roster_path) != SC_OK)
+    return SC_EUSAGE;
+  return sc_path_format(out, size, SC_EUSAGE, NULL, "%s/%s", dirname(roster), file);
 }
 
 int sc_batch_achievement(sc_batch *b, const sc_roster_row *row, const json_t **achievement) {
@@ -69,7 +70,7 @@ int sc_batch_achievement(sc_batch *b, const sc_roster_row *row, const json_t **a
     return SC_OK;
   }
   char path[PATH_MAX];
-  if (resolve_path(b, row->achievement, path) != SC_OK)
+  if (resolve_path(b, row->achievement, path, sizeof path) != SC_OK)
     return sc_fail(&b->err, SC_EUSAGE, "%s:%zu: achievement: path too long", b->opts->roster_path,
                    row->line);
   for (sc_achievement_cache *c = b->achievements; c; c = c->next) {
@@ -100,8 +101,8 @@ static bool file_matches(const char *path, const char *sha256_hex) {
   bool same = false;
   if (path && sha256_hex && sc_read_file(path, SC_JSON_MAX_BYTES, &data, NULL) == SC_OK) {
     uint8_t digest[32];
-    sc_sha256(data.data, data.len, digest);
-    char *hex = sc_hex_encode(digest, sizeof digest);
+    char *hex = sc_sha256(data.data, data.len, digest) == SC_OK ? sc_hex_encode(digest, sizeof digest)
+                                                                 : NULL;
     same = hex && strcmp(hex, sha256_hex) == 0;
     free(hex);
   }
@@ -152,6 +153,10 @@ int sc_batch_job_failed(sc_batch *b, sc_job *job) {
 }
 
 void sc_batch_release(sc_batch *b) {
+  /* After an error, signed jobs may wait in a chunk that was never recorded. */
+  for (size_t i = 0; i < b->chunk_len; i++)
+    sc_job_free(b->chunk[i]);
+  b->chunk_len = 0;
   while (b->achievements) {
     sc_achievement_cache *next = b->achievements->next;
     json_decref(b->achievements->achievement);

@@ -18,7 +18,8 @@ bool sc_is_email(const char *email) {
          !strpbrk(email, " \t\r\n<>\"");
 }
 
-int sc_email_hash(const char *email, const char *salt, char *out, sc_error *err) {
+int sc_email_hash(const char *email, const char *salt, char out[SC_AT_LEAST(SC_EMAIL_HASH_SIZE)],
+                  sc_error *err) {
   while (isspace((unsigned char)*email))
     email++;
   size_t len = strlen(email);
@@ -32,14 +33,16 @@ int sc_email_hash(const char *email, const char *salt, char *out, sc_error *err)
     }
   }
   uint8_t digest[32];
-  int rc = sc_buf_append_str(&input, salt) ? sc_sha256(input.data, input.len, digest) : sc_oom(err);
+  int rc = sc_buf_append_str(&input, salt) && sc_sha256(input.data, input.len, digest) == SC_OK
+               ? SC_OK
+               : sc_oom(err);
   sc_buf_free(&input);
   if (rc != SC_OK)
     return rc;
   char *hex = sc_hex_encode(digest, sizeof digest);
   if (!hex)
     return sc_oom(err);
-  snprintf(out, 72, "sha256$%s", hex);
+  snprintf(out, SC_EMAIL_HASH_SIZE, "sha256$%s", hex);
   free(hex);
   return SC_OK;
 }
@@ -95,7 +98,7 @@ static json_t *subject(const sc_recipient *who, const sc_issue_fields *fields,
             who->email ? who->email : "");
     return NULL;
   }
-  char hash[72];
+  char hash[SC_EMAIL_HASH_SIZE];
   char *salt = NULL;
   json_t *out = NULL;
   if ((salt = sc_hex_encode(salt_bytes, SALT_BYTES)) &&

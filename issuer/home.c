@@ -61,7 +61,9 @@ static int make_root(const char *dir, init_made *made, sc_error *err) {
   if (errno != EEXIST)
     return sc_fail(err, SC_ECANTCREAT, "%s: cannot create: %s", dir, strerror(errno));
   char probe[PATH_MAX];
-  snprintf(probe, sizeof probe, "%s/%s", dir, SC_HOME_CONFIG);
+  int rc = sc_path_format(probe, sizeof probe, SC_ECANTCREAT, err, "%s/%s", dir, SC_HOME_CONFIG);
+  if (rc != SC_OK)
+    return rc;
   if (access(probe, F_OK) == 0)
     return sc_fail(err, SC_ECANTCREAT, "%s: already an issuer home", dir);
   return SC_OK;
@@ -70,7 +72,9 @@ static int make_root(const char *dir, init_made *made, sc_error *err) {
 static int make_folders(const char *dir, init_made *made, sc_error *err) {
   for (size_t i = 0; i < sizeof home_folders / sizeof *home_folders; i++) {
     char path[PATH_MAX];
-    snprintf(path, sizeof path, "%s/%s", dir, home_folders[i]);
+    int rc = sc_path_format(path, sizeof path, SC_ECANTCREAT, err, "%s/%s", dir, home_folders[i]);
+    if (rc != SC_OK)
+      return rc;
     mode_t mode = strcmp(home_folders[i], "keys") == 0 ? 0700 : 0755;
     if (mkdir(path, mode) == 0)
       made->folders[i] = true;
@@ -96,16 +100,13 @@ static void undo_init(const char *dir, const init_made *made, const char *key_fi
     remove_tree(dir);
     return;
   }
-  char path[PATH_MAX];
-  if (made->key) {
-    snprintf(path, sizeof path, "%s/%s", dir, key_file);
+  char path[PATH_MAX]; /* a path too long was never made */
+  if (made->key && sc_path_format(path, sizeof path, SC_ECANTCREAT, NULL, "%s/%s", dir, key_file) == SC_OK)
     remove(path);
-  }
-  for (size_t i = 0; i < sizeof home_folders / sizeof *home_folders; i++) {
-    snprintf(path, sizeof path, "%s/%s", dir, home_folders[i]);
-    if (made->folders[i])
+  for (size_t i = 0; i < sizeof home_folders / sizeof *home_folders; i++)
+    if (made->folders[i] &&
+        sc_path_format(path, sizeof path, SC_ECANTCREAT, NULL, "%s/%s", dir, home_folders[i]) == SC_OK)
       remove_tree(path);
-  }
 }
 
 static json_t *new_config(const sc_home_init_options *opts, const char *did, const char *key_file) {
@@ -124,20 +125,22 @@ static json_t *new_config(const sc_home_init_options *opts, const char *did, con
 int sc_home_save_new_key(const char *dir, EVP_PKEY *key, const char *passphrase,
                          const char *key_file, sc_error *err) {
   char path[PATH_MAX];
-  snprintf(path, sizeof path, "%s/%s", dir, key_file);
-  return sc_keyfile_save(path, key, passphrase, err);
+  int rc = sc_path_format(path, sizeof path, SC_ECANTCREAT, err, "%s/%s", dir, key_file);
+  return rc == SC_OK ? sc_keyfile_save(path, key, passphrase, err) : rc;
 }
 
 static int save_config(const char *dir, const json_t *config, sc_error *err) {
   char path[PATH_MAX];
-  snprintf(path, sizeof path, "%s/%s", dir, SC_HOME_CONFIG);
+  int rc = sc_path_format(path, sizeof path, SC_ECANTCREAT, err, "%s/%s", dir, SC_HOME_CONFIG);
+  if (rc != SC_OK)
+    return rc;
   char *text = json_dumps(config, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
   if (!text)
     return sc_oom(err);
   sc_buf out = {0};
   bool ok = sc_buf_append_str(&out, text) && sc_buf_append_byte(&out, '\n');
   free(text);
-  int rc = ok ? sc_write_file_atomic(path, out.data, out.len, 0644, err) : sc_oom(err);
+  rc = ok ? sc_write_file_atomic(path, out.data, out.len, 0644, err) : sc_oom(err);
   sc_buf_free(&out);
   return rc;
 }
@@ -208,17 +211,15 @@ int sc_home_init(const char *dir, const sc_home_init_options *opts, sc_error *er
 }
 
 /* Walks up from the current folder to the first one holding skillcert.json. */
-static bool find_upward(char *out) {
+static bool find_upward(char *out, size_t size) {
   char dir[PATH_MAX];
   if (!getcwd(dir, sizeof dir))
     return false;
   for (;;) {
     char probe[PATH_MAX + 32];
     snprintf(probe, sizeof probe, "%s/%s", dir, SC_HOME_CONFIG);
-    if (access(probe, F_OK) == 0) {
-      snprintf(out, PATH_MAX, "%s", dir);
-      return true;
-    }
+    if (access(probe, F_OK) == 0)
+      return sc_path_format(out, size, SC_ECONFIG, NULL, "%s", dir) == SC_OK;
     char *slash = strrchr(dir, '/');
     if (!slash || slash == dir)
       return false;
@@ -226,18 +227,17 @@ static bool find_upward(char *out) {
   }
 }
 
-static int locate(const char *dir, char *root, sc_error *err) {
+static int locate(const char *dir, char *root, size_t size, sc_error *err) {
   const char *env = getenv("SKILLCERT_HOME");
   if (dir)
-    snprintf(root, PATH_MAX, "%s", dir);
-  else if (!find_upward(root)) {
-    if (!env || !*env)
-      return sc_fail(err, SC_ECONFIG,
-                     "no issuer home here or in any parent folder (run 'skillcert init DIR' or "
-                     "give --home DIR)");
-    snprintf(root, PATH_MAX, "%s", env);
-  }
-  return SC_OK;
+    return sc_path_format(root, size, SC_ECONFIG, err, "%s", dir);
+  if (find_upward(root, size))
+    return SC_OK;
+  if (!env || !*env)
+    return sc_fail(err, SC_ECONFIG,
+                   "no issuer home here or in any parent folder (run 'skillcert init DIR' or "
+                   "give --home DIR)");
+  return sc_path_format(root, size, SC_ECONFIG, err, "%s", env);
 }
 
 static const char *config_string(const json_t *config, const char *object, const char *key) {
@@ -273,7 +273,7 @@ static int read_config(sc_home *home, const char *path, sc_error *err) {
 
 int sc_home_open(const char *dir, sc_home *home, sc_error *err) {
   memset(home, 0, sizeof *home);
-  int rc = locate(dir, home->root, err);
+  int rc = locate(dir, home->root, sizeof home->root, err);
   if (rc != SC_OK)
     return rc;
   char path[PATH_MAX + 32];
@@ -294,11 +294,9 @@ void sc_home_close(sc_home *home) {
   home->config = NULL;
 }
 
-int sc_home_path(const sc_home *home, const char *sub, const char *name, char *out, sc_error *err) {
-  int n = snprintf(out, PATH_MAX, "%s/%s/%s", home->root, sub, name);
-  if (n < 0 || n >= PATH_MAX)
-    return sc_fail(err, SC_ECANTCREAT, "%s/%s/%s: path too long", home->root, sub, name);
-  return SC_OK;
+int sc_home_path(const sc_home *home, const char *sub, const char *name, char *out, size_t size,
+                 sc_error *err) {
+  return sc_path_format(out, size, SC_ECANTCREAT, err, "%s/%s/%s", home->root, sub, name);
 }
 
 int sc_home_load_key(const sc_home *home, const sc_passphrase_source *src, EVP_PKEY **key,

@@ -159,7 +159,7 @@ static bool is_plain_date(const char *text) {
   return true;
 }
 
-int sc_retirement_parse(const char *text, char *out, sc_error *err) {
+int sc_retirement_parse(const char *text, char out[SC_AT_LEAST(SC_TIME_SIZE)], sc_error *err) {
   char full[64];
   if (!text)
     text = "";

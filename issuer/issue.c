@@ -38,10 +38,10 @@ static int name_files(const sc_issue_context *ctx, sc_prepared *p, sc_error *err
   snprintf(p->uuid, sizeof p->uuid, "%s", id + 9);
   char name[64];
   snprintf(name, sizeof name, "%s.json", p->uuid);
-  int rc = sc_home_path(ctx->home, "out", name, p->json_path, err);
+  int rc = sc_home_path(ctx->home, "out", name, p->json_path, sizeof p->json_path, err);
   snprintf(name, sizeof name, "%s.pdf", p->uuid);
   if (rc == SC_OK && ctx->tpl)
-    rc = sc_home_path(ctx->home, "out", name, p->pdf_path, err);
+    rc = sc_home_path(ctx->home, "out", name, p->pdf_path, sizeof p->pdf_path, err);
   return rc;
 }
 
@@ -143,12 +143,14 @@ int sc_issue_record(sc_registry *reg, const sc_issue_context *ctx, const sc_issu
 static int stage_linked(const sc_issue_context *ctx, const sc_prepared *p, sc_file_group *files,
                         sc_error *err) {
   char dir[PATH_MAX], path[PATH_MAX];
-  snprintf(dir, sizeof dir, "%s/public/c", ctx->home->root);
+  int rc = sc_path_format(dir, sizeof dir, SC_ECANTCREAT, err, "%s/public/c", ctx->home->root);
+  if (rc != SC_OK)
+    return rc;
   if (mkdir(dir, 0755) != 0 && errno != EEXIST)
     return sc_fail(err, SC_ECANTCREAT, "%s: cannot create: %s", dir, strerror(errno));
   char name[64];
   snprintf(name, sizeof name, "%s.json", p->uuid);
-  int rc = sc_home_path(ctx->home, "public/c", name, path, err);
+  rc = sc_home_path(ctx->home, "public/c", name, path, sizeof path, err);
   return rc == SC_OK ? sc_file_group_add(files, path, p->json.data, p->json.len, 0644, err) : rc;
 }
 
@@ -184,7 +186,10 @@ void sc_prepared_free(sc_prepared *p) {
 
 int sc_home_lock(const sc_home *home, int *fd, sc_error *err) {
   char path[PATH_MAX];
-  snprintf(path, sizeof path, "%s/.issue.lock", home->root);
+  *fd = -1;
+  int rc = sc_path_format(path, sizeof path, SC_ECANTCREAT, err, "%s/.issue.lock", home->root);
+  if (rc != SC_OK)
+    return rc;
   *fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (*fd < 0)
     return sc_fail(err, SC_ECANTCREAT, "%s: %s", path, strerror(errno));

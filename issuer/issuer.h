@@ -49,8 +49,10 @@ int sc_home_init(const char *dir, const sc_home_init_options *opts, sc_error *er
  * holds skillcert.json, then $SKILLCERT_HOME. */
 int sc_home_open(const char *dir, sc_home *home, sc_error *err);
 void sc_home_close(sc_home *home);
-/* Path of a file inside the home ("out", "x.json" → "<root>/out/x.json"). */
-int sc_home_path(const sc_home *home, const char *sub, const char *name, char *out, sc_error *err);
+/* Path of a file inside the home ("out", "x.json" → "<root>/out/x.json") into out (size
+ * bytes); SC_ECANTCREAT when it does not fit. */
+int sc_home_path(const sc_home *home, const char *sub, const char *name, char *out, size_t size,
+                 sc_error *err);
 /* Loads the current signing key, asking for the passphrase when the file is encrypted. */
 int sc_home_load_key(const sc_home *home, const sc_passphrase_source *src, EVP_PKEY **key,
                      sc_error *err);
@@ -96,8 +98,8 @@ int sc_home_rotate_key(sc_home *home, const sc_passphrase_source *src, char **ne
  * file ("keys/signing-key-1.pem" or "signing-key-1.pem"); SC_EUSAGE when none matches. */
 int sc_home_find_key(const sc_home *home, const char *ref, size_t *index, sc_error *err);
 /* Parses a retirement date: a date-time with zone, or YYYY-MM-DD (00:00:00Z of that day);
- * out (21 bytes) receives it as "YYYY-MM-DDThh:mm:ssZ". */
-int sc_retirement_parse(const char *text, char *out, sc_error *err);
+ * out receives it as "YYYY-MM-DDThh:mm:ssZ". */
+int sc_retirement_parse(const char *text, char out[SC_AT_LEAST(SC_TIME_SIZE)], sc_error *err);
 /* Marks key ref retired after date (keys[i].retiredAfter, and retiredReason when reason is
  * given). Refuses the current key: rotate first. The caller re-opens the home. */
 int sc_home_retire_key(sc_home *home, const char *ref, const char *date, const char *reason,
@@ -185,8 +187,10 @@ json_t *sc_credential_build(const sc_home *home, const sc_issue_request *req, sc
 /* A plausible e-mail address: one @, a dot in the domain, no spaces or quotes. */
 bool sc_is_email(const char *email);
 /* The recipient's e-mail as an OB 3.0 identity hash: "sha256$" + hex(SHA-256(email + salt)),
- * with the address trimmed and lower-cased first. out holds 72 bytes. */
-int sc_email_hash(const char *email, const char *salt, char *out, sc_error *err);
+ * with the address trimmed and lower-cased first, into out (SC_EMAIL_HASH_SIZE bytes). */
+#define SC_EMAIL_HASH_SIZE 72 /* "sha256$" + 64 hex digits + NUL */
+int sc_email_hash(const char *email, const char *salt, char out[SC_AT_LEAST(SC_EMAIL_HASH_SIZE)],
+                  sc_error *err);
 
 /* ---------------------------------------------------------------- registry (registry*.c) */
 
@@ -300,8 +304,9 @@ int sc_badge_render(const sc_template *tpl, const json_t *credential, const char
 
 /* Finds template NAME: <home>/templates/NAME, then the shipped templates
  * ($SKILLCERT_TEMPLATES, else <prefix>/share/skillcert/templates, else ./templates). home may
- * be NULL. dir_out holds PATH_MAX bytes. */
-int sc_template_find(const sc_home *home, const char *name, char *dir_out, sc_error *err);
+ * be NULL. dir_out (dir_size bytes) receives its folder; a folder too long for it is skipped. */
+int sc_template_find(const sc_home *home, const char *name, char *dir_out, size_t dir_size,
+                     sc_error *err);
 /* The existing folders that hold templates, in search order (at most max). */
 size_t sc_template_search_path(const sc_home *home, char dirs[][PATH_MAX], size_t max);
 int sc_template_load(const char *dir, sc_template **out, sc_error *err);

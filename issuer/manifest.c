@@ -8,10 +8,13 @@
 #include <unistd.h>
 
 int sc_manifest_open(sc_batch *b) {
-  if (b->opts->manifest)
-    snprintf(b->manifest_path, sizeof b->manifest_path, "%s", b->opts->manifest);
-  else
-    snprintf(b->manifest_path, sizeof b->manifest_path, "%s/out/manifest.csv", b->ctx->home->root);
+  int rc = b->opts->manifest ? sc_path_format(b->manifest_path, sizeof b->manifest_path,
+                                              SC_ECANTCREAT, &b->err, "%s", b->opts->manifest)
+                              : sc_path_format(b->manifest_path, sizeof b->manifest_path,
+                                              SC_ECANTCREAT, &b->err, "%s/out/manifest.csv",
+                                              b->ctx->home->root);
+  if (rc != SC_OK)
+    return rc;
   snprintf(b->manifest_tmp, sizeof b->manifest_tmp, "%s.partial", b->manifest_path);
   b->manifest = fopen(b->manifest_tmp, "w");
   if (!b->manifest)

@@ -1,4 +1,6 @@
-/* The signed credential as an embedded file. libharu 2.3.0's HPDF_AttachFile reads from disk
+/* libharu builds PDF objects in memory: a failure to make or add one is memory that ran out.
+ *
+ * The signed credential as an embedded file. libharu 2.3.0's HPDF_AttachFile reads from disk
  * and writes the file specification with /Type /F (it must be /Filespec), which qpdf flags;
  * so the objects are built here: EmbeddedFile stream, Filespec, Names/EmbeddedFiles, /AF. */
 #include "issuer/pdf_internal.h"
@@ -9,8 +11,8 @@
 static HPDF_Dict embedded_file(sc_pdf_renderer *r, const char *data, size_t len, sc_error *err) {
   HPDF_Doc doc = r->doc;
   HPDF_Dict file = sc_pdf_flate_stream(r, data, len, false, err);
-  HPDF_Dict params = HPDF_Dict_New(doc->mmgr);
-  if (!file || !params)
+  HPDF_Dict params = file ? HPDF_Dict_New(doc->mmgr) : NULL; /* file is the xref's already */
+  if (!params)
     return NULL;
   HPDF_STATUS st = HPDF_Dict_AddName(file, "Type", "EmbeddedFile");
   st |= HPDF_Dict_AddName(file, "Subtype", "application/json");
@@ -21,8 +23,10 @@ static HPDF_Dict embedded_file(sc_pdf_renderer *r, const char *data, size_t len,
 
 static HPDF_Dict file_spec(HPDF_Doc doc, const char *name, HPDF_Dict file) {
   HPDF_Dict spec = HPDF_Dict_New(doc->mmgr);
+  if (!spec || HPDF_Xref_Add(doc->xref, spec) != HPDF_OK) /* which frees spec when it fails */
+    return NULL;
   HPDF_Dict ef = HPDF_Dict_New(doc->mmgr);
-  if (!spec || !ef || HPDF_Xref_Add(doc->xref, spec) != HPDF_OK)
+  if (!ef)
     return NULL;
   HPDF_STATUS st = HPDF_Dict_AddName(spec, "Type", "Filespec");
   st |= HPDF_Dict_Add(spec, "F", HPDF_String_New(doc->mmgr, name, NULL));
@@ -42,10 +46,19 @@ int sc_pdf_attach(sc_pdf_renderer *r, const char *name, const char *data, size_t
   HPDF_Doc doc = r->doc;
   HPDF_Dict file = embedded_file(r, data, len, err);
   HPDF_Dict spec = file ? file_spec(doc, name, file) : NULL;
-  HPDF_Dict names = HPDF_Dict_New(doc->mmgr), tree = HPDF_Dict_New(doc->mmgr);
-  HPDF_Array list = HPDF_Array_New(doc->mmgr), af = HPDF_Array_New(doc->mmgr);
-  if (!spec || !names || !tree || !list || !af)
-    return sc_fail(err, SC_ESOFTWARE, "cannot attach %s", name);
+  HPDF_Dict names = spec ? HPDF_Dict_New(doc->mmgr) : NULL;
+  HPDF_Dict tree = names ? HPDF_Dict_New(doc->mmgr) : NULL;
+  HPDF_Array list = tree ? HPDF_Array_New(doc->mmgr) : NULL;
+  HPDF_Array af = list ? HPDF_Array_New(doc->mmgr) : NULL;
+  if (!af) { /* what was made belongs to nothing yet */
+    if (list)
+      HPDF_Array_Free(list);
+    if (tree)
+      HPDF_Dict_Free(tree);
+    if (names)
+      HPDF_Dict_Free(names);
+    return sc_fail(err, SC_ESOFTWARE, "cannot attach %s: out of memory", name);
+  }
   HPDF_STATUS st = HPDF_Array_Add(list, HPDF_String_New(doc->mmgr, name, NULL));
   st |= HPDF_Array_Add(list, spec);
   st |= HPDF_Dict_Add(tree, "Names", list);
@@ -54,6 +67,6 @@ int sc_pdf_attach(sc_pdf_renderer *r, const char *name, const char *data, size_t
   st |= HPDF_Array_Add(af, spec);
   st |= HPDF_Dict_Add(doc->catalog, "AF", af);
   if (st != HPDF_OK)
-    return sc_fail(err, SC_ESOFTWARE, "cannot attach %s", name);
+    return sc_fail(err, SC_ESOFTWARE, "cannot attach %s: out of memory", name);
   return SC_OK;
 }

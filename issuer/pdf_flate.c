@@ -30,6 +30,8 @@ static int start(sc_flate *f, int level, sc_error *err) {
   int zrc = f->ready ? deflateReset(&f->z) : deflateInit(&f->z, level);
   if (zrc == Z_OK && f->ready && f->level != level)
     zrc = deflateParams(&f->z, level, Z_DEFAULT_STRATEGY); /* nothing pending after a reset */
+  if (zrc == Z_MEM_ERROR)
+    return sc_oom(err);
   if (zrc != Z_OK)
     return sc_fail(err, SC_ESOFTWARE, "PDF: zlib cannot start (%d)", zrc);
   f->ready = true;
@@ -129,7 +131,7 @@ HPDF_Dict sc_pdf_flate_stream(sc_pdf_renderer *r, const void *data, size_t len, 
     return NULL;
   HPDF_Dict stream = sc_pdf_packed_stream(r->doc, packed->data, packed->len);
   if (!stream)
-    sc_fail(err, SC_ESOFTWARE, "PDF: cannot add a stream");
+    sc_fail(err, SC_ESOFTWARE, "PDF: cannot add a stream: out of memory");
   return stream;
 }
 
@@ -159,7 +161,7 @@ int sc_pdf_compress_page(sc_pdf_renderer *r, HPDF_Page page, sc_error *err) {
     return rc;
   HPDF_MemStream_FreeData(content);
   if (HPDF_Stream_Write(content, r->flate.scratch.data, (HPDF_UINT)r->flate.scratch.len) != HPDF_OK)
-    return sc_fail(err, SC_ESOFTWARE, "PDF: cannot write the page");
+    return sc_fail(err, SC_ESOFTWARE, "PDF: cannot write the page: out of memory");
   attr->contents->write_fn = write_flate_filter;
   return SC_OK;
 }

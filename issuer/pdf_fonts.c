@@ -162,6 +162,8 @@ static HPDF_Dict to_unicode(sc_pdf_renderer *r, const sc_font_use *use, sc_error
   ok = ok && sc_buf_append_str(&cmap, "endcmap\nCMapName currentdict /CMap defineresource pop\n"
                                       "end\nend\n");
   HPDF_Dict stream = ok ? sc_pdf_flate_stream(r, cmap.data, cmap.len, true, err) : NULL;
+  if (!ok)
+    sc_oom(err);
   sc_buf_free(&cmap);
   return stream;
 }
@@ -244,7 +246,7 @@ static HPDF_Dict type0_font(sc_pdf_renderer *r, int index, sc_error *err) {
   HPDF_Dict file =
       rc == SC_OK ? sc_pdf_flate_stream(r, program.data, program.len, true, err) : NULL;
   HPDF_Dict desc = NULL, cid = NULL, font_dict = NULL, cmap = NULL;
-  HPDF_Array descendants = HPDF_Array_New(doc->mmgr);
+  HPDF_Array descendants = NULL; /* made last: an object added to nothing would leak */
   if (file && !failed(HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)program.len)))
     desc = descriptor(doc, font, name, file);
   if (desc)
@@ -254,8 +256,9 @@ static HPDF_Dict type0_font(sc_pdf_renderer *r, int index, sc_error *err) {
   sc_buf_free(&program);
   if (rc != SC_OK)
     return NULL;
-  if (cmap && descendants && (font_dict = HPDF_Dict_New(doc->mmgr)) &&
-      !failed(HPDF_Xref_Add(doc->xref, font_dict))) {
+  if (cmap && (font_dict = HPDF_Dict_New(doc->mmgr)) &&
+      !failed(HPDF_Xref_Add(doc->xref, font_dict)) &&
+      (descendants = HPDF_Array_New(doc->mmgr))) {
     HPDF_STATUS st = HPDF_Dict_AddName(font_dict, "Type", "Font");
     st |= HPDF_Dict_AddName(font_dict, "Subtype", "Type0");
     st |= HPDF_Dict_AddName(font_dict, "BaseFont", name);
@@ -266,7 +269,9 @@ static HPDF_Dict type0_font(sc_pdf_renderer *r, int index, sc_error *err) {
     if (st == HPDF_OK)
       return font_dict;
   }
-  sc_fail(err, SC_ESOFTWARE, "cannot write font %s into the PDF", font->name);
+  if (!err || err->code == SC_OK) /* else to_unicode said why (out of memory) */
+    sc_fail(err, SC_ESOFTWARE, "cannot write font %s into the PDF: out of memory",
+            font->name);
   return NULL;
 }
 
@@ -274,7 +279,7 @@ int sc_fonts_finish(sc_pdf_renderer *r, HPDF_Page page, sc_error *err) {
   HPDF_Dict resources = HPDF_Page_GetInheritableItem(page, "Resources", HPDF_OCLASS_DICT);
   HPDF_Dict fonts = HPDF_Dict_New(r->doc->mmgr);
   if (!resources || !fonts || failed(HPDF_Dict_Add(resources, "Font", fonts)))
-    return sc_fail(err, SC_ESOFTWARE, "cannot add fonts to the page");
+    return sc_fail(err, SC_ESOFTWARE, "cannot add fonts to the page: out of memory");
   for (int i = 0; i < SC_FONT_COUNT; i++) {
     if (r->use[i].count <= 1)
       continue;
@@ -284,7 +289,7 @@ int sc_fonts_finish(sc_pdf_renderer *r, HPDF_Page page, sc_error *err) {
     if (!font)
       return err ? err->code : SC_ESOFTWARE; /* NULL comes with err set */
     if (failed(HPDF_Dict_Add(fonts, key, font)))
-      return sc_fail(err, SC_ESOFTWARE, "cannot add fonts to the page");
+      return sc_fail(err, SC_ESOFTWARE, "cannot add fonts to the page: out of memory");
   }
   return SC_OK;
 }

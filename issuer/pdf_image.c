@@ -186,7 +186,7 @@ int sc_logo_draw(HPDF_Doc doc, HPDF_Page page, const sc_logo *logo, float x, flo
       (mask && HPDF_Dict_Add(image, "SMask", mask) != HPDF_OK) ||
       HPDF_Dict_Add(xobjects, "Logo", image) != HPDF_OK ||
       HPDF_Dict_Add(resources, "XObject", xobjects) != HPDF_OK)
-    return sc_fail(err, SC_ESOFTWARE, "PDF: cannot add the logo");
+    return sc_fail(err, SC_ESOFTWARE, "PDF: cannot add the logo: out of memory");
   char ops[128];
   snprintf(ops, sizeof ops, "q %.3f 0 0 %.3f %.3f %.3f cm /Logo Do Q\n", w, h, x, y);
   HPDF_Stream stream = ((HPDF_PageAttr)page->attr)->stream;

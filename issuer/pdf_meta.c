@@ -85,7 +85,7 @@ static int add_dates(HPDF_Doc doc, const json_t *credential, sc_error *err) {
 int sc_pdf_metadata(HPDF_Doc doc, const json_t *credential, sc_error *err) {
   if (HPDF_SetInfoAttr(doc, HPDF_INFO_CREATOR, "skillcert") != HPDF_OK ||
       HPDF_SetInfoAttr(doc, HPDF_INFO_PRODUCER, "skillcert (libharu)") != HPDF_OK || !doc->info)
-    return sc_fail(err, SC_ESOFTWARE, "cannot write the PDF document information");
+    return sc_fail(err, SC_ESOFTWARE, "cannot write the PDF document information: out of memory");
   const char *achievement = sc_cred_achievement(credential, "name");
   const char *recipient = sc_cred_recipient_name(credential);
   size_t title_len = strlen(achievement) + strlen(recipient) + 8;
@@ -94,12 +94,16 @@ int sc_pdf_metadata(HPDF_Doc doc, const json_t *credential, sc_error *err) {
     return sc_oom(err);
   snprintf(title, title_len, "%s \xE2\x80\x94 %s", achievement, recipient);
   const char *id = json_string_value(json_object_get(credential, "id"));
-  int st = add_text(doc, "Title", title);
-  st |= add_text(doc, "Author", sc_cred_issuer_name(credential));
-  st |= add_text(doc, "Subject", sc_cred_achievement(credential, "description"));
-  st |= add_text(doc, "Keywords", id ? id : "");
+  const char *keys[] = {"Title", "Author", "Subject", "Keywords"};
+  const char *values[] = {title, sc_cred_issuer_name(credential),
+                          sc_cred_achievement(credential, "description"), id ? id : ""};
+  HPDF_STATUS st = HPDF_OK;
+  for (size_t i = 0; st == HPDF_OK && i < sizeof keys / sizeof *keys; i++)
+    st = (HPDF_STATUS)add_text(doc, keys[i], values[i]);
   free(title);
+  if (st == HPDF_FAILD_TO_ALLOC_MEM)
+    return sc_oom(err);
   if (st != HPDF_OK)
-    return sc_fail(err, SC_ESOFTWARE, "cannot write the PDF document information");
+    return sc_fail(err, SC_ESOFTWARE, "cannot write the PDF document information: out of memory");
   return add_dates(doc, credential, err);
 }

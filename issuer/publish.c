@@ -79,10 +79,11 @@ static int publish_one(const sc_home *home, EVP_PKEY *key, sc_registry *reg, int
   if (rc == SC_OK)
     rc = sign(home, key, doc, err);
   char path[PATH_MAX];
-  if (rc == SC_OK) {
-    snprintf(path, sizeof path, "%s/public/status/%lld/%s", home->root, (long long)list, word);
+  if (rc == SC_OK)
+    rc = sc_path_format(path, sizeof path, SC_ECANTCREAT, err, "%s/public/status/%lld/%s",
+                        home->root, (long long)list, word);
+  if (rc == SC_OK)
     rc = stage_json(path, doc, files, err);
-  }
   json_decref(doc);
   free(encoded);
   free(url);
@@ -222,17 +223,14 @@ static json_t *verification_methods(const sc_home *home, json_t *ids) {
 
 /* public/ is published at the host's root, so a did:web document goes where its DID says
  * (sc_did_web_location); a did:key issuer's profile is public/issuer.json. */
-static int key_document_path(const sc_home *home, char *path, sc_error *err) {
+static int key_document_path(const sc_home *home, char *path, size_t size, sc_error *err) {
   if (strncmp(home->issuer_id, "did:web:", 8) != 0)
-    return snprintf(path, PATH_MAX, "%s/public/issuer.json", home->root) < PATH_MAX
-               ? SC_OK
-               : sc_fail(err, SC_ECANTCREAT, "%s: path too long", home->root);
+    return sc_path_format(path, size, SC_ECANTCREAT, err, "%s/public/issuer.json", home->root);
   char host[256], sub[PATH_MAX];
   int rc = sc_did_web_location(home->issuer_id, host, sizeof host, sub, sizeof sub, err);
   if (rc != SC_OK)
     return rc;
-  int n = snprintf(path, PATH_MAX, "%s/public%s", home->root, sub);
-  return n > 0 && n < PATH_MAX ? SC_OK : sc_fail(err, SC_ECANTCREAT, "%s: path too long", sub);
+  return sc_path_format(path, size, SC_ECANTCREAT, err, "%s/public%s", home->root, sub);
 }
 
 static int write_key_document(const sc_home *home, sc_error *err) {
@@ -253,7 +251,7 @@ static int write_key_document(const sc_home *home, sc_error *err) {
     return sc_oom(err);
   char path[PATH_MAX];
   sc_file_group files = {0};
-  int rc = key_document_path(home, path, err);
+  int rc = key_document_path(home, path, sizeof path, err);
   if (rc == SC_OK)
     rc = stage_json(path, doc, &files, err);
   json_decref(doc);

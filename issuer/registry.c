@@ -153,9 +153,13 @@ int sc_registry_open(const sc_home *home, sc_registry **out, sc_error *err) {
   sc_registry *reg = calloc(1, sizeof *reg);
   if (!reg)
     return sc_oom(err);
-  snprintf(reg->path, sizeof reg->path, "%s/registry.db", home->root);
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
-  int rc = SC_OK;
+  int rc = sc_path_format(reg->path, sizeof reg->path, SC_ECANTCREAT, err, "%s/registry.db",
+                          home->root);
+  if (rc != SC_OK) {
+    free(reg);
+    return rc;
+  }
   if (sqlite3_open_v2(reg->path, &reg->db, flags, NULL) != SQLITE_OK)
     rc = sc_fail(err, SC_ECANTCREAT, "%s: cannot open: %s", reg->path,
                  reg->db ? sqlite3_errmsg(reg->db) : "out of memory");

@@ -86,8 +86,8 @@ static int insert_credential(sc_registry *reg, const sc_issued_record *rec, cons
 
 int sc_registry_insert(sc_registry *reg, const sc_issued_record *rec, sc_error *err) {
   uint8_t digest[32];
-  sc_sha256(rec->credential_json, strlen(rec->credential_json), digest);
-  char *sha256 = sc_hex_encode(digest, sizeof digest);
+  bool hashed = sc_sha256(rec->credential_json, strlen(rec->credential_json), digest) == SC_OK;
+  char *sha256 = hashed ? sc_hex_encode(digest, sizeof digest) : NULL;
   char *key = idempotency_key(rec->learner_id, rec->achievement_id);
   int rc = !sha256 || (rec->learner_id && !key) ? sc_oom(err) : SC_OK;
   if (rc == SC_OK)

@@ -73,10 +73,9 @@ int roster_problem(sc_roster *r, sc_error *err, size_t line, const char *fmt, ..
   va_start(ap, fmt);
   vsnprintf(what, sizeof what, fmt, ap);
   va_end(ap);
-  if (line)
-    snprintf(text, sizeof text, "%s:%zu: %s", r->path, line, what);
-  else
-    snprintf(text, sizeof text, "%s: %s", r->path, what);
+  int n = line ? snprintf(text, sizeof text, "%s:%zu: %s", r->path, line, what)
+               : snprintf(text, sizeof text, "%s: %s", r->path, what);
+  sc_text_mark_cut(text, sizeof text, n);
   if (!r->report)
     return sc_fail(err, SC_EDATA, "%s", text);
   r->report(r->report_ctx, text);

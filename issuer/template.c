@@ -18,10 +18,10 @@
 /* ---------------------------------------------------------------- finding */
 
 static bool is_template_dir(const char *dir) {
-  char path[PATH_MAX + 16];
+  char path[PATH_MAX];
   struct stat st;
-  snprintf(path, sizeof path, "%s/template.json", dir);
-  return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+  return sc_path_format(path, sizeof path, SC_ENOINPUT, NULL, "%s/template.json", dir) == SC_OK &&
+         stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
 static bool is_dir(const char *dir) {
@@ -68,18 +68,16 @@ size_t sc_template_search_path(const sc_home *home, char dirs[][PATH_MAX], size_
   return count;
 }
 
-int sc_template_find(const sc_home *home, const char *name, char *dir_out, sc_error *err) {
+int sc_template_find(const sc_home *home, const char *name, char *dir_out, size_t dir_size,
+                     sc_error *err) {
   if (!name || !*name || name[0] == '.' || strchr(name, '/'))
     return sc_fail(err, SC_EUSAGE, "template: '%s' is not a template name", name ? name : "");
   char dirs[8][PATH_MAX];
   size_t count = sc_template_search_path(home, dirs, 8);
   for (size_t i = 0; i < count; i++) {
-    char candidate[PATH_MAX * 2];
-    snprintf(candidate, sizeof candidate, "%s/%s", dirs[i], name);
-    if (strlen(candidate) < PATH_MAX && is_template_dir(candidate)) {
-      snprintf(dir_out, PATH_MAX, "%s", candidate);
+    int n = snprintf(dir_out, dir_size, "%s/%s", dirs[i], name);
+    if (n >= 0 && (size_t)n < dir_size && is_template_dir(dir_out))
       return SC_OK;
-    }
   }
   return sc_fail(err, SC_ENOINPUT,
                  "template '%s' not found (see `skillcert template list`; $SKILLCERT_TEMPLATES "
@@ -315,8 +313,10 @@ static int read_logo(reader *rd, const json_t *root, sc_template *tpl) {
     return rc;
   if (!tpl->badge_file[0])
     snprintf(tpl->badge_file, sizeof tpl->badge_file, "%s", file);
-  char path[PATH_MAX * 2];
-  snprintf(path, sizeof path, "%s/%s", tpl->dir, file);
+  char path[PATH_MAX];
+  rc = sc_path_format(path, sizeof path, SC_EDATA, rd->err, "%s/%s", tpl->dir, file);
+  if (rc != SC_OK)
+    return rc;
   sc_buf png = {0};
   rc = sc_read_file(path, (size_t)2 << 20, &png, rd->err);
   if (rc == SC_OK && (png.len < 8 || memcmp(png.data, "\x89PNG\r\n\x1a\n", 8) != 0))
@@ -387,7 +387,10 @@ int sc_template_load(const char *dir, sc_template **out, sc_error *err) {
   sc_template *tpl = calloc(1, sizeof *tpl);
   if (!tpl)
     return sc_oom(err);
-  snprintf(tpl->dir, sizeof tpl->dir, "%s", dir);
+  if (sc_path_format(tpl->dir, sizeof tpl->dir, SC_ENOINPUT, err, "%s", dir) != SC_OK) {
+    free(tpl);
+    return err ? err->code : SC_ENOINPUT;
+  }
   size_t len = strlen(tpl->dir);
   while (len > 1 && tpl->dir[len - 1] == '/')
     tpl->dir[--len] = '\0';

@@ -161,7 +161,7 @@ static int decode_key(const char *path, const char *pem_name, const unsigned cha
   PKCS8_PRIV_KEY_INFO_free(info); /* wipes the key bytes it held */
   if (!*key)
     return sc_fail(err, SC_EDATA, "%s: not a private key OpenSSL can read", path);
-  if (!EVP_PKEY_is_a(*key, "ED25519")) {
+  if (!sc_is_ed25519(*key)) {
     int rc2 = sc_fail(err, SC_EDATA, "%s: a %s key, not an Ed25519 key", path,
                       EVP_PKEY_get0_type_name(*key) ? EVP_PKEY_get0_type_name(*key) : "unknown");
     EVP_PKEY_free(*key);
@@ -231,7 +231,7 @@ static int write_pem(BIO *bio, EVP_PKEY *key, const char *passphrase, sc_error *
 }
 
 static int check_savable(const char *path, EVP_PKEY *key, const char *passphrase, sc_error *err) {
-  if (!key || !EVP_PKEY_is_a(key, "ED25519"))
+  if (!key || !sc_is_ed25519(key))
     return sc_fail(err, SC_ESOFTWARE, "%s: only Ed25519 keys are saved", path);
   if (passphrase && !*passphrase)
     return sc_fail(err, SC_EUSAGE, "%s: empty passphrase", path);

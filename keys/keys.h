@@ -33,10 +33,11 @@ typedef struct sc_passphrase_source {
   bool none;        /* --no-passphrase: keys are stored unencrypted */
 } sc_passphrase_source;
 
-/* Fills out (SC_PASSPHRASE_MAX bytes) with the passphrase, without its trailing newline.
+/* Fills out with the passphrase, without its trailing newline.
  * confirm: ask twice on a terminal (for a new key). Fails with SC_EUSAGE when there is no
  * source (no file, no variable, no terminal). The caller wipes out with sc_passphrase_wipe. */
-int sc_passphrase_read(const sc_passphrase_source *src, bool confirm, char *out, sc_error *err);
+int sc_passphrase_read(const sc_passphrase_source *src, bool confirm,
+                       char out[SC_AT_LEAST(SC_PASSPHRASE_MAX)], sc_error *err);
 void sc_passphrase_wipe(char *passphrase);
 /* Reads the file holding a secret (a passphrase, a token; "-" = standard input) into buf, at
  * most cap bytes (*len == cap: the file may be longer). Refuses what cannot hold a secret: a

@@ -252,7 +252,8 @@ static int prompt_terminal(bool confirm, char *out, sc_error *err) {
 
 /* ---------------------------------------------------------------- the order of sources */
 
-int sc_passphrase_read(const sc_passphrase_source *src, bool confirm, char *out, sc_error *err) {
+int sc_passphrase_read(const sc_passphrase_source *src, bool confirm,
+                       char out[SC_AT_LEAST(SC_PASSPHRASE_MAX)], sc_error *err) {
   sc_secrets_protect();
   out[0] = '\0';
   int rc;

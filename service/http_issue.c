@@ -35,7 +35,7 @@ static int request_achievement(const sc_http_issuer *issuer, const json_t *subje
   if (template_name) {
     char dir[PATH_MAX];
     sc_template *tpl = NULL;
-    int rc = sc_template_find(issuer->home, template_name, dir, err);
+    int rc = sc_template_find(issuer->home, template_name, dir, sizeof dir, err);
     if (rc == SC_OK)
       rc = sc_template_load(dir, &tpl, err);
     if (rc == SC_OK)

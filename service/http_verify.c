@@ -94,7 +94,8 @@ void http_verify_input(const sc_http_config *cfg, int64_t now, const uint8_t *da
   sc_buf json = {0};
   sc_error err = {0};
   char describe[128] = "";
-  if (sc_input_to_credential(data, len, &hv.opts, &json, describe, &err) == SC_OK) {
+  if (sc_input_to_credential(data, len, &hv.opts, &json, describe, sizeof describe, &err) ==
+      SC_OK) {
     sc_verify_json((const char *)json.data, json.len, source, &hv.opts, v);
     sc_check_pdf_page(v, data, len); /* a PDF's page must show that credential */
   } else

@@ -1,8 +1,10 @@
 #!/bin/sh
 # Runs every test suite and ends with one line: "N passed, N failed".
-# The lint suite (shellcheck and the bare-`!` check over every shell and bats file) runs first;
-# unit tests (cmocka, TAP output) run in the normal and in the ASan+UBSan build; the
-# end-to-end tests (bats) drive the normal build's skillcert binary.
+# The lint suite (shellcheck and the bare-`!` check over every shell and bats file) runs first.
+# Unit tests (cmocka, TAP output) and the end-to-end tests (bats, which include the HTTP
+# service's) run in the normal and in the ASan+UBSan build: a leak, an overflow or undefined
+# behaviour in the binary makes the test that ran it fail (ASAN_OPTIONS below). The layer check
+# (scripts/check-layers.sh) reads the sanitizer build's archives.
 set -u
 cd "$(dirname "$0")/.." || exit 1
 out=tests/out
@@ -25,7 +27,8 @@ run_suite() { # name, command...
 }
 
 export CMOCKA_MESSAGE_OUTPUT=TAP
-export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+# exitcode: a leak found at exit is a failing exit status, whatever the program returned.
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:exitcode=86
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 run_suite lint sh tests/lint.sh
 for build in build build-san; do
@@ -34,8 +37,10 @@ for build in build build-san; do
     run_suite "$(basename "$build")-$(basename "$t")" "$t"
   done
 done
+run_suite layers ./scripts/check-layers.sh build-san
 if ls tests/e2e/*.bats >/dev/null 2>&1; then
   SKILLCERT="$PWD/build/skillcert" run_suite e2e bats --tap tests/e2e
+  SKILLCERT="$PWD/build-san/skillcert" run_suite e2e-san bats --tap tests/e2e
 fi
 # What an employer's phone shows after scanning: headless Chromium against `skillcert serve`.
 SKILLCERT="$PWD/build/skillcert" run_suite browser sh tests/browser/run.sh

@@ -34,7 +34,7 @@ int sc_cache_dir(const sc_status_source *src, char *out, size_t size, sc_error *
   return SC_OK;
 }
 
-int sc_cache_name(const char *url, char name[65], sc_error *err) {
+int sc_cache_name(const char *url, char name[SC_AT_LEAST(65)], sc_error *err) {
   uint8_t digest[32];
   if (sc_sha256(url, strlen(url), digest) != SC_OK)
     return sc_fail(err, SC_ESOFTWARE, "SHA-256 failed");
@@ -91,7 +91,7 @@ static bool is_fresh(const sc_buf *body, int64_t now) {
 }
 
 int sc_cache_get(const char *dir, const char *url, int64_t now, sc_buf *body, bool *fresh,
-                 char *origin, sc_error *err) {
+                 char *origin, size_t origin_size, sc_error *err) {
   char path[SC_STATUS_PATH_MAX];
   int rc = cache_path(dir, url, path, err);
   if (rc != SC_OK)
@@ -112,7 +112,8 @@ int sc_cache_get(const char *dir, const char *url, int64_t now, sc_buf *body, bo
     char fetched[21], age[32];
     sc_time_format((int64_t)st.st_mtime, fetched);
     format_age(now - (int64_t)st.st_mtime, age, sizeof age);
-    snprintf(origin, 256, "cache, fetched %s (%s ago)", fetched, age);
+    sc_text_mark_cut(origin, origin_size,
+                     snprintf(origin, origin_size, "cache, fetched %s (%s ago)", fetched, age));
   }
   return SC_OK;
 }

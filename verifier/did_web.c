@@ -39,12 +39,12 @@ static int read_document(sc_did_web *r, const char *did, json_t **doc, char *whe
                     ? SC_OK
                     : sc_fail(err, SC_EDATA, "%s: URL too long", did))
              : sc_did_web_url(did, url, sizeof url, err);
-    snprintf(where, 256, "%s", url);
+    sc_text_mark_cut(where, 256, snprintf(where, 256, "%s", url));
     if (rc == SC_OK && !r->source)
       rc = sc_fail(err, SC_ESTATUS, "%s: no way to load the DID document (give --did-doc FILE)",
                    did);
     if (rc == SC_OK)
-      rc = sc_source_load(r->source, url, r->now, body, origin, err);
+      rc = sc_source_load(r->source, url, r->now, body, origin, 256, err);
   }
   if (rc != SC_OK)
     return rc;
@@ -211,7 +211,7 @@ int sc_did_web_resolve(void *ctx, const char *vm, uint8_t pub[SC_ED25519_PUBLIC_
     return sc_fail(err, SC_EDATA, "expected a DID URL string");
   bool controlled = strncmp(vm, "did:web:", 8) == 0 || strncmp(vm, "https://", 8) == 0;
   if (!controlled)
-    return sc_did_key_resolve_vm(vm, pub, NULL, err);
+    return sc_did_key_resolve_vm(vm, pub, NULL, 0, err);
   if (is_home_method(r, vm))
     return sc_home_key_resolve(r->home_issuer, r->home_keys, vm, pub, err);
   if (r->only_trusted && !is_listed(r->trust, vm))

@@ -50,12 +50,14 @@ static int check_linked_id(const sc_buf *json, const char *uuid, const char *url
 }
 
 static int load_linked(const sc_qr_content *qr, const sc_verify_options *opts, sc_buf *json,
-                       char *describe, const char *prefix, sc_error *err) {
+                       char *describe, size_t describe_size, const char *prefix,
+                       sc_error *err) {
   char url[URL_MAX];
   int rc = link_url(qr, url, sizeof url, err);
   if (rc != SC_OK)
     return rc;
-  snprintf(describe, DESCRIBE_LEN, "%sQR code (link mode: %s)", prefix, url);
+  sc_text_mark_cut(describe, describe_size,
+                   snprintf(describe, describe_size, "%sQR code (link mode: %s)", prefix, url));
   if (!opts || !opts->status)
     return sc_fail(err, SC_ENOINPUT,
                    "QR code (link mode): the credential is at %s, and no "
@@ -66,7 +68,7 @@ static int load_linked(const sc_qr_content *qr, const sc_verify_options *opts, s
   sc_status_source source = *opts->status;
   source.offline |= opts->status_only_if_trusted;
   char origin[256] = "";
-  rc = sc_source_load(&source, url, opts->now, json, origin, err);
+  rc = sc_source_load(&source, url, opts->now, json, origin, sizeof origin, err);
   if (rc != SC_OK && opts->status_only_if_trusted) {
     return sc_fail(err, SC_ENOINPUT,
                    "QR code (link mode): %s is not published here, and this service does not "
@@ -88,7 +90,8 @@ static int load_linked(const sc_qr_content *qr, const sc_verify_options *opts, s
 
 /* QR text → credential JSON (embedded: the JCS form that was compressed; link: loaded). */
 static int from_qr_text(const uint8_t *data, size_t len, const sc_verify_options *opts,
-                        sc_buf *json, char *describe, const char *prefix, sc_error *err) {
+                        sc_buf *json, char *describe, size_t describe_size, const char *prefix,
+                       sc_error *err) {
   if (memchr(data, 0, len))
     return sc_fail(err, SC_EDATA, "QR text: contains a NUL byte");
   sc_buf text = {0};
@@ -98,9 +101,9 @@ static int from_qr_text(const uint8_t *data, size_t len, const sc_verify_options
   int rc = sc_qr_payload_decode((const char *)text.data, &qr, err);
   sc_buf_free(&text);
   if (rc == SC_OK && qr.kind == SC_QR_LINK) {
-    rc = load_linked(&qr, opts, json, describe, prefix, err);
+    rc = load_linked(&qr, opts, json, describe, describe_size, prefix, err);
   } else if (rc == SC_OK) {
-    snprintf(describe, DESCRIBE_LEN, "%sQR code (embedded credential)", prefix);
+    snprintf(describe, describe_size, "%sQR code (embedded credential)", prefix);
     char *canonical = sc_jcs(qr.credential, err);
     rc = !canonical ? (err ? err->code : SC_EDATA)
                     : (sc_buf_append_str(json, canonical) ? SC_OK : sc_oom(err));
@@ -111,12 +114,12 @@ static int from_qr_text(const uint8_t *data, size_t len, const sc_verify_options
 }
 
 static int from_image(const uint8_t *data, size_t len, const sc_verify_options *opts, sc_buf *json,
-                      char *describe, sc_error *err) {
+                      char *describe, size_t describe_size, sc_error *err) {
   sc_buf text = {0};
-  snprintf(describe, DESCRIBE_LEN, "image");
+  snprintf(describe, describe_size, "image");
   int rc = sc_image_read_qr(data, len, &text, err);
   if (rc == SC_OK)
-    rc = from_qr_text(text.data, text.len, opts, json, describe, "image → ", err);
+    rc = from_qr_text(text.data, text.len, opts, json, describe, describe_size, "image → ", err);
   sc_buf_free(&text);
   return rc;
 }
@@ -130,11 +133,14 @@ static int from_badge(const uint8_t *data, size_t len, sc_buf *json, char *descr
 }
 
 int sc_input_to_credential(const uint8_t *data, size_t len, const sc_verify_options *opts,
-                           sc_buf *json, char *describe, sc_error *err) {
+                           sc_buf *json, char *describe, size_t describe_size, sc_error *err) {
   sc_input_kind kind;
   char scratch[DESCRIBE_LEN];
-  describe = describe ? describe : scratch;
-  snprintf(describe, DESCRIBE_LEN, "input");
+  if (!describe) {
+    describe = scratch;
+    describe_size = sizeof scratch;
+  }
+  snprintf(describe, describe_size, "input");
   sc_buf_reset(json);
   /* A credential saved by a Windows editor starts with a byte order mark; the JSON after it
    * is what was signed. */
@@ -146,18 +152,18 @@ int sc_input_to_credential(const uint8_t *data, size_t len, const sc_verify_opti
     return rc;
   switch (kind) {
   case SC_INPUT_JSON:
-    snprintf(describe, DESCRIBE_LEN, "credential JSON");
+    snprintf(describe, describe_size, "credential JSON");
     rc = sc_buf_append(json, data, len) ? SC_OK : sc_oom(err);
     break;
   case SC_INPUT_PDF:
-    snprintf(describe, DESCRIBE_LEN, "PDF certificate (credential.json attachment)");
+    snprintf(describe, describe_size, "PDF certificate (credential.json attachment)");
     rc = sc_pdf_extract_credential(data, len, json, err);
     break;
   case SC_INPUT_QR:
-    rc = from_qr_text(data, len, opts, json, describe, "", err);
+    rc = from_qr_text(data, len, opts, json, describe, describe_size, "", err);
     break;
   case SC_INPUT_IMAGE:
-    rc = from_image(data, len, opts, json, describe, err);
+    rc = from_image(data, len, opts, json, describe, describe_size, err);
     break;
   case SC_INPUT_BADGE:
     rc = from_badge(data, len, json, describe, err);

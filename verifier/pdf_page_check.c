@@ -284,7 +284,8 @@ void sc_check_pdf_page(sc_verification *v, const uint8_t *data, size_t len) {
   sc_error err = {0};
   if (sc_pdf_page_read(data, len, PAGE_DPI, &page, &err) != SC_OK) {
     char message[512];
-    snprintf(message, sizeof message, "the page cannot be read: %s", err.message);
+    sc_text_mark_cut(message, sizeof message,
+                     snprintf(message, sizeof message, "the page cannot be read: %s", err.message));
     sc_verification_record(v, "page", SC_CHECK_FAILED, SC_EINVALID, message);
     return;
   }

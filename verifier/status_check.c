@@ -13,7 +13,7 @@
 #define MAX_EXACT_INDEX 9007199254740991.0 /* 2^53 - 1: a JSON number still exact */
 
 typedef struct status_entry {
-  char label[32];           /* "credentialStatus" or "credentialStatus[1]" for messages */
+  char label[40];           /* "credentialStatus" or "credentialStatus[1]" for messages */
   const char *purpose_text; /* statusPurpose as written, for messages */
   sc_purpose purpose;       /* when it is one this verifier checks */
   const char *url;
@@ -153,7 +153,10 @@ static int check_signature(const json_t *list, const char *issuer, const sc_veri
                                   .keys = opts->keys};
   sc_di_result di = {0};
   sc_error di_err = {0};
-  if (sc_di_verify(list, &di_opts, &di, NULL, &di_err) != SC_OK)
+  int rc = sc_di_verify(list, &di_opts, &di, NULL, &di_err);
+  if (rc == SC_ESOFTWARE)
+    return sc_fail(err, rc, "%s", di_err.message);
+  if (rc != SC_OK)
     return sc_fail(err, SC_ESTATUS, "its proof does not verify: %s", di_err.message);
   size_t did_len = strcspn(di.verification_method, "#");
   if (strlen(issuer) != did_len || strncmp(di.verification_method, issuer, did_len) != 0)
@@ -236,7 +239,7 @@ static int read_status(const json_t *list, const status_entry *e, sc_buf *bits, 
   if (rc == SC_OK)
     rc = sc_status_list_get(bits->data, bits->len, e->index, 1, value, &codec_err);
   if (rc != SC_OK)
-    return sc_fail(err, SC_ESTATUS, "%s", codec_err.message);
+    return sc_fail(err, rc == SC_ESOFTWARE ? SC_ESOFTWARE : SC_ESTATUS, "%s", codec_err.message);
   return SC_OK;
 }
 
@@ -254,7 +257,7 @@ static void remember(const sc_verify_options *opts, const status_entry *e, const
 /* A remembered list answers when it is still fresh and fits this entry in every way the full
  * check would look at; anything else goes the full way (and fails there with the reason). */
 static bool recall(const sc_verify_options *opts, const status_entry *e, const char *issuer,
-                   unsigned *value, char origin[256]) {
+                   unsigned *value, char *origin, size_t origin_size) {
   sc_status_memo_view view;
   if (!opts->memo || !sc_status_memo_read(opts->memo, e->url, opts->clock ? opts->clock : opts->now,
                                           e->index, &view))
@@ -262,7 +265,7 @@ static bool recall(const sc_verify_options *opts, const status_entry *e, const c
   if (!view.in_range || view.purpose != e->purpose || !same_issuer(view.list_issuer, issuer, opts))
     return false;
   *value = view.value;
-  snprintf(origin, 256, "%s", view.origin);
+  sc_text_mark_cut(origin, origin_size, snprintf(origin, origin_size, "%s", view.origin));
   return true;
 }
 
@@ -277,17 +280,19 @@ static bool is_local_origin(const char *origin) {
  * URL answered (a JSON error's token, an issuer, a date), and the URL may not be the
  * issuer's server at all. */
 static void fail_list(status_tally *t, const status_entry *e, const char *origin,
-                      const char *reason, bool remote) {
-  if (remote && !origin[0])
+                      const sc_error *why, bool remote) {
+  if (why->code == SC_ESOFTWARE) /* memory that ran out: the verifier's failure (70) */
+    tally_fail(t, SC_ESOFTWARE, "status list %s: %s", e->url, why->message);
+  else if (remote && !origin[0])
     tally_fail(t, SC_ESTATUS, "status list %s: the status list could not be fetched", e->url);
   else if (remote && !is_local_origin(origin))
     tally_fail(t, SC_ESTATUS,
                "status list %s: what it holds is not a current status list of this issuer", e->url);
   else if (remote)
-    tally_fail(t, SC_ESTATUS, "status list %s: %s", e->url, reason);
+    tally_fail(t, SC_ESTATUS, "status list %s: %s", e->url, why->message);
   else
     tally_fail(t, SC_ESTATUS, "status list %s%s%s%s: %s", e->url, origin[0] ? " (" : "", origin,
-               origin[0] ? ")" : "", reason);
+               origin[0] ? ")" : "", why->message);
 }
 
 /* Loads and parses the list at e->url; origin says where from. body keeps the text, for the
@@ -297,14 +302,16 @@ static int load_list(const status_entry *e, const sc_verify_options *opts, json_
   if (!opts->status)
     return sc_fail(err, SC_ESTATUS, "no way to check status: no status source was given");
   int rc = sc_source_load(opts->status, e->url, opts->clock ? opts->clock : opts->now, body, origin,
-                          err);
+                          256, err);
   if (rc == SC_OK) {
     sc_error parse_err = {0};
     rc = sc_json_parse((const char *)body->data, body->len, e->url, list, &parse_err);
-    if (rc != SC_OK)
+    if (rc == SC_ESOFTWARE)
+      rc = sc_oom(err); /* memory that ran out is the verifier's failure (70), not the list's */
+    else if (rc != SC_OK)
       rc = sc_fail(err, SC_ESTATUS, "not strict JSON: %s", parse_err.message);
   }
-  return rc == SC_OK ? SC_OK : SC_ESTATUS;
+  return rc == SC_OK || rc == SC_ESOFTWARE ? rc : SC_ESTATUS;
 }
 
 /* ---------------------------------------------------------------- per entry, then overall */
@@ -324,11 +331,12 @@ static void check_entry(const json_t *entry, const char *issuer, const sc_verify
   }
   t->lenient |= e->index_was_number;
   json_t *list = NULL;
-  char origin[256] = "";
+  char origin[sizeof ((sc_status_memo_view *)0)->origin] = "";
   unsigned value = 0;
   sc_buf bits = {0}, body = {0};
-  rc = recall(opts, e, issuer, &value, origin) ? SC_OK
-                                               : load_list(e, opts, &list, &body, origin, &err);
+  rc = recall(opts, e, issuer, &value, origin, sizeof origin)
+           ? SC_OK
+           : load_list(e, opts, &list, &body, origin, &err);
   if (rc == SC_OK && list)
     rc = check_list(list, issuer, e, opts, &err);
   if (rc == SC_OK && list)
@@ -341,7 +349,7 @@ static void check_entry(const json_t *entry, const char *issuer, const sc_verify
   sc_buf_free(&bits);
   json_decref(list);
   if (rc != SC_OK) {
-    fail_list(t, e, origin, err.message, opts->remote_messages);
+    fail_list(t, e, origin, &err, opts->remote_messages);
     return;
   }
   t->lists_checked++;

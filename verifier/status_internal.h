@@ -14,9 +14,10 @@ int sc_cache_dir(const sc_status_source *src, char *out, size_t size, sc_error *
 
 /* The cached copy of url when there is one: 0 and body filled; SC_ENOINPUT when there is
  * none (or it is unreadable or not JSON). fresh: now is before the document's validUntil.
- * origin (256 bytes) says when it was fetched, e.g. "cache, fetched … (3 h ago)". */
+ * origin (origin_size bytes; may be NULL) says when it was fetched, e.g. "cache, fetched …
+ * (3 h ago)". */
 int sc_cache_get(const char *dir, const char *url, int64_t now, sc_buf *body, bool *fresh,
-                 char *origin, sc_error *err);
+                 char *origin, size_t origin_size, sc_error *err);
 
 typedef struct sc_cache_limits {
   size_t max_bytes;   /* every cached document together; 0 = SC_CACHE_MAX_BYTES */
@@ -29,7 +30,7 @@ typedef struct sc_cache_limits {
 int sc_cache_put(const char *dir, const char *url, int64_t now, const sc_buf *body,
                  const sc_cache_limits *limits, sc_error *err);
 
-/* The file name of url's cached copy: hex SHA-256 of the URL (65 bytes). */
-int sc_cache_name(const char *url, char name[65], sc_error *err);
+/* The file name of url's cached copy: hex SHA-256 of the URL. */
+int sc_cache_name(const char *url, char name[SC_AT_LEAST(65)], sc_error *err);
 
 #endif

@@ -43,9 +43,11 @@ static int load_file(const char *path, sc_buf *body, char *origin, const char *w
                      sc_error *err) {
   body->len = 0;
   sc_error read_err = {0};
-  if (sc_read_file(path, SC_JSON_MAX_BYTES, body, &read_err) != SC_OK) {
+  int rc = sc_read_file(path, SC_JSON_MAX_BYTES, body, &read_err);
+  if (rc != SC_OK) {
     sc_buf_free(body);
-    return sc_fail(err, SC_ESTATUS, "%s", read_err.message);
+    /* memory that ran out is the verifier's failure (70), anything else the list's (6) */
+    return sc_fail(err, rc == SC_ESOFTWARE ? rc : SC_ESTATUS, "%s", read_err.message);
   }
   if (origin)
     snprintf(origin, 256, "%s %s", what, path);
@@ -129,7 +131,9 @@ static int try_home(const sc_status_source *src, const char *url, sc_buf *body, 
   if (snprintf(file, sizeof file, "%s%s", src->home_public, path) >= (int)sizeof file)
     return 0;
   if (!is_regular_file(file)) {
-    snprintf(a->note, sizeof a->note, "not published in %s (run skillcert publish)", file);
+    sc_text_mark_cut(a->note, sizeof a->note,
+                     snprintf(a->note, sizeof a->note, "not published in %s (run skillcert publish)",
+                              file));
     return 0;
   }
   return load_file(file, body, origin, "home", err) == SC_OK ? 1 : -1;
@@ -160,25 +164,37 @@ void sc_source_keep(const sc_status_source *src, const char *url, int64_t now, c
   sc_cache_limits limits = {src->cache_max_bytes, src->cache_max_entries};
   if (sc_cache_dir(src, dir, sizeof dir, &cache_err) != SC_OK ||
       sc_cache_put(dir, url, now, body, &limits, &cache_err) != SC_OK)
-    snprintf(origin, 256, "network, not cached: %s", cache_err.message);
+    sc_text_mark_cut(origin, 256, snprintf(origin, 256, "network, not cached: %s", cache_err.message));
 }
 
+/* origin_size: the caller's buffer; the steps below write at most 256 bytes into a buffer of
+ * that size, so a smaller one gets the origin through this copy. */
+static int load_into(const sc_status_source *src, const char *url, int64_t now, sc_buf *body,
+                     char origin[static 256], sc_error *err);
+
 int sc_source_load(const sc_status_source *src, const char *url, int64_t now, sc_buf *body,
-                   char *origin, sc_error *err) {
-  char scratch[256] = "";
-  origin = origin ? origin : scratch;
+                   char *origin, size_t origin_size, sc_error *err) {
+  char full[256] = "";
+  int rc = load_into(src, url, now, body, full, err);
+  if (origin && origin_size)
+    snprintf(origin, origin_size, "%s", full);
+  return rc;
+}
+
+static int load_into(const sc_status_source *src, const char *url, int64_t now, sc_buf *body,
+                     char origin[static 256], sc_error *err) {
   origin[0] = '\0';
   attempt a = {{0}};
   int found = try_local(src, url, body, origin, &a, err);
   if (found == 0)
     found = try_home(src, url, body, origin, &a, err);
   if (found != 0)
-    return found > 0 ? SC_OK : SC_ESTATUS;
+    return found > 0 ? SC_OK : err && err->code == SC_ESOFTWARE ? SC_ESOFTWARE : SC_ESTATUS;
   char dir[SC_STATUS_PATH_MAX];
   bool have_dir = sc_cache_dir(src, dir, sizeof dir, NULL) == SC_OK;
   bool fresh = false;
   body->len = 0;
-  if (have_dir && sc_cache_get(dir, url, now, body, &fresh, origin, NULL) == SC_OK) {
+  if (have_dir && sc_cache_get(dir, url, now, body, &fresh, origin, 256, NULL) == SC_OK) {
     if (fresh || src->offline)
       return SC_OK;
     sc_buf_free(body); /* stale: ask the network for the current list */

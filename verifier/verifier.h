@@ -111,18 +111,18 @@ int sc_fetch_gate_enter(sc_fetch_gate *gate, const char *url, int64_t deadline_m
 void sc_fetch_gate_leave(sc_fetch_gate *gate, const char *url);
 
 /* Loads the document at url through src: local folder or file, home public/, cache (fresh
- * until the document's validUntil), then the network. origin (may be NULL, 256 bytes) says
- * where it came from, e.g. "cache, 3 min old", or SC_ORIGIN_NETWORK. */
+ * until the document's validUntil), then the network. origin (may be NULL; origin_size bytes)
+ * says where it came from, e.g. "cache, 3 min old", or SC_ORIGIN_NETWORK. */
 /* Loads DIR/documents.json into src->documents (src->documents_dir = dir): an object whose
  * members map URLs to files of DIR (no "..", no absolute paths). SC_ENOINPUT / SC_EDATA naming
  * the file and the entry. */
 int sc_source_documents_open(sc_status_source *src, const char *dir, sc_error *err);
 int sc_source_load(const sc_status_source *src, const char *url, int64_t now, sc_buf *body,
-                   char *origin, sc_error *err);
+                   char *origin, size_t origin_size, sc_error *err);
 #define SC_ORIGIN_NETWORK "network"
 /* Stores a document sc_source_load fetched (origin SC_ORIGIN_NETWORK) in the cache, once the
  * caller has checked it (a status list's proof, a DID document's id): nothing unchecked is
- * kept. origin becomes "network, not cached: …" when the cache could not take it. */
+ * kept. origin (256 bytes) becomes "network, not cached: …" when the cache could not take it. */
 void sc_source_keep(const sc_status_source *src, const char *url, int64_t now, const sc_buf *body,
                     char *origin);
 
@@ -257,9 +257,10 @@ void sc_verification_record(sc_verification *v, const char *name, sc_check_state
                             const char *message);
 /* Turns any input into credential JSON text: JSON as is, a PDF's attachment, a QR payload
  * decoded (link mode: loaded through opts->status from <base>/c/<uuid>.json), an image's QR
- * code. describe (128 bytes) says what it was, e.g. "PDF certificate". */
+ * code. describe (describe_size bytes; may be NULL) says what it was, e.g. "PDF certificate",
+ * cut with "..." when it does not fit. */
 int sc_input_to_credential(const uint8_t *data, size_t len, const sc_verify_options *opts,
-                           sc_buf *json, char *describe, sc_error *err);
+                           sc_buf *json, char *describe, size_t describe_size, sc_error *err);
 
 /* verify --report (report_csv.c): RFC 4180 CSV, CRLF line ends, every field quoted; columns
  * input, verdict, exit code, recipient, achievement, issuer, reason. Cells that would start a

@@ -256,8 +256,9 @@ static bool check_proof(sc_verification *v, const json_t *cred, const sc_verify_
     rc = vopts->key_check(vopts->key_check_ctx, vm, created ? created : "", &err);
   if (rc != SC_OK) {
     /* A key that could not be fetched (did:web offline) says nothing about forgery: it is
-     * reported like an unreachable status list, as "could not be checked" (6). */
-    int code = rc == SC_EDATA || rc == SC_ESTATUS ? rc : SC_EINVALID;
+     * reported like an unreachable status list, as "could not be checked" (6); memory that
+     * ran out (70) says nothing either. */
+    int code = rc == SC_EDATA || rc == SC_ESTATUS || rc == SC_ESOFTWARE ? rc : SC_EINVALID;
     record(v, "proof", SC_CHECK_FAILED, code, "%s", err.message);
     record(v, "issuer", SC_CHECK_SKIPPED, SC_OK, "not checked: the proof did not verify");
     return false;

@@ -122,3 +122,15 @@ expect_malformed() {
   [ "$status" -eq 0 ]
   [ -f "$WORK/new/deeper/trust.json" ]
 }
+
+@test "a trust list path too long for the system is refused, not cut to another file" {
+  long=$(printf 'd%.0s' $(seq 5000))
+  export SKILLCERT_TRUST="$WORK/$long/trust.json"
+  printf '{}' >"$WORK/c.json"
+  run sc verify "$WORK/c.json"
+  [ "$status" -eq 64 ]
+  [[ "$output" == *"...: path too long (more than 4095 bytes)"* ]]
+  run sc trust list
+  [ "$status" -eq 64 ]
+  [[ "$output" == *"path too long"* ]]
+}

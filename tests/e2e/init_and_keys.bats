@@ -180,3 +180,10 @@ load helpers
   run sc key generate -o
   [ "${lines[0]}" = "skillcert: key: option '-o' needs a value" ]
 }
+
+@test "a --home path too long for the system is refused whole, not cut to another folder" {
+  long=$(printf 'h%.0s' $(seq 5000))
+  run sc list --home "$WORK/$long"
+  [ "$status" -eq 78 ]
+  [[ "$output" == *"...: path too long (more than 4095 bytes)"* ]]
+}

@@ -17,10 +17,12 @@ setup_file() {
   local s="$SKILLCERT"
   "$s" init "$FIX/home" --name "Acme AI Academy" --url https://acme.example --no-passphrase --suspension >/dev/null
   "$s" init "$FIX/other" --name "Unknown Academy" --url https://other.example --no-passphrase >/dev/null
-  # Expires two seconds from now: expired by the time the tests run.
-  local soon
-  soon=$(date -u -d '+2 seconds' +%Y-%m-%dT%H:%M:%SZ)
-  for who in valid revoked suspended expired; do
+  # Expires a few seconds from now (issued first, so that even a slow sanitizer build issues
+  # it in time); setup waits below until it has expired.
+  local soon_epoch soon
+  soon_epoch=$(($(date -u +%s) + 5))
+  soon=$(date -u -d "@$soon_epoch" +%Y-%m-%dT%H:%M:%SZ)
+  for who in expired valid revoked suspended; do
     local extra=()
     [ "$who" = expired ] && extra=(--valid-until "$soon")
     "$s" issue --home "$FIX/home" --name "Zoë $who" --email z@example.org \
@@ -53,7 +55,7 @@ setup_file() {
   ln -s /etc/passwd "$FIX/home/public/status/evil"
   printf 'secret-token-for-tests-0123456789\n' >"$FIX/token"
   chmod 600 "$FIX/token"
-  sleep 2
+  while [ "$(date -u +%s)" -le "$soon_epoch" ]; do sleep 0.5; done # the expired one has
   start_server --home "$FIX/home" --offline --issue-token-file "$FIX/token"
   export URL SERVER_PID
 }

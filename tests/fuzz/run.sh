@@ -25,6 +25,10 @@ fi
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
+dict_for() { # target: its own dictionary when it has one
+  if [ -f "tests/fuzz/$1.dict" ]; then echo "tests/fuzz/$1.dict"; else echo tests/fuzz/json.dict; fi
+}
+
 for t in $targets; do
   mkdir -p "$out/corpus/$t" "$out/findings/$t"
   echo "fuzz: $t for ${seconds}s (log: $out/$t.log)"
@@ -32,7 +36,7 @@ for t in $targets; do
   # FUZZ_FLAGS holds several flags, so it is split into words on purpose.
   # shellcheck disable=SC2086
   "$out/$t" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
-    -dict=tests/fuzz/json.dict -artifact_prefix="$out/findings/$t/" ${FUZZ_FLAGS:-} \
+    -dict="$(dict_for "$t")" -artifact_prefix="$out/findings/$t/" ${FUZZ_FLAGS:-} \
     "$out/corpus/$t" "tests/fuzz/corpus/$t" >"$out/$t.log" 2>&1 &
 done
 wait

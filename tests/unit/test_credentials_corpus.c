@@ -52,7 +52,7 @@ static int key_from_document(const json_t *doc, const char *vm, uint8_t pub[32],
 static int corpus_resolver(void *ctx, const char *vm, uint8_t pub[32], sc_error *err) {
   (void)ctx;
   if (strncmp(vm, "did:key:", 8) == 0)
-    return sc_did_key_resolve_vm(vm, pub, NULL, err);
+    return sc_did_key_resolve_vm(vm, pub, NULL, 0, err);
   for (size_t i = 0; i < sizeof did_web_documents / sizeof *did_web_documents; i++) {
     size_t n = strlen(did_web_documents[i].did);
     if (strncmp(vm, did_web_documents[i].did, n) == 0 && vm[n] == '#') {

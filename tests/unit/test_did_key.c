@@ -18,6 +18,18 @@ static void assert_error_mentions(const sc_error *err, const char *what) {
     fail_msg("message '%s' does not mention '%s'", err->message, what);
 }
 
+static void refuses_a_did_out_too_small_for_the_did(void **state) {
+  (void)state;
+  uint8_t pub[32] = {1};
+  char *did = sc_did_key_encode(pub), *vm = sc_did_key_verification_method(did);
+  char small[16];
+  sc_error err = {0};
+  assert_int_equal(sc_did_key_resolve_vm(vm, pub, small, sizeof small, &err), SC_EDATA);
+  assert_error_mentions(&err, "longer than 15");
+  free(vm);
+  free(did);
+}
+
 static void derives_did_from_seed_per_ccg_vectors(void **state) {
   (void)state;
   json_t *vectors = load_vector_json("did-key/did-key-spec-ed25519-x25519.json");
@@ -75,7 +87,7 @@ static void decodes_every_multikey_in_the_table(void **state) {
     assert_int_equal(sc_did_key_decode(did, from_did, &err), SC_OK);
     assert_memory_equal(from_did, expected, 32);
     char did_out[256] = "";
-    assert_int_equal(sc_did_key_resolve_vm(vm, from_vm, did_out, &err), SC_OK);
+    assert_int_equal(sc_did_key_resolve_vm(vm, from_vm, did_out, sizeof did_out, &err), SC_OK);
     assert_memory_equal(from_vm, expected, 32);
     assert_string_equal(did_out, did);
     char *mk = sc_multikey_encode(pub), *d = sc_did_key_encode(pub);
@@ -127,7 +139,7 @@ static void follows_every_parsing_case(void **state) {
     const char *expect = json_string_value(json_object_get(c, "expect"));
     uint8_t pub[32];
     sc_error err = {0};
-    int rc = sc_did_key_resolve_vm(input, pub, NULL, &err);
+    int rc = sc_did_key_resolve_vm(input, pub, NULL, 0, &err);
     bool bare_did = strcmp(expect, "implementation-defined") == 0 && !strchr(input + 8, ':');
     if (strcmp(expect, "accept") == 0 || bare_did) {
       assert_int_equal(rc, SC_OK);
@@ -208,10 +220,10 @@ static void rejects_malformed_dids(void **state) {
   snprintf(with_fragment, sizeof with_fragment, "%s#%s", vm, vm + 8);
   assert_int_equal(sc_did_key_decode(with_fragment, pub, &err), SC_EDATA);
   assert_error_mentions(&err, "fragment");
-  assert_int_equal(sc_did_key_resolve_vm(NULL, pub, NULL, &err), SC_EDATA);
+  assert_int_equal(sc_did_key_resolve_vm(NULL, pub, NULL, 0, &err), SC_EDATA);
   char empty_fragment[200];
   snprintf(empty_fragment, sizeof empty_fragment, "%s#", vm);
-  assert_int_equal(sc_did_key_resolve_vm(empty_fragment, pub, NULL, &err), SC_EDATA);
+  assert_int_equal(sc_did_key_resolve_vm(empty_fragment, pub, NULL, 0, &err), SC_EDATA);
   assert_error_mentions(&err, "does not repeat");
 }
 
@@ -227,13 +239,14 @@ static void survives_very_long_input(void **state) {
   sc_error err = {0};
   assert_int_equal(sc_did_key_decode(text, pub, &err), SC_EDATA);
   text[len / 2] = '#';
-  assert_int_equal(sc_did_key_resolve_vm(text, pub, NULL, &err), SC_EDATA);
+  assert_int_equal(sc_did_key_resolve_vm(text, pub, NULL, 0, &err), SC_EDATA);
   free(text);
 }
 
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(derives_did_from_seed_per_ccg_vectors),
+      cmocka_unit_test(refuses_a_did_out_too_small_for_the_did),
       cmocka_unit_test(decodes_every_multikey_in_the_table),
       cmocka_unit_test(derives_table_keys_from_their_seeds),
       cmocka_unit_test(follows_every_parsing_case),

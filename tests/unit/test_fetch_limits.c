@@ -176,10 +176,11 @@ static folder_use use_of(const char *dir) {
   assert_non_null(d);
   struct dirent *e;
   while ((e = readdir(d))) {
-    char path[256];
+    char path[PATH_MAX];
     struct stat st;
-    snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-    if (e->d_name[0] != '.' && stat(path, &st) == 0) {
+    if (e->d_name[0] != '.' &&
+        sc_path_format(path, sizeof path, SC_ENOINPUT, NULL, "%s/%s", dir, e->d_name) == SC_OK &&
+        stat(path, &st) == 0) {
       u.files++;
       u.bytes += (size_t)st.st_size;
     }
@@ -205,7 +206,7 @@ static bool cached(const char *dir, int n) {
   snprintf(url, sizeof url, "https://acme.example/status/%d", n);
   sc_buf body = {0};
   bool fresh = false;
-  bool hit = sc_cache_get(dir, url, 1764547200, &body, &fresh, NULL, NULL) == SC_OK;
+  bool hit = sc_cache_get(dir, url, 1764547200, &body, &fresh, NULL, 0, NULL) == SC_OK;
   sc_buf_free(&body);
   return hit;
 }

@@ -30,7 +30,8 @@ static size_t entries(void) {
 }
 
 static void path_of(const char *name, char out[PATH_MAX]) {
-  snprintf(out, PATH_MAX, "%s/%s", dir, name);
+  if (sc_path_format(out, PATH_MAX, SC_ECANTCREAT, NULL, "%s/%s", dir, name) != SC_OK)
+    fail_msg("path too long: %s/%s", dir, name);
 }
 
 static void expect_file(const char *name, const char *content, unsigned mode) {

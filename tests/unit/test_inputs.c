@@ -446,7 +446,7 @@ static void truncated_and_damaged_images_fail_safely(void **state) {
 
 static int to_credential(const void *data, size_t len, const sc_verify_options *opts, sc_buf *json,
                          char *describe, sc_error *err) {
-  return sc_input_to_credential(data, len, opts, json, describe, err);
+  return sc_input_to_credential(data, len, opts, json, describe, 128, err);
 }
 
 static void passes_json_through_and_pdfs_to_their_attachment(void **state) {

@@ -64,7 +64,7 @@ static size_t check_number_file(const char *relative) {
     double value;
     memcpy(&value, &bits, sizeof value);
     char text[32];
-    size_t len = sc_ecma_number(value, text);
+    size_t len = sc_ecma_number(value, text, sizeof text);
     if (strcmp(text, comma + 1) != 0 || len != strlen(comma + 1))
       fail_msg("%s: bits %s: got %s, expected %s", relative, line, text, comma + 1);
     lines++;
@@ -89,8 +89,15 @@ static void prints_powers_of_two_like_v8(void **state) {
 static void prints_negative_zero_as_zero(void **state) {
   (void)state;
   char text[32];
-  assert_int_equal(sc_ecma_number(-0.0, text), 1);
+  assert_int_equal(sc_ecma_number(-0.0, text, sizeof text), 1);
   assert_string_equal(text, "0");
+}
+
+static void refuses_a_buffer_too_small_for_every_number(void **state) {
+  (void)state;
+  char text[SC_ECMA_NUMBER_SIZE] = "x";
+  assert_int_equal(sc_ecma_number(1.0, text, 8), 0);
+  assert_string_equal(text, "");
 }
 
 /* Kept local so that this test does not depend on the encodings under test elsewhere. */
@@ -255,6 +262,7 @@ int main(void) {
       cmocka_unit_test(prints_official_es6_number_sample),
       cmocka_unit_test(prints_powers_of_two_like_v8),
       cmocka_unit_test(prints_negative_zero_as_zero),
+      cmocka_unit_test(refuses_a_buffer_too_small_for_every_number),
       cmocka_unit_test(handles_derived_edge_cases),
       cmocka_unit_test(canonicalizes_signed_vector_documents_like_the_signer),
       cmocka_unit_test(sorts_keys_by_utf16_code_units_not_utf8_bytes),

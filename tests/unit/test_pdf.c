@@ -13,7 +13,7 @@ static int setup(void **state) {
   static fixture f;
   sc_error err = {0};
   char dir[PATH_MAX];
-  if (sc_template_find(NULL, "ai-fundamentals", dir, &err) != SC_OK ||
+  if (sc_template_find(NULL, "ai-fundamentals", dir, sizeof dir, &err) != SC_OK ||
       sc_template_load(dir, &f.tpl, &err) != SC_OK || !(f.renderer = sc_pdf_renderer_new(&err))) {
     fprintf(stderr, "setup: %s\n", err.message);
     return -1;
@@ -227,7 +227,7 @@ static void scan_round_trip(fixture *f, const char *qr) {
   sc_error err = {0};
   if (render_credential(f, credential_for(f, "Ada Lovelace"), qr, &pdf, &err) != SC_OK)
     fail_msg("render: %s", err.message);
-  char dir[64], path[96], command[256], scanned[4096] = "";
+  char dir[64], path[96], command[3 * 64 + 128], scanned[4096] = "";
   assert_true(make_temp_dir(dir, "qr"));
   snprintf(path, sizeof path, "%s/c.pdf", dir);
   assert_int_equal(sc_write_file_atomic(path, pdf.data, pdf.len, 0600, &err), SC_OK);

@@ -115,8 +115,10 @@ static void a_snapshot_older_than_the_published_list_does_not_replace_it(void **
   /* a newer publication (another machine's, say) is out, made from generation 9 */
   sc_error err = {0};
   assert_int_equal(sc_registry_mark_published(f->reg, list, 9, &err), SC_OK);
-  char path[256];
-  snprintf(path, sizeof path, "%s/public/status/%lld/revocation", f->home.root, (long long)list);
+  char path[PATH_MAX];
+  assert_int_equal(sc_path_format(path, sizeof path, SC_ECANTCREAT, &err,
+                                  "%s/public/status/%lld/revocation", f->home.root, (long long)list),
+                   SC_OK);
   FILE *newer = fopen(path, "w");
   assert_non_null(newer);
   fputs("newer\n", newer);
@@ -140,8 +142,10 @@ static void the_key_document_lists_a_key_rotated_after_the_home_was_opened(void 
     fail_msg("%s", err.message);
   sc_home_close(&rotating);
   assert_int_equal(sc_publish_key_document(&f->home, &err), SC_OK);
-  char path[256];
-  snprintf(path, sizeof path, "%s/public/issuer.json", f->home.root);
+  char path[PATH_MAX];
+  assert_int_equal(sc_path_format(path, sizeof path, SC_ECANTCREAT, &err, "%s/public/issuer.json",
+                                  f->home.root),
+                   SC_OK);
   sc_buf text = {0};
   assert_int_equal(sc_read_file(path, 1 << 20, &text, &err), SC_OK);
   assert_true(sc_buf_append_byte(&text, '\0'));

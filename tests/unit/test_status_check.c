@@ -672,7 +672,7 @@ static void folder_paths_cannot_climb_out(void **state) {
   char origin[256];
   f->src.offline = true;
   assert_int_equal(sc_source_load(&f->src, BASE "/status/../../../../../../../../etc/passwd",
-                                  f->now, &body, origin, NULL),
+                                  f->now, &body, origin, sizeof origin, NULL),
                    SC_ESTATUS);
   assert_null(body.data);
 }

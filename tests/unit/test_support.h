@@ -18,8 +18,8 @@
 
 /* ---------------------------------------------------------------- scratch folders */
 
-/* A new folder /tmp/skillcert-<name>-XXXXXX in dir (64 bytes); false when it cannot be made. */
-static inline bool make_temp_dir(char dir[64], const char *name) {
+/* A new folder /tmp/skillcert-<name>-XXXXXX in dir; false when it cannot be made. */
+static inline bool make_temp_dir(char dir[static 64], const char *name) {
   snprintf(dir, 64, "/tmp/skillcert-%s-XXXXXX", name);
   return mkdtemp(dir) != NULL;
 }

@@ -44,7 +44,7 @@ static void loads_the_three_shipped_templates(void **state) {
     char dir[PATH_MAX];
     sc_template *tpl = NULL;
     sc_error err = {0};
-    if (sc_template_find(NULL, names[i], dir, &err) != SC_OK ||
+    if (sc_template_find(NULL, names[i], dir, sizeof dir, &err) != SC_OK ||
         sc_template_load(dir, &tpl, &err) != SC_OK)
       fail_msg("%s: %s", names[i], err.message);
     assert_string_equal(sc_template_name(tpl), names[i]);
@@ -129,12 +129,12 @@ static void find_prefers_the_home_and_refuses_paths(void **state) {
   sc_home home = {0};
   snprintf(home.root, sizeof home.root, "%s", root);
   sc_error err = {0};
-  assert_int_equal(sc_template_find(&home, "ai-fundamentals", found, &err), SC_OK);
+  assert_int_equal(sc_template_find(&home, "ai-fundamentals", found, sizeof found, &err), SC_OK);
   assert_non_null(strstr(found, root));
-  assert_int_equal(sc_template_find(NULL, "ai-fundamentals", found, &err), SC_OK);
+  assert_int_equal(sc_template_find(NULL, "ai-fundamentals", found, sizeof found, &err), SC_OK);
   assert_null(strstr(found, root));
-  assert_int_equal(sc_template_find(&home, "../etc", found, &err), SC_EUSAGE);
-  assert_int_equal(sc_template_find(&home, "no-such-template", found, &err), SC_ENOINPUT);
+  assert_int_equal(sc_template_find(&home, "../etc", found, sizeof found, &err), SC_EUSAGE);
+  assert_int_equal(sc_template_find(&home, "no-such-template", found, sizeof found, &err), SC_ENOINPUT);
   remove_temp_dir(root);
 }
 

@@ -1,0 +1,51 @@
+#!/usr/bin/env bats
+# The Makefile: what a change of flags or PREFIX rebuilds, and which build is strict.
+# Each test compiles one small object into its own BUILD folder.
+load helpers
+
+# Run from `make test`, the variables of that make (MAKEFLAGS) must not reach these.
+unset MAKEFLAGS MFLAGS MAKELEVEL CFLAGS WARN DEVELOPER
+
+build_time_o() { # extra make arguments...
+  make -C "$ROOT" --no-print-directory BUILD="$WORK/b" "$@" "$WORK/b/core/time.o"
+}
+
+@test "a change of PREFIX rebuilds the objects, the same PREFIX does not" {
+  run build_time_o PREFIX=/opt/one
+  [ "$status" -eq 0 ]
+  grep -q '/opt/one' "$WORK/b/flags"
+  run build_time_o PREFIX=/opt/one
+  [ "$status" -eq 0 ]
+  [[ "$output" != *"core/time.c"* ]]
+  run build_time_o PREFIX=/opt/two
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"core/time.c"* ]]
+  [[ "$output" == *"SC_PREFIX='\"/opt/two\"'"* ]]
+}
+
+@test "a change of CFLAGS rebuilds the objects" {
+  run build_time_o
+  [ "$status" -eq 0 ]
+  run build_time_o CFLAGS="-O1 -g"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"core/time.c"* ]]
+}
+
+@test "the developer build is strict, a packager's build is not" {
+  run make -C "$ROOT" -n BUILD="$WORK/b" "$WORK/b/core/time.o"
+  [[ "$output" == *"-Werror"* && "$output" == *"-Wmissing-prototypes"* ]]
+  run make -C "$ROOT" -n BUILD="$WORK/b" DEVELOPER=0 "$WORK/b/core/time.o"
+  [[ "$output" == *"-Wall"* && "$output" != *"-Werror"* ]]
+  run make -C "$ROOT" -n BUILD="$WORK/b" CFLAGS="-O2" "$WORK/b/core/time.o"
+  [[ "$output" != *"-Werror"* ]]
+  run env CFLAGS="-O2" make -C "$ROOT" -n BUILD="$WORK/b" "$WORK/b/core/time.o"
+  [[ "$output" != *"-Werror"* ]]
+  run make -C "$ROOT" -n BUILD="$WORK/b" CFLAGS="-O2" DEVELOPER=1 "$WORK/b/core/time.o"
+  [[ "$output" == *"-Werror"* ]]
+}
+
+@test "every layer includes only the layers below it" {
+  run "$ROOT/scripts/check-layers.sh" "$WORK/no-build"
+  [ "$status" -eq 0 ]
+  [[ "$output" != *"not ok"* ]]
+}
