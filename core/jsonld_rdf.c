@@ -66,9 +66,10 @@ static bool well_formed_language(const char *tag) {
   return *p == '\0';
 }
 
-/* XSD canonical double as JSON-LD writes it: "1.1E0", "1.0E21". */
-static void format_double(double v, char *out, size_t size) {
-  char raw[64];
+/* XSD canonical double as JSON-LD writes it: "1.1E0", "1.0E21". A double's %.15e form is at
+ * most 23 characters, so raw and out (64 bytes) always hold it. */
+static void format_double(double v, char out[static 64]) {
+  char raw[32];
   snprintf(raw, sizeof raw, "%.15e", v);
   char *e = strchr(raw, 'e');
   int exponent = atoi(e + 1);
@@ -78,7 +79,7 @@ static void format_double(double v, char *out, size_t size) {
     raw[--len] = '\0';
   if (len > 0 && raw[len - 1] == '.')
     raw[len++] = '0', raw[len] = '\0';
-  snprintf(out, size, "%sE%d", raw, exponent);
+  snprintf(out, 64, "%.24sE%d", raw, exponent);
 }
 
 static int list_to_rdf(emit_ctx *ec, const json_t *list, sc_rdf_term *head, char **head_label);
@@ -129,7 +130,7 @@ static int object_to_rdf(emit_ctx *ec, const json_t *item, sc_rdf_term *out, boo
     double v = json_number_value(value);
     bool integral = json_is_integer(value) || (isfinite(v) && floor(v) == v && fabs(v) < 1e21);
     if (!integral || (datatype && strcmp(datatype, XSD_NS "double") == 0)) {
-      format_double(v, number, sizeof number);
+      format_double(v, number);
       if (!datatype)
         datatype = XSD_NS "double";
     } else {

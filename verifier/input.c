@@ -125,9 +125,9 @@ static int from_image(const uint8_t *data, size_t len, const sc_verify_options *
 }
 
 static int from_badge(const uint8_t *data, size_t len, sc_buf *json, char *describe,
-                      sc_error *err) {
+                      size_t describe_size, sc_error *err) {
   bool png = sc_badge_png_is(data, len);
-  snprintf(describe, DESCRIBE_LEN, "Open Badges %s badge (baked credential)", png ? "PNG" : "SVG");
+  snprintf(describe, describe_size, "Open Badges %s badge (baked credential)", png ? "PNG" : "SVG");
   return png ? sc_badge_png_credential(data, len, json, err)
              : sc_badge_svg_credential(data, len, json, err);
 }
@@ -166,7 +166,7 @@ int sc_input_to_credential(const uint8_t *data, size_t len, const sc_verify_opti
     rc = from_image(data, len, opts, json, describe, describe_size, err);
     break;
   case SC_INPUT_BADGE:
-    rc = from_badge(data, len, json, describe, err);
+    rc = from_badge(data, len, json, describe, describe_size, err);
     break;
   }
   if (rc != SC_OK)

@@ -81,7 +81,8 @@ static int try_folder(const char *folder, const char *url, sc_buf *body, char *o
     if (is_regular_file(file))
       return load_file(file, body, origin, "file", err) == SC_OK ? 1 : -1;
   }
-  snprintf(a->note, sizeof a->note, "not in %s%s", folder, path);
+  sc_text_mark_cut(a->note, sizeof a->note,
+                   snprintf(a->note, sizeof a->note, "not in %s%s", folder, path));
   return 0;
 }
 
