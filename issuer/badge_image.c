@@ -30,18 +30,23 @@ int sc_add_badge_image(const sc_home *home, const sc_template *tpl, json_t *cred
                        sc_error *err) {
   json_t *subject = json_object_get(credential, "credentialSubject");
   json_t *achievement = json_object_get(subject, "achievement");
-  char *url = sc_badge_image_url(home, tpl);
-  if (!url || !json_is_object(achievement) || json_object_get(achievement, "image")) {
-    free(url);
+  if (!json_is_object(achievement) || json_object_get(achievement, "image") || !tpl ||
+      !tpl->badge_file[0] || !tpl->name || !home->public_url)
     return SC_OK; /* no badge, or the achievement names its own image */
-  }
+  size_t failures = sc_alloc_failure_count(); /* a deep copy may come back with a hole */
+  char *url = sc_badge_image_url(home, tpl);
   /* A copy: the achievement object may be the template's, shared by every credential. */
-  json_t *copy = json_deep_copy(achievement);
-  int rc = copy && !json_object_set_new(copy, "image", json_pack("{s:s,s:s}", "id", url, "type",
-                                                                 "Image")) &&
-                   !json_object_set_new(subject, "achievement", copy)
-               ? SC_OK
-               : sc_oom(err);
+  json_t *copy = url ? json_deep_copy(achievement) : NULL;
+  json_t *image = url ? json_pack("{s:s,s:s}", "id", url, "type", "Image") : NULL;
+  int rc = url && copy && image && sc_alloc_failure_count() == failures ? SC_OK : sc_oom(err);
+  if (rc == SC_OK && json_object_set_new(copy, "image", image) != 0)
+    rc = sc_oom(err); /* json_object_set_new took image either way */
+  else if (rc != SC_OK)
+    json_decref(image);
+  if (rc == SC_OK && json_object_set_new(subject, "achievement", copy) != 0)
+    rc = sc_oom(err);
+  else if (rc != SC_OK)
+    json_decref(copy);
   free(url);
   return rc;
 }

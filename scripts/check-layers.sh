@@ -1,5 +1,5 @@
 #!/bin/sh
-# Checks that dependencies point one way: cli → service → verifier, issuer → keys → core
+# Checks that dependencies point one way: cli → service → issuer, verifier → keys → core
 # (see README "Layout"). Two guards, TAP output, one test per layer and guard:
 #  - includes: a folder's #include "x/..." lines name only itself and the layers below it;
 #  - symbols: the undefined symbols of a layer's archive (BUILD/libLAYER.a) are defined by no
@@ -14,7 +14,7 @@ allowed() { # layer: the layers it may use
   core) echo "" ;;
   keys) echo "core" ;;
   issuer | verifier) echo "keys core" ;;
-  service) echo "verifier keys core" ;;
+  service) echo "issuer verifier keys core" ;;
   cli) echo "service verifier issuer keys core" ;;
   esac
 }
