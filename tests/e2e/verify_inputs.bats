@@ -126,3 +126,11 @@ json_status() {
   [ "$status" -eq 73 ]
   [[ "$output" == "skillcert: $WORK/no-such-dir/report.csv: cannot create: No such file or directory" ]]
 }
+
+@test "the bundled JSON-LD contexts are the pinned bytes, and every URL maps to one of them" {
+  cd "$ROOT/contexts"
+  run sha256sum --check --strict SHA256SUMS
+  [ "$status" -eq 0 ]
+  run "$PYTHON" -c 'import json, os; m = json.load(open("contexts.json")); missing = [f for f in m.values() if not os.path.isfile(f)]; print(missing); assert not missing'
+  [ "$status" -eq 0 ]
+}
