@@ -33,11 +33,12 @@ revoked=$("$SKILLCERT" issue --home "$home" --name "Omar Haddad" --email omar@ex
 server=$!
 base=$(listening_url "$work/serve.out")
 
-# The QR code's URL (HTTPS://ACME.EXAMPLE/V/1…) pointed at this server.
+# The QR code's URL (HTTPS://ACME.EXAMPLE/V/1… embedded, or …/C/<uuid> linking) pointed at
+# this server.
 local_url() {
   pdftoppm -r 150 -png -singlefile "$1" "$work/page"
   text=$(zbarimg -q --raw "$work/page.png" 2>/dev/null | head -n 1)
-  echo "$base/V/${text#*/V/}"
+  echo "$base/${text#*://*/}"
 }
 
 chrome() { # extra arguments... URL
