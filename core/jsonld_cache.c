@@ -24,6 +24,8 @@ static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 /* A hash of what a local context says, not where it is: an inline context of one document
  * finds the entry made by another document's equal one. */
 static size_t local_hash(const json_t *local) {
+  if (!local)
+    return 0; /* the first item of an empty array */
   if (json_is_string(local)) {
     size_t h = 1469598103934665603u;
     for (const char *p = json_string_value(local); *p; p++)
