@@ -123,18 +123,18 @@ static void skip_to_statement(nq_parser *ps) {
 static int read_uchar(nq_parser *ps, int digits, sc_buf *out) {
   if (ps->end - ps->p < digits)
     return nq_fail(ps, "hexadecimal digits after \\u or \\U");
-  int32_t code = 0;
+  uint32_t code = 0; /* eight hex digits fill 32 bits: unsigned, so \UFFFFFFFF wraps nowhere */
   for (int i = 0; i < digits; i++) {
     int d = sc_hex_digit((unsigned char)ps->p[i]);
     if (d < 0)
       return nq_fail(ps, "hexadecimal digits after \\u or \\U");
-    code = code * 16 + d;
+    code = code * 16 + (uint32_t)d;
   }
   ps->p += digits;
-  if (!utf8proc_codepoint_valid(code))
+  if (code > 0x10FFFF || !utf8proc_codepoint_valid((utf8proc_int32_t)code))
     return nq_fail(ps, "a Unicode scalar value in \\u or \\U");
   utf8proc_uint8_t bytes[4];
-  utf8proc_ssize_t n = utf8proc_encode_char(code, bytes);
+  utf8proc_ssize_t n = utf8proc_encode_char((utf8proc_int32_t)code, bytes);
   return sc_buf_append(out, bytes, (size_t)n) ? SC_OK : sc_oom(ps->err);
 }
 
