@@ -578,3 +578,21 @@ serve_briefly() { # binary args...
   SERVER_PID=
   refute curl -s -o /dev/null "$URL/healthz"
 }
+
+@test "VC API verify: an untrusted issuer is a warning, a failure with --require-trust; the page stays amber" {
+  jq '{verifiableCredential: .}' "$(sed -n 1p "$FIX/untrusted.paths")" >"$WORK/u.json"
+  code=$(curl -s -o "$WORK/r" -w '%{http_code}' --data-binary @"$WORK/u.json" "$URL/credentials/verify")
+  [ "$code" = 200 ]
+  jq -e '.verified == true and (.warnings[] | select(.check == "trust") | .message | test("not on this service.s trust list"))' "$WORK/r"
+  refute grep -q -- '--trust' "$WORK/r"
+  page "$(cat "$FIX/untrusted.vpath")"
+  grep -q 'class="verdict warn"' "$WORK/page"
+  grep -q 'Issuer not recognised' "$WORK/page"
+  local default_url=$URL default_pid=$SERVER_PID
+  start_server --home "$FIX/home" --offline --quiet --require-trust
+  code=$(curl -s -o "$WORK/r" -w '%{http_code}' --data-binary @"$WORK/u.json" "$URL/credentials/verify")
+  stop_server
+  URL=$default_url SERVER_PID=$default_pid
+  [ "$code" = 422 ]
+  jq -e '.verified == false and (.errors[] | select(.check == "trust"))' "$WORK/r"
+}
