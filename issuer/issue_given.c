@@ -82,8 +82,8 @@ static int record(sc_registry *reg, const json_t *credential, const char *text,
   const char *until = string_member(credential, "validUntil");
   if (!until)
     until = string_member(credential, "expirationDate");
-  const char *achievement = string_member(json_object_get(first_subject(credential), "achievement"),
-                                          "id");
+  const char *achievement =
+      string_member(json_object_get(first_subject(credential), "achievement"), "id");
   sc_issued_record rec = {
       .id = string_member(credential, "id"),
       .achievement_id = achievement ? achievement : "",

@@ -22,8 +22,8 @@ void http_answer_json(sc_http_response *res, int status, json_t *doc) {
 /* A request the API could not even read: the verify response's shape, with the reason. */
 static void request_error(sc_http_response *res, int status, const char *message) {
   http_answer_json(res, status,
-              json_pack("{s:b, s:[], s:[], s:[{s:s, s:s}]}", "verified", 0, "checks", "warnings",
-                        "errors", "check", "request", "message", message));
+                   json_pack("{s:b, s:[], s:[], s:[{s:s, s:s}]}", "verified", 0, "checks",
+                             "warnings", "errors", "check", "request", "message", message));
 }
 
 void http_request_error(sc_http_response *res, int status, const char *message) {
@@ -32,7 +32,7 @@ void http_request_error(sc_http_response *res, int status, const char *message) 
 
 /* The body as a strict JSON object holding an object under key. */
 int http_read_body(const sc_http_request *req, const char *key, json_t **body,
-                     const json_t **member, sc_error *err) {
+                   const json_t **member, sc_error *err) {
   *body = NULL;
   if (!req->body || req->body_len == 0)
     return sc_fail(err, SC_EDATA, "the request has no body: expected a JSON object");

@@ -72,8 +72,8 @@ static void check_proof(const sc_http_config *cfg, int64_t now, const json_t *vp
     vp_passed(r, "proof");
     const char *holder = holder_of(vp);
     size_t controller = strcspn(di.verification_method, "#");
-    if (holder && (strlen(holder) != controller ||
-                   strncmp(holder, di.verification_method, controller) != 0))
+    if (holder &&
+        (strlen(holder) != controller || strncmp(holder, di.verification_method, controller) != 0))
       vp_error(r, "holder", "signed by %.*s, which is not the holder %s", (int)controller,
                di.verification_method, holder);
     else if (holder)
@@ -83,8 +83,7 @@ static void check_proof(const sc_http_config *cfg, int64_t now, const json_t *vp
 }
 
 /* options.challenge / options.domain against the same member of every proof. */
-static void check_binding(const json_t *vp, const json_t *options, const char *name,
-                          vp_result *r) {
+static void check_binding(const json_t *vp, const json_t *options, const char *name, vp_result *r) {
   const char *expected = json_string_value(json_object_get(options, name));
   if (!expected)
     return;
@@ -125,17 +124,17 @@ static json_t *presentation_result(const sc_http_config *cfg, int64_t now, const
 
 /* The first error of a credential's report, for the summary of the presentation. */
 static const char *first_error(const json_t *report) {
-  const char *message =
-      json_string_value(json_object_get(json_array_get(json_object_get(report, "errors"), 0),
-                                        "message"));
+  const char *message = json_string_value(
+      json_object_get(json_array_get(json_object_get(report, "errors"), 0), "message"));
   return message ? message : "it did not verify";
 }
 
 static json_t *credential_results(const sc_http_config *cfg, int64_t now, const json_t *vp,
                                   unsigned checks, json_t *errors, bool *verified) {
   json_t *given = json_object_get(vp, "verifiableCredential");
-  json_t *list = json_is_array(given) ? json_incref(given) : given ? json_pack("[O]", given)
-                                                                  : json_array();
+  json_t *list = json_is_array(given) ? json_incref(given)
+                 : given              ? json_pack("[O]", given)
+                                      : json_array();
   json_t *results = json_array();
   for (size_t i = 0; list && results && i < json_array_size(list); i++) {
     char source[48];
@@ -152,8 +151,8 @@ static json_t *credential_results(const sc_http_config *cfg, int64_t now, const 
                          "verified here)");
     if (code != SC_OK) {
       *verified = false;
-      json_array_append_new(errors, json_pack("{s:s, s:s}", "check", source, "message",
-                                              first_error(report)));
+      json_array_append_new(
+          errors, json_pack("{s:s, s:s}", "check", source, "message", first_error(report)));
     }
     json_array_append_new(results, report ? report : json_null());
   }

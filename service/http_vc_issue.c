@@ -71,10 +71,11 @@ static int settle_issuer(const sc_home *home, json_t *credential, sc_error *err)
   json_t *issuer = json_object_get(credential, "issuer");
   if (!issuer)
     return json_object_set_new(credential, "issuer", json_string(home->issuer_id)) ? sc_oom(err)
-                                                                                  : SC_OK;
+                                                                                   : SC_OK;
   const json_t *id = json_is_object(issuer) ? json_object_get(issuer, "id") : issuer;
   if (!json_is_string(id))
-    return sc_fail(err, SC_EDATA, "credential.issuer: expected an id string or an object with an id");
+    return sc_fail(err, SC_EDATA,
+                   "credential.issuer: expected an id string or an object with an id");
   if (strcmp(json_string_value(id), home->issuer_id) != 0)
     return sc_fail(err, SC_EDATA,
                    "credential.issuer: '%.200s' is another issuer; this service signs as %s",
@@ -94,8 +95,7 @@ static int settle_id(json_t *credential, sc_error *err) {
 }
 
 static bool is_vc1(const json_t *credential) {
-  const char *first =
-      json_string_value(json_array_get(json_object_get(credential, "@context"), 0));
+  const char *first = json_string_value(json_array_get(json_object_get(credential, "@context"), 0));
   return first && strcmp(first, VC1_CONTEXT) == 0;
 }
 
@@ -127,8 +127,7 @@ static void field_error(sc_error *err) {
 
 /* The credential as it will be signed, or the reason it cannot be: SC_EDATA (400) for a
  * request this route does not take, SC_EINVALID (422) for a credential that is not valid. */
-static int prepare(const sc_home *home, json_t *credential, const issue_options *o,
-                   sc_error *err) {
+static int prepare(const sc_home *home, json_t *credential, const issue_options *o, sc_error *err) {
   if (json_object_get(credential, "proof"))
     return sc_fail(err, SC_EDATA, "credential.proof: the credential to issue must not have one");
   if (o->status && json_object_get(credential, "credentialStatus"))
@@ -212,7 +211,8 @@ void http_api_issue(const sc_http_config *cfg, const sc_http_request *req, sc_ht
   if (rc == SC_OK)
     http_answer_json(res, 201, json_pack("{s:O}", "verifiableCredential", credential));
   else
-    issue_errors(res, issue_status(rc), err.code ? err.message : "the credential could not be issued");
+    issue_errors(res, issue_status(rc),
+                 err.code ? err.message : "the credential could not be issued");
   json_decref(credential);
   json_decref(body);
 }
