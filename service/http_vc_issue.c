@@ -119,6 +119,29 @@ static int check_terms(const json_t *credential, sc_error *err) {
   return rc == SC_OK ? SC_OK : SC_EINVALID;
 }
 
+/* The dates a verifier reads (VC 2.0 validFrom, validUntil; VC 1.1 issuanceDate,
+ * expirationDate): date-times with a time zone, the period not ending before it starts. */
+static int check_dates(const json_t *credential, sc_error *err) {
+  static const char *const names[] = {"validFrom", "validUntil", "issuanceDate", "expirationDate"};
+  int64_t at[4] = {0};
+  bool given[4] = {false};
+  for (size_t i = 0; i < 4; i++) {
+    const json_t *value = json_object_get(credential, names[i]);
+    if (!value)
+      continue;
+    sc_error why = {0};
+    if (!json_is_string(value) || sc_time_parse(json_string_value(value), true, &at[i], &why))
+      return sc_fail(err, SC_EINVALID, "credential.%s: expected a date-time with a time zone%s%s",
+                     names[i], why.code ? ": " : "", why.code ? why.message : "");
+    given[i] = true;
+  }
+  for (size_t from = 0; from < 4; from += 2)
+    if (given[from] && given[from + 1] && at[from] > at[from + 1])
+      return sc_fail(err, SC_EINVALID, "credential.%s: earlier than %s", names[from + 1],
+                     names[from]);
+  return SC_OK;
+}
+
 static void field_error(sc_error *err) {
   char joined[sizeof err->message];
   snprintf(joined, sizeof joined, "credential.%s", err->message);
@@ -143,6 +166,8 @@ static int prepare(const sc_home *home, json_t *credential, const issue_options 
     rc = settle_context(credential, err);
   if (rc == SC_OK && (rc = sc_credential_content_check(credential, err)) != SC_OK)
     field_error(err); /* "issuer: …" → "credential.issuer: …" */
+  if (rc == SC_OK)
+    rc = check_dates(credential, err);
   if (rc == SC_OK && o->status && is_vc1(credential))
     rc = sc_fail(err, SC_EINVALID,
                  "options.credentialStatus: a BitstringStatusListEntry needs a VC 2.0 "

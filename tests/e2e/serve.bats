@@ -304,6 +304,12 @@ verifies() { # credential file → the service's verify says verified
   alumni_credential | jq '.credentialSubject = {}' >"$WORK/given.json"
   [ "$(vc_issue "{\"credential\": $(cat "$WORK/given.json")}")" = 422 ]
   jq -e '.errors[0].message | test("^credential.credentialSubject: ")' "$WORK/r"
+  alumni_credential | jq '.validUntil = "31/12/2099"' >"$WORK/given.json"
+  [ "$(vc_issue "{\"credential\": $(cat "$WORK/given.json")}")" = 422 ]
+  jq -e '.errors[0].message | test("^credential.validUntil: ")' "$WORK/r"
+  alumni_credential | jq '.validUntil = "2025-01-01T00:00:00Z"' >"$WORK/given.json"
+  [ "$(vc_issue "{\"credential\": $(cat "$WORK/given.json")}")" = 422 ]
+  jq -e '.errors[0].message | test("^credential.validUntil: earlier than validFrom")' "$WORK/r"
   # Requests this route does not take: 400 with errors, never a 500, never a flag named.
   given=$(alumni_credential | jq -c .)
   for bad in '' 'x' '[]' '{}' '{"credential": 1}' \
