@@ -3,6 +3,7 @@
 # locked", and public/ always shows every committed status change.
 load helpers
 # These tests suspend credentials: their homes give credentials a suspension entry.
+# shellcheck disable=SC2034 # read by helpers.bash (make_home)
 HOME_FLAGS=--suspension
 bats_require_minimum_version 1.5.0
 

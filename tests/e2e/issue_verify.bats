@@ -47,7 +47,7 @@ PY
 
 @test "a home's proofs setting picks the suites: rdfc, jcs, or both" {
   for proofs in rdfc jcs; do
-    rm -rf "$WORK/home"
+    rm -rf "${WORK:?}/home"
     sc init "$WORK/home" --name "Acme AI Academy" --url https://acme.example --no-passphrase \
       --proofs "$proofs" >/dev/null
     issue_one

@@ -2,6 +2,7 @@
 # Revoke, suspend, reinstate and publish: the registry's events and what verifiers then see.
 load helpers
 # These tests suspend credentials: their homes give credentials a suspension entry.
+# shellcheck disable=SC2034 # read by helpers.bash (make_home)
 HOME_FLAGS=--suspension
 
 setup_issued() { # issues N credentials to $WORK/home; their ids in $WORK/ids

@@ -4,6 +4,7 @@
 # --offline, --home, and HTTPS-only unless --allow-http (docs/status.md).
 load helpers
 # These tests suspend credentials: their homes give credentials a suspension entry.
+# shellcheck disable=SC2034 # read by helpers.bash (make_home)
 HOME_FLAGS=--suspension
 
 # Serves $WORK at http://127.0.0.1:$PORT/ (the home's public/ is then .../home/public).
