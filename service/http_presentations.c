@@ -109,9 +109,10 @@ static json_t *presentation_result(const sc_http_config *cfg, int64_t now, const
                                    const json_t *options, unsigned checks, bool *verified) {
   vp_result r = {json_array(), json_array(), json_array()};
   if (r.checks && r.warnings && r.errors && check_shape(vp, &r)) {
-    if (!json_object_get(vp, "proof"))
+    bool proof_wanted = checks == 0 || (checks & SC_VERIFY_PROOF);
+    if (proof_wanted && !json_object_get(vp, "proof"))
       vp_error(&r, "proof", "the presentation has no proof");
-    else if (checks == 0 || (checks & SC_VERIFY_PROOF))
+    else if (proof_wanted)
       check_proof(cfg, now, vp, &r);
     check_binding(vp, options, "challenge", &r);
     check_binding(vp, options, "domain", &r);

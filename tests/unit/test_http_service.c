@@ -222,9 +222,9 @@ static void holder_free(holder *h) {
 
 static json_t *credential_of(const holder *h) {
   json_t *vc = json_pack("{s:[s], s:[s], s:s, s:s, s:s, s:{s:s}}", "@context", VC2, "type",
-                         "VerifiableCredential", "id", "urn:uuid:9f8d8a4e-2f7e-4c7c-9a57-0d6f1f0c1e2a",
-                         "issuer", h->did, "validFrom", "2026-01-01T00:00:00Z",
-                         "credentialSubject", "id", h->did);
+                         "VerifiableCredential", "id",
+                         "urn:uuid:9f8d8a4e-2f7e-4c7c-9a57-0d6f1f0c1e2a", "issuer", h->did,
+                         "validFrom", "2026-01-01T00:00:00Z", "credentialSubject", "id", h->did);
   sc_error err = {0};
   sc_proof_options opts = {.verification_method = h->vm, .cryptosuite = SC_EDDSA_RDFC_2022};
   assert_int_equal(sc_di_sign(vc, h->key, &opts, NULL, &err), SC_OK);
@@ -234,9 +234,9 @@ static json_t *credential_of(const holder *h) {
 /* A presentation of the holder's credential, signed for authentication with challenge and
  * domain in its proof (sc_proof_options carries them). */
 static json_t *presentation_of(const holder *h, const char *challenge, const char *domain) {
-  json_t *vp = json_pack("{s:[s], s:[s], s:s, s:[o]}", "@context", VC2, "type",
-                         "VerifiablePresentation", "holder", h->did, "verifiableCredential",
-                         credential_of(h));
+  json_t *vp =
+      json_pack("{s:[s], s:[s], s:s, s:[o]}", "@context", VC2, "type", "VerifiablePresentation",
+                "holder", h->did, "verifiableCredential", credential_of(h));
   sc_error err = {0};
   sc_proof_options opts = {.verification_method = h->vm,
                            .cryptosuite = SC_EDDSA_RDFC_2022,
@@ -290,10 +290,10 @@ static void a_wrong_or_missing_challenge_or_domain_is_not_verified_and_named(voi
   sc_http_config cfg = {0};
   int status = 0;
   json_t *vp = presentation_of(&h, "c-123", NULL);
-  json_t *answer = post(&cfg, "/presentations/verify",
-                        json_pack("{s:O, s:{s:s}}", "verifiablePresentation", vp, "options",
-                                  "challenge", "another"),
-                        &status);
+  json_t *answer = post(
+      &cfg, "/presentations/verify",
+      json_pack("{s:O, s:{s:s}}", "verifiablePresentation", vp, "options", "challenge", "another"),
+      &status);
   assert_int_equal(status, 422);
   assert_true(json_is_false(json_object_get(answer, "verified")));
   assert_true(has_error_of(answer, "challenge"));
@@ -315,6 +315,14 @@ static void a_wrong_or_missing_challenge_or_domain_is_not_verified_and_named(voi
   assert_int_equal(sc_di_sign(asserted, h.key, &opts, NULL, &err), SC_OK);
   answer = post(&cfg, "/presentations/verify",
                 json_pack("{s:o}", "verifiablePresentation", asserted), &status);
+  assert_int_equal(status, 422);
+  assert_true(has_error_of(answer, "proof"));
+  json_decref(answer);
+  /* Nor does a presentation without any proof. */
+  answer = post(&cfg, "/presentations/verify",
+                json_pack("{s:{s:[s], s:[s]}}", "verifiablePresentation", "@context", VC2, "type",
+                          "VerifiablePresentation"),
+                &status);
   assert_int_equal(status, 422);
   assert_true(has_error_of(answer, "proof"));
   json_decref(answer);
