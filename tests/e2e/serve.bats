@@ -429,8 +429,9 @@ verifies() { # credential file → the service's verify says verified
   [ "$(stat -c %u "/proc/$SERVER_PID/environ")" = 0 ]
 }
 
-@test "issue route is absent without --issue-token-file" {
+@test "issue routes are absent without --issue-token-file" {
   start_server --home "$FIX/home" --offline --quiet
+  [ "$(status_of --data-binary '{}' "$URL/credentials/issue")" = 404 ]
   [ "$(status_of --data-binary '{}' "$URL/certificates")" = 404 ]
   stop_server
 }
