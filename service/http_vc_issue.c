@@ -210,6 +210,18 @@ static int issue_status(int rc) {
   }
 }
 
+/* The request's problems are the client's to read; the server's name files of the home (a
+ * registry, a lock, skillcert.json), which a client has no business seeing. */
+static const char *client_message(int rc, const sc_error *err) {
+  if (issue_status(rc) < 500)
+    return err->message;
+  if (rc == SC_EIO)
+    return "the credential could not be issued now (the issuer's home is busy or cannot be "
+           "written): try again later";
+  return "the credential could not be issued: the service's home has a problem (see its "
+         "operator)";
+}
+
 void http_api_issue(const sc_http_config *cfg, const sc_http_request *req, sc_http_response *res) {
   if (!cfg->issuer || !http_authorized(cfg, req)) {
     issue_errors(res, 401, "a valid bearer token is required");
@@ -236,8 +248,7 @@ void http_api_issue(const sc_http_config *cfg, const sc_http_request *req, sc_ht
   if (rc == SC_OK)
     http_answer_json(res, 201, json_pack("{s:O}", "verifiableCredential", credential));
   else
-    issue_errors(res, issue_status(rc),
-                 err.code ? err.message : "the credential could not be issued");
+    issue_errors(res, issue_status(rc), client_message(rc, &err));
   json_decref(credential);
   json_decref(body);
 }
