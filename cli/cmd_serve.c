@@ -16,12 +16,13 @@ static const char serve_synopsis[] =
     "                       [--threads N] [--issue-token-file FILE [--passphrase-file FILE]]\n"
     "                       [--base-url URL] [--allow-http] [--offline] [--did-doc FILE]\n"
     "                       [--max-connections-per-ip N] [--request-timeout SECONDS]\n"
-    "                       [--fetch-budget SECONDS] [--quiet]";
+    "                       [--fetch-budget SECONDS] [--require-trust] [--quiet]";
 
 static const char serve_description[] =
     "Serves the verification page of every certificate (GET /V/<payload>, GET /C/<uuid>), a\n"
     "page to paste a QR text or upload a certificate (GET /, POST /verify), the W3C VC API\n"
-    "(POST /credentials/verify; POST /credentials/issue with --issue-token-file), the issuer's\n"
+    "(POST /credentials/verify, POST /presentations/verify; POST /credentials/issue and the\n"
+    "learner shortcut POST /certificates with --issue-token-file), the issuer's\n"
     "public/ folder (/status/..., /.well-known/did.json, /issuer.json, /c/...) and /healthz.\n"
     "Prints the URL it listens on, then logs one line per request on stderr. SIGTERM or\n"
     "SIGINT stop it: requests in flight finish first. See docs/serve.md.\n";
@@ -31,6 +32,7 @@ typedef struct serve_args {
   sc_passphrase_source passphrase;
   sc_http_server_options server;
   sc_status_source status;
+  bool require_trust;
 } serve_args;
 
 /* Links on the pages are built from it, so it must be a web address with a host. */
@@ -79,7 +81,7 @@ static int parse_args(int argc, char **argv, serve_args *a) {
       CLI_OPT_FLAG("thread-per-connection", 0, &a->server.thread_per_connection,
                    "one thread per connection instead of a pool (slower)"),
       CLI_OPT_STRING("issue-token-file", 0, &a->token_file, "FILE",
-                     "enable POST /credentials/issue for clients that send\n"
+                     "enable POST /credentials/issue and /certificates for clients that send\n"
                      "'Authorization: Bearer <the file's first line>'; needs --home;\n"
                      "mode 0600, like a passphrase file"),
       CLI_OPT_STRING("passphrase-file", 0, &a->passphrase.file, "FILE",
@@ -101,6 +103,9 @@ static int parse_args(int argc, char **argv, serve_args *a) {
       CLI_OPT_UNSIGNED("fetch-budget", 0, &fetch_budget, "SECONDS", 1, 300,
                        "all fetches of one verification (status lists, DID document)\n"
                        "end within (default 10); then the status is unknown"),
+      CLI_OPT_FLAG("require-trust", 0, &a->require_trust,
+                   "the VC API fails a credential whose issuer is not on the trust\n"
+                   "list (default: verified, with a warning)"),
       CLI_OPT_FLAG("quiet", 0, &a->server.quiet, "no request log"),
   };
   const cli_command command = {"serve", serve_synopsis, serve_description, CLI_ROWS(options), NULL};
@@ -193,6 +198,7 @@ static int set_up(serve_args *a, serve_run *run, sc_error *err) {
       .base_url = run->base_url[0] ? run->base_url : NULL,
       .issue_token = a->token_file ? run->token : NULL,
       .issuer = run->issuer.home ? &run->issuer : NULL,
+      .require_trust = a->require_trust,
   };
   if (rc == SC_OK)
     rc = sc_http_config_init(&run->cfg, err);

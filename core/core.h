@@ -372,6 +372,11 @@ typedef struct sc_proof_options {
   bool add_to_set;
   const char *created;             /* XML dateTime; NULL = now */
   const char *proof_purpose;       /* NULL = assertionMethod */
+  /* A presentation's proof (purpose authentication) binds the verifier's nonce and its
+   * domain: proof members "challenge" and "domain" (VC-DI §2.1), signed with the rest of the
+   * proof configuration; NULL = none. */
+  const char *challenge;
+  const char *domain;
   bool omit_context;               /* skip Create Proof step 2 (copying @context); for tests */
 } sc_proof_options;
 

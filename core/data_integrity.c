@@ -148,7 +148,9 @@ static json_t *proof_config(const json_t *document, const sc_proof_options *opts
             set_string(config, "cryptosuite", sc_cryptosuite_name(opts->cryptosuite)) &&
             set_string(config, "created", created) &&
             set_string(config, "verificationMethod", opts->verification_method) &&
-            set_string(config, "proofPurpose", purpose);
+            set_string(config, "proofPurpose", purpose) &&
+            (!opts->challenge || set_string(config, "challenge", opts->challenge)) &&
+            (!opts->domain || set_string(config, "domain", opts->domain));
   /* Create Proof step 2: the proof carries the document's @context, so a verifier can tell
    * contexts appended later from the signed ones. A deep copy: proof and document stay
    * independent values. */

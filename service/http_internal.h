@@ -41,11 +41,34 @@ void http_static_serve(const sc_http_config *cfg, const sc_http_request *req,
 int http_public_read(const char *public_dir, const char *relative, size_t max, sc_buf *out,
                      sc_error *err);
 
-/* http_api.c: the W3C VC API routes. */
+/* http_api.c: the W3C VC API routes (verify here, issue in http_vc_issue.c, presentations in
+ * http_presentations.c) and the learner shortcut POST /certificates. */
 void http_api_verify(const sc_http_config *cfg, const sc_http_request *req, sc_http_response *res);
 void http_api_issue(const sc_http_config *cfg, const sc_http_request *req, sc_http_response *res);
+void http_api_presentations(const sc_http_config *cfg, const sc_http_request *req,
+                            sc_http_response *res);
+void http_api_certificates(const sc_http_config *cfg, const sc_http_request *req,
+                           sc_http_response *res);
+/* What the API routes share. Answers doc (taken) as JSON with status (500 when NULL). */
+void http_answer_json(sc_http_response *res, int status, json_t *doc);
+/* A verify route's answer to a request it could not read: {"verified": false, "errors": […]}. */
+void http_request_error(sc_http_response *res, int status, const char *message);
+/* The body as a strict JSON object (*body, the caller's) holding an object under key
+ * (*member, borrowed from it); SC_EDATA saying what was expected. */
+int http_read_body(const sc_http_request *req, const char *key, json_t **body,
+                   const json_t **member, sc_error *err);
+/* A valid "Authorization: Bearer <the issue token>". */
+bool http_authorized(const sc_http_config *cfg, const sc_http_request *req);
+/* options (may be NULL) and its "checks" as sc_verify_check bits (0 = all); SC_EDATA naming
+ * what is wrong. */
+int http_verify_checks(const json_t *options, unsigned *checks, sc_error *err);
+/* Verifies one credential as POST /credentials/verify does (trust a warning unless
+ * cfg->require_trust; with checks, only those reported): its report (a new reference, NULL
+ * when out of memory) and the verdict's exit code. */
+json_t *http_verify_credential(const sc_http_config *cfg, int64_t now, json_t *credential,
+                               const char *source, unsigned checks, int *exit_code);
 
-/* http_issue.c: signs the credential a POST /credentials/issue body asks for. credential is
+/* http_issue.c: signs the credential a POST /certificates body asks for. credential is
  * the body's "credential" object, options its "options" (may be NULL). On success *signed is
  * the signed credential (the caller's). SC_EUSAGE / SC_EDATA: the request is wrong (400, with
  * the reason); anything else is the server's problem. Called from several threads at once. */

@@ -1,5 +1,5 @@
-/* POST /credentials/issue: a VC API request read into an sc_issue_request (the same limits as
- * `issue`'s flags and rosters), then issued with issuer/'s sc_issue_one. */
+/* POST /certificates, the learner shortcut: a request read into an sc_issue_request (the same
+ * limits as `issue`'s flags and rosters), then issued with issuer/'s sc_issue_one. */
 #include "service/http_internal.h"
 
 #include <stdio.h>

@@ -165,8 +165,12 @@ static bool route_post(const sc_http_config *cfg, const sc_http_request *req,
     answer = form_route;
   else if (strcmp(path, "/credentials/verify") == 0)
     answer = http_api_verify;
+  else if (strcmp(path, "/presentations/verify") == 0)
+    answer = http_api_presentations;
   else if (strcmp(path, "/credentials/issue") == 0 && cfg->issue_token)
     answer = http_api_issue;
+  else if (strcmp(path, "/certificates") == 0 && cfg->issue_token)
+    answer = http_api_certificates;
   else
     return false;
   is(req, "POST") ? answer(cfg, req, res) : method_not_allowed("POST", res);

@@ -19,10 +19,10 @@
 #define SC_HTTP_MAX_BODY ((size_t)1 << 20)   /* JSON bodies: a credential is ~2 KB */
 #define SC_HTTP_MAX_UPLOAD ((size_t)8 << 20) /* POST /verify: a certificate PDF */
 
-/* POST /credentials/issue signs with a home's key: the route reads the request into an
- * sc_issue_request and issues it with issuer/'s sc_issue_one, one request at a time (the
- * registry and public/ are written) and under the home's issuance lock (a CLI `issue` may be
- * running beside the service). */
+/* POST /credentials/issue (a credential the client composed, issuer/'s sc_issue_given) and
+ * POST /certificates (name, e-mail and design: sc_issue_one) sign with a home's key, one
+ * request at a time (the registry and public/ are written) and under the home's issuance lock
+ * (a CLI `issue` may be running beside the service). */
 typedef struct sc_http_issuer {
   const sc_home *home;
   EVP_PKEY *key;
@@ -38,13 +38,16 @@ typedef struct sc_http_config {
   const sc_status_source *status; /* where status lists and link-mode credentials come from */
   const char *public_dir;         /* the published folder served as static files; NULL = none */
   const char *base_url;           /* how clients reach us, for links ("https://verify.acme") */
-  const char *issue_token;        /* NULL = POST /credentials/issue is off (404) */
+  const char *issue_token;        /* NULL = POST /credentials/issue and /certificates are off
+                                     (404) */
+  bool require_trust;             /* --require-trust: the API fails an untrusted issuer (else
+                                     a warning) */
   const char *did_doc;            /* --did-doc: the document of did:web issuers (NULL = fetch) */
   const char *home_issuer;        /* --home: its issuer ... */
   const json_t *home_keys;        /* ... and skillcert.json keys, for did:web and retirements */
   sc_status_memo *memo;           /* verified status lists shared by the workers (may be NULL) */
   sc_key_cache *keys;             /* public keys made once, shared by the workers (may be NULL) */
-  sc_http_issuer *issuer;         /* NULL = POST /credentials/issue answers 401 */
+  sc_http_issuer *issuer;         /* NULL = the issue routes answer 401 */
   char csp[192]; /* the Content-Security-Policy, with the page style's hash (sc_http_config_init) */
 } sc_http_config;
 

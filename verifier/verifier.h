@@ -156,7 +156,19 @@ void sc_status_memo_put(sc_status_memo *memo, const char *url, const char *list_
                         sc_purpose purpose, const uint8_t *bits, size_t len, const char *origin,
                         int64_t valid_until);
 
+/* The checks a caller can ask for (the VC API's options.checks); the intake checks
+ * ("well-formed", "credential": the data model) always run. */
+enum sc_verify_check {
+  SC_VERIFY_PROOF = 1,    /* "proof", with "issuer" (whose key signed) and "context" */
+  SC_VERIFY_STATUS = 2,   /* "status" */
+  SC_VERIFY_VALIDITY = 4, /* "validity" */
+  SC_VERIFY_TRUST = 8,    /* "trust" */
+};
+
 typedef struct sc_verify_options {
+  /* The sc_verify_check bits to run; 0 = all. Status lists are fetched only on the issuer's
+   * word, so asking for status without proof still verifies the proof (unreported). */
+  unsigned checks;
   const sc_trust_list *trust;     /* NULL = nobody is trusted */
   int64_t now;                    /* the instant to judge the credential's validity at */
   int64_t clock;                  /* the real time, for status-list freshness and the cache
@@ -189,6 +201,11 @@ int sc_verify_json(const char *data, size_t len, const char *source, const sc_ve
  * caller's promise); result takes its own reference. */
 int sc_verify_value(json_t *credential, const char *source, const sc_verify_options *opts,
                     sc_verification *result);
+/* The data-model rules the pipeline's "credential" check applies (VC 2.0 or VC 1.1, Open
+ * Badges 3.0 when its type says so): @context, type, id, the validity dates, issuer,
+ * credentialSubject. SC_EINVALID with the first problem, named by its field ("issuer: ...");
+ * SC_OK when there is none. For issuers that check what they are about to sign. */
+int sc_credential_content_check(const json_t *credential, sc_error *err);
 /* Fills result as the report of an input that never became a credential: one failed "input"
  * check with err's code and message. */
 void sc_verification_fail(sc_verification *result, const char *source, const sc_error *err);

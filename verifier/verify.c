@@ -171,6 +171,13 @@ static bool find_content_problem(const json_t *cred, content_problem *p) {
          (open_badge && open_badge_problem(cred, p));
 }
 
+int sc_credential_content_check(const json_t *cred, sc_error *err) {
+  content_problem p = {{0}};
+  if (!json_is_object(cred))
+    return sc_fail(err, SC_EINVALID, "credential: expected a JSON object");
+  return find_content_problem(cred, &p) ? sc_fail(err, SC_EINVALID, "%s", p.text) : SC_OK;
+}
+
 static void check_content(sc_verification *v, const json_t *cred) {
   content_problem p = {{0}};
   if (find_content_problem(cred, &p))
@@ -312,9 +319,14 @@ static void check_validity(sc_verification *v, int64_t now) {
            s->valid_until ? " until " : ", does not expire", s->valid_until ? s->valid_until : "");
 }
 
-static void check_trust(sc_verification *v, const sc_trust_list *trust) {
+static void look_up_trust(sc_verification *v, const sc_trust_list *trust) {
   const char *issuer = v->summary.issuer_id;
   v->trusted_as = trust && issuer ? sc_trust_lookup(trust, issuer) : NULL;
+}
+
+static void check_trust(sc_verification *v, const sc_trust_list *trust) {
+  const char *issuer = v->summary.issuer_id;
+  look_up_trust(v, trust);
   if (v->trusted_as)
     record(v, "trust", SC_CHECK_PASSED, SC_OK, "issuer is trusted as \"%s\"", v->trusted_as);
   else
@@ -324,19 +336,35 @@ static void check_trust(sc_verification *v, const sc_trust_list *trust) {
            issuer ? issuer : "(none)", issuer ? issuer : "DID");
 }
 
+static bool wanted(const sc_verify_options *opts, unsigned check) {
+  return opts->checks == 0 || (opts->checks & check) != 0;
+}
+
 /* Everything after the intake, on a credential already parsed strictly. */
 static int verify_parsed(sc_verification *v, const sc_verify_options *opts) {
   if (!check_is_credential(v, v->credential))
     return v->exit_code;
   sc_credential_summarize(v->credential, &v->summary);
   check_content(v, v->credential);
-  bool genuine = check_proof(v, v->credential, opts);
+  bool genuine = false;
+  if (wanted(opts, SC_VERIFY_PROOF)) {
+    genuine = check_proof(v, v->credential, opts);
+  } else if (wanted(opts, SC_VERIFY_STATUS)) {
+    sc_verification unreported = {.summary = v->summary}; /* the gate of the status fetches */
+    genuine = check_proof(&unreported, v->credential, opts);
+  }
   if (stopped(v))
     return v->exit_code;
-  check_validity(v, opts->now);
-  check_trust(v, opts->trust);
+  if (wanted(opts, SC_VERIFY_VALIDITY))
+    check_validity(v, opts->now);
+  if (wanted(opts, SC_VERIFY_TRUST))
+    check_trust(v, opts->trust);
+  else
+    look_up_trust(v, opts->trust);
   /* The status lists are fetched on the issuer's word only: a forged credential (a trusted
    * issuer's DID, any proof) must not make the verifier connect where its URLs point. */
+  if (!wanted(opts, SC_VERIFY_STATUS))
+    return v->exit_code;
   if (!genuine)
     record(v, "status", SC_CHECK_SKIPPED, SC_OK,
            "not checked: the proof did not verify, so its status lists are not fetched");

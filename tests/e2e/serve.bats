@@ -205,12 +205,12 @@ id_of() {
   done
 }
 
-@test "VC API issue: 401 without the token, 201 with it, and the credential verifies" {
+@test "POST /certificates: 401 without the token, 201 with it, and the credential verifies" {
   req='{"credential": {"credentialSubject": {"name": "Ana Lima", "email": "ana@example.org"}}, "options": {"template": "ai-fundamentals"}}'
-  [ "$(status_of --data-binary "$req" "$URL/credentials/issue")" = 401 ]
-  [ "$(status_of -H 'Authorization: Bearer wrong' --data-binary "$req" "$URL/credentials/issue")" = 401 ]
+  [ "$(status_of --data-binary "$req" "$URL/certificates")" = 401 ]
+  [ "$(status_of -H 'Authorization: Bearer wrong' --data-binary "$req" "$URL/certificates")" = 401 ]
   code=$(curl -s -o "$WORK/cred" -w '%{http_code}' \
-    -H "Authorization: Bearer $(cat "$FIX/token")" --data-binary "$req" "$URL/credentials/issue")
+    -H "Authorization: Bearer $(cat "$FIX/token")" --data-binary "$req" "$URL/certificates")
   [ "$code" = 201 ]
   jq -e '.credentialSubject.identifier[] | select(.identityHash == "Ana Lima")' "$WORK/cred"
   jq -e '.credentialStatus | length == 2' "$WORK/cred"
@@ -220,25 +220,128 @@ id_of() {
   # An achievement given inline, and requests that are wrong.
   ach=$(cat "$ROOT/templates/ai-fundamentals/achievement.json")
   inline="{\"credential\": {\"credentialSubject\": {\"name\": \"Bo\", \"email\": \"bo@example.org\", \"achievement\": $ach}}}"
-  [ "$(status_of -H "Authorization: Bearer $(cat "$FIX/token")" --data-binary "$inline" "$URL/credentials/issue")" = 201 ]
+  [ "$(status_of -H "Authorization: Bearer $(cat "$FIX/token")" --data-binary "$inline" "$URL/certificates")" = 201 ]
   for bad in '{}' '{"credential": {"credentialSubject": {"name": "X"}}}' \
     '{"credential": {"credentialSubject": {"name": "X", "email": "x@example.org"}}}'; do
-    [ "$(status_of -H "Authorization: Bearer $(cat "$FIX/token")" --data-binary "$bad" "$URL/credentials/issue")" = 400 ]
+    [ "$(status_of -H "Authorization: Bearer $(cat "$FIX/token")" --data-binary "$bad" "$URL/certificates")" = 400 ]
   done
 }
 
-@test "VC API issue: an Authorization header with a control character is a 401" {
+# POST /credentials/issue: the client's credential, signed as it is.
+vc_issue() { # body → answer in $WORK/r, status printed
+  curl -s -o "$WORK/r" -w '%{http_code}' -H "Authorization: Bearer $(cat "$FIX/token")" \
+    --data-binary "$1" "$URL/credentials/issue"
+}
+
+# A VC 2.0 credential of another kind than a badge, with claims skillcert never writes.
+alumni_credential() {
+  jq -n '{"@context": ["https://www.w3.org/ns/credentials/v2", "https://www.w3.org/ns/credentials/examples/v2"],
+    type: ["VerifiableCredential", "ExampleAlumniCredential"],
+    name: "Alumni of Example University",
+    validFrom: "2026-01-01T00:00:00Z",
+    credentialSubject: {id: "did:example:ebfeb1f712ebc6f1c276e12ec21",
+      alumniOf: {id: "did:example:c276e12ec21ebfeb1f712ebc6f1", name: "Example University"}}}'
+}
+
+verifies() { # credential file → the service's verify says verified
+  jq '{verifiableCredential: .}' "$1" >"$WORK/verify.json"
+  curl -s --data-binary @"$WORK/verify.json" "$URL/credentials/verify" >"$WORK/verified.json"
+  jq -e '.verified == true' "$WORK/verified.json"
+}
+
+@test "VC API issue: another kind of credential is signed as given, with both proofs or either alone" {
+  alumni_credential >"$WORK/given.json"
+  home_issuer=$(jq -r .issuer.id "$FIX/home/skillcert.json")
+  for suite in '' eddsa-rdfc-2022 eddsa-jcs-2022; do
+    options='{}'
+    [ -n "$suite" ] && options="{\"cryptosuite\": \"$suite\"}"
+    [ "$(vc_issue "{\"credential\": $(cat "$WORK/given.json"), \"options\": $options}")" = 201 ]
+    jq .verifiableCredential "$WORK/r" >"$WORK/signed.json"
+    # Unchanged apart from proof, issuer and id.
+    diff <(jq -S 'del(.proof, .issuer, .id)' "$WORK/signed.json") <(jq -S . "$WORK/given.json")
+    [ "$(jq -r .issuer "$WORK/signed.json")" = "$home_issuer" ]
+    jq -e '.id | test("^urn:uuid:[0-9a-f-]{36}$")' "$WORK/signed.json"
+    jq -e 'has("credentialStatus") | not' "$WORK/signed.json"
+    if [ -z "$suite" ]; then
+      jq -e '[.proof[].cryptosuite] == ["eddsa-rdfc-2022", "eddsa-jcs-2022"]' "$WORK/signed.json"
+    else
+      jq -e --arg s "$suite" '.proof | type == "object" and .cryptosuite == $s' "$WORK/signed.json"
+    fi
+    verifies "$WORK/signed.json"
+    # Recorded in the registry, its file written.
+    id=$(jq -r .id "$WORK/signed.json")
+    sc list --home "$FIX/home" | grep -q "$id"
+    cmp <(jq -S . "$FIX/home/out/${id#urn:uuid:}.json") <(jq -S . "$WORK/signed.json")
+  done
+}
+
+@test "VC API issue: the home's issuer object and an id are kept, status only when asked, VC 1.1 gets the Data Integrity context" {
+  home_issuer=$(jq -r .issuer.id "$FIX/home/skillcert.json")
+  alumni_credential | jq --arg i "$home_issuer" '.issuer = {id: $i, name: "Acme"} | .id = "https://acme.example/alumni/7"' >"$WORK/given.json"
+  [ "$(vc_issue "{\"credential\": $(cat "$WORK/given.json"), \"options\": {\"credentialStatus\": {\"type\": \"BitstringStatusListEntry\"}}}")" = 201 ]
+  jq .verifiableCredential "$WORK/r" >"$WORK/signed.json"
+  diff <(jq -S 'del(.proof, .credentialStatus)' "$WORK/signed.json") <(jq -S . "$WORK/given.json")
+  jq -e '[.credentialStatus] | flatten | .[0].type == "BitstringStatusListEntry"' "$WORK/signed.json"
+  verifies "$WORK/signed.json"
+  jq -e '.checks | index("status")' "$WORK/verified.json"
+  # The same id again is a conflict, not a second credential.
+  [ "$(vc_issue "{\"credential\": $(cat "$WORK/given.json")}")" = 409 ]
+  # VC 1.1: the Data Integrity context is appended, nothing else changes.
+  v11='{"@context": ["https://www.w3.org/2018/credentials/v1"], "type": ["VerifiableCredential"], "issuanceDate": "2026-01-01T00:00:00Z", "credentialSubject": {"id": "did:example:abc"}}'
+  [ "$(vc_issue "{\"credential\": $v11}")" = 201 ]
+  jq .verifiableCredential "$WORK/r" >"$WORK/signed.json"
+  jq -e '.["@context"] == ["https://www.w3.org/2018/credentials/v1", "https://w3id.org/security/data-integrity/v2"]' "$WORK/signed.json"
+  verifies "$WORK/signed.json"
+}
+
+@test "VC API issue: an undefined term is a 422 naming it, another issuer a 400 naming both, never a silent rewrite" {
+  home_issuer=$(jq -r .issuer.id "$FIX/home/skillcert.json")
+  v11='{"@context": ["https://www.w3.org/2018/credentials/v1"], "type": ["VerifiableCredential"], "issuanceDate": "2026-01-01T00:00:00Z", "credentialSubject": {"id": "did:example:abc", "favouriteColour": "blue"}}'
+  [ "$(vc_issue "{\"credential\": $v11}")" = 422 ]
+  jq -e '.errors[0].message | test("favouriteColour")' "$WORK/r"
+  alumni_credential | jq '.issuer = "did:example:someone-else"' >"$WORK/given.json"
+  [ "$(vc_issue "{\"credential\": $(cat "$WORK/given.json")}")" = 400 ]
+  jq -e --arg h "$home_issuer" '.errors[0].message | test("did:example:someone-else") and contains($h)' "$WORK/r"
+  # The data model: a wrong type or subject is a 422 naming the field.
+  alumni_credential | jq '.type = ["ExampleAlumniCredential"]' >"$WORK/given.json"
+  [ "$(vc_issue "{\"credential\": $(cat "$WORK/given.json")}")" = 422 ]
+  jq -e '.errors[0].message | test("^credential.type: ")' "$WORK/r"
+  alumni_credential | jq '.credentialSubject = {}' >"$WORK/given.json"
+  [ "$(vc_issue "{\"credential\": $(cat "$WORK/given.json")}")" = 422 ]
+  jq -e '.errors[0].message | test("^credential.credentialSubject: ")' "$WORK/r"
+  alumni_credential | jq '.validUntil = "31/12/2099"' >"$WORK/given.json"
+  [ "$(vc_issue "{\"credential\": $(cat "$WORK/given.json")}")" = 422 ]
+  jq -e '.errors[0].message | test("^credential.validUntil: ")' "$WORK/r"
+  alumni_credential | jq '.validUntil = "2025-01-01T00:00:00Z"' >"$WORK/given.json"
+  [ "$(vc_issue "{\"credential\": $(cat "$WORK/given.json")}")" = 422 ]
+  jq -e '.errors[0].message | test("^credential.validUntil: earlier than validFrom")' "$WORK/r"
+  # Requests this route does not take: 400 with errors, never a 500, never a flag named.
+  given=$(alumni_credential | jq -c .)
+  for bad in '' 'x' '[]' '{}' '{"credential": 1}' \
+    "{\"credential\": $given, \"options\": {\"cryptosuite\": \"rsa\"}}" \
+    "{\"credential\": $given, \"options\": {\"template\": \"ai-fundamentals\"}}" \
+    "{\"credential\": $given, \"options\": {\"credentialStatus\": {\"type\": \"StatusList2021Entry\"}}}" \
+    "{\"credential\": $(alumni_credential | jq -c '.proof = {}')}"; do
+    [ "$(vc_issue "$bad")" = 400 ]
+    jq -e '.errors | length > 0' "$WORK/r"
+    refute grep -q -- '--' "$WORK/r"
+  done
+  # The learner shortcut's shape is no credential here: refused, not turned into a badge.
+  [ "$(vc_issue '{"credential": {"credentialSubject": {"name": "Ana", "email": "ana@example.org"}}}')" = 422 ]
+}
+
+@test "issue routes: an Authorization header with a control character is a 401" {
   for bad in $'\x01' $'\x7f' $'\x1b[0m'; do
     code=$(curl -s -o "$WORK/r" -w '%{http_code}' -H "Authorization: Bearer $(cat "$FIX/token")$bad" \
-      --data-binary '{"credential": {}}' "$URL/credentials/issue")
+      --data-binary '{"credential": {}}' "$URL/certificates")
     [ "$code" = 401 ]
   done
 }
 
-@test "VC API issue: a wrong request is a 400 that names the field" {
+@test "POST /certificates: a wrong request is a 400 that names the field" {
   issue_status() {
     curl -s -o "$WORK/r" -w '%{http_code}' -H "Authorization: Bearer $(cat "$FIX/token")" \
-      --data-binary "$1" "$URL/credentials/issue"
+      --data-binary "$1" "$URL/certificates"
   }
   subject='"name": "Ana Lima", "email": "ana@example.org"'
   template='"options": {"template": "ai-fundamentals"}'
@@ -331,9 +434,10 @@ id_of() {
   [ "$(stat -c %u "/proc/$SERVER_PID/environ")" = 0 ]
 }
 
-@test "issue route is absent without --issue-token-file" {
+@test "issue routes are absent without --issue-token-file" {
   start_server --home "$FIX/home" --offline --quiet
   [ "$(status_of --data-binary '{}' "$URL/credentials/issue")" = 404 ]
+  [ "$(status_of --data-binary '{}' "$URL/certificates")" = 404 ]
   stop_server
 }
 
@@ -485,4 +589,22 @@ serve_briefly() { # binary args...
   wait "$SERVER_PID"
   SERVER_PID=
   refute curl -s -o /dev/null "$URL/healthz"
+}
+
+@test "VC API verify: an untrusted issuer is a warning, a failure with --require-trust; the page stays amber" {
+  jq '{verifiableCredential: .}' "$(sed -n 1p "$FIX/untrusted.paths")" >"$WORK/u.json"
+  code=$(curl -s -o "$WORK/r" -w '%{http_code}' --data-binary @"$WORK/u.json" "$URL/credentials/verify")
+  [ "$code" = 200 ]
+  jq -e '.verified == true and (.warnings[] | select(.check == "trust") | .message | test("not on this service.s trust list"))' "$WORK/r"
+  refute grep -q -- '--trust' "$WORK/r"
+  page "$(cat "$FIX/untrusted.vpath")"
+  grep -q 'class="verdict warn"' "$WORK/page"
+  grep -q 'Issuer not recognised' "$WORK/page"
+  local default_url=$URL default_pid=$SERVER_PID
+  start_server --home "$FIX/home" --offline --quiet --require-trust
+  code=$(curl -s -o "$WORK/r" -w '%{http_code}' --data-binary @"$WORK/u.json" "$URL/credentials/verify")
+  stop_server
+  URL=$default_url SERVER_PID=$default_pid
+  [ "$code" = 422 ]
+  jq -e '.verified == false and (.errors[] | select(.check == "trust"))' "$WORK/r"
 }

@@ -36,8 +36,8 @@ teardown() {
 }
 
 # Issues a credential from $WORK/evil, posts it to a server over $WORK/home's trust and checks
-# the answer: not verified, holding MESSAGE, and no connection reached the listener.
-post_evil_credential() { # message
+# the answer: VERIFIED (default false), holding MESSAGE, and no connection reached the listener.
+post_evil_credential() { # message [verified]
   local cred
   cred=$(sc issue --home "$WORK/evil" --name "Mallory" --email m@example.org \
     --template ai-fundamentals --no-publish | head -n 1)
@@ -46,7 +46,7 @@ post_evil_credential() { # message
   run curl -s -H 'Content-Type: application/json' --data-binary @"$WORK/body.json" \
     "$URL/credentials/verify"
   [[ "$output" == *"$1"* ]]
-  [[ "$output" == *'"verified": false'* ]]
+  [[ "$output" == *"\"verified\": ${2:-false}"* ]]
   [ ! -s "$WORK/knocks" ]
 }
 
@@ -54,7 +54,9 @@ post_evil_credential() { # message
   make_home
   start_listener
   sc init "$WORK/evil" --name "Evil" --url "https://127.0.0.1:$PORT" --no-passphrase >/dev/null
-  post_evil_credential "not checked: the issuer is not trusted"
+  # An issuer off the trust list is only a warning to an API client (serve --require-trust
+  # makes it a failure); its status stays unchecked, said so.
+  post_evil_credential "not checked: the issuer is not trusted" true
 }
 
 @test "serve: an untrusted did:web issuer's DID document is never fetched" {

@@ -26,11 +26,12 @@ qr_of_pdf() {
   zbarimg -q --raw "$WORK/qr-page.png" 2>/dev/null | head -n 1
 }
 
-# The /V/ path of a PDF certificate's QR code ("/V/1ABC…").
+# The path of a PDF certificate's QR code: "/V/1ABC…", or "/C/<uuid>" for a credential too large
+# to embed (link mode).
 vpath_of_pdf() {
   local text
   text=$(qr_of_pdf "$1")
-  echo "/V/${text#*/V/}"
+  echo "/${text#*://*/}"
 }
 
 # HTTP status of a GET (extra curl arguments allowed).

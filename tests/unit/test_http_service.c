@@ -5,6 +5,8 @@
 
 #include "service/http_internal.h"
 
+#include <openssl/evp.h>
+
 #define NOW 1798761600 /* 2027-01-01 */
 #define TOKEN "a-token-of-sixteen-or-more"
 
@@ -120,7 +122,7 @@ static int issue_with(const char *authorization) {
   sc_http_config cfg = {.issue_token = TOKEN, .issuer = &issuer};
   static const char body[] = "{\"credential\": {}}";
   sc_http_request req = {.method = "POST",
-                         .path = "/credentials/issue",
+                         .path = "/certificates",
                          .authorization = authorization,
                          .body = (const uint8_t *)body,
                          .body_len = strlen(body),
@@ -137,7 +139,7 @@ static int issue_with_bytes(const char *token, const char *authorization, size_t
   sc_http_config cfg = {.issue_token = token, .issuer = &issuer};
   static const char body[] = "{\"credential\": {}}";
   sc_http_request req = {.method = "POST",
-                         .path = "/credentials/issue",
+                         .path = "/certificates",
                          .authorization = authorization,
                          .authorization_len = len,
                          .body = (const uint8_t *)body,
@@ -173,6 +175,233 @@ static void the_bearer_scheme_name_is_case_insensitive(void **state) {
   assert_int_equal(issue_with("Basic " TOKEN), 401);
   assert_int_equal(issue_with("bearer" TOKEN), 401);
   assert_int_equal(issue_with(NULL), 401);
+}
+
+/* ---------------------------------------------------------------- the VC API, in-process */
+
+#define VC2 "https://www.w3.org/ns/credentials/v2"
+
+/* POSTs body (taken) to path; the answer parsed, and its status. */
+static json_t *post(const sc_http_config *cfg, const char *path, json_t *body, int *status) {
+  char *text = json_dumps(body, 0);
+  json_decref(body);
+  assert_non_null(text);
+  sc_http_request req = {.method = "POST",
+                         .path = path,
+                         .body = (const uint8_t *)text,
+                         .body_len = strlen(text),
+                         .now = NOW};
+  sc_http_response res;
+  sc_http_handle(cfg, &req, &res);
+  *status = res.status;
+  json_t *answer = json_loadb((const char *)res.body.data, res.body.len, 0, NULL);
+  assert_non_null(answer);
+  sc_http_response_free(&res);
+  free(text);
+  return answer;
+}
+
+/* A holder with a did:key, who is also the (untrusted) issuer of the credential presented. */
+typedef struct holder {
+  EVP_PKEY *key;
+  char *did, *vm;
+} holder;
+
+static void holder_new(holder *h) {
+  sc_error err = {0};
+  uint8_t pub[SC_ED25519_PUBLIC_BYTES];
+  h->key = sc_ed25519_generate(&err);
+  assert_non_null(h->key);
+  assert_int_equal(sc_ed25519_public(h->key, pub, &err), SC_OK);
+  h->did = sc_did_key_encode(pub);
+  h->vm = sc_did_key_verification_method(h->did);
+  assert_non_null(h->vm);
+}
+
+static void holder_free(holder *h) {
+  EVP_PKEY_free(h->key);
+  free(h->did);
+  free(h->vm);
+}
+
+static json_t *credential_of(const holder *h) {
+  json_t *vc = json_pack("{s:[s], s:[s], s:s, s:s, s:s, s:{s:s}}", "@context", VC2, "type",
+                         "VerifiableCredential", "id",
+                         "urn:uuid:9f8d8a4e-2f7e-4c7c-9a57-0d6f1f0c1e2a", "issuer", h->did,
+                         "validFrom", "2026-01-01T00:00:00Z", "credentialSubject", "id", h->did);
+  sc_error err = {0};
+  sc_proof_options opts = {.verification_method = h->vm, .cryptosuite = SC_EDDSA_RDFC_2022};
+  assert_int_equal(sc_di_sign(vc, h->key, &opts, NULL, &err), SC_OK);
+  return vc;
+}
+
+/* A presentation of the holder's credential, signed for authentication with challenge and
+ * domain in its proof (sc_proof_options carries them). */
+static json_t *presentation_of(const holder *h, const char *challenge, const char *domain) {
+  json_t *vp =
+      json_pack("{s:[s], s:[s], s:s, s:[o]}", "@context", VC2, "type", "VerifiablePresentation",
+                "holder", h->did, "verifiableCredential", credential_of(h));
+  sc_error err = {0};
+  sc_proof_options opts = {.verification_method = h->vm,
+                           .cryptosuite = SC_EDDSA_RDFC_2022,
+                           .proof_purpose = "authentication",
+                           .challenge = challenge,
+                           .domain = domain};
+  assert_int_equal(sc_di_sign(vp, h->key, &opts, NULL, &err), SC_OK);
+  return vp;
+}
+
+static bool has_error_of(const json_t *answer, const char *check) {
+  size_t i;
+  json_t *e;
+  json_array_foreach(json_object_get(answer, "errors"), i, e) {
+    const char *name = json_string_value(json_object_get(e, "check"));
+    if (name && strcmp(name, check) == 0)
+      return true;
+  }
+  return false;
+}
+
+static void a_presentation_signed_for_authentication_with_the_challenge_verifies(void **state) {
+  (void)state;
+  holder h;
+  holder_new(&h);
+  sc_http_config cfg = {0};
+  int status = 0;
+  json_t *answer = post(&cfg, "/presentations/verify",
+                        json_pack("{s:o, s:{s:s, s:s}}", "verifiablePresentation",
+                                  presentation_of(&h, "c-123", "verifier.example"), "options",
+                                  "challenge", "c-123", "domain", "verifier.example"),
+                        &status);
+  assert_int_equal(status, 200);
+  assert_true(json_is_true(json_object_get(answer, "verified")));
+  const json_t *presentation = json_object_get(answer, "presentationResult");
+  assert_true(json_is_true(json_object_get(presentation, "verified")));
+  assert_true(sc_json_has_string(json_object_get(presentation, "checks"), "challenge"));
+  assert_true(sc_json_has_string(json_object_get(presentation, "checks"), "domain"));
+  const json_t *results = json_object_get(answer, "credentialResults");
+  assert_int_equal(json_array_size(results), 1);
+  assert_true(json_is_true(json_object_get(json_array_get(results, 0), "verified")));
+  assert_int_equal(json_array_size(json_object_get(answer, "errors")), 0);
+  json_decref(answer);
+  holder_free(&h);
+}
+
+static void a_wrong_or_missing_challenge_or_domain_is_not_verified_and_named(void **state) {
+  (void)state;
+  holder h;
+  holder_new(&h);
+  sc_http_config cfg = {0};
+  int status = 0;
+  json_t *vp = presentation_of(&h, "c-123", NULL);
+  json_t *answer = post(
+      &cfg, "/presentations/verify",
+      json_pack("{s:O, s:{s:s}}", "verifiablePresentation", vp, "options", "challenge", "another"),
+      &status);
+  assert_int_equal(status, 422);
+  assert_true(json_is_false(json_object_get(answer, "verified")));
+  assert_true(has_error_of(answer, "challenge"));
+  assert_false(has_error_of(answer, "domain"));
+  json_decref(answer);
+  answer = post(&cfg, "/presentations/verify",
+                json_pack("{s:O, s:{s:s, s:s}}", "verifiablePresentation", vp, "options",
+                          "challenge", "c-123", "domain", "verifier.example"),
+                &status);
+  assert_int_equal(status, 422);
+  assert_true(has_error_of(answer, "domain"));
+  assert_false(has_error_of(answer, "challenge"));
+  json_decref(answer);
+  /* A proof of the credential's purpose (assertionMethod) does not authenticate a holder. */
+  json_t *asserted = json_pack("{s:[s], s:[s], s:s}", "@context", VC2, "type",
+                               "VerifiablePresentation", "holder", h.did);
+  sc_error err = {0};
+  sc_proof_options opts = {.verification_method = h.vm, .cryptosuite = SC_EDDSA_RDFC_2022};
+  assert_int_equal(sc_di_sign(asserted, h.key, &opts, NULL, &err), SC_OK);
+  answer = post(&cfg, "/presentations/verify",
+                json_pack("{s:o}", "verifiablePresentation", asserted), &status);
+  assert_int_equal(status, 422);
+  assert_true(has_error_of(answer, "proof"));
+  json_decref(answer);
+  /* Nor does a presentation without any proof. */
+  answer = post(&cfg, "/presentations/verify",
+                json_pack("{s:{s:[s], s:[s]}}", "verifiablePresentation", "@context", VC2, "type",
+                          "VerifiablePresentation"),
+                &status);
+  assert_int_equal(status, 422);
+  assert_true(has_error_of(answer, "proof"));
+  json_decref(answer);
+  json_decref(vp);
+  holder_free(&h);
+}
+
+static void bad_presentation_requests_are_400_with_errors(void **state) {
+  (void)state;
+  sc_http_config cfg = {0};
+  const char *bodies[] = {"{}", "{\"verifiablePresentation\": 1}",
+                          "{\"verifiablePresentation\": {}, \"options\": 5}",
+                          "{\"verifiablePresentation\": {}, \"options\": {\"challenge\": 5}}",
+                          "{\"verifiablePresentation\": {}, \"options\": {\"checks\": [\"x\"]}}"};
+  for (size_t i = 0; i < sizeof bodies / sizeof *bodies; i++) {
+    int status = 0;
+    json_t *answer = post(&cfg, "/presentations/verify", json_loads(bodies[i], 0, NULL), &status);
+    assert_int_equal(status, 400);
+    assert_true(json_is_false(json_object_get(answer, "verified")));
+    assert_true(json_array_size(json_object_get(answer, "errors")) > 0);
+    json_decref(answer);
+  }
+}
+
+static void options_checks_runs_and_reports_only_the_checks_asked_for(void **state) {
+  (void)state;
+  holder h;
+  holder_new(&h);
+  sc_http_config cfg = {0};
+  int status = 0;
+  json_t *answer = post(&cfg, "/credentials/verify",
+                        json_pack("{s:o, s:{s:[s]}}", "verifiableCredential", credential_of(&h),
+                                  "options", "checks", "proof"),
+                        &status);
+  assert_int_equal(status, 200);
+  const json_t *checks = json_object_get(answer, "checks");
+  assert_true(sc_json_has_string(checks, "proof"));
+  assert_false(sc_json_has_string(checks, "validity"));
+  assert_false(sc_json_has_string(checks, "trust"));
+  assert_false(sc_json_has_string(checks, "credential"));
+  assert_int_equal(json_array_size(json_object_get(answer, "warnings")), 0);
+  json_decref(answer);
+  /* status alone: no proof, validity or trust reported */
+  answer = post(&cfg, "/credentials/verify",
+                json_pack("{s:o, s:{s:[s]}}", "verifiableCredential", credential_of(&h), "options",
+                          "checks", "status"),
+                &status);
+  assert_false(sc_json_has_string(json_object_get(answer, "checks"), "proof"));
+  assert_false(has_error_of(answer, "trust"));
+  json_decref(answer);
+  holder_free(&h);
+}
+
+static void an_untrusted_issuer_is_a_warning_unless_trust_is_required(void **state) {
+  (void)state;
+  holder h;
+  holder_new(&h);
+  sc_http_config cfg = {0};
+  int status = 0;
+  json_t *answer = post(&cfg, "/credentials/verify",
+                        json_pack("{s:o}", "verifiableCredential", credential_of(&h)), &status);
+  assert_int_equal(status, 200);
+  assert_true(json_is_true(json_object_get(answer, "verified")));
+  char *text = json_dumps(json_object_get(answer, "warnings"), 0);
+  assert_non_null(strstr(text, "not on this service's trust list"));
+  assert_null(strstr(text, "--")); /* no command-line flag named */
+  free(text);
+  json_decref(answer);
+  cfg.require_trust = true;
+  answer = post(&cfg, "/credentials/verify",
+                json_pack("{s:o}", "verifiableCredential", credential_of(&h)), &status);
+  assert_int_equal(status, 422);
+  assert_true(has_error_of(answer, "trust"));
+  json_decref(answer);
+  holder_free(&h);
 }
 
 /* ---------------------------------------------------------------- unreadable payloads */
@@ -250,6 +479,11 @@ int main(void) {
       cmocka_unit_test(an_authorization_with_a_nul_or_a_control_character_is_refused),
       cmocka_unit_test(json_that_is_no_credential_is_a_400_page_claiming_nothing),
       cmocka_unit_test(messages_never_show_local_folders_or_fetch_errors),
+      cmocka_unit_test(a_presentation_signed_for_authentication_with_the_challenge_verifies),
+      cmocka_unit_test(a_wrong_or_missing_challenge_or_domain_is_not_verified_and_named),
+      cmocka_unit_test(bad_presentation_requests_are_400_with_errors),
+      cmocka_unit_test(options_checks_runs_and_reports_only_the_checks_asked_for),
+      cmocka_unit_test(an_untrusted_issuer_is_a_warning_unless_trust_is_required),
   };
   return cmocka_run_group_tests_name("http_service", tests, NULL, NULL);
 }
