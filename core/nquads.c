@@ -176,6 +176,11 @@ static int read_iri(nq_parser *ps, sc_buf *out) {
   if (ps->p >= ps->end)
     return nq_fail(ps, "'>' closing the IRI");
   ps->p++;
+  /* \u escapes must not bring in what an IRI cannot hold (RDF 1.1 N-Triples 2.3): the
+   * canonical form writes IRIs as they are. */
+  for (size_t i = 0; i < out->len; i++)
+    if (out->data[i] <= 0x20 || strchr("<>\"{}|^`\\", out->data[i]))
+      return nq_fail(ps, "an IRI without spaces, control characters or <>\"{}|^`\\");
   if (!strchr((const char *)out->data ? (const char *)out->data : "", ':'))
     return nq_fail(ps, "an absolute IRI");
   return SC_OK;

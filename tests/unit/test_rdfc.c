@@ -74,6 +74,8 @@ static void nquads_syntax_errors_name_the_line(void **state) {
       {"<relative> <http://a/p> <http://a/o> .\n", "an absolute IRI"},
       {"<http://a/s> <http://a/p> \"a\\qb\" .\n", "one of"},
       {"<http://a/s> <http://a/p> \"\\uD800\" .\n", "Unicode scalar value"},
+      /* found by fuzz_rdfc: an escaped control character in an IRI was written back raw */
+      {"<urn:ex:s\\U00000008> <http://a/p> <http://a/o> .\n", "an IRI without spaces"},
       /* found by fuzz_rdfc: eight digits past U+10FFFF overflowed a signed int */
       {"<http://a/s> <http://a/p> \"\\UF8000000\" .\n", "Unicode scalar value"},
       {"<http://a/s> <http://a/p> <http://a/o> . x\n", "end of the line"},
