@@ -208,6 +208,32 @@ char *roster_copy_value(const char *value, size_t len) {
   return copy;
 }
 
+/* A row without an id (no id column, or a JSON line without "id") is identified by its
+ * e-mail: "email-sha256:" and the SHA-256 of the address in lower case, so that re-running the
+ * roster finds the learner again (the registry's idempotency key) while the registry still
+ * holds no e-mail address in clear (docs/roster.md). */
+static int roster_learner_id(sc_roster *r, const char *email, const char **out, sc_error *err) {
+  *out = NULL;
+  if (!email || !*email)
+    return SC_OK; /* validation reports the empty e-mail */
+  size_t len = strlen(email);
+  char *lower = malloc(len + 1);
+  if (!lower)
+    return sc_oom(err);
+  for (size_t i = 0; i <= len; i++)
+    lower[i] = (char)tolower((unsigned char)email[i]);
+  uint8_t digest[32];
+  int rc = sc_sha256(lower, len, digest);
+  free(lower);
+  char *hex = rc == SC_OK ? sc_hex_encode(digest, sizeof digest) : NULL;
+  if (!hex)
+    return rc == SC_OK ? sc_oom(err) : sc_fail(err, SC_ESOFTWARE, "SHA-256 failed");
+  snprintf(r->email_id, sizeof r->email_id, "email-sha256:%s", hex);
+  free(hex);
+  *out = r->email_id;
+  return SC_OK;
+}
+
 int roster_next_record(sc_roster *r, sc_roster_row *row, sc_error *err) {
   memset(row, 0, sizeof *row);
   roster_record_free(&r->current);
@@ -222,7 +248,10 @@ int roster_next_record(sc_roster *r, sc_roster_row *row, sc_error *err) {
   row->id = f[FIELD_ID];
   row->did = f[FIELD_DID];
   row->valid_until = f[FIELD_VALID_UNTIL];
-  if (f[FIELD_ACHIEVEMENT] && *f[FIELD_ACHIEVEMENT])
+  r->id_from_email = r->format == ROSTER_CSV ? r->missing_column[FIELD_ID] : !f[FIELD_ID];
+  if (r->id_from_email)
+    rc = roster_learner_id(r, row->email, &row->id, err);
+  if (rc == SC_OK && f[FIELD_ACHIEVEMENT] && *f[FIELD_ACHIEVEMENT])
     rc = resolve_achievement(r, f[FIELD_ACHIEVEMENT], &row->achievement, err);
   return rc;
 }

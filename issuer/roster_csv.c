@@ -186,18 +186,63 @@ static int report_header(sc_roster *r, sc_error *err) {
                           "%s: unknown column (known fields: %s; --map '%s=FIELD' renames it)",
                           name, ROSTER_KNOWN_FIELDS, name);
   }
-  for (int f = FIELD_NAME; rc == SC_OK && f <= FIELD_ID; f++) {
+  /* Without an id column the e-mail identifies the learner (roster_learner_id). */
+  r->missing_column[FIELD_ID] = !present[FIELD_ID];
+  for (int f = FIELD_NAME; rc == SC_OK && f <= FIELD_EMAIL; f++) {
     r->missing_column[f] = !present[f];
     if (!present[f])
-      rc = roster_problem(r, err, r->header_line, "%s: missing column (required: name, email, id)",
+      rc = roster_problem(r, err, r->header_line,
+                          "%s: missing column (required: name, email; id optional)",
                           roster_field_name(f));
   }
   return rc;
 }
 
+/* How many of the header's columns name a known field when split at delim: the header line
+ * as far as the first chunk holds it, quoted names respected (their quotes removed). */
+static size_t known_columns(const sc_roster *r, unsigned char delim) {
+  const unsigned char *p = r->chunk + r->chunk_pos, *end = r->chunk + r->chunk_len;
+  size_t known = 0;
+  bool quoted = false, line_ended = false;
+  const unsigned char *start = p;
+  for (; !line_ended; p++) {
+    line_ended = p == end || (!quoted && (*p == '\n' || *p == '\r'));
+    if (!line_ended && *p == '"')
+      quoted = !quoted;
+    if (!line_ended && (quoted || *p != delim))
+      continue;
+    const unsigned char *from = start, *to = p;
+    while (from < to && (*from == ' ' || *from == '\t' || *from == '"'))
+      from++;
+    while (to > from && (to[-1] == ' ' || to[-1] == '\t' || to[-1] == '"'))
+      to--;
+    known += roster_field_of(r, (const char *)from, (size_t)(to - from)) != FIELD_UNKNOWN;
+    start = p + 1;
+  }
+  return known;
+}
+
+/* Spreadsheets save "CSV" with the list separator of the user's locale: a semicolon in most of
+ * Europe and in Indonesia, sometimes a tab. The delimiter is the one that splits the header
+ * into the most known column names; a comma when none does (the header is then reported). */
+static unsigned char detect_delimiter(const sc_roster *r) {
+  static const unsigned char candidates[] = {',', ';', '\t'};
+  unsigned char best = ',';
+  size_t best_known = 0;
+  for (size_t i = 0; i < sizeof candidates; i++) {
+    size_t known = known_columns(r, candidates[i]);
+    if (known > best_known) {
+      best = candidates[i];
+      best_known = known;
+    }
+  }
+  return best;
+}
+
 int roster_csv_start(sc_roster *r, sc_error *err) {
   if (csv_init(&r->csv, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0)
     return sc_oom(err);
+  csv_set_delim(&r->csv, detect_delimiter(r));
   r->csv_ready = true;
   int rc = pump(r, true, err);
   if (rc == SC_OK && !r->header_done)

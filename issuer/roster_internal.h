@@ -81,6 +81,9 @@ struct sc_roster {
   /* The row handed out last: its strings live until the next call. */
   roster_record current;
   char achievement_path[PATH_MAX];
+  /* A row without an id: the learner id made from its e-mail (roster_learner_id). */
+  bool id_from_email;
+  char email_id[80];
 };
 
 /* Field index of a name ("Email " → FIELD_EMAIL), after the --map renames; FIELD_UNKNOWN

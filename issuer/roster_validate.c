@@ -137,8 +137,9 @@ static int check_email(validation *v, const sc_roster_row *row, sc_error *err) {
   if (v->roster->missing_column[FIELD_EMAIL] || field_refused(v, FIELD_EMAIL))
     return SC_OK;
   if (!row->email || !*row->email)
-    return roster_problem(v->roster, err, row->line,
-                          "email: empty (an e-mail address is required)");
+    return roster_problem(v->roster, err, row->line, "email: empty (an e-mail address is required%s)",
+                          v->roster->id_from_email ? "; without an id it identifies the learner"
+                                                   : "");
   if (!sc_is_email(row->email))
     return roster_problem(v->roster, err, row->line,
                           "email: '%s' is not an e-mail address (expected e.g. ann@example.org)",
@@ -146,7 +147,24 @@ static int check_email(validation *v, const sc_roster_row *row, sc_error *err) {
   return SC_OK;
 }
 
+/* Without an id the e-mail identifies the learner: two rows with one address would be one
+ * learner twice. The reader made the id from the e-mail; an unusable e-mail was reported. */
+static int check_email_as_id(validation *v, const sc_roster_row *row, sc_error *err) {
+  if (!row->id || field_refused(v, FIELD_EMAIL) || !sc_is_email(row->email))
+    return SC_OK;
+  size_t first;
+  int rc = id_set_add(&v->ids, row->id, row->line, &first, err);
+  if (rc == SC_OK && first)
+    rc = roster_problem(v->roster, err, row->line,
+                        "email: '%s' is already the e-mail of line %zu (without an id column the "
+                        "e-mail identifies the learner)",
+                        row->email, first);
+  return rc;
+}
+
 static int check_id(validation *v, const sc_roster_row *row, sc_error *err) {
+  if (v->roster->id_from_email)
+    return check_email_as_id(v, row, err);
   if (v->roster->missing_column[FIELD_ID] || field_refused(v, FIELD_ID))
     return SC_OK;
   if (!row->id || !*row->id)

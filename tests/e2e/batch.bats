@@ -224,7 +224,7 @@ PY
   printf 'email,id\na@b.org,L1\n' >"$WORK/noname.csv"
   run sc issue --home "$WORK/home" --roster "$WORK/noname.csv" --template ai-fundamentals --dry-run
   [ "$status" -eq 65 ]
-  [[ "$output" == *"noname.csv:1: name: missing column (required: name, email, id)"* ]]
+  [[ "$output" == *"noname.csv:1: name: missing column (required: name, email; id optional)"* ]]
   [[ "$output" == *"1 problem in 1 row; nothing was issued"* ]]
   run sc issue --home "$WORK/home" --roster "$ROOT/tests/data/rosters/mapped.csv" \
     --template ai-fundamentals --dry-run
