@@ -1,0 +1,53 @@
+#!/usr/bin/env bats
+# Rosters as spreadsheets save them: semicolon- or tab-separated, with or without an id column.
+load helpers
+
+count_json() {
+  find "$WORK/home/out" -maxdepth 1 -name '*.json' | wc -l
+}
+
+@test "a semicolon-separated roster is issued, one credential per learner" {
+  make_home
+  printf 'Name;E-mail;ID\r\n"Lee; Ann";ann@example.org;L-1\r\nBudi Santoso;budi@example.org;L-2\r\nSiti, Rahma;siti@example.org;L-3\r\n' >"$WORK/r.csv"
+  run sc issue --home "$WORK/home" --roster "$WORK/r.csv" --template ai-fundamentals \
+    --map E-mail=email -j 2
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"3 issued"* ]]
+  [ "$(count_json)" -eq 3 ]
+}
+
+@test "a tab-separated roster is issued" {
+  make_home
+  printf 'name\temail\tid\nAnn Lee\tann@example.org\tL-1\nBob Ray\tbob@example.org\tL-2\n' >"$WORK/r.tsv"
+  run sc issue --home "$WORK/home" --roster "$WORK/r.tsv" --template ai-fundamentals
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"2 issued"* ]]
+  [ "$(count_json)" -eq 2 ]
+}
+
+@test "a roster without an id column, run again, issues nothing twice" {
+  make_home
+  printf 'name;email\nAnn Lee;ann@example.org\nBudi Santoso;budi@example.org\n' >"$WORK/r.csv"
+  run sc issue --home "$WORK/home" --roster "$WORK/r.csv" --template ai-fundamentals
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"2 issued"* ]]
+  # The same learners again, the e-mail in other case: the same learners.
+  printf 'name;email\nAnn Lee;ANN@example.org\nBudi Santoso;budi@example.org\n' >"$WORK/r.csv"
+  run sc issue --home "$WORK/home" --roster "$WORK/r.csv" --template ai-fundamentals
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"0 issued, 2 already issued"* ]]
+  [ "$(count_json)" -eq 2 ]
+  sc list --home "$WORK/home" --json >"$WORK/list.jsonl"
+  [ "$(wc -l <"$WORK/list.jsonl")" -eq 2 ]
+  [ -f "$WORK/home/registry.db" ]
+  run ! grep -q -i 'ann@example.org' "$WORK/home"/registry.db* # the e-mail is not kept in clear
+}
+
+@test "a roster without id and with an empty e-mail is refused naming the line" {
+  make_home
+  printf 'name,email\nAnn Lee,ann@example.org\nBob Ray,\n' >"$WORK/r.csv"
+  run sc issue --home "$WORK/home" --roster "$WORK/r.csv" --template ai-fundamentals
+  [ "$status" -eq 65 ]
+  [[ "$output" == *"r.csv:3: email: empty"* ]]
+  [ "$(count_json)" -eq 0 ]
+}
