@@ -7,16 +7,18 @@
 #include <unistd.h>
 
 static const char issue_synopsis[] =
-    "skillcert issue --name NAME --email EMAIL (--achievement FILE | --template NAME)\n"
+    "skillcert issue --name NAME --email EMAIL [--achievement FILE | --template NAME]\n"
     "                       [--did DID] [--valid-until DATE] [--id-from LEARNER_ID]\n"
-    "       skillcert issue --roster FILE --template NAME [-j N] [--map COLUMN=FIELD]...\n"
+    "       skillcert issue --roster FILE [--template NAME] [-j N] [--map COLUMN=FIELD]...\n"
     "                       [--dry-run]\n"
-    "       common: [--home DIR] [--passphrase-file FILE] [--no-publish]";
+    "       common: [--home DIR] [--passphrase-file FILE] [--no-publish] [--no-pdf]";
 
 static const char issue_description[] =
     "Builds Open Badges 3.0 credentials, signs them with the issuer's key (Data Integrity,\n"
     "eddsa-jcs-2022), records them in the registry and writes out/<uuid>.json; with a template\n"
-    "also the PDF certificate out/<uuid>.pdf with its QR code. Prints the path of each file.\n";
+    "also the PDF certificate out/<uuid>.pdf with its QR code. Prints the path of each file.\n"
+    "Without --template or --achievement, the home's default template (skillcert.json\n"
+    "\"defaultTemplate\", else ai-fundamentals) is used; --no-pdf issues the JSON only.\n";
 
 static const char issue_epilogue[] =
     "Re-running a roster issues nothing twice and repairs files an interrupted run left out.\n"
@@ -36,7 +38,7 @@ typedef struct issue_args {
   const char *maps[64];
   size_t map_count;
   int jobs;
-  bool dry_run, no_publish;
+  bool dry_run, no_publish, no_pdf;
 } issue_args;
 
 static int parse_args(int argc, char **argv, issue_args *a) {
@@ -50,7 +52,8 @@ static int parse_args(int argc, char **argv, issue_args *a) {
       CLI_OPT_STRING("achievement", 0, &a->achievement, "FILE",
                      "the Open Badges 3.0 Achievement (JSON); no PDF"),
       CLI_OPT_STRING("template", 0, &a->template_name, "NAME",
-                     "a certificate design: its achievement, and a PDF"),
+                     "a certificate design: its achievement, and a PDF\n"
+                     "(default: the home's defaultTemplate)"),
       CLI_OPT_STRING("did", 0, &a->req.recipient.did, "DID",
                      "the learner's own DID, if they gave one"),
       CLI_OPT_STRING("valid-until", 0, &a->req.valid_until, "DATE",
@@ -59,8 +62,8 @@ static int parse_args(int argc, char **argv, issue_args *a) {
       CLI_OPT_STRING("id-from", 0, &a->req.learner_id, "LEARNER_ID",
                      "your id for the learner: issuing the same achievement to the same\n"
                      "id again prints the existing credential instead of a new one"),
-      CLI_OPT_HEADING("A roster (CSV or JSON Lines: name, email, id, optional did, valid_until,\n"
-                      "achievement; see docs/roster.md), with --template:"),
+      CLI_OPT_HEADING("A roster (CSV, semicolon- or tab-separated too, or JSON Lines: name,\n"
+                      "email, optional id, did, valid_until, achievement; see docs/roster.md):"),
       CLI_OPT_STRING("roster", 0, &a->roster, "FILE",
                      "every row is validated first; nothing is issued if any is wrong"),
       CLI_OPT_INT("jobs", 'j', &a->jobs, "N", 1, 256,
@@ -73,6 +76,9 @@ static int parse_args(int argc, char **argv, issue_args *a) {
       CLI_OPT_PASSPHRASE_FILE(&a->passphrase),
       CLI_OPT_FLAG("no-publish", 0, &a->no_publish,
                    "do not publish the status lists touched (publish later)"),
+      CLI_OPT_FLAG("no-pdf", 0, &a->no_pdf,
+                   "issue the JSON credentials only: the template gives the achievement,\n"
+                   "no PDF is made (`skillcert render` can make it later)"),
   };
   const cli_command command = {"issue", issue_synopsis, issue_description, CLI_ROWS(options),
                                issue_epilogue};
@@ -91,8 +97,6 @@ static int parse_args(int argc, char **argv, issue_args *a) {
 
 static int check_args(const issue_args *a) {
   if (a->roster) {
-    if (!a->template_name)
-      return cli_usage_error("issue", "--roster needs --template NAME");
     if (a->req.recipient.name || a->req.recipient.email || a->achievement)
       return cli_usage_error("issue", "--roster takes names and e-mails from the file");
     return SC_OK;
@@ -101,8 +105,8 @@ static int check_args(const issue_args *a) {
     return cli_usage_error("issue", "--dry-run, --map and -j go with --roster");
   if (!a->req.recipient.name || !a->req.recipient.email)
     return cli_usage_error("issue", "--name and --email are required (or give --roster FILE)");
-  if (!a->achievement == !a->template_name)
-    return cli_usage_error("issue", "give one of --achievement FILE or --template NAME");
+  if (a->achievement && a->template_name)
+    return cli_usage_error("issue", "give one of --achievement FILE or --template NAME, not both");
   return SC_OK;
 }
 
@@ -151,11 +155,15 @@ static int open_run(const issue_args *a, issue_run *run, bool need_key, sc_error
   run->lock = -1;
   int rc = sc_home_open(a->home, &run->home, err);
   char dir[PATH_MAX];
-  if (rc == SC_OK && a->template_name) {
-    rc = sc_template_find(&run->home, a->template_name, dir, sizeof dir, err);
+  /* No --achievement: a template, the one given or the home's default. */
+  const char *template_name = a->achievement     ? NULL
+                              : a->template_name ? a->template_name
+                                                 : run->home.default_template;
+  if (rc == SC_OK && template_name) {
+    rc = sc_template_find(&run->home, template_name, dir, sizeof dir, err);
     if (rc == SC_OK)
       rc = sc_template_load(dir, &run->tpl, err);
-    if (rc == SC_OK && !(run->renderer = sc_pdf_renderer_new(err)))
+    if (rc == SC_OK && !a->no_pdf && !(run->renderer = sc_pdf_renderer_new(err)))
       rc = err->code;
   } else if (rc == SC_OK) {
     rc = sc_achievement_load(a->achievement, &run->achievement, err);
@@ -164,7 +172,7 @@ static int open_run(const issue_args *a, issue_run *run, bool need_key, sc_error
     rc = sc_home_lock(&run->home, &run->lock, err);
   if (rc == SC_OK && need_key)
     rc = sc_home_load_key(&run->home, &a->passphrase, &run->key, err);
-  run->ctx = (sc_issue_context){&run->home, run->key, run->tpl, run->renderer};
+  run->ctx = (sc_issue_context){&run->home, run->key, run->tpl, run->renderer, a->no_pdf};
   return rc;
 }
 
@@ -180,7 +188,7 @@ static void close_run(issue_run *run) {
 
 static void print_paths(const issue_run *run, const char *json, const char *pdf) {
   printf("%s\n", json);
-  if (run->tpl && pdf)
+  if (sc_issue_makes_pdf(&run->ctx) && pdf)
     printf("%s\n", pdf);
 }
 
@@ -191,7 +199,8 @@ static int reissue_existing(issue_run *run, const json_t *row, sc_error *err) {
   const char *pdf_path = json_string_value(json_object_get(row, "pdf_path"));
   fprintf(stderr, "skillcert: issue: already issued as %s; nothing new was signed\n", id);
   int rc = SC_OK;
-  if (access(json_path, R_OK) != 0 || (run->tpl && (!pdf_path || access(pdf_path, R_OK) != 0))) {
+  bool pdf_missing = !pdf_path || access(pdf_path, R_OK) != 0;
+  if (access(json_path, R_OK) != 0 || (sc_issue_makes_pdf(&run->ctx) && pdf_missing)) {
     char *text = sc_registry_credential_text(run->reg, id, err);
     sc_prepared p;
     rc = text ? sc_issue_prepare_existing(&run->ctx, text, strlen(text), &p, err) : err->code;

@@ -59,8 +59,9 @@ int cli_issue_roster(const sc_issue_context *ctx, sc_pdf_renderer *renderer,
                      const cli_roster_job *job, sc_error *err) {
   sc_roster_options roster = {.maps = job->maps, .map_count = job->map_count, .home = ctx->home};
   sc_roster_summary summary = {0};
-  int rc =
-      sc_roster_validate(job->roster, &roster, check_row, print_problem, renderer, &summary, err);
+  /* --no-pdf: no renderer, and no fonts that must draw the names. */
+  int rc = sc_roster_validate(job->roster, &roster, renderer ? check_row : NULL, print_problem,
+                              renderer, &summary, err);
   if (rc != SC_OK) {
     if (summary.problems)
       sc_fail(err, rc, "%s: %zu problem%s in %zu row%s; nothing was issued", job->roster,

@@ -120,7 +120,7 @@ int sc_batch_existing(sc_batch *b, const sc_roster_row *row, const json_t *exist
   const char *id = row_string(existing, "id");
   const char *pdf = row_string(existing, "pdf_path");
   bool intact = file_matches(row_string(existing, "json_path"), row_string(existing, "sha256")) &&
-                (!b->ctx->tpl || (pdf && access(pdf, R_OK) == 0));
+                (!sc_issue_makes_pdf(b->ctx) || (pdf && access(pdf, R_OK) == 0));
   if (intact) {
     b->progress.done++;
     b->progress.skipped++;

@@ -74,10 +74,10 @@ static void *worker_main(void *arg) {
   sc_batch *b = arg;
   sc_issue_context ctx = *b->ctx;
   sc_error renderer_err = {0};
-  ctx.renderer = ctx.tpl ? sc_pdf_renderer_new(&renderer_err) : NULL;
+  ctx.renderer = sc_issue_makes_pdf(&ctx) ? sc_pdf_renderer_new(&renderer_err) : NULL;
   sc_job *job;
   while ((job = sc_queue_pop(&b->todo))) {
-    if (ctx.tpl && !ctx.renderer) {
+    if (sc_issue_makes_pdf(&ctx) && !ctx.renderer) {
       job->rc = renderer_err.code; /* NULL comes with err set */
       job->err = renderer_err;
     } else {

@@ -254,6 +254,9 @@ static int read_config(sc_home *home, const char *path, sc_error *err) {
   home->public_url = config_string(home->config, NULL, "publicUrl");
   if (!home->public_url) /* homes made before publicUrl existed publish at the issuer URL */
     home->public_url = home->issuer_url;
+  home->default_template = config_string(home->config, NULL, "defaultTemplate");
+  if (!home->default_template)
+    home->default_template = SC_DEFAULT_TEMPLATE;
   json_t *keys = json_object_get(home->config, "keys");
   json_t *current = json_array_get(keys, json_array_size(keys) - 1);
   const char *key_file = json_string_value(json_object_get(current, "file"));

@@ -40,14 +40,18 @@ static int name_files(const sc_issue_context *ctx, sc_prepared *p, sc_error *err
   snprintf(name, sizeof name, "%s.json", p->uuid);
   int rc = sc_home_path(ctx->home, "out", name, p->json_path, sizeof p->json_path, err);
   snprintf(name, sizeof name, "%s.pdf", p->uuid);
-  if (rc == SC_OK && ctx->tpl)
+  if (rc == SC_OK && sc_issue_makes_pdf(ctx))
     rc = sc_home_path(ctx->home, "out", name, p->pdf_path, sizeof p->pdf_path, err);
   return rc;
 }
 
+bool sc_issue_makes_pdf(const sc_issue_context *ctx) {
+  return ctx->tpl && !ctx->no_pdf;
+}
+
 /* The QR code and the certificate, for a credential already signed and serialized. */
 static int render(const sc_issue_context *ctx, sc_prepared *p, sc_error *err) {
-  if (!ctx->tpl)
+  if (!sc_issue_makes_pdf(ctx))
     return SC_OK;
   int rc =
       sc_qr_text_for(p->credential, ctx->home->verify_url, &p->qr_text, &p->link_mode, &p->qr, err);
@@ -128,7 +132,7 @@ int sc_issue_record(sc_registry *reg, const sc_issue_context *ctx, const sc_issu
       .valid_until = json_string_value(json_object_get(p->credential, "validUntil")),
       .template_name = ctx->tpl ? sc_template_name(ctx->tpl) : NULL,
       .json_path = p->json_path,
-      .pdf_path = ctx->tpl ? p->pdf_path : NULL,
+      .pdf_path = sc_issue_makes_pdf(ctx) ? p->pdf_path : NULL,
       .qr_text = p->qr_text,
       .credential_json = (const char *)p->json.data,
   };
@@ -157,7 +161,7 @@ static int stage_linked(const sc_issue_context *ctx, const sc_prepared *p, sc_fi
 int sc_issue_stage(const sc_issue_context *ctx, const sc_prepared *p, sc_file_group *files,
                    sc_error *err) {
   int rc = sc_file_group_add(files, p->json_path, p->json.data, p->json.len, 0644, err);
-  if (rc == SC_OK && ctx->tpl)
+  if (rc == SC_OK && sc_issue_makes_pdf(ctx))
     rc = sc_file_group_add(files, p->pdf_path, p->pdf.data, p->pdf.len, 0644, err);
   if (rc == SC_OK && p->link_mode)
     rc = stage_linked(ctx, p, files, err);

@@ -49,6 +49,8 @@ typedef struct sc_home_init_options {
   bool suspension;    /* give credentials a suspension status entry too */
 } sc_home_init_options;
 
+#define SC_DEFAULT_TEMPLATE "ai-fundamentals" /* a home whose config names none */
+
 typedef struct sc_home {
   char root[PATH_MAX];
   json_t *config;        /* skillcert.json */
@@ -56,9 +58,11 @@ typedef struct sc_home {
   const char *issuer_name;
   const char *issuer_url;
   const char *verify_url;
-  const char *public_url;  /* where public/ is served: status lists, key documents */
-  char key_path[PATH_MAX]; /* the current signing key */
-  const char *key_did;     /* its did:key */
+  const char *public_url;       /* where public/ is served: status lists, key documents */
+  const char *default_template; /* "defaultTemplate", else SC_DEFAULT_TEMPLATE: what `issue`
+                                   renders with when given no --template or --achievement */
+  char key_path[PATH_MAX];      /* the current signing key */
+  const char *key_did;          /* its did:key */
 } sc_home;
 
 /* Creates the home in dir (which must not exist or be empty) with a new signing key. The
@@ -430,7 +434,11 @@ typedef struct sc_issue_context {
   EVP_PKEY *key;
   const sc_template *tpl;
   sc_pdf_renderer *renderer;
+  bool no_pdf; /* --no-pdf: tpl gives the achievement and badge image, but no PDF is made */
 } sc_issue_context;
+
+/* Whether issuing makes a PDF: a template and not --no-pdf. */
+bool sc_issue_makes_pdf(const sc_issue_context *ctx);
 
 /* One credential, signed and rendered in memory, ready to be recorded and written. */
 typedef struct sc_prepared {

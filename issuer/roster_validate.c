@@ -137,9 +137,9 @@ static int check_email(validation *v, const sc_roster_row *row, sc_error *err) {
   if (v->roster->missing_column[FIELD_EMAIL] || field_refused(v, FIELD_EMAIL))
     return SC_OK;
   if (!row->email || !*row->email)
-    return roster_problem(v->roster, err, row->line, "email: empty (an e-mail address is required%s)",
-                          v->roster->id_from_email ? "; without an id it identifies the learner"
-                                                   : "");
+    return roster_problem(
+        v->roster, err, row->line, "email: empty (an e-mail address is required%s)",
+        v->roster->id_from_email ? "; without an id it identifies the learner" : "");
   if (!sc_is_email(row->email))
     return roster_problem(v->roster, err, row->line,
                           "email: '%s' is not an e-mail address (expected e.g. ann@example.org)",

@@ -51,3 +51,52 @@ count_json() {
   [[ "$output" == *"r.csv:3: email: empty"* ]]
   [ "$(count_json)" -eq 0 ]
 }
+
+@test "issue --name without --template renders the PDF with the home's default template" {
+  make_home
+  run sc issue --home "$WORK/home" --name "Ann Lee" --email ann@example.org
+  [ "$status" -eq 0 ]
+  [ "$(find "$WORK/home/out" -maxdepth 1 -name '*.pdf' | wc -l)" -eq 1 ]
+  [[ "$output" == *".pdf"* ]]
+  sc list --home "$WORK/home" --json >"$WORK/list.jsonl"
+  grep -q '"template": *"ai-fundamentals"' "$WORK/list.jsonl"
+}
+
+@test "the home's defaultTemplate names the template issue --name renders with" {
+  make_home
+  $PYTHON - "$WORK/home/skillcert.json" <<'PY'
+import json, sys
+config = json.load(open(sys.argv[1]))
+config["defaultTemplate"] = "responsible-ai"
+json.dump(config, open(sys.argv[1], "w"))
+PY
+  run sc issue --home "$WORK/home" --name "Ann Lee" --email ann@example.org
+  [ "$status" -eq 0 ]
+  sc list --home "$WORK/home" --json >"$WORK/list.jsonl"
+  grep -q '"template": *"responsible-ai"' "$WORK/list.jsonl"
+}
+
+@test "issue --name --no-pdf makes the JSON credential and no PDF" {
+  make_home
+  run sc issue --home "$WORK/home" --name "Ann Lee" --email ann@example.org --no-pdf
+  [ "$status" -eq 0 ]
+  [ "$(count_json)" -eq 1 ]
+  [ "$(find "$WORK/home/out" -maxdepth 1 -name '*.pdf' | wc -l)" -eq 0 ]
+  [[ "$output" != *".pdf"* ]]
+  json=$(find "$WORK/home/out" -maxdepth 1 -name '*.json')
+  grep -q '"proof"' "$json" # signed
+}
+
+@test "issue --roster --no-pdf issues JSON only, and a re-run keeps it so" {
+  make_home
+  printf 'name;email\nAnn Lee;ann@example.org\nBudi Santoso;budi@example.org\n' >"$WORK/r.csv"
+  run sc issue --home "$WORK/home" --roster "$WORK/r.csv" --template ai-fundamentals --no-pdf
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"2 issued"* ]]
+  [ "$(count_json)" -eq 2 ]
+  [ "$(find "$WORK/home/out" -maxdepth 1 -name '*.pdf' | wc -l)" -eq 0 ]
+  run sc issue --home "$WORK/home" --roster "$WORK/r.csv" --template ai-fundamentals --no-pdf
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"0 issued, 2 already issued, 0 repaired"* ]]
+  [ "$(find "$WORK/home/out" -maxdepth 1 -name '*.pdf' | wc -l)" -eq 0 ]
+}
