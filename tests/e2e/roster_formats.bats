@@ -85,6 +85,9 @@ PY
   [[ "$output" != *".pdf"* ]]
   json=$(find "$WORK/home/out" -maxdepth 1 -name '*.json')
   grep -q '"proof"' "$json" # signed
+  # The template was recorded: render makes the PDF later.
+  sc render --home "$WORK/home" "$json" -o "$WORK/later.pdf"
+  [ "$(head -c 5 "$WORK/later.pdf")" = "%PDF-" ]
 }
 
 @test "issue --roster --no-pdf issues JSON only, and a re-run keeps it so" {
