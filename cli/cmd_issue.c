@@ -161,6 +161,8 @@ static int open_run(const issue_args *a, issue_run *run, bool need_key, sc_error
                                                  : run->home.default_template;
   if (rc == SC_OK && template_name) {
     rc = sc_template_find(&run->home, template_name, dir, sizeof dir, err);
+    if (rc != SC_OK && !a->template_name) /* say where the name came from */
+      sc_error_prefix(err, "the home's default template (skillcert.json defaultTemplate)");
     if (rc == SC_OK)
       rc = sc_template_load(dir, &run->tpl, err);
     if (rc == SC_OK && !a->no_pdf && !(run->renderer = sc_pdf_renderer_new(err)))

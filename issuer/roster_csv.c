@@ -203,10 +203,9 @@ static int report_header(sc_roster *r, sc_error *err) {
 static size_t known_columns(const sc_roster *r, unsigned char delim) {
   const unsigned char *p = r->chunk + r->chunk_pos, *end = r->chunk + r->chunk_len;
   size_t known = 0;
-  bool quoted = false, line_ended = false;
-  const unsigned char *start = p;
-  for (; !line_ended; p++) {
-    line_ended = p == end || (!quoted && (*p == '\n' || *p == '\r'));
+  bool quoted = false;
+  for (const unsigned char *start = p;; p++) {
+    bool line_ended = p == end || (!quoted && (*p == '\n' || *p == '\r'));
     if (!line_ended && *p == '"')
       quoted = !quoted;
     if (!line_ended && (quoted || *p != delim))
@@ -217,9 +216,10 @@ static size_t known_columns(const sc_roster *r, unsigned char delim) {
     while (to > from && (to[-1] == ' ' || to[-1] == '\t' || to[-1] == '"'))
       to--;
     known += roster_field_of(r, (const char *)from, (size_t)(to - from)) != FIELD_UNKNOWN;
+    if (line_ended)
+      return known;
     start = p + 1;
   }
-  return known;
 }
 
 /* Spreadsheets save "CSV" with the list separator of the user's locale: a semicolon in most of

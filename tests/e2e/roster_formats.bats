@@ -103,3 +103,18 @@ PY
   [[ "$output" == *"0 issued, 2 already issued, 0 repaired"* ]]
   [ "$(find "$WORK/home/out" -maxdepth 1 -name '*.pdf' | wc -l)" -eq 0 ]
 }
+
+@test "a defaultTemplate naming no template is refused, saying where the name came from" {
+  make_home
+  $PYTHON - "$WORK/home/skillcert.json" <<'PY'
+import json, sys
+config = json.load(open(sys.argv[1]))
+config["defaultTemplate"] = "no-such-design"
+json.dump(config, open(sys.argv[1], "w"))
+PY
+  run sc issue --home "$WORK/home" --name "Ann Lee" --email ann@example.org
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"defaultTemplate"* ]]
+  [[ "$output" == *"no-such-design"* ]]
+  [ "$(count_json)" -eq 0 ]
+}
