@@ -12,6 +12,7 @@
 #include "verifier/verifier.h"
 
 #include <qpdf/qpdf-c.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -45,12 +46,25 @@ static bool is_dict(qpdf_data q, qpdf_oh oh) {
   return qpdf_oh_is_dictionary(q, oh) && !qpdf_failed(q);
 }
 
-/* A text string's value as UTF-8 (qpdf turns UTF-16 and PDFDocEncoding into it). */
+/* A string returned by qpdf lives until qpdf's next call: copied (cut to fit) before any. */
+#define TEXT_MAX 256
+static void copy_text(const char *from, char to[TEXT_MAX]) {
+  snprintf(to, TEXT_MAX, "%s", from ? from : "");
+}
+
+/* A text string's value as UTF-8 (qpdf turns UTF-16 and PDFDocEncoding into it); "" if none. */
+static void text_of(qpdf_data q, qpdf_oh oh, char text[TEXT_MAX]) {
+  text[0] = '\0';
+  if (qpdf_oh_is_string(q, oh) && !qpdf_failed(q))
+    copy_text(qpdf_oh_get_utf8_value(q, oh), text);
+  if (qpdf_failed(q))
+    text[0] = '\0';
+}
+
 static bool string_equals(qpdf_data q, qpdf_oh oh, const char *text) {
-  if (!qpdf_oh_is_string(q, oh) || qpdf_failed(q))
-    return false;
-  const char *value = qpdf_oh_get_utf8_value(q, oh);
-  return !qpdf_failed(q) && value && strcmp(value, text) == 0;
+  char value[TEXT_MAX];
+  text_of(q, oh, value);
+  return strcmp(value, text) == 0;
 }
 
 static bool visited_before(name_search *s, int objid) {
@@ -127,22 +141,18 @@ static int find_file_spec(qpdf_data q, qpdf_oh *spec, sc_error *err) {
   return rc;
 }
 
-static const char *string_or_empty(qpdf_data q, qpdf_oh dict, const char *key) {
-  qpdf_oh value = qpdf_oh_get_key(q, dict, key);
-  const char *text = qpdf_oh_is_string(q, value) ? qpdf_oh_get_utf8_value(q, value) : "";
-  return qpdf_failed(q) || !text ? "" : text;
-}
-
 /* The embedded file stream of the file specification, checked to name credential.json. */
 static int embedded_stream(qpdf_data q, qpdf_oh spec, qpdf_oh *file, sc_error *err) {
   if (!is_dict(q, spec))
     return damaged(q, err, "the file specification of " ATTACHMENT);
-  const char *uf = string_or_empty(q, spec, "/UF");
-  if (strcmp(uf, ATTACHMENT) != 0 && !string_equals(q, qpdf_oh_get_key(q, spec, "/F"), ATTACHMENT))
+  char uf[TEXT_MAX], f[TEXT_MAX];
+  text_of(q, qpdf_oh_get_key(q, spec, "/UF"), uf);
+  text_of(q, qpdf_oh_get_key(q, spec, "/F"), f);
+  if (strcmp(uf, ATTACHMENT) != 0 && strcmp(f, ATTACHMENT) != 0)
     return sc_fail(err, SC_EDATA,
                    "PDF: the attachment listed as " ATTACHMENT " is a file "
                    "specification for \"%s\"",
-                   uf[0] ? uf : string_or_empty(q, spec, "/F"));
+                   uf[0] ? uf : f);
   qpdf_oh ef = qpdf_oh_get_key(q, spec, "/EF");
   *file = is_dict(q, ef) ? qpdf_oh_get_key(q, ef, "/F") : 0;
   if (*file == 0 || !qpdf_oh_is_stream(q, *file))
@@ -175,12 +185,14 @@ static int stream_filter(qpdf_data q, qpdf_oh file, bool *flate, sc_error *err) 
     return damaged(q, err, "the /Filter of " ATTACHMENT);
   *flate = filter != 0;
   if (several || (filter != 0 && !qpdf_oh_is_name_and_equals(q, filter, "/FlateDecode"))) {
-    const char *name = qpdf_oh_is_name(q, filter) ? qpdf_oh_get_name(q, filter) : "(several)";
+    char name[TEXT_MAX] = "(several)";
+    if (!several && qpdf_oh_is_name(q, filter))
+      copy_text(qpdf_oh_get_name(q, filter), name);
     qpdf_failed(q);
     return sc_fail(err, SC_EDATA,
                    "PDF: " ATTACHMENT " uses the filter %s; skillcert reads "
                    "unfiltered or /FlateDecode attachments",
-                   name ? name : "?");
+                   name);
   }
   if (!qpdf_oh_is_null(q, parms))
     return sc_fail(err, SC_EDATA,
@@ -233,9 +245,10 @@ static int read_pdf(qpdf_data q, const uint8_t *data, size_t len, sc_error *err)
   qpdf_set_suppress_warnings(q, QPDF_TRUE);
   if (qpdf_read_memory(q, "PDF", (const char *)data, (unsigned long long)len, NULL) &
       QPDF_ERRORS) {
-    const char *detail = qpdf_get_error_message_detail(q, qpdf_get_error(q));
+    char detail[TEXT_MAX];
+    copy_text(qpdf_get_error_message_detail(q, qpdf_get_error(q)), detail);
     return sc_fail(err, SC_EDATA, "PDF: the file cannot be read (%s)",
-                   detail && detail[0] ? detail : "damaged");
+                   detail[0] ? detail : "damaged");
   }
   if (qpdf_is_encrypted(q) || qpdf_failed(q))
     return sc_fail(err, SC_EDATA, "PDF is encrypted; skillcert reads unencrypted certificates");

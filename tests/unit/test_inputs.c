@@ -253,6 +253,18 @@ static void says_clearly_when_a_pdf_has_no_attachment(void **state) {
                       "PDF has no credential.json attachment");
 }
 
+/* The name tree says credential.json, the file specification says otherwise: both names of the
+ * specification are read (qpdf's returned strings are copied before the next call). */
+static void refuses_a_file_specification_for_another_name(void **state) {
+  (void)state;
+  sc_buf pdf = {0};
+  build_pdf(&(pdf_spec){.filter = ""}, CREDENTIAL, &pdf);
+  append_fmt(&pdf, "4 0 obj\n<< /Type /Filespec /F (photo.jpg) /UF (picture.jpg) "
+                   "/EF << /F 5 0 R >> >>\nendobj\ntrailer\n<< /Size 7 /Root 1 0 R >>\n");
+  assert_refused(&pdf, "is a file specification for \"picture.jpg\"");
+  sc_buf_free(&pdf);
+}
+
 static void refuses_unsupported_filters_by_name(void **state) {
   (void)state;
   assert_spec_refused(&(pdf_spec){.filter = "/LZWDecode"}, "/LZWDecode");
@@ -691,6 +703,7 @@ int main(void) {
       cmocka_unit_test(extracts_through_name_tree_kids),
       cmocka_unit_test(extracts_a_replaced_attachment),
       cmocka_unit_test(says_clearly_when_a_pdf_has_no_attachment),
+      cmocka_unit_test(refuses_a_file_specification_for_another_name),
       cmocka_unit_test(refuses_unsupported_filters_by_name),
       cmocka_unit_test(refuses_two_attachments_named_credential_json),
       cmocka_unit_test(recovers_a_stream_whose_length_is_wrong),
