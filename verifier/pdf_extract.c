@@ -2,12 +2,17 @@
  * The credential.json attachment of a PDF certificate, found the way PDF readers find it:
  * trailer /Root → /Names → /EmbeddedFiles name tree → the file specification named
  * credential.json → /EF /F → the embedded file stream, unfiltered or /FlateDecode.
- * The verifier does not link libharu (docs/design.md "Layers"), so this reads the file with
- * pdf_parse.c, which is written for hostile input. docs/verify-inputs.md lists what is supported.
+ * The file is read by libqpdf (its C API), so linearized files, compressed object streams,
+ * cross-reference streams and incremental updates all read as in any PDF reader. The verifier
+ * does not link libharu (docs/design.md "Layers"). docs/verify-inputs.md lists what is read.
+ *
+ * The stream is taken raw from qpdf and inflated here with sc_inflate_capped, not decoded by
+ * qpdf: qpdf would inflate a bomb whole in memory before any cap could apply.
  */
-#include "verifier/pdf_parse.h"
 #include "verifier/verifier.h"
 
+#include <qpdf/qpdf-c.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,70 +21,96 @@
 #define NAME_TREE_MAX_NODES 4096
 
 typedef struct name_search {
-  const pdf_file *pdf;
-  uint32_t visited[NAME_TREE_MAX_NODES]; /* object numbers of the nodes seen: no cycles */
+  qpdf_data q;
+  int visited[NAME_TREE_MAX_NODES]; /* object numbers of the nodes seen: no cycles */
   size_t visits;
   size_t matches;
-  size_t spec; /* the file specification of the last match */
+  qpdf_oh spec; /* the file specification of the last match */
 } name_search;
 
-/* Adds why an object might be unreadable when the file has object streams. */
-static int unreadable(const pdf_file *pdf, sc_error *err, const char *what) {
-  if (pdf->has_object_streams)
-    return sc_fail(err, SC_EDATA,
-                   "PDF: %s not found; the file keeps objects in compressed object streams, "
-                   "which skillcert does not read (qpdf --object-streams=disable rewrites it)",
-                   what);
-  return sc_fail(err, SC_EDATA, "PDF: %s not found", what);
+/* qpdf's object handle calls report a damaged object through qpdf_has_error, not a return
+ * value: the error is taken (and cleared) here so the next call starts clean. */
+static bool qpdf_failed(qpdf_data q) {
+  if (!qpdf_has_error(q))
+    return false;
+  (void)qpdf_get_error(q);
+  return true;
 }
 
-static bool visited_before(name_search *s, const pdf_object *node) {
-  if (!node)
+static int damaged(qpdf_data q, sc_error *err, const char *what) {
+  qpdf_failed(q);
+  return sc_fail(err, SC_EDATA, "PDF: %s not found or damaged", what);
+}
+
+static bool is_dict(qpdf_data q, qpdf_oh oh) {
+  return qpdf_oh_is_dictionary(q, oh) && !qpdf_failed(q);
+}
+
+/* A string returned by qpdf lives until qpdf's next call: copied (cut to fit) before any. */
+#define TEXT_MAX 256
+static void copy_text(const char *from, char to[TEXT_MAX]) {
+  snprintf(to, TEXT_MAX, "%s", from ? from : "");
+}
+
+/* A text string's value as UTF-8 (qpdf turns UTF-16 and PDFDocEncoding into it); "" if none. */
+static void text_of(qpdf_data q, qpdf_oh oh, char text[TEXT_MAX]) {
+  text[0] = '\0';
+  if (qpdf_oh_is_string(q, oh) && !qpdf_failed(q))
+    copy_text(qpdf_oh_get_utf8_value(q, oh), text);
+  if (qpdf_failed(q))
+    text[0] = '\0';
+}
+
+static bool string_equals(qpdf_data q, qpdf_oh oh, const char *text) {
+  char value[TEXT_MAX];
+  text_of(q, oh, value);
+  return strcmp(value, text) == 0;
+}
+
+static bool visited_before(name_search *s, int objid) {
+  if (objid == 0)
     return false; /* a direct dictionary cannot form a cycle */
   for (size_t i = 0; i < s->visits; i++)
-    if (s->visited[i] == node->num)
+    if (s->visited[i] == objid)
       return true;
   return false;
 }
 
 /* The /Names array of a node: pairs of (name string, file specification). */
-static void match_names(name_search *s, size_t node) {
-  size_t names = pdf_dict_get(s->pdf, node, "Names");
-  for (size_t key = pdf_array_first(s->pdf, names); key != PDF_NONE;) {
-    size_t value = pdf_next_element(s->pdf, key);
-    if (value == PDF_NONE)
-      break;
-    char name[PDF_NAME_MAX + 1];
-    if (pdf_small_string(s->pdf, key, name) && strcmp(name, ATTACHMENT) == 0) {
+static void match_names(name_search *s, qpdf_oh node) {
+  qpdf_oh names = qpdf_oh_get_key(s->q, node, "/Names");
+  int count = qpdf_oh_is_array(s->q, names) ? qpdf_oh_get_array_n_items(s->q, names) : 0;
+  if (qpdf_failed(s->q))
+    return;
+  for (int i = 0; i + 1 < count; i += 2) {
+    if (string_equals(s->q, qpdf_oh_get_array_item(s->q, names, i), ATTACHMENT)) {
       s->matches++;
-      s->spec = pdf_resolve(s->pdf, value, NULL);
+      s->spec = qpdf_oh_get_array_item(s->q, names, i + 1);
     }
-    key = pdf_next_element(s->pdf, value);
+    qpdf_failed(s->q);
   }
 }
 
-static int search_node(name_search *s, size_t node, const pdf_object *obj, unsigned depth,
-                       sc_error *err) {
+static int search_node(name_search *s, qpdf_oh node, unsigned depth, sc_error *err) {
   if (depth > NAME_TREE_MAX_DEPTH || s->visits == NAME_TREE_MAX_NODES)
     return sc_fail(err, SC_EDATA,
                    "PDF: the /EmbeddedFiles name tree is deeper than %d levels "
                    "or has more than %d nodes",
                    NAME_TREE_MAX_DEPTH, NAME_TREE_MAX_NODES);
-  if (visited_before(s, obj))
+  int objid = qpdf_oh_get_object_id(s->q, node);
+  if (visited_before(s, objid))
     return sc_fail(err, SC_EDATA, "PDF: the /EmbeddedFiles name tree has a cycle");
-  if (obj)
-    s->visited[s->visits++] = obj->num;
-  if (!pdf_is_dict(s->pdf, node))
+  if (objid != 0)
+    s->visited[s->visits++] = objid;
+  if (!is_dict(s->q, node))
     return sc_fail(err, SC_EDATA, "PDF: an /EmbeddedFiles name tree node is not a dictionary");
   match_names(s, node);
-  size_t kids = pdf_dict_get(s->pdf, node, "Kids");
-  for (size_t kid = pdf_array_first(s->pdf, kids); kid != PDF_NONE;
-       kid = pdf_next_element(s->pdf, kid)) {
-    const pdf_object *child_obj = NULL;
-    size_t child = pdf_resolve(s->pdf, kid, &child_obj);
-    if (child == PDF_NONE)
-      return unreadable(s->pdf, err, "an /EmbeddedFiles name tree node");
-    int rc = search_node(s, child, child_obj, depth + 1, err);
+  qpdf_oh kids = qpdf_oh_get_key(s->q, node, "/Kids");
+  int count = qpdf_oh_is_array(s->q, kids) ? qpdf_oh_get_array_n_items(s->q, kids) : 0;
+  if (qpdf_failed(s->q))
+    return damaged(s->q, err, "the /Kids of an /EmbeddedFiles name tree node");
+  for (int i = 0; i < count; i++) {
+    int rc = search_node(s, qpdf_oh_get_array_item(s->q, kids, i), depth + 1, err);
     if (rc != SC_OK)
       return rc;
   }
@@ -87,25 +118,19 @@ static int search_node(name_search *s, size_t node, const pdf_object *obj, unsig
 }
 
 /* The file specification named credential.json in the catalog's /EmbeddedFiles. */
-static int find_file_spec(const pdf_file *pdf, size_t *spec, sc_error *err) {
-  if (pdf->trailer == PDF_NONE)
-    return unreadable(pdf, err, "the trailer (damaged file?)");
-  if (pdf_dict_get(pdf, pdf->trailer, "Encrypt") != PDF_NONE)
-    return sc_fail(err, SC_EDATA, "PDF is encrypted; skillcert reads unencrypted certificates");
-  size_t root = pdf_dict_get(pdf, pdf->trailer, "Root");
-  if (root == PDF_NONE)
-    return unreadable(pdf, err, "the document catalog (/Root)");
-  const pdf_object *tree_obj = NULL;
-  size_t names = pdf_dict_get(pdf, root, "Names");
-  size_t tree = pdf_dict_get_object(pdf, names, "EmbeddedFiles", &tree_obj);
-  if (tree == PDF_NONE)
+static int find_file_spec(qpdf_data q, qpdf_oh *spec, sc_error *err) {
+  qpdf_oh root = qpdf_get_root(q);
+  if (!is_dict(q, root))
+    return damaged(q, err, "the document catalog (/Root)");
+  qpdf_oh names = qpdf_oh_get_key(q, root, "/Names");
+  qpdf_oh tree = is_dict(q, names) ? qpdf_oh_get_key(q, names, "/EmbeddedFiles") : 0;
+  if (qpdf_failed(q) || tree == 0 || qpdf_oh_is_null(q, tree))
     return sc_fail(err, SC_EDATA, "PDF has no " ATTACHMENT " attachment (no embedded files)");
   name_search *s = calloc(1, sizeof *s);
   if (!s)
     return sc_oom(err);
-  s->pdf = pdf;
-  s->spec = PDF_NONE;
-  int rc = search_node(s, tree, tree_obj, 0, err);
+  s->q = q;
+  int rc = search_node(s, tree, 0, err);
   if (rc == SC_OK && s->matches == 0)
     rc = sc_fail(err, SC_EDATA, "PDF has no " ATTACHMENT " attachment");
   else if (rc == SC_OK && s->matches > 1)
@@ -117,75 +142,59 @@ static int find_file_spec(const pdf_file *pdf, size_t *spec, sc_error *err) {
 }
 
 /* The embedded file stream of the file specification, checked to name credential.json. */
-static int embedded_stream(const pdf_file *pdf, size_t spec, const pdf_object **file,
-                           sc_error *err) {
-  char f[PDF_NAME_MAX + 1] = "", uf[PDF_NAME_MAX + 1] = "";
-  if (spec == PDF_NONE || !pdf_is_dict(pdf, spec))
-    return unreadable(pdf, err, "the file specification of " ATTACHMENT);
-  pdf_small_string(pdf, pdf_dict_get(pdf, spec, "F"), f);
-  pdf_small_string(pdf, pdf_dict_get(pdf, spec, "UF"), uf);
-  if (strcmp(f, ATTACHMENT) != 0 && strcmp(uf, ATTACHMENT) != 0)
+static int embedded_stream(qpdf_data q, qpdf_oh spec, qpdf_oh *file, sc_error *err) {
+  if (!is_dict(q, spec))
+    return damaged(q, err, "the file specification of " ATTACHMENT);
+  char uf[TEXT_MAX], f[TEXT_MAX];
+  text_of(q, qpdf_oh_get_key(q, spec, "/UF"), uf);
+  text_of(q, qpdf_oh_get_key(q, spec, "/F"), f);
+  if (strcmp(uf, ATTACHMENT) != 0 && strcmp(f, ATTACHMENT) != 0)
     return sc_fail(err, SC_EDATA,
                    "PDF: the attachment listed as " ATTACHMENT " is a file "
                    "specification for \"%s\"",
                    uf[0] ? uf : f);
-  size_t ef = pdf_dict_get(pdf, spec, "EF");
-  size_t stream = pdf_dict_get_object(pdf, ef, "F", file);
-  if (stream == PDF_NONE)
-    stream = pdf_dict_get_object(pdf, ef, "UF", file);
-  if (stream == PDF_NONE || !*file || (*file)->stream == PDF_NONE)
-    return unreadable(pdf, err, "the embedded file stream (/EF /F) of " ATTACHMENT);
-  size_t type = pdf_dict_get(pdf, stream, "Type");
-  if (type != PDF_NONE && !pdf_is_name(pdf, type, "EmbeddedFile"))
+  qpdf_oh ef = qpdf_oh_get_key(q, spec, "/EF");
+  *file = is_dict(q, ef) ? qpdf_oh_get_key(q, ef, "/F") : 0;
+  if (*file == 0 || !qpdf_oh_is_stream(q, *file))
+    *file = is_dict(q, ef) ? qpdf_oh_get_key(q, ef, "/UF") : 0;
+  if (*file == 0 || !qpdf_oh_is_stream(q, *file) || qpdf_failed(q))
+    return damaged(q, err, "the embedded file stream (/EF /F) of " ATTACHMENT);
+  qpdf_oh type = qpdf_oh_get_key(q, qpdf_oh_get_dict(q, *file), "/Type");
+  if (!qpdf_oh_is_null(q, type) && !qpdf_oh_is_name_and_equals(q, type, "/EmbeddedFile"))
     return sc_fail(err, SC_EDATA, "PDF: " ATTACHMENT "'s stream is not /Type /EmbeddedFile");
-  return SC_OK;
+  return qpdf_failed(q) ? damaged(q, err, "the embedded file stream of " ATTACHMENT) : SC_OK;
 }
 
-/* The stream's raw data, bounded by /Length, which must end at "endstream". */
-static int stream_data(const pdf_file *pdf, const pdf_object *file, const uint8_t **data,
-                       size_t *len, sc_error *err) {
-  int64_t length = -1;
-  if (!pdf_integer(pdf, pdf_dict_get(pdf, file->body, "Length"), &length))
-    return sc_fail(err, SC_EDATA, "PDF: " ATTACHMENT "'s stream has no valid /Length");
-  if (file->stream > pdf->len || (uint64_t)length > pdf->len - file->stream)
-    return sc_fail(err, SC_EDATA,
-                   "PDF: " ATTACHMENT "'s stream /Length %lld runs past the end "
-                   "of the file",
-                   (long long)length);
-  size_t end = pdf_skip_space(pdf, file->stream + (size_t)length);
-  if (end != file->stream_limit)
-    return sc_fail(err, SC_EDATA,
-                   "PDF: " ATTACHMENT "'s stream /Length %lld does not end at "
-                   "endstream",
-                   (long long)length);
-  *data = pdf->data + file->stream;
-  *len = (size_t)length;
-  return SC_OK;
-}
-
-static bool is_null(const pdf_file *pdf, size_t at) {
-  return pdf_skip_value(pdf, at) == at + 4 && memcmp(pdf->data + at, "null", 4) == 0;
+/* The one filter of the stream, or 0 for none: a name, [name] or []. */
+static qpdf_oh only_filter(qpdf_data q, qpdf_oh filter, bool *several) {
+  *several = false;
+  if (!qpdf_oh_is_array(q, filter))
+    return qpdf_oh_is_null(q, filter) ? 0 : filter;
+  int count = qpdf_oh_get_array_n_items(q, filter);
+  *several = count > 1;
+  return count == 1 ? qpdf_oh_get_array_item(q, filter, 0) : 0;
 }
 
 /* true when the stream is /FlateDecode, false when unfiltered; SC_EDATA for anything else. */
-static int stream_filter(const pdf_file *pdf, const pdf_object *file, bool *flate, sc_error *err) {
-  size_t filter = pdf_dict_get(pdf, file->body, "Filter");
-  size_t only = pdf_array_first(pdf, filter);
-  if (only != PDF_NONE && pdf_next_element(pdf, only) == PDF_NONE)
-    filter = only; /* [/FlateDecode] */
-  else if (pdf_is_array(pdf, filter) && only == PDF_NONE)
-    filter = PDF_NONE; /* [] */
-  *flate = filter != PDF_NONE;
-  size_t parms = pdf_dict_get(pdf, file->body, "DecodeParms");
-  char name[PDF_NAME_MAX + 1] = "?";
-  if (filter != PDF_NONE && !pdf_is_name(pdf, filter, "FlateDecode")) {
-    pdf_name(pdf, filter, name);
+static int stream_filter(qpdf_data q, qpdf_oh file, bool *flate, sc_error *err) {
+  qpdf_oh dict = qpdf_oh_get_dict(q, file);
+  bool several = false;
+  qpdf_oh filter = only_filter(q, qpdf_oh_get_key(q, dict, "/Filter"), &several);
+  qpdf_oh parms = qpdf_oh_get_key(q, dict, "/DecodeParms");
+  if (qpdf_failed(q))
+    return damaged(q, err, "the /Filter of " ATTACHMENT);
+  *flate = filter != 0;
+  if (several || (filter != 0 && !qpdf_oh_is_name_and_equals(q, filter, "/FlateDecode"))) {
+    char name[TEXT_MAX] = "(several)";
+    if (!several && qpdf_oh_is_name(q, filter))
+      copy_text(qpdf_oh_get_name(q, filter), name);
+    qpdf_failed(q);
     return sc_fail(err, SC_EDATA,
-                   "PDF: " ATTACHMENT " uses the filter /%s; skillcert reads "
+                   "PDF: " ATTACHMENT " uses the filter %s; skillcert reads "
                    "unfiltered or /FlateDecode attachments",
                    name);
   }
-  if (parms != PDF_NONE && !is_null(pdf, parms))
+  if (!qpdf_oh_is_null(q, parms))
     return sc_fail(err, SC_EDATA,
                    "PDF: " ATTACHMENT " has /DecodeParms (a predictor), "
                    "which skillcert does not read");
@@ -200,35 +209,61 @@ static int inflate_capped(const uint8_t *data, size_t len, sc_buf *out, sc_error
   return sc_inflate_capped(data, len, &o, out, err);
 }
 
-static int extract(const pdf_file *pdf, sc_buf *json, sc_error *err) {
-  size_t spec = PDF_NONE;
-  const pdf_object *file = NULL;
-  const uint8_t *data = NULL;
+/* The stream's bytes as stored in the file (qpdf_dl_none: no filter applied). */
+static int decoded_stream(qpdf_data q, qpdf_oh file, bool flate, sc_buf *json, sc_error *err) {
+  unsigned char *raw = NULL;
   size_t len = 0;
+  if (qpdf_oh_get_stream_data(q, file, qpdf_dl_none, NULL, &raw, &len) & QPDF_ERRORS) {
+    free(raw);
+    return damaged(q, err, "the data of " ATTACHMENT "'s stream");
+  }
+  int rc = SC_OK;
+  if (flate)
+    rc = inflate_capped(raw, len, json, err);
+  else if (len > SC_JSON_MAX_BYTES)
+    rc = sc_fail(err, SC_EDATA, "PDF: " ATTACHMENT " is larger than %zu bytes",
+                 SC_JSON_MAX_BYTES);
+  else if (!sc_buf_append(json, raw, len))
+    rc = sc_oom(err);
+  free(raw);
+  return rc;
+}
+
+static int extract(qpdf_data q, sc_buf *json, sc_error *err) {
+  qpdf_oh spec = 0, file = 0;
   bool flate = false;
-  int rc = find_file_spec(pdf, &spec, err);
+  int rc = find_file_spec(q, &spec, err);
   if (rc == SC_OK)
-    rc = embedded_stream(pdf, spec, &file, err);
+    rc = embedded_stream(q, spec, &file, err);
   if (rc == SC_OK)
-    rc = stream_data(pdf, file, &data, &len, err);
-  if (rc == SC_OK)
-    rc = stream_filter(pdf, file, &flate, err);
-  if (rc != SC_OK || flate)
-    return rc == SC_OK ? inflate_capped(data, len, json, err) : rc;
-  if (len > SC_JSON_MAX_BYTES)
-    return sc_fail(err, SC_EDATA, "PDF: " ATTACHMENT " is larger than %zu bytes",
-                   SC_JSON_MAX_BYTES);
-  return sc_buf_append(json, data, len) ? SC_OK : sc_oom(err);
+    rc = stream_filter(q, file, &flate, err);
+  return rc == SC_OK ? decoded_stream(q, file, flate, json, err) : rc;
+}
+
+static int read_pdf(qpdf_data q, const uint8_t *data, size_t len, sc_error *err) {
+  qpdf_silence_errors(q);
+  qpdf_set_suppress_warnings(q, QPDF_TRUE);
+  if (qpdf_read_memory(q, "PDF", (const char *)data, (unsigned long long)len, NULL) &
+      QPDF_ERRORS) {
+    char detail[TEXT_MAX];
+    copy_text(qpdf_get_error_message_detail(q, qpdf_get_error(q)), detail);
+    return sc_fail(err, SC_EDATA, "PDF: the file cannot be read (%s)",
+                   detail[0] ? detail : "damaged");
+  }
+  if (qpdf_is_encrypted(q) || qpdf_failed(q))
+    return sc_fail(err, SC_EDATA, "PDF is encrypted; skillcert reads unencrypted certificates");
+  return SC_OK;
 }
 
 int sc_pdf_extract_credential(const uint8_t *pdf_data, size_t len, sc_buf *json, sc_error *err) {
-  pdf_file pdf;
   sc_buf_reset(json);
-  int rc = pdf_open(&pdf, pdf_data, len, err);
-  if (rc != SC_OK)
-    return rc;
-  rc = extract(&pdf, json, err);
-  pdf_close(&pdf);
+  qpdf_data q = qpdf_init();
+  if (!q)
+    return sc_oom(err);
+  int rc = read_pdf(q, pdf_data, len, err);
+  if (rc == SC_OK)
+    rc = extract(q, json, err);
+  qpdf_cleanup(&q);
   if (rc != SC_OK)
     sc_buf_reset(json);
   return rc;

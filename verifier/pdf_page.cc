@@ -1,6 +1,6 @@
 // What the first page of a PDF shows, read with poppler's C++ API (Debian libpoppler-cpp-dev):
 // its text in reading order, its document information, and the page rendered to grey pixels
-// for the QR scanner. The hand-written parser (pdf_parse.c) only finds the attachment; the
+// for the QR scanner. libqpdf (pdf_extract.c) only finds the attachment; the
 // page itself (fonts, ToUnicode maps, content streams) is poppler's job. C interface in
 // verifier/verifier.h; the comparison with the credential is pdf_page_check.c.
 #include <poppler/cpp/poppler-document.h>
