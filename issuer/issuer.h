@@ -356,6 +356,8 @@ typedef struct sc_certificate {
   size_t credential_json_len;
   const char *qr_text;         /* what the QR code holds */
   const struct sc_qr_code *qr; /* qr_text already encoded (sc_qr_text_for), or NULL */
+  const char *verify_url;      /* the home's; printed and linked under the QR code as
+                                  <verify_url>/C/<uuid>; NULL (offline): neither */
 } sc_certificate;
 
 /* Renders the certificate; the same inputs give byte-identical output. */
