@@ -65,6 +65,7 @@ struct sc_template {
                                            template.json "badge", else the logo's file */
   float logo_x, logo_y, logo_w, logo_h; /* mm */
   float qr_x, qr_y, qr_size;            /* mm, the square including its quiet zone */
+  sc_rgb qr_url_color;                  /* the verification URL printed under it */
 };
 
 /* ---------------------------------------------------------------- logo (pdf_image.c) */

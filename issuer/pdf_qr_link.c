@@ -11,8 +11,9 @@
 
 #define MM 2.834645669f   /* points per millimetre */
 #define URL_SIZE 6.5f     /* points; small print, but a camera or an eye still reads it */
-#define URL_MIN_SIZE 4.5f /* below this the printed URL is elided in the middle instead */
+#define URL_MIN_SIZE 4.0f /* below this the printed URL is elided in the middle instead */
 #define URL_GAP 1.2f      /* baseline under the QR square, in multiples of the size */
+#define PAGE_MARGIN (2 * MM) /* no URL closer to the page's edge than this: printers trim it */
 #define ELLIPSIS "\xE2\x80\xA6"
 
 /* The credential's UUID (id "urn:uuid:<UUID>"), or NULL: such a credential has no page. */
@@ -44,9 +45,10 @@ static int fit_text(sc_pdf_renderer *r, const char *url, float limit, sc_text_st
                     char **out, float *width, sc_error *err) {
   const char *shown = strstr(url, "://") ? strstr(url, "://") + 3 : url;
   size_t len = strlen(shown);
-  char *text = strdup(shown);
+  char *text = malloc(len + sizeof ELLIPSIS); /* the text, or a shorter one and the ellipsis */
   if (!text)
     return sc_oom(err);
+  memcpy(text, shown, len + 1);
   int rc = SC_OK;
   for (style->size = URL_SIZE; rc == SC_OK; style->size *= 0.94f) {
     rc = sc_text_width(r, text, style, width, err);
@@ -56,7 +58,7 @@ static int fit_text(sc_pdf_renderer *r, const char *url, float limit, sc_text_st
   /* Printable ASCII only (a verify URL is), so cutting bytes never splits a character. */
   for (size_t cut = 1; rc == SC_OK && *width > limit && cut + 8 < len; cut++) {
     size_t keep_head = (len - cut) / 2, keep_tail = len - cut - keep_head;
-    snprintf(text, len + 1, "%.*s" ELLIPSIS "%s", (int)keep_head, shown,
+    snprintf(text, len + sizeof ELLIPSIS, "%.*s" ELLIPSIS "%s", (int)keep_head, shown,
              shown + len - keep_tail);
     rc = sc_text_width(r, text, style, width, err);
   }
@@ -85,12 +87,12 @@ int sc_pdf_qr_link(sc_pdf_renderer *r, HPDF_Page page, const sc_template *tpl,
     return sc_oom(err);
   float size = tpl->qr_size * MM, left = tpl->qr_x * MM, top = tpl->page_h - tpl->qr_y * MM;
   link_rect(page, (HPDF_Rect){left, top - size, left + size, top}, url);
-  sc_text_style style = {0, false, URL_SIZE, {0.25f, 0.25f, 0.25f}};
+  sc_text_style style = {0, false, URL_SIZE, tpl->qr_url_color};
   char *text = NULL;
   float width = 0;
   int rc = fit_text(r, url, size, &style, &text, &width, err);
-  if (rc == SC_OK) {
-    float x = left + (size - width) / 2, baseline = top - size - style.size * URL_GAP;
+  float x = left + (size - width) / 2, baseline = top - size - style.size * URL_GAP;
+  if (rc == SC_OK && baseline - style.size * 0.3f >= PAGE_MARGIN) { /* else no room under it */
     rc = sc_text_draw(r, page, text, &style, x, baseline, err);
     link_rect(page, (HPDF_Rect){x, baseline - style.size * 0.3f, x + width, baseline + style.size},
               url);
