@@ -92,3 +92,25 @@ PY
   grep -q 'Valid certificate' "$WORK/page"
   [ "$(status_of "$URL/C/11111111-1111-4111-8111-111111111111")" = 404 ]
 }
+
+@test "verify <uuid> or urn:uuid:<UUID> looks the credential up in the home's public/ or a --status folder" {
+  make_embedded_home
+  issue_pdf "Zoë Łukasiewicz" --template responsible-ai
+  local uuid
+  uuid=$(uuid_of "$CRED")
+  run sc verify --home "$WORK/home" --offline "$uuid"
+  [ "$status" -eq 0 ]
+  [[ "$output" == VALID*"Zoë Łukasiewicz"* ]]
+  run sc verify --home "$WORK/home" --offline "urn:uuid:${uuid^^}"
+  [ "$status" -eq 0 ]
+  cp -R "$WORK/home/public" "$WORK/copy"
+  run sc verify --status "$WORK/copy" --offline "$uuid"
+  [ "$status" -eq 5 ] # found and genuine; the issuer is not trusted without --home
+  [[ "$output" == *"Zoë Łukasiewicz"* ]]
+  run sc verify --home "$WORK/home" --offline 11111111-1111-4111-8111-111111111111
+  [ "$status" -eq 66 ]
+  [[ "$output" == *"no credential 11111111-1111-4111-8111-111111111111 is published in $WORK/home/public/c/"* ]]
+  run sc verify --offline "$uuid"
+  [ "$status" -eq 64 ]
+  [[ "$output" == *"give --home DIR or --status DIR"* ]]
+}
