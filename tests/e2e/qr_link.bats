@@ -114,3 +114,18 @@ PY
   [ "$status" -eq 64 ]
   [[ "$output" == *"give --home DIR or --status DIR"* ]]
 }
+
+@test "publish writes public/c/<uuid>.json for a credential issued without one, byte for byte" {
+  make_embedded_home
+  issue_pdf "Zoë Łukasiewicz" --template responsible-ai
+  local published
+  published="$WORK/home/public/c/$(uuid_of "$CRED").json"
+  rm "$published" # as an older version left an embedded-QR credential
+  run sc publish --home "$WORK/home"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"published 1 credential under public/c/"* ]]
+  cmp "$CRED" "$published"
+  run sc publish --home "$WORK/home"
+  [ "$status" -eq 0 ]
+  [ "$output" = "$WORK/home/public" ] # nothing missing: nothing said
+}
