@@ -250,6 +250,14 @@ static int worst(int a, int b) {
   return a < b ? a : b;
 }
 
+/* Where a credential id is looked up: the --status folder, else --home's public/, else none. */
+static const char *lookup_folder(const verify_args *a, const cli_verifier *verifier) {
+  struct stat st;
+  if (a->status.local && stat(a->status.local, &st) == 0 && S_ISDIR(st.st_mode))
+    return a->status.local;
+  return verifier->has_home ? verifier->public_dir : NULL;
+}
+
 int cmd_verify(int argc, char **argv) {
   verify_args a = {0};
   int rc = parse_args(argc, argv, &a);
@@ -267,10 +275,7 @@ int cmd_verify(int argc, char **argv) {
   if (rc == SC_OK && a.documents)
     rc = sc_source_documents_open(&a.status, a.documents, &err);
   cli_verifier_options(&verifier, opts.now, &opts);
-  struct stat st;
-  a.public_dir = a.status.local && stat(a.status.local, &st) == 0 && S_ISDIR(st.st_mode)
-                     ? a.status.local
-                     : verifier.has_home ? verifier.public_dir : NULL;
+  a.public_dir = lookup_folder(&a, &verifier);
   if (rc == SC_OK && a.report)
     rc = open_report(a.report, &report, &err);
   int status = rc;

@@ -542,8 +542,7 @@ int sc_publish_lists(const sc_home *home, EVP_PKEY *key, sc_registry *reg, const
 int sc_publish_key_document(const sc_home *home, sc_error *err);
 /* Writes public/c/<uuid>.json from the registry for every credential that has none (those
  * issued before every credential was published); *written says how many. */
-int sc_publish_credentials(const sc_home *home, sc_registry *reg, size_t *written,
-                           sc_error *err);
+int sc_publish_credentials(const sc_home *home, sc_registry *reg, size_t *written, sc_error *err);
 
 /* ---------------------------------------------------------------- credentials given whole
  * (issue_given.c: the VC API's POST /credentials/issue; docs/registry.md) */

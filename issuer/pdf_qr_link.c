@@ -9,10 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MM 2.834645669f   /* points per millimetre */
-#define URL_SIZE 6.5f     /* points; small print, but a camera or an eye still reads it */
-#define URL_MIN_SIZE 4.0f /* below this the printed URL is elided in the middle instead */
-#define URL_GAP 1.2f      /* baseline under the QR square, in multiples of the size */
+#define MM 2.834645669f      /* points per millimetre */
+#define URL_SIZE 6.5f        /* points; small print that a person can still type */
+#define URL_MIN_SIZE 4.0f    /* below this the printed URL is elided in the middle instead */
+#define URL_GAP 1.2f         /* baseline under the QR square, in multiples of the size */
 #define PAGE_MARGIN (2 * MM) /* no URL closer to the page's edge than this: printers trim it */
 #define ELLIPSIS "\xE2\x80\xA6"
 

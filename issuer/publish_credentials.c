@@ -35,8 +35,7 @@ static int publish_missing(void *ctx, const json_t *row) {
   return rc;
 }
 
-int sc_publish_credentials(const sc_home *home, sc_registry *reg, size_t *written,
-                           sc_error *err) {
+int sc_publish_credentials(const sc_home *home, sc_registry *reg, size_t *written, sc_error *err) {
   backfill b = {home, reg, 0, err};
   sc_registry_filter all = {0};
   int rc = sc_registry_each(reg, &all, publish_missing, &b, err);
