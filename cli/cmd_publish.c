@@ -4,8 +4,10 @@
 static const char publish_description[] =
     "Writes, atomically, every status list as a signed BitstringStatusListCredential to\n"
     "public/status/<list>/<revocation|suspension>, and the issuer's public key document\n"
-    "(public/issuer.json, or public/.well-known/did.json for a did:web issuer). Verifiers\n"
-    "trust a list until its validUntil: publish at least that often (cron).\n";
+    "(public/issuer.json, or public/.well-known/did.json for a did:web issuer), and writes\n"
+    "public/c/<uuid>.json for any credential in the registry that has none yet (issued by an\n"
+    "older version), which serve answers as /C/<uuid>. Verifiers trust a list until its\n"
+    "validUntil: publish at least that often (cron).\n";
 
 int cli_publish_home(const sc_home *home, EVP_PKEY *key, int64_t ttl, sc_error *err) {
   sc_registry *reg = NULL;
@@ -15,6 +17,20 @@ int cli_publish_home(const sc_home *home, EVP_PKEY *key, int64_t ttl, sc_error *
     rc = sc_publish_lists(home, key, reg, NULL, 0, &opts, err);
   if (rc == SC_OK)
     rc = sc_publish_key_document(home, err);
+  sc_registry_close(reg);
+  return rc;
+}
+
+/* Only here, not after every issue: it reads the whole registry. */
+static int publish_credentials(const sc_home *home, sc_error *err) {
+  sc_registry *reg = NULL;
+  size_t written = 0;
+  int rc = sc_registry_open(home, &reg, err);
+  if (rc == SC_OK)
+    rc = sc_publish_credentials(home, reg, &written, err);
+  if (rc == SC_OK && written)
+    fprintf(stderr, "skillcert: published %zu credential%s under public/c/\n", written,
+            written == 1 ? "" : "s");
   sc_registry_close(reg);
   return rc;
 }
@@ -48,6 +64,8 @@ int cmd_publish(int argc, char **argv) {
     rc = sc_home_load_key(&home, &passphrase, &key, &err);
   if (rc == SC_OK)
     rc = cli_publish_home(&home, key, ttl, &err);
+  if (rc == SC_OK)
+    rc = publish_credentials(&home, &err);
   if (rc == SC_OK)
     printf("%s/public\n", home.root);
   EVP_PKEY_free(key);

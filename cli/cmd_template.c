@@ -167,13 +167,13 @@ static int render_sample(const sc_home *home, const sc_template *tpl, const temp
   sc_pdf_renderer *renderer = NULL;
   sc_buf pdf = {0};
   int rc = credential ? (json ? SC_OK : sc_oom(err)) : err->code;
+  const char *verify_url = home ? home->verify_url : "https://verify.example.org";
   if (rc == SC_OK)
-    rc = sc_qr_text_for(credential, home ? home->verify_url : "https://verify.example.org",
-                        &qr_text, &link_mode, NULL, err);
+    rc = sc_qr_text_for(credential, verify_url, &qr_text, &link_mode, NULL, err);
   if (rc == SC_OK && !(renderer = sc_pdf_renderer_new(err)))
     rc = err->code;
   if (rc == SC_OK) {
-    sc_certificate cert = {credential, json, strlen(json), qr_text, NULL};
+    sc_certificate cert = {credential, json, strlen(json), qr_text, NULL, verify_url};
     rc = sc_pdf_render(renderer, tpl, &cert, &pdf, err);
   }
   if (rc == SC_OK)

@@ -2,9 +2,11 @@
  * trust — whatever form it reached us in? */
 #include "cli/cli.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -13,7 +15,9 @@
 
 static const char verify_description[] =
     "INPUT is a credential (JSON), a PDF certificate, the text of its QR code or the\n"
-    "verification URL, a PNG or JPEG photo or scan of the certificate or its QR code, or - for\n"
+    "verification URL, a PNG or JPEG photo or scan of the certificate or its QR code, a\n"
+    "credential id (<uuid> or urn:uuid:<uuid>, as the certificate prints it: looked up as\n"
+    "c/<uuid>.json in the --status folder, else in the --home's public/), or - for\n"
     "standard input; the kind is told by content, not by name. Checks: strict JSON, VC 2.0 /\n"
     "Open Badges 3.0 shape, the eddsa-jcs-2022 proof and that its key is the issuer's, the\n"
     "validity period, that the issuer is trusted, and revocation and suspension through the\n"
@@ -48,6 +52,7 @@ typedef struct verify_args {
   sc_status_source status;
   char **inputs;
   int input_count;
+  const char *public_dir; /* where a credential id is looked up: --status DIR, else --home's */
 } verify_args;
 
 static int parse_args(int argc, char **argv, verify_args *a) {
@@ -114,7 +119,34 @@ static bool is_qr_text(const char *input) {
           strstr(input, "/C/") || strstr(input, "/c/"));
 }
 
-static int read_input(const char *input, sc_buf *data, sc_error *err) {
+/* A credential id as the certificate prints it, <uuid> or urn:uuid:<uuid> (not a file of that
+ * name); uuid gets it in lower case, as public/c/ names its files. */
+static bool is_credential_id(const char *input, char uuid[37]) {
+  const char *text = strncasecmp(input, "urn:uuid:", 9) == 0 ? input + 9 : input;
+  if (access(input, F_OK) == 0 || !sc_uuid_valid(text, strlen(text)))
+    return false;
+  for (size_t i = 0; i <= 36; i++)
+    uuid[i] = (char)tolower((unsigned char)text[i]);
+  return true;
+}
+
+/* <public>/c/<uuid>.json, where issuing publishes every credential. */
+static int read_published(const char *public_dir, const char *uuid, sc_buf *data, sc_error *err) {
+  if (!public_dir)
+    return sc_fail(err, SC_EUSAGE,
+                   "a credential id: give --home DIR or --status DIR (a folder laid out like "
+                   "public/) to look it up in");
+  char path[PATH_MAX];
+  int rc = sc_path_format(path, sizeof path, SC_ENOINPUT, err, "%s/c/%s.json", public_dir, uuid);
+  if (rc == SC_OK && access(path, F_OK) != 0)
+    return sc_fail(err, SC_ENOINPUT, "no credential %s is published in %s/c/", uuid, public_dir);
+  return rc == SC_OK ? sc_read_file(path, MAX_INPUT_BYTES, data, err) : rc;
+}
+
+static int read_input(const char *input, const verify_args *a, sc_buf *data, sc_error *err) {
+  char uuid[37];
+  if (is_credential_id(input, uuid))
+    return read_published(a->public_dir, uuid, data, err);
   if (is_qr_text(input))
     return sc_buf_append_str(data, input) ? SC_OK : sc_oom(err);
   return sc_read_file(input, MAX_INPUT_BYTES, data, err);
@@ -141,7 +173,7 @@ static int verify_one(const char *input, const sc_verify_options *opts, const ve
   sc_error err = {0};
   char describe[128] = "";
   sc_verification v = {0};
-  int rc = read_input(input, &data, &err);
+  int rc = read_input(input, a, &data, &err);
   if (rc == SC_OK)
     rc = sc_input_to_credential(data.data, data.len, opts, &json, describe, sizeof describe, &err);
   if (rc == SC_OK) {
@@ -218,6 +250,14 @@ static int worst(int a, int b) {
   return a < b ? a : b;
 }
 
+/* Where a credential id is looked up: the --status folder, else --home's public/, else none. */
+static const char *lookup_folder(const verify_args *a, const cli_verifier *verifier) {
+  struct stat st;
+  if (a->status.local && stat(a->status.local, &st) == 0 && S_ISDIR(st.st_mode))
+    return a->status.local;
+  return verifier->has_home ? verifier->public_dir : NULL;
+}
+
 int cmd_verify(int argc, char **argv) {
   verify_args a = {0};
   int rc = parse_args(argc, argv, &a);
@@ -235,6 +275,7 @@ int cmd_verify(int argc, char **argv) {
   if (rc == SC_OK && a.documents)
     rc = sc_source_documents_open(&a.status, a.documents, &err);
   cli_verifier_options(&verifier, opts.now, &opts);
+  a.public_dir = lookup_folder(&a, &verifier);
   if (rc == SC_OK && a.report)
     rc = open_report(a.report, &report, &err);
   int status = rc;

@@ -61,7 +61,8 @@ static int render(const sc_issue_context *ctx, sc_prepared *p, sc_error *err) {
                          .credential_json = (const char *)p->json.data,
                          .credential_json_len = p->json.len,
                          .qr_text = p->qr_text,
-                         .qr = &p->qr};
+                         .qr = &p->qr,
+                         .verify_url = ctx->home->verify_url};
   return sc_pdf_render(ctx->renderer, ctx->tpl, &cert, &p->pdf, err);
 }
 
@@ -142,8 +143,10 @@ int sc_issue_record(sc_registry *reg, const sc_issue_context *ctx, const sc_issu
   return sc_registry_insert(reg, &rec, err);
 }
 
-/* Link mode: the credential is too large for the QR code, so the provider publishes it and
- * the code points there (docs/design.md "The QR code"). */
+/* Every credential is published as public/c/<uuid>.json: a link-mode QR code points there,
+ * and every certificate prints <verify-url>/C/<uuid> under its QR code for when a scan fails
+ * (docs/design.md "The QR code"). Staged with the credential's own files, under the home's
+ * issue lock, so no directory is scanned and no index kept to find it. */
 static int stage_linked(const sc_issue_context *ctx, const sc_prepared *p, sc_file_group *files,
                         sc_error *err) {
   char dir[PATH_MAX], path[PATH_MAX];
@@ -163,7 +166,7 @@ int sc_issue_stage(const sc_issue_context *ctx, const sc_prepared *p, sc_file_gr
   int rc = sc_file_group_add(files, p->json_path, p->json.data, p->json.len, 0644, err);
   if (rc == SC_OK && sc_issue_makes_pdf(ctx))
     rc = sc_file_group_add(files, p->pdf_path, p->pdf.data, p->pdf.len, 0644, err);
-  if (rc == SC_OK && p->link_mode)
+  if (rc == SC_OK)
     rc = stage_linked(ctx, p, files, err);
   return rc;
 }

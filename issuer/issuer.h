@@ -360,6 +360,8 @@ typedef struct sc_certificate {
   size_t credential_json_len;
   const char *qr_text;         /* what the QR code holds */
   const struct sc_qr_code *qr; /* qr_text already encoded (sc_qr_text_for), or NULL */
+  const char *verify_url;      /* the home's; printed and linked under the QR code as
+                                  <verify_url>/C/<uuid>; NULL (offline): neither */
 } sc_certificate;
 
 /* Renders the certificate; the same inputs give byte-identical output. */
@@ -546,6 +548,9 @@ int sc_publish_lists(const sc_home *home, EVP_PKEY *key, sc_registry *reg, const
  * public/.well-known/did.json (did:web issuers), listing every key of skillcert.json as read
  * under the publishing lock (not home->config, which may be older). */
 int sc_publish_key_document(const sc_home *home, sc_error *err);
+/* Writes public/c/<uuid>.json from the registry for every credential that has none (those
+ * issued before every credential was published); *written says how many. */
+int sc_publish_credentials(const sc_home *home, sc_registry *reg, size_t *written, sc_error *err);
 
 /* ---------------------------------------------------------------- credentials given whole
  * (issue_given.c: the VC API's POST /credentials/issue; docs/registry.md) */

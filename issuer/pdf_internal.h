@@ -65,6 +65,7 @@ struct sc_template {
                                            template.json "badge", else the logo's file */
   float logo_x, logo_y, logo_w, logo_h; /* mm */
   float qr_x, qr_y, qr_size;            /* mm, the square including its quiet zone */
+  sc_rgb qr_url_color;                  /* the verification URL printed under it */
 };
 
 /* ---------------------------------------------------------------- logo (pdf_image.c) */
@@ -207,6 +208,10 @@ int sc_pdf_compress_page(sc_pdf_renderer *r, HPDF_Page page, sc_error *err);
 /* pdf_attach.c: the exact bytes as embedded file credential.json (Names/EmbeddedFiles, /AF). */
 int sc_pdf_attach(sc_pdf_renderer *r, const char *name, const char *data, size_t len,
                   sc_error *err);
+/* pdf_qr_link.c: the QR code as a link to <verify_url>/C/<uuid>, and that URL printed (and
+ * linked) under it; nothing when verify_url is NULL or "" or the id is no urn:uuid. */
+int sc_pdf_qr_link(sc_pdf_renderer *r, HPDF_Page page, const sc_template *tpl,
+                   const char *verify_url, const json_t *credential, sc_error *err);
 /* pdf_meta.c: title, author, subject, creation date (from validFrom) as UTF-16 strings. */
 int sc_pdf_metadata(HPDF_Doc doc, const json_t *credential, sc_error *err);
 /* pdf_meta.c: a PDF text string (UTF-16BE with BOM, hex) for UTF-8 text. */

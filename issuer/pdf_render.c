@@ -315,6 +315,8 @@ static int draw_page(sc_pdf_renderer *r, const sc_template *tpl, const sc_certif
   int rc = draw_logo(r, page, tpl, err);
   if (rc == SC_OK)
     rc = draw_qr(r, page, tpl, cert, err);
+  if (rc == SC_OK)
+    rc = sc_pdf_qr_link(r, page, tpl, cert->verify_url, cert->credential, err);
   for (size_t i = 0; rc == SC_OK && i < tpl->text_count; i++)
     rc = draw_block(r, page, tpl, &tpl->texts[i], cert->credential, err);
   if (rc == SC_OK)

@@ -329,7 +329,7 @@ static int read_logo(reader *rd, const json_t *root, sc_template *tpl) {
 
 static int read_qr(reader *rd, const json_t *root, sc_template *tpl) {
   const json_t *qr = json_object_get(root, "qr");
-  static const char *const keys[] = {"x", "y", "size", NULL};
+  static const char *const keys[] = {"x", "y", "size", "url_color", NULL};
   if (!json_is_object(qr))
     return bad(rd, "qr", "an object {\"x\", \"y\", \"size\"} (millimetres)");
   int rc = known_keys(rd, qr, "qr", keys);
@@ -339,6 +339,8 @@ static int read_qr(reader *rd, const json_t *root, sc_template *tpl) {
     rc = number(rd, qr, "qr", "x", 0, tpl->page_w / MM - tpl->qr_size, 0, true, &tpl->qr_x);
   if (rc == SC_OK)
     rc = number(rd, qr, "qr", "y", 0, tpl->page_h / MM - tpl->qr_size, 0, true, &tpl->qr_y);
+  if (rc == SC_OK) /* the verification URL under the code: readable on the page's ground */
+    rc = color(rd, qr, "qr", "url_color", "#4A5560", &tpl->qr_url_color);
   return rc;
 }
 

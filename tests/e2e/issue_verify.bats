@@ -291,14 +291,16 @@ a["proof"]=b["proof"]; json.dump(a, open(sys.argv[3],"w"))' "$CRED" "$other" "$W
   [[ "$output" == *"as the credential claims"* ]]
 }
 
-@test "issue --no-publish signs and records but publishes nothing" {
+@test "issue --no-publish signs and records but publishes no status list, only the credential's own page file" {
   make_home
   run sc issue --home "$WORK/home" --name Ann --email ann@example.org --template ai-fundamentals \
     --no-publish
   [ "$status" -eq 0 ]
   [ "$(find "$WORK/home/out" -maxdepth 1 -name '*.json' | wc -l)" -eq 1 ]
   [ "$(sc list --home "$WORK/home" | wc -l)" -eq 1 ]
-  [ -z "$(find "$WORK/home/public" -type f)" ]
+  # public/c/<uuid>.json serves <verify-url>/C/<uuid>, printed under the QR code
+  uuid=$(basename "$(find "$WORK/home/out" -maxdepth 1 -name '*.json')" .json)
+  [ "$(find "$WORK/home/public" -type f)" = "$WORK/home/public/c/$uuid.json" ]
 }
 
 @test "issue: --name that is not UTF-8 or holds a control character says so once, exit 64" {

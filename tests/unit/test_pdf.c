@@ -45,7 +45,7 @@ static const char qr_text[] = "HTTPS://VERIFY.EXAMPLE.ORG/C/5B1C0D36-8F0E-4B8A-9
 /* Renders the certificate of cred (released here) with the QR code of qr. */
 static int render_credential(fixture *f, json_t *cred, const char *qr, sc_buf *pdf, sc_error *err) {
   char *json = json_dumps(cred, JSON_COMPACT);
-  sc_certificate cert = {cred, json, strlen(json), qr, NULL};
+  sc_certificate cert = {cred, json, strlen(json), qr, NULL, NULL};
   int rc = sc_pdf_render(f->renderer, f->tpl, &cert, pdf, err);
   free(json);
   json_decref(cred);
@@ -62,6 +62,13 @@ static bool contains(const sc_buf *buf, const char *needle) {
     if (memcmp(buf->data + i, needle, n) == 0)
       return true;
   return false;
+}
+
+static size_t occurrences(const sc_buf *buf, const char *needle) {
+  size_t n = strlen(needle), count = 0;
+  for (size_t i = 0; i + n <= buf->len; i++)
+    count += memcmp(buf->data + i, needle, n) == 0;
+  return count;
 }
 
 static void renders_identical_bytes_for_the_same_input(void **state) {
@@ -282,6 +289,40 @@ static void qr_refuses_text_above_the_maximum_version(void **state) {
   assert_null(qr.modules);
 }
 
+/* Renders the certificate of the fixture's credential with the home's verify URL (or none). */
+static void render_with_verify_url(fixture *f, const char *verify_url, sc_buf *pdf) {
+  json_t *cred = credential_for(f, "Zoë Łukasiewicz");
+  char *json = json_dumps(cred, JSON_COMPACT);
+  sc_certificate cert = {cred, json, strlen(json), qr_text, NULL, verify_url};
+  sc_error err = {0};
+  assert_int_equal(sc_pdf_render(f->renderer, f->tpl, &cert, pdf, &err), SC_OK);
+  free(json);
+  json_decref(cred);
+}
+
+/* https://verify.example.org/C/<uuid> as libharu writes it: every '/' escaped as \057 */
+static const char short_link[] = "/URI (https:\\057\\057verify.example.org\\057C\\057"
+                                 "5b1c0d36-8f0e-4b8a-9d6e-2f4c1a7e9b30)";
+
+static void qr_code_and_printed_url_link_to_the_verification_page(void **state) {
+  fixture *f = *state;
+  sc_buf pdf = {0};
+  render_with_verify_url(f, "https://verify.example.org/", &pdf);
+  /* two links (the code, the URL under it), both without a border */
+  assert_int_equal(occurrences(&pdf, short_link), 2);
+  assert_true(contains(&pdf, "/Border [ 0 0 0 ]"));
+  sc_buf_free(&pdf);
+}
+
+static void without_a_verify_url_no_link_is_added(void **state) {
+  fixture *f = *state;
+  sc_buf pdf = {0};
+  render_with_verify_url(f, NULL, &pdf);
+  assert_false(contains(&pdf, "/URI"));
+  assert_false(contains(&pdf, "/Annots"));
+  sc_buf_free(&pdf);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(renders_identical_bytes_for_the_same_input),
@@ -296,6 +337,8 @@ int main(void) {
       cmocka_unit_test(qr_code_scans_back_to_its_text),
       cmocka_unit_test(qr_uses_the_smallest_version_at_level_m),
       cmocka_unit_test(qr_refuses_text_above_the_maximum_version),
+      cmocka_unit_test(qr_code_and_printed_url_link_to_the_verification_page),
+      cmocka_unit_test(without_a_verify_url_no_link_is_added),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
