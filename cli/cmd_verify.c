@@ -22,7 +22,8 @@ static const char verify_description[] =
     "Open Badges 3.0 shape, the eddsa-jcs-2022 proof and that its key is the issuer's, the\n"
     "validity period, that the issuer is trusted, and revocation and suspension through the\n"
     "issuer's published status lists; for a PDF, that its page shows that credential (name,\n"
-    "achievement, QR code; docs/verify.md). Prints a one-line verdict, then one line per check.\n";
+    "achievement, QR code; docs/verify.md). Prints a one-line verdict, then one line per check;\n"
+    "with several inputs, one verdict line each and a summary (every check with -v).\n";
 
 static const char verify_epilogue[] =
     "Status lists and did:web documents are fetched with libcurl (HTTPS, 5 s to connect,\n"
@@ -48,7 +49,7 @@ static const char verify_epilogue[] =
 
 typedef struct verify_args {
   const char *trust_path, *home, *at, *report, *did_doc, *documents;
-  bool json;
+  bool json, verbose;
   sc_status_source status;
   char **inputs;
   int input_count;
@@ -74,6 +75,8 @@ static int parse_args(int argc, char **argv, verify_args *a) {
                    "allow http:// URLs (tests, intranets); HTTPS only otherwise"),
       CLI_OPT_STRING("did-doc", 0, &a->did_doc, "FILE",
                      "the DID document of a did:web issuer, instead of fetching it"),
+      CLI_OPT_FLAG("verbose", 'v', &a->verbose,
+                   "with several inputs, every check of each (one verdict line each otherwise)"),
       CLI_OPT_FLAG("json", 0, &a->json,
                    "print one JSON object per input, shaped like the VC API response"),
       CLI_OPT_STRING("report", 0, &a->report, "FILE",
@@ -189,6 +192,8 @@ static int verify_one(const char *input, const sc_verify_options *opts, const ve
   const char *label = a->input_count > 1 ? input : NULL;
   if (a->json)
     sc_report_json(&v, stdout, NULL);
+  else if (label && !a->verbose) /* many inputs: one line each, then a summary */
+    sc_report_line(&v, label, stdout);
   else if (v.credential || label)
     sc_report_text(&v, label, stdout);
   else /* nothing to report but why it stopped */
@@ -244,6 +249,32 @@ static int close_report(const char *path, csv_report *r, bool save, sc_error *er
   return rc;
 }
 
+/* How many inputs got each verdict, for the summary line after several inputs. */
+typedef struct verdict_tally {
+  int count[SC_ESOFTWARE + 1];
+  int inputs;
+} verdict_tally;
+
+static void tally_add(verdict_tally *t, int exit_code) {
+  t->inputs++;
+  t->count[exit_code >= 0 && exit_code <= SC_ESOFTWARE ? exit_code : SC_ESOFTWARE]++;
+}
+
+/* "12 inputs: 9 valid, 2 revoked, 1 not a credential" — verdicts in exit-code order. */
+static void print_tally(const verdict_tally *t, FILE *out) {
+  fprintf(out, "%d inputs:", t->inputs);
+  const char *sep = " ";
+  for (int code = 0; code <= SC_ESOFTWARE; code++) {
+    if (!t->count[code])
+      continue;
+    fprintf(out, "%s%d ", sep, t->count[code]);
+    for (const char *w = sc_verdict_word(code); *w; w++)
+      fputc(tolower((unsigned char)*w), out);
+    sep = ", ";
+  }
+  fputc('\n', out);
+}
+
 static int worst(int a, int b) {
   if (!a || !b)
     return a ? a : b;
@@ -279,10 +310,15 @@ int cmd_verify(int argc, char **argv) {
   if (rc == SC_OK && a.report)
     rc = open_report(a.report, &report, &err);
   int status = rc;
+  verdict_tally tally = {0};
   for (int i = 0; rc == SC_OK && i < a.input_count; i++) {
     sc_fetch_budget_start(&a.status); /* each input gets the whole budget for its fetches */
-    status = worst(status, verify_one(a.inputs[i], &opts, &a, report.out));
+    int one = verify_one(a.inputs[i], &opts, &a, report.out);
+    tally_add(&tally, one);
+    status = worst(status, one);
   }
+  if (rc == SC_OK && a.input_count > 1 && !a.json)
+    print_tally(&tally, stdout);
   int saved = close_report(a.report, &report, rc == SC_OK, &err);
   rc = rc == SC_OK ? saved : rc;
   cli_verifier_close(&verifier);

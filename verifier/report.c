@@ -74,12 +74,16 @@ static void put_verdict(const sc_verification *v, FILE *out) {
   fputc('\n', out);
 }
 
-void sc_report_text(const sc_verification *v, const char *input, FILE *out) {
+void sc_report_line(const sc_verification *v, const char *input, FILE *out) {
   if (input) {
     put_text(input, out); /* a file name can hold control characters too */
     fputs(": ", out);
   }
   put_verdict(v, out);
+}
+
+void sc_report_text(const sc_verification *v, const char *input, FILE *out) {
+  sc_report_line(v, input, out);
   for (size_t i = 0; i < v->check_count; i++) {
     const sc_check *c = &v->checks[i];
     const char *mark = c->state == SC_CHECK_PASSED    ? "✓"

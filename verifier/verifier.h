@@ -294,6 +294,8 @@ const char *sc_verdict_word(int exit_code);
 /* Human report: the verdict line first, then one line per check. input (may be NULL) is
  * named at the start of the verdict line, "INPUT: VALID — …", for reports of several inputs. */
 void sc_report_text(const sc_verification *result, const char *input, FILE *out);
+/* The verdict line of sc_report_text alone: one line per input when many are verified. */
+void sc_report_line(const sc_verification *result, const char *input, FILE *out);
 /* One JSON object shaped like the VC API verify response (docs/verify.md). */
 int sc_report_json(const sc_verification *result, FILE *out, sc_error *err);
 /* That report as a JSON object (a new reference), or NULL when memory ran out. */

@@ -96,6 +96,19 @@ json_status() {
   [[ "$output" == *$'\n'"$WORK/junk.txt: NOT A CREDENTIAL — input: not a credential"* ]]
 }
 
+@test "verify: several inputs give one verdict line each and a summary; -v adds every check" {
+  : >"$WORK/empty"
+  run sc verify "$CERT_DIR/credential.json" "$CERT_DIR/credential.json" "$WORK/empty"
+  [ "$status" -ne 0 ]
+  [ "${#lines[@]}" -eq 4 ]
+  [[ "${lines[3]}" == "3 inputs: 2 "*", 1 not a credential" ]]
+  [[ "$output" != *"  ✓ "* ]]
+  run sc verify -v "$CERT_DIR/credential.json" "$WORK/empty"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *$'\n'"  ✓ proof"* ]]
+  [[ "${lines[-1]}" == "2 inputs: 1 "*", 1 not a credential" ]]
+}
+
 @test "verify: a single input that is not a credential is named in the error" {
   : >"$WORK/empty"
   run sc verify "$WORK/empty"
