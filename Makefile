@@ -59,12 +59,16 @@ UNIT_BIN := $(UNIT_C:tests/unit/%.c=$(BUILD)/tests/%)
 LIBA     := $(LAYER_LIBS)
 BIN      := $(BUILD)/skillcert
 
-.PHONY: FORCE fuzz-corpus all deps test unit-tests demo bench bench-build fuzz fuzz-build install clean format
+.PHONY: FORCE fuzz-corpus all deps test-deps test unit-tests demo bench bench-build fuzz fuzz-build install clean format
 
 all: $(BIN)
 
+# demo needs only what skillcert needs to build and run; test, bench and fuzz add their tools.
 deps:
-	@./scripts/deps.sh
+	@./scripts/deps.sh scripts/debian-packages
+
+test-deps:
+	@./scripts/deps.sh scripts/debian-packages scripts/debian-packages-test
 
 # Every object and program depends on $(BUILD)/flags, the compiler, flags and PREFIX it was built
 # with: the file is rewritten only when they change, so `make install PREFIX=/opt/x` after `make`
@@ -118,7 +122,7 @@ unit-tests: $(UNIT_BIN)
 SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 # The benchmark programs are built too (not run), so that none stops compiling unnoticed.
-test: deps
+test: test-deps
 	@$(MAKE) --no-print-directory all unit-tests bench-build $(BUILD)/image_corpus
 	@$(MAKE) --no-print-directory DEVELOPER=$(DEVELOPER) BUILD=build-san SANFLAGS="$(SAN)" CFLAGS="-O1 -g" CXXFLAGS="-O1 -g" all unit-tests
 	@./tests/run.sh
@@ -137,7 +141,7 @@ $(BUILD)/bench/%: bench/%.c bench/bench_support.c bench/bench_support.h $(LIBA) 
 
 bench-build: $(BENCH_BIN)
 
-bench: deps all $(BENCH_BIN)
+bench: test-deps all $(BENCH_BIN)
 	@./bench/run.sh
 
 # libFuzzer targets: the library is compiled again with clang into build-fuzz/ with coverage
@@ -164,7 +168,7 @@ $(BUILD)/image_corpus: tests/fuzz/image_corpus.c $(FLAGS_FILE)
 fuzz-corpus: $(BUILD)/image_corpus
 	$(BUILD)/image_corpus tests/fuzz/corpus/fuzz_image_qr
 
-fuzz: deps fuzz-build
+fuzz: test-deps fuzz-build
 	@FUZZ_SECONDS=$(FUZZ_SECONDS) ./tests/fuzz/run.sh
 
 install: all

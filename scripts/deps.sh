@@ -1,15 +1,18 @@
 #!/bin/sh
-# Installs the Debian packages listed in scripts/debian-packages that are missing.
+# Installs the missing Debian packages of the lists named (default: scripts/debian-packages,
+# what skillcert needs to build and run; `make test` adds scripts/debian-packages-test).
 # Quick when everything is present: it asks dpkg first and calls apt-get only if needed.
 set -eu
-list="$(dirname "$0")/debian-packages"
+[ $# -gt 0 ] || set -- "$(dirname "$0")/debian-packages"
 missing=""
-while read -r pkg; do
-  case $pkg in '' | '#'*) continue ;; esac
-  if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then
-    missing="$missing $pkg"
-  fi
-done <"$list"
+for list in "$@"; do
+  while read -r pkg; do
+    case $pkg in '' | '#'*) continue ;; esac
+    if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then
+      missing="$missing $pkg"
+    fi
+  done <"$list"
+done
 [ -z "$missing" ] && exit 0
 echo "deps: installing$missing" >&2
 sudo=""
