@@ -59,7 +59,7 @@ UNIT_BIN := $(UNIT_C:tests/unit/%.c=$(BUILD)/tests/%)
 LIBA     := $(LAYER_LIBS)
 BIN      := $(BUILD)/skillcert
 
-.PHONY: FORCE fuzz-corpus all deps test-deps test unit-tests demo bench bench-build fuzz fuzz-build install clean format
+.PHONY: FORCE fuzz-corpus all deps test-deps test unit-tests demo bench bench-build fuzz fuzz-build install uninstall clean format
 
 all: $(BIN)
 
@@ -176,6 +176,12 @@ install: all
 	install -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/skillcert
 	install -m 0644 docs/man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 	cp -R templates/. $(DESTDIR)$(PREFIX)/share/skillcert/templates/
+
+# Removes exactly what install put there (same PREFIX and DESTDIR); user homes are never touched.
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/skillcert
+	rm -f $(addprefix $(DESTDIR)$(PREFIX)/share/man/man1/,$(notdir $(wildcard docs/man/*.1)))
+	rm -rf $(DESTDIR)$(PREFIX)/share/skillcert
 
 format:
 	clang-format -i $(LIB_C) $(LIB_CXX) $(CLI_C) $(UNIT_C) $(wildcard $(LAYERS:%=%/*.h) cli/*.h tests/unit/*.h tests/fuzz/*.c bench/*.c)

@@ -49,3 +49,19 @@ build_time_o() { # extra make arguments...
   [ "$status" -eq 0 ]
   [[ "$output" != *"not ok"* ]]
 }
+
+@test "make uninstall removes what make install put under DESTDIR and PREFIX, nothing else" {
+  mkdir -p "$WORK/root/usr/local/bin"
+  echo keep >"$WORK/root/usr/local/bin/other-tool"
+  run make -C "$ROOT" --no-print-directory DESTDIR="$WORK/root" install
+  [ "$status" -eq 0 ]
+  [ -x "$WORK/root/usr/local/bin/skillcert" ]
+  [ -f "$WORK/root/usr/local/share/man/man1/skillcert.1" ]
+  [ -d "$WORK/root/usr/local/share/skillcert/templates" ]
+  run make -C "$ROOT" --no-print-directory DESTDIR="$WORK/root" uninstall
+  [ "$status" -eq 0 ]
+  [ ! -e "$WORK/root/usr/local/bin/skillcert" ]
+  [ ! -e "$WORK/root/usr/local/share/man/man1/skillcert.1" ]
+  [ ! -e "$WORK/root/usr/local/share/skillcert" ]
+  [ "$(cat "$WORK/root/usr/local/bin/other-tool")" = keep ]
+}
