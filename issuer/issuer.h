@@ -11,26 +11,6 @@
 
 #ifndef PATH_MAX
 #define PATH_MAX 4096
-/* ---------------------------------------------------------------- credentials given whole
- * (issue_given.c: the VC API's POST /credentials/issue; docs/registry.md) */
-
-typedef struct sc_given_options {
-  sc_home_proof_set proofs; /* which proofs to sign with */
-  bool status;              /* add the home's credentialStatus entries (a slot is taken anyway) */
-  int64_t now;              /* the proofs' created time and, without a date, the issued time */
-} sc_given_options;
-
-/* Issues a credential a client composed (already checked against the data model, its issuer
- * the home's, its id set): takes a status-list slot in reg (the registry needs one per
- * credential; with opts->status the credential also gets the entries), signs it (one proof
- * is left an object, two are an array), records it (no learner id; achievement id, recipient
- * name and e-mail hash as empty strings when the credential has none: docs/registry.md),
- * writes out/<name>.json and publishes the slot's status lists and the key document. The
- * caller holds the home's lock. SC_EUSAGE when the id was issued already. credential is
- * changed in place (status, proof). */
-int sc_issue_given(sc_registry *reg, const sc_home *home, EVP_PKEY *key, json_t *credential,
-                   const sc_given_options *opts, sc_error *err);
-
 #endif
 
 /* ---------------------------------------------------------------- the home (home.c) */
