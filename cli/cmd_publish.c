@@ -6,7 +6,8 @@ static const char publish_description[] =
     "public/status/<list>/<revocation|suspension>, and the issuer's public key document\n"
     "(public/issuer.json, or public/.well-known/did.json for a did:web issuer), and writes\n"
     "public/c/<uuid>.json for any credential in the registry that has none yet (issued by an\n"
-    "older version), which serve answers as /C/<uuid>. Verifiers trust a list until its\n"
+    "older version; the first publish of a home only, marked by .public-c-complete), which\n"
+    "serve answers as /C/<uuid>. Verifiers trust a list until its\n"
     "validUntil: publish at least that often (cron).\n";
 
 int cli_publish_home(const sc_home *home, EVP_PKEY *key, int64_t ttl, sc_error *err) {

@@ -35,10 +35,22 @@ static int publish_missing(void *ctx, const json_t *row) {
   return rc;
 }
 
+/* Issuing writes public/c/<uuid>.json for every credential, so once a home has been filled in
+ * it stays complete: this marker makes the scan of the whole registry (a million rows for a
+ * large provider) happen once, not at every `publish` after a revocation. */
+#define BACKFILL_DONE ".public-c-complete"
+
 int sc_publish_credentials(const sc_home *home, sc_registry *reg, size_t *written, sc_error *err) {
+  *written = 0;
+  char done[PATH_MAX];
+  int rc = sc_path_format(done, sizeof done, SC_ECANTCREAT, err, "%s/%s", home->root, BACKFILL_DONE);
+  if (rc != SC_OK || access(done, F_OK) == 0)
+    return rc;
   backfill b = {home, reg, 0, err};
   sc_registry_filter all = {0};
-  int rc = sc_registry_each(reg, &all, publish_missing, &b, err);
+  rc = sc_registry_each(reg, &all, publish_missing, &b, err);
   *written = b.written;
+  if (rc == SC_OK)
+    rc = sc_write_file_atomic(done, "", 0, 0644, err);
   return rc;
 }
