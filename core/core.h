@@ -345,6 +345,9 @@ int sc_uuid_v4(char out[SC_AT_LEAST(SC_UUID_SIZE)], sc_error *err);
 void sc_uuid_v4_format(const uint8_t random[16], char out[SC_AT_LEAST(SC_UUID_SIZE)]);
 /* Is text (len bytes) a UUID: 8-4-4-4-12 hexadecimal digits, either case? */
 bool sc_uuid_valid(const char *text, size_t len);
+/* The UUID of a credential id "urn:uuid:<UUID>" (a pointer into id), or NULL for any other id:
+ * the name under which out/, public/c/ and /C/ know a credential. */
+const char *sc_uuid_of_urn(const char *id);
 
 /* ---------------------------------------------------------------- Data Integrity
  * (data_integrity.c) */

@@ -1,6 +1,8 @@
 /* Random (version 4) UUIDs for credential ids, and telling a UUID from other text. */
 #include "core/core.h"
 
+#include <string.h>
+
 void sc_uuid_v4_format(const uint8_t random[16], char out[SC_AT_LEAST(SC_UUID_SIZE)]) {
   static const char hex[] = "0123456789abcdef";
   uint8_t b[16];
@@ -27,6 +29,14 @@ bool sc_uuid_valid(const char *text, size_t len) {
       return false;
   }
   return true;
+}
+
+const char *sc_uuid_of_urn(const char *id) {
+  static const char prefix[] = "urn:uuid:";
+  if (!id || strncmp(id, prefix, sizeof prefix - 1) != 0)
+    return NULL;
+  const char *uuid = id + sizeof prefix - 1;
+  return sc_uuid_valid(uuid, strlen(uuid)) ? uuid : NULL;
 }
 
 int sc_uuid_v4(char out[SC_AT_LEAST(SC_UUID_SIZE)], sc_error *err) {

@@ -31,8 +31,9 @@ static const char *recipient_of(const json_t *credential) {
 static int file_path(const sc_home *home, const char *id, char *path, size_t size,
                      sc_error *err) {
   char name[80];
-  if (strncmp(id, "urn:uuid:", 9) == 0 && sc_uuid_valid(id + 9, strlen(id + 9))) {
-    snprintf(name, sizeof name, "%s.json", id + 9);
+  const char *uuid = sc_uuid_of_urn(id);
+  if (uuid) {
+    snprintf(name, sizeof name, "%s.json", uuid);
   } else {
     uint8_t digest[32];
     char *hex = sc_sha256(id, strlen(id), digest) == 0 ? sc_hex_encode(digest, 16) : NULL;

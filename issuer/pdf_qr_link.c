@@ -16,14 +16,6 @@
 #define PAGE_MARGIN (2 * MM) /* no URL closer to the page's edge than this: printers trim it */
 #define ELLIPSIS "\xE2\x80\xA6"
 
-/* The credential's UUID (id "urn:uuid:<UUID>"), or NULL: such a credential has no page. */
-static const char *credential_uuid(const json_t *credential) {
-  const char *id = json_string_value(json_object_get(credential, "id"));
-  if (!id || strncmp(id, "urn:uuid:", 9) != 0 || !sc_uuid_valid(id + 9, strlen(id + 9)))
-    return NULL;
-  return id + 9;
-}
-
 /* "<verify-url>/C/<uuid>" with the UUID in lower case. */
 static char *short_url(const char *verify_url, const char *uuid) {
   size_t base = strlen(verify_url);
@@ -79,9 +71,9 @@ int sc_pdf_qr_link(sc_pdf_renderer *r, HPDF_Page page, const sc_template *tpl,
                    const char *verify_url, const json_t *credential, sc_error *err) {
   if (!verify_url || !*verify_url)
     return SC_OK; /* offline issuance: no address to print or link to */
-  const char *uuid = credential_uuid(credential);
+  const char *uuid = sc_uuid_of_urn(json_string_value(json_object_get(credential, "id")));
   if (!uuid)
-    return SC_OK;
+    return SC_OK; /* not a urn:uuid id: the credential has no /C/ page */
   char *url = short_url(verify_url, uuid);
   if (!url)
     return sc_oom(err);

@@ -17,10 +17,11 @@ typedef struct backfill {
 static int publish_missing(void *ctx, const json_t *row) {
   backfill *b = ctx;
   const char *id = json_string_value(json_object_get(row, "id"));
-  if (!id || strncmp(id, "urn:uuid:", 9) != 0 || !sc_uuid_valid(id + 9, strlen(id + 9)))
+  const char *uuid = sc_uuid_of_urn(id);
+  if (!uuid)
     return SC_OK; /* no /C/ address to serve it under */
   char name[64], path[PATH_MAX];
-  snprintf(name, sizeof name, "%s.json", id + 9);
+  snprintf(name, sizeof name, "%s.json", uuid);
   int rc = sc_home_path(b->home, "public/c", name, path, sizeof path, b->err);
   if (rc != SC_OK || access(path, F_OK) == 0)
     return rc; /* already published: issuing wrote these exact bytes */
