@@ -6,7 +6,7 @@
 static const char init_synopsis[] =
     "skillcert init DIR --name NAME --url URL [--verify-url URL] [--public-url URL]\n"
     "                      [--did-web HOST[:PATH...]]\n"
-    "                      [--passphrase-file FILE | --no-passphrase]";
+    "                      [--passphrase-file FILE | --no-passphrase | --key pkcs11:URI]";
 
 static const char init_description[] =
     "Creates an issuer home in DIR: skillcert.json (the issuer profile), keys/ (a new Ed25519\n"
@@ -40,6 +40,9 @@ int cmd_init(int argc, char **argv) {
       CLI_OPT_STRING("passphrase-file", 0, &passphrase.file, "FILE",
                      "read the new key's passphrase from FILE"),
       CLI_OPT_NO_PASSPHRASE(&passphrase),
+      CLI_OPT_STRING("key", 0, &opts.key_uri, "pkcs11:URI",
+                     "sign with the key this RFC 7512 URI names in a PKCS#11 token\n"
+                     "(made there when the token holds none); no key file is written"),
   };
   const cli_command command = {"init", init_synopsis, init_description, CLI_ROWS(options),
                                init_epilogue};
@@ -51,6 +54,10 @@ int cmd_init(int argc, char **argv) {
     return cli_usage_error("init", "expected one folder (DIR)");
   if (passphrase.none && passphrase.file)
     return cli_usage_error("init", "--no-passphrase and --passphrase-file exclude each other");
+  if (opts.key_uri && !sc_pkcs11_is_uri(opts.key_uri))
+    return cli_usage_error("init", "--key expects a pkcs11: URI (RFC 7512)");
+  if (opts.key_uri && (passphrase.none || passphrase.file))
+    return cli_usage_error("init", "--key: a key in a token has no passphrase (its PIN guards it)");
   if (opts.proofs && strcmp(opts.proofs, "both") && strcmp(opts.proofs, "rdfc") &&
       strcmp(opts.proofs, "jcs"))
     return cli_usage_error("init", "--proofs expects both, rdfc or jcs, got '%s'", opts.proofs);
@@ -63,7 +70,10 @@ int cmd_init(int argc, char **argv) {
     return cli_error(&err);
   printf("Initialized issuer home in %s\n", home.root);
   printf("  issuer  %s\n  id      %s\n  key     %s (%s)\n", home.issuer_name, home.issuer_id,
-         home.key_path, passphrase.none ? "not encrypted" : "encrypted");
+         home.key_path,
+         sc_home_key_in_token(&home) ? "in a PKCS#11 token"
+         : passphrase.none           ? "not encrypted"
+                                     : "encrypted");
   sc_home_close(&home);
   return SC_OK;
 }

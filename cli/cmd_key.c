@@ -10,6 +10,8 @@ static const char key_synopsis[] =
     "       skillcert key show [--home DIR] [--json]\n"
     "       skillcert key list [--home DIR] [--json]\n"
     "       skillcert key rotate [--home DIR] [--passphrase-file FILE | --no-passphrase]\n"
+    "                            [--to pkcs11:URI]\n"
+    "       skillcert key import FILE --to pkcs11:URI [--home DIR] [--passphrase-file FILE]\n"
     "       skillcert key retire KEY --after DATE [--reason TEXT] [--home DIR]";
 
 static const char key_description[] =
@@ -24,14 +26,19 @@ static const char key_description[] =
     "          keeps verifying. A did:key issuer's id becomes the new key's did:key: verifiers\n"
     "          add it to their trust list (the command prints how). The current key must\n"
     "          open first (exit 77 for a wrong passphrase); the new key gets the same\n"
-    "          passphrase, or none with --no-passphrase.\n"
+    "          passphrase, or none with --no-passphrase. With --to, the new key is the one\n"
+    "          the RFC 7512 URI names in a PKCS#11 token, generated there when the token\n"
+    "          holds none; no key file is written.\n"
+    "import    writes the Ed25519 key in FILE into the PKCS#11 token under --to's URI. A key\n"
+    "          the home lists then signs from the token (FILE is left alone: remove it or\n"
+    "          keep it offline); another key becomes the current one, as with rotate.\n"
     "retire    refuses proofs KEY (a did:key, Multikey or key file name) makes after DATE\n"
     "          (YYYY-MM-DD = 00:00:00Z that day, or a date-time with zone); credentials it\n"
     "          signed before keep verifying. The key document carries the date as \"revoked\".\n"
     "          The current key cannot be retired: rotate first.\n";
 
 typedef struct key_args {
-  const char *output, *home, *after, *reason, *target;
+  const char *output, *home, *after, *reason, *target, *to;
   bool json;
   sc_passphrase_source passphrase;
 } key_args;
@@ -113,8 +120,13 @@ static int reopen_and_publish(sc_home *home, sc_error *err) {
   return rc == SC_OK ? sc_publish_key_document(home, err) : rc;
 }
 
+/* The current key as the user knows it: its file inside the home, or its token URI. */
+static const char *key_name(const sc_home *home) {
+  return sc_home_key_in_token(home) ? home->key_path : home->key_path + strlen(home->root) + 1;
+}
+
 static void print_rotation(const sc_home *home, const char *old_issuer, const char *did) {
-  printf("New signing key %s\n  did     %s\n", home->key_path + strlen(home->root) + 1, did);
+  printf("New signing key %s\n  did     %s\n", key_name(home), did);
   printf("Published %s with %zu keys.\n", key_document_name(home),
          json_array_size(json_object_get(home->config, "keys")));
   if (strncmp(home->issuer_id, "did:key:", 8) == 0)
@@ -138,10 +150,43 @@ static int key_rotate(const key_args *args) {
   snprintf(old_issuer, sizeof old_issuer, "%s", home.issuer_id);
   rc = sc_home_lock(&home, &lock, &err);
   if (rc == SC_OK)
-    rc = sc_home_rotate_key(&home, &args->passphrase, &did, &err);
+    rc = args->to ? sc_home_rotate_key_to(&home, &args->passphrase, args->to, &did, &err)
+                  : sc_home_rotate_key(&home, &args->passphrase, &did, &err);
   if (rc == SC_OK)
     rc = reopen_and_publish(&home, &err);
   if (rc == SC_OK)
+    print_rotation(&home, old_issuer, did);
+  if (lock >= 0)
+    sc_home_unlock(lock);
+  free(did);
+  sc_home_close(&home);
+  return rc == SC_OK ? SC_OK : cli_error(&err);
+}
+
+static int key_import(const key_args *args) {
+  if (!args->target)
+    return cli_usage_error("key", "import: expected the key FILE to import");
+  if (!args->to)
+    return cli_usage_error("key", "import: --to pkcs11:URI is required");
+  sc_error err = {0};
+  sc_home home;
+  int lock = -1;
+  bool moved = false;
+  char *did = NULL, old_issuer[512] = "";
+  int rc = sc_home_open(args->home, &home, &err);
+  if (rc != SC_OK)
+    return cli_error(&err);
+  snprintf(old_issuer, sizeof old_issuer, "%s", home.issuer_id);
+  rc = sc_home_lock(&home, &lock, &err);
+  if (rc == SC_OK)
+    rc = sc_home_import_key(&home, args->target, &args->passphrase, args->to, &did, &moved, &err);
+  if (rc == SC_OK)
+    rc = reopen_and_publish(&home, &err);
+  if (rc == SC_OK && moved)
+    printf("Imported %s into the token: the home now signs with it there.\n"
+           "%s still holds the private key: keep it offline as a backup, or remove it.\n",
+           did, args->target);
+  else if (rc == SC_OK)
     print_rotation(&home, old_issuer, did);
   if (lock >= 0)
     sc_home_unlock(lock);
@@ -209,15 +254,17 @@ static int key_list(const key_args *args) {
     key_status(entry, i + 1 == json_array_size(keys), status, sizeof status);
     const char *did = json_string_value(json_object_get(entry, "did"));
     const char *file = json_string_value(json_object_get(entry, "file"));
+    const char *token_uri = json_string_value(json_object_get(entry, "key"));
     const char *reason = json_string_value(json_object_get(entry, "retiredReason"));
     if (out)
       json_array_append_new(
-          out, json_pack("{s:s?, s:s?, s:s?, s:s, s:s?, s:s?}", "did", did, "file", file, "created",
+          out, json_pack("{s:s?, s:s?, s:s?, s:s?, s:s, s:s?, s:s?}", "did", did, "file", file,
+                         "key", token_uri, "created",
                          json_string_value(json_object_get(entry, "created")), "status", status,
                          "retiredAfter", json_string_value(json_object_get(entry, "retiredAfter")),
                          "retiredReason", reason));
     else
-      printf("%-34s %s  %s%s%s\n", status, did ? did : "?", file ? file : "?",
+      printf("%-34s %s  %s%s%s\n", status, did ? did : "?", file ? file : token_uri ? token_uri : "?",
              reason ? "  reason: " : "", reason ? reason : "");
   }
   if (out)
@@ -235,6 +282,8 @@ int cmd_key(int argc, char **argv) {
       CLI_OPT_FLAG("json", 0, &args.json, "show, list: print JSON"),
       CLI_OPT_STRING("after", 0, &args.after, "DATE", "retire: refuse proofs made after DATE"),
       CLI_OPT_STRING("reason", 0, &args.reason, "TEXT", "retire: why, kept in skillcert.json"),
+      CLI_OPT_STRING("to", 0, &args.to, "pkcs11:URI",
+                     "rotate, import: the key in a PKCS#11 token (RFC 7512 URI)"),
       CLI_OPT_PASSPHRASE_FILE(&args.passphrase),
       CLI_OPT_NO_PASSPHRASE(&args.passphrase),
   };
@@ -244,9 +293,10 @@ int cmd_key(int argc, char **argv) {
   if (parsed != SC_OK)
     return cli_parse_exit(parsed);
   if (first >= argc)
-    return cli_usage_error("key", "expected a subcommand: generate, show, list, rotate or retire");
+    return cli_usage_error("key",
+                           "expected a subcommand: generate, show, list, rotate, import or retire");
   const char *sub = argv[first];
-  bool takes_target = strcmp(sub, "retire") == 0;
+  bool takes_target = strcmp(sub, "retire") == 0 || strcmp(sub, "import") == 0;
   if (argc - first > (takes_target ? 2 : 1))
     return cli_usage_error("key", "%s: unexpected argument '%s'", sub,
                            argv[first + (takes_target ? 2 : 1)]);
@@ -261,8 +311,10 @@ int cmd_key(int argc, char **argv) {
     return key_list(&args);
   if (strcmp(sub, "rotate") == 0)
     return key_rotate(&args);
+  if (strcmp(sub, "import") == 0)
+    return key_import(&args);
   if (takes_target)
     return key_retire(&args);
   return cli_usage_error(
-      "key", "'%s' is not a key subcommand (generate, show, list, rotate, retire)", sub);
+      "key", "'%s' is not a key subcommand (generate, show, list, rotate, import, retire)", sub);
 }

@@ -314,6 +314,16 @@ int sc_signer_sign(sc_signer *signer, const uint8_t *msg, size_t len,
                    uint8_t sig[SC_ED25519_SIGNATURE_BYTES], sc_error *err);
 void sc_signer_free(sc_signer *signer);
 
+/* A key that signs elsewhere (a hardware token, keys/pkcs11.c): key is the public half (an
+ * Ed25519 EVP_PKEY with no private part), and signers made from it call sign(ctx, …) instead
+ * of OpenSSL. sign may be called from several threads at once. release(ctx), when given, runs
+ * when the key is freed. */
+typedef int (*sc_external_sign_fn)(void *ctx, const uint8_t *msg, size_t len,
+                                   uint8_t sig[SC_ED25519_SIGNATURE_BYTES], sc_error *err);
+int sc_ed25519_attach_signer(EVP_PKEY *key, sc_external_sign_fn sign, void *ctx,
+                             void (*release)(void *ctx), sc_error *err);
+bool sc_ed25519_signs_elsewhere(const EVP_PKEY *key);
+
 /* ---------------------------------------------------------------- times and ids (time.c, uuid.c)
  */
 

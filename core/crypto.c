@@ -131,12 +131,66 @@ int sc_ed25519_public(const EVP_PKEY *key, uint8_t pub[SC_ED25519_PUBLIC_BYTES],
   return SC_OK;
 }
 
+/* ---------------------------------------------------------------- keys that sign elsewhere
+ *
+ * A key held in a token (keys/pkcs11.c) reaches OpenSSL as its public half only; the way to
+ * sign with it rides along in the EVP_PKEY's ex_data, so that every caller that hands a key
+ * around (issue, batch, publish, serve) works unchanged. */
+
+typedef struct external_signer {
+  sc_external_sign_fn sign;
+  void *ctx;
+  void (*release)(void *ctx);
+} external_signer;
+
+static int external_index = -1;
+static pthread_once_t external_once = PTHREAD_ONCE_INIT;
+
+/* Called by OpenSSL when the key is freed (its last reference). */
+static void external_free(void *parent, void *ptr, CRYPTO_EX_DATA *ad, int idx, long argl,
+                          void *argp) {
+  (void)parent, (void)ad, (void)idx, (void)argl, (void)argp;
+  external_signer *ext = ptr;
+  if (ext && ext->release)
+    ext->release(ext->ctx);
+  free(ext);
+}
+
+static void make_external_index(void) {
+  external_index = EVP_PKEY_get_ex_new_index(0, NULL, NULL, NULL, external_free);
+}
+
+static external_signer *external_of(const EVP_PKEY *key) {
+  pthread_once(&external_once, make_external_index);
+  return external_index < 0 ? NULL : EVP_PKEY_get_ex_data(key, external_index);
+}
+
+int sc_ed25519_attach_signer(EVP_PKEY *key, sc_external_sign_fn sign, void *ctx,
+                             void (*release)(void *ctx), sc_error *err) {
+  pthread_once(&external_once, make_external_index);
+  external_signer *ext = calloc(1, sizeof *ext);
+  if (!ext)
+    return sc_oom(err);
+  *ext = (external_signer){sign, ctx, release};
+  if (external_index < 0 || EVP_PKEY_set_ex_data(key, external_index, ext) != 1) {
+    free(ext);
+    return sc_openssl_fail(err, SC_ESOFTWARE, "cannot attach a signer to the key");
+  }
+  return SC_OK;
+}
+
+bool sc_ed25519_signs_elsewhere(const EVP_PKEY *key) {
+  return key && external_of(key) != NULL;
+}
+
 /* The key and a context initialised for it once: OpenSSL 3's per-call setup (context
  * allocation, algorithm fetch, key export to the provider) is ~5 % of an Ed25519 signature.
- * `openssl speed` signs with one context the same way. */
+ * `openssl speed` signs with one context the same way. A key that signs elsewhere has no
+ * context: ext does the work. */
 struct sc_signer {
   EVP_PKEY *key;
   EVP_MD_CTX *ctx;
+  external_signer *ext;
 };
 
 /* Ed25519 is one-shot: no message digest (NULL md), the whole message at once. */
@@ -162,7 +216,8 @@ sc_signer *sc_signer_new(EVP_PKEY *key, sc_error *err) {
     return NULL;
   }
   signer->key = key;
-  if (!signer_init(signer)) {
+  signer->ext = external_of(key);
+  if (!signer->ext && !signer_init(signer)) {
     sc_signer_free(signer);
     sc_openssl_fail(err, SC_ESOFTWARE, "cannot set up Ed25519 signing");
     return NULL;
@@ -187,6 +242,8 @@ static bool sign_once(sc_signer *signer, const uint8_t *msg, size_t len,
 
 int sc_signer_sign(sc_signer *signer, const uint8_t *msg, size_t len,
                    uint8_t sig[SC_ED25519_SIGNATURE_BYTES], sc_error *err) {
+  if (signer->ext)
+    return signer->ext->sign(signer->ext->ctx, msg, len, sig, err);
   if (sign_once(signer, msg, len, sig))
     return SC_OK;
   /* OpenSSL 3.0 lets a one-shot context sign again; should a later version refuse, set the

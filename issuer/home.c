@@ -109,6 +109,7 @@ static void undo_init(const char *dir, const init_made *made, const char *key_fi
       remove_tree(path);
 }
 
+/* key_file: a file in the home, or the URI of a key in a token (stored as "key"). */
 static json_t *new_config(const sc_home_init_options *opts, const char *did, const char *key_file) {
   char created[21], web_id[512];
   sc_time_format((int64_t)time(NULL), created);
@@ -119,7 +120,8 @@ static json_t *new_config(const sc_home_init_options *opts, const char *did, con
                    opts->verify_url ? opts->verify_url : opts->url, "publicUrl",
                    opts->public_url ? opts->public_url : opts->url, "proofs",
                    opts->proofs ? opts->proofs : "both", "suspension", opts->suspension, "keys",
-                   "did", did, "file", key_file, "created", created);
+                   "did", did, sc_pkcs11_is_uri(key_file) ? "key" : "file", key_file, "created",
+                   created);
 }
 
 int sc_home_save_new_key(const char *dir, EVP_PKEY *key, const char *passphrase,
@@ -159,11 +161,21 @@ char *sc_home_verification_method(const sc_home *home) {
   return vm;
 }
 
+/* The first key: a new key file, or the key the URI names in a token (made there when the
+ * token holds none; a key made in the token stays there should init fail later). */
+static EVP_PKEY *first_key(const sc_home_init_options *opts, sc_error *err) {
+  if (!opts->key_uri)
+    return sc_key_generate(err);
+  EVP_PKEY *key = NULL;
+  bool made = false;
+  return sc_pkcs11_key_make(opts->key_uri, NULL, &key, &made, err) == SC_OK ? key : NULL;
+}
+
 /* The first key and skillcert.json naming it; the folders exist. */
 static int write_first_key(const char *dir, const sc_home_init_options *opts,
                            const char *passphrase, const char *key_file, init_made *made,
                            sc_error *err) {
-  EVP_PKEY *key = sc_key_generate(err);
+  EVP_PKEY *key = first_key(opts, err);
   if (!key)
     return err ? err->code : SC_ESOFTWARE;
   uint8_t pub[SC_ED25519_PUBLIC_BYTES];
@@ -172,9 +184,11 @@ static int write_first_key(const char *dir, const sc_home_init_options *opts,
   int rc = sc_ed25519_public(key, pub, err);
   if (rc == SC_OK && !(did = sc_did_key_encode(pub)))
     rc = sc_oom(err);
-  if (rc == SC_OK)
+  if (rc == SC_OK && opts->key_uri)
+    key_file = opts->key_uri;
+  else if (rc == SC_OK)
     rc = sc_home_save_new_key(dir, key, passphrase, key_file, err);
-  made->key = rc == SC_OK;
+  made->key = rc == SC_OK && !opts->key_uri;
   if (rc == SC_OK)
     rc = sc_templates_install(dir, opts->url, err);
   if (rc == SC_OK && !(config = new_config(opts, did, key_file)))
@@ -191,7 +205,8 @@ static int write_first_key(const char *dir, const sc_home_init_options *opts,
  * included (it is asked before anything exists, and a bad file stops nothing half-made). */
 int sc_home_init(const char *dir, const sc_home_init_options *opts, sc_error *err) {
   char passphrase[SC_PASSPHRASE_MAX] = "";
-  const bool encrypt = !opts->passphrase || !opts->passphrase->none;
+  /* A key in a token has no passphrase: the token's PIN guards it. */
+  const bool encrypt = !opts->key_uri && (!opts->passphrase || !opts->passphrase->none);
   int rc = check_init_options(opts, err);
   if (rc == SC_OK && encrypt)
     rc = sc_passphrase_read(opts->passphrase, true, passphrase, err);
@@ -260,15 +275,22 @@ static int read_config(sc_home *home, const char *path, sc_error *err) {
   json_t *keys = json_object_get(home->config, "keys");
   json_t *current = json_array_get(keys, json_array_size(keys) - 1);
   const char *key_file = json_string_value(json_object_get(current, "file"));
+  const char *key_uri = json_string_value(json_object_get(current, "key"));
   home->key_did = json_string_value(json_object_get(current, "did"));
   if (!home->issuer_id || !home->issuer_name || !home->issuer_url || !home->verify_url)
     return sc_fail(err, SC_ECONFIG,
                    "%s: issuer.id, issuer.name, issuer.url and verifyUrl are "
                    "required",
                    path);
-  if (!key_file || !home->key_did)
-    return sc_fail(err, SC_ECONFIG, "%s: keys: expected at least one key with file and did", path);
-  int n = snprintf(home->key_path, sizeof home->key_path, "%s/%s", home->root, key_file);
+  if (key_uri && !sc_pkcs11_is_uri(key_uri))
+    return sc_fail(err, SC_ECONFIG, "%s: keys: the current key's \"key\" must be a pkcs11: URI",
+                   path);
+  if ((!key_file && !key_uri) || !home->key_did)
+    return sc_fail(err, SC_ECONFIG,
+                   "%s: keys: expected at least one key with did and file (or key, a pkcs11: URI)",
+                   path);
+  int n = key_uri ? snprintf(home->key_path, sizeof home->key_path, "%s", key_uri)
+                  : snprintf(home->key_path, sizeof home->key_path, "%s/%s", home->root, key_file);
   if (n < 0 || (size_t)n >= sizeof home->key_path)
     return sc_fail(err, SC_ECONFIG, "%s: keys: path too long", path);
   return SC_OK;
@@ -297,6 +319,10 @@ void sc_home_close(sc_home *home) {
   home->config = NULL;
 }
 
+bool sc_home_key_in_token(const sc_home *home) {
+  return sc_pkcs11_is_uri(home->key_path);
+}
+
 int sc_home_path(const sc_home *home, const char *sub, const char *name, char *out, size_t size,
                  sc_error *err) {
   return sc_path_format(out, size, SC_ECANTCREAT, err, "%s/%s/%s", home->root, sub, name);
@@ -304,6 +330,8 @@ int sc_home_path(const sc_home *home, const char *sub, const char *name, char *o
 
 int sc_home_load_key(const sc_home *home, const sc_passphrase_source *src, EVP_PKEY **key,
                      sc_error *err) {
+  if (sc_home_key_in_token(home))
+    return sc_pkcs11_key_open(home->key_path, key, err);
   bool encrypted = false;
   int rc = sc_keyfile_is_encrypted(home->key_path, &encrypted, err);
   if (rc != SC_OK)

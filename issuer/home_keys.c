@@ -35,10 +35,12 @@ static void next_key_file(const sc_home *home, char *out, size_t size) {
   }
 }
 
+/* file: a key file in the home, or the pkcs11: URI of a key in a token (stored as "key"). */
 static int append_key(sc_home *home, const char *did, const char *file, sc_error *err) {
   char created[21];
   sc_time_format((int64_t)time(NULL), created);
-  json_t *entry = json_pack("{s:s, s:s, s:s}", "did", did, "file", file, "created", created);
+  json_t *entry = json_pack("{s:s, s:s, s:s}", "did", did, sc_pkcs11_is_uri(file) ? "key" : "file",
+                            file, "created", created);
   if (!entry || json_array_append_new(home_keys(home), entry) != 0)
     return sc_oom(err);
   /* A did:key issuer is its key: the new key brings a new issuer id. A did:web issuer keeps
@@ -54,6 +56,12 @@ static int append_key(sc_home *home, const char *did, const char *file, sc_error
  * --no-passphrase, of $SKILLCERT_PASSPHRASE_FILE or the terminal), kept in passphrase. */
 static int open_current_key(const sc_home *home, const sc_passphrase_source *src, char *passphrase,
                             sc_error *err) {
+  if (sc_home_key_in_token(home)) { /* opening it in the token proves the PIN */
+    EVP_PKEY *key = NULL;
+    int rc = sc_pkcs11_key_open(home->key_path, &key, err);
+    EVP_PKEY_free(key);
+    return rc;
+  }
   bool encrypted = false;
   int rc = sc_keyfile_is_encrypted(home->key_path, &encrypted, err);
   if (rc == SC_OK && encrypted) {
@@ -125,9 +133,140 @@ int sc_home_rotate_key(sc_home *home, const sc_passphrase_source *src, char **ne
   return rc;
 }
 
+/* ---------------------------------------------------------------- keys in a token */
+
+static bool listed_did(const sc_home *home, const char *did, size_t *index) {
+  size_t i;
+  json_t *entry;
+  json_array_foreach(home_keys(home), i, entry) {
+    const char *each = key_member(entry, "did");
+    if (each && strcmp(each, did) == 0) {
+      *index = i;
+      return true;
+    }
+  }
+  return false;
+}
+
+/* The token's key (made or imported by sc_pkcs11_key_make) and its did:key. */
+static int token_key(const char *uri, EVP_PKEY *import, char **did, sc_error *err) {
+  EVP_PKEY *key = NULL;
+  bool made = false;
+  uint8_t pub[SC_ED25519_PUBLIC_BYTES];
+  int rc = sc_pkcs11_key_make(uri, import, &key, &made, err);
+  if (rc == SC_OK)
+    rc = sc_ed25519_public(key, pub, err);
+  if (rc == SC_OK && !(*did = sc_did_key_encode(pub)))
+    rc = sc_oom(err);
+  EVP_PKEY_free(key); /* logs out; the key stays in the token */
+  return rc;
+}
+
+/* Appends the token's key as the current one; a key the home already lists is refused (it
+ * would sign under an old entry's dates and retirement). */
+static int append_token_key(sc_home *home, const char *uri, const char *did, sc_error *err) {
+  size_t index = 0;
+  if (listed_did(home, did, &index))
+    return sc_fail(err, SC_EUSAGE, "%s is already key %zu of this issuer home (see skillcert key "
+                                   "list); the token key to rotate to must be a new one",
+                   did, index + 1);
+  int rc = append_key(home, did, uri, err);
+  return rc == SC_OK ? sc_home_save_config(home, err) : rc;
+}
+
+int sc_home_rotate_key_to(sc_home *home, const sc_passphrase_source *src, const char *uri,
+                          char **new_did, sc_error *err) {
+  *new_did = NULL;
+  if (!json_is_array(home_keys(home)))
+    return sc_fail(err, SC_ECONFIG, "%s/%s: keys: expected an array", home->root, SC_HOME_CONFIG);
+  if (!sc_pkcs11_is_uri(uri))
+    return sc_fail(err, SC_EUSAGE, "--to: expected a pkcs11: URI, got '%.40s'", uri);
+  char passphrase[SC_PASSPHRASE_MAX] = "";
+  int rc = open_current_key(home, src, passphrase, err);
+  sc_passphrase_wipe(passphrase);
+  if (rc == SC_OK)
+    rc = token_key(uri, NULL, new_did, err);
+  if (rc == SC_OK)
+    rc = append_token_key(home, uri, *new_did, err);
+  if (rc != SC_OK) {
+    free(*new_did);
+    *new_did = NULL;
+  }
+  return rc;
+}
+
+static int load_key_file(const char *file, const sc_passphrase_source *src, EVP_PKEY **key,
+                         sc_error *err) {
+  bool encrypted = false;
+  char passphrase[SC_PASSPHRASE_MAX] = "";
+  int rc = sc_keyfile_is_encrypted(file, &encrypted, err);
+  if (rc == SC_OK && encrypted) {
+    sc_passphrase_source ask = *src;
+    ask.none = false;
+    rc = sc_passphrase_read(&ask, false, passphrase, err);
+  }
+  if (rc == SC_OK)
+    rc = sc_keyfile_load(file, encrypted ? passphrase : NULL, key, err);
+  sc_passphrase_wipe(passphrase);
+  return rc;
+}
+
+/* A listed key moves into the token: its entry names the URI instead of its file. */
+static int move_entry(sc_home *home, size_t index, const char *uri, sc_error *err) {
+  json_t *entry = json_array_get(home_keys(home), index);
+  if (json_object_set_new(entry, "key", json_string(uri)) != 0)
+    return sc_oom(err);
+  json_object_del(entry, "file");
+  return sc_home_save_config(home, err);
+}
+
+int sc_home_import_key(sc_home *home, const char *file, const sc_passphrase_source *src,
+                       const char *uri, char **did, bool *moved, sc_error *err) {
+  *did = NULL;
+  *moved = false;
+  if (!json_is_array(home_keys(home)))
+    return sc_fail(err, SC_ECONFIG, "%s/%s: keys: expected an array", home->root, SC_HOME_CONFIG);
+  if (!sc_pkcs11_is_uri(uri))
+    return sc_fail(err, SC_EUSAGE, "--to: expected a pkcs11: URI, got '%.40s'", uri);
+  EVP_PKEY *key = NULL;
+  uint8_t pub[SC_ED25519_PUBLIC_BYTES];
+  int rc = load_key_file(file, src, &key, err);
+  if (rc == SC_OK)
+    rc = sc_ed25519_public(key, pub, err);
+  char *file_did = rc == SC_OK ? sc_did_key_encode(pub) : NULL;
+  if (rc == SC_OK && !file_did)
+    rc = sc_oom(err);
+  size_t index = 0;
+  *moved = rc == SC_OK && listed_did(home, file_did, &index);
+  /* A key new to the home becomes the current one: that hands signing over, as rotating does,
+   * so the current key must open first. */
+  char passphrase[SC_PASSPHRASE_MAX] = "";
+  if (rc == SC_OK && !*moved)
+    rc = open_current_key(home, src, passphrase, err);
+  sc_passphrase_wipe(passphrase);
+  if (rc == SC_OK)
+    rc = token_key(uri, key, did, err);
+  EVP_PKEY_free(key);
+  if (rc == SC_OK && strcmp(*did, file_did) != 0)
+    rc = sc_fail(err, SC_ESOFTWARE, "the token's key is not the imported one");
+  if (rc == SC_OK)
+    rc = *moved ? move_entry(home, index, uri, err) : append_token_key(home, uri, *did, err);
+  free(file_did);
+  if (rc != SC_OK) {
+    free(*did);
+    *did = NULL;
+  }
+  return rc;
+}
+
+/* ---------------------------------------------------------------- finding and retiring */
+
 static bool key_matches(const json_t *entry, const char *ref) {
   const char *did = key_member(entry, "did");
   const char *file = key_member(entry, "file");
+  const char *token_uri = key_member(entry, "key");
+  if (token_uri && strcmp(token_uri, ref) == 0)
+    return true;
   const char *base = file ? strrchr(file, '/') : NULL;
   return (did && (strcmp(did, ref) == 0 ||
                   (strncmp(did, "did:key:", 8) == 0 && strcmp(did + 8, ref) == 0))) ||

@@ -25,6 +25,8 @@ typedef struct sc_home_init_options {
   const char *did_web;    /* "acme.example[:path:segments]": the issuer is did:web:<this>;
                              NULL = the first key's did:key */
   const sc_passphrase_source *passphrase;
+  const char *key_uri; /* a pkcs11: URI: the first key is that key in a token (made there when
+                          it holds none) instead of keys/signing-key-1.pem */
   const char *proofs; /* "both", "rdfc" or "jcs" (skillcert.json "proofs"); NULL = both */
   bool suspension;    /* give credentials a suspension status entry too */
 } sc_home_init_options;
@@ -41,7 +43,8 @@ typedef struct sc_home {
   const char *public_url;       /* where public/ is served: status lists, key documents */
   const char *default_template; /* "defaultTemplate", else SC_DEFAULT_TEMPLATE: what `issue`
                                    renders with when given no --template or --achievement */
-  char key_path[PATH_MAX];      /* the current signing key */
+  char key_path[PATH_MAX];      /* the current signing key: its file, or (keys[].key) the
+                                   pkcs11: URI of a key in a token */
   const char *key_did;          /* its did:key */
 } sc_home;
 
@@ -57,7 +60,10 @@ void sc_home_close(sc_home *home);
  * bytes); SC_ECANTCREAT when it does not fit. */
 int sc_home_path(const sc_home *home, const char *sub, const char *name, char *out, size_t size,
                  sc_error *err);
-/* Loads the current signing key, asking for the passphrase when the file is encrypted. */
+/* Is the current signing key in a PKCS#11 token (key_path a pkcs11: URI)? */
+bool sc_home_key_in_token(const sc_home *home);
+/* Loads the current signing key, asking for the passphrase when the file is encrypted; a key
+ * in a token is opened there (the PIN as keys.h says), and signs there. */
 int sc_home_load_key(const sc_home *home, const sc_passphrase_source *src, EVP_PKEY **key,
                      sc_error *err);
 /* The verification method credentials are signed with: "did:key:X#X" for a did:key issuer,
@@ -98,6 +104,17 @@ int sc_did_web_check(const char *id, sc_error *err);
  * did:key. The caller re-opens the home afterwards. */
 int sc_home_rotate_key(sc_home *home, const sc_passphrase_source *src, char **new_did,
                        sc_error *err);
+/* The same, the new key being the one the pkcs11: URI names in a token (made there when the
+ * token holds none); skillcert.json lists it as {"did", "key": uri, "created"}. SC_EUSAGE when
+ * the home already lists that key. */
+int sc_home_rotate_key_to(sc_home *home, const sc_passphrase_source *src, const char *uri,
+                          char **new_did, sc_error *err);
+/* Writes the Ed25519 private key in file (opened with src's passphrase when encrypted) into
+ * the token under uri. A key the home lists (*moved) keeps its place and names the URI instead
+ * of its file (the file is left alone: remove it, or keep it offline); another key becomes the
+ * current one as with rotation (the current key must open first). did: the key's did:key. */
+int sc_home_import_key(sc_home *home, const char *file, const sc_passphrase_source *src,
+                       const char *uri, char **did, bool *moved, sc_error *err);
 /* Index in skillcert.json keys of the key named by ref: its did:key, its Multikey, or its
  * file ("keys/signing-key-1.pem" or "signing-key-1.pem"); SC_EUSAGE when none matches. */
 int sc_home_find_key(const sc_home *home, const char *ref, size_t *index, sc_error *err);

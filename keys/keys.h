@@ -64,6 +64,28 @@ int sc_keyfile_check_mode(const char *path, sc_error *err);
 /* The public key as SubjectPublicKeyInfo PEM (a new string). */
 char *sc_public_pem(EVP_PKEY *key, sc_error *err);
 
+/* ---------------------------------------------------------------- keys in a PKCS#11 token
+ * (pkcs11_token.c, pkcs11_key.c; docs/keys.md "Keys in an HSM")
+ *
+ * A key in a token is named by an RFC 7512 URI: "pkcs11:token=T;object=LABEL[;id=%XX…]
+ * [?module-path=/path/module.so&pin-source=file:/path/pin]". Without module-path, the modules
+ * registered with p11-kit are searched. The PIN comes from the pin-source file, else from
+ * $SKILLCERT_PIN_FILE; such a file that group or others can reach is refused (SC_EPERM), and a
+ * pin-value in the URI is refused (SC_ECONFIG). A wrong PIN is SC_EPERM. The key is Ed25519
+ * (CKK_EC_EDWARDS), signing with CKM_EDDSA. */
+
+/* Does ref name a key in a token ("pkcs11:…")? */
+bool sc_pkcs11_is_uri(const char *ref);
+/* Opens the token's key: key is its public half, which signs in the token (from any number
+ * of threads; core's sc_signer calls it). Freeing the key logs out and unloads the module. */
+int sc_pkcs11_key_open(const char *uri, EVP_PKEY **key, sc_error *err);
+/* Makes the key the URI names: with import NULL, opens the token's key when it holds one, else
+ * generates a new pair there (non-extractable); with import (an Ed25519 private key), writes
+ * it into the token, refusing (SC_ECANTCREAT) when the token already holds a key the URI names.
+ * *made: a new key was written into the token. key is as sc_pkcs11_key_open gives it. */
+int sc_pkcs11_key_make(const char *uri, EVP_PKEY *import, EVP_PKEY **key, bool *made,
+                       sc_error *err);
+
 /* ---------------------------------------------------------------- a home's keys (home_key.c) */
 
 /* The public key vm names when it is one of an issuer home's keys: keys is skillcert.json's
