@@ -82,6 +82,16 @@ echo "$batch_out" | vs_target batch-10k-rss 200 target-200MB
 echo "$batch_out" | vs_target batch-rss-10k-vs-1k 1.10 target-1.10
 # ---- end of issues 3 and 4 ----
 
+# ---- issue 13: signing in a PKCS#11 token (SoftHSM2) beside a key file and openssl speed ----
+[ -x build/bench/bench_pkcs11 ] || { echo "bench: build/bench/bench_pkcs11 missing; run 'make bench'" >&2; exit 1; }
+before=$(openssl_rates)
+pkcs11_out=$(build/bench/bench_pkcs11)
+after=$(openssl_rates)
+sign=$(echo "$before $after" | awk '{ printf "%.1f", ($1 + $3) / 2 }')
+echo "# openssl speed ed25519 sign/s around the pkcs11 run: before $before, after $after"
+echo "$pkcs11_out" | grep '^#' || true
+echo "$pkcs11_out" | grep -v '^#' | with_ratio openssl-ed25519-sign "$sign"
+
 # ---- issue 11: JSON-LD, RDFC-1.0 and eddsa-rdfc-2022, beside the Node Digital Bazaar stack ----
 # bench_rdfc canonicalizes, signs and verifies an issued credential with eddsa-rdfc-2022; the
 # Node peer (bench/node: jsonld, rdf-canonize, @digitalbazaar/vc at pinned versions, installed
