@@ -31,8 +31,8 @@ typedef struct p11_key {
 /* CKA_EC_PARAMS for Ed25519: the DER of OID 1.3.101.112 (RFC 8410), and the PKCS#11 3.0
  * printable-string form, for tokens that know only one of them. */
 static const CK_BYTE ed25519_oid[] = {0x06, 0x03, 0x2b, 0x65, 0x70};
-static const CK_BYTE ed25519_name[] = {0x13, 0x0c, 'e', 'd', 'w', 'a', 'r', 'd',
-                                       's',  '2',  '5', '5', '1', '9'};
+static const CK_BYTE ed25519_name[] = {0x13, 0x0c, 'e', 'd', 'w', 'a', 'r',
+                                       'd',  's',  '2', '5', '5', '1', '9'};
 
 /* ---------------------------------------------------------------- finding objects */
 
@@ -112,8 +112,8 @@ static int take_session(p11_key *key, CK_SESSION_HANDLE *session, sc_error *err)
   pthread_mutex_unlock(&key->lock);
   if (pooled)
     return SC_OK;
-  CK_RV rv = key->token.module->C_OpenSession(key->token.slot, CKF_SERIAL_SESSION, NULL, NULL,
-                                              session);
+  CK_RV rv =
+      key->token.module->C_OpenSession(key->token.slot, CKF_SERIAL_SESSION, NULL, NULL, session);
   return rv == CKR_OK ? SC_OK : p11_fail(err, SC_EIO, &key->token, "cannot open a session", rv);
 }
 
@@ -163,23 +163,24 @@ static void key_release(void *ctx) {
 
 /* ---------------------------------------------------------------- making keys in the token */
 
-static int generate_with(p11_token *token, const CK_BYTE *params, CK_ULONG params_len,
-                         CK_RV *rv) {
+static int generate_with(p11_token *token, const CK_BYTE *params, CK_ULONG params_len, CK_RV *rv) {
   CK_BBOOL yes = CK_TRUE, no = CK_FALSE;
   CK_ATTRIBUTE pub[5] = {{CKA_TOKEN, &yes, sizeof yes},
                          {CKA_VERIFY, &yes, sizeof yes},
                          {CKA_EC_PARAMS, (void *)params, params_len}};
   /* The private key takes its CKA_EC_PARAMS from the public template: a token may refuse
    * the attribute in the private one as read-only (SoftHSM2 does). */
-  CK_ATTRIBUTE priv[7] = {{CKA_TOKEN, &yes, sizeof yes},     {CKA_PRIVATE, &yes, sizeof yes},
-                          {CKA_SENSITIVE, &yes, sizeof yes}, {CKA_EXTRACTABLE, &no, sizeof no},
+  CK_ATTRIBUTE priv[7] = {{CKA_TOKEN, &yes, sizeof yes},
+                          {CKA_PRIVATE, &yes, sizeof yes},
+                          {CKA_SENSITIVE, &yes, sizeof yes},
+                          {CKA_EXTRACTABLE, &no, sizeof no},
                           {CKA_SIGN, &yes, sizeof yes}};
   CK_ULONG pub_n = 3 + naming_attributes(token, pub + 3);
   CK_ULONG priv_n = 5 + naming_attributes(token, priv + 5);
   CK_MECHANISM gen = {CKM_EC_EDWARDS_KEY_PAIR_GEN, NULL, 0};
   CK_OBJECT_HANDLE made_pub, made_priv;
-  *rv = token->module->C_GenerateKeyPair(token->session, &gen, pub, pub_n, priv, priv_n,
-                                         &made_pub, &made_priv);
+  *rv = token->module->C_GenerateKeyPair(token->session, &gen, pub, pub_n, priv, priv_n, &made_pub,
+                                         &made_priv);
   return *rv == CKR_OK ? SC_OK : SC_EIO;
 }
 
@@ -204,8 +205,10 @@ static CK_RV create_public(p11_token *token, const uint8_t pub[SC_ED25519_PUBLIC
   CK_BBOOL yes = CK_TRUE;
   CK_BYTE point[2 + SC_ED25519_PUBLIC_BYTES] = {0x04, SC_ED25519_PUBLIC_BYTES};
   memcpy(point + 2, pub, SC_ED25519_PUBLIC_BYTES);
-  CK_ATTRIBUTE templ[8] = {{CKA_CLASS, &klass, sizeof klass},   {CKA_KEY_TYPE, &type, sizeof type},
-                           {CKA_TOKEN, &yes, sizeof yes},       {CKA_VERIFY, &yes, sizeof yes},
+  CK_ATTRIBUTE templ[8] = {{CKA_CLASS, &klass, sizeof klass},
+                           {CKA_KEY_TYPE, &type, sizeof type},
+                           {CKA_TOKEN, &yes, sizeof yes},
+                           {CKA_VERIFY, &yes, sizeof yes},
                            {CKA_EC_PARAMS, (void *)params, params_len},
                            {CKA_EC_POINT, point, sizeof point}};
   CK_ULONG n = 6 + naming_attributes(token, templ + 6);
@@ -218,9 +221,12 @@ static CK_RV create_private(p11_token *token, uint8_t *seed, const CK_BYTE *para
   CK_OBJECT_CLASS klass = CKO_PRIVATE_KEY;
   CK_KEY_TYPE type = CKK_EC_EDWARDS;
   CK_BBOOL yes = CK_TRUE, no = CK_FALSE;
-  CK_ATTRIBUTE templ[11] = {{CKA_CLASS, &klass, sizeof klass},   {CKA_KEY_TYPE, &type, sizeof type},
-                            {CKA_TOKEN, &yes, sizeof yes},       {CKA_PRIVATE, &yes, sizeof yes},
-                            {CKA_SENSITIVE, &yes, sizeof yes},   {CKA_EXTRACTABLE, &no, sizeof no},
+  CK_ATTRIBUTE templ[11] = {{CKA_CLASS, &klass, sizeof klass},
+                            {CKA_KEY_TYPE, &type, sizeof type},
+                            {CKA_TOKEN, &yes, sizeof yes},
+                            {CKA_PRIVATE, &yes, sizeof yes},
+                            {CKA_SENSITIVE, &yes, sizeof yes},
+                            {CKA_EXTRACTABLE, &no, sizeof no},
                             {CKA_SIGN, &yes, sizeof yes},
                             {CKA_EC_PARAMS, (void *)params, params_len},
                             {CKA_VALUE, seed, 32}};
@@ -266,7 +272,8 @@ static int check_pair(p11_key *key, EVP_PKEY *pkey, sc_error *err) {
   static const uint8_t probe[] = "skillcert: does the token's key pair match?";
   uint8_t sig[SC_ED25519_SIGNATURE_BYTES];
   int rc = token_sign(key, probe, sizeof probe, sig, err);
-  if (rc == SC_OK && sc_ed25519_verify_key(pkey, probe, sizeof probe, sig, sizeof sig, NULL) != SC_OK)
+  if (rc == SC_OK &&
+      sc_ed25519_verify_key(pkey, probe, sizeof probe, sig, sizeof sig, NULL) != SC_OK)
     rc = sc_fail(err, SC_EDATA,
                  "PKCS#11 token '%s': the private and public keys the URI names are not a pair",
                  key->token.label);

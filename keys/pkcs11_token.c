@@ -191,8 +191,7 @@ static int open_session(p11_token *token, sc_error *err) {
   CK_RV rv = token->module->C_OpenSession(token->slot, CKF_SERIAL_SESSION | CKF_RW_SESSION, NULL,
                                           NULL, &token->session);
   if (rv == CKR_TOKEN_WRITE_PROTECTED) /* signing needs no write access */
-    rv = token->module->C_OpenSession(token->slot, CKF_SERIAL_SESSION, NULL, NULL,
-                                      &token->session);
+    rv = token->module->C_OpenSession(token->slot, CKF_SERIAL_SESSION, NULL, NULL, &token->session);
   if (rv != CKR_OK) {
     token->session = CK_INVALID_HANDLE;
     return p11_fail(err, SC_EIO, token, "cannot open a session", rv);

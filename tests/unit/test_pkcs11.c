@@ -44,7 +44,8 @@ static void fake_release(void *ctx) {
 
 static EVP_PKEY *public_half(EVP_PKEY *key, uint8_t pub[SC_ED25519_PUBLIC_BYTES]) {
   assert_int_equal(sc_ed25519_public(key, pub, NULL), SC_OK);
-  EVP_PKEY *half = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, pub, SC_ED25519_PUBLIC_BYTES);
+  EVP_PKEY *half =
+      EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, pub, SC_ED25519_PUBLIC_BYTES);
   assert_non_null(half);
   return half;
 }
@@ -105,8 +106,7 @@ static void uri_naming_no_key_is_refused(void **state) {
   sc_error err = {0};
   assert_int_equal(sc_pkcs11_key_open("pkcs11:token=t", &key, &err), SC_ECONFIG);
   assert_non_null(strstr(err.message, "names no key"));
-  assert_int_equal(sc_pkcs11_key_open("pkcs11:token=t;object=k;bogus%zz", &key, &err),
-                   SC_ECONFIG);
+  assert_int_equal(sc_pkcs11_key_open("pkcs11:token=t;object=k;bogus%zz", &key, &err), SC_ECONFIG);
   assert_non_null(strstr(err.message, "not a PKCS#11 URI"));
   assert_false(sc_pkcs11_is_uri("keys/signing-key-1.pem"));
   assert_true(sc_pkcs11_is_uri("pkcs11:token=t;object=k"));
