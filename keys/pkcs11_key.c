@@ -217,7 +217,7 @@ static CK_RV create_public(p11_token *token, const uint8_t pub[SC_ED25519_PUBLIC
 }
 
 static CK_RV create_private(p11_token *token, uint8_t *seed, const CK_BYTE *params,
-                            CK_ULONG params_len) {
+                            CK_ULONG params_len, CK_OBJECT_HANDLE *made) {
   CK_OBJECT_CLASS klass = CKO_PRIVATE_KEY;
   CK_KEY_TYPE type = CKK_EC_EDWARDS;
   CK_BBOOL yes = CK_TRUE, no = CK_FALSE;
@@ -231,8 +231,7 @@ static CK_RV create_private(p11_token *token, uint8_t *seed, const CK_BYTE *para
                             {CKA_EC_PARAMS, (void *)params, params_len},
                             {CKA_VALUE, seed, 32}};
   CK_ULONG n = 9 + naming_attributes(token, templ + 9);
-  CK_OBJECT_HANDLE made;
-  return token->module->C_CreateObject(token->session, templ, n, &made);
+  return token->module->C_CreateObject(token->session, templ, n, made);
 }
 
 /* The private key's seed (RFC 8032's 32-byte secret, what CKA_VALUE holds) in secure memory. */
@@ -249,18 +248,24 @@ static int import_pair(p11_token *token, EVP_PKEY *source, sc_error *err) {
     OPENSSL_secure_clear_free(seed, 32);
     return sc_openssl_fail(err, SC_EDATA, "the key to import has no Ed25519 private key");
   }
-  CK_RV rv = create_private(token, seed, ed25519_oid, sizeof ed25519_oid);
+  CK_OBJECT_HANDLE private_key = CK_INVALID_HANDLE;
+  CK_RV rv = create_private(token, seed, ed25519_oid, sizeof ed25519_oid, &private_key);
   const CK_BYTE *params = ed25519_oid;
   CK_ULONG params_len = sizeof ed25519_oid;
   if (curve_refused(rv)) {
     params = ed25519_name;
     params_len = sizeof ed25519_name;
-    rv = create_private(token, seed, params, params_len);
+    rv = create_private(token, seed, params, params_len, &private_key);
   }
   OPENSSL_secure_clear_free(seed, 32);
+  if (rv != CKR_OK)
+    return p11_fail(err, SC_EIO, token, "cannot import the private key", rv);
+  rv = create_public(token, pub, params, params_len);
   if (rv == CKR_OK)
-    rv = create_public(token, pub, params, params_len);
-  return rv == CKR_OK ? SC_OK : p11_fail(err, SC_EIO, token, "cannot import the key", rv);
+    return SC_OK;
+  /* Half a pair would stop the next import under this label: take the private key out again. */
+  token->module->C_DestroyObject(token->session, private_key);
+  return p11_fail(err, SC_EIO, token, "cannot import the public key", rv);
 }
 
 /* ---------------------------------------------------------------- the key as OpenSSL sees it */
