@@ -283,7 +283,7 @@ int sc_home_find_key(const sc_home *home, const char *ref, size_t *index, sc_err
     }
   }
   return sc_fail(err, SC_EUSAGE,
-                 "'%s' names no key of this issuer (give its did:key, Multikey or file; see "
+                 "'%s' names no key of this issuer (give its did:key, Multikey, file or token URI; see "
                  "skillcert key list)",
                  ref ? ref : "");
 }
