@@ -122,6 +122,18 @@ no_private_key_file() {
   [[ "$output" == *"already key 2 of this issuer home"* ]]
 }
 
+@test "key rotate without --to leaves the token for a new key file; key retire names a token key by its URI" {
+  token_home
+  run sc key rotate --home "$WORK/home" --no-passphrase
+  [ "$status" -eq 0 ]
+  [ -f "$WORK/home/keys/signing-key-2.pem" ]
+  cred=$(sc issue --home "$WORK/home" --name Ann --email ann@example.org --achievement "$ACH" | head -1)
+  verify_valid "$cred"
+  run sc key retire "$(uri k1)" --after 2026-01-01 --home "$WORK/home"
+  [ "$status" -eq 0 ]
+  [ "$(sc key list --home "$WORK/home" --json | $PYTHON -c 'import json,sys; k=json.load(sys.stdin)[0]; print(k["key"].split("?")[0], k["status"])')" = "pkcs11:token=test;object=k1 retired after 2026-01-01T00:00:00Z" ]
+}
+
 @test "a wrong PIN is a clear error that does not show the PIN" {
   token_home
   printf '975319\n' >"$WORK/pin"
