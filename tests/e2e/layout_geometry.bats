@@ -1,0 +1,90 @@
+#!/usr/bin/env bats
+# Every text block fits its box (docs/templates.md, "Text boxes"): names from 1 character to the
+# longest a roster accepts, in several scripts, long issuer and achievement names, in every
+# shipped template, never overlap each other, cross a rule, the logo or the QR code, or leave the
+# page (layout_geometry.py reads the words' boxes with pdftotext -bbox-layout).
+load helpers
+
+GEOMETRY=$BATS_TEST_DIRNAME/layout_geometry.py
+LENGTHS="1 20 51 80 256" # 256: SC_MAX_NAME_CHARS, the longest name a roster accepts
+LONG_ISSUER="Lembaga Sertifikasi Profesi Kecerdasan Buatan Nusantara Raya Indonesia"
+LONG_ACHIEVEMENT="Dasar-Dasar Kecerdasan Buatan untuk Profesional Layanan Publik dan Pemerintahan Daerah"
+
+# A home at $WORK/home; with "long", a 70-character issuer name and every template's achievement
+# renamed to an 86-character title with a description of four long sentences.
+layout_home() { # [long]
+  local issuer="Acme AI Academy"
+  [ "${1:-}" = long ] && issuer=$LONG_ISSUER
+  sc init "$WORK/home" --name "$issuer" --url https://acme.example --no-passphrase >/dev/null
+  [ "${1:-}" = long ] || return 0
+  local description="Peserta telah menyelesaikan pelatihan selama dua belas jam tentang cara model pembelajaran mesin dilatih, dievaluasi, dan diterapkan. Pelatihan ini juga membahas di mana model gagal dan bagaimana risiko dikelola. Penilaian akhir mencakup studi kasus dari layanan publik. Sertifikat ini berlaku dua tahun."
+  for a in "$WORK"/home/templates/*/achievement.json; do
+    jq --arg n "$LONG_ACHIEVEMENT" --arg d "$description" '.name = $n | .description = $d' "$a" >"$a.new"
+    mv "$a.new" "$a"
+  done
+}
+
+# Renders TEMPLATE with NAME into OUT.pdf and checks its geometry.
+render_and_check() { # template name out
+  run sc template preview "$1" --home "$WORK/home" --no-png -o "$3.pdf" --name "$2"
+  [ "$status" -eq 0 ] || { echo "$1: ${#2} characters: $output"; return 1; }
+  run "$GEOMETRY" check "$WORK/home/templates/$1/template.json" "$3.pdf"
+  [ "$status" -eq 0 ] || { echo "$1: a name of ${#2} characters ($2):"; echo "$output"; return 1; }
+}
+
+# Every length of SCRIPT in every template; skipped, naming the script, when no font draws it.
+check_script() { # script [long]
+  layout_home "${2:-}"
+  local probe
+  probe=$("$GEOMETRY" name "$1" 1)
+  run sc template preview ai-fundamentals --home "$WORK/home" --no-png -o probe.pdf --name "$probe"
+  [ "$status" -eq 0 ] || skip "no font draws $1 names: $output"
+  for t in ai-fundamentals prompt-engineering responsible-ai; do
+    for n in $LENGTHS; do
+      render_and_check "$t" "$("$GEOMETRY" name "$1" "$n")" "$t-$1-$n"
+    done
+  done
+}
+
+@test "Latin names of 1 to 256 characters fit every template without overlapping" {
+  check_script latin
+}
+
+@test "Indonesian names of 1 to 256 characters fit every template without overlapping" {
+  check_script indonesian
+}
+
+@test "Arabic names of 1 to 256 characters fit every template without overlapping" {
+  check_script arabic
+}
+
+@test "CJK names without spaces of 1 to 256 characters fit every template without overlapping" {
+  check_script cjk
+}
+
+@test "a long issuer name and a long achievement title and description fit every template" {
+  check_script indonesian long
+}
+
+@test "a wrapped name is shown whole, on lines of its own, and the certificate verifies" {
+  make_home
+  local name
+  name=$("$GEOMETRY" name indonesian 107)
+  for t in ai-fundamentals prompt-engineering responsible-ai; do
+    PDF=$(sc issue --home "$WORK/home" --name "$name" --email n@example.org --template "$t" | sed -n 2p)
+    run sc verify --home "$WORK/home" "$PDF"
+    [ "$status" -eq 0 ] || { echo "$t: $output"; return 1; }
+    pdftotext -raw "$PDF" - | tr '\n' ' ' | grep -qF "$name"
+  done
+}
+
+@test "the geometry check catches a rule through a name" {
+  make_home
+  local tpl=$WORK/home/templates/ai-fundamentals/template.json
+  # Move the gold rule up into the name's line.
+  jq '.shapes[2].y = 94' "$tpl" >"$tpl.new" && mv "$tpl.new" "$tpl"
+  sc template preview ai-fundamentals --home "$WORK/home" --no-png -o ruled.pdf --name "Ann Lee"
+  run "$GEOMETRY" check "$tpl" ruled.pdf
+  [ "$status" -eq 1 ]
+  [[ "$output" == *"'Ann' crosses the rule"* ]]
+}
