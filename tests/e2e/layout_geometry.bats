@@ -88,3 +88,32 @@ check_script() { # script [long]
   [ "$status" -eq 1 ]
   [[ "$output" == *"'Ann' crosses the rule"* ]]
 }
+
+@test "template check passes the shipped templates" {
+  for t in ai-fundamentals prompt-engineering responsible-ai; do
+    run sc template check "$t"
+    [ "$status" -eq 0 ]
+    [ "$output" = "$t: layout OK" ]
+  done
+}
+
+@test "template check refuses overlapping boxes and a rule through a box, naming the blocks" {
+  make_home
+  local tpl=$WORK/home/templates/ai-fundamentals/template.json
+  # The issuer's label moved up into the issuer's box; the gold rule moved into the name's box.
+  jq '.text[7].y = 174 | .shapes[2].y = 94' "$tpl" >"$tpl.new" && mv "$tpl.new" "$tpl"
+  run sc template check ai-fundamentals --home "$WORK/home"
+  [ "$status" -eq 65 ]
+  [[ "$output" == *'template ai-fundamentals: text[2] "{{recipient.name}}" overlaps shapes[2] (a rule) by'* ]]
+  [[ "$output" == *'template ai-fundamentals: text[6] "{{issuer.name}}" overlaps text[7] "Issued by" by'* ]]
+  [[ "$output" == *"2 layout problems ($WORK/home/templates/ai-fundamentals/template.json)"* ]]
+}
+
+@test "template check refuses a box that leaves the page" {
+  make_home
+  local tpl=$WORK/home/templates/prompt-engineering/template.json
+  jq '.text[3].max_width = 230' "$tpl" >"$tpl.new" && mv "$tpl.new" "$tpl"
+  run sc template check prompt-engineering --home "$WORK/home"
+  [ "$status" -eq 65 ]
+  [[ "$output" == *'text[3] "CERTIFICATE OF COMPLETION": its box (82.0, 33.1)-(312.0, 39.4) mm leaves the page (297 x 210 mm)'* ]]
+}
