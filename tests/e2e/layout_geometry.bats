@@ -10,8 +10,26 @@ LENGTHS="1 20 51 80 256" # 256: SC_MAX_NAME_CHARS, the longest name a roster acc
 LONG_ISSUER="Lembaga Sertifikasi Profesi Kecerdasan Buatan Nusantara Raya Indonesia"
 LONG_ACHIEVEMENT="Dasar-Dasar Kecerdasan Buatan untuk Profesional Layanan Publik dan Pemerintahan Daerah"
 
-# A home at $WORK/home; with "long", a 70-character issuer name and every template's achievement
-# renamed to an 86-character title with a description of four long sentences.
+# The templates' fixed words in Indonesian, most of them longer than the English.
+INDONESIAN='{
+  "CERTIFICATE OF ACHIEVEMENT": "SERTIFIKAT PENGHARGAAN ATAS PENCAPAIAN",
+  "This certifies that": "Dengan ini menyatakan bahwa",
+  "has successfully completed": "telah berhasil menyelesaikan",
+  "Issued by": "Diterbitkan oleh", "Issuer": "Penerbit", "Date of issue": "Tanggal penerbitan",
+  "Valid until {{valid_until}}": "Berlaku sampai dengan {{valid_until}}",
+  "Credential {{credential.id}}": "Nomor kredensial {{credential.id}}",
+  "Scan to verify": "Pindai untuk memverifikasi",
+  "SKILL": "SERTIFIKAT", "CERTIFICATE": "SERTIFIKAT KEAHLIAN",
+  "CERTIFICATE OF COMPLETION": "SERTIFIKAT PENYELESAIAN PELATIHAN",
+  "Awarded to": "Diberikan kepada", "for successfully completing": "karena telah berhasil menyelesaikan",
+  "PROFESSIONAL CREDENTIAL": "KREDENSIAL PROFESIONAL",
+  "This is to certify that": "Dengan ini menyatakan bahwa",
+  "has demonstrated the knowledge and judgement required for": "telah menunjukkan pengetahuan dan penilaian yang diperlukan untuk"
+}'
+
+# A home at $WORK/home; with "long", a 70-character issuer name, every template's achievement
+# renamed to an 86-character title with a description of four long sentences, and the fixed
+# words in Indonesian.
 layout_home() { # [long]
   local issuer="Acme AI Academy"
   [ "${1:-}" = long ] && issuer=$LONG_ISSUER
@@ -22,13 +40,17 @@ layout_home() { # [long]
     jq --arg n "$LONG_ACHIEVEMENT" --arg d "$description" '.name = $n | .description = $d' "$a" >"$a.new"
     mv "$a.new" "$a"
   done
+  for t in "$WORK"/home/templates/*/template.json; do
+    jq --argjson words "$INDONESIAN" '.text[].text |= ($words[.] // .)' "$t" >"$t.new"
+    mv "$t.new" "$t"
+  done
 }
 
 # Renders TEMPLATE with NAME into OUT.pdf and checks its geometry.
 render_and_check() { # template name out
   run sc template preview "$1" --home "$WORK/home" --no-png -o "$3.pdf" --name "$2"
   [ "$status" -eq 0 ] || { echo "$1: ${#2} characters: $output"; return 1; }
-  run "$GEOMETRY" check "$WORK/home/templates/$1/template.json" "$3.pdf"
+  run "$GEOMETRY" check "$WORK/home/templates/$1/template.json" "$3.pdf" "$2"
   [ "$status" -eq 0 ] || { echo "$1: a name of ${#2} characters ($2):"; echo "$output"; return 1; }
 }
 
@@ -62,7 +84,7 @@ check_script() { # script [long]
   check_script cjk
 }
 
-@test "a long issuer name and a long achievement title and description fit every template" {
+@test "a long issuer name, achievement title and description, and Indonesian words fit every template" {
   check_script indonesian long
 }
 

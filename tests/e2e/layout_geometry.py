@@ -2,10 +2,11 @@
 """Geometry of a rendered certificate (tests/e2e/layout_geometry.bats).
 
   layout_geometry.py name SCRIPT LENGTH     prints a name of LENGTH characters in SCRIPT
-  layout_geometry.py check TEMPLATE.json FILE.pdf
+  layout_geometry.py check TEMPLATE.json FILE.pdf [NAME]
       reads the page's words with `pdftotext -bbox-layout` and fails (exit 1, one line per
       problem) when two words overlap, a word crosses a rule (a thin shape or a frame's line
-      from TEMPLATE.json), the logo or the QR code, or a word leaves the page.
+      from TEMPLATE.json), the logo or the QR code, or a word leaves the page; and, given NAME,
+      when the page (`pdftotext -raw`, white space aside) does not show NAME whole.
 
 Word boxes are the font's ascent and descent around the baseline; lines of one block may touch
 or overlap a little there (a font whose ascent + descent exceed the line height), so an overlap
@@ -15,6 +16,7 @@ box counts without its outer CROSS (the empty space above capitals and below des
 import json
 import subprocess
 import sys
+import unicodedata
 import xml.etree.ElementTree as ET
 
 MM = 72 / 25.4
@@ -83,7 +85,20 @@ def overlap(a0, a1, b0, b1):
     return min(a1, b1) - max(a0, b0)
 
 
-def check(template_file, pdf):
+def shows(pdf, name):
+    """Whether the page shows name whole: a name is never cut, only wrapped. As verify reads
+    it (docs/verify.md): in reading or drawing order, NFKC, without bidi marks."""
+    def plain(text):
+        text = unicodedata.normalize("NFKC", text)
+        return "".join(c for c in text if not c.isspace() and unicodedata.category(c) != "Cf")
+    for order in (["pdftotext"], ["pdftotext", "-raw"]):
+        page = subprocess.run(order + [pdf, "-"], check=True, capture_output=True).stdout
+        if plain(name) in plain(page.decode()):
+            return True
+    return False
+
+
+def check(template_file, pdf, name=None):
     with open(template_file, encoding="utf-8") as f:
         template = json.load(f)
     width, height, words = words_of(pdf)
@@ -100,6 +115,8 @@ def check(template_file, pdf):
             deep = min(ay1 - ay0, by1 - by0) * OVERLAP
             if overlap(ax0, ax1, bx0, bx1) > EDGE and overlap(ay0, ay1, by0, by1) > deep:
                 problems.append(f"'{ta}' and '{tb}' overlap at y={ay0 / MM:.1f} / {by0 / MM:.1f} mm")
+    if name is not None and not shows(pdf, name):
+        problems.append(f"the page does not show the name whole: {name}")
     for p in problems:
         print(p)
     return 1 if problems else 0
@@ -109,8 +126,8 @@ def main():
     if len(sys.argv) == 4 and sys.argv[1] == "name":
         print(make_name(sys.argv[2], int(sys.argv[3])))
         return 0
-    if len(sys.argv) == 4 and sys.argv[1] == "check":
-        return check(sys.argv[2], sys.argv[3])
+    if len(sys.argv) in (4, 5) and sys.argv[1] == "check":
+        return check(*sys.argv[2:])
     print(__doc__, file=sys.stderr)
     return 2
 
