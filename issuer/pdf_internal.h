@@ -48,6 +48,7 @@ typedef struct sc_tpl_text {
  * 0.93/0.24, Noto 1.07/0.29), as pdftotext -bbox reports them. */
 #define SC_TEXT_ASCENT 1.07f
 #define SC_TEXT_DESCENT 0.3f
+#define SC_TEXT_MIN_SIZE 4.0f /* points: the smallest size a template may set */
 
 typedef struct sc_box {
   float left, top, right, bottom; /* mm */
@@ -223,8 +224,9 @@ typedef struct sc_text_lines {
 } sc_text_lines;
 
 /* Fits text into block's box: one line shrunk from size to min_size; else lines wrapped at
- * spaces, shrunk from size to wrap_min_size; else words broken between grapheme clusters too;
- * else, at wrap_min_size, as many lines as fit with the last one cut and ending in "…". */
+ * spaces, shrunk from size to wrap_min_size; else words broken between grapheme clusters too
+ * (for the recipient's or achievement's name: down to SC_TEXT_MIN_SIZE, never cut); else, at
+ * wrap_min_size, as many lines as fit with the last one cut and ending in "…". */
 int sc_text_fit(sc_pdf_renderer *r, const sc_tpl_text *block, const char *text,
                 sc_text_style *style, sc_text_lines *out, sc_error *err);
 void sc_text_lines_free(sc_text_lines *lines);

@@ -179,12 +179,12 @@ static int fit_one_line(sc_pdf_renderer *r, const sc_tpl_text *block, const char
   }
 }
 
-/* Wrapped lines, from size down to wrap_min_size; *done when they fit the box. */
+/* Wrapped lines, from size `from` down to `floor`; *done when they fit the box. */
 static int fit_wrapped(sc_pdf_renderer *r, const sc_tpl_text *block, const char *text,
-                       bool break_words, sc_text_style *style, sc_text_lines *out, bool *done,
-                       sc_error *err) {
+                       bool break_words, float from, float floor, sc_text_style *style,
+                       sc_text_lines *out, bool *done, sc_error *err) {
   *done = false;
-  for (style->size = block->size;; style->size = smaller(style->size, block->wrap_min_size)) {
+  for (style->size = from;; style->size = smaller(style->size, floor)) {
     bool fits;
     int rc = wrap(r, text, style, block->max_width * MM, break_words, out, &fits, err);
     if (rc != SC_OK)
@@ -194,7 +194,7 @@ static int fit_wrapped(sc_pdf_renderer *r, const sc_tpl_text *block, const char 
       return SC_OK;
     }
     sc_text_lines_free(out);
-    if (style->size <= block->wrap_min_size)
+    if (style->size <= floor)
       return SC_OK;
   }
 }
@@ -230,14 +230,29 @@ static int fit_cut(sc_pdf_renderer *r, const sc_tpl_text *block, const char *tex
   return rc;
 }
 
+/* Whether the block shows a value `verify` looks for whole on the page (docs/verify.md): the
+ * recipient's or the achievement's name, which a cut would make fail. */
+static bool shown_whole(const sc_tpl_text *block) {
+  return strstr(block->text, "{{recipient.name}}") || strstr(block->text, "{{achievement.name}}");
+}
+
 int sc_text_fit(sc_pdf_renderer *r, const sc_tpl_text *block, const char *text,
                 sc_text_style *style, sc_text_lines *out, sc_error *err) {
   bool done = false;
+  float floor = block->wrap_min_size;
   int rc = fit_one_line(r, block, text, style, out, &done, err);
   if (rc == SC_OK && !done)
-    rc = fit_wrapped(r, block, text, false, style, out, &done, err);
+    rc = fit_wrapped(r, block, text, false, block->size, floor, style, out, &done, err);
   if (rc == SC_OK && !done)
-    rc = fit_wrapped(r, block, text, true, style, out, &done, err);
+    rc = fit_wrapped(r, block, text, true, block->size, floor, style, out, &done, err);
+  /* A name too long for a box designed for shorter ones (an older template, made for one
+   * line) rather takes as many lines as the box's height holds, down to the smallest size a
+   * template may set, than is cut. */
+  sc_tpl_text relaxed = *block;
+  relaxed.max_lines = 10;
+  if (rc == SC_OK && !done && shown_whole(block))
+    rc = fit_wrapped(r, &relaxed, text, true, block->size, SC_TEXT_MIN_SIZE, style, out, &done,
+                     err);
   if (rc == SC_OK && !done)
     rc = fit_cut(r, block, text, style, out, err);
   out->size = style->size;

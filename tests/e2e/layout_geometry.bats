@@ -140,3 +140,14 @@ check_script() { # script [long]
   [ "$status" -eq 65 ]
   [[ "$output" == *'text[3] "CERTIFICATE OF COMPLETION": its box (82.0, 33.1)-(312.0, 39.4) mm leaves the page (297 x 210 mm)'* ]]
 }
+
+@test "an older template's one-line name box keeps a long name whole, smaller, clear of the rule" {
+  make_home
+  local tpl=$WORK/home/templates/ai-fundamentals/template.json
+  # The name block as homes made before text boxes have it: one line, no height.
+  jq '.text[2] |= (del(.height, .wrap_min_size) | .max_width = 190)' "$tpl" >"$tpl.new"
+  mv "$tpl.new" "$tpl"
+  for n in 107 256; do
+    render_and_check ai-fundamentals "$("$GEOMETRY" name indonesian "$n")" "old-$n"
+  done
+}

@@ -43,7 +43,7 @@ static sc_text_lines fit(sc_pdf_renderer *r, const sc_tpl_text *b, const char *t
   if (sc_text_fit(r, b, text, &style, &lines, &err) != SC_OK)
     fail_msg("%s", err.message);
   assert_true(lines.count >= 1);
-  assert_true(lines.size >= b->wrap_min_size && lines.size <= b->size);
+  assert_true(lines.size >= SC_TEXT_MIN_SIZE && lines.size <= b->size);
   for (size_t i = 0; i < lines.count; i++) {
     float width = 0;
     assert_int_equal(sc_text_width(r, lines.items[i], &style, &width, &err), SC_OK);
@@ -110,6 +110,7 @@ static void a_break_never_splits_a_grapheme_cluster(void **state) {
 
 static void the_last_resort_is_an_ellipsis_inside_the_box(void **state) {
   sc_tpl_text b = name_block();
+  b.text = "{{achievement.description}}"; /* a name is never cut (below) */
   b.max_lines = 2;
   char text[2048] = "";
   for (int i = 0; i < 60; i++)
@@ -121,6 +122,34 @@ static void the_last_resort_is_an_ellipsis_inside_the_box(void **state) {
   const char *last = lines.items[1];
   assert_string_equal(last + strlen(last) - 3, "\xE2\x80\xA6");
   assert_true(strncmp(last, "Kusumawardhani Kusumawardhani", 29) == 0);
+  sc_text_lines_free(&lines);
+}
+
+static void a_name_in_a_one_line_box_gets_smaller_and_wraps_rather_than_cut(void **state) {
+  /* The name block of a home's copy made before boxes: one line, 18 pt at least. */
+  sc_tpl_text b = name_block();
+  b.max_lines = 1;
+  b.wrap_min_size = 18;
+  b.max_width = 190;
+  b.height = sc_text_lines_height(&b, b.size, 1);
+  char name[300] = "";
+  while (strlen(name) < 250)
+    strcat(name, "Kusumawardhani ");
+  name[strlen(name) - 1] = '\0';
+  sc_text_lines lines = fit(*state, &b, name);
+  assert_true(lines.count >= 2);
+  assert_true(lines.size < 18);
+  size_t total = 0;
+  for (size_t i = 0; i < lines.count; i++) {
+    assert_null(strstr(lines.items[i], "\xE2\x80\xA6"));
+    total += strlen(lines.items[i]) + 1;
+  }
+  assert_int_equal(total - 1, strlen(name));
+  sc_text_lines_free(&lines);
+  b.text = "{{issuer.name}}"; /* any other text is cut */
+  lines = fit(*state, &b, name);
+  assert_int_equal(lines.count, 1);
+  assert_non_null(strstr(lines.items[0], "\xE2\x80\xA6"));
   sc_text_lines_free(&lines);
 }
 
@@ -286,6 +315,7 @@ int main(void) {
       cmocka_unit_test(text_without_spaces_breaks_between_characters),
       cmocka_unit_test(a_break_never_splits_a_grapheme_cluster),
       cmocka_unit_test(the_last_resort_is_an_ellipsis_inside_the_box),
+      cmocka_unit_test(a_name_in_a_one_line_box_gets_smaller_and_wraps_rather_than_cut),
       cmocka_unit_test(the_shipped_templates_pass_the_check),
       cmocka_unit_test(overlapping_boxes_are_refused_naming_both_blocks),
       cmocka_unit_test(a_box_across_a_rule_or_leaving_the_page_is_refused),
