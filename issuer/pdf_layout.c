@@ -81,8 +81,9 @@ static int grapheme_prefix(sc_pdf_renderer *r, const char *text, size_t len, con
     utf8proc_ssize_t step = at < len ? utf8proc_iterate((const utf8proc_uint8_t *)text + at,
                                                         (utf8proc_ssize_t)(len - at), &cp)
                                      : 0;
-    bool boundary = at == len || (prev >= 0 && (step < 0 || cp < 0 ||
-                                                utf8proc_grapheme_break_stateful(prev, cp, &state)));
+    bool boundary =
+        at == len ||
+        (prev >= 0 && (step < 0 || cp < 0 || utf8proc_grapheme_break_stateful(prev, cp, &state)));
     if (boundary && at > 0) {
       float width = 0;
       int rc = width_of(r, text, at, suffix, style, &width, err);
@@ -251,8 +252,8 @@ int sc_text_fit(sc_pdf_renderer *r, const sc_tpl_text *block, const char *text,
   sc_tpl_text relaxed = *block;
   relaxed.max_lines = 10;
   if (rc == SC_OK && !done && shown_whole(block))
-    rc = fit_wrapped(r, &relaxed, text, true, block->size, SC_TEXT_MIN_SIZE, style, out, &done,
-                     err);
+    rc =
+        fit_wrapped(r, &relaxed, text, true, block->size, SC_TEXT_MIN_SIZE, style, out, &done, err);
   if (rc == SC_OK && !done)
     rc = fit_cut(r, block, text, style, out, err);
   out->size = style->size;

@@ -233,10 +233,10 @@ static int text_box(reader *rd, const json_t *item, const char *where, const sc_
   char field[96];
   float page_w = tpl->page_w / MM, margin = 10;
   if (out->max_width <= 0) {
-    out->max_width = out->align == SC_ALIGN_LEFT     ? page_w - margin - out->x
-                     : out->align == SC_ALIGN_RIGHT  ? out->x - margin
-                     : out->x < page_w - out->x      ? 2 * (out->x - margin)
-                                                     : 2 * (page_w - out->x - margin);
+    out->max_width = out->align == SC_ALIGN_LEFT    ? page_w - margin - out->x
+                     : out->align == SC_ALIGN_RIGHT ? out->x - margin
+                     : out->x < page_w - out->x     ? 2 * (out->x - margin)
+                                                    : 2 * (page_w - out->x - margin);
     if (out->max_width < 5)
       return snprintf(field, sizeof field, "%s.max_width", where),
              bad(rd, field, "a width in mm (x is too close to the page's edge for the default)");
@@ -250,9 +250,9 @@ static int text_box(reader *rd, const json_t *item, const char *where, const sc_
 static int read_text(reader *rd, const json_t *item, const char *where, const sc_template *tpl,
                      sc_tpl_text *out) {
   static const char *const keys[] = {
-      "text",   "x",         "y",           "size",  "min_size", "wrap_min_size", "max_width",
-      "height", "max_lines", "line_height", "align", "color",    "font",          "bold",
-      NULL};
+      "text",          "x",         "y",      "size",      "min_size",
+      "wrap_min_size", "max_width", "height", "max_lines", "line_height",
+      "align",         "color",     "font",   "bold",      NULL};
   float lines = 1;
   if (!json_is_object(item))
     return bad(rd, where, "an object");

@@ -8,10 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MM 2.834645669f  /* points per millimetre */
-#define THIN 2.0f        /* mm: a filled shape this thin is a rule */
+#define MM 2.834645669f   /* points per millimetre */
+#define THIN 2.0f         /* mm: a filled shape this thin is a rule */
 #define QR_URL_SPACE 4.0f /* mm under the QR code for its printed URL (pdf_qr_link.c) */
-#define SLACK 0.01f      /* mm of rounding */
+#define SLACK 0.01f       /* mm of rounding */
 
 typedef struct obstacle {
   char name[64];
@@ -43,7 +43,8 @@ static float overlap(float a0, float a1, float b0, float b1) {
 
 /* How far a and b overlap: the smaller of the two extents, <= SLACK when they do not. */
 static float depth(sc_box a, sc_box b) {
-  float x = overlap(a.left, a.right, b.left, b.right), y = overlap(a.top, a.bottom, b.top, b.bottom);
+  float x = overlap(a.left, a.right, b.left, b.right),
+        y = overlap(a.top, a.bottom, b.top, b.bottom);
   return x < y ? x : y;
 }
 
@@ -75,9 +76,11 @@ static size_t obstacles(const sc_template *tpl, obstacle *list) {
     if (s->stroke > 0) { /* a frame: its four lines, inside the box */
       snprintf(name, sizeof name, "shapes[%zu] (a frame)", i);
       n = add(list, n, name, (sc_box){box.left, box.top, box.right, box.top + s->stroke}, false);
-      n = add(list, n, name, (sc_box){box.left, box.bottom - s->stroke, box.right, box.bottom}, false);
+      n = add(list, n, name, (sc_box){box.left, box.bottom - s->stroke, box.right, box.bottom},
+              false);
       n = add(list, n, name, (sc_box){box.left, box.top, box.left + s->stroke, box.bottom}, false);
-      n = add(list, n, name, (sc_box){box.right - s->stroke, box.top, box.right, box.bottom}, false);
+      n = add(list, n, name, (sc_box){box.right - s->stroke, box.top, box.right, box.bottom},
+              false);
     } else {
       bool thin = s->w <= THIN || s->h <= THIN;
       snprintf(name, sizeof name, "shapes[%zu] (%s)", i, thin ? "a rule" : "a band");
@@ -85,9 +88,10 @@ static size_t obstacles(const sc_template *tpl, obstacle *list) {
     }
   }
   if (tpl->logo.width)
-    n = add(list, n, "the logo",
-            (sc_box){tpl->logo_x, tpl->logo_y, tpl->logo_x + tpl->logo_w, tpl->logo_y + tpl->logo_h},
-            false);
+    n = add(
+        list, n, "the logo",
+        (sc_box){tpl->logo_x, tpl->logo_y, tpl->logo_x + tpl->logo_w, tpl->logo_y + tpl->logo_h},
+        false);
   return add(list, n, "the QR code and its URL",
              (sc_box){tpl->qr_x, tpl->qr_y, tpl->qr_x + tpl->qr_size,
                       tpl->qr_y + tpl->qr_size + QR_URL_SPACE},

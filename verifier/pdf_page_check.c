@@ -279,8 +279,8 @@ static bool page_problem_of(const sc_verification *v, const sc_pdf_page *page, c
                             size_t len, bool own, page_problem *p) {
   page_text text[2] = {page_text_of(page->text), page_text_of(page->text_drawn)};
   bool found;
-  if (!text[0].lines || !text[0].flat || !text[0].line_start || !text[1].lines ||
-      !text[1].flat || !text[1].line_start) {
+  if (!text[0].lines || !text[0].flat || !text[0].line_start || !text[1].lines || !text[1].flat ||
+      !text[1].line_start) {
     found = problem(p, "the page's text cannot be read");
   } else {
     const sc_credential_summary *s = &v->summary;

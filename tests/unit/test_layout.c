@@ -28,9 +28,18 @@ static int teardown(void **state) {
 /* The name block of ai-fundamentals as it ships: 190 mm wide, 20 mm high, 34 to 18 pt on one
  * line, down to 8 pt wrapped. */
 static sc_tpl_text name_block(void) {
-  sc_tpl_text b = {.text = "{{recipient.name}}", .x = 148.5f, .y = 97, .size = 34,
-                   .min_size = 18, .wrap_min_size = 8, .max_width = 200, .height = 20,
-                   .max_lines = 10, .line_height = 1.25f, .align = SC_ALIGN_CENTER, .bold = true};
+  sc_tpl_text b = {.text = "{{recipient.name}}",
+                   .x = 148.5f,
+                   .y = 97,
+                   .size = 34,
+                   .min_size = 18,
+                   .wrap_min_size = 8,
+                   .max_width = 200,
+                   .height = 20,
+                   .max_lines = 10,
+                   .line_height = 1.25f,
+                   .align = SC_ALIGN_CENTER,
+                   .bold = true};
   return b;
 }
 
@@ -225,12 +234,13 @@ static void overlapping_boxes_are_refused_naming_both_blocks(void **state) {
 
 static void a_box_across_a_rule_or_leaving_the_page_is_refused(void **state) {
   (void)state;
-  problems p = check_layout("{\"x\": 20, \"y\": 62, \"width\": 100, \"height\": 0.5, "
-                            "\"color\": \"#000000\"}",
-                            "{\"text\": \"{{recipient.name}}\", \"x\": 20, \"y\": 60, \"size\": 30, "
-                            "\"max_width\": 150},"
-                            "{\"text\": \"{{issuer.name}}\", \"x\": 250, \"y\": 20, \"size\": 10, "
-                            "\"max_width\": 60}");
+  problems p =
+      check_layout("{\"x\": 20, \"y\": 62, \"width\": 100, \"height\": 0.5, "
+                   "\"color\": \"#000000\"}",
+                   "{\"text\": \"{{recipient.name}}\", \"x\": 20, \"y\": 60, \"size\": 30, "
+                   "\"max_width\": 150},"
+                   "{\"text\": \"{{issuer.name}}\", \"x\": 250, \"y\": 20, \"size\": 10, "
+                   "\"max_width\": 60}");
   assert_int_equal(p.count, 2);
   assert_non_null(strstr(p.text, "text[0] \"{{recipient.name}}\" overlaps shapes[0] (a rule) by"));
   assert_non_null(strstr(p.text, "text[1] \"{{issuer.name}}\": its box"));
@@ -252,7 +262,11 @@ static void text_on_a_band_passes_but_not_across_its_edge(void **state) {
 static void every_block_gets_a_box_from_the_page_and_its_lines(void **state) {
   (void)state;
   sc_tpl_text left = {.x = 30, .y = 50, .size = 10, .max_lines = 2, .line_height = 1.25f};
-  sc_tpl_text centre = {.x = 250, .y = 50, .size = 10, .max_lines = 1, .line_height = 1.25f,
+  sc_tpl_text centre = {.x = 250,
+                        .y = 50,
+                        .size = 10,
+                        .max_lines = 1,
+                        .line_height = 1.25f,
                         .align = SC_ALIGN_CENTER};
   /* template.c's defaults: 10 mm from the page's edges, max_lines at full size */
   char dir[64];
