@@ -19,7 +19,11 @@ static const char template_description[] =
     "         NAME-preview.pdf) and a PNG next to it (FILE.png, 100 dpi, made by pdftoppm from\n"
     "         poppler-utils). The sample is signed with a throwaway key, so it verifies as\n"
     "         authentic but untrusted. --name sets the sample recipient's name (any script the\n"
-    "         fonts can draw).\n";
+    "         fonts can draw).\n"
+    "check    checks template NAME's layout: every text block's box (docs/templates.md) must\n"
+    "         stay on the page and clear of the other boxes, the rules and frames, the logo\n"
+    "         and the QR code with its URL. Prints each problem naming the blocks and exits 65,\n"
+    "         or prints \"NAME: layout OK\".\n";
 
 typedef struct template_args {
   const char *output, *name, *home;
@@ -214,6 +218,35 @@ static int template_preview(const char *name, const template_args *args) {
   return rc == SC_OK ? SC_OK : cli_error(&err);
 }
 
+/* ---------------------------------------------------------------- check */
+
+static void print_problem(void *ctx, const char *sentence) {
+  fprintf(stderr, "skillcert: template %s: %s\n", (const char *)ctx, sentence);
+}
+
+static int template_check(const char *name, const template_args *args) {
+  sc_error err = {0};
+  sc_home home;
+  bool have_home;
+  char dir[PATH_MAX];
+  sc_template *tpl = NULL;
+  if (open_home(args->home, &home, &have_home, &err) != SC_OK)
+    return cli_error(&err);
+  int rc = sc_template_find(have_home ? &home : NULL, name, dir, sizeof dir, &err);
+  if (rc == SC_OK)
+    rc = sc_template_load(dir, &tpl, &err);
+  size_t problems = rc == SC_OK ? sc_template_check_layout(tpl, print_problem, (void *)name) : 0;
+  if (rc == SC_OK && problems)
+    rc = sc_fail(&err, SC_EDATA, "template %s: %zu layout problem%s (%s/template.json)", name,
+                 problems, problems == 1 ? "" : "s", dir);
+  else if (rc == SC_OK)
+    printf("%s: layout OK\n", name);
+  sc_template_free(tpl);
+  if (have_home)
+    sc_home_close(&home);
+  return rc == SC_OK ? SC_OK : cli_error(&err);
+}
+
 int cmd_template(int argc, char **argv) {
   template_args args = {.name = "Ada Lovelace"};
   const cli_option options[] = {
@@ -228,20 +261,24 @@ int cmd_template(int argc, char **argv) {
       "template",
       "skillcert template list [--home DIR]\n"
       "       skillcert template preview NAME [-o FILE.pdf] [--name RECIPIENT] [--no-png]\n"
-      "                                       [--home DIR]",
+      "                                       [--home DIR]\n"
+      "       skillcert template check NAME [--home DIR]",
       template_description, CLI_ROWS(options), "Template format: docs/templates.md.\n"};
   int first = 0; /* the subcommand */
   int parsed = cli_parse(&command, argc, argv, &first);
   if (parsed != SC_OK)
     return cli_parse_exit(parsed);
   if (first >= argc)
-    return cli_usage_error("template", "expected a subcommand: list or preview");
+    return cli_usage_error("template", "expected a subcommand: list, preview or check");
   const char *sub = argv[first];
   if (strcmp(sub, "list") == 0 && first == argc - 1)
     return template_list(&args);
   if (strcmp(sub, "preview") == 0 && first == argc - 2)
     return template_preview(argv[first + 1], &args);
-  if (strcmp(sub, "preview") == 0)
-    return cli_usage_error("template", "preview: expected one template NAME");
-  return cli_usage_error("template", "'%s' is not a template subcommand (list, preview)", sub);
+  if (strcmp(sub, "check") == 0 && first == argc - 2)
+    return template_check(argv[first + 1], &args);
+  if (strcmp(sub, "preview") == 0 || strcmp(sub, "check") == 0)
+    return cli_usage_error("template", "%s: expected one template NAME", sub);
+  return cli_usage_error("template", "'%s' is not a template subcommand (list, preview, check)",
+                         sub);
 }

@@ -336,6 +336,12 @@ int sc_template_load(const char *dir, sc_template **out, sc_error *err);
 int sc_templates_install(const char *home_root, const char *issuer_url, sc_error *err);
 const char *sc_template_name(const sc_template *tpl);
 const json_t *sc_template_achievement(const sc_template *tpl); /* checked, NFC */
+/* The layout's problems (template_check.c): text boxes that overlap each other, a rule (a thin
+ * shape, a frame's line), the logo, the QR code and its URL, or straddle a band's edge, and
+ * boxes that leave the page. Calls problem once per problem, a sentence naming the blocks
+ * ("text[3] \"{{recipient.name}}\" overlaps shapes[2] (a rule) by 2.1 mm"); returns how many. */
+size_t sc_template_check_layout(const sc_template *tpl,
+                                void (*problem)(void *ctx, const char *sentence), void *ctx);
 void sc_template_free(sc_template *tpl);
 
 /* ---------------------------------------------------------------- PDF certificates (pdf_*.c) */

@@ -25,18 +25,34 @@ typedef struct sc_rgb {
 typedef enum sc_align { SC_ALIGN_LEFT, SC_ALIGN_CENTER, SC_ALIGN_RIGHT } sc_align;
 
 typedef struct sc_tpl_text {
-  char *text;        /* with {{placeholders}} */
-  float x, y;        /* mm from the top-left corner; y is the first baseline */
-  float size;        /* points */
-  float min_size;    /* shrink down to this to fit max_width / max_lines */
-  float max_width;   /* mm, 0 = no limit */
-  int max_lines;     /* wrap at spaces up to this many lines */
-  float line_height; /* multiple of size */
+  char *text;          /* with {{placeholders}} */
+  float x, y;          /* mm from the top-left corner; y is the first baseline at full size */
+  float size;          /* points */
+  float min_size;      /* one line shrinks down to this before the text wraps */
+  float wrap_min_size; /* wrapped lines shrink down to this (<= min_size) */
+  float max_width;     /* mm, the box's width (a default from the page when not given) */
+  float height;        /* mm, the box's height from its top (y - ascent at size) */
+  int max_lines;       /* at most this many lines */
+  float line_height;   /* multiple of size */
   sc_align align;
   sc_rgb color;
   int family; /* 0 sans, 1 serif */
   bool bold;
 } sc_tpl_text;
+
+/* Every text block has a box (mm, top-left origin) that its text never leaves, whatever its
+ * length (pdf_layout.c): the renderer shrinks, wraps and at last cuts the text to fit, and
+ * `skillcert template check` refuses boxes that overlap each other, rules, the logo or the QR
+ * code, or leave the page (template_check.c). A line at size s takes SC_TEXT_ASCENT * s above
+ * its baseline and SC_TEXT_DESCENT * s below: the largest of the fonts the page uses (DejaVu
+ * 0.93/0.24, Noto 1.07/0.29), as pdftotext -bbox reports them. */
+#define SC_TEXT_ASCENT 1.07f
+#define SC_TEXT_DESCENT 0.3f
+#define SC_TEXT_MIN_SIZE 4.0f /* points: the smallest size a template may set */
+
+typedef struct sc_box {
+  float left, top, right, bottom; /* mm */
+} sc_box;
 
 typedef struct sc_tpl_rect {
   float x, y, w, h; /* mm, top-left origin */
@@ -191,6 +207,29 @@ int sc_text_width(sc_pdf_renderer *r, const char *text, const sc_text_style *sty
 /* Draws one line with its left end at (x, y) points from the bottom-left. */
 int sc_text_draw(sc_pdf_renderer *r, HPDF_Page page, const char *text, const sc_text_style *style,
                  float x, float y, sc_error *err);
+
+/* ---------------------------------------------------------------- text boxes (pdf_layout.c) */
+
+/* The box of a text block (mm). */
+sc_box sc_text_box(const sc_tpl_text *block);
+/* The height (mm) that n lines at size take. */
+float sc_text_lines_height(const sc_tpl_text *block, float size, size_t n);
+
+typedef struct sc_text_lines {
+  char **items;
+  size_t *starts; /* where each line starts in the text (a cut line: where its text does) */
+  size_t count;
+  float size;     /* points: the size they are drawn at */
+  float baseline; /* mm from the page's top: the first line's baseline */
+} sc_text_lines;
+
+/* Fits text into block's box: one line shrunk from size to min_size; else lines wrapped at
+ * spaces, shrunk from size to wrap_min_size; else words broken between grapheme clusters too
+ * (for the recipient's or achievement's name: down to SC_TEXT_MIN_SIZE, never cut); else, at
+ * wrap_min_size, as many lines as fit with the last one cut and ending in "…". */
+int sc_text_fit(sc_pdf_renderer *r, const sc_tpl_text *block, const char *text,
+                sc_text_style *style, sc_text_lines *out, sc_error *err);
+void sc_text_lines_free(sc_text_lines *lines);
 
 /* ---------------------------------------------------------------- document parts */
 

@@ -86,86 +86,6 @@ static char *fill(const char *pattern, const json_t *cred, bool *omit) {
 
 /* ---------------------------------------------------------------- text blocks */
 
-typedef struct lines {
-  char **items;
-  size_t count;
-} lines;
-
-static void lines_free(lines *l) {
-  for (size_t i = 0; i < l->count; i++)
-    free(l->items[i]);
-  free(l->items);
-  l->items = NULL;
-  l->count = 0;
-}
-
-static bool lines_push(lines *l, const char *start, size_t len) {
-  char **grown = realloc(l->items, (l->count + 1) * sizeof *grown);
-  if (!grown)
-    return false;
-  l->items = grown;
-  if (!(l->items[l->count] = strndup(start, len)))
-    return false;
-  l->count++;
-  return true;
-}
-
-/* Greedy wrap at spaces; a word wider than the limit stays whole on its own line. */
-static int wrap(sc_pdf_renderer *r, const char *text, const sc_text_style *style, float limit,
-                lines *out, bool *fits, sc_error *err) {
-  *fits = true;
-  const char *line = text;
-  while (*line == ' ')
-    line++;
-  while (*line) {
-    size_t best = 0;
-    float width = 0;
-    for (const char *end = line;;) {
-      const char *next = strchr(end + 1, ' ');
-      size_t len = next ? (size_t)(next - line) : strlen(line);
-      char *candidate = strndup(line, len);
-      if (!candidate)
-        return sc_oom(err);
-      int rc = sc_text_width(r, candidate, style, &width, err);
-      free(candidate);
-      if (rc != SC_OK)
-        return rc;
-      if (limit > 0 && width > limit && best)
-        break;
-      best = len;
-      if (limit > 0 && width > limit)
-        *fits = false;
-      if (!next || (limit > 0 && width > limit))
-        break;
-      end = next;
-    }
-    size_t len = best;
-    while (len && line[len - 1] == ' ')
-      len--;
-    if (!lines_push(out, line, len))
-      return sc_oom(err);
-    line += best;
-    while (*line == ' ')
-      line++;
-  }
-  return SC_OK;
-}
-
-/* The largest size from block->size down to min_size at which the text fits. */
-static int layout(sc_pdf_renderer *r, const sc_tpl_text *block, const char *text,
-                  sc_text_style *style, lines *out, sc_error *err) {
-  float limit = block->max_width * MM;
-  for (style->size = block->size;; style->size *= 0.94f) {
-    bool fits;
-    int rc = wrap(r, text, style, limit, out, &fits, err);
-    if (rc != SC_OK)
-      return rc;
-    if ((fits && out->count <= (size_t)block->max_lines) || style->size * 0.94f < block->min_size)
-      return SC_OK; /* at the minimum size an overlong text still shows in full */
-    lines_free(out);
-  }
-}
-
 static int draw_block(sc_pdf_renderer *r, HPDF_Page page, const sc_template *tpl,
                       const sc_tpl_text *block, const json_t *cred, sc_error *err) {
   bool omit;
@@ -173,19 +93,19 @@ static int draw_block(sc_pdf_renderer *r, HPDF_Page page, const sc_template *tpl
   if (!text)
     return sc_oom(err);
   sc_text_style style = {block->family, block->bold, block->size, block->color};
-  lines l = {0};
-  int rc = omit ? SC_OK : layout(r, block, text, &style, &l, err);
+  sc_text_lines l = {0};
+  int rc = omit ? SC_OK : sc_text_fit(r, block, text, &style, &l, err);
   for (size_t i = 0; rc == SC_OK && i < l.count; i++) {
     float width = 0;
     rc = sc_text_width(r, l.items[i], &style, &width, err);
     float x = block->x * MM - (block->align == SC_ALIGN_CENTER  ? width / 2
                                : block->align == SC_ALIGN_RIGHT ? width
                                                                 : 0);
-    float y = tpl->page_h - block->y * MM - (float)i * style.size * block->line_height;
+    float y = tpl->page_h - l.baseline * MM - (float)i * style.size * block->line_height;
     if (rc == SC_OK)
       rc = sc_text_draw(r, page, l.items[i], &style, x, y, err);
   }
-  lines_free(&l);
+  sc_text_lines_free(&l);
   free(text);
   return rc;
 }

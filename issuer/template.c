@@ -226,11 +226,33 @@ static int text_style(reader *rd, const json_t *item, const char *where, sc_tpl_
   return color(rd, item, where, "color", "#000000", &out->color);
 }
 
+/* Every block gets a box: without max_width, the page's width from the anchor to 10 mm from
+ * the page's edge (both edges for centred text); without height, max_lines at full size. */
+static int text_box(reader *rd, const json_t *item, const char *where, const sc_template *tpl,
+                    sc_tpl_text *out) {
+  char field[96];
+  float page_w = tpl->page_w / MM, margin = 10;
+  if (out->max_width <= 0) {
+    out->max_width = out->align == SC_ALIGN_LEFT    ? page_w - margin - out->x
+                     : out->align == SC_ALIGN_RIGHT ? out->x - margin
+                     : out->x < page_w - out->x     ? 2 * (out->x - margin)
+                                                    : 2 * (page_w - out->x - margin);
+    if (out->max_width < 5)
+      return snprintf(field, sizeof field, "%s.max_width", where),
+             bad(rd, field, "a width in mm (x is too close to the page's edge for the default)");
+  }
+  float one_line = sc_text_lines_height(out, out->size, 1);
+  float fallback = sc_text_lines_height(out, out->size, (size_t)out->max_lines);
+  return number(rd, item, where, "height", one_line, tpl->page_h / MM, fallback, false,
+                &out->height);
+}
+
 static int read_text(reader *rd, const json_t *item, const char *where, const sc_template *tpl,
                      sc_tpl_text *out) {
-  static const char *const keys[] = {"text",      "x",         "y",           "size",  "min_size",
-                                     "max_width", "max_lines", "line_height", "align", "color",
-                                     "font",      "bold",      NULL};
+  static const char *const keys[] = {
+      "text",          "x",         "y",      "size",      "min_size",
+      "wrap_min_size", "max_width", "height", "max_lines", "line_height",
+      "align",         "color",     "font",   "bold",      NULL};
   float lines = 1;
   if (!json_is_object(item))
     return bad(rd, where, "an object");
@@ -253,13 +275,19 @@ static int read_text(reader *rd, const json_t *item, const char *where, const sc
   if (rc == SC_OK)
     rc = number(rd, item, where, "min_size", 4, out->size, out->size * 0.6f, false, &out->min_size);
   if (rc == SC_OK)
-    rc = number(rd, item, where, "max_width", 0, tpl->page_w / MM, 0, false, &out->max_width);
+    rc = number(rd, item, where, "wrap_min_size", 4, out->min_size, out->min_size, false,
+                &out->wrap_min_size);
   if (rc == SC_OK)
-    rc = number(rd, item, where, "max_lines", 1, 10, 1, false, &lines);
+    rc = number(rd, item, where, "max_width", 0, tpl->page_w / MM, 0, false, &out->max_width);
+  bool has_height = json_object_get(item, "height") != NULL;
+  if (rc == SC_OK)
+    rc = number(rd, item, where, "max_lines", 1, 10, has_height ? 10 : 1, false, &lines);
   if (rc == SC_OK)
     rc = number(rd, item, where, "line_height", 0.8f, 3, 1.25f, false, &out->line_height);
   out->max_lines = (int)lines;
-  return rc == SC_OK ? text_style(rd, item, where, out) : rc;
+  if (rc == SC_OK)
+    rc = text_style(rd, item, where, out);
+  return rc == SC_OK ? text_box(rd, item, where, tpl, out) : rc;
 }
 
 static int read_list(reader *rd, const json_t *root, const char *key, bool required,

@@ -97,23 +97,37 @@ static char *comparable(const char *text) {
   return out;
 }
 
-/* The page's text twice: with its line breaks, and with every line break a space, so that a
- * name wrapped over two lines is found in the second. NULL members when memory ran out. */
+/* The page's text three times: with its line breaks, with every line break a space (a name
+ * wrapped at a space), and with every line break dropped (a name without spaces, Chinese or
+ * Japanese, that the renderer broke between characters: docs/templates.md, "Text boxes");
+ * line_start[i]: a line starts at joined[i]. NULL members when memory ran out. */
 typedef struct page_text {
   char *lines;
   char *flat;
+  char *joined;
+  bool *line_start;
 } page_text;
 
 static page_text page_text_of(const char *text) {
-  page_text t = {comparable(text), comparable(text)};
+  page_text t = {comparable(text), comparable(text), comparable(text), NULL};
   for (char *nl = t.flat ? strchr(t.flat, '\n') : NULL; nl; nl = strchr(nl, '\n'))
     *nl = ' ';
+  size_t len = t.joined ? strlen(t.joined) : 0, w = 0;
+  if (t.joined && (t.line_start = calloc(len + 1, sizeof *t.line_start)))
+    for (size_t r = 0; r <= len; r++) {
+      if (t.joined[r] == '\n')
+        t.line_start[w] = true;
+      else
+        t.joined[w++] = t.joined[r];
+    }
   return t;
 }
 
 static void page_text_free(page_text *t) {
   free(t->lines);
   free(t->flat);
+  free(t->joined);
+  free(t->line_start);
 }
 
 /* A letter, mark or digit: a name found next to one is part of a longer word ("Ann" in
@@ -170,6 +184,14 @@ static bool shows(const page_text *page, const char *wanted, bool whole_lines) {
       ends = after < 0 || !is_word_char(after);
     }
     if (starts && ends)
+      return true;
+  }
+  /* Broken between characters: whole lines only (a skillcert page), since without the
+   * breaks word boundaries are gone. */
+  for (const char *at = whole_lines ? strstr(page->joined, wanted) : NULL; at;
+       at = strstr(at + 1, wanted)) {
+    size_t start = (size_t)(at - page->joined), end = start + len;
+    if ((start == 0 || page->line_start[start]) && (!at[len] || page->line_start[end]))
       return true;
   }
   return false;
@@ -257,7 +279,8 @@ static bool page_problem_of(const sc_verification *v, const sc_pdf_page *page, c
                             size_t len, bool own, page_problem *p) {
   page_text text[2] = {page_text_of(page->text), page_text_of(page->text_drawn)};
   bool found;
-  if (!text[0].lines || !text[0].flat || !text[1].lines || !text[1].flat) {
+  if (!text[0].lines || !text[0].flat || !text[0].line_start || !text[1].lines || !text[1].flat ||
+      !text[1].line_start) {
     found = problem(p, "the page's text cannot be read");
   } else {
     const sc_credential_summary *s = &v->summary;
