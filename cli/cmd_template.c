@@ -173,7 +173,7 @@ static int render_sample(const sc_home *home, const sc_template *tpl, const temp
   if (rc == SC_OK && !(renderer = sc_pdf_renderer_new(err)))
     rc = err->code;
   if (rc == SC_OK) {
-    sc_certificate cert = {credential, json, strlen(json), qr_text, NULL, verify_url};
+    sc_certificate cert = {credential, json, strlen(json), qr_text, NULL, verify_url, NULL};
     rc = sc_pdf_render(renderer, tpl, &cert, &pdf, err);
   }
   if (rc == SC_OK)

@@ -180,6 +180,8 @@ typedef struct sc_issue_request {
   const char *learner_id;    /* the provider's id for the learner; NULL for one-off issues */
   int64_t status_list;       /* the status-list slot reserved for this credential */
   int64_t status_index;
+  const char *language; /* the PDF's language (roster column "language"); NULL = the
+                           template's */
 } sc_issue_request;
 
 /* An expiry as people write it: "YYYY-MM-DD" (the end of that day, UTC) or a date-time with
@@ -342,6 +344,8 @@ typedef struct sc_certificate {
   const struct sc_qr_code *qr; /* qr_text already encoded (sc_qr_text_for), or NULL */
   const char *verify_url;      /* the home's; printed and linked under the QR code as
                                   <verify_url>/C/<uuid>; NULL (offline): neither */
+  const char *language;        /* the words' and dates' language ("id"); NULL = the
+                                  template's "language", else English */
 } sc_certificate;
 
 /* Renders the certificate; the same inputs give byte-identical output. */
@@ -373,6 +377,7 @@ int sc_qr_text_for(const json_t *credential, const char *verify_url, char **text
 typedef struct sc_roster_row {
   size_t line; /* line of the row in the file (first line = 1) */
   const char *name, *email, *id, *did, *valid_until, *achievement;
+  const char *language; /* the certificate's language ("id"); NULL or "" = the template's */
 } sc_roster_row;
 
 typedef struct sc_roster sc_roster;

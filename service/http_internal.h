@@ -28,7 +28,12 @@ const char *http_page_style(void);
 void http_page_verdict(const sc_http_config *cfg, const sc_http_request *req,
                        const sc_verification *v, int status, sc_http_response *res);
 /* The page to paste a QR text or upload a file. */
-void http_page_home(const sc_http_config *cfg, sc_http_response *res);
+void http_page_home(const sc_http_config *cfg, const sc_http_request *req, sc_http_response *res);
+/* The reader's language: ?lang= when skillcert speaks it, else the best of Accept-Language,
+ * else English. */
+const char *http_request_lang(const sc_http_request *req);
+/* The text of object[key] in lang (a plain string or a VC 2.0 language map); NULL when none. */
+#define sc_cred_text(object, key, lang) sc_json_text(json_object_get((object), (key)), (lang))
 /* A short HTML error page (404, 405, 413 …). */
 void http_page_error(int status, const char *title, const char *text, sc_http_response *res);
 

@@ -146,7 +146,7 @@ static bool route_get(const sc_http_config *cfg, const sc_http_request *req,
       return false; /* lower-case /c/<uuid>.json is the published file */
     get_or_head(req) ? verdict_route(cfg, req, res) : method_not_allowed("GET, HEAD", res);
   } else if (strcmp(path, "/") == 0) {
-    get_or_head(req) ? http_page_home(cfg, res) : method_not_allowed("GET, HEAD", res);
+    get_or_head(req) ? http_page_home(cfg, req, res) : method_not_allowed("GET, HEAD", res);
   } else if (strcmp(path, "/healthz") == 0) {
     get_or_head(req) ? http_answer(res, 200, HTTP_TEXT, "ok\n")
                      : method_not_allowed("GET, HEAD", res);

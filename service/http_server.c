@@ -269,6 +269,8 @@ static void add_headers(const sc_http_server *server, const sc_http_response *re
     MHD_add_response_header(response, MHD_HTTP_HEADER_CACHE_CONTROL, res->cache_control);
   if (res->etag[0])
     MHD_add_response_header(response, MHD_HTTP_HEADER_ETAG, res->etag);
+  if (res->vary)
+    MHD_add_response_header(response, MHD_HTTP_HEADER_VARY, res->vary);
   if (res->allow)
     MHD_add_response_header(response, MHD_HTTP_HEADER_ALLOW, res->allow);
   if (res->disposition)
@@ -384,6 +386,9 @@ static enum MHD_Result answer(const sc_http_server *server, struct MHD_Connectio
       .authorization_len = auth_len,
       .if_none_match =
           MHD_lookup_connection_value(connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH),
+      .accept_language = MHD_lookup_connection_value(connection, MHD_HEADER_KIND,
+                                                     MHD_HTTP_HEADER_ACCEPT_LANGUAGE),
+      .lang_query = MHD_lookup_connection_value(connection, MHD_GET_ARGUMENT_KIND, "lang"),
       .body = x->body.data,
       .body_len = x->body.len,
       .form_qr = (const char *)x->form_qr.data,

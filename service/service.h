@@ -48,6 +48,10 @@ typedef struct sc_http_config {
   sc_status_memo *memo;           /* verified status lists shared by the workers (may be NULL) */
   sc_key_cache *keys;             /* public keys made once, shared by the workers (may be NULL) */
   sc_http_issuer *issuer;         /* NULL = the issue routes answer 401 */
+  /* The issuer's logo for a credential's page (PNG bytes into png; false when none): with
+   * --home, the logo of the home's template that issued it. NULL = no logos. */
+  bool (*logo_for)(const struct sc_http_config *cfg, const json_t *credential, sc_buf *png);
+  const char *home_root; /* --home's folder, for logo_for */
   char csp[192]; /* the Content-Security-Policy, with the page style's hash (sc_http_config_init) */
 } sc_http_config;
 
@@ -62,6 +66,8 @@ typedef struct sc_http_request {
   const char *authorization; /* the Authorization header, NULL when absent */
   size_t authorization_len;  /* its length in bytes, so a NUL inside shows; 0 = strlen */
   const char *if_none_match; /* NULL when absent */
+  const char *accept_language; /* the Accept-Language header, NULL when absent */
+  const char *lang_query;      /* ?lang=id: the reader's choice (the page's language switch) */
   const uint8_t *body;       /* raw body (JSON routes) */
   size_t body_len;
   const char *form_qr;      /* POST /verify: the pasted QR text (form field "qr") */
@@ -78,6 +84,7 @@ typedef struct sc_http_response {
   const char *disposition;  /* Content-Disposition, static string or NULL */
   const char *authenticate; /* 401: WWW-Authenticate */
   bool security_headers;    /* HTML: CSP and friends (nosniff etc. go on every answer) */
+  const char *vary;         /* Vary: the request headers the answer depends on, or NULL */
   bool no_body;             /* 304, HEAD */
   char etag[72];
   sc_buf body;
