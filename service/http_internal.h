@@ -29,6 +29,10 @@ void http_page_verdict(const sc_http_config *cfg, const sc_http_request *req,
                        const sc_verification *v, int status, sc_http_response *res);
 /* The page to paste a QR text or upload a file. */
 void http_page_home(const sc_http_config *cfg, const sc_http_request *req, sc_http_response *res);
+/* http_logo.c: the logo of the home's template that issued credential (PNG bytes into png):
+ * only for the home's own credentials (issuer == cfg->home_issuer), found by the achievement's
+ * badge image (<publicUrl>/badges/<template>.png). False when there is none. */
+bool http_issuer_logo(const sc_http_config *cfg, const json_t *credential, sc_buf *png);
 /* The reader's language: ?lang= when skillcert speaks it, else the best of Accept-Language,
  * else English. */
 const char *http_request_lang(const sc_http_request *req);

@@ -221,13 +221,13 @@ static void date_definition(page *p, const char *term, const char *when) {
     definition(p, term, day);
 }
 
-/* The issuer's logo from its template (cfg->logo_for, with --home): an <img> of a data: URL,
+/* The issuer's logo from its template (with --home): an <img> of a data: URL,
  * the only images the page's Content-Security-Policy allows. */
 #define LOGO_MAX_BYTES ((size_t)256 << 10)
 
 static void logo(page *p, const sc_http_config *cfg, const sc_verification *v) {
   sc_buf png = {0};
-  if (!cfg->logo_for || !cfg->logo_for(cfg, v->credential, &png))
+  if (!http_issuer_logo(cfg, v->credential, &png))
     return;
   char *b64 = png.len <= LOGO_MAX_BYTES ? malloc(4 * ((png.len + 2) / 3) + 1) : NULL;
   if (b64) {

@@ -48,10 +48,7 @@ typedef struct sc_http_config {
   sc_status_memo *memo;           /* verified status lists shared by the workers (may be NULL) */
   sc_key_cache *keys;             /* public keys made once, shared by the workers (may be NULL) */
   sc_http_issuer *issuer;         /* NULL = the issue routes answer 401 */
-  /* The issuer's logo for a credential's page (PNG bytes into png; false when none): with
-   * --home, the logo of the home's template that issued it. NULL = no logos. */
-  bool (*logo_for)(const struct sc_http_config *cfg, const json_t *credential, sc_buf *png);
-  const char *home_root; /* --home's folder, for logo_for */
+  const sc_home *home; /* --home: its templates give the page the issuer's logo (NULL = none) */
   char csp[192]; /* the Content-Security-Policy, with the page style's hash (sc_http_config_init) */
 } sc_http_config;
 
