@@ -233,7 +233,7 @@ static int check_extra(validation *v, const sc_roster_row *row, sc_error *err) {
  * here is not judged again by the checks below. */
 static int check_texts(validation *v, const sc_roster_row *row, sc_error *err) {
   static const size_t max_chars[FIELD_COUNT] = {
-      SC_MAX_NAME_CHARS, SC_MAX_EMAIL_CHARS, SC_MAX_ID_CHARS, SC_MAX_DID_CHARS, 64, PATH_MAX};
+      SC_MAX_NAME_CHARS, SC_MAX_EMAIL_CHARS, SC_MAX_ID_CHARS, SC_MAX_DID_CHARS, 64, PATH_MAX, 35};
   const roster_record *rec = &v->roster->current;
   v->refused = rec->nul_fields; /* reported by the reader */
   int rc = SC_OK;
