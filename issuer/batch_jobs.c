@@ -140,6 +140,7 @@ int sc_batch_existing(sc_batch *b, const sc_roster_row *row, const json_t *exist
   }
   job->kind = SC_JOB_REPAIR;
   job->line = row->line;
+  job->language = sc_lang_match(row_string(existing, "language"), 0);
   b->in_flight++;
   sc_queue_push(&b->todo, job);
   return SC_OK;

@@ -100,12 +100,12 @@ int sc_issue_prepare(const sc_issue_context *ctx, const sc_issue_request *req, s
 }
 
 int sc_issue_prepare_existing(const sc_issue_context *ctx, const char *json, size_t len,
-                              sc_prepared *p, sc_error *err) {
+                              const char *language, sc_prepared *p, sc_error *err) {
   memset(p, 0, sizeof *p);
   int rc = sc_json_parse(json, len, "credential", &p->credential, err);
   if (rc == SC_OK && !sc_buf_append(&p->json, json, len))
     rc = sc_oom(err);
-  return finish(ctx, p, NULL, rc, err) /* the template's language */;
+  return finish(ctx, p, language, rc, err);
 }
 
 static const char *subject_string(const json_t *credential, const char *type) {
@@ -135,6 +135,7 @@ int sc_issue_record(sc_registry *reg, const sc_issue_context *ctx, const sc_issu
       .issued_at = json_string_value(json_object_get(p->credential, "validFrom")),
       .valid_until = json_string_value(json_object_get(p->credential, "validUntil")),
       .template_name = ctx->tpl ? sc_template_name(ctx->tpl) : NULL,
+      .language = req->language,
       .json_path = p->json_path,
       .pdf_path = sc_issue_makes_pdf(ctx) ? p->pdf_path : NULL,
       .qr_text = p->qr_text,

@@ -230,6 +230,7 @@ typedef struct sc_issued_record {
   const char *json_path, *pdf_path; /* pdf_path NULL */
   const char *qr_text;              /* NULL */
   const char *credential_json;      /* the exact file bytes; its SHA-256 is stored too */
+  const char *language;             /* the PDF's language when the roster named one; NULL */
 } sc_issued_record;
 
 /* Inserts the credential and its "issued" event. SC_EUSAGE when the idempotency key
@@ -444,9 +445,10 @@ typedef struct sc_prepared {
 /* Builds, signs, and (with a template) computes the QR text and renders the PDF. */
 int sc_issue_prepare(const sc_issue_context *ctx, const sc_issue_request *req, sc_prepared *out,
                      sc_error *err);
-/* The same for a credential signed earlier (its exact file bytes): how a lost PDF comes back. */
+/* The same for a credential signed earlier (its exact file bytes): how a lost PDF comes back.
+ * language: the one the registry recorded for it (NULL = the template's). */
 int sc_issue_prepare_existing(const sc_issue_context *ctx, const char *json, size_t len,
-                              sc_prepared *out, sc_error *err);
+                              const char *language, sc_prepared *out, sc_error *err);
 /* Records p in the registry (req gives the learner id and status slot). */
 int sc_issue_record(sc_registry *reg, const sc_issue_context *ctx, const sc_issue_request *req,
                     const sc_prepared *p, sc_error *err);

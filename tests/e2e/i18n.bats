@@ -91,6 +91,14 @@ issue_row() { # language valid_until [achievement]
   run grep -q 'December' "$WORK/pdf.txt"
   [ "$status" -ne 0 ]
   sc verify --home "$WORK/home" "$PDF"
+  # The registry keeps the language: render writes the same PDF again, and so does a rerun of
+  # the roster that repairs a lost PDF.
+  cp "$PDF" "$WORK/first.pdf"
+  sc render --home "$WORK/home" -o "$WORK/again.pdf" "$CRED" >/dev/null
+  cmp "$WORK/first.pdf" "$WORK/again.pdf"
+  rm "$PDF"
+  sc issue --home "$WORK/home" --roster "$WORK/roster.csv" --template ai-fundamentals >/dev/null
+  cmp "$WORK/first.pdf" "$PDF"
 }
 
 @test "a roster's unknown language is refused with its line" {
