@@ -132,7 +132,7 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/test_support.h $(LIBA) $(FLAGS_FILE)
 # test_out_of_memory makes each allocation fail in turn, the project's own ones through these.
 $(BUILD)/tests/test_out_of_memory: TEST_LDFLAGS = $(foreach f,malloc calloc realloc strdup strndup,-Wl,--wrap=$(f))
 
-unit-tests: $(UNIT_BIN)
+unit-tests: $(UNIT_BIN) $(MO_FILES) # test_language reads build/locale
 
 # The unit tests run twice: in the normal build and in an ASan+UBSan build.
 SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all

@@ -2,7 +2,10 @@
  * line's environment as gettext reads it, and VC 2.0 language maps. */
 #include "test_support.h"
 
+#include <limits.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 static void accept_language_picks_the_best_weighted_language_skillcert_speaks(void **state) {
   (void)state;
@@ -75,9 +78,44 @@ static void months_come_from_the_catalogue_not_the_system_locale(void **state) {
   assert_false(sc_date_long("04/12/2026", "en", out));
   assert_string_equal(out, "");
   assert_false(sc_date_long("2026-13-01", "en", out));
+  assert_true(sc_lang_has_catalogue("id"));
+  assert_true(sc_date_long("2026-12-04T09:00:00Z", "id", out));
+  assert_string_equal(out, "4 Desember 2026");
+  assert_true(sc_date_long("2027-05-31", "id", out));
+  assert_string_equal(out, "31 Mei 2027");
+}
+
+static void words_are_looked_up_in_the_language_asked_for(void **state) {
+  (void)state;
+  assert_string_equal(sc_tr("id", "Scan to verify"), "Pindai untuk memverifikasi");
+  assert_string_equal(sc_tr("en", "Scan to verify"), "Scan to verify");
+  assert_string_equal(sc_tr(NULL, "Scan to verify"), "Scan to verify");
+  assert_string_equal(sc_tr("id", "No such message in the catalogue"),
+                      "No such message in the catalogue");
+  assert_string_equal(sc_tr("id", ""), ""); /* not the catalogue's header */
+  assert_string_equal(sc_trc("id", "month", "May"), "Mei");
+  assert_string_equal(sc_trc("id", "no-such-context", "May"), "May");
+  assert_string_equal(sc_tr("id", "Valid until {{valid_until.long}}"),
+                      "Berlaku hingga {{valid_until.long}}");
+}
+
+/* The catalogues msgfmt built: <build>/locale, the folder beside <build>/tests. */
+static void use_the_build_catalogues(void) {
+  char exe[PATH_MAX], dir[PATH_MAX + 16];
+  ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+  if (n <= 0)
+    return;
+  exe[n] = '\0';
+  char *slash = strrchr(exe, '/');
+  if (!slash)
+    return;
+  *slash = '\0';
+  snprintf(dir, sizeof dir, "%s/../locale", exe);
+  setenv("SKILLCERT_LOCALEDIR", dir, 1);
 }
 
 int main(void) {
+  use_the_build_catalogues(); /* before the first lookup loads the catalogues */
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(accept_language_picks_the_best_weighted_language_skillcert_speaks),
       cmocka_unit_test(accept_language_falls_back_to_english),
@@ -85,6 +123,7 @@ int main(void) {
       cmocka_unit_test(the_c_locale_keeps_the_command_line_english),
       cmocka_unit_test(language_maps_give_the_readers_text),
       cmocka_unit_test(months_come_from_the_catalogue_not_the_system_locale),
+      cmocka_unit_test(words_are_looked_up_in_the_language_asked_for),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
