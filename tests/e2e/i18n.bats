@@ -28,7 +28,7 @@ issue_row() { # language valid_until [achievement]
 }
 
 @test "Accept-Language: id gives the verification page in Indonesian with lang=id" {
-  issue_row "" ""
+  issue_pdf "Siti Rahma"
   start_server --home "$WORK/home"
   local path
   path=$(vpath_of_pdf "$PDF")
@@ -45,7 +45,7 @@ issue_row() { # language valid_until [achievement]
 }
 
 @test "the language switch links ?lang= and ?lang= wins over Accept-Language" {
-  issue_row "" ""
+  issue_pdf "Siti Rahma"
   start_server --home "$WORK/home"
   local path
   path=$(vpath_of_pdf "$PDF")
@@ -60,7 +60,7 @@ issue_row() { # language valid_until [achievement]
 }
 
 @test "the page speaks plainly: technical details folded, no command to type, the issuer's logo" {
-  issue_row "" ""
+  issue_pdf "Siti Rahma"
   sc trust add did:web:other.example --name Other --trust "$WORK/other-trust.json" >/dev/null
   start_server --public "$WORK/home/public" --trust "$WORK/other-trust.json"
   local path
@@ -130,7 +130,7 @@ issue_row() { # language valid_until [achievement]
 }
 
 @test "the CLI's verdict follows LANGUAGE, and LC_ALL=C keeps it English" {
-  issue_row "" ""
+  issue_pdf "Siti Rahma"
   LC_ALL= LC_MESSAGES= LANG=C.UTF-8 LANGUAGE=id "$SKILLCERT" verify --home "$WORK/home" "$CRED" >"$WORK/out"
   grep -q '^SAH — Siti Rahma: AI Fundamentals, diterbitkan oleh Acme AI Academy pada ' "$WORK/out"
   LC_ALL=C LANGUAGE=id "$SKILLCERT" verify --home "$WORK/home" "$CRED" >"$WORK/out"
