@@ -15,7 +15,7 @@ done >"$words/template_words.c"
 xgettext --from-code=UTF-8 --language=C --keyword=sc_tr:2 --keyword=sc_trc:2c,3 --keyword=N_ --keyword=NC_:1c,2 --keyword=T \
   --add-comments=TRANSLATORS: --package-name=skillcert --msgid-bugs-address=https://github.com/skillcert/skillcert/issues \
   --sort-by-file -o po/skillcert.pot \
-  $(ls core/*.c issuer/*.c verifier/*.c service/*.c cli/*.c) "$words/template_words.c"
+  core/*.c issuer/*.c verifier/*.c service/*.c cli/*.c "$words/template_words.c"
 # The generated file's temporary name is no source a translator can open.
 sed -i "s|#: $words/|#: templates/*/|" po/skillcert.pot
 for po in po/*.po; do

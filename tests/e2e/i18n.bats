@@ -23,7 +23,7 @@ issue_row() { # language valid_until [achievement]
   printf 'name,email,language,valid_until,achievement\nSiti Rahma,siti@example.org,%s,%s,%s\n' \
     "$1" "$2" "${3:-}" >"$WORK/roster.csv"
   sc issue --home "$WORK/home" --roster "$WORK/roster.csv" --template ai-fundamentals >/dev/null
-  CRED=$(ls "$WORK"/home/out/*.json | head -n 1)
+  CRED=$(find "$WORK/home/out" -name '*.json' | head -n 1)
   PDF=${CRED%.json}.pdf
 }
 
@@ -131,7 +131,7 @@ issue_row() { # language valid_until [achievement]
 
 @test "the CLI's verdict follows LANGUAGE, and LC_ALL=C keeps it English" {
   issue_pdf "Siti Rahma"
-  LC_ALL= LC_MESSAGES= LANG=C.UTF-8 LANGUAGE=id "$SKILLCERT" verify --home "$WORK/home" "$CRED" >"$WORK/out"
+  LC_ALL='' LC_MESSAGES='' LANG=C.UTF-8 LANGUAGE=id "$SKILLCERT" verify --home "$WORK/home" "$CRED" >"$WORK/out"
   grep -q '^SAH — Siti Rahma: AI Fundamentals, diterbitkan oleh Acme AI Academy pada ' "$WORK/out"
   LC_ALL=C LANGUAGE=id "$SKILLCERT" verify --home "$WORK/home" "$CRED" >"$WORK/out"
   grep -q '^VALID — Siti Rahma' "$WORK/out"
