@@ -108,14 +108,17 @@ const char *sc_lang_process(void) {
 }
 
 static const char *const month_names[] = {
-    NC_("month", "January"), NC_("month", "February"), NC_("month", "March"),     NC_("month", "April"),   NC_("month", "May"),      NC_("month", "June"),
-    NC_("month", "July"),    NC_("month", "August"),   NC_("month", "September"), NC_("month", "October"), NC_("month", "November"), NC_("month", "December")};
+    NC_("month", "January"), NC_("month", "February"), NC_("month", "March"),
+    NC_("month", "April"),   NC_("month", "May"),      NC_("month", "June"),
+    NC_("month", "July"),    NC_("month", "August"),   NC_("month", "September"),
+    NC_("month", "October"), NC_("month", "November"), NC_("month", "December")};
 
-bool sc_date_long(const char *date_time, const char *lang, char out[SC_AT_LEAST(SC_DATE_LONG_SIZE)]) {
+bool sc_date_long(const char *date_time, const char *lang,
+                  char out[SC_AT_LEAST(SC_DATE_LONG_SIZE)]) {
   int y, m, d;
   out[0] = '\0';
-  if (!date_time || sscanf(date_time, "%4d-%2d-%2d", &y, &m, &d) != 3 || m < 1 || m > 12 ||
-      d < 1 || d > 31)
+  if (!date_time || sscanf(date_time, "%4d-%2d-%2d", &y, &m, &d) != 3 || m < 1 || m > 12 || d < 1 ||
+      d > 31)
     return false;
   /* "4 December 2026" and "4 Desember 2026": day, month, year in both languages so far; a
    * language that orders them otherwise translates the pattern. */

@@ -6,22 +6,26 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char *recipient_name(const json_t *cred, const char *lang, char scratch[SC_PLACEHOLDER_SCRATCH]) {
+static const char *recipient_name(const json_t *cred, const char *lang,
+                                  char scratch[SC_PLACEHOLDER_SCRATCH]) {
   (void)scratch, (void)lang;
   return sc_cred_recipient_name(cred);
 }
 
-static const char *achievement_name(const json_t *cred, const char *lang, char scratch[SC_PLACEHOLDER_SCRATCH]) {
+static const char *achievement_name(const json_t *cred, const char *lang,
+                                    char scratch[SC_PLACEHOLDER_SCRATCH]) {
   (void)scratch;
   return sc_cred_achievement(cred, "name", lang);
 }
 
-static const char *achievement_description(const json_t *cred, const char *lang, char scratch[SC_PLACEHOLDER_SCRATCH]) {
+static const char *achievement_description(const json_t *cred, const char *lang,
+                                           char scratch[SC_PLACEHOLDER_SCRATCH]) {
   (void)scratch;
   return sc_cred_achievement(cred, "description", lang);
 }
 
-static const char *issuer_name(const json_t *cred, const char *lang, char scratch[SC_PLACEHOLDER_SCRATCH]) {
+static const char *issuer_name(const json_t *cred, const char *lang,
+                               char scratch[SC_PLACEHOLDER_SCRATCH]) {
   (void)scratch, (void)lang;
   return sc_cred_issuer_name(cred);
 }
@@ -36,7 +40,8 @@ static const char *day_of(const json_t *cred, const char *field,
   return scratch;
 }
 
-static const char *date(const json_t *cred, const char *lang, char scratch[SC_PLACEHOLDER_SCRATCH]) {
+static const char *date(const json_t *cred, const char *lang,
+                        char scratch[SC_PLACEHOLDER_SCRATCH]) {
   (void)lang;
   return day_of(cred, "validFrom", scratch);
 }
@@ -59,12 +64,14 @@ static const char *valid_until_long(const json_t *cred, const char *lang,
   return long_day_of(cred, "validUntil", lang, scratch);
 }
 
-static const char *valid_until(const json_t *cred, const char *lang, char scratch[SC_PLACEHOLDER_SCRATCH]) {
+static const char *valid_until(const json_t *cred, const char *lang,
+                               char scratch[SC_PLACEHOLDER_SCRATCH]) {
   (void)lang;
   return day_of(cred, "validUntil", scratch);
 }
 
-static const char *credential_id(const json_t *cred, const char *lang, char scratch[SC_PLACEHOLDER_SCRATCH]) {
+static const char *credential_id(const json_t *cred, const char *lang,
+                                 char scratch[SC_PLACEHOLDER_SCRATCH]) {
   (void)scratch, (void)lang;
   const char *id = json_string_value(json_object_get(cred, "id"));
   return id ? id : "";

@@ -51,8 +51,8 @@ bool http_issuer_logo(const sc_http_config *cfg, const json_t *credential, sc_bu
   json_t *layout = json_load_file(path, 0, NULL);
   const char *file = json_string_value(json_object_get(json_object_get(layout, "logo"), "file"));
   size_t n = file ? strlen(file) : 0;
-  bool ok = n > 4 && n < 128 && !strchr(file, '/') && file[0] != '.' &&
-            strcmp(file + n - 4, ".png") == 0;
+  bool ok =
+      n > 4 && n < 128 && !strchr(file, '/') && file[0] != '.' && strcmp(file + n - 4, ".png") == 0;
   if (ok)
     snprintf(path, sizeof path, "%s/%s", dir, file);
   json_decref(layout);

@@ -283,7 +283,8 @@ static void claim(page *p, const sc_verification *v) {
   verdict_words w = words_for(v->exit_code);
   if (w.holds)
     definition(p, T("Still valid?"), T(w.holds));
-  const char *criteria = sc_cred_text(json_object_get(achievement, "criteria"), "narrative", p->lang);
+  const char *criteria =
+      sc_cred_text(json_object_get(achievement, "criteria"), "narrative", p->lang);
   definition(p, T("Criteria"), criteria);
   put(p, "</dl>\n");
 }
@@ -431,8 +432,7 @@ void http_page_verdict(const sc_http_config *cfg, const sc_http_request *req,
 
 /* ---------------------------------------------------------------- other pages */
 
-void http_page_home(const sc_http_config *cfg, const sc_http_request *req,
-                    sc_http_response *res) {
+void http_page_home(const sc_http_config *cfg, const sc_http_request *req, sc_http_response *res) {
   (void)cfg;
   page home = {&res->body, true, http_request_lang(req)};
   page *p = &home;
@@ -443,19 +443,19 @@ void http_page_home(const sc_http_config *cfg, const sc_http_request *req,
   put_text(p, T("Verify a certificate"));
   put(p, "</h1><p class=\"lead\">");
   put_text(p, T("Scan the QR code on the certificate with your phone's camera, or paste the "
-                 "text of the QR code here, or upload the certificate's PDF or its credential "
-                 "file."));
+                "text of the QR code here, or upload the certificate's PDF or its credential "
+                "file."));
   /* The answer comes in the same language: the form carries it in its address. */
   put(p, "</p><form method=\"post\" action=\"/verify?lang=");
   put(p, p->lang);
   put(p, "\" enctype=\"multipart/form-data\"><label for=\"qr\">");
   put_text(p, T("QR code text or verification link"));
   put(p, "</label><textarea id=\"qr\" name=\"qr\" autocomplete=\"off\" spellcheck=\"false\">"
-          "</textarea><label for=\"file\">");
+         "</textarea><label for=\"file\">");
   put_text(p, T("or a file: PDF certificate, credential JSON, or photo of the QR code"));
   put(p, "</label><input id=\"file\" name=\"file\" type=\"file\" "
-          "accept=\".pdf,.json,.png,.jpg,.jpeg,application/pdf,application/json,image/png,"
-          "image/jpeg\"><button type=\"submit\">");
+         "accept=\".pdf,.json,.png,.jpg,.jpeg,application/pdf,application/json,image/png,"
+         "image/jpeg\"><button type=\"submit\">");
   put_text(p, T("Verify"));
   put(p, "</button></form>\n");
   foot(p);

@@ -50,12 +50,11 @@ static const sc_check *first_failure(const sc_verification *v) {
 static void put_claim(const sc_verification *v, FILE *out) {
   const sc_credential_summary *s = &v->summary;
   const json_t *subject = json_object_get(v->credential, "credentialSubject");
-  const char *achievement =
-      sc_json_text(json_object_get(json_object_get(subject, "achievement"), "name"),
-                   sc_lang_process());
+  const char *achievement = sc_json_text(
+      json_object_get(json_object_get(subject, "achievement"), "name"), sc_lang_process());
   put_text(s->recipient_name ? s->recipient_name : T("(no name)"), out);
   fputs(": ", out);
-  put_text(achievement              ? achievement
+  put_text(achievement           ? achievement
            : s->achievement_name ? s->achievement_name
                                  : T("(no achievement)"),
            out);
