@@ -23,7 +23,8 @@ const char *sc_cred_recipient_name(const json_t *credential) {
 
 const char *sc_cred_achievement(const json_t *credential, const char *key, const char *lang) {
   const json_t *subject = json_object_get(credential, "credentialSubject");
-  const char *value = sc_json_text(json_object_get(json_object_get(subject, "achievement"), key), lang);
+  const json_t *achievement = json_object_get(subject, "achievement");
+  const char *value = sc_json_text(json_object_get(achievement, key), lang);
   return value ? value : "";
 }
 
