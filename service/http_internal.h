@@ -38,8 +38,10 @@ bool http_issuer_logo(const sc_http_config *cfg, const json_t *credential, sc_bu
 const char *http_request_lang(const sc_http_request *req);
 /* The text of object[key] in lang (a plain string or a VC 2.0 language map); NULL when none. */
 #define sc_cred_text(object, key, lang) sc_json_text(json_object_get((object), (key)), (lang))
-/* A short HTML error page (404, 405, 413 …). */
-void http_page_error(int status, const char *title, const char *text, sc_http_response *res);
+/* A short HTML error page (404, 405, 413 …): title and text (msgids, marked N_) in req's
+ * language (req NULL: English). */
+void http_page_error(const sc_http_request *req, int status, const char *title, const char *text,
+                     sc_http_response *res);
 
 /* http_static.c: GET of a file under cfg->public_dir; false when path is not a public route. */
 bool http_static_route(const char *path);

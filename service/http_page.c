@@ -463,8 +463,11 @@ void http_page_home(const sc_http_config *cfg, const sc_http_request *req, sc_ht
   res->cache_control = "public, max-age=300";
 }
 
-void http_page_error(int status, const char *title, const char *text, sc_http_response *res) {
-  page p = {&res->body, true, SC_LANG_DEFAULT}; /* called before a request is read, too */
+void http_page_error(const sc_http_request *req, int status, const char *title, const char *text,
+                     sc_http_response *res) {
+  page p = {&res->body, true, req ? http_request_lang(req) : SC_LANG_DEFAULT};
+  title = sc_tr(p.lang, title);
+  text = sc_tr(p.lang, text);
   sc_buf_reset(&res->body);
   head(&p, title, NULL);
   put(&p, "<h1>");

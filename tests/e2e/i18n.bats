@@ -57,6 +57,13 @@ issue_row() { # language valid_until [achievement]
   curl -s "$URL/?lang=id" >"$WORK/home-id"
   grep -q 'Verifikasi sertifikat' "$WORK/home-id"
   grep -q 'action="/verify?lang=id"' "$WORK/home-id"
+  # The form's answer keeps the language; so do the error pages.
+  curl -s -F "file=@$CRED" "$URL/verify?lang=id" >"$WORK/upload-id"
+  grep -q '<html lang="id">' "$WORK/upload-id"
+  grep -q 'Sertifikat sah' "$WORK/upload-id"
+  curl -s -H 'Accept-Language: id' "$URL/nothing-here" >"$WORK/404-id"
+  grep -q '<html lang="id">' "$WORK/404-id"
+  grep -q '<h1>Tidak ditemukan</h1>' "$WORK/404-id"
 }
 
 @test "the page speaks plainly: technical details folded, no command to type, the issuer's logo" {
