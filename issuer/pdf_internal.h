@@ -216,7 +216,7 @@ int sc_pdf_attach(sc_pdf_renderer *r, const char *name, const char *data, size_t
 int sc_pdf_qr_link(sc_pdf_renderer *r, HPDF_Page page, const sc_template *tpl,
                    const char *verify_url, const json_t *credential, sc_error *err);
 /* pdf_meta.c: title, author, subject, creation date (from validFrom) as UTF-16 strings. */
-int sc_pdf_metadata(HPDF_Doc doc, const json_t *credential, sc_error *err);
+int sc_pdf_metadata(HPDF_Doc doc, const json_t *credential, const char *lang, sc_error *err);
 /* pdf_meta.c: a PDF text string (UTF-16BE with BOM, hex) for UTF-8 text. */
 HPDF_Binary sc_pdf_text_string(HPDF_MMgr mmgr, const char *utf8);
 

@@ -354,7 +354,7 @@ int sc_pdf_render(sc_pdf_renderer *renderer, const sc_template *tpl, const sc_ce
   HPDF_SetCompressionMode(r->doc, HPDF_COMP_NONE); /* pdf_flate.c compresses every stream */
   rc = draw_page(r, tpl, cert, err);
   if (rc == SC_OK)
-    rc = sc_pdf_metadata(r->doc, cert->credential, err);
+    rc = sc_pdf_metadata(r->doc, cert->credential, r->lang, err);
   if (rc == SC_OK)
     rc = sc_pdf_attach(r, "credential.json", cert->credential_json, cert->credential_json_len, err);
   if (rc == SC_OK)
