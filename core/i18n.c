@@ -78,23 +78,6 @@ static bool catalogue_take(catalogue *c, unsigned char *data, size_t len) {
          c->translations <= len - (size_t)c->count * 8;
 }
 
-static bool read_file(const char *path, unsigned char **data, size_t *len) {
-  FILE *f = fopen(path, "rb");
-  if (!f)
-    return false;
-  unsigned char *buf = malloc(MO_MAX_BYTES);
-  size_t n = buf ? fread(buf, 1, MO_MAX_BYTES, f) : 0;
-  bool ok = buf && n > 0 && n < MO_MAX_BYTES && !ferror(f);
-  fclose(f);
-  if (!ok) {
-    free(buf);
-    return false;
-  }
-  *data = buf;
-  *len = n;
-  return true;
-}
-
 /* The folder of the running program + "/locale": build/locale for build/skillcert. */
 static bool beside_program(char *out, size_t size) {
   char exe[PATH_MAX];
@@ -119,16 +102,21 @@ static void load_one(catalogue *c, const char *lang) {
   snprintf(dirs[2], sizeof dirs[2], "%s", SC_PREFIX "/share/locale");
   for (size_t i = 0; i < 3; i++) {
     char path[PATH_MAX];
-    unsigned char *data = NULL;
-    size_t len = 0;
+    sc_buf file = {0};
     if (!dirs[i][0] || (size_t)snprintf(path, sizeof path, "%.*s/%s/LC_MESSAGES/skillcert.mo",
                                         PATH_MAX / 2, dirs[i], lang) >= sizeof path)
       continue;
-    if (!read_file(path, &data, &len))
+    if (sc_read_file(path, MO_MAX_BYTES, &file, NULL) != SC_OK || file.len == 0) {
+      sc_buf_free(&file);
       continue;
+    }
+    size_t len = file.len;
+    unsigned char *data = (unsigned char *)sc_buf_take(&file);
+    if (!data)
+      continue; /* out of memory: English */
     if (catalogue_take(c, data, len))
       return;
-    free(data); /* not a catalogue: try the next folder */
+    free(c->data); /* not a catalogue: try the next folder */
     memset(c, 0, sizeof *c);
   }
 }

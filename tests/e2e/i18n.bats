@@ -144,6 +144,25 @@ issue_row() { # language valid_until [achievement]
   grep -q '^VALID — Siti Rahma' "$WORK/out"
 }
 
+@test "a damaged catalogue means English or the next catalogue found, never a crash" {
+  issue_pdf "Siti Rahma"
+  local mo="$BATS_TEST_DIRNAME/../../build/locale/id/LC_MESSAGES/skillcert.mo"
+  mkdir -p "$WORK/locale/id/LC_MESSAGES"
+  # The tables intact (msgfmt's header: count at byte 8, the translations' table at 16), the
+  # strings they point at cut off: every lookup misses.
+  local count translations
+  read -r count _ translations < <(od -An -tu4 -j8 -N12 "$mo")
+  head -c $((translations + 8 * count)) "$mo" >"$WORK/locale/id/LC_MESSAGES/skillcert.mo"
+  SKILLCERT_LOCALEDIR=$WORK/locale LC_ALL='' LANG=C.UTF-8 LANGUAGE=id \
+    "$SKILLCERT" verify --home "$WORK/home" "$CRED" >"$WORK/out"
+  grep -q '^VALID — Siti Rahma' "$WORK/out"
+  # Not a catalogue at all: skipped, so the one beside the program answers.
+  head -c 4096 /dev/urandom >"$WORK/locale/id/LC_MESSAGES/skillcert.mo"
+  SKILLCERT_LOCALEDIR=$WORK/locale LC_ALL='' LANG=C.UTF-8 LANGUAGE=id \
+    "$SKILLCERT" verify --home "$WORK/home" "$CRED" >"$WORK/out"
+  grep -q '^SAH — Siti Rahma' "$WORK/out"
+}
+
 @test "the Indonesian catalogue has no untranslated or fuzzy entry" {
   run "$BATS_TEST_DIRNAME/../../scripts/check-po.sh"
   [ "$status" -eq 0 ]
