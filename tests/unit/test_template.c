@@ -189,9 +189,47 @@ static void every_known_placeholder_is_accepted_in_a_layout(void **state) {
   }
 }
 
+static void one_date_style_per_certificate(void **state) {
+  (void)state;
+  sc_error err = {0};
+  const char *mixed = "{\"page\": {\"size\": \"A4\"}, \"qr\": {\"x\": 10, \"y\": 10}, \"text\": ["
+                      "{\"text\": \"{{date.long}}\", \"x\": 20, \"y\": 30, \"size\": 12},"
+                      "{\"text\": \"Valid until {{valid_until}}\", \"x\": 20, \"y\": 40, "
+                      "\"size\": 8}]}";
+  assert_int_equal(load_layout(mixed, &err), SC_EDATA);
+  if (!strstr(err.message, "template.json: text: \"Valid until {{valid_until}}\" and "
+                           "\"{{date.long}}\" write dates in two styles"))
+    fail_msg("%s", err.message);
+  const char *long_only = "{\"page\": {\"size\": \"A4\"}, \"qr\": {\"x\": 10, \"y\": 10}, "
+                          "\"text\": [{\"text\": \"{{date.long}}\", \"x\": 20, \"y\": 30, "
+                          "\"size\": 12}, {\"text\": \"Valid until {{valid_until.long}}\", "
+                          "\"x\": 20, \"y\": 40, \"size\": 8}]}";
+  if (load_layout(long_only, &err) != SC_OK)
+    fail_msg("%s", err.message);
+}
+
+static void a_template_names_a_language_skillcert_speaks(void **state) {
+  (void)state;
+  sc_error err = {0};
+  char layout[512];
+#define LANGUAGE_LAYOUT                                                                            \
+  "{\"page\": {\"size\": \"A4\"}, \"qr\": {\"x\": 10, \"y\": 10}, \"language\": %s, "              \
+  "\"text\": [{\"text\": \"x\", \"x\": 20, \"y\": 30, \"size\": 12}]}"
+  snprintf(layout, sizeof layout, LANGUAGE_LAYOUT, "\"id\"");
+  if (load_layout(layout, &err) != SC_OK)
+    fail_msg("%s", err.message);
+  snprintf(layout, sizeof layout, LANGUAGE_LAYOUT, "\"tlh\"");
+  assert_int_equal(load_layout(layout, &err), SC_EDATA);
+  assert_non_null(strstr(err.message, "language: expected one of en, id"));
+  snprintf(layout, sizeof layout, LANGUAGE_LAYOUT, "7");
+  assert_int_equal(load_layout(layout, &err), SC_EDATA);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(loads_the_three_shipped_templates),
+      cmocka_unit_test(one_date_style_per_certificate),
+      cmocka_unit_test(a_template_names_a_language_skillcert_speaks),
       cmocka_unit_test(accepts_a_minimal_layout),
       cmocka_unit_test(rejects_an_unknown_field_naming_file_and_field),
       cmocka_unit_test(rejects_a_page_size_other_than_a4_or_letter),
