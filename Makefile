@@ -59,9 +59,25 @@ UNIT_BIN := $(UNIT_C:tests/unit/%.c=$(BUILD)/tests/%)
 LIBA     := $(LAYER_LIBS)
 BIN      := $(BUILD)/skillcert
 
-.PHONY: FORCE fuzz-corpus all deps test-deps test unit-tests demo bench bench-build fuzz fuzz-build install uninstall clean format
+.PHONY: FORCE fuzz-corpus pot all deps test-deps test unit-tests demo bench bench-build fuzz fuzz-build install uninstall clean format
 
-all: $(BIN)
+LINGUAS  := $(basename $(notdir $(wildcard po/*.po)))
+MO_FILES := $(LINGUAS:%=$(BUILD)/locale/%/LC_MESSAGES/skillcert.mo)
+
+all: $(BIN) $(MO_FILES)
+
+# Translations (docs/translations.md): po/<lang>.po compiled by GNU gettext's msgfmt into
+# $(BUILD)/locale/<lang>/LC_MESSAGES/skillcert.mo, where build/skillcert finds them (locale/
+# beside the program; $$SKILLCERT_LOCALEDIR overrides), installed under $(PREFIX)/share/locale.
+# `make pot` re-extracts po/skillcert.pot (xgettext over the sources and the templates' words)
+# and merges it into every po/<lang>.po; scripts/check-po.sh fails on a missing translation.
+
+$(BUILD)/locale/%/LC_MESSAGES/skillcert.mo: po/%.po
+	@mkdir -p $(dir $@)
+	msgfmt --check -o $@ $<
+
+pot:
+	./scripts/update-po.sh
 
 # demo needs only what skillcert needs to build and run; test, bench and fuzz add their tools.
 deps:
@@ -116,7 +132,7 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/test_support.h $(LIBA) $(FLAGS_FILE)
 # test_out_of_memory makes each allocation fail in turn, the project's own ones through these.
 $(BUILD)/tests/test_out_of_memory: TEST_LDFLAGS = $(foreach f,malloc calloc realloc strdup strndup,-Wl,--wrap=$(f))
 
-unit-tests: $(UNIT_BIN)
+unit-tests: $(UNIT_BIN) $(MO_FILES) # test_language reads build/locale
 
 # The unit tests run twice: in the normal build and in an ASan+UBSan build.
 SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -176,12 +192,18 @@ install: all
 	install -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/skillcert
 	install -m 0644 docs/man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 	cp -R templates/. $(DESTDIR)$(PREFIX)/share/skillcert/templates/
+	for lang in $(LINGUAS); do \
+	  install -d $(DESTDIR)$(PREFIX)/share/locale/$$lang/LC_MESSAGES && \
+	  install -m 0644 $(BUILD)/locale/$$lang/LC_MESSAGES/skillcert.mo \
+	    $(DESTDIR)$(PREFIX)/share/locale/$$lang/LC_MESSAGES/skillcert.mo || exit 1; \
+	done
 
 # Removes exactly what install put there (same PREFIX and DESTDIR); user homes are never touched.
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/skillcert
 	rm -f $(addprefix $(DESTDIR)$(PREFIX)/share/man/man1/,$(notdir $(wildcard docs/man/*.1)))
 	rm -rf $(DESTDIR)$(PREFIX)/share/skillcert
+	rm -f $(LINGUAS:%=$(DESTDIR)$(PREFIX)/share/locale/%/LC_MESSAGES/skillcert.mo)
 
 format:
 	clang-format -i $(LIB_C) $(LIB_CXX) $(CLI_C) $(UNIT_C) $(wildcard $(LAYERS:%=%/*.h) cli/*.h tests/unit/*.h tests/fuzz/*.c bench/*.c)

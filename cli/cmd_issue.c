@@ -206,7 +206,9 @@ static int reissue_existing(issue_run *run, const json_t *row, sc_error *err) {
   if (access(json_path, R_OK) != 0 || (sc_issue_makes_pdf(&run->ctx) && pdf_missing)) {
     char *text = sc_registry_credential_text(run->reg, id, err);
     sc_prepared p;
-    rc = text ? sc_issue_prepare_existing(&run->ctx, text, strlen(text), &p, err) : err->code;
+    const char *language = sc_lang_match(json_string_value(json_object_get(row, "language")), 0);
+    rc = text ? sc_issue_prepare_existing(&run->ctx, text, strlen(text), language, &p, err)
+              : err->code;
     if (rc == SC_OK) {
       rc = sc_issue_write(&run->ctx, &p, err);
       sc_prepared_free(&p);

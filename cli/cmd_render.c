@@ -16,8 +16,10 @@ static const char render_description[] =
     "credential is refused (exit 1), as is a PDF given instead of the JSON (exit 65).\n";
 
 /* The template the registry recorded when the credential was issued. */
+/* The design the registry recorded for credential, and the language its certificate was
+ * written in (language[0] == '\0': the template's). */
 static int recorded_template(const sc_home *home, const json_t *credential, char *name,
-                             sc_error *err) {
+                             char language[8], sc_error *err) {
   sc_registry *reg = NULL;
   json_t *row = NULL;
   const char *id = json_string_value(json_object_get(credential, "id"));
@@ -30,6 +32,8 @@ static int recorded_template(const sc_home *home, const json_t *credential, char
                  "render: the registry has no template for %s; give --template NAME", id);
   if (rc == SC_OK)
     snprintf(name, 256, "%s", recorded);
+  const char *lang = sc_lang_match(json_string_value(json_object_get(row, "language")), 0);
+  snprintf(language, 8, "%s", lang ? lang : "");
   json_decref(row);
   sc_registry_close(reg);
   return rc;
@@ -124,7 +128,7 @@ int cmd_render(int argc, char **argv) {
   sc_pdf_renderer *renderer = NULL;
   sc_prepared p = {0};
   json_t *credential = NULL;
-  char name[256], dir[PATH_MAX];
+  char name[256], dir[PATH_MAX], language[8] = "";
   int rc = sc_home_open(home_dir, &home, &err);
   if (rc == SC_OK)
     rc = sc_read_file(argv[first], SC_JSON_MAX_BYTES, &text, &err);
@@ -135,7 +139,7 @@ int cmd_render(int argc, char **argv) {
   if (rc == SC_OK)
     rc = check_signed_here(&home, credential, argv[first], &err);
   if (rc == SC_OK && !template_name &&
-      (rc = recorded_template(&home, credential, name, &err)) == SC_OK)
+      (rc = recorded_template(&home, credential, name, language, &err)) == SC_OK)
     template_name = name;
   if (rc == SC_OK && (rc = sc_template_find(&home, template_name, dir, sizeof dir, &err)) == SC_OK)
     rc = sc_template_load(dir, &tpl, &err);
@@ -145,7 +149,8 @@ int cmd_render(int argc, char **argv) {
     rc = err.code;
   sc_issue_context ctx = {&home, NULL, tpl, renderer, false};
   if (rc == SC_OK)
-    rc = sc_issue_prepare_existing(&ctx, (const char *)text.data, text.len, &p, &err);
+    rc = sc_issue_prepare_existing(&ctx, (const char *)text.data, text.len,
+                                   language[0] ? language : NULL, &p, &err);
   const char *target = output ? output : p.pdf_path;
   if (rc == SC_OK)
     rc = sc_write_file_atomic(target, p.pdf.data, p.pdf.len, 0644, &err);

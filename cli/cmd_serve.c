@@ -191,6 +191,7 @@ static int set_up(serve_args *a, serve_run *run, sc_error *err) {
       .status = &a->status,
       .did_doc = a->did_doc,
       .home_issuer = home ? run->verifier.home.issuer_id : NULL,
+      .home = home ? &run->verifier.home : NULL,
       .home_keys = home ? json_object_get(run->verifier.home.config, "keys") : NULL,
       .memo = run->verifier.memo,
       .keys = run->verifier.keys,

@@ -69,7 +69,8 @@ static void list_folder(const char *folder) {
     sc_error err = {0};
     if (sc_path_format(path, sizeof path, SC_EDATA, &err, "%s/%s", folder, names[i]) == SC_OK &&
         sc_template_load(path, &tpl, &err) == SC_OK) {
-      const char *title = json_string_value(json_object_get(sc_template_achievement(tpl), "name"));
+      const char *title = sc_json_text(json_object_get(sc_template_achievement(tpl), "name"),
+                                       sc_lang_process());
       printf("%-24s %-36s %s\n", names[i], title ? title : "", path);
       sc_template_free(tpl);
     } else if (err.code != SC_ENOINPUT) {
@@ -177,7 +178,7 @@ static int render_sample(const sc_home *home, const sc_template *tpl, const temp
   if (rc == SC_OK && !(renderer = sc_pdf_renderer_new(err)))
     rc = err->code;
   if (rc == SC_OK) {
-    sc_certificate cert = {credential, json, strlen(json), qr_text, NULL, verify_url};
+    sc_certificate cert = {credential, json, strlen(json), qr_text, NULL, verify_url, NULL};
     rc = sc_pdf_render(renderer, tpl, &cert, &pdf, err);
   }
   if (rc == SC_OK)

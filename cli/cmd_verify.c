@@ -262,13 +262,13 @@ static void tally_add(verdict_tally *t, int exit_code) {
 
 /* "12 inputs: 9 valid, 2 revoked, 1 not a credential" — verdicts in exit-code order. */
 static void print_tally(const verdict_tally *t, FILE *out) {
-  fprintf(out, "%d inputs:", t->inputs);
+  fprintf(out, "%d %s", t->inputs, sc_tr(sc_lang_process(), "inputs:"));
   const char *sep = " ";
   for (int code = 0; code <= SC_ESOFTWARE; code++) {
     if (!t->count[code])
       continue;
     fprintf(out, "%s%d ", sep, t->count[code]);
-    for (const char *w = sc_verdict_word(code); *w; w++)
+    for (const char *w = sc_tr(sc_lang_process(), sc_verdict_word(code)); *w; w++)
       fputc(tolower((unsigned char)*w), out);
     sep = ", ";
   }

@@ -37,6 +37,7 @@ int main(int argc, char **argv) {
     usage(stderr);
     return SC_EUSAGE;
   }
+  sc_lang_set_process(sc_lang_environment()); /* before any thread: messages' language */
   const char *name = argv[1];
   if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0 || strcmp(name, "help") == 0) {
     usage(stdout);

@@ -323,6 +323,49 @@ typedef int (*sc_external_sign_fn)(void *ctx, const uint8_t *msg, size_t len,
 int sc_ed25519_attach_signer(EVP_PKEY *key, sc_external_sign_fn sign, void *ctx,
                              void (*release)(void *ctx), sc_error *err);
 bool sc_ed25519_signs_elsewhere(const EVP_PKEY *key);
+/* ---------------------------------------------------------------- languages (i18n.c, language.c)
+ *
+ * Translations are GNU gettext catalogues (po/<lang>.po → <localedir>/<lang>/LC_MESSAGES/
+ * skillcert.mo, docs/translations.md), looked up by a language passed in, never by the process
+ * locale: the service answers each request in its reader's language from several threads.
+ * Catalogues are found in $SKILLCERT_LOCALEDIR, else locale/ beside the program (build/locale
+ * for build/skillcert), else PREFIX/share/locale. A missing catalogue means English. */
+
+#define SC_LANG_DEFAULT "en"
+typedef struct sc_language {
+  const char *tag;         /* BCP 47 primary tag: "en", "id" */
+  const char *native_name; /* for a language switch: "Bahasa Indonesia" */
+} sc_language;
+extern const sc_language sc_languages[]; /* English first; ends with {NULL, NULL} */
+
+/* Marks a string for xgettext without translating it (translated later with sc_tr). */
+#define N_(text) (text)
+/* The same with a msgctxt, for sc_trc (xgettext: --keyword=NC_:1c,2). */
+#define NC_(context, text) (text)
+/* msgid in lang (a tag of sc_languages; NULL or unknown = English): the catalogue's text, or
+ * msgid itself when there is none. The result lives as long as the process. */
+const char *sc_tr(const char *lang, const char *msgid);
+/* The same for a msgid with a msgctxt (gettext's pgettext): "May" the month, not the verb. */
+const char *sc_trc(const char *lang, const char *context, const char *msgid);
+/* Whether lang's catalogue was found (English never has one). */
+bool sc_lang_has_catalogue(const char *lang);
+/* The language of sc_languages that tag[0..len) (len 0 = strlen) names: "id", "id-ID",
+ * "ID_id.UTF-8" → "id"; NULL when skillcert does not speak it. */
+const char *sc_lang_match(const char *tag, size_t len);
+/* The best language for an Accept-Language header (q-values weighed; NULL or nothing
+ * matching = SC_LANG_DEFAULT). */
+const char *sc_lang_accept(const char *header);
+/* The text of a JSON-LD value in lang: a string as it is; a language value object
+ * ({"@value": "…", "@language": "id"}); or an array of them (VC 2.0 §11.1 language maps:
+ * one name in several languages): the one in lang, else an untagged one, else the English one,
+ * else the first. NULL when value holds no text. */
+const char *sc_json_text(const json_t *value, const char *lang);
+/* The command line's language from LC_ALL / LC_MESSAGES / LANG and LANGUAGE, as gettext reads
+ * them (the C locale means English). */
+const char *sc_lang_environment(void);
+/* The language of the command line's messages: set once at start, before any thread. */
+void sc_lang_set_process(const char *lang);
+const char *sc_lang_process(void);
 
 /* ---------------------------------------------------------------- times and ids (time.c, uuid.c)
  */
@@ -348,6 +391,11 @@ int sc_time_parse(const char *text, bool require_offset, int64_t *epoch, sc_erro
 void sc_time_format(int64_t epoch, char out[SC_AT_LEAST(SC_TIME_SIZE)]);
 /* "YYYY-MM-DD" (UTC). */
 void sc_date_format(int64_t epoch, char out[SC_AT_LEAST(SC_DATE_SIZE)]);
+/* A date-time's date written out in lang: "4 December 2026", "4 Desember 2026" (i18n.c,
+ * language.c). False (out "") when date_time does not start with YYYY-MM-DD. */
+#define SC_DATE_LONG_SIZE 64
+bool sc_date_long(const char *date_time, const char *lang,
+                  char out[SC_AT_LEAST(SC_DATE_LONG_SIZE)]);
 /* A random (version 4) UUID in lower case. */
 int sc_uuid_v4(char out[SC_AT_LEAST(SC_UUID_SIZE)], sc_error *err);
 /* The version 4 UUID made of 16 random bytes the caller drew (so that one draw can serve

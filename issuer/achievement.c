@@ -6,10 +6,35 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* {"@value": "…", "@language": "id"}: a non-empty text and a BCP 47-shaped tag. */
+static bool language_value(const json_t *item) {
+  const char *text = json_string_value(json_object_get(item, "@value"));
+  const char *tag = json_string_value(json_object_get(item, "@language"));
+  if (!json_is_object(item) || json_object_size(item) != 2 || !text || !*text || !tag || !*tag)
+    return false;
+  for (const char *c = tag; *c; c++)
+    if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
+          (*c == '-' && c != tag && c[1])))
+      return false;
+  return true;
+}
+
+/* A non-empty string, or the same text in several languages (VC 2.0 §11.1): a language value
+ * object or an array of them. */
 static int require_text(const json_t *object, const char *key, const char *source, sc_error *err) {
-  const char *value = json_string_value(json_object_get(object, key));
-  if (!value || !*value)
-    return sc_fail(err, SC_EDATA, "%s: %s: expected a non-empty string", source, key);
+  const json_t *value = json_object_get(object, key);
+  bool ok = json_is_string(value) ? *json_string_value(value) != '\0' : language_value(value);
+  if (json_is_array(value)) {
+    size_t i;
+    const json_t *item;
+    ok = json_array_size(value) > 0;
+    json_array_foreach(value, i, item) ok = ok && language_value(item);
+  }
+  if (!ok)
+    return sc_fail(err, SC_EDATA,
+                   "%s: %s: expected a non-empty string, or [{\"@value\": \"…\", \"@language\": "
+                   "\"en\"}, …] (the text in several languages)",
+                   source, key);
   return SC_OK;
 }
 

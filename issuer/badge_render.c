@@ -65,7 +65,7 @@ int sc_badge_render(const sc_template *tpl, const json_t *credential, const char
   if (rc == SC_OK && svg && !image_svg) {
     const json_t *subject = json_object_get(credential, "credentialSubject");
     const char *title =
-        json_string_value(json_object_get(json_object_get(subject, "achievement"), "name"));
+        sc_json_text(json_object_get(json_object_get(subject, "achievement"), "name"), NULL);
     rc = svg_around_png(&image, title ? title : "Open Badge", &wrapped, err);
     sc_buf_free(&image);
     image = wrapped;

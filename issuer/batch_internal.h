@@ -21,6 +21,7 @@ typedef struct sc_job {
   size_t line; /* roster line, for messages */
   sc_issue_request req;
   char *name, *email, *did, *valid_until, *learner_id; /* owned copies of the row */
+  const char *language; /* sc_languages' own tag, not a copy (NULL = the template's) */
   json_t *achievement;                                 /* owned */
   char *existing;                                      /* SC_JOB_REPAIR: credential text */
   sc_prepared prepared;

@@ -21,6 +21,7 @@ sc_job *sc_job_new_issue(sc_batch *b, const sc_roster_row *row, const json_t *ac
   job->did = copy(row->did);
   job->valid_until = copy(row->valid_until);
   job->learner_id = copy(row->id);
+  job->language = row->language ? sc_lang_match(row->language, 0) : NULL;
   /* A private copy: jansson values are not shared between threads. */
   job->achievement = json_deep_copy(achievement);
   if (!job->name || !job->email || !job->learner_id || !job->achievement ||
@@ -35,6 +36,7 @@ sc_job *sc_job_new_issue(sc_batch *b, const sc_roster_row *row, const json_t *ac
       .valid_until = job->valid_until,
       .now = b->opts->now,
       .learner_id = job->learner_id,
+      .language = job->language,
   };
   return job;
 }
@@ -138,6 +140,7 @@ int sc_batch_existing(sc_batch *b, const sc_roster_row *row, const json_t *exist
   }
   job->kind = SC_JOB_REPAIR;
   job->line = row->line;
+  job->language = sc_lang_match(row_string(existing, "language"), 0);
   b->in_flight++;
   sc_queue_push(&b->todo, job);
   return SC_OK;

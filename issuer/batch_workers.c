@@ -59,8 +59,8 @@ static void run_job(const sc_issue_context *ctx, sc_job *job) {
     job->rc = sc_issue_prepare(ctx, &job->req, &job->prepared, &job->err);
     break;
   case SC_JOB_REPAIR:
-    job->rc = sc_issue_prepare_existing(ctx, job->existing, strlen(job->existing), &job->prepared,
-                                        &job->err);
+    job->rc = sc_issue_prepare_existing(ctx, job->existing, strlen(job->existing), job->language,
+                                        &job->prepared, &job->err);
     if (job->rc == SC_OK)
       job->rc = sc_issue_write(ctx, &job->prepared, &job->err);
     break;

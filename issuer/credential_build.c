@@ -137,7 +137,9 @@ static json_t *assemble(const sc_home *home, const sc_issue_request *req, const 
   char valid_from[21], urn[64];
   sc_time_format(req->now, valid_from);
   snprintf(urn, sizeof urn, "urn:uuid:%s", uuid);
-  const char *title = json_string_value(json_object_get(req->achievement, "name"));
+  /* An achievement named in several languages (a language map) names the credential in
+   * English (else its first). */
+  const char *title = sc_json_text(json_object_get(req->achievement, "name"), NULL);
   return json_pack("{s:[s, s], s:s, s:[s, s], s:{s:s, s:[s], s:s, s:s}, s:s, s:s*, s:s, s:o}",
                    "@context", VC_CONTEXT, OB_CONTEXT, "id", urn, "type", "VerifiableCredential",
                    "OpenBadgeCredential", "issuer", "id", home->issuer_id, "type", "Profile",

@@ -50,7 +50,8 @@ bool sc_issue_makes_pdf(const sc_issue_context *ctx) {
 }
 
 /* The QR code and the certificate, for a credential already signed and serialized. */
-static int render(const sc_issue_context *ctx, sc_prepared *p, sc_error *err) {
+static int render(const sc_issue_context *ctx, sc_prepared *p, const char *language,
+                  sc_error *err) {
   if (!sc_issue_makes_pdf(ctx))
     return SC_OK;
   int rc =
@@ -62,17 +63,19 @@ static int render(const sc_issue_context *ctx, sc_prepared *p, sc_error *err) {
                          .credential_json_len = p->json.len,
                          .qr_text = p->qr_text,
                          .qr = &p->qr,
-                         .verify_url = ctx->home->verify_url};
+                         .verify_url = ctx->home->verify_url,
+                         .language = language};
   return sc_pdf_render(ctx->renderer, ctx->tpl, &cert, &p->pdf, err);
 }
 
 /* What a signed credential's bytes lead to, new or from the registry: file names, the QR code
  * and the certificate. */
-static int finish(const sc_issue_context *ctx, sc_prepared *p, int rc, sc_error *err) {
+static int finish(const sc_issue_context *ctx, sc_prepared *p, const char *language, int rc,
+                  sc_error *err) {
   if (rc == SC_OK)
     rc = name_files(ctx, p, err);
   if (rc == SC_OK)
-    rc = render(ctx, p, err);
+    rc = render(ctx, p, language, err);
   if (rc != SC_OK)
     sc_prepared_free(p);
   return rc;
@@ -93,16 +96,16 @@ int sc_issue_prepare(const sc_issue_context *ctx, const sc_issue_request *req, s
     rc = sign_credential(ctx->home, ctx->key, p->credential, err);
   if (rc == SC_OK)
     rc = serialize(p->credential, &p->json, err);
-  return finish(ctx, p, rc, err);
+  return finish(ctx, p, req->language, rc, err);
 }
 
 int sc_issue_prepare_existing(const sc_issue_context *ctx, const char *json, size_t len,
-                              sc_prepared *p, sc_error *err) {
+                              const char *language, sc_prepared *p, sc_error *err) {
   memset(p, 0, sizeof *p);
   int rc = sc_json_parse(json, len, "credential", &p->credential, err);
   if (rc == SC_OK && !sc_buf_append(&p->json, json, len))
     rc = sc_oom(err);
-  return finish(ctx, p, rc, err);
+  return finish(ctx, p, language, rc, err);
 }
 
 static const char *subject_string(const json_t *credential, const char *type) {
@@ -132,6 +135,7 @@ int sc_issue_record(sc_registry *reg, const sc_issue_context *ctx, const sc_issu
       .issued_at = json_string_value(json_object_get(p->credential, "validFrom")),
       .valid_until = json_string_value(json_object_get(p->credential, "validUntil")),
       .template_name = ctx->tpl ? sc_template_name(ctx->tpl) : NULL,
+      .language = req->language,
       .json_path = p->json_path,
       .pdf_path = sc_issue_makes_pdf(ctx) ? p->pdf_path : NULL,
       .qr_text = p->qr_text,

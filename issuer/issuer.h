@@ -197,6 +197,8 @@ typedef struct sc_issue_request {
   const char *learner_id;    /* the provider's id for the learner; NULL for one-off issues */
   int64_t status_list;       /* the status-list slot reserved for this credential */
   int64_t status_index;
+  const char *language; /* the PDF's language (roster column "language"); NULL = the
+                           template's */
 } sc_issue_request;
 
 /* An expiry as people write it: "YYYY-MM-DD" (the end of that day, UTC) or a date-time with
@@ -245,6 +247,7 @@ typedef struct sc_issued_record {
   const char *json_path, *pdf_path; /* pdf_path NULL */
   const char *qr_text;              /* NULL */
   const char *credential_json;      /* the exact file bytes; its SHA-256 is stored too */
+  const char *language;             /* the PDF's language when the roster named one; NULL */
 } sc_issued_record;
 
 /* Inserts the credential and its "issued" event. SC_EUSAGE when the idempotency key
@@ -365,6 +368,8 @@ typedef struct sc_certificate {
   const struct sc_qr_code *qr; /* qr_text already encoded (sc_qr_text_for), or NULL */
   const char *verify_url;      /* the home's; printed and linked under the QR code as
                                   <verify_url>/C/<uuid>; NULL (offline): neither */
+  const char *language;        /* the words' and dates' language ("id"); NULL = the
+                                  template's "language", else English */
 } sc_certificate;
 
 /* Renders the certificate; the same inputs give byte-identical output. */
@@ -396,6 +401,7 @@ int sc_qr_text_for(const json_t *credential, const char *verify_url, char **text
 typedef struct sc_roster_row {
   size_t line; /* line of the row in the file (first line = 1) */
   const char *name, *email, *id, *did, *valid_until, *achievement;
+  const char *language; /* the certificate's language ("id"); NULL or "" = the template's */
 } sc_roster_row;
 
 typedef struct sc_roster sc_roster;
@@ -462,9 +468,10 @@ typedef struct sc_prepared {
 /* Builds, signs, and (with a template) computes the QR text and renders the PDF. */
 int sc_issue_prepare(const sc_issue_context *ctx, const sc_issue_request *req, sc_prepared *out,
                      sc_error *err);
-/* The same for a credential signed earlier (its exact file bytes): how a lost PDF comes back. */
+/* The same for a credential signed earlier (its exact file bytes): how a lost PDF comes back.
+ * language: the one the registry recorded for it (NULL = the template's). */
 int sc_issue_prepare_existing(const sc_issue_context *ctx, const char *json, size_t len,
-                              sc_prepared *out, sc_error *err);
+                              const char *language, sc_prepared *out, sc_error *err);
 /* Records p in the registry (req gives the learner id and status slot). */
 int sc_issue_record(sc_registry *reg, const sc_issue_context *ctx, const sc_issue_request *req,
                     const sc_prepared *p, sc_error *err);

@@ -82,6 +82,8 @@ struct sc_template {
   float logo_x, logo_y, logo_w, logo_h; /* mm */
   float qr_x, qr_y, qr_size;            /* mm, the square including its quiet zone */
   sc_rgb qr_url_color;                  /* the verification URL printed under it */
+  char language[8];                     /* template.json "language": its words' language
+                                           unless the credential's roster row names one */
 };
 
 /* ---------------------------------------------------------------- logo (pdf_image.c) */
@@ -179,6 +181,7 @@ struct sc_pdf_renderer {
   HPDF_Doc doc;
   HPDF_STATUS hpdf_error; /* set by libharu's error handler */
   HPDF_STATUS hpdf_detail;
+  const char *lang; /* the document being drawn's language (sc_pdf_render) */
 };
 
 /* The font that draws cp for a family (0 sans, 1 serif) and weight, or -1. */
@@ -252,20 +255,24 @@ int sc_pdf_attach(sc_pdf_renderer *r, const char *name, const char *data, size_t
 int sc_pdf_qr_link(sc_pdf_renderer *r, HPDF_Page page, const sc_template *tpl,
                    const char *verify_url, const json_t *credential, sc_error *err);
 /* pdf_meta.c: title, author, subject, creation date (from validFrom) as UTF-16 strings. */
-int sc_pdf_metadata(HPDF_Doc doc, const json_t *credential, sc_error *err);
+int sc_pdf_metadata(HPDF_Doc doc, const json_t *credential, const char *lang, sc_error *err);
 /* pdf_meta.c: a PDF text string (UTF-16BE with BOM, hex) for UTF-8 text. */
 HPDF_Binary sc_pdf_text_string(HPDF_MMgr mmgr, const char *utf8);
 
 /* Fields of the credential that the page shows ("" when absent). */
 const char *sc_cred_recipient_name(const json_t *credential);
-const char *sc_cred_achievement(const json_t *credential, const char *key);
+/* The achievement's key in lang: a plain string, or the lang entry of a VC 2.0 language map. */
+const char *sc_cred_achievement(const json_t *credential, const char *key, const char *lang);
 const char *sc_cred_issuer_name(const json_t *credential);
 
 /* template_placeholders.c: the {{placeholders}} of template text, each with its value for a
  * signed credential ("" when the credential has none; scratch holds formatted values). */
+#define SC_PLACEHOLDER_SCRATCH SC_DATE_LONG_SIZE
 typedef struct sc_placeholder {
   const char *name; /* "recipient.name" for {{recipient.name}} */
-  const char *(*value)(const json_t *credential, char scratch[32]);
+  /* lang: the certificate's language (dates written out, language maps) */
+  const char *(*value)(const json_t *credential, const char *lang,
+                       char scratch[SC_PLACEHOLDER_SCRATCH]);
 } sc_placeholder;
 
 extern const sc_placeholder sc_placeholders[]; /* ends with {NULL, NULL} */

@@ -21,10 +21,10 @@ const char *sc_cred_recipient_name(const json_t *credential) {
   return name ? name : "";
 }
 
-const char *sc_cred_achievement(const json_t *credential, const char *key) {
+const char *sc_cred_achievement(const json_t *credential, const char *key, const char *lang) {
   const json_t *subject = json_object_get(credential, "credentialSubject");
-  const char *value =
-      json_string_value(json_object_get(json_object_get(subject, "achievement"), key));
+  const json_t *achievement = json_object_get(subject, "achievement");
+  const char *value = sc_json_text(json_object_get(achievement, key), lang);
   return value ? value : "";
 }
 
@@ -82,11 +82,11 @@ static int add_dates(HPDF_Doc doc, const json_t *credential, sc_error *err) {
   return SC_OK;
 }
 
-int sc_pdf_metadata(HPDF_Doc doc, const json_t *credential, sc_error *err) {
+int sc_pdf_metadata(HPDF_Doc doc, const json_t *credential, const char *lang, sc_error *err) {
   if (HPDF_SetInfoAttr(doc, HPDF_INFO_CREATOR, "skillcert") != HPDF_OK ||
       HPDF_SetInfoAttr(doc, HPDF_INFO_PRODUCER, "skillcert (libharu)") != HPDF_OK || !doc->info)
     return sc_fail(err, SC_ESOFTWARE, "cannot write the PDF document information: out of memory");
-  const char *achievement = sc_cred_achievement(credential, "name");
+  const char *achievement = sc_cred_achievement(credential, "name", lang);
   const char *recipient = sc_cred_recipient_name(credential);
   size_t title_len = strlen(achievement) + strlen(recipient) + 8;
   char *title = malloc(title_len);
@@ -96,7 +96,7 @@ int sc_pdf_metadata(HPDF_Doc doc, const json_t *credential, sc_error *err) {
   const char *id = json_string_value(json_object_get(credential, "id"));
   const char *keys[] = {"Title", "Author", "Subject", "Keywords"};
   const char *values[] = {title, sc_cred_issuer_name(credential),
-                          sc_cred_achievement(credential, "description"), id ? id : ""};
+                          sc_cred_achievement(credential, "description", lang), id ? id : ""};
   HPDF_STATUS st = HPDF_OK;
   for (size_t i = 0; st == HPDF_OK && i < sizeof keys / sizeof *keys; i++)
     st = (HPDF_STATUS)add_text(doc, keys[i], values[i]);

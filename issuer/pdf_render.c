@@ -59,7 +59,7 @@ static int hpdf_failed(sc_pdf_renderer *r, const char *what, sc_error *err) {
 
 /* The block's text with placeholders filled and whitespace made plain spaces; NULL with
  * *omit set when a placeholder it uses has no value (e.g. no validUntil). */
-static char *fill(const char *pattern, const json_t *cred, bool *omit) {
+static char *fill(const char *pattern, const json_t *cred, const char *lang, bool *omit) {
   sc_buf out = {0};
   bool ok = true;
   *omit = false;
@@ -69,9 +69,9 @@ static char *fill(const char *pattern, const json_t *cred, bool *omit) {
       ok = sc_buf_append_str(&out, p);
       break;
     }
-    char scratch[32];
+    char scratch[SC_PLACEHOLDER_SCRATCH];
     const sc_placeholder *known = sc_placeholder_find(open + 2, (size_t)(close - open - 2));
-    const char *value = known ? known->value(cred, scratch) : ""; /* checked when loaded */
+    const char *value = known ? known->value(cred, lang, scratch) : ""; /* checked when loaded */
     *omit = *omit || !*value;
     ok = sc_buf_append(&out, p, (size_t)(open - p)) && sc_buf_append_str(&out, value);
     p = close + 2;
@@ -89,7 +89,9 @@ static char *fill(const char *pattern, const json_t *cred, bool *omit) {
 static int draw_block(sc_pdf_renderer *r, HPDF_Page page, const sc_template *tpl,
                       const sc_tpl_text *block, const json_t *cred, sc_error *err) {
   bool omit;
-  char *text = fill(block->text, cred, &omit);
+  /* The template's fixed words in the certificate's language: each block is a msgid of
+   * po/skillcert.pot, placeholders and all ("Valid until {{valid_until.long}}"). */
+  char *text = fill(sc_tr(r->lang, block->text), cred, r->lang, &omit);
   if (!text)
     return sc_oom(err);
   sc_text_style style = {block->family, block->bold, block->size, block->color};
@@ -218,7 +220,7 @@ static int draw_logo(sc_pdf_renderer *r, HPDF_Page page, const sc_template *tpl,
 static int check_names(sc_pdf_renderer *r, const json_t *cred, sc_error *err) {
   int rc = sc_pdf_check_text(r, sc_cred_recipient_name(cred), "recipient name", err);
   if (rc == SC_OK)
-    rc = sc_pdf_check_text(r, sc_cred_achievement(cred, "name"), "achievement name", err);
+    rc = sc_pdf_check_text(r, sc_cred_achievement(cred, "name", r->lang), "achievement name", err);
   if (rc == SC_OK)
     rc = sc_pdf_check_text(r, sc_cred_issuer_name(cred), "issuer name", err);
   return rc;
@@ -258,6 +260,9 @@ static int save(sc_pdf_renderer *r, sc_buf *pdf, sc_error *err) {
 int sc_pdf_render(sc_pdf_renderer *renderer, const sc_template *tpl, const sc_certificate *cert,
                   sc_buf *pdf, sc_error *err) {
   sc_pdf_renderer *r = renderer;
+  r->lang = sc_lang_match(cert->language, 0);
+  if (!r->lang)
+    r->lang = tpl->language[0] ? tpl->language : SC_LANG_DEFAULT;
   int rc = check_names(r, cert->credential, err);
   if (rc != SC_OK)
     return rc;
@@ -269,7 +274,7 @@ int sc_pdf_render(sc_pdf_renderer *renderer, const sc_template *tpl, const sc_ce
   HPDF_SetCompressionMode(r->doc, HPDF_COMP_NONE); /* pdf_flate.c compresses every stream */
   rc = draw_page(r, tpl, cert, err);
   if (rc == SC_OK)
-    rc = sc_pdf_metadata(r->doc, cert->credential, err);
+    rc = sc_pdf_metadata(r->doc, cert->credential, r->lang, err);
   if (rc == SC_OK)
     rc = sc_pdf_attach(r, "credential.json", cert->credential_json, cert->credential_json_len, err);
   if (rc == SC_OK)

@@ -62,6 +62,9 @@ static const char *const migrations[] = {
     "CREATE TRIGGER credentials_status_bump_generation AFTER UPDATE OF status ON credentials"
     "  BEGIN UPDATE status_lists SET generation = generation + 1 WHERE id = NEW.status_list;"
     "  END;",
+    /* 3 → 4: the language a certificate was written in when the roster named one (NULL = the
+     * template's), so that `render` and a batch's repair write the same PDF again. */
+    "ALTER TABLE credentials ADD COLUMN language TEXT;",
 };
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof *migrations))

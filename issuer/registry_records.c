@@ -8,7 +8,7 @@
 #define ROW_COLUMNS                                                                                \
   "c.id, c.learner_id, c.achievement_id, c.recipient_name, c.email_hash, c.status_list, "          \
   "c.status_index, c.sha256, c.issued_at, c.valid_until, c.template, c.json_path, c.pdf_path, "    \
-  "c.qr_text, c.status"
+  "c.qr_text, c.status, c.language"
 
 static void bind_text(sqlite3_stmt *stmt, int i, const char *text) {
   if (text)
@@ -61,6 +61,7 @@ static void bind_record(sqlite3_stmt *stmt, const sc_issued_record *rec, const c
   bind_text(stmt, 14, rec->pdf_path);
   bind_text(stmt, 15, rec->qr_text);
   bind_text(stmt, 16, rec->credential_json);
+  bind_text(stmt, 17, rec->language);
 }
 
 static int insert_credential(sc_registry *reg, const sc_issued_record *rec, const char *key,
@@ -69,8 +70,8 @@ static int insert_credential(sc_registry *reg, const sc_issued_record *rec, cons
       reg, STMT_INSERT_CREDENTIAL,
       "INSERT INTO credentials (id, learner_id, achievement_id, idempotency_key, recipient_name,"
       " email_hash, status_list, status_index, sha256, issued_at, valid_until, template,"
-      " json_path, pdf_path, qr_text, credential)"
-      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      " json_path, pdf_path, qr_text, credential, language)"
+      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
       err);
   if (!stmt)
     return err->code;

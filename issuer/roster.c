@@ -10,8 +10,8 @@
 #include <strings.h>
 #include <sys/stat.h>
 
-static const char *const field_names[FIELD_COUNT] = {"name", "email",       "id",
-                                                     "did",  "valid_until", "achievement"};
+static const char *const field_names[FIELD_COUNT] = {
+    "name", "email", "id", "did", "valid_until", "achievement", "language"};
 
 const char *roster_field_name(int field) {
   return field >= 0 && field < FIELD_COUNT ? field_names[field] : "?";
@@ -248,6 +248,7 @@ int roster_next_record(sc_roster *r, sc_roster_row *row, sc_error *err) {
   row->id = f[FIELD_ID];
   row->did = f[FIELD_DID];
   row->valid_until = f[FIELD_VALID_UNTIL];
+  row->language = f[FIELD_LANGUAGE];
   r->id_from_email = r->format == ROSTER_CSV ? r->missing_column[FIELD_ID] : !f[FIELD_ID];
   if (r->id_from_email)
     rc = roster_learner_id(r, row->email, &row->id, err);

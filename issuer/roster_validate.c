@@ -195,6 +195,18 @@ static int check_valid_until(validation *v, const sc_roster_row *row, sc_error *
   return SC_OK;
 }
 
+static int check_language(validation *v, const sc_roster_row *row, sc_error *err) {
+  if (!row->language || !*row->language || field_refused(v, FIELD_LANGUAGE) ||
+      sc_lang_match(row->language, 0))
+    return SC_OK;
+  char known[128] = "";
+  for (size_t i = 0; sc_languages[i].tag; i++)
+    snprintf(known + strlen(known), sizeof known - strlen(known), "%s%s", i ? ", " : "",
+             sc_languages[i].tag);
+  return roster_problem(v->roster, err, row->line, "language: expected one of %s, got '%s'",
+                        known, row->language);
+}
+
 static int check_achievement(validation *v, const sc_roster_row *row, sc_error *err) {
   if (!row->achievement || field_refused(v, FIELD_ACHIEVEMENT))
     return SC_OK;
@@ -221,7 +233,7 @@ static int check_extra(validation *v, const sc_roster_row *row, sc_error *err) {
  * here is not judged again by the checks below. */
 static int check_texts(validation *v, const sc_roster_row *row, sc_error *err) {
   static const size_t max_chars[FIELD_COUNT] = {
-      SC_MAX_NAME_CHARS, SC_MAX_EMAIL_CHARS, SC_MAX_ID_CHARS, SC_MAX_DID_CHARS, 64, PATH_MAX};
+      SC_MAX_NAME_CHARS, SC_MAX_EMAIL_CHARS, SC_MAX_ID_CHARS, SC_MAX_DID_CHARS, 64, PATH_MAX, 35};
   const roster_record *rec = &v->roster->current;
   v->refused = rec->nul_fields; /* reported by the reader */
   int rc = SC_OK;
@@ -246,7 +258,7 @@ static int check_row(validation *v, const sc_roster_row *row, sc_error *err) {
     return SC_OK;
   int (*const checks[])(validation *, const sc_roster_row *, sc_error *) = {
       check_texts, check_name,        check_email,       check_id,
-      check_did,   check_valid_until, check_achievement, check_extra};
+      check_did,   check_valid_until, check_achievement, check_language, check_extra};
   int rc = SC_OK;
   for (size_t i = 0; rc == SC_OK && i < sizeof checks / sizeof checks[0]; i++)
     rc = checks[i](v, row, err);

@@ -387,9 +387,43 @@ static int read_badge(reader *rd, const json_t *root, sc_template *tpl) {
   return SC_OK;
 }
 
+/* "language": the language of the certificate's words and dates ("id"); default English. */
+static int read_language(reader *rd, const json_t *root, sc_template *tpl) {
+  const json_t *value = json_object_get(root, "language");
+  const char *lang = value ? sc_lang_match(json_string_value(value), 0) : SC_LANG_DEFAULT;
+  if (!lang) {
+    char known[128] = "";
+    for (size_t i = 0; sc_languages[i].tag; i++)
+      snprintf(known + strlen(known), sizeof known - strlen(known), "%s%s", i ? ", " : "",
+               sc_languages[i].tag);
+    return sc_fail(rd->err, SC_EDATA, "%s: language: expected one of %s", rd->file, known);
+  }
+  snprintf(tpl->language, sizeof tpl->language, "%s", lang);
+  return SC_OK;
+}
+
+/* One date style per certificate: {{date}} and {{valid_until}} (2026-12-04) or their .long
+ * forms (4 December 2026), not both. */
+static int one_date_style(reader *rd, const sc_template *tpl) {
+  const char *short_form = NULL, *long_form = NULL;
+  for (size_t i = 0; i < tpl->text_count; i++) {
+    const char *t = tpl->texts[i].text;
+    if (!short_form && (strstr(t, "{{date}}") || strstr(t, "{{valid_until}}")))
+      short_form = t;
+    if (!long_form && (strstr(t, "{{date.long}}") || strstr(t, "{{valid_until.long}}")))
+      long_form = t;
+  }
+  if (short_form && long_form)
+    return sc_fail(rd->err, SC_EDATA,
+                   "%s: text: \"%.40s\" and \"%.40s\" write dates in two styles; use "
+                   "{{date}} and {{valid_until}}, or {{date.long}} and {{valid_until.long}}",
+                   rd->file, short_form, long_form);
+  return SC_OK;
+}
+
 static int read_layout(reader *rd, const json_t *root, sc_template *tpl) {
-  static const char *const keys[] = {"description", "page", "background", "shapes", "logo",
-                                     "badge",       "qr",   "text",       NULL};
+  static const char *const keys[] = {"description", "page", "background", "shapes",   "logo",
+                                     "badge",       "qr",   "text",       "language", NULL};
   if (!json_is_object(root))
     return bad(rd, "(top level)", "an object");
   if (json_object_get(root, "description") && !json_is_string(json_object_get(root, "description")))
@@ -403,6 +437,10 @@ static int read_layout(reader *rd, const json_t *root, sc_template *tpl) {
     rc = read_list(rd, root, "shapes", false, tpl);
   if (rc == SC_OK)
     rc = read_list(rd, root, "text", true, tpl);
+  if (rc == SC_OK)
+    rc = one_date_style(rd, tpl);
+  if (rc == SC_OK)
+    rc = read_language(rd, root, tpl);
   if (rc == SC_OK)
     rc = read_badge(rd, root, tpl);
   if (rc == SC_OK)

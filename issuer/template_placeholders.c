@@ -6,57 +6,73 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char *recipient_name(const json_t *cred, char scratch[32]) {
-  (void)scratch;
+static const char *recipient_name(const json_t *cred, const char *lang,
+                                  char scratch[SC_PLACEHOLDER_SCRATCH]) {
+  (void)scratch, (void)lang;
   return sc_cred_recipient_name(cred);
 }
 
-static const char *achievement_name(const json_t *cred, char scratch[32]) {
+static const char *achievement_name(const json_t *cred, const char *lang,
+                                    char scratch[SC_PLACEHOLDER_SCRATCH]) {
   (void)scratch;
-  return sc_cred_achievement(cred, "name");
+  return sc_cred_achievement(cred, "name", lang);
 }
 
-static const char *achievement_description(const json_t *cred, char scratch[32]) {
+static const char *achievement_description(const json_t *cred, const char *lang,
+                                           char scratch[SC_PLACEHOLDER_SCRATCH]) {
   (void)scratch;
-  return sc_cred_achievement(cred, "description");
+  return sc_cred_achievement(cred, "description", lang);
 }
 
-static const char *issuer_name(const json_t *cred, char scratch[32]) {
-  (void)scratch;
+static const char *issuer_name(const json_t *cred, const char *lang,
+                               char scratch[SC_PLACEHOLDER_SCRATCH]) {
+  (void)scratch, (void)lang;
   return sc_cred_issuer_name(cred);
 }
 
 /* The date part (YYYY-MM-DD) of a date-time field; "" when absent. */
-static const char *day_of(const json_t *cred, const char *field, char scratch[32]) {
+static const char *day_of(const json_t *cred, const char *field,
+                          char scratch[SC_PLACEHOLDER_SCRATCH]) {
   const char *when = json_string_value(json_object_get(cred, field));
   if (!when || strlen(when) < 10)
     return "";
-  snprintf(scratch, 32, "%.10s", when);
+  snprintf(scratch, SC_PLACEHOLDER_SCRATCH, "%.10s", when);
   return scratch;
 }
 
-static const char *date(const json_t *cred, char scratch[32]) {
+static const char *date(const json_t *cred, const char *lang,
+                        char scratch[SC_PLACEHOLDER_SCRATCH]) {
+  (void)lang;
   return day_of(cred, "validFrom", scratch);
 }
 
-static const char *date_long(const json_t *cred, char scratch[32]) {
-  static const char *const months[] = {"January",   "February", "March",    "April",
-                                       "May",       "June",     "July",     "August",
-                                       "September", "October",  "November", "December"};
-  const char *from = json_string_value(json_object_get(cred, "validFrom"));
-  int y, m, d;
-  if (!from || sscanf(from, "%4d-%2d-%2d", &y, &m, &d) != 3 || m < 1 || m > 12)
-    return "";
-  snprintf(scratch, 32, "%d %s %d", d, months[m - 1], y);
+/* The date written out in the certificate's language: "4 Desember 2026" (core/language.c:
+ * month names come from the catalogue, not from the system's locales). */
+static const char *long_day_of(const json_t *cred, const char *field, const char *lang,
+                               char scratch[SC_PLACEHOLDER_SCRATCH]) {
+  sc_date_long(json_string_value(json_object_get(cred, field)), lang, scratch);
   return scratch;
 }
 
-static const char *valid_until(const json_t *cred, char scratch[32]) {
+static const char *date_long(const json_t *cred, const char *lang,
+                             char scratch[SC_PLACEHOLDER_SCRATCH]) {
+  return long_day_of(cred, "validFrom", lang, scratch);
+}
+
+static const char *valid_until_long(const json_t *cred, const char *lang,
+                                    char scratch[SC_PLACEHOLDER_SCRATCH]) {
+  return long_day_of(cred, "validUntil", lang, scratch);
+}
+
+static const char *valid_until(const json_t *cred, const char *lang,
+                               char scratch[SC_PLACEHOLDER_SCRATCH]) {
+  (void)lang;
   return day_of(cred, "validUntil", scratch);
 }
 
-static const char *credential_id(const json_t *cred, char scratch[32]) {
-  (void)scratch;
+static const char *credential_id(const json_t *cred, const char *lang,
+                                 char scratch[SC_PLACEHOLDER_SCRATCH]) {
+  (void)scratch, (void)lang;
   const char *id = json_string_value(json_object_get(cred, "id"));
   return id ? id : "";
 }
@@ -69,6 +85,7 @@ const sc_placeholder sc_placeholders[] = {
     {"date", date},
     {"date.long", date_long},
     {"valid_until", valid_until},
+    {"valid_until.long", valid_until_long},
     {"credential.id", credential_id},
     {NULL, NULL},
 };

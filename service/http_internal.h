@@ -28,9 +28,20 @@ const char *http_page_style(void);
 void http_page_verdict(const sc_http_config *cfg, const sc_http_request *req,
                        const sc_verification *v, int status, sc_http_response *res);
 /* The page to paste a QR text or upload a file. */
-void http_page_home(const sc_http_config *cfg, sc_http_response *res);
-/* A short HTML error page (404, 405, 413 …). */
-void http_page_error(int status, const char *title, const char *text, sc_http_response *res);
+void http_page_home(const sc_http_config *cfg, const sc_http_request *req, sc_http_response *res);
+/* http_logo.c: the logo of the home's template that issued credential (PNG bytes into png):
+ * only for the home's own credentials (issuer == cfg->home_issuer), found by the achievement's
+ * badge image (<publicUrl>/badges/<template>.png). False when there is none. */
+bool http_issuer_logo(const sc_http_config *cfg, const json_t *credential, sc_buf *png);
+/* The reader's language: ?lang= when skillcert speaks it, else the best of Accept-Language,
+ * else English. */
+const char *http_request_lang(const sc_http_request *req);
+/* The text of object[key] in lang (a plain string or a VC 2.0 language map); NULL when none. */
+#define sc_cred_text(object, key, lang) sc_json_text(json_object_get((object), (key)), (lang))
+/* A short HTML error page (404, 405, 413 …): title and text (msgids, marked N_) in req's
+ * language (req NULL: English). */
+void http_page_error(const sc_http_request *req, int status, const char *title, const char *text,
+                     sc_http_response *res);
 
 /* http_static.c: GET of a file under cfg->public_dir; false when path is not a public route. */
 bool http_static_route(const char *path);

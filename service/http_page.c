@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/evp.h>
+
 /* Colours meet WCAG AA (at least 4.5:1 for text): white on #0b6b2e is 6.8:1, on #a3001b 7.4:1;
  * #5c3b00 on #fff1cc is 9.6:1; #1f2328 on white 15:1; links #0b4fa8 on white 7.6:1. */
 static const char style[] =
@@ -29,17 +31,22 @@ static const char style[] =
     "textarea,input{width:100%;box-sizing:border-box;font:inherit}"
     "textarea{min-height:6rem}button{margin-top:1rem;padding:.75rem 1.5rem;font:inherit;"
     "font-weight:600;color:#fff;background:#0b4fa8;border:0;border-radius:.5rem}"
-    "footer{margin-top:2rem;font-size:.9rem;color:#4a5058}";
+    "footer{margin-top:2rem;font-size:.9rem;color:#4a5058}"
+    ".lang{text-align:right;font-size:.9rem}.logo img{max-height:4rem;max-width:12rem}";
 
 const char *http_page_style(void) {
   return style;
 }
 
-/* The page being written; ok turns false once memory runs out and stays so. */
+/* The page being written in lang; ok turns false once memory runs out and stays so. */
 typedef struct page {
   sc_buf *out;
   bool ok;
+  const char *lang;
 } page;
+
+/* The page's words in its reader's language (xgettext: --keyword=T). */
+#define T(text) sc_tr(p->lang, text)
 
 static void put(page *p, const char *html) {
   p->ok = p->ok && sc_buf_append_str(p->out, html);
@@ -56,20 +63,61 @@ static void put_field(page *p, const char *text) {
   put(p, "</bdi>");
 }
 
-static void head(page *p, const char *title) {
-  put(p, "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+const char *http_request_lang(const sc_http_request *req) {
+  const char *chosen = req->lang_query ? sc_lang_match(req->lang_query, 0) : NULL;
+  return chosen ? chosen : sc_lang_accept(req->accept_language);
+}
+
+/* title and, when given, " — " and the issuer's name (untrusted: escaped). */
+static void head(page *p, const char *title, const char *issuer) {
+  put(p, "<!doctype html>\n<html lang=\"");
+  put(p, p->lang);
+  put(p, "\"><head><meta charset=\"utf-8\">"
          "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
          "<meta name=\"robots\" content=\"noindex\"><title>");
   put_text(p, title);
-  put(p, " — skillcert</title><style>");
+  put(p, " — ");
+  put_text(p, issuer && *issuer ? issuer : "skillcert");
+  put(p, "</title><style>");
   put(p, style);
   put(p, "</style></head>\n<body><main>\n");
 }
 
+/* Links to the same page in every other language (?lang=…); path NULL: none (a form's
+ * answer has no address to come back to). */
+static void language_switch(page *p, const char *path) {
+  if (!path)
+    return;
+  put(p, "<nav class=\"lang\" aria-label=\"");
+  put_text(p, T("Language"));
+  put(p, "\">");
+  for (size_t i = 0; sc_languages[i].tag; i++) {
+    if (strcmp(sc_languages[i].tag, p->lang) == 0)
+      continue;
+    put(p, "<a href=\"");
+    put_text(p, path);
+    put(p, "?lang=");
+    put(p, sc_languages[i].tag);
+    put(p, "\" hreflang=\"");
+    put(p, sc_languages[i].tag);
+    put(p, "\" lang=\"");
+    put(p, sc_languages[i].tag);
+    put(p, "\">");
+    put_text(p, sc_languages[i].native_name);
+    put(p, "</a> ");
+  }
+  put(p, "</nav>\n");
+}
+
 static void foot(page *p) {
-  put(p, "<footer><p><a href=\"/\">Verify another certificate</a></p>"
-         "<p>Checked by skillcert: signature (eddsa-jcs-2022), issuer, validity period and the "
-         "issuer's revocation list.</p></footer>\n</main></body></html>\n");
+  put(p, "<footer><p><a href=\"/?lang=");
+  put(p, p->lang);
+  put(p, "\">");
+  put_text(p, T("Verify another certificate"));
+  put(p, "</a></p><p>");
+  put_text(p, T("Checked: the issuer's signature, who the issuer is, the dates of validity and "
+                "whether the issuer has revoked the certificate."));
+  put(p, "</p></footer>\n</main></body></html>\n");
 }
 
 static void finish(page *p, int status, sc_http_response *res) {
@@ -80,57 +128,60 @@ static void finish(page *p, int status, sc_http_response *res) {
   res->status = status;
   res->content_type = HTTP_HTML;
   res->security_headers = true;
+  res->vary = "Accept-Language";
 }
 
 /* ---------------------------------------------------------------- the verdict */
 
 typedef struct verdict_words {
-  const char *css, *word, *plain;
+  const char *css, *mark, *word, *plain, *holds;
 } verdict_words;
 
+/* The verdict in plain words: a headline, a sentence, and whether the certificate still holds
+ * (the "Still valid?" line). */
 static verdict_words words_for(int code) {
   switch (code) {
   case SC_OK:
-    return (verdict_words){"ok", "✓ Valid certificate",
-                           "Genuine, current, and issued by an organisation this service "
-                           "trusts."};
+    return (verdict_words){"ok", "✓", N_("Valid certificate"),
+                           N_("Genuine, current, and issued by an organisation this service "
+                              "trusts."),
+                           N_("Yes: not revoked or suspended, and within its dates.")};
   case SC_EREVOKED:
-    return (verdict_words){"bad", "✗ Revoked",
-                           "The issuer has revoked this certificate. It is no longer valid."};
+    return (verdict_words){"bad", "✗", N_("Revoked"),
+                           N_("The issuer has revoked this certificate. It is no longer valid."),
+                           N_("No: the issuer has revoked it.")};
   case SC_ESUSPENDED:
-    return (verdict_words){"warn", "⚠ Suspended",
-                           "The issuer has suspended this certificate. It is not valid now."};
+    return (verdict_words){"warn", "⚠", N_("Suspended"),
+                           N_("The issuer has suspended this certificate. It is not valid now."),
+                           N_("Not now: the issuer has suspended it.")};
   case SC_EEXPIRED:
-    return (verdict_words){"warn", "⚠ Expired or not yet valid",
-                           "The certificate is genuine but not valid on today's date."};
+    return (verdict_words){"warn", "⚠", N_("Expired or not yet valid"),
+                           N_("The certificate is genuine but not valid on today's date."),
+                           N_("No: not valid on today's date.")};
   case SC_EUNTRUSTED:
-    return (verdict_words){"warn", "⚠ Issuer not recognised",
-                           "The signature is intact, but the issuer is not on this service's "
-                           "list of trusted issuers. Anyone can sign a certificate."};
+    return (verdict_words){"warn", "⚠", N_("Issuer not recognised"),
+                           N_("The signature is intact, but the issuer is not on this service's "
+                              "list of trusted issuers. Anyone can sign a certificate."),
+                           N_("Unknown: the issuer is not one this service knows.")};
   case SC_ESTATUS:
-    return (verdict_words){"warn", "⚠ Status could not be checked",
-                           "We could not find out whether the issuer has revoked this "
-                           "certificate. Try again later."};
+    return (verdict_words){"warn", "⚠", N_("Status could not be checked"),
+                           N_("We could not find out whether the issuer has revoked this "
+                              "certificate. Try again later."),
+                           N_("Unknown: the issuer's revocation list could not be read.")};
   case SC_EINVALID:
-    return (verdict_words){"bad", "✗ Not genuine",
-                           "This certificate has been altered or was not signed by its "
-                           "issuer. Do not rely on it."};
+    return (verdict_words){"bad", "✗", N_("Not genuine"),
+                           N_("This certificate has been altered or was not signed by its "
+                              "issuer. Do not rely on it."),
+                           N_("No: it is not genuine.")};
   case SC_ENOINPUT:
-    return (verdict_words){"bad", "✗ Certificate not found",
-                           "There is no certificate at this address."};
+    return (verdict_words){"bad", "✗", N_("Certificate not found"),
+                           N_("There is no certificate at this address."), NULL};
   default:
-    return (verdict_words){"bad", "✗ Not a readable certificate",
-                           "This is not a certificate we can read: the code may be damaged or "
-                           "incomplete."};
+    return (verdict_words){"bad", "✗", N_("Not a readable certificate"),
+                           N_("This is not a certificate we can read: the code may be damaged or "
+                              "incomplete."),
+                           NULL};
   }
-}
-
-static const sc_check *first_failure(const sc_verification *v) {
-  for (size_t i = 0; i < v->check_count; i++) {
-    if (v->checks[i].state == SC_CHECK_FAILED && v->checks[i].code == v->exit_code)
-      return &v->checks[i];
-  }
-  return NULL;
 }
 
 static void verdict_box(page *p, const sc_verification *v) {
@@ -138,21 +189,12 @@ static void verdict_box(page *p, const sc_verification *v) {
   put(p, "<section class=\"verdict ");
   put(p, w.css);
   put(p, "\" role=\"status\"><p class=\"word\">");
-  put(p, w.word);
+  put(p, w.mark);
+  put(p, " ");
+  put_text(p, T(w.word));
   put(p, "</p><p>");
-  put(p, w.plain);
-  put(p, "</p>");
-  const sc_check *failure = first_failure(v);
-  if (failure && v->exit_code != SC_OK) {
-    put(p, "<p>Why: ");
-    put_field(p, failure->message); /* scrubbed: http_scrub_messages */
-    put(p, "</p>");
-  }
-  put(p, "</section>\n");
-}
-
-static const char *string_at(const json_t *object, const char *key) {
-  return json_string_value(json_object_get(object, key));
+  put_text(p, T(w.plain));
+  put(p, "</p></section>\n");
 }
 
 static const json_t *achievement_of(const json_t *credential) {
@@ -162,50 +204,88 @@ static const json_t *achievement_of(const json_t *credential) {
   return json_object_get(subject, "achievement");
 }
 
-static void definition(page *p, const char *term, const char *value, size_t max_chars) {
+static void definition(page *p, const char *term, const char *value) {
   if (!value || !*value)
     return;
   put(p, "<dt>");
-  put(p, term);
+  put_text(p, term);
   put(p, "</dt><dd>");
-  if (max_chars && strlen(value) >= max_chars) {
-    char cut[32];
-    snprintf(cut, sizeof cut, "%.*s", (int)max_chars, value);
-    put_field(p, cut);
-  } else {
-    put_field(p, value);
-  }
+  put_field(p, value);
   put(p, "</dd>");
 }
 
+/* A date-time as the reader says it: "4 Desember 2026". */
+static void date_definition(page *p, const char *term, const char *when) {
+  char day[SC_DATE_LONG_SIZE];
+  if (when && sc_date_long(when, p->lang, day))
+    definition(p, term, day);
+}
+
+/* The issuer's logo from its template (with --home): an <img> of a data: URL,
+ * the only images the page's Content-Security-Policy allows. */
+#define LOGO_MAX_BYTES ((size_t)256 << 10)
+
+static void logo(page *p, const sc_http_config *cfg, const sc_verification *v) {
+  sc_buf png = {0};
+  if (!http_issuer_logo(cfg, v->credential, &png))
+    return;
+  char *b64 = png.len <= LOGO_MAX_BYTES ? malloc(4 * ((png.len + 2) / 3) + 1) : NULL;
+  if (b64) {
+    EVP_EncodeBlock((unsigned char *)b64, png.data, (int)png.len);
+    put(p, "<p class=\"logo\"><img alt=\"\" src=\"data:image/png;base64,");
+    put(p, b64);
+    put(p, "\"></p>\n");
+  }
+  free(b64);
+  sc_buf_free(&png);
+}
+
+/* Who, what, when, by whom and whether it still holds: the plain words an HR reader needs. */
 static void claim(page *p, const sc_verification *v) {
   const sc_credential_summary *s = &v->summary;
   const json_t *achievement = achievement_of(v->credential);
-  if (v->exit_code != SC_OK)
-    put(p, "<p class=\"lead\">The certificate claims (not confirmed):</p>");
+  if (v->exit_code != SC_OK) {
+    put(p, "<p class=\"lead\">");
+    put_text(p, T("The certificate claims (not confirmed):"));
+    put(p, "</p>");
+  }
   put(p, "<h1>");
-  put_field(p, s->recipient_name ? s->recipient_name : "(no name)");
-  put(p, "</h1><p class=\"lead\">has earned</p><h2>");
-  put_field(p, s->achievement_name ? s->achievement_name : "(no achievement)");
+  put_field(p, s->recipient_name ? s->recipient_name : T("(no name)"));
+  put(p, "</h1><p class=\"lead\">");
+  put_text(p, T("has earned"));
+  put(p, "</p><h2>");
+  const char *name = sc_cred_text(achievement, "name", p->lang);
+  put_field(p, name ? name : s->achievement_name ? s->achievement_name : T("(no achievement)"));
   put(p, "</h2>");
-  const char *description = string_at(achievement, "description");
+  const char *description = sc_cred_text(achievement, "description", p->lang);
   if (description) {
     put(p, "<p>");
     put_field(p, description);
     put(p, "</p>");
   }
   put(p, "<dl>");
-  definition(p, "Criteria", string_at(json_object_get(achievement, "criteria"), "narrative"), 0);
   if (v->trusted_as) {
-    definition(p, "Issued by", v->trusted_as, 0);
+    definition(p, T("Issued by"), v->trusted_as);
   } else if (s->issuer_name) {
-    put(p, "<dt>Issued by</dt><dd>");
+    put(p, "<dt>");
+    put_text(p, T("Issued by"));
+    put(p, "</dt><dd>");
     put_field(p, s->issuer_name);
-    put(p, " (as the certificate claims; not on the trust list)</dd>");
+    put(p, " ");
+    put_text(p, T("(as the certificate claims; not on the trust list)"));
+    put(p, "</dd>");
   }
-  definition(p, "Issued on", s->valid_from, 10);
-  definition(p, "Expires", s->valid_until, 10);
-  definition(p, "Credential ID", s->id, 0);
+  date_definition(p, T("Issued on"), s->valid_from);
+  if (s->valid_until)
+    date_definition(p, T("Valid until"), s->valid_until);
+  else
+    definition(p, T("Valid until"), T("No end date"));
+  verdict_words w = words_for(v->exit_code);
+  if (w.holds)
+    definition(p, T("Still valid?"), T(w.holds));
+  const char *criteria =
+      sc_cred_text(json_object_get(achievement, "criteria"), "narrative", p->lang);
+  definition(p, T("Criteria"), criteria);
   put(p, "</dl>\n");
 }
 
@@ -241,7 +321,9 @@ static void linkedin_link(page *p, const sc_http_config *cfg, const char *own_pa
   if (ok) {
     put(p, "<a href=\"");
     put_text(p, (const char *)url.data);
-    put(p, "\" rel=\"noopener noreferrer\">Add to LinkedIn profile</a>");
+    put(p, "\" rel=\"noopener noreferrer\">");
+    put_text(p, T("Add to LinkedIn profile"));
+    put(p, "</a>");
   }
   p->ok = p->ok && ok;
   sc_buf_free(&url);
@@ -258,6 +340,8 @@ static char *own_path(const sc_http_request *req, const sc_verification *v) {
                    path[2] == '/';
   if (addressed)
     return strdup(path);
+  if (!v->credential)
+    return NULL;
   /* The encoder wants a base URL; "X" is one letter to cut off again. */
   char *url = sc_qr_payload_encode(v->credential, "X", NULL);
   if (!url || strlen(url) > OWN_PATH_MAX) {
@@ -268,22 +352,46 @@ static char *own_path(const sc_http_request *req, const sc_verification *v) {
   return url;
 }
 
-static void actions(page *p, const sc_http_config *cfg, const sc_http_request *req,
+static void actions(page *p, const sc_http_config *cfg, const char *path,
                     const sc_verification *v) {
-  char *path = own_path(req, v);
   if (!path)
     return;
   put(p, "<p class=\"actions\"><a href=\"");
   put_text(p, path);
-  put(p, "?download=1\" download=\"credential.json\">Download the credential (JSON)</a>");
+  put(p, "?download=1\" download=\"credential.json\">");
+  put_text(p, T("Download the credential (JSON)"));
+  put(p, "</a>");
   if (v->exit_code == SC_OK)
     linkedin_link(p, cfg, path, v);
   put(p, "</p>\n");
-  free(path);
 }
 
-static void check_list(page *p, const sc_verification *v) {
-  put(p, "<details><summary>What was checked</summary><ul>");
+/* A check's message without the command a terminal user would type next (the CLI's advice,
+ * such as "add it with: skillcert trust add …"): the page has no command line to offer. */
+static void put_message(page *p, const char *message) {
+  static const char *const advice[] = {" (add it with:", " (run skillcert", "; run skillcert"};
+  size_t len = message ? strlen(message) : 0;
+  for (size_t i = 0; i < sizeof advice / sizeof advice[0]; i++) {
+    const char *at = message ? strstr(message, advice[i]) : NULL;
+    if (at && (size_t)(at - message) < len)
+      len = (size_t)(at - message);
+  }
+  char *cut = message ? strndup(message, len) : NULL;
+  put_field(p, cut ? cut : "");
+  free(cut);
+}
+
+/* DIDs, proofs, status-list indexes and every check: folded away for the expert. */
+static void technical_details(page *p, const sc_verification *v) {
+  const sc_credential_summary *s = &v->summary;
+  put(p, "<details><summary>");
+  put_text(p, T("Technical details"));
+  put(p, "</summary><dl>");
+  definition(p, T("Credential ID"), s->id);
+  definition(p, T("Issuer ID"), s->issuer_id);
+  definition(p, T("Valid from"), s->valid_from);
+  definition(p, T("Valid until"), s->valid_until);
+  put(p, "</dl><ul>");
   for (size_t i = 0; i < v->check_count; i++) {
     const sc_check *c = &v->checks[i];
     put(p, "<li>");
@@ -293,7 +401,7 @@ static void check_list(page *p, const sc_verification *v) {
                                           : "– ");
     put_text(p, c->name);
     put(p, ": ");
-    put_field(p, c->message);
+    put_message(p, c->message); /* scrubbed: http_scrub_messages */
     put(p, "</li>");
   }
   put(p, "</ul></details>\n");
@@ -301,49 +409,67 @@ static void check_list(page *p, const sc_verification *v) {
 
 void http_page_verdict(const sc_http_config *cfg, const sc_http_request *req,
                        const sc_verification *v, int status, sc_http_response *res) {
-  page p = {&res->body, true};
+  page p = {&res->body, true, http_request_lang(req)};
   sc_buf_reset(&res->body);
   verdict_words w = words_for(v->exit_code);
-  head(&p, w.word + 4); /* the title without the ✓, ✗ or ⚠ mark (3 bytes and a space) */
+  bool readable = http_readable(v); /* JSON that is no credential claims nothing */
+  const char *issuer = !readable ? NULL : v->trusted_as ? v->trusted_as : v->summary.issuer_name;
+  head(&p, sc_tr(p.lang, w.word), issuer);
+  char *path = readable ? own_path(req, v) : NULL;
+  language_switch(&p, path);
+  if (readable)
+    logo(&p, cfg, v);
   verdict_box(&p, v);
-  if (http_readable(v)) { /* JSON that is no credential claims nothing */
+  if (readable) {
     claim(&p, v);
-    actions(&p, cfg, req, v);
+    actions(&p, cfg, path, v);
   }
-  check_list(&p, v);
+  technical_details(&p, v);
   foot(&p);
+  free(path);
   finish(&p, status, res);
 }
 
 /* ---------------------------------------------------------------- other pages */
 
-void http_page_home(const sc_http_config *cfg, sc_http_response *res) {
+void http_page_home(const sc_http_config *cfg, const sc_http_request *req, sc_http_response *res) {
   (void)cfg;
-  page p = {&res->body, true};
+  page home = {&res->body, true, http_request_lang(req)};
+  page *p = &home;
   sc_buf_reset(&res->body);
-  head(&p, "Verify a certificate");
-  put(&p, "<h1>Verify a certificate</h1>"
-          "<p class=\"lead\">Scan the QR code on the certificate with your phone's camera, or "
-          "paste the text of the QR code here, or upload the certificate's PDF or its "
-          "credential file.</p>"
-          "<form method=\"post\" action=\"/verify\" enctype=\"multipart/form-data\">"
-          "<label for=\"qr\">QR code text or verification link</label>"
-          "<textarea id=\"qr\" name=\"qr\" autocomplete=\"off\" spellcheck=\"false\"></textarea>"
-          "<label for=\"file\">or a file: PDF certificate, credential JSON, or photo of the "
-          "QR code</label>"
-          "<input id=\"file\" name=\"file\" type=\"file\" "
-          "accept=\".pdf,.json,.png,.jpg,.jpeg,application/pdf,application/json,image/png,"
-          "image/jpeg\">"
-          "<button type=\"submit\">Verify</button></form>\n");
-  foot(&p);
-  finish(&p, 200, res);
+  head(p, T("Verify a certificate"), NULL);
+  language_switch(p, "/");
+  put(p, "<h1>");
+  put_text(p, T("Verify a certificate"));
+  put(p, "</h1><p class=\"lead\">");
+  put_text(p, T("Scan the QR code on the certificate with your phone's camera, or paste the "
+                "text of the QR code here, or upload the certificate's PDF or its credential "
+                "file."));
+  /* The answer comes in the same language: the form carries it in its address. */
+  put(p, "</p><form method=\"post\" action=\"/verify?lang=");
+  put(p, p->lang);
+  put(p, "\" enctype=\"multipart/form-data\"><label for=\"qr\">");
+  put_text(p, T("QR code text or verification link"));
+  put(p, "</label><textarea id=\"qr\" name=\"qr\" autocomplete=\"off\" spellcheck=\"false\">"
+         "</textarea><label for=\"file\">");
+  put_text(p, T("or a file: PDF certificate, credential JSON, or photo of the QR code"));
+  put(p, "</label><input id=\"file\" name=\"file\" type=\"file\" "
+         "accept=\".pdf,.json,.png,.jpg,.jpeg,application/pdf,application/json,image/png,"
+         "image/jpeg\"><button type=\"submit\">");
+  put_text(p, T("Verify"));
+  put(p, "</button></form>\n");
+  foot(p);
+  finish(p, 200, res);
   res->cache_control = "public, max-age=300";
 }
 
-void http_page_error(int status, const char *title, const char *text, sc_http_response *res) {
-  page p = {&res->body, true};
+void http_page_error(const sc_http_request *req, int status, const char *title, const char *text,
+                     sc_http_response *res) {
+  page p = {&res->body, true, req ? http_request_lang(req) : SC_LANG_DEFAULT};
+  title = sc_tr(p.lang, title);
+  text = sc_tr(p.lang, text);
   sc_buf_reset(&res->body);
-  head(&p, title);
+  head(&p, title, NULL);
   put(&p, "<h1>");
   put_text(&p, title);
   put(&p, "</h1><p>");

@@ -85,8 +85,10 @@ static bool has_prefix_nocase(const char *path, const char *prefix) {
   return strncasecmp(path, prefix, strlen(prefix)) == 0;
 }
 
-static void method_not_allowed(const char *allow, sc_http_response *res) {
-  http_page_error(405, "Method not allowed", "This address does not answer that method.", res);
+static void method_not_allowed(const sc_http_request *req, const char *allow,
+                               sc_http_response *res) {
+  http_page_error(req, 405, N_("Method not allowed"),
+                  N_("This address does not answer that method."), res);
   res->allow = allow;
 }
 
@@ -144,12 +146,12 @@ static bool route_get(const sc_http_config *cfg, const sc_http_request *req,
   if (has_prefix_nocase(path, "/V/") || has_prefix_nocase(path, "/C/")) {
     if (path[1] == 'c' && http_static_route(path))
       return false; /* lower-case /c/<uuid>.json is the published file */
-    get_or_head(req) ? verdict_route(cfg, req, res) : method_not_allowed("GET, HEAD", res);
+    get_or_head(req) ? verdict_route(cfg, req, res) : method_not_allowed(req, "GET, HEAD", res);
   } else if (strcmp(path, "/") == 0) {
-    get_or_head(req) ? http_page_home(cfg, res) : method_not_allowed("GET, HEAD", res);
+    get_or_head(req) ? http_page_home(cfg, req, res) : method_not_allowed(req, "GET, HEAD", res);
   } else if (strcmp(path, "/healthz") == 0) {
     get_or_head(req) ? http_answer(res, 200, HTTP_TEXT, "ok\n")
-                     : method_not_allowed("GET, HEAD", res);
+                     : method_not_allowed(req, "GET, HEAD", res);
     res->cache_control = "no-store";
   } else {
     return false;
@@ -173,7 +175,7 @@ static bool route_post(const sc_http_config *cfg, const sc_http_request *req,
     answer = http_api_certificates;
   else
     return false;
-  is(req, "POST") ? answer(cfg, req, res) : method_not_allowed("POST", res);
+  is(req, "POST") ? answer(cfg, req, res) : method_not_allowed(req, "POST", res);
   return true;
 }
 
@@ -181,13 +183,13 @@ void sc_http_handle(const sc_http_config *cfg, const sc_http_request *req, sc_ht
   memset(res, 0, sizeof *res);
   res->cache_control = "no-store";
   if (!req->method || !req->path || req->path[0] != '/') {
-    http_page_error(400, "Bad request", "The request has no valid path.", res);
+    http_page_error(req, 400, N_("Bad request"), N_("The request has no valid path."), res);
   } else if (route_get(cfg, req, res) || route_post(cfg, req, res)) {
     /* answered */
   } else if (http_static_route(req->path)) {
-    get_or_head(req) ? http_static_serve(cfg, req, res) : method_not_allowed("GET, HEAD", res);
+    get_or_head(req) ? http_static_serve(cfg, req, res) : method_not_allowed(req, "GET, HEAD", res);
   } else {
-    http_page_error(404, "Not found", "There is nothing at this address.", res);
+    http_page_error(req, 404, N_("Not found"), N_("There is nothing at this address."), res);
   }
   if (is(req, "HEAD"))
     res->no_body = true;

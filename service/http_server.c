@@ -269,6 +269,8 @@ static void add_headers(const sc_http_server *server, const sc_http_response *re
     MHD_add_response_header(response, MHD_HTTP_HEADER_CACHE_CONTROL, res->cache_control);
   if (res->etag[0])
     MHD_add_response_header(response, MHD_HTTP_HEADER_ETAG, res->etag);
+  if (res->vary)
+    MHD_add_response_header(response, MHD_HTTP_HEADER_VARY, res->vary);
   if (res->allow)
     MHD_add_response_header(response, MHD_HTTP_HEADER_ALLOW, res->allow);
   if (res->disposition)
@@ -308,43 +310,48 @@ static enum MHD_Result send_answer(const sc_http_server *server, struct MHD_Conn
 
 /* A NUL in a /V/ or /C/ path: the same "not a readable certificate" page as any other broken
  * QR code or link, so a phone user learns what is wrong with the code scanned. */
-static void bad_path_page(const sc_http_server *server, const char *url, const char *method,
+static void bad_path_page(const sc_http_server *server, const sc_http_request *req,
                           sc_http_response *res) {
+  const char *url = req->path;
   bool payload = strncasecmp(url, "/V/", 3) == 0;
   if (!payload && strncasecmp(url, "/C/", 3) != 0) {
-    http_page_error(400, "Bad request", "The address holds a character that is not allowed.", res);
+    http_page_error(req, 400, N_("Bad request"),
+                    N_("The address holds a character that is not allowed."), res);
     return;
   }
   sc_error err = {0};
   sc_fail(&err, SC_EDATA, "the address holds a NUL character (%%00)");
   sc_verification v = {0};
   sc_verification_fail(&v, payload ? "QR code" : "link", &err);
-  sc_http_request req = {.method = method, .path = url, .now = (int64_t)time(NULL)};
-  http_page_verdict(server->cfg, &req, &v, 400, res);
+  http_page_verdict(server->cfg, req, &v, 400, res);
   res->cache_control = "no-cache";
   sc_verification_free(&v);
 }
 
-static void refusal_page(const sc_http_server *server, const char *url, const char *method,
-                         refusal why, sc_http_response *res) {
+static void refusal_page(const sc_http_server *server, const sc_http_request *req, refusal why,
+                         sc_http_response *res) {
   switch (why) {
   case REFUSED_TOO_LARGE:
-    http_page_error(413, "Too large", "The request is larger than this service accepts.", res);
+    http_page_error(req, 413, N_("Too large"),
+                    N_("The request is larger than this service accepts."), res);
     break;
   case REFUSED_BAD_FORM:
-    http_page_error(400, "Bad request", "The form could not be read.", res);
+    http_page_error(req, 400, N_("Bad request"), N_("The form could not be read."), res);
     break;
   case REFUSED_BAD_PATH:
-    bad_path_page(server, url, method, res);
+    bad_path_page(server, req, res);
     break;
   case REFUSED_TOO_SLOW:
-    http_page_error(408, "Request timeout", "The request took too long to arrive.", res);
+    http_page_error(req, 408, N_("Request timeout"), N_("The request took too long to arrive."),
+                    res);
     break;
   case REFUSED_SHUTTING_DOWN:
-    http_page_error(503, "Shutting down", "The service is stopping; try again shortly.", res);
+    http_page_error(req, 503, N_("Shutting down"),
+                    N_("The service is stopping; try again shortly."), res);
     break;
   default:
-    http_page_error(503, "Busy", "The service is short of memory; try again shortly.", res);
+    http_page_error(req, 503, N_("Busy"), N_("The service is short of memory; try again shortly."),
+                    res);
     break;
   }
 }
@@ -354,7 +361,16 @@ static void refusal_page(const sc_http_server *server, const char *url, const ch
 static enum MHD_Result refuse(const sc_http_server *server, struct MHD_Connection *connection,
                               const char *url, const char *method, exchange *x) {
   sc_http_response res = {0};
-  refusal_page(server, url, method, x->refused, &res);
+  /* Only what the page needs: the path and the reader's language. */
+  sc_http_request req = {
+      .method = method,
+      .path = url,
+      .accept_language = MHD_lookup_connection_value(connection, MHD_HEADER_KIND,
+                                                     MHD_HTTP_HEADER_ACCEPT_LANGUAGE),
+      .lang_query = MHD_lookup_connection_value(connection, MHD_GET_ARGUMENT_KIND, "lang"),
+      .now = (int64_t)time(NULL),
+  };
+  refusal_page(server, &req, x->refused, &res);
   enum MHD_Result rc = send_answer(server, connection, x, &res, true);
   sc_http_response_free(&res);
   return rc;
@@ -384,6 +400,9 @@ static enum MHD_Result answer(const sc_http_server *server, struct MHD_Connectio
       .authorization_len = auth_len,
       .if_none_match =
           MHD_lookup_connection_value(connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH),
+      .accept_language = MHD_lookup_connection_value(connection, MHD_HEADER_KIND,
+                                                     MHD_HTTP_HEADER_ACCEPT_LANGUAGE),
+      .lang_query = MHD_lookup_connection_value(connection, MHD_GET_ARGUMENT_KIND, "lang"),
       .body = x->body.data,
       .body_len = x->body.len,
       .form_qr = (const char *)x->form_qr.data,

@@ -62,13 +62,13 @@ void http_static_serve(const sc_http_config *cfg, const sc_http_request *req,
                        sc_http_response *res) {
   const char *relative = req->path + 1;
   if (!plain_relative(relative)) {
-    http_page_error(400, "Bad request", "That path is not allowed.", res);
+    http_page_error(req, 400, N_("Bad request"), N_("That path is not allowed."), res);
     return;
   }
   sc_error err = {0};
   if (!cfg->public_dir ||
       http_public_read(cfg->public_dir, relative, STATIC_MAX_BYTES, &res->body, &err) != SC_OK) {
-    http_page_error(404, "Not found", "There is nothing at this address.", res);
+    http_page_error(req, 404, N_("Not found"), N_("There is nothing at this address."), res);
     return;
   }
   res->status = 200;

@@ -48,6 +48,7 @@ typedef struct sc_http_config {
   sc_status_memo *memo;           /* verified status lists shared by the workers (may be NULL) */
   sc_key_cache *keys;             /* public keys made once, shared by the workers (may be NULL) */
   sc_http_issuer *issuer;         /* NULL = the issue routes answer 401 */
+  const sc_home *home; /* --home: its templates give the page the issuer's logo (NULL = none) */
   char csp[192]; /* the Content-Security-Policy, with the page style's hash (sc_http_config_init) */
 } sc_http_config;
 
@@ -62,6 +63,8 @@ typedef struct sc_http_request {
   const char *authorization; /* the Authorization header, NULL when absent */
   size_t authorization_len;  /* its length in bytes, so a NUL inside shows; 0 = strlen */
   const char *if_none_match; /* NULL when absent */
+  const char *accept_language; /* the Accept-Language header, NULL when absent */
+  const char *lang_query;      /* ?lang=id: the reader's choice (the page's language switch) */
   const uint8_t *body;       /* raw body (JSON routes) */
   size_t body_len;
   const char *form_qr;      /* POST /verify: the pasted QR text (form field "qr") */
@@ -78,6 +81,7 @@ typedef struct sc_http_response {
   const char *disposition;  /* Content-Disposition, static string or NULL */
   const char *authenticate; /* 401: WWW-Authenticate */
   bool security_headers;    /* HTML: CSP and friends (nosniff etc. go on every answer) */
+  const char *vary;         /* Vary: the request headers the answer depends on, or NULL */
   bool no_body;             /* 304, HEAD */
   char etag[72];
   sc_buf body;

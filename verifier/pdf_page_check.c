@@ -275,6 +275,25 @@ static bool qr_problem(const sc_verification *v, const sc_pdf_page *page, const 
 
 /* ---------------------------------------------------------------- the check */
 
+/* An achievement named in several languages (a VC 2.0 language map) is shown in the
+ * certificate's one language: any of its names will do. */
+static bool achievement_problem(const sc_verification *v, const page_text text[2], bool own,
+                                page_problem *p) {
+  const json_t *subject = json_object_get(v->credential, "credentialSubject");
+  const json_t *names = json_object_get(json_object_get(subject, "achievement"), "name");
+  if (!json_is_array(names))
+    return text_problem(text, v->summary.achievement_name, "achievement", own, p);
+  size_t i;
+  const json_t *item;
+  json_array_foreach(names, i, item) {
+    page_problem ignored = *p;
+    const char *name = json_string_value(json_object_get(item, "@value"));
+    if (name && !text_problem(text, name, "achievement", own, &ignored))
+      return false;
+  }
+  return text_problem(text, sc_json_text(names, NULL), "achievement", own, p);
+}
+
 static bool page_problem_of(const sc_verification *v, const sc_pdf_page *page, const uint8_t *pdf,
                             size_t len, bool own, page_problem *p) {
   page_text text[2] = {page_text_of(page->text), page_text_of(page->text_drawn)};
@@ -285,7 +304,7 @@ static bool page_problem_of(const sc_verification *v, const sc_pdf_page *page, c
   } else {
     const sc_credential_summary *s = &v->summary;
     found = text_problem(text, s->recipient_name, "name", own, p) ||
-            (own && text_problem(text, s->achievement_name, "achievement", own, p));
+            (own && achievement_problem(v, text, own, p));
   }
   page_text_free(&text[0]);
   page_text_free(&text[1]);

@@ -7,25 +7,25 @@
 const char *sc_verdict_word(int exit_code) {
   switch (exit_code) {
   case SC_OK:
-    return "VALID";
+    return N_("VALID");
   case SC_EINVALID:
-    return "INVALID";
+    return N_("INVALID");
   case SC_EREVOKED:
-    return "REVOKED";
+    return N_("REVOKED");
   case SC_ESUSPENDED:
-    return "SUSPENDED";
+    return N_("SUSPENDED");
   case SC_EEXPIRED:
-    return "EXPIRED";
+    return N_("EXPIRED");
   case SC_EUNTRUSTED:
-    return "UNTRUSTED ISSUER";
+    return N_("UNTRUSTED ISSUER");
   case SC_ESTATUS:
-    return "STATUS UNKNOWN";
+    return N_("STATUS UNKNOWN");
   case SC_EDATA:
-    return "NOT A CREDENTIAL";
+    return N_("NOT A CREDENTIAL");
   case SC_ENOINPUT:
-    return "UNREADABLE";
+    return N_("UNREADABLE");
   default:
-    return "ERROR";
+    return N_("ERROR");
   }
 }
 
@@ -43,21 +43,36 @@ static const sc_check *first_failure(const sc_verification *v) {
   return NULL;
 }
 
+/* The verdict line speaks the command line's language (sc_lang_process: LANGUAGE, LC_MESSAGES
+ * …; English under LC_ALL=C); the JSON and CSV reports keep the English words programs match. */
+#define T(text) sc_tr(sc_lang_process(), text)
+
 static void put_claim(const sc_verification *v, FILE *out) {
   const sc_credential_summary *s = &v->summary;
-  put_text(s->recipient_name ? s->recipient_name : "(no name)", out);
+  const json_t *subject = json_object_get(v->credential, "credentialSubject");
+  const char *achievement = sc_json_text(
+      json_object_get(json_object_get(subject, "achievement"), "name"), sc_lang_process());
+  put_text(s->recipient_name ? s->recipient_name : T("(no name)"), out);
   fputs(": ", out);
-  put_text(s->achievement_name ? s->achievement_name : "(no achievement)", out);
-  fputs(", issued by ", out);
-  put_text(v->trusted_as ? v->trusted_as : s->issuer_name ? s->issuer_name : "(unnamed)", out);
-  if (!v->trusted_as)
-    fputs(" (as the credential claims)", out);
-  if (s->valid_from && strlen(s->valid_from) >= 10)
-    fprintf(out, " on %.10s", s->valid_from);
+  put_text(achievement           ? achievement
+           : s->achievement_name ? s->achievement_name
+                                 : T("(no achievement)"),
+           out);
+  fputs(", ", out);
+  fputs(T("issued by"), out);
+  fputc(' ', out);
+  put_text(v->trusted_as ? v->trusted_as : s->issuer_name ? s->issuer_name : T("(unnamed)"), out);
+  if (!v->trusted_as) {
+    fputc(' ', out);
+    fputs(T("(as the credential claims)"), out);
+  }
+  if (s->valid_from && strlen(s->valid_from) >= 10) {
+    fprintf(out, " %s %.10s", T("on"), s->valid_from);
+  }
 }
 
 static void put_verdict(const sc_verification *v, FILE *out) {
-  fprintf(out, "%s — ", sc_verdict_word(v->exit_code));
+  fprintf(out, "%s — ", T(sc_verdict_word(v->exit_code)));
   const sc_check *failure = first_failure(v);
   /* The claim is worth showing once the signature holds (codes 2-6); a forged credential's
    * claim is not. */

@@ -29,7 +29,10 @@ void sc_credential_summarize(const json_t *credential, sc_credential_summary *s)
   s->issuer_id = json_is_string(issuer) ? json_string_value(issuer) : string_at(issuer, "id");
   s->issuer_name = string_at(issuer, "name");
   s->recipient_name = recipient_name(subject);
-  s->achievement_name = string_at(json_object_get(subject, "achievement"), "name");
+  /* A language map gives the name in the command line's language (else English). */
+  s->achievement_name =
+      sc_json_text(json_object_get(json_object_get(subject, "achievement"), "name"),
+                   sc_lang_process());
   if (!s->achievement_name)
     s->achievement_name = string_at(credential, "name");
   s->valid_from = string_at(credential, "validFrom");

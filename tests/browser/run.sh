@@ -57,7 +57,7 @@ check() { # description, command...
   if "$@"; then echo "ok $n - $desc"; else echo "not ok $n - $desc"; status=1; fi
 }
 
-echo "1..4"
+echo "1..6"
 url=$(local_url "$valid")
 chrome --dump-dom "$url" >"$work/valid.html"
 check "valid certificate: the DOM shows the green verdict" grep -q 'class="verdict ok"' "$work/valid.html"
@@ -67,6 +67,11 @@ url=$(local_url "$revoked")
 chrome --dump-dom "$url" >"$work/revoked.html"
 check "revoked certificate: the DOM shows the red verdict" grep -q 'class="verdict bad".*Revoked' "$work/revoked.html"
 chrome --screenshot="$out/browser-revoked.png" "$url" >/dev/null
+# A phone set to Indonesian sends Accept-Language: id and gets the page in Indonesian.
+url=$(local_url "$valid")
+chrome --accept-lang=id --dump-dom "$url" >"$work/valid-id.html"
+check "a browser asking for Indonesian gets lang=id" grep -q '<html lang="id">' "$work/valid-id.html"
+check "a browser asking for Indonesian reads 'Sertifikat sah'" grep -q 'Sertifikat sah' "$work/valid-id.html"
 check "screenshots saved" test -s "$out/browser-valid.png" -a -s "$out/browser-revoked.png"
 if [ "${1:-}" = "--docs" ]; then
   cp "$out/browser-valid.png" docs/screenshot-valid.png

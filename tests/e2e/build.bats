@@ -58,10 +58,12 @@ build_time_o() { # extra make arguments...
   [ -x "$WORK/root/usr/local/bin/skillcert" ]
   [ -f "$WORK/root/usr/local/share/man/man1/skillcert.1" ]
   [ -d "$WORK/root/usr/local/share/skillcert/templates" ]
+  [ -f "$WORK/root/usr/local/share/locale/id/LC_MESSAGES/skillcert.mo" ]
   run make -C "$ROOT" --no-print-directory DESTDIR="$WORK/root" uninstall
   [ "$status" -eq 0 ]
   [ ! -e "$WORK/root/usr/local/bin/skillcert" ]
   [ ! -e "$WORK/root/usr/local/share/man/man1/skillcert.1" ]
   [ ! -e "$WORK/root/usr/local/share/skillcert" ]
+  [ ! -e "$WORK/root/usr/local/share/locale/id/LC_MESSAGES/skillcert.mo" ]
   [ "$(cat "$WORK/root/usr/local/bin/other-tool")" = keep ]
 }

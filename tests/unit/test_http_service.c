@@ -470,8 +470,53 @@ static void messages_never_show_local_folders_or_fetch_errors(void **state) {
   assert_string_equal(v.checks[4].message, "valid signature");
 }
 
+/* ---------------------------------------------------------------- the reader's language */
+
+static int get_in(const service *s, const char *path, const char *accept, const char *lang,
+                  sc_http_response *res) {
+  sc_http_request req = {
+      .method = "GET", .path = path, .accept_language = accept, .lang_query = lang, .now = NOW};
+  sc_http_handle(&s->cfg, &req, res);
+  return res->status;
+}
+
+static void the_page_language_is_lang_then_accept_language_then_english(void **state) {
+  (void)state;
+  service s;
+  service_open(&s);
+  struct {
+    const char *accept, *query, *html;
+  } cases[] = {
+      {"id-ID,id;q=0.9,en;q=0.5", NULL, "<html lang=\"id\">"},
+      {"fr, en;q=0.4, id;q=0.6", NULL, "<html lang=\"id\">"},
+      {"id", "en", "<html lang=\"en\">"},      /* the switch wins */
+      {"id", "klingon", "<html lang=\"id\">"}, /* an unknown choice is no choice */
+      {"de", NULL, "<html lang=\"en\">"},
+      {NULL, NULL, "<html lang=\"en\">"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    sc_http_response res;
+    assert_int_equal(get_in(&s, "/", cases[i].accept, cases[i].query, &res), 200);
+    if (!body_has(&res, cases[i].html))
+      fail_msg("Accept-Language %s, ?lang=%s: no %s", cases[i].accept, cases[i].query,
+               cases[i].html);
+    assert_string_equal(res.vary, "Accept-Language");
+    sc_http_response_free(&res);
+  }
+  sc_http_response res;
+  assert_int_equal(get_in(&s, "/", "id", NULL, &res), 200);
+  assert_true(body_has(&res, "action=\"/verify?lang=id\""));
+  assert_true(body_has(&res, "href=\"/?lang=en\" hreflang=\"en\""));
+  sc_http_response_free(&res);
+  assert_int_equal(get_in(&s, "/no-such-page", "id", NULL, &res), 404);
+  assert_true(body_has(&res, "<html lang=\"id\">"));
+  sc_http_response_free(&res);
+  service_close(&s);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(the_page_language_is_lang_then_accept_language_then_english),
       cmocka_unit_test(c1_controls_and_line_separators_become_replacement_characters),
       cmocka_unit_test(letters_sharing_a_first_byte_with_controls_stay),
       cmocka_unit_test(if_none_match_compares_entity_tags_exactly),

@@ -45,7 +45,7 @@ static const char qr_text[] = "HTTPS://VERIFY.EXAMPLE.ORG/C/5B1C0D36-8F0E-4B8A-9
 /* Renders the certificate of cred (released here) with the QR code of qr. */
 static int render_credential(fixture *f, json_t *cred, const char *qr, sc_buf *pdf, sc_error *err) {
   char *json = json_dumps(cred, JSON_COMPACT);
-  sc_certificate cert = {cred, json, strlen(json), qr, NULL, NULL};
+  sc_certificate cert = {cred, json, strlen(json), qr, NULL, NULL, NULL};
   int rc = sc_pdf_render(f->renderer, f->tpl, &cert, pdf, err);
   free(json);
   json_decref(cred);
@@ -293,7 +293,7 @@ static void qr_refuses_text_above_the_maximum_version(void **state) {
 static void render_with_verify_url(fixture *f, const char *verify_url, sc_buf *pdf) {
   json_t *cred = credential_for(f, "Zoë Łukasiewicz");
   char *json = json_dumps(cred, JSON_COMPACT);
-  sc_certificate cert = {cred, json, strlen(json), qr_text, NULL, verify_url};
+  sc_certificate cert = {cred, json, strlen(json), qr_text, NULL, verify_url, NULL};
   sc_error err = {0};
   assert_int_equal(sc_pdf_render(f->renderer, f->tpl, &cert, pdf, &err), SC_OK);
   free(json);

@@ -143,7 +143,7 @@ static void schema_is_versioned_and_a_newer_one_is_refused(void **state) {
   sqlite3_stmt *stmt;
   sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &stmt, NULL);
   assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
-  assert_int_equal(sqlite3_column_int(stmt, 0), 3);
+  assert_int_equal(sqlite3_column_int(stmt, 0), 4);
   sqlite3_finalize(stmt);
   assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 99", 0, 0, 0), SQLITE_OK);
   sqlite3_close(db);

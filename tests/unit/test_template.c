@@ -189,9 +189,85 @@ static void every_known_placeholder_is_accepted_in_a_layout(void **state) {
   }
 }
 
+static void one_date_style_per_certificate(void **state) {
+  (void)state;
+  sc_error err = {0};
+  const char *mixed = "{\"page\": {\"size\": \"A4\"}, \"qr\": {\"x\": 10, \"y\": 10}, \"text\": ["
+                      "{\"text\": \"{{date.long}}\", \"x\": 20, \"y\": 30, \"size\": 12},"
+                      "{\"text\": \"Valid until {{valid_until}}\", \"x\": 20, \"y\": 40, "
+                      "\"size\": 8}]}";
+  assert_int_equal(load_layout(mixed, &err), SC_EDATA);
+  if (!strstr(err.message, "template.json: text: \"Valid until {{valid_until}}\" and "
+                           "\"{{date.long}}\" write dates in two styles"))
+    fail_msg("%s", err.message);
+  const char *long_only = "{\"page\": {\"size\": \"A4\"}, \"qr\": {\"x\": 10, \"y\": 10}, "
+                          "\"text\": [{\"text\": \"{{date.long}}\", \"x\": 20, \"y\": 30, "
+                          "\"size\": 12}, {\"text\": \"Valid until {{valid_until.long}}\", "
+                          "\"x\": 20, \"y\": 40, \"size\": 8}]}";
+  if (load_layout(long_only, &err) != SC_OK)
+    fail_msg("%s", err.message);
+}
+
+static void a_template_names_a_language_skillcert_speaks(void **state) {
+  (void)state;
+  sc_error err = {0};
+  char layout[512];
+#define LANGUAGE_LAYOUT                                                                            \
+  "{\"page\": {\"size\": \"A4\"}, \"qr\": {\"x\": 10, \"y\": 10}, \"language\": %s, "              \
+  "\"text\": [{\"text\": \"x\", \"x\": 20, \"y\": 30, \"size\": 12}]}"
+  snprintf(layout, sizeof layout, LANGUAGE_LAYOUT, "\"id\"");
+  if (load_layout(layout, &err) != SC_OK)
+    fail_msg("%s", err.message);
+  snprintf(layout, sizeof layout, LANGUAGE_LAYOUT, "\"tlh\"");
+  assert_int_equal(load_layout(layout, &err), SC_EDATA);
+  assert_non_null(strstr(err.message, "language: expected one of en, id"));
+  snprintf(layout, sizeof layout, LANGUAGE_LAYOUT, "7");
+  assert_int_equal(load_layout(layout, &err), SC_EDATA);
+}
+
+/* An achievement's name in several languages: VC 2.0 language value objects, each with text
+ * and a language tag; anything else is refused naming the field. */
+static void an_achievement_name_may_be_given_in_several_languages(void **state) {
+  (void)state;
+  const char *good[] = {"[{\"@value\": \"AI Fundamentals\", \"@language\": \"en\"}, "
+                        "{\"@value\": \"Dasar-Dasar AI\", \"@language\": \"id-ID\"}]",
+                        "{\"@value\": \"Dasar-Dasar AI\", \"@language\": \"id\"}",
+                        "\"AI Fundamentals\""};
+  const char *bad[] = {"[]",
+                       "[{\"@value\": \"x\"}]",
+                       "[{\"@value\": \"\", \"@language\": \"en\"}]",
+                       "[{\"@value\": \"x\", \"@language\": \"e n\"}]",
+                       "[{\"@value\": \"x\", \"@language\": \"en-\"}]",
+                       "[{\"@value\": \"x\", \"@language\": \"en\", \"@direction\": \"ltr\"}]",
+                       "[\"AI Fundamentals\"]",
+                       "\"\"",
+                       "7"};
+  for (size_t i = 0; i < sizeof good / sizeof *good + sizeof bad / sizeof *bad; i++) {
+    bool ok = i < sizeof good / sizeof *good;
+    const char *name = ok ? good[i] : bad[i - sizeof good / sizeof *good];
+    char text[512];
+    snprintf(text, sizeof text,
+             "{\"id\": \"https://acme.example/a/1\", \"type\": [\"Achievement\"], \"name\": %s, "
+             "\"description\": \"d\", \"criteria\": {\"narrative\": \"n\"}}",
+             name);
+    json_t *doc = json_loads(text, 0, NULL);
+    assert_non_null(doc);
+    sc_error err = {0};
+    int rc = sc_achievement_check(doc, "a.json", &err);
+    if (ok && rc != SC_OK)
+      fail_msg("%s: %s", name, err.message);
+    if (!ok && (rc != SC_EDATA || !strstr(err.message, "a.json: name: expected")))
+      fail_msg("%s was accepted (%s)", name, err.message);
+    json_decref(doc);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(loads_the_three_shipped_templates),
+      cmocka_unit_test(one_date_style_per_certificate),
+      cmocka_unit_test(an_achievement_name_may_be_given_in_several_languages),
+      cmocka_unit_test(a_template_names_a_language_skillcert_speaks),
       cmocka_unit_test(accepts_a_minimal_layout),
       cmocka_unit_test(rejects_an_unknown_field_naming_file_and_field),
       cmocka_unit_test(rejects_a_page_size_other_than_a4_or_letter),
