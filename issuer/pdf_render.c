@@ -338,7 +338,9 @@ static int save(sc_pdf_renderer *r, sc_buf *pdf, sc_error *err) {
 int sc_pdf_render(sc_pdf_renderer *renderer, const sc_template *tpl, const sc_certificate *cert,
                   sc_buf *pdf, sc_error *err) {
   sc_pdf_renderer *r = renderer;
-  int rc = check_names(r, cert->credential, err);
+  int rc = sc_fonts_for_template(r, tpl, err);
+  if (rc == SC_OK)
+    rc = check_names(r, cert->credential, err);
   if (rc != SC_OK)
     return rc;
   r->hpdf_error = 0;
