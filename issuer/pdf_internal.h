@@ -166,6 +166,7 @@ struct sc_pdf_renderer {
   sc_font_chain chains[SC_SLOT_COUNT];
   int brand[SC_SLOT_COUNT]; /* the template's own font per style (a face index), or -1 */
   hb_buffer_t *buffer;
+  struct sc_width_entry *widths; /* pdf_text.c: widths of lines shaped before, SC_WIDTH_CACHE */
   sc_flate flate;
   sc_buf page_content;
   HPDF_Doc doc;
@@ -203,6 +204,16 @@ typedef struct sc_text_style {
   float size;
   sc_rgb color;
 } sc_text_style;
+
+/* A template's fixed lines and the prefixes its wrapping tries are measured again for every
+ * certificate: their widths (in ems, per style) are kept, direct-mapped by a hash. */
+#define SC_WIDTH_CACHE 512
+typedef struct sc_width_entry {
+  char *text; /* NULL: empty */
+  int slot;
+  double ems;
+} sc_width_entry;
+void sc_width_cache_free(sc_pdf_renderer *r);
 
 /* Width in points of text (UTF-8, one line) in style; SC_EDATA when a character cannot be drawn. */
 int sc_text_width(sc_pdf_renderer *r, const char *text, const sc_text_style *style, float *width,

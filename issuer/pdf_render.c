@@ -41,6 +41,7 @@ void sc_pdf_renderer_free(sc_pdf_renderer *renderer) {
     return;
   if (renderer->doc)
     HPDF_Free(renderer->doc);
+  sc_width_cache_free(renderer);
   sc_pdf_fonts_free(renderer);
   sc_flate_free(&renderer->flate);
   sc_buf_free(&renderer->page_content);

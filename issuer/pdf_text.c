@@ -246,14 +246,48 @@ int sc_pdf_check_text(sc_pdf_renderer *renderer, const char *text, const char *f
   return rc;
 }
 
+static uint32_t text_hash(const char *text, int slot) {
+  uint32_t hash = 2166136261u ^ (uint32_t)slot;
+  for (const unsigned char *c = (const unsigned char *)text; *c; c++)
+    hash = (hash ^ *c) * 16777619u;
+  return hash;
+}
+
+void sc_width_cache_free(sc_pdf_renderer *r) {
+  for (size_t i = 0; r->widths && i < SC_WIDTH_CACHE; i++)
+    free(r->widths[i].text);
+  free(r->widths);
+  r->widths = NULL;
+}
+
+static int shaped_width(sc_pdf_renderer *r, const char *text, int slot, double *ems,
+                        sc_error *err) {
+  shaped_line line;
+  int rc = shape(r, text, slot, "text", &line, err);
+  *ems = 0;
+  for (size_t i = 0; rc == SC_OK && i < line.count; i++)
+    *ems += (double)line.glyphs[i].advance / r->faces[line.glyphs[i].face]->upem;
+  line_free(&line);
+  return rc;
+}
+
 int sc_text_width(sc_pdf_renderer *r, const char *text, const sc_text_style *style, float *width,
                   sc_error *err) {
-  shaped_line line;
-  int rc = shape(r, text, sc_font_slot(style->family, style->bold), "text", &line, err);
+  int slot = sc_font_slot(style->family, style->bold);
+  if (!r->widths && !(r->widths = calloc(SC_WIDTH_CACHE, sizeof *r->widths)))
+    return sc_oom(err);
+  sc_width_entry *e = &r->widths[text_hash(text, slot) % SC_WIDTH_CACHE];
   double ems = 0;
-  for (size_t i = 0; rc == SC_OK && i < line.count; i++)
-    ems += (double)line.glyphs[i].advance / r->faces[line.glyphs[i].face]->upem;
-  line_free(&line);
+  int rc = SC_OK;
+  if (e->text && e->slot == slot && strcmp(e->text, text) == 0) {
+    ems = e->ems;
+  } else if ((rc = shaped_width(r, text, slot, &ems, err)) == SC_OK) {
+    char *copy = strdup(text); /* not kept when out of memory: only slower */
+    if (copy) {
+      free(e->text);
+      *e = (sc_width_entry){copy, slot, ems};
+    }
+  }
   *width = (float)(ems * style->size);
   return rc;
 }
