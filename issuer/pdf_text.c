@@ -345,14 +345,14 @@ static void append_utf16(char *hex, size_t size, const uint32_t *text, size_t le
   }
 }
 
-/* One glyph at the pen (plus its offsets), the pen moved by its advance. */
-static void put_glyph(writer *w, const sc_face *f, const shaped_glyph *g, float size) {
-  double scale = 1000.0 / f->upem;
-  double target = w->pen + g->x_offset * scale;
+/* One glyph with its origin at target (1/1000 em from the line's start), raised by its
+ * y offset. */
+static void put_glyph(writer *w, const sc_face *f, const shaped_glyph *g, double target,
+                      float size) {
   char buf[64];
   if (g->y_offset) {
     close_array(w);
-    snprintf(buf, sizeof buf, "%.3f Ts\n", g->y_offset * scale * size / 1000.0);
+    snprintf(buf, sizeof buf, "%.3f Ts\n", g->y_offset * 1000.0 / f->upem * size / 1000.0);
     put(w, buf);
   }
   open_array(w);
@@ -363,7 +363,6 @@ static void put_glyph(writer *w, const sc_face *f, const shaped_glyph *g, float 
   snprintf(buf, sizeof buf, "<%04X>", (unsigned)g->gid);
   put(w, buf);
   w->pdf_pen = target + sc_face_pdf_width(f, g->gid);
-  w->pen += g->advance * scale;
   if (g->y_offset) {
     close_array(w);
     put(w, "0 Ts\n");
@@ -385,14 +384,52 @@ static uint32_t nominal_char(const sc_face *f, uint32_t gid, const uint32_t *tex
   return 0;
 }
 
-/* Glyphs [first, end) of one cluster, standing for text[0..len) (in visual order for a
- * right-to-left run: extractors reverse those). Drawn inside an ActualText span unless the
- * ToUnicode entries of the glyphs already spell the text and none is moved up or down. */
-static int put_cluster(sc_pdf_renderer *r, writer *w, const shaped_line *line, size_t first,
-                       size_t end, const uint32_t *text, size_t len, float size, sc_error *err) {
+/* The end of the cluster that starts at code point `cluster` in its run. */
+static size_t cluster_end(const shaped_line *line, const shaped_glyph *g) {
+  const text_run *run = &line->runs[g->run];
+  size_t end = run->start + run->len;
+  for (size_t i = 0; i < line->count; i++)
+    if (line->glyphs[i].run == g->run && line->glyphs[i].cluster > g->cluster &&
+        line->glyphs[i].cluster < end)
+      end = line->glyphs[i].cluster;
+  return end;
+}
+
+/* Consecutive clusters drawn together: one ActualText span when any needs one. A cluster
+ * whose last glyph does not end where the next cluster starts (a mark moved back over its
+ * base) takes the next cluster in too: extractors take a span's text to end where its last
+ * glyph ends, and a gap there reads as a space. */
+typedef struct segment {
+  size_t first, end; /* glyphs */
+  uint32_t text[128];
+  size_t len;
+  bool span;
+} segment;
+
+/* The cluster's text, in visual order for a right-to-left run (extractors reverse those). */
+static size_t cluster_text(const shaped_line *line, const shaped_glyph *g, uint32_t *text,
+                           size_t cap) {
+  size_t len = 0, to = cluster_end(line, g);
+  for (size_t k = g->cluster; k < to && len < cap; k++)
+    if (!is_ignorable(line->text[k]))
+      text[len++] = line->text[k];
+  bool rtl = line->runs[g->run].level % 2;
+  for (size_t a = 0, b = len ? len - 1 : 0; rtl && a < b; a++, b--) {
+    uint32_t t = text[a];
+    text[a] = text[b];
+    text[b] = t;
+  }
+  return len;
+}
+
+/* Records the glyphs of a cluster for the fonts' ToUnicode maps; *span: the glyphs' entries
+ * do not spell the text, or a glyph is moved, so the cluster needs an ActualText span. */
+static int use_cluster(sc_pdf_renderer *r, const shaped_line *line, size_t first, size_t end,
+                       const uint32_t *text, size_t len, bool *span, sc_error *err) {
   const sc_face *f = r->faces[line->glyphs[first].face];
   uint32_t spelled[64];
   size_t spelled_len = 0;
+  bool moved = false;
   for (size_t i = first; i < end; i++) {
     uint32_t gid = line->glyphs[i].gid, own = 0;
     const sc_glyph_text *mapped;
@@ -405,44 +442,66 @@ static int put_cluster(sc_pdf_renderer *r, writer *w, const shaped_line *line, s
       return rc;
     for (size_t k = 0; k < mapped->len && spelled_len < 64; k++)
       spelled[spelled_len++] = mapped->text[k];
+    moved = moved || line->glyphs[i].y_offset != 0 || line->glyphs[i].x_offset != 0;
   }
-  /* A raised or lowered mark reads as a line of its own to extractors: its cluster, too,
-   * gets its text from the span. */
-  bool moved = false;
-  for (size_t i = first; i < end; i++)
-    moved = moved || line->glyphs[i].y_offset != 0;
-  bool span = (moved || !same_text(spelled, spelled_len, text, len)) && len > 0;
-  if (span) {
-    char hex[4 * 64 + 40] = "";
-    append_utf16(hex, sizeof hex, text, len < 48 ? len : 48);
-    close_array(w);
-    put(w, "/Span <</ActualText <FEFF");
-    put(w, hex);
-    put(w, ">>> BDC\n");
-  }
-  for (size_t i = first; i < end; i++)
-    put_glyph(w, f, &line->glyphs[i], size);
-  if (span) {
-    close_array(w);
-    put(w, "EMC\n");
-  }
-  return w->ok ? SC_OK : sc_oom(err);
+  *span = len > 0 && (moved || !same_text(spelled, spelled_len, text, len));
+  const sc_glyph_text *notdef; /* the span's bounds (put_bound), with no text of their own */
+  return *span ? sc_font_use_glyph(r, line->glyphs[first].face, 0, NULL, 0, &notdef, err) : SC_OK;
 }
 
-/* The end of the cluster that starts at code point `cluster` in its run. */
-static size_t cluster_end(const shaped_line *line, const shaped_glyph *g) {
-  const text_run *run = &line->runs[g->run];
-  size_t end = run->start + run->len;
-  for (size_t i = 0; i < line->count; i++)
-    if (line->glyphs[i].run == g->run && line->glyphs[i].cluster > g->cluster &&
-        line->glyphs[i].cluster < end)
-      end = line->glyphs[i].cluster;
-  return end;
+/* An ActualText span's text is placed by extractors from the origin of its first glyph to
+ * the end of its last one, on the baseline of the first: a mark raised, lowered or moved
+ * over its base would leave a gap read as a space, an overlap that splits the word, or a
+ * line of its own. So a span starts and ends with an invisible (Tr 3) .notdef glyph on the
+ * baseline at the cluster's start and ending at its end. */
+static void put_bound(writer *w, const sc_face *f, int face, double target, float size) {
+  shaped_glyph notdef = {.face = face};
+  close_array(w);
+  put(w, "3 Tr\n");
+  put_glyph(w, f, &notdef, target, size);
+  close_array(w);
+  put(w, "0 Tr\n");
+}
+
+static void put_span_glyphs(writer *w, const sc_face *f, const shaped_line *line,
+                            const segment *seg, float size) {
+  double scale = 1000.0 / f->upem, end = w->pen;
+  for (size_t i = seg->first; i < seg->end; i++)
+    end += line->glyphs[i].advance * scale;
+  int face = line->glyphs[seg->first].face;
+  put_bound(w, f, face, w->pen, size);
+  for (size_t i = seg->first; i < seg->end; i++) {
+    put_glyph(w, f, &line->glyphs[i], w->pen + line->glyphs[i].x_offset * scale, size);
+    w->pen += line->glyphs[i].advance * scale;
+  }
+  put_bound(w, f, face, end - sc_face_pdf_width(f, 0), size);
+}
+
+static void put_segment(writer *w, const sc_face *f, const shaped_line *line,
+                        const segment *seg, float size) {
+  if (!seg->span) {
+    double scale = 1000.0 / f->upem;
+    for (size_t i = seg->first; i < seg->end; i++) {
+      put_glyph(w, f, &line->glyphs[i], w->pen + line->glyphs[i].x_offset * scale, size);
+      w->pen += line->glyphs[i].advance * scale;
+    }
+    return;
+  }
+  char hex[4 * 128 + 8] = "";
+  append_utf16(hex, sizeof hex, seg->text, seg->len);
+  close_array(w);
+  put(w, "/Span <</ActualText <FEFF");
+  put(w, hex);
+  put(w, ">>> BDC\n");
+  put_span_glyphs(w, f, line, seg, size);
+  close_array(w);
+  put(w, "EMC\n");
 }
 
 static int draw_glyphs(sc_pdf_renderer *r, writer *w, const shaped_line *line, float size,
                        sc_error *err) {
   int current = -1;
+  segment seg = {0};
   for (size_t i = 0; i < line->count;) {
     const shaped_glyph *g = &line->glyphs[i];
     if (g->face != current) {
@@ -457,21 +516,21 @@ static int draw_glyphs(sc_pdf_renderer *r, writer *w, const shaped_line *line, f
     while (end < line->count && line->glyphs[end].run == g->run &&
            line->glyphs[end].cluster == g->cluster)
       end++;
-    size_t from = g->cluster, to = cluster_end(line, g);
+    if (seg.end == seg.first)
+      seg = (segment){.first = i};
     uint32_t text[64];
-    size_t len = 0;
-    bool rtl = line->runs[g->run].level % 2;
-    for (size_t k = from; k < to && len < 64; k++)
-      if (!is_ignorable(line->text[k]))
-        text[len++] = line->text[k];
-    for (size_t a = 0, b = len ? len - 1 : 0; rtl && a < b; a++, b--) {
-      uint32_t t = text[a];
-      text[a] = text[b];
-      text[b] = t;
-    }
-    int rc = put_cluster(r, w, line, i, end, text, len, size, err);
+    size_t len = cluster_text(line, g, text, 64);
+    bool span;
+    int rc = use_cluster(r, line, i, end, text, len, &span, err);
     if (rc != SC_OK)
       return rc;
+    for (size_t k = 0; k < len && seg.len < 128; k++)
+      seg.text[seg.len++] = text[k];
+    seg.span = seg.span || span || seg.len == 128;
+    seg.end = end;
+    const sc_face *f = r->faces[g->face];
+    put_segment(w, f, line, &seg, size);
+    seg.first = seg.end;
     i = end;
   }
   close_array(w);
