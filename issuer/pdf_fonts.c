@@ -236,3 +236,10 @@ int sc_fonts_for_template(sc_pdf_renderer *r, const sc_template *tpl, sc_error *
   }
   return SC_OK;
 }
+
+int sc_font_file_check(const char *path, sc_error *err) {
+  sc_face *f = NULL;
+  int rc = face_open(path, 0, &f, err);
+  face_free(f);
+  return rc;
+}

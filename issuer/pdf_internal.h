@@ -180,6 +180,8 @@ int sc_font_pick(sc_pdf_renderer *r, int slot, uint32_t cp, int keep);
 /* The face for a font file (loaded on first use); SC_EDATA when it is no usable font. */
 int sc_font_face_of_file(sc_pdf_renderer *r, const char *path, unsigned index, int *face,
                          sc_error *err);
+/* Is path a font the renderer can use (TrueType or OpenType, glyf or CFF outlines)? */
+int sc_font_file_check(const char *path, sc_error *err);
 /* The template's own fonts (template.json "fonts") come first in their styles. */
 int sc_fonts_for_template(sc_pdf_renderer *r, const sc_template *tpl, sc_error *err);
 /* Records that this document draws gid of face, standing for text (len 0: nothing, when the

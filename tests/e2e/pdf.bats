@@ -112,6 +112,31 @@ name_in_pdf() {
   [ "$(stat -c %s c.pdf)" -le 307200 ]
 }
 
+@test "a template may name its own font files; characters they lack come from the system's" {
+  make_home
+  mkdir -p "$WORK/home/templates"
+  cp -R "$ROOT/templates/ai-fundamentals" "$WORK/home/templates/brand"
+  mkdir "$WORK/home/templates/brand/fonts"
+  cp /usr/share/fonts/truetype/dejavu/DejaVuSerif-Bold.ttf "$WORK/home/templates/brand/fonts/Brand-Bold.ttf"
+  $PYTHON - "$WORK/home/templates/brand/template.json" <<'PY'
+import json, sys
+t = json.load(open(sys.argv[1]))
+t["fonts"] = {"serif-bold": "fonts/Brand-Bold.ttf", "sans-bold": "fonts/Brand-Bold.ttf"}
+json.dump(t, open(sys.argv[1], "w"))
+PY
+  run sc template preview brand --home "$WORK/home" --no-png --name "Zoë 王小明" -o b.pdf
+  [ "$status" -eq 0 ]
+  run pdffonts b.pdf
+  [[ "$output" == *"+DejaVuSerif-Bold "*"CID TrueType"* ]]
+  [[ "$output" == *"+NotoSerifCJK"*"CID Type 0C (OT)"* ]] # 王小明: not in the brand font
+  name_in_pdf b.pdf "Zoë 王小明"
+  echo "not a font" >"$WORK/home/templates/brand/fonts/Brand-Bold.ttf"
+  run sc template preview brand --home "$WORK/home" --no-png -o c.pdf
+  [ "$status" -eq 65 ]
+  [[ "$output" == *"template.json: fonts.sans-bold: font "*"Brand-Bold.ttf: not a TrueType or OpenType font"* ]]
+  [ ! -e c.pdf ]
+}
+
 @test "template --help documents list and preview" {
   run sc template --help
   [ "$status" -eq 0 ]
