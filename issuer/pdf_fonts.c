@@ -29,6 +29,7 @@ static void face_free(sc_face *f) {
   hb_set_destroy(f->subset_glyphs);
   hb_map_destroy(f->text_of);
   free(f->texts);
+  free(f->cids);
   sc_buf_free(&f->subset);
   free(f->path);
   free(f);
@@ -111,6 +112,8 @@ static int face_open(const char *path, unsigned index, sc_face **out, sc_error *
                    "font %s: not a TrueType or OpenType font with TrueType or CFF outlines",
                    path);
   }
+  if (f->cff)
+    f->cids = sc_cff_cids(f->face, f->glyph_count);
   f->font = hb_font_create(f->face);
   hb_font_set_scale(f->font, (int)f->upem, (int)f->upem);
   f->used = hb_set_create();

@@ -37,8 +37,10 @@ static HPDF_Dict to_unicode(sc_pdf_renderer *r, const sc_face *f, sc_error *err)
     return sc_oom(err), NULL;
   size_t n = 0;
   for (size_t i = 0; i < f->text_count; i++)
-    if (f->texts[i].len)
-      texts[n++] = f->texts[i];
+    if (f->texts[i].len) {
+      texts[n] = f->texts[i];
+      texts[n++].gid = sc_face_code(f, f->texts[i].gid); /* the code, here */
+    }
   qsort(texts, n, sizeof *texts, compare_gid); /* the same map for the same glyphs */
   sc_buf cmap = {0};
   bool ok = sc_buf_append_str(&cmap, "/CIDInit /ProcSet findresource begin\n12 dict begin\n"
@@ -105,20 +107,22 @@ static HPDF_Dict descriptor(HPDF_Doc doc, const sc_face *f, const char *name, HP
   return st == HPDF_OK ? d : NULL;
 }
 
-/* /W [g [w] g' [w w ...] ...]: the widths of the glyphs used, consecutive ids together. */
+/* /W [c [w] c' [w w ...] ...]: the widths of the glyphs used by code, consecutive ones
+ * together. */
 static HPDF_STATUS add_widths(HPDF_Doc doc, const sc_face *f, HPDF_Array w) {
   HPDF_STATUS st = HPDF_OK;
   HPDF_Array run = NULL;
   hb_codepoint_t last = HB_SET_VALUE_INVALID;
   for (hb_codepoint_t g = HB_SET_VALUE_INVALID; st == HPDF_OK && hb_set_next(f->used, &g);) {
-    if (!run || g != last + 1) {
+    uint32_t code = sc_face_code(f, g);
+    if (!run || code != last + 1) {
       if (!(run = HPDF_Array_New(doc->mmgr)))
         return HPDF_FAILD_TO_ALLOC_MEM;
-      st |= HPDF_Array_AddNumber(w, (HPDF_INT32)g);
+      st |= HPDF_Array_AddNumber(w, (HPDF_INT32)code);
       st |= HPDF_Array_Add(w, run);
     }
     st |= HPDF_Array_AddNumber(run, sc_face_pdf_width(f, g));
-    last = g;
+    last = code;
   }
   return st;
 }
@@ -151,7 +155,8 @@ static HPDF_Dict program_stream(sc_pdf_renderer *r, sc_face *f, sc_error *err) {
   HPDF_Dict file = sc_pdf_flate_stream(r, program->data, program->len, true, err);
   if (!file)
     return NULL;
-  HPDF_STATUS st = f->cff ? HPDF_Dict_AddName(file, "Subtype", "OpenType")
+  HPDF_STATUS st = f->cff ? HPDF_Dict_AddName(file, "Subtype", f->cids ? "CIDFontType0C"
+                                                                        : "OpenType")
                           : HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)program->len);
   return failed(st) ? NULL : file;
 }

@@ -107,10 +107,11 @@ typedef struct sc_face {
   hb_font_t *font; /* scale = units per em: positions come back in font units */
   unsigned upem, glyph_count;
   bool cff; /* outlines in a CFF table (OpenType/CFF, e.g. Noto CJK), else glyf */
+  uint16_t *cids; /* a CID-keyed CFF font's CID by glyph id; NULL: the code is the glyph id */
   char ps_name[64];
   int ascent, descent, cap_height, bbox[4]; /* font units */
   /* this document */
-  hb_set_t *used;         /* glyph ids drawn (= CIDs: subsets keep glyph ids) */
+  hb_set_t *used;         /* glyph ids drawn */
   sc_glyph_text *texts;   /* by order of first use */
   size_t text_count, text_cap;
   hb_map_t *text_of;      /* gid -> index in texts */
@@ -191,6 +192,12 @@ int sc_font_use_glyph(sc_pdf_renderer *r, int face, uint32_t gid, const uint32_t
 void sc_font_use_reset(sc_pdf_renderer *r);
 /* pdf_fonts_pdf.c: writes the used fonts into the document and registers them as /SCn. */
 int sc_fonts_finish(sc_pdf_renderer *r, HPDF_Page page, sc_error *err);
+/* pdf_cff.c: the CIDs of a CID-keyed CFF font's glyphs (NULL: not CID-keyed, or unreadable). */
+uint16_t *sc_cff_cids(hb_face_t *face, unsigned glyphs);
+/* The character code (CID) that draws gid: its CID in a CID-keyed CFF font, else gid. */
+static inline uint32_t sc_face_code(const sc_face *f, uint32_t gid) {
+  return f->cids && gid < f->glyph_count ? f->cids[gid] : gid;
+}
 /* The advance of gid in thousandths of an em, as the PDF's /W array gives it. */
 int sc_face_pdf_width(const sc_face *f, uint32_t gid);
 /* Resource name for face n. */

@@ -18,9 +18,11 @@ static int make_subset(sc_face *f, sc_error *err) {
   hb_subset_input_t *input = hb_subset_input_create_or_fail();
   if (!input)
     return sc_oom(err);
-  /* Glyph ids are kept (the others become empty), so the content stream's CIDs, written
-   * while the page is drawn, are the glyph ids of the subset (CIDToGIDMap /Identity). */
-  hb_subset_input_set_flags(input, HB_SUBSET_FLAGS_RETAIN_GIDS | HB_SUBSET_FLAGS_NO_HINTING |
+  /* Glyph ids are kept (the others become empty), so the content stream's codes, written
+   * while the page is drawn, are the glyph ids of the subset (CIDToGIDMap /Identity). A
+   * CID-keyed CFF font is addressed by CID, which hb-subset keeps: its glyphs are renumbered. */
+  hb_subset_input_set_flags(input, (f->cids ? 0u : (unsigned)HB_SUBSET_FLAGS_RETAIN_GIDS) |
+                                       HB_SUBSET_FLAGS_NO_HINTING |
                                        HB_SUBSET_FLAGS_NOTDEF_OUTLINE);
   hb_set_union(hb_subset_input_glyph_set(input), f->used);
   hb_set_t *tables = hb_subset_input_set(input, HB_SUBSET_SETS_DROP_TABLE_TAG);
@@ -30,7 +32,10 @@ static int make_subset(sc_face *f, sc_error *err) {
   hb_subset_input_destroy(input);
   if (!subset)
     return sc_fail(err, SC_EDATA, "font %s: hb-subset cannot subset it", f->path);
-  hb_blob_t *blob = hb_face_reference_blob(subset);
+  /* A CID-keyed font goes in as its bare CFF table (FontFile3 /CIDFontType0C): viewers read
+   * its CIDs from the CFF charset. */
+  hb_blob_t *blob = f->cids ? hb_face_reference_table(subset, HB_TAG('C', 'F', 'F', ' '))
+                            : hb_face_reference_blob(subset);
   unsigned len = 0;
   const char *data = hb_blob_get_data(blob, &len);
   sc_buf_reset(&f->subset);

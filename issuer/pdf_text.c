@@ -360,7 +360,7 @@ static void put_glyph(writer *w, const sc_face *f, const shaped_glyph *g, double
     snprintf(buf, sizeof buf, "%.2f", w->pdf_pen - target);
     put(w, buf);
   }
-  snprintf(buf, sizeof buf, "<%04X>", (unsigned)g->gid);
+  snprintf(buf, sizeof buf, "<%04X>", (unsigned)sc_face_code(f, g->gid));
   put(w, buf);
   w->pdf_pen = target + sc_face_pdf_width(f, g->gid);
   if (g->y_offset) {
