@@ -90,9 +90,10 @@ int cli_issue_roster(const sc_issue_context *ctx, sc_pdf_renderer *renderer,
     return rc;
   }
   if (job->dry_run && fonts.refused)
-    return sc_fail(err, SC_EDATA, "%s: %zu row%s, %zu of them refused (a name no installed font "
-                   "can draw); the others are valid", job->roster, summary.rows,
-                   plural(summary.rows), fonts.refused);
+    return sc_fail(err, SC_EDATA,
+                   "%s: %zu row%s, %zu of them refused (a name no installed font "
+                   "can draw); the others are valid",
+                   job->roster, summary.rows, plural(summary.rows), fonts.refused);
   if (job->dry_run) {
     printf("%s: %zu row%s, all valid\n", job->roster, summary.rows, plural(summary.rows));
     return SC_OK;

@@ -8,16 +8,28 @@
 /* Noto first, a script's own family for every script a name may be written in, then what
  * fontconfig adds; fontconfig ranks the families in this order (they are bound strongly),
  * and FcFontSort's trimming drops every font that adds no character to those before it. */
-static const char *const sans_families[] = {
-    "Noto Sans",         "Noto Sans Devanagari", "Noto Sans Bengali", "Noto Sans Tamil",
-    "Noto Sans Thai",    "Noto Sans Javanese",   "Noto Sans Arabic",  "Noto Sans Hebrew",
-    "Noto Sans CJK SC",  "Noto Sans CJK JP",     "Noto Sans CJK KR",  "DejaVu Sans",
-    "sans-serif",        NULL};
-static const char *const serif_families[] = {
-    "Noto Serif",        "Noto Serif Devanagari", "Noto Serif Bengali", "Noto Serif Tamil",
-    "Noto Serif Thai",   "Noto Sans Javanese",    "Noto Naskh Arabic",  "Noto Sans Arabic",
-    "Noto Serif Hebrew", "Noto Serif CJK SC",     "Noto Serif CJK JP",  "Noto Serif CJK KR",
-    "DejaVu Serif",      "serif",                 NULL};
+static const char *const sans_families[] = {"Noto Sans",         "Noto Sans Devanagari",
+                                            "Noto Sans Bengali", "Noto Sans Tamil",
+                                            "Noto Sans Thai",    "Noto Sans Javanese",
+                                            "Noto Sans Arabic",  "Noto Sans Hebrew",
+                                            "Noto Sans CJK SC",  "Noto Sans CJK JP",
+                                            "Noto Sans CJK KR",  "DejaVu Sans",
+                                            "sans-serif",        NULL};
+static const char *const serif_families[] = {"Noto Serif",
+                                             "Noto Serif Devanagari",
+                                             "Noto Serif Bengali",
+                                             "Noto Serif Tamil",
+                                             "Noto Serif Thai",
+                                             "Noto Sans Javanese",
+                                             "Noto Naskh Arabic",
+                                             "Noto Sans Arabic",
+                                             "Noto Serif Hebrew",
+                                             "Noto Serif CJK SC",
+                                             "Noto Serif CJK JP",
+                                             "Noto Serif CJK KR",
+                                             "DejaVu Serif",
+                                             "serif",
+                                             NULL};
 
 static FcFontSet *sorted_fonts(const char *const *families, bool bold) {
   FcPattern *pattern = FcPatternCreate();

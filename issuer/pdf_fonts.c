@@ -109,8 +109,7 @@ static int face_open(const char *path, unsigned index, sc_face **out, sc_error *
   if (!f->glyph_count || (!f->cff && !has_table(f->face, HB_TAG('g', 'l', 'y', 'f')))) {
     face_free(f);
     return sc_fail(err, SC_EDATA,
-                   "font %s: not a TrueType or OpenType font with TrueType or CFF outlines",
-                   path);
+                   "font %s: not a TrueType or OpenType font with TrueType or CFF outlines", path);
   }
   if (f->cff)
     f->cids = sc_cff_cids(f->face, f->glyph_count);
@@ -192,8 +191,8 @@ static int add_digits(sc_face *f, sc_error *err) {
   return SC_OK;
 }
 
-int sc_font_use_glyph(sc_pdf_renderer *r, int face, uint32_t gid, const uint32_t *text,
-                      size_t len, const sc_glyph_text **mapped, sc_error *err) {
+int sc_font_use_glyph(sc_pdf_renderer *r, int face, uint32_t gid, const uint32_t *text, size_t len,
+                      const sc_glyph_text **mapped, sc_error *err) {
   sc_face *f = r->faces[face];
   bool digit = len == 1 && text[0] >= '0' && text[0] <= '9';
   int rc = digit && !f->digits_added ? add_digits(f, err) : SC_OK;

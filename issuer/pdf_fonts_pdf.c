@@ -155,9 +155,9 @@ static HPDF_Dict program_stream(sc_pdf_renderer *r, sc_face *f, sc_error *err) {
   HPDF_Dict file = sc_pdf_flate_stream(r, program->data, program->len, true, err);
   if (!file)
     return NULL;
-  HPDF_STATUS st = f->cff ? HPDF_Dict_AddName(file, "Subtype", f->cids ? "CIDFontType0C"
-                                                                        : "OpenType")
-                          : HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)program->len);
+  HPDF_STATUS st = f->cff
+                       ? HPDF_Dict_AddName(file, "Subtype", f->cids ? "CIDFontType0C" : "OpenType")
+                       : HPDF_Dict_AddNumber(file, "Length1", (HPDF_INT32)program->len);
   return failed(st) ? NULL : file;
 }
 
@@ -175,8 +175,7 @@ static HPDF_Dict type0_font(sc_pdf_renderer *r, sc_face *f, sc_error *err) {
   if (cid)
     cmap = to_unicode(r, f, err);
   if (cmap && (font_dict = HPDF_Dict_New(doc->mmgr)) &&
-      !failed(HPDF_Xref_Add(doc->xref, font_dict)) &&
-      (descendants = HPDF_Array_New(doc->mmgr))) {
+      !failed(HPDF_Xref_Add(doc->xref, font_dict)) && (descendants = HPDF_Array_New(doc->mmgr))) {
     HPDF_STATUS st = HPDF_Dict_AddName(font_dict, "Type", "Font");
     st |= HPDF_Dict_AddName(font_dict, "Subtype", "Type0");
     st |= HPDF_Dict_AddName(font_dict, "BaseFont", name);

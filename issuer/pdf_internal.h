@@ -106,16 +106,16 @@ typedef struct sc_face {
   hb_face_t *face;
   hb_font_t *font; /* scale = units per em: positions come back in font units */
   unsigned upem, glyph_count;
-  bool cff; /* outlines in a CFF table (OpenType/CFF, e.g. Noto CJK), else glyf */
+  bool cff;       /* outlines in a CFF table (OpenType/CFF, e.g. Noto CJK), else glyf */
   uint16_t *cids; /* a CID-keyed CFF font's CID by glyph id; NULL: the code is the glyph id */
   char ps_name[64];
   int ascent, descent, cap_height, bbox[4]; /* font units */
   /* this document */
-  hb_set_t *used;         /* glyph ids drawn */
-  sc_glyph_text *texts;   /* by order of first use */
+  hb_set_t *used;       /* glyph ids drawn */
+  sc_glyph_text *texts; /* by order of first use */
   size_t text_count, text_cap;
-  hb_map_t *text_of;      /* gid -> index in texts */
-  bool digits_added;      /* the hexadecimal digits are in (pdf_fonts.c: add_digits) */
+  hb_map_t *text_of; /* gid -> index in texts */
+  bool digits_added; /* the hexadecimal digits are in (pdf_fonts.c: add_digits) */
   /* the last subset made, reused while the same glyphs are drawn */
   hb_set_t *subset_glyphs;
   sc_buf subset;
@@ -187,8 +187,8 @@ int sc_font_file_check(const char *path, sc_error *err);
 int sc_fonts_for_template(sc_pdf_renderer *r, const sc_template *tpl, sc_error *err);
 /* Records that this document draws gid of face, standing for text (len 0: nothing, when the
  * glyph is drawn inside an ActualText span); *mapped: the text its ToUnicode entry gives. */
-int sc_font_use_glyph(sc_pdf_renderer *r, int face, uint32_t gid, const uint32_t *text,
-                      size_t len, const sc_glyph_text **mapped, sc_error *err);
+int sc_font_use_glyph(sc_pdf_renderer *r, int face, uint32_t gid, const uint32_t *text, size_t len,
+                      const sc_glyph_text **mapped, sc_error *err);
 void sc_font_use_reset(sc_pdf_renderer *r);
 /* pdf_fonts_pdf.c: writes the used fonts into the document and registers them as /SCn. */
 int sc_fonts_finish(sc_pdf_renderer *r, HPDF_Page page, sc_error *err);
@@ -232,9 +232,8 @@ int sc_text_draw(sc_pdf_renderer *r, HPDF_Page page, const char *text, const sc_
                  float x, float y, sc_error *err);
 /* For tests: the glyph ids a line is drawn with (visual order) and the file of the face of
  * the first glyph. */
-int sc_text_glyphs(sc_pdf_renderer *r, const char *text, const sc_text_style *style,
-                   uint32_t *gids, size_t cap, size_t *count, const char **font_file,
-                   sc_error *err);
+int sc_text_glyphs(sc_pdf_renderer *r, const char *text, const sc_text_style *style, uint32_t *gids,
+                   size_t cap, size_t *count, const char **font_file, sc_error *err);
 
 /* ---------------------------------------------------------------- document parts */
 

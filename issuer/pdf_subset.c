@@ -10,9 +10,9 @@ static const hb_tag_t dropped[] = {
     HB_TAG('B', 'A', 'S', 'E'), HB_TAG('J', 'S', 'T', 'F'), HB_TAG('M', 'A', 'T', 'H'),
     HB_TAG('k', 'e', 'r', 'n'), HB_TAG('D', 'S', 'I', 'G'), HB_TAG('v', 'h', 'e', 'a'),
     HB_TAG('v', 'm', 't', 'x'), HB_TAG('V', 'O', 'R', 'G'), HB_TAG('m', 'o', 'r', 'x'),
-    HB_TAG('S', 'T', 'A', 'T'), HB_TAG('m', 'e', 't', 'a'),
-    HB_TAG('g', 'a', 's', 'p'), HB_TAG('h', 'd', 'm', 'x'), HB_TAG('L', 'T', 'S', 'H'),
-    HB_TAG('V', 'D', 'M', 'X'), HB_TAG('P', 'C', 'L', 'T')};
+    HB_TAG('S', 'T', 'A', 'T'), HB_TAG('m', 'e', 't', 'a'), HB_TAG('g', 'a', 's', 'p'),
+    HB_TAG('h', 'd', 'm', 'x'), HB_TAG('L', 'T', 'S', 'H'), HB_TAG('V', 'D', 'M', 'X'),
+    HB_TAG('P', 'C', 'L', 'T')};
 
 static int make_subset(sc_face *f, sc_error *err) {
   hb_subset_input_t *input = hb_subset_input_create_or_fail();
@@ -22,8 +22,7 @@ static int make_subset(sc_face *f, sc_error *err) {
    * while the page is drawn, are the glyph ids of the subset (CIDToGIDMap /Identity). A
    * CID-keyed CFF font is addressed by CID, which hb-subset keeps: its glyphs are renumbered. */
   hb_subset_input_set_flags(input, (f->cids ? 0u : (unsigned)HB_SUBSET_FLAGS_RETAIN_GIDS) |
-                                       HB_SUBSET_FLAGS_NO_HINTING |
-                                       HB_SUBSET_FLAGS_NOTDEF_OUTLINE);
+                                       HB_SUBSET_FLAGS_NO_HINTING | HB_SUBSET_FLAGS_NOTDEF_OUTLINE);
   hb_set_union(hb_subset_input_glyph_set(input), f->used);
   hb_set_t *tables = hb_subset_input_set(input, HB_SUBSET_SETS_DROP_TABLE_TAG);
   for (size_t i = 0; i < sizeof dropped / sizeof *dropped; i++)
@@ -49,8 +48,8 @@ static int make_subset(sc_face *f, sc_error *err) {
 }
 
 int sc_font_subset(sc_face *f, const sc_buf **program, sc_error *err) {
-  int rc = f->subset.len && hb_set_is_equal(f->subset_glyphs, f->used) ? SC_OK
-                                                                        : make_subset(f, err);
+  int rc =
+      f->subset.len && hb_set_is_equal(f->subset_glyphs, f->used) ? SC_OK : make_subset(f, err);
   *program = &f->subset;
   return rc;
 }

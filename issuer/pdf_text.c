@@ -83,8 +83,7 @@ static bool bidi_levels(shaped_line *line) {
 
 static bool is_common(hb_unicode_funcs_t *u, uint32_t cp) {
   hb_script_t script = hb_unicode_script(u, cp);
-  return script == HB_SCRIPT_COMMON || script == HB_SCRIPT_INHERITED ||
-         script == HB_SCRIPT_UNKNOWN;
+  return script == HB_SCRIPT_COMMON || script == HB_SCRIPT_INHERITED || script == HB_SCRIPT_UNKNOWN;
 }
 
 /* A face for every code point: marks, spaces and punctuation stay with the face before them
@@ -126,7 +125,8 @@ static bool split_runs(shaped_line *line) {
   for (FriBidiStrIndex i = 0; i < line->length; i++) {
     if (line->faces[i] < 0)
       continue; /* only ignorables: nothing to draw */
-    hb_script_t s = is_common(u, line->text[i]) ? HB_SCRIPT_INVALID : hb_unicode_script(u, line->text[i]);
+    hb_script_t s =
+        is_common(u, line->text[i]) ? HB_SCRIPT_INVALID : hb_unicode_script(u, line->text[i]);
     text_run *last = line->run_count ? &line->runs[line->run_count - 1] : NULL;
     if (last && last->face == line->faces[i] && last->level == line->levels[i] &&
         (s == HB_SCRIPT_INVALID || script == HB_SCRIPT_INVALID || s == script)) {
@@ -135,8 +135,7 @@ static bool split_runs(shaped_line *line) {
         script = s;
       continue;
     }
-    line->runs[line->run_count++] =
-        (text_run){(size_t)i, 1, line->faces[i], line->levels[i]};
+    line->runs[line->run_count++] = (text_run){(size_t)i, 1, line->faces[i], line->levels[i]};
     script = s;
   }
   return true;
@@ -192,8 +191,8 @@ static bool shape_run(sc_pdf_renderer *r, shaped_line *line, size_t index) {
   }
   for (unsigned i = 0; i < n; i++)
     line->glyphs[line->count++] =
-        (shaped_glyph){run->face,         info[i].codepoint, pos[i].x_advance, pos[i].x_offset,
-                       pos[i].y_offset,   info[i].cluster,   (uint32_t)index};
+        (shaped_glyph){run->face,       info[i].codepoint, pos[i].x_advance, pos[i].x_offset,
+                       pos[i].y_offset, info[i].cluster,   (uint32_t)index};
   return true;
 }
 
@@ -237,8 +236,8 @@ int sc_pdf_check_text(sc_pdf_renderer *renderer, const char *text, const char *f
   if (!line.text || !line.faces)
     rc = sc_oom(err);
   if (rc == SC_OK) {
-    line.length = fribidi_charset_to_unicode(FRIBIDI_CHAR_SET_UTF8, text, (FriBidiStrIndex)len,
-                                             line.text);
+    line.length =
+        fribidi_charset_to_unicode(FRIBIDI_CHAR_SET_UTF8, text, (FriBidiStrIndex)len, line.text);
     /* Sans regular's chain holds every script's family: the fonts of all styles together. */
     rc = pick_faces(renderer, &line, SC_SLOT_SANS, field, err);
   }
@@ -292,9 +291,8 @@ int sc_text_width(sc_pdf_renderer *r, const char *text, const sc_text_style *sty
   return rc;
 }
 
-int sc_text_glyphs(sc_pdf_renderer *r, const char *text, const sc_text_style *style,
-                   uint32_t *gids, size_t cap, size_t *count, const char **font_file,
-                   sc_error *err) {
+int sc_text_glyphs(sc_pdf_renderer *r, const char *text, const sc_text_style *style, uint32_t *gids,
+                   size_t cap, size_t *count, const char **font_file, sc_error *err) {
   shaped_line line;
   int rc = shape(r, text, sc_font_slot(style->family, style->bold), "text", &line, err);
   *count = 0;
@@ -311,7 +309,7 @@ int sc_text_glyphs(sc_pdf_renderer *r, const char *text, const sc_text_style *st
 
 typedef struct writer {
   HPDF_Stream stream;
-  bool ok, in_array; /* inside "[ ... ] TJ" */
+  bool ok, in_array;   /* inside "[ ... ] TJ" */
   double pdf_pen, pen; /* where the PDF and HarfBuzz put the next glyph, in 1/1000 em */
 } writer;
 
@@ -477,8 +475,8 @@ static void put_span_glyphs(writer *w, const sc_face *f, const shaped_line *line
   put_bound(w, f, face, end - sc_face_pdf_width(f, 0), size);
 }
 
-static void put_segment(writer *w, const sc_face *f, const shaped_line *line,
-                        const segment *seg, float size) {
+static void put_segment(writer *w, const sc_face *f, const shaped_line *line, const segment *seg,
+                        float size) {
   if (!seg->span) {
     double scale = 1000.0 / f->upem;
     for (size_t i = seg->first; i < seg->end; i++) {

@@ -364,8 +364,7 @@ static int read_badge(reader *rd, const json_t *root, sc_template *tpl) {
  * in its style; characters it lacks are drawn by the system's fonts. */
 static int read_fonts(reader *rd, const json_t *root, sc_template *tpl) {
   static const char *const keys[] = {"sans", "sans-bold", "serif", "serif-bold", NULL};
-  static const int slots[] = {SC_SLOT_SANS, SC_SLOT_SANS_BOLD, SC_SLOT_SERIF,
-                              SC_SLOT_SERIF_BOLD};
+  static const int slots[] = {SC_SLOT_SANS, SC_SLOT_SANS_BOLD, SC_SLOT_SERIF, SC_SLOT_SERIF_BOLD};
   const json_t *fonts = json_object_get(root, "fonts");
   if (!fonts)
     return SC_OK;
@@ -394,7 +393,7 @@ static int read_fonts(reader *rd, const json_t *root, sc_template *tpl) {
 
 static int read_layout(reader *rd, const json_t *root, sc_template *tpl) {
   static const char *const keys[] = {"description", "page", "background", "shapes", "logo",
-                                     "badge",       "qr",   "text",       "fonts", NULL};
+                                     "badge",       "qr",   "text",       "fonts",  NULL};
   if (!json_is_object(root))
     return bad(rd, "(top level)", "an object");
   if (json_object_get(root, "description") && !json_is_string(json_object_get(root, "description")))
