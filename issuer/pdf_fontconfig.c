@@ -2,8 +2,30 @@
  * once per renderer (a batch renders thousands of PDFs with the same renderer). */
 #include "issuer/pdf_internal.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* fontconfig's configuration is process-wide: read when the first renderer starts, released
+ * (FcFini) when the last one ends, so a finished process leaves nothing allocated. */
+static pthread_mutex_t fontconfig_lock = PTHREAD_MUTEX_INITIALIZER;
+static unsigned fontconfig_users;
+
+static bool fontconfig_hold(void) {
+  pthread_mutex_lock(&fontconfig_lock);
+  bool ok = fontconfig_users > 0 || FcInit();
+  if (ok)
+    fontconfig_users++;
+  pthread_mutex_unlock(&fontconfig_lock);
+  return ok;
+}
+
+static void fontconfig_release(void) {
+  pthread_mutex_lock(&fontconfig_lock);
+  if (fontconfig_users > 0 && --fontconfig_users == 0)
+    FcFini();
+  pthread_mutex_unlock(&fontconfig_lock);
+}
 
 /* Noto first, a script's own family for every script a name may be written in, then what
  * fontconfig adds; fontconfig ranks the families in this order (they are bound strongly),
@@ -51,8 +73,8 @@ static FcFontSet *sorted_fonts(const char *const *families, bool bold) {
   return set;
 }
 
-int sc_font_chains_load(sc_font_chain chains[SC_SLOT_COUNT], sc_error *err) {
-  if (!FcInit())
+int sc_font_chains_load(sc_font_chain chains[SC_SLOT_COUNT], bool *held, sc_error *err) {
+  if (!(*held = fontconfig_hold()))
     return sc_fail(err, SC_ECONFIG, "fonts: fontconfig cannot read its configuration");
   for (int slot = 0; slot < SC_SLOT_COUNT; slot++) {
     bool serif = slot == SC_SLOT_SERIF || slot == SC_SLOT_SERIF_BOLD;
@@ -72,13 +94,16 @@ int sc_font_chains_load(sc_font_chain chains[SC_SLOT_COUNT], sc_error *err) {
   return SC_OK;
 }
 
-void sc_font_chains_free(sc_font_chain chains[SC_SLOT_COUNT]) {
+void sc_font_chains_free(sc_font_chain chains[SC_SLOT_COUNT], bool *held) {
   for (int slot = 0; slot < SC_SLOT_COUNT; slot++) {
     if (chains[slot].set)
       FcFontSetDestroy(chains[slot].set);
     free(chains[slot].face);
     memset(&chains[slot], 0, sizeof chains[slot]);
   }
+  if (*held)
+    fontconfig_release();
+  *held = false;
 }
 
 /* The chain's first font that has cp, loaded; -1 when none has it. Colour (bitmap) fonts and

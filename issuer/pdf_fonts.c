@@ -17,7 +17,7 @@ int sc_pdf_fonts_load(sc_pdf_renderer *r, sc_error *err) {
   r->buffer = hb_buffer_create();
   if (!hb_buffer_allocation_successful(r->buffer))
     return sc_oom(err);
-  return sc_font_chains_load(r->chains, err);
+  return sc_font_chains_load(r->chains, &r->fontconfig_held, err);
 }
 
 static void face_free(sc_face *f) {
@@ -41,7 +41,7 @@ void sc_pdf_fonts_free(sc_pdf_renderer *r) {
   free(r->faces);
   r->faces = NULL;
   r->face_count = r->face_cap = 0;
-  sc_font_chains_free(r->chains);
+  sc_font_chains_free(r->chains, &r->fontconfig_held);
   hb_buffer_destroy(r->buffer);
   r->buffer = NULL;
 }

@@ -128,8 +128,9 @@ typedef struct sc_font_chain {
   int *face; /* per entry: index in the renderer's faces, -1 not loaded, -2 unusable */
 } sc_font_chain;
 
-int sc_font_chains_load(sc_font_chain chains[SC_SLOT_COUNT], sc_error *err);
-void sc_font_chains_free(sc_font_chain chains[SC_SLOT_COUNT]);
+/* *held: this renderer counts among fontconfig's users (released by sc_font_chains_free). */
+int sc_font_chains_load(sc_font_chain chains[SC_SLOT_COUNT], bool *held, sc_error *err);
+void sc_font_chains_free(sc_font_chain chains[SC_SLOT_COUNT], bool *held);
 
 /* ---------------------------------------------------------------- compression (pdf_flate.c) */
 
@@ -165,6 +166,7 @@ struct sc_pdf_renderer {
   sc_face **faces; /* every font file loaded so far (system and template fonts) */
   size_t face_count, face_cap;
   sc_font_chain chains[SC_SLOT_COUNT];
+  bool fontconfig_held;
   int brand[SC_SLOT_COUNT]; /* the template's own font per style (a face index), or -1 */
   hb_buffer_t *buffer;
   struct sc_width_entry *widths; /* pdf_text.c: widths of lines shaped before, SC_WIDTH_CACHE */
