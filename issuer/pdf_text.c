@@ -310,6 +310,7 @@ int sc_text_glyphs(sc_pdf_renderer *r, const char *text, const sc_text_style *st
 typedef struct writer {
   HPDF_Stream stream;
   bool ok, in_array;   /* inside "[ ... ] TJ" */
+  bool in_string;      /* inside a "<...>" of glyph codes in that array */
   double pdf_pen, pen; /* where the PDF and HarfBuzz put the next glyph, in 1/1000 em */
 } writer;
 
@@ -324,6 +325,9 @@ static void open_array(writer *w) {
 }
 
 static void close_array(writer *w) {
+  if (w->in_string)
+    put(w, ">");
+  w->in_string = false;
   if (w->in_array)
     put(w, "] TJ\n");
   w->in_array = false;
@@ -355,11 +359,14 @@ static void put_glyph(writer *w, const sc_face *f, const shaped_glyph *g, double
   }
   open_array(w);
   if (fabs(target - w->pdf_pen) >= 0.05) { /* a TJ number moves left by n/1000 em */
-    snprintf(buf, sizeof buf, "%.2f", w->pdf_pen - target);
+    snprintf(buf, sizeof buf, "%s%.2f", w->in_string ? ">" : "", w->pdf_pen - target);
     put(w, buf);
+    w->in_string = false;
   }
-  snprintf(buf, sizeof buf, "<%04X>", (unsigned)sc_face_code(f, g->gid));
+  /* Glyphs that follow one another unmoved share one string: "<00260028>". */
+  snprintf(buf, sizeof buf, "%s%04X", w->in_string ? "" : "<", (unsigned)sc_face_code(f, g->gid));
   put(w, buf);
+  w->in_string = true;
   w->pdf_pen = target + sc_face_pdf_width(f, g->gid);
   if (g->y_offset) {
     close_array(w);
@@ -543,7 +550,7 @@ int sc_text_draw(sc_pdf_renderer *r, HPDF_Page page, const char *text, const sc_
     line_free(&line);
     return rc;
   }
-  writer w = {((HPDF_PageAttr)page->attr)->stream, true, false, 0, 0};
+  writer w = {.stream = ((HPDF_PageAttr)page->attr)->stream, .ok = true};
   char buf[160];
   snprintf(buf, sizeof buf, "q %.3f %.3f %.3f rg\nBT %.2f %.2f Td\n", style->color.r,
            style->color.g, style->color.b, x, y);
