@@ -12,6 +12,7 @@
 #define SKILLCERT_PDF_INTERNAL_H
 
 #include <fontconfig/fontconfig.h>
+#include <fribidi.h>
 #include <hb.h>
 #include <hpdf.h>
 #include <stdint.h>
@@ -225,6 +226,40 @@ typedef struct sc_width_entry {
   double ems;
 } sc_width_entry;
 void sc_width_cache_free(sc_pdf_renderer *r);
+
+/* pdf_text.c: a line shaped. */
+/* A glyph to draw, in visual order; positions in the face's font units. */
+typedef struct sc_shaped_glyph {
+  int face;
+  uint32_t gid;
+  int32_t advance, x_offset, y_offset;
+  uint32_t cluster; /* index in the line's code points of its cluster's first one */
+  uint32_t run;     /* index of its run */
+} sc_shaped_glyph;
+
+typedef struct sc_text_run {
+  size_t start, len; /* code points of the line */
+  int face;
+  FriBidiLevel level; /* odd: right to left */
+} sc_text_run;
+
+typedef struct sc_shaped_line {
+  FriBidiChar *text; /* logical order */
+  FriBidiStrIndex length;
+  FriBidiLevel *levels;
+  int *faces; /* per code point */
+  sc_text_run *runs;
+  size_t run_count;
+  sc_shaped_glyph *glyphs;
+  size_t count, cap;
+} sc_shaped_line;
+
+/* The line shaped in slot's fonts; SC_EDATA naming field when a character has no font. */
+int sc_shape_line(sc_pdf_renderer *r, const char *text, int slot, const char *field,
+                  sc_shaped_line *line, sc_error *err);
+void sc_line_free(sc_shaped_line *line);
+/* Characters that steer layout and show nothing (HarfBuzz removes them): they need no font. */
+bool sc_is_ignorable(uint32_t cp);
 
 /* Width in points of text (UTF-8, one line) in style; SC_EDATA when a character cannot be drawn. */
 int sc_text_width(sc_pdf_renderer *r, const char *text, const sc_text_style *style, float *width,
