@@ -164,7 +164,8 @@ static int add_glyph(sc_face *f, uint32_t gid, const uint32_t *text, size_t len,
   memset(g, 0, sizeof *g);
   g->gid = gid;
   g->len = (uint8_t)(len < 6 ? len : 6);
-  memcpy(g->text, text, g->len * sizeof *text);
+  if (g->len)
+    memcpy(g->text, text, g->len * sizeof *text);
   hb_set_add(f->used, gid);
   hb_map_set(f->text_of, gid, (unsigned)f->text_count++);
   return hb_map_allocation_successful(f->text_of) && hb_set_allocation_successful(f->used)
@@ -229,13 +230,18 @@ int sc_face_pdf_width(const sc_face *f, uint32_t gid) {
 }
 
 int sc_fonts_for_template(sc_pdf_renderer *r, const sc_template *tpl, sc_error *err) {
+  bool changed = false;
   for (int slot = 0; slot < SC_SLOT_COUNT; slot++) {
+    int before = r->brand[slot];
     r->brand[slot] = -1;
     const char *file = tpl ? tpl->font_files[slot] : NULL;
     int rc = file ? sc_font_face_of_file(r, file, 0, &r->brand[slot], err) : SC_OK;
     if (rc != SC_OK)
       return rc;
+    changed = changed || r->brand[slot] != before;
   }
+  if (changed) /* widths measured in another template's fonts */
+    sc_width_cache_free(r);
   return SC_OK;
 }
 

@@ -107,6 +107,25 @@ static void every_listed_script_has_a_font(void **state) {
   }
 }
 
+/* A renderer serving several templates measures a line in the fonts of the template at hand,
+ * not in those of the template it measured the line for before. */
+static void widths_follow_the_templates_own_fonts(void **state) {
+  sc_pdf_renderer *r = *state;
+  static sc_template brand; /* only its fonts matter here */
+  brand.font_files[SC_SLOT_SANS] = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf";
+  sc_text_style style = {0, false, 20, {0, 0, 0}};
+  float system = 0, own = 0, again = 0;
+  sc_error err = {0};
+  assert_int_equal(sc_fonts_for_template(r, NULL, &err), SC_OK);
+  assert_int_equal(sc_text_width(r, "Zoë Łukasiewicz", &style, &system, &err), SC_OK);
+  assert_int_equal(sc_fonts_for_template(r, &brand, &err), SC_OK);
+  assert_int_equal(sc_text_width(r, "Zoë Łukasiewicz", &style, &own, &err), SC_OK);
+  assert_int_equal(sc_fonts_for_template(r, NULL, &err), SC_OK);
+  assert_int_equal(sc_text_width(r, "Zoë Łukasiewicz", &style, &again, &err), SC_OK);
+  assert_true(own > system * 1.05f); /* DejaVu Sans Bold is wider than Noto Sans */
+  assert_true(again == system);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(devanagari_conjunct_is_drawn_as_hb_shape_shapes_it),
@@ -114,6 +133,7 @@ int main(void) {
       cmocka_unit_test(thai_marks_are_drawn_as_hb_shape_shapes_them),
       cmocka_unit_test(cjk_names_use_noto_cjk_with_its_bold),
       cmocka_unit_test(every_listed_script_has_a_font),
+      cmocka_unit_test(widths_follow_the_templates_own_fonts),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
