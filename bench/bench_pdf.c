@@ -131,6 +131,12 @@ int main(int argc, char **argv) {
     bench_name(&ctx, "issue-pdf-latin", "Zoë Łukasiewicz");
   if (wanted(argc, argv, "issue-pdf-cyrillic"))
     bench_name(&ctx, "issue-pdf-cyrillic", "Дмитрий Иванов");
+  /* Shaped scripts: conjuncts and reordered vowel signs (HarfBuzz), and a CFF font of 65,535
+   * glyphs (Noto CJK) subset for every certificate. */
+  if (wanted(argc, argv, "issue-pdf-devanagari"))
+    bench_name(&ctx, "issue-pdf-devanagari", "क्षत्रिय अनुष्का शर्मा");
+  if (wanted(argc, argv, "issue-pdf-cjk"))
+    bench_name(&ctx, "issue-pdf-cjk", "山田 太郎 王小明");
   sc_pdf_renderer_free(renderer);
   sc_template_free(tpl);
   bench_home_close(&bh);

@@ -71,6 +71,8 @@ echo "$pdf_out" | awk -v rate="$sign" '$3 == "cert/s" { printf "# %s %s %s = %.4
 echo "$pdf_out" | awk '$3 != "cert/s" { printf "# %s %s %s (one core: the kernel'"'"'s share of it)\n", $1, $2, $3 }'
 echo "$pdf_out" | vs_target issue-pdf-latin 250 target-250
 echo "$pdf_out" | vs_target issue-pdf-cyrillic 250 target-250
+echo "$pdf_out" | vs_target issue-pdf-devanagari 250 target-250
+echo "$pdf_out" | vs_target issue-pdf-cjk 250 target-250
 echo "$status_out" | with_ratio openssl-ed25519-verify "$verify"
 echo "$publish_out" | grep '^#' || true
 echo "$publish_out" | vs_target publish-1m-wall 5 target-5s

@@ -138,6 +138,12 @@ static int process_row(sc_batch *b, const sc_roster_row *row) {
     json_decref(existing);
     return rc;
   }
+  sc_error refusal = {0};
+  if (b->opts->refuse && b->opts->refuse(b->opts->refuse_ctx, row, &refusal) != SC_OK) {
+    b->progress.refused++; /* only this row: the rest of the roster is issued */
+    b->progress.done++;
+    return SC_OK;
+  }
   sc_job *job = sc_job_new_issue(b, row, achievement);
   if (!job)
     return sc_oom(&b->err);

@@ -507,13 +507,18 @@ typedef struct sc_batch_options {
   int workers;          /* threads that sign and render; at least 1 */
   int64_t now;          /* validFrom for every credential of the run */
   const char *manifest; /* NULL = <home>/out/manifest.csv */
+  /* A row this refuses (skillcert: a name no installed font can draw) is not issued; the
+   * others are. NULL: none. The caller reports such rows (e.g. while validating). */
+  sc_roster_row_check_fn refuse;
+  void *refuse_ctx;
 } sc_batch_options;
 
 typedef struct sc_batch_progress {
-  size_t done;     /* rows finished: issued, skipped or repaired */
+  size_t done;     /* rows finished: issued, skipped, repaired or refused */
   size_t issued;   /* new credentials */
   size_t skipped;  /* issued by an earlier run, files intact */
   size_t repaired; /* issued earlier, files rewritten from the registry */
+  size_t refused;  /* new rows opts->refuse refused: not issued */
   size_t recorded; /* new credentials committed to the registry; when a run stops early, those
                       beyond `issued` may lack their files until the next run repairs them */
   double seconds;

@@ -1,15 +1,19 @@
 /*
  * issuer/pdf_internal.h — shared by template.c and the PDF renderer (pdf_*.c), not public.
  *
- * The renderer draws text with its own TrueType handling instead of libharu's font objects:
- * libharu 2.3.0 embeds whole tables (a 140 KB font program for one Latin name), re-reads the
- * font file for every document, writes a broken ToUnicode CMap and needs 65,536-entry tables
- * for every UTF-8 font. Here every font file becomes one Type0/Identity-H font per document
- * whose subset holds only the glyphs drawn, renumbered, with an exact ToUnicode map.
+ * The renderer draws text with its own font handling instead of libharu's font objects:
+ * libharu 2.3.0 embeds whole tables, re-reads the font file for every document, writes a
+ * broken ToUnicode CMap and cannot shape. Here fontconfig finds the fonts (once per
+ * renderer), HarfBuzz shapes every run, and every font file used becomes one
+ * Type0/Identity-H font per document whose hb-subset program holds only the glyphs drawn
+ * (glyph ids kept, so CID = glyph id), with a ToUnicode map and ActualText spans.
  */
 #ifndef SKILLCERT_PDF_INTERNAL_H
 #define SKILLCERT_PDF_INTERNAL_H
 
+#include <fontconfig/fontconfig.h>
+#include <fribidi.h>
+#include <hb.h>
 #include <hpdf.h>
 #include <stdint.h>
 #include <zlib.h>
@@ -34,6 +38,10 @@ typedef struct sc_tpl_text {
   float height;        /* mm, the box's height from its top (y - ascent at size) */
   int max_lines;       /* at most this many lines */
   float line_height;   /* multiple of size */
+  /* Set only while a text is fitted (pdf_layout.c), 0 otherwise: the largest ascent and descent
+   * (multiples of size) of the fonts that draw that text, when above SC_TEXT_ASCENT/_DESCENT
+   * (Noto Naskh Arabic descends 0.63, Noto CJK rises 1.15). */
+  float ascent, descent;
   sc_align align;
   sc_rgb color;
   int family; /* 0 sans, 1 serif */
@@ -84,6 +92,8 @@ struct sc_template {
   sc_rgb qr_url_color;                  /* the verification URL printed under it */
   char language[8];                     /* template.json "language": its words' language
                                            unless the credential's roster row names one */
+  char *font_files[4]; /* template.json "fonts": its own font files by style (sans, sans-bold,
+                          serif, serif-bold; see sc_font_slot), NULL for the system's */
 };
 
 /* ---------------------------------------------------------------- logo (pdf_image.c) */
@@ -95,53 +105,55 @@ void sc_logo_free(sc_logo *logo);
 int sc_logo_draw(HPDF_Doc doc, HPDF_Page page, const sc_logo *logo, float x, float y, float w,
                  float h, sc_error *err);
 
-/* ---------------------------------------------------------------- TrueType (pdf_ttf.c) */
-
-typedef struct sc_ttf {
-  unsigned char *data;
-  size_t len;
-  char name[64];                                              /* PostScript name */
-  uint32_t glyf, loca, hmtx, cmap_sub, head, hhea, maxp, os2; /* table offsets */
-  uint32_t glyf_len, cvt, cvt_len, fpgm, fpgm_len, prep, prep_len;
-  uint16_t cmap_format; /* 4 or 12 */
-  uint16_t units_per_em, num_glyphs, num_hmetrics;
-  int16_t loca_long;
-  int16_t bbox[4], ascent, descent, cap_height;
-} sc_ttf;
-
-int sc_ttf_load(const char *path, sc_ttf *font, sc_error *err);
-void sc_ttf_free(sc_ttf *font);
-uint16_t sc_ttf_glyph(const sc_ttf *font, uint32_t cp);    /* 0 = not in the font */
-uint16_t sc_ttf_advance(const sc_ttf *font, uint16_t gid); /* font units */
-/* A TrueType font program with glyphs[i] as glyph i (glyphs[0] must be .notdef); composite
- * glyphs' components are appended to glyphs (which must have room for num_glyphs entries). */
-int sc_ttf_subset(const sc_ttf *font, uint16_t *glyphs, size_t *count, sc_buf *out, sc_error *err);
-
 /* ---------------------------------------------------------------- fonts (pdf_fonts.c) */
 
-enum {
-  SC_FONT_SANS,
-  SC_FONT_SANS_BOLD,
-  SC_FONT_SERIF,
-  SC_FONT_SERIF_BOLD,
-  SC_FONT_CJK,
-  SC_FONT_HANGUL, /* Debian's DroidSansFallback lacks Hangul syllables */
-  SC_FONT_COUNT
-};
+/* The four styles a template's text uses; each has its own fallback chain of fonts. */
+enum { SC_SLOT_SANS, SC_SLOT_SANS_BOLD, SC_SLOT_SERIF, SC_SLOT_SERIF_BOLD, SC_SLOT_COUNT };
 
-/* One font file's glyphs used in the current document. */
-typedef struct sc_glyph_use {
-  uint16_t orig;    /* gid in the font file */
-  uint8_t text_len; /* code points the glyph stands for (ToUnicode) */
-  uint32_t text[4];
-} sc_glyph_use;
+static inline int sc_font_slot(int family, bool bold) {
+  return (family == 1 ? SC_SLOT_SERIF : SC_SLOT_SANS) + (bold ? 1 : 0);
+}
 
-typedef struct sc_font_use {
-  sc_glyph_use *glyphs; /* by new gid; glyphs[0] is .notdef */
-  size_t count, cap;
-  uint16_t *map;     /* original gid -> new gid (0 = unused), num_glyphs entries */
+/* What one glyph drawn in the current document stands for (its ToUnicode entry). */
+typedef struct sc_glyph_text {
+  uint32_t gid;
+  uint8_t len; /* 0: no entry (a glyph only ever drawn inside an ActualText span) */
+  uint32_t text[6];
+} sc_glyph_text;
+
+/* One font file (a face of it, for .ttc collections), loaded once per renderer, with the
+ * glyphs the current document draws from it. */
+typedef struct sc_face {
+  char *path;
+  unsigned index; /* face in a collection */
+  hb_face_t *face;
+  hb_font_t *font; /* scale = units per em: positions come back in font units */
+  unsigned upem, glyph_count;
+  bool cff;       /* outlines in a CFF table (OpenType/CFF, e.g. Noto CJK), else glyf */
+  uint16_t *cids; /* a CID-keyed CFF font's CID by glyph id; NULL: the code is the glyph id */
+  char ps_name[64];
+  int ascent, descent, cap_height, bbox[4]; /* font units */
+  /* this document */
+  hb_set_t *used;       /* glyph ids drawn */
+  sc_glyph_text *texts; /* by order of first use */
+  size_t text_count, text_cap;
+  hb_map_t *text_of; /* gid -> index in texts */
   bool digits_added; /* the hexadecimal digits are in (pdf_fonts.c: add_digits) */
-} sc_font_use;
+  /* the last subset made, reused while the same glyphs are drawn */
+  hb_set_t *subset_glyphs;
+  sc_buf subset;
+} sc_face;
+
+/* pdf_fontconfig.c: the fonts fontconfig offers for one style, best first, each with the
+ * characters it has; loaded (sc_face) only when a character needs it. */
+typedef struct sc_font_chain {
+  FcFontSet *set;
+  int *face; /* per entry: index in the renderer's faces, -1 not loaded, -2 unusable */
+} sc_font_chain;
+
+/* *held: this renderer counts among fontconfig's users (released by sc_font_chains_free). */
+int sc_font_chains_load(sc_font_chain chains[SC_SLOT_COUNT], bool *held, sc_error *err);
+void sc_font_chains_free(sc_font_chain chains[SC_SLOT_COUNT], bool *held);
 
 /* ---------------------------------------------------------------- compression (pdf_flate.c) */
 
@@ -174,8 +186,13 @@ int sc_flate_cached(sc_flate *f, const void *data, size_t len, const sc_buf **pa
 void sc_flate_free(sc_flate *f);
 
 struct sc_pdf_renderer {
-  sc_ttf fonts[SC_FONT_COUNT];
-  sc_font_use use[SC_FONT_COUNT];
+  sc_face **faces; /* every font file loaded so far (system and template fonts) */
+  size_t face_count, face_cap;
+  sc_font_chain chains[SC_SLOT_COUNT];
+  bool fontconfig_held;
+  int brand[SC_SLOT_COUNT]; /* the template's own font per style (a face index), or -1 */
+  hb_buffer_t *buffer;
+  struct sc_width_entry *widths; /* pdf_text.c: widths of lines shaped before, SC_WIDTH_CACHE */
   sc_flate flate;
   sc_buf page_content;
   HPDF_Doc doc;
@@ -184,16 +201,35 @@ struct sc_pdf_renderer {
   const char *lang; /* the document being drawn's language (sc_pdf_render) */
 };
 
-/* The font that draws cp for a family (0 sans, 1 serif) and weight, or -1. */
-int sc_font_pick(const sc_pdf_renderer *r, int family, bool bold, uint32_t cp);
-/* The new gid for (font, original gid) in this document; text is what the glyph shows. */
-int sc_font_use_glyph(sc_pdf_renderer *r, int font, uint16_t gid, const uint32_t *text,
-                      size_t text_len, uint16_t *new_gid, sc_error *err);
+/* The face that draws cp in a style, or -1. keep: the face of the text around it (or -1),
+ * kept when it has cp, so marks, joiners, spaces and punctuation stay in their run. */
+int sc_font_pick(sc_pdf_renderer *r, int slot, uint32_t cp, int keep);
+/* The face for a font file (loaded on first use); SC_EDATA when it is no usable font. */
+int sc_font_face_of_file(sc_pdf_renderer *r, const char *path, unsigned index, int *face,
+                         sc_error *err);
+/* Is path a font the renderer can use (TrueType or OpenType, glyf or CFF outlines)? */
+int sc_font_file_check(const char *path, sc_error *err);
+/* The template's own fonts (template.json "fonts") come first in their styles. */
+int sc_fonts_for_template(sc_pdf_renderer *r, const sc_template *tpl, sc_error *err);
+/* Records that this document draws gid of face, standing for text (len 0: nothing, when the
+ * glyph is drawn inside an ActualText span); *mapped: the text its ToUnicode entry gives. */
+int sc_font_use_glyph(sc_pdf_renderer *r, int face, uint32_t gid, const uint32_t *text, size_t len,
+                      const sc_glyph_text **mapped, sc_error *err);
 void sc_font_use_reset(sc_pdf_renderer *r);
-/* Writes the used fonts into the document and registers them on the page as /SCn. */
+/* pdf_fonts_pdf.c: writes the used fonts into the document and registers them as /SCn. */
 int sc_fonts_finish(sc_pdf_renderer *r, HPDF_Page page, sc_error *err);
-/* Resource name for font index n. */
-void sc_font_resource(int font, char out[8]);
+/* pdf_cff.c: the CIDs of a CID-keyed CFF font's glyphs (NULL: not CID-keyed, or unreadable). */
+uint16_t *sc_cff_cids(hb_face_t *face, unsigned glyphs);
+/* The character code (CID) that draws gid: its CID in a CID-keyed CFF font, else gid. */
+static inline uint32_t sc_face_code(const sc_face *f, uint32_t gid) {
+  return f->cids && gid < f->glyph_count ? f->cids[gid] : gid;
+}
+/* The advance of gid in thousandths of an em, as the PDF's /W array gives it. */
+int sc_face_pdf_width(const sc_face *f, uint32_t gid);
+/* Resource name for face n. */
+void sc_font_resource(int face, char out[12]);
+/* pdf_subset.c: the font program of face holding only the glyphs used (glyph ids kept). */
+int sc_font_subset(sc_face *face, const sc_buf **program, sc_error *err);
 
 /* ---------------------------------------------------------------- text (pdf_text.c) */
 
@@ -204,12 +240,64 @@ typedef struct sc_text_style {
   sc_rgb color;
 } sc_text_style;
 
+/* A template's fixed lines and the prefixes its wrapping tries are measured again for every
+ * certificate: their widths (in ems, per style) are kept, direct-mapped by a hash. */
+#define SC_WIDTH_CACHE 512
+typedef struct sc_width_entry {
+  char *text; /* NULL: empty */
+  int slot;
+  double ems;
+} sc_width_entry;
+void sc_width_cache_free(sc_pdf_renderer *r);
+
+/* pdf_text.c: a line shaped. */
+/* A glyph to draw, in visual order; positions in the face's font units. */
+typedef struct sc_shaped_glyph {
+  int face;
+  uint32_t gid;
+  int32_t advance, x_offset, y_offset;
+  uint32_t cluster; /* index in the line's code points of its cluster's first one */
+  uint32_t run;     /* index of its run */
+} sc_shaped_glyph;
+
+typedef struct sc_text_run {
+  size_t start, len; /* code points of the line */
+  int face;
+  FriBidiLevel level; /* odd: right to left */
+} sc_text_run;
+
+typedef struct sc_shaped_line {
+  FriBidiChar *text; /* logical order */
+  FriBidiStrIndex length;
+  FriBidiLevel *levels;
+  int *faces; /* per code point */
+  sc_text_run *runs;
+  size_t run_count;
+  sc_shaped_glyph *glyphs;
+  size_t count, cap;
+} sc_shaped_line;
+
+/* The line shaped in slot's fonts; SC_EDATA naming field when a character has no font. */
+int sc_shape_line(sc_pdf_renderer *r, const char *text, int slot, const char *field,
+                  sc_shaped_line *line, sc_error *err);
+void sc_line_free(sc_shaped_line *line);
+/* Characters that steer layout and show nothing (HarfBuzz removes them): they need no font. */
+bool sc_is_ignorable(uint32_t cp);
+
 /* Width in points of text (UTF-8, one line) in style; SC_EDATA when a character cannot be drawn. */
 int sc_text_width(sc_pdf_renderer *r, const char *text, const sc_text_style *style, float *width,
                   sc_error *err);
 /* Draws one line with its left end at (x, y) points from the bottom-left. */
 int sc_text_draw(sc_pdf_renderer *r, HPDF_Page page, const char *text, const sc_text_style *style,
                  float x, float y, sc_error *err);
+/* The largest ascent and descent (multiples of the size, descent positive) of the fonts that
+ * draw text's characters in style's font; characters no font has are left to sc_text_width. */
+void sc_text_vertical(sc_pdf_renderer *r, const char *text, const sc_text_style *style,
+                      float *ascent, float *descent);
+/* For tests: the glyph ids a line is drawn with (visual order) and the file of the face of
+ * the first glyph. */
+int sc_text_glyphs(sc_pdf_renderer *r, const char *text, const sc_text_style *style, uint32_t *gids,
+                   size_t cap, size_t *count, const char **font_file, sc_error *err);
 
 /* ---------------------------------------------------------------- text boxes (pdf_layout.c) */
 
@@ -224,6 +312,7 @@ typedef struct sc_text_lines {
   size_t count;
   float size;     /* points: the size they are drawn at */
   float baseline; /* mm from the page's top: the first line's baseline */
+  float pitch;    /* points from one baseline to the next */
 } sc_text_lines;
 
 /* Fits text into block's box: one line shrunk from size to min_size; else lines wrapped at

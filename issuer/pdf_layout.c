@@ -19,9 +19,30 @@ sc_box sc_text_box(const sc_tpl_text *block) {
   return (sc_box){left, top, left + w, top + block->height};
 }
 
+static float ascent_of(const sc_tpl_text *block) {
+  return block->ascent > SC_TEXT_ASCENT ? block->ascent : SC_TEXT_ASCENT;
+}
+
+static float descent_of(const sc_tpl_text *block) {
+  return block->descent > SC_TEXT_DESCENT ? block->descent : SC_TEXT_DESCENT;
+}
+
 float sc_text_lines_height(const sc_tpl_text *block, float size, size_t n) {
   float lines = n ? (float)(n - 1) * block->line_height : 0;
-  return (SC_TEXT_ASCENT + lines + SC_TEXT_DESCENT) * size / MM;
+  return (ascent_of(block) + lines + descent_of(block)) * size / MM;
+}
+
+/* The block as its text needs it: tall fonts (Arabic's deep descents, CJK's high ascents) get
+ * their own ascent and descent, and lines no closer than one font height, so wrapped lines
+ * never overlap and the first line's top stays inside the box. */
+static sc_tpl_text for_text(sc_pdf_renderer *r, const sc_tpl_text *block, const char *text,
+                            const sc_text_style *style) {
+  sc_tpl_text fitted = *block;
+  sc_text_vertical(r, text, style, &fitted.ascent, &fitted.descent);
+  float font_height = ascent_of(&fitted) + descent_of(&fitted);
+  if (fitted.line_height < font_height)
+    fitted.line_height = font_height;
+  return fitted;
 }
 
 /* How many lines at size the box holds (max_lines at most). */
@@ -237,8 +258,10 @@ static bool shown_whole(const sc_tpl_text *block) {
   return strstr(block->text, "{{recipient.name}}") || strstr(block->text, "{{achievement.name}}");
 }
 
-int sc_text_fit(sc_pdf_renderer *r, const sc_tpl_text *block, const char *text,
+int sc_text_fit(sc_pdf_renderer *r, const sc_tpl_text *template_block, const char *text,
                 sc_text_style *style, sc_text_lines *out, sc_error *err) {
+  sc_tpl_text fitted = for_text(r, template_block, text, style);
+  const sc_tpl_text *block = &fitted;
   bool done = false;
   float floor = block->wrap_min_size;
   int rc = fit_one_line(r, block, text, style, out, &done, err);
@@ -257,6 +280,7 @@ int sc_text_fit(sc_pdf_renderer *r, const sc_tpl_text *block, const char *text,
   if (rc == SC_OK && !done)
     rc = fit_cut(r, block, text, style, out, err);
   out->size = style->size;
-  out->baseline = sc_text_box(block).top + SC_TEXT_ASCENT * style->size / MM;
+  out->baseline = sc_text_box(block).top + ascent_of(block) * style->size / MM;
+  out->pitch = block->line_height * style->size;
   return rc;
 }

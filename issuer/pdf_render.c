@@ -41,6 +41,7 @@ void sc_pdf_renderer_free(sc_pdf_renderer *renderer) {
     return;
   if (renderer->doc)
     HPDF_Free(renderer->doc);
+  sc_width_cache_free(renderer);
   sc_pdf_fonts_free(renderer);
   sc_flate_free(&renderer->flate);
   sc_buf_free(&renderer->page_content);
@@ -103,7 +104,7 @@ static int draw_block(sc_pdf_renderer *r, HPDF_Page page, const sc_template *tpl
     float x = block->x * MM - (block->align == SC_ALIGN_CENTER  ? width / 2
                                : block->align == SC_ALIGN_RIGHT ? width
                                                                 : 0);
-    float y = tpl->page_h - l.baseline * MM - (float)i * style.size * block->line_height;
+    float y = tpl->page_h - l.baseline * MM - (float)i * l.pitch;
     if (rc == SC_OK)
       rc = sc_text_draw(r, page, l.items[i], &style, x, y, err);
   }
@@ -263,7 +264,9 @@ int sc_pdf_render(sc_pdf_renderer *renderer, const sc_template *tpl, const sc_ce
   r->lang = sc_lang_match(cert->language, 0);
   if (!r->lang)
     r->lang = tpl->language[0] ? tpl->language : SC_LANG_DEFAULT;
-  int rc = check_names(r, cert->credential, err);
+  int rc = sc_fonts_for_template(r, tpl, err);
+  if (rc == SC_OK)
+    rc = check_names(r, cert->credential, err);
   if (rc != SC_OK)
     return rc;
   r->hpdf_error = 0;

@@ -421,9 +421,41 @@ static int one_date_style(reader *rd, const sc_template *tpl) {
   return SC_OK;
 }
 
+/* "fonts": the template's own font files by style, e.g. {"serif": "fonts/Brand.ttf",
+ * "serif-bold": "fonts/Brand-Bold.ttf"}, relative to the template folder. Each comes first
+ * in its style; characters it lacks are drawn by the system's fonts. */
+static int read_fonts(reader *rd, const json_t *root, sc_template *tpl) {
+  static const char *const keys[] = {"sans", "sans-bold", "serif", "serif-bold", NULL};
+  static const int slots[] = {SC_SLOT_SANS, SC_SLOT_SANS_BOLD, SC_SLOT_SERIF, SC_SLOT_SERIF_BOLD};
+  const json_t *fonts = json_object_get(root, "fonts");
+  if (!fonts)
+    return SC_OK;
+  if (!json_is_object(fonts))
+    return bad(rd, "fonts", "an object {\"sans\", \"sans-bold\", \"serif\", \"serif-bold\"}");
+  int rc = known_keys(rd, fonts, "fonts", keys);
+  for (int i = 0; rc == SC_OK && keys[i]; i++) {
+    const json_t *value = json_object_get(fonts, keys[i]);
+    const char *file = json_string_value(value);
+    char field[32], path[PATH_MAX];
+    snprintf(field, sizeof field, "fonts.%s", keys[i]);
+    if (!value)
+      continue;
+    if (!file || !*file || file[0] == '/' || strstr(file, ".."))
+      return bad(rd, field, "a font file (.ttf, .otf, .ttc) inside the template folder");
+    rc = sc_path_format(path, sizeof path, SC_EDATA, rd->err, "%s/%s", tpl->dir, file);
+    if (rc == SC_OK)
+      rc = sc_font_file_check(path, rd->err);
+    if (rc != SC_OK)
+      return sc_error_prefix(rd->err, "%s: %s", rd->file, field);
+    if (!(tpl->font_files[slots[i]] = strdup(path)))
+      return sc_oom(rd->err);
+  }
+  return rc;
+}
+
 static int read_layout(reader *rd, const json_t *root, sc_template *tpl) {
-  static const char *const keys[] = {"description", "page", "background", "shapes",   "logo",
-                                     "badge",       "qr",   "text",       "language", NULL};
+  static const char *const keys[] = {"description", "page", "background", "shapes",   "logo",  "badge",
+                                     "qr",          "text", "language",   "fonts",    NULL};
   if (!json_is_object(root))
     return bad(rd, "(top level)", "an object");
   if (json_object_get(root, "description") && !json_is_string(json_object_get(root, "description")))
@@ -447,6 +479,8 @@ static int read_layout(reader *rd, const json_t *root, sc_template *tpl) {
     rc = read_logo(rd, root, tpl);
   if (rc == SC_OK)
     rc = read_qr(rd, root, tpl);
+  if (rc == SC_OK)
+    rc = read_fonts(rd, root, tpl);
   return rc;
 }
 
@@ -500,6 +534,8 @@ void sc_template_free(sc_template *tpl) {
   free(tpl->texts);
   free(tpl->rects);
   sc_logo_free(&tpl->logo);
+  for (size_t i = 0; i < sizeof tpl->font_files / sizeof *tpl->font_files; i++)
+    free(tpl->font_files[i]);
   free(tpl->name);
   json_decref(tpl->achievement);
   free(tpl);

@@ -110,9 +110,32 @@ kill_after_pdfs() { # pid N
   [[ "$output" == *"bad.csv:4: email"* ]]
   [[ "$output" == *"bad.csv:5: id"* ]]
   [[ "$output" == *"bad.csv:6: valid_until"* ]]
-  [[ "$output" == *"bad.csv:7: name"*"U+1F680"* ]]
-  [[ "$output" == *"nothing was issued"* ]]
+  [[ "$output" == *"bad.csv:7: name: cannot draw U+1F680 (no font has it): this row is refused"* ]]
+  [[ "$output" == *"nothing was issued"* ]] # the other problems stop the roster
   [ -z "$(ls "$WORK/home/out")" ]
+}
+
+@test "a name no installed font can draw refuses its row only; the rest is issued" {
+  make_home
+  printf 'id,name,email\nL1,Zoë Łukasiewicz,zoe@example.org\nL2,Fay 🚀,fay@example.org\nL3,अनुष्का शर्मा,anu@example.org\n' >"$WORK/r.csv"
+  run sc issue --home "$WORK/home" --roster "$WORK/r.csv" --template ai-fundamentals --dry-run
+  [ "$status" -eq 65 ]
+  [[ "$output" == *"r.csv:3: name: cannot draw U+1F680 (no font has it): this row is refused"* ]]
+  [[ "$output" == *"3 rows, 1 of them refused"* ]]
+  [ -z "$(ls "$WORK/home/out")" ]
+  run sc issue --home "$WORK/home" --roster "$WORK/r.csv" --template ai-fundamentals
+  [ "$status" -eq 65 ]
+  [[ "$output" == *"r.csv:3: name: cannot draw U+1F680 (no font has it): this row is refused"* ]]
+  [[ "$output" == *"2 issued, 0 already issued, 0 repaired, 1 refused"* ]]
+  [[ "$output" == *"1 row refused (a name no installed font can draw, reported above); every other row was issued"* ]]
+  assert_complete 2
+  [ "$(grep -c example.org "$WORK/home/out/manifest.csv")" -eq 2 ]
+  run ! grep -q fay@example.org "$WORK/home/out/manifest.csv"
+  # Run again: the two issued rows are skipped, the refused one is refused again.
+  run sc issue --home "$WORK/home" --roster "$WORK/r.csv" --template ai-fundamentals
+  [ "$status" -eq 65 ]
+  [[ "$output" == *"0 issued, 2 already issued, 0 repaired, 1 refused"* ]]
+  assert_complete 2
 }
 
 @test "--dry-run validates without issuing" {

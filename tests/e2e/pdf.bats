@@ -70,9 +70,12 @@ name_in_pdf() {
   cmp a.pdf b.pdf
 }
 
-@test "pdftotext gives back names in Latin, Vietnamese, Cyrillic, Greek, Hebrew, Arabic, Chinese, Japanese, Korean" {
-  names=("Zoë Łukasiewicz" "Nguyễn Thị Minh Khai" "Анна Каренина" "Ελένη Παπαδοπούλου"
-    "דוד בן גוריון" "محمد بن سلمان" "فاطمة الزهراء" "王小明" "山田 太郎" "すずき はなこ" "김민준")
+@test "pdftotext gives back shaped names in every script: Latin, Indonesian, Javanese, Arabic, Hebrew, Indic, Thai, CJK" {
+  names=("Zoë Łukasiewicz" "Nguyễn Thị Minh Khai" "Siti Nurhaliza Dewi" "ꦱꦸꦒꦶꦪꦺꦴ ꦥꦿꦧꦮꦺꦴ"
+    "Анна Каренина" "Ελένη Παπαδοπούλου" "דוד בן גוריון" "לָאָה כֹּהֵן" "محمد بن سلمان" "فاطمة الزهراء"
+    "مُحَمَّد عَلِيٌّ حسن"
+    "क्षत्रिय अनुष्का शर्मा" "রবীন্দ্রনাথ ঠাকুর" "முத்துலட்சுமி ரெட்டி" "สมศักดิ์ ใจดี"
+    "王小明" "山田 太郎" "すずき はなこ" "김민준" "Office ﬁnance")
   for n in "${names[@]}"; do
     sc template preview ai-fundamentals --no-png --name "$n" -o n.pdf >/dev/null
     name_in_pdf n.pdf "$n" || { echo "not found: $n"; pdftotext n.pdf - | head -5; false; }
@@ -107,6 +110,31 @@ name_in_pdf() {
   sc template preview ai-fundamentals --no-png --name "王小明 山田太郎 鈴木一郎" -o c.pdf >/dev/null
   [ "$(stat -c %s l.pdf)" -le 122880 ]
   [ "$(stat -c %s c.pdf)" -le 307200 ]
+}
+
+@test "a template may name its own font files; characters they lack come from the system's" {
+  make_home
+  mkdir -p "$WORK/home/templates"
+  cp -R "$ROOT/templates/ai-fundamentals" "$WORK/home/templates/brand"
+  mkdir "$WORK/home/templates/brand/fonts"
+  cp /usr/share/fonts/truetype/dejavu/DejaVuSerif-Bold.ttf "$WORK/home/templates/brand/fonts/Brand-Bold.ttf"
+  $PYTHON - "$WORK/home/templates/brand/template.json" <<'PY'
+import json, sys
+t = json.load(open(sys.argv[1]))
+t["fonts"] = {"serif-bold": "fonts/Brand-Bold.ttf", "sans-bold": "fonts/Brand-Bold.ttf"}
+json.dump(t, open(sys.argv[1], "w"))
+PY
+  run sc template preview brand --home "$WORK/home" --no-png --name "Zoë 王小明" -o b.pdf
+  [ "$status" -eq 0 ]
+  run pdffonts b.pdf
+  [[ "$output" == *"+DejaVuSerif-Bold "*"CID TrueType"* ]]
+  [[ "$output" == *"+NotoSerifCJK"*"CID Type 0C "* ]] # 王小明: not in the brand font
+  name_in_pdf b.pdf "Zoë 王小明"
+  echo "not a font" >"$WORK/home/templates/brand/fonts/Brand-Bold.ttf"
+  run sc template preview brand --home "$WORK/home" --no-png -o c.pdf
+  [ "$status" -eq 65 ]
+  [[ "$output" == *"template.json: fonts.sans-bold: font "*"Brand-Bold.ttf: not a TrueType or OpenType font"* ]]
+  [ ! -e c.pdf ]
 }
 
 @test "template --help documents list and preview" {

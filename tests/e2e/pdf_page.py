@@ -14,15 +14,42 @@ import subprocess
 import sys
 
 
+def string_bytes(token):
+    """The bytes of a PDF string token: <hex> or (literal), as qpdf --qdf writes them."""
+    if token.startswith(b"<"):
+        return bytes.fromhex(token[1:-1].decode())
+    out, body, i = bytearray(), token[1:-1], 0
+    escapes = {b"n": 10, b"r": 13, b"t": 9, b"b": 8, b"f": 12}
+    while i < len(body):
+        c = body[i:i + 1]
+        if c != b"\\":
+            out += c
+            i += 1
+            continue
+        nxt = body[i + 1:i + 2]
+        octal = re.match(rb"[0-7]{1,3}", body[i + 1:])
+        if octal:
+            out.append(int(octal.group(0), 8) & 0xFF)
+            i += 1 + len(octal.group(0))
+        else:
+            out.append(escapes.get(nxt, nxt[0]))
+            i += 2
+    return bytes(out)
+
+
 def reverse(src, dst, size):
     qdf = subprocess.run(["qpdf", "--qdf", "--object-streams=disable", src, "-"],
                          check=True, capture_output=True).stdout
-    shown = re.compile(rb"(/SC\d+ " + re.escape(size.encode()) + rb" Tf <)([0-9a-f]+)(> Tj)")
+    # The line is one TJ array of glyph strings (two-byte codes) and kerning numbers.
+    shown = re.compile(rb"(/SC\d+ " + re.escape(size.encode()) + rb" Tf\s*\[)(.*?)(\]\s*TJ)", re.S)
     match = shown.search(qdf)
     if not match:
         sys.exit(f"no text at size {size} in {src}")
-    glyphs = [match.group(2)[i:i + 4] for i in range(0, len(match.group(2)), 4)]
-    qdf = qdf[:match.start(2)] + b"".join(reversed(glyphs)) + qdf[match.end(2):]
+    tokens = re.findall(rb"<[0-9a-fA-F]*>|\((?:\\.|[^\\)])*\)", match.group(2), re.S)
+    codes = b"".join(string_bytes(t) for t in tokens)
+    glyphs = [codes[i:i + 2] for i in range(0, len(codes), 2)]
+    forged = b"<" + b"".join(reversed(glyphs)).hex().encode() + b">"
+    qdf = qdf[:match.start(2)] + forged + qdf[match.end(2):]
     fixed = subprocess.run(["fix-qdf"], input=qdf, check=True, capture_output=True).stdout
     with open(dst, "wb") as out:
         out.write(fixed)

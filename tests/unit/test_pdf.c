@@ -182,8 +182,8 @@ static void attaches_the_credential_with_a_proper_file_spec(void **state) {
   sc_buf_free(&pdf);
 }
 
-/* U+1F680 (rocket): no installed font has it. (U+1F600 is drawn: DejaVu Sans has the
- * Emoticons block.) */
+/* U+1F680 (rocket): no installed font has it. (U+1F600 is drawn: DejaVu Sans, in the chain,
+ * has the Emoticons block.) */
 static void check_text_refuses_emoji_naming_the_field(void **state) {
   fixture *f = *state;
   sc_error err = {0};

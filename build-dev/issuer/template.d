@@ -1,0 +1,73 @@
+build-dev/issuer/template.o: issuer/template.c issuer/pdf_internal.h \
+ /usr/include/fribidi/fribidi.h /usr/include/fribidi/fribidi-common.h \
+ /usr/include/fribidi/fribidi-config.h \
+ /usr/include/fribidi/fribidi-unicode.h \
+ /usr/include/fribidi/fribidi-types.h \
+ /usr/include/fribidi/fribidi-begindecls.h \
+ /usr/include/fribidi/fribidi-enddecls.h \
+ /usr/include/fribidi/fribidi-unicode-version.h \
+ /usr/include/fribidi/fribidi-flags.h \
+ /usr/include/fribidi/fribidi-bidi-types.h \
+ /usr/include/fribidi/fribidi-bidi-types-list.h \
+ /usr/include/fribidi/fribidi-bidi.h \
+ /usr/include/fribidi/fribidi-joining-types.h \
+ /usr/include/fribidi/fribidi-joining-types-list.h \
+ /usr/include/fribidi/fribidi-joining.h \
+ /usr/include/fribidi/fribidi-mirroring.h \
+ /usr/include/fribidi/fribidi-brackets.h \
+ /usr/include/fribidi/fribidi-arabic.h \
+ /usr/include/fribidi/fribidi-shape.h \
+ /usr/include/fribidi/fribidi-char-sets.h \
+ /usr/include/fribidi/fribidi-char-sets-list.h \
+ /usr/include/fribidi/fribidi-deprecated.h /usr/include/harfbuzz/hb.h \
+ /usr/include/harfbuzz/hb-blob.h /usr/include/harfbuzz/hb-common.h \
+ /usr/include/harfbuzz/hb-buffer.h /usr/include/harfbuzz/hb-unicode.h \
+ /usr/include/harfbuzz/hb-font.h /usr/include/harfbuzz/hb-face.h \
+ /usr/include/harfbuzz/hb-set.h /usr/include/harfbuzz/hb-draw.h \
+ /usr/include/harfbuzz/hb.h /usr/include/harfbuzz/hb-deprecated.h \
+ /usr/include/harfbuzz/hb-map.h /usr/include/harfbuzz/hb-shape.h \
+ /usr/include/harfbuzz/hb-shape-plan.h /usr/include/harfbuzz/hb-style.h \
+ /usr/include/harfbuzz/hb-version.h issuer/issuer.h core/core.h \
+ keys/keys.h
+issuer/pdf_internal.h:
+/usr/include/fribidi/fribidi.h:
+/usr/include/fribidi/fribidi-common.h:
+/usr/include/fribidi/fribidi-config.h:
+/usr/include/fribidi/fribidi-unicode.h:
+/usr/include/fribidi/fribidi-types.h:
+/usr/include/fribidi/fribidi-begindecls.h:
+/usr/include/fribidi/fribidi-enddecls.h:
+/usr/include/fribidi/fribidi-unicode-version.h:
+/usr/include/fribidi/fribidi-flags.h:
+/usr/include/fribidi/fribidi-bidi-types.h:
+/usr/include/fribidi/fribidi-bidi-types-list.h:
+/usr/include/fribidi/fribidi-bidi.h:
+/usr/include/fribidi/fribidi-joining-types.h:
+/usr/include/fribidi/fribidi-joining-types-list.h:
+/usr/include/fribidi/fribidi-joining.h:
+/usr/include/fribidi/fribidi-mirroring.h:
+/usr/include/fribidi/fribidi-brackets.h:
+/usr/include/fribidi/fribidi-arabic.h:
+/usr/include/fribidi/fribidi-shape.h:
+/usr/include/fribidi/fribidi-char-sets.h:
+/usr/include/fribidi/fribidi-char-sets-list.h:
+/usr/include/fribidi/fribidi-deprecated.h:
+/usr/include/harfbuzz/hb.h:
+/usr/include/harfbuzz/hb-blob.h:
+/usr/include/harfbuzz/hb-common.h:
+/usr/include/harfbuzz/hb-buffer.h:
+/usr/include/harfbuzz/hb-unicode.h:
+/usr/include/harfbuzz/hb-font.h:
+/usr/include/harfbuzz/hb-face.h:
+/usr/include/harfbuzz/hb-set.h:
+/usr/include/harfbuzz/hb-draw.h:
+/usr/include/harfbuzz/hb.h:
+/usr/include/harfbuzz/hb-deprecated.h:
+/usr/include/harfbuzz/hb-map.h:
+/usr/include/harfbuzz/hb-shape.h:
+/usr/include/harfbuzz/hb-shape-plan.h:
+/usr/include/harfbuzz/hb-style.h:
+/usr/include/harfbuzz/hb-version.h:
+issuer/issuer.h:
+core/core.h:
+keys/keys.h:
