@@ -23,8 +23,9 @@ sc_job *sc_job_new_issue(sc_batch *b, const sc_roster_row *row, const json_t *ac
   job->did = copy(row->did);
   job->valid_until = copy(row->valid_until);
   job->learner_id = copy(row->id);
-  /* A private copy: jansson values are not shared between threads. */
-  job->achievement = json_deep_copy(achievement);
+  /* Shared, not copied: every credential of the batch links the same achievement, which no
+   * thread changes, and jansson counts references atomically (JSON_HAVE_ATOMIC_BUILTINS). */
+  job->achievement = json_incref((json_t *)achievement);
   if (!job->name || !job->email || !job->learner_id || !job->achievement ||
       (row->did && *row->did && !job->did) ||
       (row->valid_until && *row->valid_until && !job->valid_until)) {
