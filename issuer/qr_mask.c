@@ -134,8 +134,9 @@ static bool flips(int m, int x, int y) {
   }
 }
 
-/* Every mask repeats every 12 modules along a row and along a column: the line's flips are
- * its first 12, copied along, in place (bit PAD + i for module i). */
+/* Every mask repeats every 12 modules along a row and along a column, and from one line to
+ * the twelfth after it: the line's flips are its first 12, copied along, in place (bit
+ * PAD + i for module i). */
 static line_bits flips_along(int m, int fixed, bool row, int width) {
   line_bits period = 0;
   for (int i = 0; i < 12; i++)
@@ -177,11 +178,18 @@ int sc_qr_best_mask(const unsigned char *modules, int width) {
     return -1;
   symbol_bits *dark0 = &bits[0], *data = &bits[1], *masked = &bits[2];
   read_symbol(modules, width, dark0, data);
+  line_bits row_flips[8][12], col_flips[8][12]; /* line i's are those of line i % 12 */
+  for (int m = 0; m < 8; m++) {
+    for (int i = 0; i < 12; i++) {
+      row_flips[m][i] = flips_along(m, i, true, width);
+      col_flips[m][i] = flips_along(m, i, false, width);
+    }
+  }
   int best = -1, lowest = 0;
   for (int m = 0; m < 8; m++) {
-    for (int i = 0; i < width; i++) {
-      line_bits row = flips_along(0, i, true, width) ^ flips_along(m, i, true, width);
-      line_bits col = flips_along(0, i, false, width) ^ flips_along(m, i, false, width);
+    for (int i = 0; i < width; i++) { /* undo mask 0, apply mask m */
+      line_bits row = row_flips[0][i % 12] ^ row_flips[m][i % 12];
+      line_bits col = col_flips[0][i % 12] ^ col_flips[m][i % 12];
       masked->rows[i] = dark0->rows[i] ^ (data->rows[i] & row);
       masked->cols[i] = dark0->cols[i] ^ (data->cols[i] & col);
     }
