@@ -198,7 +198,9 @@ static void crash_point(const char *point) {
 }
 
 /* Makes the staged data durable before any name points at it. fdatasync is enough for a new
- * file (its size is data it needs); syncfs, when it works, covers the whole group at once. */
+ * file (its size is data it needs); syncfs, when it works, covers the whole group at once
+ * (and, since Linux 5.8, reports a write-back error of any file of the filesystem: then each
+ * file is synced on its own, which says whether it was one of ours). */
 static int sync_data(sc_file_group *g, size_t *failed) {
   *failed = 0;
   int first_fd = -1;
