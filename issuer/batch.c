@@ -169,7 +169,7 @@ static int process_row(sc_batch *b, const sc_roster_row *row) {
   if (existing) {
     rc = sc_batch_existing(b, row, existing);
     json_decref(existing);
-    return rc;
+    return rc == SC_OK ? make_room(b) : rc; /* a repair is queued like a new credential */
   }
   sc_job *job = sc_job_new_issue(b, row, achievement);
   if (!job)
