@@ -5,6 +5,7 @@
  *   <name> <credentials/s> cred/s            the whole run
  *   <name>-flat <rate(last 10 %) / rate(first 10 %)> x
  *   <name>-rss <peak RSS> MB
+ *   <name>-cpu-bound <rows x JOBS / CPU seconds> cred/s   what JOBS idle cores would give
  * A rate that falls as the registry and out/ grow shows in -flat; memory that grows with
  * the roster in -rss.
  *
@@ -33,6 +34,14 @@ static void on_progress(void *ctx, const sc_batch_progress *p) {
     c->at_first_tenth = now;
   if (!c->at_last_tenth_start && p->done * 10 >= c->rows * 9)
     c->at_last_tenth_start = now;
+}
+
+/* User and system time of the whole process, every thread. */
+static double cpu_seconds(void) {
+  struct rusage ru;
+  getrusage(RUSAGE_SELF, &ru);
+  return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+         (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
 }
 
 static void write_roster(const char *path, long rows) {
@@ -73,11 +82,13 @@ int main(int argc, char **argv) {
   write_roster(roster, rows);
   sc_issue_context ctx = {.home = &bh.home, .key = bh.key, .tpl = tpl, .no_pdf = !pdf};
   sc_batch_options opts = {.roster_path = roster, .workers = jobs, .now = (int64_t)time(NULL)};
+  double cpu_start = cpu_seconds();
   flat_clock clock = {.rows = (size_t)rows, .start = bench_now()};
   sc_batch_progress done = {0};
   if (sc_batch_issue(&ctx, &opts, on_progress, &clock, &done, &err) != SC_OK)
     bench_die(name, &err);
   clock.end = bench_now();
+  double cpu = cpu_seconds() - cpu_start;
   if ((long)done.issued != rows) {
     fprintf(stderr, "bench: %s: %zu issued of %ld\n", name, done.issued, rows);
     return 1;
@@ -92,6 +103,10 @@ int main(int argc, char **argv) {
   printf("%s %.3f x\n", line, last > 0 ? first / last : 0.0);
   snprintf(line, sizeof line, "%s-rss", name);
   bench_report(line, (double)ru.ru_maxrss / 1024, "MB");
+  /* openssl speed divides by its CPU time, so a loaded machine does not lower it; this is the
+   * same view of the batch: the rate its CPU cost would give on `jobs` idle cores. */
+  snprintf(line, sizeof line, "%s-cpu-bound", name);
+  bench_report(line, cpu > 0 ? (double)rows * jobs / cpu : 0, "cred/s");
   sc_template_free(tpl);
   bench_home_close(&bh);
   return 0;
