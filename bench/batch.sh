@@ -3,10 +3,16 @@
 # for a roster of 1,000 rows and one of 10,000 (BENCH_BATCH_ROWS overrides the larger), with
 # PDFs. Each run is timed by /usr/bin/time (wall seconds, peak RSS of the process), which
 # covers the whole command: roster validation, issuing, the manifest and publishing the
-# status lists it touched. Prints, for bench/run.sh:
+# status lists it touched. Then build/bench/bench_batch (sc_batch_issue, -j 2) issues 100,000
+# JSON-only credentials (BENCH_BATCH_JSON_ROWS) and 10,000 with PDFs (BENCH_BATCH_PDF_ROWS),
+# each with its rate, the rate of its last tenth over its first tenth, and its peak RSS.
+# Everything is written under build/bench-tmp (BENCH_BATCH_DIR): the machine's disk, not a
+# tmpfs /tmp, so the syncs cost what they cost in use. Prints, for bench/run.sh:
 #   batch-1k-wall <s> s / batch-1k-rss <MB> MB / batch-10k-wall <s> s / batch-10k-rss <MB> MB
 #   batch-rss-10k-vs-1k <RSS(10k) / RSS(1k)> x
-# Usage: bench/batch.sh (from anywhere; needs build/skillcert).
+#   batch-100k-json <cred/s> cred/s / batch-100k-json-flat <x> x / batch-100k-json-rss <MB> MB
+#   batch-10k-pdf <cred/s> cred/s / batch-10k-pdf-flat <x> x / batch-10k-pdf-rss <MB> MB
+# Usage: bench/batch.sh (from anywhere; needs build/skillcert and build/bench/bench_batch).
 set -eu
 cd "$(dirname "$0")/.."
 bin=build/skillcert
@@ -15,7 +21,9 @@ big=${BENCH_BATCH_ROWS:-10000}
 [ -x "$bin" ] || { echo "batch: $bin missing; run 'make'" >&2; exit 1; }
 [ -x /usr/bin/time ] || { echo "batch: /usr/bin/time missing (Debian package 'time')" >&2; exit 1; }
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/skillcert-batch-XXXXXX")
+base=${BENCH_BATCH_DIR:-$PWD/build/bench-tmp}
+mkdir -p "$base"
+work=$(mktemp -d "$base/skillcert-batch-XXXXXX")
 trap 'rm -rf "$work"' EXIT INT TERM
 
 # Names in Latin with diacritics, Cyrillic and Greek, so the fonts' fallbacks are exercised
@@ -55,3 +63,7 @@ echo "$small $large" | awk '{
   printf "batch-10k-rss %.1f MB\n", $4 / 1024
   printf "batch-rss-10k-vs-1k %.3f x\n", $4 / $2
 }'
+# The pipeline alone, at scale: rate, flatness, memory (bench/bench_batch.c).
+[ -x build/bench/bench_batch ] || { echo "batch: build/bench/bench_batch missing; run 'make bench'" >&2; exit 1; }
+TMPDIR="$work" build/bench/bench_batch batch-100k-json "${BENCH_BATCH_JSON_ROWS:-100000}" json "$jobs"
+TMPDIR="$work" build/bench/bench_batch batch-10k-pdf "${BENCH_BATCH_PDF_ROWS:-10000}" pdf "$jobs"

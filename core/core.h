@@ -103,7 +103,8 @@ int sc_read_file(const char *path, size_t max_bytes, sc_buf *out, sc_error *err)
  * bytes)". */
 int sc_path_format(char *out, size_t size, int code, sc_error *err, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
-/* Writes data to path atomically: a temporary file in the same folder, fsync, rename. */
+/* Writes data to path atomically: a temporary file in the same folder, fdatasync, rename,
+ * fsync of the folder. */
 int sc_write_file_atomic(const char *path, const void *data, size_t len, unsigned mode,
                          sc_error *err);
 
@@ -131,9 +132,11 @@ bool sc_text_unsafe_char(uint32_t cp);
 /* ---------------------------------------------------------------- file groups (file_group.c) */
 
 /* Files written together: each is staged under a temporary name beside its target
- * (path.tmp.XXXXXX); the commit makes them durable, renames them into place and syncs each
- * folder once. A crash before the commit leaves only temporary files, never a partial one.
- * Start from a zeroed group; commit and abort both leave it empty and reusable. */
+ * (path.tmp.XXXXXX); the commit makes their data durable (an fdatasync per file, or one
+ * syncfs() for a group of 8 files or more), then renames them into place, then syncs each
+ * folder once. A crash at any moment leaves whole files or temporary ones, never a partial
+ * file under its own name. Start from a zeroed group; commit and abort both leave it empty
+ * and reusable. */
 typedef struct sc_file_group {
   struct sc_staged_file *files;
   size_t count, cap;
@@ -141,6 +144,11 @@ typedef struct sc_file_group {
 
 int sc_file_group_add(sc_file_group *group, const char *path, const void *data, size_t len,
                       unsigned mode, sc_error *err);
+/* Stages path with the same data as the file staged just before it (len bytes of data): a
+ * hard link to that file's temporary, which costs no new file and no second write-back, or,
+ * where the filesystem has no hard links between the two folders, a copy. */
+int sc_file_group_add_same(sc_file_group *group, const char *path, const void *data, size_t len,
+                           unsigned mode, sc_error *err);
 /* On failure the files not yet renamed are removed; those renamed are whole. */
 int sc_file_group_commit(sc_file_group *group, sc_error *err);
 void sc_file_group_abort(sc_file_group *group); /* removes what was staged */

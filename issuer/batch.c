@@ -16,6 +16,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#define COLLECT_AT_ONCE (SC_CHUNK / 2)
+
 static double elapsed(const struct timespec *start) {
   struct timespec now;
   clock_gettime(CLOCK_MONOTONIC, &now);
@@ -75,28 +77,44 @@ static int commit_chunk(sc_batch *b) {
     return rc;
   }
   b->progress.recorded += b->chunk_len;
+  b->at_writer += b->chunk_len;
   for (size_t i = 0; i < b->chunk_len; i++) {
     b->chunk[i]->kind = SC_JOB_WRITE;
     b->chunk[i]->ends_chunk = i + 1 == b->chunk_len;
-    sc_queue_push(&b->writes, b->chunk[i]);
   }
+  sc_queue_push_all(&b->writes, b->chunk, b->chunk_len);
   b->chunk_len = 0;
   return SC_OK;
 }
 
-/* Takes one finished job from the workers and moves it on. */
-static int collect_one(sc_batch *b) {
-  sc_job *job = sc_queue_pop(&b->done);
+/* Moves one finished job on: a signed one into the chunk, a written one into the manifest. */
+static int collect_job(sc_batch *b, sc_job *job) {
   b->in_flight--;
-  int rc;
-  if (job->kind == SC_JOB_WRITE || job->kind == SC_JOB_REPAIR) {
-    rc = finish_write(b, job);
-  } else if (job->rc != SC_OK) {
-    rc = sc_batch_job_failed(b, job);
-  } else {
-    b->chunk[b->chunk_len++] = job;
-    b->in_flight++; /* it comes back as a write */
-    rc = b->chunk_len == SC_CHUNK ? commit_chunk(b) : SC_OK;
+  if (job->kind == SC_JOB_WRITE)
+    b->at_writer--;
+  if (job->kind == SC_JOB_WRITE || job->kind == SC_JOB_REPAIR)
+    return finish_write(b, job);
+  if (job->rc != SC_OK)
+    return sc_batch_job_failed(b, job);
+  b->chunk[b->chunk_len++] = job;
+  b->in_flight++; /* it comes back as a write */
+  return b->chunk_len == SC_CHUNK ? commit_chunk(b) : SC_OK;
+}
+
+/* Takes the jobs the workers and the writer have finished, a batch of them at a time: the
+ * main thread sleeps until COLLECT_AT_ONCE are back (or all it waits for, when fewer are
+ * out), so it is woken a few times per chunk instead of once per credential. Each job is moved
+ * on even after one fails, as drain() does after an error. */
+static int collect(sc_batch *b) {
+  size_t out = b->in_flight - b->chunk_len; /* with the workers or the writer: all come back */
+  int rc = SC_OK;
+  for (sc_job *job = sc_queue_pop_all(&b->done, out < COLLECT_AT_ONCE ? out : COLLECT_AT_ONCE),
+              *next;
+       job; job = next) {
+    next = job->next;
+    int job_rc = collect_job(b, job);
+    if (rc == SC_OK)
+      rc = job_rc;
   }
   if (b->progress_fn) {
     b->progress.seconds = elapsed(&b->started);
@@ -112,7 +130,22 @@ static int drain(sc_batch *b, size_t keep) {
     if (b->chunk_len && b->in_flight == b->chunk_len)
       rc = commit_chunk(b);
     else
-      rc = collect_one(b);
+      rc = collect(b);
+  }
+  return rc;
+}
+
+/* Waits while the workers have more queued than they need to stay busy, or the writer more
+ * chunks than it needs to overlap its syncs with the signing. The two are bounded apart: a
+ * chunk waiting for the disk must not hold back the jobs that keep the workers going. */
+static int make_room(sc_batch *b) {
+  int rc = SC_OK;
+  while (rc == SC_OK && (b->in_flight - b->chunk_len - b->at_writer > b->max_at_workers ||
+                         b->at_writer > b->max_at_writer)) {
+    if (b->chunk_len && b->in_flight == b->chunk_len)
+      rc = commit_chunk(b);
+    else
+      rc = collect(b);
   }
   return rc;
 }
@@ -120,7 +153,7 @@ static int drain(sc_batch *b, size_t keep) {
 static int submit(sc_batch *b, sc_job *job) {
   b->in_flight++;
   sc_queue_push(&b->todo, job);
-  return drain(b, b->max_in_flight);
+  return make_room(b);
 }
 
 static int process_row(sc_batch *b, const sc_roster_row *row) {
@@ -136,7 +169,7 @@ static int process_row(sc_batch *b, const sc_roster_row *row) {
   if (existing) {
     rc = sc_batch_existing(b, row, existing);
     json_decref(existing);
-    return rc;
+    return rc == SC_OK ? make_room(b) : rc; /* a repair is queued like a new credential */
   }
   sc_error refusal = {0};
   if (b->opts->refuse && b->opts->refuse(b->opts->refuse_ctx, row, &refusal) != SC_OK) {

@@ -22,7 +22,7 @@ typedef struct sc_job {
   sc_issue_request req;
   char *name, *email, *did, *valid_until, *learner_id; /* owned copies of the row */
   const char *language; /* sc_languages' own tag, not a copy (NULL = the template's) */
-  json_t *achievement;                                 /* owned */
+  json_t *achievement; /* a reference to the batch's shared, read-only achievement */
   char *existing;                                      /* SC_JOB_REPAIR: credential text */
   sc_prepared prepared;
   int rc;
@@ -33,6 +33,8 @@ typedef struct sc_job {
 
 typedef struct sc_queue {
   sc_job *head, *tail;
+  size_t count;           /* jobs queued */
+  size_t wanted, waiting; /* what the waiting threads wait for, and how many wait */
   pthread_mutex_t lock;
   pthread_cond_t ready;
   bool closed;
@@ -53,7 +55,9 @@ typedef struct sc_batch {
   int thread_count;
   pthread_t writer;
   bool writer_started;
-  size_t in_flight, max_in_flight;
+  size_t in_flight;                    /* jobs handed out and not yet finished */
+  size_t at_writer;                    /* of those, recorded and with the writer */
+  size_t max_at_workers, max_at_writer; /* how far each may be ahead */
   sc_job *chunk[SC_CHUNK];
   size_t chunk_len;
   sc_achievement_cache *achievements;
@@ -76,7 +80,11 @@ void sc_batch_release(sc_batch *b);
 
 /* batch_workers.c */
 void sc_queue_push(sc_queue *q, sc_job *job);
+void sc_queue_push_all(sc_queue *q, sc_job **jobs, size_t n); /* in order, one hand-off */
 sc_job *sc_queue_pop(sc_queue *q); /* blocks; NULL once closed and empty */
+/* Waits for at least wanted jobs (fewer once closed) and takes every job queued: a list
+ * linked by next. Several threads may pop one job at a time; only one may wait for more. */
+sc_job *sc_queue_pop_all(sc_queue *q, size_t wanted);
 int sc_workers_start(sc_batch *b);
 void sc_workers_stop(sc_batch *b);
 

@@ -1,9 +1,11 @@
 /* Turning roster rows into jobs, and deciding what an earlier run left to do. */
 #include "issuer/batch_internal.h"
 
+#include <fcntl.h>
 #include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static char *copy(const char *s) {
@@ -22,8 +24,9 @@ sc_job *sc_job_new_issue(sc_batch *b, const sc_roster_row *row, const json_t *ac
   job->valid_until = copy(row->valid_until);
   job->learner_id = copy(row->id);
   job->language = row->language ? sc_lang_match(row->language, 0) : NULL;
-  /* A private copy: jansson values are not shared between threads. */
-  job->achievement = json_deep_copy(achievement);
+  /* Shared, not copied: every credential of the batch links the same achievement, which no
+   * thread changes, and jansson counts references atomically (JSON_HAVE_ATOMIC_BUILTINS). */
+  job->achievement = json_incref((json_t *)achievement);
   if (!job->name || !job->email || !job->learner_id || !job->achievement ||
       (row->did && *row->did && !job->did) ||
       (row->valid_until && *row->valid_until && !job->valid_until)) {
@@ -112,6 +115,24 @@ static bool file_matches(const char *path, const char *sha256_hex) {
   return same;
 }
 
+/* A PDF ends with %%EOF (and perhaps an end of line): one cut short by a full disk or a copy
+ * that stopped does not. Reading the last bytes is enough to tell, and cheap for a re-run
+ * that checks every file of a large roster. */
+static bool pdf_looks_whole(const char *path) {
+  int fd = path ? open(path, O_RDONLY | O_CLOEXEC) : -1;
+  if (fd < 0)
+    return false;
+  struct stat st;
+  char tail[32] = {0};
+  bool whole = false;
+  if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > (off_t)sizeof tail) {
+    ssize_t n = pread(fd, tail, sizeof tail - 1, st.st_size - (off_t)(sizeof tail - 1));
+    whole = n == (ssize_t)(sizeof tail - 1) && strstr(tail, "%%EOF") != NULL;
+  }
+  close(fd);
+  return whole;
+}
+
 static const char *row_string(const json_t *row, const char *key) {
   return json_string_value(json_object_get(row, key));
 }
@@ -122,7 +143,7 @@ int sc_batch_existing(sc_batch *b, const sc_roster_row *row, const json_t *exist
   const char *id = row_string(existing, "id");
   const char *pdf = row_string(existing, "pdf_path");
   bool intact = file_matches(row_string(existing, "json_path"), row_string(existing, "sha256")) &&
-                (!sc_issue_makes_pdf(b->ctx) || (pdf && access(pdf, R_OK) == 0));
+                (!sc_issue_makes_pdf(b->ctx) || pdf_looks_whole(pdf));
   if (intact) {
     b->progress.done++;
     b->progress.skipped++;

@@ -4,30 +4,68 @@
 #include <stdlib.h>
 #include <string.h>
 
-void sc_queue_push(sc_queue *q, sc_job *job) {
-  job->next = NULL;
+/* Appends n jobs (a list linked by next) with one lock: a chunk moves between threads as one
+ * hand-off, not one per credential. A waiter is woken only once what it waits for is there,
+ * so a thread that waits for several jobs is not woken, in vain, by each. */
+static void queue_append(sc_queue *q, sc_job *head, sc_job *tail, size_t n) {
   pthread_mutex_lock(&q->lock);
   if (q->tail)
-    q->tail->next = job;
+    q->tail->next = head;
   else
-    q->head = job;
-  q->tail = job;
-  pthread_cond_signal(&q->ready);
+    q->head = head;
+  q->tail = tail;
+  q->count += n;
+  if (q->waiting && q->count >= q->wanted && n > 1)
+    pthread_cond_broadcast(&q->ready);
+  else if (q->waiting && q->count >= q->wanted)
+    pthread_cond_signal(&q->ready);
   pthread_mutex_unlock(&q->lock);
 }
 
-sc_job *sc_queue_pop(sc_queue *q) {
+void sc_queue_push(sc_queue *q, sc_job *job) {
+  job->next = NULL;
+  queue_append(q, job, job, 1);
+}
+
+void sc_queue_push_all(sc_queue *q, sc_job **jobs, size_t n) {
+  if (!n)
+    return;
+  for (size_t i = 0; i + 1 < n; i++)
+    jobs[i]->next = jobs[i + 1];
+  jobs[n - 1]->next = NULL;
+  queue_append(q, jobs[0], jobs[n - 1], n);
+}
+
+/* Waits for the queue to hold at least wanted jobs (or to close); takes one, or all. */
+static sc_job *queue_take(sc_queue *q, size_t wanted, bool all) {
   pthread_mutex_lock(&q->lock);
-  while (!q->head && !q->closed)
+  q->wanted = wanted ? wanted : 1;
+  while (q->count < q->wanted && !q->closed) {
+    q->waiting++;
     pthread_cond_wait(&q->ready, &q->lock);
+    q->waiting--;
+  }
   sc_job *job = q->head;
-  if (job) {
+  if (job && all) {
+    q->head = q->tail = NULL;
+    q->count = 0;
+  } else if (job) {
     q->head = job->next;
     if (!q->head)
       q->tail = NULL;
+    job->next = NULL;
+    q->count--;
   }
   pthread_mutex_unlock(&q->lock);
   return job;
+}
+
+sc_job *sc_queue_pop(sc_queue *q) {
+  return queue_take(q, 1, false);
+}
+
+sc_job *sc_queue_pop_all(sc_queue *q, size_t wanted) {
+  return queue_take(q, wanted, true);
 }
 
 static void queue_close(sc_queue *q) {
@@ -99,21 +137,24 @@ static void commit_chunk_files(sc_batch *b, sc_file_group *files, sc_job **jobs,
       jobs[i]->rc = rc;
       jobs[i]->err = err;
     }
-    sc_queue_push(&b->done, jobs[i]);
   }
+  sc_queue_push_all(&b->done, jobs, n);
 }
 
 static void *writer_main(void *arg) {
   sc_batch *b = arg;
   sc_file_group files = {0};
-  sc_job *staged[SC_CHUNK], *job;
+  sc_job *staged[SC_CHUNK], *job, *next;
   size_t n = 0;
-  while ((job = sc_queue_pop(&b->writes))) {
-    job->rc = sc_issue_stage(b->ctx, &job->prepared, &files, &job->err);
-    staged[n++] = job;
-    if (job->ends_chunk || n == SC_CHUNK) {
-      commit_chunk_files(b, &files, staged, n);
-      n = 0;
+  while ((job = sc_queue_pop_all(&b->writes, 1))) {
+    for (; job; job = next) {
+      next = job->next;
+      job->rc = sc_issue_stage(b->ctx, &job->prepared, &files, &job->err);
+      staged[n++] = job;
+      if (job->ends_chunk || n == SC_CHUNK) {
+        commit_chunk_files(b, &files, staged, n);
+        n = 0;
+      }
     }
   }
   if (n)
@@ -131,9 +172,11 @@ int sc_workers_start(sc_batch *b) {
   }
   b->writer_started = true;
   int n = b->opts->workers > 0 ? b->opts->workers : 1;
-  /* A chunk being written, the next one filling, and a few jobs per worker: rendering goes on
-   * while the writer waits for the disk. */
-  b->max_in_flight = 2 * SC_CHUNK + 4 * (size_t)n;
+  /* Enough jobs queued that the workers never run dry while the main thread sleeps until
+   * SC_CHUNK / 2 of them are back; a chunk being synced and the next one waiting: signing
+   * goes on while the writer waits for the disk. */
+  b->max_at_workers = SC_CHUNK + 4 * (size_t)n;
+  b->max_at_writer = 2 * SC_CHUNK;
   b->threads = calloc((size_t)n, sizeof *b->threads);
   if (!b->threads)
     return sc_oom(&b->err);

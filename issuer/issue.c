@@ -162,16 +162,18 @@ static int stage_linked(const sc_issue_context *ctx, const sc_prepared *p, sc_fi
   char name[64];
   snprintf(name, sizeof name, "%s.json", p->uuid);
   rc = sc_home_path(ctx->home, "public/c", name, path, sizeof path, err);
-  return rc == SC_OK ? sc_file_group_add(files, path, p->json.data, p->json.len, 0644, err) : rc;
+  /* The same bytes as out/<uuid>.json, staged just before: a hard link to it. */
+  return rc == SC_OK ? sc_file_group_add_same(files, path, p->json.data, p->json.len, 0644, err)
+                     : rc;
 }
 
 int sc_issue_stage(const sc_issue_context *ctx, const sc_prepared *p, sc_file_group *files,
                    sc_error *err) {
   int rc = sc_file_group_add(files, p->json_path, p->json.data, p->json.len, 0644, err);
-  if (rc == SC_OK && sc_issue_makes_pdf(ctx))
-    rc = sc_file_group_add(files, p->pdf_path, p->pdf.data, p->pdf.len, 0644, err);
   if (rc == SC_OK)
     rc = stage_linked(ctx, p, files, err);
+  if (rc == SC_OK && sc_issue_makes_pdf(ctx))
+    rc = sc_file_group_add(files, p->pdf_path, p->pdf.data, p->pdf.len, 0644, err);
   return rc;
 }
 

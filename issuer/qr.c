@@ -1,6 +1,7 @@
 /* QR codes through libqrencode: error correction M, the smallest version that holds the text,
- * one alphanumeric segment when the text allows it (our URLs are upper case for that). */
-#include "issuer/issuer.h"
+ * one alphanumeric segment when the text allows it (our URLs are upper case for that), and
+ * the mask chosen by the standard's penalty computed in qr_mask.c. */
+#include "issuer/qr_internal.h"
 
 #include <errno.h>
 #include <qrencode.h>
@@ -14,15 +15,41 @@ static bool is_alphanumeric(const char *text) {
   return *text != '\0';
 }
 
-static QRcode *encode(const char *text) {
-  if (!is_alphanumeric(text)) /* libqrencode splits into the cheapest segments */
-    return QRcode_encodeString(text, 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+/* Not in qrencode.h, but exported by libqrencode since 3.0 and used by its own tests: the
+ * symbol with a given mask (0-7; -1 lets libqrencode choose) and the string splitter that
+ * QRcode_encodeString runs. */
+extern QRcode *QRcode_encodeMask(QRinput *input, int mask);
+extern int Split_splitStringToQRinput(const char *string, QRinput *input, QRencodeMode hint,
+                                      int casesensitive);
+
+static QRinput *input_for(const char *text) {
   QRinput *input = QRinput_new2(0, QR_ECLEVEL_M);
   if (!input)
     return NULL;
-  QRcode *code = NULL;
-  if (QRinput_append(input, QR_MODE_AN, (int)strlen(text), (const unsigned char *)text) == 0)
-    code = QRcode_encodeInput(input);
+  int rc = is_alphanumeric(text) /* else libqrencode splits into the cheapest segments */
+               ? QRinput_append(input, QR_MODE_AN, (int)strlen(text), (const unsigned char *)text)
+               : Split_splitStringToQRinput(text, input, QR_MODE_8, 1);
+  if (rc != 0) {
+    QRinput_free(input);
+    return NULL;
+  }
+  return input;
+}
+
+/* The mask the standard's rule picks (the lowest penalty, the first of equals), found from
+ * the symbol for mask 0 without making the other seven (qr_mask.c): the same choice as
+ * libqrencode's own search, at a fraction of its cost, and the code is still libqrencode's.
+ * Symbols wider than the penalty handles are left to libqrencode's search. */
+static QRcode *encode(const char *text) {
+  QRinput *input = input_for(text);
+  if (!input)
+    return NULL;
+  QRcode *code = QRcode_encodeMask(input, 0);
+  int mask = code ? sc_qr_best_mask(code->data, code->width) : 0;
+  if (mask != 0) { /* another mask, or -1: libqrencode chooses */
+    QRcode_free(code);
+    code = QRcode_encodeMask(input, mask);
+  }
   QRinput_free(input);
   return code;
 }

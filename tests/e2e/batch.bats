@@ -28,7 +28,22 @@ for line in open(sys.argv[1]):
     row = json.loads(line)
     data = open(row["json_path"], "rb").read()
     assert hashlib.sha256(data).hexdigest() == row["sha256"], row["id"]
-    assert open(row["pdf_path"], "rb").read(5) == b"%PDF-", row["id"]
+    pdf = open(row["pdf_path"], "rb").read()
+    assert pdf.startswith(b"%PDF-") and b"%%EOF" in pdf[-32:], row["id"]
+PY
+  [ -z "$(find "$WORK/home/public/c" -name '*.tmp.*')" ]
+}
+
+# Nothing a crash left is a partial file under a credential's name: every out/*.json parses,
+# every out/*.pdf ends with %%EOF, every public/c/*.json parses.
+assert_no_partial_file() {
+  $PYTHON - "$WORK/home" <<'PY'
+import glob, json, sys
+home = sys.argv[1]
+for path in glob.glob(home + "/out/*.json") + glob.glob(home + "/public/c/*.json"):
+    json.load(open(path, "rb"))
+for path in glob.glob(home + "/out/*.pdf"):
+    assert b"%%EOF" in open(path, "rb").read()[-32:], path
 PY
 }
 
@@ -99,6 +114,42 @@ kill_after_pdfs() { # pid N
   run sc issue --home "$WORK/home" --roster "$WORK/roster.csv" --template ai-fundamentals -j 2
   [ "$status" -eq 0 ]
   assert_complete 900
+}
+
+@test "a batch stopped inside a chunk's file commit and run again ends with one whole credential per learner" {
+  make_home
+  roster 300
+  # SKILLCERT_TEST_CRASH_AT kills the process (SIGKILL) at that point of the n-th chunk's
+  # commit: after its files' data is durable and before any rename; after the renames and
+  # before the folders are synced.
+  for point in synced:2 renamed:4; do
+    run env SKILLCERT_TEST_CRASH_AT="$point" "$SKILLCERT" issue --home "$WORK/home" \
+      --roster "$WORK/roster.csv" --template ai-fundamentals -j 2
+    [ "$status" -eq 137 ]
+    assert_no_partial_file
+  done
+  sc list --home "$WORK/home" >"$WORK/list.txt"
+  partial=$(wc -l <"$WORK/list.txt")
+  [ "$partial" -ge 96 ] # the second run got past its fourth chunk
+  [ "$partial" -lt 300 ]
+  run sc issue --home "$WORK/home" --roster "$WORK/roster.csv" --template ai-fundamentals -j 2
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"repaired"* ]] # the crashed chunks' recorded credentials got their files
+  assert_complete 300
+}
+
+@test "a PDF cut short after issuing is rewritten by the next run" {
+  make_home
+  roster 3
+  sc issue --home "$WORK/home" --roster "$WORK/roster.csv" --template ai-fundamentals
+  pdfs=("$WORK"/home/out/*.pdf)
+  pdf=${pdfs[0]}
+  cp "$pdf" "$WORK/original.pdf"
+  truncate -s "$(($(stat -c %s "$pdf") / 2))" "$pdf"
+  run sc issue --home "$WORK/home" --roster "$WORK/roster.csv" --template ai-fundamentals
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"1 repaired"* ]]
+  cmp "$pdf" "$WORK/original.pdf"
 }
 
 @test "every problem of a roster is reported with its line, and nothing is issued" {

@@ -51,9 +51,11 @@ setup_file() {
     "$BATS_TEST_DIRNAME/qr_path.py" "$(sed -n 1p "$FIX/$who.paths")" >"$FIX/$who.vpath"
   done
   # Link mode: credentials published under public/c/ (a genuine one and a tampered one).
-  mkdir -p "$FIX/home/public/c"
-  cp "$(sed -n 1p "$FIX/valid.paths")" "$FIX/home/public/c/"
-  cp "$(sed -n 1p "$FIX/revoked.paths")" "$FIX/home/public/c/"
+  # Issuing published every credential there already (out/<uuid>.json and public/c/<uuid>.json
+  # are one file under two names).
+  for who in valid revoked; do
+    cmp "$(sed -n 1p "$FIX/$who.paths")" "$FIX/home/public/c/$(basename "$(sed -n 1p "$FIX/$who.paths")")"
+  done
   cp "$FIX/tampered.json" "$FIX/home/public/c/00000000-0000-4000-8000-000000000001.json"
   ln -s /etc/passwd "$FIX/home/public/status/evil"
   printf 'secret-token-for-tests-0123456789\n' >"$FIX/token"

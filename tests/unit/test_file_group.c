@@ -112,6 +112,47 @@ static void a_file_that_cannot_be_created_is_named_and_the_group_stays_usable(vo
   assert_int_equal(entries(), 1);
 }
 
+/* public/c/<uuid>.json beside out/<uuid>.json: one file under two names, each whole, no
+ * temporary left, and an abort removes both temporaries. */
+static void add_same_stages_a_second_name_for_the_same_bytes(void **state) {
+  (void)state;
+  sc_file_group g = {0};
+  sc_error err = {0};
+  char path[PATH_MAX];
+  add(&g, "cred.json", "{\"signed\": true}");
+  path_of("copy.json", path);
+  assert_int_equal(sc_file_group_add_same(&g, path, "{\"signed\": true}", 16, 0644, &err), SC_OK);
+  assert_int_equal(entries(), 2);
+  assert_int_equal(sc_file_group_commit(&g, &err), SC_OK);
+  expect_file("cred.json", "{\"signed\": true}", 0644);
+  expect_file("copy.json", "{\"signed\": true}", 0644);
+  struct stat a, b;
+  char first[PATH_MAX];
+  path_of("cred.json", first);
+  assert_int_equal(stat(first, &a), 0);
+  assert_int_equal(stat(path, &b), 0);
+  assert_true(a.st_ino == b.st_ino); /* a hard link: no second file to create and sync */
+  assert_int_equal(entries(), 2);
+
+  add(&g, "gone.json", "x");
+  path_of("gone-copy.json", path);
+  assert_int_equal(sc_file_group_add_same(&g, path, "x", 1, 0644, &err), SC_OK);
+  sc_file_group_abort(&g);
+  assert_int_equal(entries(), 2);
+}
+
+/* The first of a group is a plain file: there is nothing to link to. */
+static void add_same_on_an_empty_group_writes_the_file(void **state) {
+  (void)state;
+  sc_file_group g = {0};
+  sc_error err = {0};
+  char path[PATH_MAX];
+  path_of("alone.json", path);
+  assert_int_equal(sc_file_group_add_same(&g, path, "alone", 5, 0644, &err), SC_OK);
+  assert_int_equal(sc_file_group_commit(&g, &err), SC_OK);
+  expect_file("alone.json", "alone", 0644);
+}
+
 static void write_file_atomic_is_a_group_of_one(void **state) {
   (void)state;
   char path[PATH_MAX];
@@ -193,6 +234,10 @@ int main(void) {
       cmocka_unit_test_setup_teardown(abort_removes_what_was_staged, make_dir, remove_dir),
       cmocka_unit_test_setup_teardown(
           a_file_that_cannot_be_created_is_named_and_the_group_stays_usable, make_dir, remove_dir),
+      cmocka_unit_test_setup_teardown(add_same_stages_a_second_name_for_the_same_bytes, make_dir,
+                                      remove_dir),
+      cmocka_unit_test_setup_teardown(add_same_on_an_empty_group_writes_the_file, make_dir,
+                                      remove_dir),
       cmocka_unit_test_setup_teardown(write_file_atomic_is_a_group_of_one, make_dir, remove_dir),
       cmocka_unit_test_setup_teardown(mkdir_p_makes_every_missing_level_and_keeps_existing_ones,
                                       make_dir, remove_dir),
