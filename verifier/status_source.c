@@ -141,16 +141,34 @@ static int try_home(const sc_status_source *src, const char *url, sc_buf *body, 
 }
 
 /* The network, within the verification's fetch budget and the per-host limit. The copy is
- * not cached here: only what the caller has checked is (sc_source_keep). */
-static int try_network(const sc_status_source *src, const char *url, sc_buf *body, char *origin,
+ * not cached here: only what the caller has checked is (sc_source_keep); the validators it came
+ * with are kept at once, bound to its hash (cache.c). With known validators (of the stale
+ * cached copy in body) the request is conditional: a 304 leaves body as it is and sets
+ * origin to SC_ORIGIN_NOT_MODIFIED. */
+static int try_network(const sc_status_source *src, const char *url, const char *cache_dir,
+                       const sc_fetch_validators *known, sc_buf *body, char *origin,
                        const attempt *a, sc_error *err) {
   sc_fetch_limits limits = {.deadline_ms = src->fetch_deadline_ms, .gate = src->gate};
-  int rc = sc_fetch(url, src->allow_http, &limits, body, err);
+  sc_fetch_validators got;
+  sc_buf fetched = {0};
+  bool not_modified = false;
+  int rc = sc_fetch_conditional(url, src->allow_http, &limits, known, &fetched, &got,
+                                &not_modified, err);
   if (rc != SC_OK) {
+    sc_buf_free(body);
     if (a->note[0] && err)
       sc_error_prefix(err, "%s", a->note);
     return rc;
   }
+  if (not_modified) {
+    sc_buf_free(&fetched);
+    snprintf(origin, 256, "%s", SC_ORIGIN_NOT_MODIFIED);
+    return SC_OK;
+  }
+  sc_buf_free(body);
+  *body = fetched;
+  if (cache_dir)
+    (void)sc_cache_validators_put(cache_dir, url, body, &got, NULL); /* only speed is at stake */
   snprintf(origin, 256, "%s", SC_ORIGIN_NETWORK);
   return SC_OK;
 }
@@ -158,9 +176,14 @@ static int try_network(const sc_status_source *src, const char *url, sc_buf *bod
 /* A cache that cannot be written costs only speed; origin says so. */
 void sc_source_keep(const sc_status_source *src, const char *url, int64_t now, const sc_buf *body,
                     char *origin) {
+  char dir[SC_STATUS_PATH_MAX];
+  if (strcmp(origin, SC_ORIGIN_NOT_MODIFIED) == 0) {
+    if (sc_cache_dir(src, dir, sizeof dir, NULL) == SC_OK)
+      (void)sc_cache_refresh(dir, url, now, NULL); /* else it is only asked about again */
+    return;
+  }
   if (strcmp(origin, SC_ORIGIN_NETWORK) != 0)
     return;
-  char dir[SC_STATUS_PATH_MAX];
   sc_error cache_err = {0};
   sc_cache_limits limits = {src->cache_max_bytes, src->cache_max_entries};
   if (sc_cache_dir(src, dir, sizeof dir, &cache_err) != SC_OK ||
@@ -195,12 +218,18 @@ static int load_into(const sc_status_source *src, const char *url, int64_t now, 
   bool have_dir = sc_cache_dir(src, dir, sizeof dir, NULL) == SC_OK;
   bool fresh = false;
   body->len = 0;
+  sc_fetch_validators known = {.etag = "", .last_modified = ""};
+  bool have_known = false;
   if (have_dir && sc_cache_get(dir, url, now, body, &fresh, origin, 256, NULL) == SC_OK) {
     if (fresh || src->offline)
       return SC_OK;
-    sc_buf_free(body); /* stale: ask the network for the current list */
+    /* stale: ask the network whether the list changed since this copy, when it said how */
+    have_known = sc_cache_validators_get(dir, url, body, &known);
+    if (!have_known)
+      sc_buf_free(body);
   }
   if (src->offline)
     return sc_fail(err, SC_ESTATUS, "offline and %s is not in the cache", url);
-  return try_network(src, url, body, origin, &a, err);
+  return try_network(src, url, have_dir ? dir : NULL, have_known ? &known : NULL, body, origin,
+                     &a, err);
 }
