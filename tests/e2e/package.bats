@@ -90,6 +90,7 @@ version() {
     EnvironmentFile=-/etc/default/skillcert; do
     grep -qx "$line" "$unit" || { echo "missing $line"; return 1; }
   done
+  # shellcheck disable=SC2016 # the unit's own variables, literally
   grep -q '^ExecStart=/usr/bin/skillcert serve --listen ${SKILLCERT_LISTEN} $SKILLCERT_SERVE_ARGS$' "$unit"
   # The defaults name both variables the unit uses, and options serve knows.
   # shellcheck disable=SC1091
