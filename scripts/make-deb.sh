@@ -25,7 +25,8 @@ printf 'Source: skillcert\n\nPackage: skillcert\nArchitecture: any\n' >"$work/de
 shlibs=$(cd "$work" && dpkg-shlibdeps -O -e"$root/usr/bin/skillcert" 2>/dev/null | sed -n 's/^shlibs:Depends=//p')
 [ -n "$shlibs" ] || { echo "make-deb.sh: dpkg-shlibdeps found no dependencies" >&2; exit 70; }
 # The fonts skillcert draws certificates with (issuer/pdf_fonts.c): Latin, Greek, Cyrillic
-# (DejaVu), Chinese and Japanese (Droid fallback), Korean (Nanum).
+# (DejaVu), Chinese and Japanese (Droid fallback), Korean (Nanum). ca-certificates is only
+# recommended: without it HTTPS fetches (status lists, did:web) fail, verifying local files works.
 depends="$shlibs, fonts-dejavu-core, fonts-droid-fallback, fonts-nanum"
 
 mkdir -p "$root/DEBIAN"
@@ -37,6 +38,7 @@ Architecture: $arch
 Maintainer: skillcert maintainers <skillcert@localhost>
 Installed-Size: $size
 Depends: $depends
+Recommends: ca-certificates
 Section: utils
 Priority: optional
 Description: issue and verify tamper-evident certificates for AI skills
