@@ -51,6 +51,8 @@ version() {
   [[ "$output" == *"libc6 (>= "* && "$output" == *"libcurl4"* && "$output" == *"libmicrohttpd12"* ]]
   [[ "$output" == *"fonts-dejavu-core"* && "$output" == *"fonts-droid-fallback"* ]]
   [[ "$output" == *"fonts-nanum"* ]]
+  run dpkg-deb -f "$DEB" Recommends
+  [ "$output" = ca-certificates ] # HTTPS fetches; verifying local files works without
   run dpkg-deb -I "$DEB" conffiles
   [ "$output" = /etc/default/skillcert ]
   run dpkg-deb -I "$DEB" postinst
