@@ -230,10 +230,9 @@ int sc_cache_put(const char *dir, const char *url, int64_t now, const sc_buf *bo
 
 /* ---------------------------------------------------------------- validators
  * NAME.validators holds, as JSON, the ETag and Last-Modified a server sent with a document and
- * the SHA-256 of that document. They are written when the document arrives, before it is
- * checked; the copy is stored only after. So the pair is bound by the hash: validators whose
- * document was never stored (it failed its checks) do not match the cached copy and are not
- * used, and a 304 can never stand for a document this cache does not hold. */
+ * the SHA-256 of that document; it is written after the copy (which passed its checks). The
+ * hash binds the pair: validators whose copy another process has replaced meanwhile do not
+ * match it and are not used, so a 304 can never stand for a document this cache does not hold. */
 
 static int validators_path(const char *dir, const char *url, char *path, sc_error *err) {
   char name[65];

@@ -141,18 +141,16 @@ static int try_home(const sc_status_source *src, const char *url, sc_buf *body, 
 }
 
 /* The network, within the verification's fetch budget and the per-host limit. The copy is
- * not cached here: only what the caller has checked is (sc_source_keep); the validators it came
- * with are kept at once, bound to its hash (cache.c). With known validators (of the stale
- * cached copy in body) the request is conditional: a 304 leaves body as it is and sets
- * origin to SC_ORIGIN_NOT_MODIFIED. */
-static int try_network(const sc_status_source *src, const char *url, const char *cache_dir,
+ * not cached here: only what the caller has checked is (sc_source_keep_tagged, with the
+ * validators it came with, got). With known validators (of the stale cached copy in body) the
+ * request is conditional: a 304 leaves body as it is and sets origin to SC_ORIGIN_NOT_MODIFIED. */
+static int try_network(const sc_status_source *src, const char *url,
                        const sc_fetch_validators *known, sc_buf *body, char *origin,
-                       const attempt *a, sc_error *err) {
+                       sc_fetch_validators *got, const attempt *a, sc_error *err) {
   sc_fetch_limits limits = {.deadline_ms = src->fetch_deadline_ms, .gate = src->gate};
-  sc_fetch_validators got;
   sc_buf fetched = {0};
   bool not_modified = false;
-  int rc = sc_fetch_conditional(url, src->allow_http, &limits, known, &fetched, &got,
+  int rc = sc_fetch_conditional(url, src->allow_http, &limits, known, &fetched, got,
                                 &not_modified, err);
   if (rc != SC_OK) {
     sc_buf_free(body);
@@ -167,8 +165,6 @@ static int try_network(const sc_status_source *src, const char *url, const char 
   }
   sc_buf_free(body);
   *body = fetched;
-  if (cache_dir)
-    (void)sc_cache_validators_put(cache_dir, url, body, &got, NULL); /* only speed is at stake */
   snprintf(origin, 256, "%s", SC_ORIGIN_NETWORK);
   return SC_OK;
 }
@@ -176,6 +172,11 @@ static int try_network(const sc_status_source *src, const char *url, const char 
 /* A cache that cannot be written costs only speed; origin says so. */
 void sc_source_keep(const sc_status_source *src, const char *url, int64_t now, const sc_buf *body,
                     char *origin) {
+  sc_source_keep_tagged(src, url, now, body, origin, NULL);
+}
+
+void sc_source_keep_tagged(const sc_status_source *src, const char *url, int64_t now,
+                           const sc_buf *body, char *origin, const sc_fetch_validators *tags) {
   char dir[SC_STATUS_PATH_MAX];
   if (strcmp(origin, SC_ORIGIN_NOT_MODIFIED) == 0) {
     if (sc_cache_dir(src, dir, sizeof dir, NULL) == SC_OK)
@@ -189,24 +190,34 @@ void sc_source_keep(const sc_status_source *src, const char *url, int64_t now, c
   if (sc_cache_dir(src, dir, sizeof dir, &cache_err) != SC_OK ||
       sc_cache_put(dir, url, now, body, &limits, &cache_err) != SC_OK)
     sc_text_mark_cut(origin, 256, snprintf(origin, 256, "network, not cached: %s", cache_err.message));
+  else if (tags)
+    (void)sc_cache_validators_put(dir, url, body, tags, NULL); /* only speed is at stake */
 }
 
 /* origin_size: the caller's buffer; the steps below write at most 256 bytes into a buffer of
  * that size, so a smaller one gets the origin through this copy. */
 static int load_into(const sc_status_source *src, const char *url, int64_t now, sc_buf *body,
-                     char origin[static 256], sc_error *err);
+                     char origin[static 256], sc_fetch_validators *got, sc_error *err);
 
 int sc_source_load(const sc_status_source *src, const char *url, int64_t now, sc_buf *body,
                    char *origin, size_t origin_size, sc_error *err) {
+  return sc_source_load_tagged(src, url, now, body, origin, origin_size, NULL, err);
+}
+
+int sc_source_load_tagged(const sc_status_source *src, const char *url, int64_t now, sc_buf *body,
+                          char *origin, size_t origin_size, sc_fetch_validators *tags,
+                          sc_error *err) {
   char full[256] = "";
-  int rc = load_into(src, url, now, body, full, err);
+  sc_fetch_validators ignored;
+  int rc = load_into(src, url, now, body, full, tags ? tags : &ignored, err);
   if (origin && origin_size)
     snprintf(origin, origin_size, "%s", full);
   return rc;
 }
 
 static int load_into(const sc_status_source *src, const char *url, int64_t now, sc_buf *body,
-                     char origin[static 256], sc_error *err) {
+                     char origin[static 256], sc_fetch_validators *got, sc_error *err) {
+  *got = (sc_fetch_validators){.etag = "", .last_modified = ""};
   origin[0] = '\0';
   attempt a = {{0}};
   int found = try_local(src, url, body, origin, &a, err);
@@ -230,6 +241,5 @@ static int load_into(const sc_status_source *src, const char *url, int64_t now, 
   }
   if (src->offline)
     return sc_fail(err, SC_ESTATUS, "offline and %s is not in the cache", url);
-  return try_network(src, url, have_dir ? dir : NULL, have_known ? &known : NULL, body, origin,
-                     &a, err);
+  return try_network(src, url, have_known ? &known : NULL, body, origin, got, &a, err);
 }

@@ -143,6 +143,15 @@ int sc_source_load(const sc_status_source *src, const char *url, int64_t now, sc
  * renewed instead. origin (256 bytes) becomes "network, not cached: …" when the cache could not take it. */
 void sc_source_keep(const sc_status_source *src, const char *url, int64_t now, const sc_buf *body,
                     char *origin);
+/* The same pair, keeping the validators (ETag, Last-Modified) a fetched document came with:
+ * sc_source_load_tagged fills tags (empty unless fetched; may be NULL), sc_source_keep_tagged
+ * stores them next to the cached copy once it is kept, so that the copy, when stale, is asked
+ * for conditionally and a 304 reuses it (docs/status.md). */
+int sc_source_load_tagged(const sc_status_source *src, const char *url, int64_t now, sc_buf *body,
+                          char *origin, size_t origin_size, sc_fetch_validators *tags,
+                          sc_error *err);
+void sc_source_keep_tagged(const sc_status_source *src, const char *url, int64_t now,
+                           const sc_buf *body, char *origin, const sc_fetch_validators *tags);
 
 /* Status lists already verified and decoded, shared by the verifications of one process
  * (status_memo.c); thread-safe. An entry serves while its list is within validUntil and for at
