@@ -59,7 +59,7 @@ UNIT_BIN := $(UNIT_C:tests/unit/%.c=$(BUILD)/tests/%)
 LIBA     := $(LAYER_LIBS)
 BIN      := $(BUILD)/skillcert
 
-.PHONY: FORCE fuzz-corpus pot all deps test-deps test unit-tests demo bench bench-build fuzz fuzz-build install uninstall clean format
+.PHONY: FORCE fuzz-corpus pot all deps test-deps test unit-tests demo bench bench-build fuzz fuzz-build install uninstall deb clean format
 
 LINGUAS  := $(basename $(notdir $(wildcard po/*.po)))
 MO_FILES := $(LINGUAS:%=$(BUILD)/locale/%/LC_MESSAGES/skillcert.mo)
@@ -204,6 +204,22 @@ uninstall:
 	rm -f $(addprefix $(DESTDIR)$(PREFIX)/share/man/man1/,$(notdir $(wildcard docs/man/*.1)))
 	rm -rf $(DESTDIR)$(PREFIX)/share/skillcert
 	rm -f $(LINGUAS:%=$(DESTDIR)$(PREFIX)/share/locale/%/LC_MESSAGES/skillcert.mo)
+
+# A Debian package (scripts/make-deb.sh): a packager's build (DEVELOPER=0) with Debian's
+# hardening flags (dpkg-buildflags), installed with PREFIX=/usr into a staging root in
+# $(BUILD)/deb/, plus the systemd unit and /etc/default file of packaging/.
+DEB_VERSION ?= $(shell sed -n 's/^\#define SC_VERSION "\(.*\)"/\1/p' cli/cli.h)
+DEB_DIR     := $(BUILD)/deb
+DEB_FLAGS    = $(shell dpkg-buildflags --get $(1) 2>/dev/null)
+
+deb:
+	@rm -rf $(DEB_DIR)/root
+	@$(MAKE) --no-print-directory BUILD=$(DEB_DIR)/obj PREFIX=/usr DEVELOPER=0 \
+	  CFLAGS="$(call DEB_FLAGS,CFLAGS) $(call DEB_FLAGS,CPPFLAGS)" \
+	  CXXFLAGS="$(call DEB_FLAGS,CXXFLAGS) $(call DEB_FLAGS,CPPFLAGS)" \
+	  LDFLAGS="$(call DEB_FLAGS,LDFLAGS)" DESTDIR=$(abspath $(DEB_DIR)/root) install
+	@./scripts/make-deb.sh $(abspath $(DEB_DIR)/root) $(DEB_VERSION) \
+	  $(BUILD)/skillcert_$(DEB_VERSION)_$(shell dpkg --print-architecture).deb
 
 format:
 	clang-format -i $(LIB_C) $(LIB_CXX) $(CLI_C) $(UNIT_C) $(wildcard $(LAYERS:%=%/*.h) cli/*.h tests/unit/*.h tests/fuzz/*.c bench/*.c)

@@ -49,6 +49,7 @@ echo "$issue" | with_ratio openssl-ed25519-sign "$sign"
 echo "$verify_out" | with_ratio openssl-ed25519-verify "$verify"
 echo "$handler_out" | with_ratio openssl-ed25519-verify "$verify"
 ./bench/bench_serve.sh "$verify"
+./bench/bench_serve_haproxy.sh
 
 # ---- issues 3 and 4: certificates, status checks, batches, publishing (docs/benchmarks.md) ----
 # Measured after the openssl reference (so the long batch runs do not split it). PDF and status

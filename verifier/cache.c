@@ -16,6 +16,8 @@
 #include <unistd.h>
 
 #define CACHE_MAX_BYTES SC_JSON_MAX_BYTES
+/* Next to a cached copy: the ETag and Last-Modified it was served with (validators below). */
+#define VALIDATORS_SUFFIX ".validators"
 
 int sc_cache_dir(const sc_status_source *src, char *out, size_t size, sc_error *err) {
   const char *xdg = getenv("XDG_CACHE_HOME");
@@ -185,6 +187,9 @@ static void evict(const char *dir, const char *keep, const sc_cache_limits *limi
     if (unlink(path) == 0 || errno == ENOENT) {
       bytes -= (size_t)files[i].size;
       entries--;
+      if (snprintf(path, sizeof path, "%s/%s%s", dir, files[i].name, VALIDATORS_SUFFIX) <
+          (int)sizeof path)
+        (void)unlink(path);
     }
   }
   free(files);
@@ -220,5 +225,89 @@ int sc_cache_put(const char *dir, const char *url, int64_t now, const sc_buf *bo
   if (utimensat(AT_FDCWD, path, times, 0) != 0)
     return sc_fail(err, SC_EIO, "%s: cannot set the fetch time: %s", path, strerror(errno));
   evict(dir, name, &limits);
+  return SC_OK;
+}
+
+/* ---------------------------------------------------------------- validators
+ * NAME.validators holds, as JSON, the ETag and Last-Modified a server sent with a document and
+ * the SHA-256 of that document; it is written after the copy (which passed its checks). The
+ * hash binds the pair: validators whose copy another process has replaced meanwhile do not
+ * match it and are not used, so a 304 can never stand for a document this cache does not hold. */
+
+static int validators_path(const char *dir, const char *url, char *path, sc_error *err) {
+  char name[65];
+  int rc = sc_cache_name(url, name, err);
+  if (rc == SC_OK &&
+      snprintf(path, SC_STATUS_PATH_MAX, "%s/%s%s", dir, name, VALIDATORS_SUFFIX) >=
+          SC_STATUS_PATH_MAX)
+    rc = sc_fail(err, SC_ESTATUS, "cache path is too long");
+  return rc;
+}
+
+static char *body_hash(const sc_buf *body) {
+  uint8_t digest[32];
+  if (sc_sha256(body->data ? (const void *)body->data : "", body->len, digest) != SC_OK)
+    return NULL;
+  return sc_hex_encode(digest, sizeof digest);
+}
+
+int sc_cache_validators_put(const char *dir, const char *url, const sc_buf *body,
+                            const sc_fetch_validators *v, sc_error *err) {
+  char path[SC_STATUS_PATH_MAX];
+  int rc = validators_path(dir, url, path, err);
+  if (rc != SC_OK)
+    return rc;
+  if (!v->etag[0] && !v->last_modified[0]) {
+    (void)unlink(path); /* older validators would describe another version */
+    return SC_OK;
+  }
+  char *hash = body_hash(body);
+  json_t *doc = hash ? json_pack("{s:s, s:s, s:s}", "sha256", hash, "etag", v->etag,
+                                 "lastModified", v->last_modified)
+                     : NULL;
+  char *text = doc ? json_dumps(doc, JSON_COMPACT) : NULL;
+  if (!text)
+    rc = sc_oom(err);
+  else if ((rc = sc_mkdir_p(dir, 0700, err)) == SC_OK)
+    rc = sc_write_file_atomic(path, text, strlen(text), 0600, err);
+  free(text);
+  json_decref(doc);
+  free(hash);
+  return rc;
+}
+
+bool sc_cache_validators_get(const char *dir, const char *url, const sc_buf *body,
+                             sc_fetch_validators *v) {
+  *v = (sc_fetch_validators){.etag = "", .last_modified = ""};
+  char path[SC_STATUS_PATH_MAX];
+  sc_buf raw = {0};
+  json_t *doc = NULL;
+  char *hash = NULL;
+  bool ok = validators_path(dir, url, path, NULL) == SC_OK &&
+            sc_read_file(path, 4096, &raw, NULL) == SC_OK &&
+            sc_json_parse((const char *)raw.data, raw.len, path, &doc, NULL) == SC_OK &&
+            (hash = body_hash(body)) != NULL &&
+            json_is_string(json_object_get(doc, "sha256")) &&
+            strcmp(json_string_value(json_object_get(doc, "sha256")), hash) == 0;
+  const char *etag = json_string_value(json_object_get(doc, "etag"));
+  const char *modified = json_string_value(json_object_get(doc, "lastModified"));
+  if (ok && etag && strlen(etag) < sizeof v->etag && !strpbrk(etag, "\r\n"))
+    snprintf(v->etag, sizeof v->etag, "%s", etag);
+  if (ok && modified && strlen(modified) < sizeof v->last_modified && !strpbrk(modified, "\r\n"))
+    snprintf(v->last_modified, sizeof v->last_modified, "%s", modified);
+  free(hash);
+  json_decref(doc);
+  sc_buf_free(&raw);
+  return v->etag[0] || v->last_modified[0];
+}
+
+int sc_cache_refresh(const char *dir, const char *url, int64_t now, sc_error *err) {
+  char path[SC_STATUS_PATH_MAX];
+  int rc = cache_path(dir, url, path, err);
+  if (rc != SC_OK)
+    return rc;
+  struct timespec times[2] = {last_use_now(), {.tv_sec = (time_t)now}};
+  if (utimensat(AT_FDCWD, path, times, 0) != 0)
+    return sc_fail(err, SC_EIO, "%s: cannot set the fetch time: %s", path, strerror(errno));
   return SC_OK;
 }

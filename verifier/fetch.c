@@ -27,6 +27,8 @@ typedef struct receiver {
   size_t max_bytes;
   bool too_large;
   bool out_of_memory;
+  bool conditional;  /* If-None-Match or If-Modified-Since was sent: 304 is an answer */
+  bool not_modified; /* and it came */
 } receiver;
 
 /* Returning less than offered makes libcurl stop with CURLE_WRITE_ERROR. */
@@ -92,7 +94,7 @@ static int size_text_fail(const char *url, size_t max_bytes, sc_error *err) {
   return sc_fail(err, SC_ESTATUS, "%s: larger than %zu bytes", url, max_bytes);
 }
 
-static int transfer_result(CURL *curl, CURLcode rc, const char *url, const receiver *r,
+static int transfer_result(CURL *curl, CURLcode rc, const char *url, receiver *r,
                            const char *error_text, sc_error *err) {
   if (r->out_of_memory)
     return sc_oom(err);
@@ -106,6 +108,10 @@ static int transfer_result(CURL *curl, CURLcode rc, const char *url, const recei
                    error_text[0] ? error_text : curl_easy_strerror(rc));
   long status = 0;
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+  if (status == 304 && r->conditional) {
+    r->not_modified = true;
+    return SC_OK;
+  }
   if (status < 200 || status > 299)
     return sc_fail(err, SC_ESTATUS, "%s: HTTP %ld", url, status);
   return SC_OK;
@@ -131,24 +137,88 @@ static int fit_to_deadline(const char *url, int64_t deadline_ms, sc_fetch_limits
   return SC_OK;
 }
 
-static int perform(const char *url, bool allow_http, const sc_fetch_limits *l, sc_buf *body,
-                   sc_error *err) {
+/* A validator is sent back in a header line: only printable ASCII is kept (no CR or LF that
+ * could start a header of the server's choosing), and only whole. */
+static void keep_validator(CURL *curl, const char *name, char *out, size_t size) {
+  struct curl_header *h = NULL;
+  out[0] = '\0';
+  if (curl_easy_header(curl, name, 0, CURLH_HEADER, -1, &h) != CURLHE_OK || !h->value)
+    return;
+  size_t len = strlen(h->value);
+  if (len == 0 || len >= size)
+    return;
+  for (size_t i = 0; i < len; i++)
+    if (h->value[i] < 0x20 || h->value[i] > 0x7e)
+      return;
+  memcpy(out, h->value, len + 1);
+}
+
+/* The request headers asking for the body only when it changed; *list NULL when none. */
+static bool ask_if_changed(CURL *curl, const sc_fetch_validators *known, struct curl_slist **list) {
+  char line[SC_ETAG_MAX + 32];
+  *list = NULL;
+  if (!known)
+    return true;
+  if (known->etag[0]) {
+    snprintf(line, sizeof line, "If-None-Match: %s", known->etag);
+    struct curl_slist *more = curl_slist_append(*list, line);
+    if (!more)
+      return false;
+    *list = more;
+  }
+  /* A date has a resolution of one second, an ETag none: with both, a server must go by the
+   * ETag (RFC 9110 §13.1.3), so the date is sent only when there is no ETag. */
+  if (!known->etag[0] && known->last_modified[0]) {
+    snprintf(line, sizeof line, "If-Modified-Since: %s", known->last_modified);
+    struct curl_slist *more = curl_slist_append(*list, line);
+    if (!more)
+      return false;
+    *list = more;
+  }
+  return !*list || curl_easy_setopt(curl, CURLOPT_HTTPHEADER, *list) == CURLE_OK;
+}
+
+static int perform(const char *url, bool allow_http, const sc_fetch_limits *l,
+                   const sc_fetch_validators *known, sc_buf *body, sc_fetch_validators *got,
+                   bool *not_modified, sc_error *err) {
   CURL *curl = curl_easy_init();
   if (!curl)
     return sc_oom(err);
   receiver r = {.body = body, .max_bytes = l->max_bytes};
   char error_text[CURL_ERROR_SIZE] = "";
+  struct curl_slist *headers = NULL;
   int rc;
-  if (!configure(curl, url, allow_http, l, &r, error_text))
+  if (!ask_if_changed(curl, known, &headers))
+    rc = sc_oom(err);
+  else if (!configure(curl, url, allow_http, l, &r, error_text))
     rc = sc_fail(err, SC_ESTATUS, "%s: libcurl refused an option (too old?)", url);
-  else
+  else {
+    r.conditional = headers != NULL;
     rc = transfer_result(curl, curl_easy_perform(curl), url, &r, error_text, err);
+  }
+  if (rc == SC_OK && got) {
+    keep_validator(curl, "ETag", got->etag, sizeof got->etag);
+    keep_validator(curl, "Last-Modified", got->last_modified, sizeof got->last_modified);
+  }
+  if (not_modified)
+    *not_modified = rc == SC_OK && r.not_modified;
   curl_easy_cleanup(curl);
+  curl_slist_free_all(headers);
   return rc;
 }
 
 int sc_fetch(const char *url, bool allow_http, const sc_fetch_limits *limits, sc_buf *body,
              sc_error *err) {
+  return sc_fetch_conditional(url, allow_http, limits, NULL, body, NULL, NULL, err);
+}
+
+int sc_fetch_conditional(const char *url, bool allow_http, const sc_fetch_limits *limits,
+                         const sc_fetch_validators *known, sc_buf *body, sc_fetch_validators *got,
+                         bool *not_modified, sc_error *err) {
+  if (got)
+    *got = (sc_fetch_validators){.etag = "", .last_modified = ""};
+  if (not_modified)
+    *not_modified = false;
   pthread_once(&curl_once, init_curl);
   if (curl_init_result != CURLE_OK)
     return sc_fail(err, SC_ESTATUS, "%s: libcurl failed to start: %s", url,
@@ -163,7 +233,7 @@ int sc_fetch(const char *url, bool allow_http, const sc_fetch_limits *limits, sc
   if (rc == SC_OK && (rc = sc_fetch_gate_enter(l.gate, url, deadline, err)) == SC_OK) {
     rc = fit_to_deadline(url, deadline, &l, err);
     if (rc == SC_OK)
-      rc = perform(url, allow_http, &l, body, err);
+      rc = perform(url, allow_http, &l, known, body, got, not_modified, err);
     sc_fetch_gate_leave(l.gate, url);
   }
   if (rc != SC_OK)

@@ -295,14 +295,14 @@ static void fail_list(status_tally *t, const status_entry *e, const char *origin
                origin[0] ? ")" : "", why->message);
 }
 
-/* Loads and parses the list at e->url; origin says where from. body keeps the text, for the
- * cache once the list checks out. */
+/* Loads and parses the list at e->url; origin says where from. body keeps the text, and tags
+ * the ETag / Last-Modified it was fetched with, for the cache once the list checks out. */
 static int load_list(const status_entry *e, const sc_verify_options *opts, json_t **list,
-                     sc_buf *body, char origin[256], sc_error *err) {
+                     sc_buf *body, char origin[256], sc_fetch_validators *tags, sc_error *err) {
   if (!opts->status)
     return sc_fail(err, SC_ESTATUS, "no way to check status: no status source was given");
-  int rc = sc_source_load(opts->status, e->url, opts->clock ? opts->clock : opts->now, body, origin,
-                          256, err);
+  int rc = sc_source_load_tagged(opts->status, e->url, opts->clock ? opts->clock : opts->now, body,
+                                 origin, 256, tags, err);
   if (rc == SC_OK) {
     sc_error parse_err = {0};
     rc = sc_json_parse((const char *)body->data, body->len, e->url, list, &parse_err);
@@ -334,15 +334,17 @@ static void check_entry(const json_t *entry, const char *issuer, const sc_verify
   char origin[sizeof ((sc_status_memo_view *)0)->origin] = "";
   unsigned value = 0;
   sc_buf bits = {0}, body = {0};
+  sc_fetch_validators tags = {.etag = "", .last_modified = ""};
   rc = recall(opts, e, issuer, &value, origin, sizeof origin)
            ? SC_OK
-           : load_list(e, opts, &list, &body, origin, &err);
+           : load_list(e, opts, &list, &body, origin, &tags, &err);
   if (rc == SC_OK && list)
     rc = check_list(list, issuer, e, opts, &err);
   if (rc == SC_OK && list)
     rc = read_status(list, e, &bits, &value, &err);
   if (rc == SC_OK && list) {
-    sc_source_keep(opts->status, e->url, opts->clock ? opts->clock : opts->now, &body, origin);
+    sc_source_keep_tagged(opts->status, e->url, opts->clock ? opts->clock : opts->now, &body,
+                          origin, &tags);
     remember(opts, e, list, &bits, origin);
   }
   sc_buf_free(&body);

@@ -33,4 +33,15 @@ int sc_cache_put(const char *dir, const char *url, int64_t now, const sc_buf *bo
 /* The file name of url's cached copy: hex SHA-256 of the URL. */
 int sc_cache_name(const char *url, char name[SC_AT_LEAST(65)], sc_error *err);
 
+/* The ETag and Last-Modified body was served with, kept next to url's cached copy (stored
+ * after the copy, which passed its checks); none given removes what was kept. */
+int sc_cache_validators_put(const char *dir, const char *url, const sc_buf *body,
+                            const sc_fetch_validators *v, sc_error *err);
+/* The validators kept for url, when they were served with exactly body (the cached copy):
+ * true and v filled; false (v empty) when there are none or they belong to another version. */
+bool sc_cache_validators_get(const char *dir, const char *url, const sc_buf *body,
+                             sc_fetch_validators *v);
+/* A cached copy the server confirmed unchanged: its fetch time becomes now. */
+int sc_cache_refresh(const char *dir, const char *url, int64_t now, sc_error *err);
+
 #endif

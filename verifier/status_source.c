@@ -141,16 +141,30 @@ static int try_home(const sc_status_source *src, const char *url, sc_buf *body, 
 }
 
 /* The network, within the verification's fetch budget and the per-host limit. The copy is
- * not cached here: only what the caller has checked is (sc_source_keep). */
-static int try_network(const sc_status_source *src, const char *url, sc_buf *body, char *origin,
-                       const attempt *a, sc_error *err) {
+ * not cached here: only what the caller has checked is (sc_source_keep_tagged, with the
+ * validators it came with, got). With known validators (of the stale cached copy in body) the
+ * request is conditional: a 304 leaves body as it is and sets origin to SC_ORIGIN_NOT_MODIFIED. */
+static int try_network(const sc_status_source *src, const char *url,
+                       const sc_fetch_validators *known, sc_buf *body, char *origin,
+                       sc_fetch_validators *got, const attempt *a, sc_error *err) {
   sc_fetch_limits limits = {.deadline_ms = src->fetch_deadline_ms, .gate = src->gate};
-  int rc = sc_fetch(url, src->allow_http, &limits, body, err);
+  sc_buf fetched = {0};
+  bool not_modified = false;
+  int rc = sc_fetch_conditional(url, src->allow_http, &limits, known, &fetched, got,
+                                &not_modified, err);
   if (rc != SC_OK) {
+    sc_buf_free(body);
     if (a->note[0] && err)
       sc_error_prefix(err, "%s", a->note);
     return rc;
   }
+  if (not_modified) {
+    sc_buf_free(&fetched);
+    snprintf(origin, 256, "%s", SC_ORIGIN_NOT_MODIFIED);
+    return SC_OK;
+  }
+  sc_buf_free(body);
+  *body = fetched;
   snprintf(origin, 256, "%s", SC_ORIGIN_NETWORK);
   return SC_OK;
 }
@@ -158,32 +172,52 @@ static int try_network(const sc_status_source *src, const char *url, sc_buf *bod
 /* A cache that cannot be written costs only speed; origin says so. */
 void sc_source_keep(const sc_status_source *src, const char *url, int64_t now, const sc_buf *body,
                     char *origin) {
+  sc_source_keep_tagged(src, url, now, body, origin, NULL);
+}
+
+void sc_source_keep_tagged(const sc_status_source *src, const char *url, int64_t now,
+                           const sc_buf *body, char *origin, const sc_fetch_validators *tags) {
+  char dir[SC_STATUS_PATH_MAX];
+  if (strcmp(origin, SC_ORIGIN_NOT_MODIFIED) == 0) {
+    if (sc_cache_dir(src, dir, sizeof dir, NULL) == SC_OK)
+      (void)sc_cache_refresh(dir, url, now, NULL); /* else it is only asked about again */
+    return;
+  }
   if (strcmp(origin, SC_ORIGIN_NETWORK) != 0)
     return;
-  char dir[SC_STATUS_PATH_MAX];
   sc_error cache_err = {0};
   sc_cache_limits limits = {src->cache_max_bytes, src->cache_max_entries};
   if (sc_cache_dir(src, dir, sizeof dir, &cache_err) != SC_OK ||
       sc_cache_put(dir, url, now, body, &limits, &cache_err) != SC_OK)
     sc_text_mark_cut(origin, 256, snprintf(origin, 256, "network, not cached: %s", cache_err.message));
+  else if (tags)
+    (void)sc_cache_validators_put(dir, url, body, tags, NULL); /* only speed is at stake */
 }
 
 /* origin_size: the caller's buffer; the steps below write at most 256 bytes into a buffer of
  * that size, so a smaller one gets the origin through this copy. */
 static int load_into(const sc_status_source *src, const char *url, int64_t now, sc_buf *body,
-                     char origin[static 256], sc_error *err);
+                     char origin[static 256], sc_fetch_validators *got, sc_error *err);
 
 int sc_source_load(const sc_status_source *src, const char *url, int64_t now, sc_buf *body,
                    char *origin, size_t origin_size, sc_error *err) {
+  return sc_source_load_tagged(src, url, now, body, origin, origin_size, NULL, err);
+}
+
+int sc_source_load_tagged(const sc_status_source *src, const char *url, int64_t now, sc_buf *body,
+                          char *origin, size_t origin_size, sc_fetch_validators *tags,
+                          sc_error *err) {
   char full[256] = "";
-  int rc = load_into(src, url, now, body, full, err);
+  sc_fetch_validators ignored;
+  int rc = load_into(src, url, now, body, full, tags ? tags : &ignored, err);
   if (origin && origin_size)
     snprintf(origin, origin_size, "%s", full);
   return rc;
 }
 
 static int load_into(const sc_status_source *src, const char *url, int64_t now, sc_buf *body,
-                     char origin[static 256], sc_error *err) {
+                     char origin[static 256], sc_fetch_validators *got, sc_error *err) {
+  *got = (sc_fetch_validators){.etag = "", .last_modified = ""};
   origin[0] = '\0';
   attempt a = {{0}};
   int found = try_local(src, url, body, origin, &a, err);
@@ -195,12 +229,17 @@ static int load_into(const sc_status_source *src, const char *url, int64_t now, 
   bool have_dir = sc_cache_dir(src, dir, sizeof dir, NULL) == SC_OK;
   bool fresh = false;
   body->len = 0;
+  sc_fetch_validators known = {.etag = "", .last_modified = ""};
+  bool have_known = false;
   if (have_dir && sc_cache_get(dir, url, now, body, &fresh, origin, 256, NULL) == SC_OK) {
     if (fresh || src->offline)
       return SC_OK;
-    sc_buf_free(body); /* stale: ask the network for the current list */
+    /* stale: ask the network whether the list changed since this copy, when it said how */
+    have_known = sc_cache_validators_get(dir, url, body, &known);
+    if (!have_known)
+      sc_buf_free(body);
   }
   if (src->offline)
     return sc_fail(err, SC_ESTATUS, "offline and %s is not in the cache", url);
-  return try_network(src, url, body, origin, &a, err);
+  return try_network(src, url, have_known ? &known : NULL, body, origin, got, &a, err);
 }

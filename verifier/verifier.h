@@ -98,6 +98,21 @@ typedef struct sc_fetch_limits {
 int sc_fetch(const char *url, bool allow_http, const sc_fetch_limits *limits, sc_buf *body,
              sc_error *err);
 
+/* What a server said identifies the version it sent (RFC 9110 §8.8): its ETag and
+ * Last-Modified, each "" when absent (or not printable ASCII, or too long to keep). */
+#define SC_ETAG_MAX 256
+typedef struct sc_fetch_validators {
+  char etag[SC_ETAG_MAX];
+  char last_modified[64];
+} sc_fetch_validators;
+
+/* sc_fetch, conditional: with known (may be NULL) set, asks If-None-Match: known->etag and
+ * If-Modified-Since: known->last_modified; a 304 answer sets *not_modified and leaves body
+ * empty (the caller reuses its copy). got (may be NULL) receives the answer's validators. */
+int sc_fetch_conditional(const char *url, bool allow_http, const sc_fetch_limits *limits,
+                         const sc_fetch_validators *known, sc_buf *body, sc_fetch_validators *got,
+                         bool *not_modified, sc_error *err);
+
 /* CLOCK_MONOTONIC in milliseconds: what fetch deadlines are measured in. */
 int64_t sc_monotonic_ms(void);
 
@@ -120,11 +135,23 @@ int sc_source_documents_open(sc_status_source *src, const char *dir, sc_error *e
 int sc_source_load(const sc_status_source *src, const char *url, int64_t now, sc_buf *body,
                    char *origin, size_t origin_size, sc_error *err);
 #define SC_ORIGIN_NETWORK "network"
+/* A stale cached copy the server confirmed unchanged (304 to If-None-Match/If-Modified-Since). */
+#define SC_ORIGIN_NOT_MODIFIED "network, not modified since the cached copy"
 /* Stores a document sc_source_load fetched (origin SC_ORIGIN_NETWORK) in the cache, once the
  * caller has checked it (a status list's proof, a DID document's id): nothing unchecked is
- * kept. origin (256 bytes) becomes "network, not cached: …" when the cache could not take it. */
+ * kept. A cached copy the server confirmed (SC_ORIGIN_NOT_MODIFIED) gets its fetch time
+ * renewed instead. origin (256 bytes) becomes "network, not cached: …" when the cache could not take it. */
 void sc_source_keep(const sc_status_source *src, const char *url, int64_t now, const sc_buf *body,
                     char *origin);
+/* The same pair, keeping the validators (ETag, Last-Modified) a fetched document came with:
+ * sc_source_load_tagged fills tags (empty unless fetched; may be NULL), sc_source_keep_tagged
+ * stores them next to the cached copy once it is kept, so that the copy, when stale, is asked
+ * for conditionally and a 304 reuses it (docs/status.md). */
+int sc_source_load_tagged(const sc_status_source *src, const char *url, int64_t now, sc_buf *body,
+                          char *origin, size_t origin_size, sc_fetch_validators *tags,
+                          sc_error *err);
+void sc_source_keep_tagged(const sc_status_source *src, const char *url, int64_t now,
+                           const sc_buf *body, char *origin, const sc_fetch_validators *tags);
 
 /* Status lists already verified and decoded, shared by the verifications of one process
  * (status_memo.c); thread-safe. An entry serves while its list is within validUntil and for at

@@ -131,3 +131,21 @@ PY
   [ "$status" -eq 6 ]
   [[ "$output" == *"status list expired on "*"; publish again"* ]]
 }
+
+@test "a stale cached list is asked for with If-None-Match, and the server's 304 reuses it" {
+  export STATUS_SERVER_LOG=$WORK/requests.log
+  served_home
+  sc publish --home "$WORK/home" --ttl 3 >/dev/null # lists valid for three seconds
+  run sc verify --allow-http "$CRED"
+  [ "$status" -eq 0 ] || skip "the machine took more than 3 s to verify: $output"
+  list=/home/public/status/1/revocation
+  [ "$(grep -c "^$list -\$" "$WORK/requests.log")" = 1 ] # the first fetch is unconditional
+  sleep 4
+  # The cached copy is stale now: asked for again with its ETag; the list is unchanged (304),
+  # so the cached copy is used, and found expired, as it is.
+  run sc verify --allow-http "$CRED"
+  [ "$status" -eq 6 ]
+  [[ "$output" == *"network, not modified since the cached copy"* ]]
+  [[ "$output" == *"expired"* ]]
+  grep -q "^$list \"[0-9a-f]\{32\}\"\$" "$WORK/requests.log"
+}

@@ -138,6 +138,7 @@ typedef struct list_spec {
   const issuer_key *signer;
   const char *issuer; /* NULL: the signer's DID */
   int64_t valid_until_offset;
+  bool no_valid_until; /* a list that never expires: every use after the first asks again */
 } list_spec;
 
 /* A signed BitstringStatusListCredential as skillcert publish makes it. */
@@ -156,6 +157,8 @@ static json_t *make_list(const fixture *f, list_spec s) {
                 s.encoded ? s.encoded : generated);
   assert_non_null(list);
   free(generated);
+  if (s.no_valid_until)
+    json_object_del(list, "validUntil");
   sign(list, s.signer);
   return list;
 }
@@ -798,6 +801,54 @@ static void fetched_list_that_fails_its_check_is_not_cached(void **state) {
   json_decref(cred);
 }
 
+/* The last line of the test server's request log: "PATH IF-NONE-MATCH" (or "-"). */
+static void last_request(const char *log, char *line, size_t size) {
+  FILE *f = fopen(log, "r");
+  assert_non_null(f);
+  line[0] = '\0';
+  char next[512];
+  while (fgets(next, sizeof next, f))
+    snprintf(line, size, "%s", next);
+  fclose(f);
+}
+
+/* A cached list that is no longer fresh (here: it has no validUntil) is asked for with the ETag
+ * it came with; the server's 304 makes the cached copy serve again, checked as ever. Validators
+ * that belong to another version than the cached copy are not sent. */
+static void stale_cached_list_is_revalidated_with_its_etag(void **state) {
+  fixture *f = *state;
+  char log[300];
+  snprintf(log, sizeof log, "%s/requests.log", f->dir);
+  setenv("STATUS_SERVER_LOG", log, 1);
+  server s = start_server(f->public_dir);
+  unsetenv("STATUS_SERVER_LOG");
+  char url[128], line[512];
+  snprintf(url, sizeof url, "http://127.0.0.1:%d/status/1/suspension", s.port);
+  publish(f, make_list(f, (list_spec){.url = url,
+                                      .purpose = "suspension",
+                                      .set_index = INDEX,
+                                      .signer = &f->issuer,
+                                      .no_valid_until = true}));
+  f->src = (sc_status_source){.cache_dir = f->cache_dir, .allow_http = true};
+  json_t *cred = credential_with(f, entry("suspension", url, json_string("94567")));
+  expect(f, cred, SC_ESUSPENDED, "from network)");
+  last_request(log, line, sizeof line);
+  assert_mentions(line, "/status/1/suspension -");
+  expect(f, cred, SC_ESUSPENDED, "from " SC_ORIGIN_NOT_MODIFIED ")");
+  last_request(log, line, sizeof line);
+  assert_mentions(line, "/status/1/suspension \"");
+  /* Another version in the cache than the validators were sent with: an unconditional GET. */
+  char name[65], path[300];
+  assert_int_equal(sc_cache_name(url, name, NULL), SC_OK);
+  snprintf(path, sizeof path, "%s/%s", f->cache_dir, name);
+  assert_int_equal(sc_write_file_atomic(path, "{}", 2, 0600, NULL), SC_OK);
+  expect(f, cred, SC_ESUSPENDED, "from network)");
+  last_request(log, line, sizeof line);
+  assert_mentions(line, "/status/1/suspension -");
+  stop_server(s);
+  json_decref(cred);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(active_credential_passes, setup, teardown),
@@ -833,6 +884,8 @@ int main(void) {
       cmocka_unit_test_setup_teardown(offline_without_cache_exits_6, setup, teardown),
       cmocka_unit_test_setup_teardown(offline_uses_the_cache_and_says_how_old, setup, teardown),
       cmocka_unit_test_setup_teardown(cache_is_used_until_valid_until, setup, teardown),
+      cmocka_unit_test_setup_teardown(stale_cached_list_is_revalidated_with_its_etag, setup,
+                                      teardown),
       cmocka_unit_test_setup_teardown(cache_file_is_named_by_url_hash_in_private_folder, setup,
                                       teardown),
       cmocka_unit_test_setup_teardown(local_file_serves_the_url_it_names, setup, teardown),
