@@ -66,6 +66,7 @@ struct sc_template {
   float logo_x, logo_y, logo_w, logo_h; /* mm */
   float qr_x, qr_y, qr_size;            /* mm, the square including its quiet zone */
   sc_rgb qr_url_color;                  /* the verification URL printed under it */
+  sc_qr_mode qr_mode;                   /* "qr": {"mode"}; UNSET when absent */
 };
 
 /* ---------------------------------------------------------------- logo (pdf_image.c) */
