@@ -249,6 +249,12 @@ int sc_grey_read_qr(const unsigned char *pixels, unsigned width, unsigned height
 int sc_zxing_read_qr(const unsigned char *pixels, unsigned width, unsigned height, bool thorough,
                      sc_buf *text);
 
+/* The UUID (lower case, uuid[37]) of the credential published in <public_dir>/c/ whose short
+ * code (core/short_code.c) is code (published_code.c). SC_EDATA when code is not a code, or
+ * names more than one; SC_ENOINPUT when none is published (or public_dir is NULL). */
+int sc_published_find_code(const char *public_dir, const char *code, char uuid[37],
+                           sc_error *err);
+
 /* What the first page of a PDF shows (pdf_page.cc, poppler). Strings are UTF-8, "" when absent;
  * grey is NULL unless a resolution was asked for. */
 typedef struct sc_pdf_page {
