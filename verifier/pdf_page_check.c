@@ -293,6 +293,11 @@ void sc_check_pdf_page(sc_verification *v, const uint8_t *data, size_t len) {
   page_problem p = {{0}};
   if (page_problem_of(v, &page, data, len, own, &p))
     sc_verification_record(v, "page", SC_CHECK_FAILED, SC_EINVALID, p.text);
+  else if (sc_pdf_lacks_attachment(data, len)) /* the credential came from the page's own QR */
+    sc_verification_record(v, "page", SC_CHECK_WARNING, SC_OK,
+                           "the PDF has no credential.json attachment (printed to PDF again?): "
+                           "the credential was read from the page's QR code, so there was no "
+                           "attachment to compare the page with; the page shows its name");
   else
     sc_verification_record(v, "page", SC_CHECK_PASSED, SC_OK,
                            own ? "the page shows the credential's name, achievement and QR code"

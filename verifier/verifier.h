@@ -236,6 +236,9 @@ int sc_input_sniff(const uint8_t *data, size_t len, sc_input_kind *kind, sc_erro
 /* The exact bytes of the embedded file credential.json of a PDF. SC_EDATA "PDF has no
  * credential.json attachment" when there is none. */
 int sc_pdf_extract_credential(const uint8_t *pdf, size_t len, sc_buf *json, sc_error *err);
+/* Whether pdf is a readable PDF with no credential.json attachment at all (as printing to PDF
+ * again leaves it): verify then reads the credential from the page's QR code. */
+bool sc_pdf_lacks_attachment(const uint8_t *pdf, size_t len);
 /* The text of the first QR code found in a PNG or JPEG image (ZXing-C++, then zbar). */
 int sc_image_read_qr(const uint8_t *image, size_t len, sc_buf *text, sc_error *err);
 /* The same for pixels already decoded: 8-bit grey, width * height bytes row after row. step:
