@@ -27,6 +27,7 @@ typedef struct sc_home_init_options {
   const sc_passphrase_source *passphrase;
   const char *proofs; /* "both", "rdfc" or "jcs" (skillcert.json "proofs"); NULL = both */
   bool suspension;    /* give credentials a suspension status entry too */
+  const char *qr;     /* "auto", "embed" or "link" (skillcert.json "qr"); NULL = not written */
 } sc_home_init_options;
 
 #define SC_DEFAULT_TEMPLATE "ai-fundamentals" /* a home whose config names none */
