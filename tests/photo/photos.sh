@@ -34,8 +34,10 @@ done
 # ImageMagick's own convert (a stand-in may come first on PATH).
 convert=convert
 [ -x /usr/bin/convert ] && convert=/usr/bin/convert
-command -v pdftoppm >/dev/null && command -v "$convert" >/dev/null ||
-  { echo "photos.sh: needs poppler-utils (pdftoppm) and imagemagick" >&2; exit 69; }
+if ! command -v pdftoppm >/dev/null || ! command -v "$convert" >/dev/null; then
+  echo "photos.sh: needs poppler-utils (pdftoppm) and imagemagick" >&2
+  exit 69
+fi
 command -v zbarimg >/dev/null || { echo "photos.sh: needs zbar-tools (zbarimg)" >&2; exit 69; }
 
 cleanup=
@@ -76,10 +78,9 @@ PY
 issue_into() { # set name template [issue args...]
   local set=$1 name=$2 template=$3
   shift 3
-  local out pdf json qr
-  out=$("$sc" issue --home "$home" --name "$name" --email "$(echo "$name" | tr -cd 'a-z')@example.org" \
+  local out pdf qr
+  out=$("$sc" issue --home "$home" --name "$name" --email "learner@example.org" \
     --template "$template" "$@")
-  json=$(echo "$out" | sed -n 1p)
   pdf=$(echo "$out" | sed -n 2p)
   # what the QR code holds, read from a sharp 300 dpi rendering
   pdftoppm -png -gray -singlefile -r 300 "$pdf" "$work/sharp" 2>/dev/null
