@@ -7,7 +7,7 @@
 # Sets of certificates (each: the certificates' QR mode, version and printed size):
 #   auto       6 certificates issued with the default --qr auto (3 templates x 2 learners), the
 #              code printed 50 mm wide as the shipped templates do: the goal is >= 58 of 60
-#   embed-50 … embed-100   2 certificates with --qr embed, the code 50, 60 … 100 mm wide
+#   embed-50 … embed-100   6 certificates with --qr embed, the code 50, 60 … 100 mm wide
 #              (a copy of ai-fundamentals with a larger "qr"), to find the smallest module
 #              that scans as reliably as a link-mode code (SC_QR_EMBED_MIN_MODULE_MM)
 # Decoders: "skillcert" is `skillcert verify` on the photo (ZXing-C++, then zbar) and counts a
@@ -90,6 +90,10 @@ issue_into() { # set name template [issue args...]
 }
 
 learners=("Zoë Łukasiewicz" "Alexandra Konstantinidou")
+# Six for each embedded set, as many certificates as the auto set: names of several lengths and
+# scripts, so the credentials (and their QR versions) differ a little.
+embed_learners=("Zoë Łukasiewicz" "Alexandra Konstantinidou" "Ada Lovelace" "Nguyễn Thị Minh Khai"
+  "Jean-Baptiste Poquelin" "Σωκράτης Παπαδόπουλος")
 make_set() { # set
   case $1 in
   auto)
@@ -97,10 +101,10 @@ make_set() { # set
       for n in "${learners[@]}"; do issue_into auto "$n" "$t"; done
     done ;;
   embed-50)
-    for n in "${learners[@]}"; do issue_into embed-50 "$n" ai-fundamentals --qr embed; done ;;
+    for n in "${embed_learners[@]}"; do issue_into embed-50 "$n" ai-fundamentals --qr embed; done ;;
   embed-*)
     big_template "${1#embed-}"
-    for n in "${learners[@]}"; do issue_into "$1" "$n" "qr-${1#embed-}" --qr embed; done ;;
+    for n in "${embed_learners[@]}"; do issue_into "$1" "$n" "qr-${1#embed-}" --qr embed; done ;;
   esac
 }
 
