@@ -112,7 +112,8 @@ static void verdict_route(const sc_http_config *cfg, const sc_http_request *req,
 
 /* The credential a typed short code names (docs/qr-payload.md "The short code"), or a typed
  * credential id, <uuid> or urn:uuid:<uuid>: its UUID in lower case. SC_EDATA when text is
- * neither; SC_ENOINPUT (with err) when it is a code that names nothing published here. */
+ * neither; SC_ENOINPUT (err, may be NULL, says why) when it is a code that names nothing
+ * published here. */
 static int typed_credential(const sc_http_config *cfg, const char *text, char uuid[37],
                             sc_error *err) {
   const char *id = strncasecmp(text, "urn:uuid:", 9) == 0 ? text + 9 : text;
@@ -131,8 +132,7 @@ static int typed_credential(const sc_http_config *cfg, const char *text, char uu
 static void code_route(const sc_http_config *cfg, const sc_http_request *req,
                        sc_http_response *res) {
   char uuid[37], path[40];
-  sc_error err = {0};
-  if (typed_credential(cfg, req->path + 3, uuid, &err) != SC_OK) {
+  if (typed_credential(cfg, req->path + 3, uuid, NULL) != SC_OK) {
     http_page_error(404, "Not found", "No certificate with this code is published here.", res);
     return;
   }
@@ -155,12 +155,12 @@ static void form_route(const sc_http_config *cfg, const sc_http_request *req,
              (typed = typed_credential(cfg, req->form_qr, uuid, NULL)) != SC_EDATA) {
     /* the short code or the credential id printed under the QR code, typed in; the lookup's
      * own message names the local folder, which an answer to the network does not */
-    if (typed == SC_OK)
+    if (typed == SC_OK) {
       http_verify_link(cfg, req->now, uuid, &v);
-    else
+    } else {
       sc_fail(&err, SC_ENOINPUT, "no certificate with this code is published here");
-    if (typed != SC_OK)
       sc_verification_fail(&v, "form", &err);
+    }
   } else if (req->form_qr && *req->form_qr) {
     http_verify_input(cfg, req->now, (const uint8_t *)req->form_qr, strlen(req->form_qr), "QR text",
                       &v);
