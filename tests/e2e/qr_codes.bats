@@ -170,3 +170,15 @@ PY
   [ "$status" -eq 65 ]
   [[ "$output" == *"PDF has no credential.json attachment, and no QR code could be read on its page"* ]]
 }
+
+@test "verify reads a blurred photo of a dense embedded code that zbar alone cannot (ZXing-C++ first)" {
+  make_qr_home
+  issue_pdf "Ann Lee" --qr embed # version 19-21 on 50 mm: 0.5 mm modules
+  pdftoppm -png -gray -singlefile -scale-to-x 1920 -scale-to-y -1 "$PDF" "$WORK/page"
+  convert "$WORK/page.png" -blur 0x1 "$WORK/blurred.png"
+  run zbarimg -q --raw "$WORK/blurred.png"
+  [ "$status" -ne 0 ] # zbar finds nothing: the photo needs the better decoder
+  run sc verify --home "$WORK/home" --offline "$WORK/blurred.png"
+  [ "$status" -eq 0 ]
+  [[ "$output" == VALID*"Ann Lee"* ]]
+}
