@@ -368,7 +368,7 @@ int sc_pdf_render(sc_pdf_renderer *renderer, const sc_template *tpl, const sc_ce
 
 /* The smallest printed module (millimetres) at which embedded codes decoded as reliably as
  * link-mode codes in the photo suite (tests/photo, docs/qr-scanning.md). */
-#define SC_QR_EMBED_MIN_MODULE_MM 0.90f
+#define SC_QR_EMBED_MIN_MODULE_MM 0.75f
 
 /* "auto", "embed" or "link"; SC_EDATA for anything else. */
 int sc_qr_mode_parse(const char *text, sc_qr_mode *mode);
