@@ -8,7 +8,9 @@ BUILD   ?= build
 CC  ?= cc
 CXX ?= c++
 
-PKGS     := jansson openssl libutf8proc zlib sqlite3 libqrencode fribidi libcurl zbar libpng libjpeg libmicrohttpd poppler-cpp libqpdf zxing
+PKGS     := jansson openssl libutf8proc zlib sqlite3 libqrencode fribidi libcurl zbar libpng libjpeg libmicrohttpd poppler-cpp libqpdf
+# ZXing-C++ (Debian libzxing-dev): the QR decoder tried before zbar (verifier/zxing_qr.cc)
+PKGS     += zxing
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 

@@ -114,17 +114,12 @@ static json_t *new_config(const sc_home_init_options *opts, const char *did, con
   sc_time_format((int64_t)time(NULL), created);
   snprintf(web_id, sizeof web_id, "did:web:%s", opts->did_web ? opts->did_web : "");
   const char *issuer_id = opts->did_web ? web_id : did;
-  json_t *config = json_pack("{s:i, s:{s:s, s:s, s:s}, s:s, s:s, s:s, s:b, s:[{s:s, s:s, s:s}]}", "version",
+  return json_pack("{s:i, s:{s:s, s:s, s:s}, s:s, s:s, s:s, s:b, s:[{s:s, s:s, s:s}]}", "version",
                    1, "issuer", "id", issuer_id, "name", opts->name, "url", opts->url, "verifyUrl",
                    opts->verify_url ? opts->verify_url : opts->url, "publicUrl",
                    opts->public_url ? opts->public_url : opts->url, "proofs",
                    opts->proofs ? opts->proofs : "both", "suspension", opts->suspension, "keys",
                    "did", did, "file", key_file, "created", created);
-  if (config && opts->qr && json_object_set_new(config, "qr", json_string(opts->qr)) != 0) {
-    json_decref(config);
-    return NULL;
-  }
-  return config;
 }
 
 int sc_home_save_new_key(const char *dir, EVP_PKEY *key, const char *passphrase,
@@ -183,6 +178,9 @@ static int write_first_key(const char *dir, const sc_home_init_options *opts,
   if (rc == SC_OK)
     rc = sc_templates_install(dir, opts->url, err);
   if (rc == SC_OK && !(config = new_config(opts, did, key_file)))
+    rc = sc_oom(err);
+  /* init --qr: what certificates' QR codes hold (docs/qr-payload.md "Choosing the mode") */
+  if (rc == SC_OK && opts->qr && json_object_set_new(config, "qr", json_string(opts->qr)) != 0)
     rc = sc_oom(err);
   if (rc == SC_OK)
     rc = save_config(dir, config, err);

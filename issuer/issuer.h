@@ -330,8 +330,6 @@ int sc_template_load(const char *dir, sc_template **out, sc_error *err);
 int sc_templates_install(const char *home_root, const char *issuer_url, sc_error *err);
 const char *sc_template_name(const sc_template *tpl);
 const json_t *sc_template_achievement(const sc_template *tpl); /* checked, NFC */
-float sc_template_qr_size(const sc_template *tpl);   /* mm, the code with its quiet zone */
-sc_qr_mode sc_template_qr_mode(const sc_template *tpl); /* "qr": {"mode"}; UNSET when absent */
 void sc_template_free(sc_template *tpl);
 
 /* ---------------------------------------------------------------- PDF certificates (pdf_*.c) */
@@ -376,6 +374,8 @@ const char *sc_qr_mode_name(sc_qr_mode mode);
 /* The largest QR version whose modules stay at least SC_QR_EMBED_MIN_MODULE_MM on a code
  * size_mm wide (quiet zone included); 0 when none does. */
 int sc_qr_auto_max_version(float size_mm);
+float sc_template_qr_size(const sc_template *tpl);   /* mm, the code with its quiet zone */
+sc_qr_mode sc_template_qr_mode(const sc_template *tpl); /* "qr": {"mode"}; UNSET when absent */
 /* The mode in force: cli, else the template's, else the home's, else AUTO (tpl, home may be
  * NULL). */
 sc_qr_mode sc_qr_mode_resolve(sc_qr_mode cli, const sc_template *tpl,
