@@ -1,7 +1,7 @@
 /* A short code (core/short_code.c) back to the credential it names: the one file of
  * <public>/c/ whose name starts with the code's 60 bits. The code is derived from the UUID,
  * so no index has to be written or kept in step; a folder of thousands is read in
- * milliseconds. Two matches (1 in 10^18 per pair) are refused instead of guessed. */
+ * milliseconds. Two matches (1 in 7*10^16 per pair) are refused instead of guessed. */
 #include "verifier/verifier.h"
 
 #include <dirent.h>
