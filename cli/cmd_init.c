@@ -31,6 +31,9 @@ int cmd_init(int argc, char **argv) {
       CLI_OPT_STRING("proofs", 0, &opts.proofs, "both|rdfc|jcs",
                      "proofs on each credential (default both: eddsa-rdfc-2022, then\n"
                      "eddsa-jcs-2022)"),
+      CLI_OPT_STRING("qr", 0, &opts.qr, "auto|embed|link",
+                     "what certificates' QR codes hold unless the template or issue --qr\n"
+                     "says otherwise (skillcert.json \"qr\"; default auto)"),
       CLI_OPT_FLAG("suspension", 0, &opts.suspension,
                    "credentials can be suspended too (a second status entry: leaves the\n"
                    "Open Badges 3.0 schema, which allows one)"),
@@ -61,6 +64,9 @@ int cmd_init(int argc, char **argv) {
   if (opts.proofs && strcmp(opts.proofs, "both") && strcmp(opts.proofs, "rdfc") &&
       strcmp(opts.proofs, "jcs"))
     return cli_usage_error("init", "--proofs expects both, rdfc or jcs, got '%s'", opts.proofs);
+  sc_qr_mode qr_mode;
+  if (opts.qr && sc_qr_mode_parse(opts.qr, &qr_mode) != SC_OK)
+    return cli_usage_error("init", "--qr expects auto, embed or link, got '%s'", opts.qr);
   const char *dir = argv[first];
   sc_error err = {0};
   if (sc_home_init(dir, &opts, &err) != SC_OK)

@@ -11,7 +11,8 @@ static const char issue_synopsis[] =
     "                       [--did DID] [--valid-until DATE] [--id-from LEARNER_ID]\n"
     "       skillcert issue --roster FILE [--template NAME] [-j N] [--map COLUMN=FIELD]...\n"
     "                       [--dry-run]\n"
-    "       common: [--home DIR] [--passphrase-file FILE] [--no-publish] [--no-pdf]";
+    "       common: [--home DIR] [--passphrase-file FILE] [--no-publish] [--no-pdf]\n"
+    "               [--qr auto|embed|link]";
 
 static const char issue_description[] =
     "Builds Open Badges 3.0 credentials, signs them with the issuer's key (Data Integrity,\n"
@@ -35,7 +36,8 @@ static const char issue_epilogue[] =
 typedef struct issue_args {
   sc_issue_request req;
   sc_passphrase_source passphrase;
-  const char *home, *achievement, *template_name, *roster;
+  const char *home, *achievement, *template_name, *roster, *qr;
+  sc_qr_mode qr_mode;
   const char *maps[64];
   size_t map_count;
   int jobs;
@@ -80,6 +82,10 @@ static int parse_args(int argc, char **argv, issue_args *a) {
       CLI_OPT_FLAG("no-pdf", 0, &a->no_pdf,
                    "issue the JSON credentials only: the template gives the achievement,\n"
                    "no PDF is made (`skillcert render` can make it later)"),
+      CLI_OPT_STRING("qr", 0, &a->qr, "MODE",
+                     "what the QR code holds: auto (default), embed (the whole credential)\n"
+                     "or link (its address); default: the template's qr.mode, else the\n"
+                     "home's skillcert.json \"qr\", else auto (docs/qr-payload.md)"),
   };
   const cli_command command = {"issue", issue_synopsis, issue_description, CLI_ROWS(options),
                                issue_epilogue};
@@ -93,6 +99,8 @@ static int parse_args(int argc, char **argv, issue_args *a) {
       return cli_usage_error("issue", "--map expects COLUMN=FIELD, got '%s'", a->maps[i]);
   if (first != argc)
     return cli_usage_error("issue", "unexpected argument '%s'", argv[first]);
+  if (a->qr && sc_qr_mode_parse(a->qr, &a->qr_mode) != SC_OK)
+    return cli_usage_error("issue", "--qr expects auto, embed or link, got '%s'", a->qr);
   return SC_OK;
 }
 
@@ -175,7 +183,8 @@ static int open_run(const issue_args *a, issue_run *run, bool need_key, sc_error
     rc = sc_home_lock(&run->home, &run->lock, err);
   if (rc == SC_OK && need_key)
     rc = sc_home_load_key(&run->home, &a->passphrase, &run->key, err);
-  run->ctx = (sc_issue_context){&run->home, run->key, run->tpl, run->renderer, a->no_pdf};
+  run->ctx = (sc_issue_context){&run->home, run->key, run->tpl, run->renderer, a->no_pdf,
+                                a->qr_mode};
   return rc;
 }
 

@@ -174,7 +174,8 @@ static int render_sample(const sc_home *home, const sc_template *tpl, const temp
   int rc = credential ? (json ? SC_OK : sc_oom(err)) : err->code;
   const char *verify_url = home ? home->verify_url : "https://verify.example.org";
   if (rc == SC_OK)
-    rc = sc_qr_text_for(credential, verify_url, &qr_text, &link_mode, NULL, err);
+    rc = sc_qr_text_for(credential, verify_url, sc_qr_mode_resolve(SC_QR_MODE_UNSET, tpl, home),
+                        sc_template_qr_size(tpl), &qr_text, &link_mode, NULL, err);
   if (rc == SC_OK && !(renderer = sc_pdf_renderer_new(err)))
     rc = err->code;
   if (rc == SC_OK) {

@@ -16,7 +16,8 @@
 static const char verify_description[] =
     "INPUT is a credential (JSON), a PDF certificate, the text of its QR code or the\n"
     "verification URL, a PNG or JPEG photo or scan of the certificate or its QR code, a\n"
-    "credential id (<uuid> or urn:uuid:<uuid>, as the certificate prints it: looked up as\n"
+    "credential id (<uuid> or urn:uuid:<uuid>, or the code XXXX-XXXX-XXXX printed under the\n"
+    "QR code, as the certificate prints them: looked up as\n"
     "c/<uuid>.json in the --status folder, else in the --home's public/), or - for\n"
     "standard input; the kind is told by content, not by name. Checks: strict JSON, VC 2.0 /\n"
     "Open Badges 3.0 shape, the eddsa-jcs-2022 proof and that its key is the issuer's, the\n"
@@ -146,10 +147,24 @@ static int read_published(const char *public_dir, const char *uuid, sc_buf *data
   return rc == SC_OK ? sc_read_file(path, MAX_INPUT_BYTES, data, err) : rc;
 }
 
+/* The short code printed under the QR code, XXXX-XXXX-XXXX (not a file of that name). */
+static bool is_short_code(const char *input) {
+  char prefix[SC_SHORT_CODE_PREFIX_SIZE];
+  return access(input, F_OK) != 0 && sc_short_code_uuid_prefix(input, prefix) == SC_OK;
+}
+
 static int read_input(const char *input, const verify_args *a, sc_buf *data, sc_error *err) {
   char uuid[37];
   if (is_credential_id(input, uuid))
     return read_published(a->public_dir, uuid, data, err);
+  if (is_short_code(input)) {
+    if (!a->public_dir)
+      return sc_fail(err, SC_EUSAGE,
+                     "a certificate code: give --home DIR or --status DIR (a folder laid out "
+                     "like public/) to look it up in");
+    int rc = sc_published_find_code(a->public_dir, input, uuid, err);
+    return rc == SC_OK ? read_published(a->public_dir, uuid, data, err) : rc;
+  }
   if (is_qr_text(input))
     return sc_buf_append_str(data, input) ? SC_OK : sc_oom(err);
   return sc_read_file(input, MAX_INPUT_BYTES, data, err);

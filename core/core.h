@@ -411,6 +411,15 @@ int sc_uuid_v4(char out[SC_AT_LEAST(SC_UUID_SIZE)], sc_error *err);
 void sc_uuid_v4_format(const uint8_t random[16], char out[SC_AT_LEAST(SC_UUID_SIZE)]);
 /* Is text (len bytes) a UUID: 8-4-4-4-12 hexadecimal digits, either case? */
 bool sc_uuid_valid(const char *text, size_t len);
+/* The short code of a credential (short_code.c, docs/qr-payload.md "The short code"): the
+ * first 60 bits of uuid as 12 Crockford base32 symbols, "XXXX-XXXX-XXXX". SC_EDATA when uuid
+ * does not start with 15 hexadecimal digits. */
+#define SC_SHORT_CODE_SIZE 15        /* 14 characters and the NUL */
+#define SC_SHORT_CODE_PREFIX_SIZE 18 /* "xxxxxxxx-xxxx-xxx" and the NUL */
+int sc_short_code_of_uuid(const char *uuid, char code[SC_SHORT_CODE_SIZE]);
+/* The start of the lower-case UUID that a typed code names: 12 Crockford symbols in any case,
+ * hyphens and spaces ignored, O read as 0, I and L as 1. SC_EDATA when text is not a code. */
+int sc_short_code_uuid_prefix(const char *text, char prefix[SC_SHORT_CODE_PREFIX_SIZE]);
 /* The UUID of a credential id "urn:uuid:<UUID>" (a pointer into id), or NULL for any other id:
  * the name under which out/, public/c/ and /C/ know a credential. */
 const char *sc_uuid_of_urn(const char *id);

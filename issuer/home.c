@@ -193,6 +193,9 @@ static int write_first_key(const char *dir, const sc_home_init_options *opts,
     rc = sc_templates_install(dir, opts->url, err);
   if (rc == SC_OK && !(config = new_config(opts, did, key_file)))
     rc = sc_oom(err);
+  /* init --qr: what certificates' QR codes hold (docs/qr-payload.md "Choosing the mode") */
+  if (rc == SC_OK && opts->qr && json_object_set_new(config, "qr", json_string(opts->qr)) != 0)
+    rc = sc_oom(err);
   if (rc == SC_OK)
     rc = save_config(dir, config, err);
   json_decref(config);
@@ -272,6 +275,11 @@ static int read_config(sc_home *home, const char *path, sc_error *err) {
   home->default_template = config_string(home->config, NULL, "defaultTemplate");
   if (!home->default_template)
     home->default_template = SC_DEFAULT_TEMPLATE;
+  const json_t *qr = json_object_get(home->config, "qr");
+  sc_qr_mode qr_mode = SC_QR_MODE_UNSET;
+  if (qr && (!json_is_string(qr) || sc_qr_mode_parse(json_string_value(qr), &qr_mode) != SC_OK))
+    return sc_fail(err, SC_ECONFIG, "%s: qr: expected \"auto\", \"embed\" or \"link\"", path);
+  home->qr_mode = qr_mode;
   json_t *keys = json_object_get(home->config, "keys");
   json_t *current = json_array_get(keys, json_array_size(keys) - 1);
   const char *key_file = json_string_value(json_object_get(current, "file"));

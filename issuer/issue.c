@@ -54,8 +54,9 @@ static int render(const sc_issue_context *ctx, sc_prepared *p, const char *langu
                   sc_error *err) {
   if (!sc_issue_makes_pdf(ctx))
     return SC_OK;
-  int rc =
-      sc_qr_text_for(p->credential, ctx->home->verify_url, &p->qr_text, &p->link_mode, &p->qr, err);
+  sc_qr_mode mode = sc_qr_mode_resolve(ctx->qr_mode, ctx->tpl, ctx->home);
+  int rc = sc_qr_text_for(p->credential, ctx->home->verify_url, mode,
+                          sc_template_qr_size(ctx->tpl), &p->qr_text, &p->link_mode, &p->qr, err);
   if (rc != SC_OK)
     return rc;
   sc_certificate cert = {.credential = p->credential,

@@ -29,9 +29,19 @@ typedef struct sc_home_init_options {
                           it holds none) instead of keys/signing-key-1.pem */
   const char *proofs; /* "both", "rdfc" or "jcs" (skillcert.json "proofs"); NULL = both */
   bool suspension;    /* give credentials a suspension status entry too */
+  const char *qr;     /* "auto", "embed" or "link" (skillcert.json "qr"); NULL = not written */
 } sc_home_init_options;
 
 #define SC_DEFAULT_TEMPLATE "ai-fundamentals" /* a home whose config names none */
+
+/* What a certificate's QR code holds (docs/qr-payload.md "Choosing the mode"): --qr, the
+ * template's "qr": {"mode"}, the home's skillcert.json "qr", in that order; AUTO when none. */
+typedef enum sc_qr_mode {
+  SC_QR_MODE_UNSET = 0,
+  SC_QR_MODE_AUTO,  /* embedded when its modules are at least SC_QR_EMBED_MIN_MODULE_MM */
+  SC_QR_MODE_EMBED, /* always the credential (any version up to 40) */
+  SC_QR_MODE_LINK,  /* always the link */
+} sc_qr_mode;
 
 typedef struct sc_home {
   char root[PATH_MAX];
@@ -46,6 +56,7 @@ typedef struct sc_home {
   char key_path[PATH_MAX];      /* the current signing key: its file, or (keys[].key) the
                                    pkcs11: URI of a key in a token */
   const char *key_did;          /* its did:key */
+  sc_qr_mode qr_mode;           /* skillcert.json "qr"; UNSET when absent */
 } sc_home;
 
 /* Creates the home in dir (which must not exist or be empty) with a new signing key. The
@@ -378,7 +389,25 @@ int sc_pdf_render(sc_pdf_renderer *renderer, const sc_template *tpl, const sc_ce
 
 /* ---------------------------------------------------------------- QR codes (qr.c) */
 
-#define SC_QR_MAX_VERSION 20 /* docs/design.md "The QR code": above this, link mode */
+#define SC_QR_MAX_VERSION 40 /* the largest QR code there is (--qr embed) */
+
+
+/* The smallest printed module (millimetres) at which embedded codes decoded as reliably as
+ * link-mode codes in the photo suite (tests/photo, docs/qr-scanning.md). */
+#define SC_QR_EMBED_MIN_MODULE_MM 0.75f
+
+/* "auto", "embed" or "link"; SC_EDATA for anything else. */
+int sc_qr_mode_parse(const char *text, sc_qr_mode *mode);
+const char *sc_qr_mode_name(sc_qr_mode mode);
+/* The largest QR version whose modules stay at least SC_QR_EMBED_MIN_MODULE_MM on a code
+ * size_mm wide (quiet zone included); 0 when none does. */
+int sc_qr_auto_max_version(float size_mm);
+float sc_template_qr_size(const sc_template *tpl);   /* mm, the code with its quiet zone */
+sc_qr_mode sc_template_qr_mode(const sc_template *tpl); /* "qr": {"mode"}; UNSET when absent */
+/* The mode in force: cli, else the template's, else the home's, else AUTO (tpl, home may be
+ * NULL). */
+sc_qr_mode sc_qr_mode_resolve(sc_qr_mode cli, const sc_template *tpl,
+                              const sc_home *home);
 
 typedef struct sc_qr_code {
   int version;
@@ -390,10 +419,11 @@ typedef struct sc_qr_code {
  * would need a version above max_version. */
 int sc_qr_make(const char *text, int max_version, sc_qr_code *out, sc_error *err);
 void sc_qr_free(sc_qr_code *qr);
-/* The text for a credential's QR code: the embedded payload when it fits max_version, else
- * the link-mode URL; *link_mode says which. */
-int sc_qr_text_for(const json_t *credential, const char *verify_url, char **text, bool *link_mode,
-                   sc_qr_code *qr, sc_error *err);
+/* The text for a credential's QR code printed size_mm wide in mode (UNSET = AUTO): the
+ * embedded payload or the link-mode URL; *link_mode says which. SC_EDATA when embed mode
+ * asks for a credential that no QR code holds. */
+int sc_qr_text_for(const json_t *credential, const char *verify_url, sc_qr_mode mode,
+                   float size_mm, char **text, bool *link_mode, sc_qr_code *qr, sc_error *err);
 
 /* ---------------------------------------------------------------- rosters (roster.c) */
 
@@ -446,6 +476,7 @@ typedef struct sc_issue_context {
   const sc_template *tpl;
   sc_pdf_renderer *renderer;
   bool no_pdf; /* --no-pdf: tpl gives the achievement and badge image, but no PDF is made */
+  sc_qr_mode qr_mode; /* --qr; UNSET: the template's, the home's, else auto */
 } sc_issue_context;
 
 /* Whether issuing makes a PDF: a template and not --no-pdf. */

@@ -94,6 +94,7 @@ struct sc_template {
                                            unless the credential's roster row names one */
   char *font_files[4]; /* template.json "fonts": its own font files by style (sans, sans-bold,
                           serif, serif-bold; see sc_font_slot), NULL for the system's */
+  sc_qr_mode qr_mode;                   /* "qr": {"mode"}; UNSET when absent */
 };
 
 /* ---------------------------------------------------------------- logo (pdf_image.c) */

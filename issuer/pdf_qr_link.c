@@ -1,6 +1,7 @@
 /* The way back to the verification page when a QR scan fails (issue 12 §3): the QR code is a
  * clickable link, and under it the short verification URL <verify-url>/C/<uuid> is printed
- * and clickable too. It is the link-mode address, which `skillcert serve` answers for every
+ * and clickable too, with the short code XXXX-XXXX-XXXX on the line under it for typing. It is
+ * the link-mode address, which `skillcert serve` answers for every
  * credential since issuing writes public/c/<uuid>.json for each one. */
 #include "issuer/pdf_internal.h"
 
@@ -13,6 +14,8 @@
 #define URL_SIZE 6.5f        /* points; small print that a person can still type */
 #define URL_MIN_SIZE 4.0f    /* below this the printed URL is elided in the middle instead */
 #define URL_GAP 1.2f         /* baseline under the QR square, in multiples of the size */
+#define CODE_PITCH (SC_TEXT_ASCENT + SC_TEXT_DESCENT + 0.05f) /* URL line to code line: the
+                                                              fonts' height, never overlapping */
 #define PAGE_MARGIN (2 * MM) /* no URL closer to the page's edge than this: printers trim it */
 #define ELLIPSIS "\xE2\x80\xA6"
 
@@ -67,6 +70,20 @@ static void link_rect(HPDF_Page page, HPDF_Rect rect, const char *url) {
     HPDF_LinkAnnot_SetBorderStyle(link, 0, 0, 0); /* a link, not a box around the code */
 }
 
+/* The short code (docs/qr-payload.md "The short code") on the line under the URL, centred
+ * under the code: what a person types into the service's page or `skillcert verify`. */
+static int draw_code(sc_pdf_renderer *r, HPDF_Page page, const char *uuid,
+                     const sc_text_style *url_style, float centre, float baseline, sc_error *err) {
+  char code[SC_SHORT_CODE_SIZE], line[SC_SHORT_CODE_SIZE + 32];
+  if (baseline - url_style->size * 0.3f < PAGE_MARGIN || sc_short_code_of_uuid(uuid, code) != SC_OK)
+    return SC_OK; /* no room, or no UUID to derive it from */
+  snprintf(line, sizeof line, "%s %s", sc_tr(r->lang, N_("code")), code);
+  sc_text_style style = *url_style;
+  float width = 0;
+  int rc = sc_text_width(r, line, &style, &width, err);
+  return rc == SC_OK ? sc_text_draw(r, page, line, &style, centre - width / 2, baseline, err) : rc;
+}
+
 int sc_pdf_qr_link(sc_pdf_renderer *r, HPDF_Page page, const sc_template *tpl,
                    const char *verify_url, const json_t *credential, sc_error *err) {
   if (!verify_url || !*verify_url)
@@ -88,6 +105,8 @@ int sc_pdf_qr_link(sc_pdf_renderer *r, HPDF_Page page, const sc_template *tpl,
     rc = sc_text_draw(r, page, text, &style, x, baseline, err);
     link_rect(page, (HPDF_Rect){x, baseline - style.size * 0.3f, x + width, baseline + style.size},
               url);
+    if (rc == SC_OK)
+      rc = draw_code(r, page, uuid, &style, left + size / 2, baseline - style.size * CODE_PITCH, err);
   }
   free(text);
   free(url);

@@ -357,7 +357,7 @@ static int read_logo(reader *rd, const json_t *root, sc_template *tpl) {
 
 static int read_qr(reader *rd, const json_t *root, sc_template *tpl) {
   const json_t *qr = json_object_get(root, "qr");
-  static const char *const keys[] = {"x", "y", "size", "url_color", NULL};
+  static const char *const keys[] = {"x", "y", "size", "url_color", "mode", NULL};
   if (!json_is_object(qr))
     return bad(rd, "qr", "an object {\"x\", \"y\", \"size\"} (millimetres)");
   int rc = known_keys(rd, qr, "qr", keys);
@@ -369,6 +369,10 @@ static int read_qr(reader *rd, const json_t *root, sc_template *tpl) {
     rc = number(rd, qr, "qr", "y", 0, tpl->page_h / MM - tpl->qr_size, 0, true, &tpl->qr_y);
   if (rc == SC_OK) /* the verification URL under the code: readable on the page's ground */
     rc = color(rd, qr, "qr", "url_color", "#4A5560", &tpl->qr_url_color);
+  const json_t *mode = json_object_get(qr, "mode");
+  if (rc == SC_OK && mode &&
+      (!json_is_string(mode) || sc_qr_mode_parse(json_string_value(mode), &tpl->qr_mode) != SC_OK))
+    rc = bad(rd, "qr.mode", "\"auto\", \"embed\" or \"link\"");
   return rc;
 }
 
@@ -524,6 +528,14 @@ const char *sc_template_name(const sc_template *tpl) {
 
 const json_t *sc_template_achievement(const sc_template *tpl) {
   return tpl->achievement;
+}
+
+float sc_template_qr_size(const sc_template *tpl) {
+  return tpl->qr_size;
+}
+
+sc_qr_mode sc_template_qr_mode(const sc_template *tpl) {
+  return tpl->qr_mode;
 }
 
 void sc_template_free(sc_template *tpl) {

@@ -10,7 +10,7 @@
 
 #define MM 2.834645669f   /* points per millimetre */
 #define THIN 2.0f         /* mm: a filled shape this thin is a rule */
-#define QR_URL_SPACE 4.0f /* mm under the QR code for its printed URL (pdf_qr_link.c) */
+#define QR_URL_SPACE 7.0f /* mm under the QR code for its printed URL and short code (pdf_qr_link.c) */
 #define SLACK 0.01f       /* mm of rounding */
 
 typedef struct obstacle {

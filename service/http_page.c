@@ -449,7 +449,7 @@ void http_page_home(const sc_http_config *cfg, const sc_http_request *req, sc_ht
   put(p, "</p><form method=\"post\" action=\"/verify?lang=");
   put(p, p->lang);
   put(p, "\" enctype=\"multipart/form-data\"><label for=\"qr\">");
-  put_text(p, T("QR code text or verification link"));
+  put_text(p, T("QR code text, verification link, or the code printed under the QR code"));
   put(p, "</label><textarea id=\"qr\" name=\"qr\" autocomplete=\"off\" spellcheck=\"false\">"
          "</textarea><label for=\"file\">");
   put_text(p, T("or a file: PDF certificate, credential JSON, or photo of the QR code"));

@@ -112,17 +112,61 @@ static void verdict_route(const sc_http_config *cfg, const sc_http_request *req,
   sc_verification_free(&v);
 }
 
+/* The credential a typed short code names (docs/qr-payload.md "The short code"), or a typed
+ * credential id, <uuid> or urn:uuid:<uuid>: its UUID in lower case. SC_EDATA when text is
+ * neither; SC_ENOINPUT (err, may be NULL, says why) when it is a code that names nothing
+ * published here. */
+static int typed_credential(const sc_http_config *cfg, const char *text, char uuid[37],
+                            sc_error *err) {
+  const char *id = strncasecmp(text, "urn:uuid:", 9) == 0 ? text + 9 : text;
+  if (sc_uuid_valid(id, strlen(id))) {
+    for (size_t i = 0; i <= 36; i++)
+      uuid[i] = (char)(id[i] >= 'A' && id[i] <= 'F' ? id[i] - 'A' + 'a' : id[i]);
+    return SC_OK;
+  }
+  char prefix[SC_SHORT_CODE_PREFIX_SIZE];
+  if (sc_short_code_uuid_prefix(text, prefix) != SC_OK)
+    return SC_EDATA;
+  return sc_published_find_code(cfg->public_dir, text, uuid, err) == SC_OK ? SC_OK : SC_ENOINPUT;
+}
+
+/* GET /K/<code>: the verdict page of the credential a short code names, as /C/<uuid>. */
+static void code_route(const sc_http_config *cfg, const sc_http_request *req,
+                       sc_http_response *res) {
+  char uuid[37], path[40];
+  if (typed_credential(cfg, req->path + 3, uuid, NULL) != SC_OK) {
+    http_page_error(req, 404, N_("Not found"), N_("No certificate with this code is published here."), res);
+    return;
+  }
+  snprintf(path, sizeof path, "/C/%s", uuid);
+  sc_http_request as_link = *req;
+  as_link.path = path;
+  verdict_route(cfg, &as_link, res);
+}
+
 /* POST /verify: the form of GET /: pasted QR text or an uploaded PDF / JSON / image. */
 static void form_route(const sc_http_config *cfg, const sc_http_request *req,
                        sc_http_response *res) {
   sc_verification v = {0};
+  char uuid[37];
+  sc_error err = {0};
+  int typed = SC_EDATA;
   if (req->form_file && req->form_file_len > 0) {
     http_verify_input(cfg, req->now, req->form_file, req->form_file_len, "upload", &v);
+  } else if (req->form_qr && *req->form_qr &&
+             (typed = typed_credential(cfg, req->form_qr, uuid, NULL)) != SC_EDATA) {
+    /* the short code or the credential id printed under the QR code, typed in; the lookup's
+     * own message names the local folder, which an answer to the network does not */
+    if (typed == SC_OK) {
+      http_verify_link(cfg, req->now, uuid, &v);
+    } else {
+      sc_fail(&err, SC_ENOINPUT, "no certificate with this code is published here");
+      sc_verification_fail(&v, "form", &err);
+    }
   } else if (req->form_qr && *req->form_qr) {
     http_verify_input(cfg, req->now, (const uint8_t *)req->form_qr, strlen(req->form_qr), "QR text",
                       &v);
   } else {
-    sc_error err = {0};
     sc_fail(&err, SC_EDATA, "nothing to verify: paste the QR text or choose a file");
     sc_verification_fail(&v, "form", &err);
   }
@@ -147,6 +191,8 @@ static bool route_get(const sc_http_config *cfg, const sc_http_request *req,
     if (path[1] == 'c' && http_static_route(path))
       return false; /* lower-case /c/<uuid>.json is the published file */
     get_or_head(req) ? verdict_route(cfg, req, res) : method_not_allowed(req, "GET, HEAD", res);
+  } else if (has_prefix_nocase(path, "/K/")) {
+    get_or_head(req) ? code_route(cfg, req, res) : method_not_allowed(req, "GET, HEAD", res);
   } else if (strcmp(path, "/") == 0) {
     get_or_head(req) ? http_page_home(cfg, req, res) : method_not_allowed(req, "GET, HEAD", res);
   } else if (strcmp(path, "/healthz") == 0) {

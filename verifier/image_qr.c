@@ -1,6 +1,7 @@
 /*
  * The text of the QR code in a photo or scan (PNG or JPEG): the image is decoded to 8-bit grey
- * (libpng's simplified API, libjpeg) and handed to zbar with only QR codes enabled. Images
+ * (libpng's simplified API, libjpeg) and handed to ZXing-C++ (zxing_qr.cc), then, when it
+ * finds nothing, to zbar with only QR codes enabled (docs/qr-scanning.md). Images
  * are hostile: their dimensions are checked from the header before any pixel is decoded,
  * libjpeg's errors come back through longjmp instead of exit(), and progressive JPEGs with
  * absurd numbers of scans are stopped.
@@ -177,11 +178,22 @@ static int scan_qr(const grey_image *grey, unsigned step, sc_buf *text, sc_error
   return rc;
 }
 
+/* ZXing first (it reads photos zbar cannot), zbar as the fallback. step 1 means a photo:
+ * ZXing then also tries rotations and harder binarization. */
+static int read_grey(const grey_image *grey, unsigned step, sc_buf *text, sc_error *err) {
+  int rc = sc_zxing_read_qr(grey->pixels, grey->width, grey->height, step <= 1, text);
+  if (rc == SC_ESOFTWARE)
+    return sc_oom(err);
+  if (rc == SC_OK)
+    return SC_OK;
+  return scan_qr(grey, step ? step : 1, text, err);
+}
+
 int sc_grey_read_qr(const unsigned char *pixels, unsigned width, unsigned height, unsigned step,
                     sc_buf *text, sc_error *err) {
   sc_buf_reset(text);
   const grey_image grey = {(unsigned char *)pixels, width, height};
-  return scan_qr(&grey, step ? step : 1, text, err);
+  return read_grey(&grey, step, text, err);
 }
 
 int sc_image_read_qr(const uint8_t *image, size_t len, sc_buf *text, sc_error *err) {
@@ -195,7 +207,7 @@ int sc_image_read_qr(const uint8_t *image, size_t len, sc_buf *text, sc_error *e
   else
     rc = sc_fail(err, SC_EDATA, "image: neither PNG nor JPEG");
   if (rc == SC_OK)
-    rc = scan_qr(&grey, 1, text, err);
+    rc = read_grey(&grey, 1, text, err);
   free(grey.pixels);
   return rc;
 }

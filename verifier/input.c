@@ -124,6 +124,39 @@ static int from_image(const uint8_t *data, size_t len, const sc_verify_options *
   return rc;
 }
 
+/* A PDF without its attachment (printed to PDF again, issue 12 §4): the credential comes from
+ * the QR code on its first page, rendered by poppler, as from a photo. 150 dpi first (a page
+ * at 150 dpi reads every code skillcert prints), 300 when that finds none. */
+#define PAGE_DPI 150
+#define PAGE_DPI_RETRY 300
+
+static int read_page_qr(const uint8_t *data, size_t len, unsigned dpi, sc_buf *text,
+                        sc_error *err) {
+  sc_pdf_page page;
+  int rc = sc_pdf_page_read(data, len, dpi, &page, err);
+  if (rc == SC_OK)
+    rc = sc_page_read_qr(&page, 1, text, err);
+  sc_pdf_page_free(&page);
+  return rc;
+}
+
+static int from_pdf_page(const uint8_t *data, size_t len, const sc_verify_options *opts,
+                         sc_buf *json, char *describe, size_t describe_size, sc_error *err) {
+  sc_buf text = {0};
+  snprintf(describe, describe_size, "PDF certificate without its attachment");
+  int rc = read_page_qr(data, len, PAGE_DPI, &text, NULL);
+  if (rc != SC_OK)
+    rc = read_page_qr(data, len, PAGE_DPI_RETRY, &text, err);
+  if (rc != SC_OK && err)
+    sc_error_prefix(err, "PDF has no credential.json attachment, and no QR code could be read "
+                         "on its page");
+  if (rc == SC_OK)
+    rc = from_qr_text(text.data, text.len, opts, json, describe, describe_size,
+                      "PDF certificate without its attachment, from its QR code → ", err);
+  sc_buf_free(&text);
+  return rc;
+}
+
 static int from_badge(const uint8_t *data, size_t len, sc_buf *json, char *describe,
                       size_t describe_size, sc_error *err) {
   bool png = sc_badge_png_is(data, len);
@@ -157,7 +190,9 @@ int sc_input_to_credential(const uint8_t *data, size_t len, const sc_verify_opti
     break;
   case SC_INPUT_PDF:
     snprintf(describe, describe_size, "PDF certificate (credential.json attachment)");
-    rc = sc_pdf_extract_credential(data, len, json, err);
+    rc = sc_pdf_lacks_attachment(data, len)
+             ? from_pdf_page(data, len, opts, json, describe, describe_size, err)
+             : sc_pdf_extract_credential(data, len, json, err);
     break;
   case SC_INPUT_QR:
     rc = from_qr_text(data, len, opts, json, describe, describe_size, "", err);

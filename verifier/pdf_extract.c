@@ -17,6 +17,8 @@
 #include <string.h>
 
 #define ATTACHMENT "credential.json"
+/* The start of both messages for a PDF without the attachment (sc_pdf_lacks_attachment). */
+#define NO_ATTACHMENT "PDF has no " ATTACHMENT " attachment"
 #define NAME_TREE_MAX_DEPTH 16
 #define NAME_TREE_MAX_NODES 4096
 
@@ -125,14 +127,14 @@ static int find_file_spec(qpdf_data q, qpdf_oh *spec, sc_error *err) {
   qpdf_oh names = qpdf_oh_get_key(q, root, "/Names");
   qpdf_oh tree = is_dict(q, names) ? qpdf_oh_get_key(q, names, "/EmbeddedFiles") : 0;
   if (qpdf_failed(q) || tree == 0 || qpdf_oh_is_null(q, tree))
-    return sc_fail(err, SC_EDATA, "PDF has no " ATTACHMENT " attachment (no embedded files)");
+    return sc_fail(err, SC_EDATA, NO_ATTACHMENT " (no embedded files)");
   name_search *s = calloc(1, sizeof *s);
   if (!s)
     return sc_oom(err);
   s->q = q;
   int rc = search_node(s, tree, 0, err);
   if (rc == SC_OK && s->matches == 0)
-    rc = sc_fail(err, SC_EDATA, "PDF has no " ATTACHMENT " attachment");
+    rc = sc_fail(err, SC_EDATA, NO_ATTACHMENT);
   else if (rc == SC_OK && s->matches > 1)
     rc = sc_fail(err, SC_EDATA, "PDF has %zu attachments named " ATTACHMENT "; expected one",
                  s->matches);
@@ -267,4 +269,12 @@ int sc_pdf_extract_credential(const uint8_t *pdf_data, size_t len, sc_buf *json,
   if (rc != SC_OK)
     sc_buf_reset(json);
   return rc;
+}
+
+bool sc_pdf_lacks_attachment(const uint8_t *pdf_data, size_t len) {
+  sc_buf json = {0};
+  sc_error err = {0};
+  int rc = sc_pdf_extract_credential(pdf_data, len, &json, &err);
+  sc_buf_free(&json);
+  return rc != SC_OK && strncmp(err.message, NO_ATTACHMENT, strlen(NO_ATTACHMENT)) == 0;
 }

@@ -25,6 +25,7 @@
 
 typedef struct page_problem {
   char text[512];
+  bool qr_matched; /* a QR code on the page holds or names this very credential */
 } page_problem;
 
 static bool problem(page_problem *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -254,6 +255,19 @@ static bool payload_problem(const sc_verification *v, const sc_buf *text, bool o
   return found;
 }
 
+/* Whether text decodes as a skillcert QR payload (payload_problem has compared it already). */
+static bool qr_is_skillcert_payload(const sc_buf *text) {
+  sc_buf terminated = {0};
+  sc_qr_content qr;
+  memset(&qr, 0, sizeof qr);
+  bool ok = !memchr(text->data, 0, text->len) && sc_buf_append(&terminated, text->data, text->len) &&
+            sc_buf_append(&terminated, "", 1) &&
+            sc_qr_payload_decode((const char *)terminated.data, &qr, NULL) == SC_OK;
+  sc_qr_content_free(&qr);
+  sc_buf_free(&terminated);
+  return ok;
+}
+
 static bool qr_problem(const sc_verification *v, const sc_pdf_page *page, const uint8_t *pdf,
                        size_t len, bool own, page_problem *p) {
   sc_buf text = {0};
@@ -269,6 +283,7 @@ static bool qr_problem(const sc_verification *v, const sc_pdf_page *page, const 
     found = own && problem(p, "no QR code could be read on the page");
   else
     found = payload_problem(v, &text, own, p);
+  p->qr_matched = rc == SC_OK && !found && qr_is_skillcert_payload(&text);
   sc_buf_free(&text);
   return found;
 }
@@ -332,9 +347,14 @@ void sc_check_pdf_page(sc_verification *v, const uint8_t *data, size_t len) {
     return;
   }
   bool own = strcmp(page.creator, "skillcert") == 0;
-  page_problem p = {{0}};
+  page_problem p = {{0}, false};
   if (page_problem_of(v, &page, data, len, own, &p))
     sc_verification_record(v, "page", SC_CHECK_FAILED, SC_EINVALID, p.text);
+  else if (p.qr_matched && sc_pdf_lacks_attachment(data, len)) /* read from the page's QR */
+    sc_verification_record(v, "page", SC_CHECK_WARNING, SC_OK,
+                           "the PDF has no credential.json attachment (printed to PDF again?): "
+                           "the credential was read from the page's QR code, so there was no "
+                           "attachment to compare the page with; the page shows its name");
   else
     sc_verification_record(v, "page", SC_CHECK_PASSED, SC_OK,
                            own ? "the page shows the credential's name, achievement and QR code"

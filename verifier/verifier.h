@@ -263,13 +263,27 @@ int sc_input_sniff(const uint8_t *data, size_t len, sc_input_kind *kind, sc_erro
 /* The exact bytes of the embedded file credential.json of a PDF. SC_EDATA "PDF has no
  * credential.json attachment" when there is none. */
 int sc_pdf_extract_credential(const uint8_t *pdf, size_t len, sc_buf *json, sc_error *err);
-/* The text of the first QR code found in a PNG or JPEG image (zbar). */
+/* Whether pdf is a readable PDF with no credential.json attachment at all (as printing to PDF
+ * again leaves it): verify then reads the credential from the page's QR code. */
+bool sc_pdf_lacks_attachment(const uint8_t *pdf, size_t len);
+/* The text of the first QR code found in a PNG or JPEG image (ZXing-C++, then zbar). */
 int sc_image_read_qr(const uint8_t *image, size_t len, sc_buf *text, sc_error *err);
 /* The same for pixels already decoded: 8-bit grey, width * height bytes row after row. step:
  * zbar looks at every step-th row and column; 1 (as for photos) finds the most, 2 halves the
  * time and is enough for a page rendered from a PDF, whose modules are sharp and 3 px wide. */
 int sc_grey_read_qr(const unsigned char *pixels, unsigned width, unsigned height, unsigned step,
                     sc_buf *text, sc_error *err);
+/* ZXing-C++ alone (zxing_qr.cc): the bytes of the first QR code in 8-bit grey pixels into text.
+ * thorough: also rotations and harder binarization (photos). SC_OK; SC_EDATA when none is
+ * found; SC_ESOFTWARE when out of memory. */
+int sc_zxing_read_qr(const unsigned char *pixels, unsigned width, unsigned height, bool thorough,
+                     sc_buf *text);
+
+/* The UUID (lower case, uuid[37]) of the credential published in <public_dir>/c/ whose short
+ * code (core/short_code.c) is code (published_code.c). SC_EDATA when code is not a code, or
+ * names more than one; SC_ENOINPUT when none is published (or public_dir is NULL). */
+int sc_published_find_code(const char *public_dir, const char *code, char uuid[37],
+                           sc_error *err);
 
 /* What the first page of a PDF shows (pdf_page.cc, poppler). Strings are UTF-8, "" when absent;
  * grey is NULL unless a resolution was asked for. */

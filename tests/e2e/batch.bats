@@ -56,7 +56,8 @@ PY
   assert_complete 12
   [ "$(wc -l <"$WORK/home/out/manifest.csv")" -eq 13 ]
   head -1 "$WORK/home/out/manifest.csv" | grep -q '^id,name,email,json,pdf,qr_url'
-  grep -q 'HTTPS://ACME.EXAMPLE/V/1' "$WORK/home/out/manifest.csv"
+  # --qr auto on the shipped 50 mm code: link mode (docs/qr-payload.md "Choosing the mode")
+  grep -q 'HTTPS://ACME.EXAMPLE/C/' "$WORK/home/out/manifest.csv"
 }
 
 @test "running the same roster again issues nothing twice" {
@@ -288,7 +289,7 @@ PY
   # every credential is published (the URL under each QR code), embedded or linked
   [ "$(find "$WORK/home/public/c" -mindepth 1 | wc -l)" -eq 2 ]
   [ -z "$(find "$WORK/home/public/c" "$WORK/home/out" -name '*.tmp.*')" ]
-  grep ',Alan Turing,' "$WORK/home/out/manifest.csv" | grep -q ',HTTPS://ACME.EXAMPLE/V/1'
+  grep ',Alan Turing,' "$WORK/home/out/manifest.csv" | grep -q ',HTTPS://ACME.EXAMPLE/C/'
   run sc verify --home "$WORK/home" "$linked"
   [ "$status" -eq 0 ]
   [[ "$output" == *"VALID"* ]]

@@ -68,7 +68,7 @@ verify_home() {
 }
 
 @test "a certificate whose QR code belongs to another credential is INVALID" {
-  make_home
+  HOME_FLAGS="--qr embed" make_home
   issue_pdf "Ann Lee" a@example.org
   local first_json=$JSON first_id
   first_id=$(jq -r .id "$JSON")
@@ -130,7 +130,7 @@ verify_home() {
 }
 
 @test "a PDF made by another tool that shows another credential's QR code is INVALID" {
-  make_home
+  HOME_FLAGS="--qr embed" make_home
   issue_pdf "Ann Lee" a@example.org
   local ann=$JSON
   issue_pdf "Ann Lee" other@example.org

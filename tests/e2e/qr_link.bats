@@ -14,7 +14,7 @@ teardown() {
 # credentials were published, so these had no /C/ page.
 make_embedded_home() {
   sc init "$WORK/home" --name "Acme AI Academy" --url https://acme.example --no-passphrase \
-    --proofs jcs "$@" >/dev/null
+    --proofs jcs --qr embed "$@" >/dev/null
 }
 
 # The URLs of a PDF's link annotations, one a line, unescaped.

@@ -469,13 +469,16 @@ static json_t *incompressible_achievement(void) {
   return achievement;
 }
 
-static void qr_text_embeds_a_credential_that_fits(void **state) {
+/* Version 18-M at 120 mm: modules of 120 / (89 + 8) = 1.24 mm, above the measured minimum. */
+static void qr_text_auto_embeds_when_the_printed_modules_are_large_enough(void **state) {
   (void)state;
   json_t *credential = signed_credential(prompt_engineering());
   char *text = NULL;
   bool link_mode = true;
   sc_error err = {0};
-  assert_int_equal(sc_qr_text_for(credential, VERIFY_URL, &text, &link_mode, NULL, &err), SC_OK);
+  assert_int_equal(
+      sc_qr_text_for(credential, VERIFY_URL, SC_QR_MODE_AUTO, 120, &text, &link_mode, NULL, &err),
+      SC_OK);
   assert_false(link_mode);
   char *expected = encode_ok(credential);
   assert_string_equal(text, expected);
@@ -484,17 +487,87 @@ static void qr_text_embeds_a_credential_that_fits(void **state) {
   json_decref(credential);
 }
 
-static void qr_text_links_a_credential_too_big_for_version_20(void **state) {
+/* The same credential on a 50 mm code would have 0.52 mm modules: auto links. */
+static void qr_text_auto_links_when_the_printed_modules_would_be_too_small(void **state) {
+  (void)state;
+  json_t *credential = signed_credential(prompt_engineering());
+  char *text = NULL;
+  bool link_mode = false;
+  sc_error err = {0};
+  assert_int_equal(
+      sc_qr_text_for(credential, VERIFY_URL, SC_QR_MODE_AUTO, 50, &text, &link_mode, NULL, &err),
+      SC_OK);
+  assert_true(link_mode);
+  assert_string_equal(text, BASE_UPPER "/C/3C7FC3A2-F023-48E3-BB15-22EBB06EE4BC");
+  free(text);
+  json_decref(credential);
+}
+
+static void qr_text_embed_mode_embeds_whatever_the_size(void **state) {
+  (void)state;
+  json_t *credential = signed_credential(prompt_engineering());
+  char *text = NULL;
+  bool link_mode = true;
+  sc_error err = {0};
+  assert_int_equal(
+      sc_qr_text_for(credential, VERIFY_URL, SC_QR_MODE_EMBED, 30, &text, &link_mode, NULL, &err),
+      SC_OK);
+  assert_false(link_mode);
+  free(text);
+  json_decref(credential);
+}
+
+static void qr_text_link_mode_links_whatever_the_size(void **state) {
+  (void)state;
+  json_t *credential = signed_credential(prompt_engineering());
+  char *text = NULL;
+  bool link_mode = false;
+  sc_error err = {0};
+  assert_int_equal(
+      sc_qr_text_for(credential, VERIFY_URL, SC_QR_MODE_LINK, 120, &text, &link_mode, NULL, &err),
+      SC_OK);
+  assert_true(link_mode);
+  free(text);
+  json_decref(credential);
+}
+
+static void qr_text_auto_links_a_credential_too_big_for_the_code(void **state) {
   (void)state;
   json_t *credential = signed_credential(incompressible_achievement());
   char *text = NULL;
   bool link_mode = false;
   sc_error err = {0};
-  assert_int_equal(sc_qr_text_for(credential, VERIFY_URL, &text, &link_mode, NULL, &err), SC_OK);
-  assert_true(link_mode);
+  assert_int_equal(
+      sc_qr_text_for(credential, VERIFY_URL, SC_QR_MODE_AUTO, 80, &text, &link_mode, NULL, &err),
+      SC_OK);
+  assert_true(link_mode); /* 80 mm allows version 20; this credential needs more */
   assert_string_equal(text, BASE_UPPER "/C/3C7FC3A2-F023-48E3-BB15-22EBB06EE4BC");
   free(text);
   json_decref(credential);
+}
+
+static void qr_mode_precedence_is_cli_then_template_then_home_then_auto(void **state) {
+  (void)state;
+  sc_home home = {.qr_mode = SC_QR_MODE_EMBED};
+  assert_int_equal(sc_qr_mode_resolve(SC_QR_MODE_LINK, NULL, &home), SC_QR_MODE_LINK);
+  assert_int_equal(sc_qr_mode_resolve(SC_QR_MODE_UNSET, NULL, &home), SC_QR_MODE_EMBED);
+  assert_int_equal(sc_qr_mode_resolve(SC_QR_MODE_UNSET, NULL, NULL), SC_QR_MODE_AUTO);
+  sc_qr_mode mode = SC_QR_MODE_UNSET;
+  assert_int_equal(sc_qr_mode_parse("link", &mode), SC_OK);
+  assert_int_equal(mode, SC_QR_MODE_LINK);
+  assert_int_equal(sc_qr_mode_parse("Link", &mode), SC_EDATA);
+}
+
+/* The measured minimum module: 50 mm codes (55 + 4v modules) allow only small versions. */
+static void qr_auto_max_version_follows_the_minimum_module(void **state) {
+  (void)state;
+  for (float size = 30; size <= 120; size += 5) {
+    int v = sc_qr_auto_max_version(size);
+    if (v > 0)
+      assert_true(size / (float)(25 + 4 * v) >= SC_QR_EMBED_MIN_MODULE_MM);
+    if (v < 40)
+      assert_true(size / (float)(25 + 4 * (v + 1)) < SC_QR_EMBED_MIN_MODULE_MM);
+  }
 }
 
 static void qr_text_needs_a_urn_uuid_id_for_link_mode(void **state) {
@@ -504,7 +577,9 @@ static void qr_text_needs_a_urn_uuid_id_for_link_mode(void **state) {
   char *text = NULL;
   bool link_mode = false;
   sc_error err = {0};
-  assert_int_equal(sc_qr_text_for(credential, VERIFY_URL, &text, &link_mode, NULL, &err), SC_EDATA);
+  assert_int_equal(
+      sc_qr_text_for(credential, VERIFY_URL, SC_QR_MODE_LINK, 50, &text, &link_mode, NULL, &err),
+      SC_EDATA);
   assert_null(text);
   assert_false(link_mode);
   assert_error_mentions(&err, "urn:uuid:");
@@ -560,8 +635,13 @@ int main(void) {
       cmocka_unit_test(dictionary_v1_never_changes),
       cmocka_unit_test(dictionary_makes_the_payload_much_shorter),
       cmocka_unit_test(shipped_achievements_fit_version_20_at_level_m),
-      cmocka_unit_test(qr_text_embeds_a_credential_that_fits),
-      cmocka_unit_test(qr_text_links_a_credential_too_big_for_version_20),
+      cmocka_unit_test(qr_text_auto_embeds_when_the_printed_modules_are_large_enough),
+      cmocka_unit_test(qr_text_auto_links_when_the_printed_modules_would_be_too_small),
+      cmocka_unit_test(qr_text_embed_mode_embeds_whatever_the_size),
+      cmocka_unit_test(qr_text_link_mode_links_whatever_the_size),
+      cmocka_unit_test(qr_mode_precedence_is_cli_then_template_then_home_then_auto),
+      cmocka_unit_test(qr_auto_max_version_follows_the_minimum_module),
+      cmocka_unit_test(qr_text_auto_links_a_credential_too_big_for_the_code),
       cmocka_unit_test(qr_text_needs_a_urn_uuid_id_for_link_mode),
       cmocka_unit_test(fuzz_corpus_passes_the_fuzz_checks),
   };
