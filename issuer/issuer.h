@@ -239,6 +239,9 @@ int sc_registry_get(sc_registry *reg, const char *id, json_t **row, sc_error *er
 int sc_registry_find(sc_registry *reg, const char *learner_id, const char *achievement_id,
                      json_t **row, sc_error *err);
 /* The stored credential text of id (a new string), or NULL with err set. */
+/* Whether a credential with exactly this id (compared as given: another issuer's URL ids are
+ * no UUIDs) is recorded. */
+int sc_registry_id_taken(sc_registry *reg, const char *id, bool *taken, sc_error *err);
 char *sc_registry_credential_text(sc_registry *reg, const char *id, sc_error *err);
 /* The events of id, oldest first (array of {kind, reason, at}). */
 int sc_registry_events(sc_registry *reg, const char *id, json_t **events, sc_error *err);

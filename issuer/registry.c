@@ -66,50 +66,14 @@ static const char *const migrations[] = {
 
 #define SCHEMA_VERSION ((int)(sizeof migrations / sizeof *migrations))
 
-/* The disk's problems (full, failing, read-only, locked) are I/O errors (74), not ours (70). */
-static bool is_io_error(int code) {
-  switch (code) {
-  case SQLITE_BUSY:
-  case SQLITE_LOCKED:
-  case SQLITE_FULL:
-  case SQLITE_IOERR:
-  case SQLITE_READONLY:
-  case SQLITE_CANTOPEN:
-    return true;
-  default:
-    return false;
-  }
-}
-
-int sc_registry_sql_error(sc_registry *reg, sc_error *err, const char *what) {
-  int code = sqlite3_errcode(reg->db);
-  return sc_fail(err, is_io_error(code) ? SC_EIO : SC_ESOFTWARE, "%s: %s: %s", reg->path, what,
-                 sqlite3_errmsg(reg->db));
-}
-
 int sc_registry_exec(sc_registry *reg, const char *sql, sc_error *err) {
-  char *message = NULL;
-  if (sqlite3_exec(reg->db, sql, NULL, NULL, &message) == SQLITE_OK)
-    return SC_OK;
-  int rc = sc_fail(err, is_io_error(sqlite3_errcode(reg->db)) ? SC_EIO : SC_ESOFTWARE, "%s: %s",
-                   reg->path, message ? message : "SQL error");
-  sqlite3_free(message);
-  return rc;
-}
-
-static int schema_version(sc_registry *reg, int *version, sc_error *err) {
-  sqlite3_stmt *stmt = NULL;
-  if (sqlite3_prepare_v2(reg->db, "PRAGMA user_version", -1, &stmt, NULL) != SQLITE_OK)
-    return sc_registry_sql_error(reg, err, "reading the schema version");
-  *version = sqlite3_step(stmt) == SQLITE_ROW ? sqlite3_column_int(stmt, 0) : 0;
-  sqlite3_finalize(stmt);
-  return SC_OK;
+  return reg->driver->exec(reg, sql, err);
 }
 
 /* Runs the migrations this database has not seen, each in its own transaction. */
 static int migrate(sc_registry *reg, sc_error *err) {
   int version = 0;
-  int rc = schema_version(reg, &version, err);
+  int rc = reg->driver->schema_version(reg, &version, err);
   if (rc != SC_OK)
     return rc;
   if (version > SCHEMA_VERSION)
@@ -118,34 +82,17 @@ static int migrate(sc_registry *reg, sc_error *err) {
                    "skillcert",
                    reg->path, version, SCHEMA_VERSION);
   for (; version < SCHEMA_VERSION; version++) {
-    char bump[64];
-    snprintf(bump, sizeof bump, "PRAGMA user_version = %d;", version + 1);
-    if ((rc = sc_registry_exec(reg, "BEGIN IMMEDIATE", err)) != SC_OK)
+    if ((rc = reg->driver->begin_write(reg, err)) != SC_OK)
       return rc;
     if ((rc = sc_registry_exec(reg, migrations[version], err)) != SC_OK ||
-        (rc = sc_registry_exec(reg, bump, err)) != SC_OK) {
+        (rc = reg->driver->set_schema_version(reg, version + 1, err)) != SC_OK) {
       sc_registry_rollback(reg);
       return sc_error_prefix(err, "migrating the registry to version %d", version + 1);
     }
-    if ((rc = sc_registry_exec(reg, "COMMIT", err)) != SC_OK)
+    if ((rc = sc_registry_commit(reg, err)) != SC_OK)
       return rc;
   }
   return SC_OK;
-}
-
-/* WAL lets readers (list, inspect, the server) work while a batch writes; FULL sync makes
- * every committed chunk survive a power cut, which is what "reported done" promises; a busy
- * timeout lets two commands on one home take turns instead of failing. Every write
- * transaction is short (a status change, a chunk of 32 credentials), so the timeout is only
- * reached when something holds the database far longer than skillcert ever does. */
-#define BUSY_TIMEOUT_MS 60000
-
-static int configure(sc_registry *reg, sc_error *err) {
-  sqlite3_busy_timeout(reg->db, BUSY_TIMEOUT_MS);
-  return sc_registry_exec(reg,
-                          "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
-                          "PRAGMA foreign_keys = ON;",
-                          err);
 }
 
 int sc_registry_open(const sc_home *home, sc_registry **out, sc_error *err) {
@@ -153,18 +100,15 @@ int sc_registry_open(const sc_home *home, sc_registry **out, sc_error *err) {
   sc_registry *reg = calloc(1, sizeof *reg);
   if (!reg)
     return sc_oom(err);
-  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+  reg->driver = &sc_registry_sqlite;
   int rc = sc_path_format(reg->path, sizeof reg->path, SC_ECANTCREAT, err, "%s/registry.db",
                           home->root);
   if (rc != SC_OK) {
     free(reg);
     return rc;
   }
-  if (sqlite3_open_v2(reg->path, &reg->db, flags, NULL) != SQLITE_OK)
-    rc = sc_fail(err, SC_ECANTCREAT, "%s: cannot open: %s", reg->path,
-                 reg->db ? sqlite3_errmsg(reg->db) : "out of memory");
-  if (rc == SC_OK)
-    rc = configure(reg, err);
+  memcpy(reg->target, reg->path, sizeof reg->target);
+  rc = reg->driver->connect(reg, err);
   if (rc == SC_OK)
     rc = migrate(reg, err);
   if (rc != SC_OK) {
@@ -179,8 +123,9 @@ void sc_registry_close(sc_registry *reg) {
   if (!reg)
     return;
   for (size_t i = 0; i < sizeof reg->stmts / sizeof *reg->stmts; i++)
-    sqlite3_finalize(reg->stmts[i]);
-  sqlite3_close(reg->db);
+    reg->driver->finalize(reg->stmts[i]);
+  if (reg->conn)
+    reg->driver->disconnect(reg);
   free(reg->reserved.slots);
   free(reg);
 }
@@ -190,22 +135,17 @@ void sc_registry_close(sc_registry *reg) {
 static void reset_statements(sc_registry *reg) {
   for (size_t i = 0; i < sizeof reg->stmts / sizeof *reg->stmts; i++)
     if (reg->stmts[i])
-      sqlite3_reset(reg->stmts[i]);
+      reg->driver->reset(reg->stmts[i]);
 }
 
-/* IMMEDIATE takes the write lock up front, waiting (busy timeout) while another command holds
- * it: a transaction that read first and then wrote could not wait, because its snapshot may be
- * stale, and would fail at once with "database is locked". */
 int sc_registry_begin(sc_registry *reg, sc_error *err) {
   reset_statements(reg);
-  return sc_registry_exec(reg, "BEGIN IMMEDIATE", err);
+  return reg->driver->begin_write(reg, err);
 }
 
-/* DEFERRED: the snapshot is taken by the first read and kept until commit, so everything
- * read in between is one consistent state; writers go on meanwhile (WAL). */
 int sc_registry_begin_read(sc_registry *reg, sc_error *err) {
   reset_statements(reg);
-  return sc_registry_exec(reg, "BEGIN DEFERRED", err);
+  return reg->driver->begin_read(reg, err);
 }
 
 int sc_registry_commit(sc_registry *reg, sc_error *err) {
@@ -213,18 +153,32 @@ int sc_registry_commit(sc_registry *reg, sc_error *err) {
 }
 
 void sc_registry_rollback(sc_registry *reg) {
-  sqlite3_exec(reg->db, "ROLLBACK", NULL, NULL, NULL);
+  sc_error ignored = {0};
+  reg->driver->exec(reg, "ROLLBACK", &ignored);
 }
 
 /* Prepared statements are kept for the life of the handle: a batch inserts thousands. */
-sqlite3_stmt *sc_registry_stmt(sc_registry *reg, enum sc_registry_stmt which, const char *sql,
-                               sc_error *err) {
-  sqlite3_stmt **slot = &reg->stmts[which];
-  if (!*slot && sqlite3_prepare_v2(reg->db, sql, -1, slot, NULL) != SQLITE_OK) {
-    sc_registry_sql_error(reg, err, "preparing a query");
+sc_sql_stmt *sc_registry_stmt(sc_registry *reg, enum sc_registry_stmt which, const char *sql,
+                              sc_error *err) {
+  sc_sql_stmt **slot = &reg->stmts[which];
+  if (!*slot && !(*slot = reg->driver->prepare(reg, sql, err)))
     return NULL;
-  }
-  sqlite3_reset(*slot);
-  sqlite3_clear_bindings(*slot);
+  reg->driver->reset(*slot);
   return *slot;
+}
+
+int sc_sql_step(sc_registry *reg, sc_sql_stmt *stmt, const char *what, bool *row, sc_error *err) {
+  return reg->driver->step(stmt, what, row, NULL, err);
+}
+
+void sc_sql_bind_text(sc_registry *reg, sc_sql_stmt *stmt, int i, const char *text) {
+  reg->driver->bind_text(stmt, i, text);
+}
+
+void sc_sql_bind_int64(sc_registry *reg, sc_sql_stmt *stmt, int i, int64_t value) {
+  reg->driver->bind_int64(stmt, i, value);
+}
+
+int64_t sc_sql_int64(sc_registry *reg, sc_sql_stmt *stmt, int i) {
+  return reg->driver->column_int64(stmt, i);
 }
