@@ -100,6 +100,29 @@ static void print_details(const json_t *row, const json_t *events) {
   }
 }
 
+/* The QR code's text, made again from the stored credential (the registry keeps only the
+ * credential): shown for a credential issued with a certificate. */
+static int add_qr_text(sc_registry *reg, const sc_home *home, const char *id, json_t *row,
+                       sc_error *err) {
+  if (!json_string_value(json_object_get(row, "pdf_path")))
+    return SC_OK;
+  char *stored = sc_registry_credential_text(reg, id, err);
+  if (!stored)
+    return err->code;
+  json_t *credential = json_loads(stored, 0, NULL);
+  free(stored);
+  if (!credential)
+    return sc_fail(err, SC_EDATA, "%s: the stored credential is not JSON", id);
+  char *text = NULL;
+  bool link_mode = false;
+  int rc = sc_qr_text_for(credential, home->verify_url, &text, &link_mode, NULL, err);
+  json_decref(credential);
+  if (rc == SC_OK && json_object_set_new(row, "qr_text", json_string(text)) != 0)
+    rc = sc_oom(err);
+  free(text);
+  return rc;
+}
+
 int cmd_inspect(int argc, char **argv) {
   const char *home_dir = NULL;
   bool as_json = false;
@@ -125,6 +148,8 @@ int cmd_inspect(int argc, char **argv) {
   if (rc == SC_OK && !row)
     rc = sc_fail(&err, SC_EUSAGE, "inspect: no credential %s in %s/registry.db", argv[first],
                  home.root);
+  if (rc == SC_OK)
+    rc = add_qr_text(reg, &home, argv[first], row, &err);
   if (rc == SC_OK)
     rc = sc_registry_events(reg, argv[first], &events, &err);
   if (rc == SC_OK && as_json) {

@@ -1,70 +1,11 @@
-/* The registry database: opening, the versioned schema and its forward migrations,
- * transactions. */
+/* The registry database, whichever back-end holds it: opening, running the back-end's forward
+ * migrations, transactions, the statement cache. */
 #include "issuer/registry_internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Each entry takes the schema from version i to i + 1. Append only: a released migration is
- * never edited, because homes in the field have already run it. */
-static const char *const migrations[] = {
-    /* 0 → 1: credentials, their status-list slots, and the append-only event log. */
-    "CREATE TABLE status_lists ("
-    "  id INTEGER PRIMARY KEY,"
-    "  size INTEGER NOT NULL,"
-    "  created_at TEXT NOT NULL);"
-    "CREATE TABLE credentials ("
-    "  id TEXT PRIMARY KEY,"
-    "  learner_id TEXT,"
-    "  achievement_id TEXT NOT NULL,"
-    "  idempotency_key TEXT UNIQUE,"
-    "  recipient_name TEXT NOT NULL,"
-    "  email_hash TEXT NOT NULL,"
-    "  status_list INTEGER NOT NULL REFERENCES status_lists(id),"
-    "  status_index INTEGER NOT NULL CHECK (status_index >= 0),"
-    "  sha256 TEXT NOT NULL,"
-    "  issued_at TEXT NOT NULL,"
-    "  valid_until TEXT,"
-    "  template TEXT,"
-    "  json_path TEXT NOT NULL,"
-    "  pdf_path TEXT,"
-    "  qr_text TEXT,"
-    "  credential TEXT NOT NULL,"
-    "  UNIQUE (status_list, status_index));"
-    "CREATE TABLE events ("
-    "  seq INTEGER PRIMARY KEY AUTOINCREMENT,"
-    "  credential_id TEXT NOT NULL REFERENCES credentials(id),"
-    "  kind TEXT NOT NULL CHECK (kind IN ('issued','revoked','suspended','reinstated')),"
-    "  reason TEXT,"
-    "  at TEXT NOT NULL);"
-    "CREATE INDEX events_by_credential ON events(credential_id, seq);"
-    "CREATE TRIGGER events_append_only_update BEFORE UPDATE ON events"
-    "  BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;"
-    "CREATE TRIGGER events_append_only_delete BEFORE DELETE ON events"
-    "  BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;",
-    /* 1 → 2: the current status kept on the credential (derived from the events, kept in step
-     * in the same transaction) so that publishing a million-entry list is one indexed scan. */
-    "ALTER TABLE credentials ADD COLUMN status TEXT NOT NULL DEFAULT 'active'"
-    "  CHECK (status IN ('active','revoked','suspended'));"
-    "UPDATE credentials SET status = coalesce((SELECT CASE kind WHEN 'reinstated' THEN 'active'"
-    "  ELSE kind END FROM events e WHERE e.credential_id = credentials.id AND e.kind != 'issued'"
-    "  ORDER BY seq DESC LIMIT 1), 'active');"
-    "CREATE INDEX credentials_by_list_status ON credentials(status_list, status);",
-    /* 2 → 3: each status list's generation, bumped by triggers (so in the same transaction as
-     * the change, whoever writes it) with every issuance and status change on the list; and
-     * the generation its published files were made from, so that a publisher holding an older
-     * snapshot never replaces a newer list (docs/status.md). */
-    "ALTER TABLE status_lists ADD COLUMN generation INTEGER NOT NULL DEFAULT 0;"
-    "ALTER TABLE status_lists ADD COLUMN published_generation INTEGER NOT NULL DEFAULT 0;"
-    "CREATE TRIGGER credentials_issued_bump_generation AFTER INSERT ON credentials BEGIN"
-    "  UPDATE status_lists SET generation = generation + 1 WHERE id = NEW.status_list; END;"
-    "CREATE TRIGGER credentials_status_bump_generation AFTER UPDATE OF status ON credentials"
-    "  BEGIN UPDATE status_lists SET generation = generation + 1 WHERE id = NEW.status_list;"
-    "  END;",
-};
-
-#define SCHEMA_VERSION ((int)(sizeof migrations / sizeof *migrations))
 
 int sc_registry_exec(sc_registry *reg, const char *sql, sc_error *err) {
   return reg->driver->exec(reg, sql, err);
@@ -76,6 +17,7 @@ static int migrate(sc_registry *reg, sc_error *err) {
   int rc = reg->driver->schema_version(reg, &version, err);
   if (rc != SC_OK)
     return rc;
+  const int SCHEMA_VERSION = SC_REGISTRY_SCHEMA_VERSION;
   if (version > SCHEMA_VERSION)
     return sc_fail(err, SC_ECONFIG,
                    "%s: schema version %d is newer than this skillcert knows (%d); upgrade "
@@ -84,7 +26,7 @@ static int migrate(sc_registry *reg, sc_error *err) {
   for (; version < SCHEMA_VERSION; version++) {
     if ((rc = reg->driver->begin_write(reg, err)) != SC_OK)
       return rc;
-    if ((rc = sc_registry_exec(reg, migrations[version], err)) != SC_OK ||
+    if ((rc = sc_registry_exec(reg, reg->driver->migrations[version], err)) != SC_OK ||
         (rc = reg->driver->set_schema_version(reg, version + 1, err)) != SC_OK) {
       sc_registry_rollback(reg);
       return sc_error_prefix(err, "migrating the registry to version %d", version + 1);

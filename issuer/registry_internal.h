@@ -28,6 +28,9 @@ enum sc_registry_stmt {
   STMT_COUNT
 };
 
+/* The schema version this skillcert writes (docs/registry.md "Versions and migrations"). */
+#define SC_REGISTRY_SCHEMA_VERSION 4
+
 typedef enum sc_sql_type { SC_SQL_NULL, SC_SQL_INT, SC_SQL_TEXT, SC_SQL_BLOB } sc_sql_type;
 
 typedef struct sc_sql_stmt sc_sql_stmt; /* the back-end's prepared statement */
@@ -39,6 +42,8 @@ typedef struct sc_sql_stmt sc_sql_stmt; /* the back-end's prepared statement */
 typedef struct sc_registry_driver {
   const char *name; /* "SQLite", "PostgreSQL" */
   bool postgres;    /* for the few statements whose SQL differs */
+  /* Entry i takes the schema from version i to i + 1, run in one write transaction. */
+  const char *const *migrations;
   int (*connect)(sc_registry *reg, sc_error *err);
   void (*disconnect)(sc_registry *reg);
   int (*exec)(sc_registry *reg, const char *sql, sc_error *err);
@@ -65,6 +70,7 @@ typedef struct sc_registry_driver {
 
 extern const sc_registry_driver sc_registry_sqlite;
 extern const sc_registry_driver sc_registry_postgres;
+extern const char *const sc_registry_sqlite_migrations[SC_REGISTRY_SCHEMA_VERSION];
 
 /* Indexes handed out but not yet inserted: an open-addressing set of (list << 32 | index). */
 typedef struct sc_index_set {
@@ -92,6 +98,11 @@ int sc_sql_step(sc_registry *reg, sc_sql_stmt *stmt, const char *what, bool *row
 void sc_sql_bind_text(sc_registry *reg, sc_sql_stmt *stmt, int i, const char *text);
 void sc_sql_bind_int64(sc_registry *reg, sc_sql_stmt *stmt, int i, int64_t value);
 int64_t sc_sql_int64(sc_registry *reg, sc_sql_stmt *stmt, int i);
+/* The stored form of a credential (registry_pack.c): text[0..len) compressed, appended to out;
+ * and back, a NUL-terminated string (NULL with err set: not a form this skillcert knows, or
+ * damaged). */
+int sc_registry_pack(const char *text, size_t len, sc_buf *out, sc_error *err);
+char *sc_registry_unpack(const uint8_t *data, size_t len, sc_error *err);
 bool sc_index_set_remove(sc_index_set *set, int64_t list, int64_t index);
 
 #endif

@@ -7,91 +7,55 @@
 
 #define ROW_COLUMNS                                                                                \
   "c.id, c.learner_id, c.achievement_id, c.recipient_name, c.email_hash, c.status_list, "          \
-  "c.status_index, c.sha256, c.issued_at, c.valid_until, c.template, c.json_path, c.pdf_path, "    \
-  "c.qr_text, c.status"
+  "c.status_index, c.issued_at, c.valid_until, c.template, c.json_path, c.pdf_path, c.status"
 
-
-/* learner id + U+001F + achievement id: the unit separator cannot occur in either. */
-static char *idempotency_key(const char *learner_id, const char *achievement_id) {
-  if (!learner_id)
-    return NULL;
-  size_t n = strlen(learner_id) + strlen(achievement_id) + 2;
-  char *key = malloc(n);
-  if (key)
-    snprintf(key, n, "%s\x1f%s", learner_id, achievement_id);
-  return key;
-}
-
-static int add_event(sc_registry *reg, const char *id, const char *kind, const char *reason,
-                     const char *at, sc_error *err) {
-  sc_sql_stmt *stmt = sc_registry_stmt(
-      reg, STMT_INSERT_EVENT,
-      "INSERT INTO events (credential_id, kind, reason, at) VALUES ($1, $2, $3, $4)", err);
-  if (!stmt)
-    return err->code;
-  const sc_registry_driver *d = reg->driver;
-  d->bind_text(stmt, 1, id);
-  d->bind_text(stmt, 2, kind);
-  d->bind_text(stmt, 3, reason);
-  d->bind_text(stmt, 4, at);
-  bool row;
-  return sc_sql_step(reg, stmt, "recording an event", &row, err);
-}
 
 static void bind_record(const sc_registry_driver *d, sc_sql_stmt *stmt,
-                        const sc_issued_record *rec, const char *key, const char *sha256) {
+                        const sc_issued_record *rec, const sc_buf *packed) {
   d->bind_text(stmt, 1, rec->id);
   d->bind_text(stmt, 2, rec->learner_id);
   d->bind_text(stmt, 3, rec->achievement_id);
-  d->bind_text(stmt, 4, key);
-  d->bind_text(stmt, 5, rec->recipient_name);
-  d->bind_text(stmt, 6, rec->email_hash);
-  d->bind_int64(stmt, 7, rec->status_list);
-  d->bind_int64(stmt, 8, rec->status_index);
-  d->bind_text(stmt, 9, sha256);
-  d->bind_text(stmt, 10, rec->issued_at);
-  d->bind_text(stmt, 11, rec->valid_until);
-  d->bind_text(stmt, 12, rec->template_name);
-  d->bind_text(stmt, 13, rec->json_path);
-  d->bind_text(stmt, 14, rec->pdf_path);
-  d->bind_text(stmt, 15, rec->qr_text);
-  d->bind_text(stmt, 16, rec->credential_json);
+  d->bind_text(stmt, 4, rec->recipient_name);
+  d->bind_text(stmt, 5, rec->email_hash);
+  d->bind_int64(stmt, 6, rec->status_list);
+  d->bind_int64(stmt, 7, rec->status_index);
+  d->bind_text(stmt, 8, rec->issued_at);
+  d->bind_text(stmt, 9, rec->valid_until);
+  d->bind_text(stmt, 10, rec->template_name);
+  d->bind_text(stmt, 11, rec->json_path);
+  d->bind_text(stmt, 12, rec->pdf_path);
+  d->bind_blob(stmt, 13, packed->data, packed->len);
 }
 
-static int insert_credential(sc_registry *reg, const sc_issued_record *rec, const char *key,
-                             const char *sha256, sc_error *err) {
+/* The row holds what cannot be rebuilt: the QR text and the file's SHA-256 come from the
+ * credential, its "issued" event from issued_at (docs/registry.md). */
+static int insert_credential(sc_registry *reg, const sc_issued_record *rec, const sc_buf *packed,
+                             sc_error *err) {
   sc_sql_stmt *stmt = sc_registry_stmt(
       reg, STMT_INSERT_CREDENTIAL,
-      "INSERT INTO credentials (id, learner_id, achievement_id, idempotency_key, recipient_name,"
-      " email_hash, status_list, status_index, sha256, issued_at, valid_until, template,"
-      " json_path, pdf_path, qr_text, credential)"
-      " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
+      "INSERT INTO credentials (id, learner_id, achievement_id, recipient_name, email_hash,"
+      " status_list, status_index, issued_at, valid_until, template, json_path, pdf_path,"
+      " credential) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
       err);
   if (!stmt)
     return err->code;
-  bind_record(reg->driver, stmt, rec, key, sha256);
+  bind_record(reg->driver, stmt, rec, packed);
   bool row, unique;
   int rc = reg->driver->step(stmt, "recording a credential", &row, &unique, err);
-  if (rc != SC_OK && unique && key)
+  if (rc != SC_OK && unique && rec->learner_id)
     return sc_fail(err, SC_EUSAGE, "%s: learner '%s' already has achievement %s", reg->path,
                    rec->learner_id, rec->achievement_id);
   return rc;
 }
 
 int sc_registry_insert(sc_registry *reg, const sc_issued_record *rec, sc_error *err) {
-  uint8_t digest[32];
-  bool hashed = sc_sha256(rec->credential_json, strlen(rec->credential_json), digest) == SC_OK;
-  char *sha256 = hashed ? sc_hex_encode(digest, sizeof digest) : NULL;
-  char *key = idempotency_key(rec->learner_id, rec->achievement_id);
-  int rc = !sha256 || (rec->learner_id && !key) ? sc_oom(err) : SC_OK;
+  sc_buf packed = {0};
+  int rc = sc_registry_pack(rec->credential_json, strlen(rec->credential_json), &packed, err);
   if (rc == SC_OK)
-    rc = insert_credential(reg, rec, key, sha256, err);
-  if (rc == SC_OK)
-    rc = add_event(reg, rec->id, "issued", NULL, rec->issued_at, err);
+    rc = insert_credential(reg, rec, &packed, err);
   if (rc == SC_OK)
     sc_index_set_remove(&reg->reserved, rec->status_list, rec->status_index);
-  free(sha256);
-  free(key);
+  sc_buf_free(&packed);
   return rc;
 }
 
@@ -130,6 +94,25 @@ static json_t *row_to_json(const sc_registry_driver *d, sc_sql_stmt *stmt) {
   return row;
 }
 
+/* "sha256": of the credential's bytes (the last column, stored packed), which is what its file
+ * must hash to. */
+static int add_sha256(sc_registry *reg, sc_sql_stmt *stmt, json_t *row, sc_error *err) {
+  int last = reg->driver->column_count(stmt) - 1;
+  size_t len = 0;
+  const uint8_t *packed = reg->driver->column_blob(stmt, last, &len);
+  char *text = packed ? sc_registry_unpack(packed, len, err) : NULL;
+  if (!text)
+    return packed ? err->code : sc_fail(err, SC_EDATA, "%s: a credential without its text", reg->path);
+  uint8_t digest[32];
+  char *hex = sc_sha256(text, strlen(text), digest) == SC_OK ? sc_hex_encode(digest, sizeof digest)
+                                                             : NULL;
+  free(text);
+  json_object_del(row, "packed_");
+  int rc = hex && json_object_set_new(row, "sha256", json_string(hex)) == 0 ? SC_OK : sc_oom(err);
+  free(hex);
+  return rc;
+}
+
 /* The statement is reset before returning: a statement left stepping keeps its read snapshot
  * open, and a write on that connection after another command committed would then fail at once
  * with "database is locked" instead of waiting its turn. */
@@ -139,7 +122,13 @@ static int fetch_one(sc_registry *reg, sc_sql_stmt *stmt, json_t **row, sc_error
   int rc = sc_sql_step(reg, stmt, "reading a credential", &found, err);
   if (rc == SC_OK && found)
     rc = (*row = row_to_json(reg->driver, stmt)) ? SC_OK : sc_oom(err);
+  if (rc == SC_OK && found)
+    rc = add_sha256(reg, stmt, *row, err);
   reg->driver->reset(stmt);
+  if (rc != SC_OK) {
+    json_decref(*row);
+    *row = NULL;
+  }
   return rc;
 }
 
@@ -155,7 +144,7 @@ int sc_registry_get(sc_registry *reg, const char *id, json_t **row, sc_error *er
   char urn[128];
   normalize_id(id, urn, sizeof urn);
   sc_sql_stmt *stmt = sc_registry_stmt(
-      reg, STMT_GET, "SELECT " ROW_COLUMNS " FROM credentials c WHERE c.id = $1", err);
+      reg, STMT_GET, "SELECT " ROW_COLUMNS ", c.credential AS packed_ FROM credentials c WHERE c.id = $1", err);
   if (!stmt)
     return err->code;
   reg->driver->bind_text(stmt, 1, urn);
@@ -164,19 +153,16 @@ int sc_registry_get(sc_registry *reg, const char *id, json_t **row, sc_error *er
 
 int sc_registry_find(sc_registry *reg, const char *learner_id, const char *achievement_id,
                      json_t **row, sc_error *err) {
-  char *key = idempotency_key(learner_id, achievement_id);
-  if (!key)
-    return sc_oom(err);
-  sc_sql_stmt *stmt = sc_registry_stmt(
-      reg, STMT_FIND, "SELECT " ROW_COLUMNS " FROM credentials c WHERE c.idempotency_key = $1",
-      err);
-  int rc = stmt ? SC_OK : err->code;
-  if (rc == SC_OK) {
-    reg->driver->bind_text(stmt, 1, key);
-    rc = fetch_one(reg, stmt, row, err);
-  }
-  free(key);
-  return rc;
+  sc_sql_stmt *stmt = sc_registry_stmt(reg, STMT_FIND,
+                                       "SELECT " ROW_COLUMNS ", c.credential AS packed_"
+                                       " FROM credentials c"
+                                       " WHERE c.learner_id = $1 AND c.achievement_id = $2",
+                                       err);
+  if (!stmt)
+    return err->code;
+  reg->driver->bind_text(stmt, 1, learner_id);
+  reg->driver->bind_text(stmt, 2, achievement_id);
+  return fetch_one(reg, stmt, row, err);
 }
 
 int sc_registry_id_taken(sc_registry *reg, const char *id, bool *taken, sc_error *err) {
@@ -200,12 +186,13 @@ char *sc_registry_credential_text(sc_registry *reg, const char *id, sc_error *er
   /* Not there (SC_EUSAGE) is told apart from a registry that cannot be read. */
   bool found = false;
   int rc = sc_sql_step(reg, stmt, "reading a credential", &found, err);
-  const char *column = found ? reg->driver->column_text(stmt, 0, NULL) : NULL;
-  char *text = column ? strdup(column) : NULL;
+  size_t len = 0;
+  const uint8_t *packed = found ? reg->driver->column_blob(stmt, 0, &len) : NULL;
+  char *text = packed ? sc_registry_unpack(packed, len, err) : NULL; /* err set when NULL */
   if (rc == SC_OK && !found)
     sc_fail(err, SC_EUSAGE, "%s: no credential %s", reg->path, urn);
-  else if (rc == SC_OK && !text)
-    sc_oom(err);
+  else if (rc == SC_OK && found && !packed)
+    sc_fail(err, SC_EDATA, "%s: %s has no stored text", reg->path, urn);
   reg->driver->reset(stmt);
   return text;
 }
@@ -215,7 +202,13 @@ int sc_registry_events(sc_registry *reg, const char *id, json_t **events, sc_err
   normalize_id(id, urn, sizeof urn);
   sc_sql_stmt *stmt = sc_registry_stmt(
       reg, STMT_EVENTS,
-      "SELECT kind, reason, at FROM events WHERE credential_id = $1 ORDER BY seq", err);
+      /* "issued" is not stored: it is the credential's issued_at, before every change. */
+      "SELECT kind, reason, at FROM ("
+      " SELECT 0 AS seq, 'issued' AS kind, CAST(NULL AS TEXT) AS reason, issued_at AS at"
+      " FROM credentials WHERE id = $1"
+      " UNION ALL SELECT e.seq, e.kind, e.reason, e.at FROM events e"
+      " JOIN credentials c ON c.seq = e.credential WHERE c.id = $1) t ORDER BY seq",
+      err);
   if (!stmt)
     return err->code;
   reg->driver->bind_text(stmt, 1, urn);
@@ -239,8 +232,9 @@ int sc_registry_events(sc_registry *reg, const char *id, json_t **events, sc_err
 
 /* Every credential the filter lets through, in issue order. instr (SQLite) and strpos
  * (PostgreSQL) are the same test: the name contains the text, byte for byte. */
-#define EACH_SQL(contains, order)                                                                  \
-  "SELECT * FROM (SELECT " ROW_COLUMNS ", c." order " AS rowid_ FROM credentials c"                \
+#define EACH_SQL(contains)                                                                         \
+  "SELECT * FROM (SELECT " ROW_COLUMNS ", c.seq AS rowid_, c.credential AS packed_"               \
+  " FROM credentials c"                                                                            \
   " WHERE (CAST($1 AS TEXT) IS NULL OR c.achievement_id = $1)"                                     \
   " AND (CAST($2 AS TEXT) IS NULL OR " contains "(c.recipient_name, $2) > 0)"                      \
   " AND (CAST($3 AS TEXT) IS NULL OR c.learner_id = $3)"                                           \
@@ -251,7 +245,7 @@ int sc_registry_each(sc_registry *reg, const sc_registry_filter *filter,
                      int (*each)(void *ctx, const json_t *row), void *ctx, sc_error *err) {
   const sc_registry_driver *d = reg->driver;
   sc_sql_stmt *stmt =
-      d->prepare(reg, d->postgres ? EACH_SQL("strpos", "seq") : EACH_SQL("instr", "rowid"), err);
+      d->prepare(reg, d->postgres ? EACH_SQL("strpos") : EACH_SQL("instr"), err);
   if (!stmt)
     return err->code;
   d->bind_text(stmt, 1, filter->achievement_id);
@@ -267,7 +261,9 @@ int sc_registry_each(sc_registry *reg, const sc_registry_filter *filter,
       break;
     }
     json_object_del(row, "rowid_");
-    rc = each(ctx, row);
+    rc = add_sha256(reg, stmt, row, err);
+    if (rc == SC_OK)
+      rc = each(ctx, row);
     json_decref(row);
     if (rc != SC_OK)
       break;

@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 struct sc_sql_stmt {
   sqlite3_stmt *stmt;
@@ -50,6 +51,21 @@ static int exec(sc_registry *reg, const char *sql, sc_error *err) {
  * reached when something holds the database far longer than skillcert ever does. */
 #define BUSY_TIMEOUT_MS 60000
 
+/* skillcert_pack(text): the stored form of a credential, for the migration to schema 4. */
+static void pack_function(sqlite3_context *ctx, int argc, sqlite3_value **argv) {
+  (void)argc;
+  const char *text = (const char *)sqlite3_value_text(argv[0]);
+  sc_buf packed = {0};
+  sc_error err = {0};
+  if (!text)
+    sqlite3_result_null(ctx);
+  else if (sc_registry_pack(text, (size_t)sqlite3_value_bytes(argv[0]), &packed, &err) != SC_OK)
+    sqlite3_result_error(ctx, err.message, -1);
+  else
+    sqlite3_result_blob64(ctx, packed.data, packed.len, SQLITE_TRANSIENT);
+  sc_buf_free(&packed);
+}
+
 static int connect(sc_registry *reg, sc_error *err) {
   sqlite3 *db = NULL;
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
@@ -61,6 +77,9 @@ static int connect(sc_registry *reg, sc_error *err) {
   }
   reg->conn = db;
   sqlite3_busy_timeout(db, BUSY_TIMEOUT_MS);
+  if (sqlite3_create_function(db, "skillcert_pack", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+                              pack_function, NULL, NULL) != SQLITE_OK)
+    return sql_error(reg, err, "registering skillcert_pack");
   return exec(reg,
               "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
               "PRAGMA foreign_keys = ON;",
@@ -96,14 +115,30 @@ static int set_schema_version(sc_registry *reg, int version, sc_error *err) {
   return exec(reg, bump, err);
 }
 
+/* The registry's SQL numbers parameters as PostgreSQL does, $1, $2, …; SQLite reads "$2" as a
+ * name, numbered by first appearance, but "?2" as parameter 2. (No statement has a '$' in a
+ * string literal.) */
+static char *sqlite_parameters(const char *sql) {
+  char *copy = strdup(sql);
+  for (char *p = copy; p && *p; p++)
+    if (*p == '$' && p[1] >= '0' && p[1] <= '9')
+      *p = '?';
+  return copy;
+}
+
 static sc_sql_stmt *prepare(sc_registry *reg, const char *sql, sc_error *err) {
   sc_sql_stmt *s = calloc(1, sizeof *s);
-  if (!s) {
+  char *text = sqlite_parameters(sql);
+  if (!s || !text) {
+    free(s);
+    free(text);
     sc_oom(err);
     return NULL;
   }
   s->reg = reg;
-  if (sqlite3_prepare_v2(db_of(reg), sql, -1, &s->stmt, NULL) != SQLITE_OK) {
+  int prepared = sqlite3_prepare_v2(db_of(reg), text, -1, &s->stmt, NULL);
+  free(text);
+  if (prepared != SQLITE_OK) {
     sql_error(reg, err, "preparing a query");
     free(s);
     return NULL;
@@ -185,6 +220,7 @@ static const uint8_t *column_blob(sc_sql_stmt *s, int i, size_t *len) {
 const sc_registry_driver sc_registry_sqlite = {
     .name = "SQLite",
     .postgres = false,
+    .migrations = sc_registry_sqlite_migrations,
     .connect = connect,
     .disconnect = disconnect,
     .exec = exec,

@@ -55,7 +55,9 @@ static int write_change(sc_registry *reg, const char *urn, sc_status_change chan
     return rc;
   sc_sql_stmt *event = sc_registry_stmt(
       reg, STMT_INSERT_EVENT,
-      "INSERT INTO events (credential_id, kind, reason, at) VALUES ($1, $2, $3, $4)", err);
+      "INSERT INTO events (credential, kind, reason, at)"
+      " SELECT seq, $2, $3, $4 FROM credentials WHERE id = $1",
+      err);
   if (!event)
     return err->code;
   d->bind_text(event, 1, urn);
@@ -97,7 +99,10 @@ int sc_registry_status_bits(sc_registry *reg, int64_t list, sc_purpose purpose, 
   const char *status = sc_status_word(sc_purpose_status(purpose));
   sc_sql_stmt *stmt = sc_registry_stmt(
       reg, STMT_STATUS_BITS,
-      "SELECT status_index FROM credentials WHERE status_list = $1 AND status = $2", err);
+      /* status != 'active' lets the query use the small index of those credentials only */
+      "SELECT status_index FROM credentials"
+      " WHERE status_list = $1 AND status = $2 AND status != 'active'",
+      err);
   if (!stmt)
     return err->code;
   reg->driver->bind_int64(stmt, 1, list);

@@ -161,7 +161,8 @@ kill_after_pdfs() { # pid N
   pdf=${lines[1]}
   pdftoppm -r 150 -png -singlefile "$pdf" "$WORK/page"
   zbarimg -q --raw "$WORK/page.png" | tr -d '\n' >"$WORK/scanned.txt"
-  expected=$(sc list --home "$WORK/home" --json | $PYTHON -c 'import json,sys; print(json.loads(sys.stdin.readline())["qr_text"], end="")')
+  id=$(sc list --home "$WORK/home" --json | $PYTHON -c 'import json,sys; print(json.loads(sys.stdin.readline())["id"])')
+  expected=$(sc inspect --home "$WORK/home" --json "$id" | $PYTHON -c 'import json,sys; print(json.load(sys.stdin)["qr_text"], end="")')
   [ "$(cat "$WORK/scanned.txt")" = "$expected" ]
 }
 

@@ -98,10 +98,15 @@ static void events_are_append_only(void **state) {
   insert_ok(f, "urn:uuid:1", "L-1");
   json_t *events = NULL;
   sc_error err = {0};
+  assert_int_equal(
+      sc_registry_change_status(f->reg, "urn:uuid:1", SC_CHANGE_SUSPEND, "check", NULL, &err),
+      SC_OK);
   assert_int_equal(sc_registry_events(f->reg, "urn:uuid:1", &events, &err), SC_OK);
-  assert_int_equal(json_array_size(events), 1);
+  assert_int_equal(json_array_size(events), 2); /* "issued" comes from issued_at, first */
   assert_string_equal(json_string_value(json_object_get(json_array_get(events, 0), "kind")),
                       "issued");
+  assert_string_equal(json_string_value(json_object_get(json_array_get(events, 1), "kind")),
+                      "suspended");
   json_decref(events);
   sqlite3 *db;
   char path[128];
@@ -143,13 +148,94 @@ static void schema_is_versioned_and_a_newer_one_is_refused(void **state) {
   sqlite3_stmt *stmt;
   sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &stmt, NULL);
   assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
-  assert_int_equal(sqlite3_column_int(stmt, 0), 3);
+  assert_int_equal(sqlite3_column_int(stmt, 0), 4);
   sqlite3_finalize(stmt);
   assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 99", 0, 0, 0), SQLITE_OK);
   sqlite3_close(db);
   sc_error err = {0};
   assert_int_equal(sc_registry_open(&f->home, &f->reg, &err), SC_ECONFIG);
   assert_non_null(strstr(err.message, "newer"));
+}
+
+/* tests/data/registry-v3.db was made by skillcert at schema 3 (3 roster credentials with PDFs,
+ * one without, one revoked). Upgrading keeps every credential byte for byte, its SHA-256,
+ * status, slot and events, and the lists' generations. */
+static void a_schema_3_registry_is_upgraded_keeping_every_credential_and_event(void **state) {
+  fixture *f = *state;
+  sc_registry_close(f->reg);
+  f->reg = NULL;
+  char path[128], command[512];
+  snprintf(path, sizeof path, "%s/registry.db", f->dir);
+  remove(path);
+  snprintf(command, sizeof command, "cp tests/data/registry-v3.db '%s'", path);
+  assert_int_equal(system(command), 0);
+  sqlite3 *db;
+  assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+  sqlite3_stmt *stmt;
+  assert_int_equal(sqlite3_prepare_v2(db,
+                                      "SELECT id, credential, sha256, status, status_list,"
+                                      " status_index, learner_id FROM credentials ORDER BY rowid",
+                                      -1, &stmt, NULL),
+                   SQLITE_OK);
+  char *ids[8], *texts[8], *hashes[8], *statuses[8];
+  int64_t slots[8];
+  int n = 0;
+  while (n < 8 && sqlite3_step(stmt) == SQLITE_ROW) {
+    ids[n] = strdup((const char *)sqlite3_column_text(stmt, 0));
+    texts[n] = strdup((const char *)sqlite3_column_text(stmt, 1));
+    hashes[n] = strdup((const char *)sqlite3_column_text(stmt, 2));
+    statuses[n] = strdup((const char *)sqlite3_column_text(stmt, 3));
+    slots[n] = sqlite3_column_int64(stmt, 4) << 32 | sqlite3_column_int64(stmt, 5);
+    n++;
+  }
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  assert_int_equal(n, 4);
+
+  sc_error err = {0};
+  assert_int_equal(sc_registry_open(&f->home, &f->reg, &err), SC_OK);
+  int revoked = 0;
+  for (int i = 0; i < n; i++) {
+    char *text = sc_registry_credential_text(f->reg, ids[i], &err);
+    assert_non_null(text);
+    assert_string_equal(text, texts[i]);
+    free(text);
+    json_t *row = NULL, *events = NULL;
+    assert_int_equal(sc_registry_get(f->reg, ids[i], &row, &err), SC_OK);
+    assert_non_null(row);
+    assert_string_equal(json_string_value(json_object_get(row, "sha256")), hashes[i]);
+    assert_string_equal(json_string_value(json_object_get(row, "status")), statuses[i]);
+    assert_int_equal(json_integer_value(json_object_get(row, "status_list")) << 32 |
+                         json_integer_value(json_object_get(row, "status_index")),
+                     slots[i]);
+    assert_int_equal(sc_registry_events(f->reg, ids[i], &events, &err), SC_OK);
+    bool is_revoked = strcmp(statuses[i], "revoked") == 0;
+    revoked += is_revoked;
+    assert_int_equal(json_array_size(events), is_revoked ? 2 : 1);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(events, 0), "kind")),
+                        "issued");
+    if (is_revoked)
+      assert_string_equal(
+          json_string_value(json_object_get(json_array_get(events, 1), "reason")), "cheated");
+    json_decref(row);
+    json_decref(events);
+    free(ids[i]), free(texts[i]), free(hashes[i]), free(statuses[i]);
+  }
+  assert_int_equal(revoked, 1);
+  json_t *row = NULL;
+  assert_int_equal(sc_registry_find(f->reg, "L2", "https://fixture.example/achievements/ai-fundamentals",
+                                    &row, &err),
+                   SC_OK);
+  assert_non_null(row);
+  json_decref(row);
+  int64_t generation = 0, published = 0;
+  assert_int_equal(sc_registry_list_generation(f->reg, 1, &generation, &published, &err), SC_OK);
+  assert_int_equal(generation, 5);
+  assert_int_equal(published, 5);
+  /* and it goes on working: a new credential, a second one for L2 refused */
+  insert_ok(f, "urn:uuid:6885869a-6f80-460d-bbbd-65168c287a99", "L-new");
+  assert_int_equal(sc_registry_list_generation(f->reg, 1, &generation, &published, &err), SC_OK);
+  assert_int_equal(generation, 6);
 }
 
 static int count_row(void *ctx, const json_t *row) {
@@ -244,6 +330,8 @@ int main(void) {
       cmocka_unit_test_setup_teardown(schema_is_versioned_and_a_newer_one_is_refused, setup,
                                       teardown),
       cmocka_unit_test_setup_teardown(lists_by_filter, setup, teardown),
+      cmocka_unit_test_setup_teardown(
+          a_schema_3_registry_is_upgraded_keeping_every_credential_and_event, setup, teardown),
       cmocka_unit_test_setup_teardown(a_null_credential_text_comes_with_err_set_to_why, setup,
                                       teardown),
       cmocka_unit_test_setup_teardown(
