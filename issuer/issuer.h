@@ -41,6 +41,8 @@ typedef struct sc_home {
   const char *public_url;       /* where public/ is served: status lists, key documents */
   const char *default_template; /* "defaultTemplate", else SC_DEFAULT_TEMPLATE: what `issue`
                                    renders with when given no --template or --achievement */
+  const char *registry;         /* "registry": a postgresql:// URI of a shared registry;
+                                   NULL = <root>/registry.db (docs/registry.md) */
   char key_path[PATH_MAX];      /* the current signing key */
   const char *key_did;          /* its did:key */
 } sc_home;

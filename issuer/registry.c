@@ -23,9 +23,22 @@ static int migrate(sc_registry *reg, sc_error *err) {
                    "%s: schema version %d is newer than this skillcert knows (%d); upgrade "
                    "skillcert",
                    reg->path, version, SCHEMA_VERSION);
+  /* Each step re-reads the version under the write lock: another process opening the same
+   * registry at the same moment may have run it already. */
   for (; version < SCHEMA_VERSION; version++) {
     if ((rc = reg->driver->begin_write(reg, err)) != SC_OK)
       return rc;
+    int now = version;
+    if ((rc = reg->driver->schema_version(reg, &now, err)) != SC_OK) {
+      sc_registry_rollback(reg);
+      return rc;
+    }
+    if (now > version) {
+      version = now - 1;
+      if ((rc = sc_registry_commit(reg, err)) != SC_OK)
+        return rc;
+      continue;
+    }
     if ((rc = sc_registry_exec(reg, reg->driver->migrations[version], err)) != SC_OK ||
         (rc = reg->driver->set_schema_version(reg, version + 1, err)) != SC_OK) {
       sc_registry_rollback(reg);
@@ -37,19 +50,54 @@ static int migrate(sc_registry *reg, sc_error *err) {
   return SC_OK;
 }
 
+static bool is_postgres_uri(const char *uri) {
+  return strncmp(uri, "postgresql://", 13) == 0 || strncmp(uri, "postgres://", 11) == 0;
+}
+
+/* What messages call a PostgreSQL registry: the URI up to its query, without the password. */
+static void uri_for_messages(const char *uri, char *out, size_t size) {
+  const char *rest = strstr(uri, "://") + 3;
+  size_t authority = strcspn(rest, "/?");
+  const char *at = memchr(rest, '@', authority);
+  const char *colon = at ? memchr(rest, ':', (size_t)(at - rest)) : NULL;
+  size_t query = strcspn(uri, "?");
+  if (colon)
+    snprintf(out, size, "%.*s:***%.*s", (int)(colon - uri), uri, (int)(uri + query - at), at);
+  else
+    snprintf(out, size, "%.*s", (int)query, uri);
+}
+
+/* <home>/registry.db, or the PostgreSQL database home->registry names. */
+static int choose_backend(const sc_home *home, sc_registry *reg, sc_error *err) {
+  if (!home->registry || !*home->registry) {
+    reg->driver = &sc_registry_sqlite;
+    int rc = sc_path_format(reg->path, sizeof reg->path, SC_ECANTCREAT, err, "%s/registry.db",
+                            home->root);
+    memcpy(reg->target, reg->path, sizeof reg->target);
+    return rc;
+  }
+  if (!is_postgres_uri(home->registry))
+    return sc_fail(err, SC_ECONFIG,
+                   "registry: expected a postgresql:// URI (or none, for %s/registry.db)",
+                   home->root);
+  if (strlen(home->registry) >= sizeof reg->target)
+    return sc_fail(err, SC_ECONFIG, "registry: the URI is too long");
+  reg->driver = &sc_registry_postgres;
+  snprintf(reg->target, sizeof reg->target, "%s", home->registry);
+  uri_for_messages(home->registry, reg->path, sizeof reg->path);
+  return SC_OK;
+}
+
 int sc_registry_open(const sc_home *home, sc_registry **out, sc_error *err) {
   *out = NULL;
   sc_registry *reg = calloc(1, sizeof *reg);
   if (!reg)
     return sc_oom(err);
-  reg->driver = &sc_registry_sqlite;
-  int rc = sc_path_format(reg->path, sizeof reg->path, SC_ECANTCREAT, err, "%s/registry.db",
-                          home->root);
+  int rc = choose_backend(home, reg, err);
   if (rc != SC_OK) {
     free(reg);
     return rc;
   }
-  memcpy(reg->target, reg->path, sizeof reg->target);
   rc = reg->driver->connect(reg, err);
   if (rc == SC_OK)
     rc = migrate(reg, err);

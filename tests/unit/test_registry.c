@@ -4,24 +4,76 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
-#include "issuer/issuer.h"
+#include "issuer/registry_internal.h"
 
 typedef struct fixture {
   char dir[64];
+  char uri[512]; /* the PostgreSQL database, or "" for SQLite */
   sc_home home;
   sc_registry *reg;
 } fixture;
+
+/* The PostgreSQL cluster these tests share (tests/pg/cluster.sh), started once. */
+static char pg_dir[64];
+static int pg_databases;
+
+static int run_line(const char *command, char *out, size_t size) {
+  FILE *p = popen(command, "r");
+  if (!p)
+    return -1;
+  if (!fgets(out, (int)size, p))
+    out[0] = 0;
+  out[strcspn(out, "\n")] = 0;
+  return pclose(p) == 0 && out[0] ? 0 : -1;
+}
+
+static int start_postgres(void **state) {
+  (void)state;
+  char command[256], uri[512];
+  if (!make_temp_dir(pg_dir, "registry-pg"))
+    return -1;
+  snprintf(command, sizeof command, "tests/pg/cluster.sh start %s", pg_dir);
+  return run_line(command, uri, sizeof uri);
+}
+
+static int stop_postgres(void **state) {
+  (void)state;
+  char command[256];
+  snprintf(command, sizeof command, "tests/pg/cluster.sh stop %s", pg_dir);
+  int rc = system(command);
+  return rc == 0 && remove_temp_dir(pg_dir) == 0 ? 0 : -1;
+}
+
+static int open_fixture(fixture *f, void **state) {
+  sc_error err = {0};
+  if (sc_registry_open(&f->home, &f->reg, &err) != SC_OK) {
+    fprintf(stderr, "%s\n", err.message);
+    return -1;
+  }
+  *state = f;
+  return 0;
+}
 
 static int setup(void **state) {
   fixture *f = calloc(1, sizeof *f);
   if (!f || !make_temp_dir(f->dir, "registry"))
     return -1;
   snprintf(f->home.root, sizeof f->home.root, "%s", f->dir);
-  sc_error err = {0};
-  if (sc_registry_open(&f->home, &f->reg, &err) != SC_OK)
+  return open_fixture(f, state);
+}
+
+/* The same fixture on a new database of the shared PostgreSQL cluster. */
+static int setup_pg(void **state) {
+  fixture *f = calloc(1, sizeof *f);
+  if (!f || !make_temp_dir(f->dir, "registry"))
     return -1;
-  *state = f;
-  return 0;
+  snprintf(f->home.root, sizeof f->home.root, "%s", f->dir);
+  char command[256];
+  snprintf(command, sizeof command, "tests/pg/cluster.sh createdb %s t%d", pg_dir, ++pg_databases);
+  if (run_line(command, f->uri, sizeof f->uri) != 0)
+    return -1;
+  f->home.registry = f->uri;
+  return open_fixture(f, state);
 }
 
 static int teardown(void **state) {
@@ -108,6 +160,11 @@ static void events_are_append_only(void **state) {
   assert_string_equal(json_string_value(json_object_get(json_array_get(events, 1), "kind")),
                       "suspended");
   json_decref(events);
+  if (f->uri[0]) { /* PostgreSQL: through the registry's own connection */
+    assert_int_not_equal(sc_registry_exec(f->reg, "UPDATE events SET kind = 'revoked'", &err), SC_OK);
+    assert_int_not_equal(sc_registry_exec(f->reg, "DELETE FROM events", &err), SC_OK);
+    return;
+  }
   sqlite3 *db;
   char path[128];
   snprintf(path, sizeof path, "%s/registry.db", f->dir);
@@ -320,7 +377,7 @@ static void a_change_after_a_read_is_not_refused_when_another_command_wrote(void
 }
 
 int main(void) {
-  const struct CMUnitTest tests[] = {
+  const struct CMUnitTest sqlite[] = {
       cmocka_unit_test_setup_teardown(records_a_credential_and_finds_it_by_id_or_learner, setup,
                                       teardown),
       cmocka_unit_test_setup_teardown(refuses_the_same_learner_and_achievement_twice, setup,
@@ -337,5 +394,21 @@ int main(void) {
       cmocka_unit_test_setup_teardown(
           a_change_after_a_read_is_not_refused_when_another_command_wrote, setup, teardown),
   };
-  return cmocka_run_group_tests_name("registry", tests, NULL, NULL);
+  /* The same behaviour from the PostgreSQL back-end (the tests that reach into the SQLite
+   * file itself stay above). */
+  const struct CMUnitTest postgres[] = {
+      cmocka_unit_test_setup_teardown(records_a_credential_and_finds_it_by_id_or_learner,
+                                      setup_pg, teardown),
+      cmocka_unit_test_setup_teardown(refuses_the_same_learner_and_achievement_twice, setup_pg,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(events_are_append_only, setup_pg, teardown),
+      cmocka_unit_test_setup_teardown(reserved_indexes_are_unique_and_in_range, setup_pg,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(lists_by_filter, setup_pg, teardown),
+      cmocka_unit_test_setup_teardown(
+          a_change_after_a_read_is_not_refused_when_another_command_wrote, setup_pg, teardown),
+  };
+  int failed = cmocka_run_group_tests_name("registry (SQLite)", sqlite, NULL, NULL);
+  return failed + cmocka_run_group_tests_name("registry (PostgreSQL)", postgres, start_postgres,
+                                              stop_postgres);
 }
