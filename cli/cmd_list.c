@@ -30,7 +30,7 @@ static int print_row(void *ctx, const json_t *row) {
 }
 
 static int open_registry(const char *home_dir, sc_home *home, sc_registry **reg, sc_error *err) {
-  int rc = sc_home_open(home_dir, home, err);
+  int rc = cli_home_open(home_dir, home, err);
   if (rc == SC_OK)
     rc = sc_registry_open(home, reg, err);
   return rc;
@@ -51,6 +51,7 @@ int cmd_list(int argc, char **argv) {
       CLI_OPT_STRING("learner", 0, &filter.learner_id, "ID",
                      "only the learner with this id (issue --id-from)"),
       CLI_OPT_HOME(&home_dir),
+      CLI_OPT_REGISTRY(),
   };
   const cli_command command = {
       "list",
@@ -129,6 +130,7 @@ int cmd_inspect(int argc, char **argv) {
   const cli_option options[] = {
       CLI_OPT_FLAG("json", 0, &as_json, "print the record and its events as JSON"),
       CLI_OPT_HOME(&home_dir),
+      CLI_OPT_REGISTRY(),
   };
   const cli_command command = {"inspect", "skillcert inspect [--json] [--home DIR] ID",
                                inspect_description, CLI_ROWS(options), NULL};

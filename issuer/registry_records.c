@@ -6,7 +6,7 @@
 #include <string.h>
 
 #define ROW_COLUMNS                                                                                \
-  "c.id, c.learner_id, c.achievement_id, c.recipient_name, c.email_hash, c.status_list, "          \
+  "c.id, c.learner_id, a.iri AS achievement_id, c.recipient_name, c.email_hash, c.status_list, "          \
   "c.status_index, c.issued_at, c.valid_until, c.template, c.json_path, c.pdf_path, c.status"
 
 
@@ -33,9 +33,10 @@ static int insert_credential(sc_registry *reg, const sc_issued_record *rec, cons
                              sc_error *err) {
   sc_sql_stmt *stmt = sc_registry_stmt(
       reg, STMT_INSERT_CREDENTIAL,
-      "INSERT INTO credentials (id, learner_id, achievement_id, recipient_name, email_hash,"
+      "INSERT INTO credentials (id, learner_id, achievement, recipient_name, email_hash,"
       " status_list, status_index, issued_at, valid_until, template, json_path, pdf_path,"
-      " credential) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+      " credential) VALUES ($1, $2, (SELECT id FROM achievements WHERE iri = $3), $4, $5, $6,"
+      " $7, $8, $9, $10, $11, $12, $13)",
       err);
   if (!stmt)
     return err->code;
@@ -48,9 +49,23 @@ static int insert_credential(sc_registry *reg, const sc_issued_record *rec, cons
   return rc;
 }
 
+/* Achievement IRIs are kept once each: rows and the learner's index hold a small number. */
+static int add_achievement(sc_registry *reg, const char *iri, sc_error *err) {
+  sc_sql_stmt *stmt = sc_registry_stmt(
+      reg, STMT_INSERT_ACHIEVEMENT,
+      "INSERT INTO achievements (iri) VALUES ($1) ON CONFLICT (iri) DO NOTHING", err);
+  if (!stmt)
+    return err->code;
+  reg->driver->bind_text(stmt, 1, iri);
+  bool row;
+  return sc_sql_step(reg, stmt, "recording an achievement", &row, err);
+}
+
 int sc_registry_insert(sc_registry *reg, const sc_issued_record *rec, sc_error *err) {
   sc_buf packed = {0};
-  int rc = sc_registry_pack(rec->credential_json, strlen(rec->credential_json), &packed, err);
+  int rc = add_achievement(reg, rec->achievement_id, err);
+  if (rc == SC_OK)
+    rc = sc_registry_pack(rec->credential_json, strlen(rec->credential_json), &packed, err);
   if (rc == SC_OK)
     rc = insert_credential(reg, rec, &packed, err);
   if (rc == SC_OK)
@@ -144,7 +159,8 @@ int sc_registry_get(sc_registry *reg, const char *id, json_t **row, sc_error *er
   char urn[128];
   normalize_id(id, urn, sizeof urn);
   sc_sql_stmt *stmt = sc_registry_stmt(
-      reg, STMT_GET, "SELECT " ROW_COLUMNS ", c.credential AS packed_ FROM credentials c WHERE c.id = $1", err);
+      reg, STMT_GET, "SELECT " ROW_COLUMNS ", c.credential AS packed_ FROM credentials c"
+      " JOIN achievements a ON a.id = c.achievement WHERE c.id = $1", err);
   if (!stmt)
     return err->code;
   reg->driver->bind_text(stmt, 1, urn);
@@ -155,8 +171,9 @@ int sc_registry_find(sc_registry *reg, const char *learner_id, const char *achie
                      json_t **row, sc_error *err) {
   sc_sql_stmt *stmt = sc_registry_stmt(reg, STMT_FIND,
                                        "SELECT " ROW_COLUMNS ", c.credential AS packed_"
-                                       " FROM credentials c"
-                                       " WHERE c.learner_id = $1 AND c.achievement_id = $2",
+                                       " FROM credentials c JOIN achievements a"
+                                       " ON a.id = c.achievement"
+                                       " WHERE c.learner_id = $1 AND a.iri = $2",
                                        err);
   if (!stmt)
     return err->code;
@@ -234,8 +251,8 @@ int sc_registry_events(sc_registry *reg, const char *id, json_t **events, sc_err
  * (PostgreSQL) are the same test: the name contains the text, byte for byte. */
 #define EACH_SQL(contains)                                                                         \
   "SELECT * FROM (SELECT " ROW_COLUMNS ", c.seq AS rowid_, c.credential AS packed_"               \
-  " FROM credentials c"                                                                            \
-  " WHERE (CAST($1 AS TEXT) IS NULL OR c.achievement_id = $1)"                                     \
+  " FROM credentials c JOIN achievements a ON a.id = c.achievement"                                \
+  " WHERE (CAST($1 AS TEXT) IS NULL OR a.iri = $1)"                                                \
   " AND (CAST($2 AS TEXT) IS NULL OR " contains "(c.recipient_name, $2) > 0)"                      \
   " AND (CAST($3 AS TEXT) IS NULL OR c.learner_id = $3)"                                           \
   " AND (CAST($4 AS TEXT) IS NULL OR c.status = $4)) t"                                            \

@@ -60,15 +60,20 @@ const char *const sc_registry_sqlite_migrations[SC_REGISTRY_SCHEMA_VERSION] = {
     /* 3 → 4: lean rows (docs/registry.md "Bytes per credential"). The credential is kept once,
      * compressed (skillcert_pack: registry_pack.c); what can be rebuilt from it or from other
      * columns is no longer stored: the QR text, the SHA-256, the idempotency key (now the
-     * UNIQUE (learner_id, achievement_id) itself) and the "issued" events (the credential's
+     * UNIQUE (learner_id, achievement) itself) and the "issued" events (the credential's
      * issued_at). The integer seq keeps rows in issue order on disk; events name it rather than
-     * the 45-byte id. Indexes are those the queries use: id, the learner's achievement, the
-     * status slot, and the few credentials that are not active (publishing). */
+     * the 45-byte id; each achievement IRI is kept once, in achievements. Indexes are those the
+     * queries use: id, the learner's achievement, the status slot, and the few credentials that
+     * are not active (publishing). */
+    "CREATE TABLE achievements ("
+    "  id INTEGER PRIMARY KEY,"
+    "  iri TEXT NOT NULL UNIQUE);"
+    "INSERT INTO achievements (iri) SELECT DISTINCT achievement_id FROM credentials;"
     "CREATE TABLE credentials_v4 ("
     "  seq INTEGER PRIMARY KEY,"
     "  id TEXT NOT NULL UNIQUE,"
     "  learner_id TEXT,"
-    "  achievement_id TEXT NOT NULL,"
+    "  achievement INTEGER NOT NULL REFERENCES achievements(id),"
     "  recipient_name TEXT NOT NULL,"
     "  email_hash TEXT NOT NULL,"
     "  status_list INTEGER NOT NULL REFERENCES status_lists(id),"
@@ -80,12 +85,13 @@ const char *const sc_registry_sqlite_migrations[SC_REGISTRY_SCHEMA_VERSION] = {
     "  pdf_path TEXT,"
     "  status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active','revoked','suspended')),"
     "  credential BLOB NOT NULL,"
-    "  UNIQUE (learner_id, achievement_id),"
+    "  UNIQUE (learner_id, achievement),"
     "  UNIQUE (status_list, status_index));"
-    "INSERT INTO credentials_v4 (seq, id, learner_id, achievement_id, recipient_name, email_hash,"
+    "INSERT INTO credentials_v4 (seq, id, learner_id, achievement, recipient_name, email_hash,"
     "  status_list, status_index, issued_at, valid_until, template, json_path, pdf_path, status,"
     "  credential)"
-    "  SELECT rowid, id, learner_id, achievement_id, recipient_name, email_hash, status_list,"
+    "  SELECT rowid, id, learner_id, (SELECT a.id FROM achievements a WHERE a.iri = achievement_id),"
+    "  recipient_name, email_hash, status_list,"
     "  status_index, issued_at, valid_until, template, json_path, pdf_path, status,"
     "  skillcert_pack(credential) FROM credentials ORDER BY rowid;"
     "CREATE TABLE events_v4 ("
