@@ -376,6 +376,37 @@ static void a_change_after_a_read_is_not_refused_when_another_command_wrote(void
   sc_registry_close(other);
 }
 
+/* A password in the URI never reaches a message: the server is named without it. */
+static void a_postgres_password_is_never_in_a_message(void **state) {
+  (void)state;
+  char dir[64], uri[512], command[128], port[16];
+  assert_true(make_temp_dir(dir, "registry"));
+  snprintf(command, sizeof command, "cat %s/port", pg_dir);
+  assert_int_equal(run_line(command, port, sizeof port), 0);
+  snprintf(uri, sizeof uri, "postgresql://skillcert:s3cret-pw@/no_such_db?host=%s/sock&port=%s",
+           pg_dir, port);
+  sc_home home = {.registry = uri};
+  snprintf(home.root, sizeof home.root, "%s", dir);
+  sc_registry *reg = NULL;
+  sc_error err = {0};
+  assert_int_equal(sc_registry_open(&home, &reg, &err), SC_EIO);
+  assert_null(reg);
+  assert_null(strstr(err.message, "s3cret-pw"));
+  assert_non_null(strstr(err.message, "postgresql://skillcert:***@/no_such_db"));
+  assert_int_equal(remove_temp_dir(dir), 0);
+}
+
+/* A "registry" that is no postgresql:// URI is a configuration error, not a file name. */
+static void a_registry_setting_that_is_no_postgres_uri_is_refused(void **state) {
+  (void)state;
+  sc_home home = {.registry = "/var/lib/skillcert/registry.db"};
+  snprintf(home.root, sizeof home.root, "/nonexistent");
+  sc_registry *reg = NULL;
+  sc_error err = {0};
+  assert_int_equal(sc_registry_open(&home, &reg, &err), SC_ECONFIG);
+  assert_non_null(strstr(err.message, "expected a postgresql:// URI"));
+}
+
 int main(void) {
   const struct CMUnitTest sqlite[] = {
       cmocka_unit_test_setup_teardown(records_a_credential_and_finds_it_by_id_or_learner, setup,
@@ -393,6 +424,7 @@ int main(void) {
                                       teardown),
       cmocka_unit_test_setup_teardown(
           a_change_after_a_read_is_not_refused_when_another_command_wrote, setup, teardown),
+      cmocka_unit_test(a_registry_setting_that_is_no_postgres_uri_is_refused),
   };
   /* The same behaviour from the PostgreSQL back-end (the tests that reach into the SQLite
    * file itself stay above). */
@@ -407,6 +439,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(lists_by_filter, setup_pg, teardown),
       cmocka_unit_test_setup_teardown(
           a_change_after_a_read_is_not_refused_when_another_command_wrote, setup_pg, teardown),
+      cmocka_unit_test(a_postgres_password_is_never_in_a_message),
   };
   int failed = cmocka_run_group_tests_name("registry (SQLite)", sqlite, NULL, NULL);
   return failed + cmocka_run_group_tests_name("registry (PostgreSQL)", postgres, start_postgres,
