@@ -115,18 +115,19 @@ static const char *row_string(const json_t *row, const char *key) {
 }
 
 /* The QR text of an earlier run's certificate, for the manifest: the registry keeps only the
- * credential, from which the text is made again exactly as when it was issued. "" when the
+ * credential, from which the text is made again exactly as when it was issued. NULL when the
  * credential has no certificate. */
 static int rebuilt_qr_text(sc_batch *b, const char *id, const char *pdf, char **text) {
   *text = NULL;
   if (!pdf || !*pdf)
     return SC_OK;
   char *stored = sc_registry_credential_text(b->reg, id, &b->err);
-  json_t *credential = stored ? json_loads(stored, 0, NULL) : NULL;
+  if (!stored)
+    return b->err.code; /* NULL comes with err set */
+  json_t *credential = json_loads(stored, 0, NULL);
   free(stored);
   if (!credential)
-    return stored ? sc_fail(&b->err, SC_EDATA, "%s: the stored credential is not JSON", id)
-                  : b->err.code;
+    return sc_fail(&b->err, SC_EDATA, "%s: the stored credential is not JSON", id);
   bool link_mode;
   int rc = sc_qr_text_for(credential, b->ctx->home->verify_url, text, &link_mode, NULL, &b->err);
   json_decref(credential);

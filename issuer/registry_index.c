@@ -109,7 +109,7 @@ static int query_int(sc_registry *reg, enum sc_registry_stmt which, const char *
   return rc;
 }
 
-static int new_list(sc_registry *reg, sc_error *err) {
+static int create_list(sc_registry *reg, sc_error *err) {
   char now[21];
   sc_time_format((int64_t)time(NULL), now);
   sc_sql_stmt *stmt = sc_registry_stmt(
@@ -131,11 +131,61 @@ static int new_list(sc_registry *reg, sc_error *err) {
   return rc;
 }
 
+/* A new list; with leasing, held by this handle (and the one it held before let go). Another
+ * process may lease a list it has just seen appear: then another new one. */
+static int new_list(sc_registry *reg, sc_error *err) {
+  const sc_registry_driver *d = reg->driver;
+  if (d->release_list && reg->current_list)
+    d->release_list(reg, reg->current_list);
+  for (int attempt = 0; attempt < 100; attempt++) {
+    int rc = create_list(reg, err);
+    bool leased = true;
+    if (rc == SC_OK && d->lease_list)
+      rc = d->lease_list(reg, reg->current_list, &leased, err);
+    if (rc != SC_OK || leased)
+      return rc;
+  }
+  return sc_fail(err, SC_EIO, "%s: could not lease a status list", reg->path);
+}
+
+/* With leasing: the oldest list with room that no other process holds, or a new one. Leases
+ * keep the number of lists in use at the number of processes issuing, and a list a stopped
+ * process was filling is taken up again. */
+static int find_leased_list(sc_registry *reg, sc_error *err) {
+  const sc_registry_driver *d = reg->driver;
+  sc_sql_stmt *stmt = d->prepare(
+      reg,
+      "SELECT s.id, (SELECT count(*) FROM credentials c WHERE c.status_list = s.id) AS used"
+      " FROM status_lists s ORDER BY s.id",
+      err);
+  if (!stmt)
+    return err->code;
+  bool row = false, leased = false;
+  int rc = SC_OK;
+  while (rc == SC_OK && !leased && (rc = sc_sql_step(reg, stmt, "status lists", &row, err)) == SC_OK &&
+         row) {
+    int64_t list = d->column_int64(stmt, 0), used = d->column_int64(stmt, 1);
+    if (used < SC_STATUS_LIST_SIZE)
+      rc = d->lease_list(reg, list, &leased, err);
+    if (rc == SC_OK && leased) {
+      reg->current_list = list;
+      reg->current_used = used + (int64_t)reserved_in(&reg->reserved, list);
+    }
+  }
+  d->finalize(stmt);
+  if (rc != SC_OK || leased)
+    return rc;
+  reg->current_list = 0;
+  return new_list(reg, err);
+}
+
 /* The newest list, and how full it is, looked up once per handle. The ?1 = ?1 only gives the
  * query the parameter query_int binds. */
 static int find_current_list(sc_registry *reg, sc_error *err) {
   if (reg->current_list)
     return SC_OK;
+  if (reg->driver->lease_list)
+    return find_leased_list(reg, err);
   int rc = query_int(reg, STMT_CURRENT_LIST,
                      "SELECT max(id) FROM status_lists WHERE CAST($1 AS BIGINT) IS NOT NULL", 0,
                      &reg->current_list, err);

@@ -61,6 +61,12 @@ typedef struct sc_registry_driver {
   /* SC_OK and *row (true: a row to read; false: done), or an error; *unique is set when the
    * error is a UNIQUE constraint refusing the row. */
   int (*step)(sc_sql_stmt *stmt, const char *what, bool *row, bool *unique, sc_error *err);
+  /* Status-list leases, for a registry several processes issue into at once (PostgreSQL): a
+   * process draws indexes only from a list it holds, so two never draw the same one; a lease
+   * ends with the connection, so a killed process leaves none behind. NULL: no leasing (a
+   * SQLite registry has one issuing process: <home>/.issue.lock). */
+  int (*lease_list)(sc_registry *reg, int64_t list, bool *leased, sc_error *err);
+  void (*release_list)(sc_registry *reg, int64_t list);
   int (*column_count)(sc_sql_stmt *stmt);
   const char *(*column_name)(sc_sql_stmt *stmt, int i);
   sc_sql_type (*column_type)(sc_sql_stmt *stmt, int i);

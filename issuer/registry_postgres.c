@@ -277,6 +277,26 @@ static int step(sc_sql_stmt *s, const char *what, bool *row, bool *unique, sc_er
   return SC_OK;
 }
 
+/* Session-level advisory locks (classid LEASE_CLASS, objid the list): held until released or
+ * until the connection ends, however the process ends. */
+#define LEASE_CLASS "21315" /* 'S' 'C' */
+
+static int lease_list(sc_registry *reg, int64_t list, bool *leased, sc_error *err) {
+  char sql[96];
+  snprintf(sql, sizeof sql, "SELECT pg_try_advisory_lock(%s, %lld)", LEASE_CLASS, (long long)list);
+  PGresult *res = PQexec(pg_of(reg), sql);
+  int rc = result_ok(res) ? SC_OK : result_error(reg, res, "leasing a status list", err);
+  *leased = rc == SC_OK && PQntuples(res) == 1 && strcmp(PQgetvalue(res, 0, 0), "t") == 0;
+  PQclear(res);
+  return rc;
+}
+
+static void release_list(sc_registry *reg, int64_t list) {
+  char sql[96];
+  snprintf(sql, sizeof sql, "SELECT pg_advisory_unlock(%s, %lld)", LEASE_CLASS, (long long)list);
+  PQclear(PQexec(pg_of(reg), sql));
+}
+
 static int column_count(sc_sql_stmt *s) { return s->res ? PQnfields(s->res) : 0; }
 
 static const char *column_name(sc_sql_stmt *s, int i) { return PQfname(s->res, i); }
@@ -393,6 +413,8 @@ const sc_registry_driver sc_registry_postgres = {
     .bind_int64 = bind_int64,
     .bind_blob = bind_blob,
     .step = step,
+    .lease_list = lease_list,
+    .release_list = release_list,
     .column_count = column_count,
     .column_name = column_name,
     .column_type = column_type,

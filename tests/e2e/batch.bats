@@ -49,10 +49,13 @@ PY
   roster 10
   sc issue --home "$WORK/home" --roster "$WORK/roster.csv" --template ai-fundamentals -j 2
   before=$(find "$WORK/home/out" -mindepth 1 -maxdepth 1 | sort)
+  cp "$WORK/home/out/manifest.csv" "$WORK/manifest-first.csv"
   run sc issue --home "$WORK/home" --roster "$WORK/roster.csv" --template ai-fundamentals -j 2
   [ "$status" -eq 0 ]
   [[ "$output" == *"0 issued, 10 already issued"* ]]
   [ "$(find "$WORK/home/out" -mindepth 1 -maxdepth 1 | sort)" = "$before" ]
+  # the manifest is the same, QR texts included (made again from the stored credentials)
+  cmp "$WORK/manifest-first.csv" "$WORK/home/out/manifest.csv"
   assert_complete 10
 }
 

@@ -376,6 +376,32 @@ static void a_change_after_a_read_is_not_refused_when_another_command_wrote(void
   sc_registry_close(other);
 }
 
+/* Two processes issuing into one PostgreSQL registry each draw from a status list of their own,
+ * so no index can be drawn twice; a list whose holder stopped is taken up again, not left
+ * half full. */
+static void processes_sharing_a_postgres_registry_lease_their_own_status_lists(void **state) {
+  fixture *f = *state;
+  sc_registry *other = NULL, *third = NULL;
+  sc_error err = {0};
+  assert_int_equal(sc_registry_open(&f->home, &other, &err), SC_OK);
+  int64_t list_a, list_b, list_c, index;
+  assert_int_equal(sc_registry_reserve_index(f->reg, &list_a, &index, &err), SC_OK);
+  assert_int_equal(sc_registry_reserve_index(other, &list_b, &index, &err), SC_OK);
+  assert_int_not_equal(list_a, list_b);
+  for (int i = 0; i < 200; i++) { /* each keeps to its own */
+    int64_t list;
+    assert_int_equal(sc_registry_reserve_index(f->reg, &list, &index, &err), SC_OK);
+    assert_int_equal(list, list_a);
+    assert_int_equal(sc_registry_reserve_index(other, &list, &index, &err), SC_OK);
+    assert_int_equal(list, list_b);
+  }
+  sc_registry_close(other); /* its lease ends with its connection */
+  assert_int_equal(sc_registry_open(&f->home, &third, &err), SC_OK);
+  assert_int_equal(sc_registry_reserve_index(third, &list_c, &index, &err), SC_OK);
+  assert_int_equal(list_c, list_b);
+  sc_registry_close(third);
+}
+
 /* A password in the URI never reaches a message: the server is named without it. */
 static void a_postgres_password_is_never_in_a_message(void **state) {
   (void)state;
@@ -440,6 +466,8 @@ int main(void) {
       cmocka_unit_test_setup_teardown(
           a_change_after_a_read_is_not_refused_when_another_command_wrote, setup_pg, teardown),
       cmocka_unit_test(a_postgres_password_is_never_in_a_message),
+      cmocka_unit_test_setup_teardown(
+          processes_sharing_a_postgres_registry_lease_their_own_status_lists, setup_pg, teardown),
   };
   int failed = cmocka_run_group_tests_name("registry (SQLite)", sqlite, NULL, NULL);
   return failed + cmocka_run_group_tests_name("registry (PostgreSQL)", postgres, start_postgres,

@@ -1,0 +1,2 @@
+build-dev/core/alloc_watch.o: core/alloc_watch.c core/core.h
+core/core.h:

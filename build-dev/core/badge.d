@@ -1,0 +1,2 @@
+build-dev/core/badge.o: core/badge.c core/core.h
+core/core.h:

@@ -1,0 +1,2 @@
+build-dev/core/base58.o: core/base58.c core/core.h
+core/core.h:

@@ -1,0 +1,2 @@
+build-dev/core/base64url.o: core/base64url.c core/core.h
+core/core.h:

@@ -1,0 +1,2 @@
+build-dev/core/hex.o: core/hex.c core/core.h
+core/core.h:

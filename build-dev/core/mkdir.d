@@ -1,0 +1,2 @@
+build-dev/core/mkdir.o: core/mkdir.c core/core.h
+core/core.h:

@@ -1,0 +1,2 @@
+build-dev/core/multibase.o: core/multibase.c core/core.h
+core/core.h:

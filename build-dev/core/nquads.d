@@ -1,0 +1,2 @@
+build-dev/core/nquads.o: core/nquads.c core/core.h
+core/core.h:

@@ -1,0 +1,2 @@
+build-dev/core/rdf.o: core/rdf.c core/core.h
+core/core.h:

@@ -1,0 +1,2 @@
+build-dev/core/status_words.o: core/status_words.c core/core.h
+core/core.h:

@@ -1,0 +1,2 @@
+build-dev/core/time.o: core/time.c core/core.h
+core/core.h:

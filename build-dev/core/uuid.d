@@ -1,0 +1,2 @@
+build-dev/core/uuid.o: core/uuid.c core/core.h
+core/core.h:

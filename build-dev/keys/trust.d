@@ -1,0 +1,3 @@
+build-dev/keys/trust.o: keys/trust.c keys/keys.h core/core.h
+keys/keys.h:
+core/core.h:
