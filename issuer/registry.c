@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-
 int sc_registry_exec(sc_registry *reg, const char *sql, sc_error *err) {
   return reg->driver->exec(reg, sql, err);
 }

@@ -162,8 +162,8 @@ static int find_leased_list(sc_registry *reg, sc_error *err) {
     return err->code;
   bool row = false, leased = false;
   int rc = SC_OK;
-  while (rc == SC_OK && !leased && (rc = sc_sql_step(reg, stmt, "status lists", &row, err)) == SC_OK &&
-         row) {
+  while (rc == SC_OK && !leased &&
+         (rc = sc_sql_step(reg, stmt, "status lists", &row, err)) == SC_OK && row) {
     int64_t list = d->column_int64(stmt, 0), used = d->column_int64(stmt, 1);
     if (used < SC_STATUS_LIST_SIZE)
       rc = d->lease_list(reg, list, &leased, err);

@@ -87,9 +87,9 @@ typedef struct sc_index_set {
 
 struct sc_registry {
   const sc_registry_driver *driver;
-  void *conn;                  /* the back-end's connection */
-  char path[PATH_MAX + 16];    /* what messages name: the file, or the server (no password) */
-  char target[PATH_MAX + 16];  /* what the back-end opens: a file, or a postgresql:// URI */
+  void *conn;                 /* the back-end's connection */
+  char path[PATH_MAX + 16];   /* what messages name: the file, or the server (no password) */
+  char target[PATH_MAX + 16]; /* what the back-end opens: a file, or a postgresql:// URI */
   sc_sql_stmt *stmts[STMT_COUNT];
   sc_index_set reserved;
   int64_t current_list; /* 0 = not looked up yet */

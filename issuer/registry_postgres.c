@@ -37,7 +37,9 @@ struct sc_sql_stmt {
   unsigned char *blob; /* the last bytea read, unescaped */
 };
 
-static PGconn *pg_of(sc_registry *reg) { return ((pg_conn *)reg->conn)->pg; }
+static PGconn *pg_of(sc_registry *reg) {
+  return ((pg_conn *)reg->conn)->pg;
+}
 
 /* The server unreachable, out of resources or shutting down, a deadlock: the database's
  * trouble (74), as SQLite's busy or full disk. */
@@ -55,8 +57,8 @@ static int result_error(sc_registry *reg, const PGresult *res, const char *what,
   int len = (int)strcspn(message, "\n");
   const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
   if (what)
-    return sc_fail(err, is_io_state(state) ? SC_EIO : SC_ESOFTWARE, "%s: %s: %.*s", reg->path,
-                   what, len, message);
+    return sc_fail(err, is_io_state(state) ? SC_EIO : SC_ESOFTWARE, "%s: %s: %.*s", reg->path, what,
+                   len, message);
   return sc_fail(err, is_io_state(state) ? SC_EIO : SC_ESOFTWARE, "%s: %.*s", reg->path, len,
                  message);
 }
@@ -74,7 +76,9 @@ static int exec(sc_registry *reg, const char *sql, sc_error *err) {
 }
 
 /* Notices (e.g. "relation already exists, skipping") are not for the user. */
-static void quiet(void *arg, const char *message) { (void)arg, (void)message; }
+static void quiet(void *arg, const char *message) {
+  (void)arg, (void)message;
+}
 
 static int connect(sc_registry *reg, sc_error *err) {
   pg_conn *c = calloc(1, sizeof *c);
@@ -86,8 +90,8 @@ static int connect(sc_registry *reg, sc_error *err) {
     return sc_oom(err);
   if (PQstatus(c->pg) != CONNECTION_OK) {
     const char *message = PQerrorMessage(c->pg);
-    return sc_fail(err, SC_EIO, "%s: cannot connect: %.*s", reg->path,
-                   (int)strcspn(message, "\n"), message);
+    return sc_fail(err, SC_EIO, "%s: cannot connect: %.*s", reg->path, (int)strcspn(message, "\n"),
+                   message);
   }
   PQsetNoticeProcessor(c->pg, quiet, NULL);
   /* UTC text for any timestamp the server makes; the registry stores its own as text. */
@@ -114,9 +118,8 @@ static int begin_read(sc_registry *reg, sc_error *err) {
 static int query_number(sc_registry *reg, const char *sql, int *out, sc_error *err) {
   PGresult *res = PQexec(pg_of(reg), sql);
   int rc = result_ok(res) ? SC_OK : result_error(reg, res, "reading the schema version", err);
-  *out = rc == SC_OK && PQntuples(res) == 1 && !PQgetisnull(res, 0, 0)
-             ? atoi(PQgetvalue(res, 0, 0))
-             : 0;
+  *out = rc == SC_OK && PQntuples(res) == 1 && !PQgetisnull(res, 0, 0) ? atoi(PQgetvalue(res, 0, 0))
+                                                                       : 0;
   PQclear(res);
   return rc;
 }
@@ -124,8 +127,9 @@ static int query_number(sc_registry *reg, const char *sql, int *out, sc_error *e
 /* An empty database (no skillcert_schema table yet) is version 0. */
 static int schema_version(sc_registry *reg, int *version, sc_error *err) {
   int exists = 0;
-  int rc = query_number(reg, "SELECT count(*) FROM pg_tables WHERE tablename = 'skillcert_schema'"
-                             " AND schemaname = current_schema()",
+  int rc = query_number(reg,
+                        "SELECT count(*) FROM pg_tables WHERE tablename = 'skillcert_schema'"
+                        " AND schemaname = current_schema()",
                         &exists, err);
   *version = 0;
   return rc == SC_OK && exists
@@ -297,11 +301,17 @@ static void release_list(sc_registry *reg, int64_t list) {
   PQclear(PQexec(pg_of(reg), sql));
 }
 
-static int column_count(sc_sql_stmt *s) { return s->res ? PQnfields(s->res) : 0; }
+static int column_count(sc_sql_stmt *s) {
+  return s->res ? PQnfields(s->res) : 0;
+}
 
-static const char *column_name(sc_sql_stmt *s, int i) { return PQfname(s->res, i); }
+static const char *column_name(sc_sql_stmt *s, int i) {
+  return PQfname(s->res, i);
+}
 
-static bool on_row(const sc_sql_stmt *s) { return s->res && s->row >= 0 && s->row < s->rows; }
+static bool on_row(const sc_sql_stmt *s) {
+  return s->res && s->row >= 0 && s->row < s->rows;
+}
 
 static sc_sql_type column_type(sc_sql_stmt *s, int i) {
   if (!on_row(s) || PQgetisnull(s->res, s->row, i))

@@ -6,12 +6,11 @@
 #include <string.h>
 
 #define ROW_COLUMNS                                                                                \
-  "c.id, c.learner_id, a.iri AS achievement_id, c.recipient_name, c.email_hash, c.status_list, "          \
+  "c.id, c.learner_id, a.iri AS achievement_id, c.recipient_name, c.email_hash, c.status_list, "   \
   "c.status_index, c.issued_at, c.valid_until, c.template, c.json_path, c.pdf_path, c.status"
 
-
-static void bind_record(const sc_registry_driver *d, sc_sql_stmt *stmt,
-                        const sc_issued_record *rec, const sc_buf *packed) {
+static void bind_record(const sc_registry_driver *d, sc_sql_stmt *stmt, const sc_issued_record *rec,
+                        const sc_buf *packed) {
   d->bind_text(stmt, 1, rec->id);
   d->bind_text(stmt, 2, rec->learner_id);
   d->bind_text(stmt, 3, rec->achievement_id);
@@ -117,10 +116,11 @@ static int add_sha256(sc_registry *reg, sc_sql_stmt *stmt, json_t *row, sc_error
   const uint8_t *packed = reg->driver->column_blob(stmt, last, &len);
   char *text = packed ? sc_registry_unpack(packed, len, err) : NULL;
   if (!text)
-    return packed ? err->code : sc_fail(err, SC_EDATA, "%s: a credential without its text", reg->path);
+    return packed ? err->code
+                  : sc_fail(err, SC_EDATA, "%s: a credential without its text", reg->path);
   uint8_t digest[32];
-  char *hex = sc_sha256(text, strlen(text), digest) == SC_OK ? sc_hex_encode(digest, sizeof digest)
-                                                             : NULL;
+  char *hex =
+      sc_sha256(text, strlen(text), digest) == SC_OK ? sc_hex_encode(digest, sizeof digest) : NULL;
   free(text);
   json_object_del(row, "packed_");
   int rc = hex && json_object_set_new(row, "sha256", json_string(hex)) == 0 ? SC_OK : sc_oom(err);
@@ -158,9 +158,11 @@ static void normalize_id(const char *id, char *out, size_t size) {
 int sc_registry_get(sc_registry *reg, const char *id, json_t **row, sc_error *err) {
   char urn[128];
   normalize_id(id, urn, sizeof urn);
-  sc_sql_stmt *stmt = sc_registry_stmt(
-      reg, STMT_GET, "SELECT " ROW_COLUMNS ", c.credential AS packed_ FROM credentials c"
-      " JOIN achievements a ON a.id = c.achievement WHERE c.id = $1", err);
+  sc_sql_stmt *stmt =
+      sc_registry_stmt(reg, STMT_GET,
+                       "SELECT " ROW_COLUMNS ", c.credential AS packed_ FROM credentials c"
+                       " JOIN achievements a ON a.id = c.achievement WHERE c.id = $1",
+                       err);
   if (!stmt)
     return err->code;
   reg->driver->bind_text(stmt, 1, urn);
@@ -250,7 +252,7 @@ int sc_registry_events(sc_registry *reg, const char *id, json_t **events, sc_err
 /* Every credential the filter lets through, in issue order. instr (SQLite) and strpos
  * (PostgreSQL) are the same test: the name contains the text, byte for byte. */
 #define EACH_SQL(contains)                                                                         \
-  "SELECT * FROM (SELECT " ROW_COLUMNS ", c.seq AS rowid_, c.credential AS packed_"               \
+  "SELECT * FROM (SELECT " ROW_COLUMNS ", c.seq AS rowid_, c.credential AS packed_"                \
   " FROM credentials c JOIN achievements a ON a.id = c.achievement"                                \
   " WHERE (CAST($1 AS TEXT) IS NULL OR a.iri = $1)"                                                \
   " AND (CAST($2 AS TEXT) IS NULL OR " contains "(c.recipient_name, $2) > 0)"                      \
@@ -261,8 +263,7 @@ int sc_registry_events(sc_registry *reg, const char *id, json_t **events, sc_err
 int sc_registry_each(sc_registry *reg, const sc_registry_filter *filter,
                      int (*each)(void *ctx, const json_t *row), void *ctx, sc_error *err) {
   const sc_registry_driver *d = reg->driver;
-  sc_sql_stmt *stmt =
-      d->prepare(reg, d->postgres ? EACH_SQL("strpos") : EACH_SQL("instr"), err);
+  sc_sql_stmt *stmt = d->prepare(reg, d->postgres ? EACH_SQL("strpos") : EACH_SQL("instr"), err);
   if (!stmt)
     return err->code;
   d->bind_text(stmt, 1, filter->achievement_id);

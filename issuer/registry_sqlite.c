@@ -11,7 +11,9 @@ struct sc_sql_stmt {
   sc_registry *reg;
 };
 
-static sqlite3 *db_of(sc_registry *reg) { return reg->conn; }
+static sqlite3 *db_of(sc_registry *reg) {
+  return reg->conn;
+}
 
 /* The disk's problems (full, failing, read-only, locked) are I/O errors (74), not ours (70). */
 static bool is_io_error(int code) {
@@ -94,11 +96,15 @@ static void disconnect(sc_registry *reg) {
 /* IMMEDIATE takes the write lock up front, waiting (busy timeout) while another command holds
  * it: a transaction that read first and then wrote could not wait, because its snapshot may be
  * stale, and would fail at once with "database is locked". */
-static int begin_write(sc_registry *reg, sc_error *err) { return exec(reg, "BEGIN IMMEDIATE", err); }
+static int begin_write(sc_registry *reg, sc_error *err) {
+  return exec(reg, "BEGIN IMMEDIATE", err);
+}
 
 /* DEFERRED: the snapshot is taken by the first read and kept until commit, so everything
  * read in between is one consistent state; writers go on meanwhile (WAL). */
-static int begin_read(sc_registry *reg, sc_error *err) { return exec(reg, "BEGIN DEFERRED", err); }
+static int begin_read(sc_registry *reg, sc_error *err) {
+  return exec(reg, "BEGIN DEFERRED", err);
+}
 
 static int schema_version(sc_registry *reg, int *version, sc_error *err) {
   sqlite3_stmt *stmt = NULL;
@@ -164,7 +170,9 @@ static void bind_text(sc_sql_stmt *s, int i, const char *text) {
     sqlite3_bind_null(s->stmt, i);
 }
 
-static void bind_int64(sc_sql_stmt *s, int i, int64_t value) { sqlite3_bind_int64(s->stmt, i, value); }
+static void bind_int64(sc_sql_stmt *s, int i, int64_t value) {
+  sqlite3_bind_int64(s->stmt, i, value);
+}
 
 static void bind_blob(sc_sql_stmt *s, int i, const void *data, size_t len) {
   sqlite3_bind_blob64(s->stmt, i, data, len, SQLITE_TRANSIENT);
@@ -185,9 +193,13 @@ static int step(sc_sql_stmt *s, const char *what, bool *row, bool *unique, sc_er
   return code;
 }
 
-static int column_count(sc_sql_stmt *s) { return sqlite3_column_count(s->stmt); }
+static int column_count(sc_sql_stmt *s) {
+  return sqlite3_column_count(s->stmt);
+}
 
-static const char *column_name(sc_sql_stmt *s, int i) { return sqlite3_column_name(s->stmt, i); }
+static const char *column_name(sc_sql_stmt *s, int i) {
+  return sqlite3_column_name(s->stmt, i);
+}
 
 static sc_sql_type column_type(sc_sql_stmt *s, int i) {
   switch (sqlite3_column_type(s->stmt, i)) {
@@ -202,7 +214,9 @@ static sc_sql_type column_type(sc_sql_stmt *s, int i) {
   }
 }
 
-static int64_t column_int64(sc_sql_stmt *s, int i) { return sqlite3_column_int64(s->stmt, i); }
+static int64_t column_int64(sc_sql_stmt *s, int i) {
+  return sqlite3_column_int64(s->stmt, i);
+}
 
 static const char *column_text(sc_sql_stmt *s, int i, size_t *len) {
   const char *text = (const char *)sqlite3_column_text(s->stmt, i);

@@ -53,11 +53,10 @@ static int write_change(sc_registry *reg, const char *urn, sc_status_change chan
   int rc = sc_sql_step(reg, stmt, "changing a status", &row, err);
   if (rc != SC_OK)
     return rc;
-  sc_sql_stmt *event = sc_registry_stmt(
-      reg, STMT_INSERT_EVENT,
-      "INSERT INTO events (credential, kind, reason, at)"
-      " SELECT seq, $2, $3, $4 FROM credentials WHERE id = $1",
-      err);
+  sc_sql_stmt *event = sc_registry_stmt(reg, STMT_INSERT_EVENT,
+                                        "INSERT INTO events (credential, kind, reason, at)"
+                                        " SELECT seq, $2, $3, $4 FROM credentials WHERE id = $1",
+                                        err);
   if (!event)
     return err->code;
   d->bind_text(event, 1, urn);

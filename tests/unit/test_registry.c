@@ -161,7 +161,8 @@ static void events_are_append_only(void **state) {
                       "suspended");
   json_decref(events);
   if (f->uri[0]) { /* PostgreSQL: through the registry's own connection */
-    assert_int_not_equal(sc_registry_exec(f->reg, "UPDATE events SET kind = 'revoked'", &err), SC_OK);
+    assert_int_not_equal(sc_registry_exec(f->reg, "UPDATE events SET kind = 'revoked'", &err),
+                         SC_OK);
     assert_int_not_equal(sc_registry_exec(f->reg, "DELETE FROM events", &err), SC_OK);
     return;
   }
@@ -272,16 +273,17 @@ static void a_schema_3_registry_is_upgraded_keeping_every_credential_and_event(v
     assert_string_equal(json_string_value(json_object_get(json_array_get(events, 0), "kind")),
                         "issued");
     if (is_revoked)
-      assert_string_equal(
-          json_string_value(json_object_get(json_array_get(events, 1), "reason")), "cheated");
+      assert_string_equal(json_string_value(json_object_get(json_array_get(events, 1), "reason")),
+                          "cheated");
     json_decref(row);
     json_decref(events);
     free(ids[i]), free(texts[i]), free(hashes[i]), free(statuses[i]);
   }
   assert_int_equal(revoked, 1);
   json_t *row = NULL;
-  assert_int_equal(sc_registry_find(f->reg, "L2", "https://fixture.example/achievements/ai-fundamentals",
-                                    &row, &err),
+  assert_int_equal(sc_registry_find(f->reg, "L2",
+                                    "https://fixture.example/achievements/ai-fundamentals", &row,
+                                    &err),
                    SC_OK);
   assert_non_null(row);
   json_decref(row);
@@ -362,15 +364,15 @@ static void a_change_after_a_read_is_not_refused_when_another_command_wrote(void
   assert_int_equal(sc_registry_get(f->reg, "urn:uuid:1", &row, &err), SC_OK);
   assert_non_null(row);
   json_decref(row);
-  assert_int_equal(sc_registry_change_status(other, "urn:uuid:2", SC_CHANGE_REVOKE, "x", NULL, &err),
-                   SC_OK);
+  assert_int_equal(
+      sc_registry_change_status(other, "urn:uuid:2", SC_CHANGE_REVOKE, "x", NULL, &err), SC_OK);
   if (sc_registry_change_status(f->reg, "urn:uuid:1", SC_CHANGE_REVOKE, "y", NULL, &err) != SC_OK)
     fail_msg("%s", err.message);
   json_t *again = NULL;
   assert_int_equal(sc_registry_find(f->reg, "L-2", "https://a.example/ai", &again, &err), SC_OK);
   json_decref(again);
-  assert_int_equal(sc_registry_change_status(other, "urn:uuid:1", SC_CHANGE_REVOKE, "z", NULL, &err),
-                   SC_EUSAGE);
+  assert_int_equal(
+      sc_registry_change_status(other, "urn:uuid:1", SC_CHANGE_REVOKE, "z", NULL, &err), SC_EUSAGE);
   int64_t list, index;
   assert_int_equal(sc_registry_reserve_index(f->reg, &list, &index, &err), SC_OK);
   sc_registry_close(other);
@@ -455,13 +457,12 @@ int main(void) {
   /* The same behaviour from the PostgreSQL back-end (the tests that reach into the SQLite
    * file itself stay above). */
   const struct CMUnitTest postgres[] = {
-      cmocka_unit_test_setup_teardown(records_a_credential_and_finds_it_by_id_or_learner,
-                                      setup_pg, teardown),
+      cmocka_unit_test_setup_teardown(records_a_credential_and_finds_it_by_id_or_learner, setup_pg,
+                                      teardown),
       cmocka_unit_test_setup_teardown(refuses_the_same_learner_and_achievement_twice, setup_pg,
                                       teardown),
       cmocka_unit_test_setup_teardown(events_are_append_only, setup_pg, teardown),
-      cmocka_unit_test_setup_teardown(reserved_indexes_are_unique_and_in_range, setup_pg,
-                                      teardown),
+      cmocka_unit_test_setup_teardown(reserved_indexes_are_unique_and_in_range, setup_pg, teardown),
       cmocka_unit_test_setup_teardown(lists_by_filter, setup_pg, teardown),
       cmocka_unit_test_setup_teardown(
           a_change_after_a_read_is_not_refused_when_another_command_wrote, setup_pg, teardown),
