@@ -1,8 +1,0 @@
-build-dev/cli/options.o: cli/options.c cli/cli.h core/core.h \
- issuer/issuer.h keys/keys.h service/service.h verifier/verifier.h
-cli/cli.h:
-core/core.h:
-issuer/issuer.h:
-keys/keys.h:
-service/service.h:
-verifier/verifier.h:

@@ -1,9 +1,0 @@
-build-dev/cli/verifier_setup.o: cli/verifier_setup.c cli/cli.h \
- core/core.h issuer/issuer.h keys/keys.h service/service.h \
- verifier/verifier.h
-cli/cli.h:
-core/core.h:
-issuer/issuer.h:
-keys/keys.h:
-service/service.h:
-verifier/verifier.h:
