@@ -40,6 +40,8 @@ int cli_publish_home(const sc_home *home, EVP_PKEY *key, int64_t ttl, sc_error *
 /* Prints "skillcert: <message>" on stderr and returns err->code. */
 int cli_error(const sc_error *err);
 /* Prints "skillcert: <command>: <message>" and the hint to --help; returns SC_EUSAGE. */
+/* sc_home_open, then --registry (cli_registry) over the home's "registry" setting. */
+int cli_home_open(const char *dir, sc_home *home, sc_error *err);
 int cli_usage_error(const char *command, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
@@ -98,6 +100,14 @@ typedef struct cli_option {
   {.name = long_name, .letter = short_letter, .kind = CLI_LIST,                                 \
    .value = _Generic((place), cli_list *: (place)), .placeholder = meta, .help = text}
 #define CLI_OPT_HEADING(text) {.kind = CLI_HEADING, .help = text}
+
+/* --registry URI, for the commands that use the registry: a PostgreSQL registry instead of
+ * the home's "registry" setting (docs/registry.md). Opened homes take it (cli_home_open). */
+extern const char *cli_registry;
+#define CLI_OPT_REGISTRY()                                                                       \
+  CLI_OPT_STRING("registry", 0, &cli_registry, "URI",                                            \
+                 "the registry: postgresql://… (default: the home's \"registry\"\n"               \
+                 "setting, else <home>/registry.db)")
 
 /* The options every command that opens a home, or loads its key, takes alike. */
 #define CLI_OPT_HOME(place)                                                                      \

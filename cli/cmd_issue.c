@@ -76,6 +76,7 @@ static int parse_args(int argc, char **argv, issue_args *a) {
       CLI_OPT_FLAG("dry-run", 0, &a->dry_run, "validate only"),
       CLI_OPT_HEADING("Both:"),
       CLI_OPT_HOME(&a->home),
+      CLI_OPT_REGISTRY(),
       CLI_OPT_PASSPHRASE_FILE(&a->passphrase),
       CLI_OPT_FLAG("no-publish", 0, &a->no_publish,
                    "do not publish the status lists touched (publish later)"),
@@ -162,7 +163,7 @@ typedef struct issue_run {
 
 static int open_run(const issue_args *a, issue_run *run, bool need_key, sc_error *err) {
   run->lock = -1;
-  int rc = sc_home_open(a->home, &run->home, err);
+  int rc = cli_home_open(a->home, &run->home, err);
   char dir[PATH_MAX];
   /* No --achievement: a template, the one given or the home's default. */
   const char *template_name = a->achievement     ? NULL

@@ -30,7 +30,7 @@ static int print_row(void *ctx, const json_t *row) {
 }
 
 static int open_registry(const char *home_dir, sc_home *home, sc_registry **reg, sc_error *err) {
-  int rc = sc_home_open(home_dir, home, err);
+  int rc = cli_home_open(home_dir, home, err);
   if (rc == SC_OK)
     rc = sc_registry_open(home, reg, err);
   return rc;
@@ -51,6 +51,7 @@ int cmd_list(int argc, char **argv) {
       CLI_OPT_STRING("learner", 0, &filter.learner_id, "ID",
                      "only the learner with this id (issue --id-from)"),
       CLI_OPT_HOME(&home_dir),
+      CLI_OPT_REGISTRY(),
   };
   const cli_command command = {
       "list",
@@ -100,12 +101,46 @@ static void print_details(const json_t *row, const json_t *events) {
   }
 }
 
+/* The QR code's text, made again from the stored credential (the registry keeps only the
+ * credential): shown for a credential issued with a certificate. */
+static int add_qr_text(sc_registry *reg, const sc_home *home, const char *id, json_t *row,
+                       sc_error *err) {
+  if (!json_string_value(json_object_get(row, "pdf_path")))
+    return SC_OK;
+  char *stored = sc_registry_credential_text(reg, id, err);
+  if (!stored)
+    return err->code;
+  json_t *credential = json_loads(stored, 0, NULL);
+  free(stored);
+  if (!credential)
+    return sc_fail(err, SC_EDATA, "%s: the stored credential is not JSON", id);
+  /* As the certificate was made: the recorded template's mode and printed size, the home's mode
+   * (a --qr given to that `issue` is not recorded: docs/qr-payload.md). */
+  char dir[PATH_MAX];
+  sc_template *tpl = NULL;
+  const char *name = json_string_value(json_object_get(row, "template"));
+  sc_error ignored = {0};
+  if (name && sc_template_find(home, name, dir, sizeof dir, &ignored) == SC_OK)
+    (void)sc_template_load(dir, &tpl, &ignored); /* gone since: the defaults */
+  char *text = NULL;
+  bool link_mode = false;
+  int rc = sc_qr_text_for(credential, home->verify_url, sc_qr_mode_resolve(SC_QR_MODE_UNSET, tpl, home),
+                          sc_template_qr_size(tpl), &text, &link_mode, NULL, err);
+  sc_template_free(tpl);
+  json_decref(credential);
+  if (rc == SC_OK && json_object_set_new(row, "qr_text", json_string(text)) != 0)
+    rc = sc_oom(err);
+  free(text);
+  return rc;
+}
+
 int cmd_inspect(int argc, char **argv) {
   const char *home_dir = NULL;
   bool as_json = false;
   const cli_option options[] = {
       CLI_OPT_FLAG("json", 0, &as_json, "print the record and its events as JSON"),
       CLI_OPT_HOME(&home_dir),
+      CLI_OPT_REGISTRY(),
   };
   const cli_command command = {"inspect", "skillcert inspect [--json] [--home DIR] ID",
                                inspect_description, CLI_ROWS(options), NULL};
@@ -125,6 +160,8 @@ int cmd_inspect(int argc, char **argv) {
   if (rc == SC_OK && !row)
     rc = sc_fail(&err, SC_EUSAGE, "inspect: no credential %s in %s/registry.db", argv[first],
                  home.root);
+  if (rc == SC_OK)
+    rc = add_qr_text(reg, &home, argv[first], row, &err);
   if (rc == SC_OK)
     rc = sc_registry_events(reg, argv[first], &events, &err);
   if (rc == SC_OK && as_json) {

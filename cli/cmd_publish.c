@@ -45,6 +45,7 @@ int cmd_publish(int argc, char **argv) {
                        "how long the lists stay valid: seconds, or Nm, Nh, Nd\n"
                        "(default: statusTtl in skillcert.json, else 1d)"),
       CLI_OPT_HOME(&home_dir),
+      CLI_OPT_REGISTRY(),
       CLI_OPT_PASSPHRASE_FILE(&passphrase),
   };
   const cli_command command = {
@@ -60,7 +61,7 @@ int cmd_publish(int argc, char **argv) {
   sc_error err = {0};
   sc_home home;
   EVP_PKEY *key = NULL;
-  int rc = sc_home_open(home_dir, &home, &err);
+  int rc = cli_home_open(home_dir, &home, &err);
   if (rc == SC_OK)
     rc = sc_home_load_key(&home, &passphrase, &key, &err);
   if (rc == SC_OK)

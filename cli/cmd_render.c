@@ -108,6 +108,7 @@ int cmd_render(int argc, char **argv) {
       CLI_OPT_STRING("badge", 0, &badge, "png|svg",
                      "write the Open Badges 3.0 baked badge instead of the PDF"),
       CLI_OPT_HOME(&home_dir),
+      CLI_OPT_REGISTRY(),
   };
   const cli_command command = {
       "render",
@@ -129,7 +130,7 @@ int cmd_render(int argc, char **argv) {
   sc_prepared p = {0};
   json_t *credential = NULL;
   char name[256], dir[PATH_MAX], language[8] = "";
-  int rc = sc_home_open(home_dir, &home, &err);
+  int rc = cli_home_open(home_dir, &home, &err);
   if (rc == SC_OK)
     rc = sc_read_file(argv[first], SC_JSON_MAX_BYTES, &text, &err);
   if (rc == SC_OK)

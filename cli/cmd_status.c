@@ -218,6 +218,7 @@ static int run(int argc, char **argv, status_args *a) {
       CLI_OPT_FLAG("no-publish", 0, &a->no_publish,
                    "do not publish the status lists touched (publish later)"),
       CLI_OPT_HOME(&a->home),
+      CLI_OPT_REGISTRY(),
       CLI_OPT_PASSPHRASE_FILE(&a->passphrase),
   };
   const cli_command parsing = {command, status_synopsis, status_description, CLI_ROWS(options),
@@ -235,7 +236,7 @@ static int run(int argc, char **argv, status_args *a) {
   sc_error err = {0};
   sc_home home;
   sc_registry *reg = NULL;
-  int rc = sc_home_open(a->home, &home, &err);
+  int rc = cli_home_open(a->home, &home, &err);
   if (rc == SC_OK)
     rc = sc_registry_open(&home, &reg, &err);
   if (rc != SC_OK) {

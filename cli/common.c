@@ -5,6 +5,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+const char *cli_registry;
+
+int cli_home_open(const char *dir, sc_home *home, sc_error *err) {
+  int rc = sc_home_open(dir, home, err);
+  if (rc == SC_OK && cli_registry)
+    home->registry = cli_registry;
+  return rc;
+}
+
 int cli_error(const sc_error *err) {
   /* Messages quote what was given (a roster value, a file name): shown safely. */
   fputs("skillcert: ", stderr);

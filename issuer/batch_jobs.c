@@ -137,6 +137,29 @@ static const char *row_string(const json_t *row, const char *key) {
   return json_string_value(json_object_get(row, key));
 }
 
+/* The QR text of an earlier run's certificate, for the manifest: the registry keeps only the
+ * credential, from which the text is made again exactly as when it was issued. NULL when the
+ * credential has no certificate. */
+static int rebuilt_qr_text(sc_batch *b, const char *id, const char *pdf, char **text) {
+  *text = NULL;
+  if (!pdf || !*pdf)
+    return SC_OK;
+  char *stored = sc_registry_credential_text(b->reg, id, &b->err);
+  if (!stored)
+    return b->err.code; /* NULL comes with err set */
+  json_t *credential = json_loads(stored, 0, NULL);
+  free(stored);
+  if (!credential)
+    return sc_fail(&b->err, SC_EDATA, "%s: the stored credential is not JSON", id);
+  bool link_mode;
+  /* The mode and printed size of this run, which a re-run of the roster shares. */
+  sc_qr_mode mode = sc_qr_mode_resolve(b->ctx->qr_mode, b->ctx->tpl, b->ctx->home);
+  int rc = sc_qr_text_for(credential, b->ctx->home->verify_url, mode,
+                          sc_template_qr_size(b->ctx->tpl), text, &link_mode, NULL, &b->err);
+  json_decref(credential);
+  return rc;
+}
+
 /* Issued by an earlier run: intact files are left alone, missing or damaged ones rewritten
  * from the credential the registry holds. */
 int sc_batch_existing(sc_batch *b, const sc_roster_row *row, const json_t *existing) {
@@ -147,8 +170,13 @@ int sc_batch_existing(sc_batch *b, const sc_roster_row *row, const json_t *exist
   if (intact) {
     b->progress.done++;
     b->progress.skipped++;
-    return sc_manifest_add(b, row->name, row->email, id, row_string(existing, "json_path"),
-                           pdf ? pdf : "", row_string(existing, "qr_text"));
+    char *qr_text = NULL;
+    int rc = rebuilt_qr_text(b, id, pdf, &qr_text);
+    if (rc == SC_OK)
+      rc = sc_manifest_add(b, row->name, row->email, id, row_string(existing, "json_path"),
+                           pdf ? pdf : "", qr_text);
+    free(qr_text);
+    return rc;
   }
   sc_job *job = calloc(1, sizeof *job);
   if (!job || !(job->name = strdup(row->name)) || !(job->email = strdup(row->email))) {

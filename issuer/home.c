@@ -273,6 +273,8 @@ static int read_config(sc_home *home, const char *path, sc_error *err) {
   if (!home->public_url) /* homes made before publicUrl existed publish at the issuer URL */
     home->public_url = home->issuer_url;
   home->default_template = config_string(home->config, NULL, "defaultTemplate");
+  if (!home->registry) /* --registry (set before opening) wins over the config */
+    home->registry = config_string(home->config, NULL, "registry");
   if (!home->default_template)
     home->default_template = SC_DEFAULT_TEMPLATE;
   const json_t *qr = json_object_get(home->config, "qr");

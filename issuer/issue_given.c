@@ -2,7 +2,7 @@
  * home signs, records and publishes it. The steps are issue_one.c's — slot, sign, record, write,
  * publish — but nothing is built: whatever the client wrote is kept, except the status entries
  * asked for and the proofs. */
-#include "issuer/registry_internal.h"
+#include "issuer/issuer.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,22 +43,6 @@ static int file_path(const sc_home *home, const char *id, char *path, size_t siz
     free(hex);
   }
   return sc_home_path(home, "out", name, path, size, err);
-}
-
-/* Ids are compared as given: another issuer's URL ids are not UUIDs (sc_registry_get takes
- * UUIDs in any case). */
-static int id_taken(sc_registry *reg, const char *id, bool *taken, sc_error *err) {
-  sqlite3_stmt *stmt = NULL;
-  if (sqlite3_prepare_v2(reg->db, "SELECT 1 FROM credentials WHERE id = ?", -1, &stmt, NULL) !=
-      SQLITE_OK)
-    return sc_registry_sql_error(reg, err, "looking up a credential id");
-  sqlite3_bind_text(stmt, 1, id, -1, SQLITE_STATIC);
-  int step = sqlite3_step(stmt);
-  *taken = step == SQLITE_ROW;
-  sqlite3_finalize(stmt);
-  return step == SQLITE_ROW || step == SQLITE_DONE
-             ? SC_OK
-             : sc_registry_sql_error(reg, err, "looking up a credential id");
 }
 
 /* sc_di_sign makes a proof set an array; a single proof is answered as an object, as the VC
@@ -130,7 +114,7 @@ int sc_issue_given(sc_registry *reg, const sc_home *home, EVP_PKEY *key, json_t 
   if (!id)
     return sc_fail(err, SC_ESOFTWARE, "credential: no id to record it under");
   bool taken = false;
-  int rc = id_taken(reg, id, &taken, err);
+  int rc = sc_registry_id_taken(reg, id, &taken, err);
   if (rc == SC_OK && taken)
     return sc_fail(err, SC_EUSAGE, "id: %s was issued already", id);
   int64_t list = 0, index = 0;

@@ -53,6 +53,8 @@ typedef struct sc_home {
   const char *public_url;       /* where public/ is served: status lists, key documents */
   const char *default_template; /* "defaultTemplate", else SC_DEFAULT_TEMPLATE: what `issue`
                                    renders with when given no --template or --achievement */
+  const char *registry;         /* "registry": a postgresql:// URI of a shared registry;
+                                   NULL = <root>/registry.db (docs/registry.md) */
   char key_path[PATH_MAX];      /* the current signing key: its file, or (keys[].key) the
                                    pkcs11: URI of a key in a token */
   const char *key_did;          /* its did:key */
@@ -270,6 +272,9 @@ int sc_registry_get(sc_registry *reg, const char *id, json_t **row, sc_error *er
 int sc_registry_find(sc_registry *reg, const char *learner_id, const char *achievement_id,
                      json_t **row, sc_error *err);
 /* The stored credential text of id (a new string), or NULL with err set. */
+/* Whether a credential with exactly this id (compared as given: another issuer's URL ids are
+ * no UUIDs) is recorded. */
+int sc_registry_id_taken(sc_registry *reg, const char *id, bool *taken, sc_error *err);
 char *sc_registry_credential_text(sc_registry *reg, const char *id, sc_error *err);
 /* The events of id, oldest first (array of {kind, reason, at}). */
 int sc_registry_events(sc_registry *reg, const char *id, json_t **events, sc_error *err);
@@ -402,7 +407,7 @@ const char *sc_qr_mode_name(sc_qr_mode mode);
 /* The largest QR version whose modules stay at least SC_QR_EMBED_MIN_MODULE_MM on a code
  * size_mm wide (quiet zone included); 0 when none does. */
 int sc_qr_auto_max_version(float size_mm);
-float sc_template_qr_size(const sc_template *tpl);   /* mm, the code with its quiet zone */
+float sc_template_qr_size(const sc_template *tpl);   /* mm, with its quiet zone; NULL: 50 */
 sc_qr_mode sc_template_qr_mode(const sc_template *tpl); /* "qr": {"mode"}; UNSET when absent */
 /* The mode in force: cli, else the template's, else the home's, else AUTO (tpl, home may be
  * NULL). */

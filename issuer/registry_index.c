@@ -96,44 +96,103 @@ static size_t reserved_in(const sc_index_set *set, int64_t list) {
 
 static int query_int(sc_registry *reg, enum sc_registry_stmt which, const char *sql, int64_t arg,
                      int64_t *out, sc_error *err) {
-  sqlite3_stmt *stmt = sc_registry_stmt(reg, which, sql, err);
+  sc_sql_stmt *stmt = sc_registry_stmt(reg, which, sql, err);
   if (!stmt)
     return err->code;
-  sqlite3_bind_int64(stmt, 1, arg);
-  int step = sqlite3_step(stmt);
-  *out = step == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : 0;
-  sqlite3_reset(stmt);
-  return step == SQLITE_ROW || step == SQLITE_DONE
-             ? SC_OK
-             : sc_registry_sql_error(reg, err, "status lists");
+  reg->driver->bind_int64(stmt, 1, arg);
+  bool row = false;
+  int rc = sc_sql_step(reg, stmt, "status lists", &row, err);
+  *out = row && reg->driver->column_type(stmt, 0) != SC_SQL_NULL
+             ? reg->driver->column_int64(stmt, 0)
+             : 0;
+  reg->driver->reset(stmt);
+  return rc;
 }
 
-static int new_list(sc_registry *reg, sc_error *err) {
+static int create_list(sc_registry *reg, sc_error *err) {
   char now[21];
   sc_time_format((int64_t)time(NULL), now);
-  sqlite3_stmt *stmt = sc_registry_stmt(
-      reg, STMT_NEW_LIST, "INSERT INTO status_lists (size, created_at) VALUES (?, ?)", err);
+  sc_sql_stmt *stmt = sc_registry_stmt(
+      reg, STMT_NEW_LIST,
+      "INSERT INTO status_lists (size, created_at) VALUES ($1, $2) RETURNING id", err);
   if (!stmt)
     return err->code;
-  sqlite3_bind_int64(stmt, 1, SC_STATUS_LIST_SIZE);
-  sqlite3_bind_text(stmt, 2, now, -1, SQLITE_TRANSIENT);
-  if (sqlite3_step(stmt) != SQLITE_DONE)
-    return sc_registry_sql_error(reg, err, "starting a status list");
-  reg->current_list = sqlite3_last_insert_rowid(reg->db);
-  reg->current_used = 0;
-  return SC_OK;
+  reg->driver->bind_int64(stmt, 1, SC_STATUS_LIST_SIZE);
+  reg->driver->bind_text(stmt, 2, now);
+  bool row = false;
+  int rc = sc_sql_step(reg, stmt, "starting a status list", &row, err);
+  if (rc == SC_OK && !row)
+    rc = sc_fail(err, SC_ESOFTWARE, "%s: starting a status list: no id", reg->path);
+  if (rc == SC_OK) {
+    reg->current_list = reg->driver->column_int64(stmt, 0);
+    reg->current_used = 0;
+  }
+  reg->driver->reset(stmt);
+  return rc;
 }
 
-/* The newest list, and how full it is, looked up once per handle. */
+/* A new list; with leasing, held by this handle (and the one it held before let go). Another
+ * process may lease a list it has just seen appear: then another new one. */
+static int new_list(sc_registry *reg, sc_error *err) {
+  const sc_registry_driver *d = reg->driver;
+  if (d->release_list && reg->current_list)
+    d->release_list(reg, reg->current_list);
+  for (int attempt = 0; attempt < 100; attempt++) {
+    int rc = create_list(reg, err);
+    bool leased = true;
+    if (rc == SC_OK && d->lease_list)
+      rc = d->lease_list(reg, reg->current_list, &leased, err);
+    if (rc != SC_OK || leased)
+      return rc;
+  }
+  return sc_fail(err, SC_EIO, "%s: could not lease a status list", reg->path);
+}
+
+/* With leasing: the oldest list with room that no other process holds, or a new one. Leases
+ * keep the number of lists in use at the number of processes issuing, and a list a stopped
+ * process was filling is taken up again. */
+static int find_leased_list(sc_registry *reg, sc_error *err) {
+  const sc_registry_driver *d = reg->driver;
+  sc_sql_stmt *stmt = d->prepare(
+      reg,
+      "SELECT s.id, (SELECT count(*) FROM credentials c WHERE c.status_list = s.id) AS used"
+      " FROM status_lists s ORDER BY s.id",
+      err);
+  if (!stmt)
+    return err->code;
+  bool row = false, leased = false;
+  int rc = SC_OK;
+  while (rc == SC_OK && !leased &&
+         (rc = sc_sql_step(reg, stmt, "status lists", &row, err)) == SC_OK && row) {
+    int64_t list = d->column_int64(stmt, 0), used = d->column_int64(stmt, 1);
+    if (used < SC_STATUS_LIST_SIZE)
+      rc = d->lease_list(reg, list, &leased, err);
+    if (rc == SC_OK && leased) {
+      reg->current_list = list;
+      reg->current_used = used + (int64_t)reserved_in(&reg->reserved, list);
+    }
+  }
+  d->finalize(stmt);
+  if (rc != SC_OK || leased)
+    return rc;
+  reg->current_list = 0;
+  return new_list(reg, err);
+}
+
+/* The newest list, and how full it is, looked up once per handle. The ?1 = ?1 only gives the
+ * query the parameter query_int binds. */
 static int find_current_list(sc_registry *reg, sc_error *err) {
   if (reg->current_list)
     return SC_OK;
-  int rc = query_int(reg, STMT_CURRENT_LIST, "SELECT max(id) FROM status_lists WHERE ?1 = ?1", 0,
+  if (reg->driver->lease_list)
+    return find_leased_list(reg, err);
+  int rc = query_int(reg, STMT_CURRENT_LIST,
+                     "SELECT max(id) FROM status_lists WHERE CAST($1 AS BIGINT) IS NOT NULL", 0,
                      &reg->current_list, err);
   if (rc != SC_OK || !reg->current_list)
     return rc == SC_OK ? new_list(reg, err) : rc;
   int64_t used;
-  rc = query_int(reg, STMT_LIST_COUNT, "SELECT count(*) FROM credentials WHERE status_list = ?",
+  rc = query_int(reg, STMT_LIST_COUNT, "SELECT count(*) FROM credentials WHERE status_list = $1",
                  reg->current_list, &used, err);
   reg->current_used = used + (int64_t)reserved_in(&reg->reserved, reg->current_list);
   return rc;
@@ -144,17 +203,36 @@ static int is_taken(sc_registry *reg, int64_t list, int64_t index, bool *taken, 
     *taken = true;
     return SC_OK;
   }
-  sqlite3_stmt *stmt = sc_registry_stmt(
+  sc_sql_stmt *stmt = sc_registry_stmt(
       reg, STMT_INDEX_TAKEN,
-      "SELECT count(*) FROM credentials WHERE status_list = ?1 AND status_index = ?2", err);
+      "SELECT count(*) FROM credentials WHERE status_list = $1 AND status_index = $2", err);
   if (!stmt)
     return err->code;
-  sqlite3_bind_int64(stmt, 1, list);
-  sqlite3_bind_int64(stmt, 2, index);
-  int step = sqlite3_step(stmt);
-  *taken = step == SQLITE_ROW && sqlite3_column_int64(stmt, 0) > 0;
-  sqlite3_reset(stmt);
-  return step == SQLITE_ROW ? SC_OK : sc_registry_sql_error(reg, err, "status indexes");
+  reg->driver->bind_int64(stmt, 1, list);
+  reg->driver->bind_int64(stmt, 2, index);
+  bool row = false;
+  int rc = sc_sql_step(reg, stmt, "status indexes", &row, err);
+  *taken = row && reg->driver->column_int64(stmt, 0) > 0;
+  reg->driver->reset(stmt);
+  return rc;
+}
+
+/* The indexes of list already taken, as a bitmap. */
+static int used_indexes(sc_registry *reg, int64_t list, uint8_t *used, sc_error *err) {
+  sc_sql_stmt *stmt =
+      reg->driver->prepare(reg, "SELECT status_index FROM credentials WHERE status_list = $1", err);
+  if (!stmt)
+    return err->code;
+  reg->driver->bind_int64(stmt, 1, list);
+  bool row = false;
+  int rc;
+  while ((rc = sc_sql_step(reg, stmt, "status indexes", &row, err)) == SC_OK && row) {
+    int64_t i = reg->driver->column_int64(stmt, 0);
+    if (i >= 0 && i < SC_STATUS_LIST_SIZE)
+      used[i / 8] |= (uint8_t)(1u << (i % 8));
+  }
+  reg->driver->finalize(stmt);
+  return rc;
 }
 
 /* When random draws keep hitting taken slots the list is nearly full: pick uniformly among
@@ -163,17 +241,7 @@ static int pick_free(sc_registry *reg, int64_t list, int64_t *index, sc_error *e
   uint8_t *used = calloc(SC_STATUS_LIST_SIZE / 8, 1);
   if (!used)
     return sc_oom(err);
-  sqlite3_stmt *stmt = NULL;
-  int rc = SC_OK;
-  if (sqlite3_prepare_v2(reg->db, "SELECT status_index FROM credentials WHERE status_list = ?", -1,
-                         &stmt, NULL) != SQLITE_OK)
-    rc = sc_registry_sql_error(reg, err, "status indexes");
-  sqlite3_bind_int64(stmt, 1, list);
-  while (rc == SC_OK && sqlite3_step(stmt) == SQLITE_ROW) {
-    int64_t i = sqlite3_column_int64(stmt, 0);
-    used[i / 8] |= (uint8_t)(1u << (i % 8));
-  }
-  sqlite3_finalize(stmt);
+  int rc = used_indexes(reg, list, used, err);
   size_t free_count = 0;
   for (int64_t i = 0; i < SC_STATUS_LIST_SIZE; i++)
     free_count += !(used[i / 8] >> (i % 8) & 1) && !set_contains(&reg->reserved, list, i);
@@ -197,7 +265,7 @@ static int draw_index(sc_registry *reg, int64_t list, int64_t *index, sc_error *
   for (int attempt = 0; attempt < RANDOM_TRIES; attempt++) {
     uint32_t r;
     int rc = sc_random_bytes((uint8_t *)&r, sizeof r, err);
-    bool taken;
+    bool taken = false;
     if (rc == SC_OK)
       rc = is_taken(reg, list, r % SC_STATUS_LIST_SIZE, &taken, err);
     if (rc != SC_OK)

@@ -1,13 +1,17 @@
-/* Shared by the registry's files only. */
+/* Shared by the registry's files only. The registry's logic (records, status changes, status
+ * slots, migrations) is written once against a small SQL driver (sc_registry_driver); a back-end
+ * (registry_sqlite.c, registry_postgres.c) implements the driver. SQL text is written to run on
+ * both: parameters are $1, $2, … in order of first use, casts are CAST(… AS …). */
 #ifndef SKILLCERT_REGISTRY_INTERNAL_H
 #define SKILLCERT_REGISTRY_INTERNAL_H
 
-#include <sqlite3.h>
+#include <limits.h>
 
 #include "issuer/issuer.h"
 
 enum sc_registry_stmt {
   STMT_INSERT_CREDENTIAL,
+  STMT_INSERT_ACHIEVEMENT,
   STMT_INSERT_EVENT,
   STMT_GET,
   STMT_FIND,
@@ -25,6 +29,56 @@ enum sc_registry_stmt {
   STMT_COUNT
 };
 
+/* The schema version this skillcert writes (docs/registry.md "Versions and migrations"). */
+#define SC_REGISTRY_SCHEMA_VERSION 5
+
+typedef enum sc_sql_type { SC_SQL_NULL, SC_SQL_INT, SC_SQL_TEXT, SC_SQL_BLOB } sc_sql_type;
+
+typedef struct sc_sql_stmt sc_sql_stmt; /* the back-end's prepared statement */
+
+/* One back-end. Statements: prepare, bind (1-based; a NULL text binds NULL; values are copied),
+ * step (row or done), read columns (0-based; valid until the next step or reset), reset (also
+ * clears the bindings). Errors come as "PATH: WHAT: message" with a sysexits code: the
+ * database's trouble (busy, full, unreachable) SC_EIO, anything else SC_ESOFTWARE. */
+typedef struct sc_registry_driver {
+  const char *name; /* "SQLite", "PostgreSQL" */
+  bool postgres;    /* for the few statements whose SQL differs */
+  /* Entry i takes the schema from version i to i + 1, run in one write transaction. */
+  const char *const *migrations;
+  int (*connect)(sc_registry *reg, sc_error *err);
+  void (*disconnect)(sc_registry *reg);
+  int (*exec)(sc_registry *reg, const char *sql, sc_error *err);
+  int (*begin_write)(sc_registry *reg, sc_error *err);
+  int (*begin_read)(sc_registry *reg, sc_error *err);
+  int (*schema_version)(sc_registry *reg, int *version, sc_error *err);
+  int (*set_schema_version)(sc_registry *reg, int version, sc_error *err); /* in a transaction */
+  sc_sql_stmt *(*prepare)(sc_registry *reg, const char *sql, sc_error *err);
+  void (*finalize)(sc_sql_stmt *stmt);
+  void (*reset)(sc_sql_stmt *stmt);
+  void (*bind_text)(sc_sql_stmt *stmt, int i, const char *text);
+  void (*bind_int64)(sc_sql_stmt *stmt, int i, int64_t value);
+  void (*bind_blob)(sc_sql_stmt *stmt, int i, const void *data, size_t len);
+  /* SC_OK and *row (true: a row to read; false: done), or an error; *unique is set when the
+   * error is a UNIQUE constraint refusing the row. */
+  int (*step)(sc_sql_stmt *stmt, const char *what, bool *row, bool *unique, sc_error *err);
+  /* Status-list leases, for a registry several processes issue into at once (PostgreSQL): a
+   * process draws indexes only from a list it holds, so two never draw the same one; a lease
+   * ends with the connection, so a killed process leaves none behind. NULL: no leasing (a
+   * SQLite registry has one issuing process: <home>/.issue.lock). */
+  int (*lease_list)(sc_registry *reg, int64_t list, bool *leased, sc_error *err);
+  void (*release_list)(sc_registry *reg, int64_t list);
+  int (*column_count)(sc_sql_stmt *stmt);
+  const char *(*column_name)(sc_sql_stmt *stmt, int i);
+  sc_sql_type (*column_type)(sc_sql_stmt *stmt, int i);
+  int64_t (*column_int64)(sc_sql_stmt *stmt, int i);
+  const char *(*column_text)(sc_sql_stmt *stmt, int i, size_t *len);
+  const uint8_t *(*column_blob)(sc_sql_stmt *stmt, int i, size_t *len);
+} sc_registry_driver;
+
+extern const sc_registry_driver sc_registry_sqlite;
+extern const sc_registry_driver sc_registry_postgres;
+extern const char *const sc_registry_sqlite_migrations[SC_REGISTRY_SCHEMA_VERSION];
+
 /* Indexes handed out but not yet inserted: an open-addressing set of (list << 32 | index). */
 typedef struct sc_index_set {
   uint64_t *slots; /* 0 = empty; entries are stored + 1 */
@@ -32,18 +86,30 @@ typedef struct sc_index_set {
 } sc_index_set;
 
 struct sc_registry {
-  sqlite3 *db;
-  char path[PATH_MAX + 16];
-  sqlite3_stmt *stmts[STMT_COUNT];
+  const sc_registry_driver *driver;
+  void *conn;                 /* the back-end's connection */
+  char path[PATH_MAX + 16];   /* what messages name: the file, or the server (no password) */
+  char target[PATH_MAX + 16]; /* what the back-end opens: a file, or a postgresql:// URI */
+  sc_sql_stmt *stmts[STMT_COUNT];
   sc_index_set reserved;
   int64_t current_list; /* 0 = not looked up yet */
   int64_t current_used; /* credentials + reservations in current_list */
 };
 
-int sc_registry_sql_error(sc_registry *reg, sc_error *err, const char *what);
 int sc_registry_exec(sc_registry *reg, const char *sql, sc_error *err);
-sqlite3_stmt *sc_registry_stmt(sc_registry *reg, enum sc_registry_stmt which, const char *sql,
-                               sc_error *err);
+/* The cached statement `which` (prepared from sql the first time), reset and unbound. */
+sc_sql_stmt *sc_registry_stmt(sc_registry *reg, enum sc_registry_stmt which, const char *sql,
+                              sc_error *err);
+/* One step of stmt: SC_OK with *row, or the error ("PATH: WHAT: …"). */
+int sc_sql_step(sc_registry *reg, sc_sql_stmt *stmt, const char *what, bool *row, sc_error *err);
+void sc_sql_bind_text(sc_registry *reg, sc_sql_stmt *stmt, int i, const char *text);
+void sc_sql_bind_int64(sc_registry *reg, sc_sql_stmt *stmt, int i, int64_t value);
+int64_t sc_sql_int64(sc_registry *reg, sc_sql_stmt *stmt, int i);
+/* The stored form of a credential (registry_pack.c): text[0..len) compressed, appended to out;
+ * and back, a NUL-terminated string (NULL with err set: not a form this skillcert knows, or
+ * damaged). */
+int sc_registry_pack(const char *text, size_t len, sc_buf *out, sc_error *err);
+char *sc_registry_unpack(const uint8_t *data, size_t len, sc_error *err);
 bool sc_index_set_remove(sc_index_set *set, int64_t list, int64_t index);
 
 #endif

@@ -6,107 +6,80 @@
 #include <string.h>
 
 #define ROW_COLUMNS                                                                                \
-  "c.id, c.learner_id, c.achievement_id, c.recipient_name, c.email_hash, c.status_list, "          \
-  "c.status_index, c.sha256, c.issued_at, c.valid_until, c.template, c.json_path, c.pdf_path, "    \
-  "c.qr_text, c.status, c.language"
+  "c.id, c.learner_id, a.iri AS achievement_id, c.recipient_name, c.email_hash, c.status_list, "   \
+  "c.status_index, c.issued_at, c.valid_until, c.template, c.json_path, c.pdf_path, c.status, "  \
+  "c.language"
 
-static void bind_text(sqlite3_stmt *stmt, int i, const char *text) {
-  if (text)
-    sqlite3_bind_text(stmt, i, text, -1, SQLITE_STATIC);
-  else
-    sqlite3_bind_null(stmt, i);
+static void bind_record(const sc_registry_driver *d, sc_sql_stmt *stmt, const sc_issued_record *rec,
+                        const sc_buf *packed) {
+  d->bind_text(stmt, 1, rec->id);
+  d->bind_text(stmt, 2, rec->learner_id);
+  d->bind_text(stmt, 3, rec->achievement_id);
+  d->bind_text(stmt, 4, rec->recipient_name);
+  d->bind_text(stmt, 5, rec->email_hash);
+  d->bind_int64(stmt, 6, rec->status_list);
+  d->bind_int64(stmt, 7, rec->status_index);
+  d->bind_text(stmt, 8, rec->issued_at);
+  d->bind_text(stmt, 9, rec->valid_until);
+  d->bind_text(stmt, 10, rec->template_name);
+  d->bind_text(stmt, 11, rec->json_path);
+  d->bind_text(stmt, 12, rec->pdf_path);
+  d->bind_blob(stmt, 13, packed->data, packed->len);
+  d->bind_text(stmt, 14, rec->language);
 }
 
-/* learner id + U+001F + achievement id: the unit separator cannot occur in either. */
-static char *idempotency_key(const char *learner_id, const char *achievement_id) {
-  if (!learner_id)
-    return NULL;
-  size_t n = strlen(learner_id) + strlen(achievement_id) + 2;
-  char *key = malloc(n);
-  if (key)
-    snprintf(key, n, "%s\x1f%s", learner_id, achievement_id);
-  return key;
-}
-
-static int add_event(sc_registry *reg, const char *id, const char *kind, const char *reason,
-                     const char *at, sc_error *err) {
-  sqlite3_stmt *stmt = sc_registry_stmt(
-      reg, STMT_INSERT_EVENT,
-      "INSERT INTO events (credential_id, kind, reason, at) VALUES (?, ?, ?, ?)", err);
-  if (!stmt)
-    return err->code;
-  bind_text(stmt, 1, id);
-  bind_text(stmt, 2, kind);
-  bind_text(stmt, 3, reason);
-  bind_text(stmt, 4, at);
-  return sqlite3_step(stmt) == SQLITE_DONE ? SC_OK
-                                           : sc_registry_sql_error(reg, err, "recording an event");
-}
-
-static void bind_record(sqlite3_stmt *stmt, const sc_issued_record *rec, const char *key,
-                        const char *sha256) {
-  bind_text(stmt, 1, rec->id);
-  bind_text(stmt, 2, rec->learner_id);
-  bind_text(stmt, 3, rec->achievement_id);
-  bind_text(stmt, 4, key);
-  bind_text(stmt, 5, rec->recipient_name);
-  bind_text(stmt, 6, rec->email_hash);
-  sqlite3_bind_int64(stmt, 7, rec->status_list);
-  sqlite3_bind_int64(stmt, 8, rec->status_index);
-  bind_text(stmt, 9, sha256);
-  bind_text(stmt, 10, rec->issued_at);
-  bind_text(stmt, 11, rec->valid_until);
-  bind_text(stmt, 12, rec->template_name);
-  bind_text(stmt, 13, rec->json_path);
-  bind_text(stmt, 14, rec->pdf_path);
-  bind_text(stmt, 15, rec->qr_text);
-  bind_text(stmt, 16, rec->credential_json);
-  bind_text(stmt, 17, rec->language);
-}
-
-static int insert_credential(sc_registry *reg, const sc_issued_record *rec, const char *key,
-                             const char *sha256, sc_error *err) {
-  sqlite3_stmt *stmt = sc_registry_stmt(
+/* The row holds what cannot be rebuilt: the QR text and the file's SHA-256 come from the
+ * credential, its "issued" event from issued_at (docs/registry.md). */
+static int insert_credential(sc_registry *reg, const sc_issued_record *rec, const sc_buf *packed,
+                             sc_error *err) {
+  sc_sql_stmt *stmt = sc_registry_stmt(
       reg, STMT_INSERT_CREDENTIAL,
-      "INSERT INTO credentials (id, learner_id, achievement_id, idempotency_key, recipient_name,"
-      " email_hash, status_list, status_index, sha256, issued_at, valid_until, template,"
-      " json_path, pdf_path, qr_text, credential, language)"
-      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      "INSERT INTO credentials (id, learner_id, achievement, recipient_name, email_hash,"
+      " status_list, status_index, issued_at, valid_until, template, json_path, pdf_path,"
+      " credential, language) VALUES ($1, $2, (SELECT id FROM achievements WHERE iri = $3), $4,"
+      " $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
       err);
   if (!stmt)
     return err->code;
-  bind_record(stmt, rec, key, sha256);
-  int step = sqlite3_step(stmt);
-  if (step == SQLITE_DONE)
-    return SC_OK;
-  if (sqlite3_extended_errcode(reg->db) == SQLITE_CONSTRAINT_UNIQUE && key)
+  bind_record(reg->driver, stmt, rec, packed);
+  bool row, unique;
+  int rc = reg->driver->step(stmt, "recording a credential", &row, &unique, err);
+  if (rc != SC_OK && unique && rec->learner_id)
     return sc_fail(err, SC_EUSAGE, "%s: learner '%s' already has achievement %s", reg->path,
                    rec->learner_id, rec->achievement_id);
-  return sc_registry_sql_error(reg, err, "recording a credential");
+  return rc;
+}
+
+/* Achievement IRIs are kept once each: rows and the learner's index hold a small number. */
+static int add_achievement(sc_registry *reg, const char *iri, sc_error *err) {
+  sc_sql_stmt *stmt = sc_registry_stmt(
+      reg, STMT_INSERT_ACHIEVEMENT,
+      "INSERT INTO achievements (iri) VALUES ($1) ON CONFLICT (iri) DO NOTHING", err);
+  if (!stmt)
+    return err->code;
+  reg->driver->bind_text(stmt, 1, iri);
+  bool row;
+  return sc_sql_step(reg, stmt, "recording an achievement", &row, err);
 }
 
 int sc_registry_insert(sc_registry *reg, const sc_issued_record *rec, sc_error *err) {
-  uint8_t digest[32];
-  bool hashed = sc_sha256(rec->credential_json, strlen(rec->credential_json), digest) == SC_OK;
-  char *sha256 = hashed ? sc_hex_encode(digest, sizeof digest) : NULL;
-  char *key = idempotency_key(rec->learner_id, rec->achievement_id);
-  int rc = !sha256 || (rec->learner_id && !key) ? sc_oom(err) : SC_OK;
+  sc_buf packed = {0};
+  int rc = add_achievement(reg, rec->achievement_id, err);
   if (rc == SC_OK)
-    rc = insert_credential(reg, rec, key, sha256, err);
+    rc = sc_registry_pack(rec->credential_json, strlen(rec->credential_json), &packed, err);
   if (rc == SC_OK)
-    rc = add_event(reg, rec->id, "issued", NULL, rec->issued_at, err);
+    rc = insert_credential(reg, rec, &packed, err);
   if (rc == SC_OK)
     sc_index_set_remove(&reg->reserved, rec->status_list, rec->status_index);
-  free(sha256);
-  free(key);
+  sc_buf_free(&packed);
   return rc;
 }
 
 /* A text column as a JSON string. Rows written before intake checked every value may hold
  * invalid UTF-8, which jansson refuses: shown with U+FFFD rather than not at all. */
-static json_t *text_to_json(sqlite3_stmt *stmt, int column) {
-  const char *text = (const char *)sqlite3_column_text(stmt, column);
-  size_t len = (size_t)sqlite3_column_bytes(stmt, column);
+static json_t *text_to_json(const sc_registry_driver *d, sc_sql_stmt *stmt, int column) {
+  size_t len = 0;
+  const char *text = d->column_text(stmt, column, &len);
   json_t *value = json_stringn(text, len);
   if (value || !text)
     return value;
@@ -116,16 +89,17 @@ static json_t *text_to_json(sqlite3_stmt *stmt, int column) {
   return value;
 }
 
-static json_t *row_to_json(sqlite3_stmt *stmt) {
+static json_t *row_to_json(const sc_registry_driver *d, sc_sql_stmt *stmt) {
   json_t *row = json_object();
-  int columns = sqlite3_column_count(stmt);
+  int columns = d->column_count(stmt);
   for (int i = 0; row && i < columns; i++) {
-    const char *name = sqlite3_column_name(stmt, i);
+    const char *name = d->column_name(stmt, i);
+    sc_sql_type type = d->column_type(stmt, i);
     json_t *value = NULL;
-    if (sqlite3_column_type(stmt, i) == SQLITE_INTEGER)
-      value = json_integer(sqlite3_column_int64(stmt, i));
-    else if (sqlite3_column_type(stmt, i) == SQLITE_TEXT)
-      value = text_to_json(stmt, i);
+    if (type == SC_SQL_INT)
+      value = json_integer(d->column_int64(stmt, i));
+    else if (type == SC_SQL_TEXT)
+      value = text_to_json(d, stmt, i);
     else
       value = json_null();
     if (json_object_set_new(row, name, value) != 0) {
@@ -136,18 +110,42 @@ static json_t *row_to_json(sqlite3_stmt *stmt) {
   return row;
 }
 
+/* "sha256": of the credential's bytes (the last column, stored packed), which is what its file
+ * must hash to. */
+static int add_sha256(sc_registry *reg, sc_sql_stmt *stmt, json_t *row, sc_error *err) {
+  int last = reg->driver->column_count(stmt) - 1;
+  size_t len = 0;
+  const uint8_t *packed = reg->driver->column_blob(stmt, last, &len);
+  char *text = packed ? sc_registry_unpack(packed, len, err) : NULL;
+  if (!text)
+    return packed ? err->code
+                  : sc_fail(err, SC_EDATA, "%s: a credential without its text", reg->path);
+  uint8_t digest[32];
+  char *hex =
+      sc_sha256(text, strlen(text), digest) == SC_OK ? sc_hex_encode(digest, sizeof digest) : NULL;
+  free(text);
+  json_object_del(row, "packed_");
+  int rc = hex && json_object_set_new(row, "sha256", json_string(hex)) == 0 ? SC_OK : sc_oom(err);
+  free(hex);
+  return rc;
+}
+
 /* The statement is reset before returning: a statement left stepping keeps its read snapshot
  * open, and a write on that connection after another command committed would then fail at once
  * with "database is locked" instead of waiting its turn. */
-static int fetch_one(sc_registry *reg, sqlite3_stmt *stmt, json_t **row, sc_error *err) {
+static int fetch_one(sc_registry *reg, sc_sql_stmt *stmt, json_t **row, sc_error *err) {
   *row = NULL;
-  int step = sqlite3_step(stmt);
-  int rc = SC_OK;
-  if (step == SQLITE_ROW)
-    rc = (*row = row_to_json(stmt)) ? SC_OK : sc_oom(err);
-  else if (step != SQLITE_DONE)
-    rc = sc_registry_sql_error(reg, err, "reading a credential");
-  sqlite3_reset(stmt);
+  bool found = false;
+  int rc = sc_sql_step(reg, stmt, "reading a credential", &found, err);
+  if (rc == SC_OK && found)
+    rc = (*row = row_to_json(reg->driver, stmt)) ? SC_OK : sc_oom(err);
+  if (rc == SC_OK && found)
+    rc = add_sha256(reg, stmt, *row, err);
+  reg->driver->reset(stmt);
+  if (rc != SC_OK) {
+    json_decref(*row);
+    *row = NULL;
+  }
   return rc;
 }
 
@@ -162,102 +160,134 @@ static void normalize_id(const char *id, char *out, size_t size) {
 int sc_registry_get(sc_registry *reg, const char *id, json_t **row, sc_error *err) {
   char urn[128];
   normalize_id(id, urn, sizeof urn);
-  sqlite3_stmt *stmt = sc_registry_stmt(
-      reg, STMT_GET, "SELECT " ROW_COLUMNS " FROM credentials c WHERE c.id = ?", err);
+  sc_sql_stmt *stmt =
+      sc_registry_stmt(reg, STMT_GET,
+                       "SELECT " ROW_COLUMNS ", c.credential AS packed_ FROM credentials c"
+                       " JOIN achievements a ON a.id = c.achievement WHERE c.id = $1",
+                       err);
   if (!stmt)
     return err->code;
-  bind_text(stmt, 1, urn);
+  reg->driver->bind_text(stmt, 1, urn);
   return fetch_one(reg, stmt, row, err);
 }
 
 int sc_registry_find(sc_registry *reg, const char *learner_id, const char *achievement_id,
                      json_t **row, sc_error *err) {
-  char *key = idempotency_key(learner_id, achievement_id);
-  if (!key)
-    return sc_oom(err);
-  sqlite3_stmt *stmt = sc_registry_stmt(
-      reg, STMT_FIND, "SELECT " ROW_COLUMNS " FROM credentials c WHERE c.idempotency_key = ?", err);
-  int rc = stmt ? SC_OK : err->code;
-  if (rc == SC_OK) {
-    bind_text(stmt, 1, key);
-    rc = fetch_one(reg, stmt, row, err);
-  }
-  free(key);
+  sc_sql_stmt *stmt = sc_registry_stmt(reg, STMT_FIND,
+                                       "SELECT " ROW_COLUMNS ", c.credential AS packed_"
+                                       " FROM credentials c JOIN achievements a"
+                                       " ON a.id = c.achievement"
+                                       " WHERE c.learner_id = $1 AND a.iri = $2",
+                                       err);
+  if (!stmt)
+    return err->code;
+  reg->driver->bind_text(stmt, 1, learner_id);
+  reg->driver->bind_text(stmt, 2, achievement_id);
+  return fetch_one(reg, stmt, row, err);
+}
+
+int sc_registry_id_taken(sc_registry *reg, const char *id, bool *taken, sc_error *err) {
+  sc_sql_stmt *stmt = reg->driver->prepare(reg, "SELECT 1 FROM credentials WHERE id = $1", err);
+  if (!stmt)
+    return err->code;
+  reg->driver->bind_text(stmt, 1, id);
+  int rc = sc_sql_step(reg, stmt, "looking up a credential id", taken, err);
+  reg->driver->finalize(stmt);
   return rc;
 }
 
 char *sc_registry_credential_text(sc_registry *reg, const char *id, sc_error *err) {
   char urn[128];
   normalize_id(id, urn, sizeof urn);
-  sqlite3_stmt *stmt =
-      sc_registry_stmt(reg, STMT_TEXT, "SELECT credential FROM credentials WHERE id = ?", err);
+  sc_sql_stmt *stmt =
+      sc_registry_stmt(reg, STMT_TEXT, "SELECT credential FROM credentials WHERE id = $1", err);
   if (!stmt)
     return NULL;
-  bind_text(stmt, 1, urn);
+  reg->driver->bind_text(stmt, 1, urn);
   /* Not there (SC_EUSAGE) is told apart from a registry that cannot be read. */
-  int step = sqlite3_step(stmt);
-  const unsigned char *column = step == SQLITE_ROW ? sqlite3_column_text(stmt, 0) : NULL;
-  char *text = column ? strdup((const char *)column) : NULL;
-  if (step == SQLITE_DONE)
+  bool found = false;
+  int rc = sc_sql_step(reg, stmt, "reading a credential", &found, err);
+  size_t len = 0;
+  const uint8_t *packed = found ? reg->driver->column_blob(stmt, 0, &len) : NULL;
+  char *text = packed ? sc_registry_unpack(packed, len, err) : NULL; /* err set when NULL */
+  if (rc == SC_OK && !found)
     sc_fail(err, SC_EUSAGE, "%s: no credential %s", reg->path, urn);
-  else if (step != SQLITE_ROW)
-    sc_registry_sql_error(reg, err, "reading a credential");
-  else if (!text)
-    sc_oom(err);
-  sqlite3_reset(stmt);
+  else if (rc == SC_OK && found && !packed)
+    sc_fail(err, SC_EDATA, "%s: %s has no stored text", reg->path, urn);
+  reg->driver->reset(stmt);
   return text;
 }
 
 int sc_registry_events(sc_registry *reg, const char *id, json_t **events, sc_error *err) {
   char urn[128];
   normalize_id(id, urn, sizeof urn);
-  sqlite3_stmt *stmt = sc_registry_stmt(
-      reg, STMT_EVENTS, "SELECT kind, reason, at FROM events WHERE credential_id = ? ORDER BY seq",
+  sc_sql_stmt *stmt = sc_registry_stmt(
+      reg, STMT_EVENTS,
+      /* "issued" is not stored: it is the credential's issued_at, before every change. */
+      "SELECT kind, reason, at FROM ("
+      " SELECT 0 AS seq, 'issued' AS kind, CAST(NULL AS TEXT) AS reason, issued_at AS at"
+      " FROM credentials WHERE id = $1"
+      " UNION ALL SELECT e.seq, e.kind, e.reason, e.at FROM events e"
+      " JOIN credentials c ON c.seq = e.credential WHERE c.id = $1) t ORDER BY seq",
       err);
   if (!stmt)
     return err->code;
-  bind_text(stmt, 1, urn);
+  reg->driver->bind_text(stmt, 1, urn);
   *events = json_array();
-  int step;
-  while (*events && (step = sqlite3_step(stmt)) == SQLITE_ROW) {
-    if (json_array_append_new(*events, row_to_json(stmt)) != 0) {
+  bool row = false;
+  int rc = SC_OK;
+  while (*events && (rc = sc_sql_step(reg, stmt, "reading events", &row, err)) == SC_OK && row) {
+    if (json_array_append_new(*events, row_to_json(reg->driver, stmt)) != 0) {
       json_decref(*events);
       *events = NULL;
     }
   }
-  sqlite3_reset(stmt);
+  reg->driver->reset(stmt);
+  if (rc != SC_OK) {
+    json_decref(*events);
+    *events = NULL;
+    return rc;
+  }
   return *events ? SC_OK : sc_oom(err);
 }
 
+/* Every credential the filter lets through, in issue order. instr (SQLite) and strpos
+ * (PostgreSQL) are the same test: the name contains the text, byte for byte. */
+#define EACH_SQL(contains)                                                                         \
+  "SELECT * FROM (SELECT " ROW_COLUMNS ", c.seq AS rowid_, c.credential AS packed_"                \
+  " FROM credentials c JOIN achievements a ON a.id = c.achievement"                                \
+  " WHERE (CAST($1 AS TEXT) IS NULL OR a.iri = $1)"                                                \
+  " AND (CAST($2 AS TEXT) IS NULL OR " contains "(c.recipient_name, $2) > 0)"                      \
+  " AND (CAST($3 AS TEXT) IS NULL OR c.learner_id = $3)"                                           \
+  " AND (CAST($4 AS TEXT) IS NULL OR c.status = $4)) t"                                            \
+  " ORDER BY rowid_"
+
 int sc_registry_each(sc_registry *reg, const sc_registry_filter *filter,
                      int (*each)(void *ctx, const json_t *row), void *ctx, sc_error *err) {
-  static const char sql[] =
-      "SELECT * FROM (SELECT " ROW_COLUMNS ", c.rowid AS rowid_ FROM credentials c"
-      " WHERE (?1 IS NULL OR c.achievement_id = ?1)"
-      " AND (?2 IS NULL OR instr(c.recipient_name, ?2) > 0)"
-      " AND (?3 IS NULL OR c.learner_id = ?3)"
-      " AND (?4 IS NULL OR c.status = ?4))"
-      " ORDER BY rowid_";
-  sqlite3_stmt *stmt = NULL;
-  if (sqlite3_prepare_v2(reg->db, sql, -1, &stmt, NULL) != SQLITE_OK)
-    return sc_registry_sql_error(reg, err, "listing credentials");
-  bind_text(stmt, 1, filter->achievement_id);
-  bind_text(stmt, 2, filter->name_contains);
-  bind_text(stmt, 3, filter->learner_id);
-  bind_text(stmt, 4, filter->by_status ? sc_status_word(filter->status) : NULL);
-  int rc = SC_OK, step;
-  while (rc == SC_OK && (step = sqlite3_step(stmt)) == SQLITE_ROW) {
-    json_t *row = row_to_json(stmt);
+  const sc_registry_driver *d = reg->driver;
+  sc_sql_stmt *stmt = d->prepare(reg, d->postgres ? EACH_SQL("strpos") : EACH_SQL("instr"), err);
+  if (!stmt)
+    return err->code;
+  d->bind_text(stmt, 1, filter->achievement_id);
+  d->bind_text(stmt, 2, filter->name_contains);
+  d->bind_text(stmt, 3, filter->learner_id);
+  d->bind_text(stmt, 4, filter->by_status ? sc_status_word(filter->status) : NULL);
+  int rc = SC_OK;
+  bool more = false;
+  while ((rc = sc_sql_step(reg, stmt, "listing credentials", &more, err)) == SC_OK && more) {
+    json_t *row = row_to_json(d, stmt);
     if (!row) {
       rc = sc_oom(err);
       break;
     }
     json_object_del(row, "rowid_");
-    rc = each(ctx, row);
+    rc = add_sha256(reg, stmt, row, err);
+    if (rc == SC_OK)
+      rc = each(ctx, row);
     json_decref(row);
+    if (rc != SC_OK)
+      break;
   }
-  if (rc == SC_OK && step != SQLITE_DONE)
-    rc = sc_registry_sql_error(reg, err, "listing credentials");
-  sqlite3_finalize(stmt);
+  d->finalize(stmt);
   return rc;
 }

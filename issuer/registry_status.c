@@ -19,22 +19,19 @@ bool sc_status_change_allowed(sc_status_change change, sc_status status) {
 
 static int current_status(sc_registry *reg, const char *urn, sc_status *status, int64_t *list,
                           sc_error *err) {
-  sqlite3_stmt *stmt = sc_registry_stmt(
-      reg, STMT_STATUS_OF, "SELECT status, status_list FROM credentials WHERE id = ?", err);
+  sc_sql_stmt *stmt = sc_registry_stmt(
+      reg, STMT_STATUS_OF, "SELECT status, status_list FROM credentials WHERE id = $1", err);
   if (!stmt)
     return err->code;
-  sqlite3_bind_text(stmt, 1, urn, -1, SQLITE_STATIC);
-  int step = sqlite3_step(stmt);
-  bool known = false;
-  if (step == SQLITE_ROW) {
-    known = sc_status_parse((const char *)sqlite3_column_text(stmt, 0), status);
-    *list = sqlite3_column_int64(stmt, 1);
+  reg->driver->bind_text(stmt, 1, urn);
+  bool row = false, known = false;
+  int rc = sc_sql_step(reg, stmt, "reading a status", &row, err);
+  if (row) {
+    known = sc_status_parse(reg->driver->column_text(stmt, 0, NULL), status);
+    *list = reg->driver->column_int64(stmt, 1);
   }
-  int rc = step == SQLITE_ROW || step == SQLITE_DONE
-               ? SC_OK
-               : sc_registry_sql_error(reg, err, "reading a status");
-  sqlite3_reset(stmt);
-  if (step == SQLITE_DONE)
+  reg->driver->reset(stmt);
+  if (rc == SC_OK && !row)
     return sc_fail(err, SC_EDATA, "no credential %s in %s", urn, reg->path);
   if (rc == SC_OK && !known) /* the schema's CHECK allows only the three words */
     return sc_fail(err, SC_ECONFIG, "%s: %s has an unknown status", reg->path, urn);
@@ -45,26 +42,28 @@ static int write_change(sc_registry *reg, const char *urn, sc_status_change chan
                         const char *reason, sc_error *err) {
   char now[21];
   sc_time_format((int64_t)time(NULL), now);
-  sqlite3_stmt *stmt =
-      sc_registry_stmt(reg, STMT_SET_STATUS, "UPDATE credentials SET status = ? WHERE id = ?", err);
+  sc_sql_stmt *stmt = sc_registry_stmt(reg, STMT_SET_STATUS,
+                                       "UPDATE credentials SET status = $1 WHERE id = $2", err);
   if (!stmt)
     return err->code;
-  sqlite3_bind_text(stmt, 1, sc_status_word(sc_status_after(change)), -1, SQLITE_STATIC);
-  sqlite3_bind_text(stmt, 2, urn, -1, SQLITE_STATIC);
-  if (sqlite3_step(stmt) != SQLITE_DONE)
-    return sc_registry_sql_error(reg, err, "changing a status");
-  sqlite3_stmt *event = sc_registry_stmt(
-      reg, STMT_INSERT_EVENT,
-      "INSERT INTO events (credential_id, kind, reason, at) VALUES (?, ?, ?, ?)", err);
+  const sc_registry_driver *d = reg->driver;
+  d->bind_text(stmt, 1, sc_status_word(sc_status_after(change)));
+  d->bind_text(stmt, 2, urn);
+  bool row;
+  int rc = sc_sql_step(reg, stmt, "changing a status", &row, err);
+  if (rc != SC_OK)
+    return rc;
+  sc_sql_stmt *event = sc_registry_stmt(reg, STMT_INSERT_EVENT,
+                                        "INSERT INTO events (credential, kind, reason, at)"
+                                        " SELECT seq, $2, $3, $4 FROM credentials WHERE id = $1",
+                                        err);
   if (!event)
     return err->code;
-  sqlite3_bind_text(event, 1, urn, -1, SQLITE_STATIC);
-  sqlite3_bind_text(event, 2, sc_status_change_word(change), -1, SQLITE_STATIC);
-  if (reason)
-    sqlite3_bind_text(event, 3, reason, -1, SQLITE_STATIC);
-  sqlite3_bind_text(event, 4, now, -1, SQLITE_TRANSIENT);
-  return sqlite3_step(event) == SQLITE_DONE ? SC_OK
-                                            : sc_registry_sql_error(reg, err, "recording an event");
+  d->bind_text(event, 1, urn);
+  d->bind_text(event, 2, sc_status_change_word(change));
+  d->bind_text(event, 3, reason);
+  d->bind_text(event, 4, now);
+  return sc_sql_step(reg, event, "recording an event", &row, err);
 }
 
 int sc_registry_change_status(sc_registry *reg, const char *id, sc_status_change change,
@@ -97,33 +96,36 @@ int sc_registry_change_status(sc_registry *reg, const char *id, sc_status_change
 int sc_registry_status_bits(sc_registry *reg, int64_t list, sc_purpose purpose, uint8_t *bits,
                             sc_error *err) {
   const char *status = sc_status_word(sc_purpose_status(purpose));
-  sqlite3_stmt *stmt = sc_registry_stmt(
+  sc_sql_stmt *stmt = sc_registry_stmt(
       reg, STMT_STATUS_BITS,
-      "SELECT status_index FROM credentials WHERE status_list = ? AND status = ?", err);
+      /* status != 'active' lets the query use the small index of those credentials only */
+      "SELECT status_index FROM credentials"
+      " WHERE status_list = $1 AND status = $2 AND status != 'active'",
+      err);
   if (!stmt)
     return err->code;
-  sqlite3_bind_int64(stmt, 1, list);
-  sqlite3_bind_text(stmt, 2, status, -1, SQLITE_STATIC);
-  int step;
-  while ((step = sqlite3_step(stmt)) == SQLITE_ROW)
-    sc_status_list_set(bits, (size_t)sqlite3_column_int64(stmt, 0), true);
-  sqlite3_reset(stmt);
-  return step == SQLITE_DONE ? SC_OK : sc_registry_sql_error(reg, err, "reading statuses");
+  reg->driver->bind_int64(stmt, 1, list);
+  reg->driver->bind_text(stmt, 2, status);
+  bool row = false;
+  int rc;
+  while ((rc = sc_sql_step(reg, stmt, "reading statuses", &row, err)) == SC_OK && row)
+    sc_status_list_set(bits, (size_t)reg->driver->column_int64(stmt, 0), true);
+  reg->driver->reset(stmt);
+  return rc;
 }
 
 int sc_registry_lists(sc_registry *reg, json_t **lists, sc_error *err) {
-  sqlite3_stmt *stmt = NULL;
-  if (sqlite3_prepare_v2(reg->db, "SELECT id FROM status_lists ORDER BY id", -1, &stmt, NULL) !=
-      SQLITE_OK)
-    return sc_registry_sql_error(reg, err, "listing status lists");
+  sc_sql_stmt *stmt = reg->driver->prepare(reg, "SELECT id FROM status_lists ORDER BY id", err);
+  if (!stmt)
+    return err->code;
   *lists = json_array();
-  int step = SQLITE_DONE;
-  while (*lists && (step = sqlite3_step(stmt)) == SQLITE_ROW)
-    json_array_append_new(*lists, json_integer(sqlite3_column_int64(stmt, 0)));
-  int rc = !*lists               ? sc_oom(err)
-           : step != SQLITE_DONE ? sc_registry_sql_error(reg, err, "listing status lists")
-                                 : SC_OK;
-  sqlite3_finalize(stmt);
+  bool row = false;
+  int rc = SC_OK;
+  while (*lists && (rc = sc_sql_step(reg, stmt, "listing status lists", &row, err)) == SC_OK && row)
+    json_array_append_new(*lists, json_integer(reg->driver->column_int64(stmt, 0)));
+  if (rc == SC_OK && !*lists)
+    rc = sc_oom(err);
+  reg->driver->finalize(stmt);
   if (rc != SC_OK) {
     json_decref(*lists);
     *lists = NULL;
@@ -133,34 +135,41 @@ int sc_registry_lists(sc_registry *reg, json_t **lists, sc_error *err) {
 
 int sc_registry_list_generation(sc_registry *reg, int64_t list, int64_t *generation,
                                 int64_t *published, sc_error *err) {
-  sqlite3_stmt *stmt = sc_registry_stmt(
+  sc_sql_stmt *stmt = sc_registry_stmt(
       reg, STMT_LIST_GENERATION,
-      "SELECT generation, published_generation FROM status_lists WHERE id = ?", err);
+      "SELECT generation, published_generation FROM status_lists WHERE id = $1", err);
   if (!stmt)
     return err->code;
-  sqlite3_bind_int64(stmt, 1, list);
-  int step = sqlite3_step(stmt);
-  if (step == SQLITE_ROW) {
-    *generation = sqlite3_column_int64(stmt, 0);
-    *published = sqlite3_column_int64(stmt, 1);
+  reg->driver->bind_int64(stmt, 1, list);
+  bool row = false;
+  int rc = sc_sql_step(reg, stmt, "reading a generation", &row, err);
+  if (row) {
+    *generation = reg->driver->column_int64(stmt, 0);
+    *published = reg->driver->column_int64(stmt, 1);
   }
-  sqlite3_reset(stmt);
-  if (step == SQLITE_DONE)
+  reg->driver->reset(stmt);
+  if (rc == SC_OK && !row)
     return sc_fail(err, SC_EDATA, "%s: no status list %lld", reg->path, (long long)list);
-  return step == SQLITE_ROW ? SC_OK : sc_registry_sql_error(reg, err, "reading a generation");
+  return rc;
 }
 
-/* max(): a record never goes back, whatever order two publishers record in. */
+/* The greater of the two: a record never goes back, whatever order two publishers record in
+ * (max() of two values in SQLite, GREATEST in PostgreSQL). */
 int sc_registry_mark_published(sc_registry *reg, int64_t list, int64_t generation, sc_error *err) {
-  sqlite3_stmt *stmt = sc_registry_stmt(
+  sc_sql_stmt *stmt = sc_registry_stmt(
       reg, STMT_MARK_PUBLISHED,
-      "UPDATE status_lists SET published_generation = max(published_generation, ?) WHERE id = ?",
+      reg->driver->postgres
+          ? "UPDATE status_lists SET published_generation = GREATEST(published_generation, $1)"
+            " WHERE id = $2"
+          : "UPDATE status_lists SET published_generation = max(published_generation, $1)"
+            " WHERE id = $2",
       err);
   if (!stmt)
     return err->code;
-  sqlite3_bind_int64(stmt, 1, generation);
-  sqlite3_bind_int64(stmt, 2, list);
-  int step = sqlite3_step(stmt);
-  sqlite3_reset(stmt);
-  return step == SQLITE_DONE ? SC_OK : sc_registry_sql_error(reg, err, "recording a publication");
+  reg->driver->bind_int64(stmt, 1, generation);
+  reg->driver->bind_int64(stmt, 2, list);
+  bool row;
+  int rc = sc_sql_step(reg, stmt, "recording a publication", &row, err);
+  reg->driver->reset(stmt);
+  return rc;
 }

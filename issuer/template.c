@@ -531,7 +531,7 @@ const json_t *sc_template_achievement(const sc_template *tpl) {
 }
 
 float sc_template_qr_size(const sc_template *tpl) {
-  return tpl->qr_size;
+  return tpl ? tpl->qr_size : 50; /* no template: the default printed size */
 }
 
 sc_qr_mode sc_template_qr_mode(const sc_template *tpl) {

@@ -31,6 +31,36 @@ make_home() {
   # shellcheck disable=SC2086 # HOME_FLAGS is a list of options
   sc init "$WORK/home" --name "Acme AI Academy" --url https://acme.example --no-passphrase \
     ${HOME_FLAGS:-} >/dev/null
+  use_test_registry "$WORK/home"
+}
+
+# SKILLCERT_TEST_REGISTRY=postgresql (make test runs the registry's files a second time so):
+# every home these tests make keeps its registry in a new database of a throwaway PostgreSQL
+# cluster (tests/pg/cluster.sh), started once per file.
+if [ "${SKILLCERT_TEST_REGISTRY:-}" = postgresql ]; then
+  setup_file() {
+    PG_DIR=$(mktemp -d)
+    export PG_DIR
+    "$ROOT/tests/pg/cluster.sh" start "$PG_DIR" >/dev/null
+  }
+  teardown_file() {
+    "$ROOT/tests/pg/cluster.sh" stop "$PG_DIR"
+    rm -rf "$PG_DIR"
+  }
+fi
+
+# With SKILLCERT_TEST_REGISTRY=postgresql, points the home at a new database ("registry").
+use_test_registry() { # home
+  [ "${SKILLCERT_TEST_REGISTRY:-}" = postgresql ] || return 0
+  local uri
+  uri=$("$ROOT/tests/pg/cluster.sh" createdb "$PG_DIR" "t$(date +%s%N)")
+  $PYTHON - "$1/skillcert.json" "$uri" <<'PY'
+import json, sys
+path, uri = sys.argv[1], sys.argv[2]
+config = json.load(open(path))
+config["registry"] = uri
+json.dump(config, open(path, "w"), indent=2)
+PY
 }
 
 # Issues one credential and sets CRED to its path.

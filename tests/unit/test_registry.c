@@ -4,24 +4,76 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
-#include "issuer/issuer.h"
+#include "issuer/registry_internal.h"
 
 typedef struct fixture {
   char dir[64];
+  char uri[512]; /* the PostgreSQL database, or "" for SQLite */
   sc_home home;
   sc_registry *reg;
 } fixture;
+
+/* The PostgreSQL cluster these tests share (tests/pg/cluster.sh), started once. */
+static char pg_dir[64];
+static int pg_databases;
+
+static int run_line(const char *command, char *out, size_t size) {
+  FILE *p = popen(command, "r");
+  if (!p)
+    return -1;
+  if (!fgets(out, (int)size, p))
+    out[0] = 0;
+  out[strcspn(out, "\n")] = 0;
+  return pclose(p) == 0 && out[0] ? 0 : -1;
+}
+
+static int start_postgres(void **state) {
+  (void)state;
+  char command[256], uri[512];
+  if (!make_temp_dir(pg_dir, "registry-pg"))
+    return -1;
+  snprintf(command, sizeof command, "tests/pg/cluster.sh start %s", pg_dir);
+  return run_line(command, uri, sizeof uri);
+}
+
+static int stop_postgres(void **state) {
+  (void)state;
+  char command[256];
+  snprintf(command, sizeof command, "tests/pg/cluster.sh stop %s", pg_dir);
+  int rc = system(command);
+  return rc == 0 && remove_temp_dir(pg_dir) == 0 ? 0 : -1;
+}
+
+static int open_fixture(fixture *f, void **state) {
+  sc_error err = {0};
+  if (sc_registry_open(&f->home, &f->reg, &err) != SC_OK) {
+    fprintf(stderr, "%s\n", err.message);
+    return -1;
+  }
+  *state = f;
+  return 0;
+}
 
 static int setup(void **state) {
   fixture *f = calloc(1, sizeof *f);
   if (!f || !make_temp_dir(f->dir, "registry"))
     return -1;
   snprintf(f->home.root, sizeof f->home.root, "%s", f->dir);
-  sc_error err = {0};
-  if (sc_registry_open(&f->home, &f->reg, &err) != SC_OK)
+  return open_fixture(f, state);
+}
+
+/* The same fixture on a new database of the shared PostgreSQL cluster. */
+static int setup_pg(void **state) {
+  fixture *f = calloc(1, sizeof *f);
+  if (!f || !make_temp_dir(f->dir, "registry"))
     return -1;
-  *state = f;
-  return 0;
+  snprintf(f->home.root, sizeof f->home.root, "%s", f->dir);
+  char command[256];
+  snprintf(command, sizeof command, "tests/pg/cluster.sh createdb %s t%d", pg_dir, ++pg_databases);
+  if (run_line(command, f->uri, sizeof f->uri) != 0)
+    return -1;
+  f->home.registry = f->uri;
+  return open_fixture(f, state);
 }
 
 static int teardown(void **state) {
@@ -98,11 +150,22 @@ static void events_are_append_only(void **state) {
   insert_ok(f, "urn:uuid:1", "L-1");
   json_t *events = NULL;
   sc_error err = {0};
+  assert_int_equal(
+      sc_registry_change_status(f->reg, "urn:uuid:1", SC_CHANGE_SUSPEND, "check", NULL, &err),
+      SC_OK);
   assert_int_equal(sc_registry_events(f->reg, "urn:uuid:1", &events, &err), SC_OK);
-  assert_int_equal(json_array_size(events), 1);
+  assert_int_equal(json_array_size(events), 2); /* "issued" comes from issued_at, first */
   assert_string_equal(json_string_value(json_object_get(json_array_get(events, 0), "kind")),
                       "issued");
+  assert_string_equal(json_string_value(json_object_get(json_array_get(events, 1), "kind")),
+                      "suspended");
   json_decref(events);
+  if (f->uri[0]) { /* PostgreSQL: through the registry's own connection */
+    assert_int_not_equal(sc_registry_exec(f->reg, "UPDATE events SET kind = 'revoked'", &err),
+                         SC_OK);
+    assert_int_not_equal(sc_registry_exec(f->reg, "DELETE FROM events", &err), SC_OK);
+    return;
+  }
   sqlite3 *db;
   char path[128];
   snprintf(path, sizeof path, "%s/registry.db", f->dir);
@@ -143,13 +206,95 @@ static void schema_is_versioned_and_a_newer_one_is_refused(void **state) {
   sqlite3_stmt *stmt;
   sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &stmt, NULL);
   assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
-  assert_int_equal(sqlite3_column_int(stmt, 0), 4);
+  assert_int_equal(sqlite3_column_int(stmt, 0), SC_REGISTRY_SCHEMA_VERSION);
   sqlite3_finalize(stmt);
   assert_int_equal(sqlite3_exec(db, "PRAGMA user_version = 99", 0, 0, 0), SQLITE_OK);
   sqlite3_close(db);
   sc_error err = {0};
   assert_int_equal(sc_registry_open(&f->home, &f->reg, &err), SC_ECONFIG);
   assert_non_null(strstr(err.message, "newer"));
+}
+
+/* tests/data/registry-v3.db was made by skillcert at schema 3 (3 roster credentials with PDFs,
+ * one without, one revoked). Upgrading keeps every credential byte for byte, its SHA-256,
+ * status, slot and events, and the lists' generations. */
+static void a_schema_3_registry_is_upgraded_keeping_every_credential_and_event(void **state) {
+  fixture *f = *state;
+  sc_registry_close(f->reg);
+  f->reg = NULL;
+  char path[128], command[512];
+  snprintf(path, sizeof path, "%s/registry.db", f->dir);
+  remove(path);
+  snprintf(command, sizeof command, "cp tests/data/registry-v3.db '%s'", path);
+  assert_int_equal(system(command), 0);
+  sqlite3 *db;
+  assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+  sqlite3_stmt *stmt;
+  assert_int_equal(sqlite3_prepare_v2(db,
+                                      "SELECT id, credential, sha256, status, status_list,"
+                                      " status_index, learner_id FROM credentials ORDER BY rowid",
+                                      -1, &stmt, NULL),
+                   SQLITE_OK);
+  char *ids[8], *texts[8], *hashes[8], *statuses[8];
+  int64_t slots[8];
+  int n = 0;
+  while (n < 8 && sqlite3_step(stmt) == SQLITE_ROW) {
+    ids[n] = strdup((const char *)sqlite3_column_text(stmt, 0));
+    texts[n] = strdup((const char *)sqlite3_column_text(stmt, 1));
+    hashes[n] = strdup((const char *)sqlite3_column_text(stmt, 2));
+    statuses[n] = strdup((const char *)sqlite3_column_text(stmt, 3));
+    slots[n] = sqlite3_column_int64(stmt, 4) << 32 | sqlite3_column_int64(stmt, 5);
+    n++;
+  }
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  assert_int_equal(n, 4);
+
+  sc_error err = {0};
+  assert_int_equal(sc_registry_open(&f->home, &f->reg, &err), SC_OK);
+  int revoked = 0;
+  for (int i = 0; i < n; i++) {
+    char *text = sc_registry_credential_text(f->reg, ids[i], &err);
+    assert_non_null(text);
+    assert_string_equal(text, texts[i]);
+    free(text);
+    json_t *row = NULL, *events = NULL;
+    assert_int_equal(sc_registry_get(f->reg, ids[i], &row, &err), SC_OK);
+    assert_non_null(row);
+    assert_string_equal(json_string_value(json_object_get(row, "sha256")), hashes[i]);
+    assert_string_equal(json_string_value(json_object_get(row, "status")), statuses[i]);
+    assert_int_equal(json_integer_value(json_object_get(row, "status_list")) << 32 |
+                         json_integer_value(json_object_get(row, "status_index")),
+                     slots[i]);
+    assert_int_equal(sc_registry_events(f->reg, ids[i], &events, &err), SC_OK);
+    bool is_revoked = strcmp(statuses[i], "revoked") == 0;
+    revoked += is_revoked;
+    assert_int_equal(json_array_size(events), is_revoked ? 2 : 1);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(events, 0), "kind")),
+                        "issued");
+    if (is_revoked)
+      assert_string_equal(json_string_value(json_object_get(json_array_get(events, 1), "reason")),
+                          "cheated");
+    json_decref(row);
+    json_decref(events);
+    free(ids[i]), free(texts[i]), free(hashes[i]), free(statuses[i]);
+  }
+  assert_int_equal(revoked, 1);
+  json_t *row = NULL;
+  assert_int_equal(sc_registry_find(f->reg, "L2",
+                                    "https://fixture.example/achievements/ai-fundamentals", &row,
+                                    &err),
+                   SC_OK);
+  assert_non_null(row);
+  json_decref(row);
+  int64_t generation = 0, published = 0;
+  assert_int_equal(sc_registry_list_generation(f->reg, 1, &generation, &published, &err), SC_OK);
+  assert_int_equal(generation, 5);
+  assert_int_equal(published, 5);
+  /* and it goes on working: a new credential, a second one for L2 refused */
+  insert_ok(f, "urn:uuid:6885869a-6f80-460d-bbbd-65168c287a99", "L-new");
+  assert_int_equal(sc_registry_list_generation(f->reg, 1, &generation, &published, &err), SC_OK);
+  assert_int_equal(generation, 6);
 }
 
 static int count_row(void *ctx, const json_t *row) {
@@ -219,22 +364,79 @@ static void a_change_after_a_read_is_not_refused_when_another_command_wrote(void
   assert_int_equal(sc_registry_get(f->reg, "urn:uuid:1", &row, &err), SC_OK);
   assert_non_null(row);
   json_decref(row);
-  assert_int_equal(sc_registry_change_status(other, "urn:uuid:2", SC_CHANGE_REVOKE, "x", NULL, &err),
-                   SC_OK);
+  assert_int_equal(
+      sc_registry_change_status(other, "urn:uuid:2", SC_CHANGE_REVOKE, "x", NULL, &err), SC_OK);
   if (sc_registry_change_status(f->reg, "urn:uuid:1", SC_CHANGE_REVOKE, "y", NULL, &err) != SC_OK)
     fail_msg("%s", err.message);
   json_t *again = NULL;
   assert_int_equal(sc_registry_find(f->reg, "L-2", "https://a.example/ai", &again, &err), SC_OK);
   json_decref(again);
-  assert_int_equal(sc_registry_change_status(other, "urn:uuid:1", SC_CHANGE_REVOKE, "z", NULL, &err),
-                   SC_EUSAGE);
+  assert_int_equal(
+      sc_registry_change_status(other, "urn:uuid:1", SC_CHANGE_REVOKE, "z", NULL, &err), SC_EUSAGE);
   int64_t list, index;
   assert_int_equal(sc_registry_reserve_index(f->reg, &list, &index, &err), SC_OK);
   sc_registry_close(other);
 }
 
+/* Two processes issuing into one PostgreSQL registry each draw from a status list of their own,
+ * so no index can be drawn twice; a list whose holder stopped is taken up again, not left
+ * half full. */
+static void processes_sharing_a_postgres_registry_lease_their_own_status_lists(void **state) {
+  fixture *f = *state;
+  sc_registry *other = NULL, *third = NULL;
+  sc_error err = {0};
+  assert_int_equal(sc_registry_open(&f->home, &other, &err), SC_OK);
+  int64_t list_a, list_b, list_c, index;
+  assert_int_equal(sc_registry_reserve_index(f->reg, &list_a, &index, &err), SC_OK);
+  assert_int_equal(sc_registry_reserve_index(other, &list_b, &index, &err), SC_OK);
+  assert_int_not_equal(list_a, list_b);
+  for (int i = 0; i < 200; i++) { /* each keeps to its own */
+    int64_t list;
+    assert_int_equal(sc_registry_reserve_index(f->reg, &list, &index, &err), SC_OK);
+    assert_int_equal(list, list_a);
+    assert_int_equal(sc_registry_reserve_index(other, &list, &index, &err), SC_OK);
+    assert_int_equal(list, list_b);
+  }
+  sc_registry_close(other); /* its lease ends with its connection */
+  assert_int_equal(sc_registry_open(&f->home, &third, &err), SC_OK);
+  assert_int_equal(sc_registry_reserve_index(third, &list_c, &index, &err), SC_OK);
+  assert_int_equal(list_c, list_b);
+  sc_registry_close(third);
+}
+
+/* A password in the URI never reaches a message: the server is named without it. */
+static void a_postgres_password_is_never_in_a_message(void **state) {
+  (void)state;
+  char dir[64], uri[512], command[128], port[16];
+  assert_true(make_temp_dir(dir, "registry"));
+  snprintf(command, sizeof command, "cat %s/port", pg_dir);
+  assert_int_equal(run_line(command, port, sizeof port), 0);
+  snprintf(uri, sizeof uri, "postgresql://skillcert:s3cret-pw@/no_such_db?host=%s/sock&port=%s",
+           pg_dir, port);
+  sc_home home = {.registry = uri};
+  snprintf(home.root, sizeof home.root, "%s", dir);
+  sc_registry *reg = NULL;
+  sc_error err = {0};
+  assert_int_equal(sc_registry_open(&home, &reg, &err), SC_EIO);
+  assert_null(reg);
+  assert_null(strstr(err.message, "s3cret-pw"));
+  assert_non_null(strstr(err.message, "postgresql://skillcert:***@/no_such_db"));
+  assert_int_equal(remove_temp_dir(dir), 0);
+}
+
+/* A "registry" that is no postgresql:// URI is a configuration error, not a file name. */
+static void a_registry_setting_that_is_no_postgres_uri_is_refused(void **state) {
+  (void)state;
+  sc_home home = {.registry = "/var/lib/skillcert/registry.db"};
+  snprintf(home.root, sizeof home.root, "/nonexistent");
+  sc_registry *reg = NULL;
+  sc_error err = {0};
+  assert_int_equal(sc_registry_open(&home, &reg, &err), SC_ECONFIG);
+  assert_non_null(strstr(err.message, "expected a postgresql:// URI"));
+}
+
 int main(void) {
-  const struct CMUnitTest tests[] = {
+  const struct CMUnitTest sqlite[] = {
       cmocka_unit_test_setup_teardown(records_a_credential_and_finds_it_by_id_or_learner, setup,
                                       teardown),
       cmocka_unit_test_setup_teardown(refuses_the_same_learner_and_achievement_twice, setup,
@@ -244,10 +446,31 @@ int main(void) {
       cmocka_unit_test_setup_teardown(schema_is_versioned_and_a_newer_one_is_refused, setup,
                                       teardown),
       cmocka_unit_test_setup_teardown(lists_by_filter, setup, teardown),
+      cmocka_unit_test_setup_teardown(
+          a_schema_3_registry_is_upgraded_keeping_every_credential_and_event, setup, teardown),
       cmocka_unit_test_setup_teardown(a_null_credential_text_comes_with_err_set_to_why, setup,
                                       teardown),
       cmocka_unit_test_setup_teardown(
           a_change_after_a_read_is_not_refused_when_another_command_wrote, setup, teardown),
+      cmocka_unit_test(a_registry_setting_that_is_no_postgres_uri_is_refused),
   };
-  return cmocka_run_group_tests_name("registry", tests, NULL, NULL);
+  /* The same behaviour from the PostgreSQL back-end (the tests that reach into the SQLite
+   * file itself stay above). */
+  const struct CMUnitTest postgres[] = {
+      cmocka_unit_test_setup_teardown(records_a_credential_and_finds_it_by_id_or_learner, setup_pg,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(refuses_the_same_learner_and_achievement_twice, setup_pg,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(events_are_append_only, setup_pg, teardown),
+      cmocka_unit_test_setup_teardown(reserved_indexes_are_unique_and_in_range, setup_pg, teardown),
+      cmocka_unit_test_setup_teardown(lists_by_filter, setup_pg, teardown),
+      cmocka_unit_test_setup_teardown(
+          a_change_after_a_read_is_not_refused_when_another_command_wrote, setup_pg, teardown),
+      cmocka_unit_test(a_postgres_password_is_never_in_a_message),
+      cmocka_unit_test_setup_teardown(
+          processes_sharing_a_postgres_registry_lease_their_own_status_lists, setup_pg, teardown),
+  };
+  int failed = cmocka_run_group_tests_name("registry (SQLite)", sqlite, NULL, NULL);
+  return failed + cmocka_run_group_tests_name("registry (PostgreSQL)", postgres, start_postgres,
+                                              stop_postgres);
 }

@@ -1,0 +1,126 @@
+/* The SQLite registry's schema: its forward migrations, one per version. */
+#include "issuer/registry_internal.h"
+
+/* Each entry takes the schema from version i to i + 1. Append only: a released migration is
+ * never edited, because homes in the field have already run it. */
+const char *const sc_registry_sqlite_migrations[SC_REGISTRY_SCHEMA_VERSION] = {
+    /* 0 → 1: credentials, their status-list slots, and the append-only event log. */
+    "CREATE TABLE status_lists ("
+    "  id INTEGER PRIMARY KEY,"
+    "  size INTEGER NOT NULL,"
+    "  created_at TEXT NOT NULL);"
+    "CREATE TABLE credentials ("
+    "  id TEXT PRIMARY KEY,"
+    "  learner_id TEXT,"
+    "  achievement_id TEXT NOT NULL,"
+    "  idempotency_key TEXT UNIQUE,"
+    "  recipient_name TEXT NOT NULL,"
+    "  email_hash TEXT NOT NULL,"
+    "  status_list INTEGER NOT NULL REFERENCES status_lists(id),"
+    "  status_index INTEGER NOT NULL CHECK (status_index >= 0),"
+    "  sha256 TEXT NOT NULL,"
+    "  issued_at TEXT NOT NULL,"
+    "  valid_until TEXT,"
+    "  template TEXT,"
+    "  json_path TEXT NOT NULL,"
+    "  pdf_path TEXT,"
+    "  qr_text TEXT,"
+    "  credential TEXT NOT NULL,"
+    "  UNIQUE (status_list, status_index));"
+    "CREATE TABLE events ("
+    "  seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  credential_id TEXT NOT NULL REFERENCES credentials(id),"
+    "  kind TEXT NOT NULL CHECK (kind IN ('issued','revoked','suspended','reinstated')),"
+    "  reason TEXT,"
+    "  at TEXT NOT NULL);"
+    "CREATE INDEX events_by_credential ON events(credential_id, seq);"
+    "CREATE TRIGGER events_append_only_update BEFORE UPDATE ON events"
+    "  BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;"
+    "CREATE TRIGGER events_append_only_delete BEFORE DELETE ON events"
+    "  BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;",
+    /* 1 → 2: the current status kept on the credential (derived from the events, kept in step
+     * in the same transaction) so that publishing a million-entry list is one indexed scan. */
+    "ALTER TABLE credentials ADD COLUMN status TEXT NOT NULL DEFAULT 'active'"
+    "  CHECK (status IN ('active','revoked','suspended'));"
+    "UPDATE credentials SET status = coalesce((SELECT CASE kind WHEN 'reinstated' THEN 'active'"
+    "  ELSE kind END FROM events e WHERE e.credential_id = credentials.id AND e.kind != 'issued'"
+    "  ORDER BY seq DESC LIMIT 1), 'active');"
+    "CREATE INDEX credentials_by_list_status ON credentials(status_list, status);",
+    /* 2 → 3: each status list's generation, bumped by triggers (so in the same transaction as
+     * the change, whoever writes it) with every issuance and status change on the list; and
+     * the generation its published files were made from, so that a publisher holding an older
+     * snapshot never replaces a newer list (docs/status.md). */
+    "ALTER TABLE status_lists ADD COLUMN generation INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE status_lists ADD COLUMN published_generation INTEGER NOT NULL DEFAULT 0;"
+    "CREATE TRIGGER credentials_issued_bump_generation AFTER INSERT ON credentials BEGIN"
+    "  UPDATE status_lists SET generation = generation + 1 WHERE id = NEW.status_list; END;"
+    "CREATE TRIGGER credentials_status_bump_generation AFTER UPDATE OF status ON credentials"
+    "  BEGIN UPDATE status_lists SET generation = generation + 1 WHERE id = NEW.status_list;"
+    "  END;",
+    /* 3 → 4: lean rows (docs/registry.md "Bytes per credential"). The credential is kept once,
+     * compressed (skillcert_pack: registry_pack.c); what can be rebuilt from it or from other
+     * columns is no longer stored: the QR text, the SHA-256, the idempotency key (now the
+     * UNIQUE (learner_id, achievement) itself) and the "issued" events (the credential's
+     * issued_at). The integer seq keeps rows in issue order on disk; events name it rather than
+     * the 45-byte id; each achievement IRI is kept once, in achievements. Indexes are those the
+     * queries use: id, the learner's achievement, the status slot, and the few credentials that
+     * are not active (publishing). */
+    "CREATE TABLE achievements ("
+    "  id INTEGER PRIMARY KEY,"
+    "  iri TEXT NOT NULL UNIQUE);"
+    "INSERT INTO achievements (iri) SELECT DISTINCT achievement_id FROM credentials;"
+    "CREATE TABLE credentials_v4 ("
+    "  seq INTEGER PRIMARY KEY,"
+    "  id TEXT NOT NULL UNIQUE,"
+    "  learner_id TEXT,"
+    "  achievement INTEGER NOT NULL REFERENCES achievements(id),"
+    "  recipient_name TEXT NOT NULL,"
+    "  email_hash TEXT NOT NULL,"
+    "  status_list INTEGER NOT NULL REFERENCES status_lists(id),"
+    "  status_index INTEGER NOT NULL CHECK (status_index >= 0),"
+    "  issued_at TEXT NOT NULL,"
+    "  valid_until TEXT,"
+    "  template TEXT,"
+    "  json_path TEXT NOT NULL,"
+    "  pdf_path TEXT,"
+    "  status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active','revoked','suspended')),"
+    "  credential BLOB NOT NULL,"
+    "  UNIQUE (learner_id, achievement),"
+    "  UNIQUE (status_list, status_index));"
+    "INSERT INTO credentials_v4 (seq, id, learner_id, achievement, recipient_name, email_hash,"
+    "  status_list, status_index, issued_at, valid_until, template, json_path, pdf_path, status,"
+    "  credential)"
+    "  SELECT rowid, id, learner_id, (SELECT a.id FROM achievements a WHERE a.iri = "
+    "achievement_id),"
+    "  recipient_name, email_hash, status_list,"
+    "  status_index, issued_at, valid_until, template, json_path, pdf_path, status,"
+    "  skillcert_pack(credential) FROM credentials ORDER BY rowid;"
+    "CREATE TABLE events_v4 ("
+    "  seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  credential INTEGER NOT NULL REFERENCES credentials_v4(seq),"
+    "  kind TEXT NOT NULL CHECK (kind IN ('issued','revoked','suspended','reinstated')),"
+    "  reason TEXT,"
+    "  at TEXT NOT NULL);"
+    "INSERT INTO events_v4 (seq, credential, kind, reason, at)"
+    "  SELECT e.seq, c.rowid, e.kind, e.reason, e.at FROM events e"
+    "  JOIN credentials c ON c.id = e.credential_id WHERE e.kind != 'issued' ORDER BY e.seq;"
+    "DROP TABLE events;"
+    "DROP TABLE credentials;"
+    "ALTER TABLE credentials_v4 RENAME TO credentials;"
+    "ALTER TABLE events_v4 RENAME TO events;"
+    "CREATE INDEX events_by_credential ON events(credential);"
+    "CREATE INDEX credentials_not_active ON credentials(status_list, status_index)"
+    "  WHERE status != 'active';"
+    "CREATE TRIGGER events_append_only_update BEFORE UPDATE ON events"
+    "  BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;"
+    "CREATE TRIGGER events_append_only_delete BEFORE DELETE ON events"
+    "  BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;"
+    "CREATE TRIGGER credentials_issued_bump_generation AFTER INSERT ON credentials BEGIN"
+    "  UPDATE status_lists SET generation = generation + 1 WHERE id = NEW.status_list; END;"
+    "CREATE TRIGGER credentials_status_bump_generation AFTER UPDATE OF status ON credentials"
+    "  BEGIN UPDATE status_lists SET generation = generation + 1 WHERE id = NEW.status_list;"
+    "  END;",
+    /* 4 → 5: the language a certificate was written in when the roster named one (NULL = the
+     * template's), so that `render` and a batch's repair write the same PDF again. */
+    "ALTER TABLE credentials ADD COLUMN language TEXT;",
+};
