@@ -48,10 +48,11 @@ fi
 # What an employer's phone shows after scanning: headless Chromium against `skillcert serve`.
 SKILLCERT="$PWD/build/skillcert" run_suite browser sh tests/browser/run.sh
 
-# cmocka writes a skipped test as "not ok N # SKIP": a skip is neither a pass nor a failure.
-skipped=$(grep -cE '^(not )?ok .*# SKIP' "$out/all.tap")
-passed=$(grep -E '^ok' "$out/all.tap" | grep -cvE '# SKIP')
-failed=$(grep -E '^not ok' "$out/all.tap" | grep -cvE '# SKIP')
+# cmocka writes a skipped test as "not ok N # SKIP", bats as "ok N name # skip reason": a skip
+# is neither a pass nor a failure.
+skipped=$(grep -ciE '^(not )?ok .*# skip' "$out/all.tap")
+passed=$(grep -E '^ok' "$out/all.tap" | grep -civE '# skip')
+failed=$(grep -E '^not ok' "$out/all.tap" | grep -civE '# skip')
 [ "$failed" -eq 0 ] || status=1
 [ "$passed" -gt 0 ] || status=1
 echo "$passed passed, $failed failed, $skipped skipped"
