@@ -29,10 +29,12 @@ static size_t read_message(char *out, size_t size, size_t count, void *ctx) {
 }
 
 typedef struct replies {
-  char last[512]; /* the server's last reply line */
+  char last[512];    /* the server's last reply line */
+  char refusal[512]; /* its first 4xx or 5xx reply: what it said to the command that failed
+                        (curl's QUIT is answered after it, "221 Bye") */
 } replies;
 
-/* Keeps the server's last reply line (what it said to the command that failed). */
+/* Keeps the server's last reply line and its first refusal. */
 static int on_debug(CURL *curl, curl_infotype type, char *data, size_t size, void *ctx) {
   (void)curl;
   replies *r = ctx;
@@ -47,6 +49,8 @@ static int on_debug(CURL *curl, curl_infotype type, char *data, size_t size, voi
   for (char *p = r->last; *p; p++) /* the answer is stored and shown: no control characters */
     if ((unsigned char)*p < 0x20 || *p == 0x7f)
       *p = ' ';
+  if (!r->refusal[0] && (r->last[0] == '4' || r->last[0] == '5'))
+    memcpy(r->refusal, r->last, sizeof r->refusal);
   return 0;
 }
 
@@ -122,7 +126,7 @@ int sc_smtp_send(const sc_smtp_config *cfg, const char *from_addr, const char *t
   if (rc == SC_OK && (!curl || !rcpt))
     rc = sc_oom(err);
   upload u = {message, 0};
-  replies r = {{0}};
+  replies r = {{0}, {0}};
   if (rc == SC_OK && (setup(curl, cfg, from_addr, rcpt, &u, &r) != 0 ||
                       (*user && (curl_easy_setopt(curl, CURLOPT_USERNAME, user) != CURLE_OK ||
                                  curl_easy_setopt(curl, CURLOPT_PASSWORD, password) != CURLE_OK))))
@@ -133,7 +137,9 @@ int sc_smtp_send(const sc_smtp_config *cfg, const char *from_addr, const char *t
     long code = 0;
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &code);
     *outcome = classify(sent, code);
-    if (sent == CURLE_OK || (code >= 400 && code <= 599 && r.last[0]))
+    if (sent != CURLE_OK && r.refusal[0])
+      snprintf(answer, size, "%s", r.refusal);
+    else if (sent == CURLE_OK && r.last[0])
       snprintf(answer, size, "%s", r.last);
     else
       snprintf(answer, size, "%s", curl_easy_strerror(sent));
