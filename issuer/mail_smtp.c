@@ -88,6 +88,32 @@ static sc_smtp_outcome classify(CURLcode rc, long code) {
   return SC_SMTP_TEMPORARY; /* 4xx, or no answer at all: the connection failed or dropped */
 }
 
+/* What would fail the same way for every recipient: stops the run instead of failing each. */
+static bool is_setup_problem(CURLcode rc) {
+  return rc == CURLE_USE_SSL_FAILED || rc == CURLE_PEER_FAILED_VERIFICATION ||
+         rc == CURLE_SSL_CONNECT_ERROR || rc == CURLE_LOGIN_DENIED ||
+         rc == CURLE_COULDNT_RESOLVE_HOST || rc == CURLE_UNSUPPORTED_PROTOCOL ||
+         rc == CURLE_URL_MALFORMAT || rc == CURLE_SSL_CACERT_BADFILE;
+}
+
+static int perform(CURL *curl, const sc_smtp_config *cfg, const replies *r,
+                   sc_smtp_outcome *outcome, char *answer, size_t size, sc_error *err) {
+  CURLcode sent = curl_easy_perform(curl);
+  if (is_setup_problem(sent))
+    return sc_fail(err, SC_ECONFIG, "%s: %s%s%s", cfg->url, curl_easy_strerror(sent),
+                   r->refusal[0] ? ": " : "", r->refusal[0] ? r->refusal : "");
+  long code = 0;
+  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &code);
+  *outcome = classify(sent, code);
+  if (sent != CURLE_OK && r->refusal[0])
+    snprintf(answer, size, "%s", r->refusal);
+  else if (sent == CURLE_OK && r->last[0])
+    snprintf(answer, size, "%s", r->last);
+  else
+    snprintf(answer, size, "%s", curl_easy_strerror(sent));
+  return SC_OK;
+}
+
 static int setup(CURL *curl, const sc_smtp_config *cfg, const char *from, struct curl_slist *rcpt,
                  upload *u, replies *r) {
   int bad = 0;
@@ -132,18 +158,8 @@ int sc_smtp_send(const sc_smtp_config *cfg, const char *from_addr, const char *t
                                  curl_easy_setopt(curl, CURLOPT_PASSWORD, password) != CURLE_OK))))
     rc = sc_fail(err, SC_ESOFTWARE, "libcurl refused an SMTP option (built without SMTP?)");
   OPENSSL_cleanse(password, sizeof password);
-  if (rc == SC_OK) {
-    CURLcode sent = curl_easy_perform(curl);
-    long code = 0;
-    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &code);
-    *outcome = classify(sent, code);
-    if (sent != CURLE_OK && r.refusal[0])
-      snprintf(answer, size, "%s", r.refusal);
-    else if (sent == CURLE_OK && r.last[0])
-      snprintf(answer, size, "%s", r.last);
-    else
-      snprintf(answer, size, "%s", curl_easy_strerror(sent));
-  }
+  if (rc == SC_OK)
+    rc = perform(curl, cfg, &r, outcome, answer, size, err);
   curl_slist_free_all(rcpt);
   if (curl)
     curl_easy_cleanup(curl);

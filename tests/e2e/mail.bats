@@ -186,3 +186,30 @@ PY
   [[ "$output" == *"chmod 600"* ]]
   [ "$(received)" -eq 0 ]
 }
+
+@test "--starttls refuses a server that offers no STARTTLS, sending nothing in clear" {
+  issue_roster
+  start_smtp
+  run mail --smtp "$SMTP_URL" --starttls
+  echo "$output"
+  [ "$status" -eq 78 ]
+  [[ "$output" == *"STARTTLS"* || "$output" == *"SSL"* ]]
+  [ "$(received)" -eq 0 ]
+}
+
+@test "a send queued by a run that stopped is not sent again without --resend" {
+  [ "${SKILLCERT_TEST_REGISTRY:-}" != postgresql ] || skip "the crash is simulated in SQLite"
+  issue_roster
+  start_smtp
+  id=$(sc list --home "$WORK/home" --json --learner L3 | jq -r .id)
+  sqlite3 "$WORK/home/registry.db" \
+    "INSERT INTO mailings (credential, state, attempts, at) VALUES ('$id', 'queued', 1, 'x')"
+  run mail --smtp "$SMTP_URL"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "$(received)" -eq 2 ]
+  [[ "$output" == *"$id  queued by a run that stopped (perhaps sent): give --resend"* ]]
+  run mail --smtp "$SMTP_URL" --resend "$id"
+  [ "$status" -eq 0 ]
+  [ "$(received)" -eq 3 ]
+}
