@@ -9,7 +9,7 @@
 #include <strings.h>
 #include <time.h>
 
-#define MAIL_MAX_ATTEMPTS 3  /* per run, for temporary failures (4xx, a dropped connection) */
+#define MAIL_MAX_ATTEMPTS 3 /* per run, for temporary failures (4xx, a dropped connection) */
 #define MAIL_MAX_FILE (64 << 20)
 
 static const char mail_description[] =
@@ -68,7 +68,8 @@ static const char *row_text(const json_t *row, const char *key) {
 
 /* The identifier's salt and hash in the credential: the address it was issued to. */
 static bool address_matches(const json_t *credential, const char *email) {
-  const json_t *ids = json_object_get(json_object_get(credential, "credentialSubject"), "identifier");
+  const json_t *ids =
+      json_object_get(json_object_get(credential, "credentialSubject"), "identifier");
   size_t i;
   const json_t *id;
   json_array_foreach(ids, i, id) {
@@ -131,7 +132,7 @@ static int load_files(mail_run *run, mail_item *it, sc_error *err) {
 
 static const char *language_of(const mail_item *it) {
   const char *tag = it->learner->language && *it->learner->language ? it->learner->language
-                                                                     : row_text(it->row, "language");
+                                                                    : row_text(it->row, "language");
   return tag ? sc_lang_match(tag, 0) : NULL;
 }
 
@@ -162,8 +163,8 @@ static int build_message(mail_run *run, mail_item *it, sc_error *err) {
       {"credential.json", "application/json", it->json.data, it->json.len}};
   size_t count = 1;
   if (it->pdf.len)
-    files[count++] = (sc_mail_attachment){"certificate.pdf", "application/pdf", it->pdf.data,
-                                          it->pdf.len};
+    files[count++] =
+        (sc_mail_attachment){"certificate.pdf", "application/pdf", it->pdf.data, it->pdf.len};
   if (it->badge.len)
     files[count++] = (sc_mail_attachment){"badge.png", "image/png", it->badge.data, it->badge.len};
   sc_mail_message m = {.from_name = run->home.issuer_name,
@@ -275,8 +276,10 @@ static int mail_one(mail_run *run, const sc_roster_row *learner, const json_t *r
     return rc;
   if (!run->resend && (log.state == SC_MAIL_SENT || log.state == SC_MAIL_QUEUED)) {
     run->skipped++;
-    report(id, log.state == SC_MAIL_SENT ? "sent before" : "queued by a run that stopped "
-                                                            "(perhaps sent): give --resend",
+    report(id,
+           log.state == SC_MAIL_SENT ? "sent before"
+                                     : "queued by a run that stopped "
+                                       "(perhaps sent): give --resend",
            NULL);
     return SC_OK;
   }
@@ -284,8 +287,10 @@ static int mail_one(mail_run *run, const sc_roster_row *learner, const json_t *r
   rc = load_files(run, &it, err);
   if (rc == SC_OK && !address_matches(it.credential, learner->email)) {
     run->not_mailed++;
-    fprintf(stderr, "skillcert: mail: %s:%zu: the address is not the one %s was issued to: "
-                    "not mailed\n", run->roster, learner->line, id);
+    fprintf(stderr,
+            "skillcert: mail: %s:%zu: the address is not the one %s was issued to: "
+            "not mailed\n",
+            run->roster, learner->line, id);
   } else if (rc == SC_OK && (rc = build_message(run, &it, err)) == SC_OK) {
     if (run->dry_dir) {
       if ((rc = write_eml(run, &it, err)) == SC_OK)
@@ -307,8 +312,10 @@ static int collect(void *ctx, const json_t *row) {
 /* Every credential of the roster row's learner (by learner id). */
 static int mail_learner(mail_run *run, const sc_roster_row *learner, sc_error *err) {
   if (!learner->id || !*learner->id || !learner->email || !*learner->email) {
-    fprintf(stderr, "skillcert: mail: %s:%zu: no id or e-mail: cannot tell whose credential "
-                    "to send where; skipped\n", run->roster, learner->line);
+    fprintf(stderr,
+            "skillcert: mail: %s:%zu: no id or e-mail: cannot tell whose credential "
+            "to send where; skipped\n",
+            run->roster, learner->line);
     run->not_mailed++;
     return SC_OK;
   }

@@ -25,11 +25,20 @@ static bool html_escape(sc_buf *out, const char *text) {
   bool ok = true;
   for (const char *p = text; ok && *p; p++) {
     switch (*p) {
-    case '<': ok = sc_buf_append_str(out, "&lt;"); break;
-    case '>': ok = sc_buf_append_str(out, "&gt;"); break;
-    case '&': ok = sc_buf_append_str(out, "&amp;"); break;
-    case '"': ok = sc_buf_append_str(out, "&quot;"); break;
-    default: ok = sc_buf_append_byte(out, (unsigned char)*p);
+    case '<':
+      ok = sc_buf_append_str(out, "&lt;");
+      break;
+    case '>':
+      ok = sc_buf_append_str(out, "&gt;");
+      break;
+    case '&':
+      ok = sc_buf_append_str(out, "&amp;");
+      break;
+    case '"':
+      ok = sc_buf_append_str(out, "&quot;");
+      break;
+    default:
+      ok = sc_buf_append_byte(out, (unsigned char)*p);
     }
   }
   return ok;

@@ -322,7 +322,12 @@ int sc_registry_reserve_index(sc_registry *reg, int64_t *list, int64_t *index, s
 void sc_registry_release_index(sc_registry *reg, int64_t list, int64_t index);
 
 /* `skillcert mail`'s send log (registry_mailings.c, the mailings table; docs/mail.md). */
-typedef enum sc_mail_state { SC_MAIL_NONE, SC_MAIL_QUEUED, SC_MAIL_SENT, SC_MAIL_FAILED } sc_mail_state;
+typedef enum sc_mail_state {
+  SC_MAIL_NONE,
+  SC_MAIL_QUEUED,
+  SC_MAIL_SENT,
+  SC_MAIL_FAILED
+} sc_mail_state;
 typedef struct sc_mailing {
   sc_mail_state state; /* NONE: never mailed */
   int attempts;        /* sends tried, over every run */
@@ -348,9 +353,9 @@ typedef struct sc_mail_attachment {
 typedef struct sc_mail_message {
   const char *from_name, *from_addr; /* from_name may be NULL */
   const char *to_name, *to_addr;
-  const char *subject;    /* UTF-8; encoded-words in the header when not ASCII */
+  const char *subject;     /* UTF-8; encoded-words in the header when not ASCII */
   const char *text, *html; /* the two alternatives, UTF-8 */
-  const char *language;   /* Content-Language; NULL = none */
+  const char *language;    /* Content-Language; NULL = none */
   const sc_mail_attachment *attachments;
   size_t attachment_count;
   int64_t date; /* seconds since the epoch */

@@ -118,9 +118,8 @@ static bool append_text_part(sc_buf *out, const char *boundary, const char *type
 
 static bool append_attachment(sc_buf *out, const char *boundary, const sc_mail_attachment *a) {
   return sc_buf_append_str(out, "--") && sc_buf_append_str(out, boundary) &&
-         sc_buf_append_str(out, "\r\nContent-Type: ") &&
-         sc_buf_append_str(out, a->content_type) && sc_buf_append_str(out, "; name=\"") &&
-         sc_buf_append_str(out, a->filename) &&
+         sc_buf_append_str(out, "\r\nContent-Type: ") && sc_buf_append_str(out, a->content_type) &&
+         sc_buf_append_str(out, "; name=\"") && sc_buf_append_str(out, a->filename) &&
          sc_buf_append_str(out, "\"\r\nContent-Disposition: attachment; filename=\"") &&
          sc_buf_append_str(out, a->filename) &&
          sc_buf_append_str(out, "\"\r\nContent-Transfer-Encoding: base64\r\n\r\n") &&
@@ -144,7 +143,8 @@ static int check_message(const sc_mail_message *m, sc_error *err) {
     rc = check_header_text(m->subject, "subject", err);
   for (size_t i = 0; rc == SC_OK && i < m->attachment_count; i++)
     if (!plain_ascii(m->attachments[i].filename) || strpbrk(m->attachments[i].filename, "\"\\"))
-      rc = sc_fail(err, SC_ESOFTWARE, "attachment name '%s' is not plain", m->attachments[i].filename);
+      rc = sc_fail(err, SC_ESOFTWARE, "attachment name '%s' is not plain",
+                   m->attachments[i].filename);
   return rc;
 }
 

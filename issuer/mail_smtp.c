@@ -69,8 +69,10 @@ static int read_auth(const char *path, char *user, char *password, size_t size, 
       pass[strcspn(pass, "\r\n")] = '\0';
     buf[strcspn(buf, "\r")] = '\0';
     if (!pass || !*buf || !*pass || strlen(buf) >= size || strlen(pass) >= size)
-      rc = sc_fail(err, SC_EDATA, "%s: expected the user name on the first line and the "
-                                  "password on the second", path);
+      rc = sc_fail(err, SC_EDATA,
+                   "%s: expected the user name on the first line and the "
+                   "password on the second",
+                   path);
     else {
       snprintf(user, size, "%s", buf);
       snprintf(password, size, "%s", pass);

@@ -35,7 +35,9 @@ mail() {
   sc mail --home "$WORK/home" --roster "$WORK/roster.csv" --from certs@acme.example "$@"
 }
 
-received() { ls "$WORK/smtp"/*.eml 2>/dev/null | wc -l; }
+# How many .eml files DIR holds (default: what the SMTP server received).
+emls() { find "${1:-$WORK/smtp}" -maxdepth 1 -name '*.eml' | wc -l; }
+received() { emls; }
 
 # Checks every .eml in DIR: To matches the roster (the name decoded from its encoded-words),
 # the subject, the three attachments, the links; prints "<address> <subject>" per message.
@@ -76,8 +78,8 @@ PY
   run mail --dry-run "$WORK/eml"
   echo "$output"
   [ "$status" -eq 0 ]
-  [ "$(ls "$WORK/eml"/*.eml | wc -l)" -eq 3 ]
-  [ "$(stat -c %a "$(ls "$WORK/eml"/*.eml | head -1)")" = 600 ]
+  [ "$(emls "$WORK/eml")" -eq 3 ]
+  for f in "$WORK/eml"/*.eml; do [ "$(stat -c %a "$f")" = 600 ]; done
   run check_messages "$WORK/eml"
   echo "$output"
   [ "$status" -eq 0 ]
@@ -170,7 +172,7 @@ PY
   run mail --dry-run "$WORK/eml"
   echo "$output"
   [ "$status" -eq 0 ]
-  [ "$(ls "$WORK/eml"/*.eml | wc -l)" -eq 2 ]
+  [ "$(emls "$WORK/eml")" -eq 2 ]
   [[ "$output" == *"roster.csv:4: the address is not the one"*"not mailed"* ]]
   run ! grep -rl mallory "$WORK/eml"
 }
