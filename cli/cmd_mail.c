@@ -35,6 +35,8 @@ typedef struct mail_run {
   sc_home home;
   sc_registry *reg;
   const char *roster, *from, *dry_dir;
+  const char *maps[64]; /* --map, as issue --roster took them */
+  cli_list map_list;
   const char *const *ids;
   size_t id_count;
   bool resend;
@@ -334,7 +336,8 @@ static int mail_learner(mail_run *run, const sc_roster_row *learner, sc_error *e
 
 static int mail_roster(mail_run *run, sc_error *err) {
   sc_roster *roster = NULL;
-  sc_roster_options opts = {0};
+  sc_roster_options opts = {.maps = run->maps, .map_count = run->map_list.count,
+                            .home = &run->home};
   int rc = sc_roster_open(run->roster, &opts, &roster, err);
   sc_roster_row row;
   while (rc == SC_OK && (rc = sc_roster_next(roster, &row, err)) == SC_OK && row.line != 0)
@@ -356,11 +359,14 @@ static int check_args(const mail_run *run, const char *smtp) {
 
 int cmd_mail(int argc, char **argv) {
   mail_run run = {0};
+  run.map_list = (cli_list){run.maps, sizeof run.maps / sizeof *run.maps, 0};
   const char *home_dir = NULL, *smtp = NULL;
   bool starttls = false;
   const cli_option options[] = {
       CLI_OPT_STRING("roster", 0, &run.roster, "FILE",
                      "the roster the credentials were issued from: the addresses"),
+      CLI_OPT_LIST("map", 0, &run.map_list, "COLUMN=FIELD",
+                   "rename a roster column, as issue --roster was given"),
       CLI_OPT_STRING("from", 0, &run.from, "ADDRESS", "the sender's address"),
       CLI_OPT_STRING("smtp", 0, &smtp, "URL", "the mail server: smtps://HOST[:PORT] or smtp://…"),
       CLI_OPT_FLAG("starttls", 0, &starttls, "with smtp://: require STARTTLS"),
@@ -378,7 +384,8 @@ int cmd_mail(int argc, char **argv) {
   const cli_command command = {
       "mail",
       "skillcert mail --roster FILE --from ADDRESS (--smtp URL | --dry-run DIR)\n"
-      "                      [--starttls] [--smtp-auth FILE] [--rate N] [--resend]\n"
+      "                      [--map COLUMN=FIELD]... [--starttls] [--smtp-auth FILE]\n"
+      "                      [--rate N] [--resend]\n"
       "                      [--home DIR] [CREDENTIAL...]",
       mail_description, CLI_ROWS(options), mail_epilogue};
   int first = 0;
@@ -387,6 +394,9 @@ int cmd_mail(int argc, char **argv) {
     return cli_parse_exit(parsed);
   if ((parsed = check_args(&run, smtp)) != SC_OK)
     return parsed;
+  for (size_t i = 0; i < run.map_list.count; i++)
+    if (!strchr(run.maps[i], '='))
+      return cli_usage_error("mail", "--map expects COLUMN=FIELD, got '%s'", run.maps[i]);
   run.ids = (const char *const *)argv + first;
   run.id_count = (size_t)(argc - first);
   run.smtp.url = smtp;

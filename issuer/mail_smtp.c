@@ -74,8 +74,8 @@ static int read_auth(const char *path, char *user, char *password, size_t size, 
                    "password on the second",
                    path);
     else {
-      snprintf(user, size, "%s", buf);
-      snprintf(password, size, "%s", pass);
+      memcpy(user, buf, strlen(buf) + 1); /* both fit: checked above */
+      memcpy(password, pass, strlen(pass) + 1);
     }
   }
   OPENSSL_cleanse(buf, sizeof buf);
