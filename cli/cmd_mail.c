@@ -39,6 +39,7 @@ typedef struct mail_run {
   cli_list map_list;
   const char *const *ids;
   size_t id_count;
+  bool *id_found; /* ids[i] is a credential of a roster learner */
   bool resend;
   int rate; /* messages per minute; 0 = no limit */
   sc_smtp_config smtp;
@@ -83,14 +84,14 @@ static bool address_matches(const json_t *credential, const char *email) {
   return false;
 }
 
-static bool wanted(const mail_run *run, const char *id) {
+static bool wanted(mail_run *run, const char *id) {
   if (run->id_count == 0)
     return true;
   for (size_t i = 0; i < run->id_count; i++) {
     const char *want = run->ids[i];
     const char *bare = strncmp(want, "urn:uuid:", 9) == 0 ? want + 9 : want;
     if (strcasecmp(bare, id + (strncmp(id, "urn:uuid:", 9) == 0 ? 9 : 0)) == 0)
-      return true;
+      return run->id_found[i] = true;
   }
   return false;
 }
@@ -336,8 +337,8 @@ static int mail_learner(mail_run *run, const sc_roster_row *learner, sc_error *e
 
 static int mail_roster(mail_run *run, sc_error *err) {
   sc_roster *roster = NULL;
-  sc_roster_options opts = {.maps = run->maps, .map_count = run->map_list.count,
-                            .home = &run->home};
+  sc_roster_options opts = {
+      .maps = run->maps, .map_count = run->map_list.count, .home = &run->home};
   int rc = sc_roster_open(run->roster, &opts, &roster, err);
   sc_roster_row row;
   while (rc == SC_OK && (rc = sc_roster_next(roster, &row, err)) == SC_OK && row.line != 0)
@@ -405,8 +406,18 @@ int cmd_mail(int argc, char **argv) {
   int rc = cli_home_open(home_dir, &run.home, &err);
   if (rc == SC_OK)
     rc = sc_registry_open(&run.home, &run.reg, &err);
+  if (rc == SC_OK && !(run.id_found = calloc(run.id_count + 1, sizeof *run.id_found)))
+    rc = sc_oom(&err);
   if (rc == SC_OK)
     rc = mail_roster(&run, &err);
+  for (size_t i = 0; rc == SC_OK && i < run.id_count; i++)
+    if (!run.id_found[i]) {
+      /* An id no learner of the roster has: its address is not known here. */
+      fprintf(stderr, "skillcert: mail: %s: no credential of a learner in %s: not mailed\n",
+              run.ids[i], run.roster);
+      run.not_mailed++;
+    }
+  free(run.id_found);
   if (rc == SC_OK)
     fprintf(stderr, "skillcert: mail: %zu %s, %zu sent before, %zu failed, %zu not mailed\n",
             run.sent, run.dry_dir ? "written" : "sent", run.skipped, run.failed, run.not_mailed);

@@ -215,3 +215,15 @@ PY
   [ "$status" -eq 0 ]
   [ "$(received)" -eq 3 ]
 }
+
+@test "a credential id given that is no roster learner's is reported, not mailed" {
+  issue_roster
+  head -3 "$WORK/roster.csv" >"$WORK/two.csv"
+  id=$(sc list --home "$WORK/home" --json --learner L3 | jq -r .id)
+  run sc mail --home "$WORK/home" --roster "$WORK/two.csv" --from certs@acme.example \
+    --dry-run "$WORK/eml" "$id"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"$id: no credential of a learner in $WORK/two.csv: not mailed"* ]]
+  [ ! -e "$WORK/eml" ] || [ "$(emls "$WORK/eml")" -eq 0 ]
+}
