@@ -32,6 +32,7 @@ int cmd_revoke(int argc, char **argv);
 int cmd_suspend(int argc, char **argv);
 int cmd_reinstate(int argc, char **argv);
 int cmd_publish(int argc, char **argv);
+int cmd_mail(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 
 /* Publishes every status list and the key document of home (cmd_publish.c). */
@@ -200,5 +201,17 @@ int cli_verifier_open(cli_verifier *v, const cli_verifier_args *a, sc_status_sou
 /* Points opts at v (trust, status, did:web keys, retirements, memo); v must not move. */
 void cli_verifier_options(cli_verifier *v, int64_t now, sc_verify_options *opts);
 void cli_verifier_close(cli_verifier *v);
+
+/* What a certificate e-mail says (mail_compose.c); strings borrowed. */
+typedef struct cli_mail_words {
+  const char *language; /* "id"; NULL = English */
+  const char *name, *achievement, *issuer;
+  const char *issued_at;     /* validFrom: LinkedIn's issue year and month */
+  const char *verify_link;   /* <verify-url>/C/<uuid>; NULL = none */
+  const char *credential_id; /* urn:uuid:… */
+} cli_mail_words;
+/* The subject, plain text and HTML of the e-mail, appended to the three buffers. */
+int cli_mail_compose(const cli_mail_words *w, sc_buf *subject, sc_buf *text, sc_buf *html,
+                     sc_error *err);
 
 #endif

@@ -16,6 +16,7 @@ static const struct command {
     {"suspend", cmd_suspend, "suspend credentials and publish the change"},
     {"reinstate", cmd_reinstate, "reinstate suspended credentials and publish the change"},
     {"publish", cmd_publish, "write signed status lists and the key document into public/"},
+    {"mail", cmd_mail, "e-mail learners their certificates (PDF, credential, badge, links)"},
     {"list", cmd_list, "list the credentials in the registry"},
     {"inspect", cmd_inspect, "show what the registry records for one credential"},
     {"verify", cmd_verify,

@@ -321,6 +321,75 @@ int sc_registry_mark_published(sc_registry *reg, int64_t list, int64_t generatio
 int sc_registry_reserve_index(sc_registry *reg, int64_t *list, int64_t *index, sc_error *err);
 void sc_registry_release_index(sc_registry *reg, int64_t list, int64_t index);
 
+/* `skillcert mail`'s send log (registry_mailings.c, the mailings table; docs/mail.md). */
+typedef enum sc_mail_state {
+  SC_MAIL_NONE,
+  SC_MAIL_QUEUED,
+  SC_MAIL_SENT,
+  SC_MAIL_FAILED
+} sc_mail_state;
+typedef struct sc_mailing {
+  sc_mail_state state; /* NONE: never mailed */
+  int attempts;        /* sends tried, over every run */
+  char answer[512];    /* the server's last answer ("550 5.1.1 no such user"); "" = none */
+} sc_mailing;
+const char *sc_mail_state_name(sc_mail_state state); /* "queued", "sent", "failed" */
+/* The credential's row of the send log (state NONE when there is none). */
+int sc_registry_mailing_get(sc_registry *reg, const char *id, sc_mailing *out, sc_error *err);
+/* Records m for the credential (replacing its row) at now, in its own transaction. */
+int sc_registry_mailing_put(sc_registry *reg, const char *id, const sc_mailing *m, int64_t now,
+                            sc_error *err);
+
+/* ---------------------------------------------------------------- certificate e-mails
+ * (mail_message.c, mail_smtp.c; docs/mail.md) */
+
+typedef struct sc_mail_attachment {
+  const char *filename;     /* plain ASCII: "certificate.pdf" */
+  const char *content_type; /* "application/pdf" */
+  const void *data;
+  size_t len;
+} sc_mail_attachment;
+
+typedef struct sc_mail_message {
+  const char *from_name, *from_addr; /* from_name may be NULL */
+  const char *to_name, *to_addr;
+  const char *subject;     /* UTF-8; encoded-words in the header when not ASCII */
+  const char *text, *html; /* the two alternatives, UTF-8 */
+  const char *language;    /* Content-Language; NULL = none */
+  const sc_mail_attachment *attachments;
+  size_t attachment_count;
+  int64_t date; /* seconds since the epoch */
+} sc_mail_message;
+
+/* Appends the message (CRLF lines) to out: multipart/mixed with a multipart/alternative of the
+ * text and HTML, then the attachments, all base64; From, To, Subject, Date, Message-ID
+ * (<uuid@sender's domain>). SC_EUSAGE for a sender that is no address, SC_EDATA for a
+ * recipient, a name or subject with a control character (which could end the header). */
+int sc_mail_build(const sc_mail_message *m, sc_buf *out, sc_error *err);
+
+/* How one SMTP delivery ended (mail_smtp.c). */
+typedef enum sc_smtp_outcome {
+  SC_SMTP_SENT,      /* the server accepted the message (250 after DATA) */
+  SC_SMTP_TEMPORARY, /* 4xx, or the connection failed or dropped: worth another try */
+  SC_SMTP_PERMANENT, /* 5xx: the server refused; trying again would not help */
+} sc_smtp_outcome;
+
+typedef struct sc_smtp_config {
+  const char *url;       /* smtp://host:port (STARTTLS when starttls) or smtps://host:port */
+  bool starttls;         /* require STARTTLS on smtp:// */
+  const char *auth_file; /* "user\npassword\n", mode 0600; NULL = no authentication */
+  const char *ca_file;   /* a CA bundle for the server's certificate; NULL = the system's */
+  long timeout;          /* seconds for one delivery; 0 = 60 */
+} sc_smtp_config;
+
+/* Sends message (as sc_mail_build made it) from from_addr to to_addr. SC_OK with *outcome and
+ * answer (size bytes) holding the server's last reply line ("550 5.1.1 <x>: no such user")
+ * or, when the connection failed, what failed; an error only for a configuration problem (an
+ * auth file readable by others, not readable, a URL libcurl refuses). */
+int sc_smtp_send(const sc_smtp_config *cfg, const char *from_addr, const char *to_addr,
+                 const sc_buf *message, sc_smtp_outcome *outcome, char *answer, size_t size,
+                 sc_error *err);
+
 /* ---------------------------------------------------------------- templates (template.c) */
 
 /* A certificate design: a folder with template.json (layout, docs/templates.md) and

@@ -405,6 +405,13 @@ static const char *const migrations[SC_REGISTRY_SCHEMA_VERSION] = {
     "  FOR EACH ROW EXECUTE FUNCTION skillcert_bump_generation();",
     /* 4 → 5: as SQLite's: the certificate's language when the roster named one. */
     "ALTER TABLE credentials ADD COLUMN language TEXT;",
+    /* 5 → 6 (mailings): as SQLite's: `skillcert mail`'s send log. */
+    "CREATE TABLE mailings ("
+    "  credential TEXT PRIMARY KEY,"
+    "  state TEXT NOT NULL CHECK (state IN ('queued','sent','failed')),"
+    "  attempts BIGINT NOT NULL DEFAULT 0,"
+    "  answer TEXT,"
+    "  at TEXT NOT NULL);",
 };
 
 const sc_registry_driver sc_registry_postgres = {

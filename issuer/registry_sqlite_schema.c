@@ -123,4 +123,14 @@ const char *const sc_registry_sqlite_migrations[SC_REGISTRY_SCHEMA_VERSION] = {
     /* 4 → 5: the language a certificate was written in when the roster named one (NULL = the
      * template's), so that `render` and a batch's repair write the same PDF again. */
     "ALTER TABLE credentials ADD COLUMN language TEXT;",
+    /* 5 → 6 (mailings): `skillcert mail`'s send log (docs/mail.md): one row per credential
+     * mailed, its state (queued before the send, sent or failed after), the attempts made and
+     * the server's last answer. The learner's address is not stored: it comes from the roster
+     * given again. */
+    "CREATE TABLE mailings ("
+    "  credential TEXT PRIMARY KEY,"
+    "  state TEXT NOT NULL CHECK (state IN ('queued','sent','failed')),"
+    "  attempts INTEGER NOT NULL DEFAULT 0,"
+    "  answer TEXT,"
+    "  at TEXT NOT NULL);",
 };
