@@ -9,9 +9,7 @@ load helpers
 CORPUS=$VECTORS/credentials
 
 setup() {
-  WORK=$(mktemp -d)
-  export XDG_CONFIG_HOME=$WORK/config XDG_CACHE_HOME=$WORK/cache
-  unset SKILLCERT_PASSPHRASE_FILE SKILLCERT_TRUST SKILLCERT_HOME
+  work_setup
   # The saved DID documents and status lists, by URL.
   mkdir -p "$WORK/documents"
   ln -s "$CORPUS/supporting" "$WORK/documents/supporting"

@@ -10,11 +10,16 @@ VECTORS=${SKILLCERT_VECTORS:-$ROOT/tests/vectors}
 # Debian's python3 has python3-jsonschema; a pyenv python on PATH may not.
 PYTHON=/usr/bin/python3
 
-setup() {
+# Every test runs in a fresh $WORK. A file with a setup() of its own calls work_setup first.
+work_setup() {
   WORK=$(mktemp -d)
   export XDG_CONFIG_HOME=$WORK/config XDG_CACHE_HOME=$WORK/cache
   unset SKILLCERT_PASSPHRASE_FILE SKILLCERT_TRUST SKILLCERT_HOME
   cd "$WORK" || return 1
+}
+
+setup() {
+  work_setup
 }
 
 teardown() {

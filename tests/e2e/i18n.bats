@@ -7,9 +7,7 @@ load helpers
 load serve_helpers
 
 setup() {
-  WORK=$(mktemp -d)
-  export XDG_CONFIG_HOME=$WORK/config XDG_CACHE_HOME=$WORK/cache
-  unset SKILLCERT_PASSPHRASE_FILE SKILLCERT_TRUST SKILLCERT_HOME
+  work_setup
   sc init "$WORK/home" --name "Acme AI Academy" --url https://acme.example --no-passphrase >/dev/null
 }
 

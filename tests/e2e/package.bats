@@ -17,6 +17,7 @@ setup_file() {
 
 setup() {
   [ -z "${PACKAGE_SKIPPED:-}" ] || skip "make deb is checked in the normal pass"
+  work_setup
 }
 
 version() {

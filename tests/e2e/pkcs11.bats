@@ -16,10 +16,8 @@ softhsm_module() {
 }
 
 setup() {
-  WORK=$(mktemp -d)
-  export XDG_CONFIG_HOME=$WORK/config XDG_CACHE_HOME=$WORK/cache
-  unset SKILLCERT_PASSPHRASE_FILE SKILLCERT_TRUST SKILLCERT_HOME SKILLCERT_PIN_FILE
-  cd "$WORK" || return 1
+  work_setup
+  unset SKILLCERT_PIN_FILE
   command -v softhsm2-util >/dev/null || skip "softhsm2 is not installed (scripts/debian-packages-test)"
   MODULE=$(softhsm_module) || skip "no libsofthsm2.so"
   mkdir "$WORK/tokens"

@@ -6,10 +6,7 @@ load helpers
 load serve_helpers
 
 setup() {
-  WORK=$(mktemp -d)
-  export XDG_CONFIG_HOME=$WORK/config XDG_CACHE_HOME=$WORK/cache
-  unset SKILLCERT_PASSPHRASE_FILE SKILLCERT_TRUST SKILLCERT_HOME
-  cd "$WORK" || return 1
+  work_setup
   make_home
   sc publish --home "$WORK/home" >/dev/null
 }
