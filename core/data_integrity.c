@@ -108,16 +108,14 @@ static json_t *object_view_copy(const json_t *object, const char *omit, const ch
 /* The canonical N-Quads of a proof configuration, from the cache when a configuration equal
  * to it was the last one canonicalised (proof_config_cache.c). */
 static int canonical_config_nquads(const json_t *config, sc_buf *out, sc_error *err) {
-  char *key = sc_proof_config_key(config);
-  bool found = false;
-  if (key && !sc_proof_config_cache_get(key, out, &found)) {
-    free(key);
+  bool cacheable = sc_proof_config_cacheable(config), found = false;
+  if (cacheable && !sc_proof_config_cache_get(config, out, &found))
     return sc_oom(err);
-  }
-  int rc = found ? SC_OK : sc_jsonld_canonical_nquads(config, out, err);
-  if (!found && !rc && key)
-    sc_proof_config_cache_put(key, out);
-  free(key);
+  if (found)
+    return SC_OK;
+  int rc = sc_jsonld_canonical_nquads(config, out, err);
+  if (!rc && cacheable)
+    sc_proof_config_cache_put(config, out);
   return rc;
 }
 
