@@ -2,6 +2,7 @@
  * v1.0 sections 3.2 and 3.3), verification of Ed25519Signature2020, proof sets and chains
  * (VC-DATA-INTEGRITY v1.0 section 4). See docs/data-integrity.md for the rules enforced. */
 #include "core/core.h"
+#include "core/proof_config_cache.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -104,13 +105,27 @@ static json_t *object_view_copy(const json_t *object, const char *omit, const ch
   return copy;
 }
 
+/* The canonical N-Quads of a proof configuration, from the cache when a configuration equal
+ * to it was the last one canonicalised (proof_config_cache.c). */
+static int canonical_config_nquads(const json_t *config, sc_buf *out, sc_error *err) {
+  bool cacheable = sc_proof_config_cacheable(config), found = false;
+  if (cacheable && !sc_proof_config_cache_get(config, out, &found))
+    return sc_oom(err);
+  if (found)
+    return SC_OK;
+  int rc = sc_jsonld_canonical_nquads(config, out, err);
+  if (!rc && cacheable)
+    sc_proof_config_cache_put(config, out);
+  return rc;
+}
+
 static int canonical_rdfc(const hash_input *in, hashes *h, sc_error *err) {
   const json_t *context = config_context(in);
   size_t failures = sc_alloc_failure_count(); /* json_copy may return a copy missing a member */
   json_t *config = object_view_copy(in->config, in->config_omit, "@context", context);
   json_t *document = object_view_copy(in->document, in->doc_omit, "@context", in->doc_context);
   int rc = config && document && sc_alloc_failure_count() == failures ? SC_OK : sc_oom(err);
-  if (!rc && (rc = sc_jsonld_canonical_nquads(config, &h->canonical_config, err)))
+  if (!rc && (rc = canonical_config_nquads(config, &h->canonical_config, err)))
     sc_error_prefix(err, "the proof's JSON-LD");
   if (!rc && (rc = sc_jsonld_canonical_nquads(document, &h->canonical_document, err)))
     sc_error_prefix(err, "the document's JSON-LD");

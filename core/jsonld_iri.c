@@ -42,21 +42,25 @@ static size_t scheme_length(const char *s) {
   return s[i] == ':' ? i : 0;
 }
 
-static bool not_in_iri(unsigned char c) {
-  switch (c) {
-  case '<': case '>': case '"': case '{': case '}': case '|': case '\\': case '^': case '`':
-    return true;
-  default:
-    return false;
-  }
-}
+/* The bytes an IRI never holds (RFC 3987): controls, space and <>"{}|\\^`. A table, because
+ * every term, type and value of every credential is tested here (it was 5 % of an RDF proof
+ * as a switch). */
+static const bool not_in_iri[256] = {
+    [0x00] = true, [0x01] = true, [0x02] = true, [0x03] = true, [0x04] = true, [0x05] = true,
+    [0x06] = true, [0x07] = true, [0x08] = true, [0x09] = true, [0x0a] = true, [0x0b] = true,
+    [0x0c] = true, [0x0d] = true, [0x0e] = true, [0x0f] = true, [0x10] = true, [0x11] = true,
+    [0x12] = true, [0x13] = true, [0x14] = true, [0x15] = true, [0x16] = true, [0x17] = true,
+    [0x18] = true, [0x19] = true, [0x1a] = true, [0x1b] = true, [0x1c] = true, [0x1d] = true,
+    [0x1e] = true, [0x1f] = true, [' '] = true,  ['<'] = true,  ['>'] = true,  ['"'] = true,
+    ['{'] = true,  ['}'] = true,  ['|'] = true,  ['\\'] = true, ['^'] = true,  ['`'] = true,
+};
 
 bool jl_is_absolute_iri(const char *s) {
   if (!s || !scheme_length(s))
     return false;
   for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-    if (*p <= 0x20 || not_in_iri(*p))
-      return false; /* characters an IRI never holds (RFC 3987) */
+    if (not_in_iri[*p])
+      return false;
   return true;
 }
 

@@ -11,10 +11,19 @@
 
 /* RDF 1.2 canonical N-Triples/N-Quads: in a literal, \b \t \n \f \r \" \\ are written as
  * ECHAR, the other C0 controls and U+007F as \uXXXX in upper case; nothing else is escaped. */
+static bool needs_escape(unsigned char c) { return c < 0x20 || c == 0x7f || c == '"' || c == '\\'; }
+
+/* Runs of bytes that need no escape (nearly all of a credential's text) are copied at once. */
 static bool append_literal_text(sc_buf *out, const char *text, size_t len) {
   static const char hex[] = "0123456789ABCDEF";
+  size_t plain = 0; /* the start of the run not yet copied */
   for (size_t i = 0; i < len; i++) {
     unsigned char c = (unsigned char)text[i];
+    if (!needs_escape(c))
+      continue;
+    if (!sc_buf_append(out, text + plain, i - plain))
+      return false;
+    plain = i + 1;
     const char *echar = NULL;
     switch (c) {
     case '\b': echar = "\\b"; break;
@@ -29,16 +38,14 @@ static bool append_literal_text(sc_buf *out, const char *text, size_t len) {
     bool ok;
     if (echar) {
       ok = sc_buf_append(out, echar, 2);
-    } else if (c < 0x20 || c == 0x7f) {
+    } else {
       char uchar[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
       ok = sc_buf_append(out, uchar, sizeof uchar);
-    } else {
-      ok = sc_buf_append_byte(out, c);
     }
     if (!ok)
       return false;
   }
-  return true;
+  return sc_buf_append(out, text + plain, len - plain);
 }
 
 static bool append_iri(sc_buf *out, const char *iri, size_t len) {

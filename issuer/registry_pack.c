@@ -10,10 +10,20 @@
 #include <zlib.h>
 
 #define PACK_DEFLATE_QR_V1 0x01 /* raw DEFLATE (RFC 1951), the QR dictionary v1 preset */
+/* zlib's default level, an 8 KB window and small hash tables: the dictionary (2.7 KB) and a
+ * credential (3 to 4 KB) fit in the window, so the output is the bytes level 6 gives with the
+ * full window (and within 0.5 % of level 9), in about 30 us instead of 54 us for level 9 with
+ * the full window and memLevel 9; a batch spent 13 % of its CPU here (docs/benchmarks.md). A
+ * larger credential only compresses a little less; the reader inflates with the full window,
+ * which reads any smaller one. */
+#define PACK_LEVEL 6
+#define PACK_WINDOW_BITS 13
+#define PACK_MEM_LEVEL 6
 
 int sc_registry_pack(const char *text, size_t len, sc_buf *out, sc_error *err) {
   z_stream z = {0};
-  if (deflateInit2(&z, Z_BEST_COMPRESSION, Z_DEFLATED, -15, 9, Z_DEFAULT_STRATEGY) != Z_OK)
+  if (deflateInit2(&z, PACK_LEVEL, Z_DEFLATED, -PACK_WINDOW_BITS, PACK_MEM_LEVEL,
+                   Z_DEFAULT_STRATEGY) != Z_OK)
     return sc_oom(err);
   size_t dict_len = 0;
   const uint8_t *dict = sc_qr_dictionary_v1(&dict_len);

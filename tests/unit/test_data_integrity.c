@@ -317,6 +317,56 @@ static void round_trips_with_a_fresh_key(void **state) {
   signer_free(&s);
 }
 
+/* Signs sample_document() with eddsa-rdfc-2022, created at `created`, and checks it verifies. */
+static json_t *rdfc_signed(const signer *s, const char *created, sc_di_trace *trace) {
+  json_t *doc = sample_document();
+  sc_proof_options opts = {
+      .verification_method = s->vm, .cryptosuite = SC_EDDSA_RDFC_2022, .created = created};
+  sc_error err = {0};
+  assert_int_equal(sc_di_sign(doc, s->key, &opts, trace, &err), SC_OK);
+  sc_di_result result;
+  assert_int_equal(sc_di_verify(doc, NULL, &result, NULL, &err), SC_OK);
+  return doc;
+}
+
+static bool same_bytes(const sc_buf *a, const sc_buf *b) {
+  return a->len == b->len && memcmp(a->data, b->data, a->len) == 0;
+}
+
+/* A batch signs every credential with the same proof options, whose canonical form is cached
+ * (core/proof_config_cache.c): the cached signing gives the bytes the first, computed one gave
+ * (Ed25519 is deterministic), and other options are never served the cached form. */
+static void rdfc_signing_with_repeated_proof_options_gives_identical_bytes(void **state) {
+  (void)state;
+  signer s = fresh_signer(); /* a new verificationMethod: the first signing cannot be cached */
+  sc_di_trace first = {0}, again = {0}, later = {0};
+  json_t *a = rdfc_signed(&s, "2026-01-02T03:04:05Z", &first);
+  json_t *b = rdfc_signed(&s, "2026-01-02T03:04:05Z", &again);
+  json_t *c = rdfc_signed(&s, "2026-01-02T03:04:06Z", &later);
+  assert_true(json_equal(a, b));
+  assert_true(same_bytes(&first.canonical_proof_config, &again.canonical_proof_config));
+  assert_memory_equal(first.signature, again.signature, sizeof first.signature);
+  assert_false(same_bytes(&first.canonical_proof_config, &later.canonical_proof_config));
+  assert_non_null(strstr((const char *)later.canonical_proof_config.data, "03:04:06Z"));
+  /* and the cached form is the one canonicalisation gives from scratch */
+  json_t *config = json_deep_copy(proof_of(b));
+  json_object_del(config, "proofValue");
+  json_object_set(config, "@context", json_object_get(b, "@context"));
+  sc_buf fresh = {0};
+  sc_error err = {0};
+  assert_int_equal(sc_jsonld_canonical_nquads(config, &fresh, &err), SC_OK);
+  assert_true(same_bytes(&fresh, &again.canonical_proof_config));
+  sc_buf_free(&fresh);
+  json_decref(config);
+  sc_di_trace_free(&first);
+  sc_di_trace_free(&again);
+  sc_di_trace_free(&later);
+  json_decref(a);
+  json_decref(b);
+  json_decref(c);
+  signer_free(&s);
+}
+
 static void tampering_one_byte_of_the_proof_value_fails(void **state) {
   (void)state;
   signer s = fresh_signer();
@@ -540,6 +590,7 @@ int main(void) {
       cmocka_unit_test(gives_the_expected_verdict_on_every_derived_vector),
       cmocka_unit_test(accepts_authentication_purpose_when_asked_for_it),
       cmocka_unit_test(round_trips_with_a_fresh_key),
+      cmocka_unit_test(rdfc_signing_with_repeated_proof_options_gives_identical_bytes),
       cmocka_unit_test(tampering_one_byte_of_the_proof_value_fails),
       cmocka_unit_test(tampering_the_document_fails),
       cmocka_unit_test(omit_context_leaves_the_proof_without_context),

@@ -1,0 +1,31 @@
+#!/usr/bin/env bats
+# The proofs of a JSON batch: signed with the shared proof options (whose canonical form is
+# cached, core/proof_config_cache.c) by two workers, every credential's two proofs verify and
+# the eddsa-rdfc-2022 proofs carry one configuration.
+load helpers
+
+@test "issue: every credential of a -j 2 JSON batch verifies with both proofs" {
+  make_home
+  $PYTHON - >"$WORK/roster.csv" <<'PY'
+print("id,name,email")
+for i in range(24):
+    print(f"L-{i:05d},Zoë Łukasiewicz {i},learner{i}@example.org")
+PY
+  sc issue --home "$WORK/home" --roster "$WORK/roster.csv" --template ai-fundamentals --no-pdf \
+    -j 2 >/dev/null
+  files=("$WORK"/home/out/*.json)
+  [ "${#files[@]}" -eq 24 ]
+  run sc verify -v --home "$WORK/home" "${files[@]}"
+  [ "$status" -eq 0 ]
+  [ "$(grep -c 'all 2 proofs verify (eddsa-rdfc-2022,eddsa-jcs-2022)' <<<"$output")" -eq 24 ]
+  # One proof configuration for the whole batch: the same created and verificationMethod.
+  $PYTHON - "${files[@]}" <<'PY'
+import json, sys
+configs = set()
+for path in sys.argv[1:]:
+    proof = json.load(open(path))["proof"][0]
+    assert proof["cryptosuite"] == "eddsa-rdfc-2022", path
+    configs.add((proof["created"], proof["verificationMethod"]))
+assert len(configs) == 1, configs
+PY
+}
