@@ -132,6 +132,12 @@ int sc_registry_begin(sc_registry *reg, sc_error *err) {
   return reg->driver->begin_write(reg, err);
 }
 
+int sc_registry_begin_issue(sc_registry *reg, sc_error *err) {
+  reset_statements(reg);
+  return reg->driver->begin_issue ? reg->driver->begin_issue(reg, err)
+                                  : reg->driver->begin_write(reg, err);
+}
+
 int sc_registry_begin_read(sc_registry *reg, sc_error *err) {
   reset_statements(reg);
   return reg->driver->begin_read(reg, err);
