@@ -442,6 +442,10 @@ typedef struct sc_queued_row {
   size_t line;
 } sc_queued_row;
 
+/* Publishing's lock across machines (PostgreSQL: a session advisory lock; SQLite: none, the
+ * home's .publish.lock suffices), taken by sc_publish_lists after the home's. */
+int sc_registry_publish_lock(sc_registry *reg, sc_error *err);
+void sc_registry_publish_unlock(sc_registry *reg);
 /* True when several processes may share the registry (PostgreSQL): the queue needs it. */
 bool sc_registry_is_shared(const sc_registry *reg);
 /* Adds row to the queue unless a job with its key is there (*added false). In a transaction. */

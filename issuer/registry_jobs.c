@@ -78,15 +78,17 @@ static const char *text_or_null(sc_registry *reg, sc_sql_stmt *stmt, int i) {
 /* A job taken by a worker whose number nobody holds any more is queued again: that worker
  * stopped (killed, its machine gone) with the job unfinished. */
 #define TAKE_SQL                                                                                   \
-  "UPDATE jobs SET state = 'taken', worker = $1 WHERE seq IN ("                                    \
+  "WITH taken AS (UPDATE jobs SET state = 'taken', worker = $1 WHERE seq IN ("                     \
   " SELECT seq FROM jobs j WHERE j.template = $2 AND (j.state = 'queued' OR (j.state = 'taken'"    \
   " AND NOT EXISTS (SELECT 1 FROM pg_locks l WHERE l.locktype = 'advisory'"                        \
   " AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())"            \
   " AND l.classid = " WORKER_CLASS " AND CAST(CAST(l.objid AS TEXT) AS BIGINT) = j.worker"          \
   " AND l.objsubid = 2 AND l.granted)))"                                                           \
   " ORDER BY seq LIMIT $3 FOR UPDATE SKIP LOCKED)"                                                 \
-  " RETURNING learner_id, achievement, achievement_file, template, name, email, did,"              \
-  " valid_until, language, roster, line"
+  " RETURNING seq, learner_id, achievement, achievement_file, template, name, email, did,"         \
+  " valid_until, language, roster, line)"                                                          \
+  " SELECT learner_id, achievement, achievement_file, template, name, email, did, valid_until,"   \
+  " language, roster, line FROM taken ORDER BY seq"
 
 int sc_registry_take_jobs(sc_registry *reg, int64_t worker, const char *template_name, size_t max,
                           int (*each)(void *ctx, const sc_queued_row *row), void *ctx,
