@@ -22,8 +22,8 @@ rows() {
   [ "${SKILLCERT_QUICK:-0}" = 1 ] && echo 2000 || echo 10000
 }
 
-start_worker() {
-  sc worker --home "$WORK/home" --registry "$URI" --no-pdf --until-empty -j 1 --batch 64 \
+start_worker() { # the binary itself, not through sc(): $! must be the worker, to be killed
+  "$SKILLCERT" worker --home "$WORK/home" --registry "$URI" --no-pdf --until-empty -j 1 --batch 64 \
     2>>"$WORK/workers.log" &
   echo $! >>"$WORK/pids"
 }
