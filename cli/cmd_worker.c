@@ -103,7 +103,7 @@ typedef struct worker_run {
   sc_template *tpl;
   EVP_PKEY *key;
   sc_pdf_renderer *renderer;
-  sc_registry *reg; /* the worker's own connection: its number and the queue */
+  sc_registry *reg; /* the worker's one connection: its number, the queue, its status list */
   int64_t number;
   sc_issue_context ctx;
 } worker_run;
@@ -155,7 +155,8 @@ static int work_batch(const worker_args *a, worker_run *run, size_t *taken, sc_e
                            .refuse_ctx = run->renderer,
                            .next_row = next_row,
                            .rows_ctx = &batch,
-                           .shared_output = true};
+                           .shared_output = true,
+                           .registry = run->reg};
   sc_batch_progress done = {0};
   rc = sc_batch_issue(&run->ctx, &opts, NULL, NULL, &done, err);
   size_t finished = 0;

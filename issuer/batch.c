@@ -229,7 +229,9 @@ int sc_batch_issue(const sc_issue_context *ctx, const sc_batch_options *opts,
     /* The badge the credentials' achievement image points to is there before any of them. */
     rc = sc_publish_badge_image(ctx->home, ctx->tpl, &b.err);
   }
-  if (rc == SC_OK)
+  if (rc == SC_OK && opts->registry)
+    b.reg = opts->registry;
+  else if (rc == SC_OK)
     rc = sc_registry_open(ctx->home, &b.reg, &b.err);
   if (rc == SC_OK)
     rc = sc_manifest_open(&b);

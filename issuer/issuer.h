@@ -591,6 +591,9 @@ typedef struct sc_batch_options {
   /* Other processes write out/ at the same time (workers): no manifest is written, and
    * temporary files there are not removed, since they may be another process's. */
   bool shared_output;
+  /* The registry to use, open, left open (a worker's, kept with its status-list lease from one
+   * batch of jobs to the next); NULL: the batch opens the home's and closes it. */
+  sc_registry *registry;
 } sc_batch_options;
 
 typedef struct sc_batch_progress {
