@@ -40,23 +40,33 @@ typedef struct taken_job {
   size_t line;
 } taken_job;
 
+/* The jobs of one run of the batch pipeline: taken --batch at a time, up to CLAIMS_PER_RUN
+ * times, so that the pipeline stays full from one take to the next (it drains only at the end
+ * of a run, when the run's jobs are marked done) while a take stays small enough that workers
+ * finish a queue at about the same moment. */
+#define CLAIMS_PER_RUN 8
+
+struct worker_run;
 typedef struct taken_batch {
   taken_job *jobs;
   size_t count, cap, next;
+  size_t claims, total; /* takes in this run, jobs taken in all of them */
+  size_t max_claims;
+  size_t per_claim;
+  struct worker_run *run;
 } taken_batch;
 
 static char *copy(const char *s) {
   return s ? strdup(s) : NULL;
 }
 
-static void free_batch(taken_batch *b) {
+static void free_jobs(taken_batch *b) {
   for (size_t i = 0; i < b->count; i++) {
     taken_job *j = &b->jobs[i];
     free(j->learner_id), free(j->achievement_file), free(j->name), free(j->email);
     free(j->did), free(j->valid_until), free(j->language), free(j->roster);
   }
-  free(b->jobs);
-  *b = (taken_batch){0};
+  b->count = b->next = 0;
 }
 
 static int keep_job(void *ctx, const sc_queued_row *row) {
@@ -75,10 +85,17 @@ static int keep_job(void *ctx, const sc_queued_row *row) {
   return j->learner_id && j->name && j->email && j->roster ? SC_OK : SC_ESOFTWARE;
 }
 
+static int take(taken_batch *b, sc_error *err);
+
+/* The pipeline copies what it keeps of a row, so the jobs of one take are freed at the next. */
 static int next_row(void *ctx, sc_roster_row *row, sc_error *err) {
-  (void)err;
   taken_batch *b = ctx;
   *row = (sc_roster_row){0};
+  if (b->next == b->count && b->claims < b->max_claims) {
+    int rc = take(b, err);
+    if (rc != SC_OK)
+      return rc;
+  }
   if (b->next == b->count)
     return SC_OK; /* line 0: the end */
   const taken_job *j = &b->jobs[b->next++];
@@ -139,16 +156,33 @@ static void close_worker(worker_run *run) {
   sc_home_close(&run->home);
 }
 
-/* One batch: take, issue, mark done. *taken 0: the queue had nothing for this worker. */
+static int take(taken_batch *b, sc_error *err) {
+  free_jobs(b);
+  size_t taken = 0;
+  int rc = sc_registry_take_jobs(b->run->reg, b->run->number, sc_template_name(b->run->tpl),
+                                 b->per_claim, keep_job, b, &taken, err);
+  b->claims = taken ? b->claims + 1 : b->max_claims; /* an empty take ends the run */
+  b->total += taken;
+  return rc == SC_ESOFTWARE && !err->message[0] ? sc_oom(err) : rc;
+}
+
+/* One run: take, issue, take more while the pipeline works, then mark the run's jobs done once
+ * their files are written. *taken 0: the queue had nothing for this worker. */
 static int work_batch(const worker_args *a, worker_run *run, size_t *taken, sc_error *err) {
-  taken_batch batch = {0};
-  int rc = sc_registry_take_jobs(run->reg, run->number, sc_template_name(run->tpl),
-                                 (size_t)a->batch, keep_job, &batch, taken, err);
+  taken_batch batch = {.run = run,
+                       .per_claim = (size_t)a->batch,
+                       .max_claims = a->once ? 1 : CLAIMS_PER_RUN};
+  int rc = take(&batch, err);
+  *taken = batch.total;
   if (rc != SC_OK || !batch.count) {
-    free_batch(&batch);
-    return rc == SC_ESOFTWARE && !err->message[0] ? sc_oom(err) : rc;
+    free_jobs(&batch);
+    free(batch.jobs);
+    return rc;
   }
-  sc_batch_options opts = {.roster_path = batch.jobs[0].roster,
+  /* Messages name the first take's roster: the jobs' own strings are freed at the next take. */
+  char roster[PATH_MAX];
+  snprintf(roster, sizeof roster, "%s", batch.jobs[0].roster);
+  sc_batch_options opts = {.roster_path = roster,
                            .workers = a->jobs,
                            .now = (int64_t)time(NULL),
                            .refuse = run->renderer ? refuse_row : NULL,
@@ -159,6 +193,7 @@ static int work_batch(const worker_args *a, worker_run *run, size_t *taken, sc_e
                            .registry = run->reg};
   sc_batch_progress done = {0};
   rc = sc_batch_issue(&run->ctx, &opts, NULL, NULL, &done, err);
+  *taken = batch.total;
   size_t finished = 0;
   if (rc == SC_OK)
     rc = sc_registry_jobs_finish(run->reg, run->number, &finished, err);
@@ -166,9 +201,10 @@ static int work_batch(const worker_args *a, worker_run *run, size_t *taken, sc_e
     fprintf(stderr,
             "skillcert: worker %lld: %zu job%s in %.1f s: %zu issued, %zu already issued, "
             "%zu repaired, %zu refused\n",
-            (long long)run->number, batch.count, batch.count == 1 ? "" : "s", done.seconds,
+            (long long)run->number, batch.total, batch.total == 1 ? "" : "s", done.seconds,
             done.issued, done.skipped, done.repaired, done.refused);
-  free_batch(&batch);
+  free_jobs(&batch);
+  free(batch.jobs);
   return rc;
 }
 
