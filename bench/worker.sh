@@ -49,7 +49,10 @@ w1=$!
 "$bin" worker --home "$work/pg" --registry "$uri" --template ai-fundamentals --no-pdf -j 1 --batch "${BENCH_WORKER_BATCH:-256}" \
   --until-empty 2>"$work/w2.log" &
 w2=$!
-wait "$w1" && wait "$w2" || { cat "$work/w1.log" "$work/w2.log" >&2; exit 1; }
+failed=0
+wait "$w1" || failed=1
+wait "$w2" || failed=1
+[ "$failed" -eq 0 ] || { cat "$work/w1.log" "$work/w2.log" >&2; exit 1; }
 pg_s=$(echo "$start $(now)" | awk '{ print $2 - $1 }')
 issued=$(find "$work/pg/out" -name '*.json' ! -name '*.tmp.*' | wc -l)
 [ "$issued" -eq "$rows" ] || { echo "worker: $issued credentials for $rows rows" >&2; exit 1; }

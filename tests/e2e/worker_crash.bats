@@ -31,7 +31,7 @@ start_worker() { # the binary itself, not through sc(): $! must be the worker, t
 alive_workers() {
   local pid
   while read -r pid; do
-    ! kill -0 "$pid" 2>/dev/null || echo "$pid"
+    if kill -0 "$pid" 2>/dev/null; then echo "$pid"; fi
   done <"$WORK/pids"
 }
 
