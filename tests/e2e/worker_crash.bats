@@ -76,10 +76,12 @@ PY
     fi
   done
   while read -r pid; do wait "$pid" || true; done <"$WORK/pids"
-  # The jobs of the workers killed last go back to the queue: run until nothing is left.
-  for _ in 1 2 3; do
+  # The jobs of the workers killed last go back to the queue once the server has ended their
+  # sessions (a moment after the kill): run workers until nothing is left.
+  for _ in $(seq 20); do
     [ "$(sql "SELECT count(*) FROM jobs WHERE state <> 'done'")" -eq 0 ] && break
     sc worker --home "$WORK/home" --registry "$URI" --no-pdf --until-empty -j 2 2>>"$WORK/workers.log"
+    sleep 0.5
   done
   # Every worker that was not killed ended cleanly: only summary lines, no error, no sanitizer
   # report (the killed ones print nothing).
