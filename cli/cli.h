@@ -34,6 +34,7 @@ int cmd_reinstate(int argc, char **argv);
 int cmd_publish(int argc, char **argv);
 int cmd_mail(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
+int cmd_worker(int argc, char **argv);
 
 /* Publishes every status list and the key document of home (cmd_publish.c). */
 int cli_publish_home(const sc_home *home, EVP_PKEY *key, int64_t ttl, sc_error *err);
@@ -165,8 +166,12 @@ typedef struct cli_roster_job {
   size_t map_count;
   int jobs; /* 0 = the number of cores */
   bool dry_run;
+  bool queue; /* into the registry's queue, for `skillcert worker` (queue_roster.c) */
   int64_t now;
 } cli_roster_job;
+
+/* The validated roster into the queue; prints how many rows were queued (queue_roster.c). */
+int cli_queue_roster(const sc_issue_context *ctx, const cli_roster_job *job, sc_error *err);
 
 /* Validates the roster (every problem on stderr), then, unless dry_run, issues it with a
  * progress bar on a terminal and a summary line otherwise. */

@@ -10,7 +10,7 @@ static const char issue_synopsis[] =
     "skillcert issue --name NAME --email EMAIL [--achievement FILE | --template NAME]\n"
     "                       [--did DID] [--valid-until DATE] [--id-from LEARNER_ID]\n"
     "       skillcert issue --roster FILE [--template NAME] [-j N] [--map COLUMN=FIELD]...\n"
-    "                       [--dry-run]\n"
+    "                       [--dry-run | --queue]\n"
     "       common: [--home DIR] [--passphrase-file FILE] [--no-publish] [--no-pdf]\n"
     "               [--qr auto|embed|link]";
 
@@ -41,7 +41,7 @@ typedef struct issue_args {
   const char *maps[64];
   size_t map_count;
   int jobs;
-  bool dry_run, no_publish, no_pdf;
+  bool dry_run, queue, no_publish, no_pdf;
 } issue_args;
 
 static int parse_args(int argc, char **argv, issue_args *a) {
@@ -74,6 +74,9 @@ static int parse_args(int argc, char **argv, issue_args *a) {
       CLI_OPT_LIST("map", 0, &maps, "COLUMN=FIELD",
                    "read FIELD from a column named otherwise (repeatable, 64 times)"),
       CLI_OPT_FLAG("dry-run", 0, &a->dry_run, "validate only"),
+      CLI_OPT_FLAG("queue", 0, &a->queue,
+                   "put the validated rows into the registry's queue (PostgreSQL) for\n"
+                   "`skillcert worker` on any number of machines; issue nothing here"),
       CLI_OPT_HEADING("Both:"),
       CLI_OPT_HOME(&a->home),
       CLI_OPT_REGISTRY(),
@@ -111,8 +114,8 @@ static int check_args(const issue_args *a) {
       return cli_usage_error("issue", "--roster takes names and e-mails from the file");
     return SC_OK;
   }
-  if (a->dry_run || a->map_count || a->jobs)
-    return cli_usage_error("issue", "--dry-run, --map and -j go with --roster");
+  if (a->dry_run || a->map_count || a->jobs || a->queue)
+    return cli_usage_error("issue", "--dry-run, --queue, --map and -j go with --roster");
   if (!a->req.recipient.name || !a->req.recipient.email)
     return cli_usage_error("issue", "--name and --email are required (or give --roster FILE)");
   if (a->achievement && a->template_name)
@@ -275,19 +278,20 @@ int cmd_issue(int argc, char **argv) {
   if (!a.roster && check_values(&a, &err) != SC_OK)
     return cli_error(&err);
   issue_run run = {0};
-  rc = open_run(&a, &run, !a.dry_run, &err);
+  rc = open_run(&a, &run, !a.dry_run && !a.queue, &err);
   if (rc == SC_OK && a.roster) {
     cli_roster_job job = {.roster = a.roster,
                           .maps = a.maps,
                           .map_count = a.map_count,
                           .jobs = a.jobs,
                           .dry_run = a.dry_run,
+                          .queue = a.queue,
                           .now = a.req.now};
     rc = cli_issue_roster(&run.ctx, run.renderer, &job, &err);
   } else if (rc == SC_OK) {
     rc = issue_single(&run, &a.req, !a.no_publish, &err);
   }
-  if (rc == SC_OK && a.roster)
+  if (rc == SC_OK && a.roster && !a.queue)
     rc = publish_after(&run, &a, &err);
   close_run(&run);
   return rc == SC_OK ? SC_OK : cli_error(&err);

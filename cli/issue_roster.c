@@ -98,6 +98,8 @@ int cli_issue_roster(const sc_issue_context *ctx, sc_pdf_renderer *renderer,
     printf("%s: %zu row%s, all valid\n", job->roster, summary.rows, plural(summary.rows));
     return SC_OK;
   }
+  if (job->queue)
+    return cli_queue_roster(ctx, job, err);
   sc_batch_options opts = {.roster_path = job->roster,
                            .roster = roster,
                            .workers = job->jobs ? job->jobs : default_jobs(),

@@ -22,6 +22,7 @@ static const struct command {
     {"verify", cmd_verify,
      "verify a credential, PDF, QR text or photo: authentic, current, not revoked"},
     {"serve", cmd_serve, "serve verification pages, the VC API and public/ over HTTP"},
+    {"worker", cmd_worker, "take queued roster rows from a shared registry and issue them"},
     {"trust", cmd_trust, "manage the list of issuers this verifier trusts"},
     {"template", cmd_template, "list certificate designs, or preview one as PDF and PNG"},
 };

@@ -60,7 +60,7 @@ static int finish_write(sc_batch *b, sc_job *job) {
 static int commit_chunk(sc_batch *b) {
   if (!b->chunk_len)
     return SC_OK;
-  int rc = sc_registry_begin(b->reg, &b->err);
+  int rc = sc_registry_begin_issue(b->reg, &b->err);
   for (size_t i = 0; rc == SC_OK && i < b->chunk_len; i++)
     rc = sc_issue_record(b->reg, b->ctx, &b->chunk[i]->req, &b->chunk[i]->prepared, &b->err);
   if (rc == SC_OK)
@@ -188,11 +188,19 @@ static int process_row(sc_batch *b, const sc_roster_row *row) {
   return submit(b, job);
 }
 
+static int next_row(sc_batch *b, sc_roster *roster, sc_roster_row *row) {
+  if (b->opts->next_row)
+    return b->opts->next_row(b->opts->rows_ctx, row, &b->err);
+  return sc_roster_next(roster, row, &b->err);
+}
+
 static int run_roster(sc_batch *b) {
   sc_roster *roster = NULL;
-  int rc = sc_roster_open(b->opts->roster_path, &b->opts->roster, &roster, &b->err);
+  int rc = b->opts->next_row
+               ? SC_OK
+               : sc_roster_open(b->opts->roster_path, &b->opts->roster, &roster, &b->err);
   sc_roster_row row;
-  while (rc == SC_OK && (rc = sc_roster_next(roster, &row, &b->err)) == SC_OK && row.line)
+  while (rc == SC_OK && (rc = next_row(b, roster, &row)) == SC_OK && row.line)
     rc = process_row(b, &row);
   sc_roster_close(roster);
   int drained = drain(b, 0);
@@ -215,13 +223,15 @@ int sc_batch_issue(const sc_issue_context *ctx, const sc_batch_options *opts,
   if (rc == SC_OK)
     rc = sc_path_format(linked_dir, sizeof linked_dir, SC_ECANTCREAT, &b.err, "%s/public/c",
                         ctx->home->root);
-  if (rc == SC_OK) {
+  if (rc == SC_OK && !opts->shared_output) {
     remove_stale_temporaries(out_dir);
     remove_stale_temporaries(linked_dir);
     /* The badge the credentials' achievement image points to is there before any of them. */
     rc = sc_publish_badge_image(ctx->home, ctx->tpl, &b.err);
   }
-  if (rc == SC_OK)
+  if (rc == SC_OK && opts->registry)
+    b.reg = opts->registry;
+  else if (rc == SC_OK)
     rc = sc_registry_open(ctx->home, &b.reg, &b.err);
   if (rc == SC_OK)
     rc = sc_manifest_open(&b);

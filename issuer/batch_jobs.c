@@ -216,6 +216,7 @@ void sc_batch_release(sc_batch *b) {
     free(b->achievements);
     b->achievements = next;
   }
-  sc_registry_close(b->reg);
+  if (b->reg != b->opts->registry)
+    sc_registry_close(b->reg);
   b->reg = NULL;
 }

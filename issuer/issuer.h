@@ -240,6 +240,9 @@ typedef struct sc_registry sc_registry;
 int sc_registry_open(const sc_home *home, sc_registry **out, sc_error *err);
 void sc_registry_close(sc_registry *reg);
 int sc_registry_begin(sc_registry *reg, sc_error *err); /* BEGIN IMMEDIATE: a write */
+/* A write that only inserts credentials (a batch's chunk): on PostgreSQL it takes no global
+ * lock, since indexes come from leased lists; on SQLite the same as sc_registry_begin. */
+int sc_registry_begin_issue(sc_registry *reg, sc_error *err);
 /* A read-only transaction: everything read until commit comes from one snapshot. */
 int sc_registry_begin_read(sc_registry *reg, sc_error *err);
 int sc_registry_commit(sc_registry *reg, sc_error *err);
@@ -499,6 +502,40 @@ void sc_qr_free(sc_qr_code *qr);
 int sc_qr_text_for(const json_t *credential, const char *verify_url, sc_qr_mode mode,
                    float size_mm, char **text, bool *link_mode, sc_qr_code *qr, sc_error *err);
 
+/* ---------------------------------------------------------------- the queue (registry_jobs.c)
+ * Roster rows waiting in the registry for `skillcert worker` (docs/registry.md "The queue"). */
+typedef struct sc_queued_row {
+  const char *learner_id, *achievement; /* the key: the learner and the achievement's IRI */
+  const char *achievement_file;         /* the roster's achievement file; NULL = template's */
+  const char *template_name, *name, *email, *did, *valid_until, *language, *roster;
+  size_t line;
+} sc_queued_row;
+
+/* Publishing's lock across machines (PostgreSQL: a session advisory lock; SQLite: none, the
+ * home's .publish.lock suffices), taken by sc_publish_lists after the home's. */
+int sc_registry_publish_lock(sc_registry *reg, sc_error *err);
+void sc_registry_publish_unlock(sc_registry *reg);
+/* True when several processes may share the registry (PostgreSQL): the queue needs it. */
+bool sc_registry_is_shared(const sc_registry *reg);
+/* Adds row to the queue unless a job with its key is there (*added false). In a transaction. */
+int sc_registry_queue(sc_registry *reg, const sc_queued_row *row, bool *added, sc_error *err);
+/* A worker's number, new and never reused, held (PostgreSQL session advisory lock) as long as
+ * the connection lives: jobs taken under a number nobody holds go back to the queue. SQLite:
+ * refused (a queue needs several processes on one registry). */
+int sc_registry_worker_join(sc_registry *reg, int64_t *worker, sc_error *err);
+/* Takes up to max queued jobs of template (FOR UPDATE SKIP LOCKED), and those taken by a
+ * worker that is gone; each is passed to each() (its strings valid during the call). */
+int sc_registry_take_jobs(sc_registry *reg, int64_t worker, const char *template_name, size_t max,
+                          int (*each)(void *ctx, const sc_queued_row *row), void *ctx,
+                          size_t *taken, sc_error *err);
+/* Marks worker's taken jobs done, with their credential's id; those without one (refused rows)
+ * 'refused'. */
+int sc_registry_jobs_finish(sc_registry *reg, int64_t worker, size_t *done, sc_error *err);
+typedef struct sc_queue_counts {
+  int64_t queued, taken, done, refused;
+} sc_queue_counts;
+int sc_registry_queue_counts(sc_registry *reg, sc_queue_counts *counts, sc_error *err);
+
 /* ---------------------------------------------------------------- rosters (roster.c) */
 
 /* One learner of a roster. Strings are borrowed from the reader until the next row. */
@@ -616,6 +653,16 @@ typedef struct sc_batch_options {
    * others are. NULL: none. The caller reports such rows (e.g. while validating). */
   sc_roster_row_check_fn refuse;
   void *refuse_ctx;
+  /* Rows from elsewhere than roster_path (the queue: `skillcert worker`): each call gives the
+   * next row, or one with line 0 at the end. roster_path still names them in messages. */
+  int (*next_row)(void *ctx, sc_roster_row *row, sc_error *err);
+  void *rows_ctx;
+  /* Other processes write out/ at the same time (workers): no manifest is written, and
+   * temporary files there are not removed, since they may be another process's. */
+  bool shared_output;
+  /* The registry to use, open, left open (a worker's, kept with its status-list lease from one
+   * batch of jobs to the next); NULL: the batch opens the home's and closes it. */
+  sc_registry *registry;
 } sc_batch_options;
 
 typedef struct sc_batch_progress {

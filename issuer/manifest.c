@@ -8,6 +8,8 @@
 #include <unistd.h>
 
 int sc_manifest_open(sc_batch *b) {
+  if (b->opts->shared_output)
+    return SC_OK;
   int rc = b->opts->manifest ? sc_path_format(b->manifest_path, sizeof b->manifest_path,
                                               SC_ECANTCREAT, &b->err, "%s", b->opts->manifest)
                               : sc_path_format(b->manifest_path, sizeof b->manifest_path,
@@ -34,7 +36,15 @@ static void put_field(FILE *out, const char *value, bool last) {
   fputs(last ? "\r\n" : ",", out);
 }
 
+static int manifest_row(sc_batch *b, const char *name, const char *email, const char *id,
+                        const char *json_path, const char *pdf_path, const char *qr_text);
+
 int sc_manifest_add(sc_batch *b, const char *name, const char *email, const char *id,
+                    const char *json_path, const char *pdf_path, const char *qr_text) {
+  return b->manifest ? manifest_row(b, name, email, id, json_path, pdf_path, qr_text) : SC_OK;
+}
+
+static int manifest_row(sc_batch *b, const char *name, const char *email, const char *id,
                     const char *json_path, const char *pdf_path, const char *qr_text) {
   const char *fields[] = {id, name, email, json_path, pdf_path, qr_text};
   size_t n = sizeof fields / sizeof *fields;
@@ -47,6 +57,8 @@ int sc_manifest_add(sc_batch *b, const char *name, const char *email, const char
 }
 
 int sc_manifest_close(sc_batch *b) {
+  if (!b->manifest)
+    return SC_OK;
   bool ok = fflush(b->manifest) == 0 && fsync(fileno(b->manifest)) == 0;
   int why = errno;
   if (fclose(b->manifest) != 0 && ok) {

@@ -169,6 +169,10 @@ int sc_publish_lists(const sc_home *home, EVP_PKEY *key, sc_registry *reg, const
   int rc = sc_home_publish_lock(home, &lock, err);
   if (rc != SC_OK)
     return rc;
+  if ((rc = sc_registry_publish_lock(reg, err)) != SC_OK) {
+    sc_home_publish_unlock(lock);
+    return rc;
+  }
   publication pub = {0};
   /* The lists are renamed into place only once all are on disk: a failure half-way leaves
    * the previous publication whole. */
@@ -177,6 +181,7 @@ int sc_publish_lists(const sc_home *home, EVP_PKEY *key, sc_registry *reg, const
   rc = finish_files(&files, rc, err);
   if (rc == SC_OK)
     rc = record(reg, &pub, err);
+  sc_registry_publish_unlock(reg);
   sc_home_publish_unlock(lock);
   free(pub.lists);
   free(pub.generations);

@@ -132,6 +132,12 @@ int sc_registry_begin(sc_registry *reg, sc_error *err) {
   return reg->driver->begin_write(reg, err);
 }
 
+int sc_registry_begin_issue(sc_registry *reg, sc_error *err) {
+  reset_statements(reg);
+  return reg->driver->begin_issue ? reg->driver->begin_issue(reg, err)
+                                  : reg->driver->begin_write(reg, err);
+}
+
 int sc_registry_begin_read(sc_registry *reg, sc_error *err) {
   reset_statements(reg);
   return reg->driver->begin_read(reg, err);
@@ -170,4 +176,23 @@ void sc_sql_bind_int64(sc_registry *reg, sc_sql_stmt *stmt, int i, int64_t value
 
 int64_t sc_sql_int64(sc_registry *reg, sc_sql_stmt *stmt, int i) {
   return reg->driver->column_int64(stmt, i);
+}
+
+/* One publisher at a time across machines: <home>/.publish.lock keeps apart the publishers of
+ * one home, this the machines that share a PostgreSQL registry (each with its own public/ or
+ * one shared). Session-scoped: released by sc_registry_publish_unlock or when the connection
+ * ends, however the process ends. SQLite: the home's lock is the only one needed. */
+#define PUBLISH_LOCK "21317, 1"
+
+int sc_registry_publish_lock(sc_registry *reg, sc_error *err) {
+  if (!reg->driver->postgres)
+    return SC_OK;
+  int rc = reg->driver->exec(reg, "SELECT pg_advisory_lock(" PUBLISH_LOCK ")", err);
+  return rc == SC_OK ? SC_OK : sc_error_prefix(err, "taking the publishing lock");
+}
+
+void sc_registry_publish_unlock(sc_registry *reg) {
+  sc_error ignored = {0};
+  if (reg->driver->postgres)
+    reg->driver->exec(reg, "SELECT pg_advisory_unlock(" PUBLISH_LOCK ")", &ignored);
 }

@@ -26,11 +26,15 @@ enum sc_registry_stmt {
   STMT_STATUS_BITS,
   STMT_LIST_GENERATION,
   STMT_MARK_PUBLISHED,
+  STMT_QUEUE_JOB,
+  STMT_TAKE_JOBS,
+  STMT_FINISH_JOBS,
+  STMT_REFUSE_JOBS,
   STMT_COUNT
 };
 
 /* The schema version this skillcert writes (docs/registry.md "Versions and migrations"). */
-#define SC_REGISTRY_SCHEMA_VERSION 6
+#define SC_REGISTRY_SCHEMA_VERSION 7
 
 typedef enum sc_sql_type { SC_SQL_NULL, SC_SQL_INT, SC_SQL_TEXT, SC_SQL_BLOB } sc_sql_type;
 
@@ -50,6 +54,9 @@ typedef struct sc_registry_driver {
   int (*exec)(sc_registry *reg, const char *sql, sc_error *err);
   int (*begin_write)(sc_registry *reg, sc_error *err);
   int (*begin_read)(sc_registry *reg, sc_error *err);
+  /* A write that inserts credentials only, with indexes from leased lists: on PostgreSQL no
+   * global lock, so that workers do not wait for each other (NULL: begin_write). */
+  int (*begin_issue)(sc_registry *reg, sc_error *err);
   int (*schema_version)(sc_registry *reg, int *version, sc_error *err);
   int (*set_schema_version)(sc_registry *reg, int version, sc_error *err); /* in a transaction */
   sc_sql_stmt *(*prepare)(sc_registry *reg, const char *sql, sc_error *err);

@@ -109,6 +109,12 @@ static int begin_write(sc_registry *reg, sc_error *err) {
   return exec(reg, "BEGIN; SELECT pg_advisory_xact_lock(" WRITE_LOCK_KEY ")", err);
 }
 
+/* Inserting credentials needs no turn: each process draws indexes from a list it leases, so two
+ * never insert the same slot, and the generation trigger updates that list's row only. */
+static int begin_issue(sc_registry *reg, sc_error *err) {
+  return exec(reg, "BEGIN", err);
+}
+
 /* One snapshot for everything read until commit, as SQLite's read transaction. */
 static int begin_read(sc_registry *reg, sc_error *err) {
   return exec(reg, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", err);
@@ -412,6 +418,26 @@ static const char *const migrations[SC_REGISTRY_SCHEMA_VERSION] = {
     "  attempts BIGINT NOT NULL DEFAULT 0,"
     "  answer TEXT,"
     "  at TEXT NOT NULL);",
+    /* 6 → 7: the queue (as SQLite's), and the numbers that name workers (never reused). */
+    "CREATE TABLE jobs ("
+    "  seq BIGSERIAL PRIMARY KEY,"
+    "  learner_id TEXT NOT NULL,"
+    "  achievement TEXT NOT NULL,"
+    "  achievement_file TEXT,"
+    "  template TEXT NOT NULL,"
+    "  name TEXT NOT NULL,"
+    "  email TEXT NOT NULL,"
+    "  did TEXT,"
+    "  valid_until TEXT,"
+    "  language TEXT,"
+    "  roster TEXT NOT NULL,"
+    "  line BIGINT NOT NULL,"
+    "  state TEXT NOT NULL DEFAULT 'queued' CHECK (state IN ('queued','taken','done','refused')),"
+    "  worker BIGINT,"
+    "  credential TEXT,"
+    "  UNIQUE (learner_id, achievement));"
+    "CREATE INDEX jobs_waiting ON jobs(state, seq) WHERE state <> 'done';"
+    "CREATE SEQUENCE skillcert_workers;",
 };
 
 const sc_registry_driver sc_registry_postgres = {
@@ -423,6 +449,7 @@ const sc_registry_driver sc_registry_postgres = {
     .exec = exec,
     .begin_write = begin_write,
     .begin_read = begin_read,
+    .begin_issue = begin_issue,
     .schema_version = schema_version,
     .set_schema_version = set_schema_version,
     .prepare = prepare,

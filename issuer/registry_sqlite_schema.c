@@ -133,4 +133,24 @@ const char *const sc_registry_sqlite_migrations[SC_REGISTRY_SCHEMA_VERSION] = {
     "  attempts INTEGER NOT NULL DEFAULT 0,"
     "  answer TEXT,"
     "  at TEXT NOT NULL);",
+    /* 6 → 7: the queue of roster rows waiting for `skillcert worker` (docs/registry.md "The
+     * queue"). SQLite holds it too, so that one schema serves both; its worker is one process. */
+    "CREATE TABLE jobs ("
+    "  seq INTEGER PRIMARY KEY,"
+    "  learner_id TEXT NOT NULL,"
+    "  achievement TEXT NOT NULL,"
+    "  achievement_file TEXT,"
+    "  template TEXT NOT NULL,"
+    "  name TEXT NOT NULL,"
+    "  email TEXT NOT NULL,"
+    "  did TEXT,"
+    "  valid_until TEXT,"
+    "  language TEXT,"
+    "  roster TEXT NOT NULL,"
+    "  line BIGINT NOT NULL,"
+    "  state TEXT NOT NULL DEFAULT 'queued' CHECK (state IN ('queued','taken','done','refused')),"
+    "  worker BIGINT,"
+    "  credential TEXT,"
+    "  UNIQUE (learner_id, achievement));"
+    "CREATE INDEX jobs_waiting ON jobs(state, seq) WHERE state <> 'done';",
 };

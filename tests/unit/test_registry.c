@@ -3,6 +3,7 @@
 
 #include <sqlite3.h>
 #include <unistd.h>
+#include <time.h>
 
 #include "issuer/registry_internal.h"
 
@@ -435,6 +436,178 @@ static void a_registry_setting_that_is_no_postgres_uri_is_refused(void **state) 
   assert_non_null(strstr(err.message, "expected a postgresql:// URI"));
 }
 
+/* ---------------------------------------------------------------- the queue (PostgreSQL) */
+
+static sc_queued_row queued(const char *learner) {
+  return (sc_queued_row){.learner_id = learner,
+                         .achievement = "https://a.example/ai",
+                         .template_name = "ai-fundamentals",
+                         .name = "Zoë",
+                         .email = "zoe@example.org",
+                         .roster = "roster.csv",
+                         .line = 2};
+}
+
+static void queue_rows(fixture *f, int n) {
+  sc_error err = {0};
+  char learner[32];
+  assert_int_equal(sc_registry_begin(f->reg, &err), SC_OK);
+  for (int i = 0; i < n; i++) {
+    snprintf(learner, sizeof learner, "L%d", i);
+    sc_queued_row row = queued(learner);
+    bool added = false;
+    assert_int_equal(sc_registry_queue(f->reg, &row, &added, &err), SC_OK);
+  }
+  assert_int_equal(sc_registry_commit(f->reg, &err), SC_OK);
+}
+
+/* The learners a take returned, as a string "L0,L3,…". */
+static int remember(void *ctx, const sc_queued_row *row) {
+  char *seen = ctx;
+  strcat(seen, row->learner_id);
+  strcat(seen, ",");
+  return SC_OK;
+}
+
+static void queueing_the_same_learner_and_achievement_again_adds_no_job(void **state) {
+  fixture *f = *state;
+  sc_error err = {0};
+  sc_queued_row row = queued("L1");
+  bool added = false;
+  assert_int_equal(sc_registry_queue(f->reg, &row, &added, &err), SC_OK);
+  assert_true(added);
+  row.name = "Zoë again";
+  assert_int_equal(sc_registry_queue(f->reg, &row, &added, &err), SC_OK);
+  assert_false(added);
+  sc_queue_counts counts;
+  assert_int_equal(sc_registry_queue_counts(f->reg, &counts, &err), SC_OK);
+  assert_int_equal(counts.queued, 1);
+}
+
+static void two_workers_never_take_the_same_job(void **state) {
+  fixture *f = *state;
+  queue_rows(f, 10);
+  sc_registry *other = NULL;
+  sc_error err = {0};
+  int64_t a = 0, b = 0;
+  assert_int_equal(sc_registry_open(&f->home, &other, &err), SC_OK);
+  assert_int_equal(sc_registry_worker_join(f->reg, &a, &err), SC_OK);
+  assert_int_equal(sc_registry_worker_join(other, &b, &err), SC_OK);
+  assert_int_not_equal(a, b);
+  char seen_a[256] = "", seen_b[256] = "";
+  size_t taken = 0;
+  assert_int_equal(sc_registry_take_jobs(f->reg, a, "ai-fundamentals", 4, remember, seen_a, &taken,
+                                         &err), SC_OK);
+  assert_int_equal(taken, 4);
+  assert_int_equal(sc_registry_take_jobs(other, b, "ai-fundamentals", 100, remember, seen_b, &taken,
+                                         &err), SC_OK);
+  assert_int_equal(taken, 6);
+  assert_string_equal(seen_a, "L0,L1,L2,L3,");
+  assert_string_equal(seen_b, "L4,L5,L6,L7,L8,L9,");
+  assert_int_equal(sc_registry_take_jobs(f->reg, a, "ai-fundamentals", 100, remember, seen_a,
+                                         &taken, &err), SC_OK);
+  assert_int_equal(taken, 0); /* all are taken by live workers */
+  sc_registry_close(other);
+}
+
+/* A worker that stops (its connection ends, as when it is killed) leaves its jobs to others. */
+static void the_jobs_of_a_stopped_worker_go_back_to_the_queue(void **state) {
+  fixture *f = *state;
+  queue_rows(f, 3);
+  sc_registry *other = NULL;
+  sc_error err = {0};
+  int64_t a = 0, b = 0;
+  char seen[256] = "";
+  size_t taken = 0;
+  assert_int_equal(sc_registry_open(&f->home, &other, &err), SC_OK);
+  assert_int_equal(sc_registry_worker_join(other, &b, &err), SC_OK);
+  assert_int_equal(sc_registry_take_jobs(other, b, "ai-fundamentals", 2, remember, seen, &taken,
+                                         &err), SC_OK);
+  sc_registry_close(other);
+  assert_int_equal(sc_registry_worker_join(f->reg, &a, &err), SC_OK);
+  /* The server ends the closed connection's session (and drops its lock) a moment later. */
+  for (int tries = 0; tries < 100; tries++) {
+    seen[0] = 0;
+    assert_int_equal(sc_registry_take_jobs(f->reg, a, "ai-fundamentals", 100, remember, seen,
+                                           &taken, &err), SC_OK);
+    if (strcmp(seen, "L2,") != 0) /* L2 alone: L0 and L1 still look taken */
+      break;
+    assert_int_equal(
+        sc_registry_exec(f->reg, "UPDATE jobs SET state = 'queued' WHERE learner_id = 'L2'", &err),
+        SC_OK);
+    nanosleep(&(struct timespec){0, 50 * 1000 * 1000}, NULL);
+  }
+  assert_int_equal(taken, 3);
+  assert_string_equal(seen, "L0,L1,L2,");
+}
+
+/* A job is done with its credential's id; one without a credential (a refused row) is not
+ * left taken for ever. */
+static void finished_jobs_name_their_credential(void **state) {
+  fixture *f = *state;
+  queue_rows(f, 2);
+  sc_error err = {0};
+  int64_t w = 0;
+  char seen[256] = "";
+  size_t taken = 0, done = 0;
+  assert_int_equal(sc_registry_worker_join(f->reg, &w, &err), SC_OK);
+  assert_int_equal(sc_registry_take_jobs(f->reg, w, "ai-fundamentals", 10, remember, seen, &taken,
+                                         &err), SC_OK);
+  insert_ok(f, "urn:uuid:00000000-0000-4000-8000-000000000001", "L0");
+  assert_int_equal(sc_registry_jobs_finish(f->reg, w, &done, &err), SC_OK);
+  assert_int_equal(done, 1);
+  sc_queue_counts counts;
+  assert_int_equal(sc_registry_queue_counts(f->reg, &counts, &err), SC_OK);
+  assert_int_equal(counts.done, 1);
+  assert_int_equal(counts.refused, 1);
+  assert_int_equal(counts.taken, 0);
+}
+
+/* Workers insert credentials while another command holds the write lock: an issuing
+ * transaction does not take it (indexes come from leased lists), so workers never queue
+ * behind one lock. lock_timeout makes a wait fail instead of hanging the test. */
+static void issuing_does_not_wait_for_the_global_write_lock(void **state) {
+  fixture *f = *state;
+  sc_registry *other = NULL;
+  sc_error err = {0};
+  assert_int_equal(sc_registry_open(&f->home, &other, &err), SC_OK);
+  assert_int_equal(sc_registry_exec(other, "SET lock_timeout = '2s'", &err), SC_OK);
+  int64_t list, index;
+  assert_int_equal(sc_registry_reserve_index(other, &list, &index, &err), SC_OK);
+  assert_int_equal(sc_registry_begin(f->reg, &err), SC_OK); /* holds the write lock */
+  sc_issued_record rec = sample("urn:uuid:00000000-0000-4000-8000-000000000002", "L9", index);
+  rec.status_list = list;
+  assert_int_equal(sc_registry_begin_issue(other, &err), SC_OK);
+  assert_int_equal(sc_registry_insert(other, &rec, &err), SC_OK);
+  assert_int_equal(sc_registry_commit(other, &err), SC_OK);
+  sc_registry_rollback(f->reg);
+  sc_registry_close(other);
+}
+
+/* One publisher at a time across machines: a second waits for the first's lock. */
+static void publishing_holds_a_lock_across_machines(void **state) {
+  fixture *f = *state;
+  sc_registry *other = NULL;
+  sc_error err = {0};
+  assert_int_equal(sc_registry_open(&f->home, &other, &err), SC_OK);
+  assert_int_equal(sc_registry_exec(other, "SET lock_timeout = '100ms'", &err), SC_OK);
+  assert_int_equal(sc_registry_publish_lock(f->reg, &err), SC_OK);
+  assert_int_not_equal(sc_registry_publish_lock(other, &err), SC_OK); /* times out */
+  sc_registry_publish_unlock(f->reg);
+  assert_int_equal(sc_registry_publish_lock(other, &err), SC_OK);
+  sc_registry_publish_unlock(other);
+  sc_registry_close(other);
+}
+
+/* SQLite has one issuing process per home: no queue, said plainly. */
+static void a_sqlite_registry_has_no_workers(void **state) {
+  fixture *f = *state;
+  sc_error err = {0};
+  int64_t w = 0;
+  assert_int_equal(sc_registry_worker_join(f->reg, &w, &err), SC_EUSAGE);
+  assert_non_null(strstr(err.message, "needs a PostgreSQL registry"));
+}
+
 int main(void) {
   const struct CMUnitTest sqlite[] = {
       cmocka_unit_test_setup_teardown(records_a_credential_and_finds_it_by_id_or_learner, setup,
@@ -453,6 +626,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(
           a_change_after_a_read_is_not_refused_when_another_command_wrote, setup, teardown),
       cmocka_unit_test(a_registry_setting_that_is_no_postgres_uri_is_refused),
+      cmocka_unit_test_setup_teardown(a_sqlite_registry_has_no_workers, setup, teardown),
   };
   /* The same behaviour from the PostgreSQL back-end (the tests that reach into the SQLite
    * file itself stay above). */
@@ -469,6 +643,15 @@ int main(void) {
       cmocka_unit_test(a_postgres_password_is_never_in_a_message),
       cmocka_unit_test_setup_teardown(
           processes_sharing_a_postgres_registry_lease_their_own_status_lists, setup_pg, teardown),
+      cmocka_unit_test_setup_teardown(queueing_the_same_learner_and_achievement_again_adds_no_job,
+                                      setup_pg, teardown),
+      cmocka_unit_test_setup_teardown(two_workers_never_take_the_same_job, setup_pg, teardown),
+      cmocka_unit_test_setup_teardown(the_jobs_of_a_stopped_worker_go_back_to_the_queue, setup_pg,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(finished_jobs_name_their_credential, setup_pg, teardown),
+      cmocka_unit_test_setup_teardown(issuing_does_not_wait_for_the_global_write_lock, setup_pg,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(publishing_holds_a_lock_across_machines, setup_pg, teardown),
   };
   int failed = cmocka_run_group_tests_name("registry (SQLite)", sqlite, NULL, NULL);
   return failed + cmocka_run_group_tests_name("registry (PostgreSQL)", postgres, start_postgres,
