@@ -1,2 +1,0 @@
-build-dev/core/base58.o: core/base58.c core/core.h
-core/core.h:

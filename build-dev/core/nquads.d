@@ -1,2 +1,0 @@
-build-dev/core/nquads.o: core/nquads.c core/core.h
-core/core.h:

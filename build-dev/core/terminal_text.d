@@ -1,2 +1,0 @@
-build-dev/core/terminal_text.o: core/terminal_text.c core/core.h
-core/core.h:

@@ -1,2 +1,0 @@
-build-dev/core/time.o: core/time.c core/core.h
-core/core.h:

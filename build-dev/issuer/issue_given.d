@@ -1,6 +1,0 @@
-build-dev/issuer/issue_given.o: issuer/issue_given.c \
- issuer/registry_internal.h issuer/issuer.h core/core.h keys/keys.h
-issuer/registry_internal.h:
-issuer/issuer.h:
-core/core.h:
-keys/keys.h:

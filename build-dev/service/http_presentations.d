@@ -1,9 +1,0 @@
-build-dev/service/http_presentations.o: service/http_presentations.c \
- service/http_internal.h service/service.h core/core.h issuer/issuer.h \
- keys/keys.h verifier/verifier.h
-service/http_internal.h:
-service/service.h:
-core/core.h:
-issuer/issuer.h:
-keys/keys.h:
-verifier/verifier.h:
