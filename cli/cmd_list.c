@@ -107,13 +107,6 @@ static int add_qr_text(sc_registry *reg, const sc_home *home, const char *id, js
                        sc_error *err) {
   if (!json_string_value(json_object_get(row, "pdf_path")))
     return SC_OK;
-  char *stored = sc_registry_credential_text(reg, id, err);
-  if (!stored)
-    return err->code;
-  json_t *credential = json_loads(stored, 0, NULL);
-  free(stored);
-  if (!credential)
-    return sc_fail(err, SC_EDATA, "%s: the stored credential is not JSON", id);
   /* As the certificate was made: the recorded template's mode and printed size, the home's mode
    * (a --qr given to that `issue` is not recorded: docs/qr-payload.md). */
   char dir[PATH_MAX];
@@ -123,11 +116,10 @@ static int add_qr_text(sc_registry *reg, const sc_home *home, const char *id, js
   if (name && sc_template_find(home, name, dir, sizeof dir, &ignored) == SC_OK)
     (void)sc_template_load(dir, &tpl, &ignored); /* gone since: the defaults */
   char *text = NULL;
-  bool link_mode = false;
-  int rc = sc_qr_text_for(credential, home->verify_url, sc_qr_mode_resolve(SC_QR_MODE_UNSET, tpl, home),
-                          sc_template_qr_size(tpl), &text, &link_mode, NULL, err);
+  int rc = sc_qr_text_of_stored(reg, id, home->verify_url,
+                                sc_qr_mode_resolve(SC_QR_MODE_UNSET, tpl, home),
+                                sc_template_qr_size(tpl), &text, err);
   sc_template_free(tpl);
-  json_decref(credential);
   if (rc == SC_OK && json_object_set_new(row, "qr_text", json_string(text)) != 0)
     rc = sc_oom(err);
   free(text);

@@ -144,20 +144,10 @@ static int rebuilt_qr_text(sc_batch *b, const char *id, const char *pdf, char **
   *text = NULL;
   if (!pdf || !*pdf)
     return SC_OK;
-  char *stored = sc_registry_credential_text(b->reg, id, &b->err);
-  if (!stored)
-    return b->err.code; /* NULL comes with err set */
-  json_t *credential = json_loads(stored, 0, NULL);
-  free(stored);
-  if (!credential)
-    return sc_fail(&b->err, SC_EDATA, "%s: the stored credential is not JSON", id);
-  bool link_mode;
   /* The mode and printed size of this run, which a re-run of the roster shares. */
   sc_qr_mode mode = sc_qr_mode_resolve(b->ctx->qr_mode, b->ctx->tpl, b->ctx->home);
-  int rc = sc_qr_text_for(credential, b->ctx->home->verify_url, mode,
-                          sc_template_qr_size(b->ctx->tpl), text, &link_mode, NULL, &b->err);
-  json_decref(credential);
-  return rc;
+  return sc_qr_text_of_stored(b->reg, id, b->ctx->home->verify_url, mode,
+                              sc_template_qr_size(b->ctx->tpl), text, &b->err);
 }
 
 /* Issued by an earlier run: intact files are left alone, missing or damaged ones rewritten

@@ -501,6 +501,10 @@ void sc_qr_free(sc_qr_code *qr);
  * asks for a credential that no QR code holds. */
 int sc_qr_text_for(const json_t *credential, const char *verify_url, sc_qr_mode mode,
                    float size_mm, char **text, bool *link_mode, sc_qr_code *qr, sc_error *err);
+/* The same for the credential the registry holds under id (the registry keeps no QR text: it is
+ * made again from the credential, exactly as when it was issued with mode and size_mm). */
+int sc_qr_text_of_stored(sc_registry *reg, const char *id, const char *verify_url,
+                         sc_qr_mode mode, float size_mm, char **text, sc_error *err);
 
 /* ---------------------------------------------------------------- the queue (registry_jobs.c)
  * Roster rows waiting in the registry for `skillcert worker` (docs/registry.md "The queue"). */

@@ -126,3 +126,19 @@ int sc_qr_text_for(const json_t *credential, const char *verify_url, sc_qr_mode 
                    fit_err.message);
   return link_text(credential, verify_url, text, link_mode, qr, err);
 }
+
+int sc_qr_text_of_stored(sc_registry *reg, const char *id, const char *verify_url,
+                         sc_qr_mode mode, float size_mm, char **text, sc_error *err) {
+  *text = NULL;
+  char *stored = sc_registry_credential_text(reg, id, err);
+  if (!stored)
+    return err->code; /* NULL comes with err set */
+  json_t *credential = json_loads(stored, 0, NULL);
+  free(stored);
+  if (!credential)
+    return sc_fail(err, SC_EDATA, "%s: the stored credential is not JSON", id);
+  bool link_mode = false;
+  int rc = sc_qr_text_for(credential, verify_url, mode, size_mm, text, &link_mode, NULL, err);
+  json_decref(credential);
+  return rc;
+}
