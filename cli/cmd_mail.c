@@ -351,8 +351,11 @@ static int check_args(const mail_run *run, const char *smtp) {
   if (!run->roster)
     return cli_usage_error("mail", "give --roster FILE: the learners' addresses (the registry "
                                    "keeps only their hashes)");
-  if (!run->from || !sc_is_email(run->from))
+  if (!run->from)
     return cli_usage_error("mail", "give --from ADDRESS, the sender's e-mail address");
+  if (!sc_is_email(run->from))
+    return cli_usage_error("mail", "--from expects an e-mail address (name@example.org), got '%s'",
+                           run->from);
   if (!run->dry_dir && !smtp)
     return cli_usage_error("mail", "give --smtp URL (or --dry-run DIR to write .eml files)");
   return SC_OK;
