@@ -52,8 +52,8 @@ typedef struct sc_tpl_text {
  * length (pdf_layout.c): the renderer shrinks, wraps and at last cuts the text to fit, and
  * `skillcert template check` refuses boxes that overlap each other, rules, the logo or the QR
  * code, or leave the page (template_check.c). A line at size s takes SC_TEXT_ASCENT * s above
- * its baseline and SC_TEXT_DESCENT * s below: the largest of the fonts the page uses (DejaVu
- * 0.93/0.24, Noto 1.07/0.29), as pdftotext -bbox reports them. */
+ * its baseline and SC_TEXT_DESCENT * s below (Noto 1.07/0.29, as pdftotext -bbox reports
+ * them); text in taller fonts takes their own (sc_text_vertical, pdf_layout.c). */
 #define SC_TEXT_ASCENT 1.07f
 #define SC_TEXT_DESCENT 0.3f
 #define SC_TEXT_MIN_SIZE 4.0f /* points: the smallest size a template may set */
