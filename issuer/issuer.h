@@ -343,6 +343,43 @@ int sc_registry_mailing_get(sc_registry *reg, const char *id, sc_mailing *out, s
 int sc_registry_mailing_put(sc_registry *reg, const char *id, const sc_mailing *m, int64_t now,
                             sc_error *err);
 
+/* ---------------------------------------------------------------- claim links
+ * (claim.c, registry_claims.c; docs/claim.md) */
+
+/* A learner's claim link <base>/claim/<token> opens their certificate's page on `serve`. The
+ * token is 32 random bytes as base64url (43 characters); the registry keeps only its SHA-256. */
+#define SC_CLAIM_TOKEN_LEN 43
+#define SC_CLAIM_DEFAULT_DAYS 90
+#define SC_CLAIM_MAX_DAYS 3650
+
+typedef enum sc_claim_via { SC_CLAIM_VIA_MAIL, SC_CLAIM_VIA_LINK } sc_claim_via;
+
+/* How many days a new claim link works: skillcert.json "claim": {"days": N} (1 to
+ * SC_CLAIM_MAX_DAYS), else SC_CLAIM_DEFAULT_DAYS. SC_ECONFIG naming the setting otherwise. */
+int sc_claim_days(const sc_home *home, int *days, sc_error *err);
+/* Whether text has a token's form (43 base64url characters): anything else opens nothing and
+ * is not looked up. */
+bool sc_claim_token_form(const char *text);
+/* base + "/claim/" + token (one slash between), a new string; NULL when out of memory. */
+char *sc_claim_url(const char *base, const char *token);
+/* Makes a token for credential id ("urn:uuid:…" or the bare UUID) that works until expires
+ * (Unix seconds): only its hash is recorded. With replace, the credential's live tokens made
+ * the same way (via) are revoked in the same transaction (mail --resend). SC_EDATA when there
+ * is no such credential. token receives the 43 characters and a NUL: the caller's secret. */
+int sc_registry_claim_create(sc_registry *reg, const char *id, sc_claim_via via, bool replace,
+                             int64_t now, int64_t expires, char token[SC_CLAIM_TOKEN_LEN + 1],
+                             sc_error *err);
+/* Revokes every live token of credential id; *count (may be NULL) says how many. */
+int sc_registry_claim_revoke(sc_registry *reg, const char *id, int64_t now, size_t *count,
+                             sc_error *err);
+/* Revokes one token; *found says whether it was live. */
+int sc_registry_claim_revoke_token(sc_registry *reg, const char *token, int64_t now, bool *found,
+                                   sc_error *err);
+/* The credential id (id, size bytes) a live token opens: known, not revoked, not expired at
+ * now. SC_ENOINPUT, one message for all three cases, when it opens none. */
+int sc_registry_claim_find(sc_registry *reg, const char *token, int64_t now, char *id, size_t size,
+                           sc_error *err);
+
 /* ---------------------------------------------------------------- certificate e-mails
  * (mail_message.c, mail_smtp.c; docs/mail.md) */
 
@@ -361,7 +398,8 @@ typedef struct sc_mail_message {
   const char *language;    /* Content-Language; NULL = none */
   const sc_mail_attachment *attachments;
   size_t attachment_count;
-  int64_t date; /* seconds since the epoch */
+  int64_t date;          /* seconds since the epoch */
+  const char *claim_url; /* the learner's claim link (docs/claim.md); NULL = none */
 } sc_mail_message;
 
 /* Appends the message (CRLF lines) to out: multipart/mixed with a multipart/alternative of the

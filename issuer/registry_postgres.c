@@ -438,6 +438,15 @@ static const char *const migrations[SC_REGISTRY_SCHEMA_VERSION] = {
     "  UNIQUE (learner_id, achievement));"
     "CREATE INDEX jobs_waiting ON jobs(state, seq) WHERE state <> 'done';"
     "CREATE SEQUENCE skillcert_workers;",
+    /* 7 → 8 (claims): as SQLite's: the learners' claim links, by the SHA-256 of the token. */
+    "CREATE TABLE claims ("
+    "  token_hash TEXT PRIMARY KEY,"
+    "  credential TEXT NOT NULL REFERENCES credentials(id),"
+    "  via TEXT NOT NULL CHECK (via IN ('mail','link')),"
+    "  created BIGINT NOT NULL,"
+    "  expires BIGINT NOT NULL,"
+    "  revoked BIGINT);"
+    "CREATE INDEX claims_by_credential ON claims(credential);",
 };
 
 const sc_registry_driver sc_registry_postgres = {

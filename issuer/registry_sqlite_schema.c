@@ -153,4 +153,16 @@ const char *const sc_registry_sqlite_migrations[SC_REGISTRY_SCHEMA_VERSION] = {
     "  credential TEXT,"
     "  UNIQUE (learner_id, achievement));"
     "CREATE INDEX jobs_waiting ON jobs(state, seq) WHERE state <> 'done';",
+    /* 7 → 8 (claims): the learners' claim links (docs/claim.md). Only the SHA-256 of a token
+     * is kept, so a copy of the registry opens no claim page; `via` is what made it ("mail" or
+     * "link"), so that a new mail replaces only the mailed link. Times are Unix seconds;
+     * revoked is NULL while the token works. */
+    "CREATE TABLE claims ("
+    "  token_hash TEXT PRIMARY KEY,"
+    "  credential TEXT NOT NULL REFERENCES credentials(id),"
+    "  via TEXT NOT NULL CHECK (via IN ('mail','link')),"
+    "  created INTEGER NOT NULL,"
+    "  expires INTEGER NOT NULL,"
+    "  revoked INTEGER);"
+    "CREATE INDEX claims_by_credential ON claims(credential);",
 };
