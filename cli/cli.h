@@ -33,6 +33,7 @@ int cmd_suspend(int argc, char **argv);
 int cmd_reinstate(int argc, char **argv);
 int cmd_publish(int argc, char **argv);
 int cmd_mail(int argc, char **argv);
+int cmd_claim(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_worker(int argc, char **argv);
 
@@ -214,6 +215,7 @@ typedef struct cli_mail_words {
   const char *issued_at;     /* validFrom: LinkedIn's issue year and month */
   const char *verify_link;   /* <verify-url>/C/<uuid>; NULL = none */
   const char *credential_id; /* urn:uuid:… */
+  const char *claim_link;    /* <verify-url>/claim/<token> (docs/claim.md); NULL = none */
 } cli_mail_words;
 /* The subject, plain text and HTML of the e-mail, appended to the three buffers. */
 int cli_mail_compose(const cli_mail_words *w, sc_buf *subject, sc_buf *text, sc_buf *html,

@@ -9,13 +9,17 @@
 #include <strings.h>
 #include <time.h>
 
+#include <openssl/crypto.h>
+
 #define MAIL_MAX_ATTEMPTS 3 /* per run, for temporary failures (4xx, a dropped connection) */
 #define MAIL_MAX_FILE (64 << 20)
 
 static const char mail_description[] =
     "E-mails each learner of ROSTER their certificate: the PDF, the signed credential (JSON) and\n"
-    "the baked Open Badge (PNG) attached, the verification link and an \"Add to LinkedIn\"\n"
-    "link, in the learner's language (the roster's language column, else the certificate's).\n"
+    "the baked Open Badge (PNG) attached, the learner's claim link (their certificate's own\n"
+    "page on serve, docs/claim.md; a new message's link replaces the last one), the\n"
+    "verification link and an \"Add to LinkedIn\" link, in the learner's language (the\n"
+    "roster's language column, else the certificate's).\n"
     "The address is the roster's, and only when it is the one the credential was issued to\n"
     "(its salted hash matches). Given CREDENTIAL ids, only those are mailed. Revoked and\n"
     "suspended credentials are not mailed.\n"
@@ -47,6 +51,7 @@ typedef struct mail_run {
   bool sent_before;
   char tpl_name[256];
   sc_template *tpl; /* the last template used (for the badge) */
+  int claim_days;   /* how long a claim link works (skillcert.json "claim": {"days"}) */
   size_t sent, skipped, failed, not_mailed;
 } mail_run;
 
@@ -139,8 +144,26 @@ static const char *language_of(const mail_item *it) {
   return tag ? sc_lang_match(tag, 0) : NULL;
 }
 
+/* A new claim link for the message; the one the credential's last message carried stops
+ * working (a resend replaces it). NULL with err set on failure. */
+static char *claim_link(mail_run *run, const char *id, sc_error *err) {
+  char token[SC_CLAIM_TOKEN_LEN + 1];
+  int64_t now = (int64_t)time(NULL);
+  if (sc_registry_claim_create(run->reg, id, SC_CLAIM_VIA_MAIL, true, now,
+                               now + (int64_t)run->claim_days * 86400, token, err) != SC_OK)
+    return NULL;
+  char *url = sc_claim_url(run->home.verify_url, token);
+  OPENSSL_cleanse(token, sizeof token);
+  if (!url)
+    sc_oom(err);
+  return url;
+}
+
 static int build_message(mail_run *run, mail_item *it, sc_error *err) {
   const char *id = row_text(it->row, "id");
+  char *claim = claim_link(run, id, err);
+  if (!claim)
+    return err->code;
   char *verify = NULL;
   if (run->home.verify_url) {
     size_t n = strlen(run->home.verify_url) + strlen(id) + 8;
@@ -157,7 +180,8 @@ static int build_message(mail_run *run, mail_item *it, sc_error *err) {
                       .issuer = run->home.issuer_name,
                       .issued_at = row_text(it->credential, "validFrom"),
                       .verify_link = verify,
-                      .credential_id = id};
+                      .credential_id = id,
+                      .claim_link = claim};
   if (!w.achievement)
     w.achievement = "";
   sc_buf subject = {0}, text = {0}, html = {0};
@@ -180,10 +204,12 @@ static int build_message(mail_run *run, mail_item *it, sc_error *err) {
                        .language = lang,
                        .attachments = files,
                        .attachment_count = count,
-                       .date = (int64_t)time(NULL)};
+                       .date = (int64_t)time(NULL),
+                       .claim_url = claim};
   if (rc == SC_OK)
     rc = sc_mail_build(&m, &it->message, err);
   free(verify);
+  free(claim);
   sc_buf_free(&subject);
   sc_buf_free(&text);
   sc_buf_free(&html);
@@ -407,6 +433,8 @@ int cmd_mail(int argc, char **argv) {
   run.smtp.starttls = starttls;
   sc_error err = {0};
   int rc = cli_home_open(home_dir, &run.home, &err);
+  if (rc == SC_OK)
+    rc = sc_claim_days(&run.home, &run.claim_days, &err);
   if (rc == SC_OK)
     rc = sc_registry_open(&run.home, &run.reg, &err);
   if (rc == SC_OK && !(run.id_found = calloc(run.id_count + 1, sizeof *run.id_found)))

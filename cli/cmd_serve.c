@@ -129,6 +129,7 @@ typedef struct serve_run {
   char *token; /* TOKEN_BYTES in OpenSSL's secure heap (read after sc_secrets_protect) */
   EVP_PKEY *issuer_key;
   sc_http_issuer issuer; /* with --issue-token-file */
+  sc_http_limiter *claim_limiter; /* with --home: GET /claim/… (docs/claim.md) */
   sc_http_config cfg;
 } serve_run;
 
@@ -186,6 +187,9 @@ static int set_up(serve_args *a, serve_run *run, sc_error *err) {
   if (rc == SC_OK && a->token_file)
     sc_http_issuer_init(&run->issuer, &run->verifier.home, run->issuer_key);
   bool home = run->verifier.has_home;
+  if (rc == SC_OK && home &&
+      !(run->claim_limiter = sc_http_limiter_new(SC_HTTP_CLAIM_MISSES_PER_MINUTE, 4096)))
+    rc = sc_oom(err);
   run->cfg = (sc_http_config){
       .trust = run->verifier.trust,
       .status = &a->status,
@@ -200,6 +204,7 @@ static int set_up(serve_args *a, serve_run *run, sc_error *err) {
       .issue_token = a->token_file ? run->token : NULL,
       .issuer = run->issuer.home ? &run->issuer : NULL,
       .require_trust = a->require_trust,
+      .claim_limiter = run->claim_limiter,
   };
   if (rc == SC_OK)
     rc = sc_http_config_init(&run->cfg, err);
@@ -211,6 +216,7 @@ static void tear_down(serve_run *run) {
     sc_http_issuer_destroy(&run->issuer);
   EVP_PKEY_free(run->issuer_key);
   cli_verifier_close(&run->verifier);
+  sc_http_limiter_free(run->claim_limiter);
   OPENSSL_secure_clear_free(run->token, TOKEN_BYTES);
 }
 

@@ -1,7 +1,6 @@
 /* The words and links of a certificate e-mail (docs/mail.md), in the learner's language: a
- * greeting, what was awarded and by whom, the verification link, "Add to LinkedIn". No claim
- * link: skillcert has no claim tokens yet, and a link to a page that does not exist would be
- * worse than none. */
+ * greeting, what was awarded and by whom, the learner's claim link (docs/claim.md), the
+ * verification link, "Add to LinkedIn". */
 #include "cli/cli.h"
 
 #include <stdio.h>
@@ -73,6 +72,11 @@ static bool compose_text(sc_buf *t, const cli_mail_words *w, const char *linkedi
             sc_buf_append_str(t, sc_tr(l, "Attached: your certificate (PDF), the signed "
                                           "credential (JSON) and your Open Badge (PNG).")) &&
             sc_buf_append_str(t, "\r\n\r\n");
+  if (ok && w->claim_link)
+    ok = sc_buf_append_str(t, sc_tr(l, "Your certificate's page, with the downloads (this link "
+                                       "is for you alone):")) &&
+         sc_buf_append_str(t, "\r\n") && sc_buf_append_str(t, w->claim_link) &&
+         sc_buf_append_str(t, "\r\n\r\n");
   if (ok && w->verify_link)
     ok = sc_buf_append_str(t, sc_tr(l, "Anyone can check it at:")) &&
          sc_buf_append_str(t, "\r\n") && sc_buf_append_str(t, w->verify_link) &&
@@ -96,6 +100,13 @@ static bool compose_html(sc_buf *h, const cli_mail_words *w, const char *linkedi
             html_escape(h, sc_tr(l, "Attached: your certificate (PDF), the signed credential "
                                     "(JSON) and your Open Badge (PNG).")) &&
             sc_buf_append_str(h, "</p>\r\n");
+  if (ok && w->claim_link)
+    ok = sc_buf_append_str(h, "<p>") &&
+         html_escape(h, sc_tr(l, "Your certificate's page, with the downloads (this link is for "
+                                 "you alone):")) &&
+         sc_buf_append_str(h, " <a href=\"") && html_escape(h, w->claim_link) &&
+         sc_buf_append_str(h, "\">") && html_escape(h, w->claim_link) &&
+         sc_buf_append_str(h, "</a></p>\r\n");
   if (ok && w->verify_link)
     ok = sc_buf_append_str(h, "<p>") && html_escape(h, sc_tr(l, "Anyone can check it at:")) &&
          sc_buf_append_str(h, " <a href=\"") && html_escape(h, w->verify_link) &&

@@ -43,6 +43,29 @@ const char *http_request_lang(const sc_http_request *req);
 void http_page_error(const sc_http_request *req, int status, const char *title, const char *text,
                      sc_http_response *res);
 
+/* http_claim.c: GET /claim/<token> (the learner's page) and its downloads
+ * /claim/<token>/certificate.pdf, /credential.json, /badge.png (docs/claim.md). */
+void http_claim_route(const sc_http_config *cfg, const sc_http_request *req,
+                      sc_http_response *res);
+/* What the claim page shows besides the verdict (http_page.c). */
+typedef struct http_claim_page {
+  const char *path;        /* /claim/<token>: where the downloads are */
+  const char *verify_path; /* /C/<uuid>: the public page, LinkedIn's certUrl */
+  bool pdf, badge;         /* the downloads there are (the JSON always is) */
+  const char *wallet_html; /* the "Add to a wallet" section, "" = none */
+} http_claim_page;
+void http_page_claim(const sc_http_config *cfg, const sc_http_request *req,
+                     const sc_verification *v, const http_claim_page *claim,
+                     sc_http_response *res);
+/* http_wallet_section.c: the claim page's "Add to a wallet" section for credential_id,
+ * appended to html in lang (nothing when no wallet is offered). */
+int sc_wallet_section_html(const sc_http_config *cfg, const char *credential_id, const char *lang,
+                           int64_t now, sc_buf *html, sc_error *err);
+/* http_limiter.c: the seconds client must wait before its next /claim/ request (0: none),
+ * and a try that opened nothing. */
+unsigned http_limiter_wait(sc_http_limiter *limiter, const char *client, int64_t now);
+void http_limiter_miss(sc_http_limiter *limiter, const char *client, int64_t now);
+
 /* http_static.c: GET of a file under cfg->public_dir; false when path is not a public route. */
 bool http_static_route(const char *path);
 void http_static_serve(const sc_http_config *cfg, const sc_http_request *req,

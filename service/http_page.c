@@ -430,6 +430,73 @@ void http_page_verdict(const sc_http_config *cfg, const sc_http_request *req,
   finish(&p, status, res);
 }
 
+/* ---------------------------------------------------------------- the claim page */
+
+static void download_link(page *p, const char *path, const char *file, const char *words) {
+  put(p, "<a href=\"");
+  put_text(p, path);
+  put(p, "/");
+  put(p, file);
+  put(p, "\" download=\"");
+  put(p, file);
+  put(p, "\">");
+  put_text(p, words);
+  put(p, "</a>");
+}
+
+/* The learner's downloads and links. LinkedIn gets the public page (/C/<uuid>), never the
+ * claim address. */
+static void claim_actions(page *p, const sc_http_config *cfg, const http_claim_page *cp,
+                          const sc_verification *v) {
+  put(p, "<h2>");
+  put_text(p, T("Your certificate"));
+  put(p, "</h2><p class=\"actions\">");
+  if (cp->pdf)
+    download_link(p, cp->path, "certificate.pdf", T("Download the certificate (PDF)"));
+  download_link(p, cp->path, "credential.json", T("Download the credential (JSON)"));
+  if (cp->badge)
+    download_link(p, cp->path, "badge.png", T("Download the Open Badge (PNG)"));
+  if (v->exit_code == SC_OK)
+    linkedin_link(p, cfg, cp->verify_path, v);
+  put(p, "</p>\n");
+  if (cfg->base_url) {
+    put(p, "<p>");
+    put_text(p, T("Anyone can check it at:"));
+    put(p, " <a href=\"");
+    put_text(p, cp->verify_path);
+    put(p, "\">");
+    put_text(p, cfg->base_url);
+    put_text(p, cp->verify_path);
+    put(p, "</a></p>\n");
+  }
+  put(p, cp->wallet_html);
+  put(p, "<p class=\"lead\">");
+  put_text(p, T("This page's address is yours alone: do not share it. Share the link above "
+                "instead."));
+  put(p, "</p>\n");
+}
+
+void http_page_claim(const sc_http_config *cfg, const sc_http_request *req,
+                     const sc_verification *v, const http_claim_page *cp,
+                     sc_http_response *res) {
+  page p = {&res->body, true, http_request_lang(req)};
+  sc_buf_reset(&res->body);
+  verdict_words w = words_for(v->exit_code);
+  bool readable = http_readable(v);
+  const char *issuer = !readable ? NULL : v->trusted_as ? v->trusted_as : v->summary.issuer_name;
+  head(&p, sc_tr(p.lang, w.word), issuer);
+  language_switch(&p, cp->path);
+  if (readable)
+    logo(&p, cfg, v);
+  verdict_box(&p, v);
+  if (readable)
+    claim(&p, v);
+  claim_actions(&p, cfg, cp, v);
+  technical_details(&p, v);
+  foot(&p);
+  finish(&p, http_readable(v) ? 200 : 500, res);
+}
+
 /* ---------------------------------------------------------------- other pages */
 
 void http_page_home(const sc_http_config *cfg, const sc_http_request *req, sc_http_response *res) {

@@ -193,6 +193,10 @@ static bool route_get(const sc_http_config *cfg, const sc_http_request *req,
     get_or_head(req) ? verdict_route(cfg, req, res) : method_not_allowed(req, "GET, HEAD", res);
   } else if (has_prefix_nocase(path, "/K/")) {
     get_or_head(req) ? code_route(cfg, req, res) : method_not_allowed(req, "GET, HEAD", res);
+  } else if (strncmp(path, "/claim/", 7) == 0) {
+    get_or_head(req) ? http_claim_route(cfg, req, res) : method_not_allowed(req, "GET, HEAD", res);
+    res->cache_control = "no-store";
+    res->noindex = true;
   } else if (strcmp(path, "/") == 0) {
     get_or_head(req) ? http_page_home(cfg, req, res) : method_not_allowed(req, "GET, HEAD", res);
   } else if (strcmp(path, "/healthz") == 0) {

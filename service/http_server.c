@@ -94,6 +94,11 @@ static void log_path(const char *path, size_t len, char *out, size_t size) {
     snprintf(out, size, "%.3s…", path);
     return;
   }
+  /* nor a claim token: whoever reads the log could open the learner's page with it */
+  if (len >= 7 && strncasecmp(path, "/claim/", 7) == 0) {
+    snprintf(out, size, "/claim/…");
+    return;
+  }
   log_clean(path, len, out, size, LOG_PATH_MAX);
 }
 
@@ -277,7 +282,15 @@ static void add_headers(const sc_http_server *server, const sc_http_response *re
     MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_DISPOSITION, res->disposition);
   if (res->authenticate)
     MHD_add_response_header(response, MHD_HTTP_HEADER_WWW_AUTHENTICATE, res->authenticate);
-  if (strncmp(res->content_type, "application/json", 16) == 0)
+  if (res->noindex)
+    MHD_add_response_header(response, "X-Robots-Tag", "noindex");
+  if (res->retry_after) {
+    char seconds[16];
+    snprintf(seconds, sizeof seconds, "%u", res->retry_after);
+    MHD_add_response_header(response, MHD_HTTP_HEADER_RETRY_AFTER, seconds);
+  }
+  /* JSON is for any site's scripts, but not a claim page's: its address is a secret */
+  if (strncmp(res->content_type, "application/json", 16) == 0 && !res->noindex)
     MHD_add_response_header(response, "Access-Control-Allow-Origin", "*");
 }
 
@@ -376,6 +389,22 @@ static enum MHD_Result refuse(const sc_http_server *server, struct MHD_Connectio
   return rc;
 }
 
+/* The client's IP address as text ("" when unknown): what the /claim/ rate limit counts by. */
+static const char *client_address(struct MHD_Connection *connection,
+                                  char out[INET6_ADDRSTRLEN]) {
+  out[0] = '\0';
+  const union MHD_ConnectionInfo *info =
+      MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+  const struct sockaddr *addr = info ? info->client_addr : NULL;
+  if (addr && addr->sa_family == AF_INET)
+    inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)addr)->sin_addr, out,
+              INET6_ADDRSTRLEN);
+  else if (addr && addr->sa_family == AF_INET6)
+    inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)addr)->sin6_addr, out,
+              INET6_ADDRSTRLEN);
+  return out;
+}
+
 static enum MHD_Result answer(const sc_http_server *server, struct MHD_Connection *connection,
                               const char *url, const char *method, exchange *x) {
   if (x->form && MHD_destroy_post_processor(x->form) != MHD_YES && x->form_no_memory)
@@ -410,6 +439,8 @@ static enum MHD_Result answer(const sc_http_server *server, struct MHD_Connectio
       .form_file_len = x->form_file.len,
       .now = (int64_t)time(NULL),
   };
+  char client[INET6_ADDRSTRLEN];
+  req.client = client_address(connection, client);
   sc_http_response res = {0};
   sc_http_handle(server->cfg, &req, &res);
   enum MHD_Result rc = send_answer(server, connection, x, &res, false);

@@ -33,6 +33,14 @@ typedef struct sc_http_issuer {
 void sc_http_issuer_init(sc_http_issuer *issuer, const sc_home *home, EVP_PKEY *key);
 void sc_http_issuer_destroy(sc_http_issuer *issuer);
 
+/* GET /claim/…: the misses (links that open nothing) one client may make in a minute before it
+ * gets 429 (docs/claim.md). A bounded table of clients; safe to share between threads. */
+#define SC_HTTP_CLAIM_MISSES_PER_MINUTE 10
+typedef struct sc_http_limiter sc_http_limiter;
+/* A table remembering at most slots clients (the least recently seen give way). */
+sc_http_limiter *sc_http_limiter_new(unsigned misses_per_minute, size_t slots);
+void sc_http_limiter_free(sc_http_limiter *limiter);
+
 typedef struct sc_http_config {
   const sc_trust_list *trust;     /* NULL = nobody trusted */
   const sc_status_source *status; /* where status lists and link-mode credentials come from */
@@ -48,6 +56,7 @@ typedef struct sc_http_config {
   sc_status_memo *memo;           /* verified status lists shared by the workers (may be NULL) */
   sc_key_cache *keys;             /* public keys made once, shared by the workers (may be NULL) */
   sc_http_issuer *issuer;         /* NULL = the issue routes answer 401 */
+  sc_http_limiter *claim_limiter; /* misses on /claim/ per client; NULL = /claim/ answers 404 */
   const sc_home *home; /* --home: its templates give the page the issuer's logo (NULL = none) */
   char csp[192]; /* the Content-Security-Policy, with the page style's hash (sc_http_config_init) */
 } sc_http_config;
@@ -70,6 +79,7 @@ typedef struct sc_http_request {
   const char *form_qr;      /* POST /verify: the pasted QR text (form field "qr") */
   const uint8_t *form_file; /* POST /verify: the uploaded file (form field "file") */
   size_t form_file_len;
+  const char *client;        /* the client's address ("192.0.2.1"): the /claim/ rate limit */
   int64_t now;
 } sc_http_request;
 
@@ -83,6 +93,8 @@ typedef struct sc_http_response {
   bool security_headers;    /* HTML: CSP and friends (nosniff etc. go on every answer) */
   const char *vary;         /* Vary: the request headers the answer depends on, or NULL */
   bool no_body;             /* 304, HEAD */
+  bool noindex;             /* X-Robots-Tag: noindex (the claim pages: their address is a secret) */
+  unsigned retry_after;     /* 429: Retry-After seconds; 0 = none */
   char etag[72];
   sc_buf body;
 } sc_http_response;
