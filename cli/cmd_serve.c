@@ -128,7 +128,7 @@ typedef struct serve_run {
   char base_url[512];
   char *token; /* TOKEN_BYTES in OpenSSL's secure heap (read after sc_secrets_protect) */
   EVP_PKEY *issuer_key;
-  sc_http_issuer issuer; /* with --issue-token-file */
+  sc_http_issuer issuer;          /* with --issue-token-file */
   sc_http_limiter *claim_limiter; /* with --home: GET /claim/… (docs/claim.md) */
   sc_http_config cfg;
 } serve_run;

@@ -106,8 +106,8 @@ int sc_registry_claim_create(sc_registry *reg, const char *id, sc_claim_via via,
 static int revoke(sc_registry *reg, const char *where, const char *value, int64_t now,
                   size_t *count, sc_error *err) {
   char select[160], update[160];
-  snprintf(select, sizeof select,
-           "SELECT COUNT(*) FROM claims WHERE %s = $1 AND revoked IS NULL", where);
+  snprintf(select, sizeof select, "SELECT COUNT(*) FROM claims WHERE %s = $1 AND revoked IS NULL",
+           where);
   snprintf(update, sizeof update,
            "UPDATE claims SET revoked = $2 WHERE %s = $1 AND revoked IS NULL", where);
   int rc = sc_registry_begin(reg, err);

@@ -155,8 +155,8 @@ static void page(const claim *c, const sc_http_config *cfg, const sc_http_reques
   sc_template *tpl = template_of(cfg, c);
   sc_buf wallet = {0};
   sc_error err = {0};
-  bool wallet_ok = sc_wallet_section_html(cfg, c->id, http_request_lang(req), req->now, &wallet,
-                                          &err) == SC_OK;
+  bool wallet_ok =
+      sc_wallet_section_html(cfg, c->id, http_request_lang(req), req->now, &wallet, &err) == SC_OK;
   http_claim_page claim_page = {.path = path,
                                 .verify_path = verify,
                                 .pdf = pdf_path(cfg, c, pdf),
@@ -171,8 +171,8 @@ static void page(const claim *c, const sc_http_config *cfg, const sc_http_reques
 void http_claim_route(const sc_http_config *cfg, const sc_http_request *req,
                       sc_http_response *res) {
   claim c = {0};
-  unsigned wait = cfg->claim_limiter ? http_limiter_wait(cfg->claim_limiter, req->client, req->now)
-                                     : 0;
+  unsigned wait =
+      cfg->claim_limiter ? http_limiter_wait(cfg->claim_limiter, req->client, req->now) : 0;
   if (wait) {
     http_page_error(req, 429, N_("Too many tries"),
                     N_("Too many links from here opened nothing. Wait a minute and try again."),

@@ -45,8 +45,7 @@ void http_page_error(const sc_http_request *req, int status, const char *title, 
 
 /* http_claim.c: GET /claim/<token> (the learner's page) and its downloads
  * /claim/<token>/certificate.pdf, /credential.json, /badge.png (docs/claim.md). */
-void http_claim_route(const sc_http_config *cfg, const sc_http_request *req,
-                      sc_http_response *res);
+void http_claim_route(const sc_http_config *cfg, const sc_http_request *req, sc_http_response *res);
 /* What the claim page shows besides the verdict (http_page.c). */
 typedef struct http_claim_page {
   const char *path;        /* /claim/<token>: where the downloads are */
@@ -55,8 +54,7 @@ typedef struct http_claim_page {
   const char *wallet_html; /* the "Add to a wallet" section, "" = none */
 } http_claim_page;
 void http_page_claim(const sc_http_config *cfg, const sc_http_request *req,
-                     const sc_verification *v, const http_claim_page *claim,
-                     sc_http_response *res);
+                     const sc_verification *v, const http_claim_page *claim, sc_http_response *res);
 /* http_wallet_section.c: the claim page's "Add to a wallet" section for credential_id,
  * appended to html in lang (nothing when no wallet is offered). */
 int sc_wallet_section_html(const sc_http_config *cfg, const char *credential_id, const char *lang,

@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define WAYS 4           /* slots a client may occupy */
-#define ADDRESS_SIZE 48  /* INET6_ADDRSTRLEN and a NUL */
+#define WAYS 4          /* slots a client may occupy */
+#define ADDRESS_SIZE 48 /* INET6_ADDRSTRLEN and a NUL */
 #define WINDOW_SECONDS 60
 
 typedef struct limiter_slot {
@@ -83,9 +83,8 @@ static limiter_slot *slot_of(sc_http_limiter *l, const char *client, int64_t now
 unsigned http_limiter_wait(sc_http_limiter *l, const char *client, int64_t now) {
   pthread_mutex_lock(&l->lock);
   limiter_slot *slot = slot_of(l, client ? client : "", now);
-  unsigned wait = slot->misses >= l->limit
-                      ? (unsigned)(WINDOW_SECONDS - (now - slot->window_start))
-                      : 0;
+  unsigned wait =
+      slot->misses >= l->limit ? (unsigned)(WINDOW_SECONDS - (now - slot->window_start)) : 0;
   pthread_mutex_unlock(&l->lock);
   return wait;
 }

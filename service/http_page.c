@@ -477,8 +477,7 @@ static void claim_actions(page *p, const sc_http_config *cfg, const http_claim_p
 }
 
 void http_page_claim(const sc_http_config *cfg, const sc_http_request *req,
-                     const sc_verification *v, const http_claim_page *cp,
-                     sc_http_response *res) {
+                     const sc_verification *v, const http_claim_page *cp, sc_http_response *res) {
   page p = {&res->body, true, http_request_lang(req)};
   sc_buf_reset(&res->body);
   verdict_words w = words_for(v->exit_code);

@@ -390,8 +390,7 @@ static enum MHD_Result refuse(const sc_http_server *server, struct MHD_Connectio
 }
 
 /* The client's IP address as text ("" when unknown): what the /claim/ rate limit counts by. */
-static const char *client_address(struct MHD_Connection *connection,
-                                  char out[INET6_ADDRSTRLEN]) {
+static const char *client_address(struct MHD_Connection *connection, char out[INET6_ADDRSTRLEN]) {
   out[0] = '\0';
   const union MHD_ConnectionInfo *info =
       MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);

@@ -229,9 +229,9 @@ static void a_client_past_its_misses_gets_429_until_the_minute_is_over(void **st
   snprintf(good, sizeof good, "/claim/%s", token);
   sc_http_response res;
   for (int i = 0; i < 3; i++) { /* the fixture's limit: 3 misses a minute */
-    assert_int_equal(get_from(f, "/claim/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
-                              "203.0.113.7", NOW, &res),
-                     404);
+    assert_int_equal(
+        get_from(f, "/claim/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "203.0.113.7", NOW, &res),
+        404);
     sc_http_response_free(&res);
   }
   assert_int_equal(get_from(f, good, "203.0.113.7", NOW + 10, &res), 429); /* even a good one */
@@ -289,8 +289,8 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(a_token_shows_its_own_learners_certificate_only, setup,
                                       teardown),
-      cmocka_unit_test_setup_teardown(
-          unknown_malformed_expired_and_revoked_tokens_get_the_same_404, setup, teardown),
+      cmocka_unit_test_setup_teardown(unknown_malformed_expired_and_revoked_tokens_get_the_same_404,
+                                      setup, teardown),
       cmocka_unit_test_setup_teardown(downloads_carry_the_stored_bytes_as_attachments, setup,
                                       teardown),
       cmocka_unit_test_setup_teardown(a_client_past_its_misses_gets_429_until_the_minute_is_over,

@@ -242,8 +242,7 @@ static void the_claim_days_setting_is_read_and_checked(void **state) {
   free(url);
 }
 
-#define BOTH(test)                                                                                 \
-  cmocka_unit_test_setup_teardown(test, setup, teardown)
+#define BOTH(test) cmocka_unit_test_setup_teardown(test, setup, teardown)
 #define BOTH_PG(test) cmocka_unit_test_setup_teardown(test, setup_pg, teardown)
 
 int main(void) {
