@@ -2,7 +2,8 @@
  * nothing in the current minute. A guessed token is 256 bits, so guessing cannot succeed; the
  * limit keeps a scan from costing the registry a lookup per try. The table is bounded: a
  * client is one slot of a small set chosen by a hash of its address, and a new client takes
- * the least recently seen slot of its set, so a flood of addresses evicts only itself. */
+ * the least recently seen slot of its set, so the table's size stays fixed whatever the number
+ * of clients (one who rotates through many addresses is not limited by address anyway). */
 #include "service/http_internal.h"
 
 #include <stdlib.h>
