@@ -94,6 +94,11 @@ static void log_path(const char *path, size_t len, char *out, size_t size) {
     snprintf(out, size, "%.3s…", path);
     return;
   }
+  /* nor an exchange's id: whoever holds it may claim the credential (docs/wallets.md) */
+  if (len >= 11 && strncasecmp(path, "/exchanges/", 11) == 0) {
+    snprintf(out, size, "%.11s…", path);
+    return;
+  }
   log_clean(path, len, out, size, LOG_PATH_MAX);
 }
 
@@ -376,6 +381,20 @@ static enum MHD_Result refuse(const sc_http_server *server, struct MHD_Connectio
   return rc;
 }
 
+/* The client's address as text ("" when unknown): what the wallet routes count tries by. */
+static void client_address(struct MHD_Connection *connection, char *out, size_t size) {
+  out[0] = 0;
+  const union MHD_ConnectionInfo *info =
+      MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+  const struct sockaddr *sa = info ? info->client_addr : NULL;
+  if (!sa)
+    return;
+  socklen_t len = sa->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6)
+                                             : sizeof(struct sockaddr_in);
+  if (getnameinfo(sa, len, out, (socklen_t)size, NULL, 0, NI_NUMERICHOST) != 0)
+    out[0] = 0;
+}
+
 static enum MHD_Result answer(const sc_http_server *server, struct MHD_Connection *connection,
                               const char *url, const char *method, exchange *x) {
   if (x->form && MHD_destroy_post_processor(x->form) != MHD_YES && x->form_no_memory)
@@ -390,9 +409,12 @@ static enum MHD_Result answer(const sc_http_server *server, struct MHD_Connectio
                                     strlen(MHD_HTTP_HEADER_AUTHORIZATION), &auth,
                                     &auth_len) != MHD_YES)
     auth = NULL;
+  char client[INET6_ADDRSTRLEN + 1];
+  client_address(connection, client, sizeof client);
   sc_http_request req = {
       .method = method,
       .path = url,
+      .client = client,
       .download = download && strcmp(download, "1") == 0,
       .content_type =
           MHD_lookup_connection_value(connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE),

@@ -49,6 +49,8 @@ typedef struct sc_http_config {
   sc_key_cache *keys;             /* public keys made once, shared by the workers (may be NULL) */
   sc_http_issuer *issuer;         /* NULL = the issue routes answer 401 */
   const sc_home *home; /* --home: its templates give the page the issuer's logo (NULL = none) */
+  bool wallets; /* --wallets: the VC-API exchanges and OpenID4VCI routes that deliver the home's
+                   credentials into wallets (docs/wallets.md); they sign with issuer */
   char csp[192]; /* the Content-Security-Policy, with the page style's hash (sc_http_config_init) */
 } sc_http_config;
 
@@ -65,6 +67,8 @@ typedef struct sc_http_request {
   const char *if_none_match; /* NULL when absent */
   const char *accept_language; /* the Accept-Language header, NULL when absent */
   const char *lang_query;      /* ?lang=id: the reader's choice (the page's language switch) */
+  const char *client;          /* the client's address ("" or NULL when unknown): wallet routes
+                                  count failed tries by it */
   const uint8_t *body;       /* raw body (JSON routes) */
   size_t body_len;
   const char *form_qr;      /* POST /verify: the pasted QR text (form field "qr") */
