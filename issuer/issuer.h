@@ -733,6 +733,8 @@ typedef struct sc_given_options {
   int64_t now;              /* the proofs' created time and, without a date, the issued time */
   const char *reissued_from; /* a copy re-issued to a wallet: its original's id (recorded as
                                 such, sharing its status); NULL otherwise */
+  const char *recipient_name, *email_hash; /* the registry's columns for it; NULL = the
+                                              subject's name (else id) and "" */
 } sc_given_options;
 
 /* Issues a credential a client composed (already checked against the data model, its issuer

@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The original's row must be active; *root is the credential copies link to (an original's
- * copy links to that original, never to another copy). */
-static int find_original(sc_registry *reg, const char *id, char *root, size_t size,
+/* The original's row (*row, the caller's) must be active; root is the credential copies link
+ * to (an original's copy links to that original, never to another copy). */
+static int find_original(sc_registry *reg, const char *id, char *root, size_t size, json_t **out,
                          sc_error *err) {
   json_t *row = NULL;
   int rc = sc_registry_get(reg, id, &row, err);
@@ -25,7 +25,10 @@ static int find_original(sc_registry *reg, const char *id, char *root, size_t si
                                    size, err);
   if (rc == SC_OK && !root[0])
     snprintf(root, size, "%s", json_string_value(json_object_get(row, "id")));
-  json_decref(row);
+  if (rc == SC_OK)
+    *out = row;
+  else
+    json_decref(row);
   return rc;
 }
 
@@ -59,8 +62,12 @@ int sc_wallet_reissue(sc_registry *reg, const sc_home *home, EVP_PKEY *key,
                       sc_error *err) {
   *out = NULL;
   char root[128];
+  json_t *row = NULL;
   sc_given_options opts = {.now = now, .reissued_from = root};
-  int rc = find_original(reg, original_id, root, sizeof root, err);
+  int rc = find_original(reg, original_id, root, sizeof root, &row, err);
+  /* the copy is listed under the learner's name, as the original */
+  opts.recipient_name = json_string_value(json_object_get(row, "recipient_name"));
+  opts.email_hash = json_string_value(json_object_get(row, "email_hash"));
   char *text = rc == SC_OK ? sc_registry_credential_text(reg, original_id, err) : NULL;
   if (rc == SC_OK && !text)
     rc = err->code ? err->code : sc_oom(err);
@@ -73,6 +80,7 @@ int sc_wallet_reissue(sc_registry *reg, const sc_home *home, EVP_PKEY *key,
   /* status stays false: the copy keeps the original's entries, its own slot goes unused */
   if (rc == SC_OK)
     rc = sc_issue_given(reg, home, key, copy, &opts, err);
+  json_decref(row);
   if (rc != SC_OK) {
     json_decref(copy);
     return rc;
