@@ -161,6 +161,15 @@ wallet() {
   [[ "$output" == REVOKED* ]]
 }
 
+@test "revoking an original and its copy in one command revokes the family once" {
+  offer
+  run wallet lcw "$LCW" --key "$WORK/wallet.key" --out "$WORK/copy.json"
+  [ "$status" -eq 0 ]
+  run sc revoke "$ID" "$(jq -r .id "$WORK/copy.json")" --home "$WORK/home" --reason "fraud"
+  [ "$status" -eq 0 ] || { echo "$output"; false; }
+  [ "$(sc list --home "$WORK/home" --status revoked | wc -l)" -eq 2 ]
+}
+
 @test "the request log names no exchange id, code, PIN, token or challenge" {
   offer --pin
   wallet lcw "$LCW" --key "$WORK/wallet.key" >/dev/null
