@@ -52,8 +52,8 @@ static int write_qr_png(const char *text, const char *path, sc_error *err) {
       int my = y / QR_SCALE - QR_QUIET;
       for (int x = 0; x < side; x++) {
         int mx = x / QR_SCALE - QR_QUIET;
-        bool dark = mx >= 0 && my >= 0 && mx < qr.width && my < qr.width &&
-                    qr.modules[my * qr.width + mx];
+        bool dark =
+            mx >= 0 && my >= 0 && mx < qr.width && my < qr.width && qr.modules[my * qr.width + mx];
         row[x] = dark ? 0 : 255;
       }
       png_write_row(png, row);
@@ -124,8 +124,7 @@ int cmd_wallet(int argc, char **argv) {
       CLI_OPT_STRING("base-url", 0, &a.base_url, "URL",
                      "where `skillcert serve --wallets` is reached (default: the\n"
                      "home's verifyUrl)"),
-      CLI_OPT_DURATION("ttl", 0, &a.ttl, "DURATION",
-                       "how long the links stay valid (default 15m)"),
+      CLI_OPT_DURATION("ttl", 0, &a.ttl, "DURATION", "how long the links stay valid (default 15m)"),
       CLI_OPT_STRING("qr-dir", 0, &a.qr_dir, "DIR",
                      "write the QR codes as DIR/lcw.png and DIR/openid4vci.png"),
       CLI_OPT_HOME(&a.home),

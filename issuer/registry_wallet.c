@@ -85,11 +85,11 @@ int sc_registry_wallet_get(sc_registry *reg, const char *secret, sc_wallet_kind 
   int rc = hash_hex(secret, hash, err);
   if (rc != SC_OK)
     return rc;
-  sc_sql_stmt *stmt = sc_registry_stmt(
-      reg, STMT_WALLET_GET,
-      "SELECT credential, challenge, tx_code_hash, expires_at, state, attempts"
-      " FROM wallet_secrets WHERE hash = $1 AND kind = $2",
-      err);
+  sc_sql_stmt *stmt =
+      sc_registry_stmt(reg, STMT_WALLET_GET,
+                       "SELECT credential, challenge, tx_code_hash, expires_at, state, attempts"
+                       " FROM wallet_secrets WHERE hash = $1 AND kind = $2",
+                       err);
   if (!stmt)
     return err->code;
   const sc_registry_driver *d = reg->driver;
@@ -119,11 +119,11 @@ int sc_registry_wallet_use(sc_registry *reg, const char *secret, sc_wallet_kind 
     return rc;
   /* One statement: of two requests racing with the same secret, one updates the row, the
    * other finds it used (RETURNING says which). */
-  sc_sql_stmt *stmt = sc_registry_stmt(
-      reg, STMT_WALLET_USE,
-      "UPDATE wallet_secrets SET state = 'used' WHERE hash = $1 AND kind = $2"
-      " AND state = 'open' AND expires_at > $3 RETURNING 1",
-      err);
+  sc_sql_stmt *stmt =
+      sc_registry_stmt(reg, STMT_WALLET_USE,
+                       "UPDATE wallet_secrets SET state = 'used' WHERE hash = $1 AND kind = $2"
+                       " AND state = 'open' AND expires_at > $3 RETURNING 1",
+                       err);
   if (!stmt)
     return err->code;
   const sc_registry_driver *d = reg->driver;
@@ -177,8 +177,8 @@ int sc_registry_wallet_purge(sc_registry *reg, int64_t now, sc_error *err) {
 int sc_registry_reissued_from(sc_registry *reg, const char *id, char *out, size_t size,
                               sc_error *err) {
   out[0] = 0;
-  sc_sql_stmt *stmt = sc_registry_stmt(
-      reg, STMT_REISSUED_FROM, "SELECT reissued_from FROM credentials WHERE id = $1", err);
+  sc_sql_stmt *stmt = sc_registry_stmt(reg, STMT_REISSUED_FROM,
+                                       "SELECT reissued_from FROM credentials WHERE id = $1", err);
   if (!stmt)
     return err->code;
   reg->driver->bind_text(stmt, 1, id);

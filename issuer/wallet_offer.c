@@ -17,8 +17,8 @@
 static bool append_encoded(sc_buf *out, const char *text) {
   static const char hex[] = "0123456789ABCDEF";
   for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
-    bool plain = (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
-                 (*p >= '0' && *p <= '9') || *p == '-' || *p == '.' || *p == '_' || *p == '~';
+    bool plain = (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+                 *p == '-' || *p == '.' || *p == '_' || *p == '~';
     char escaped[3] = {'%', hex[*p >> 4], hex[*p & 15]};
     if (!(plain ? sc_buf_append_byte(out, *p) : sc_buf_append(out, escaped, 3)))
       return false;
@@ -63,11 +63,10 @@ static char *offer_uri(const sc_wallet_offer_options *o, const char *code, bool 
                         json_pack("{s:s, s:i, s:s}", "input_mode", "numeric", "length",
                                   (int)pin_len, "description",
                                   "The PIN you were given with this offer"));
-  json_t *offer =
-      grant ? json_pack("{s:s, s:[s], s:{s:o}}", "credential_issuer", o->base_url,
-                        "credential_configuration_ids", OFFER_CONFIGURATION, "grants",
-                        "urn:ietf:params:oauth:grant-type:pre-authorized_code", grant)
-            : NULL;
+  json_t *offer = grant ? json_pack("{s:s, s:[s], s:{s:o}}", "credential_issuer", o->base_url,
+                                    "credential_configuration_ids", OFFER_CONFIGURATION, "grants",
+                                    "urn:ietf:params:oauth:grant-type:pre-authorized_code", grant)
+                        : NULL;
   char *text = offer ? json_dumps(offer, JSON_COMPACT) : NULL;
   json_decref(offer);
   if (!text)

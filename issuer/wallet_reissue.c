@@ -21,8 +21,8 @@ static int find_original(sc_registry *reg, const char *id, char *root, size_t si
     rc = sc_fail(err, SC_EUSAGE, "the credential is %s: it is not issued again",
                  status ? status : "in an unknown state");
   if (rc == SC_OK)
-    rc = sc_registry_reissued_from(reg, json_string_value(json_object_get(row, "id")), root,
-                                   size, err);
+    rc = sc_registry_reissued_from(reg, json_string_value(json_object_get(row, "id")), root, size,
+                                   err);
   if (rc == SC_OK && !root[0])
     snprintf(root, size, "%s", json_string_value(json_object_get(row, "id")));
   if (rc == SC_OK)
@@ -57,9 +57,8 @@ static int make_copy(const char *text, const char *holder_did, json_t **out, sc_
   return SC_OK;
 }
 
-int sc_wallet_reissue(sc_registry *reg, const sc_home *home, EVP_PKEY *key,
-                      const char *original_id, const char *holder_did, int64_t now, json_t **out,
-                      sc_error *err) {
+int sc_wallet_reissue(sc_registry *reg, const sc_home *home, EVP_PKEY *key, const char *original_id,
+                      const char *holder_did, int64_t now, json_t **out, sc_error *err) {
   *out = NULL;
   char root[128];
   json_t *row = NULL;

@@ -58,8 +58,8 @@ static int check_header(const json_t *header, http_proof *out, uint8_t pub[32], 
   return SC_OK;
 }
 
-static int check_payload(const json_t *payload, const char *audience, int64_t now,
-                         http_proof *out, sc_error *err) {
+static int check_payload(const json_t *payload, const char *audience, int64_t now, http_proof *out,
+                         sc_error *err) {
   const json_t *aud = json_object_get(payload, "aud");
   bool aud_ok = json_is_string(aud) ? strcmp(json_string_value(aud), audience) == 0
                                     : json_is_array(aud) && sc_json_has_string(aud, audience);
@@ -97,8 +97,8 @@ int http_proof_jwt_check(const char *jwt, const char *audience, int64_t now, htt
   if (rc == SC_OK && sc_base64url_decode(dot2 + 1, strlen(dot2 + 1), &sig, err) != SC_OK)
     rc = sc_fail(err, SC_EINVALID, "proof: the JWT signature is not base64url");
   /* the signature first: nothing of an unsigned payload is believed */
-  if (rc == SC_OK && sc_ed25519_verify(pub, (const uint8_t *)jwt, (size_t)(dot2 - jwt),
-                                       sig.data, sig.len, err) != SC_OK)
+  if (rc == SC_OK && sc_ed25519_verify(pub, (const uint8_t *)jwt, (size_t)(dot2 - jwt), sig.data,
+                                       sig.len, err) != SC_OK)
     rc = sc_fail(err, SC_EINVALID, "proof: the JWT signature does not verify with kid's key");
   if (rc == SC_OK)
     rc = check_payload(payload, audience, now, out, err);

@@ -28,8 +28,7 @@ typedef struct credential_ctx {
 static bool bearer(const sc_http_request *req, char *out, size_t size) {
   const char *h = req->authorization;
   size_t len = req->authorization_len ? req->authorization_len : h ? strlen(h) : 0;
-  if (!h || len < 8 || strncasecmp(h, "Bearer ", 7) != 0 || len - 7 >= size ||
-      memchr(h, 0, len))
+  if (!h || len < 8 || strncasecmp(h, "Bearer ", 7) != 0 || len - 7 >= size || memchr(h, 0, len))
     return false;
   memcpy(out, h + 7, len - 7);
   out[len - 7] = 0;
@@ -85,8 +84,7 @@ static const char *proof_jwt(const json_t *body) {
     return json_array_size(proofs) == 1 ? json_string_value(json_array_get(proofs, 0)) : NULL;
   const json_t *proof = json_object_get(body, "proof");
   const char *type = json_string_value(json_object_get(proof, "proof_type"));
-  return type && strcmp(type, "jwt") == 0 ? json_string_value(json_object_get(proof, "jwt"))
-                                          : NULL;
+  return type && strcmp(type, "jwt") == 0 ? json_string_value(json_object_get(proof, "jwt")) : NULL;
 }
 
 static bool configuration_ok(const json_t *body) {
@@ -117,8 +115,8 @@ static void answer(credential_ctx *c, const json_t *body, sc_http_response *res)
     proof_error(c, "invalid_proof", "expected one jwt proof", res);
   } else if (http_proof_jwt_check(jwt, c->cfg->base_url, c->now, &c->proof, &err) != SC_OK) {
     proof_error(c, "invalid_proof", err.message, res);
-  } else if (http_wallet_locked(c->cfg, false, read_nonce, c, &err) != SC_OK ||
-             !c->nonce_found || c->nonce.used || c->nonce.expires_at <= c->now ||
+  } else if (http_wallet_locked(c->cfg, false, read_nonce, c, &err) != SC_OK || !c->nonce_found ||
+             c->nonce.used || c->nonce.expires_at <= c->now ||
              (c->nonce.credential[0] && strcmp(c->nonce.credential, c->grant.credential) != 0)) {
     proof_error(c, "invalid_nonce", "the proof's nonce is not a c_nonce given out, or was used",
                 res);
@@ -149,8 +147,7 @@ void http_oid4vci_credential(const sc_http_config *cfg, const sc_http_request *r
   json_t *body = NULL;
   sc_error err = {0};
   if (!req->body ||
-      sc_json_parse((const char *)req->body, req->body_len, "request body", &body, &err) !=
-          SC_OK ||
+      sc_json_parse((const char *)req->body, req->body_len, "request body", &body, &err) != SC_OK ||
       !json_is_object(body))
     http_oauth_error(res, 400, "invalid_credential_request", "expected a JSON object");
   else

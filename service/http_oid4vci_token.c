@@ -16,8 +16,7 @@
 
 /* The value of name in an application/x-www-form-urlencoded body, decoded ('+' is a space),
  * into out; false when absent, malformed or longer than size - 1. */
-static bool form_value(const uint8_t *body, size_t len, const char *name, char *out,
-                       size_t size) {
+static bool form_value(const uint8_t *body, size_t len, const char *name, char *out, size_t size) {
   size_t name_len = strlen(name), i = 0;
   while (i < len) {
     size_t end = i;
@@ -98,8 +97,7 @@ static int redeem(void *p, sc_registry *reg, sc_error *err) {
 }
 
 static bool form_type(const sc_http_request *req) {
-  return req->content_type &&
-         strncasecmp(req->content_type, FORM_TYPE, strlen(FORM_TYPE)) == 0;
+  return req->content_type && strncasecmp(req->content_type, FORM_TYPE, strlen(FORM_TYPE)) == 0;
 }
 
 void http_oid4vci_token(const sc_http_config *cfg, const sc_http_request *req,
@@ -138,9 +136,9 @@ void http_oid4vci_token(const sc_http_config *cfg, const sc_http_request *req,
     http_oauth_error(res, 400, "invalid_grant", "the tx_code (PIN) is wrong or missing");
   else
     http_answer_json(res, 200,
-                     json_pack("{s:s, s:s, s:i, s:s, s:i}", "access_token", t.token,
-                               "token_type", "Bearer", "expires_in", SC_WALLET_TOKEN_TTL,
-                               "c_nonce", t.nonce, "c_nonce_expires_in", SC_WALLET_TOKEN_TTL));
+                     json_pack("{s:s, s:s, s:i, s:s, s:i}", "access_token", t.token, "token_type",
+                               "Bearer", "expires_in", SC_WALLET_TOKEN_TTL, "c_nonce", t.nonce,
+                               "c_nonce_expires_in", SC_WALLET_TOKEN_TTL));
   res->cache_control = "no-store";
   OPENSSL_cleanse(code, sizeof code);
   OPENSSL_cleanse(pin, sizeof pin);

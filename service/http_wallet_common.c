@@ -17,16 +17,16 @@ void http_wallet_domain(const sc_http_config *cfg, char *out, size_t size) {
 }
 
 void http_oauth_error(sc_http_response *res, int status, const char *code, const char *text) {
-  http_answer_json(res, status,
-                   json_pack("{s:s, s:s}", "error", code, "error_description", text));
+  http_answer_json(res, status, json_pack("{s:s, s:s}", "error", code, "error_description", text));
 }
 
 /* ---------------------------------------------------------------- tries per client */
 
-#define RATE_CLIENTS 256      /* clients remembered; the least recent makes room */
-#define RATE_WINDOW 60        /* seconds */
-#define RATE_TRIES 30         /* tries per client and window at the token, credential and
-                                 exchange routes: a wallet needs three */
+#define RATE_CLIENTS 256 /* clients remembered; the least recent makes room */
+#define RATE_WINDOW 60   /* seconds */
+#define RATE_TRIES                                                                                 \
+  30 /* tries per client and window at the token, credential and                                   \
+        exchange routes: a wallet needs three */
 
 typedef struct rate_slot {
   char client[64];

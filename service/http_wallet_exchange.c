@@ -60,11 +60,11 @@ static void answer_request(const sc_http_config *cfg, const exchange_ctx *x,
   char domain[256], endpoint[1024];
   http_wallet_domain(cfg, domain, sizeof domain);
   snprintf(endpoint, sizeof endpoint, "%s/exchanges/%s", cfg->base_url, x->id);
-  json_t *vpr = json_pack(
-      "{s:{s:[{s:s, s:[{s:s}]}], s:s, s:s, s:{s:[{s:s, s:s}]}}}", "verifiablePresentationRequest",
-      "query", "type", "DIDAuthentication", "acceptedMethods", "method", "key", "challenge",
-      x->secret.challenge, "domain", domain, "interact", "service", "type",
-      "UnmediatedHttpPresentationService2021", "serviceEndpoint", endpoint);
+  json_t *vpr = json_pack("{s:{s:[{s:s, s:[{s:s}]}], s:s, s:s, s:{s:[{s:s, s:s}]}}}",
+                          "verifiablePresentationRequest", "query", "type", "DIDAuthentication",
+                          "acceptedMethods", "method", "key", "challenge", x->secret.challenge,
+                          "domain", domain, "interact", "service", "type",
+                          "UnmediatedHttpPresentationService2021", "serviceEndpoint", endpoint);
   http_answer_json(res, 200, vpr);
 }
 
@@ -93,8 +93,8 @@ static int check_binding(const json_t *vp, const char *challenge, const char *do
 /* A DIDAuth presentation: its shape, its holder, its proof and what the proof binds. */
 static int check_didauth(const sc_http_config *cfg, const json_t *vp, const char *challenge,
                          sc_error *err) {
-  if (!json_is_object(vp) || !sc_json_has_string(json_object_get(vp, "type"),
-                                                  "VerifiablePresentation"))
+  if (!json_is_object(vp) ||
+      !sc_json_has_string(json_object_get(vp, "type"), "VerifiablePresentation"))
     return sc_fail(err, SC_EDATA, "expected a VerifiablePresentation");
   const char *holder = holder_of(vp);
   if (!holder || strncmp(holder, "did:key:", 8) != 0 || strlen(holder) >= 128)

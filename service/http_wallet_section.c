@@ -70,8 +70,7 @@ static bool append_link(sc_buf *html, const char *href, const char *text) {
 }
 
 static int append_way(sc_buf *html, const char *lang, const char *heading, const char *hint,
-                      const char *link, const char *link_text, const char *qr_text,
-                      sc_error *err) {
+                      const char *link, const char *link_text, const char *qr_text, sc_error *err) {
   bool ok = sc_buf_append_str(html, "<div class=\"wallet\"><h3>") &&
             http_escape(html, sc_tr(lang, heading)) && sc_buf_append_str(html, "</h3><p>") &&
             http_escape(html, sc_tr(lang, hint)) && sc_buf_append_str(html, "</p>") &&

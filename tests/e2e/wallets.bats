@@ -20,6 +20,7 @@ setup() {
   BASE=http://127.0.0.1:$PORT
   "$SKILLCERT" serve --home "$WORK/home" --wallets --listen "127.0.0.1:$PORT" --base-url "$BASE" \
     >"$WORK/serve.out" 2>"$WORK/serve.log" &
+  # shellcheck disable=SC2034 # stop_server (serve_helpers.bash) stops it
   SERVER_PID=$!
   [ -n "$(listening_url "$WORK/serve.out")" ] || { cat "$WORK/serve.log" >&2; return 1; }
 }
@@ -175,8 +176,9 @@ wallet() {
   wallet lcw "$LCW" --key "$WORK/wallet.key" >/dev/null
   wallet oid4vci "$OFFER" --pin "$PIN" --key "$WORK/wallet.key" >"$WORK/answer.json"
   stop_server
-  exchange=$(echo "$LCW" | sed 's/.*exchanges%2F//')
-  challenge=$(echo "$LCW" | sed 's/.*challenge=\([^&]*\).*/\1/')
+  exchange=${LCW##*exchanges%2F}
+  challenge=${LCW#*challenge=}
+  challenge=${challenge%%&*}
   code=$(echo "$OFFER" | "$PYTHON" -c 'import json, sys, urllib.parse as u; q = u.parse_qs(u.urlparse(sys.stdin.read().strip()).query); print(json.loads(q["credential_offer"][0])["grants"]["urn:ietf:params:oauth:grant-type:pre-authorized_code"]["pre-authorized_code"])')
   [ -n "$exchange" ] && [ -n "$challenge" ] && [ -n "$code" ]
   grep -q "POST /exchanges/" "$WORK/serve.log"

@@ -99,10 +99,10 @@ static void proofs_that_are_not_what_openid4vci_asks_are_refused(void **state) {
   snprintf(header, sizeof header,
            "{\"typ\":\"openid4vci-proof+jwt\",\"alg\":\"EdDSA\",\"kid\":\"%s\",\"jwk\":{}}", vm);
   expect_refused(key, header, NULL, "kid only");
-  expect_refused(key, "{\"typ\":\"openid4vci-proof+jwt\",\"alg\":\"EdDSA\",\"kid\":\"k1\"}",
-                 NULL, "did:key verification method");
-  snprintf(payload, sizeof payload, "{\"aud\":\"https://other.example\",\"iat\":%d,\"nonce\":\"n\"}",
-           NOW);
+  expect_refused(key, "{\"typ\":\"openid4vci-proof+jwt\",\"alg\":\"EdDSA\",\"kid\":\"k1\"}", NULL,
+                 "did:key verification method");
+  snprintf(payload, sizeof payload,
+           "{\"aud\":\"https://other.example\",\"iat\":%d,\"nonce\":\"n\"}", NOW);
   expect_refused(key, NULL, payload, "aud must be");
   snprintf(payload, sizeof payload, "{\"aud\":\"" AUDIENCE "\",\"iat\":%d,\"nonce\":\"n\"}",
            NOW - 3600);
@@ -233,16 +233,15 @@ static void a_secret_is_used_once_and_only_before_it_expires(void **state) {
   fixture *f = *state;
   put(f, "exchange-1", SC_WALLET_EXCHANGE, NOW + 60);
   put(f, "offer-1", SC_WALLET_OFFER, NOW + 60);
-  assert_false(use(f, "exchange-1", SC_WALLET_OFFER, NOW)); /* another kind's secret */
+  assert_false(use(f, "exchange-1", SC_WALLET_OFFER, NOW));         /* another kind's secret */
   assert_false(use(f, "exchange-1", SC_WALLET_EXCHANGE, NOW + 60)); /* expired */
   assert_true(use(f, "exchange-1", SC_WALLET_EXCHANGE, NOW));
   assert_false(use(f, "exchange-1", SC_WALLET_EXCHANGE, NOW)); /* replayed */
   sc_wallet_secret s;
   bool found = false;
   sc_error err = {0};
-  assert_int_equal(sc_registry_wallet_get(f->reg, "exchange-1", SC_WALLET_EXCHANGE, &s, &found,
-                                          &err),
-                   SC_OK);
+  assert_int_equal(
+      sc_registry_wallet_get(f->reg, "exchange-1", SC_WALLET_EXCHANGE, &s, &found, &err), SC_OK);
   assert_true(found && s.used);
   assert_string_equal(s.challenge, "the-challenge");
   assert_string_equal(s.credential, "urn:uuid:1");
@@ -365,17 +364,18 @@ static int setup_home(void **state) {
     return -1;
   }
   sc_http_issuer_init(&f->issuer, &f->home, f->key);
-  f->cfg = (sc_http_config){.base_url = "https://verify.example", .issuer = &f->issuer,
-                            .home = &f->home, .wallets = true};
+  f->cfg = (sc_http_config){.base_url = "https://verify.example",
+                            .issuer = &f->issuer,
+                            .home = &f->home,
+                            .wallets = true};
   if (sc_http_config_init(&f->cfg, &err) != SC_OK)
     return -1;
   /* one credential of the home's, given whole */
   snprintf(f->id, sizeof f->id, "urn:uuid:11111111-2222-4333-8444-555555555555");
-  json_t *credential = json_pack(
-      "{s:[s], s:s, s:[s], s:s, s:s, s:{s:s}}", "@context",
-      "https://www.w3.org/ns/credentials/v2", "id", f->id, "type", "VerifiableCredential",
-      "issuer", f->home.issuer_id, "validFrom", "2026-11-28T00:00:00Z", "credentialSubject",
-      "name", "Ada");
+  json_t *credential = json_pack("{s:[s], s:s, s:[s], s:s, s:s, s:{s:s}}", "@context",
+                                 "https://www.w3.org/ns/credentials/v2", "id", f->id, "type",
+                                 "VerifiableCredential", "issuer", f->home.issuer_id, "validFrom",
+                                 "2026-11-28T00:00:00Z", "credentialSubject", "name", "Ada");
   sc_registry *reg = NULL;
   sc_given_options given = {.now = NOW};
   int rc = sc_registry_open(&f->home, &reg, &err);
@@ -428,10 +428,10 @@ static void the_claim_page_section_has_both_links_and_their_codes(void **state) 
   assert_int_equal(html.len, 0);
   /* an unknown credential is an error, not an empty offer */
   f->cfg.wallets = true;
-  assert_int_not_equal(
-      sc_wallet_section_html(&f->cfg, "urn:uuid:99999999-2222-4333-8444-555555555555", "en", NOW,
-                             &html, &err),
-      SC_OK);
+  assert_int_not_equal(sc_wallet_section_html(&f->cfg,
+                                              "urn:uuid:99999999-2222-4333-8444-555555555555", "en",
+                                              NOW, &html, &err),
+                       SC_OK);
   sc_buf_free(&html);
 }
 
@@ -492,12 +492,13 @@ static void a_client_guessing_exchanges_is_slowed_down(void **state) {
 
 static void the_metadata_names_the_endpoints(void **state) {
   home_fixture *f = *state;
-  sc_http_request req = {.method = "GET", .path = "/.well-known/openid-credential-issuer",
-                         .now = NOW};
+  sc_http_request req = {
+      .method = "GET", .path = "/.well-known/openid-credential-issuer", .now = NOW};
   sc_http_response res;
   sc_http_handle(&f->cfg, &req, &res);
   assert_int_equal(res.status, 200);
-  assert_true(has(&res.body, "\"credential_endpoint\": \"https://verify.example/oid4vci/credential\""));
+  assert_true(
+      has(&res.body, "\"credential_endpoint\": \"https://verify.example/oid4vci/credential\""));
   assert_true(has(&res.body, "\"format\": \"ldp_vc\""));
   sc_http_response_free(&res);
   req.path = "/.well-known/oauth-authorization-server";
@@ -514,10 +515,10 @@ int main(void) {
       cmocka_unit_test(a_proof_signed_by_another_key_is_refused),
   };
 #define STATE_TESTS(s)                                                                             \
-  cmocka_unit_test_setup_teardown(a_secret_is_used_once_and_only_before_it_expires, s, teardown), \
-      cmocka_unit_test_setup_teardown(failed_tries_use_a_secret_up, s, teardown),                 \
+  cmocka_unit_test_setup_teardown(a_secret_is_used_once_and_only_before_it_expires, s, teardown),  \
+      cmocka_unit_test_setup_teardown(failed_tries_use_a_secret_up, s, teardown),                  \
       cmocka_unit_test_setup_teardown(only_hashes_are_stored_and_expired_secrets_are_forgotten, s, \
-                                      teardown),                                                  \
+                                      teardown),                                                   \
       cmocka_unit_test_setup_teardown(a_copy_and_its_original_change_status_together, s, teardown)
   const struct CMUnitTest sqlite[] = {STATE_TESTS(setup)};
   const struct CMUnitTest postgres[] = {STATE_TESTS(setup_pg)};
@@ -533,6 +534,6 @@ int main(void) {
   int failed = cmocka_run_group_tests_name("proof JWT", jwt_tests, NULL, NULL);
   failed += cmocka_run_group_tests_name("wallet state (SQLite)", sqlite, NULL, NULL);
   failed += cmocka_run_group_tests_name("wallet routes", service, NULL, NULL);
-  return failed + cmocka_run_group_tests_name("wallet state (PostgreSQL)", postgres,
-                                              start_postgres, stop_postgres);
+  return failed + cmocka_run_group_tests_name("wallet state (PostgreSQL)", postgres, start_postgres,
+                                              stop_postgres);
 }
