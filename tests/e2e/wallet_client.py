@@ -102,14 +102,23 @@ def canonical_hash(doc, loader):
     return hashlib.sha256(nquads.encode()).digest()
 
 
-def sign_didauth(key, did, vm, challenge, domain, loader):
-    """A DIDAuth presentation with an eddsa-rdfc-2022 proof (VC-DI-EDDSA 3.3)."""
-    vp = {"@context": ["https://www.w3.org/ns/credentials/v2"],
-          "type": ["VerifiablePresentation"], "holder": did}
+def sign_didauth(key, did, vm, challenge, domain, loader, lcw_style=False):
+    """A DIDAuth presentation with an eddsa-rdfc-2022 proof (VC-DI-EDDSA 3.3); lcw_style: as the
+    Learner Credential Wallet makes it from a link holding the challenge (DCC's lcw-mock): VC 1.1,
+    an Ed25519Signature2020 proof, no domain."""
     created = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    proof = {"type": "DataIntegrityProof", "cryptosuite": "eddsa-rdfc-2022", "created": created,
-             "verificationMethod": vm, "proofPurpose": "authentication",
-             "challenge": challenge, "domain": domain}
+    if lcw_style:
+        vp = {"@context": ["https://www.w3.org/2018/credentials/v1",
+                           "https://w3id.org/security/suites/ed25519-2020/v1"],
+              "type": ["VerifiablePresentation"], "holder": did}
+        proof = {"type": "Ed25519Signature2020", "created": created, "verificationMethod": vm,
+                 "proofPurpose": "authentication", "challenge": challenge}
+    else:
+        vp = {"@context": ["https://www.w3.org/ns/credentials/v2"],
+              "type": ["VerifiablePresentation"], "holder": did}
+        proof = {"type": "DataIntegrityProof", "cryptosuite": "eddsa-rdfc-2022",
+                 "created": created, "verificationMethod": vm, "proofPurpose": "authentication",
+                 "challenge": challenge, "domain": domain}
     config = dict(proof)
     config["@context"] = vp["@context"]
     data = canonical_hash(config, loader) + canonical_hash(vp, loader)
@@ -134,6 +143,8 @@ def lcw(args):
     if args.post_vp:
         with open(args.post_vp) as f:
             vp = json.load(f)
+    elif args.lcw_style:  # straight from the link, no request asked for
+        vp = sign_didauth(key, did, vm, challenge, None, load_contexts(), lcw_style=True)
     else:
         status, answer = http("POST", url, {})
         if status != 200:
@@ -203,6 +214,7 @@ def main():
     a.add_argument("--save-vp")
     a.add_argument("--post-vp")
     a.add_argument("--bare", action="store_true")
+    a.add_argument("--lcw-style", action="store_true")
     b = sub.add_parser("oid4vci")
     b.add_argument("offer")
     b.add_argument("--key", required=True)

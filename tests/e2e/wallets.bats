@@ -56,6 +56,15 @@ wallet() {
   [ "$(echo "$output" | wc -l)" -eq 2 ]
 }
 
+@test "a DIDAuth as the Learner Credential Wallet signs it from the link is taken" {
+  # VC 1.1, Ed25519Signature2020, the link's challenge, no domain, posted bare (DCC's lcw-mock)
+  offer
+  run wallet lcw "$LCW" --key "$WORK/wallet.key" --out "$WORK/copy.json" --lcw-style --bare
+  [ "$status" -eq 0 ] || { echo "$output"; false; }
+  run sc verify --home "$WORK/home" "$WORK/copy.json"
+  [ "$status" -eq 0 ]
+}
+
 @test "the VC API's form of the presentation is taken too" {
   offer
   run wallet lcw "$LCW" --key "$WORK/wallet.key" --out "$WORK/copy.json"
