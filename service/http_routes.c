@@ -199,7 +199,7 @@ static bool route_get(const sc_http_config *cfg, const sc_http_request *req,
                                       strcmp(path, "/.well-known/oauth-authorization-server") == 0)) {
     if (!get_or_head(req))
       method_not_allowed(req, "GET, HEAD", res);
-    else if (path[13] == 'o' && path[14] == 'p')
+    else if (strcmp(path, "/.well-known/openid-credential-issuer") == 0)
       http_oid4vci_issuer_metadata(cfg, req, res);
     else
       http_oid4vci_server_metadata(cfg, req, res);

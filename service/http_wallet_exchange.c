@@ -169,8 +169,11 @@ void http_wallet_exchange(const sc_http_config *cfg, const sc_http_request *req,
     return;
   }
   sc_error err = {0};
-  if (!secret_shaped(x.id) || http_wallet_locked(cfg, false, read_secret, &x, &err) != SC_OK ||
-      !x.found) {
+  if (secret_shaped(x.id) && http_wallet_locked(cfg, false, read_secret, &x, &err) != SC_OK) {
+    exchange_error(res, 503, "the exchange cannot be read now: try again later");
+    return;
+  }
+  if (!x.found) {
     exchange_error(res, 404, "no such exchange");
     return;
   }
