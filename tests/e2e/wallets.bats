@@ -54,6 +54,8 @@ wallet() {
   # recorded as a copy, under the learner's name
   run sc list --home "$WORK/home" --name "Ada Lovelace"
   [ "$(echo "$output" | wc -l)" -eq 2 ]
+  run sc inspect --json --home "$WORK/home" "$(jq -r .id "$WORK/copy.json")"
+  [ "$(echo "$output" | jq -r .reissued_from)" = "$ID" ]
 }
 
 @test "a DIDAuth as the Learner Credential Wallet signs it from the link is taken" {
