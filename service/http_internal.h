@@ -143,9 +143,11 @@ int http_proof_jwt_check(const char *jwt, const char *audience, int64_t now, htt
 bool http_wallets_on(const sc_http_config *cfg);
 /* The service's domain (the host of base_url), which a DIDAuth proof must name. */
 void http_wallet_domain(const sc_http_config *cfg, char *out, size_t size);
-/* Counts one try from req's client at a wallet route; false (answer 429) when the client tried
- * more than its share in the last minute. A bounded table: the oldest client makes room. */
+/* Whether req's client may try a wallet route: false (answer 429) when it failed more than its
+ * share in the last minute. A bounded table: the least recently seen client makes room. */
 bool http_wallet_rate_ok(const sc_http_request *req);
+/* Counts res as a failed try of req's client when it is a 4xx answer (429 aside). */
+void http_wallet_rate_count(const sc_http_request *req, const sc_http_response *res);
 /* Forgets every client's tries (tests). */
 void http_wallet_rate_reset(void);
 /* Runs fn on the home's registry under the issuer's lock and, when signing, the home's lock

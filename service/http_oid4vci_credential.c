@@ -134,14 +134,9 @@ static void answer(credential_ctx *c, const json_t *body, sc_http_response *res)
   }
 }
 
-void http_oid4vci_credential(const sc_http_config *cfg, const sc_http_request *req,
-                             sc_http_response *res) {
+static void credential_answer(const sc_http_config *cfg, const sc_http_request *req,
+                              sc_http_response *res) {
   credential_ctx c = {.cfg = cfg, .now = req->now};
-  res->cache_control = "no-store";
-  if (!http_wallet_rate_ok(req)) {
-    http_oauth_error(res, 429, "slow_down", "too many requests: wait a minute");
-    return;
-  }
   if (!token_ok(&c, req, res))
     return;
   json_t *body = NULL;
@@ -154,4 +149,15 @@ void http_oid4vci_credential(const sc_http_config *cfg, const sc_http_request *r
     answer(&c, body, res);
   json_decref(body);
   OPENSSL_cleanse(c.token, sizeof c.token);
+}
+
+void http_oid4vci_credential(const sc_http_config *cfg, const sc_http_request *req,
+                             sc_http_response *res) {
+  if (!http_wallet_rate_ok(req)) {
+    http_oauth_error(res, 429, "slow_down", "too many failed tries: wait a minute");
+  } else {
+    credential_answer(cfg, req, res);
+    http_wallet_rate_count(req, res);
+  }
+  res->cache_control = "no-store";
 }

@@ -34,7 +34,7 @@ void http_oid4vci_nonce(const sc_http_config *cfg, const sc_http_request *req,
   char nonce[SC_WALLET_SECRET_SIZE];
   sc_error err = {0};
   if (!http_wallet_rate_ok(req))
-    http_oauth_error(res, 429, "slow_down", "too many requests: wait a minute");
+    http_oauth_error(res, 429, "slow_down", "too many failed tries: wait a minute");
   else if (http_oid4vci_new_nonce(cfg, NULL, req->now, nonce, &err) != SC_OK)
     http_oauth_error(res, 503, "temporarily_unavailable", "no nonce can be made now");
   else

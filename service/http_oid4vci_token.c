@@ -100,15 +100,11 @@ static bool form_type(const sc_http_request *req) {
   return req->content_type && strncasecmp(req->content_type, FORM_TYPE, strlen(FORM_TYPE)) == 0;
 }
 
-void http_oid4vci_token(const sc_http_config *cfg, const sc_http_request *req,
-                        sc_http_response *res) {
+static void token_answer(const sc_http_config *cfg, const sc_http_request *req,
+                         sc_http_response *res) {
   char grant[128], code[SC_WALLET_SECRET_SIZE + 1], pin[16];
   token_ctx t = {.now = req->now};
   sc_error err = {0};
-  if (!http_wallet_rate_ok(req)) {
-    http_oauth_error(res, 429, "slow_down", "too many requests: wait a minute");
-    return;
-  }
   if (!form_type(req) || !req->body ||
       !form_value(req->body, req->body_len, "grant_type", grant, sizeof grant)) {
     http_oauth_error(res, 400, "invalid_request",
@@ -139,8 +135,18 @@ void http_oid4vci_token(const sc_http_config *cfg, const sc_http_request *req,
                      json_pack("{s:s, s:s, s:i, s:s, s:i}", "access_token", t.token, "token_type",
                                "Bearer", "expires_in", SC_WALLET_TOKEN_TTL, "c_nonce", t.nonce,
                                "c_nonce_expires_in", SC_WALLET_TOKEN_TTL));
-  res->cache_control = "no-store";
   OPENSSL_cleanse(code, sizeof code);
   OPENSSL_cleanse(pin, sizeof pin);
   OPENSSL_cleanse(t.token, sizeof t.token);
+}
+
+void http_oid4vci_token(const sc_http_config *cfg, const sc_http_request *req,
+                        sc_http_response *res) {
+  if (!http_wallet_rate_ok(req)) {
+    http_oauth_error(res, 429, "slow_down", "too many failed tries: wait a minute");
+  } else {
+    token_answer(cfg, req, res);
+    http_wallet_rate_count(req, res);
+  }
+  res->cache_control = "no-store";
 }

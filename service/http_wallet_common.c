@@ -24,9 +24,10 @@ void http_oauth_error(sc_http_response *res, int status, const char *code, const
 
 #define RATE_CLIENTS 256 /* clients remembered; the least recent makes room */
 #define RATE_WINDOW 60   /* seconds */
-#define RATE_TRIES                                                                                 \
-  30 /* tries per client and window at the token, credential and                                   \
-        exchange routes: a wallet needs three */
+/* Failed tries per client and window at the exchange, token and credential routes. Only
+ * failures count, so that many learners behind one address (a school's network, a reverse
+ * proxy) are not held up by each other's successes. */
+#define RATE_FAILURES 20
 
 typedef struct rate_slot {
   char client[64];
@@ -51,18 +52,30 @@ static rate_slot *rate_find(const char *client) {
   return oldest;
 }
 
-bool http_wallet_rate_ok(const sc_http_request *req) {
-  const char *client = req->client && req->client[0] ? req->client : "-";
-  pthread_mutex_lock(&rate_lock);
-  rate_slot *s = rate_find(client);
+/* The client's slot, its window restarted when a minute has passed; under rate_lock. */
+static rate_slot *rate_slot_of(const sc_http_request *req) {
+  rate_slot *s = rate_find(req->client && req->client[0] ? req->client : "-");
   if (req->now - s->window_start >= RATE_WINDOW) {
     s->window_start = req->now;
     s->tries = 0;
   }
   s->last_seen = req->now;
-  bool ok = ++s->tries <= RATE_TRIES;
+  return s;
+}
+
+bool http_wallet_rate_ok(const sc_http_request *req) {
+  pthread_mutex_lock(&rate_lock);
+  bool ok = rate_slot_of(req)->tries < RATE_FAILURES;
   pthread_mutex_unlock(&rate_lock);
   return ok;
+}
+
+void http_wallet_rate_count(const sc_http_request *req, const sc_http_response *res) {
+  if (res->status < 400 || res->status >= 500 || res->status == 429)
+    return;
+  pthread_mutex_lock(&rate_lock);
+  rate_slot_of(req)->tries++;
+  pthread_mutex_unlock(&rate_lock);
 }
 
 void http_wallet_rate_reset(void) {

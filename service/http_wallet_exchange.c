@@ -4,8 +4,8 @@
  * the service's domain. A body holding a presentation (the VC API's {"verifiablePresentation"}
  * or, as the LCW posts it, the presentation itself) must be a DIDAuth: a proof of purpose
  * authentication by a key of its holder (a did:key), binding the exchange's challenge and, when
- * it names one, the service's domain. Then the exchange is used up and the credential, re-issued to the holder,
- * comes back inside a presentation. */
+ * it names one, the service's domain. Then the exchange is used up and the credential, re-issued to
+ * the holder, comes back inside a presentation. */
 #include "service/http_internal.h"
 
 #include <stdio.h>
@@ -161,13 +161,9 @@ static void present(const sc_http_config *cfg, exchange_ctx *x, const json_t *vp
     exchange_error(res, 503, "the credential could not be issued now: try again later");
 }
 
-void http_wallet_exchange(const sc_http_config *cfg, const sc_http_request *req,
-                          sc_http_response *res) {
+static void exchange_answer(const sc_http_config *cfg, const sc_http_request *req,
+                            sc_http_response *res) {
   exchange_ctx x = {.cfg = cfg, .id = req->path + strlen("/exchanges/"), .now = req->now};
-  if (!http_wallet_rate_ok(req)) {
-    exchange_error(res, 429, "too many tries: wait a minute");
-    return;
-  }
   sc_error err = {0};
   if (secret_shaped(x.id) && http_wallet_locked(cfg, false, read_secret, &x, &err) != SC_OK) {
     exchange_error(res, 503, "the exchange cannot be read now: try again later");
@@ -190,4 +186,14 @@ void http_wallet_exchange(const sc_http_config *cfg, const sc_http_request *req,
   else
     present(cfg, &x, vp, res);
   json_decref(body);
+}
+
+void http_wallet_exchange(const sc_http_config *cfg, const sc_http_request *req,
+                          sc_http_response *res) {
+  if (!http_wallet_rate_ok(req)) {
+    exchange_error(res, 429, "too many failed tries: wait a minute");
+    return;
+  }
+  exchange_answer(cfg, req, res);
+  http_wallet_rate_count(req, res);
 }

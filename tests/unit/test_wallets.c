@@ -490,6 +490,32 @@ static void a_client_guessing_exchanges_is_slowed_down(void **state) {
   sc_http_response_free(&res);
 }
 
+/* Only failures count: learners behind one address (a school, a reverse proxy) asking for
+ * their exchanges' requests are never held up. */
+static void successful_tries_do_not_count(void **state) {
+  home_fixture *f = *state;
+  sc_registry *reg = NULL;
+  sc_error err = {0};
+  sc_wallet_offer offer = {0};
+  sc_wallet_offer_options o = {.base_url = "https://verify.example", .now = NOW};
+  assert_int_equal(sc_registry_open(&f->home, &reg, &err), SC_OK);
+  assert_int_equal(sc_wallet_offer_create(reg, f->id, &o, &offer, &err), SC_OK);
+  sc_registry_close(reg);
+  char path[128];
+  const char *id = strstr(offer.lcw_link, "exchanges%2F");
+  assert_non_null(id);
+  snprintf(path, sizeof path, "/exchanges/%s", id + strlen("exchanges%2F"));
+  sc_http_request req = {.method = "POST", .path = path, .client = "192.0.2.9", .now = NOW};
+  for (int i = 0; i < 50; i++) {
+    sc_http_response res;
+    sc_http_handle(&f->cfg, &req, &res);
+    assert_int_equal(res.status, 200);
+    assert_true(has(&res.body, "DIDAuthentication"));
+    sc_http_response_free(&res);
+  }
+  sc_wallet_offer_free(&offer);
+}
+
 static void the_metadata_names_the_endpoints(void **state) {
   home_fixture *f = *state;
   sc_http_request req = {
@@ -529,6 +555,7 @@ int main(void) {
                                       setup_home, teardown_home),
       cmocka_unit_test_setup_teardown(a_client_guessing_exchanges_is_slowed_down, setup_home,
                                       teardown_home),
+      cmocka_unit_test_setup_teardown(successful_tries_do_not_count, setup_home, teardown_home),
       cmocka_unit_test_setup_teardown(the_metadata_names_the_endpoints, setup_home, teardown_home),
   };
   int failed = cmocka_run_group_tests_name("proof JWT", jwt_tests, NULL, NULL);
