@@ -36,6 +36,7 @@ int cmd_mail(int argc, char **argv);
 int cmd_claim(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_worker(int argc, char **argv);
+int cmd_wallet(int argc, char **argv);
 
 /* Publishes every status list and the key document of home (cmd_publish.c). */
 int cli_publish_home(const sc_home *home, EVP_PKEY *key, int64_t ttl, sc_error *err);

@@ -126,6 +126,17 @@ static int add_qr_text(sc_registry *reg, const sc_home *home, const char *id, js
   return rc;
 }
 
+/* A copy re-issued to a wallet names its original (docs/wallets.md): "reissued_from". */
+static int add_original(sc_registry *reg, json_t *row, sc_error *err) {
+  char original[128];
+  int rc = sc_registry_reissued_from(reg, json_string_value(json_object_get(row, "id")), original,
+                                     sizeof original, err);
+  if (rc == SC_OK && original[0] &&
+      json_object_set_new(row, "reissued_from", json_string(original)) != 0)
+    rc = sc_oom(err);
+  return rc;
+}
+
 int cmd_inspect(int argc, char **argv) {
   const char *home_dir = NULL;
   bool as_json = false;
@@ -154,6 +165,8 @@ int cmd_inspect(int argc, char **argv) {
                  home.root);
   if (rc == SC_OK)
     rc = add_qr_text(reg, &home, argv[first], row, &err);
+  if (rc == SC_OK)
+    rc = add_original(reg, row, &err);
   if (rc == SC_OK)
     rc = sc_registry_events(reg, argv[first], &events, &err);
   if (rc == SC_OK && as_json) {

@@ -14,6 +14,7 @@
 static const char serve_synopsis[] =
     "skillcert serve [--listen HOST:PORT] [--home DIR] [--public DIR] [--trust FILE]\n"
     "                       [--threads N] [--issue-token-file FILE [--passphrase-file FILE]]\n"
+    "                       [--wallets]\n"
     "                       [--base-url URL] [--allow-http] [--offline] [--did-doc FILE]\n"
     "                       [--max-connections-per-ip N] [--request-timeout SECONDS]\n"
     "                       [--fetch-budget SECONDS] [--require-trust] [--quiet]";
@@ -22,7 +23,8 @@ static const char serve_description[] =
     "Serves the verification page of every certificate (GET /V/<payload>, GET /C/<uuid>), a\n"
     "page to paste a QR text or upload a certificate (GET /, POST /verify), the W3C VC API\n"
     "(POST /credentials/verify, POST /presentations/verify; POST /credentials/issue and the\n"
-    "learner shortcut POST /certificates with --issue-token-file), the issuer's\n"
+    "learner shortcut POST /certificates with --issue-token-file), with --wallets the routes\n"
+    "that deliver credentials into wallets (POST /exchanges/<id>, OpenID4VCI), the issuer's\n"
     "public/ folder (/status/..., /.well-known/did.json, /issuer.json, /c/...) and /healthz.\n"
     "Prints the URL it listens on, then logs one line per request on stderr. SIGTERM or\n"
     "SIGINT stop it: requests in flight finish first. See docs/serve.md.\n";
@@ -33,6 +35,7 @@ typedef struct serve_args {
   sc_http_server_options server;
   sc_status_source status;
   bool require_trust;
+  bool wallets;
 } serve_args;
 
 /* Links on the pages are built from it, so it must be a web address with a host. */
@@ -54,6 +57,8 @@ static int check_public_dir(const char *dir, sc_error *err) {
 static int check_args(const serve_args *a) {
   if (a->token_file && !a->home)
     return cli_usage_error("serve", "--issue-token-file needs --home DIR (the signing key)");
+  if (a->wallets && !a->home)
+    return cli_usage_error("serve", "--wallets needs --home DIR (the signing key)");
   if (a->base_url && !is_base_url(a->base_url))
     return cli_usage_error("serve", "--base-url: expected http:// or https:// and a host, got '%s'",
                            a->base_url);
@@ -84,6 +89,10 @@ static int parse_args(int argc, char **argv, serve_args *a) {
                      "enable POST /credentials/issue and /certificates for clients that send\n"
                      "'Authorization: Bearer <the file's first line>'; needs --home;\n"
                      "mode 0600, like a passphrase file"),
+      CLI_OPT_FLAG("wallets", 0, &a->wallets,
+                   "deliver the home's credentials into wallets: VC-API exchanges\n"
+                   "(Learner Credential Wallet) and OpenID4VCI; needs --home\n"
+                   "(docs/wallets.md)"),
       CLI_OPT_STRING("passphrase-file", 0, &a->passphrase.file, "FILE",
                      "the signing key's passphrase (for issuing)"),
       CLI_OPT_STRING("base-url", 0, &a->base_url, "URL",
@@ -182,9 +191,10 @@ static int set_up(serve_args *a, serve_run *run, sc_error *err) {
     snprintf(run->base_url, sizeof run->base_url, "%s", a->base_url);
   if (rc == SC_OK && a->token_file)
     rc = read_token(a->token_file, &run->token, err);
-  if (rc == SC_OK && a->token_file)
+  bool signs = a->token_file || a->wallets;
+  if (rc == SC_OK && signs)
     rc = sc_home_load_key(&run->verifier.home, &a->passphrase, &run->issuer_key, err);
-  if (rc == SC_OK && a->token_file)
+  if (rc == SC_OK && signs)
     sc_http_issuer_init(&run->issuer, &run->verifier.home, run->issuer_key);
   bool home = run->verifier.has_home;
   if (rc == SC_OK && home &&
@@ -205,6 +215,7 @@ static int set_up(serve_args *a, serve_run *run, sc_error *err) {
       .issuer = run->issuer.home ? &run->issuer : NULL,
       .require_trust = a->require_trust,
       .claim_limiter = run->claim_limiter,
+      .wallets = a->wallets,
   };
   if (rc == SC_OK)
     rc = sc_http_config_init(&run->cfg, err);

@@ -18,6 +18,7 @@ static const struct command {
     {"publish", cmd_publish, "write signed status lists and the key document into public/"},
     {"mail", cmd_mail, "e-mail learners their certificates (PDF, credential, badge, links)"},
     {"claim", cmd_claim, "make or revoke a learner's claim link (their certificate's own page)"},
+    {"wallet", cmd_wallet, "make the links that put a credential into a learner's wallet"},
     {"list", cmd_list, "list the credentials in the registry"},
     {"inspect", cmd_inspect, "show what the registry records for one credential"},
     {"verify", cmd_verify,

@@ -61,7 +61,7 @@ static int sign(const sc_home *home, EVP_PKEY *key, json_t *credential,
 
 static int record(sc_registry *reg, const json_t *credential, const char *text,
                   const char *json_path, int64_t list, int64_t index, const char *now,
-                  sc_error *err) {
+                  const sc_given_options *opts, sc_error *err) {
   const char *issued = string_member(credential, "validFrom");
   if (!issued)
     issued = string_member(credential, "issuanceDate");
@@ -73,14 +73,15 @@ static int record(sc_registry *reg, const json_t *credential, const char *text,
   sc_issued_record rec = {
       .id = string_member(credential, "id"),
       .achievement_id = achievement ? achievement : "",
-      .recipient_name = recipient_of(credential),
-      .email_hash = "",
+      .recipient_name = opts->recipient_name ? opts->recipient_name : recipient_of(credential),
+      .email_hash = opts->email_hash ? opts->email_hash : "",
       .status_list = list,
       .status_index = index,
       .issued_at = issued ? issued : now,
       .valid_until = until,
       .json_path = json_path,
       .credential_json = text,
+      .reissued_from = opts->reissued_from,
   };
   int rc = sc_registry_begin(reg, err);
   if (rc == SC_OK)
@@ -139,7 +140,7 @@ int sc_issue_given(sc_registry *reg, const sc_home *home, EVP_PKEY *key, json_t 
     rc = text ? SC_OK : sc_oom(err);
   }
   if (rc == SC_OK)
-    rc = record(reg, credential, text, path, list, index, now, err);
+    rc = record(reg, credential, text, path, list, index, now, opts, err);
   bool recorded = rc == SC_OK; /* then the slot is the credential's; else it goes back */
   if (!recorded && list)
     sc_registry_release_index(reg, list, index);

@@ -264,6 +264,7 @@ typedef struct sc_issued_record {
   const char *qr_text;              /* NULL */
   const char *credential_json;      /* the exact file bytes; its SHA-256 is stored too */
   const char *language;             /* the PDF's language when the roster named one; NULL */
+  const char *reissued_from;        /* a copy re-issued to a wallet: its original's id; NULL */
 } sc_issued_record;
 
 /* Inserts the credential and its "issued" event. SC_EUSAGE when the idempotency key
@@ -768,6 +769,10 @@ typedef struct sc_given_options {
   sc_home_proof_set proofs; /* which proofs to sign with */
   bool status;              /* add the home's credentialStatus entries (a slot is taken anyway) */
   int64_t now;              /* the proofs' created time and, without a date, the issued time */
+  const char *reissued_from; /* a copy re-issued to a wallet: its original's id (recorded as
+                                such, sharing its status); NULL otherwise */
+  const char *recipient_name, *email_hash; /* the registry's columns for it; NULL = the
+                                              subject's name (else id) and "" */
 } sc_given_options;
 
 /* Issues a credential a client composed (already checked against the data model, its issuer
@@ -780,5 +785,92 @@ typedef struct sc_given_options {
  * changed in place (status, proof). */
 int sc_issue_given(sc_registry *reg, const sc_home *home, EVP_PKEY *key, json_t *credential,
                    const sc_given_options *opts, sc_error *err);
+
+/* ---------------------------------------------------------------- wallets (registry_wallet.c,
+ * wallet_offer.c, wallet_reissue.c; docs/wallets.md) */
+
+/* The single-use secrets of the two wallet flows. The registry keeps only each secret's
+ * SHA-256 (hex), so a copy of the database lets nobody claim a credential. */
+typedef enum sc_wallet_kind {
+  SC_WALLET_EXCHANGE, /* a VC-API exchange id (the Learner Credential Wallet's vc_request_url) */
+  SC_WALLET_OFFER,    /* an OpenID4VCI pre-authorized code */
+  SC_WALLET_TOKEN,    /* an OpenID4VCI access token */
+  SC_WALLET_NONCE,    /* an OpenID4VCI c_nonce */
+} sc_wallet_kind;
+
+#define SC_WALLET_SECRET_SIZE 44  /* 32 random bytes, base64url: 43 characters + NUL */
+#define SC_WALLET_MAX_ATTEMPTS 5  /* failed tries (wrong PIN, bad presentation) that burn a secret */
+#define SC_WALLET_OFFER_TTL 900   /* seconds an exchange or offer stays valid by default */
+#define SC_WALLET_TOKEN_TTL 300   /* seconds an access token and a c_nonce stay valid */
+
+typedef struct sc_wallet_secret {
+  sc_wallet_kind kind;
+  char credential[128];  /* the credential it delivers */
+  char challenge[SC_WALLET_SECRET_SIZE]; /* an exchange's challenge; "" otherwise */
+  char tx_code_hash[72]; /* an offer's PIN, hashed with the code (sc_wallet_pin_hash); "" = none */
+  int64_t expires_at;    /* seconds since the epoch */
+  int64_t attempts;      /* failed tries so far */
+  bool used;
+} sc_wallet_secret;
+
+/* A new random secret (32 bytes, base64url) into out. */
+int sc_wallet_secret_new(char out[SC_AT_LEAST(SC_WALLET_SECRET_SIZE)], sc_error *err);
+/* The stored form of a PIN: hex SHA-256 of "<code>:<pin>" (the code salts it: a 6-digit PIN
+ * alone would be found from its hash in a moment). */
+int sc_wallet_pin_hash(const char *code, const char *pin, char out[SC_AT_LEAST(72)],
+                       sc_error *err);
+/* Records s under secret (stored as its hash). */
+int sc_registry_wallet_put(sc_registry *reg, const char *secret, const sc_wallet_secret *s,
+                           sc_error *err);
+/* The record of secret for kind; *found false when there is none. */
+int sc_registry_wallet_get(sc_registry *reg, const char *secret, sc_wallet_kind kind,
+                           sc_wallet_secret *out, bool *found, sc_error *err);
+/* Marks secret used, atomically: *won is true for exactly one caller, and only while it is
+ * open and not expired at now. */
+int sc_registry_wallet_use(sc_registry *reg, const char *secret, sc_wallet_kind kind, int64_t now,
+                           bool *won, sc_error *err);
+/* Counts a failed try at secret; at SC_WALLET_MAX_ATTEMPTS it is used up. */
+int sc_registry_wallet_failed(sc_registry *reg, const char *secret, sc_wallet_kind kind,
+                              sc_error *err);
+/* Forgets every secret that expired before now. */
+int sc_registry_wallet_purge(sc_registry *reg, int64_t now, sc_error *err);
+/* The original a copy was re-issued from, into out ("" when id is no copy). */
+int sc_registry_reissued_from(sc_registry *reg, const char *id, char *out, size_t size,
+                              sc_error *err);
+
+/* What sc_wallet_offer_create made for one credential. */
+typedef struct sc_wallet_offer {
+  char *lcw_link;   /* https://lcw.app/request.html?issuer=…&vc_request_url=…&challenge=… */
+  char *lcw_deep_link; /* the same as dccrequest://request?… */
+  char *offer_uri;  /* openid-credential-offer://?credential_offer=… */
+  char pin[8];      /* the PIN the offer needs (given or made), "" when none */
+  int64_t expires_at;
+} sc_wallet_offer;
+
+typedef struct sc_wallet_offer_options {
+  const char *base_url;     /* how wallets reach the service (https://verify.acme) */
+  const char *issuer_name;  /* shown by the LCW ("issuer=") */
+  bool pin;                 /* the OpenID4VCI offer needs a PIN (tx_code) */
+  const char *pin_value;    /* that PIN (4 to 8 digits); NULL = a random 6-digit one */
+  int64_t now;
+  int64_t ttl;              /* seconds; 0 = SC_WALLET_OFFER_TTL */
+} sc_wallet_offer_options;
+
+/* Creates a Learner Credential Wallet exchange (VC API) and an OpenID4VCI pre-authorized offer
+ * for credential_id, which must be an active credential of the registry (SC_EDATA naming it
+ * otherwise), and forgets expired secrets. out is the caller's (sc_wallet_offer_free). */
+int sc_wallet_offer_create(sc_registry *reg, const char *credential_id,
+                           const sc_wallet_offer_options *opts, sc_wallet_offer *out,
+                           sc_error *err);
+void sc_wallet_offer_free(sc_wallet_offer *offer);
+
+/* Re-issues the registry's credential original_id to holder_did (credentialSubject.id): a new
+ * id, the same claims and status entries, signed now with key, recorded as a copy of the
+ * original (reissued_from), written to out/<uuid>.json, and its status slot's list published.
+ * SC_EUSAGE when the original is not active. The caller holds the home's lock. *out is the
+ * signed copy (the caller's). */
+int sc_wallet_reissue(sc_registry *reg, const sc_home *home, EVP_PKEY *key,
+                      const char *original_id, const char *holder_did, int64_t now, json_t **out,
+                      sc_error *err);
 
 #endif

@@ -30,11 +30,17 @@ enum sc_registry_stmt {
   STMT_TAKE_JOBS,
   STMT_FINISH_JOBS,
   STMT_REFUSE_JOBS,
+  STMT_WALLET_PUT,
+  STMT_WALLET_GET,
+  STMT_WALLET_USE,
+  STMT_WALLET_FAILED,
+  STMT_WALLET_PURGE,
+  STMT_REISSUED_FROM,
   STMT_COUNT
 };
 
 /* The schema version this skillcert writes (docs/registry.md "Versions and migrations"). */
-#define SC_REGISTRY_SCHEMA_VERSION 8
+#define SC_REGISTRY_SCHEMA_VERSION 9
 
 typedef enum sc_sql_type { SC_SQL_NULL, SC_SQL_INT, SC_SQL_TEXT, SC_SQL_BLOB } sc_sql_type;
 

@@ -447,6 +447,20 @@ static const char *const migrations[SC_REGISTRY_SCHEMA_VERSION] = {
     "  expires BIGINT NOT NULL,"
     "  revoked BIGINT);"
     "CREATE INDEX claims_by_credential ON claims(credential);",
+    /* 8 → 9 (wallets): as SQLite's: re-issued copies and the wallet flows' secrets. */
+    "ALTER TABLE credentials ADD COLUMN reissued_from TEXT;"
+    "CREATE INDEX credentials_reissued ON credentials(reissued_from)"
+    "  WHERE reissued_from IS NOT NULL;"
+    "CREATE TABLE wallet_secrets ("
+    "  hash TEXT PRIMARY KEY,"
+    "  kind TEXT NOT NULL CHECK (kind IN ('exchange','offer','token','nonce')),"
+    "  credential TEXT NOT NULL,"
+    "  challenge TEXT,"
+    "  tx_code_hash TEXT,"
+    "  expires_at BIGINT NOT NULL,"
+    "  state TEXT NOT NULL DEFAULT 'open' CHECK (state IN ('open','used')),"
+    "  attempts BIGINT NOT NULL DEFAULT 0);"
+    "CREATE INDEX wallet_secrets_expiry ON wallet_secrets(expires_at);",
 };
 
 const sc_registry_driver sc_registry_postgres = {

@@ -26,6 +26,7 @@ static void bind_record(const sc_registry_driver *d, sc_sql_stmt *stmt, const sc
   d->bind_text(stmt, 12, rec->pdf_path);
   d->bind_blob(stmt, 13, packed->data, packed->len);
   d->bind_text(stmt, 14, rec->language);
+  d->bind_text(stmt, 15, rec->reissued_from);
 }
 
 /* The row holds what cannot be rebuilt: the QR text and the file's SHA-256 come from the
@@ -36,8 +37,9 @@ static int insert_credential(sc_registry *reg, const sc_issued_record *rec, cons
       reg, STMT_INSERT_CREDENTIAL,
       "INSERT INTO credentials (id, learner_id, achievement, recipient_name, email_hash,"
       " status_list, status_index, issued_at, valid_until, template, json_path, pdf_path,"
-      " credential, language) VALUES ($1, $2, (SELECT id FROM achievements WHERE iri = $3), $4,"
-      " $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+      " credential, language, reissued_from) VALUES ($1, $2,"
+      " (SELECT id FROM achievements WHERE iri = $3), $4, $5, $6, $7, $8, $9, $10, $11, $12, $13,"
+      " $14, $15)",
       err);
   if (!stmt)
     return err->code;

@@ -165,4 +165,22 @@ const char *const sc_registry_sqlite_migrations[SC_REGISTRY_SCHEMA_VERSION] = {
     "  expires INTEGER NOT NULL,"
     "  revoked INTEGER);"
     "CREATE INDEX claims_by_credential ON claims(credential);",
+    /* 8 → 9 (wallets): delivering credentials into wallets (docs/wallets.md). A re-issued copy
+     * (the learner's credential made out to the wallet's DID) names its original in
+     * reissued_from and shares the original's status entries; wallet_secrets holds the
+     * single-use secrets of the two flows (a VC-API exchange, an OpenID4VCI pre-authorized code,
+     * its access token, a c_nonce), each only as the SHA-256 of the secret, never the secret. */
+    "ALTER TABLE credentials ADD COLUMN reissued_from TEXT;"
+    "CREATE INDEX credentials_reissued ON credentials(reissued_from)"
+    "  WHERE reissued_from IS NOT NULL;"
+    "CREATE TABLE wallet_secrets ("
+    "  hash TEXT PRIMARY KEY,"
+    "  kind TEXT NOT NULL CHECK (kind IN ('exchange','offer','token','nonce')),"
+    "  credential TEXT NOT NULL,"
+    "  challenge TEXT,"
+    "  tx_code_hash TEXT,"
+    "  expires_at BIGINT NOT NULL,"
+    "  state TEXT NOT NULL DEFAULT 'open' CHECK (state IN ('open','used')),"
+    "  attempts BIGINT NOT NULL DEFAULT 0);"
+    "CREATE INDEX wallet_secrets_expiry ON wallet_secrets(expires_at);",
 };

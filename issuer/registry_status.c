@@ -20,7 +20,12 @@ bool sc_status_change_allowed(sc_status_change change, sc_status status) {
 static int current_status(sc_registry *reg, const char *urn, sc_status *status, int64_t *list,
                           sc_error *err) {
   sc_sql_stmt *stmt = sc_registry_stmt(
-      reg, STMT_STATUS_OF, "SELECT status, status_list FROM credentials WHERE id = $1", err);
+      reg, STMT_STATUS_OF,
+      /* a copy re-issued to a wallet carries its original's status entries: the list that
+       * changes is the original's */
+      "SELECT c.status, coalesce(r.status_list, c.status_list) FROM credentials c"
+      " LEFT JOIN credentials r ON r.id = c.reissued_from WHERE c.id = $1",
+      err);
   if (!stmt)
     return err->code;
   reg->driver->bind_text(stmt, 1, urn);
@@ -38,12 +43,22 @@ static int current_status(sc_registry *reg, const char *urn, sc_status *status, 
   return rc;
 }
 
+/* The rows of the credential whose id is the parameter: its original (itself, unless it is a
+ * re-issued copy) and the original's copies. */
+#define FAMILY_OF(param)                                                                          \
+  "(id = (SELECT coalesce(reissued_from, id) FROM credentials WHERE id = " param ")"             \
+  " OR reissued_from = (SELECT coalesce(reissued_from, id) FROM credentials WHERE id = " param   \
+  "))"
+
 static int write_change(sc_registry *reg, const char *urn, sc_status_change change,
                         const char *reason, sc_error *err) {
   char now[21];
   sc_time_format((int64_t)time(NULL), now);
+  /* The whole family changes together: the original and every copy re-issued to a wallet
+   * (docs/wallets.md "Revocation"), since the copies share the original's status entries. */
   sc_sql_stmt *stmt = sc_registry_stmt(reg, STMT_SET_STATUS,
-                                       "UPDATE credentials SET status = $1 WHERE id = $2", err);
+                                       "UPDATE credentials SET status = $1 WHERE " FAMILY_OF("$2"),
+                                       err);
   if (!stmt)
     return err->code;
   const sc_registry_driver *d = reg->driver;
@@ -55,7 +70,8 @@ static int write_change(sc_registry *reg, const char *urn, sc_status_change chan
     return rc;
   sc_sql_stmt *event = sc_registry_stmt(reg, STMT_INSERT_EVENT,
                                         "INSERT INTO events (credential, kind, reason, at)"
-                                        " SELECT seq, $2, $3, $4 FROM credentials WHERE id = $1",
+                                        " SELECT seq, $2, $3, $4 FROM credentials WHERE "
+                                        FAMILY_OF("$1") " ORDER BY seq",
                                         err);
   if (!event)
     return err->code;

@@ -138,4 +138,67 @@ typedef struct http_verifier {
 void http_verifier_init(http_verifier *hv, const sc_http_config *cfg, int64_t now);
 void http_verifier_free(http_verifier *hv);
 
+/* ---------------------------------------------------------------- wallets (docs/wallets.md) */
+
+/* http_wallet_section.c: appends the claim page's "Add to a wallet" section for credential_id
+ * (a new LCW exchange and OpenID4VCI offer, each as a link and a QR code drawn as inline SVG,
+ * which the page's CSP allows). Nothing is appended when cfg has no wallets. */
+int sc_wallet_section_html(const sc_http_config *cfg, const char *credential_id, const char *lang,
+                           int64_t now, sc_buf *html, sc_error *err);
+/* Appends text's QR code as an inline <svg> (title: its accessible name). */
+int http_qr_svg(const char *text, const char *title, sc_buf *html, sc_error *err);
+
+/* http_jwt.c: an OpenID4VCI proof JWT checked (typ, alg EdDSA, kid a did:key verification
+ * method, its signature, aud == audience, iat within minutes of now, a nonce): the DID of its
+ * key and its nonce (for the caller to match against the c_nonce it gave). SC_EINVALID saying
+ * what is wrong. */
+typedef struct http_proof {
+  char did[128];
+  char nonce[64];
+} http_proof;
+int http_proof_jwt_check(const char *jwt, const char *audience, int64_t now, http_proof *out,
+                         sc_error *err);
+
+/* http_wallet_common.c: what the wallet routes share. */
+/* Are the wallet routes on (--wallets, with a home and its key)? */
+bool http_wallets_on(const sc_http_config *cfg);
+/* The service's domain (the host of base_url), which a DIDAuth proof must name. */
+void http_wallet_domain(const sc_http_config *cfg, char *out, size_t size);
+/* Whether req's client may try a wallet route: false (answer 429) when it failed more than its
+ * share in the last minute. A bounded table: the least recently seen client makes room. */
+bool http_wallet_rate_ok(const sc_http_request *req);
+/* Counts res as a failed try of req's client when it is a 4xx answer (429 aside). */
+void http_wallet_rate_count(const sc_http_request *req, const sc_http_response *res);
+/* Forgets every client's tries (tests). */
+void http_wallet_rate_reset(void);
+/* Runs fn on the home's registry under the issuer's lock and, when signing, the home's lock
+ * (the same order as POST /credentials/issue), so a re-issue and a CLI command never
+ * interleave. */
+int http_wallet_locked(const sc_http_config *cfg, bool signing,
+                       int (*fn)(void *ctx, sc_registry *reg, sc_error *err), void *ctx,
+                       sc_error *err);
+/* An OAuth-style JSON error {"error": code, "error_description": text} with status. */
+void http_oauth_error(sc_http_response *res, int status, const char *code, const char *text);
+
+/* The routes: POST /exchanges/<id> (http_wallet_exchange.c); GET
+ * /.well-known/openid-credential-issuer and /.well-known/oauth-authorization-server
+ * (http_oid4vci_metadata.c); POST /oid4vci/token (http_oid4vci_token.c); POST
+ * /oid4vci/credential (http_oid4vci_credential.c). */
+void http_wallet_exchange(const sc_http_config *cfg, const sc_http_request *req,
+                          sc_http_response *res);
+void http_oid4vci_issuer_metadata(const sc_http_config *cfg, const sc_http_request *req,
+                                  sc_http_response *res);
+void http_oid4vci_server_metadata(const sc_http_config *cfg, const sc_http_request *req,
+                                  sc_http_response *res);
+void http_oid4vci_token(const sc_http_config *cfg, const sc_http_request *req,
+                        sc_http_response *res);
+void http_oid4vci_credential(const sc_http_config *cfg, const sc_http_request *req,
+                             sc_http_response *res);
+/* POST /oid4vci/nonce (http_oid4vci_nonce.c); and a new c_nonce for credential (NULL: any),
+ * recorded, into out. */
+void http_oid4vci_nonce(const sc_http_config *cfg, const sc_http_request *req,
+                        sc_http_response *res);
+int http_oid4vci_new_nonce(const sc_http_config *cfg, const char *credential, int64_t now,
+                           char out[SC_AT_LEAST(SC_WALLET_SECRET_SIZE)], sc_error *err);
+
 #endif

@@ -199,6 +199,14 @@ static bool route_get(const sc_http_config *cfg, const sc_http_request *req,
     res->noindex = true;
   } else if (strcmp(path, "/") == 0) {
     get_or_head(req) ? http_page_home(cfg, req, res) : method_not_allowed(req, "GET, HEAD", res);
+  } else if (http_wallets_on(cfg) && (strcmp(path, "/.well-known/openid-credential-issuer") == 0 ||
+                                      strcmp(path, "/.well-known/oauth-authorization-server") == 0)) {
+    if (!get_or_head(req))
+      method_not_allowed(req, "GET, HEAD", res);
+    else if (strcmp(path, "/.well-known/openid-credential-issuer") == 0)
+      http_oid4vci_issuer_metadata(cfg, req, res);
+    else
+      http_oid4vci_server_metadata(cfg, req, res);
   } else if (strcmp(path, "/healthz") == 0) {
     get_or_head(req) ? http_answer(res, 200, HTTP_TEXT, "ok\n")
                      : method_not_allowed(req, "GET, HEAD", res);
@@ -223,6 +231,14 @@ static bool route_post(const sc_http_config *cfg, const sc_http_request *req,
     answer = http_api_issue;
   else if (strcmp(path, "/certificates") == 0 && cfg->issue_token)
     answer = http_api_certificates;
+  else if (http_wallets_on(cfg) && strncmp(path, "/exchanges/", 11) == 0)
+    answer = http_wallet_exchange;
+  else if (http_wallets_on(cfg) && strcmp(path, "/oid4vci/token") == 0)
+    answer = http_oid4vci_token;
+  else if (http_wallets_on(cfg) && strcmp(path, "/oid4vci/credential") == 0)
+    answer = http_oid4vci_credential;
+  else if (http_wallets_on(cfg) && strcmp(path, "/oid4vci/nonce") == 0)
+    answer = http_oid4vci_nonce;
   else
     return false;
   is(req, "POST") ? answer(cfg, req, res) : method_not_allowed(req, "POST", res);

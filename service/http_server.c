@@ -99,6 +99,11 @@ static void log_path(const char *path, size_t len, char *out, size_t size) {
     snprintf(out, size, "/claim/…");
     return;
   }
+  /* nor an exchange's id: whoever holds it may claim the credential (docs/wallets.md) */
+  if (len >= 11 && strncasecmp(path, "/exchanges/", 11) == 0) {
+    snprintf(out, size, "%.11s…", path);
+    return;
+  }
   log_clean(path, len, out, size, LOG_PATH_MAX);
 }
 
@@ -418,9 +423,11 @@ static enum MHD_Result answer(const sc_http_server *server, struct MHD_Connectio
                                     strlen(MHD_HTTP_HEADER_AUTHORIZATION), &auth,
                                     &auth_len) != MHD_YES)
     auth = NULL;
+  char client[INET6_ADDRSTRLEN];
   sc_http_request req = {
       .method = method,
       .path = url,
+      .client = client_address(connection, client),
       .download = download && strcmp(download, "1") == 0,
       .content_type =
           MHD_lookup_connection_value(connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE),
@@ -438,8 +445,6 @@ static enum MHD_Result answer(const sc_http_server *server, struct MHD_Connectio
       .form_file_len = x->form_file.len,
       .now = (int64_t)time(NULL),
   };
-  char client[INET6_ADDRSTRLEN];
-  req.client = client_address(connection, client);
   sc_http_response res = {0};
   sc_http_handle(server->cfg, &req, &res);
   enum MHD_Result rc = send_answer(server, connection, x, &res, false);

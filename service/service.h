@@ -58,6 +58,8 @@ typedef struct sc_http_config {
   sc_http_issuer *issuer;         /* NULL = the issue routes answer 401 */
   sc_http_limiter *claim_limiter; /* misses on /claim/ per client; NULL = /claim/ answers 404 */
   const sc_home *home; /* --home: its templates give the page the issuer's logo (NULL = none) */
+  bool wallets; /* --wallets: the VC-API exchanges and OpenID4VCI routes that deliver the home's
+                   credentials into wallets (docs/wallets.md); they sign with issuer */
   char csp[192]; /* the Content-Security-Policy, with the page style's hash (sc_http_config_init) */
 } sc_http_config;
 
@@ -79,7 +81,8 @@ typedef struct sc_http_request {
   const char *form_qr;      /* POST /verify: the pasted QR text (form field "qr") */
   const uint8_t *form_file; /* POST /verify: the uploaded file (form field "file") */
   size_t form_file_len;
-  const char *client;        /* the client's address ("192.0.2.1"): the /claim/ rate limit */
+  const char *client;       /* the client's address ("192.0.2.1"; "" or NULL when unknown): the
+                               /claim/ rate limit and the wallet routes' failed tries count by it */
   int64_t now;
 } sc_http_request;
 

@@ -5,7 +5,7 @@
 load helpers
 bats_require_minimum_version 1.5.0
 
-COMMANDS="init key issue verify trust template list inspect render revoke suspend reinstate publish serve mail claim worker"
+COMMANDS="init key issue verify trust template list inspect render revoke suspend reinstate publish serve mail claim worker wallet"
 
 # refused CMD ARGS... EXPECTED: exit 64 and one message (plus the --help hint) saying EXPECTED.
 refused() {
