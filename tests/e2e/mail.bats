@@ -224,6 +224,6 @@ PY
     --dry-run "$WORK/eml" "$id"
   echo "$output"
   [ "$status" -eq 0 ]
-  [[ "$output" == *"$id: no credential of a learner in $WORK/two.csv: not mailed"* ]]
+  [[ "$output" == *"$id: no credential of a learner in $WORK/two.csv (no address for it): not mailed"* ]]
   [ ! -e "$WORK/eml" ] || [ "$(emls "$WORK/eml")" -eq 0 ]
 }
