@@ -102,8 +102,12 @@ static int perform(CURL *curl, const sc_smtp_config *cfg, const replies *r,
                    sc_smtp_outcome *outcome, char *answer, size_t size, sc_error *err) {
   CURLcode sent = curl_easy_perform(curl);
   if (is_setup_problem(sent))
-    return sc_fail(err, SC_ECONFIG, "%s: %s%s%s", cfg->url, curl_easy_strerror(sent),
-                   r->refusal[0] ? ": " : "", r->refusal[0] ? r->refusal : "");
+    return sc_fail(err, SC_ECONFIG, "%s: %s%s%s%s", cfg->url, curl_easy_strerror(sent),
+                   r->refusal[0] ? ": " : "", r->refusal[0] ? r->refusal : "",
+                   sent == CURLE_PEER_FAILED_VERIFICATION
+                       ? " (the server's certificate is not trusted: --smtp-ca FILE trusts a "
+                         "private CA)"
+                       : "");
   long code = 0;
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &code);
   *outcome = classify(sent, code);
