@@ -8,6 +8,7 @@ line, read at each command:
     DIR/refuse   answer RCPT TO with 550 (permanent)
     DIR/busy     answer RCPT TO with 451 the first time (temporary), then accept
     DIR/drop     drop the connection after the data the first time, then accept
+    DIR/drop-always   drop the connection after the data every time
 --tls smtps speaks TLS from the first byte (implicit TLS); --tls starttls offers STARTTLS and
 requires it before MAIL. --auth makes it require AUTH (PLAIN or LOGIN) with that user and
 password, over TLS only; a failed login is answered 535.
@@ -62,7 +63,8 @@ class Handler:
 
     async def handle_DATA(self, server, session, envelope):
         for address in envelope.rcpt_tos:
-            if listed("drop", address) and self.once("drop", address):
+            if listed("drop-always", address) or (
+                    listed("drop", address) and self.once("drop", address)):
                 server.transport.close()
                 return "421 closing"
         self.count += 1
