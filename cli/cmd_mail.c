@@ -10,7 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define MAIL_MAX_ATTEMPTS 3 /* per run, for temporary failures (4xx, a dropped connection) */
+#define MAIL_MAX_ATTEMPTS 3      /* per run, for temporary failures (4xx, a dropped connection) */
 #define MAIL_MAX_FILE (64 << 20) /* the largest PDF read */
 /* Many mail servers refuse a message above 10 MB (after base64, 4/3 of the files): a larger
  * one is still sent, with a warning that --pdf link would keep it small. */
@@ -113,7 +113,8 @@ static void load_template(mail_run *run, const char *name) {
     return;
   sc_template_free(run->tpl);
   run->tpl = NULL;
-  if (name && sc_template_find(&run->home, name, run->tpl_dir, sizeof run->tpl_dir, NULL) == SC_OK &&
+  if (name &&
+      sc_template_find(&run->home, name, run->tpl_dir, sizeof run->tpl_dir, NULL) == SC_OK &&
       sc_template_load(run->tpl_dir, &run->tpl, NULL) == SC_OK)
     snprintf(run->tpl_name, sizeof run->tpl_name, "%s", name);
 }
@@ -182,12 +183,12 @@ static int link_pdf(mail_run *run, mail_item *it, sc_error *err) {
 
 /* The subject, text and HTML with placeholders: the template's mail.json in the learner's
  * language when it has one, else the built-in texts (po/). */
-static int mail_texts(mail_run *run, mail_item *it, const char *lang, sc_buf *subject,
-                      sc_buf *text, sc_buf *html, sc_error *err) {
+static int mail_texts(mail_run *run, mail_item *it, const char *lang, sc_buf *subject, sc_buf *text,
+                      sc_buf *html, sc_error *err) {
   sc_mail_texts t = {0};
-  int rc = run->tpl ? sc_mail_texts_load(run->tpl_dir, lang, sc_template_language(run->tpl), &t,
-                                         err)
-                    : SC_OK;
+  int rc = run->tpl
+               ? sc_mail_texts_load(run->tpl_dir, lang, sc_template_language(run->tpl), &t, err)
+               : SC_OK;
   if (rc == SC_OK && t.subject) {
     bool ok = sc_buf_append(subject, t.subject, strlen(t.subject) + 1) &&
               sc_buf_append(text, t.text, strlen(t.text) + 1) &&
@@ -468,8 +469,8 @@ static int check_ids(mail_run *run, sc_error *err) {
       return rc;
     if (!row)
       return sc_fail(err, SC_EDATA, "%s: no such credential in the registry%s%s%s", run->ids[i],
-                     run->roster_run ? " (listed by run " : "", run->roster_run ? run->roster_run : "",
-                     run->roster_run ? ")" : "");
+                     run->roster_run ? " (listed by run " : "",
+                     run->roster_run ? run->roster_run : "", run->roster_run ? ")" : "");
     json_decref(row);
   }
   return SC_OK;

@@ -79,7 +79,8 @@ static bool builtin_text(sc_buf *t, const char *l, bool pdf_attached) {
                                   "(PNG)."),
                 false) &&
          sc_buf_append_str(t, "\n") && phrase(t, l, N_("Your certificate (PDF):"), false) &&
-         sc_buf_append_str(t, " {pdf_url}\n\n") && phrase(t, l, N_("Claim your credential:"), false) &&
+         sc_buf_append_str(t, " {pdf_url}\n\n") &&
+         phrase(t, l, N_("Claim your credential:"), false) &&
          sc_buf_append_str(t, " {claim_url}\n\n") &&
          phrase(t, l, N_("Anyone can check it at:"), false) &&
          sc_buf_append_str(t, " {verify_url}\n\n") &&
@@ -101,8 +102,8 @@ static bool builtin_html(sc_buf *h, const char *l, bool pdf_attached) {
          sc_buf_append_str(h, "\"><head><meta charset=\"utf-8\"></head><body>\n<p>") &&
          phrase(h, l, N_("Hello"), true) && sc_buf_append_str(h, " {name},</p>\n<p>") &&
          phrase(h, l, N_("You have been awarded:"), true) &&
-         sc_buf_append_str(h, " <b>{achievement}</b><br>") && phrase(h, l, N_("Issued by:"), true) &&
-         sc_buf_append_str(h, " {issuer}</p>\n<p>") &&
+         sc_buf_append_str(h, " <b>{achievement}</b><br>") &&
+         phrase(h, l, N_("Issued by:"), true) && sc_buf_append_str(h, " {issuer}</p>\n<p>") &&
          phrase(h, l,
                 pdf_attached ? N_("Attached: your certificate (PDF), the signed credential (JSON) "
                                   "and your Open Badge (PNG).")

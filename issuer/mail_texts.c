@@ -12,7 +12,7 @@
 
 #define MAIL_JSON_MAX (1 << 20)
 
-const char *const sc_mail_placeholders[] = {"name",         "achievement", "issuer",
+const char *const sc_mail_placeholders[] = {"name",          "achievement", "issuer",
                                             "credential_id", "verify_url",  "linkedin_url",
                                             "claim_url",     "pdf_url",     NULL};
 
@@ -61,8 +61,12 @@ static bool append_escaped(sc_buf *out, const char *text, bool html) {
     return sc_buf_append_str(out, text);
   bool ok = true;
   for (const char *p = text; ok && *p; p++) {
-    const char *entity = *p == '<' ? "&lt;" : *p == '>' ? "&gt;" : *p == '&' ? "&amp;"
-                         : *p == '"' ? "&quot;" : *p == '\'' ? "&#39;" : NULL;
+    const char *entity = *p == '<'    ? "&lt;"
+                         : *p == '>'  ? "&gt;"
+                         : *p == '&'  ? "&amp;"
+                         : *p == '"'  ? "&quot;"
+                         : *p == '\'' ? "&#39;"
+                                      : NULL;
     ok = entity ? sc_buf_append_str(out, entity) : sc_buf_append_byte(out, (unsigned char)*p);
   }
   return ok;
@@ -108,8 +112,8 @@ static bool expand_line(sc_buf *out, const char *line, size_t len, const sc_mail
   return ok;
 }
 
-int sc_mail_expand(const char *text, const sc_mail_message *m, bool html, bool lines,
-                   sc_buf *out, sc_error *err) {
+int sc_mail_expand(const char *text, const sc_mail_message *m, bool html, bool lines, sc_buf *out,
+                   sc_error *err) {
   int rc = sc_mail_placeholders_check(text, "e-mail text", err);
   bool ok = true, dropped = false;
   for (const char *line = text; rc == SC_OK && ok && *line;) {
@@ -224,8 +228,7 @@ int sc_mail_texts_load(const char *template_dir, const char *language,
     const char *tag = sc_lang_match(key, 0);
     sc_mail_texts t = {0};
     if (!tag || strcmp(tag, key) != 0)
-      rc = sc_fail(err, SC_EDATA, "%s: not a language skillcert speaks (\"en\", \"id\", …)",
-                   where);
+      rc = sc_fail(err, SC_EDATA, "%s: not a language skillcert speaks (\"en\", \"id\", …)", where);
     else if ((rc = read_entry(entry, where, &t, err)) == SC_OK)
       sc_mail_texts_free(&t); /* every language is checked, whichever is used */
     if (rc != SC_OK)

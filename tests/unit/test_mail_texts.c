@@ -95,10 +95,11 @@ static void mail_json_is_chosen_by_language_then_the_templates(void **state) {
   sc_error err = {0};
   assert_int_equal(sc_mail_texts_load(dir, "id", "en", &t, &err), SC_OK);
   assert_null(t.subject); /* no mail.json: the built-in texts */
-  write_text(dir, "mail.json",
-             "{\"en\": {\"subject\": \"Yours: {achievement}\", \"text\": [\"Hi {name}\", \"Bye\"],"
-             " \"html\": \"<p>Hi {name}</p>\"},"
-             " \"id\": {\"subject\": \"Milik Anda\", \"text\": \"Halo\", \"html\": \"<p>Halo</p>\"}}");
+  write_text(
+      dir, "mail.json",
+      "{\"en\": {\"subject\": \"Yours: {achievement}\", \"text\": [\"Hi {name}\", \"Bye\"],"
+      " \"html\": \"<p>Hi {name}</p>\"},"
+      " \"id\": {\"subject\": \"Milik Anda\", \"text\": \"Halo\", \"html\": \"<p>Halo</p>\"}}");
   assert_int_equal(sc_mail_texts_load(dir, "id", "en", &t, &err), SC_OK);
   assert_string_equal(t.subject, "Milik Anda");
   assert_string_equal(t.language, "id");
