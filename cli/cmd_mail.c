@@ -126,8 +126,6 @@ static void bake_badge(mail_run *run, mail_item *it) {
     sc_badge_render(run->tpl, it->credential, (const char *)it->json.data, false, &it->badge, NULL);
 }
 
-static int link_pdf(mail_run *run, mail_item *it, sc_error *err);
-
 static int load_files(mail_run *run, mail_item *it, sc_error *err) {
   const char *id = row_text(it->row, "id");
   char *text = sc_registry_credential_text(run->reg, id, err);
@@ -143,8 +141,6 @@ static int load_files(mail_run *run, mail_item *it, sc_error *err) {
   if (rc == SC_OK && run->pdf_mode != PDF_NONE && row_text(it->row, "pdf_path") &&
       (rc = sc_home_path(&run->home, "out", name, path, sizeof path, err)) == SC_OK)
     rc = sc_read_file(path, MAIL_MAX_FILE, &it->pdf, err);
-  if (rc == SC_OK && run->pdf_mode == PDF_LINK && it->pdf.len)
-    rc = link_pdf(run, it, err);
   if (rc == SC_OK)
     bake_badge(run, it);
   return rc;
@@ -217,7 +213,10 @@ static int build_message(mail_run *run, mail_item *it, sc_error *err) {
   const char *lang = language_of(run, it);
   snprintf(it->language, sizeof it->language, "%s", lang ? lang : SC_LANG_DEFAULT);
   sc_buf subject = {0}, text = {0}, html = {0}, linkedin = {0};
-  int rc = mail_texts(run, it, lang, &subject, &text, &html, err);
+  /* Only now, the address checked: a credential not mailed gets no public PDF. */
+  int rc = run->pdf_mode == PDF_LINK && it->pdf.len ? link_pdf(run, it, err) : SC_OK;
+  if (rc == SC_OK)
+    rc = mail_texts(run, it, lang, &subject, &text, &html, err);
   lang = it->language; /* the texts' language, which names the achievement too */
   const char *achievement_name = sc_json_text(json_object_get(achievement, "name"), lang);
   cli_mail_words w = {.achievement = achievement_name ? achievement_name : "",
@@ -334,6 +333,16 @@ static int write_eml(mail_run *run, const mail_item *it, sc_error *err) {
                      : rc;
 }
 
+/* A revoked or suspended credential's PDF that an earlier --pdf link published is withdrawn
+ * from public/pdf/ (`revoke` itself does not know of it). */
+static void withdraw_pdf(mail_run *run, const char *id) {
+  char name[64], path[PATH_MAX];
+  snprintf(name, sizeof name, "pdf/%s.pdf", id + 9);
+  if (!run->dry_dir && sc_home_path(&run->home, "public", name, path, sizeof path, NULL) == SC_OK &&
+      unlink(path) == 0)
+    fprintf(stderr, "skillcert: mail: %s: its linked PDF was withdrawn from public/pdf/\n", id);
+}
+
 /* One credential of a learner: skipped, written (--dry-run) or sent. */
 static int mail_one(mail_run *run, const sc_roster_row *learner, const json_t *row, sc_error *err) {
   const char *id = row_text(row, "id");
@@ -343,6 +352,7 @@ static int mail_one(mail_run *run, const sc_roster_row *learner, const json_t *r
   if (!status || strcmp(status, "active") != 0) {
     run->not_mailed++;
     report(id, status ? status : "?", "not mailed");
+    withdraw_pdf(run, id);
     return SC_OK;
   }
   sc_mailing log = {0};

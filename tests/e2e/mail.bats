@@ -362,9 +362,16 @@ eml_of() { grep -l "^To: .*<$1>" "$2"/*.eml; } # ADDRESS DIR
   [ "$(curl -s -o "$WORK/got.pdf" -w '%{http_code} %{content_type}' "$URL/pdf/$uuid.pdf")" = \
     "200 application/pdf" ]
   cmp "$WORK/got.pdf" "$WORK/home/public/pdf/$uuid.pdf"
-  run mail --dry-run "$WORK/eml" --pdf none
+  # Revoked: not mailed, and its linked PDF is withdrawn from public/.
+  sc revoke --home "$WORK/home" --reason "test" "urn:uuid:$uuid" >/dev/null 2>&1
+  run mail --smtp "$SMTP_URL" --pdf link
+  echo "$output"
   [ "$status" -eq 0 ]
-  f=$(eml_of john@example.org "$WORK/eml")
+  [ ! -e "$WORK/home/public/pdf/$uuid.pdf" ]
+  [[ "$output" == *"revoked: not mailed"* ]]
+  run mail --dry-run "$WORK/eml" --pdf none --resend
+  [ "$status" -eq 0 ]
+  f=$(eml_of anita@example.org "$WORK/eml")
   [ "$(attachments_of "$f")" = "badge.png credential.json" ]
   run body_of "$f" plain
   [[ "$output" != *"/pdf/"* && "$output" != *"(PDF)"* ]]
