@@ -263,7 +263,9 @@ eml_of() { grep -l "^To: .*<$1>" "$2"/*.eml; } # ADDRESS DIR
   [ "$(emls "$WORK/eml")" -eq 1 ]
   grep -q '^To: "Mei Lin" <mei@example.org>' "$WORK/eml"/*.eml
   # The first run's three.
-  first=$(ls "$WORK/home/out/runs" | grep -vx "$run_id")
+  for f in "$WORK/home/out/runs"/*; do
+    [ "${f##*/}" = "$run_id" ] || first=${f##*/}
+  done
   run sc mail --home "$WORK/home" --roster "$WORK/all.csv" --from certs@acme.example \
     --dry-run "$WORK/eml2" --roster-run "$first"
   [ "$status" -eq 0 ]
