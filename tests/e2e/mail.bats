@@ -462,3 +462,15 @@ make_cert() {
   [ "$(grep -c '  sent before$' <<<"$output")" -eq 2 ]
   grep -q layla@example.org "$WORK/smtp/003.rcpt"
 }
+
+@test "a server that wants a login not given stops mail (530), recording nothing as sent" {
+  issue_roster
+  make_cert
+  start_smtp --tls smtps --cert "$WORK/cert.pem" --key "$WORK/key.pem" --auth certs:s3cret-Pa55
+  run mail --smtp "smtps://127.0.0.1:$(cat "$WORK/smtp/port")" --smtp-ca "$WORK/cert.pem"
+  echo "$output"
+  [ "$status" -eq 78 ]
+  [[ "$output" == *"530"* ]]
+  [ "$(received)" -eq 0 ]
+  [[ "$output" != *"  failed"* ]] # one stop, not a failure per learner
+}
