@@ -209,17 +209,18 @@ int cli_verifier_open(cli_verifier *v, const cli_verifier_args *a, sc_status_sou
 void cli_verifier_options(cli_verifier *v, int64_t now, sc_verify_options *opts);
 void cli_verifier_close(cli_verifier *v);
 
-/* What a certificate e-mail says (mail_compose.c); strings borrowed. */
+/* What LinkedIn's "add certification" link names (mail_compose.c); strings borrowed. */
 typedef struct cli_mail_words {
-  const char *language; /* "id"; NULL = English */
-  const char *name, *achievement, *issuer;
+  const char *achievement, *issuer;
   const char *issued_at;     /* validFrom: LinkedIn's issue year and month */
   const char *verify_link;   /* <verify-url>/C/<uuid>; NULL = none */
   const char *credential_id; /* urn:uuid:… */
-  const char *claim_link;    /* <verify-url>/claim/<token> (docs/claim.md); NULL = none */
 } cli_mail_words;
-/* The subject, plain text and HTML of the e-mail, appended to the three buffers. */
-int cli_mail_compose(const cli_mail_words *w, sc_buf *subject, sc_buf *text, sc_buf *html,
-                     sc_error *err);
+/* LinkedIn's add-certification link, NUL-terminated, appended to url. */
+int cli_mail_linkedin_url(const cli_mail_words *w, sc_buf *url, sc_error *err);
+/* The built-in subject, plain text and HTML in language (NULL = English), with placeholders
+ * for sc_mail_build, each NUL-terminated; pdf_attached chooses the "Attached:" sentence. */
+int cli_mail_builtin_texts(const char *language, bool pdf_attached, sc_buf *subject, sc_buf *text,
+                           sc_buf *html, sc_error *err);
 
 #endif

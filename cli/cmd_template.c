@@ -243,6 +243,12 @@ static int template_check(const char *name, const template_args *args) {
                  problems, problems == 1 ? "" : "s", dir);
   else if (rc == SC_OK)
     printf("%s: layout OK\n", name);
+  /* mail.json: every language's texts read, every placeholder known (mail_texts.c). */
+  sc_mail_texts texts = {0};
+  if (rc == SC_OK && (rc = sc_mail_texts_load(dir, NULL, NULL, &texts, &err)) == SC_OK &&
+      texts.subject)
+    printf("%s: e-mail texts OK\n", name);
+  sc_mail_texts_free(&texts);
   sc_template_free(tpl);
   if (have_home)
     sc_home_close(&home);

@@ -116,6 +116,9 @@ int cli_issue_roster(const sc_issue_context *ctx, sc_pdf_renderer *renderer,
           done.skipped, done.repaired, done.refused);
   if (rc == SC_OK)
     printf("%s/out/manifest.csv\n", ctx->home->root);
+  if (rc == SC_OK && done.run_id[0])
+    fprintf(stderr, "skillcert: issue: run %s (skillcert mail --roster-run %s)\n", done.run_id,
+            done.run_id);
   else
     say_how_to_finish(&done);
   if (rc == SC_OK && done.refused)

@@ -1,6 +1,8 @@
-/* The words and links of a certificate e-mail (docs/mail.md), in the learner's language: a
- * greeting, what was awarded and by whom, the learner's claim link (docs/claim.md), the
- * verification link, "Add to LinkedIn". */
+/* The built-in texts of a certificate e-mail (docs/mail.md), in the learner's language, for a
+ * template without mail.json: a greeting, what was awarded and by whom, the PDF's link when it
+ * is not attached, the claim link, the verification link, "Add to LinkedIn". They hold
+ * placeholders that sc_mail_build fills in; a line whose placeholder has no value (no claim
+ * page yet) is left out there. And LinkedIn's link, which is the same whatever the texts. */
 #include "cli/cli.h"
 
 #include <stdio.h>
@@ -60,71 +62,72 @@ static bool linkedin_url(sc_buf *url, const cli_mail_words *w) {
   return ok && sc_buf_append_str(url, "&certId=") && url_encode(url, w->credential_id);
 }
 
-static bool compose_text(sc_buf *t, const cli_mail_words *w, const char *linkedin) {
-  const char *l = w->language;
-  bool ok = sc_buf_append_str(t, sc_tr(l, "Hello")) && sc_buf_append_str(t, " ") &&
-            sc_buf_append_str(t, w->name) && sc_buf_append_str(t, ",\r\n\r\n") &&
-            sc_buf_append_str(t, sc_tr(l, "You have been awarded:")) &&
-            sc_buf_append_str(t, "\r\n  ") && sc_buf_append_str(t, w->achievement) &&
-            sc_buf_append_str(t, "\r\n") && sc_buf_append_str(t, sc_tr(l, "Issued by:")) &&
-            sc_buf_append_str(t, " ") && sc_buf_append_str(t, w->issuer) &&
-            sc_buf_append_str(t, "\r\n\r\n") &&
-            sc_buf_append_str(t, sc_tr(l, "Attached: your certificate (PDF), the signed "
-                                          "credential (JSON) and your Open Badge (PNG).")) &&
-            sc_buf_append_str(t, "\r\n\r\n");
-  if (ok && w->claim_link)
-    ok = sc_buf_append_str(t, sc_tr(l, "Your certificate's page, with the downloads (this link "
-                                       "is for you alone):")) &&
-         sc_buf_append_str(t, "\r\n") && sc_buf_append_str(t, w->claim_link) &&
-         sc_buf_append_str(t, "\r\n\r\n");
-  if (ok && w->verify_link)
-    ok = sc_buf_append_str(t, sc_tr(l, "Anyone can check it at:")) &&
-         sc_buf_append_str(t, "\r\n") && sc_buf_append_str(t, w->verify_link) &&
-         sc_buf_append_str(t, "\r\n\r\n");
-  return ok && sc_buf_append_str(t, sc_tr(l, "Add to LinkedIn profile")) &&
-         sc_buf_append_str(t, ":\r\n") && sc_buf_append_str(t, linkedin) &&
-         sc_buf_append_str(t, "\r\n");
+/* A translated phrase in a built-in text: as it is in plain text, HTML-escaped in HTML. */
+static bool phrase(sc_buf *out, const char *lang, const char *msgid, bool html) {
+  return html ? html_escape(out, sc_tr(lang, msgid)) : sc_buf_append_str(out, sc_tr(lang, msgid));
 }
 
-static bool compose_html(sc_buf *h, const cli_mail_words *w, const char *linkedin) {
-  const char *l = w->language;
-  bool ok = sc_buf_append_str(h, "<!DOCTYPE html>\r\n<html lang=\"") &&
-            sc_buf_append_str(h, l ? l : "en") &&
-            sc_buf_append_str(h, "\"><head><meta charset=\"utf-8\"></head><body>\r\n<p>") &&
-            html_escape(h, sc_tr(l, "Hello")) && sc_buf_append_str(h, " ") &&
-            html_escape(h, w->name) && sc_buf_append_str(h, ",</p>\r\n<p>") &&
-            html_escape(h, sc_tr(l, "You have been awarded:")) && sc_buf_append_str(h, " <b>") &&
-            html_escape(h, w->achievement) && sc_buf_append_str(h, "</b><br>") &&
-            html_escape(h, sc_tr(l, "Issued by:")) && sc_buf_append_str(h, " ") &&
-            html_escape(h, w->issuer) && sc_buf_append_str(h, "</p>\r\n<p>") &&
-            html_escape(h, sc_tr(l, "Attached: your certificate (PDF), the signed credential "
-                                    "(JSON) and your Open Badge (PNG).")) &&
-            sc_buf_append_str(h, "</p>\r\n");
-  if (ok && w->claim_link)
-    ok = sc_buf_append_str(h, "<p>") &&
-         html_escape(h, sc_tr(l, "Your certificate's page, with the downloads (this link is for "
-                                 "you alone):")) &&
-         sc_buf_append_str(h, " <a href=\"") && html_escape(h, w->claim_link) &&
-         sc_buf_append_str(h, "\">") && html_escape(h, w->claim_link) &&
-         sc_buf_append_str(h, "</a></p>\r\n");
-  if (ok && w->verify_link)
-    ok = sc_buf_append_str(h, "<p>") && html_escape(h, sc_tr(l, "Anyone can check it at:")) &&
-         sc_buf_append_str(h, " <a href=\"") && html_escape(h, w->verify_link) &&
-         sc_buf_append_str(h, "\">") && html_escape(h, w->verify_link) &&
-         sc_buf_append_str(h, "</a></p>\r\n");
-  return ok && sc_buf_append_str(h, "<p><a href=\"") && html_escape(h, linkedin) &&
-         sc_buf_append_str(h, "\">") && html_escape(h, sc_tr(l, "Add to LinkedIn profile")) &&
-         sc_buf_append_str(h, "</a></p>\r\n</body></html>\r\n");
+static bool builtin_text(sc_buf *t, const char *l, bool pdf_attached) {
+  return phrase(t, l, N_("Hello"), false) && sc_buf_append_str(t, " {name},\n\n") &&
+         phrase(t, l, N_("You have been awarded:"), false) &&
+         sc_buf_append_str(t, "\n  {achievement}\n") && phrase(t, l, N_("Issued by:"), false) &&
+         sc_buf_append_str(t, " {issuer}\n\n") &&
+         phrase(t, l,
+                pdf_attached ? N_("Attached: your certificate (PDF), the signed credential (JSON) "
+                                  "and your Open Badge (PNG).")
+                             : N_("Attached: the signed credential (JSON) and your Open Badge "
+                                  "(PNG)."),
+                false) &&
+         sc_buf_append_str(t, "\n") && phrase(t, l, N_("Your certificate (PDF):"), false) &&
+         sc_buf_append_str(t, " {pdf_url}\n\n") &&
+         phrase(t, l, N_("Claim your credential:"), false) &&
+         sc_buf_append_str(t, " {claim_url}\n\n") &&
+         phrase(t, l, N_("Anyone can check it at:"), false) &&
+         sc_buf_append_str(t, " {verify_url}\n\n") &&
+         phrase(t, l, N_("Add to LinkedIn profile"), false) &&
+         sc_buf_append_str(t, ": {linkedin_url}\n");
 }
 
-int cli_mail_compose(const cli_mail_words *w, sc_buf *subject, sc_buf *text, sc_buf *html,
-                     sc_error *err) {
-  sc_buf linkedin = {0};
-  bool ok = linkedin_url(&linkedin, w) &&
-            sc_buf_append_str(subject, sc_tr(w->language, "Your certificate")) &&
-            sc_buf_append_str(subject, ": ") && sc_buf_append_str(subject, w->achievement) &&
-            compose_text(text, w, (const char *)linkedin.data) &&
-            compose_html(html, w, (const char *)linkedin.data);
-  sc_buf_free(&linkedin);
+/* A paragraph with a link: "<p>Label <a href="{url}">{url}</a></p>" (left out without url). */
+static bool link_paragraph(sc_buf *h, const char *l, const char *msgid, const char *url) {
+  return sc_buf_append_str(h, "<p>") && phrase(h, l, msgid, true) &&
+         sc_buf_append_str(h, " <a href=\"{") && sc_buf_append_str(h, url) &&
+         sc_buf_append_str(h, "}\">{") && sc_buf_append_str(h, url) &&
+         sc_buf_append_str(h, "}</a></p>\n");
+}
+
+static bool builtin_html(sc_buf *h, const char *l, bool pdf_attached) {
+  return sc_buf_append_str(h, "<!DOCTYPE html>\n<html lang=\"") &&
+         sc_buf_append_str(h, l ? l : "en") &&
+         sc_buf_append_str(h, "\"><head><meta charset=\"utf-8\"></head><body>\n<p>") &&
+         phrase(h, l, N_("Hello"), true) && sc_buf_append_str(h, " {name},</p>\n<p>") &&
+         phrase(h, l, N_("You have been awarded:"), true) &&
+         sc_buf_append_str(h, " <b>{achievement}</b><br>") &&
+         phrase(h, l, N_("Issued by:"), true) && sc_buf_append_str(h, " {issuer}</p>\n<p>") &&
+         phrase(h, l,
+                pdf_attached ? N_("Attached: your certificate (PDF), the signed credential (JSON) "
+                                  "and your Open Badge (PNG).")
+                             : N_("Attached: the signed credential (JSON) and your Open Badge "
+                                  "(PNG)."),
+                true) &&
+         sc_buf_append_str(h, "</p>\n") &&
+         link_paragraph(h, l, N_("Your certificate (PDF):"), "pdf_url") &&
+         link_paragraph(h, l, N_("Claim your credential:"), "claim_url") &&
+         link_paragraph(h, l, N_("Anyone can check it at:"), "verify_url") &&
+         sc_buf_append_str(h, "<p><a href=\"{linkedin_url}\">") &&
+         phrase(h, l, N_("Add to LinkedIn profile"), true) &&
+         sc_buf_append_str(h, "</a></p>\n</body></html>\n");
+}
+
+int cli_mail_builtin_texts(const char *language, bool pdf_attached, sc_buf *subject, sc_buf *text,
+                           sc_buf *html, sc_error *err) {
+  bool ok = phrase(subject, language, N_("Your certificate"), false) &&
+            sc_buf_append_str(subject, ": {achievement}") && sc_buf_append_byte(subject, 0) &&
+            builtin_text(text, language, pdf_attached) && sc_buf_append_byte(text, 0) &&
+            builtin_html(html, language, pdf_attached) && sc_buf_append_byte(html, 0);
   return ok ? SC_OK : sc_oom(err);
+}
+
+int cli_mail_linkedin_url(const cli_mail_words *w, sc_buf *url, sc_error *err) {
+  return linkedin_url(url, w) && sc_buf_append_byte(url, 0) ? SC_OK : sc_oom(err);
 }

@@ -63,6 +63,8 @@ typedef struct sc_batch {
   sc_achievement_cache *achievements;
   FILE *manifest;
   char manifest_path[PATH_MAX], manifest_tmp[PATH_MAX + 16];
+  FILE *run;                                      /* out/runs/<id>: the run's credential ids */
+  char run_path[PATH_MAX], run_tmp[PATH_MAX + 16];
   sc_batch_progress progress;
   sc_batch_progress_fn progress_fn;
   void *progress_ctx;

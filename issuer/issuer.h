@@ -392,15 +392,24 @@ typedef struct sc_mail_attachment {
 } sc_mail_attachment;
 
 typedef struct sc_mail_message {
-  const char *from_name, *from_addr; /* from_name may be NULL */
-  const char *to_name, *to_addr;
+  const char *from_name, *from_addr; /* from_name ({issuer}) may be NULL */
+  const char *to_name, *to_addr;     /* to_name: {name} */
+  /* subject, text and html hold placeholders (sc_mail_placeholders: {name}, {achievement}, …)
+   * that sc_mail_build fills in from the fields of this message, in one pass (a value is
+   * never read for placeholders), HTML-escaped in html. A line of text or html using a
+   * placeholder whose value is NULL is left out (docs/templates.md "E-mail texts"). */
   const char *subject;     /* UTF-8; encoded-words in the header when not ASCII */
   const char *text, *html; /* the two alternatives, UTF-8 */
   const char *language;    /* Content-Language; NULL = none */
+  const char *achievement, *credential_id;
+  const char *verify_url;   /* the verification page; NULL = none */
+  const char *linkedin_url; /* LinkedIn's "add certification" link */
+  const char *pdf_url;      /* the PDF when linked (mail --pdf link); NULL = attached or none */
+  const char *claim_url;    /* the learner's claim page (docs/claim.md); NULL = none (its lines
+                               left out) */
   const sc_mail_attachment *attachments;
   size_t attachment_count;
   int64_t date;          /* seconds since the epoch */
-  const char *claim_url; /* the learner's claim link (docs/claim.md); NULL = none */
 } sc_mail_message;
 
 /* Appends the message (CRLF lines) to out: multipart/mixed with a multipart/alternative of the
@@ -408,6 +417,29 @@ typedef struct sc_mail_message {
  * (<uuid@sender's domain>). SC_EUSAGE for a sender that is no address, SC_EDATA for a
  * recipient, a name or subject with a control character (which could end the header). */
 int sc_mail_build(const sc_mail_message *m, sc_buf *out, sc_error *err);
+
+/* The placeholders of e-mail texts, without braces: "name", "achievement", "issuer",
+ * "credential_id", "verify_url", "linkedin_url", "claim_url", "pdf_url"; ends with NULL. */
+extern const char *const sc_mail_placeholders[];
+/* SC_EDATA naming where and the placeholder when text uses a "{word}" that is none of them. */
+int sc_mail_placeholders_check(const char *text, const char *where, sc_error *err);
+/* Appends text with its placeholders filled in from m (HTML-escaped when html), lines ending in
+ * CRLF. With lines, a line using a placeholder whose value is NULL is left out, and so is a
+ * blank line that would then follow another. */
+int sc_mail_expand(const char *text, const sc_mail_message *m, bool html, bool lines,
+                   sc_buf *out, sc_error *err);
+
+/* A template's e-mail texts in one language (mail_texts.c, the template's mail.json). */
+typedef struct sc_mail_texts {
+  char *subject, *text, *html; /* with placeholders; NULL when the template has no mail.json */
+  char language[8];            /* the language of the entry used */
+} sc_mail_texts;
+/* Reads template_dir/mail.json, checking every language's entry, and gives the entry for
+ * language, else template_language, else English, else the file's first. No mail.json: SC_OK
+ * with out's texts NULL (the built-in texts apply). */
+int sc_mail_texts_load(const char *template_dir, const char *language,
+                       const char *template_language, sc_mail_texts *out, sc_error *err);
+void sc_mail_texts_free(sc_mail_texts *t);
 
 /* How one SMTP delivery ended (mail_smtp.c). */
 typedef enum sc_smtp_outcome {
@@ -465,6 +497,7 @@ int sc_template_load(const char *dir, sc_template **out, sc_error *err);
  * issuer_url (template_copy.c). */
 int sc_templates_install(const char *home_root, const char *issuer_url, sc_error *err);
 const char *sc_template_name(const sc_template *tpl);
+const char *sc_template_language(const sc_template *tpl); /* "language", else English */
 const json_t *sc_template_achievement(const sc_template *tpl); /* checked, NFC */
 /* The layout's problems (template_check.c): text boxes that overlap each other, a rule (a thin
  * shape, a frame's line), the logo, the QR code and its URL, or straddle a band's edge, and
@@ -717,6 +750,10 @@ typedef struct sc_batch_progress {
   size_t recorded; /* new credentials committed to the registry; when a run stops early, those
                       beyond `issued` may lack their files until the next run repairs them */
   double seconds;
+  /* The run's id ("20261205T001500Z"): <home>/out/runs/<run_id> lists the credential ids of
+   * every row of the roster, one a line, for `mail --roster-run` (docs/mail.md); "" when none
+   * was written (workers, or a run that stopped). */
+  char run_id[40];
 } sc_batch_progress;
 
 typedef void (*sc_batch_progress_fn)(void *ctx, const sc_batch_progress *progress);

@@ -148,7 +148,45 @@ static int check_message(const sc_mail_message *m, sc_error *err) {
   return rc;
 }
 
-int sc_mail_build(const sc_mail_message *m, sc_buf *out, sc_error *err) {
+/* The subject, text and html with their placeholders filled in (mail_texts.c). */
+typedef struct filled {
+  sc_buf subject, text, html;
+} filled;
+
+static void filled_free(filled *f) {
+  sc_buf_free(&f->subject);
+  sc_buf_free(&f->text);
+  sc_buf_free(&f->html);
+}
+
+static int fill(const sc_mail_message *m, filled *f, sc_error *err) {
+  int rc = sc_mail_expand(m->subject, m, false, false, &f->subject, err);
+  if (rc == SC_OK)
+    rc = sc_mail_expand(m->text, m, false, true, &f->text, err);
+  if (rc == SC_OK)
+    rc = sc_mail_expand(m->html, m, true, true, &f->html, err);
+  if (rc == SC_OK && !(sc_buf_append_byte(&f->subject, '\0') &&
+                       sc_buf_append_byte(&f->text, '\0') && sc_buf_append_byte(&f->html, '\0')))
+    rc = sc_oom(err);
+  return rc;
+}
+
+static int build(const sc_mail_message *m, sc_buf *out, sc_error *err);
+
+int sc_mail_build(const sc_mail_message *given, sc_buf *out, sc_error *err) {
+  filled f = {{0}, {0}, {0}};
+  int rc = fill(given, &f, err);
+  sc_mail_message m = *given;
+  m.subject = (const char *)f.subject.data;
+  m.text = (const char *)f.text.data;
+  m.html = (const char *)f.html.data;
+  if (rc == SC_OK)
+    rc = build(&m, out, err);
+  filled_free(&f);
+  return rc;
+}
+
+static int build(const sc_mail_message *m, sc_buf *out, sc_error *err) {
   int rc = check_message(m, err);
   if (rc != SC_OK)
     return rc;

@@ -101,9 +101,14 @@ static bool is_setup_problem(CURLcode rc) {
 static int perform(CURL *curl, const sc_smtp_config *cfg, const replies *r,
                    sc_smtp_outcome *outcome, char *answer, size_t size, sc_error *err) {
   CURLcode sent = curl_easy_perform(curl);
-  if (is_setup_problem(sent))
-    return sc_fail(err, SC_ECONFIG, "%s: %s%s%s", cfg->url, curl_easy_strerror(sent),
-                   r->refusal[0] ? ": " : "", r->refusal[0] ? r->refusal : "");
+  /* 530: the server wants a login that was not given (or not accepted): every message alike. */
+  if (is_setup_problem(sent) || (sent != CURLE_OK && strncmp(r->refusal, "530", 3) == 0))
+    return sc_fail(err, SC_ECONFIG, "%s: %s%s%s%s", cfg->url, curl_easy_strerror(sent),
+                   r->refusal[0] ? ": " : "", r->refusal[0] ? r->refusal : "",
+                   sent == CURLE_PEER_FAILED_VERIFICATION
+                       ? " (the server's certificate is not trusted: --smtp-ca FILE trusts a "
+                         "private CA)"
+                       : "");
   long code = 0;
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &code);
   *outcome = classify(sent, code);

@@ -526,6 +526,10 @@ const char *sc_template_name(const sc_template *tpl) {
   return tpl->name;
 }
 
+const char *sc_template_language(const sc_template *tpl) {
+  return tpl->language[0] ? tpl->language : SC_LANG_DEFAULT;
+}
+
 const json_t *sc_template_achievement(const sc_template *tpl) {
   return tpl->achievement;
 }

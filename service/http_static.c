@@ -1,4 +1,5 @@
-/* The issuer's public/ folder over HTTP: status lists, key documents, link-mode credentials.
+/* The issuer's public/ folder over HTTP: status lists, key documents, link-mode credentials,
+ * certificates that `mail --pdf link` linked (public/pdf/<uuid>.pdf).
  * Nothing outside public/ is ever served: the path is checked by its segments, and the file
  * opened is checked again after resolving symlinks. */
 #include "service/http_internal.h"
@@ -13,9 +14,11 @@
 #endif
 
 #define STATIC_MAX_BYTES SC_JSON_MAX_BYTES
+#define PDF_MAX_BYTES ((size_t)64 << 20) /* as `mail` reads them */
 
 bool http_static_route(const char *path) {
   return strncmp(path, "/status/", 8) == 0 || strncmp(path, "/c/", 3) == 0 ||
+         strncmp(path, "/pdf/", 5) == 0 ||
          strcmp(path, "/.well-known/did.json") == 0 || strcmp(path, "/issuer.json") == 0;
 }
 
@@ -66,13 +69,15 @@ void http_static_serve(const sc_http_config *cfg, const sc_http_request *req,
     return;
   }
   sc_error err = {0};
+  bool pdf = strncmp(req->path, "/pdf/", 5) == 0;
   if (!cfg->public_dir ||
-      http_public_read(cfg->public_dir, relative, STATIC_MAX_BYTES, &res->body, &err) != SC_OK) {
+      http_public_read(cfg->public_dir, relative, pdf ? PDF_MAX_BYTES : STATIC_MAX_BYTES,
+                       &res->body, &err) != SC_OK) {
     http_page_error(req, 404, N_("Not found"), N_("There is nothing at this address."), res);
     return;
   }
   res->status = 200;
-  res->content_type = HTTP_JSON;
+  res->content_type = pdf ? "application/pdf" : HTTP_JSON;
   res->cache_control = cache_control_for(req->path);
   http_apply_etag(req, res);
 }

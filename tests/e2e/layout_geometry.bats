@@ -116,7 +116,7 @@ check_script() { # script [long]
   for t in ai-fundamentals prompt-engineering responsible-ai; do
     run sc template check "$t"
     [ "$status" -eq 0 ]
-    [ "$output" = "$t: layout OK" ]
+    [ "$output" = "$(printf '%s: layout OK\n%s: e-mail texts OK' "$t" "$t")" ]
   done
 }
 

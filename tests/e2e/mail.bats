@@ -3,6 +3,7 @@
 # tests/e2e/smtp_server.py), the received messages parsed with Python's email package.
 
 load helpers
+load serve_helpers
 
 # A home with three learners issued from $WORK/roster.csv: a Devanagari name, an Arabic one
 # (whose certificate is in Indonesian), a Latin one.
@@ -15,9 +16,9 @@ issue_roster() {
   sc issue --home "$WORK/home" --roster "$WORK/roster.csv" >/dev/null 2>&1
 }
 
-start_smtp() {
+start_smtp() { # [smtp_server.py options...]
   mkdir -p "$WORK/smtp"
-  "$PYTHON" "$ROOT/tests/e2e/smtp_server.py" "$WORK/smtp" >"$WORK/smtp.log" 2>&1 3>&- &
+  "$PYTHON" "$ROOT/tests/e2e/smtp_server.py" "$WORK/smtp" "$@" >"$WORK/smtp.log" 2>&1 3>&- &
   SMTP_PID=$!
   for _ in $(seq 100); do
     [ -f "$WORK/smtp/port" ] && break
@@ -28,6 +29,7 @@ start_smtp() {
 
 teardown() {
   [ -z "${SMTP_PID:-}" ] || kill "$SMTP_PID" 2>/dev/null || true
+  stop_server
   rm -rf "$WORK"
 }
 
@@ -224,6 +226,253 @@ PY
     --dry-run "$WORK/eml" "$id"
   echo "$output"
   [ "$status" -eq 0 ]
-  [[ "$output" == *"$id: no credential of a learner in $WORK/two.csv: not mailed"* ]]
+  [[ "$output" == *"$id: no credential of a learner in $WORK/two.csv (no address for it): not mailed"* ]]
   [ ! -e "$WORK/eml" ] || [ "$(emls "$WORK/eml")" -eq 0 ]
+}
+
+# The plain text and HTML of one .eml, and its attachments' names, as Python's email reads them.
+body_of() { # FILE plain|html
+  "$PYTHON" -c 'import email, sys
+from email import policy
+m = email.message_from_bytes(open(sys.argv[1], "rb").read(), policy=policy.default)
+print(m.get_body((sys.argv[2],)).get_content())' "$1" "$2"
+}
+attachments_of() { # FILE
+  "$PYTHON" -c 'import email, sys
+from email import policy
+m = email.message_from_bytes(open(sys.argv[1], "rb").read(), policy=policy.default)
+print(" ".join(sorted(p.get_filename() for p in m.iter_attachments())))' "$1"
+}
+eml_of() { grep -l "^To: .*<$1>" "$2"/*.eml; } # ADDRESS DIR
+
+@test "mail --roster-run mails the credentials of that issue run only" {
+  issue_roster
+  # A second run: a new learner; issue prints the run's id.
+  printf '%s\n' 'name,email,id,language' 'Mei Lin,mei@example.org,L4,' >"$WORK/more.csv"
+  run sc issue --home "$WORK/home" --roster "$WORK/more.csv"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  run_id=$(sed -n 's/^skillcert: issue: run \([^ ]*\) .*/\1/p' <<<"$output")
+  [ -n "$run_id" ]
+  [ "$(wc -l <"$WORK/home/out/runs/$run_id")" -eq 1 ]
+  cat "$WORK/roster.csv" <(tail -1 "$WORK/more.csv") >"$WORK/all.csv"
+  run sc mail --home "$WORK/home" --roster "$WORK/all.csv" --from certs@acme.example \
+    --dry-run "$WORK/eml" --roster-run "$run_id"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "$(emls "$WORK/eml")" -eq 1 ]
+  grep -q '^To: "Mei Lin" <mei@example.org>' "$WORK/eml"/*.eml
+  # The first run's three.
+  for f in "$WORK/home/out/runs"/*; do
+    [ "${f##*/}" = "$run_id" ] || first=${f##*/}
+  done
+  run sc mail --home "$WORK/home" --roster "$WORK/all.csv" --from certs@acme.example \
+    --dry-run "$WORK/eml2" --roster-run "$first"
+  [ "$status" -eq 0 ]
+  [ "$(emls "$WORK/eml2")" -eq 3 ]
+  run mail --dry-run "$WORK/eml3" --roster-run 19990101T000000Z
+  echo "$output"
+  [ "$status" -eq 66 ]
+  [[ "$output" == *"--roster-run 19990101T000000Z: no such run"* ]]
+}
+
+@test "an unknown credential id stops mail before anything is sent" {
+  issue_roster
+  id=$(sc list --home "$WORK/home" --json --learner L3 | jq -r .id)
+  run mail --dry-run "$WORK/eml" "$id" urn:uuid:00000000-0000-4000-8000-000000000000
+  echo "$output"
+  [ "$status" -eq 65 ]
+  [[ "$output" == *"urn:uuid:00000000-0000-4000-8000-000000000000: no such credential in the registry"* ]]
+  [ ! -e "$WORK/eml" ] || [ "$(emls "$WORK/eml")" -eq 0 ]
+}
+
+@test "the template's mail.json gives the words, in the certificate's recorded language" {
+  issue_roster
+  # The roster given to mail has no language column: Layla's certificate was written in
+  # Indonesian (the registry recorded it), so her mail is in Indonesian.
+  cut -d, -f1-3 "$WORK/roster.csv" >"$WORK/nolang.csv"
+  run sc mail --home "$WORK/home" --roster "$WORK/nolang.csv" --from certs@acme.example \
+    --dry-run "$WORK/eml"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  layla=$(eml_of layla@example.org "$WORK/eml")
+  run body_of "$layla" plain
+  [[ "$output" == *"Selamat: Acme AI Academy memberikan Anda AI Fundamentals."* ]]
+  # The template's claim line, in Indonesian, with the learner's own link filled in.
+  [[ "$output" =~ https://acme\.example/claim/[A-Za-z0-9_-]{43} ]]
+  run body_of "$(eml_of john@example.org "$WORK/eml")" plain
+  [[ "$output" == *"Congratulations: Acme AI Academy has awarded you AI Fundamentals."* ]]
+  [[ "$output" =~ https://acme\.example/claim/[A-Za-z0-9_-]{43} ]]
+  [[ "$output" != *"{"* ]]
+}
+
+@test "mail.json placeholders are HTML-escaped in HTML and never read twice" {
+  make_home
+  printf '%s\n' 'name,email,id' '"Ann <b>{verify_url}</b> & Co",ann@example.org,L1' \
+    >"$WORK/roster.csv"
+  sc issue --home "$WORK/home" --roster "$WORK/roster.csv" >/dev/null 2>&1
+  run mail --dry-run "$WORK/eml"
+  [ "$status" -eq 0 ]
+  f=$(eml_of ann@example.org "$WORK/eml")
+  run body_of "$f" html
+  echo "$output"
+  [[ "$output" == *"<p>Hello Ann &lt;b&gt;{verify_url}&lt;/b&gt; &amp; Co,</p>"* ]]
+  run body_of "$f" plain
+  [[ "$output" == *"Hello Ann <b>{verify_url}</b> & Co,"* ]]
+}
+
+@test "an unknown placeholder in mail.json is named by template check and stops mail" {
+  issue_roster
+  tpl="$WORK/home/templates/ai-fundamentals"
+  sed -i 's/{claim_url}/{claim_link}/' "$tpl/mail.json"
+  run sc template check ai-fundamentals --home "$WORK/home"
+  echo "$output"
+  [ "$status" -eq 65 ]
+  [[ "$output" == *"$tpl/mail.json: en.text: unknown placeholder {claim_link}"* ]]
+  run mail --dry-run "$WORK/eml"
+  [ "$status" -eq 65 ]
+  [[ "$output" == *"unknown placeholder {claim_link}"* ]]
+  [ ! -e "$WORK/eml" ] || [ "$(emls "$WORK/eml")" -eq 0 ]
+}
+
+@test "without mail.json the built-in words (po/) are used" {
+  issue_roster
+  rm "$WORK/home/templates/ai-fundamentals/mail.json"
+  run mail --dry-run "$WORK/eml"
+  [ "$status" -eq 0 ]
+  run body_of "$(eml_of layla@example.org "$WORK/eml")" plain
+  echo "$output"
+  [[ "$output" == *"Anda telah dianugerahi"* || "$output" == *"Halo"* ]]
+  run body_of "$(eml_of john@example.org "$WORK/eml")" plain
+  [[ "$output" == *"You have been awarded:"* ]]
+  [[ "$output" == *"Attached: your certificate (PDF)"* ]]
+  [[ "$output" =~ "Claim your credential: https://acme.example/claim/"[A-Za-z0-9_-]{43} ]]
+  [[ "$output" != *"{"* ]]
+}
+
+@test "--pdf link puts the PDF in public/pdf/, serve serves it, the mail links it; --pdf none" {
+  issue_roster
+  start_smtp
+  run mail --smtp "$SMTP_URL" --pdf link
+  echo "$output"
+  [ "$status" -eq 0 ]
+  f=$(eml_of john@example.org "$WORK/smtp")
+  [ "$(attachments_of "$f")" = "badge.png credential.json" ]
+  uuid=$(sc list --home "$WORK/home" --json --learner L3 | jq -r .id | cut -c10-)
+  run body_of "$f" plain
+  [[ "$output" == *"https://acme.example/pdf/$uuid.pdf"* ]]
+  cmp "$WORK/home/out/$uuid.pdf" "$WORK/home/public/pdf/$uuid.pdf"
+  start_server --home "$WORK/home" --offline
+  [ "$(curl -s -o "$WORK/got.pdf" -w '%{http_code} %{content_type}' "$URL/pdf/$uuid.pdf")" = \
+    "200 application/pdf" ]
+  cmp "$WORK/got.pdf" "$WORK/home/public/pdf/$uuid.pdf"
+  # Revoked: not mailed, and its linked PDF is withdrawn from public/.
+  sc revoke --home "$WORK/home" --reason "test" "urn:uuid:$uuid" >/dev/null 2>&1
+  run mail --smtp "$SMTP_URL" --pdf link
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ ! -e "$WORK/home/public/pdf/$uuid.pdf" ]
+  [[ "$output" == *"revoked: not mailed"* ]]
+  run mail --dry-run "$WORK/eml" --pdf none --resend
+  [ "$status" -eq 0 ]
+  f=$(eml_of anita@example.org "$WORK/eml")
+  [ "$(attachments_of "$f")" = "badge.png credential.json" ]
+  run body_of "$f" plain
+  [[ "$output" != *"/pdf/"* && "$output" != *"(PDF)"* ]]
+  run mail --dry-run "$WORK/eml" --pdf mail
+  [ "$status" -eq 64 ]
+}
+
+# A self-signed certificate for 127.0.0.1, made for the test.
+make_cert() {
+  openssl req -x509 -newkey rsa:2048 -nodes -keyout "$WORK/key.pem" -out "$WORK/cert.pem" \
+    -days 2 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 2>/dev/null
+  printf 'certs\ns3cret-Pa55\n' >"$WORK/auth"
+  chmod 600 "$WORK/auth"
+}
+
+@test "SMTPS (implicit TLS) with --smtp-ca and --smtp-auth sends every message" {
+  issue_roster
+  make_cert
+  start_smtp --tls smtps --cert "$WORK/cert.pem" --key "$WORK/key.pem" --auth certs:s3cret-Pa55
+  url="smtps://127.0.0.1:$(cat "$WORK/smtp/port")"
+  run mail --smtp "$url" --smtp-ca "$WORK/cert.pem" --smtp-auth "$WORK/auth"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "$(received)" -eq 3 ]
+  [[ "$output" != *"s3cret"* ]]
+}
+
+@test "STARTTLS with --smtp-ca and --smtp-auth sends every message" {
+  issue_roster
+  make_cert
+  start_smtp --tls starttls --cert "$WORK/cert.pem" --key "$WORK/key.pem" --auth certs:s3cret-Pa55
+  run mail --smtp "$SMTP_URL" --starttls --smtp-ca "$WORK/cert.pem" --smtp-auth "$WORK/auth"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "$(received)" -eq 3 ]
+}
+
+@test "a server whose certificate is not trusted stops mail: nothing sent, nothing recorded" {
+  issue_roster
+  make_cert
+  start_smtp --tls smtps --cert "$WORK/cert.pem" --key "$WORK/key.pem"
+  url="smtps://127.0.0.1:$(cat "$WORK/smtp/port")"
+  run mail --smtp "$url"
+  echo "$output"
+  [ "$status" -eq 78 ]
+  [[ "$output" == *"not trusted"*"--smtp-ca"* ]]
+  [ "$(received)" -eq 0 ]
+  if [ "${SKILLCERT_TEST_REGISTRY:-}" != postgresql ]; then
+    [ "$(sqlite3 "$WORK/home/registry.db" "SELECT count(*) FROM mailings WHERE state = 'sent'")" = 0 ]
+  fi
+  # Nothing counts as sent: with the CA trusted, every learner gets theirs.
+  run mail --smtp "$url" --smtp-ca "$WORK/cert.pem"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "$(received)" -eq 3 ]
+  [ "$(grep -c '  sent$' <<<"$output")" -eq 3 ]
+}
+
+@test "a credentials file at 0644 is refused with exit 77, printing no secret" {
+  issue_roster
+  make_cert
+  start_smtp --tls smtps --cert "$WORK/cert.pem" --key "$WORK/key.pem" --auth certs:s3cret-Pa55
+  chmod 644 "$WORK/auth"
+  run mail --smtp "smtps://127.0.0.1:$(cat "$WORK/smtp/port")" --smtp-ca "$WORK/cert.pem" \
+    --smtp-auth "$WORK/auth"
+  echo "$output"
+  [ "$status" -eq 77 ]
+  [[ "$output" != *"s3cret"* ]]
+  [ "$(received)" -eq 0 ]
+}
+
+@test "a connection dropped half-way: the re-run sends only the rest" {
+  issue_roster
+  start_smtp
+  # The server drops Layla's connection every time: her send fails after the retries.
+  echo layla@example.org >"$WORK/smtp/drop-always"
+  run mail --smtp "$SMTP_URL"
+  echo "$output"
+  [ "$status" -eq 74 ]
+  [ "$(received)" -eq 2 ]
+  rm "$WORK/smtp/drop-always"
+  run mail --smtp "$SMTP_URL"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "$(received)" -eq 3 ]
+  [ "$(grep -c '  sent before$' <<<"$output")" -eq 2 ]
+  grep -q layla@example.org "$WORK/smtp/003.rcpt"
+}
+
+@test "a server that wants a login not given stops mail (530), recording nothing as sent" {
+  issue_roster
+  make_cert
+  start_smtp --tls smtps --cert "$WORK/cert.pem" --key "$WORK/key.pem" --auth certs:s3cret-Pa55
+  run mail --smtp "smtps://127.0.0.1:$(cat "$WORK/smtp/port")" --smtp-ca "$WORK/cert.pem"
+  echo "$output"
+  [ "$status" -eq 78 ]
+  [[ "$output" == *"530"* ]]
+  [ "$(received)" -eq 0 ]
+  [[ "$output" != *"  failed"* ]] # one stop, not a failure per learner
 }

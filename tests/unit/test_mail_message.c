@@ -5,6 +5,7 @@
 #include "issuer/issuer.h"
 
 #include <openssl/evp.h>
+#include <stdlib.h>
 #include <string.h>
 
 static sc_mail_message message(const char *to_name) {
@@ -110,12 +111,54 @@ static void a_line_break_in_a_name_or_subject_is_refused(void **state) {
   sc_buf_free(&out);
 }
 
+/* The text/plain part of msg, decoded. */
+static char *plain_part(const char *msg) {
+  const char *start = strstr(msg, "Content-Type: text/plain; charset=UTF-8\r\n");
+  assert_non_null(start);
+  start = strstr(start, "\r\n\r\n") + 4;
+  const char *end = strstr(start, "\r\n--");
+  char *b64 = strndup(start, (size_t)(end - start)), *w = b64;
+  for (const char *r = b64; *r; r++) /* the base64 lines joined */
+    if (*r != '\r' && *r != '\n')
+      *w++ = *r;
+  *w = '\0';
+  unsigned char *text = calloc(1, strlen(b64) + 1);
+  assert_true(EVP_DecodeBlock(text, (unsigned char *)b64, (int)strlen(b64)) >= 0);
+  free(b64);
+  return (char *)text;
+}
+
+static void the_claim_link_is_filled_in_when_given_and_its_line_left_out_when_not(void **state) {
+  (void)state;
+  sc_mail_message m = message("Ada");
+  m.subject = "Your certificate: {achievement}";
+  m.achievement = "AI Fundamentals";
+  m.text = "Hello {name}\nClaim it: {claim_url}\nBye\n";
+  sc_buf out = {0};
+  assert_int_equal(sc_mail_build(&m, &out, NULL), SC_OK);
+  assert_true(sc_buf_append_byte(&out, 0));
+  assert_non_null(strstr((char *)out.data, "\r\nSubject: Your certificate: AI Fundamentals\r\n"));
+  char *text = plain_part((char *)out.data);
+  assert_non_null(strstr(text, "Hello Ada\r\nBye\r\n"));
+  assert_null(strstr(text, "Claim"));
+  free(text);
+  sc_buf_free(&out);
+  m.claim_url = "https://acme.example/claim/abc";
+  assert_int_equal(sc_mail_build(&m, &out, NULL), SC_OK);
+  assert_true(sc_buf_append_byte(&out, 0));
+  text = plain_part((char *)out.data);
+  assert_non_null(strstr(text, "Hello Ada\r\nClaim it: https://acme.example/claim/abc\r\nBye"));
+  free(text);
+  sc_buf_free(&out);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(a_long_non_latin_name_is_split_between_characters),
       cmocka_unit_test(every_line_ends_in_crlf),
       cmocka_unit_test(a_quote_in_a_plain_name_is_escaped),
       cmocka_unit_test(a_line_break_in_a_name_or_subject_is_refused),
+      cmocka_unit_test(the_claim_link_is_filled_in_when_given_and_its_line_left_out_when_not),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
