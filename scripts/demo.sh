@@ -1,8 +1,8 @@
 #!/bin/sh
 # The provider's whole job on bundled data, then the employer's side: set up an issuer, issue a
 # 20-learner roster (names in many scripts) with PDF certificates, verify every credential,
-# tamper with one, revoke one, suspend another, and verify each state from the PDF and from
-# the QR code text.
+# tamper with one, revoke one, suspend another, verify each state from the PDF and from the QR
+# code text, and write each learner's e-mail with their claim link.
 set -eu
 cd "$(dirname "$0")/.."
 sc=./build/skillcert
@@ -57,6 +57,14 @@ echo "then open, as a phone would after scanning the QR code:"
 echo "  valid:   http://127.0.0.1:8080$(path_of "$valid")"
 echo "  revoked: http://127.0.0.1:8080$(path_of "$revoked")"
 echo "Deploying it behind a TLS reverse proxy with systemd: docs/deploy.md"
+
+say "8. Deliver: one e-mail per learner (PDF, credential, badge, their own claim link)"
+$sc mail --home "$demo" --roster examples/roster.csv --from certificates@acme.example \
+  --dry-run "$demo/mail" 2>&1 >/dev/null | tail -n 1
+echo "($demo/mail/<uuid>.eml; with --smtp smtps://HOST they are sent: docs/mail.md)"
+claim=$($sc claim link --home "$demo" "$valid" 2>/dev/null | awk '{print $2}')
+echo "A learner's own page, with serve running:  http://127.0.0.1:8080/claim/${claim##*/}"
+echo "(serve --wallets adds \"Add to a wallet\": Learner Credential Wallet, OpenID4VCI; docs/wallets.md)"
 
 say "Done"
 echo "PDF certificates and credentials: $demo/out/ (manifest: $demo/out/manifest.csv)"
