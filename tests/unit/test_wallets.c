@@ -338,6 +338,41 @@ static void a_copy_and_its_original_change_status_together(void **state) {
   assert_string_equal(original, a);
 }
 
+/* The family that a status change changes (and whose linked PDFs revoke withdraws) is the
+ * same from any member: the original and its copies, not another credential. */
+static void the_family_is_the_original_and_its_copies(void **state) {
+  fixture *f = *state;
+  const char *a = "urn:uuid:00000000-0000-4000-8000-00000000000a";
+  const char *b = "urn:uuid:00000000-0000-4000-8000-00000000000b";
+  const char *c = "urn:uuid:00000000-0000-4000-8000-00000000000c";
+  const char *other = "urn:uuid:00000000-0000-4000-8000-00000000000d";
+  int64_t list;
+  insert(f, a, NULL, &list);
+  insert(f, b, a, &list);
+  insert(f, other, NULL, &list);
+  insert(f, c, a, &list);
+  sc_error err = {0};
+  const char *members[] = {a, c};
+  for (size_t m = 0; m < 2; m++) {
+    json_t *family = NULL;
+    assert_int_equal(sc_registry_family(f->reg, members[m], &family, &err), SC_OK);
+    assert_int_equal(json_array_size(family), 3);
+    assert_string_equal(json_string_value(json_array_get(family, 0)), a);
+    assert_string_equal(json_string_value(json_array_get(family, 1)), b);
+    assert_string_equal(json_string_value(json_array_get(family, 2)), c);
+    json_decref(family);
+  }
+  json_t *alone = NULL;
+  assert_int_equal(sc_registry_family(f->reg, other, &alone, &err), SC_OK);
+  assert_int_equal(json_array_size(alone), 1);
+  json_decref(alone);
+  assert_int_equal(
+      sc_registry_family(f->reg, "urn:uuid:99999999-0000-4000-8000-00000000000a", &alone, &err),
+      SC_OK);
+  assert_int_equal(json_array_size(alone), 0);
+  json_decref(alone);
+}
+
 /* ---------------------------------------------------------------- a home that signs */
 
 typedef struct home_fixture {
@@ -545,7 +580,9 @@ int main(void) {
       cmocka_unit_test_setup_teardown(failed_tries_use_a_secret_up, s, teardown),                  \
       cmocka_unit_test_setup_teardown(only_hashes_are_stored_and_expired_secrets_are_forgotten, s, \
                                       teardown),                                                   \
-      cmocka_unit_test_setup_teardown(a_copy_and_its_original_change_status_together, s, teardown)
+      cmocka_unit_test_setup_teardown(a_copy_and_its_original_change_status_together, s,        \
+                                      teardown),                                                   \
+      cmocka_unit_test_setup_teardown(the_family_is_the_original_and_its_copies, s, teardown)
   const struct CMUnitTest sqlite[] = {STATE_TESTS(setup)};
   const struct CMUnitTest postgres[] = {STATE_TESTS(setup_pg)};
   const struct CMUnitTest service[] = {
