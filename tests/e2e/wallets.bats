@@ -200,6 +200,19 @@ wallet() {
   fi
 }
 
+@test "20 failed tries in a minute get 429 with Retry-After; claim misses are counted apart" {
+  for _ in $(seq 20); do
+    run curl -s -o /dev/null -w '%{http_code}' -X POST "$BASE/oid4vci/token"
+    [ "$output" = 400 ]
+  done
+  run curl -s -D "$WORK/headers" -o /dev/null -w '%{http_code}' -X POST "$BASE/oid4vci/nonce"
+  [ "$output" = 429 ]
+  grep -Eiq '^Retry-After: [1-9][0-9]?' "$WORK/headers"
+  # the claim page's limit is a table of its own: this client's misses there start at 0
+  run curl -s -o /dev/null -w '%{http_code}' "$BASE/claim/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+  [ "$output" = 404 ]
+}
+
 @test "without --wallets the wallet routes are not there" {
   stop_server
   start_server --home "$WORK/home"
