@@ -164,13 +164,17 @@ wallet() {
   [ "$status" -eq 65 ]
 }
 
-@test "revoking a wallet's copy revokes the original" {
+@test "revoking a wallet's copy revokes the original and withdraws the original's linked PDF" {
   offer
   run wallet oid4vci "$OFFER" --key "$WORK/wallet.key" --out "$WORK/copy.json"
   [ "$status" -eq 0 ]
-  sc revoke "$(jq -r .id "$WORK/copy.json")" --home "$WORK/home" --reason "lost phone" >/dev/null
+  # the original's PDF as `mail --pdf link` publishes it (docs/mail.md)
+  mkdir -p "$WORK/home/public/pdf"
+  echo "%PDF-1.7" >"$WORK/home/public/pdf/${ID#urn:uuid:}.pdf"
+  sc revoke "$(jq -r .id "$WORK/copy.json")" --home "$WORK/home" --reason "lost phone" >/dev/null 2>&1
   run sc verify --home "$WORK/home" "$CRED"
   [[ "$output" == REVOKED* ]]
+  [ ! -e "$WORK/home/public/pdf/${ID#urn:uuid:}.pdf" ]
 }
 
 @test "revoking an original and its copy in one command revokes the family once" {
