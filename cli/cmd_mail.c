@@ -183,14 +183,13 @@ static int link_pdf(mail_run *run, mail_item *it, sc_error *err) {
     return sc_fail(err, SC_ECONFIG,
                    "--pdf link: the home has no publicUrl (skillcert.json) to link the PDF "
                    "under; use --pdf attach");
-  char name[64], path[PATH_MAX];
-  snprintf(name, sizeof name, "pdf/%s.pdf", uuid);
-  int rc = sc_home_path(&run->home, "public", name, path, sizeof path, err);
+  char path[PATH_MAX];
+  int rc = sc_linked_pdf_path(&run->home, uuid, path, sizeof path, err);
   if (rc == SC_OK && !run->dry_dir && (rc = sc_mkdir_parent(path, 0755, err)) == SC_OK)
     rc = sc_write_file_atomic(path, it->pdf.data, it->pdf.len, 0644, err);
   if (rc == SC_OK &&
-      (size_t)snprintf(it->pdf_url, sizeof it->pdf_url, "%s%s%s", base,
-                       base[strlen(base) - 1] == '/' ? "" : "/", name) >= sizeof it->pdf_url)
+      (size_t)snprintf(it->pdf_url, sizeof it->pdf_url, "%s%spdf/%s.pdf", base,
+                       base[strlen(base) - 1] == '/' ? "" : "/", uuid) >= sizeof it->pdf_url)
     rc = sc_fail(err, SC_ECONFIG, "--pdf link: publicUrl is too long");
   return rc;
 }
@@ -356,12 +355,16 @@ static int write_eml(mail_run *run, const mail_item *it, sc_error *err) {
 }
 
 /* A revoked or suspended credential's PDF that an earlier --pdf link published is withdrawn
- * from public/pdf/ (`revoke` itself does not know of it). */
+ * from public/pdf/: `revoke` and `suspend` withdraw it themselves, this catches one they could
+ * not remove (or a status changed before they did). */
 static void withdraw_pdf(mail_run *run, const char *id) {
-  char name[64], path[PATH_MAX];
-  snprintf(name, sizeof name, "pdf/%s.pdf", id + 9);
-  if (!run->dry_dir && sc_home_path(&run->home, "public", name, path, sizeof path, NULL) == SC_OK &&
-      unlink(path) == 0)
+  bool removed = false;
+  sc_error err = {0};
+  if (run->dry_dir)
+    return;
+  if (sc_linked_pdf_withdraw(&run->home, id, &removed, &err) != SC_OK)
+    fprintf(stderr, "skillcert: mail: %s: its linked PDF: %s\n", id, err.message);
+  else if (removed)
     fprintf(stderr, "skillcert: mail: %s: its linked PDF was withdrawn from public/pdf/\n", id);
 }
 

@@ -139,6 +139,7 @@ typedef struct serve_run {
   EVP_PKEY *issuer_key;
   sc_http_issuer issuer;          /* with --issue-token-file */
   sc_http_limiter *claim_limiter; /* with --home: GET /claim/… (docs/claim.md) */
+  sc_http_limiter *wallet_limiter; /* with --wallets: their failed tries (docs/wallets.md) */
   sc_http_config cfg;
 } serve_run;
 
@@ -200,6 +201,9 @@ static int set_up(serve_args *a, serve_run *run, sc_error *err) {
   if (rc == SC_OK && home &&
       !(run->claim_limiter = sc_http_limiter_new(SC_HTTP_CLAIM_MISSES_PER_MINUTE, 4096)))
     rc = sc_oom(err);
+  if (rc == SC_OK && a->wallets &&
+      !(run->wallet_limiter = sc_http_limiter_new(SC_HTTP_WALLET_FAILURES_PER_MINUTE, 4096)))
+    rc = sc_oom(err);
   run->cfg = (sc_http_config){
       .trust = run->verifier.trust,
       .status = &a->status,
@@ -215,6 +219,7 @@ static int set_up(serve_args *a, serve_run *run, sc_error *err) {
       .issuer = run->issuer.home ? &run->issuer : NULL,
       .require_trust = a->require_trust,
       .claim_limiter = run->claim_limiter,
+      .wallet_limiter = run->wallet_limiter,
       .wallets = a->wallets,
   };
   if (rc == SC_OK)
@@ -228,6 +233,7 @@ static void tear_down(serve_run *run) {
   EVP_PKEY_free(run->issuer_key);
   cli_verifier_close(&run->verifier);
   sc_http_limiter_free(run->claim_limiter);
+  sc_http_limiter_free(run->wallet_limiter);
   OPENSSL_secure_clear_free(run->token, TOKEN_BYTES);
 }
 

@@ -13,13 +13,16 @@ static const char status_synopsis[] =
 static const char status_description[] =
     "Records the change in the registry (with its reason and time) and publishes the status\n"
     "lists it touches, so public/ is never behind the registry. Revocation is final;\n"
-    "a suspended credential can be reinstated. ID is urn:uuid:… or the bare UUID.\n";
+    "a suspended credential can be reinstated. ID is urn:uuid:… or the bare UUID.\n"
+    "revoke and suspend withdraw the PDF that `mail --pdf link` put in public/pdf/;\n"
+    "reinstate does not put it back (`mail --pdf link --resend` does).\n";
 
 static const char status_epilogue[] =
     "Every ID is checked before anything changes: an unknown ID (exit 65) or a change its\n"
     "status does not allow (exit 64) is reported with where it came from (FILE:LINE) and\n"
     "nothing is changed. An ID given twice is changed once. --reason is UTF-8 text without\n"
-    "control characters. Exit codes: 0 done, 64 usage, 65 unknown ID, 66 --from unreadable.\n";
+    "control characters. Exit codes: 0 done, 64 usage, 65 unknown ID, 66 --from unreadable,\n"
+    "74 a linked PDF could not be removed (the change stands; the path is named).\n";
 
 typedef struct status_args {
   sc_status_change change;
@@ -56,6 +59,7 @@ typedef struct target {
 typedef struct target_list {
   target *items;
   size_t count, cap;
+  size_t changed; /* the first changed items were changed (a failed change stops the run) */
 } target_list;
 
 static int add_target(target_list *l, const char *urn, const char *where, sc_error *err) {
@@ -179,21 +183,54 @@ static bool changed_with_family(sc_registry *reg, const status_args *a, const ch
   return done;
 }
 
-static int change_all(sc_registry *reg, const status_args *a, const target_list *l,
-                      touched_lists *t, sc_error *err) {
+static int change_all(sc_registry *reg, const status_args *a, target_list *l, touched_lists *t,
+                      sc_error *err) {
   for (size_t i = 0; i < l->count; i++) {
     int64_t list = 0;
     if (i > 0 && changed_with_family(reg, a, l->items[i].urn)) {
       printf("%s %s\n", a->kind, l->items[i].urn);
+      l->changed = i + 1;
       continue;
     }
     int rc = sc_registry_change_status(reg, l->items[i].urn, a->change, a->reason, &list, err);
     if (rc != SC_OK)
       return sc_error_prefix(err, "%s", l->items[i].where);
     touch(t, list);
+    l->changed = i + 1;
     printf("%s %s\n", a->kind, l->items[i].urn);
   }
   return SC_OK;
+}
+
+/* The PDFs that `mail --pdf link` published of the credentials changed (their whole families)
+ * are withdrawn from public/pdf/ (docs/mail.md). The change is recorded and published already:
+ * a file that cannot be removed is reported with its path and makes the exit status 74, but
+ * changes nothing else. Reinstating does not publish it again (`mail --resend` does). */
+static int withdraw_linked_pdfs(const sc_home *home, sc_registry *reg, const status_args *a,
+                                const target_list *l) {
+  int rc = SC_OK;
+  for (size_t i = 0; a->change != SC_CHANGE_REINSTATE && i < l->changed; i++) {
+    sc_error err = {0};
+    json_t *family = NULL;
+    if (sc_registry_family(reg, l->items[i].urn, &family, &err) != SC_OK)
+      family = json_pack("[s]", l->items[i].urn); /* at least the one named */
+    size_t k;
+    json_t *member;
+    json_array_foreach(family, k, member) {
+      const char *id = json_string_value(member);
+      bool removed = false;
+      if (sc_linked_pdf_withdraw(home, id, &removed, &err) != SC_OK) {
+        fprintf(stderr, "skillcert: %s is %s, but its linked PDF is still public: ", id, a->kind);
+        sc_text_put(err.message, stderr);
+        fputc('\n', stderr);
+        rc = SC_EIO;
+      } else if (removed) {
+        fprintf(stderr, "skillcert: %s: its linked PDF was withdrawn from public/pdf/\n", id);
+      }
+    }
+    json_decref(family);
+  }
+  return rc;
 }
 
 /* The reason is shown by inspect and list, and kept for years: text, not bytes. */
@@ -269,12 +306,13 @@ static int run(int argc, char **argv, status_args *a) {
   int changed_rc = rc;
   if (touched.count) /* what was changed is published even if a later change failed */
     rc = publish(&home, reg, a, &touched, &err) == SC_OK ? changed_rc : err.code;
+  int withdrawn = withdraw_linked_pdfs(&home, reg, a, &targets); /* reports its own errors */
   if (rc == SC_OK)
     fprintf(stderr, "%zu %s\n", targets.count, a->kind);
   free(targets.items);
   sc_registry_close(reg);
   sc_home_close(&home);
-  return rc == SC_OK ? SC_OK : cli_error(&err);
+  return rc != SC_OK ? cli_error(&err) : withdrawn;
 }
 
 int cmd_revoke(int argc, char **argv) {

@@ -73,6 +73,12 @@ void sc_home_close(sc_home *home);
  * bytes); SC_ECANTCREAT when it does not fit. */
 int sc_home_path(const sc_home *home, const char *sub, const char *name, char *out, size_t size,
                  sc_error *err);
+/* linked_pdf.c: where `mail --pdf link` publishes id's PDF (<root>/public/pdf/<uuid>.pdf), and
+ * its withdrawal once the credential is revoked or suspended: SC_OK with *removed false when
+ * there is no such file, SC_EIO naming the path when it cannot be removed. */
+int sc_linked_pdf_path(const sc_home *home, const char *id, char *out, size_t size,
+                       sc_error *err);
+int sc_linked_pdf_withdraw(const sc_home *home, const char *id, bool *removed, sc_error *err);
 /* Is the current signing key in a PKCS#11 token (key_path a pkcs11: URI)? */
 bool sc_home_key_in_token(const sc_home *home);
 /* Loads the current signing key, asking for the passphrase when the file is encrypted; a key
@@ -304,6 +310,10 @@ int sc_registry_each(sc_registry *reg, const sc_registry_filter *filter,
  * publish it. */
 int sc_registry_change_status(sc_registry *reg, const char *id, sc_status_change change,
                               const char *reason, int64_t list_out[1], sc_error *err);
+/* The ids of id's family, which a status change changes together (docs/wallets.md): its
+ * original and the original's copies re-issued to wallets, in issue order (array of strings;
+ * empty when there is no such credential). */
+int sc_registry_family(sc_registry *reg, const char *id, json_t **ids, sc_error *err);
 /* Whether a credential in status may undergo change. */
 bool sc_status_change_allowed(sc_status_change change, sc_status status);
 /* The bitstring (SC_STATUS_LIST_SIZE / 8 bytes, zeroed by the caller) of list for purpose:

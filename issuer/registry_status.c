@@ -109,6 +109,28 @@ int sc_registry_change_status(sc_registry *reg, const char *id, sc_status_change
   return rc;
 }
 
+int sc_registry_family(sc_registry *reg, const char *id, json_t **ids, sc_error *err) {
+  sc_sql_stmt *stmt = reg->driver->prepare(
+      reg, "SELECT id FROM credentials WHERE " FAMILY_OF("$1") " ORDER BY seq", err);
+  if (!stmt)
+    return err->code;
+  reg->driver->bind_text(stmt, 1, id);
+  *ids = json_array();
+  bool row = false;
+  int rc = SC_OK;
+  while (*ids &&
+         (rc = sc_sql_step(reg, stmt, "reading a credential's family", &row, err)) == SC_OK && row)
+    json_array_append_new(*ids, json_string(reg->driver->column_text(stmt, 0, NULL)));
+  if (rc == SC_OK && !*ids)
+    rc = sc_oom(err);
+  reg->driver->finalize(stmt);
+  if (rc != SC_OK) {
+    json_decref(*ids);
+    *ids = NULL;
+  }
+  return rc;
+}
+
 int sc_registry_status_bits(sc_registry *reg, int64_t list, sc_purpose purpose, uint8_t *bits,
                             sc_error *err) {
   const char *status = sc_status_word(sc_purpose_status(purpose));

@@ -59,8 +59,8 @@ void http_page_claim(const sc_http_config *cfg, const sc_http_request *req,
  * appended to html in lang (nothing when no wallet is offered). */
 int sc_wallet_section_html(const sc_http_config *cfg, const char *credential_id, const char *lang,
                            int64_t now, sc_buf *html, sc_error *err);
-/* http_limiter.c: the seconds client must wait before its next /claim/ request (0: none),
- * and a try that opened nothing. */
+/* http_limiter.c: the seconds client must wait before its next try (0: none), and a try that
+ * missed. */
 unsigned http_limiter_wait(sc_http_limiter *limiter, const char *client, int64_t now);
 void http_limiter_miss(sc_http_limiter *limiter, const char *client, int64_t now);
 
@@ -164,13 +164,13 @@ int http_proof_jwt_check(const char *jwt, const char *audience, int64_t now, htt
 bool http_wallets_on(const sc_http_config *cfg);
 /* The service's domain (the host of base_url), which a DIDAuth proof must name. */
 void http_wallet_domain(const sc_http_config *cfg, char *out, size_t size);
-/* Whether req's client may try a wallet route: false (answer 429) when it failed more than its
- * share in the last minute. A bounded table: the least recently seen client makes room. */
-bool http_wallet_rate_ok(const sc_http_request *req);
+/* The seconds req's client must wait before it may try a wallet route again (answer 429 with
+ * Retry-After): 0 unless it failed SC_HTTP_WALLET_FAILURES_PER_MINUTE times this minute
+ * (cfg->wallet_limiter). */
+unsigned http_wallet_rate_wait(const sc_http_config *cfg, const sc_http_request *req);
 /* Counts res as a failed try of req's client when it is a 4xx answer (429 aside). */
-void http_wallet_rate_count(const sc_http_request *req, const sc_http_response *res);
-/* Forgets every client's tries (tests). */
-void http_wallet_rate_reset(void);
+void http_wallet_rate_count(const sc_http_config *cfg, const sc_http_request *req,
+                            const sc_http_response *res);
 /* Runs fn on the home's registry under the issuer's lock and, when signing, the home's lock
  * (the same order as POST /credentials/issue), so a re-issue and a CLI command never
  * interleave. */

@@ -1,6 +1,10 @@
-/* The /claim/ rate limit (docs/claim.md): how many claim links a client tried that opened
- * nothing in the current minute. A guessed token is 256 bits, so guessing cannot succeed; the
- * limit keeps a scan from costing the registry a lookup per try. The table is bounded: a
+/* The per-client rate limit of serve: how many tries a client made in the current minute that
+ * missed. Each kind of route has its own instance and says what a miss is: a claim link that
+ * opened nothing (docs/claim.md), a 4xx answer of a wallet route (docs/wallets.md). A guessed
+ * token is 256 bits, so guessing cannot succeed; the limit keeps a scan from costing the
+ * registry a lookup per try. Only misses count, so that many learners behind one address (a
+ * school's network, a reverse proxy) are not held up by each other's successes. The table is
+ * bounded: a
  * client is one slot of a small set chosen by a hash of its address, and a new client takes
  * the least recently seen slot of its set, so the table's size stays fixed whatever the number
  * of clients (one who rotates through many addresses is not limited by address anyway). */

@@ -33,11 +33,14 @@ void http_oid4vci_nonce(const sc_http_config *cfg, const sc_http_request *req,
                         sc_http_response *res) {
   char nonce[SC_WALLET_SECRET_SIZE];
   sc_error err = {0};
-  if (!http_wallet_rate_ok(req))
+  unsigned wait = http_wallet_rate_wait(cfg, req);
+  if (wait) {
     http_oauth_error(res, 429, "slow_down", "too many failed tries: wait a minute");
-  else if (http_oid4vci_new_nonce(cfg, NULL, req->now, nonce, &err) != SC_OK)
+    res->retry_after = wait;
+  } else if (http_oid4vci_new_nonce(cfg, NULL, req->now, nonce, &err) != SC_OK) {
     http_oauth_error(res, 503, "temporarily_unavailable", "no nonce can be made now");
-  else
+  } else {
     http_answer_json(res, 200, json_pack("{s:s}", "c_nonce", nonce));
+  }
   res->cache_control = "no-store";
 }

@@ -190,10 +190,12 @@ static void exchange_answer(const sc_http_config *cfg, const sc_http_request *re
 
 void http_wallet_exchange(const sc_http_config *cfg, const sc_http_request *req,
                           sc_http_response *res) {
-  if (!http_wallet_rate_ok(req)) {
+  unsigned wait = http_wallet_rate_wait(cfg, req);
+  if (wait) {
     exchange_error(res, 429, "too many failed tries: wait a minute");
+    res->retry_after = wait;
     return;
   }
   exchange_answer(cfg, req, res);
-  http_wallet_rate_count(req, res);
+  http_wallet_rate_count(cfg, req, res);
 }

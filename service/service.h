@@ -33,9 +33,13 @@ typedef struct sc_http_issuer {
 void sc_http_issuer_init(sc_http_issuer *issuer, const sc_home *home, EVP_PKEY *key);
 void sc_http_issuer_destroy(sc_http_issuer *issuer);
 
-/* GET /claim/…: the misses (links that open nothing) one client may make in a minute before it
- * gets 429 (docs/claim.md). A bounded table of clients; safe to share between threads. */
+/* A per-client rate limit on misses: the tries that failed, which its user counts; a client
+ * with misses_per_minute of them in the current minute gets 429 until the minute is over. A
+ * bounded table of clients; safe to share between threads. One per kind of route:
+ * GET /claim/… counts links that open nothing (docs/claim.md), the wallet routes their 4xx
+ * answers (docs/wallets.md#security), so neither holds up the other. */
 #define SC_HTTP_CLAIM_MISSES_PER_MINUTE 10
+#define SC_HTTP_WALLET_FAILURES_PER_MINUTE 20
 typedef struct sc_http_limiter sc_http_limiter;
 /* A table remembering at most slots clients (the least recently seen give way). */
 sc_http_limiter *sc_http_limiter_new(unsigned misses_per_minute, size_t slots);
@@ -57,6 +61,8 @@ typedef struct sc_http_config {
   sc_key_cache *keys;             /* public keys made once, shared by the workers (may be NULL) */
   sc_http_issuer *issuer;         /* NULL = the issue routes answer 401 */
   sc_http_limiter *claim_limiter; /* misses on /claim/ per client; NULL = /claim/ answers 404 */
+  sc_http_limiter *wallet_limiter; /* failed tries at the wallet routes per client; NULL = those
+                                      routes are off (404), as without wallets */
   const sc_home *home; /* --home: its templates give the page the issuer's logo (NULL = none) */
   bool wallets; /* --wallets: the VC-API exchanges and OpenID4VCI routes that deliver the home's
                    credentials into wallets (docs/wallets.md); they sign with issuer */

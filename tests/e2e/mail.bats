@@ -366,7 +366,7 @@ eml_of() { grep -l "^To: .*<$1>" "$2"/*.eml; } # ADDRESS DIR
   [ "$(curl -s -o "$WORK/got.pdf" -w '%{http_code} %{content_type}' "$URL/pdf/$uuid.pdf")" = \
     "200 application/pdf" ]
   cmp "$WORK/got.pdf" "$WORK/home/public/pdf/$uuid.pdf"
-  # Revoked: not mailed, and its linked PDF is withdrawn from public/.
+  # Revoked: not mailed, and its linked PDF stays withdrawn from public/ (revoke withdrew it).
   sc revoke --home "$WORK/home" --reason "test" "urn:uuid:$uuid" >/dev/null 2>&1
   run mail --smtp "$SMTP_URL" --pdf link
   echo "$output"
@@ -381,6 +381,65 @@ eml_of() { grep -l "^To: .*<$1>" "$2"/*.eml; } # ADDRESS DIR
   [[ "$output" != *"/pdf/"* && "$output" != *"(PDF)"* ]]
   run mail --dry-run "$WORK/eml" --pdf mail
   [ "$status" -eq 64 ]
+}
+
+uuid_of_learner() { sc list --home "$WORK/home" --json --learner "$1" | jq -r .id | cut -c10-; }
+
+@test "revoke and suspend withdraw the linked PDF at once (serve: 404); reinstate does not" {
+  HOME_FLAGS=--suspension issue_roster
+  start_smtp
+  run mail --smtp "$SMTP_URL" --pdf link
+  [ "$status" -eq 0 ]
+  revoked=$(uuid_of_learner L3)
+  suspended=$(uuid_of_learner L1)
+  [ -f "$WORK/home/public/pdf/$revoked.pdf" ] && [ -f "$WORK/home/public/pdf/$suspended.pdf" ]
+  start_server --home "$WORK/home" --offline
+  [ "$(status_of "$URL/pdf/$revoked.pdf")" = 200 ]
+  run sc revoke --home "$WORK/home" --reason "test" "$revoked"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"urn:uuid:$revoked: its linked PDF was withdrawn from public/pdf/"* ]]
+  [ ! -e "$WORK/home/public/pdf/$revoked.pdf" ]
+  [ "$(status_of "$URL/pdf/$revoked.pdf")" = 404 ]
+  run sc suspend --home "$WORK/home" --reason "test" "$suspended"
+  [ "$status" -eq 0 ]
+  [ ! -e "$WORK/home/public/pdf/$suspended.pdf" ]
+  [ "$(status_of "$URL/pdf/$suspended.pdf")" = 404 ]
+  # the third learner's link is untouched
+  [ -f "$WORK/home/public/pdf/$(uuid_of_learner L2).pdf" ]
+  # reinstating does not publish it again; the next mail --pdf link --resend does
+  run sc reinstate --home "$WORK/home" "$suspended"
+  [ "$status" -eq 0 ]
+  [ ! -e "$WORK/home/public/pdf/$suspended.pdf" ]
+  run mail --smtp "$SMTP_URL" --pdf link --resend "urn:uuid:$suspended"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "$(status_of "$URL/pdf/$suspended.pdf")" = 200 ]
+  # a revoked credential never linked: nothing to withdraw, nothing said
+  run sc revoke --home "$WORK/home" --reason "test" "$(uuid_of_learner L2)"
+  [ "$status" -eq 0 ]
+  run sc revoke --home "$WORK/home" --reason "again" "$suspended"
+  [ "$status" -eq 0 ]
+  [ ! -e "$WORK/home/public/pdf/$suspended.pdf" ]
+}
+
+@test "a linked PDF revoke cannot remove is named (exit 74); the revocation stands" {
+  issue_roster
+  start_smtp
+  run mail --smtp "$SMTP_URL" --pdf link
+  [ "$status" -eq 0 ]
+  uuid=$(uuid_of_learner L3)
+  # a non-empty folder in the file's place: unlink fails, even for root
+  rm "$WORK/home/public/pdf/$uuid.pdf"
+  mkdir -p "$WORK/home/public/pdf/$uuid.pdf/inside"
+  run sc revoke --home "$WORK/home" --reason "test" "$uuid"
+  echo "$output"
+  [ "$status" -eq 74 ]
+  [[ "$output" == *"$WORK/home/public/pdf/$uuid.pdf: cannot remove"* ]]
+  [[ "$output" == *"1 revoked"* ]]
+  [ "$(sc list --home "$WORK/home" --json --learner L3 | jq -r .status)" = revoked ]
+  run sc verify --home "$WORK/home" "$WORK/home/out/$uuid.json"
+  [ "$status" -eq 2 ]
 }
 
 # A self-signed certificate for 127.0.0.1, made for the test.

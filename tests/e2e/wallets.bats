@@ -164,13 +164,17 @@ wallet() {
   [ "$status" -eq 65 ]
 }
 
-@test "revoking a wallet's copy revokes the original" {
+@test "revoking a wallet's copy revokes the original and withdraws the original's linked PDF" {
   offer
   run wallet oid4vci "$OFFER" --key "$WORK/wallet.key" --out "$WORK/copy.json"
   [ "$status" -eq 0 ]
-  sc revoke "$(jq -r .id "$WORK/copy.json")" --home "$WORK/home" --reason "lost phone" >/dev/null
+  # the original's PDF as `mail --pdf link` publishes it (docs/mail.md)
+  mkdir -p "$WORK/home/public/pdf"
+  echo "%PDF-1.7" >"$WORK/home/public/pdf/${ID#urn:uuid:}.pdf"
+  sc revoke "$(jq -r .id "$WORK/copy.json")" --home "$WORK/home" --reason "lost phone" >/dev/null 2>&1
   run sc verify --home "$WORK/home" "$CRED"
   [[ "$output" == REVOKED* ]]
+  [ ! -e "$WORK/home/public/pdf/${ID#urn:uuid:}.pdf" ]
 }
 
 @test "revoking an original and its copy in one command revokes the family once" {
@@ -198,6 +202,19 @@ wallet() {
   if [ -f "$WORK/home/registry.db" ]; then
     run ! grep -a -e "$exchange" -e "$code" "$WORK/home/registry.db"
   fi
+}
+
+@test "20 failed tries in a minute get 429 with Retry-After; claim misses are counted apart" {
+  for _ in $(seq 20); do
+    run curl -s -o /dev/null -w '%{http_code}' -X POST "$BASE/oid4vci/token"
+    [ "$output" = 400 ]
+  done
+  run curl -s -D "$WORK/headers" -o /dev/null -w '%{http_code}' -X POST "$BASE/oid4vci/nonce"
+  [ "$output" = 429 ]
+  grep -Eiq '^Retry-After: [1-9][0-9]?' "$WORK/headers"
+  # the claim page's limit is a table of its own: this client's misses there start at 0
+  run curl -s -o /dev/null -w '%{http_code}' "$BASE/claim/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+  [ "$output" = 404 ]
 }
 
 @test "without --wallets the wallet routes are not there" {

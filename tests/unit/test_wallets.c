@@ -338,6 +338,41 @@ static void a_copy_and_its_original_change_status_together(void **state) {
   assert_string_equal(original, a);
 }
 
+/* The family that a status change changes (and whose linked PDFs revoke withdraws) is the
+ * same from any member: the original and its copies, not another credential. */
+static void the_family_is_the_original_and_its_copies(void **state) {
+  fixture *f = *state;
+  const char *a = "urn:uuid:00000000-0000-4000-8000-00000000000a";
+  const char *b = "urn:uuid:00000000-0000-4000-8000-00000000000b";
+  const char *c = "urn:uuid:00000000-0000-4000-8000-00000000000c";
+  const char *other = "urn:uuid:00000000-0000-4000-8000-00000000000d";
+  int64_t list;
+  insert(f, a, NULL, &list);
+  insert(f, b, a, &list);
+  insert(f, other, NULL, &list);
+  insert(f, c, a, &list);
+  sc_error err = {0};
+  const char *members[] = {a, c};
+  for (size_t m = 0; m < 2; m++) {
+    json_t *family = NULL;
+    assert_int_equal(sc_registry_family(f->reg, members[m], &family, &err), SC_OK);
+    assert_int_equal(json_array_size(family), 3);
+    assert_string_equal(json_string_value(json_array_get(family, 0)), a);
+    assert_string_equal(json_string_value(json_array_get(family, 1)), b);
+    assert_string_equal(json_string_value(json_array_get(family, 2)), c);
+    json_decref(family);
+  }
+  json_t *alone = NULL;
+  assert_int_equal(sc_registry_family(f->reg, other, &alone, &err), SC_OK);
+  assert_int_equal(json_array_size(alone), 1);
+  json_decref(alone);
+  assert_int_equal(
+      sc_registry_family(f->reg, "urn:uuid:99999999-0000-4000-8000-00000000000a", &alone, &err),
+      SC_OK);
+  assert_int_equal(json_array_size(alone), 0);
+  json_decref(alone);
+}
+
 /* ---------------------------------------------------------------- a home that signs */
 
 typedef struct home_fixture {
@@ -367,7 +402,9 @@ static int setup_home(void **state) {
   f->cfg = (sc_http_config){.base_url = "https://verify.example",
                             .issuer = &f->issuer,
                             .home = &f->home,
-                            .wallets = true};
+                            .wallets = true,
+                            .wallet_limiter =
+                                sc_http_limiter_new(SC_HTTP_WALLET_FAILURES_PER_MINUTE, 64)};
   if (sc_http_config_init(&f->cfg, &err) != SC_OK)
     return -1;
   /* one credential of the home's, given whole */
@@ -387,13 +424,13 @@ static int setup_home(void **state) {
     fprintf(stderr, "setup: %s\n", err.message);
     return -1;
   }
-  http_wallet_rate_reset();
   *state = f;
   return 0;
 }
 
 static int teardown_home(void **state) {
   home_fixture *f = *state;
+  sc_http_limiter_free(f->cfg.wallet_limiter);
   sc_http_issuer_destroy(&f->issuer);
   EVP_PKEY_free(f->key);
   sc_home_close(&f->home);
@@ -477,7 +514,7 @@ static void a_client_guessing_exchanges_is_slowed_down(void **state) {
     sc_http_response_free(&res);
   }
   assert_int_equal(last, 429);
-  assert_true(answered_404 >= 10 && answered_404 < 40);
+  assert_int_equal(answered_404, SC_HTTP_WALLET_FAILURES_PER_MINUTE);
   /* another client is not held up, nor the same one a minute later */
   req.client = "192.0.2.8";
   sc_http_handle(&f->cfg, &req, &res);
@@ -486,6 +523,63 @@ static void a_client_guessing_exchanges_is_slowed_down(void **state) {
   req.client = "192.0.2.7";
   req.now = NOW + 61;
   sc_http_handle(&f->cfg, &req, &res);
+  assert_int_equal(res.status, 404);
+  sc_http_response_free(&res);
+}
+
+/* The 429 says when to come back (Retry-After), at every wallet route, nonce included. */
+static void a_slowed_down_client_is_told_when_to_come_back(void **state) {
+  home_fixture *f = *state;
+  sc_http_request req = {.method = "POST",
+                         .path = "/oid4vci/token",
+                         .content_type = "application/x-www-form-urlencoded",
+                         .client = "192.0.2.7",
+                         .now = NOW};
+  sc_http_response res;
+  for (int i = 0; i < SC_HTTP_WALLET_FAILURES_PER_MINUTE; i++) {
+    sc_http_handle(&f->cfg, &req, &res);
+    assert_int_equal(res.status / 100, 4);
+    assert_int_not_equal(res.status, 429);
+    sc_http_response_free(&res);
+  }
+  req.now = NOW + 15;
+  const char *routes[] = {"/oid4vci/token", "/oid4vci/credential", "/oid4vci/nonce",
+                          "/exchanges/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"};
+  for (size_t i = 0; i < sizeof routes / sizeof *routes; i++) {
+    req.path = routes[i];
+    sc_http_handle(&f->cfg, &req, &res);
+    assert_int_equal(res.status, 429);
+    assert_int_equal(res.retry_after, 45);
+    sc_http_response_free(&res);
+  }
+}
+
+/* Each service counts its own clients' failures: the table is the configuration's, not one
+ * shared by every service of the process; without one the wallet routes are off. */
+static void each_service_counts_failures_in_its_own_table(void **state) {
+  home_fixture *f = *state;
+  sc_http_config other = f->cfg;
+  other.wallet_limiter = sc_http_limiter_new(SC_HTTP_WALLET_FAILURES_PER_MINUTE, 64);
+  assert_non_null(other.wallet_limiter);
+  sc_http_request req = {.method = "POST",
+                         .path = "/exchanges/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+                         .client = "192.0.2.7",
+                         .now = NOW};
+  sc_http_response res;
+  for (int i = 0; i <= SC_HTTP_WALLET_FAILURES_PER_MINUTE; i++) {
+    sc_http_handle(&f->cfg, &req, &res);
+    sc_http_response_free(&res);
+  }
+  sc_http_handle(&f->cfg, &req, &res);
+  assert_int_equal(res.status, 429);
+  sc_http_response_free(&res);
+  sc_http_handle(&other, &req, &res);
+  assert_int_equal(res.status, 404);
+  sc_http_response_free(&res);
+  sc_http_limiter_free(other.wallet_limiter);
+  other.wallet_limiter = NULL;
+  req.path = "/oid4vci/nonce";
+  sc_http_handle(&other, &req, &res);
   assert_int_equal(res.status, 404);
   sc_http_response_free(&res);
 }
@@ -545,7 +639,9 @@ int main(void) {
       cmocka_unit_test_setup_teardown(failed_tries_use_a_secret_up, s, teardown),                  \
       cmocka_unit_test_setup_teardown(only_hashes_are_stored_and_expired_secrets_are_forgotten, s, \
                                       teardown),                                                   \
-      cmocka_unit_test_setup_teardown(a_copy_and_its_original_change_status_together, s, teardown)
+      cmocka_unit_test_setup_teardown(a_copy_and_its_original_change_status_together, s,        \
+                                      teardown),                                                   \
+      cmocka_unit_test_setup_teardown(the_family_is_the_original_and_its_copies, s, teardown)
   const struct CMUnitTest sqlite[] = {STATE_TESTS(setup)};
   const struct CMUnitTest postgres[] = {STATE_TESTS(setup_pg)};
   const struct CMUnitTest service[] = {
@@ -554,6 +650,10 @@ int main(void) {
       cmocka_unit_test_setup_teardown(a_reissued_copy_names_the_wallet_and_keeps_the_claims,
                                       setup_home, teardown_home),
       cmocka_unit_test_setup_teardown(a_client_guessing_exchanges_is_slowed_down, setup_home,
+                                      teardown_home),
+      cmocka_unit_test_setup_teardown(a_slowed_down_client_is_told_when_to_come_back, setup_home,
+                                      teardown_home),
+      cmocka_unit_test_setup_teardown(each_service_counts_failures_in_its_own_table, setup_home,
                                       teardown_home),
       cmocka_unit_test_setup_teardown(successful_tries_do_not_count, setup_home, teardown_home),
       cmocka_unit_test_setup_teardown(the_metadata_names_the_endpoints, setup_home, teardown_home),
