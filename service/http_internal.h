@@ -179,6 +179,13 @@ int http_wallet_locked(const sc_http_config *cfg, bool signing,
                        sc_error *err);
 /* An OAuth-style JSON error {"error": code, "error_description": text} with status. */
 void http_oauth_error(sc_http_response *res, int status, const char *code, const char *text);
+/* An OpenID4VCI route that spends a secret (token, credential): 429 "slow_down" with
+ * Retry-After while req's client is held back, else answer(), a failed answer counted; never
+ * cached. */
+typedef void http_route_fn(const sc_http_config *cfg, const sc_http_request *req,
+                           sc_http_response *res);
+void http_oid4vci_limited(const sc_http_config *cfg, const sc_http_request *req,
+                          sc_http_response *res, http_route_fn *answer);
 
 /* The routes: POST /exchanges/<id> (http_wallet_exchange.c); GET
  * /.well-known/openid-credential-issuer and /.well-known/oauth-authorization-server

@@ -153,13 +153,5 @@ static void credential_answer(const sc_http_config *cfg, const sc_http_request *
 
 void http_oid4vci_credential(const sc_http_config *cfg, const sc_http_request *req,
                              sc_http_response *res) {
-  unsigned wait = http_wallet_rate_wait(cfg, req);
-  if (wait) {
-    http_oauth_error(res, 429, "slow_down", "too many failed tries: wait a minute");
-    res->retry_after = wait;
-  } else {
-    credential_answer(cfg, req, res);
-    http_wallet_rate_count(cfg, req, res);
-  }
-  res->cache_control = "no-store";
+  http_oid4vci_limited(cfg, req, res, credential_answer);
 }

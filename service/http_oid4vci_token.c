@@ -142,13 +142,5 @@ static void token_answer(const sc_http_config *cfg, const sc_http_request *req,
 
 void http_oid4vci_token(const sc_http_config *cfg, const sc_http_request *req,
                         sc_http_response *res) {
-  unsigned wait = http_wallet_rate_wait(cfg, req);
-  if (wait) {
-    http_oauth_error(res, 429, "slow_down", "too many failed tries: wait a minute");
-    res->retry_after = wait;
-  } else {
-    token_answer(cfg, req, res);
-    http_wallet_rate_count(cfg, req, res);
-  }
-  res->cache_control = "no-store";
+  http_oid4vci_limited(cfg, req, res, token_answer);
 }

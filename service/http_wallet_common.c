@@ -34,6 +34,19 @@ void http_wallet_rate_count(const sc_http_config *cfg, const sc_http_request *re
     http_limiter_miss(cfg->wallet_limiter, req->client, req->now);
 }
 
+void http_oid4vci_limited(const sc_http_config *cfg, const sc_http_request *req,
+                          sc_http_response *res, http_route_fn *answer) {
+  unsigned wait = http_wallet_rate_wait(cfg, req);
+  if (wait) {
+    http_oauth_error(res, 429, "slow_down", "too many failed tries: wait a minute");
+    res->retry_after = wait;
+  } else {
+    answer(cfg, req, res);
+    http_wallet_rate_count(cfg, req, res);
+  }
+  res->cache_control = "no-store";
+}
+
 /* ---------------------------------------------------------------- the lock */
 
 int http_wallet_locked(const sc_http_config *cfg, bool signing,
