@@ -654,6 +654,16 @@ int sc_jsonld_to_rdf(const json_t *input, const sc_jsonld_options *opts, sc_rdf_
  * sc_rdfc_canonicalize. Appends to out. SC_EDATA names what the contexts do not define. */
 int sc_jsonld_canonical_nquads(const json_t *document, sc_buf *out, sc_error *err);
 
+/* Declares object shared and unchanging: a batch embeds the same achievement object (one
+ * json_t, by reference) in every credential it signs. Until the matching sc_jsonld_unshare,
+ * toRdf keeps the expanded form of that object where it occurs and reuses it when it meets the
+ * same object under the same active context again (jsonld_memo.c). A cache, not a promise the
+ * code relies on: every use checks that the object still equals a copy taken here, so one
+ * changed in place is expanded afresh. At most a few objects at a time; calls nest (each share
+ * needs its unshare). Thread-safe. */
+void sc_jsonld_share(const json_t *object);
+void sc_jsonld_unshare(const json_t *object);
+
 /* The document loader of the contexts bundled with skillcert (jsonld_contexts.c): the W3C VC,
  * Data Integrity, DID and Open Badges contexts, byte for byte as published. ctx is unused. */
 const json_t *sc_jsonld_bundled_context(void *ctx, const char *url);
