@@ -164,12 +164,27 @@ static int rebuilt_qr_text(sc_batch *b, const char *id, const char *pdf, char **
                               sc_template_qr_size(b->ctx->tpl), text, &b->err);
 }
 
+/* public/c/<uuid>.json holds the credential's bytes, like out/: a chunk's commit renames it
+ * into place after out/<uuid>.json, so a crash between the two leaves out/ whole and this
+ * one missing. */
+static bool linked_matches(const sc_batch *b, const char *id, const char *sha256_hex) {
+  const char *uuid = sc_uuid_of_urn(id);
+  if (!uuid)
+    return true; /* not published under /C/ (issuing names every credential urn:uuid:) */
+  char name[64], path[PATH_MAX];
+  snprintf(name, sizeof name, "%s.json", uuid);
+  return sc_home_path(b->ctx->home, "public/c", name, path, sizeof path, NULL) == SC_OK &&
+         file_matches(path, sha256_hex);
+}
+
 /* Issued by an earlier run: intact files are left alone, missing or damaged ones rewritten
  * from the credential the registry holds. */
 int sc_batch_existing(sc_batch *b, const sc_roster_row *row, const json_t *existing) {
   const char *id = row_string(existing, "id");
   const char *pdf = row_string(existing, "pdf_path");
-  bool intact = file_matches(row_string(existing, "json_path"), row_string(existing, "sha256")) &&
+  const char *sha256 = row_string(existing, "sha256");
+  bool intact = file_matches(row_string(existing, "json_path"), sha256) &&
+                linked_matches(b, id, sha256) &&
                 (!sc_issue_makes_pdf(b->ctx) || pdf_looks_whole(pdf));
   if (intact) {
     b->progress.done++;
