@@ -146,7 +146,9 @@ int sc_file_group_add(sc_file_group *group, const char *path, const void *data, 
                       unsigned mode, sc_error *err);
 /* Stages path with the same data as the file staged just before it (len bytes of data): a
  * hard link to that file's temporary, which costs no new file and no second write-back, or,
- * where the filesystem has no hard links between the two folders, a copy. */
+ * where the filesystem has no hard links between the two folders, a copy. Once a link between
+ * the same two folders worked in the group, the link is made at the commit instead, straight
+ * to path once the other file has its name: no temporary name and no rename for it. */
 int sc_file_group_add_same(sc_file_group *group, const char *path, const void *data, size_t len,
                            unsigned mode, sc_error *err);
 /* On failure the files not yet renamed are removed; those renamed are whole. */
