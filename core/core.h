@@ -146,7 +146,9 @@ int sc_file_group_add(sc_file_group *group, const char *path, const void *data, 
                       unsigned mode, sc_error *err);
 /* Stages path with the same data as the file staged just before it (len bytes of data): a
  * hard link to that file's temporary, which costs no new file and no second write-back, or,
- * where the filesystem has no hard links between the two folders, a copy. */
+ * where the filesystem has no hard links between the two folders, a copy. Once a link between
+ * the same two folders worked in the group, the link is made at the commit instead, straight
+ * to path once the other file has its name: no temporary name and no rename for it. */
 int sc_file_group_add_same(sc_file_group *group, const char *path, const void *data, size_t len,
                            unsigned mode, sc_error *err);
 /* On failure the files not yet renamed are removed; those renamed are whole. */
@@ -653,6 +655,16 @@ int sc_jsonld_to_rdf(const json_t *input, const sc_jsonld_options *opts, sc_rdf_
  * Ed25519Signature2020): toRdf in safe mode with the bundled contexts and no base IRI, then
  * sc_rdfc_canonicalize. Appends to out. SC_EDATA names what the contexts do not define. */
 int sc_jsonld_canonical_nquads(const json_t *document, sc_buf *out, sc_error *err);
+
+/* Declares object shared and unchanging: a batch embeds the same achievement object (one
+ * json_t, by reference) in every credential it signs. Until the matching sc_jsonld_unshare,
+ * toRdf keeps the expanded form of that object where it occurs and reuses it when it meets the
+ * same object under the same active context again (jsonld_memo.c). A cache, not a promise the
+ * code relies on: every use checks that the object still equals a copy taken here, so one
+ * changed in place is expanded afresh. At most a few objects at a time; calls nest (each share
+ * needs its unshare). Thread-safe. */
+void sc_jsonld_share(const json_t *object);
+void sc_jsonld_unshare(const json_t *object);
 
 /* The document loader of the contexts bundled with skillcert (jsonld_contexts.c): the W3C VC,
  * Data Integrity, DID and Open Badges contexts, byte for byte as published. ctx is unused. */

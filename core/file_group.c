@@ -23,8 +23,9 @@
 #define SYNCFS_FROM 8
 
 struct sc_staged_file {
-  char *path, *tmp;
+  char *path, *tmp; /* tmp NULL: linked to its final name at the commit (sc_file_group_add_same) */
   int fd; /* open until the commit; -1 for a hard link to the file staged before it */
+  size_t same; /* with tmp NULL: the file whose data it links to */
 };
 
 static int write_all(int fd, const unsigned char *data, size_t len) {
@@ -100,6 +101,25 @@ static char *link_name(const char *path) {
   return NULL;
 }
 
+static size_t folder_length(const char *path);
+
+/* Once a hard link between two folders worked in this group, the next ones between the same
+ * folders are made at the commit, straight to their final names. */
+static bool same_folders(const char *a, const char *b) {
+  size_t n = folder_length(a);
+  return n == folder_length(b) && strncmp(a, b, n) == 0;
+}
+
+static bool linked_before(const sc_file_group *g, const char *source, const char *path) {
+  for (size_t i = g->count; i-- > 1;) {
+    const struct sc_staged_file *f = &g->files[i];
+    if (f->fd < 0) /* the last link staged: a batch's previous credential's */
+      return same_folders(f->path, path) &&
+             same_folders(g->files[f->tmp ? i - 1 : f->same].path, source);
+  }
+  return false;
+}
+
 int sc_file_group_add_same(sc_file_group *g, const char *path, const void *data, size_t len,
                            unsigned mode, sc_error *err) {
   if (g->count == 0 || !grow(g))
@@ -107,6 +127,14 @@ int sc_file_group_add_same(sc_file_group *g, const char *path, const void *data,
   struct sc_staged_file *f = &g->files[g->count];
   const struct sc_staged_file *same = &g->files[g->count - 1];
   f->path = strdup(path);
+  if (f->path && same->tmp && linked_before(g, same->path, path)) {
+    /* Linked to its final name once its source has its own: no temporary, no second rename. */
+    f->tmp = NULL;
+    f->fd = -1;
+    f->same = g->count - 1;
+    g->count++;
+    return SC_OK;
+  }
   f->tmp = f->path ? link_name(path) : NULL;
   if (!f->path || !f->tmp) {
     free(f->path);
@@ -176,9 +204,27 @@ void sc_file_group_abort(sc_file_group *g) {
   for (size_t i = 0; i < g->count; i++) {
     if (g->files[i].fd >= 0)
       close(g->files[i].fd);
-    unlink(g->files[i].tmp);
+    if (g->files[i].tmp)
+      unlink(g->files[i].tmp);
   }
   release(g);
+}
+
+/* A file staged by sc_file_group_add_same without a temporary: a hard link to its source,
+ * which is whole under its final name by now. A name already there (a file rewritten by a
+ * re-run) is replaced atomically: a link to a temporary name, renamed over it. */
+static int link_into_place(const sc_file_group *g, const struct sc_staged_file *f) {
+  const char *source = g->files[f->same].path;
+  if (link(source, f->path) == 0)
+    return 0;
+  if (errno != EEXIST)
+    return errno;
+  char *tmp = link_name(f->path);
+  int rc = !tmp ? ENOMEM : link(source, tmp) != 0 || rename(tmp, f->path) != 0 ? errno : 0;
+  if (rc && tmp)
+    unlink(tmp);
+  free(tmp);
+  return rc;
 }
 
 /* SKILLCERT_TEST_CRASH_AT=<point>:<n> kills the process with SIGKILL at that point of the
@@ -236,8 +282,10 @@ int sc_file_group_commit(sc_file_group *g, sc_error *err) {
   if (g->count >= SYNCFS_FROM)
     crash_point("synced");
   for (size_t i = 0; i < g->count; i++) {
-    if (rename(g->files[i].tmp, g->files[i].path) != 0) {
-      sc_fail(err, SC_EIO, "%s: cannot write: %s", g->files[i].path, strerror(errno));
+    const struct sc_staged_file *f = &g->files[i];
+    int failed_with = !f->tmp ? link_into_place(g, f) : rename(f->tmp, f->path) != 0 ? errno : 0;
+    if (failed_with) {
+      sc_fail(err, SC_EIO, "%s: cannot write: %s", f->path, strerror(failed_with));
       sync_folders(g); /* what was renamed stays: each of those files is whole */
       sc_file_group_abort(g);
       return SC_EIO;

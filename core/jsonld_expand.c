@@ -513,6 +513,27 @@ static int expand_index_map(entry_ctx *e, const char *key, const json_t *def, co
 
 /* ---------------------------------------------------------------- entries (step 13) */
 
+/* expand(), through the memo for an object the caller declared shared (sc_jsonld_share) when
+ * the expanded form is only read (see jsonld_internal.h). Only this path uses it: what
+ * expand_property does with the value wraps or appends it, never changes it. A value expanded
+ * while memory ran out is not kept. */
+static int expand_memoized(jl_state *st, jl_context *active, const char *key, const json_t *value,
+                           const char *base_url, json_t **out) {
+  bool usable = st->memo && st->remote_depth == 0 && (!st->opts || !st->opts->load) &&
+                jl_memo_eligible(value);
+  if (!usable)
+    return expand(st, active, key, value, base_url, false, out);
+  jl_memo_key memo = {.element = value, .active = active, .active_property = key,
+                      .base_url = base_url, .opts = st->opts};
+  if ((*out = jl_memo_get(&memo)))
+    return SC_OK;
+  size_t failures = sc_alloc_failure_count();
+  int rc = expand(st, active, key, value, base_url, false, out);
+  if (rc == SC_OK && *out && sc_alloc_failure_count() == failures)
+    jl_memo_put(&memo, *out);
+  return rc;
+}
+
 static int expand_property(entry_ctx *e, const char *key, const char *prop, const json_t *value) {
   const json_t *def = jl_term(e->active, key);
   const char *type = def_string(def, "@type");
@@ -527,7 +548,7 @@ static int expand_property(entry_ctx *e, const char *key, const char *prop, cons
              json_is_object(value)) {
     rc = expand_index_map(e, key, def, value, &expanded);
   } else {
-    rc = expand(e->st, e->active, key, value, e->base_url, false, &expanded);
+    rc = expand_memoized(e->st, e->active, key, value, e->base_url, &expanded);
   }
   if (rc || !expanded || json_is_null(expanded)) {
     json_decref(expanded);

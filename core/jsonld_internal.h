@@ -40,6 +40,7 @@ typedef struct jl_state {
   sc_error *err;
   size_t remote_depth; /* contexts loaded, against a loop of contexts that include each other */
   const char *remote[32]; /* the URLs being loaded, outermost first (remote contexts, 4.1.2) */
+  bool memo; /* may use the expansion memo: the expanded form is read, never changed */
 } jl_state;
 
 /* Error helpers: every JSON-LD error message starts with the error code of the JSON-LD 1.1
@@ -92,6 +93,26 @@ bool jl_is_blank_label(const char *s);   /* "_:" … */
 bool jl_ends_with_gen_delim(const char *s);
 /* RFC 3986 5.2 reference resolution: a new string. base may be NULL (ref is returned). */
 char *jl_resolve_iri(const char *base, const char *ref);
+
+/* The expansion memo (jsonld_memo.c). A batch signs thousands of credentials that embed the
+ * same achievement object (one json_t, shared by reference), and expansion is a pure function
+ * of the element, the active context, the active property, the base URL and the options; so
+ * for an object declared shared (sc_jsonld_share) the expanded form is kept per slot and
+ * reused while the object still equals the deep copy taken when it was declared (compared on
+ * every use: a changed object is expanded afresh, never wrongly). Only toRdf uses it
+ * (jl_state.memo): its expanded form is read and dropped, never changed, so one kept value can
+ * be part of many documents' expanded forms at once. Entries hold references to all they are
+ * keyed by, so no address in a key can be freed and reused while it is kept. Thread-safe. */
+typedef struct jl_memo_key {
+  const json_t *element;
+  const jl_context *active;
+  const char *active_property, *base_url;
+  const sc_jsonld_options *opts;
+} jl_memo_key;
+bool jl_memo_eligible(const json_t *element); /* an object while any is declared shared */
+json_t *jl_memo_get(const jl_memo_key *key);  /* a new reference, or NULL */
+void jl_memo_put(const jl_memo_key *key, json_t *expanded);
+size_t jl_memo_hits(void); /* expanded forms reused since the process started (for tests) */
 
 /* Expansion (jsonld_expand.c): *out is a new reference (an array), never NULL on success. */
 int jl_expand_document(jl_state *st, const json_t *input, json_t **out);

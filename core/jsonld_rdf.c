@@ -339,7 +339,7 @@ static int emit_node(emit_ctx *ec, const json_t *node, char **subject) {
 
 int sc_jsonld_to_rdf(const json_t *input, const sc_jsonld_options *opts, sc_rdf_dataset *dataset,
                      sc_error *err) {
-  jl_state st = {.opts = opts, .err = err};
+  jl_state st = {.opts = opts, .err = err, .memo = true};
   json_t *expanded = NULL;
   size_t failures = sc_alloc_failure_count();
   int rc = jl_expand_document(&st, input, &expanded);

@@ -26,29 +26,42 @@ char *sc_badge_image_url(const sc_home *home, const sc_template *tpl) {
   return url;
 }
 
-int sc_add_badge_image(const sc_home *home, const sc_template *tpl, json_t *credential,
-                       sc_error *err) {
-  json_t *subject = json_object_get(credential, "credentialSubject");
-  json_t *achievement = json_object_get(subject, "achievement");
+json_t *sc_achievement_with_image(const sc_home *home, const sc_template *tpl,
+                                  const json_t *achievement, sc_error *err) {
   if (!json_is_object(achievement) || json_object_get(achievement, "image") || !tpl ||
       !tpl->badge_file[0] || !tpl->name || !home->public_url)
-    return SC_OK; /* no badge, or the achievement names its own image */
+    return json_incref((json_t *)achievement); /* no badge, or it names its own image */
   size_t failures = sc_alloc_failure_count(); /* a deep copy may come back with a hole */
   char *url = sc_badge_image_url(home, tpl);
   /* A copy: the achievement object may be the template's, shared by every credential. */
   json_t *copy = url ? json_deep_copy(achievement) : NULL;
   json_t *image = url ? json_pack("{s:s,s:s}", "id", url, "type", "Image") : NULL;
-  int rc = url && copy && image && sc_alloc_failure_count() == failures ? SC_OK : sc_oom(err);
-  if (rc == SC_OK && json_object_set_new(copy, "image", image) != 0)
-    rc = sc_oom(err); /* json_object_set_new took image either way */
-  else if (rc != SC_OK)
-    json_decref(image);
-  if (rc == SC_OK && json_object_set_new(subject, "achievement", copy) != 0)
-    rc = sc_oom(err);
-  else if (rc != SC_OK)
-    json_decref(copy);
   free(url);
-  return rc;
+  bool whole = copy && image && sc_alloc_failure_count() == failures;
+  if (!whole)
+    json_decref(image);
+  else if (json_object_set_new(copy, "image", image) != 0) /* it took image either way */
+    whole = false;
+  if (!whole) {
+    json_decref(copy);
+    sc_oom(err);
+    return NULL;
+  }
+  return copy;
+}
+
+int sc_add_badge_image(const sc_home *home, const sc_template *tpl, json_t *credential,
+                       sc_error *err) {
+  json_t *subject = json_object_get(credential, "credentialSubject");
+  json_t *achievement = json_object_get(subject, "achievement");
+  json_t *with_image = sc_achievement_with_image(home, tpl, achievement, err);
+  if (!with_image && achievement)
+    return SC_ESOFTWARE; /* sc_oom set err */
+  if (with_image == achievement) {
+    json_decref(with_image);
+    return SC_OK;
+  }
+  return json_object_set_new(subject, "achievement", with_image) == 0 ? SC_OK : sc_oom(err);
 }
 
 int sc_publish_badge_image(const sc_home *home, const sc_template *tpl, sc_error *err) {

@@ -16,7 +16,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#define COLLECT_AT_ONCE (SC_CHUNK / 2)
 
 static double elapsed(const struct timespec *start) {
   struct timespec now;
@@ -98,17 +97,18 @@ static int collect_job(sc_batch *b, sc_job *job) {
     return sc_batch_job_failed(b, job);
   b->chunk[b->chunk_len++] = job;
   b->in_flight++; /* it comes back as a write */
-  return b->chunk_len == SC_CHUNK ? commit_chunk(b) : SC_OK;
+  return b->chunk_len == b->chunk_size ? commit_chunk(b) : SC_OK;
 }
 
 /* Takes the jobs the workers and the writer have finished, a batch of them at a time: the
- * main thread sleeps until COLLECT_AT_ONCE are back (or all it waits for, when fewer are
+ * main thread sleeps until half a chunk is back (or all it waits for, when fewer are
  * out), so it is woken a few times per chunk instead of once per credential. Each job is moved
  * on even after one fails, as drain() does after an error. */
 static int collect(sc_batch *b) {
   size_t out = b->in_flight - b->chunk_len; /* with the workers or the writer: all come back */
+  size_t at_once = b->chunk_size / 2;
   int rc = SC_OK;
-  for (sc_job *job = sc_queue_pop_all(&b->done, out < COLLECT_AT_ONCE ? out : COLLECT_AT_ONCE),
+  for (sc_job *job = sc_queue_pop_all(&b->done, out < at_once ? out : at_once),
               *next;
        job; job = next) {
     next = job->next;
@@ -216,7 +216,11 @@ static int run_roster(sc_batch *b) {
 int sc_batch_issue(const sc_issue_context *ctx, const sc_batch_options *opts,
                    sc_batch_progress_fn progress, void *progress_ctx, sc_batch_progress *final,
                    sc_error *err) {
-  sc_batch b = {.ctx = ctx, .opts = opts, .progress_fn = progress, .progress_ctx = progress_ctx};
+  sc_batch b = {.ctx = ctx,
+                .opts = opts,
+                .progress_fn = progress,
+                .progress_ctx = progress_ctx,
+                .chunk_size = sc_issue_makes_pdf(ctx) ? SC_CHUNK_PDF : SC_CHUNK_JSON};
   clock_gettime(CLOCK_MONOTONIC, &b.started);
   char out_dir[PATH_MAX], linked_dir[PATH_MAX];
   int rc = sc_path_format(out_dir, sizeof out_dir, SC_ECANTCREAT, &b.err, "%s/out", ctx->home->root);

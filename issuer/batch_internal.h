@@ -8,7 +8,12 @@
 
 #include "issuer/issuer.h"
 
-#define SC_CHUNK 32 /* credentials per registry transaction, and per group of files written */
+/* Credentials per registry transaction, and per group of files written: each chunk costs a
+ * transaction, a syncfs() and two hand-offs, so JSON-only chunks (3 KB a credential) are larger;
+ * with PDFs (40 KB each) 32 keep the writer's backlog small. */
+#define SC_CHUNK_PDF 32
+#define SC_CHUNK_JSON 128
+#define SC_CHUNK_MAX SC_CHUNK_JSON
 
 typedef enum sc_job_kind {
   SC_JOB_ISSUE,  /* build, sign, render (a worker) */
@@ -58,8 +63,8 @@ typedef struct sc_batch {
   size_t in_flight;                    /* jobs handed out and not yet finished */
   size_t at_writer;                    /* of those, recorded and with the writer */
   size_t max_at_workers, max_at_writer; /* how far each may be ahead */
-  sc_job *chunk[SC_CHUNK];
-  size_t chunk_len;
+  sc_job *chunk[SC_CHUNK_MAX];
+  size_t chunk_len, chunk_size; /* chunk_size: SC_CHUNK_PDF or SC_CHUNK_JSON */
   sc_achievement_cache *achievements;
   FILE *manifest;
   char manifest_path[PATH_MAX], manifest_tmp[PATH_MAX + 16];

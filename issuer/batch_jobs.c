@@ -69,13 +69,27 @@ static int resolve_path(const sc_batch *b, const char *file, char *out, size_t s
   return sc_path_format(out, size, SC_EUSAGE, NULL, "%s/%s", dirname(roster), file);
 }
 
-int sc_batch_achievement(sc_batch *b, const sc_roster_row *row, const json_t **achievement) {
-  if (!row->achievement || !*row->achievement) {
-    *achievement = sc_template_achievement(b->ctx->tpl);
-    return SC_OK;
+/* What every credential of the batch with this achievement embeds: the achievement with the
+ * template's badge as its image, made once (not copied per credential), and declared shared so
+ * that eddsa-rdfc-2022's JSON-LD expansion of it is done once too (sc_jsonld_share). */
+static int cache_achievement(sc_batch *b, sc_achievement_cache *entry, json_t *loaded) {
+  entry->achievement = sc_achievement_with_image(b->ctx->home, b->ctx->tpl, loaded, &b->err);
+  json_decref(loaded);
+  if (!entry->achievement) {
+    free(entry->path);
+    free(entry);
+    return SC_ESOFTWARE; /* out of memory, err set */
   }
-  char path[PATH_MAX];
-  if (resolve_path(b, row->achievement, path, sizeof path) != SC_OK)
+  sc_jsonld_share(entry->achievement);
+  entry->next = b->achievements;
+  b->achievements = entry;
+  return SC_OK;
+}
+
+int sc_batch_achievement(sc_batch *b, const sc_roster_row *row, const json_t **achievement) {
+  char path[PATH_MAX] = ""; /* "": the template's own achievement */
+  bool own = row->achievement && *row->achievement;
+  if (own && resolve_path(b, row->achievement, path, sizeof path) != SC_OK)
     return sc_fail(&b->err, SC_EUSAGE, "%s:%zu: achievement: path too long", b->opts->roster_path,
                    row->line);
   for (sc_achievement_cache *c = b->achievements; c; c = c->next) {
@@ -89,16 +103,16 @@ int sc_batch_achievement(sc_batch *b, const sc_roster_row *row, const json_t **a
     free(entry);
     return sc_oom(&b->err);
   }
-  int rc = sc_achievement_load(path, &entry->achievement, &b->err);
-  if (rc != SC_OK) {
+  json_t *loaded = own ? NULL : json_incref((json_t *)sc_template_achievement(b->ctx->tpl));
+  if (own && sc_achievement_load(path, &loaded, &b->err) != SC_OK) {
     free(entry->path);
     free(entry);
     return sc_error_prefix(&b->err, "%s:%zu", b->opts->roster_path, row->line);
   }
-  entry->next = b->achievements;
-  b->achievements = entry;
-  *achievement = entry->achievement;
-  return SC_OK;
+  int rc = cache_achievement(b, entry, loaded);
+  if (rc == SC_OK)
+    *achievement = b->achievements->achievement;
+  return rc;
 }
 
 static bool file_matches(const char *path, const char *sha256_hex) {
@@ -150,12 +164,27 @@ static int rebuilt_qr_text(sc_batch *b, const char *id, const char *pdf, char **
                               sc_template_qr_size(b->ctx->tpl), text, &b->err);
 }
 
+/* public/c/<uuid>.json holds the credential's bytes, like out/: a chunk's commit renames it
+ * into place after out/<uuid>.json, so a crash between the two leaves out/ whole and this
+ * one missing. */
+static bool linked_matches(const sc_batch *b, const char *id, const char *sha256_hex) {
+  const char *uuid = sc_uuid_of_urn(id);
+  if (!uuid)
+    return true; /* not published under /C/ (issuing names every credential urn:uuid:) */
+  char name[64], path[PATH_MAX];
+  snprintf(name, sizeof name, "%s.json", uuid);
+  return sc_home_path(b->ctx->home, "public/c", name, path, sizeof path, NULL) == SC_OK &&
+         file_matches(path, sha256_hex);
+}
+
 /* Issued by an earlier run: intact files are left alone, missing or damaged ones rewritten
  * from the credential the registry holds. */
 int sc_batch_existing(sc_batch *b, const sc_roster_row *row, const json_t *existing) {
   const char *id = row_string(existing, "id");
   const char *pdf = row_string(existing, "pdf_path");
-  bool intact = file_matches(row_string(existing, "json_path"), row_string(existing, "sha256")) &&
+  const char *sha256 = row_string(existing, "sha256");
+  bool intact = file_matches(row_string(existing, "json_path"), sha256) &&
+                linked_matches(b, id, sha256) &&
                 (!sc_issue_makes_pdf(b->ctx) || pdf_looks_whole(pdf));
   if (intact) {
     b->progress.done++;
@@ -201,6 +230,7 @@ void sc_batch_release(sc_batch *b) {
   b->chunk_len = 0;
   while (b->achievements) {
     sc_achievement_cache *next = b->achievements->next;
+    sc_jsonld_unshare(b->achievements->achievement);
     json_decref(b->achievements->achievement);
     free(b->achievements->path);
     free(b->achievements);

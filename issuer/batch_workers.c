@@ -144,14 +144,14 @@ static void commit_chunk_files(sc_batch *b, sc_file_group *files, sc_job **jobs,
 static void *writer_main(void *arg) {
   sc_batch *b = arg;
   sc_file_group files = {0};
-  sc_job *staged[SC_CHUNK], *job, *next;
+  sc_job *staged[SC_CHUNK_MAX], *job, *next;
   size_t n = 0;
   while ((job = sc_queue_pop_all(&b->writes, 1))) {
     for (; job; job = next) {
       next = job->next;
       job->rc = sc_issue_stage(b->ctx, &job->prepared, &files, &job->err);
       staged[n++] = job;
-      if (job->ends_chunk || n == SC_CHUNK) {
+      if (job->ends_chunk || n == b->chunk_size) {
         commit_chunk_files(b, &files, staged, n);
         n = 0;
       }
@@ -173,10 +173,10 @@ int sc_workers_start(sc_batch *b) {
   b->writer_started = true;
   int n = b->opts->workers > 0 ? b->opts->workers : 1;
   /* Enough jobs queued that the workers never run dry while the main thread sleeps until
-   * SC_CHUNK / 2 of them are back; a chunk being synced and the next one waiting: signing
+   * half a chunk of them is back; a chunk being synced and the next one waiting: signing
    * goes on while the writer waits for the disk. */
-  b->max_at_workers = SC_CHUNK + 4 * (size_t)n;
-  b->max_at_writer = 2 * SC_CHUNK;
+  b->max_at_workers = b->chunk_size + 4 * (size_t)n;
+  b->max_at_writer = 2 * b->chunk_size;
   b->threads = calloc((size_t)n, sizeof *b->threads);
   if (!b->threads)
     return sc_oom(&b->err);

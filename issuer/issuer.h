@@ -483,6 +483,11 @@ typedef struct sc_template sc_template;
 /* The achievement's image (badge_image.c): the template's badge at
  * <publicUrl>/badges/<template>.<png|svg> (a new string, NULL when the template has none). */
 char *sc_badge_image_url(const sc_home *home, const sc_template *tpl);
+/* achievement with that image: a new reference to achievement itself when it names its own
+ * image or the template has no badge, else to a copy with "image" added (NULL, err set, when
+ * memory ran out). A batch makes it once and shares it between its credentials. */
+json_t *sc_achievement_with_image(const sc_home *home, const sc_template *tpl,
+                                  const json_t *achievement, sc_error *err);
 /* Gives the credential's achievement that image, unless it names one itself. */
 int sc_add_badge_image(const sc_home *home, const sc_template *tpl, json_t *credential,
                        sc_error *err);

@@ -49,7 +49,7 @@ static int exec(sc_registry *reg, const char *sql, sc_error *err) {
 /* WAL lets readers (list, inspect, the server) work while a batch writes; FULL sync makes
  * every committed chunk survive a power cut, which is what "reported done" promises; a busy
  * timeout lets two commands on one home take turns instead of failing. Every write
- * transaction is short (a status change, a chunk of 32 credentials), so the timeout is only
+ * transaction is short (a status change, a chunk of 32 credentials, 128 without PDFs), so the timeout is only
  * reached when something holds the database far longer than skillcert ever does. */
 #define BUSY_TIMEOUT_MS 60000
 

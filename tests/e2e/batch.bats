@@ -22,12 +22,15 @@ assert_complete() {
   # Into a file first: piped, a failing `sc list` would leave the checks below nothing to fail on.
   sc list --home "$WORK/home" --json >"$WORK/list.jsonl"
   [ "$(wc -l <"$WORK/list.jsonl")" -eq "$n" ]
-  $PYTHON - "$WORK/list.jsonl" <<'PY'
+  $PYTHON - "$WORK/list.jsonl" "$WORK/home" <<'PY'
 import hashlib, json, sys
 for line in open(sys.argv[1]):
     row = json.loads(line)
     data = open(row["json_path"], "rb").read()
     assert hashlib.sha256(data).hexdigest() == row["sha256"], row["id"]
+    uuid = row["id"].rsplit(":", 1)[1]
+    linked = open(f"{sys.argv[2]}/public/c/{uuid}.json", "rb").read() # the /C/<uuid> link
+    assert linked == data, row["id"]
     pdf = open(row["pdf_path"], "rb").read()
     assert pdf.startswith(b"%PDF-") and b"%%EOF" in pdf[-32:], row["id"]
 PY
@@ -92,6 +95,24 @@ PY
   cmp "$json" "$WORK/original.json"
 }
 
+# public/c/<uuid>.json is renamed into place after out/<uuid>.json in the same chunk commit, so a
+# crash (or a power cut before the folders are synced) can leave the first without the second;
+# a re-run must not take the credential for complete then: its /C/<uuid> link would stay dead.
+@test "a credential's public/c copy lost after issuing is rewritten by the next run" {
+  make_home
+  roster 4
+  sc issue --home "$WORK/home" --roster "$WORK/roster.csv" --template ai-fundamentals --no-pdf
+  jsons=("$WORK"/home/out/*.json)
+  json=${jsons[0]}
+  linked="$WORK/home/public/c/$(basename "$json")"
+  cmp "$json" "$linked"
+  rm "$linked"
+  run sc issue --home "$WORK/home" --roster "$WORK/roster.csv" --template ai-fundamentals --no-pdf
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"1 repaired"* ]]
+  cmp "$json" "$linked"
+}
+
 # Waits until out/ holds at least N PDFs (the batch is mid-run), then kills it with SIGKILL.
 kill_after_pdfs() { # pid N
   for _ in $(seq 1 6000); do # up to a minute on a slow machine
@@ -141,6 +162,39 @@ kill_after_pdfs() { # pid N
   [ "$status" -eq 0 ]
   [[ "$output" == *"repaired"* ]] # the crashed chunks' recorded credentials got their files
   assert_complete 300
+}
+
+# JSON-only batches commit 128 credentials per chunk (32 with PDFs): one transaction, one
+# syncfs and one hand-off per 128 (docs/benchmarks.md). The crash points hold there too.
+@test "a JSON-only batch stopped inside a chunk's file commit and run again ends with one whole credential per learner" {
+  make_home
+  roster 300
+  # Stopped right after the renames of the first chunk: exactly that chunk is in place.
+  run env SKILLCERT_TEST_CRASH_AT=renamed:1 "$SKILLCERT" issue --home "$WORK/home" \
+    --roster "$WORK/roster.csv" --template ai-fundamentals --no-pdf -j 2
+  [ "$status" -eq 137 ]
+  assert_no_partial_file
+  [ "$(find "$WORK/home/out" -maxdepth 1 -name '*.json' | wc -l)" -eq 128 ]
+  run env SKILLCERT_TEST_CRASH_AT=synced:1 "$SKILLCERT" issue --home "$WORK/home" \
+    --roster "$WORK/roster.csv" --template ai-fundamentals --no-pdf -j 2
+  [ "$status" -eq 137 ]
+  assert_no_partial_file
+  run sc issue --home "$WORK/home" --roster "$WORK/roster.csv" --template ai-fundamentals --no-pdf
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"repaired"* ]]
+  [ "$(find "$WORK/home/out" -maxdepth 1 -name '*.json' | wc -l)" -eq 300 ]
+  sc list --home "$WORK/home" --json >"$WORK/list.jsonl"
+  [ "$(wc -l <"$WORK/list.jsonl")" -eq 300 ]
+  $PYTHON - "$WORK/list.jsonl" "$WORK/home" <<'PY'
+import hashlib, json, sys
+for line in open(sys.argv[1]):
+    row = json.loads(line)
+    data = open(row["json_path"], "rb").read()
+    assert hashlib.sha256(data).hexdigest() == row["sha256"], row["id"]
+    uuid = row["id"].rsplit(":", 1)[1]
+    assert open(f"{sys.argv[2]}/public/c/{uuid}.json", "rb").read() == data, row["id"]
+PY
+  [ -z "$(find "$WORK/home" -name '*.tmp.*')" ]
 }
 
 @test "a PDF cut short after issuing is rewritten by the next run" {

@@ -29,3 +29,37 @@ for path in sys.argv[1:]:
 assert len(configs) == 1, configs
 PY
 }
+
+# The batch makes each achievement with the template's badge once and shares it between its
+# credentials (and between their JSON-LD expansions, core/jsonld_memo.c): each credential
+# still carries its own achievement with the image and verifies with both proofs.
+@test "issue: a batch mixing the template's achievement and a roster's own gives each credential its achievement with the badge image" {
+  make_home
+  $PYTHON - >"$WORK/roster.csv" <<'PY'
+print("id,name,email,achievement")
+for i in range(12):
+    print(f"L-{i:05d},Ada Lovelace {i},learner{i}@example.org,{'responsible-ai' if i % 3 == 0 else ''}")
+PY
+  sc issue --home "$WORK/home" --roster "$WORK/roster.csv" --template ai-fundamentals --no-pdf \
+    -j 2 >/dev/null
+  files=("$WORK"/home/out/*.json)
+  [ "${#files[@]}" -eq 12 ]
+  run sc verify -v --home "$WORK/home" "${files[@]}"
+  [ "$status" -eq 0 ]
+  [ "$(grep -c 'all 2 proofs verify (eddsa-rdfc-2022,eddsa-jcs-2022)' <<<"$output")" -eq 12 ]
+  $PYTHON - "${files[@]}" <<'PY'
+import json, sys
+kinds = {}
+for path in sys.argv[1:]:
+    subject = json.load(open(path))["credentialSubject"]
+    achievement = subject["achievement"]
+    i = int(subject["identifier"][0]["identityHash"].rsplit(" ", 1)[1])
+    want = "responsible-ai" if i % 3 == 0 else "ai-fundamentals"
+    assert achievement["id"].endswith("/achievements/" + want), (path, achievement["id"])
+    assert achievement["image"] == {"id": "https://acme.example/badges/ai-fundamentals.png",
+                                    "type": "Image"}, achievement
+    assert list(achievement)[-1] == "image", list(achievement) # where a per-credential copy put it
+    kinds[want] = kinds.get(want, 0) + 1
+assert kinds == {"responsible-ai": 4, "ai-fundamentals": 8}, kinds
+PY
+}
