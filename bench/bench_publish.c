@@ -101,7 +101,7 @@ static void build_fixture(bench_home *bh, long rows) {
               "BEGIN;"
               "UPDATE credentials SET status = 'revoked' WHERE rowid % 100 = 7;"
               "UPDATE credentials SET status = 'suspended' WHERE rowid % 200 = 57;"
-              "INSERT INTO events (credential_id, kind, reason, at) SELECT id, status, 'bench',"
+              "INSERT INTO events (credential, kind, reason, at) SELECT seq, status, 'bench',"
               " '2026-02-01T00:00:00Z' FROM credentials WHERE status != 'active';"
               "COMMIT;");
 }
