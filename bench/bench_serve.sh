@@ -27,7 +27,10 @@ export XDG_CONFIG_HOME="$work/config" XDG_CACHE_HOME="$work/cache"
 unset SKILLCERT_PASSPHRASE_FILE SKILLCERT_TRUST SKILLCERT_HOME
 s=build/skillcert
 $s init "$work/home" --name "Bench Academy" --url https://bench.example --no-passphrase >/dev/null
-paths=$($s issue --home "$work/home" --name "Zoë Bench" --email b@example.org --template ai-fundamentals)
+# --qr embed: the page of a QR code that holds the whole credential (the heavier page; the
+# shipped templates print link codes by default, whose /C/ page reads public/c/).
+paths=$($s issue --home "$work/home" --name "Zoë Bench" --email b@example.org --template ai-fundamentals \
+  --qr embed)
 json=$(echo "$paths" | sed -n 1p)
 pdf=$(echo "$paths" | sed -n 2p)
 pdftoppm -r 150 -png -singlefile "$pdf" "$work/page"
