@@ -48,6 +48,13 @@ refused() {
     "skillcert: issue: --map expects COLUMN=FIELD, got 'nocolumn'"
 }
 
+@test "the commands checked here are every command skillcert --help names" {
+  listed=$(sc --help | sed -nE 's/^  ([a-z]+)  .*/\1/p' | sort)
+  [ -n "$listed" ]
+  checked=$(tr ' ' '\n' <<<"$COMMANDS" | sort)
+  [ "$listed" = "$checked" ] || { diff <(echo "$listed") <(echo "$checked"); false; }
+}
+
 @test "every command answers --help on standard output with exit 0" {
   for c in $COMMANDS; do
     run --separate-stderr sc "$c" --help
