@@ -125,7 +125,7 @@ $(BUILD)/libcore.a: $(CONTEXTS_OBJ) # the JSON-LD contexts core/jsonld_*.c read
 $(BIN): $(CLI_OBJ) $(LIBA)
 	$(CC) $(SANFLAGS) $(LDFLAGS) $(CLI_OBJ) $(LIBA) $(LDLIBS_ALL) -o $@
 
-$(BUILD)/tests/%: tests/unit/%.c tests/unit/test_support.h $(LIBA) $(FLAGS_FILE)
+$(BUILD)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(LIBA) $(FLAGS_FILE)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Itests/unit $< $(TEST_LDFLAGS) $(LIBA) $(LDLIBS_ALL) -lcmocka -o $@
 

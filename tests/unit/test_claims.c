@@ -1,47 +1,10 @@
 /* Claim tokens in the registry (docs/claim.md), on SQLite and on PostgreSQL: made, found by
  * their hash only, expired, revoked one by one or per credential, replaced by a new mail. */
-#include "test_support.h"
+#include "test_registry_support.h"
 
 #include <sqlite3.h>
 
 #include "issuer/registry_internal.h"
-
-typedef struct fixture {
-  char dir[64];
-  char uri[512]; /* the PostgreSQL database, or "" for SQLite */
-  sc_home home;
-  sc_registry *reg;
-} fixture;
-
-static char pg_dir[64];
-static int pg_databases;
-
-static int run_line(const char *command, char *out, size_t size) {
-  FILE *p = popen(command, "r");
-  if (!p)
-    return -1;
-  if (!fgets(out, (int)size, p))
-    out[0] = 0;
-  out[strcspn(out, "\n")] = 0;
-  return pclose(p) == 0 && out[0] ? 0 : -1;
-}
-
-static int start_postgres(void **state) {
-  (void)state;
-  char command[256], uri[512];
-  if (!make_temp_dir(pg_dir, "claims-pg"))
-    return -1;
-  snprintf(command, sizeof command, "tests/pg/cluster.sh start %s", pg_dir);
-  return run_line(command, uri, sizeof uri);
-}
-
-static int stop_postgres(void **state) {
-  (void)state;
-  char command[256];
-  snprintf(command, sizeof command, "tests/pg/cluster.sh stop %s", pg_dir);
-  int rc = system(command);
-  return rc == 0 && remove_temp_dir(pg_dir) == 0 ? 0 : -1;
-}
 
 static void insert(fixture *f, const char *id, const char *learner) {
   int64_t list, index;
@@ -63,46 +26,21 @@ static void insert(fixture *f, const char *id, const char *learner) {
 #define ID_A "urn:uuid:0b9c3b8e-6f8a-4d0e-9a51-1a2b3c4d5e6f"
 #define ID_B "urn:uuid:1c9c3b8e-6f8a-4d0e-9a51-1a2b3c4d5e6f"
 
-static int open_fixture(fixture *f, void **state) {
-  sc_error err = {0};
-  if (sc_registry_open(&f->home, &f->reg, &err) != SC_OK) {
-    fprintf(stderr, "%s\n", err.message);
-    return -1;
-  }
-  insert(f, ID_A, "learner-a");
-  insert(f, ID_B, "learner-b");
-  *state = f;
+/* The registry fixture with two credentials for the tokens to open. */
+static int seeded(int rc, void **state) {
+  if (rc != 0)
+    return rc;
+  insert(*state, ID_A, "learner-a");
+  insert(*state, ID_B, "learner-b");
   return 0;
 }
 
-static int setup(void **state) {
-  fixture *f = calloc(1, sizeof *f);
-  if (!f || !make_temp_dir(f->dir, "claims"))
-    return -1;
-  snprintf(f->home.root, sizeof f->home.root, "%s", f->dir);
-  return open_fixture(f, state);
+static int setup_claims(void **state) {
+  return seeded(setup(state), state);
 }
 
-static int setup_pg(void **state) {
-  fixture *f = calloc(1, sizeof *f);
-  if (!f || !make_temp_dir(f->dir, "claims"))
-    return -1;
-  snprintf(f->home.root, sizeof f->home.root, "%s", f->dir);
-  char command[256];
-  snprintf(command, sizeof command, "tests/pg/cluster.sh createdb %s c%d", pg_dir, ++pg_databases);
-  if (run_line(command, f->uri, sizeof f->uri) != 0)
-    return -1;
-  f->home.registry = f->uri;
-  return open_fixture(f, state);
-}
-
-static int teardown(void **state) {
-  fixture *f = *state;
-  sc_registry_close(f->reg);
-  if (remove_temp_dir(f->dir) != 0)
-    return -1;
-  free(f);
-  return 0;
+static int setup_claims_pg(void **state) {
+  return seeded(setup_pg(state), state);
 }
 
 #define NOW ((int64_t)1800000000)
@@ -242,8 +180,8 @@ static void the_claim_days_setting_is_read_and_checked(void **state) {
   free(url);
 }
 
-#define BOTH(test) cmocka_unit_test_setup_teardown(test, setup, teardown)
-#define BOTH_PG(test) cmocka_unit_test_setup_teardown(test, setup_pg, teardown)
+#define BOTH(test) cmocka_unit_test_setup_teardown(test, setup_claims, teardown)
+#define BOTH_PG(test) cmocka_unit_test_setup_teardown(test, setup_claims_pg, teardown)
 
 int main(void) {
   const struct CMUnitTest sqlite[] = {

@@ -1,90 +1,11 @@
 /* The registry: schema, records, idempotency, append-only events, status-list indexes. */
-#include "test_support.h"
+#include "test_registry_support.h"
 
 #include <sqlite3.h>
 #include <unistd.h>
 #include <time.h>
 
 #include "issuer/registry_internal.h"
-
-typedef struct fixture {
-  char dir[64];
-  char uri[512]; /* the PostgreSQL database, or "" for SQLite */
-  sc_home home;
-  sc_registry *reg;
-} fixture;
-
-/* The PostgreSQL cluster these tests share (tests/pg/cluster.sh), started once. */
-static char pg_dir[64];
-static int pg_databases;
-
-static int run_line(const char *command, char *out, size_t size) {
-  FILE *p = popen(command, "r");
-  if (!p)
-    return -1;
-  if (!fgets(out, (int)size, p))
-    out[0] = 0;
-  out[strcspn(out, "\n")] = 0;
-  return pclose(p) == 0 && out[0] ? 0 : -1;
-}
-
-static int start_postgres(void **state) {
-  (void)state;
-  char command[256], uri[512];
-  if (!make_temp_dir(pg_dir, "registry-pg"))
-    return -1;
-  snprintf(command, sizeof command, "tests/pg/cluster.sh start %s", pg_dir);
-  return run_line(command, uri, sizeof uri);
-}
-
-static int stop_postgres(void **state) {
-  (void)state;
-  char command[256];
-  snprintf(command, sizeof command, "tests/pg/cluster.sh stop %s", pg_dir);
-  int rc = system(command);
-  return rc == 0 && remove_temp_dir(pg_dir) == 0 ? 0 : -1;
-}
-
-static int open_fixture(fixture *f, void **state) {
-  sc_error err = {0};
-  if (sc_registry_open(&f->home, &f->reg, &err) != SC_OK) {
-    fprintf(stderr, "%s\n", err.message);
-    return -1;
-  }
-  *state = f;
-  return 0;
-}
-
-static int setup(void **state) {
-  fixture *f = calloc(1, sizeof *f);
-  if (!f || !make_temp_dir(f->dir, "registry"))
-    return -1;
-  snprintf(f->home.root, sizeof f->home.root, "%s", f->dir);
-  return open_fixture(f, state);
-}
-
-/* The same fixture on a new database of the shared PostgreSQL cluster. */
-static int setup_pg(void **state) {
-  fixture *f = calloc(1, sizeof *f);
-  if (!f || !make_temp_dir(f->dir, "registry"))
-    return -1;
-  snprintf(f->home.root, sizeof f->home.root, "%s", f->dir);
-  char command[256];
-  snprintf(command, sizeof command, "tests/pg/cluster.sh createdb %s t%d", pg_dir, ++pg_databases);
-  if (run_line(command, f->uri, sizeof f->uri) != 0)
-    return -1;
-  f->home.registry = f->uri;
-  return open_fixture(f, state);
-}
-
-static int teardown(void **state) {
-  fixture *f = *state;
-  sc_registry_close(f->reg);
-  if (remove_temp_dir(f->dir) != 0)
-    return -1;
-  free(f);
-  return 0;
-}
 
 static sc_issued_record sample(const char *id, const char *learner, int64_t index) {
   return (sc_issued_record){.id = id,

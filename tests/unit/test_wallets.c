@@ -2,7 +2,7 @@
  * single-use secrets of both flows in the registry (SQLite and PostgreSQL), the family of a
  * re-issued copy changing status together, the claim page's wallet section and the count of
  * tries per client. */
-#include "test_support.h"
+#include "test_registry_support.h"
 
 #include <openssl/evp.h>
 #include <time.h>
@@ -137,82 +137,6 @@ static void a_proof_signed_by_another_key_is_refused(void **state) {
 }
 
 /* ---------------------------------------------------------------- registry state */
-
-typedef struct fixture {
-  char dir[64];
-  char uri[512];
-  sc_home home;
-  sc_registry *reg;
-} fixture;
-
-static char pg_dir[64];
-static int pg_databases;
-
-static int run_line(const char *command, char *out, size_t size) {
-  FILE *p = popen(command, "r");
-  if (!p)
-    return -1;
-  if (!fgets(out, (int)size, p))
-    out[0] = 0;
-  out[strcspn(out, "\n")] = 0;
-  return pclose(p) == 0 && out[0] ? 0 : -1;
-}
-
-static int start_postgres(void **state) {
-  (void)state;
-  char command[256], uri[512];
-  if (!make_temp_dir(pg_dir, "wallets-pg"))
-    return -1;
-  snprintf(command, sizeof command, "tests/pg/cluster.sh start %s", pg_dir);
-  return run_line(command, uri, sizeof uri);
-}
-
-static int stop_postgres(void **state) {
-  (void)state;
-  char command[256];
-  snprintf(command, sizeof command, "tests/pg/cluster.sh stop %s", pg_dir);
-  int rc = system(command);
-  return rc == 0 && remove_temp_dir(pg_dir) == 0 ? 0 : -1;
-}
-
-static int open_fixture(fixture *f, void **state) {
-  sc_error err = {0};
-  if (sc_registry_open(&f->home, &f->reg, &err) != SC_OK) {
-    fprintf(stderr, "%s\n", err.message);
-    return -1;
-  }
-  *state = f;
-  return 0;
-}
-
-static int setup(void **state) {
-  fixture *f = calloc(1, sizeof *f);
-  if (!f || !make_temp_dir(f->dir, "wallets"))
-    return -1;
-  snprintf(f->home.root, sizeof f->home.root, "%s", f->dir);
-  return open_fixture(f, state);
-}
-
-static int setup_pg(void **state) {
-  fixture *f = calloc(1, sizeof *f);
-  if (!f || !make_temp_dir(f->dir, "wallets"))
-    return -1;
-  snprintf(f->home.root, sizeof f->home.root, "%s", f->dir);
-  char command[256];
-  snprintf(command, sizeof command, "tests/pg/cluster.sh createdb %s w%d", pg_dir, ++pg_databases);
-  if (run_line(command, f->uri, sizeof f->uri) != 0)
-    return -1;
-  f->home.registry = f->uri;
-  return open_fixture(f, state);
-}
-
-static int teardown(void **state) {
-  fixture *f = *state;
-  sc_registry_close(f->reg);
-  int rc = remove_temp_dir(f->dir);
-  free(f);
-  return rc;
-}
 
 static void put(fixture *f, const char *secret, sc_wallet_kind kind, int64_t expires) {
   sc_wallet_secret s = {.kind = kind, .expires_at = expires};
