@@ -1,12 +1,10 @@
 /* GET /claim/<token> driven through sc_http_handle (docs/claim.md): a token shows its own
  * learner's certificate only; unknown, malformed, expired and revoked tokens get one and the
  * same 404; the downloads carry the stored bytes; a client past its misses gets 429. */
-#include "test_support.h"
+#include "test_home_support.h"
 
-#include <openssl/evp.h>
 #include <time.h>
 
-#include "issuer/issuer.h"
 #include "service/service.h"
 
 typedef struct fixture {
@@ -43,15 +41,11 @@ static int setup(void **state) {
   fixture *f = calloc(1, sizeof *f);
   if (!f || !make_temp_dir(f->dir, "claim-page"))
     return -1;
-  char root[128], tpl_dir[PATH_MAX];
-  snprintf(root, sizeof root, "%s/home", f->dir);
-  sc_passphrase_source none = {.none = true};
-  sc_home_init_options opts = {.name = "Acme", .url = "https://acme.example", .passphrase = &none};
+  char tpl_dir[PATH_MAX];
   sc_error err = {0};
   sc_template *tpl = NULL;
   sc_pdf_renderer *renderer = NULL;
-  if (sc_home_init(root, &opts, &err) != SC_OK || sc_home_open(root, &f->home, &err) != SC_OK ||
-      sc_home_load_key(&f->home, &none, &f->key, &err) != SC_OK ||
+  if (open_acme_home(f->dir, &f->home, &f->key, &err) != SC_OK ||
       sc_registry_open(&f->home, &f->reg, &err) != SC_OK ||
       sc_template_find(&f->home, "ai-fundamentals", tpl_dir, sizeof tpl_dir, &err) != SC_OK ||
       sc_template_load(tpl_dir, &tpl, &err) != SC_OK || !(renderer = sc_pdf_renderer_new(&err))) {
@@ -65,7 +59,7 @@ static int setup(void **state) {
   sc_template_free(tpl);
   f->trust = sc_trust_new();
   sc_trust_add(f->trust, f->home.issuer_id, "Acme", &err);
-  snprintf(f->public_dir, sizeof f->public_dir, "%s/public", root);
+  snprintf(f->public_dir, sizeof f->public_dir, "%s/public", f->home.root);
   f->status = (sc_status_source){
       .home_public = f->public_dir, .home_url = f->home.public_url, .offline = true};
   f->cfg = (sc_http_config){.trust = f->trust,

@@ -1,10 +1,6 @@
 /* Publishing status lists: each list records the registry generation it was made from, and a
  * publisher whose snapshot is older than what is already published leaves the newer list. */
-#include "test_support.h"
-
-#include <openssl/evp.h>
-
-#include "issuer/issuer.h"
+#include "test_home_support.h"
 
 typedef struct fixture {
   char dir[64];
@@ -17,13 +13,8 @@ static int setup(void **state) {
   fixture *f = calloc(1, sizeof *f);
   if (!f || !make_temp_dir(f->dir, "publish"))
     return -1;
-  char root[128];
-  snprintf(root, sizeof root, "%s/home", f->dir);
-  sc_passphrase_source none = {.none = true};
-  sc_home_init_options opts = {.name = "Acme", .url = "https://acme.example", .passphrase = &none};
   sc_error err = {0};
-  if (sc_home_init(root, &opts, &err) != SC_OK || sc_home_open(root, &f->home, &err) != SC_OK ||
-      sc_home_load_key(&f->home, &none, &f->key, &err) != SC_OK ||
+  if (open_acme_home(f->dir, &f->home, &f->key, &err) != SC_OK ||
       sc_registry_open(&f->home, &f->reg, &err) != SC_OK) {
     fprintf(stderr, "setup: %s\n", err.message);
     return -1;

@@ -2,6 +2,7 @@
  * single-use secrets of both flows in the registry (SQLite and PostgreSQL), the family of a
  * re-issued copy changing status together, the claim page's wallet section and the count of
  * tries per client. */
+#include "test_home_support.h"
 #include "test_registry_support.h"
 
 #include <openssl/evp.h>
@@ -312,13 +313,8 @@ static int setup_home(void **state) {
   home_fixture *f = calloc(1, sizeof *f);
   if (!f || !make_temp_dir(f->dir, "wallets-home"))
     return -1;
-  char root[128];
-  snprintf(root, sizeof root, "%s/home", f->dir);
-  sc_passphrase_source none = {.none = true};
-  sc_home_init_options opts = {.name = "Acme", .url = "https://acme.example", .passphrase = &none};
   sc_error err = {0};
-  if (sc_home_init(root, &opts, &err) != SC_OK || sc_home_open(root, &f->home, &err) != SC_OK ||
-      sc_home_load_key(&f->home, &none, &f->key, &err) != SC_OK) {
+  if (open_acme_home(f->dir, &f->home, &f->key, &err) != SC_OK) {
     fprintf(stderr, "setup: %s\n", err.message);
     return -1;
   }
