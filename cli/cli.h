@@ -180,6 +180,26 @@ int cli_queue_roster(const sc_issue_context *ctx, const cli_roster_job *job, sc_
 int cli_issue_roster(const sc_issue_context *ctx, sc_pdf_renderer *renderer,
                      const cli_roster_job *job, sc_error *err);
 
+/* What `issue` and `worker` hold while issuing from a home (issuing.c): each opens it step by
+ * step (the home with cli_home_open, the key, the registry), then calls cli_issuing_ready. */
+typedef struct cli_issuing {
+  sc_home home;
+  sc_template *tpl;
+  EVP_PKEY *key;
+  sc_pdf_renderer *renderer; /* NULL with --no-pdf */
+  sc_registry *reg;
+  sc_issue_context ctx; /* set by cli_issuing_ready */
+} cli_issuing;
+
+/* Finds template name (the home's first) and loads it, with a renderer unless no_pdf. origin,
+ * when not NULL, prefixes an error finding it: where the name came from. */
+int cli_issuing_template(cli_issuing *is, const char *name, bool no_pdf, const char *origin,
+                         sc_error *err);
+/* is->ctx from what is loaded. */
+void cli_issuing_ready(cli_issuing *is, bool no_pdf, sc_qr_mode qr_mode);
+/* Frees everything is holds (each part may be missing). */
+void cli_issuing_close(cli_issuing *is);
+
 /* What verify and serve set up before verifying (verifier_setup.c). */
 typedef struct cli_verifier_args {
   const char *trust_path; /* --trust, NULL = the default list */

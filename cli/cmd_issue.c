@@ -154,57 +154,42 @@ static int check_values(const issue_args *a, sc_error *err) {
 
 /* Everything a run needs that comes from the home: loaded once, freed once. */
 typedef struct issue_run {
-  sc_home home;
-  sc_template *tpl;
-  json_t *achievement;
-  EVP_PKEY *key;
-  sc_pdf_renderer *renderer;
-  sc_registry *reg;
+  cli_issuing is;
+  json_t *achievement; /* --achievement, instead of a template */
   int lock;
-  sc_issue_context ctx;
 } issue_run;
 
 static int open_run(const issue_args *a, issue_run *run, bool need_key, sc_error *err) {
   run->lock = -1;
-  int rc = cli_home_open(a->home, &run->home, err);
-  char dir[PATH_MAX];
+  int rc = cli_home_open(a->home, &run->is.home, err);
   /* No --achievement: a template, the one given or the home's default. */
   const char *template_name = a->achievement     ? NULL
                               : a->template_name ? a->template_name
-                                                 : run->home.default_template;
+                                                 : run->is.home.default_template;
   if (rc == SC_OK && template_name) {
-    rc = sc_template_find(&run->home, template_name, dir, sizeof dir, err);
-    if (rc != SC_OK && !a->template_name) /* say where the name came from */
-      sc_error_prefix(err, "the home's default template (skillcert.json defaultTemplate)");
-    if (rc == SC_OK)
-      rc = sc_template_load(dir, &run->tpl, err);
-    if (rc == SC_OK && !a->no_pdf && !(run->renderer = sc_pdf_renderer_new(err)))
-      rc = err->code;
+    const char *origin =
+        a->template_name ? NULL : "the home's default template (skillcert.json defaultTemplate)";
+    rc = cli_issuing_template(&run->is, template_name, a->no_pdf, origin, err);
   } else if (rc == SC_OK) {
     rc = sc_achievement_load(a->achievement, &run->achievement, err);
   }
   if (rc == SC_OK && need_key)
-    rc = sc_home_lock(&run->home, &run->lock, err);
+    rc = sc_home_lock(&run->is.home, &run->lock, err);
   if (rc == SC_OK && need_key)
-    rc = sc_home_load_key(&run->home, &a->passphrase, &run->key, err);
-  run->ctx = (sc_issue_context){&run->home, run->key, run->tpl, run->renderer, a->no_pdf,
-                                a->qr_mode};
+    rc = sc_home_load_key(&run->is.home, &a->passphrase, &run->is.key, err);
+  cli_issuing_ready(&run->is, a->no_pdf, a->qr_mode);
   return rc;
 }
 
 static void close_run(issue_run *run) {
-  sc_registry_close(run->reg);
-  sc_pdf_renderer_free(run->renderer);
-  EVP_PKEY_free(run->key);
+  cli_issuing_close(&run->is); /* the registry closed while the home is still locked */
   json_decref(run->achievement);
-  sc_template_free(run->tpl);
   sc_home_unlock(run->lock);
-  sc_home_close(&run->home);
 }
 
 static void print_paths(const issue_run *run, const char *json, const char *pdf) {
   printf("%s\n", json);
-  if (sc_issue_makes_pdf(&run->ctx) && pdf)
+  if (sc_issue_makes_pdf(&run->is.ctx) && pdf)
     printf("%s\n", pdf);
 }
 
@@ -216,14 +201,14 @@ static int reissue_existing(issue_run *run, const json_t *row, sc_error *err) {
   fprintf(stderr, "skillcert: issue: already issued as %s; nothing new was signed\n", id);
   int rc = SC_OK;
   bool pdf_missing = !pdf_path || access(pdf_path, R_OK) != 0;
-  if (access(json_path, R_OK) != 0 || (sc_issue_makes_pdf(&run->ctx) && pdf_missing)) {
-    char *text = sc_registry_credential_text(run->reg, id, err);
+  if (access(json_path, R_OK) != 0 || (sc_issue_makes_pdf(&run->is.ctx) && pdf_missing)) {
+    char *text = sc_registry_credential_text(run->is.reg, id, err);
     sc_prepared p;
     const char *language = sc_lang_match(json_string_value(json_object_get(row, "language")), 0);
-    rc = text ? sc_issue_prepare_existing(&run->ctx, text, strlen(text), language, &p, err)
+    rc = text ? sc_issue_prepare_existing(&run->is.ctx, text, strlen(text), language, &p, err)
               : err->code;
     if (rc == SC_OK) {
-      rc = sc_issue_write(&run->ctx, &p, err);
+      rc = sc_issue_write(&run->is.ctx, &p, err);
       sc_prepared_free(&p);
     }
     free(text);
@@ -234,16 +219,17 @@ static int reissue_existing(issue_run *run, const json_t *row, sc_error *err) {
 }
 
 static int issue_single(issue_run *run, sc_issue_request *req, bool publish, sc_error *err) {
-  const json_t *achievement = run->tpl ? sc_template_achievement(run->tpl) : run->achievement;
+  const json_t *achievement = run->is.tpl ? sc_template_achievement(run->is.tpl) : run->achievement;
   req->achievement = achievement;
-  int rc =
-      run->renderer ? sc_pdf_check_text(run->renderer, req->recipient.name, "--name", err) : SC_OK;
+  int rc = run->is.renderer
+               ? sc_pdf_check_text(run->is.renderer, req->recipient.name, "--name", err)
+               : SC_OK;
   if (rc == SC_OK)
-    rc = sc_registry_open(&run->home, &run->reg, err);
+    rc = sc_registry_open(&run->is.home, &run->is.reg, err);
   if (rc == SC_OK && req->learner_id) {
     json_t *row = NULL;
     const char *achievement_id = json_string_value(json_object_get(achievement, "id"));
-    rc = sc_registry_find(run->reg, req->learner_id, achievement_id, &row, err);
+    rc = sc_registry_find(run->is.reg, req->learner_id, achievement_id, &row, err);
     if (rc == SC_OK && row) {
       rc = reissue_existing(run, row, err);
       json_decref(row);
@@ -252,7 +238,7 @@ static int issue_single(issue_run *run, sc_issue_request *req, bool publish, sc_
   }
   sc_prepared p = {0};
   if (rc == SC_OK)
-    rc = sc_issue_one(run->reg, &run->ctx, req, publish, &p, err);
+    rc = sc_issue_one(run->is.reg, &run->is.ctx, req, publish, &p, err);
   if (rc == SC_OK)
     print_paths(run, p.json_path, p.pdf_path);
   sc_prepared_free(&p);
@@ -264,7 +250,7 @@ static int issue_single(issue_run *run, sc_issue_request *req, bool publish, sc_
 static int publish_after(issue_run *run, const issue_args *a, sc_error *err) {
   if (a->no_publish || a->dry_run)
     return SC_OK;
-  return cli_publish_home(&run->home, run->key, 0, err);
+  return cli_publish_home(&run->is.home, run->is.key, 0, err);
 }
 
 int cmd_issue(int argc, char **argv) {
@@ -287,7 +273,7 @@ int cmd_issue(int argc, char **argv) {
                           .dry_run = a.dry_run,
                           .queue = a.queue,
                           .now = a.req.now};
-    rc = cli_issue_roster(&run.ctx, run.renderer, &job, &err);
+    rc = cli_issue_roster(&run.is.ctx, run.is.renderer, &job, &err);
   } else if (rc == SC_OK) {
     rc = issue_single(&run, &a.req, !a.no_publish, &err);
   }

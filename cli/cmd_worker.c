@@ -116,50 +116,31 @@ static int refuse_row(void *ctx, const sc_roster_row *row, sc_error *err) {
 }
 
 typedef struct worker_run {
-  sc_home home;
-  sc_template *tpl;
-  EVP_PKEY *key;
-  sc_pdf_renderer *renderer;
-  sc_registry *reg; /* the worker's one connection: its number, the queue, its status list */
+  cli_issuing is; /* is.reg: the worker's one connection: its number, the queue, its status list */
   int64_t number;
-  sc_issue_context ctx;
 } worker_run;
 
 static int open_worker(const worker_args *a, worker_run *run, sc_error *err) {
-  int rc = cli_home_open(a->home, &run->home, err);
-  const char *name = a->template_name ? a->template_name : run->home.default_template;
-  char dir[PATH_MAX];
+  int rc = cli_home_open(a->home, &run->is.home, err);
+  const char *name = a->template_name ? a->template_name : run->is.home.default_template;
   if (rc == SC_OK && !name)
     rc = sc_fail(err, SC_EUSAGE, "worker: --template NAME is needed (the home has no default)");
   if (rc == SC_OK)
-    rc = sc_template_find(&run->home, name, dir, sizeof dir, err);
+    rc = cli_issuing_template(&run->is, name, a->no_pdf, NULL, err);
   if (rc == SC_OK)
-    rc = sc_template_load(dir, &run->tpl, err);
-  if (rc == SC_OK && !a->no_pdf && !(run->renderer = sc_pdf_renderer_new(err)))
-    rc = err->code;
+    rc = sc_registry_open(&run->is.home, &run->is.reg, err);
   if (rc == SC_OK)
-    rc = sc_registry_open(&run->home, &run->reg, err);
+    rc = sc_registry_worker_join(run->is.reg, &run->number, err);
   if (rc == SC_OK)
-    rc = sc_registry_worker_join(run->reg, &run->number, err);
-  if (rc == SC_OK)
-    rc = sc_home_load_key(&run->home, &a->passphrase, &run->key, err);
-  run->ctx = (sc_issue_context){&run->home, run->key, run->tpl, run->renderer, a->no_pdf,
-                                a->qr_mode};
+    rc = sc_home_load_key(&run->is.home, &a->passphrase, &run->is.key, err);
+  cli_issuing_ready(&run->is, a->no_pdf, a->qr_mode);
   return rc;
-}
-
-static void close_worker(worker_run *run) {
-  sc_registry_close(run->reg);
-  sc_pdf_renderer_free(run->renderer);
-  EVP_PKEY_free(run->key);
-  sc_template_free(run->tpl);
-  sc_home_close(&run->home);
 }
 
 static int take(taken_batch *b, sc_error *err) {
   free_jobs(b);
   size_t taken = 0;
-  int rc = sc_registry_take_jobs(b->run->reg, b->run->number, sc_template_name(b->run->tpl),
+  int rc = sc_registry_take_jobs(b->run->is.reg, b->run->number, sc_template_name(b->run->is.tpl),
                                  b->per_claim, keep_job, b, &taken, err);
   b->claims = taken ? b->claims + 1 : b->max_claims; /* an empty take ends the run */
   b->total += taken;
@@ -185,18 +166,18 @@ static int work_batch(const worker_args *a, worker_run *run, size_t *taken, sc_e
   sc_batch_options opts = {.roster_path = roster,
                            .workers = a->jobs,
                            .now = (int64_t)time(NULL),
-                           .refuse = run->renderer ? refuse_row : NULL,
-                           .refuse_ctx = run->renderer,
+                           .refuse = run->is.renderer ? refuse_row : NULL,
+                           .refuse_ctx = run->is.renderer,
                            .next_row = next_row,
                            .rows_ctx = &batch,
                            .shared_output = true,
-                           .registry = run->reg};
+                           .registry = run->is.reg};
   sc_batch_progress done = {0};
-  rc = sc_batch_issue(&run->ctx, &opts, NULL, NULL, &done, err);
+  rc = sc_batch_issue(&run->is.ctx, &opts, NULL, NULL, &done, err);
   *taken = batch.total;
   size_t finished = 0;
   if (rc == SC_OK)
-    rc = sc_registry_jobs_finish(run->reg, run->number, &finished, err);
+    rc = sc_registry_jobs_finish(run->is.reg, run->number, &finished, err);
   if (rc == SC_OK)
     fprintf(stderr,
             "skillcert: worker %lld: %zu job%s in %.1f s: %zu issued, %zu already issued, "
@@ -261,6 +242,6 @@ int cmd_worker(int argc, char **argv) {
       sleep(POLL_SECONDS);
     more = !a.once && (taken || !a.until_empty);
   }
-  close_worker(&run);
+  cli_issuing_close(&run.is);
   return rc == SC_OK ? SC_OK : cli_error(&err);
 }

@@ -174,20 +174,17 @@ static void sync_folder(const char *path, size_t len) {
  * sit in one or two folders (out/, public/c/); past four, a folder may be synced twice. */
 static void sync_folders(const sc_file_group *g) {
   const char *synced[4];
-  size_t synced_len[4], count = 0;
+  size_t count = 0;
   for (size_t i = 0; i < g->count; i++) {
     const char *path = g->files[i].path;
-    size_t len = folder_length(path);
     bool seen = false;
     for (size_t k = 0; k < count && !seen; k++)
-      seen = synced_len[k] == len && strncmp(synced[k], path, len) == 0;
+      seen = same_folders(synced[k], path);
     if (seen)
       continue;
-    sync_folder(path, len);
-    if (count < 4) {
-      synced[count] = path;
-      synced_len[count++] = len;
-    }
+    sync_folder(path, folder_length(path));
+    if (count < 4)
+      synced[count++] = path;
   }
 }
 

@@ -21,6 +21,20 @@ static int crockford_value(unsigned char c) {
   return at ? (int)(at - CROCKFORD) : -1;
 }
 
+/* Writes the low symbols * width bits of bits, most significant first, one alphabet symbol per
+ * width bits, with a '-' after the symbols whose remaining count is dash_a or dash_b; then a
+ * NUL. Both directions (UUID to code, code to UUID prefix) spell their result this way. */
+static void spell(uint64_t bits, int symbols, int width, const char *alphabet, int dash_a,
+                  int dash_b, char *out) {
+  uint64_t mask = ((uint64_t)1 << width) - 1;
+  for (int i = symbols - 1; i >= 0; i--) {
+    *out++ = alphabet[(bits >> (width * i)) & mask];
+    if (i == dash_a || i == dash_b)
+      *out++ = '-';
+  }
+  *out = '\0';
+}
+
 int sc_short_code_of_uuid(const char *uuid, char code[SC_SHORT_CODE_SIZE]) {
   uint64_t bits = 0;
   int digits = 0;
@@ -35,13 +49,7 @@ int sc_short_code_of_uuid(const char *uuid, char code[SC_SHORT_CODE_SIZE]) {
   }
   if (digits < 15)
     return SC_EDATA;
-  size_t out = 0;
-  for (int i = 11; i >= 0; i--) {
-    code[out++] = CROCKFORD[(bits >> (5 * i)) & 31];
-    if (i == 8 || i == 4)
-      code[out++] = '-';
-  }
-  code[out] = '\0';
+  spell(bits, 12, 5, CROCKFORD, 8, 4, code);
   return SC_OK;
 }
 
@@ -58,14 +66,6 @@ int sc_short_code_uuid_prefix(const char *text, char prefix[SC_SHORT_CODE_PREFIX
   }
   if (symbols != 12)
     return SC_EDATA;
-  /* 15 hexadecimal digits as a UUID writes them: 8-4-3 */
-  static const char hex[] = "0123456789abcdef";
-  size_t out = 0;
-  for (int i = 14; i >= 0; i--) {
-    prefix[out++] = hex[(bits >> (4 * i)) & 15];
-    if (i == 7 || i == 3)
-      prefix[out++] = '-';
-  }
-  prefix[out] = '\0';
+  spell(bits, 15, 4, "0123456789abcdef", 7, 3, prefix); /* as a UUID writes them: 8-4-3 */
   return SC_OK;
 }

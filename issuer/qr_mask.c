@@ -91,21 +91,22 @@ typedef struct symbol_bits {
   line_bits rows[SC_QR_PENALTY_MAX_WIDTH], cols[SC_QR_PENALTY_MAX_WIDTH];
 } symbol_bits;
 
+static void set_module(symbol_bits *s, int x, int y, bool dark) {
+  line_bits row_bit = (line_bits)1 << (PAD + x), col_bit = (line_bits)1 << (PAD + y);
+  s->rows[y] = dark ? s->rows[y] | row_bit : s->rows[y] & ~row_bit;
+  s->cols[x] = dark ? s->cols[x] | col_bit : s->cols[x] & ~col_bit;
+}
+
 /* dark: modules with bit 0 set; data: the masked ones (libqrencode marks the others 0x80). */
 static void read_symbol(const unsigned char *modules, int width, symbol_bits *dark,
                         symbol_bits *data) {
   for (int y = 0; y < width; y++) {
     for (int x = 0; x < width; x++) {
       unsigned char m = modules[y * width + x];
-      line_bits row_bit = (line_bits)1 << (PAD + x), col_bit = (line_bits)1 << (PAD + y);
-      if (m & 1) {
-        dark->rows[y] |= row_bit;
-        dark->cols[x] |= col_bit;
-      }
-      if (data && !(m & 0x80)) {
-        data->rows[y] |= row_bit;
-        data->cols[x] |= col_bit;
-      }
+      if (m & 1)
+        set_module(dark, x, y, true);
+      if (data && !(m & 0x80))
+        set_module(data, x, y, true);
     }
   }
 }
@@ -150,12 +151,6 @@ static line_bits flips_along(int m, int fixed, bool row, int width) {
 /* The 15 bits of format information for error correction level M and each mask. */
 static const unsigned format_m[8] = {0x5412, 0x5125, 0x5e7c, 0x5b4b,
                                      0x45f9, 0x40ce, 0x4f97, 0x4aa0};
-
-static void set_module(symbol_bits *s, int x, int y, bool dark) {
-  line_bits row_bit = (line_bits)1 << (PAD + x), col_bit = (line_bits)1 << (PAD + y);
-  s->rows[y] = dark ? s->rows[y] | row_bit : s->rows[y] & ~row_bit;
-  s->cols[x] = dark ? s->cols[x] | col_bit : s->cols[x] & ~col_bit;
-}
 
 /* Both copies of the format information, where libqrencode puts them (least bit first). */
 static void write_format(symbol_bits *s, int width, int m) {

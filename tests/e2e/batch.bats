@@ -19,10 +19,17 @@ assert_complete() {
   [ "$(find "$WORK/home/out" -maxdepth 1 -name '*.json' | wc -l)" -eq "$n" ]
   [ "$(find "$WORK/home/out" -maxdepth 1 -name '*.pdf' | wc -l)" -eq "$n" ]
   [ -z "$(find "$WORK/home/out" -name '*.tmp.*')" ] # no leftover temporary files
+  assert_listed "$n" pdf
+  [ -z "$(find "$WORK/home/public/c" -name '*.tmp.*')" ]
+}
+
+# `sc list` has N rows, each naming an intact JSON (its recorded sha256) that is also the
+# published /C/<uuid> link; with "pdf", each also names a whole PDF.
+assert_listed() { # N [pdf]
   # Into a file first: piped, a failing `sc list` would leave the checks below nothing to fail on.
   sc list --home "$WORK/home" --json >"$WORK/list.jsonl"
-  [ "$(wc -l <"$WORK/list.jsonl")" -eq "$n" ]
-  $PYTHON - "$WORK/list.jsonl" "$WORK/home" <<'PY'
+  [ "$(wc -l <"$WORK/list.jsonl")" -eq "$1" ]
+  $PYTHON - "$WORK/list.jsonl" "$WORK/home" "${2:-}" <<'PY'
 import hashlib, json, sys
 for line in open(sys.argv[1]):
     row = json.loads(line)
@@ -31,10 +38,10 @@ for line in open(sys.argv[1]):
     uuid = row["id"].rsplit(":", 1)[1]
     linked = open(f"{sys.argv[2]}/public/c/{uuid}.json", "rb").read() # the /C/<uuid> link
     assert linked == data, row["id"]
-    pdf = open(row["pdf_path"], "rb").read()
-    assert pdf.startswith(b"%PDF-") and b"%%EOF" in pdf[-32:], row["id"]
+    if sys.argv[3] == "pdf":
+        pdf = open(row["pdf_path"], "rb").read()
+        assert pdf.startswith(b"%PDF-") and b"%%EOF" in pdf[-32:], row["id"]
 PY
-  [ -z "$(find "$WORK/home/public/c" -name '*.tmp.*')" ]
 }
 
 # Nothing a crash left is a partial file under a credential's name: every out/*.json parses,
@@ -183,17 +190,7 @@ kill_after_pdfs() { # pid N
   [ "$status" -eq 0 ]
   [[ "$output" == *"repaired"* ]]
   [ "$(find "$WORK/home/out" -maxdepth 1 -name '*.json' | wc -l)" -eq 300 ]
-  sc list --home "$WORK/home" --json >"$WORK/list.jsonl"
-  [ "$(wc -l <"$WORK/list.jsonl")" -eq 300 ]
-  $PYTHON - "$WORK/list.jsonl" "$WORK/home" <<'PY'
-import hashlib, json, sys
-for line in open(sys.argv[1]):
-    row = json.loads(line)
-    data = open(row["json_path"], "rb").read()
-    assert hashlib.sha256(data).hexdigest() == row["sha256"], row["id"]
-    uuid = row["id"].rsplit(":", 1)[1]
-    assert open(f"{sys.argv[2]}/public/c/{uuid}.json", "rb").read() == data, row["id"]
-PY
+  assert_listed 300
   [ -z "$(find "$WORK/home" -name '*.tmp.*')" ]
 }
 

@@ -4,6 +4,18 @@
 # the eddsa-rdfc-2022 proofs carry one configuration.
 load helpers
 
+# Issues $WORK/roster.csv as JSON with two workers; there are N credentials, left in files,
+# and every one verifies with both its proofs.
+issue_and_verify() { # N
+  sc issue --home "$WORK/home" --roster "$WORK/roster.csv" --template ai-fundamentals --no-pdf \
+    -j 2 >/dev/null
+  files=("$WORK"/home/out/*.json)
+  [ "${#files[@]}" -eq "$1" ]
+  run sc verify -v --home "$WORK/home" "${files[@]}"
+  [ "$status" -eq 0 ]
+  [ "$(grep -c 'all 2 proofs verify (eddsa-rdfc-2022,eddsa-jcs-2022)' <<<"$output")" -eq "$1" ]
+}
+
 @test "issue: every credential of a -j 2 JSON batch verifies with both proofs" {
   make_home
   $PYTHON - >"$WORK/roster.csv" <<'PY'
@@ -11,13 +23,7 @@ print("id,name,email")
 for i in range(24):
     print(f"L-{i:05d},Zoë Łukasiewicz {i},learner{i}@example.org")
 PY
-  sc issue --home "$WORK/home" --roster "$WORK/roster.csv" --template ai-fundamentals --no-pdf \
-    -j 2 >/dev/null
-  files=("$WORK"/home/out/*.json)
-  [ "${#files[@]}" -eq 24 ]
-  run sc verify -v --home "$WORK/home" "${files[@]}"
-  [ "$status" -eq 0 ]
-  [ "$(grep -c 'all 2 proofs verify (eddsa-rdfc-2022,eddsa-jcs-2022)' <<<"$output")" -eq 24 ]
+  issue_and_verify 24
   # One proof configuration for the whole batch: the same created and verificationMethod.
   $PYTHON - "${files[@]}" <<'PY'
 import json, sys
@@ -40,13 +46,7 @@ print("id,name,email,achievement")
 for i in range(12):
     print(f"L-{i:05d},Ada Lovelace {i},learner{i}@example.org,{'responsible-ai' if i % 3 == 0 else ''}")
 PY
-  sc issue --home "$WORK/home" --roster "$WORK/roster.csv" --template ai-fundamentals --no-pdf \
-    -j 2 >/dev/null
-  files=("$WORK"/home/out/*.json)
-  [ "${#files[@]}" -eq 12 ]
-  run sc verify -v --home "$WORK/home" "${files[@]}"
-  [ "$status" -eq 0 ]
-  [ "$(grep -c 'all 2 proofs verify (eddsa-rdfc-2022,eddsa-jcs-2022)' <<<"$output")" -eq 12 ]
+  issue_and_verify 12
   $PYTHON - "${files[@]}" <<'PY'
 import json, sys
 kinds = {}
