@@ -14,14 +14,8 @@ static const char *via_name(sc_claim_via via) {
 }
 
 static int token_hash(const char *token, char out[HASH_HEX], sc_error *err) {
-  uint8_t digest[32];
-  if (sc_sha256(token, strlen(token), digest) != 0)
+  if (sc_sha256_hex(token, strlen(token), out) != SC_OK)
     return sc_fail(err, SC_ESOFTWARE, "cannot hash a claim token");
-  char *hex = sc_hex_encode(digest, sizeof digest);
-  if (!hex)
-    return sc_oom(err);
-  memcpy(out, hex, HASH_HEX);
-  free(hex);
   return SC_OK;
 }
 

@@ -23,14 +23,8 @@ int sc_wallet_secret_new(char out[SC_AT_LEAST(SC_WALLET_SECRET_SIZE)], sc_error 
 }
 
 static int hash_hex(const char *text, char out[72], sc_error *err) {
-  uint8_t digest[32];
-  if (sc_sha256(text, strlen(text), digest) != 0)
+  if (sc_sha256_hex(text, strlen(text), out) != SC_OK)
     return sc_fail(err, SC_ESOFTWARE, "cannot hash a wallet secret");
-  char *hex = sc_hex_encode(digest, sizeof digest);
-  if (!hex)
-    return sc_oom(err);
-  snprintf(out, 72, "%s", hex);
-  free(hex);
   return SC_OK;
 }
 
