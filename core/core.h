@@ -27,6 +27,15 @@
 #include <stdint.h>
 #include <stdio.h>
 
+/* Fixed-length texts: their buffers' sizes are in the parameters' types (char out[static N]),
+ * which GCC checks at every call (-Wstringop-overflow). C++ (ecma_number.cc) has no such
+ * parameters. */
+#ifdef __cplusplus
+#define SC_AT_LEAST(n)
+#else
+#define SC_AT_LEAST(n) static n
+#endif
+
 /* ---------------------------------------------------------------- errors (error.c) */
 
 /* Error codes. The values below 64 are verification verdicts; the others follow sysexits.h so
@@ -280,6 +289,11 @@ int sc_did_web_location(const char *did, char *host, size_t host_size, char *pat
 
 /* SC_ESOFTWARE only when memory ran out (OpenSSL allocates a context): callers report sc_oom. */
 int sc_sha256(const void *data, size_t len, uint8_t digest[32]);
+/* The SHA-256 of data as 64 lower-case hex digits and a NUL (hex.c), without allocating: the
+ * shape the registry stores secrets in and batch/status compare files by. Fails as sc_sha256
+ * does (out is then ""). */
+#define SC_SHA256_HEX_SIZE 65
+int sc_sha256_hex(const void *data, size_t len, char out[SC_AT_LEAST(SC_SHA256_HEX_SIZE)]);
 /* The digests, fetched from OpenSSL once per process (for EVP_Digest and friends). */
 const EVP_MD *sc_md_sha256(void);
 const EVP_MD *sc_md_sha384(void);
@@ -386,14 +400,6 @@ const char *sc_lang_process(void);
  * require_offset: a time zone must be given (VC 2.0 dateTimeStamp). SC_EDATA on anything
  * else. */
 int sc_time_parse(const char *text, bool require_offset, int64_t *epoch, sc_error *err);
-/* Fixed-length texts: their buffers' sizes are in the parameters' types (char out[static N]),
- * which GCC checks at every call (-Wstringop-overflow). C++ (ecma_number.cc) has no such
- * parameters. */
-#ifdef __cplusplus
-#define SC_AT_LEAST(n)
-#else
-#define SC_AT_LEAST(n) static n
-#endif
 #define SC_TIME_SIZE 21 /* "YYYY-MM-DDThh:mm:ssZ" and the NUL */
 #define SC_DATE_SIZE 11 /* "YYYY-MM-DD" and the NUL */
 #define SC_UUID_SIZE 37 /* 8-4-4-4-12 and the NUL */

@@ -119,11 +119,8 @@ static bool file_matches(const char *path, const char *sha256_hex) {
   sc_buf data = {0};
   bool same = false;
   if (path && sha256_hex && sc_read_file(path, SC_JSON_MAX_BYTES, &data, NULL) == SC_OK) {
-    uint8_t digest[32];
-    char *hex = sc_sha256(data.data, data.len, digest) == SC_OK ? sc_hex_encode(digest, sizeof digest)
-                                                                 : NULL;
-    same = hex && strcmp(hex, sha256_hex) == 0;
-    free(hex);
+    char hex[SC_SHA256_HEX_SIZE];
+    same = sc_sha256_hex(data.data, data.len, hex) == SC_OK && strcmp(hex, sha256_hex) == 0;
   }
   sc_buf_free(&data);
   return same;

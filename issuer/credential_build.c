@@ -32,19 +32,14 @@ int sc_email_hash(const char *email, const char *salt, char out[SC_AT_LEAST(SC_E
       return sc_oom(err);
     }
   }
-  uint8_t digest[32];
-  int rc = sc_buf_append_str(&input, salt) && sc_sha256(input.data, input.len, digest) == SC_OK
+  char hex[SC_SHA256_HEX_SIZE];
+  int rc = sc_buf_append_str(&input, salt) && sc_sha256_hex(input.data, input.len, hex) == SC_OK
                ? SC_OK
                : sc_oom(err);
   sc_buf_free(&input);
-  if (rc != SC_OK)
-    return rc;
-  char *hex = sc_hex_encode(digest, sizeof digest);
-  if (!hex)
-    return sc_oom(err);
-  snprintf(out, SC_EMAIL_HASH_SIZE, "sha256$%s", hex);
-  free(hex);
-  return SC_OK;
+  if (rc == SC_OK)
+    snprintf(out, SC_EMAIL_HASH_SIZE, "sha256$%s", hex);
+  return rc;
 }
 
 int sc_valid_until_parse(const char *text, int64_t now, int64_t *until, sc_error *err) {

@@ -14,14 +14,8 @@ static const char *via_name(sc_claim_via via) {
 }
 
 static int token_hash(const char *token, char out[HASH_HEX], sc_error *err) {
-  uint8_t digest[32];
-  if (sc_sha256(token, strlen(token), digest) != 0)
+  if (sc_sha256_hex(token, strlen(token), out) != SC_OK)
     return sc_fail(err, SC_ESOFTWARE, "cannot hash a claim token");
-  char *hex = sc_hex_encode(digest, sizeof digest);
-  if (!hex)
-    return sc_oom(err);
-  memcpy(out, hex, HASH_HEX);
-  free(hex);
   return SC_OK;
 }
 
@@ -102,34 +96,33 @@ int sc_registry_claim_create(sc_registry *reg, const char *id, sc_claim_via via,
   return sc_registry_commit(reg, err);
 }
 
-/* Runs an UPDATE that revokes in its own transaction; *count: the rows it changed. */
+/* Runs an UPDATE that revokes in its own transaction; *count: the rows it changed, one
+ * returned for each (no separate COUNT of the same rows first). */
 static int revoke(sc_registry *reg, const char *where, const char *value, int64_t now,
                   size_t *count, sc_error *err) {
-  char select[160], update[160];
-  snprintf(select, sizeof select, "SELECT COUNT(*) FROM claims WHERE %s = $1 AND revoked IS NULL",
-           where);
+  char update[160];
   snprintf(update, sizeof update,
-           "UPDATE claims SET revoked = $2 WHERE %s = $1 AND revoked IS NULL", where);
+           "UPDATE claims SET revoked = $2 WHERE %s = $1 AND revoked IS NULL RETURNING 1", where);
   int rc = sc_registry_begin(reg, err);
   if (rc != SC_OK)
     return rc;
-  sc_sql_stmt *stmt = reg->driver->prepare(reg, select, err);
-  bool row = false;
+  sc_sql_stmt *stmt = reg->driver->prepare(reg, update, err);
   rc = stmt ? SC_OK : err->code;
-  if (rc == SC_OK) {
+  size_t changed = 0;
+  if (stmt) {
     reg->driver->bind_text(stmt, 1, value);
-    rc = sc_sql_step(reg, stmt, "counting claim links", &row, err);
-  }
-  if (rc == SC_OK && count)
-    *count = row ? (size_t)reg->driver->column_int64(stmt, 0) : 0;
-  if (stmt)
+    reg->driver->bind_int64(stmt, 2, now);
+    bool row = false;
+    while ((rc = sc_sql_step(reg, stmt, "revoking claim links", &row, err)) == SC_OK && row)
+      changed++;
     reg->driver->finalize(stmt);
-  if (rc == SC_OK)
-    rc = run(reg, update, "revoking claim links", &value, 1, &now, 1, err);
+  }
   if (rc != SC_OK) {
     sc_registry_rollback(reg);
     return rc;
   }
+  if (count)
+    *count = changed;
   return sc_registry_commit(reg, err);
 }
 

@@ -122,14 +122,11 @@ static int add_sha256(sc_registry *reg, sc_sql_stmt *stmt, json_t *row, sc_error
   if (!text)
     return packed ? err->code
                   : sc_fail(err, SC_EDATA, "%s: a credential without its text", reg->path);
-  uint8_t digest[32];
-  char *hex =
-      sc_sha256(text, strlen(text), digest) == SC_OK ? sc_hex_encode(digest, sizeof digest) : NULL;
+  char hex[SC_SHA256_HEX_SIZE];
+  bool hashed = sc_sha256_hex(text, strlen(text), hex) == SC_OK;
   free(text);
   json_object_del(row, "packed_");
-  int rc = hex && json_object_set_new(row, "sha256", json_string(hex)) == 0 ? SC_OK : sc_oom(err);
-  free(hex);
-  return rc;
+  return hashed && json_object_set_new(row, "sha256", json_string(hex)) == 0 ? SC_OK : sc_oom(err);
 }
 
 /* The statement is reset before returning: a statement left stepping keeps its read snapshot

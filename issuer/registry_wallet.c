@@ -22,15 +22,9 @@ int sc_wallet_secret_new(char out[SC_AT_LEAST(SC_WALLET_SECRET_SIZE)], sc_error 
   return SC_OK;
 }
 
-static int hash_hex(const char *text, char out[72], sc_error *err) {
-  uint8_t digest[32];
-  if (sc_sha256(text, strlen(text), digest) != 0)
+static int hash_hex(const char *text, char out[SC_SHA256_HEX_SIZE], sc_error *err) {
+  if (sc_sha256_hex(text, strlen(text), out) != SC_OK)
     return sc_fail(err, SC_ESOFTWARE, "cannot hash a wallet secret");
-  char *hex = sc_hex_encode(digest, sizeof digest);
-  if (!hex)
-    return sc_oom(err);
-  snprintf(out, 72, "%s", hex);
-  free(hex);
   return SC_OK;
 }
 
@@ -47,7 +41,7 @@ int sc_wallet_pin_hash(const char *code, const char *pin, char out[SC_AT_LEAST(7
 
 int sc_registry_wallet_put(sc_registry *reg, const char *secret, const sc_wallet_secret *s,
                            sc_error *err) {
-  char hash[72];
+  char hash[SC_SHA256_HEX_SIZE];
   int rc = hash_hex(secret, hash, err);
   if (rc != SC_OK)
     return rc;
@@ -77,25 +71,34 @@ static void copy_text(const sc_registry_driver *d, sc_sql_stmt *stmt, int i, cha
   snprintf(out, size, "%s", text ? text : "");
 }
 
+/* The cached statement `which`, with the secret's hash bound to $1 and the kind to $2: how
+ * every lookup of one secret starts. NULL (err set) when hashing or preparing failed. */
+static sc_sql_stmt *by_secret(sc_registry *reg, enum sc_registry_stmt which, const char *sql,
+                              const char *secret, sc_wallet_kind kind, sc_error *err) {
+  char hash[SC_SHA256_HEX_SIZE];
+  if (hash_hex(secret, hash, err) != SC_OK)
+    return NULL;
+  sc_sql_stmt *stmt = sc_registry_stmt(reg, which, sql, err);
+  if (stmt) {
+    reg->driver->bind_text(stmt, 1, hash);
+    reg->driver->bind_text(stmt, 2, kind_words[kind]);
+  }
+  return stmt;
+}
+
 int sc_registry_wallet_get(sc_registry *reg, const char *secret, sc_wallet_kind kind,
                            sc_wallet_secret *out, bool *found, sc_error *err) {
-  char hash[72];
   memset(out, 0, sizeof *out);
   *found = false;
-  int rc = hash_hex(secret, hash, err);
-  if (rc != SC_OK)
-    return rc;
   sc_sql_stmt *stmt =
-      sc_registry_stmt(reg, STMT_WALLET_GET,
-                       "SELECT credential, challenge, tx_code_hash, expires_at, state, attempts"
-                       " FROM wallet_secrets WHERE hash = $1 AND kind = $2",
-                       err);
+      by_secret(reg, STMT_WALLET_GET,
+                "SELECT credential, challenge, tx_code_hash, expires_at, state, attempts"
+                " FROM wallet_secrets WHERE hash = $1 AND kind = $2",
+                secret, kind, err);
   if (!stmt)
     return err->code;
   const sc_registry_driver *d = reg->driver;
-  d->bind_text(stmt, 1, hash);
-  d->bind_text(stmt, 2, kind_words[kind]);
-  rc = sc_sql_step(reg, stmt, "reading a wallet secret", found, err);
+  int rc = sc_sql_step(reg, stmt, "reading a wallet secret", found, err);
   if (rc == SC_OK && *found) {
     out->kind = kind;
     copy_text(d, stmt, 0, out->credential, sizeof out->credential);
@@ -112,25 +115,19 @@ int sc_registry_wallet_get(sc_registry *reg, const char *secret, sc_wallet_kind 
 
 int sc_registry_wallet_use(sc_registry *reg, const char *secret, sc_wallet_kind kind, int64_t now,
                            bool *won, sc_error *err) {
-  char hash[72];
   *won = false;
-  int rc = hash_hex(secret, hash, err);
-  if (rc != SC_OK)
-    return rc;
   /* One statement: of two requests racing with the same secret, one updates the row, the
    * other finds it used (RETURNING says which). */
   sc_sql_stmt *stmt =
-      sc_registry_stmt(reg, STMT_WALLET_USE,
-                       "UPDATE wallet_secrets SET state = 'used' WHERE hash = $1 AND kind = $2"
-                       " AND state = 'open' AND expires_at > $3 RETURNING 1",
-                       err);
+      by_secret(reg, STMT_WALLET_USE,
+                "UPDATE wallet_secrets SET state = 'used' WHERE hash = $1 AND kind = $2"
+                " AND state = 'open' AND expires_at > $3 RETURNING 1",
+                secret, kind, err);
   if (!stmt)
     return err->code;
   const sc_registry_driver *d = reg->driver;
-  d->bind_text(stmt, 1, hash);
-  d->bind_text(stmt, 2, kind_words[kind]);
   d->bind_int64(stmt, 3, now);
-  rc = sc_sql_step(reg, stmt, "using a wallet secret", won, err);
+  int rc = sc_sql_step(reg, stmt, "using a wallet secret", won, err);
   if (rc == SC_OK && *won) { /* step to the end, so that the statement is finished */
     bool more = false;
     rc = sc_sql_step(reg, stmt, "using a wallet secret", &more, err);
@@ -141,23 +138,17 @@ int sc_registry_wallet_use(sc_registry *reg, const char *secret, sc_wallet_kind 
 
 int sc_registry_wallet_failed(sc_registry *reg, const char *secret, sc_wallet_kind kind,
                               sc_error *err) {
-  char hash[72];
-  int rc = hash_hex(secret, hash, err);
-  if (rc != SC_OK)
-    return rc;
-  sc_sql_stmt *stmt = sc_registry_stmt(
+  sc_sql_stmt *stmt = by_secret(
       reg, STMT_WALLET_FAILED,
       "UPDATE wallet_secrets SET attempts = attempts + 1, state = CASE WHEN attempts + 1 >= $3"
       " THEN 'used' ELSE state END WHERE hash = $1 AND kind = $2",
-      err);
+      secret, kind, err);
   if (!stmt)
     return err->code;
   const sc_registry_driver *d = reg->driver;
-  d->bind_text(stmt, 1, hash);
-  d->bind_text(stmt, 2, kind_words[kind]);
   d->bind_int64(stmt, 3, SC_WALLET_MAX_ATTEMPTS);
   bool row;
-  rc = sc_sql_step(reg, stmt, "counting a failed try", &row, err);
+  int rc = sc_sql_step(reg, stmt, "counting a failed try", &row, err);
   d->reset(stmt);
   return rc;
 }

@@ -222,14 +222,12 @@ static int roster_learner_id(sc_roster *r, const char *email, const char **out, 
     return sc_oom(err);
   for (size_t i = 0; i <= len; i++)
     lower[i] = (char)tolower((unsigned char)email[i]);
-  uint8_t digest[32];
-  int rc = sc_sha256(lower, len, digest);
+  char hex[SC_SHA256_HEX_SIZE];
+  int rc = sc_sha256_hex(lower, len, hex);
   free(lower);
-  char *hex = rc == SC_OK ? sc_hex_encode(digest, sizeof digest) : NULL;
-  if (!hex)
-    return rc == SC_OK ? sc_oom(err) : sc_fail(err, SC_ESOFTWARE, "SHA-256 failed");
+  if (rc != SC_OK)
+    return sc_fail(err, SC_ESOFTWARE, "SHA-256 failed");
   snprintf(r->email_id, sizeof r->email_id, "email-sha256:%s", hex);
-  free(hex);
   *out = r->email_id;
   return SC_OK;
 }

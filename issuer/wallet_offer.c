@@ -54,11 +54,10 @@ static char *lcw_link(const char *prefix, const sc_wallet_offer_options *o, cons
 }
 
 /* openid-credential-offer://?credential_offer=<the offer object, URL-encoded> (OpenID4VCI 1.0
- * §4.1): by value, so a wallet needs no further request to read it. */
-static char *offer_uri(const sc_wallet_offer_options *o, const char *code, bool pin,
-                       size_t pin_len) {
+ * §4.1): by value, so a wallet needs no further request to read it. pin_len 0: no PIN. */
+static char *offer_uri(const sc_wallet_offer_options *o, const char *code, size_t pin_len) {
   json_t *grant = json_pack("{s:s}", "pre-authorized_code", code);
-  if (grant && pin)
+  if (grant && pin_len)
     json_object_set_new(grant, "tx_code",
                         json_pack("{s:s, s:i, s:s}", "input_mode", "numeric", "length",
                                   (int)pin_len, "description",
@@ -157,7 +156,7 @@ int sc_wallet_offer_create(sc_registry *reg, const char *credential_id,
   if (rc == SC_OK) {
     out->lcw_link = lcw_link("https://lcw.app/request.html?", opts, exchange, ex.challenge);
     out->lcw_deep_link = lcw_link("dccrequest://request?", opts, exchange, ex.challenge);
-    out->offer_uri = offer_uri(opts, code, out->pin[0] != 0, strlen(out->pin));
+    out->offer_uri = offer_uri(opts, code, strlen(out->pin));
     if (!out->lcw_link || !out->lcw_deep_link || !out->offer_uri)
       rc = sc_oom(err);
   }

@@ -33,7 +33,9 @@ static void hashes_sha256_known_values(void **state) {
   assert_int_equal(sc_sha256("abc", 3, digest), SC_OK);
   hex = sc_hex_encode(digest, 32);
   assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-  free(hex);
+  free(hex);  char text[SC_SHA256_HEX_SIZE]; /* the same digest, hex-encoded without allocating */
+  assert_int_equal(sc_sha256_hex("abc", 3, text), SC_OK);
+  assert_string_equal(text, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
 static void signs_and_verifies_rfc8032_vectors(void **state) {
