@@ -8,20 +8,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static bool url_encode(sc_buf *out, const char *text) {
-  static const char hex[] = "0123456789ABCDEF";
-  bool ok = true;
-  for (const unsigned char *p = (const unsigned char *)text; ok && *p; p++) {
-    if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
-        strchr("-._~", *p))
-      ok = sc_buf_append_byte(out, *p);
-    else
-      ok = sc_buf_append_byte(out, '%') && sc_buf_append_byte(out, (unsigned char)hex[*p >> 4]) &&
-           sc_buf_append_byte(out, (unsigned char)hex[*p & 15]);
-  }
-  return ok;
-}
-
 static bool html_escape(sc_buf *out, const char *text) {
   bool ok = true;
   for (const char *p = text; ok && *p; p++) {
@@ -50,16 +36,18 @@ static bool linkedin_url(sc_buf *url, const cli_mail_words *w) {
   int year = 0, month = 0;
   bool ok = sc_buf_append_str(url, "https://www.linkedin.com/profile/add?startTask="
                                    "CERTIFICATION_NAME&name=") &&
-            url_encode(url, w->achievement) && sc_buf_append_str(url, "&organizationName=") &&
-            url_encode(url, w->issuer);
+            sc_buf_append_url_encoded(url, w->achievement) &&
+            sc_buf_append_str(url, "&organizationName=") &&
+            sc_buf_append_url_encoded(url, w->issuer);
   if (ok && w->issued_at && sscanf(w->issued_at, "%4d-%2d", &year, &month) == 2) {
     char date[64];
     snprintf(date, sizeof date, "&issueYear=%d&issueMonth=%d", year, month);
     ok = sc_buf_append_str(url, date);
   }
   if (ok && w->verify_link)
-    ok = sc_buf_append_str(url, "&certUrl=") && url_encode(url, w->verify_link);
-  return ok && sc_buf_append_str(url, "&certId=") && url_encode(url, w->credential_id);
+    ok = sc_buf_append_str(url, "&certUrl=") && sc_buf_append_url_encoded(url, w->verify_link);
+  return ok && sc_buf_append_str(url, "&certId=") &&
+         sc_buf_append_url_encoded(url, w->credential_id);
 }
 
 /* A translated phrase in a built-in text: as it is in plain text, HTML-escaped in HTML. */

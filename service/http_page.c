@@ -297,9 +297,9 @@ static void linkedin_link(page *p, const sc_http_config *cfg, const char *own_pa
   sc_buf url = {0};
   bool ok = sc_buf_append_str(&url, "https://www.linkedin.com/profile/add?startTask="
                                     "CERTIFICATION_NAME&name=") &&
-            http_url_encode(&url, s->achievement_name ? s->achievement_name : "") &&
+            sc_buf_append_url_encoded(&url, s->achievement_name ? s->achievement_name : "") &&
             sc_buf_append_str(&url, "&organizationName=") &&
-            http_url_encode(&url, v->trusted_as ? v->trusted_as : "");
+            sc_buf_append_url_encoded(&url, v->trusted_as ? v->trusted_as : "");
   int year = 0, month = 0;
   if (ok && s->valid_from && sscanf(s->valid_from, "%4d-%2d", &year, &month) == 2) {
     char date[64];
@@ -314,10 +314,11 @@ static void linkedin_link(page *p, const sc_http_config *cfg, const char *own_pa
   if (ok && cfg->base_url) {
     sc_buf cert = {0};
     ok = sc_buf_append_str(&cert, cfg->base_url) && sc_buf_append_str(&cert, own_path) &&
-         sc_buf_append_str(&url, "&certUrl=") && http_url_encode(&url, (char *)cert.data);
+         sc_buf_append_str(&url, "&certUrl=") && sc_buf_append_url_encoded(&url, (char *)cert.data);
     sc_buf_free(&cert);
   }
-  ok = ok && sc_buf_append_str(&url, "&certId=") && http_url_encode(&url, s->id ? s->id : "");
+  ok = ok && sc_buf_append_str(&url, "&certId=") &&
+       sc_buf_append_url_encoded(&url, s->id ? s->id : "");
   if (ok) {
     put(p, "<a href=\"");
     put_text(p, (const char *)url.data);
