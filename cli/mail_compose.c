@@ -6,30 +6,6 @@
 #include "cli/cli.h"
 
 #include <stdio.h>
-#include <string.h>
-
-static bool html_escape(sc_buf *out, const char *text) {
-  bool ok = true;
-  for (const char *p = text; ok && *p; p++) {
-    switch (*p) {
-    case '<':
-      ok = sc_buf_append_str(out, "&lt;");
-      break;
-    case '>':
-      ok = sc_buf_append_str(out, "&gt;");
-      break;
-    case '&':
-      ok = sc_buf_append_str(out, "&amp;");
-      break;
-    case '"':
-      ok = sc_buf_append_str(out, "&quot;");
-      break;
-    default:
-      ok = sc_buf_append_byte(out, (unsigned char)*p);
-    }
-  }
-  return ok;
-}
 
 /* LinkedIn's add-certification link (as serve's page builds it), every value URL-encoded. */
 static bool linkedin_url(sc_buf *url, const cli_mail_words *w) {
@@ -52,7 +28,8 @@ static bool linkedin_url(sc_buf *url, const cli_mail_words *w) {
 
 /* A translated phrase in a built-in text: as it is in plain text, HTML-escaped in HTML. */
 static bool phrase(sc_buf *out, const char *lang, const char *msgid, bool html) {
-  return html ? html_escape(out, sc_tr(lang, msgid)) : sc_buf_append_str(out, sc_tr(lang, msgid));
+  return html ? sc_buf_append_html_escaped(out, sc_tr(lang, msgid))
+              : sc_buf_append_str(out, sc_tr(lang, msgid));
 }
 
 static bool builtin_text(sc_buf *t, const char *l, bool pdf_attached) {

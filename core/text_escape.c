@@ -14,3 +14,17 @@ bool sc_buf_append_url_encoded(sc_buf *out, const char *text) {
   }
   return ok;
 }
+
+bool sc_buf_append_html_escaped(sc_buf *out, const char *text) {
+  bool ok = true;
+  for (const char *p = text; ok && *p; p++) {
+    const char *entity = *p == '<'    ? "&lt;"
+                         : *p == '>'  ? "&gt;"
+                         : *p == '&'  ? "&amp;"
+                         : *p == '"'  ? "&quot;"
+                         : *p == '\'' ? "&#39;"
+                                      : NULL;
+    ok = entity ? sc_buf_append_str(out, entity) : sc_buf_append_byte(out, (unsigned char)*p);
+  }
+  return ok;
+}
