@@ -5,27 +5,6 @@
  * page yet) is left out there. And LinkedIn's link, which is the same whatever the texts. */
 #include "cli/cli.h"
 
-#include <stdio.h>
-
-/* LinkedIn's add-certification link (as serve's page builds it), every value URL-encoded. */
-static bool linkedin_url(sc_buf *url, const cli_mail_words *w) {
-  int year = 0, month = 0;
-  bool ok = sc_buf_append_str(url, "https://www.linkedin.com/profile/add?startTask="
-                                   "CERTIFICATION_NAME&name=") &&
-            sc_buf_append_url_encoded(url, w->achievement) &&
-            sc_buf_append_str(url, "&organizationName=") &&
-            sc_buf_append_url_encoded(url, w->issuer);
-  if (ok && w->issued_at && sscanf(w->issued_at, "%4d-%2d", &year, &month) == 2) {
-    char date[64];
-    snprintf(date, sizeof date, "&issueYear=%d&issueMonth=%d", year, month);
-    ok = sc_buf_append_str(url, date);
-  }
-  if (ok && w->verify_link)
-    ok = sc_buf_append_str(url, "&certUrl=") && sc_buf_append_url_encoded(url, w->verify_link);
-  return ok && sc_buf_append_str(url, "&certId=") &&
-         sc_buf_append_url_encoded(url, w->credential_id);
-}
-
 /* A translated phrase in a built-in text: as it is in plain text, HTML-escaped in HTML. */
 static bool phrase(sc_buf *out, const char *lang, const char *msgid, bool html) {
   return html ? sc_buf_append_html_escaped(out, sc_tr(lang, msgid))
@@ -94,5 +73,10 @@ int cli_mail_builtin_texts(const char *language, bool pdf_attached, sc_buf *subj
 }
 
 int cli_mail_linkedin_url(const cli_mail_words *w, sc_buf *url, sc_error *err) {
-  return linkedin_url(url, w) && sc_buf_append_byte(url, 0) ? SC_OK : sc_oom(err);
+  sc_linkedin_cert c = {.name = w->achievement,
+                        .organization = w->issuer,
+                        .issued = w->issued_at,
+                        .cert_url = w->verify_link,
+                        .cert_id = w->credential_id};
+  return sc_linkedin_url(url, &c) && sc_buf_append_byte(url, 0) ? SC_OK : sc_oom(err);
 }

@@ -289,36 +289,21 @@ static void claim(page *p, const sc_verification *v) {
   put(p, "</dl>\n");
 }
 
-/* https://www.linkedin.com/profile/add?startTask=CERTIFICATION_NAME&… (LinkedIn's
- * add-certification link), every value URL-encoded. */
+/* LinkedIn's add-certification link (sc_linkedin_url), certUrl this page's own address. */
 static void linkedin_link(page *p, const sc_http_config *cfg, const char *own_path,
                           const sc_verification *v) {
   const sc_credential_summary *s = &v->summary;
-  sc_buf url = {0};
-  bool ok = sc_buf_append_str(&url, "https://www.linkedin.com/profile/add?startTask="
-                                    "CERTIFICATION_NAME&name=") &&
-            sc_buf_append_url_encoded(&url, s->achievement_name ? s->achievement_name : "") &&
-            sc_buf_append_str(&url, "&organizationName=") &&
-            sc_buf_append_url_encoded(&url, v->trusted_as ? v->trusted_as : "");
-  int year = 0, month = 0;
-  if (ok && s->valid_from && sscanf(s->valid_from, "%4d-%2d", &year, &month) == 2) {
-    char date[64];
-    snprintf(date, sizeof date, "&issueYear=%d&issueMonth=%d", year, month);
-    ok = sc_buf_append_str(&url, date);
-  }
-  if (ok && s->valid_until && sscanf(s->valid_until, "%4d-%2d", &year, &month) == 2) {
-    char date[64];
-    snprintf(date, sizeof date, "&expirationYear=%d&expirationMonth=%d", year, month);
-    ok = sc_buf_append_str(&url, date);
-  }
-  if (ok && cfg->base_url) {
-    sc_buf cert = {0};
-    ok = sc_buf_append_str(&cert, cfg->base_url) && sc_buf_append_str(&cert, own_path) &&
-         sc_buf_append_str(&url, "&certUrl=") && sc_buf_append_url_encoded(&url, (char *)cert.data);
-    sc_buf_free(&cert);
-  }
-  ok = ok && sc_buf_append_str(&url, "&certId=") &&
-       sc_buf_append_url_encoded(&url, s->id ? s->id : "");
+  sc_buf url = {0}, cert = {0};
+  bool ok = !cfg->base_url ||
+            (sc_buf_append_str(&cert, cfg->base_url) && sc_buf_append_str(&cert, own_path));
+  sc_linkedin_cert c = {.name = s->achievement_name ? s->achievement_name : "",
+                        .organization = v->trusted_as ? v->trusted_as : "",
+                        .issued = s->valid_from,
+                        .expires = s->valid_until,
+                        .cert_url = cfg->base_url ? (const char *)cert.data : NULL,
+                        .cert_id = s->id ? s->id : ""};
+  ok = ok && sc_linkedin_url(&url, &c);
+  sc_buf_free(&cert);
   if (ok) {
     put(p, "<a href=\"");
     put_text(p, (const char *)url.data);
