@@ -393,23 +393,31 @@ static void technical_details(page *p, const sc_verification *v) {
   put(p, "</ul></details>\n");
 }
 
+/* What the verdict page and the claim page both open with: the head, the language switch
+ * (to lang_path), the issuer's logo, the verdict and what the credential claims. Whether v is
+ * readable (JSON that is no credential claims nothing). */
+static bool verdict_top(page *p, const sc_http_config *cfg, const sc_verification *v,
+                        const char *lang_path) {
+  verdict_words w = words_for(v->exit_code);
+  bool readable = http_readable(v);
+  const char *issuer = !readable ? NULL : v->trusted_as ? v->trusted_as : v->summary.issuer_name;
+  head(p, sc_tr(p->lang, w.word), issuer);
+  language_switch(p, lang_path);
+  if (readable)
+    logo(p, cfg, v);
+  verdict_box(p, v);
+  if (readable)
+    claim(p, v);
+  return readable;
+}
+
 void http_page_verdict(const sc_http_config *cfg, const sc_http_request *req,
                        const sc_verification *v, int status, sc_http_response *res) {
   page p = {&res->body, true, http_request_lang(req)};
   sc_buf_reset(&res->body);
-  verdict_words w = words_for(v->exit_code);
-  bool readable = http_readable(v); /* JSON that is no credential claims nothing */
-  const char *issuer = !readable ? NULL : v->trusted_as ? v->trusted_as : v->summary.issuer_name;
-  head(&p, sc_tr(p.lang, w.word), issuer);
-  char *path = readable ? own_path(req, v) : NULL;
-  language_switch(&p, path);
-  if (readable)
-    logo(&p, cfg, v);
-  verdict_box(&p, v);
-  if (readable) {
-    claim(&p, v);
+  char *path = http_readable(v) ? own_path(req, v) : NULL;
+  if (verdict_top(&p, cfg, v, path))
     actions(&p, cfg, path, v);
-  }
   technical_details(&p, v);
   foot(&p);
   free(path);
@@ -466,20 +474,11 @@ void http_page_claim(const sc_http_config *cfg, const sc_http_request *req,
                      const sc_verification *v, const http_claim_page *cp, sc_http_response *res) {
   page p = {&res->body, true, http_request_lang(req)};
   sc_buf_reset(&res->body);
-  verdict_words w = words_for(v->exit_code);
-  bool readable = http_readable(v);
-  const char *issuer = !readable ? NULL : v->trusted_as ? v->trusted_as : v->summary.issuer_name;
-  head(&p, sc_tr(p.lang, w.word), issuer);
-  language_switch(&p, cp->path);
-  if (readable)
-    logo(&p, cfg, v);
-  verdict_box(&p, v);
-  if (readable)
-    claim(&p, v);
+  bool readable = verdict_top(&p, cfg, v, cp->path);
   claim_actions(&p, cfg, cp, v);
   technical_details(&p, v);
   foot(&p);
-  finish(&p, http_readable(v) ? 200 : 500, res);
+  finish(&p, readable ? 200 : 500, res);
 }
 
 /* ---------------------------------------------------------------- other pages */
