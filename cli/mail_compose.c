@@ -5,66 +5,10 @@
  * page yet) is left out there. And LinkedIn's link, which is the same whatever the texts. */
 #include "cli/cli.h"
 
-#include <stdio.h>
-#include <string.h>
-
-static bool url_encode(sc_buf *out, const char *text) {
-  static const char hex[] = "0123456789ABCDEF";
-  bool ok = true;
-  for (const unsigned char *p = (const unsigned char *)text; ok && *p; p++) {
-    if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
-        strchr("-._~", *p))
-      ok = sc_buf_append_byte(out, *p);
-    else
-      ok = sc_buf_append_byte(out, '%') && sc_buf_append_byte(out, (unsigned char)hex[*p >> 4]) &&
-           sc_buf_append_byte(out, (unsigned char)hex[*p & 15]);
-  }
-  return ok;
-}
-
-static bool html_escape(sc_buf *out, const char *text) {
-  bool ok = true;
-  for (const char *p = text; ok && *p; p++) {
-    switch (*p) {
-    case '<':
-      ok = sc_buf_append_str(out, "&lt;");
-      break;
-    case '>':
-      ok = sc_buf_append_str(out, "&gt;");
-      break;
-    case '&':
-      ok = sc_buf_append_str(out, "&amp;");
-      break;
-    case '"':
-      ok = sc_buf_append_str(out, "&quot;");
-      break;
-    default:
-      ok = sc_buf_append_byte(out, (unsigned char)*p);
-    }
-  }
-  return ok;
-}
-
-/* LinkedIn's add-certification link (as serve's page builds it), every value URL-encoded. */
-static bool linkedin_url(sc_buf *url, const cli_mail_words *w) {
-  int year = 0, month = 0;
-  bool ok = sc_buf_append_str(url, "https://www.linkedin.com/profile/add?startTask="
-                                   "CERTIFICATION_NAME&name=") &&
-            url_encode(url, w->achievement) && sc_buf_append_str(url, "&organizationName=") &&
-            url_encode(url, w->issuer);
-  if (ok && w->issued_at && sscanf(w->issued_at, "%4d-%2d", &year, &month) == 2) {
-    char date[64];
-    snprintf(date, sizeof date, "&issueYear=%d&issueMonth=%d", year, month);
-    ok = sc_buf_append_str(url, date);
-  }
-  if (ok && w->verify_link)
-    ok = sc_buf_append_str(url, "&certUrl=") && url_encode(url, w->verify_link);
-  return ok && sc_buf_append_str(url, "&certId=") && url_encode(url, w->credential_id);
-}
-
 /* A translated phrase in a built-in text: as it is in plain text, HTML-escaped in HTML. */
 static bool phrase(sc_buf *out, const char *lang, const char *msgid, bool html) {
-  return html ? html_escape(out, sc_tr(lang, msgid)) : sc_buf_append_str(out, sc_tr(lang, msgid));
+  return html ? sc_buf_append_html_escaped(out, sc_tr(lang, msgid))
+              : sc_buf_append_str(out, sc_tr(lang, msgid));
 }
 
 static bool builtin_text(sc_buf *t, const char *l, bool pdf_attached) {
@@ -129,5 +73,10 @@ int cli_mail_builtin_texts(const char *language, bool pdf_attached, sc_buf *subj
 }
 
 int cli_mail_linkedin_url(const cli_mail_words *w, sc_buf *url, sc_error *err) {
-  return linkedin_url(url, w) && sc_buf_append_byte(url, 0) ? SC_OK : sc_oom(err);
+  sc_linkedin_cert c = {.name = w->achievement,
+                        .organization = w->issuer,
+                        .issued = w->issued_at,
+                        .cert_url = w->verify_link,
+                        .cert_id = w->credential_id};
+  return sc_linkedin_url(url, &c) && sc_buf_append_byte(url, 0) ? SC_OK : sc_oom(err);
 }

@@ -99,6 +99,12 @@ bool sc_buf_append_byte(sc_buf *buf, unsigned char byte);
 void sc_buf_reset(sc_buf *buf); /* len = 0, keeps memory */
 /* Room for extra more bytes (and the NUL) at data + len; false: out of memory. */
 bool sc_buf_reserve(sc_buf *buf, size_t extra);
+/* Appends text percent-encoded for a URL's query value: RFC 3986 unreserved characters
+ * (A-Z a-z 0-9 - . _ ~) stay, every other byte becomes %XX (upper-case hex). */
+bool sc_buf_append_url_encoded(sc_buf *out, const char *text);
+/* Appends text HTML-escaped: & < > " ' as entities, every other byte as it is (for trusted
+ * or mail text; the service's pages escape untrusted names with http_escape). */
+bool sc_buf_append_html_escaped(sc_buf *out, const char *text);
 void sc_buf_free(sc_buf *buf);
 /* Hands the data over as a NUL-terminated string (never NULL for an empty buffer, unless out
  * of memory) and leaves buf empty. */

@@ -354,6 +354,19 @@ int sc_registry_mailing_get(sc_registry *reg, const char *id, sc_mailing *out, s
 int sc_registry_mailing_put(sc_registry *reg, const char *id, const sc_mailing *m, int64_t now,
                             sc_error *err);
 
+/* ---------------------------------------------------------------- LinkedIn (linkedin.c) */
+
+/* What LinkedIn's "add certification" link carries (the verification page's and the mail's). */
+typedef struct sc_linkedin_cert {
+  const char *name, *organization; /* the achievement and its issuer */
+  const char *issued, *expires;    /* validFrom, validUntil: year and month; NULL = left out */
+  const char *cert_url;            /* the verification page; NULL = left out */
+  const char *cert_id;             /* the credential's id */
+} sc_linkedin_cert;
+/* Appends https://www.linkedin.com/profile/add?startTask=CERTIFICATION_NAME&… for c, every
+ * value URL-encoded, to url. False when out of memory. */
+bool sc_linkedin_url(sc_buf *url, const sc_linkedin_cert *c);
+
 /* ---------------------------------------------------------------- claim links
  * (claim.c, registry_claims.c; docs/claim.md) */
 

@@ -57,19 +57,7 @@ int sc_mail_placeholders_check(const char *text, const char *where, sc_error *er
 }
 
 static bool append_escaped(sc_buf *out, const char *text, bool html) {
-  if (!html)
-    return sc_buf_append_str(out, text);
-  bool ok = true;
-  for (const char *p = text; ok && *p; p++) {
-    const char *entity = *p == '<'    ? "&lt;"
-                         : *p == '>'  ? "&gt;"
-                         : *p == '&'  ? "&amp;"
-                         : *p == '"'  ? "&quot;"
-                         : *p == '\'' ? "&#39;"
-                                      : NULL;
-    ok = entity ? sc_buf_append_str(out, entity) : sc_buf_append_byte(out, (unsigned char)*p);
-  }
-  return ok;
+  return html ? sc_buf_append_html_escaped(out, text) : sc_buf_append_str(out, text);
 }
 
 /* Does line[0..len) use a placeholder that has no value? */

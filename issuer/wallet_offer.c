@@ -13,19 +13,6 @@
 
 #define OFFER_CONFIGURATION "OpenBadgeCredential_ldp_vc" /* http_oid4vci_metadata.c's */
 
-/* RFC 3986 unreserved characters stay, everything else is %XX. */
-static bool append_encoded(sc_buf *out, const char *text) {
-  static const char hex[] = "0123456789ABCDEF";
-  for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
-    bool plain = (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
-                 *p == '-' || *p == '.' || *p == '_' || *p == '~';
-    char escaped[3] = {'%', hex[*p >> 4], hex[*p & 15]};
-    if (!(plain ? sc_buf_append_byte(out, *p) : sc_buf_append(out, escaped, 3)))
-      return false;
-  }
-  return true;
-}
-
 static char *take_string(sc_buf *b) {
   if (!sc_buf_append(b, "", 1)) {
     sc_buf_free(b);
@@ -41,10 +28,10 @@ static char *lcw_link(const char *prefix, const sc_wallet_offer_options *o, cons
   bool ok = sc_buf_append_str(&url, o->base_url) && sc_buf_append_str(&url, "/exchanges/") &&
             sc_buf_append_str(&url, exchange) && sc_buf_append(&url, "", 1) &&
             sc_buf_append_str(&b, prefix) && sc_buf_append_str(&b, "issuer=") &&
-            append_encoded(&b, o->issuer_name ? o->issuer_name : o->base_url) &&
+            sc_buf_append_url_encoded(&b, o->issuer_name ? o->issuer_name : o->base_url) &&
             sc_buf_append_str(&b, "&auth_type=bearer&challenge=") &&
-            append_encoded(&b, challenge) && sc_buf_append_str(&b, "&vc_request_url=") &&
-            append_encoded(&b, (const char *)url.data);
+            sc_buf_append_url_encoded(&b, challenge) && sc_buf_append_str(&b, "&vc_request_url=") &&
+            sc_buf_append_url_encoded(&b, (const char *)url.data);
   sc_buf_free(&url);
   if (!ok) {
     sc_buf_free(&b);
@@ -72,7 +59,7 @@ static char *offer_uri(const sc_wallet_offer_options *o, const char *code, size_
     return NULL;
   sc_buf b = {0};
   bool ok = sc_buf_append_str(&b, "openid-credential-offer://?credential_offer=") &&
-            append_encoded(&b, text);
+            sc_buf_append_url_encoded(&b, text);
   free(text);
   if (!ok) {
     sc_buf_free(&b);

@@ -82,10 +82,15 @@ static const char *row_text(const json_t *row, const char *key) {
   return json_string_value(json_object_get(row, key));
 }
 
+/* The credential's UUID: its id without "urn:uuid:" (the PDF's name, the public page's path). */
+static const char *bare_id(const claim *c) {
+  return c->id + (strncmp(c->id, "urn:uuid:", 9) == 0 ? 9 : 0);
+}
+
 /* out/<uuid>.pdf, as `issue` wrote it (and `render` writes it again); false when none. */
 static bool pdf_path(const sc_http_config *cfg, const claim *c, char path[PATH_MAX]) {
   char name[160];
-  snprintf(name, sizeof name, "%s.pdf", c->id + (strncmp(c->id, "urn:uuid:", 9) == 0 ? 9 : 0));
+  snprintf(name, sizeof name, "%s.pdf", bare_id(c));
   return row_text(c->row, "pdf_path") &&
          sc_home_path(cfg->home, "out", name, path, PATH_MAX, NULL) == SC_OK &&
          access(path, R_OK) == 0;
@@ -151,7 +156,7 @@ static void page(const claim *c, const sc_http_config *cfg, const sc_http_reques
   verify_stored(cfg, req, c, &v);
   char path[sizeof CLAIM_PREFIX + SC_CLAIM_TOKEN_LEN], verify[160], pdf[PATH_MAX];
   snprintf(path, sizeof path, CLAIM_PREFIX "%s", c->token);
-  snprintf(verify, sizeof verify, "/C/%s", c->id + (strncmp(c->id, "urn:uuid:", 9) == 0 ? 9 : 0));
+  snprintf(verify, sizeof verify, "/C/%s", bare_id(c));
   sc_template *tpl = template_of(cfg, c);
   sc_buf wallet = {0};
   sc_error err = {0};

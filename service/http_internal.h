@@ -18,8 +18,6 @@ void http_apply_etag(const sc_http_request *req, sc_http_response *res);
  * bidi embedding/override/isolate characters (U+202A–U+202E, U+2066–U+2069) as U+FFFD, so a
  * name cannot break or reorder the text around it. False when out of memory. */
 bool http_escape(sc_buf *out, const char *text);
-/* Appends text percent-encoded for a query value (RFC 3986 unreserved kept). */
-bool http_url_encode(sc_buf *out, const char *text);
 
 /* The page's inline style (one <style> element; its SHA-256 is in the CSP). */
 const char *http_page_style(void);

@@ -289,35 +289,21 @@ static void claim(page *p, const sc_verification *v) {
   put(p, "</dl>\n");
 }
 
-/* https://www.linkedin.com/profile/add?startTask=CERTIFICATION_NAME&… (LinkedIn's
- * add-certification link), every value URL-encoded. */
+/* LinkedIn's add-certification link (sc_linkedin_url), certUrl this page's own address. */
 static void linkedin_link(page *p, const sc_http_config *cfg, const char *own_path,
                           const sc_verification *v) {
   const sc_credential_summary *s = &v->summary;
-  sc_buf url = {0};
-  bool ok = sc_buf_append_str(&url, "https://www.linkedin.com/profile/add?startTask="
-                                    "CERTIFICATION_NAME&name=") &&
-            http_url_encode(&url, s->achievement_name ? s->achievement_name : "") &&
-            sc_buf_append_str(&url, "&organizationName=") &&
-            http_url_encode(&url, v->trusted_as ? v->trusted_as : "");
-  int year = 0, month = 0;
-  if (ok && s->valid_from && sscanf(s->valid_from, "%4d-%2d", &year, &month) == 2) {
-    char date[64];
-    snprintf(date, sizeof date, "&issueYear=%d&issueMonth=%d", year, month);
-    ok = sc_buf_append_str(&url, date);
-  }
-  if (ok && s->valid_until && sscanf(s->valid_until, "%4d-%2d", &year, &month) == 2) {
-    char date[64];
-    snprintf(date, sizeof date, "&expirationYear=%d&expirationMonth=%d", year, month);
-    ok = sc_buf_append_str(&url, date);
-  }
-  if (ok && cfg->base_url) {
-    sc_buf cert = {0};
-    ok = sc_buf_append_str(&cert, cfg->base_url) && sc_buf_append_str(&cert, own_path) &&
-         sc_buf_append_str(&url, "&certUrl=") && http_url_encode(&url, (char *)cert.data);
-    sc_buf_free(&cert);
-  }
-  ok = ok && sc_buf_append_str(&url, "&certId=") && http_url_encode(&url, s->id ? s->id : "");
+  sc_buf url = {0}, cert = {0};
+  bool ok = !cfg->base_url ||
+            (sc_buf_append_str(&cert, cfg->base_url) && sc_buf_append_str(&cert, own_path));
+  sc_linkedin_cert c = {.name = s->achievement_name ? s->achievement_name : "",
+                        .organization = v->trusted_as ? v->trusted_as : "",
+                        .issued = s->valid_from,
+                        .expires = s->valid_until,
+                        .cert_url = cfg->base_url ? (const char *)cert.data : NULL,
+                        .cert_id = s->id ? s->id : ""};
+  ok = ok && sc_linkedin_url(&url, &c);
+  sc_buf_free(&cert);
   if (ok) {
     put(p, "<a href=\"");
     put_text(p, (const char *)url.data);
@@ -407,23 +393,31 @@ static void technical_details(page *p, const sc_verification *v) {
   put(p, "</ul></details>\n");
 }
 
+/* What the verdict page and the claim page both open with: the head, the language switch
+ * (to lang_path), the issuer's logo, the verdict and what the credential claims. Whether v is
+ * readable (JSON that is no credential claims nothing). */
+static bool verdict_top(page *p, const sc_http_config *cfg, const sc_verification *v,
+                        const char *lang_path) {
+  verdict_words w = words_for(v->exit_code);
+  bool readable = http_readable(v);
+  const char *issuer = !readable ? NULL : v->trusted_as ? v->trusted_as : v->summary.issuer_name;
+  head(p, sc_tr(p->lang, w.word), issuer);
+  language_switch(p, lang_path);
+  if (readable)
+    logo(p, cfg, v);
+  verdict_box(p, v);
+  if (readable)
+    claim(p, v);
+  return readable;
+}
+
 void http_page_verdict(const sc_http_config *cfg, const sc_http_request *req,
                        const sc_verification *v, int status, sc_http_response *res) {
   page p = {&res->body, true, http_request_lang(req)};
   sc_buf_reset(&res->body);
-  verdict_words w = words_for(v->exit_code);
-  bool readable = http_readable(v); /* JSON that is no credential claims nothing */
-  const char *issuer = !readable ? NULL : v->trusted_as ? v->trusted_as : v->summary.issuer_name;
-  head(&p, sc_tr(p.lang, w.word), issuer);
-  char *path = readable ? own_path(req, v) : NULL;
-  language_switch(&p, path);
-  if (readable)
-    logo(&p, cfg, v);
-  verdict_box(&p, v);
-  if (readable) {
-    claim(&p, v);
+  char *path = http_readable(v) ? own_path(req, v) : NULL;
+  if (verdict_top(&p, cfg, v, path))
     actions(&p, cfg, path, v);
-  }
   technical_details(&p, v);
   foot(&p);
   free(path);
@@ -480,20 +474,11 @@ void http_page_claim(const sc_http_config *cfg, const sc_http_request *req,
                      const sc_verification *v, const http_claim_page *cp, sc_http_response *res) {
   page p = {&res->body, true, http_request_lang(req)};
   sc_buf_reset(&res->body);
-  verdict_words w = words_for(v->exit_code);
-  bool readable = http_readable(v);
-  const char *issuer = !readable ? NULL : v->trusted_as ? v->trusted_as : v->summary.issuer_name;
-  head(&p, sc_tr(p.lang, w.word), issuer);
-  language_switch(&p, cp->path);
-  if (readable)
-    logo(&p, cfg, v);
-  verdict_box(&p, v);
-  if (readable)
-    claim(&p, v);
+  bool readable = verdict_top(&p, cfg, v, cp->path);
   claim_actions(&p, cfg, cp, v);
   technical_details(&p, v);
   foot(&p);
-  finish(&p, http_readable(v) ? 200 : 500, res);
+  finish(&p, readable ? 200 : 500, res);
 }
 
 /* ---------------------------------------------------------------- other pages */

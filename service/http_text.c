@@ -1,5 +1,6 @@
-/* Untrusted text into HTML and URLs. Credential fields are attacker-controlled: a name must
- * show as text, never as markup, and must not reorder the words around it. */
+/* Untrusted text into HTML (URLs: sc_buf_append_url_encoded). Credential fields are
+ * attacker-controlled: a name must show as text, never as markup, and must not reorder the
+ * words around it. */
 #include "service/http_internal.h"
 
 #include <stdio.h>
@@ -71,23 +72,6 @@ bool http_escape(sc_buf *out, const char *text) {
     else
       ok = sc_buf_append_byte(out, *p);
     p++;
-  }
-  return ok;
-}
-
-bool http_url_encode(sc_buf *out, const char *text) {
-  static const char hex[] = "0123456789ABCDEF";
-  bool ok = true;
-  for (const unsigned char *p = (const unsigned char *)text; ok && *p; p++) {
-    unsigned char c = *p;
-    bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                      c == '-' || c == '.' || c == '_' || c == '~';
-    if (unreserved) {
-      ok = sc_buf_append_byte(out, c);
-    } else {
-      char triple[4] = {'%', hex[c >> 4], hex[c & 15], '\0'};
-      ok = sc_buf_append_str(out, triple);
-    }
   }
   return ok;
 }
