@@ -7,7 +7,10 @@
 # JSON-only credentials (BENCH_BATCH_JSON_ROWS) and 10,000 with PDFs (BENCH_BATCH_PDF_ROWS),
 # each with its rate, the rate of its last tenth over its first tenth, and its peak RSS.
 # Everything is written under build/bench-tmp (BENCH_BATCH_DIR): the machine's disk, not a
-# tmpfs /tmp, so the syncs cost what they cost in use. Prints, for bench/run.sh:
+# tmpfs /tmp, so the syncs cost what they cost in use. No run's files are deleted until every
+# run is measured (BENCH_KEEP_HOMES): on ext4 without a journal, creating files in the minutes
+# after many were deleted is several times slower (docs/benchmarks.md, "Deleting skews the next
+# run"), and a run would otherwise measure the previous run's cleanup. Prints, for bench/run.sh:
 #   batch-1k-wall <s> s / batch-1k-rss <MB> MB / batch-10k-wall <s> s / batch-10k-rss <MB> MB
 #   batch-rss-10k-vs-1k <RSS(10k) / RSS(1k)> x
 #   batch-100k-json <cred/s> cred/s / batch-100k-json-flat <x> x / batch-100k-json-rss <MB> MB
@@ -51,7 +54,6 @@ run_batch() { # rows label
   issued=$(find "$home/out" -name '*.pdf' | wc -l)
   [ "$issued" -eq "$1" ] || { echo "batch: $2: $issued PDFs for $1 rows" >&2; exit 1; }
   cat "$work/time-$2"
-  rm -rf "$home" # the 10k run's files are not needed once counted
 }
 
 small=$(run_batch 1000 1k)
@@ -65,5 +67,6 @@ echo "$small $large" | awk '{
 }'
 # The pipeline alone, at scale: rate, flatness, memory (bench/bench_batch.c).
 [ -x build/bench/bench_batch ] || { echo "batch: build/bench/bench_batch missing; run 'make bench'" >&2; exit 1; }
+export BENCH_KEEP_HOMES=1
 TMPDIR="$work" build/bench/bench_batch batch-100k-json "${BENCH_BATCH_JSON_ROWS:-100000}" json "$jobs"
 TMPDIR="$work" build/bench/bench_batch batch-10k-pdf "${BENCH_BATCH_PDF_ROWS:-10000}" pdf "$jobs"
