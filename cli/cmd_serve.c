@@ -140,10 +140,15 @@ typedef struct serve_run {
   sc_http_issuer issuer;          /* with --issue-token-file */
   sc_http_limiter *claim_limiter; /* with --home: GET /claim/… (docs/claim.md) */
   sc_http_limiter *wallet_limiter; /* with --wallets: their failed tries (docs/wallets.md) */
+  sc_http_registry_pool *registry; /* with --home: its registry's handles, kept between requests */
   sc_http_config cfg;
 } serve_run;
 
 #define TOKEN_BYTES 256
+/* Registry handles kept open between requests: enough for the requests that use the registry
+ * at once (the signing ones take turns under the issuer's lock), few enough that many serve
+ * processes do not exhaust a PostgreSQL server's connections (docs/deploy.md). */
+#define REGISTRY_HANDLES_KEPT 4
 
 /* The token file is refused like a passphrase file when others can reach it: whoever holds
  * the token can sign credentials in the issuer's name. */
@@ -201,6 +206,9 @@ static int set_up(serve_args *a, serve_run *run, sc_error *err) {
   if (rc == SC_OK && home &&
       !(run->claim_limiter = sc_http_limiter_new(SC_HTTP_CLAIM_MISSES_PER_MINUTE, 4096)))
     rc = sc_oom(err);
+  if (rc == SC_OK && home &&
+      !(run->registry = sc_http_registry_pool_new(&run->verifier.home, REGISTRY_HANDLES_KEPT)))
+    rc = sc_oom(err);
   if (rc == SC_OK && a->wallets &&
       !(run->wallet_limiter = sc_http_limiter_new(SC_HTTP_WALLET_FAILURES_PER_MINUTE, 4096)))
     rc = sc_oom(err);
@@ -220,6 +228,7 @@ static int set_up(serve_args *a, serve_run *run, sc_error *err) {
       .require_trust = a->require_trust,
       .claim_limiter = run->claim_limiter,
       .wallet_limiter = run->wallet_limiter,
+      .registry = run->registry,
       .wallets = a->wallets,
   };
   if (rc == SC_OK)
@@ -231,6 +240,7 @@ static void tear_down(serve_run *run) {
   if (run->issuer.home)
     sc_http_issuer_destroy(&run->issuer);
   EVP_PKEY_free(run->issuer_key);
+  sc_http_registry_pool_free(run->registry); /* before the home it borrows */
   cli_verifier_close(&run->verifier);
   sc_http_limiter_free(run->claim_limiter);
   sc_http_limiter_free(run->wallet_limiter);

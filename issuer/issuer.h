@@ -245,6 +245,15 @@ typedef struct sc_registry sc_registry;
 
 int sc_registry_open(const sc_home *home, sc_registry **out, sc_error *err);
 void sc_registry_close(sc_registry *reg);
+/* For a handle kept open between uses (serve's pool, service/http_registry_pool.c):
+ * sc_registry_ping asks the database a cheap question — SC_OK when the connection still
+ * answers and the schema is the one this skillcert opened (another version may have migrated
+ * it since). sc_registry_settle makes a used handle like a new one: statements reset (no read
+ * snapshot kept: a later use sees what others wrote meanwhile), its status-list lease let go,
+ * the current list looked up again on the next issue; true when the handle may be kept (no
+ * transaction open, nothing reserved), false when it must be closed. */
+int sc_registry_ping(sc_registry *reg, sc_error *err);
+bool sc_registry_settle(sc_registry *reg);
 int sc_registry_begin(sc_registry *reg, sc_error *err); /* BEGIN IMMEDIATE: a write */
 /* A write that only inserts credentials (a batch's chunk): on PostgreSQL it takes no global
  * lock, since indexes come from leased lists; on SQLite the same as sc_registry_begin. */

@@ -127,6 +127,24 @@ static void reset_statements(sc_registry *reg) {
       reg->driver->reset(reg->stmts[i]);
 }
 
+int sc_registry_ping(sc_registry *reg, sc_error *err) {
+  int version = 0;
+  int rc = reg->driver->schema_version(reg, &version, err);
+  if (rc == SC_OK && version != SC_REGISTRY_SCHEMA_VERSION)
+    rc = sc_fail(err, SC_ECONFIG, "%s: schema version %d, not %d: opened again", reg->path,
+                 version, SC_REGISTRY_SCHEMA_VERSION);
+  return rc;
+}
+
+bool sc_registry_settle(sc_registry *reg) {
+  reset_statements(reg);
+  if (reg->driver->release_list && reg->current_list)
+    reg->driver->release_list(reg, reg->current_list);
+  reg->current_list = 0;
+  reg->current_used = 0;
+  return reg->reserved.count == 0 && reg->driver->idle(reg);
+}
+
 int sc_registry_begin(sc_registry *reg, sc_error *err) {
   reset_statements(reg);
   return reg->driver->begin_write(reg, err);

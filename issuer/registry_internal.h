@@ -58,6 +58,8 @@ typedef struct sc_registry_driver {
   int (*connect)(sc_registry *reg, sc_error *err);
   void (*disconnect)(sc_registry *reg);
   int (*exec)(sc_registry *reg, const char *sql, sc_error *err);
+  /* True when no transaction is open on the connection and it is usable. */
+  bool (*idle)(sc_registry *reg);
   int (*begin_write)(sc_registry *reg, sc_error *err);
   int (*begin_read)(sc_registry *reg, sc_error *err);
   /* A write that inserts credentials only, with indexes from leased lists: on PostgreSQL no

@@ -105,6 +105,11 @@ static void disconnect(sc_registry *reg) {
   reg->conn = NULL;
 }
 
+static bool idle(sc_registry *reg) {
+  PGconn *pg = pg_of(reg);
+  return PQstatus(pg) == CONNECTION_OK && PQtransactionStatus(pg) == PQTRANS_IDLE;
+}
+
 static int begin_write(sc_registry *reg, sc_error *err) {
   return exec(reg, "BEGIN; SELECT pg_advisory_xact_lock(" WRITE_LOCK_KEY ")", err);
 }
@@ -470,6 +475,7 @@ const sc_registry_driver sc_registry_postgres = {
     .connect = connect,
     .disconnect = disconnect,
     .exec = exec,
+    .idle = idle,
     .begin_write = begin_write,
     .begin_read = begin_read,
     .begin_issue = begin_issue,

@@ -93,6 +93,10 @@ static void disconnect(sc_registry *reg) {
   reg->conn = NULL;
 }
 
+static bool idle(sc_registry *reg) {
+  return sqlite3_get_autocommit(db_of(reg)) != 0;
+}
+
 /* IMMEDIATE takes the write lock up front, waiting (busy timeout) while another command holds
  * it: a transaction that read first and then wrote could not wait, because its snapshot may be
  * stale, and would fail at once with "database is locked". */
@@ -238,6 +242,7 @@ const sc_registry_driver sc_registry_sqlite = {
     .connect = connect,
     .disconnect = disconnect,
     .exec = exec,
+    .idle = idle,
     .begin_write = begin_write,
     .begin_read = begin_read,
     .schema_version = schema_version,

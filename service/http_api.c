@@ -200,7 +200,7 @@ void http_api_certificates(const sc_http_config *cfg, const sc_http_request *req
   int rc = http_read_body(req, "credential", &body, &credential, &err);
   if (rc == SC_OK) {
     const json_t *options = json_object_get(body, "options");
-    rc = http_issue_credential(cfg->issuer, credential, json_is_object(options) ? options : NULL,
+    rc = http_issue_credential(cfg, credential, json_is_object(options) ? options : NULL,
                                &signed_credential, &err);
   }
   if (rc == SC_OK && signed_credential)

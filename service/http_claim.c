@@ -65,7 +65,7 @@ static void not_found(const sc_http_request *req, sc_http_response *res) {
 static int look_up(const sc_http_config *cfg, const sc_http_request *req, claim *c) {
   sc_registry *reg = NULL;
   sc_error err = {0};
-  int rc = sc_registry_open(cfg->home, &reg, &err);
+  int rc = http_registry_take(cfg->registry, cfg->home, &reg, &err);
   if (rc == SC_OK)
     rc = sc_registry_claim_find(reg, c->token, req->now, c->id, sizeof c->id, &err);
   if (rc == SC_OK)
@@ -74,7 +74,7 @@ static int look_up(const sc_http_config *cfg, const sc_http_request *req, claim 
     rc = SC_ENOINPUT;
   if (rc == SC_OK && !(c->text = sc_registry_credential_text(reg, c->id, &err)))
     rc = err.code ? err.code : SC_ESOFTWARE;
-  sc_registry_close(reg);
+  http_registry_give(cfg->registry, reg, rc);
   return rc;
 }
 

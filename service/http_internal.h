@@ -102,8 +102,15 @@ json_t *http_verify_credential(const sc_http_config *cfg, int64_t now, json_t *c
  * the body's "credential" object, options its "options" (may be NULL). On success *signed is
  * the signed credential (the caller's). SC_EUSAGE / SC_EDATA: the request is wrong (400, with
  * the reason); anything else is the server's problem. Called from several threads at once. */
-int http_issue_credential(sc_http_issuer *issuer, const json_t *credential, const json_t *options,
+int http_issue_credential(const sc_http_config *cfg, const json_t *credential, const json_t *options,
                           json_t **signed_credential, sc_error *err);
+
+/* http_registry_pool.c: a registry handle of home for one request, from pool when it has one
+ * (pool may be NULL: a new handle), and back after the request, whose result rc decides
+ * whether the handle is kept. */
+int http_registry_take(sc_http_registry_pool *pool, const sc_home *home, sc_registry **reg,
+                       sc_error *err);
+void http_registry_give(sc_http_registry_pool *pool, sc_registry *reg, int rc);
 
 /* http_verify.c: the verification behind the pages: any input → v (always filled). */
 void http_verify_input(const sc_http_config *cfg, int64_t now, const uint8_t *data, size_t len,

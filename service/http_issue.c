@@ -122,13 +122,14 @@ static int existing_credential(sc_registry *reg, const sc_issue_request *req, js
   return rc;
 }
 
-/* The registry is opened per request: a handle serves one thread (issuer.h). */
-static int issue_locked(sc_http_issuer *issuer, sc_issue_request *req, json_t **out,
+/* A registry handle serves one thread (issuer.h): this request's, borrowed from the pool. */
+static int issue_locked(const sc_http_config *cfg, sc_issue_request *req, json_t **out,
                         sc_error *err) {
+  sc_http_issuer *issuer = cfg->issuer;
   sc_issue_context ctx = {issuer->home, issuer->key, NULL, NULL, false, SC_QR_MODE_UNSET};
   sc_registry *reg = NULL;
   sc_prepared p = {0};
-  int rc = sc_registry_open(issuer->home, &reg, err);
+  int rc = http_registry_take(cfg->registry, issuer->home, &reg, err);
   if (rc == SC_OK && req->learner_id)
     rc = existing_credential(reg, req, out, err);
   if (rc == SC_OK && !*out)
@@ -136,12 +137,13 @@ static int issue_locked(sc_http_issuer *issuer, sc_issue_request *req, json_t **
   if (rc == SC_OK && !*out)
     *out = json_incref(p.credential);
   sc_prepared_free(&p);
-  sc_registry_close(reg);
+  http_registry_give(cfg->registry, reg, rc);
   return rc;
 }
 
-int http_issue_credential(sc_http_issuer *issuer, const json_t *credential, const json_t *options,
-                          json_t **signed_credential, sc_error *err) {
+int http_issue_credential(const sc_http_config *cfg, const json_t *credential,
+                          const json_t *options, json_t **signed_credential, sc_error *err) {
+  sc_http_issuer *issuer = cfg->issuer;
   sc_issue_request req = {.fields = &sc_issue_json_names}; /* errors name JSON fields */
   json_t *achievement = NULL;
   *signed_credential = NULL;
@@ -155,7 +157,7 @@ int http_issue_credential(sc_http_issuer *issuer, const json_t *credential, cons
     int lock_fd = -1;
     rc = sc_home_lock(issuer->home, &lock_fd, err); /* a CLI issue may be running */
     if (rc == SC_OK) {
-      rc = issue_locked(issuer, &req, signed_credential, err);
+      rc = issue_locked(cfg, &req, signed_credential, err);
       sc_home_unlock(lock_fd);
     }
     pthread_mutex_unlock(&issuer->lock);

@@ -178,17 +178,18 @@ static int prepare(const sc_home *home, json_t *credential, const issue_options 
 }
 
 /* One request at a time, under the home's lock (a CLI issue may be running). */
-static int issue_locked(sc_http_issuer *issuer, json_t *credential, const sc_given_options *opts,
-                        sc_error *err) {
+static int issue_locked(const sc_http_config *cfg, json_t *credential,
+                        const sc_given_options *opts, sc_error *err) {
+  sc_http_issuer *issuer = cfg->issuer;
   pthread_mutex_lock(&issuer->lock);
   int lock_fd = -1;
   sc_registry *reg = NULL;
   int rc = sc_home_lock(issuer->home, &lock_fd, err);
   if (rc == SC_OK)
-    rc = sc_registry_open(issuer->home, &reg, err);
+    rc = http_registry_take(cfg->registry, issuer->home, &reg, err);
   if (rc == SC_OK)
     rc = sc_issue_given(reg, issuer->home, issuer->key, credential, opts, err);
-  sc_registry_close(reg);
+  http_registry_give(cfg->registry, reg, rc);
   sc_home_unlock(lock_fd);
   pthread_mutex_unlock(&issuer->lock);
   return rc;
@@ -244,7 +245,7 @@ void http_api_issue(const sc_http_config *cfg, const sc_http_request *req, sc_ht
     rc = prepare(home, credential, &o, &err);
   sc_given_options opts = {.proofs = o.proofs, .status = o.status, .now = (int64_t)time(NULL)};
   if (rc == SC_OK)
-    rc = issue_locked(cfg->issuer, credential, &opts, &err);
+    rc = issue_locked(cfg, credential, &opts, &err);
   if (rc == SC_OK)
     http_answer_json(res, 201, json_pack("{s:O}", "verifiableCredential", credential));
   else

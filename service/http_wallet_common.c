@@ -58,10 +58,10 @@ int http_wallet_locked(const sc_http_config *cfg, bool signing,
   sc_registry *reg = NULL;
   int rc = signing ? sc_home_lock(issuer->home, &lock_fd, err) : SC_OK;
   if (rc == SC_OK)
-    rc = sc_registry_open(issuer->home, &reg, err);
+    rc = http_registry_take(cfg->registry, issuer->home, &reg, err);
   if (rc == SC_OK)
     rc = fn(ctx, reg, err);
-  sc_registry_close(reg);
+  http_registry_give(cfg->registry, reg, rc);
   if (signing)
     sc_home_unlock(lock_fd);
   pthread_mutex_unlock(&issuer->lock);

@@ -45,6 +45,17 @@ typedef struct sc_http_limiter sc_http_limiter;
 sc_http_limiter *sc_http_limiter_new(unsigned misses_per_minute, size_t slots);
 void sc_http_limiter_free(sc_http_limiter *limiter);
 
+/* Registry handles kept open between requests (service/http_registry_pool.c): a claim page,
+ * a wallet route or an issue request borrows one instead of connecting anew (on PostgreSQL a
+ * connection costs milliseconds). At most idle_max handles wait; a waiting one is checked
+ * before it is lent, and replaced when its connection was lost. Safe to share between
+ * threads; home is borrowed and must outlive the pool. */
+typedef struct sc_http_registry_pool sc_http_registry_pool;
+sc_http_registry_pool *sc_http_registry_pool_new(const sc_home *home, size_t idle_max);
+void sc_http_registry_pool_free(sc_http_registry_pool *pool);
+/* How many handles wait in the pool now (for tests). */
+size_t sc_http_registry_pool_idle(sc_http_registry_pool *pool);
+
 typedef struct sc_http_config {
   const sc_trust_list *trust;     /* NULL = nobody trusted */
   const sc_status_source *status; /* where status lists and link-mode credentials come from */
@@ -64,6 +75,7 @@ typedef struct sc_http_config {
   sc_http_limiter *wallet_limiter; /* failed tries at the wallet routes per client; NULL = those
                                       routes are off (404), as without wallets */
   const sc_home *home; /* --home: its templates give the page the issuer's logo (NULL = none) */
+  sc_http_registry_pool *registry; /* home's registry handles (NULL = one opened per request) */
   bool wallets; /* --wallets: the VC-API exchanges and OpenID4VCI routes that deliver the home's
                    credentials into wallets (docs/wallets.md); they sign with issuer */
   char csp[192]; /* the Content-Security-Policy, with the page style's hash (sc_http_config_init) */
