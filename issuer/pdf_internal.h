@@ -68,10 +68,13 @@ typedef struct sc_tpl_rect {
   float stroke; /* mm; 0 = filled */
 } sc_tpl_rect;
 
-/* A logo decoded once: Flate-compressed 8-bit RGB and (when not opaque) alpha planes. */
+/* A logo decoded once: 8-bit RGB and (when not opaque) alpha planes, Flate-compressed for the
+ * PDF when the first certificate is drawn (pdf_image.c says why then). */
+typedef struct sc_logo_streams sc_logo_streams;
 typedef struct sc_logo {
-  uint32_t width, height; /* pixels */
-  sc_buf rgb, alpha;
+  uint32_t width, height;    /* pixels */
+  sc_logo_streams *streams; /* the planes and their compressed form: made and kept by
+                               pdf_image.c, shared by the threads drawing with one template */
 } sc_logo;
 
 struct sc_template {
