@@ -126,11 +126,16 @@ int sc_registry_take_jobs(sc_registry *reg, int64_t worker, const char *template
   return rc;
 }
 
+/* A done job forgets the learner's name, address and DID: the credential holds what it must
+ * (the name, the address only as a salted hash), and the registry keeps no address (docs/mail.md;
+ * `mail` reads them from the roster given again). The learner id and achievement stay: they
+ * keep a roster queued again from adding the job twice. */
 int sc_registry_jobs_finish(sc_registry *reg, int64_t worker, size_t *done, sc_error *err) {
   const sc_registry_driver *d = reg->driver;
   sc_sql_stmt *stmt = sc_registry_stmt(
       reg, STMT_FINISH_JOBS,
-      "UPDATE jobs SET state = 'done', credential = c.id FROM credentials c, achievements a"
+      "UPDATE jobs SET state = 'done', credential = c.id, name = '', email = '', did = NULL"
+      " FROM credentials c, achievements a"
       " WHERE jobs.worker = $1 AND jobs.state = 'taken' AND a.iri = jobs.achievement"
       " AND c.achievement = a.id AND c.learner_id = jobs.learner_id RETURNING jobs.seq",
       err);

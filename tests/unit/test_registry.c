@@ -484,6 +484,46 @@ static void finished_jobs_name_their_credential(void **state) {
   assert_int_equal(counts.taken, 0);
 }
 
+/* The job's row of L0 as "name|email|did|state". */
+static void job_fields(fixture *f, const char *learner, char *out, size_t size) {
+  sc_error err = {0};
+  const sc_registry_driver *d = f->reg->driver;
+  sc_sql_stmt *stmt = d->prepare(
+      f->reg, "SELECT name, email, coalesce(did, ''), state FROM jobs WHERE learner_id = $1", &err);
+  assert_non_null(stmt);
+  d->bind_text(stmt, 1, learner);
+  bool row = false;
+  assert_int_equal(sc_sql_step(f->reg, stmt, "job", &row, &err), SC_OK);
+  assert_true(row);
+  snprintf(out, size, "%s|%s|%s|%s", d->column_text(stmt, 0, NULL), d->column_text(stmt, 1, NULL),
+           d->column_text(stmt, 2, NULL), d->column_text(stmt, 3, NULL));
+  d->finalize(stmt);
+}
+
+/* The registry keeps no learner's address (docs/mail.md): a job that is done forgets the
+ * name, e-mail address and DID its roster row gave; a refused one keeps them for the operator
+ * to correct the row. */
+static void a_done_job_keeps_no_name_address_or_did(void **state) {
+  fixture *f = *state;
+  queue_rows(f, 2);
+  sc_error err = {0};
+  int64_t w = 0;
+  char seen[256] = "", fields[512];
+  size_t taken = 0, done = 0;
+  assert_int_equal(sc_registry_worker_join(f->reg, &w, &err), SC_OK);
+  assert_int_equal(sc_registry_take_jobs(f->reg, w, "ai-fundamentals", 10, remember, seen, &taken,
+                                         &err), SC_OK);
+  job_fields(f, "L0", fields, sizeof fields);
+  assert_non_null(strstr(fields, "@"));
+  insert_ok(f, "urn:uuid:00000000-0000-4000-8000-000000000001", "L0");
+  assert_int_equal(sc_registry_jobs_finish(f->reg, w, &done, &err), SC_OK);
+  job_fields(f, "L0", fields, sizeof fields);
+  assert_string_equal(fields, "|||done");
+  job_fields(f, "L1", fields, sizeof fields);
+  assert_non_null(strstr(fields, "@"));
+  assert_non_null(strstr(fields, "|refused"));
+}
+
 /* Workers insert credentials while another command holds the write lock: an issuing
  * transaction does not take it (indexes come from leased lists), so workers never queue
  * behind one lock. lock_timeout makes a wait fail instead of hanging the test. */
@@ -570,6 +610,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(the_jobs_of_a_stopped_worker_go_back_to_the_queue, setup_pg,
                                       teardown),
       cmocka_unit_test_setup_teardown(finished_jobs_name_their_credential, setup_pg, teardown),
+      cmocka_unit_test_setup_teardown(a_done_job_keeps_no_name_address_or_did, setup_pg, teardown),
       cmocka_unit_test_setup_teardown(issuing_does_not_wait_for_the_global_write_lock, setup_pg,
                                       teardown),
       cmocka_unit_test_setup_teardown(publishing_holds_a_lock_across_machines, setup_pg, teardown),
