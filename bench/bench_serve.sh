@@ -1,6 +1,7 @@
 #!/bin/sh
 # serve-verify: `skillcert serve` under wrk on loopback (10 s, 2 threads, 50 connections)
-# against POST /credentials/verify and GET /V/<payload>. Prints bench lines:
+# against POST /credentials/verify, GET /V/<payload> and the learner's claim page GET
+# /claim/<token> (with its CPU per request against the verify page's). Prints bench lines:
 #   requests/s with the ratio to twice the openssl Ed25519 verify rate (two cores), p99
 #   latency with the ratio to the 20 ms target, and the count of errors and non-2xx answers.
 # Then the same load against build/bench/bench_serve_floor (jansson's parse of the body and one
@@ -82,6 +83,13 @@ measure() { # name script url server-pid
 measure serve-verify-api "$work/post.lua" "$base/credentials/verify" "$server"
 api_cpu=$cpu
 measure serve-verify-page "$work/report.lua" "$base/V/${qr#*/V/}" "$server"
+page_cpu=$cpu
+# The learner's claim page of the same credential: the verdict as above, plus the registry
+# lookup (a handle from serve's pool) and the page with its downloads and the template's logo.
+claim=$($s claim link --home "$work/home" "$(basename "$json" .json)" 2>/dev/null | grep -o '/claim/[A-Za-z0-9_-]*' | head -n 1)
+[ -n "$claim" ] || { echo "bench: no claim link" >&2; exit 1; }
+measure serve-claim-page "$work/report.lua" "$base$claim" "$server"
+echo "$cpu $page_cpu" | awk '{ printf "bench serve-claim-page-vs-verify-page %.2f x ratio %.2f vs serve-verify-page-cpu\n", $1 / $2, $1 / $2 }'
 kill -TERM "$server" && wait "$server" 2>/dev/null
 server=""
 
