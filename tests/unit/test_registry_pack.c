@@ -8,7 +8,7 @@ static void assert_round_trips(const char *text) {
   sc_error err = {0};
   sc_buf packed = {0};
   assert_int_equal(sc_registry_pack(text, strlen(text), &packed, &err), SC_OK);
-  char *back = sc_registry_unpack(packed.data, packed.len, &err);
+  char *back = sc_registry_unpack(NULL, "urn:uuid:test", packed.data, packed.len, &err);
   assert_non_null(back);
   assert_string_equal(back, text);
   free(back);
