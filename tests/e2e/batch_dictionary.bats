@@ -163,3 +163,20 @@ first_uuid() {
   [ "$status" -eq 65 ]
   [[ "$output" == *"does not hold"* ]]
 }
+
+@test "workers on one PostgreSQL registry store their credentials against dictionaries of their own" {
+  [ "${SKILLCERT_TEST_REGISTRY:-}" = postgresql ] || skip "workers need a PostgreSQL registry"
+  make_home
+  roster 300
+  run sc issue --home "$WORK/home" --roster "$WORK/roster.csv" --queue --no-pdf
+  [ "$status" -eq 0 ]
+  sc worker --home "$WORK/home" --no-pdf --until-empty -j 1 --batch 64 2>"$WORK/w1.log" &
+  first=$!
+  sc worker --home "$WORK/home" --no-pdf --until-empty -j 1 --batch 64 2>"$WORK/w2.log"
+  wait "$first"
+  [ "$(credentials_in_form 2)" -eq 300 ]
+  [ "$(dictionaries)" -ge 1 ] # one per worker's run: a few, not one per credential
+  [ "$(dictionaries)" -le 10 ]
+  assert_listed 300
+  assert_published_from_the_registry 300
+}
