@@ -65,7 +65,6 @@ typedef struct sc_batch {
   size_t max_at_workers, max_at_writer; /* how far each may be ahead */
   sc_job *chunk[SC_CHUNK_MAX];
   size_t chunk_len, chunk_size; /* chunk_size: SC_CHUNK_PDF or SC_CHUNK_JSON */
-  bool dictionary_declared;     /* the first chunk named the registry dictionary */
   sc_achievement_cache *achievements;
   FILE *manifest;
   char manifest_path[PATH_MAX], manifest_tmp[PATH_MAX + 16];

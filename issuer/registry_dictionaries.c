@@ -28,7 +28,7 @@ typedef struct ddict_slot {
 } ddict_slot;
 
 struct sc_registry_packing {
-  /* Writing: the dictionary the handle's batch declared (bytes NULL: none). */
+  /* Writing: the dictionary the handle's batch offered (bytes NULL: none). */
   char *bytes;
   size_t len;
   char sha256[SC_SHA256_HEX_SIZE];
@@ -84,15 +84,12 @@ static int prepare_context(sc_registry_packing *p, sc_error *err) {
   return SC_OK;
 }
 
-int sc_registry_use_dictionary(sc_registry *reg, const char *text, size_t len, sc_error *err) {
-  if (!text && !reg->packing)
-    return SC_OK;
+int sc_registry_offer_dictionary(sc_registry *reg, const char *text, size_t len, sc_error *err) {
   sc_registry_packing *p = packing_of(reg, err);
   if (!p)
     return err->code;
-  forget_dictionary(p);
-  if (!text)
-    return SC_OK;
+  if (p->bytes)
+    return SC_OK; /* the batch has its dictionary */
   if (!(p->bytes = malloc(len ? len : 1)))
     return sc_oom(err);
   memcpy(p->bytes, text, len);
@@ -108,13 +105,22 @@ int sc_registry_use_dictionary(sc_registry *reg, const char *text, size_t len, s
   return rc;
 }
 
+void sc_registry_drop_dictionary(sc_registry *reg) {
+  if (reg->packing)
+    forget_dictionary(reg->packing);
+}
+
+/* A dictionary whose row went with a rolled-back transaction is forgotten, not stored again
+ * later: the credential it was made from was not recorded either, and a signed credential
+ * must not sit in the registry without its row (its status slot may go to another). The
+ * batch's next chunk offers its own first credential. */
 void sc_registry_packing_transaction_end(sc_registry *reg, bool committed) {
   sc_registry_packing *p = reg->packing;
   if (!p || !p->unconfirmed)
     return;
   p->unconfirmed = false;
-  if (!committed) /* the row went with the transaction, or may have */
-    p->id = 0;
+  if (!committed)
+    forget_dictionary(p);
 }
 
 /* SKILLCERT_TEST_CRASH_AT=dictionary:1 kills the process with SIGKILL right after the batch's

@@ -131,8 +131,8 @@ int64_t sc_sql_int64(sc_registry *reg, sc_sql_stmt *stmt, int i);
 /* text[0..len) in form 0x01, appended to out. */
 int sc_registry_pack(const char *text, size_t len, sc_buf *out, sc_error *err);
 /* The form a credential inserted through reg is stored in: 0x02 with the dictionary the
- * handle's batch declared (sc_registry_use_dictionary; its row is written in the current
- * transaction the first time), 0x01 when none was. */
+ * handle's batch offered (sc_registry_offer_dictionary; its row is written in the current
+ * transaction the first time), 0x01 when it has none. */
 int sc_registry_pack_stored(sc_registry *reg, const char *text, size_t len, sc_buf *out,
                             sc_error *err);
 /* Any form back, a NUL-terminated string of at most SC_JSON_MAX_BYTES (NULL with an SC_EDATA
@@ -142,7 +142,7 @@ char *sc_registry_unpack(sc_registry *reg, const char *credential, const uint8_t
                          size_t len, sc_error *err);
 char *sc_registry_unpack_zstd(sc_registry *reg, const char *credential, const uint8_t *data,
                               size_t len, sc_error *err);
-/* A transaction ended: a dictionary id found in it holds only if it committed. */
+/* A transaction ended: a dictionary stored or found in it stays only if it committed. */
 void sc_registry_packing_transaction_end(sc_registry *reg, bool committed);
 void sc_registry_packing_free(sc_registry *reg);
 bool sc_index_set_remove(sc_index_set *set, int64_t list, int64_t index);

@@ -264,7 +264,7 @@ static void a_schema_9_registry_is_upgraded_and_its_form_1_rows_still_read(void 
   assert_int_equal(sc_registry_each(f->reg, &all, check_text_matches_file, f, &err), SC_OK);
   /* a batch after the upgrade */
   const char *text = "{\"id\":\"urn:uuid:6885869a-6f80-460d-bbbd-65168c287a99\"}";
-  assert_int_equal(sc_registry_use_dictionary(f->reg, text, strlen(text), &err), SC_OK);
+  assert_int_equal(sc_registry_offer_dictionary(f->reg, text, strlen(text), &err), SC_OK);
   assert_int_equal(sc_registry_begin(f->reg, &err), SC_OK);
   int64_t list, index;
   assert_int_equal(sc_registry_reserve_index(f->reg, &list, &index, &err), SC_OK);

@@ -123,7 +123,7 @@ static void a_batch_dictionary_round_trips_in_form_2_and_keeps_less_than_form_1(
   sc_buf plain = {0}, packed = {0};
   pack_committed(f, other, &plain);
   assert_int_equal(plain.data[0], SC_PACK_DEFLATE_QR_V1);
-  assert_int_equal(sc_registry_use_dictionary(f->reg, first, strlen(first), &err), SC_OK);
+  assert_int_equal(sc_registry_offer_dictionary(f->reg, first, strlen(first), &err), SC_OK);
   pack_committed(f, other, &packed);
   assert_int_equal(packed.data[0], SC_PACK_ZSTD_DICTIONARY);
   assert_true(packed.len * 2 < plain.len);
@@ -136,7 +136,7 @@ static void a_batch_dictionary_round_trips_in_form_2_and_keeps_less_than_form_1(
   assert_string_equal(back, other);
   free(back);
   sc_registry_close(second);
-  assert_int_equal(sc_registry_use_dictionary(f->reg, NULL, 0, &err), SC_OK);
+  sc_registry_drop_dictionary(f->reg);
   sc_buf after = {0};
   pack_committed(f, other, &after);
   assert_int_equal(after.data[0], SC_PACK_DEFLATE_QR_V1);
@@ -150,7 +150,7 @@ static void a_batch_stores_its_dictionary_once(void **state) {
   fixture *f = *state;
   sc_error err = {0};
   char *first = batch_credential(1);
-  assert_int_equal(sc_registry_use_dictionary(f->reg, first, strlen(first), &err), SC_OK);
+  assert_int_equal(sc_registry_offer_dictionary(f->reg, first, strlen(first), &err), SC_OK);
   assert_int_equal(count(f, "SELECT count(*) FROM dictionaries"), 0);
   for (int i = 1; i <= 5; i++) {
     char *text = batch_credential(i);
@@ -161,30 +161,41 @@ static void a_batch_stores_its_dictionary_once(void **state) {
     free(text);
   }
   assert_int_equal(count(f, "SELECT count(*) FROM dictionaries"), 1);
-  assert_int_equal(sc_registry_use_dictionary(f->reg, first, strlen(first), &err), SC_OK);
+  char *second = batch_credential(2); /* offered later in the batch: the first one stays */
+  assert_int_equal(sc_registry_offer_dictionary(f->reg, second, strlen(second), &err), SC_OK);
+  sc_registry_drop_dictionary(f->reg);
+  assert_int_equal(sc_registry_offer_dictionary(f->reg, first, strlen(first), &err), SC_OK);
   sc_buf packed = {0};
   pack_committed(f, first, &packed);
   assert_int_equal(count(f, "SELECT count(*) FROM dictionaries"), 1);
   sc_buf_free(&packed);
-  free(first);
+  free(first), free(second);
 }
 
-/* A chunk rolled back takes the dictionary row with it: the next chunk stores it again, so
- * its credentials never name a row that is not there. */
-static void a_rolled_back_dictionary_is_stored_again_by_the_next_chunk(void **state) {
+/* A chunk rolled back takes the dictionary row with it, and the handle forgets the dictionary
+ * (a credential never recorded must not be kept as one): the next chunk stores its credentials
+ * on their own until its own first credential is offered, so none names a row that is not
+ * there. */
+static void a_rolled_back_dictionary_is_forgotten_and_the_next_offer_taken(void **state) {
   fixture *f = *state;
   sc_error err = {0};
   char *first = batch_credential(1), *other = batch_credential(2);
-  assert_int_equal(sc_registry_use_dictionary(f->reg, first, strlen(first), &err), SC_OK);
-  sc_buf lost = {0}, packed = {0};
+  assert_int_equal(sc_registry_offer_dictionary(f->reg, first, strlen(first), &err), SC_OK);
+  sc_buf lost = {0}, alone = {0}, packed = {0};
   assert_int_equal(sc_registry_begin(f->reg, &err), SC_OK);
   assert_int_equal(sc_registry_pack_stored(f->reg, first, strlen(first), &lost, &err), SC_OK);
+  assert_int_equal(lost.data[0], SC_PACK_ZSTD_DICTIONARY);
   sc_registry_rollback(f->reg);
   assert_int_equal(count(f, "SELECT count(*) FROM dictionaries"), 0);
+  pack_committed(f, other, &alone);
+  assert_int_equal(alone.data[0], SC_PACK_DEFLATE_QR_V1);
+  assert_unpacks_to(f, &alone, other);
+  assert_int_equal(sc_registry_offer_dictionary(f->reg, other, strlen(other), &err), SC_OK);
   pack_committed(f, other, &packed);
+  assert_int_equal(packed.data[0], SC_PACK_ZSTD_DICTIONARY);
   assert_int_equal(count(f, "SELECT count(*) FROM dictionaries"), 1);
   assert_unpacks_to(f, &packed, other);
-  sc_buf_free(&lost), sc_buf_free(&packed);
+  sc_buf_free(&lost), sc_buf_free(&alone), sc_buf_free(&packed);
   free(first), free(other);
 }
 
@@ -199,7 +210,8 @@ static void more_dictionaries_than_the_cache_holds_all_read_back(void **state) {
   for (int i = 0; i < N; i++) {
     char *dictionary = batch_credential(100 + i);
     texts[i] = batch_credential(200 + i);
-    assert_int_equal(sc_registry_use_dictionary(f->reg, dictionary, strlen(dictionary), &err),
+    sc_registry_drop_dictionary(f->reg); /* a new batch */
+    assert_int_equal(sc_registry_offer_dictionary(f->reg, dictionary, strlen(dictionary), &err),
                      SC_OK);
     pack_committed(f, texts[i], &packed[i]);
     free(dictionary);
@@ -220,7 +232,7 @@ static void a_damaged_row_is_a_data_error_naming_the_credential(void **state) {
   fixture *f = *state;
   sc_error err = {0};
   char *first = batch_credential(1), *other = batch_credential(2);
-  assert_int_equal(sc_registry_use_dictionary(f->reg, first, strlen(first), &err), SC_OK);
+  assert_int_equal(sc_registry_offer_dictionary(f->reg, first, strlen(first), &err), SC_OK);
   sc_buf packed = {0};
   pack_committed(f, other, &packed);
   for (size_t at = 2; at < packed.len; at++) {
@@ -250,7 +262,7 @@ static void a_damaged_dictionary_is_a_data_error(void **state) {
   fixture *f = *state;
   sc_error err = {0};
   char *first = batch_credential(1), *other = batch_credential(2);
-  assert_int_equal(sc_registry_use_dictionary(f->reg, first, strlen(first), &err), SC_OK);
+  assert_int_equal(sc_registry_offer_dictionary(f->reg, first, strlen(first), &err), SC_OK);
   sc_buf packed = {0};
   pack_committed(f, other, &packed);
   sc_registry *second = NULL;
@@ -281,7 +293,7 @@ static void a_frame_over_the_size_limit_is_refused(void **state) {
   assert_non_null(text);
   memset(text, ' ', big);
   text[big] = 0;
-  assert_int_equal(sc_registry_use_dictionary(f->reg, first, strlen(first), &err), SC_OK);
+  assert_int_equal(sc_registry_offer_dictionary(f->reg, first, strlen(first), &err), SC_OK);
   sc_buf packed = {0};
   pack_committed(f, text, &packed);
   sc_error e = refused(f, packed.data, packed.len);
@@ -296,7 +308,7 @@ static void a_frame_over_the_size_limit_is_refused(void **state) {
 #define DICTIONARY_TESTS(X)                                                                        \
   X(a_batch_dictionary_round_trips_in_form_2_and_keeps_less_than_form_1),                          \
       X(a_batch_stores_its_dictionary_once),                                                       \
-      X(a_rolled_back_dictionary_is_stored_again_by_the_next_chunk),                               \
+      X(a_rolled_back_dictionary_is_forgotten_and_the_next_offer_taken),                               \
       X(more_dictionaries_than_the_cache_holds_all_read_back),                                     \
       X(a_damaged_row_is_a_data_error_naming_the_credential),                                      \
       X(a_damaged_dictionary_is_a_data_error), X(a_frame_over_the_size_limit_is_refused)
