@@ -145,10 +145,10 @@ static int store_dictionary(sc_registry *reg, sc_registry_packing *p, sc_error *
   reg->driver->bind_blob(insert, 2, p->bytes, p->len);
   bool row = false;
   int rc = sc_sql_step(reg, insert, "storing a dictionary", &row, err);
-  sc_sql_stmt *find = rc == SC_OK ? sc_registry_stmt(reg, STMT_DICTIONARY_ID,
-                                                     "SELECT id FROM dictionaries WHERE sha256 = $1",
-                                                     err)
-                                  : NULL;
+  sc_sql_stmt *find = rc == SC_OK
+                          ? sc_registry_stmt(reg, STMT_DICTIONARY_ID,
+                                             "SELECT id FROM dictionaries WHERE sha256 = $1", err)
+                          : NULL;
   if (rc == SC_OK && !find)
     rc = err->code;
   if (rc == SC_OK) {
@@ -220,8 +220,8 @@ static bool get_id(const uint8_t *data, size_t len, int64_t *id, size_t *used) {
 /* The dictionary's bytes, checked against its SHA-256, as a decompression dictionary. */
 static int load_dictionary(sc_registry *reg, int64_t id, const char *credential, ZSTD_DDict **out,
                            sc_error *err) {
-  sc_sql_stmt *stmt = sc_registry_stmt(
-      reg, STMT_DICTIONARY_GET, "SELECT bytes, sha256 FROM dictionaries WHERE id = $1", err);
+  sc_sql_stmt *stmt = sc_registry_stmt(reg, STMT_DICTIONARY_GET,
+                                       "SELECT bytes, sha256 FROM dictionaries WHERE id = $1", err);
   if (!stmt)
     return err->code;
   sc_sql_bind_int64(reg, stmt, 1, id);
@@ -286,8 +286,9 @@ char *sc_registry_unpack_zstd(sc_registry *reg, const char *credential, const ui
   if (size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN)
     return damaged(reg, credential, "not a zstd frame with its size", err);
   if (size > SC_JSON_MAX_BYTES) {
-    sc_fail(err, SC_EDATA, "%s: credential %s: its stored text would be %llu bytes, over the %zu "
-                           "a credential may have",
+    sc_fail(err, SC_EDATA,
+            "%s: credential %s: its stored text would be %llu bytes, over the %zu "
+            "a credential may have",
             reg->path, credential, size, SC_JSON_MAX_BYTES);
     return NULL;
   }

@@ -110,8 +110,8 @@ struct sc_registry {
   char target[PATH_MAX + 16]; /* what the back-end opens: a file, or a postgresql:// URI */
   sc_sql_stmt *stmts[STMT_COUNT];
   sc_index_set reserved;
-  int64_t current_list; /* 0 = not looked up yet */
-  int64_t current_used; /* credentials + reservations in current_list */
+  int64_t current_list;         /* 0 = not looked up yet */
+  int64_t current_used;         /* credentials + reservations in current_list */
   sc_registry_packing *packing; /* zstd state, made when first needed (registry_dictionaries.c) */
 };
 
@@ -138,8 +138,8 @@ int sc_registry_pack_stored(sc_registry *reg, const char *text, size_t len, sc_b
 /* Any form back, a NUL-terminated string of at most SC_JSON_MAX_BYTES (NULL with an SC_EDATA
  * error naming credential: a form this skillcert does not know, a missing dictionary, damage).
  * reg finds the dictionaries; NULL reads form 0x01 only. */
-char *sc_registry_unpack(sc_registry *reg, const char *credential, const uint8_t *data,
-                         size_t len, sc_error *err);
+char *sc_registry_unpack(sc_registry *reg, const char *credential, const uint8_t *data, size_t len,
+                         sc_error *err);
 char *sc_registry_unpack_zstd(sc_registry *reg, const char *credential, const uint8_t *data,
                               size_t len, sc_error *err);
 /* A transaction ended: a dictionary stored or found in it stays only if it committed. */

@@ -66,8 +66,8 @@ static char *unpack_deflate(const uint8_t *data, size_t len, sc_error *err) {
   return s;
 }
 
-char *sc_registry_unpack(sc_registry *reg, const char *credential, const uint8_t *data,
-                         size_t len, sc_error *err) {
+char *sc_registry_unpack(sc_registry *reg, const char *credential, const uint8_t *data, size_t len,
+                         sc_error *err) {
   if (len >= 1 && data[0] == SC_PACK_DEFLATE_QR_V1)
     return unpack_deflate(data + 1, len - 1, err);
   if (len >= 1 && data[0] == SC_PACK_ZSTD_DICTIONARY && reg)

@@ -267,11 +267,12 @@ static void a_damaged_dictionary_is_a_data_error(void **state) {
   pack_committed(f, other, &packed);
   sc_registry *second = NULL;
   assert_int_equal(sc_registry_open(&f->home, &second, &err), SC_OK);
-  assert_int_equal(sc_registry_exec(second,
-                                    "UPDATE dictionaries SET sha256 = "
-                                    "'0000000000000000000000000000000000000000000000000000000000000000'",
-                                    &err),
-                   SC_OK);
+  assert_int_equal(
+      sc_registry_exec(second,
+                       "UPDATE dictionaries SET sha256 = "
+                       "'0000000000000000000000000000000000000000000000000000000000000000'",
+                       &err),
+      SC_OK);
   char *back = sc_registry_unpack(second, "urn:uuid:damaged", packed.data, packed.len, &err);
   assert_null(back);
   assert_int_equal(err.code, SC_EDATA);
@@ -302,13 +303,12 @@ static void a_frame_over_the_size_limit_is_refused(void **state) {
   free(text), free(first);
 }
 
-#define BOTH(test)                                                                                 \
-  cmocka_unit_test_setup_teardown(test, setup, teardown)
+#define BOTH(test) cmocka_unit_test_setup_teardown(test, setup, teardown)
 #define BOTH_PG(test) cmocka_unit_test_setup_teardown(test, setup_pg, teardown)
 #define DICTIONARY_TESTS(X)                                                                        \
   X(a_batch_dictionary_round_trips_in_form_2_and_keeps_less_than_form_1),                          \
       X(a_batch_stores_its_dictionary_once),                                                       \
-      X(a_rolled_back_dictionary_is_forgotten_and_the_next_offer_taken),                               \
+      X(a_rolled_back_dictionary_is_forgotten_and_the_next_offer_taken),                           \
       X(more_dictionaries_than_the_cache_holds_all_read_back),                                     \
       X(a_damaged_row_is_a_data_error_naming_the_credential),                                      \
       X(a_damaged_dictionary_is_a_data_error), X(a_frame_over_the_size_limit_is_refused)
