@@ -113,14 +113,22 @@ void sc_registry_drop_dictionary(sc_registry *reg) {
 /* A dictionary whose row went with a rolled-back transaction is forgotten, not stored again
  * later: the credential it was made from was not recorded either, and a signed credential
  * must not sit in the registry without its row (its status slot may go to another). The
- * batch's next chunk offers its own first credential. */
+ * batch's next chunk offers its own first credential. The dictionaries read are dropped too:
+ * one read inside the transaction may be gone, and SQLite gives its id to the next row. */
 void sc_registry_packing_transaction_end(sc_registry *reg, bool committed) {
   sc_registry_packing *p = reg->packing;
-  if (!p || !p->unconfirmed)
+  if (!p)
     return;
+  bool stored_here = p->unconfirmed;
   p->unconfirmed = false;
-  if (!committed)
+  if (committed)
+    return;
+  if (stored_here)
     forget_dictionary(p);
+  for (size_t i = 0; i < DDICT_CACHE; i++) {
+    ZSTD_freeDDict(p->cache[i].ddict);
+    p->cache[i] = (ddict_slot){0};
+  }
 }
 
 /* SKILLCERT_TEST_CRASH_AT=dictionary:1 kills the process with SIGKILL right after the batch's

@@ -199,6 +199,25 @@ static void a_rolled_back_dictionary_is_forgotten_and_the_next_offer_taken(void 
   free(first), free(other);
 }
 
+/* A dictionary read inside a transaction that rolls back is not trusted after it: on SQLite
+ * the next dictionary stored gets the same id, and its credentials read back with their own. */
+static void a_dictionary_read_in_a_rolled_back_transaction_is_read_again(void **state) {
+  fixture *f = *state;
+  sc_error err = {0};
+  char *a = batch_credential(1), *b = batch_credential(500), *text = batch_credential(2);
+  assert_int_equal(sc_registry_offer_dictionary(f->reg, a, strlen(a), &err), SC_OK);
+  sc_buf lost = {0}, packed = {0};
+  assert_int_equal(sc_registry_begin(f->reg, &err), SC_OK);
+  assert_int_equal(sc_registry_pack_stored(f->reg, text, strlen(text), &lost, &err), SC_OK);
+  assert_unpacks_to(f, &lost, text); /* loads dictionary a */
+  sc_registry_rollback(f->reg);
+  assert_int_equal(sc_registry_offer_dictionary(f->reg, b, strlen(b), &err), SC_OK);
+  pack_committed(f, text, &packed);
+  assert_unpacks_to(f, &packed, text);
+  sc_buf_free(&lost), sc_buf_free(&packed);
+  free(a), free(b), free(text);
+}
+
 /* More dictionaries than the handle keeps (16), read in turn and again: each is loaded again
  * when it was dropped, and every text comes back. */
 static void more_dictionaries_than_the_cache_holds_all_read_back(void **state) {
@@ -309,6 +328,7 @@ static void a_frame_over_the_size_limit_is_refused(void **state) {
   X(a_batch_dictionary_round_trips_in_form_2_and_keeps_less_than_form_1),                          \
       X(a_batch_stores_its_dictionary_once),                                                       \
       X(a_rolled_back_dictionary_is_forgotten_and_the_next_offer_taken),                           \
+      X(a_dictionary_read_in_a_rolled_back_transaction_is_read_again),                             \
       X(more_dictionaries_than_the_cache_holds_all_read_back),                                     \
       X(a_damaged_row_is_a_data_error_naming_the_credential),                                      \
       X(a_damaged_dictionary_is_a_data_error), X(a_frame_over_the_size_limit_is_refused)
