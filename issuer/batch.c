@@ -59,7 +59,11 @@ static int finish_write(sc_batch *b, sc_job *job) {
 static int commit_chunk(sc_batch *b) {
   if (!b->chunk_len)
     return SC_OK;
-  int rc = sc_registry_begin_issue(b->reg, &b->err);
+  /* The batch's credentials are stored against its first committed one (registry_pack.c). */
+  const sc_buf *first = &b->chunk[0]->prepared.json;
+  int rc = sc_registry_offer_dictionary(b->reg, (const char *)first->data, first->len, &b->err);
+  if (rc == SC_OK)
+    rc = sc_registry_begin_issue(b->reg, &b->err);
   for (size_t i = 0; rc == SC_OK && i < b->chunk_len; i++)
     rc = sc_issue_record(b->reg, b->ctx, &b->chunk[i]->req, &b->chunk[i]->prepared, &b->err);
   if (rc == SC_OK)
@@ -247,6 +251,8 @@ int sc_batch_issue(const sc_issue_context *ctx, const sc_batch_options *opts,
       drain(&b, 0);
     sc_workers_stop(&b);
   }
+  if (b.reg) /* a worker's handle lives on: its next batch has its own dictionary */
+    sc_registry_drop_dictionary(b.reg);
   if (rc == SC_OK)
     rc = sc_manifest_close(&b);
   sc_manifest_abort(&b);

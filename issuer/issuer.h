@@ -285,6 +285,14 @@ typedef struct sc_issued_record {
 /* Inserts the credential and its "issued" event. SC_EUSAGE when the idempotency key
  * (learner id + achievement id) was used already. */
 int sc_registry_insert(sc_registry *reg, const sc_issued_record *rec, sc_error *err);
+/* A batch's dictionary (registry_dictionaries.c; docs/registry.md "Packed credentials"): each
+ * chunk offers its first credential; unless the handle has a dictionary already, every
+ * credential reg inserts from now on is stored compressed against text[0..len), which is
+ * stored once, in the transaction of the first of them. When that transaction rolls back the
+ * dictionary goes with it and the next offer is taken. Dropped: credentials are stored on
+ * their own again (the end of a batch). */
+int sc_registry_offer_dictionary(sc_registry *reg, const char *text, size_t len, sc_error *err);
+void sc_registry_drop_dictionary(sc_registry *reg);
 /* The credential row (a JSON object of its columns, without the credential text) for id
  * ("urn:uuid:…" or the bare UUID), or for learner + achievement. *row is NULL when none. */
 int sc_registry_get(sc_registry *reg, const char *id, json_t **row, sc_error *err);

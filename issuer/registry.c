@@ -115,6 +115,7 @@ void sc_registry_close(sc_registry *reg) {
     reg->driver->finalize(reg->stmts[i]);
   if (reg->conn)
     reg->driver->disconnect(reg);
+  sc_registry_packing_free(reg);
   free(reg->reserved.slots);
   free(reg);
 }
@@ -162,12 +163,16 @@ int sc_registry_begin_read(sc_registry *reg, sc_error *err) {
 }
 
 int sc_registry_commit(sc_registry *reg, sc_error *err) {
-  return sc_registry_exec(reg, "COMMIT", err);
+  int rc = sc_registry_exec(reg, "COMMIT", err);
+  if (rc == SC_OK) /* a failed COMMIT is followed by a rollback, which says so */
+    sc_registry_packing_transaction_end(reg, true);
+  return rc;
 }
 
 void sc_registry_rollback(sc_registry *reg) {
   sc_error ignored = {0};
   reg->driver->exec(reg, "ROLLBACK", &ignored);
+  sc_registry_packing_transaction_end(reg, false);
 }
 
 /* Prepared statements are kept for the life of the handle: a batch inserts thousands. */

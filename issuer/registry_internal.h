@@ -36,11 +36,14 @@ enum sc_registry_stmt {
   STMT_WALLET_FAILED,
   STMT_WALLET_PURGE,
   STMT_REISSUED_FROM,
+  STMT_DICTIONARY_INSERT,
+  STMT_DICTIONARY_ID,
+  STMT_DICTIONARY_GET,
   STMT_COUNT
 };
 
 /* The schema version this skillcert writes (docs/registry.md "Versions and migrations"). */
-#define SC_REGISTRY_SCHEMA_VERSION 9
+#define SC_REGISTRY_SCHEMA_VERSION 10
 
 typedef enum sc_sql_type { SC_SQL_NULL, SC_SQL_INT, SC_SQL_TEXT, SC_SQL_BLOB } sc_sql_type;
 
@@ -94,6 +97,8 @@ extern const sc_registry_driver sc_registry_sqlite;
 extern const sc_registry_driver sc_registry_postgres;
 extern const char *const sc_registry_sqlite_migrations[SC_REGISTRY_SCHEMA_VERSION];
 
+typedef struct sc_registry_packing sc_registry_packing;
+
 /* Indexes handed out but not yet inserted: an open-addressing set of (list << 32 | index). */
 typedef struct sc_index_set {
   uint64_t *slots; /* 0 = empty; entries are stored + 1 */
@@ -107,8 +112,9 @@ struct sc_registry {
   char target[PATH_MAX + 16]; /* what the back-end opens: a file, or a postgresql:// URI */
   sc_sql_stmt *stmts[STMT_COUNT];
   sc_index_set reserved;
-  int64_t current_list; /* 0 = not looked up yet */
-  int64_t current_used; /* credentials + reservations in current_list */
+  int64_t current_list;         /* 0 = not looked up yet */
+  int64_t current_used;         /* credentials + reservations in current_list */
+  sc_registry_packing *packing; /* zstd state, made when first needed (registry_dictionaries.c) */
 };
 
 int sc_registry_exec(sc_registry *reg, const char *sql, sc_error *err);
@@ -120,11 +126,27 @@ int sc_sql_step(sc_registry *reg, sc_sql_stmt *stmt, const char *what, bool *row
 void sc_sql_bind_text(sc_registry *reg, sc_sql_stmt *stmt, int i, const char *text);
 void sc_sql_bind_int64(sc_registry *reg, sc_sql_stmt *stmt, int i, int64_t value);
 int64_t sc_sql_int64(sc_registry *reg, sc_sql_stmt *stmt, int i);
-/* The stored form of a credential (registry_pack.c): text[0..len) compressed, appended to out;
- * and back, a NUL-terminated string (NULL with err set: not a form this skillcert knows, or
- * damaged). */
+/* The stored form of a credential (registry_pack.c, docs/registry.md "Packed credentials"):
+ * its first byte names the form. */
+#define SC_PACK_DEFLATE_QR_V1 0x01   /* raw DEFLATE (RFC 1951), the QR dictionary v1 preset */
+#define SC_PACK_ZSTD_DICTIONARY 0x02 /* zstd, a dictionary of the dictionaries table */
+/* text[0..len) in form 0x01, appended to out. */
 int sc_registry_pack(const char *text, size_t len, sc_buf *out, sc_error *err);
-char *sc_registry_unpack(const uint8_t *data, size_t len, sc_error *err);
+/* The form a credential inserted through reg is stored in: 0x02 with the dictionary the
+ * handle's batch offered (sc_registry_offer_dictionary; its row is written in the current
+ * transaction the first time), 0x01 when it has none. */
+int sc_registry_pack_stored(sc_registry *reg, const char *text, size_t len, sc_buf *out,
+                            sc_error *err);
+/* Any form back, a NUL-terminated string of at most SC_JSON_MAX_BYTES (NULL with an SC_EDATA
+ * error naming credential: a form this skillcert does not know, a missing dictionary, damage).
+ * reg finds the dictionaries; NULL reads form 0x01 only. */
+char *sc_registry_unpack(sc_registry *reg, const char *credential, const uint8_t *data, size_t len,
+                         sc_error *err);
+char *sc_registry_unpack_zstd(sc_registry *reg, const char *credential, const uint8_t *data,
+                              size_t len, sc_error *err);
+/* A transaction ended: a dictionary stored or found in it stays only if it committed. */
+void sc_registry_packing_transaction_end(sc_registry *reg, bool committed);
+void sc_registry_packing_free(sc_registry *reg);
 bool sc_index_set_remove(sc_index_set *set, int64_t list, int64_t index);
 
 #endif

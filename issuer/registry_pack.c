@@ -1,15 +1,17 @@
-/* The credential as the registry keeps it: its exact bytes, DEFLATE-compressed with the QR
- * payload's preset dictionary (core/qr_dictionary_v1.c), which already holds the VC, Open
- * Badges and Data Integrity vocabulary every credential repeats: a 3.3 KB credential keeps
- * about 0.9 KB. The first byte names the form, so that a better one can come later without
- * rewriting old rows. */
+/* The credential as the registry keeps it: its exact bytes, compressed; the first byte names
+ * the form, so that a better one can come without rewriting old rows.
+ *   0x01  DEFLATE with the QR payload's preset dictionary (core/qr_dictionary_v1.c), which
+ *         already holds the VC, Open Badges and Data Integrity vocabulary every credential
+ *         repeats: a 3.3 KB credential keeps about 0.9 KB. A single `skillcert issue`, the VC
+ *         API and the migration to schema 4 write it: it needs no dictionary row.
+ *   0x02  zstd with a registry dictionary, a batch's first credential (registry_dictionaries.c):
+ *         about 0.35 KB. */
 #include "issuer/registry_internal.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
 
-#define PACK_DEFLATE_QR_V1 0x01 /* raw DEFLATE (RFC 1951), the QR dictionary v1 preset */
 /* zlib's default level, an 8 KB window and small hash tables: the dictionary (2.7 KB) and a
  * credential (3 to 4 KB) fit in the window, so the output is the bytes level 6 gives with the
  * full window (and within 0.5 % of level 9), in about 30 us instead of 54 us for level 9 with
@@ -32,7 +34,7 @@ int sc_registry_pack(const char *text, size_t len, sc_buf *out, sc_error *err) {
                ? SC_OK
                : sc_oom(err);
   if (rc == SC_OK) {
-    out->data[out->len++] = PACK_DEFLATE_QR_V1;
+    out->data[out->len++] = SC_PACK_DEFLATE_QR_V1;
     z.next_in = (Bytef *)text;
     z.avail_in = (uInt)len;
     z.next_out = out->data + out->len;
@@ -46,12 +48,7 @@ int sc_registry_pack(const char *text, size_t len, sc_buf *out, sc_error *err) {
   return rc;
 }
 
-char *sc_registry_unpack(const uint8_t *data, size_t len, sc_error *err) {
-  if (len < 1 || data[0] != PACK_DEFLATE_QR_V1) {
-    sc_fail(err, SC_EDATA, "registry: a stored credential in an unknown form (%d)",
-            len ? data[0] : -1);
-    return NULL;
-  }
+static char *unpack_deflate(const uint8_t *data, size_t len, sc_error *err) {
   size_t dict_len = 0;
   sc_inflate_options o = {.format = SC_INFLATE_RAW,
                           .max_out = SC_JSON_MAX_BYTES,
@@ -59,7 +56,7 @@ char *sc_registry_unpack(const uint8_t *data, size_t len, sc_error *err) {
                           .what = "registry: a stored credential"};
   o.dictionary_len = dict_len;
   sc_buf text = {0};
-  if (sc_inflate_capped(data + 1, len - 1, &o, &text, err) != SC_OK) {
+  if (sc_inflate_capped(data, len, &o, &text, err) != SC_OK) {
     sc_buf_free(&text);
     return NULL;
   }
@@ -67,4 +64,17 @@ char *sc_registry_unpack(const uint8_t *data, size_t len, sc_error *err) {
   if (!s)
     sc_oom(err);
   return s;
+}
+
+char *sc_registry_unpack(sc_registry *reg, const char *credential, const uint8_t *data, size_t len,
+                         sc_error *err) {
+  if (len >= 1 && data[0] == SC_PACK_DEFLATE_QR_V1)
+    return unpack_deflate(data + 1, len - 1, err);
+  if (len >= 1 && data[0] == SC_PACK_ZSTD_DICTIONARY && reg)
+    return sc_registry_unpack_zstd(reg, credential, data + 1, len - 1, err);
+  sc_fail(err, SC_EDATA,
+          "%s: credential %s is stored in a form this skillcert does not know (%d); a newer "
+          "skillcert may have written it",
+          reg ? reg->path : "registry", credential, len ? data[0] : -1);
+  return NULL;
 }

@@ -466,6 +466,11 @@ static const char *const migrations[SC_REGISTRY_SCHEMA_VERSION] = {
     "  state TEXT NOT NULL DEFAULT 'open' CHECK (state IN ('open','used')),"
     "  attempts BIGINT NOT NULL DEFAULT 0);"
     "CREATE INDEX wallet_secrets_expiry ON wallet_secrets(expires_at);",
+    /* 9 → 10 (batch dictionaries): as SQLite's: what credentials of form 0x02 are packed with. */
+    "CREATE TABLE dictionaries ("
+    "  id BIGSERIAL PRIMARY KEY,"
+    "  sha256 TEXT NOT NULL UNIQUE,"
+    "  bytes BYTEA NOT NULL);",
 };
 
 const sc_registry_driver sc_registry_postgres = {

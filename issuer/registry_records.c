@@ -68,7 +68,8 @@ int sc_registry_insert(sc_registry *reg, const sc_issued_record *rec, sc_error *
   sc_buf packed = {0};
   int rc = add_achievement(reg, rec->achievement_id, err);
   if (rc == SC_OK)
-    rc = sc_registry_pack(rec->credential_json, strlen(rec->credential_json), &packed, err);
+    rc = sc_registry_pack_stored(reg, rec->credential_json, strlen(rec->credential_json), &packed,
+                                 err);
   if (rc == SC_OK)
     rc = insert_credential(reg, rec, &packed, err);
   if (rc == SC_OK)
@@ -118,7 +119,8 @@ static int add_sha256(sc_registry *reg, sc_sql_stmt *stmt, json_t *row, sc_error
   int last = reg->driver->column_count(stmt) - 1;
   size_t len = 0;
   const uint8_t *packed = reg->driver->column_blob(stmt, last, &len);
-  char *text = packed ? sc_registry_unpack(packed, len, err) : NULL;
+  const char *id = json_string_value(json_object_get(row, "id"));
+  char *text = packed ? sc_registry_unpack(reg, id ? id : "?", packed, len, err) : NULL;
   if (!text)
     return packed ? err->code
                   : sc_fail(err, SC_EDATA, "%s: a credential without its text", reg->path);
@@ -208,7 +210,7 @@ char *sc_registry_credential_text(sc_registry *reg, const char *id, sc_error *er
   int rc = sc_sql_step(reg, stmt, "reading a credential", &found, err);
   size_t len = 0;
   const uint8_t *packed = found ? reg->driver->column_blob(stmt, 0, &len) : NULL;
-  char *text = packed ? sc_registry_unpack(packed, len, err) : NULL; /* err set when NULL */
+  char *text = packed ? sc_registry_unpack(reg, urn, packed, len, err) : NULL; /* err set */
   if (rc == SC_OK && !found)
     sc_fail(err, SC_EUSAGE, "%s: no credential %s", reg->path, urn);
   else if (rc == SC_OK && found && !packed)

@@ -183,4 +183,12 @@ const char *const sc_registry_sqlite_migrations[SC_REGISTRY_SCHEMA_VERSION] = {
     "  state TEXT NOT NULL DEFAULT 'open' CHECK (state IN ('open','used')),"
     "  attempts BIGINT NOT NULL DEFAULT 0);"
     "CREATE INDEX wallet_secrets_expiry ON wallet_secrets(expires_at);",
+    /* 9 → 10 (batch dictionaries): the dictionaries credentials of form 0x02 are compressed
+     * against, a batch's first credential each (docs/registry.md "Packed credentials"). A
+     * credential names its dictionary by id inside its packed bytes; the row is written in the
+     * transaction of the first credential that names it, so none names a missing one. */
+    "CREATE TABLE dictionaries ("
+    "  id INTEGER PRIMARY KEY,"
+    "  sha256 TEXT NOT NULL UNIQUE,"
+    "  bytes BLOB NOT NULL);",
 };

@@ -44,6 +44,7 @@ if ls tests/e2e/*.bats >/dev/null 2>&1; then
   # The registry's end-to-end tests again with every home's registry in PostgreSQL.
   SKILLCERT="$PWD/build/skillcert" SKILLCERT_TEST_REGISTRY=postgresql run_suite e2e-postgresql \
     bats --tap tests/e2e/status_changes.bats tests/e2e/concurrency.bats tests/e2e/batch.bats \
+    tests/e2e/batch_dictionary.bats \
     tests/e2e/mail.bats tests/e2e/claim.bats tests/e2e/wallets.bats
 fi
 # What an employer's phone shows after scanning: headless Chromium against `skillcert serve`.

@@ -219,6 +219,89 @@ static void a_schema_3_registry_is_upgraded_keeping_every_credential_and_event(v
   assert_int_equal(generation, 6);
 }
 
+static int count_row(void *ctx, const json_t *row);
+
+/* tests/data/home-v9.tar.gz: a home made by skillcert at schema 9 (3 roster credentials
+ * without PDFs, stored in form 0x01). Upgrading to 10 adds the dictionaries table, and every
+ * old row reads back as the bytes of its file; a batch's credentials then go in as 0x02 beside
+ * them. */
+static int check_text_matches_file(void *ctx, const json_t *row) {
+  fixture *f = ctx;
+  sc_error err = {0};
+  const char *id = json_string_value(json_object_get(row, "id"));
+  char *text = sc_registry_credential_text(f->reg, id, &err);
+  assert_non_null(text);
+  char path[256];
+  snprintf(path, sizeof path, "%s/out/%s.json", f->dir, id + strlen("urn:uuid:"));
+  sc_buf file = {0};
+  assert_int_equal(sc_read_file(path, SC_JSON_MAX_BYTES, &file, &err), SC_OK);
+  assert_int_equal(file.len, strlen(text));
+  assert_memory_equal(file.data, text, file.len);
+  char hex[SC_SHA256_HEX_SIZE];
+  assert_int_equal(sc_sha256_hex(file.data, file.len, hex), SC_OK);
+  assert_string_equal(json_string_value(json_object_get(row, "sha256")), hex);
+  sc_buf_free(&file);
+  free(text);
+  return 0;
+}
+
+static void a_schema_9_registry_is_upgraded_and_its_form_1_rows_still_read(void **state) {
+  fixture *f = *state;
+  sc_registry_close(f->reg);
+  f->reg = NULL;
+  char path[128], command[512];
+  snprintf(path, sizeof path, "%s/registry.db", f->dir);
+  remove(path);
+  snprintf(command, sizeof command, "tar xzf tests/data/home-v9.tar.gz -C '%s' registry.db out",
+           f->dir);
+  assert_int_equal(system(command), 0);
+  sc_error err = {0};
+  assert_int_equal(sc_registry_open(&f->home, &f->reg, &err), SC_OK);
+  int n = 0;
+  sc_registry_filter all = {0};
+  assert_int_equal(sc_registry_each(f->reg, &all, count_row, &n, &err), SC_OK);
+  assert_int_equal(n, 3);
+  assert_int_equal(sc_registry_each(f->reg, &all, check_text_matches_file, f, &err), SC_OK);
+  /* a batch after the upgrade */
+  const char *text = "{\"id\":\"urn:uuid:6885869a-6f80-460d-bbbd-65168c287a99\"}";
+  assert_int_equal(sc_registry_offer_dictionary(f->reg, text, strlen(text), &err), SC_OK);
+  assert_int_equal(sc_registry_begin(f->reg, &err), SC_OK);
+  int64_t list, index;
+  assert_int_equal(sc_registry_reserve_index(f->reg, &list, &index, &err), SC_OK);
+  sc_issued_record rec = sample("urn:uuid:6885869a-6f80-460d-bbbd-65168c287a99", "L-new", index);
+  rec.achievement_id = "https://acme.example/achievements/ai-fundamentals";
+  rec.status_list = list;
+  rec.credential_json = text;
+  assert_int_equal(sc_registry_insert(f->reg, &rec, &err), SC_OK);
+  assert_int_equal(sc_registry_commit(f->reg, &err), SC_OK);
+  char *back = sc_registry_credential_text(f->reg, rec.id, &err);
+  assert_non_null(back);
+  assert_string_equal(back, text);
+  free(back);
+  sc_registry_close(f->reg);
+  f->reg = NULL;
+  sqlite3 *db;
+  assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+  sqlite3_stmt *stmt;
+  assert_int_equal(sqlite3_prepare_v2(db,
+                                      "SELECT hex(substr(credential, 1, 1)), count(*),"
+                                      " (SELECT count(*) FROM dictionaries),"
+                                      " (SELECT user_version FROM pragma_user_version)"
+                                      " FROM credentials GROUP BY 1 ORDER BY 1",
+                                      -1, &stmt, NULL),
+                   SQLITE_OK);
+  assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+  assert_string_equal((const char *)sqlite3_column_text(stmt, 0), "01");
+  assert_int_equal(sqlite3_column_int(stmt, 1), 3);
+  assert_int_equal(sqlite3_column_int(stmt, 2), 1);
+  assert_int_equal(sqlite3_column_int(stmt, 3), 10);
+  assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+  assert_string_equal((const char *)sqlite3_column_text(stmt, 0), "02");
+  assert_int_equal(sqlite3_column_int(stmt, 1), 1);
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+}
+
 static int count_row(void *ctx, const json_t *row) {
   (void)row;
   (*(int *)ctx)++;
@@ -588,6 +671,8 @@ int main(void) {
           a_change_after_a_read_is_not_refused_when_another_command_wrote, setup, teardown),
       cmocka_unit_test(a_registry_setting_that_is_no_postgres_uri_is_refused),
       cmocka_unit_test_setup_teardown(a_sqlite_registry_has_no_workers, setup, teardown),
+      cmocka_unit_test_setup_teardown(
+          a_schema_9_registry_is_upgraded_and_its_form_1_rows_still_read, setup, teardown),
   };
   /* The same behaviour from the PostgreSQL back-end (the tests that reach into the SQLite
    * file itself stay above). */
