@@ -72,6 +72,9 @@ static int setup(void **state) {
                             .claim_limiter = sc_http_limiter_new(3, 64)};
   if (sc_http_config_init(&f->cfg, &err) != SC_OK)
     return -1;
+  /* The requests' clock starts after the status lists were published: under the sanitizers
+   * setting up takes seconds, and a list published after the clock would not be valid yet. */
+  NOW = (int64_t)time(NULL);
   *state = f;
   return 0;
 }
