@@ -43,7 +43,7 @@ enum sc_registry_stmt {
 };
 
 /* The schema version this skillcert writes (docs/registry.md "Versions and migrations"). */
-#define SC_REGISTRY_SCHEMA_VERSION 10
+#define SC_REGISTRY_SCHEMA_VERSION 11
 
 typedef enum sc_sql_type { SC_SQL_NULL, SC_SQL_INT, SC_SQL_TEXT, SC_SQL_BLOB } sc_sql_type;
 
@@ -96,6 +96,9 @@ typedef struct sc_registry_driver {
 extern const sc_registry_driver sc_registry_sqlite;
 extern const sc_registry_driver sc_registry_postgres;
 extern const char *const sc_registry_sqlite_migrations[SC_REGISTRY_SCHEMA_VERSION];
+/* Migration 10 → 11 on both back-ends. */
+#define JOBS_FORGET_DONE "UPDATE jobs SET name = '', email = '', did = NULL WHERE state = 'done';"
+
 
 typedef struct sc_registry_packing sc_registry_packing;
 

@@ -471,6 +471,8 @@ static const char *const migrations[SC_REGISTRY_SCHEMA_VERSION] = {
     "  id BIGSERIAL PRIMARY KEY,"
     "  sha256 TEXT NOT NULL UNIQUE,"
     "  bytes BYTEA NOT NULL);",
+    /* 10 → 11: done jobs forget the learner's name, address and DID (as SQLite's). */
+    JOBS_FORGET_DONE,
 };
 
 const sc_registry_driver sc_registry_postgres = {

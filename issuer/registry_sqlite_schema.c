@@ -191,4 +191,7 @@ const char *const sc_registry_sqlite_migrations[SC_REGISTRY_SCHEMA_VERSION] = {
     "  id INTEGER PRIMARY KEY,"
     "  sha256 TEXT NOT NULL UNIQUE,"
     "  bytes BLOB NOT NULL);",
+    /* 10 → 11: done jobs forget the learner's name, address and DID, as jobs now do when they
+     * are marked done (registry_jobs.c): the registry keeps no address. */
+    JOBS_FORGET_DONE,
 };

@@ -125,7 +125,7 @@ first_uuid() {
   tar xzf "$ROOT/tests/data/home-v9.tar.gz" -C "$WORK/home"
   [ "$(sqlite3 "$WORK/home/registry.db" "PRAGMA user_version")" -eq 9 ]
   assert_listed 3
-  [ "$(sqlite3 "$WORK/home/registry.db" "PRAGMA user_version")" -eq 10 ]
+  [ "$(sqlite3 "$WORK/home/registry.db" "PRAGMA user_version")" -eq 11 ]
   [ "$(credentials_in_form 1)" -eq 3 ]
   for file in "$WORK"/home/out/*.json; do
     run sc inspect --home "$WORK/home" --json "$(basename "$file" .json)"

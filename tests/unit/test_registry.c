@@ -294,7 +294,7 @@ static void a_schema_9_registry_is_upgraded_and_its_form_1_rows_still_read(void 
   assert_string_equal((const char *)sqlite3_column_text(stmt, 0), "01");
   assert_int_equal(sqlite3_column_int(stmt, 1), 3);
   assert_int_equal(sqlite3_column_int(stmt, 2), 1);
-  assert_int_equal(sqlite3_column_int(stmt, 3), 10);
+  assert_int_equal(sqlite3_column_int(stmt, 3), SC_REGISTRY_SCHEMA_VERSION);
   assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
   assert_string_equal((const char *)sqlite3_column_text(stmt, 0), "02");
   assert_int_equal(sqlite3_column_int(stmt, 1), 1);
@@ -607,6 +607,37 @@ static void a_done_job_keeps_no_name_address_or_did(void **state) {
   assert_non_null(strstr(fields, "|refused"));
 }
 
+/* A registry of schema 10 whose done jobs still hold names and addresses loses them when a
+ * skillcert of schema 11 opens it; queued and refused jobs keep theirs. */
+static void opening_an_older_registry_clears_its_done_jobs_personal_fields(void **state) {
+  fixture *f = *state;
+  sc_error err = {0};
+  assert_int_equal(
+      sc_registry_exec(f->reg,
+                       "INSERT INTO jobs (learner_id, achievement, template, name, email, did,"
+                       " roster, line, state) VALUES"
+                       " ('L0', 'https://a.example/ai', 't', 'Zoë', 'zoe@example.org',"
+                       "  'did:example:zoe', 'r.csv', 2, 'done'),"
+                       " ('L1', 'https://a.example/ai', 't', 'Ann', 'ann@example.org',"
+                       "  NULL, 'r.csv', 3, 'queued');",
+                       &err),
+      SC_OK);
+  bool postgres = f->reg->driver->postgres;
+  assert_int_equal(sc_registry_exec(f->reg,
+                                    postgres ? "UPDATE skillcert_schema SET version = 10"
+                                             : "PRAGMA user_version = 10",
+                                    &err),
+                   SC_OK);
+  sc_registry_close(f->reg);
+  if (sc_registry_open(&f->home, &f->reg, &err) != SC_OK)
+    fail_msg("reopening: %s", err.message);
+  char fields[512];
+  job_fields(f, "L0", fields, sizeof fields);
+  assert_string_equal(fields, "|||done");
+  job_fields(f, "L1", fields, sizeof fields);
+  assert_string_equal(fields, "Ann|ann@example.org||queued");
+}
+
 /* Workers insert credentials while another command holds the write lock: an issuing
  * transaction does not take it (indexes come from leased lists), so workers never queue
  * behind one lock. lock_timeout makes a wait fail instead of hanging the test. */
@@ -659,6 +690,8 @@ int main(void) {
       cmocka_unit_test_setup_teardown(refuses_the_same_learner_and_achievement_twice, setup,
                                       teardown),
       cmocka_unit_test_setup_teardown(events_are_append_only, setup, teardown),
+      cmocka_unit_test_setup_teardown(opening_an_older_registry_clears_its_done_jobs_personal_fields,
+                                      setup, teardown),
       cmocka_unit_test_setup_teardown(reserved_indexes_are_unique_and_in_range, setup, teardown),
       cmocka_unit_test_setup_teardown(schema_is_versioned_and_a_newer_one_is_refused, setup,
                                       teardown),
@@ -696,6 +729,8 @@ int main(void) {
                                       teardown),
       cmocka_unit_test_setup_teardown(finished_jobs_name_their_credential, setup_pg, teardown),
       cmocka_unit_test_setup_teardown(a_done_job_keeps_no_name_address_or_did, setup_pg, teardown),
+      cmocka_unit_test_setup_teardown(opening_an_older_registry_clears_its_done_jobs_personal_fields,
+                                      setup_pg, teardown),
       cmocka_unit_test_setup_teardown(issuing_does_not_wait_for_the_global_write_lock, setup_pg,
                                       teardown),
       cmocka_unit_test_setup_teardown(publishing_holds_a_lock_across_machines, setup_pg, teardown),
