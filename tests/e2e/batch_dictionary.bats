@@ -124,6 +124,14 @@ first_uuid() {
   # registry, configuration, key and credential files over a new home's templates.
   tar xzf "$ROOT/tests/data/home-v9.tar.gz" -C "$WORK/home"
   [ "$(sqlite3 "$WORK/home/registry.db" "PRAGMA user_version")" -eq 9 ]
+  # The registry records its files by absolute path, and the fixture was made in another
+  # folder: point them at this home, as if it had been upgraded where it was made.
+  old=$(sqlite3 "$WORK/home/registry.db" "SELECT json_path FROM credentials LIMIT 1")
+  old=${old%/out/*}
+  sqlite3 "$WORK/home/registry.db" \
+    "UPDATE credentials SET json_path = replace(json_path, '$old', '$WORK/home'),
+                            pdf_path = replace(pdf_path, '$old', '$WORK/home')"
+  [ "$(sqlite3 "$WORK/home/registry.db" "PRAGMA user_version")" -eq 9 ]
   assert_listed 3
   [ "$(sqlite3 "$WORK/home/registry.db" "PRAGMA user_version")" -eq 11 ]
   [ "$(credentials_in_form 1)" -eq 3 ]
