@@ -25,12 +25,13 @@ static int serialize(const json_t *credential, sc_buf *out, sc_error *err) {
   return rc != SC_OK ? rc : sc_buf_append_byte(out, '\n') ? SC_OK : sc_oom(err);
 }
 
-static int sign_credential(const sc_home *home, EVP_PKEY *key, json_t *credential, sc_error *err) {
+static int sign_credential(const sc_issue_context *ctx, json_t *credential, sc_error *err) {
   sc_home_proof_set proofs;
-  int rc = sc_home_proofs(home, &proofs, err);
-  return rc ? rc
-            : sc_issue_sign(home, key, credential, proofs,
-                            json_string_value(json_object_get(credential, "validFrom")), err);
+  int rc = sc_home_proofs(ctx->home, &proofs, err);
+  const char *created = json_string_value(json_object_get(credential, "validFrom"));
+  if (rc == SC_OK && ctx->signer)
+    return sc_issue_sign_with(ctx->home, ctx->signer, credential, proofs, created, err);
+  return rc ? rc : sc_issue_sign(ctx->home, ctx->key, credential, proofs, created, err);
 }
 
 static int name_files(const sc_issue_context *ctx, sc_prepared *p, sc_error *err) {
@@ -97,7 +98,7 @@ int sc_issue_prepare(const sc_issue_context *ctx, const sc_issue_request *req, s
   if (rc == SC_OK && ctx->tpl)
     rc = sc_add_badge_image(ctx->home, ctx->tpl, p->credential, err);
   if (rc == SC_OK)
-    rc = sign_credential(ctx->home, ctx->key, p->credential, err);
+    rc = sign_credential(ctx, p->credential, err);
   if (rc == SC_OK)
     rc = serialize(p->credential, &p->json, err);
   return finish(ctx, p, req->language, rc, err);

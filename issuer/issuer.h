@@ -109,6 +109,10 @@ bool sc_home_suspension(const sc_home *home);
  * created (NULL = now), the home's verification method. */
 int sc_issue_sign(const sc_home *home, EVP_PKEY *key, json_t *credential, sc_home_proof_set proofs,
                   const char *created, sc_error *err);
+/* The same with a signer of the home's key set up once by the calling thread (a batch worker
+ * signs thousands of credentials with one). */
+int sc_issue_sign_with(const sc_home *home, sc_signer *signer, json_t *credential,
+                       sc_home_proof_set proofs, const char *created, sc_error *err);
 
 /* "acme.example[:seg…]" is a did:web method-specific id skillcert can publish: a lower-case
  * host name (a port as %3A<digits>), then path segments of letters, digits, '.', '-', '_'. */
@@ -692,6 +696,9 @@ typedef struct sc_issue_context {
   sc_pdf_renderer *renderer;
   bool no_pdf; /* --no-pdf: tpl gives the achievement and badge image, but no PDF is made */
   sc_qr_mode qr_mode; /* --qr; UNSET: the template's, the home's, else auto */
+  /* A signer of key for the one thread using this context (a batch worker's own), or NULL:
+   * then each credential sets one up. */
+  sc_signer *signer;
 } sc_issue_context;
 
 /* Whether issuing makes a PDF: a template and not --no-pdf. */

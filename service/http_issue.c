@@ -125,7 +125,7 @@ static int existing_credential(sc_registry *reg, const sc_issue_request *req, js
 /* The registry is opened per request: a handle serves one thread (issuer.h). */
 static int issue_locked(sc_http_issuer *issuer, sc_issue_request *req, json_t **out,
                         sc_error *err) {
-  sc_issue_context ctx = {issuer->home, issuer->key, NULL, NULL, false, SC_QR_MODE_UNSET};
+  sc_issue_context ctx = {issuer->home, issuer->key, NULL, NULL, false, SC_QR_MODE_UNSET, NULL};
   sc_registry *reg = NULL;
   sc_prepared p = {0};
   int rc = sc_registry_open(issuer->home, &reg, err);
