@@ -156,15 +156,22 @@ int sc_issue_record(sc_registry *reg, const sc_issue_context *ctx, const sc_issu
  * and every certificate prints <verify-url>/C/<uuid> under its QR code for when a scan fails
  * (docs/design.md "The QR code"). Staged with the credential's own files, under the home's
  * issue lock, so no directory is scanned and no index kept to find it. */
+static int make_linked_folder(const sc_issue_context *ctx, sc_error *err) {
+  char dir[PATH_MAX];
+  int rc = sc_path_format(dir, sizeof dir, SC_ECANTCREAT, err, "%s/public/c", ctx->home->root);
+  if (rc == SC_OK && mkdir(dir, 0755) != 0 && errno != EEXIST)
+    rc = sc_fail(err, SC_ECANTCREAT, "%s: cannot create: %s", dir, strerror(errno));
+  return rc;
+}
+
 static int stage_linked(const sc_issue_context *ctx, const sc_prepared *p, sc_file_group *files,
                         sc_error *err) {
-  char dir[PATH_MAX], path[PATH_MAX];
-  int rc = sc_path_format(dir, sizeof dir, SC_ECANTCREAT, err, "%s/public/c", ctx->home->root);
+  /* public/c is made by the group's first credential (out/<uuid>.json is its only file so
+   * far), not asked for again by each of a chunk's 128. */
+  int rc = files->count == 1 ? make_linked_folder(ctx, err) : SC_OK;
   if (rc != SC_OK)
     return rc;
-  if (mkdir(dir, 0755) != 0 && errno != EEXIST)
-    return sc_fail(err, SC_ECANTCREAT, "%s: cannot create: %s", dir, strerror(errno));
-  char name[64];
+  char name[64], path[PATH_MAX];
   snprintf(name, sizeof name, "%s.json", p->uuid);
   rc = sc_home_path(ctx->home, "public/c", name, path, sizeof path, err);
   /* The same bytes as out/<uuid>.json, staged just before: a hard link to it. */
