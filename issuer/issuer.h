@@ -222,6 +222,9 @@ typedef struct sc_issue_request {
   int64_t status_index;
   const char *language; /* the PDF's language (roster column "language"); NULL = the
                            template's */
+  /* The issuer Profile a batch's credentials share (sc_credential_issuer, embedded by
+   * reference like the achievement); NULL: made for this credential. */
+  const json_t *issuer;
 } sc_issue_request;
 
 /* An expiry as people write it: "YYYY-MM-DD" (the end of that day, UTC) or a date-time with
@@ -230,6 +233,9 @@ typedef struct sc_issue_request {
 int sc_valid_until_parse(const char *text, int64_t now, int64_t *until, sc_error *err);
 /* Builds the unsigned OpenBadgeCredential. */
 json_t *sc_credential_build(const sc_home *home, const sc_issue_request *req, sc_error *err);
+/* The credential's issuer: the home's Profile (id, type, name, url), a new object; NULL when
+ * out of memory. */
+json_t *sc_credential_issuer(const sc_home *home);
 /* A plausible e-mail address: one @, a dot in the domain, no spaces or quotes. */
 bool sc_is_email(const char *email);
 /* The recipient's e-mail as an OB 3.0 identity hash: "sha256$" + hex(SHA-256(email + salt)),

@@ -1,6 +1,8 @@
 /* The per-credential path of a batch, made cheaper without changing a byte: the indented text
- * of a credential (core/json_indent.c) against jansson's json_dumps. */
-#include "test_support.h"
+ * of a credential (core/json_indent.c) against jansson's json_dumps; a credential built with
+ * the batch's shared issuer Profile and signed with a worker's own signer, against one built
+ * and signed the one-off way. */
+#include "test_home_support.h"
 
 #include <ftw.h>
 
@@ -174,6 +176,99 @@ static void refuses_a_bare_scalar(void **state) {
   sc_buf_free(&out);
 }
 
+static sc_home home;
+static EVP_PKEY *key;
+static char home_dir[64];
+
+static int open_home(void **state) {
+  (void)state;
+  sc_error err = {0};
+  if (!make_temp_dir(home_dir, "issuepath") || open_acme_home(home_dir, &home, &key, &err) != SC_OK)
+    return -1;
+  return 0;
+}
+
+static int close_home(void **state) {
+  (void)state;
+  EVP_PKEY_free(key);
+  sc_home_close(&home);
+  return remove_temp_dir(home_dir);
+}
+
+static json_t *achievement(void) {
+  return json_pack("{s:s, s:[s], s:s, s:s, s:{s:s}}", "id", "https://acme.example/a/1", "type",
+                   "Achievement", "name", "Safe Ladders", "description", "Climbs safely.",
+                   "criteria", "narrative", "Climb.");
+}
+
+static sc_issue_request request(const json_t *what) {
+  return (sc_issue_request){.recipient = {.name = "Zoë Łukasiewicz", .email = "zoe@example.org"},
+                            .achievement = what,
+                            .now = 1790000000,
+                            .learner_id = "L1"};
+}
+
+/* The credential embeds the shared Profile itself (no copy), and its text is the text of one
+ * built with its own Profile: the random parts (id, the e-mail's salt and hash) taken over
+ * from the other, every byte is the same. */
+static void a_shared_issuer_profile_leaves_the_credential_bytes_unchanged(void **state) {
+  (void)state;
+  json_t *what = achievement();
+  json_t *issuer = sc_credential_issuer(&home);
+  assert_non_null(issuer);
+  sc_issue_request own = request(what), shared = request(what);
+  shared.issuer = issuer;
+  sc_error err = {0};
+  json_t *a = sc_credential_build(&home, &own, &err);
+  json_t *b = sc_credential_build(&home, &shared, &err);
+  assert_non_null(a);
+  assert_non_null(b);
+  assert_ptr_equal(json_object_get(b, "issuer"), issuer);
+  assert_ptr_not_equal(json_object_get(a, "issuer"), issuer);
+  json_object_set(b, "id", json_object_get(a, "id"));
+  json_object_set(b, "credentialSubject", json_object_get(a, "credentialSubject"));
+  char *text_a = json_dumps(a, DUMPS_FLAGS), *text_b = json_dumps(b, DUMPS_FLAGS);
+  assert_string_equal(text_a, text_b);
+  assert_non_null(strstr(text_a, "\"issuer\": {\n    \"id\": \"did:"));
+  free(text_a);
+  free(text_b);
+  json_decref(a);
+  json_decref(b);
+  assert_int_equal(issuer->refcount, 1); /* the credentials let go of it */
+  json_decref(issuer);
+  json_decref(what);
+}
+
+/* A worker's own signer (sc_issue_context.signer) signs both proofs, for credential after
+ * credential, and each verifies; the file's bytes are the indented text of the credential. */
+static void a_worker_signer_signs_credentials_that_verify(void **state) {
+  (void)state;
+  json_t *what = achievement();
+  sc_error err = {0};
+  sc_signer *signer = sc_signer_new(key, &err);
+  assert_non_null(signer);
+  sc_issue_context ctx = {.home = &home, .key = key, .signer = signer};
+  for (int i = 0; i < 3; i++) {
+    sc_issue_request req = request(what);
+    sc_prepared p;
+    if (sc_issue_prepare(&ctx, &req, &p, &err) != SC_OK)
+      fail_msg("prepare: %s", err.message);
+    sc_di_result result;
+    if (sc_di_verify(p.credential, NULL, &result, NULL, &err) != SC_OK)
+      fail_msg("verify: %s", err.message);
+    assert_int_equal(result.proofs, 2);
+    assert_string_equal(result.cryptosuites, "eddsa-rdfc-2022,eddsa-jcs-2022");
+    char *dumped = json_dumps(p.credential, DUMPS_FLAGS);
+    assert_int_equal(p.json.len, strlen(dumped) + 1);
+    assert_memory_equal(p.json.data, dumped, strlen(dumped));
+    assert_int_equal(p.json.data[p.json.len - 1], '\n');
+    free(dumped);
+    sc_prepared_free(&p);
+  }
+  sc_signer_free(signer);
+  json_decref(what);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(writes_the_vector_documents_as_json_dumps_does),
@@ -184,5 +279,10 @@ int main(void) {
       cmocka_unit_test(appends_after_what_the_buffer_holds),
       cmocka_unit_test(refuses_a_bare_scalar),
   };
-  return cmocka_run_group_tests(tests, NULL, NULL);
+  const struct CMUnitTest issuing[] = {
+      cmocka_unit_test(a_shared_issuer_profile_leaves_the_credential_bytes_unchanged),
+      cmocka_unit_test(a_worker_signer_signs_credentials_that_verify),
+  };
+  int failed = cmocka_run_group_tests(tests, NULL, NULL);
+  return failed + cmocka_run_group_tests(issuing, open_home, close_home);
 }
