@@ -15,6 +15,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,13 +62,21 @@ static bool grow(sc_file_group *g) {
 
 static size_t folder_length(const char *path);
 
-/* Set once a filesystem refused O_TMPFILE (EOPNOTSUPP; EISDIR before Linux 3.11): the next
- * files go to temporary names at once. SKILLCERT_TEST_NO_O_TMPFILE=1 makes every file go that
- * way, so the tests cover both. */
+/* Set once a filesystem refused O_TMPFILE (EOPNOTSUPP; EISDIR before Linux 3.11), or when
+ * /proc/self/fd, through which an unprivileged process names such a file, is missing (a
+ * chroot or container without /proc): then files go to temporary names as before.
+ * SKILLCERT_TEST_NO_O_TMPFILE=1 makes every file go that way, so the tests cover both. */
 static int tmpfile_refused;
+static pthread_once_t proc_checked = PTHREAD_ONCE_INIT;
+
+static void check_proc(void) {
+  if (access("/proc/self/fd", X_OK) != 0)
+    __atomic_store_n(&tmpfile_refused, 1, __ATOMIC_RELAXED);
+}
 
 static bool unnamed_wanted(void) {
   const char *test = getenv("SKILLCERT_TEST_NO_O_TMPFILE");
+  pthread_once(&proc_checked, check_proc);
   return !__atomic_load_n(&tmpfile_refused, __ATOMIC_RELAXED) && !(test && *test == '1');
 }
 
