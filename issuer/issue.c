@@ -16,9 +16,9 @@
 /* Credentials are stored indented for people; verifiers re-canonicalize, so the layout does
  * not matter to the signature. Reals keep 17 digits, which round-trips every double: the text
  * of json_dumps(JSON_INDENT(2) | JSON_REAL_PRECISION(17)), written without its detours
- * (core/json_indent.c). A credential with both proofs is ≈ 3.5 KB: room for it is reserved at
- * once instead of doubling from 64 bytes. */
-#define CREDENTIAL_TEXT_HINT 4000
+ * (core/json_indent.c). A credential with both proofs is ≈ 3.3 KB: room for it (a 4 KB buffer)
+ * is reserved at once instead of doubling from 64 bytes. */
+#define CREDENTIAL_TEXT_HINT 3500
 
 static int serialize(const json_t *credential, sc_buf *out, sc_error *err) {
   int rc = sc_json_append_indented(credential, CREDENTIAL_TEXT_HINT, out, err);
