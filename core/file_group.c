@@ -6,10 +6,10 @@
  * unnamed inode, or a rename) and syncs each folder once, in that order: a name never points at
  * data that a crash could lose, so no reader, before or after a crash, sees half a file. An
  * unnamed file costs one directory entry instead of a temporary one, its removal and a rename,
- * and a crash leaves nothing behind to clean up. A group of a few files (a key, a status list) syncs each file; a larger one
- * (a batch's chunk) syncs the whole filesystem once with syncfs(), which writes every file
- * back in one pass and pays the journal commit once instead of once per file: that is what
- * lets a batch write files at the rate it signs them (docs/benchmarks.md). */
+ * and a crash leaves nothing behind to clean up. A group of a few files (a key, a status list)
+ * syncs each file; a larger one (a batch's chunk) syncs the whole filesystem once with syncfs(),
+ * which writes every file back in one pass and pays the journal commit once instead of once per
+ * file: that is what lets a batch write files at the rate it signs them (docs/benchmarks.md). */
 #define _GNU_SOURCE /* syncfs */
 #include "core/core.h"
 
@@ -30,9 +30,9 @@ struct sc_staged_file {
   /* tmp NULL: unnamed (O_TMPFILE), or linked to its final name at the commit
    * (sc_file_group_add_same) */
   char *path, *tmp;
-  int fd; /* open until the commit; -1 for a hard link to the file staged before it */
+  int fd;       /* open until the commit; -1 for a hard link to the file staged before it */
   bool unnamed; /* written through fd, which has no name until the commit links one */
-  size_t same; /* linked at the commit: the file whose data it links to */
+  size_t same;  /* linked at the commit: the file whose data it links to */
 };
 
 static int write_all(int fd, const unsigned char *data, size_t len) {
@@ -178,13 +178,13 @@ static bool same_folders(const char *a, const char *b) {
   return n == folder_length(b) && strncmp(a, b, n) == 0;
 }
 
+/* (An unnamed file keeps its fd until the commit: it is a source, never taken for a link.) */
 static bool linked_before(const sc_file_group *g, const char *source, const char *path) {
   for (size_t i = g->count; i-- > 1;) {
     const struct sc_staged_file *f = &g->files[i];
     if (f->fd < 0) /* the last link staged: a batch's previous credential's */
       return same_folders(f->path, path) &&
              same_folders(g->files[f->tmp ? i - 1 : f->same].path, source);
-    /* (an unnamed file keeps its fd until the commit: it is a source, not a link) */
   }
   return false;
 }
@@ -372,8 +372,8 @@ int sc_file_group_commit(sc_file_group *g, sc_error *err) {
     crash_point("synced");
   for (size_t i = 0; i < g->count; i++) {
     struct sc_staged_file *f = &g->files[i];
-    int failed_with = f->unnamed ? name_unnamed(f)
-                      : !f->tmp  ? link_into_place(g, f)
+    int failed_with = f->unnamed                     ? name_unnamed(f)
+                      : !f->tmp                      ? link_into_place(g, f)
                       : rename(f->tmp, f->path) != 0 ? errno
                                                      : 0;
     if (failed_with) {

@@ -25,8 +25,7 @@ static void assert_same_as_dumps(const json_t *value, const char *what) {
 
 static size_t documents_compared;
 
-static int compare_vector_file(const char *path, const struct stat *st, int flag,
-                               struct FTW *ftw) {
+static int compare_vector_file(const char *path, const struct stat *st, int flag, struct FTW *ftw) {
   (void)st, (void)ftw;
   size_t len = strlen(path);
   if (flag != FTW_F || len < 5 || strcmp(path + len - 5, ".json") != 0)
@@ -64,9 +63,9 @@ static void lays_out_nesting_and_scalars_as_json_dumps_does(void **state) {
   (void)state;
   json_t *value =
       json_pack("{s:[], s:{}, s:[[], {}, [i, [i, {s:[]}]]], s:I, s:I, s:i, s:b, s:b, s:n, s:[o]}",
-                "empty array", "empty object", "nested", 1, 2, "inner", "min", (json_int_t)INT64_MIN,
-                "max", (json_int_t)INT64_MAX, "zero", 0, "yes", 1, "no", 0, "nothing", "one",
-                json_pack("{s:s}", "deep", "x"));
+                "empty array", "empty object", "nested", 1, 2, "inner", "min",
+                (json_int_t)INT64_MIN, "max", (json_int_t)INT64_MAX, "zero", 0, "yes", 1, "no", 0,
+                "nothing", "one", json_pack("{s:s}", "deep", "x"));
   assert_non_null(value);
   assert_same_as_dumps(value, "nesting");
   json_t *array = json_pack("[s, i, {s:[s]}]", "top-level array", -7, "a", "b");
@@ -79,8 +78,8 @@ static void lays_out_nesting_and_scalars_as_json_dumps_does(void **state) {
  * when the real is deep inside, after text was already written. */
 static void leaves_reals_to_json_dumps(void **state) {
   (void)state;
-  json_t *value = json_pack("{s:s, s:{s:[i, f, f, f]}}", "before", "text", "inner", "numbers",
-                            1, 0.1, 1e300, -2.0);
+  json_t *value = json_pack("{s:s, s:{s:[i, f, f, f]}}", "before", "text", "inner", "numbers", 1,
+                            0.1, 1e300, -2.0);
   assert_same_as_dumps(value, "reals");
   json_decref(value);
 }
@@ -90,8 +89,8 @@ static void leaves_reals_to_json_dumps(void **state) {
 static json_t *random_value(unsigned *seed, int depth);
 
 static json_t *random_string(unsigned *seed) {
-  static const char *const pieces[] = {"a", "Z", " ", "\"", "\\", "/", "\n", "\t", "\x01",
-                                       "\x1f", "\x7f", "é", "€", "𝄞", "urn:uuid:", "0"};
+  static const char *const pieces[] = {"a",    "Z",    " ",    "\"", "\\", "/", "\n",        "\t",
+                                       "\x01", "\x1f", "\x7f", "é",  "€",  "𝄞", "urn:uuid:", "0"};
   char text[64] = "";
   size_t len = 0;
   for (int n = rand_r(seed) % 8; n > 0; n--) {
