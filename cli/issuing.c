@@ -18,7 +18,7 @@ int cli_issuing_template(cli_issuing *is, const char *name, bool no_pdf, const c
 }
 
 void cli_issuing_ready(cli_issuing *is, bool no_pdf, sc_qr_mode qr_mode) {
-  is->ctx = (sc_issue_context){&is->home, is->key, is->tpl, is->renderer, no_pdf, qr_mode};
+  is->ctx = (sc_issue_context){&is->home, is->key, is->tpl, is->renderer, no_pdf, qr_mode, NULL};
 }
 
 void cli_issuing_close(cli_issuing *is) {

@@ -192,6 +192,11 @@ bool sc_json_has_string(const json_t *value, const char *wanted);
  * space, control character or character URIs never hold (json_util.c). */
 bool sc_url_valid(const char *text);
 
+/* Appends the text json_dumps(value, JSON_INDENT(2) | JSON_REAL_PRECISION(17)) gives, byte for
+ * byte, without its detours (json_indent.c); value is an object or an array. size_hint: bytes to
+ * reserve at once (0: grow as needed). */
+int sc_json_append_indented(const json_t *value, size_t size_hint, sc_buf *out, sc_error *err);
+
 /* ---------------------------------------------------------------- canonical JSON (jcs.c) */
 
 /* RFC 8785: appends the canonical form of value to out. Integers (json_integer) are

@@ -84,6 +84,10 @@ static const json_t *config_context(const hash_input *in) {
  * @context is hashed without one, as the reference implementation (Digital Bazaar's
  * eddsa-jcs-2022-cryptosuite) signs and verifies it (vector p04 of eddsa-jcs-2022/derived). */
 static int canonical_jcs(const hash_input *in, hashes *h, sc_error *err) {
+  /* Sized once for a credential (≈ 2.5 KB canonical, a 4 KB buffer), not doubled from 64
+   * bytes. */
+  if (!sc_buf_reserve(&h->canonical_document, 3000))
+    return sc_oom(err);
   int rc = sc_jcs_append_object_view(in->config, in->config_omit, NULL, NULL,
                                      &h->canonical_config, err);
   if (!rc)

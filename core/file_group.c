@@ -1,17 +1,21 @@
 /* Files that are written together and become visible together, each whole or not at all.
  *
- * Every file goes to a temporary name beside its target. The commit then makes the data
- * durable, renames the files into place and syncs each folder once, in that order: a name
- * never points at data that a crash could lose, so no reader, before or after a crash, sees
- * half a file. A group of a few files (a key, a status list) syncs each file; a larger one
- * (a batch's chunk) syncs the whole filesystem once with syncfs(), which writes every file
- * back in one pass and pays the journal commit once instead of once per file: that is what
- * lets a batch write files at the rate it signs them (docs/benchmarks.md). */
+ * Every file is written without a name (O_TMPFILE: an inode in its target's folder that no
+ * directory lists; where the filesystem cannot, under a temporary name beside its target). The
+ * commit then makes the data durable, gives each file its final name (a hard link to the
+ * unnamed inode, or a rename) and syncs each folder once, in that order: a name never points at
+ * data that a crash could lose, so no reader, before or after a crash, sees half a file. An
+ * unnamed file costs one directory entry instead of a temporary one, its removal and a rename,
+ * and a crash leaves nothing behind to clean up. A group of a few files (a key, a status list)
+ * syncs each file; a larger one (a batch's chunk) syncs the whole filesystem once with syncfs(),
+ * which writes every file back in one pass and pays the journal commit once instead of once per
+ * file: that is what lets a batch write files at the rate it signs them (docs/benchmarks.md). */
 #define _GNU_SOURCE /* syncfs */
 #include "core/core.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,9 +27,12 @@
 #define SYNCFS_FROM 8
 
 struct sc_staged_file {
-  char *path, *tmp; /* tmp NULL: linked to its final name at the commit (sc_file_group_add_same) */
-  int fd; /* open until the commit; -1 for a hard link to the file staged before it */
-  size_t same; /* with tmp NULL: the file whose data it links to */
+  /* tmp NULL: unnamed (O_TMPFILE), or linked to its final name at the commit
+   * (sc_file_group_add_same) */
+  char *path, *tmp;
+  int fd;       /* open until the commit; -1 for a hard link to the file staged before it */
+  bool unnamed; /* written through fd, which has no name until the commit links one */
+  size_t same;  /* linked at the commit: the file whose data it links to */
 };
 
 static int write_all(int fd, const unsigned char *data, size_t len) {
@@ -53,29 +60,92 @@ static bool grow(sc_file_group *g) {
   return true;
 }
 
+static size_t folder_length(const char *path);
+
+/* Set once a filesystem refused O_TMPFILE (EOPNOTSUPP; EISDIR before Linux 3.11), or when
+ * /proc/self/fd, through which an unprivileged process names such a file, is missing (a
+ * chroot or container without /proc): then files go to temporary names as before.
+ * SKILLCERT_TEST_NO_O_TMPFILE=1 makes every file go that way, so the tests cover both. */
+static int tmpfile_refused;
+static pthread_once_t proc_checked = PTHREAD_ONCE_INIT;
+
+static void check_proc(void) {
+  if (access("/proc/self/fd", X_OK) != 0)
+    __atomic_store_n(&tmpfile_refused, 1, __ATOMIC_RELAXED);
+}
+
+static bool unnamed_wanted(void) {
+  const char *test = getenv("SKILLCERT_TEST_NO_O_TMPFILE");
+  pthread_once(&proc_checked, check_proc);
+  return !__atomic_load_n(&tmpfile_refused, __ATOMIC_RELAXED) && !(test && *test == '1');
+}
+
+/* An unnamed file in path's folder, or -1 (then the caller names a temporary). */
+static int open_unnamed(const char *path, unsigned mode) {
+#ifdef O_TMPFILE
+  char dir[PATH_MAX];
+  size_t n = folder_length(path);
+  if (!unnamed_wanted() || n >= sizeof dir)
+    return -1;
+  snprintf(dir, sizeof dir, "%.*s", (int)(n ? n : 1), n ? path : ".");
+  int fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, (mode_t)mode);
+  if (fd < 0 && (errno == EOPNOTSUPP || errno == EISDIR))
+    __atomic_store_n(&tmpfile_refused, 1, __ATOMIC_RELAXED);
+  return fd;
+#else
+  (void)path, (void)mode;
+  return -1;
+#endif
+}
+
+/* Gives the unnamed file open as fd the name path (which must not exist). Linking by the
+ * descriptor itself needs CAP_DAC_READ_SEARCH; anyone may link its /proc/self/fd entry. */
+static int link_unnamed(int fd, const char *path) {
+  if (linkat(fd, "", AT_FDCWD, path, AT_EMPTY_PATH) == 0)
+    return 0;
+  if (errno == EEXIST)
+    return errno;
+  char proc[64];
+  snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
+  return linkat(AT_FDCWD, proc, AT_FDCWD, path, AT_SYMLINK_FOLLOW) == 0 ? 0 : errno;
+}
+
+/* A temporary name beside path (path.tmp.XXXXXX), created and open as *fd. */
+static char *open_named(const char *path, int *fd) {
+  size_t n = strlen(path);
+  char *tmp = malloc(n + sizeof ".tmp.XXXXXX");
+  if (!tmp)
+    return NULL;
+  memcpy(tmp, path, n);
+  memcpy(tmp + n, ".tmp.XXXXXX", sizeof ".tmp.XXXXXX");
+  *fd = mkstemp(tmp);
+  return tmp;
+}
+
 int sc_file_group_add(sc_file_group *g, const char *path, const void *data, size_t len,
                       unsigned mode, sc_error *err) {
   if (!grow(g))
     return sc_oom(err);
   struct sc_staged_file *f = &g->files[g->count];
-  size_t n = strlen(path);
   f->path = strdup(path);
-  f->tmp = malloc(n + sizeof ".tmp.XXXXXX");
-  if (!f->path || !f->tmp) {
+  f->tmp = NULL;
+  f->fd = f->path ? open_unnamed(path, mode) : -1;
+  f->unnamed = f->fd >= 0;
+  if (f->path && !f->unnamed)
+    f->tmp = open_named(path, &f->fd);
+  if (!f->path || (!f->unnamed && !f->tmp)) {
     free(f->path);
     free(f->tmp);
     return sc_oom(err);
   }
-  memcpy(f->tmp, path, n);
-  memcpy(f->tmp + n, ".tmp.XXXXXX", sizeof ".tmp.XXXXXX");
-  f->fd = mkstemp(f->tmp);
   int saved = f->fd < 0 ? errno : 0;
   if (!saved && (fchmod(f->fd, (mode_t)mode) != 0 || write_all(f->fd, data, len) != 0))
     saved = errno;
   if (saved) {
     if (f->fd >= 0) {
       close(f->fd);
-      unlink(f->tmp);
+      if (f->tmp)
+        unlink(f->tmp);
     }
     free(f->path);
     free(f->tmp);
@@ -101,8 +171,6 @@ static char *link_name(const char *path) {
   return NULL;
 }
 
-static size_t folder_length(const char *path);
-
 /* Once a hard link between two folders worked in this group, the next ones between the same
  * folders are made at the commit, straight to their final names. */
 static bool same_folders(const char *a, const char *b) {
@@ -110,6 +178,7 @@ static bool same_folders(const char *a, const char *b) {
   return n == folder_length(b) && strncmp(a, b, n) == 0;
 }
 
+/* (An unnamed file keeps its fd until the commit: it is a source, never taken for a link.) */
 static bool linked_before(const sc_file_group *g, const char *source, const char *path) {
   for (size_t i = g->count; i-- > 1;) {
     const struct sc_staged_file *f = &g->files[i];
@@ -127,7 +196,8 @@ int sc_file_group_add_same(sc_file_group *g, const char *path, const void *data,
   struct sc_staged_file *f = &g->files[g->count];
   const struct sc_staged_file *same = &g->files[g->count - 1];
   f->path = strdup(path);
-  if (f->path && same->tmp && linked_before(g, same->path, path)) {
+  f->unnamed = false;
+  if (f->path && (same->tmp || same->unnamed) && linked_before(g, same->path, path)) {
     /* Linked to its final name once its source has its own: no temporary, no second rename. */
     f->tmp = NULL;
     f->fd = -1;
@@ -141,7 +211,10 @@ int sc_file_group_add_same(sc_file_group *g, const char *path, const void *data,
     free(f->tmp);
     return sc_oom(err);
   }
-  if (link(same->tmp, f->tmp) != 0) { /* another filesystem, or one without hard links */
+  /* The first copy of a group tries the link now: another filesystem, or one without hard
+   * links, writes the copy out instead. */
+  int linked = same->unnamed ? link_unnamed(same->fd, f->tmp) : link(same->tmp, f->tmp) ? errno : 0;
+  if (linked != 0) {
     free(f->path);
     free(f->tmp);
     return sc_file_group_add(g, path, data, len, mode, err);
@@ -195,6 +268,23 @@ static void release(sc_file_group *g) {
   }
   free(g->files);
   memset(g, 0, sizeof *g);
+}
+
+/* Names an unnamed file, and closes it. A name already there (a file rewritten by a re-run) is
+ * replaced atomically: the file is linked to a temporary name, renamed over it. */
+static int name_unnamed(struct sc_staged_file *f) {
+  int rc = link_unnamed(f->fd, f->path);
+  if (rc == EEXIST) {
+    char *tmp = link_name(f->path);
+    rc = !tmp ? ENOMEM : link_unnamed(f->fd, tmp) || rename(tmp, f->path) != 0 ? errno : 0;
+    if (rc && tmp)
+      unlink(tmp);
+    free(tmp);
+  }
+  if (close(f->fd) != 0 && !rc)
+    rc = errno;
+  f->fd = -1;
+  return rc;
 }
 
 void sc_file_group_abort(sc_file_group *g) {
@@ -265,6 +355,8 @@ int sc_file_group_commit(sc_file_group *g, sc_error *err) {
   int rc = sync_data(g, &failed);
   for (size_t i = 0; i < g->count; i++) {
     struct sc_staged_file *f = &g->files[i];
+    if (f->unnamed)
+      continue; /* closed once it has its name */
     if (f->fd >= 0 && close(f->fd) != 0 && !rc) {
       rc = errno;
       failed = i;
@@ -279,8 +371,11 @@ int sc_file_group_commit(sc_file_group *g, sc_error *err) {
   if (g->count >= SYNCFS_FROM)
     crash_point("synced");
   for (size_t i = 0; i < g->count; i++) {
-    const struct sc_staged_file *f = &g->files[i];
-    int failed_with = !f->tmp ? link_into_place(g, f) : rename(f->tmp, f->path) != 0 ? errno : 0;
+    struct sc_staged_file *f = &g->files[i];
+    int failed_with = f->unnamed                     ? name_unnamed(f)
+                      : !f->tmp                      ? link_into_place(g, f)
+                      : rename(f->tmp, f->path) != 0 ? errno
+                                                     : 0;
     if (failed_with) {
       sc_fail(err, SC_EIO, "%s: cannot write: %s", f->path, strerror(failed_with));
       sync_folders(g); /* what was renamed stays: each of those files is whole */

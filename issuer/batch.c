@@ -242,6 +242,8 @@ int sc_batch_issue(const sc_issue_context *ctx, const sc_batch_options *opts,
   else if (rc == SC_OK)
     rc = sc_registry_open(ctx->home, &b.reg, &b.err);
   if (rc == SC_OK)
+    rc = sc_batch_share_issuer(&b);
+  if (rc == SC_OK)
     rc = sc_manifest_open(&b);
   if (rc == SC_OK)
     rc = sc_workers_start(&b);

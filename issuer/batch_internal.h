@@ -66,6 +66,7 @@ typedef struct sc_batch {
   sc_job *chunk[SC_CHUNK_MAX];
   size_t chunk_len, chunk_size; /* chunk_size: SC_CHUNK_PDF or SC_CHUNK_JSON */
   sc_achievement_cache *achievements;
+  json_t *issuer; /* the issuer Profile every credential embeds, shared like the achievement */
   FILE *manifest;
   char manifest_path[PATH_MAX], manifest_tmp[PATH_MAX + 16];
   FILE *run;                                      /* out/runs/<id>: the run's credential ids */
@@ -83,6 +84,7 @@ void sc_job_free(sc_job *job);
 int sc_batch_achievement(sc_batch *b, const sc_roster_row *row, const json_t **achievement);
 int sc_batch_existing(sc_batch *b, const sc_roster_row *row, const json_t *existing);
 int sc_batch_job_failed(sc_batch *b, sc_job *job);
+int sc_batch_share_issuer(sc_batch *b);
 void sc_batch_release(sc_batch *b);
 
 /* batch_workers.c */

@@ -40,6 +40,7 @@ sc_job *sc_job_new_issue(sc_batch *b, const sc_roster_row *row, const json_t *ac
       .now = b->opts->now,
       .learner_id = job->learner_id,
       .language = job->language,
+      .issuer = b->issuer,
   };
   return job;
 }
@@ -220,6 +221,16 @@ int sc_batch_job_failed(sc_batch *b, sc_job *job) {
   return rc ? rc : SC_ESOFTWARE;
 }
 
+/* The issuer Profile, like the achievement, is one object every credential of the batch
+ * embeds, and its JSON-LD expansion is done once (sc_jsonld_share). */
+int sc_batch_share_issuer(sc_batch *b) {
+  b->issuer = sc_credential_issuer(b->ctx->home);
+  if (!b->issuer)
+    return sc_oom(&b->err);
+  sc_jsonld_share(b->issuer);
+  return SC_OK;
+}
+
 void sc_batch_release(sc_batch *b) {
   /* After an error, signed jobs may wait in a chunk that was never recorded. */
   for (size_t i = 0; i < b->chunk_len; i++)
@@ -232,6 +243,11 @@ void sc_batch_release(sc_batch *b) {
     free(b->achievements->path);
     free(b->achievements);
     b->achievements = next;
+  }
+  if (b->issuer) {
+    sc_jsonld_unshare(b->issuer);
+    json_decref(b->issuer);
+    b->issuer = NULL;
   }
   if (b->reg != b->opts->registry)
     sc_registry_close(b->reg);

@@ -107,12 +107,15 @@ static void run_job(const sc_issue_context *ctx, sc_job *job) {
   }
 }
 
-/* Each worker owns its PDF renderer: libharu documents are not shared between threads. */
+/* Each worker owns its PDF renderer (libharu documents are not shared between threads) and its
+ * signer (an OpenSSL context set up once, not per credential; without one, when it cannot be
+ * made, each credential makes its own and reports the error). */
 static void *worker_main(void *arg) {
   sc_batch *b = arg;
   sc_issue_context ctx = *b->ctx;
   sc_error renderer_err = {0};
   ctx.renderer = sc_issue_makes_pdf(&ctx) ? sc_pdf_renderer_new(&renderer_err) : NULL;
+  ctx.signer = ctx.key ? sc_signer_new(ctx.key, NULL) : NULL;
   sc_job *job;
   while ((job = sc_queue_pop(&b->todo))) {
     if (sc_issue_makes_pdf(&ctx) && !ctx.renderer) {
@@ -124,6 +127,7 @@ static void *worker_main(void *arg) {
     sc_queue_push(&b->done, job);
   }
   sc_pdf_renderer_free(ctx.renderer);
+  sc_signer_free(ctx.signer);
   return NULL;
 }
 

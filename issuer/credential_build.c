@@ -125,6 +125,11 @@ static int check_recipient(const sc_recipient *who, const sc_issue_fields *field
   return SC_OK;
 }
 
+json_t *sc_credential_issuer(const sc_home *home) {
+  return json_pack("{s:s, s:[s], s:s, s:s}", "id", home->issuer_id, "type", "Profile", "name",
+                   home->issuer_name, "url", home->issuer_url);
+}
+
 /* Key order here is only for people reading the file; the signature covers the JCS form.
  * No credentialSchema: see docs/decisions.md. */
 static json_t *assemble(const sc_home *home, const sc_issue_request *req, const char *uuid,
@@ -135,12 +140,17 @@ static json_t *assemble(const sc_home *home, const sc_issue_request *req, const 
   /* An achievement named in several languages (a language map) names the credential in
    * English (else its first). */
   const char *title = sc_json_text(json_object_get(req->achievement, "name"), NULL);
-  return json_pack("{s:[s, s], s:s, s:[s, s], s:{s:s, s:[s], s:s, s:s}, s:s, s:s*, s:s, s:o}",
-                   "@context", VC_CONTEXT, OB_CONTEXT, "id", urn, "type", "VerifiableCredential",
-                   "OpenBadgeCredential", "issuer", "id", home->issuer_id, "type", "Profile",
-                   "name", home->issuer_name, "url", home->issuer_url, "validFrom", valid_from,
-                   "validUntil", *valid_until ? valid_until : NULL, "name",
-                   title ? title : "Achievement", "credentialSubject", holder);
+  /* A batch's shared Profile by reference (no copy to make and free per credential). */
+  json_t *issuer = req->issuer ? json_incref((json_t *)req->issuer) : sc_credential_issuer(home);
+  if (!issuer) {
+    json_decref(holder);
+    return NULL;
+  }
+  return json_pack("{s:[s, s], s:s, s:[s, s], s:o, s:s, s:s*, s:s, s:o}", "@context", VC_CONTEXT,
+                   OB_CONTEXT, "id", urn, "type", "VerifiableCredential", "OpenBadgeCredential",
+                   "issuer", issuer, "validFrom", valid_from, "validUntil",
+                   *valid_until ? valid_until : NULL, "name", title ? title : "Achievement",
+                   "credentialSubject", holder);
 }
 
 json_t *sc_credential_build(const sc_home *home, const sc_issue_request *req, sc_error *err) {

@@ -24,14 +24,19 @@ int sc_home_proofs(const sc_home *home, sc_home_proof_set *out, sc_error *err) {
 /* One signer for both proofs: setting one up costs about as much as a tenth of a proof. */
 int sc_issue_sign(const sc_home *home, EVP_PKEY *key, json_t *credential, sc_home_proof_set proofs,
                   const char *created, sc_error *err) {
+  sc_signer *signer = sc_signer_new(key, err);
+  if (!signer)
+    return err ? err->code : SC_EUSAGE;
+  int rc = sc_issue_sign_with(home, signer, credential, proofs, created, err);
+  sc_signer_free(signer);
+  return rc;
+}
+
+int sc_issue_sign_with(const sc_home *home, sc_signer *signer, json_t *credential,
+                       sc_home_proof_set proofs, const char *created, sc_error *err) {
   char *vm = sc_home_verification_method(home);
   if (!vm)
     return sc_oom(err);
-  sc_signer *signer = sc_signer_new(key, err);
-  if (!signer) {
-    free(vm);
-    return err ? err->code : SC_EUSAGE;
-  }
   sc_proof_options opts = {.verification_method = vm, .created = created};
   int rc = SC_OK;
   if (proofs != SC_PROOFS_JCS) {
@@ -43,7 +48,6 @@ int sc_issue_sign(const sc_home *home, EVP_PKEY *key, json_t *credential, sc_hom
     opts.cryptosuite = SC_EDDSA_JCS_2022;
     rc = sc_di_sign_with(credential, signer, &opts, NULL, err);
   }
-  sc_signer_free(signer);
   free(vm);
   return rc;
 }

@@ -109,6 +109,10 @@ bool sc_home_suspension(const sc_home *home);
  * created (NULL = now), the home's verification method. */
 int sc_issue_sign(const sc_home *home, EVP_PKEY *key, json_t *credential, sc_home_proof_set proofs,
                   const char *created, sc_error *err);
+/* The same with a signer of the home's key set up once by the calling thread (a batch worker
+ * signs thousands of credentials with one). */
+int sc_issue_sign_with(const sc_home *home, sc_signer *signer, json_t *credential,
+                       sc_home_proof_set proofs, const char *created, sc_error *err);
 
 /* "acme.example[:seg…]" is a did:web method-specific id skillcert can publish: a lower-case
  * host name (a port as %3A<digits>), then path segments of letters, digits, '.', '-', '_'. */
@@ -218,6 +222,9 @@ typedef struct sc_issue_request {
   int64_t status_index;
   const char *language; /* the PDF's language (roster column "language"); NULL = the
                            template's */
+  /* The issuer Profile a batch's credentials share (sc_credential_issuer, embedded by
+   * reference like the achievement); NULL: made for this credential. */
+  const json_t *issuer;
 } sc_issue_request;
 
 /* An expiry as people write it: "YYYY-MM-DD" (the end of that day, UTC) or a date-time with
@@ -226,6 +233,9 @@ typedef struct sc_issue_request {
 int sc_valid_until_parse(const char *text, int64_t now, int64_t *until, sc_error *err);
 /* Builds the unsigned OpenBadgeCredential. */
 json_t *sc_credential_build(const sc_home *home, const sc_issue_request *req, sc_error *err);
+/* The credential's issuer: the home's Profile (id, type, name, url), a new object; NULL when
+ * out of memory. */
+json_t *sc_credential_issuer(const sc_home *home);
 /* A plausible e-mail address: one @, a dot in the domain, no spaces or quotes. */
 bool sc_is_email(const char *email);
 /* The recipient's e-mail as an OB 3.0 identity hash: "sha256$" + hex(SHA-256(email + salt)),
@@ -709,6 +719,9 @@ typedef struct sc_issue_context {
   sc_pdf_renderer *renderer;
   bool no_pdf; /* --no-pdf: tpl gives the achievement and badge image, but no PDF is made */
   sc_qr_mode qr_mode; /* --qr; UNSET: the template's, the home's, else auto */
+  /* A signer of key for the one thread using this context (a batch worker's own), or NULL:
+   * then each credential sets one up. */
+  sc_signer *signer;
 } sc_issue_context;
 
 /* Whether issuing makes a PDF: a template and not --no-pdf. */

@@ -126,7 +126,7 @@ static int existing_credential(sc_registry *reg, const sc_issue_request *req, js
 static int issue_locked(const sc_http_config *cfg, sc_issue_request *req, json_t **out,
                         sc_error *err) {
   sc_http_issuer *issuer = cfg->issuer;
-  sc_issue_context ctx = {issuer->home, issuer->key, NULL, NULL, false, SC_QR_MODE_UNSET};
+  sc_issue_context ctx = {.home = issuer->home, .key = issuer->key, .qr_mode = SC_QR_MODE_UNSET};
   sc_registry *reg = NULL;
   sc_prepared p = {0};
   int rc = http_registry_take(cfg->registry, issuer->home, &reg, err);

@@ -1,9 +1,13 @@
 /* Files written as a group: all visible whole after the commit, none after an abort or a
- * failure, and never a temporary file left behind. */
+ * failure, and never a temporary file left behind. The tests run twice: with unnamed files
+ * (O_TMPFILE, what a Linux filesystem gives) and with temporary names (the fallback, forced by
+ * SKILLCERT_TEST_NO_O_TMPFILE=1). */
 #include "test_support.h"
 
 #include <dirent.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static char dir[64];
@@ -16,6 +20,14 @@ static int make_dir(void **state) {
 static int remove_dir(void **state) {
   (void)state;
   return remove_temp_dir(dir);
+}
+
+/* Set for the second run: staged files have temporary names. */
+static bool named;
+
+/* Directory entries that n staged files hold before the commit. */
+static size_t temporaries(size_t n) {
+  return named ? n : 0;
 }
 
 static size_t entries(void) {
@@ -62,7 +74,7 @@ static void commit_shows_every_file_whole_and_leaves_no_temporary(void **state) 
     snprintf(name, sizeof name, "f%02d.json", i);
     snprintf(content, sizeof content, "{\"n\": %d}", i);
     add(&g, name, content);
-    assert_int_equal(entries(), (size_t)i + 1); /* staged under a temporary name */
+    assert_int_equal(entries(), temporaries((size_t)i + 1)); /* unnamed, or a temporary name */
   }
   char path[PATH_MAX];
   path_of("f00.json", path);
@@ -92,7 +104,7 @@ static void abort_removes_what_was_staged(void **state) {
   sc_file_group g = {0};
   add(&g, "a.json", "a");
   add(&g, "a.pdf", "b");
-  assert_int_equal(entries(), 2);
+  assert_int_equal(entries(), temporaries(2));
   sc_file_group_abort(&g);
   assert_int_equal(entries(), 0);
   assert_int_equal(g.count, 0);
@@ -122,7 +134,7 @@ static void add_same_stages_a_second_name_for_the_same_bytes(void **state) {
   add(&g, "cred.json", "{\"signed\": true}");
   path_of("copy.json", path);
   assert_int_equal(sc_file_group_add_same(&g, path, "{\"signed\": true}", 16, 0644, &err), SC_OK);
-  assert_int_equal(entries(), 2);
+  assert_int_equal(entries(), temporaries(1) + 1); /* the copy's link, under a temporary name */
   assert_int_equal(sc_file_group_commit(&g, &err), SC_OK);
   expect_file("cred.json", "{\"signed\": true}", 0644);
   expect_file("copy.json", "{\"signed\": true}", 0644);
@@ -170,8 +182,8 @@ static void add_same_links_later_copies_at_the_commit_and_replaces_an_old_one(vo
     assert_int_equal(
         sc_file_group_add_same(&g, path, content, strlen(content), 0644, &err), SC_OK);
   }
-  /* The old c7.copy, twelve temporaries and one linked temporary: the first pair's. */
-  assert_int_equal(entries(), 1 + 12 + 1);
+  /* The old c7.copy, twelve files staged and one linked temporary: the first pair's. */
+  assert_int_equal(entries(), 1 + temporaries(12) + 1);
   assert_int_equal(sc_file_group_commit(&g, &err), SC_OK);
   assert_int_equal(entries(), 24);
   for (int i = 0; i < 12; i++) {
@@ -279,8 +291,32 @@ static void mkdir_p_reports_why_a_level_cannot_be_made(void **state) {
   assert_true(is_folder(path, 0755)); /* the levels before it were made */
 }
 
+/* What the unnamed files give: nothing under any name, not even a temporary one, until the
+ * commit names them; a process killed before that leaves nothing to clean up. */
+static void staged_files_have_no_name_until_the_commit(void **state) {
+  (void)state;
+  if (named)
+    skip();
+  sc_file_group g = {0};
+  add(&g, "a.json", "a");
+  add(&g, "b.json", "b");
+  assert_int_equal(entries(), 0);
+  sc_file_group_abort(&g);
+  pid_t child = fork();
+  if (child == 0) { /* stages a file and is killed before its commit */
+    add(&g, "c.json", "c");
+    raise(SIGKILL);
+  }
+  int status = 0;
+  assert_int_equal(waitpid(child, &status, 0), child);
+  assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+  assert_int_equal(entries(), 0);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test_setup_teardown(staged_files_have_no_name_until_the_commit, make_dir,
+                                      remove_dir),
       cmocka_unit_test_setup_teardown(commit_shows_every_file_whole_and_leaves_no_temporary,
                                       make_dir, remove_dir),
       cmocka_unit_test_setup_teardown(commit_replaces_an_existing_file, make_dir, remove_dir),
@@ -300,5 +336,8 @@ int main(void) {
       cmocka_unit_test_setup_teardown(mkdir_p_reports_why_a_level_cannot_be_made, make_dir,
                                       remove_dir),
   };
-  return cmocka_run_group_tests(tests, NULL, NULL);
+  int failed = cmocka_run_group_tests(tests, NULL, NULL);
+  named = true;
+  setenv("SKILLCERT_TEST_NO_O_TMPFILE", "1", 1);
+  return failed + cmocka_run_group_tests(tests, NULL, NULL);
 }
