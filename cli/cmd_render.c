@@ -148,7 +148,8 @@ int cmd_render(int argc, char **argv) {
     return render_badge(&home, tpl, credential, &text, badge, output, &err);
   if (rc == SC_OK && !(renderer = sc_pdf_renderer_new(&err)))
     rc = err.code;
-  sc_issue_context ctx = {&home, NULL, tpl, renderer, false, SC_QR_MODE_UNSET, NULL};
+  sc_issue_context ctx = {
+      .home = &home, .tpl = tpl, .renderer = renderer, .qr_mode = SC_QR_MODE_UNSET};
   if (rc == SC_OK)
     rc = sc_issue_prepare_existing(&ctx, (const char *)text.data, text.len,
                                    language[0] ? language : NULL, &p, &err);

@@ -18,7 +18,12 @@ int cli_issuing_template(cli_issuing *is, const char *name, bool no_pdf, const c
 }
 
 void cli_issuing_ready(cli_issuing *is, bool no_pdf, sc_qr_mode qr_mode) {
-  is->ctx = (sc_issue_context){&is->home, is->key, is->tpl, is->renderer, no_pdf, qr_mode, NULL};
+  is->ctx = (sc_issue_context){.home = &is->home,
+                               .key = is->key,
+                               .tpl = is->tpl,
+                               .renderer = is->renderer,
+                               .no_pdf = no_pdf,
+                               .qr_mode = qr_mode};
 }
 
 void cli_issuing_close(cli_issuing *is) {

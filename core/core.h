@@ -475,6 +475,8 @@ typedef struct sc_proof_options {
   const char *challenge;
   const char *domain;
   bool omit_context;               /* skip Create Proof step 2 (copying @context); for tests */
+  /* eddsa-rdfc-2022: a batch's table of shapes (sc_jsonld_shapes, below), or NULL. */
+  struct sc_jsonld_shapes *shapes;
 } sc_proof_options;
 
 /* What signing or verifying hashed, for tests and diagnostics (may be passed as NULL). */
@@ -672,6 +674,25 @@ int sc_jsonld_to_rdf(const json_t *input, const sc_jsonld_options *opts, sc_rdf_
  * Ed25519Signature2020): toRdf in safe mode with the bundled contexts and no base IRI, then
  * sc_rdfc_canonicalize. Appends to out. SC_EDATA names what the contexts do not define. */
 int sc_jsonld_canonical_nquads(const json_t *document, sc_buf *out, sc_error *err);
+
+/* Canonical N-Quads for a batch (jsonld_shape.c): the transformation of
+ * sc_jsonld_canonical_nquads, learnt from the first documents of each shape as a template
+ * whose strings are filled in for the next ones, used only where it is shown to give the same
+ * bytes (the file says how), else the full transformation. A table of at most 8 shapes, safe
+ * to share between threads; sc_jsonld_shapes_new returns NULL when out of memory or random
+ * bytes. With shapes NULL, sc_jsonld_canonical_nquads_shaped is sc_jsonld_canonical_nquads. */
+typedef struct sc_jsonld_shapes sc_jsonld_shapes;
+typedef struct sc_jsonld_shape_stats {
+  size_t shapes; /* learnt */
+  size_t usable; /* of those, usable as templates */
+  size_t filled; /* documents made from a template */
+  size_t full;   /* documents that took the full transformation (a first one included) */
+} sc_jsonld_shape_stats;
+sc_jsonld_shapes *sc_jsonld_shapes_new(void);
+void sc_jsonld_shapes_free(sc_jsonld_shapes *shapes);
+void sc_jsonld_shapes_stats(sc_jsonld_shapes *shapes, sc_jsonld_shape_stats *stats);
+int sc_jsonld_canonical_nquads_shaped(sc_jsonld_shapes *shapes, const json_t *document,
+                                      sc_buf *out, sc_error *err);
 
 /* Declares object shared and unchanging: a batch embeds the same achievement object (one
  * json_t, by reference) in every credential it signs. Until the matching sc_jsonld_unshare,

@@ -71,6 +71,7 @@ typedef struct hash_input {
   const json_t *config;
   const char *config_omit;
   sc_cryptosuite suite;
+  sc_jsonld_shapes *shapes; /* signing a batch: its shapes (may be NULL) */
 } hash_input;
 
 /* The @context the proof configuration is hashed with: its own, else the document's. */
@@ -131,7 +132,8 @@ static int canonical_rdfc(const hash_input *in, hashes *h, sc_error *err) {
   int rc = config && document && sc_alloc_failure_count() == failures ? SC_OK : sc_oom(err);
   if (!rc && (rc = canonical_config_nquads(config, &h->canonical_config, err)))
     sc_error_prefix(err, "the proof's JSON-LD");
-  if (!rc && (rc = sc_jsonld_canonical_nquads(document, &h->canonical_document, err)))
+  if (!rc &&
+      (rc = sc_jsonld_canonical_nquads_shaped(in->shapes, document, &h->canonical_document, err)))
     sc_error_prefix(err, "the document's JSON-LD");
   json_decref(config);
   json_decref(document);
@@ -207,13 +209,16 @@ static sc_cryptosuite opts_suite(const json_t *config) {
 }
 
 /* Signs the configuration and document; adds proofValue to config. */
-static int sign_config(json_t *document, json_t *config, sc_signer *signer, sc_di_trace *trace,
-                       sc_error *err) {
+static int sign_config(json_t *document, json_t *config, sc_signer *signer,
+                       sc_jsonld_shapes *shapes, sc_di_trace *trace, sc_error *err) {
   hashes h = {0};
   uint8_t data[64], sig[SC_ED25519_SIGNATURE_BYTES];
   /* A proof of a set covers the document without the other proofs. */
-  hash_input in = {
-      .document = document, .doc_omit = "proof", .config = config, .suite = opts_suite(config)};
+  hash_input in = {.document = document,
+                   .doc_omit = "proof",
+                   .config = config,
+                   .suite = opts_suite(config),
+                   .shapes = shapes};
   int rc = hash_data(&in, &h, data, err);
   if (!rc)
     rc = sc_signer_sign(signer, data, sizeof data, sig, err);
@@ -240,7 +245,7 @@ int sc_di_sign_with(json_t *document, sc_signer *signer, const sc_proof_options 
   json_t *proof = proof_config(document, opts, opts->created ? opts->created : now);
   if (!proof)
     return sc_oom(err);
-  rc = sign_config(document, proof, signer, trace, err);
+  rc = sign_config(document, proof, signer, opts->shapes, trace, err);
   if (rc) {
     json_decref(proof);
     return rc;

@@ -66,6 +66,7 @@ typedef struct sc_batch {
   sc_job *chunk[SC_CHUNK_MAX];
   size_t chunk_len, chunk_size; /* chunk_size: SC_CHUNK_PDF or SC_CHUNK_JSON */
   sc_achievement_cache *achievements;
+  sc_jsonld_shapes *shapes; /* the workers' canonical-form templates (NULL: none could be made) */
   json_t *issuer; /* the issuer Profile every credential embeds, shared like the achievement */
   FILE *manifest;
   char manifest_path[PATH_MAX], manifest_tmp[PATH_MAX + 16];

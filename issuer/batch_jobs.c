@@ -232,6 +232,8 @@ int sc_batch_share_issuer(sc_batch *b) {
 }
 
 void sc_batch_release(sc_batch *b) {
+  sc_jsonld_shapes_free(b->shapes); /* the workers have stopped */
+  b->shapes = NULL;
   /* After an error, signed jobs may wait in a chunk that was never recorded. */
   for (size_t i = 0; i < b->chunk_len; i++)
     sc_job_free(b->chunk[i]);

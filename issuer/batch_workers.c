@@ -116,6 +116,7 @@ static void *worker_main(void *arg) {
   sc_error renderer_err = {0};
   ctx.renderer = sc_issue_makes_pdf(&ctx) ? sc_pdf_renderer_new(&renderer_err) : NULL;
   ctx.signer = ctx.key ? sc_signer_new(ctx.key, NULL) : NULL;
+  ctx.shapes = b->shapes;
   sc_job *job;
   while ((job = sc_queue_pop(&b->todo))) {
     if (sc_issue_makes_pdf(&ctx) && !ctx.renderer) {

@@ -30,7 +30,8 @@ static int sign_credential(const sc_issue_context *ctx, json_t *credential, sc_e
   int rc = sc_home_proofs(ctx->home, &proofs, err);
   const char *created = json_string_value(json_object_get(credential, "validFrom"));
   if (rc == SC_OK && ctx->signer)
-    return sc_issue_sign_with(ctx->home, ctx->signer, credential, proofs, created, err);
+    return sc_issue_sign_with(ctx->home, ctx->signer, ctx->shapes, credential, proofs, created,
+                              err);
   return rc ? rc : sc_issue_sign(ctx->home, ctx->key, credential, proofs, created, err);
 }
 

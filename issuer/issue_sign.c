@@ -27,17 +27,18 @@ int sc_issue_sign(const sc_home *home, EVP_PKEY *key, json_t *credential, sc_hom
   sc_signer *signer = sc_signer_new(key, err);
   if (!signer)
     return err ? err->code : SC_EUSAGE;
-  int rc = sc_issue_sign_with(home, signer, credential, proofs, created, err);
+  int rc = sc_issue_sign_with(home, signer, NULL, credential, proofs, created, err);
   sc_signer_free(signer);
   return rc;
 }
 
-int sc_issue_sign_with(const sc_home *home, sc_signer *signer, json_t *credential,
-                       sc_home_proof_set proofs, const char *created, sc_error *err) {
+int sc_issue_sign_with(const sc_home *home, sc_signer *signer, sc_jsonld_shapes *shapes,
+                       json_t *credential, sc_home_proof_set proofs, const char *created,
+                       sc_error *err) {
   char *vm = sc_home_verification_method(home);
   if (!vm)
     return sc_oom(err);
-  sc_proof_options opts = {.verification_method = vm, .created = created};
+  sc_proof_options opts = {.verification_method = vm, .created = created, .shapes = shapes};
   int rc = SC_OK;
   if (proofs != SC_PROOFS_JCS) {
     opts.cryptosuite = SC_EDDSA_RDFC_2022;

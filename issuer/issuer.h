@@ -110,9 +110,11 @@ bool sc_home_suspension(const sc_home *home);
 int sc_issue_sign(const sc_home *home, EVP_PKEY *key, json_t *credential, sc_home_proof_set proofs,
                   const char *created, sc_error *err);
 /* The same with a signer of the home's key set up once by the calling thread (a batch worker
- * signs thousands of credentials with one). */
-int sc_issue_sign_with(const sc_home *home, sc_signer *signer, json_t *credential,
-                       sc_home_proof_set proofs, const char *created, sc_error *err);
+ * signs thousands of credentials with one) and, for a batch, the table of shapes its workers
+ * share (may be NULL: core/jsonld_shape.c). */
+int sc_issue_sign_with(const sc_home *home, sc_signer *signer, sc_jsonld_shapes *shapes,
+                       json_t *credential, sc_home_proof_set proofs, const char *created,
+                       sc_error *err);
 
 /* "acme.example[:seg…]" is a did:web method-specific id skillcert can publish: a lower-case
  * host name (a port as %3A<digits>), then path segments of letters, digits, '.', '-', '_'. */
@@ -722,6 +724,9 @@ typedef struct sc_issue_context {
   /* A signer of key for the one thread using this context (a batch worker's own), or NULL:
    * then each credential sets one up. */
   sc_signer *signer;
+  /* A batch's shapes, shared by its workers: its credentials' canonical forms are filled in
+   * from a template learnt from the first (core/jsonld_shape.c); NULL for one credential. */
+  sc_jsonld_shapes *shapes;
 } sc_issue_context;
 
 /* Whether issuing makes a PDF: a template and not --no-pdf. */

@@ -52,7 +52,8 @@ static int setup(void **state) {
     fprintf(stderr, "setup: %s\n", err.message);
     return -1;
   }
-  sc_issue_context ctx = {&f->home, f->key, tpl, renderer, false, SC_QR_MODE_UNSET, NULL};
+  sc_issue_context ctx = {
+      .home = &f->home, .key = f->key, .tpl = tpl, .renderer = renderer, .qr_mode = SC_QR_MODE_UNSET};
   issue(f, &ctx, "Anita Sharma", "L1", f->anita);
   issue(f, &ctx, "John Smith", "L2", f->john);
   sc_pdf_renderer_free(renderer);
