@@ -49,8 +49,8 @@ static void set_at(json_t *doc, const char *path, const char *value, size_t len)
   char copy[256];
   snprintf(copy, sizeof copy, "%s", path);
   json_t *node = doc, *parent = NULL;
-  char *last = NULL;
-  for (char *part = strtok(copy, "/"); part; part = strtok(NULL, "/")) {
+  char *last = NULL, *rest = NULL; /* strtok_r: the threads' test calls this at once */
+  for (char *part = strtok_r(copy, "/", &rest); part; part = strtok_r(NULL, "/", &rest)) {
     parent = node;
     last = part;
     node = json_is_array(node) ? json_array_get(node, strtoul(part, NULL, 10))
