@@ -87,27 +87,36 @@ static const char **sorted_keys(const json_t *obj, size_t *count) {
 
 /* ---------------------------------------------------------------- value expansion (5.3) */
 
+/* {key: value}, value stolen (json_pack parses its format string on every call). */
+static json_t *object_with(const char *key, json_t *value) {
+  json_t *object = json_object();
+  json_object_set_new(object, key, value);
+  return object;
+}
+
 static int expand_value(jl_state *st, jl_context *active, const char *active_property,
                         const json_t *value, json_t **out) {
-  const json_t *def = jl_term(active, active_property);
-  const char *type = def_string(def, "@type");
+  jl_def scratch;
+  const jl_def *def = jl_def_find(active, active_property, &scratch);
+  const char *type = def ? def->type : NULL;
   if (type && json_is_string(value) && (strcmp(type, "@id") == 0 || strcmp(type, "@vocab") == 0)) {
-    char *iri = NULL;
-    int rc = jl_expand_iri(st, active, json_string_value(value), true, strcmp(type, "@vocab") == 0,
-                           &iri);
+    const char *iri = NULL;
+    char *owned = NULL;
+    int rc = jl_expand_iri_ref(st, active, json_string_value(value), true,
+                               strcmp(type, "@vocab") == 0, &iri, &owned);
     if (rc)
       return rc;
-    *out = iri ? json_pack("{s:s}", "@id", iri) : json_pack("{s:n}", "@id");
-    free(iri);
+    *out = object_with("@id", iri ? json_string(iri) : json_null());
+    free(owned);
     return SC_OK;
   }
-  json_t *result = json_pack("{s:O}", "@value", value);
+  json_t *result = object_with("@value", json_incref((json_t *)value));
   if (type && strcmp(type, "@id") && strcmp(type, "@vocab") && strcmp(type, "@none")) {
     json_object_set_new(result, "@type", json_string(type));
   } else if (json_is_string(value)) {
-    json_t *lang = def ? json_object_get(def, "@language") : NULL;
+    const json_t *lang = def ? def->language : NULL;
     const char *language = lang ? json_string_value(lang) : active->language;
-    json_t *dir = def ? json_object_get(def, "@direction") : NULL;
+    const json_t *dir = def ? def->direction : NULL;
     const char *direction = dir ? json_string_value(dir) : active->direction;
     if (language)
       json_object_set_new(result, "@language", json_string(language));
@@ -535,18 +544,19 @@ static int expand_memoized(jl_state *st, jl_context *active, const char *key, co
 }
 
 static int expand_property(entry_ctx *e, const char *key, const char *prop, const json_t *value) {
-  const json_t *def = jl_term(e->active, key);
-  const char *type = def_string(def, "@type");
+  jl_def scratch;
+  const jl_def *def = jl_def_find(e->active, key, &scratch);
+  const char *type = def ? def->type : NULL;
+  unsigned containers = def ? def->containers : 0;
   json_t *expanded = NULL;
   int rc = SC_OK;
   if (type && strcmp(type, "@json") == 0) {
-    expanded = json_pack("{s:O,s:s}", "@value", value, "@type", "@json");
-  } else if (jl_container_has(def, "@language") && json_is_object(value)) {
-    rc = expand_language_map(e, def, value, &expanded);
-  } else if ((jl_container_has(def, "@index") || jl_container_has(def, "@type") ||
-              jl_container_has(def, "@id")) &&
-             json_is_object(value)) {
-    rc = expand_index_map(e, key, def, value, &expanded);
+    expanded = object_with("@value", json_incref((json_t *)value));
+    json_object_set_new(expanded, "@type", json_string("@json"));
+  } else if ((containers & JL_C_LANGUAGE) && json_is_object(value)) {
+    rc = expand_language_map(e, def->json, value, &expanded);
+  } else if ((containers & (JL_C_INDEX | JL_C_TYPE | JL_C_ID)) && json_is_object(value)) {
+    rc = expand_index_map(e, key, def->json, value, &expanded);
   } else {
     rc = expand_memoized(e->st, e->active, key, value, e->base_url, &expanded);
   }
@@ -554,13 +564,12 @@ static int expand_property(entry_ctx *e, const char *key, const char *prop, cons
     json_decref(expanded);
     return rc;
   }
-  if (jl_container_has(def, "@list") && !is_list_object(expanded)) {
-    json_t *l = json_pack("{s:o}", "@list", as_array(expanded));
+  if ((containers & JL_C_LIST) && !is_list_object(expanded)) {
+    json_t *l = object_with("@list", as_array(expanded));
     json_decref(expanded);
     expanded = l;
   }
-  if (jl_container_has(def, "@graph") && !jl_container_has(def, "@id") &&
-      !jl_container_has(def, "@index")) {
+  if ((containers & JL_C_GRAPH) && !(containers & (JL_C_ID | JL_C_INDEX))) {
     json_t *arr = as_array(expanded), *graphs = json_array();
     size_t i;
     json_t *item;
@@ -571,7 +580,7 @@ static int expand_property(entry_ctx *e, const char *key, const char *prop, cons
     json_decref(expanded);
     expanded = graphs;
   }
-  if (def && json_is_true(json_object_get(def, "@reverse"))) {
+  if (def && def->reverse) {
     json_t *map = json_object_get(e->result, "@reverse");
     if (!map) {
       map = json_object();
@@ -748,7 +757,9 @@ static int finish(jl_state *st, const char *active_property, json_t *result, jso
 static int expand_array(jl_state *st, jl_context *active, const char *active_property,
                         const json_t *element, const char *base_url, bool from_map, json_t **out) {
   json_t *result = json_array();
-  const json_t *def = jl_term(active, active_property);
+  jl_def scratch;
+  const jl_def *def = jl_def_find(active, active_property, &scratch);
+  bool list = def && (def->containers & JL_C_LIST);
   size_t i;
   json_t *item;
   json_array_foreach(element, i, item) {
@@ -758,10 +769,8 @@ static int expand_array(jl_state *st, jl_context *active, const char *active_pro
       json_decref(result);
       return rc;
     }
-    if (jl_container_has(def, "@list") && json_is_array(expanded)) {
-      json_t *l = json_pack("{s:o}", "@list", expanded);
-      expanded = l;
-    }
+    if (list && json_is_array(expanded))
+      expanded = object_with("@list", expanded);
     if (json_is_array(expanded))
       json_array_extend(result, expanded);
     else if (expanded && !json_is_null(expanded))
@@ -822,13 +831,13 @@ static int apply_type_scoped(jl_state *st, jl_context **active, jl_context *type
         terms[b - 1] = t;
       }
     for (size_t i = 0; !rc && i < nt; i++) {
-      const json_t *tdef = jl_term(type_scoped, terms[i]);
-      json_t *scoped = tdef ? json_object_get(tdef, "@context") : NULL;
+      jl_def scratch;
+      const jl_def *tdef = jl_def_find(type_scoped, terms[i], &scratch);
+      const json_t *scoped = tdef ? tdef->context : NULL;
       if (!scoped)
         continue;
       jl_context *next = NULL;
-      rc = jl_process_context(st, *active, scoped, def_string(tdef, "@base"), false, false, true,
-                              &next);
+      rc = jl_process_context(st, *active, scoped, tdef->base, false, false, true, &next);
       if (!rc) {
         jl_context_unref(*active);
         *active = next;
@@ -850,8 +859,9 @@ static int apply_type_scoped(jl_state *st, jl_context **active, jl_context *type
 static int expand_object(jl_state *st, jl_context *active_in, const char *active_property,
                          const json_t *element, const char *base_url, bool from_map, json_t **out) {
   jl_context *active = jl_context_ref(active_in);
-  const json_t *pdef = jl_term(active_in, active_property);
-  json_t *property_scoped = pdef ? json_object_get(pdef, "@context") : NULL;
+  jl_def scratch;
+  const jl_def *pdef = jl_def_find(active_in, active_property, &scratch);
+  const json_t *property_scoped = pdef ? pdef->context : NULL;
   int rc = SC_OK;
   if (active->previous && !from_map && reverts_context(st, active, element)) {
     jl_context *prev = jl_context_ref(active->previous);
@@ -860,8 +870,7 @@ static int expand_object(jl_state *st, jl_context *active_in, const char *active
   }
   if (property_scoped) {
     jl_context *next = NULL;
-    rc = jl_process_context(st, active, property_scoped, def_string(pdef, "@base"), true, true,
-                            true, &next);
+    rc = jl_process_context(st, active, property_scoped, pdef->base, true, true, true, &next);
     jl_context_unref(active);
     active = next;
   }
@@ -908,13 +917,13 @@ static int expand(jl_state *st, jl_context *active, const char *active_property,
   if (!json_is_object(element)) {
     if (!active_property || strcmp(active_property, "@graph") == 0)
       return SC_OK; /* a free-floating scalar */
-    const json_t *pdef = jl_term(active, active_property);
-    json_t *scoped = pdef ? json_object_get(pdef, "@context") : NULL;
+    jl_def scratch;
+    const jl_def *pdef = jl_def_find(active, active_property, &scratch);
+    const json_t *scoped = pdef ? pdef->context : NULL;
     if (!scoped)
       return expand_value(st, active, active_property, element, out);
     jl_context *next = NULL;
-    int rc = jl_process_context(st, active, scoped, def_string(pdef, "@base"), true, true, true,
-                                &next);
+    int rc = jl_process_context(st, active, scoped, pdef->base, true, true, true, &next);
     if (!rc)
       rc = expand_value(st, next, active_property, element, out);
     jl_context_unref(next);
