@@ -11,6 +11,16 @@ static int expand(jl_state *st, jl_context *active, const char *active_property,
 /* Appends value (stolen) to the array at obj[key], creating it; arrays are spliced in. */
 static void add_value(json_t *obj, const char *key, json_t *value) {
   json_t *array = json_object_get(obj, key);
+  if (!array && json_is_array(value) && value->refcount == 1) {
+    json_object_set_new(obj, key, value); /* ours alone (not a memo's): kept, not copied */
+    return;
+  }
+  if (!array && !json_is_array(value)) {
+    array = json_array();
+    json_array_append_new(array, value);
+    json_object_set_new(obj, key, array);
+    return;
+  }
   if (!json_is_array(array)) {
     json_t *fresh = json_array();
     if (array)
@@ -62,10 +72,14 @@ static const char *def_string(const json_t *def, const char *key) {
   return def ? json_string_value(json_object_get(def, key)) : NULL;
 }
 
-/* Sorted keys of an object (a new array of borrowed strings); NULL when empty. */
-static const char **sorted_keys(const json_t *obj, size_t *count) {
+/* Sorted keys of an object (borrowed strings): in the caller's room[SORT_ROOM] when they fit
+ * (nearly every object of a credential), else in a new array; NULL only when out of memory.
+ * Free with free_keys. */
+#define SORT_ROOM 24
+static const char **sorted_keys(const json_t *obj, size_t *count, const char **room) {
   *count = json_object_size(obj);
-  const char **keys = jl_malloc((*count ? *count : 1) * sizeof *keys);
+  const char **keys =
+      *count <= SORT_ROOM ? room : jl_malloc((*count ? *count : 1) * sizeof *keys);
   if (!keys) {
     *count = 0; /* counted as a failure: the caller's caller answers "out of memory" */
     return NULL;
@@ -83,6 +97,11 @@ static const char **sorted_keys(const json_t *obj, size_t *count) {
       keys[b - 1] = t;
     }
   return keys;
+}
+
+static void free_keys(const char **keys, const char **room) {
+  if (keys != room)
+    free(keys);
 }
 
 /* ---------------------------------------------------------------- value expansion (5.3) */
@@ -372,7 +391,8 @@ static int expand_language_map(entry_ctx *e, const json_t *def, const json_t *va
   json_t *dir = json_object_get(def, "@direction");
   const char *direction = dir ? json_string_value(dir) : e->active->direction;
   size_t count;
-  const char **keys = sorted_keys(value, &count);
+  const char *room[SORT_ROOM];
+  const char **keys = sorted_keys(value, &count, room);
   int rc = SC_OK;
   for (size_t k = 0; !rc && k < count; k++) {
     const char *language = keys[k];
@@ -400,7 +420,7 @@ static int expand_language_map(entry_ctx *e, const json_t *def, const json_t *va
     }
     json_decref(items);
   }
-  free(keys);
+  free_keys(keys, room);
   if (rc) {
     json_decref(result);
     return rc;
@@ -463,7 +483,8 @@ static int expand_index_map(entry_ctx *e, const char *key, const json_t *def, co
                             json_t **out) {
   json_t *result = json_array();
   size_t count;
-  const char **keys = sorted_keys(value, &count);
+  const char *room[SORT_ROOM];
+  const char **keys = sorted_keys(value, &count, room);
   int rc = SC_OK;
   bool id_or_type = jl_container_has(def, "@id") || jl_container_has(def, "@type");
   for (size_t k = 0; !rc && k < count; k++) {
@@ -511,7 +532,7 @@ static int expand_index_map(entry_ctx *e, const char *key, const json_t *def, co
     json_decref(arr);
     free(expanded_index);
   }
-  free(keys);
+  free_keys(keys, room);
   if (rc) {
     json_decref(result);
     return rc;
@@ -606,7 +627,8 @@ static int expand_property(entry_ctx *e, const char *key, const char *prop, cons
 
 static int expand_entries(entry_ctx *e, const json_t *element) {
   size_t count;
-  const char **keys = sorted_keys(element, &count);
+  const char *room[SORT_ROOM];
+  const char **keys = sorted_keys(element, &count, room);
   int rc = SC_OK;
   for (size_t k = 0; !rc && k < count; k++) {
     const char *key = keys[k];
@@ -632,7 +654,7 @@ static int expand_entries(entry_ctx *e, const json_t *element) {
       rc = expand_property(e, key, prop, value);
     free(owned);
   }
-  free(keys);
+  free_keys(keys, room);
   return rc;
 }
 
@@ -805,7 +827,8 @@ static bool reverts_context(jl_state *st, jl_context *active, const json_t *elem
 static int apply_type_scoped(jl_state *st, jl_context **active, jl_context *type_scoped,
                              const json_t *element, char **input_type) {
   size_t count;
-  const char **keys = sorted_keys(element, &count);
+  const char *room[SORT_ROOM];
+  const char **keys = sorted_keys(element, &count, room);
   int rc = SC_OK;
   bool first = true;
   for (size_t k = 0; !rc && k < count; k++) {
@@ -852,7 +875,7 @@ static int apply_type_scoped(jl_state *st, jl_context **active, jl_context *type
     }
     json_decref(values);
   }
-  free(keys);
+  free_keys(keys, room);
   return rc;
 }
 

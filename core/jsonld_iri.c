@@ -14,8 +14,10 @@ bool jl_is_keyword(const char *s) {
   };
   if (!s || s[0] != '@')
     return false;
+  /* Every key and value of a document is asked: compared only with the keywords that have
+   * the same second letter (the list is short and fixed, so a scan of it is cheap). */
   for (size_t i = 0; i < sizeof keywords / sizeof *keywords; i++)
-    if (strcmp(s, keywords[i]) == 0)
+    if (keywords[i][1] == s[1] && strcmp(s + 1, keywords[i] + 1) == 0)
       return true;
   return false;
 }
