@@ -59,7 +59,6 @@ typedef struct rdfc_state {
   long *term_node;
   const sc_rdf_quad *quad;    /* the quad sc_nquads_append_quad is writing */
   size_t reference;           /* Hash First Degree Quads: the node written as _:a */
-  struct line_set own_lines;  /* the quads as given: for duplicates, reused for the output */
   EVP_MD_CTX *md_ctx;         /* one hashing context for the many short hashes */
   sc_buf scratch;             /* lines of Hash First Degree Quads, reused for every node */
   const char **scratch_lines;
@@ -569,11 +568,6 @@ static const char *canonical_label(void *ctx, const sc_rdf_term *blank) {
   return st->nodes[node_of_term(st, blank)].canonical;
 }
 
-static const char *own_label(void *ctx, const sc_rdf_term *blank) {
-  (void)ctx;
-  return blank->value;
-}
-
 static void line_set_free(line_set *set) {
   sc_buf_free(&set->text);
   free(set->offsets);
@@ -587,9 +581,66 @@ static int compare_lines(const void *a, const void *b) {
   return c ? c : (x->index > y->index) - (x->index < y->index);
 }
 
-static bool has_blank(const sc_rdf_quad *q) {
-  return q->subject.kind == SC_RDF_BLANK || q->object.kind == SC_RDF_BLANK ||
-         q->graph.kind == SC_RDF_BLANK;
+/* The datatype a literal's line shows: none for a language-tagged string or xsd:string. */
+static const char *shown_datatype(const sc_rdf_term *t) {
+  if (t->language || !t->datatype || strcmp(t->datatype, SC_RDF_XSD_STRING) == 0)
+    return NULL;
+  return t->datatype;
+}
+
+static bool same_text(const char *a, const char *b) {
+  return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+/* Do two terms give the same N-Quads text? (The canonical form is one text per term.) */
+static bool same_term(const sc_rdf_term *a, const sc_rdf_term *b) {
+  if (a->kind != b->kind)
+    return false;
+  if (a->kind == SC_RDF_DEFAULT_GRAPH)
+    return true;
+  if (a->len != b->len || (a->len && memcmp(a->value, b->value, a->len) != 0))
+    return false;
+  return a->kind != SC_RDF_LITERAL ||
+         (same_text(a->language, b->language) && same_text(shown_datatype(a), shown_datatype(b)));
+}
+
+static bool same_quad(const sc_rdf_quad *a, const sc_rdf_quad *b) {
+  return same_term(&a->subject, &b->subject) && same_term(&a->predicate, &b->predicate) &&
+         same_term(&a->object, &b->object) && same_term(&a->graph, &b->graph);
+}
+
+static size_t quad_hash(const sc_rdf_quad *q) {
+  const sc_rdf_term *terms[4] = {&q->subject, &q->predicate, &q->object, &q->graph};
+  size_t h = 1469598103934665603u;
+  for (int t = 0; t < 4; t++) {
+    h = (h ^ (size_t)terms[t]->kind) * 1099511628211u;
+    for (size_t i = 0; i < terms[t]->len; i++)
+      h = (h ^ (unsigned char)terms[t]->value[i]) * 1099511628211u;
+  }
+  return h;
+}
+
+/* Marks the quads equal to an earlier one (a dataset is a set) by a hash table of the quads
+ * themselves: no line is written for it. */
+static bool mark_duplicates(rdfc_state *st) {
+  size_t n = st->dataset->count, size = 16;
+  while (size < 2 * n)
+    size *= 2;
+  size_t *slots = calloc(size, sizeof *slots); /* quad index + 1; 0: free */
+  if (!slots)
+    return false;
+  for (size_t q = 0; q < n; q++) {
+    const sc_rdf_quad *quad = &st->dataset->quads[q];
+    size_t i = quad_hash(quad) & (size - 1);
+    while (slots[i] && !same_quad(&st->dataset->quads[slots[i] - 1], quad))
+      i = (i + 1) & (size - 1);
+    if (slots[i])
+      st->duplicate[q] = true;
+    else
+      slots[i] = q + 1;
+  }
+  free(slots);
+  return true;
 }
 
 /* About the size of the dataset's N-Quads (escapes aside): one allocation for the lines
@@ -606,30 +657,29 @@ static size_t estimated_size(const sc_rdf_dataset *dataset) {
   return size;
 }
 
-/* The lines with labels from label_fn; a quad without blank nodes has the same line in every
- * labelling, so it is copied from reuse (when given) instead of written again. */
-static bool build_lines(rdfc_state *st, sc_rdf_label_fn label_fn, const line_set *reuse,
-                        line_set *set) {
+/* The lines of the quads, duplicates left out, blank nodes labelled by label_fn; sorted. */
+static bool build_lines(rdfc_state *st, sc_rdf_label_fn label_fn, line_set *set, size_t *count) {
   size_t n = st->dataset->count;
   set->offsets = malloc((n ? n : 1) * sizeof *set->offsets);
   set->sorted = malloc((n ? n : 1) * sizeof *set->sorted);
   if (!set->offsets || !set->sorted)
     return false;
-  if (!sc_buf_reserve(&set->text, reuse ? reuse->text.len + 16 * n : estimated_size(st->dataset)))
+  if (!sc_buf_reserve(&set->text, estimated_size(st->dataset)))
     return false;
+  size_t made = 0;
   for (size_t i = 0; i < n; i++) {
-    const sc_rdf_quad *quad = &st->dataset->quads[i];
-    st->quad = quad;
-    set->offsets[i] = set->text.len;
-    bool ok = reuse && !has_blank(quad)
-                  ? sc_buf_append_str(&set->text, (const char *)reuse->text.data + reuse->offsets[i])
-                  : sc_nquads_append_quad(quad, label_fn, st, &set->text);
-    if (!ok || !sc_buf_append_byte(&set->text, '\0'))
+    if (st->duplicate[i])
+      continue;
+    st->quad = &st->dataset->quads[i];
+    set->offsets[made++] = set->text.len;
+    if (!sc_nquads_append_quad(st->quad, label_fn, st, &set->text) ||
+        !sc_buf_append_byte(&set->text, '\0'))
       return false;
   }
-  for (size_t i = 0; i < n; i++)
+  for (size_t i = 0; i < made; i++)
     set->sorted[i] = (numbered_line){(const char *)set->text.data + set->offsets[i], i};
-  qsort(set->sorted, n, sizeof *set->sorted, compare_lines);
+  qsort(set->sorted, made, sizeof *set->sorted, compare_lines);
+  *count = made;
   return true;
 }
 
@@ -643,13 +693,8 @@ static int map_blank_nodes(rdfc_state *st) {
     st->table_size *= 2;
   st->table = calloc(st->table_size, sizeof *st->table);
   st->nodes = calloc(slots, sizeof *st->nodes);
-  if (!build_lines(st, own_label, NULL, &st->own_lines) || !st->duplicate || !st->table ||
-      !st->nodes)
+  if (!st->duplicate || !st->table || !st->nodes || !mark_duplicates(st))
     return sc_oom(st->err);
-  const numbered_line *lines = st->own_lines.sorted;
-  for (size_t i = 1; i < n; i++)
-    if (strcmp(lines[i].text, lines[i - 1].text) == 0)
-      st->duplicate[lines[i].index] = true;
   for (size_t q = 0; q < n; q++) {
     if (st->duplicate[q])
       continue;
@@ -659,7 +704,7 @@ static int map_blank_nodes(rdfc_state *st) {
       if (components[c]->kind == SC_RDF_BLANK && !node_add_quad(st, components[c]->value, q))
         return sc_oom(st->err);
   }
-  /* Every blank term's node, duplicates' too (their lines are written in the output). */
+  /* Every blank term's node (a duplicate's are those of its first). */
   st->term_node = malloc((n ? 3 * n : 1) * sizeof *st->term_node);
   if (!st->term_node)
     return sc_oom(st->err);
@@ -675,19 +720,18 @@ static int map_blank_nodes(rdfc_state *st) {
 
 /* The canonical lines, sorted, duplicates written once. */
 static int write_output(rdfc_state *st, sc_buf *out) {
-  size_t n = st->dataset->count;
   for (size_t i = 0; i < st->count; i++)
     format_id(st->nodes[i].canonical, "c14n", st->canonical.ids[i]);
   line_set canonical = {0};
+  size_t n = 0;
   /* reserved only when something follows: an empty dataset leaves out as it was */
-  int rc = build_lines(st, canonical_label, &st->own_lines, &canonical) &&
+  int rc = build_lines(st, canonical_label, &canonical, &n) &&
                    (n == 0 || sc_buf_reserve(out, canonical.text.len))
                ? SC_OK
                : sc_oom(st->err);
   const numbered_line *lines = canonical.sorted;
   for (size_t i = 0; !rc && i < n; i++)
-    if (!(i > 0 && strcmp(lines[i].text, lines[i - 1].text) == 0) &&
-        !sc_buf_append_str(out, lines[i].text))
+    if (!sc_buf_append_str(out, lines[i].text))
       rc = sc_oom(st->err);
   line_set_free(&canonical);
   return rc;
@@ -708,7 +752,6 @@ static int issued_map(rdfc_state *st, json_t **issued) {
 static void line_set_free(line_set *set);
 
 static void state_free(rdfc_state *st) {
-  line_set_free(&st->own_lines);
   EVP_MD_CTX_free(st->md_ctx);
   sc_buf_free(&st->scratch);
   free(st->scratch_lines);
