@@ -7,6 +7,11 @@
 
 static int expand(jl_state *st, jl_context *active, const char *active_property,
                   const json_t *element, const char *base_url, bool from_map, json_t **out);
+/* The same with the definition of active_property in active already looked up (pdef, NULL
+ * when it has none): the hot path passes it down instead of looking it up at every level. */
+static int expand_def(jl_state *st, jl_context *active, const char *active_property,
+                      const jl_def *pdef, const json_t *element, const char *base_url,
+                      bool from_map, json_t **out);
 
 /* Appends value (stolen) to the array at obj[key], creating it; arrays are spliced in. */
 static void add_value(json_t *obj, const char *key, json_t *value) {
@@ -113,10 +118,9 @@ static json_t *object_with(const char *key, json_t *value) {
   return object;
 }
 
-static int expand_value(jl_state *st, jl_context *active, const char *active_property,
-                        const json_t *value, json_t **out) {
-  jl_def scratch;
-  const jl_def *def = jl_def_find(active, active_property, &scratch);
+/* def: the definition of active_property in active, or NULL. */
+static int expand_value_def(jl_state *st, jl_context *active, const jl_def *def,
+                            const json_t *value, json_t **out) {
   const char *type = def ? def->type : NULL;
   if (type && json_is_string(value) && (strcmp(type, "@id") == 0 || strcmp(type, "@vocab") == 0)) {
     const char *iri = NULL;
@@ -146,6 +150,12 @@ static int expand_value(jl_state *st, jl_context *active, const char *active_pro
   return SC_OK;
 }
 
+static int expand_value(jl_state *st, jl_context *active, const char *active_property,
+                        const json_t *value, json_t **out) {
+  jl_def scratch;
+  return expand_value_def(st, active, jl_def_find(active, active_property, &scratch), value, out);
+}
+
 /* ---------------------------------------------------------------- keywords (5.1.2 step 13.4) */
 
 typedef struct entry_ctx {
@@ -169,39 +179,56 @@ static bool safe_fail(entry_ctx *e, int *rc, const char *kind, const char *name,
 
 #define NOT_DEFINED "is not defined by the credential's contexts"
 
+/* One type (a string item): its IRI as a string in *out, or NULL when it expands to nothing.
+ * An IRI that is the item itself is the item (a reference), not a copy. */
+static int expand_type_value(entry_ctx *e, const json_t *item, json_t **out) {
+  const char *text = json_string_value(item), *iri = NULL;
+  char *owned = NULL;
+  int rc = jl_expand_iri_ref(e->st, e->type_scoped, text, true, true, &iri, &owned);
+  *out = NULL;
+  if (rc)
+    return rc;
+  if (iri && !jl_is_absolute_iri(iri) && !jl_is_blank_label(iri) && !jl_is_keyword(iri) &&
+      safe_fail(e, &rc, "type", text, NOT_DEFINED)) {
+    free(owned);
+    return rc;
+  }
+  if (iri)
+    *out = iri == text ? json_incref((json_t *)item) : json_string(iri);
+  free(owned);
+  return SC_OK;
+}
+
 static int expand_type_values(entry_ctx *e, const json_t *value, json_t **out) {
   if (!json_is_string(value) && !json_is_array(value))
     return jl_fail(e->st, "invalid type value", "@type must be a string or an array of strings");
-  json_t *items = as_array(value), *expanded = json_array();
+  if (json_is_string(value)) {
+    json_t *one = NULL;
+    int rc = expand_type_value(e, value, &one);
+    if (!rc)
+      *out = one ? one : json_array();
+    return rc;
+  }
+  json_t *expanded = json_array();
   size_t i;
   json_t *item;
   int rc = SC_OK;
-  json_array_foreach(items, i, item) {
+  json_array_foreach(value, i, item) {
     if (!json_is_string(item)) {
       rc = jl_fail(e->st, "invalid type value", "@type must be a string or an array of strings");
       break;
     }
-    char *iri = NULL;
-    if ((rc = jl_expand_iri(e->st, e->type_scoped, json_string_value(item), true, true, &iri)))
+    json_t *one = NULL;
+    if ((rc = expand_type_value(e, item, &one)))
       break;
-    if (iri && !jl_is_absolute_iri(iri) && !jl_is_blank_label(iri) && !jl_is_keyword(iri) &&
-        safe_fail(e, &rc, "type", json_string_value(item), NOT_DEFINED)) {
-      free(iri);
-      break;
-    }
-    if (iri)
-      json_array_append_new(expanded, json_string(iri));
-    free(iri);
+    if (one)
+      json_array_append_new(expanded, one);
   }
-  json_decref(items);
   if (rc) {
     json_decref(expanded);
     return rc;
   }
-  *out = json_is_string(value) && json_array_size(expanded) == 1
-             ? json_incref(json_array_get(expanded, 0))
-             : json_incref(expanded);
-  json_decref(expanded);
+  *out = expanded;
   return SC_OK;
 }
 
@@ -282,16 +309,18 @@ static int expand_keyword(entry_ctx *e, const char *key, const char *prop, const
   if (strcmp(prop, "@id") == 0) {
     if (!json_is_string(value))
       return jl_fail(st, "invalid @id value", "@id must be a string");
-    char *iri = NULL;
-    if ((rc = jl_expand_iri(st, e->active, json_string_value(value), true, false, &iri)))
+    const char *text = json_string_value(value), *iri = NULL;
+    char *owned = NULL;
+    if ((rc = jl_expand_iri_ref(st, e->active, text, true, false, &iri, &owned)))
       return rc;
     if (iri && !jl_is_absolute_iri(iri) && !jl_is_blank_label(iri) &&
-        safe_fail(e, &rc, "id", json_string_value(value), "is a relative IRI")) {
-      free(iri);
+        safe_fail(e, &rc, "id", text, "is a relative IRI")) {
+      free(owned);
       return rc;
     }
-    expanded = iri ? json_string(iri) : json_null();
-    free(iri);
+    /* the IRI that is the value itself is the value (a reference), not a copy */
+    expanded = !iri ? json_null() : iri == text ? json_incref((json_t *)value) : json_string(iri);
+    free(owned);
   } else if (strcmp(prop, "@type") == 0) {
     if ((rc = expand_type_values(e, value, &expanded)))
       return rc;
@@ -547,18 +576,18 @@ static int expand_index_map(entry_ctx *e, const char *key, const json_t *def, co
  * the expanded form is only read (see jsonld_internal.h). Only this path uses it: what
  * expand_property does with the value wraps or appends it, never changes it. A value expanded
  * while memory ran out is not kept. */
-static int expand_memoized(jl_state *st, jl_context *active, const char *key, const json_t *value,
-                           const char *base_url, json_t **out) {
+static int expand_memoized(jl_state *st, jl_context *active, const char *key, const jl_def *def,
+                           const json_t *value, const char *base_url, json_t **out) {
   bool usable = st->memo && st->remote_depth == 0 && (!st->opts || !st->opts->load) &&
                 jl_memo_eligible(value);
   if (!usable)
-    return expand(st, active, key, value, base_url, false, out);
+    return expand_def(st, active, key, def, value, base_url, false, out);
   jl_memo_key memo = {.element = value, .active = active, .active_property = key,
                       .base_url = base_url, .opts = st->opts};
   if ((*out = jl_memo_get(&memo)))
     return SC_OK;
   size_t failures = sc_alloc_failure_count();
-  int rc = expand(st, active, key, value, base_url, false, out);
+  int rc = expand_def(st, active, key, def, value, base_url, false, out);
   if (rc == SC_OK && *out && sc_alloc_failure_count() == failures)
     jl_memo_put(&memo, *out);
   return rc;
@@ -579,7 +608,7 @@ static int expand_property(entry_ctx *e, const char *key, const char *prop, cons
   } else if ((containers & (JL_C_INDEX | JL_C_TYPE | JL_C_ID)) && json_is_object(value)) {
     rc = expand_index_map(e, key, def->json, value, &expanded);
   } else {
-    rc = expand_memoized(e->st, e->active, key, value, e->base_url, &expanded);
+    rc = expand_memoized(e->st, e->active, key, def, value, e->base_url, &expanded);
   }
   if (rc || !expanded || json_is_null(expanded)) {
     json_decref(expanded);
@@ -625,10 +654,9 @@ static int expand_property(entry_ctx *e, const char *key, const char *prop, cons
   return SC_OK;
 }
 
-static int expand_entries(entry_ctx *e, const json_t *element) {
-  size_t count;
-  const char *room[SORT_ROOM];
-  const char **keys = sorted_keys(element, &count, room);
+/* keys: element's keys, sorted (count of them). */
+static int expand_sorted_entries(entry_ctx *e, const json_t *element, const char **keys,
+                                 size_t count) {
   int rc = SC_OK;
   for (size_t k = 0; !rc && k < count; k++) {
     const char *key = keys[k];
@@ -654,6 +682,14 @@ static int expand_entries(entry_ctx *e, const json_t *element) {
       rc = expand_property(e, key, prop, value);
     free(owned);
   }
+  return rc;
+}
+
+static int expand_entries(entry_ctx *e, const json_t *element) {
+  size_t count;
+  const char *room[SORT_ROOM];
+  const char **keys = sorted_keys(element, &count, room);
+  int rc = expand_sorted_entries(e, element, keys, count);
   free_keys(keys, room);
   return rc;
 }
@@ -777,16 +813,15 @@ static int finish(jl_state *st, const char *active_property, json_t *result, jso
 /* ---------------------------------------------------------------- the algorithm (5.1.2) */
 
 static int expand_array(jl_state *st, jl_context *active, const char *active_property,
-                        const json_t *element, const char *base_url, bool from_map, json_t **out) {
+                        const jl_def *def, const json_t *element, const char *base_url,
+                        bool from_map, json_t **out) {
   json_t *result = json_array();
-  jl_def scratch;
-  const jl_def *def = jl_def_find(active, active_property, &scratch);
   bool list = def && (def->containers & JL_C_LIST);
   size_t i;
   json_t *item;
   json_array_foreach(element, i, item) {
     json_t *expanded = NULL;
-    int rc = expand(st, active, active_property, item, base_url, from_map, &expanded);
+    int rc = expand_def(st, active, active_property, def, item, base_url, from_map, &expanded);
     if (rc) {
       json_decref(result);
       return rc;
@@ -825,10 +860,8 @@ static bool reverts_context(jl_state *st, jl_context *active, const json_t *elem
 }
 
 static int apply_type_scoped(jl_state *st, jl_context **active, jl_context *type_scoped,
-                             const json_t *element, char **input_type) {
-  size_t count;
-  const char *room[SORT_ROOM];
-  const char **keys = sorted_keys(element, &count, room);
+                             const json_t *element, const char **keys, size_t count,
+                             char **input_type) {
   int rc = SC_OK;
   bool first = true;
   for (size_t k = 0; !rc && k < count; k++) {
@@ -875,15 +908,13 @@ static int apply_type_scoped(jl_state *st, jl_context **active, jl_context *type
     }
     json_decref(values);
   }
-  free_keys(keys, room);
   return rc;
 }
 
 static int expand_object(jl_state *st, jl_context *active_in, const char *active_property,
-                         const json_t *element, const char *base_url, bool from_map, json_t **out) {
+                         const jl_def *pdef, const json_t *element, const char *base_url,
+                         bool from_map, json_t **out) {
   jl_context *active = jl_context_ref(active_in);
-  jl_def scratch;
-  const jl_def *pdef = jl_def_find(active_in, active_property, &scratch);
   const json_t *property_scoped = pdef ? pdef->context : NULL;
   int rc = SC_OK;
   if (active->previous && !from_map && reverts_context(st, active, element)) {
@@ -906,8 +937,11 @@ static int expand_object(jl_state *st, jl_context *active_in, const char *active
   }
   jl_context *type_scoped = jl_context_ref(active);
   char *input_type = NULL;
+  size_t count;
+  const char *room[SORT_ROOM];
+  const char **keys = sorted_keys(element, &count, room); /* once for both passes */
   if (!rc)
-    rc = apply_type_scoped(st, &active, type_scoped, element, &input_type);
+    rc = apply_type_scoped(st, &active, type_scoped, element, keys, count, &input_type);
   entry_ctx e = {.st = st,
                  .active = active,
                  .type_scoped = type_scoped,
@@ -917,7 +951,8 @@ static int expand_object(jl_state *st, jl_context *active_in, const char *active
                  .result = json_object(),
                  .nests = json_array()};
   if (!rc)
-    rc = expand_entries(&e, element);
+    rc = expand_sorted_entries(&e, element, keys, count);
+  free_keys(keys, room);
   if (!rc)
     rc = expand_nests(&e, element);
   if (!rc)
@@ -930,21 +965,20 @@ static int expand_object(jl_state *st, jl_context *active_in, const char *active
   return rc;
 }
 
-static int expand(jl_state *st, jl_context *active, const char *active_property,
-                  const json_t *element, const char *base_url, bool from_map, json_t **out) {
+static int expand_def(jl_state *st, jl_context *active, const char *active_property,
+                      const jl_def *pdef, const json_t *element, const char *base_url,
+                      bool from_map, json_t **out) {
   *out = NULL;
   if (!element || json_is_null(element))
     return SC_OK;
   if (json_is_array(element))
-    return expand_array(st, active, active_property, element, base_url, from_map, out);
+    return expand_array(st, active, active_property, pdef, element, base_url, from_map, out);
   if (!json_is_object(element)) {
     if (!active_property || strcmp(active_property, "@graph") == 0)
       return SC_OK; /* a free-floating scalar */
-    jl_def scratch;
-    const jl_def *pdef = jl_def_find(active, active_property, &scratch);
     const json_t *scoped = pdef ? pdef->context : NULL;
     if (!scoped)
-      return expand_value(st, active, active_property, element, out);
+      return expand_value_def(st, active, pdef, element, out);
     jl_context *next = NULL;
     int rc = jl_process_context(st, active, scoped, pdef->base, true, true, true, &next);
     if (!rc)
@@ -952,7 +986,14 @@ static int expand(jl_state *st, jl_context *active, const char *active_property,
     jl_context_unref(next);
     return rc;
   }
-  return expand_object(st, active, active_property, element, base_url, from_map, out);
+  return expand_object(st, active, active_property, pdef, element, base_url, from_map, out);
+}
+
+static int expand(jl_state *st, jl_context *active, const char *active_property,
+                  const json_t *element, const char *base_url, bool from_map, json_t **out) {
+  jl_def scratch;
+  return expand_def(st, active, active_property, jl_def_find(active, active_property, &scratch),
+                    element, base_url, from_map, out);
 }
 
 int jl_expand_document(jl_state *st, const json_t *input, json_t **out) {
