@@ -5,6 +5,7 @@
  * entries already read, so expansion makes one lookup per term instead. */
 #include "core/jsonld_internal.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,10 +20,30 @@ struct jl_defs {
   size_t mask; /* slots - 1, a power of two minus one */
 };
 
+static size_t mix(size_t h, uint64_t v) {
+  h = (h ^ v) * 0x9e3779b97f4a7c15u;
+  return h ^ (h >> 29);
+}
+
+static uint64_t word_at(const char *at, size_t n) {
+  uint64_t w = 0;
+  memcpy(&w, at, n < 8 ? n : 8);
+  return w;
+}
+
+/* From the length and the first and last 16 bytes: terms are short, and the IRIs looked up
+ * as terms (every @id and type value is) are long, so hashing every byte cost more than the
+ * lookups it served. Terms that share both ends are told apart by strcmp. */
 static size_t term_hash(const char *term) {
-  size_t h = 1469598103934665603u;
-  for (; *term; term++)
-    h = (h ^ (unsigned char)*term) * 1099511628211u;
+  size_t len = strlen(term);
+  size_t h = mix(0, len);
+  h = mix(h, word_at(term, len));
+  if (len > 8)
+    h = mix(h, word_at(term + 8, len - 8));
+  if (len > 16) {
+    h = mix(h, word_at(term + len - 16, 8));
+    h = mix(h, word_at(term + len - 8, 8));
+  }
   return h;
 }
 
@@ -73,6 +94,7 @@ void jl_def_read(const json_t *definition, jl_def *out) {
     }
   }
   out->id_is_keyword = out->id && jl_is_keyword(out->id);
+  out->id_is_absolute = out->id && jl_is_absolute_iri(out->id);
 }
 
 static jl_defs *defs_build(const json_t *terms) {

@@ -593,9 +593,9 @@ static int expand_memoized(jl_state *st, jl_context *active, const char *key, co
   return rc;
 }
 
-static int expand_property(entry_ctx *e, const char *key, const char *prop, const json_t *value) {
-  jl_def scratch;
-  const jl_def *def = jl_def_find(e->active, key, &scratch);
+/* def: the definition of key in e->active, or NULL. */
+static int expand_property(entry_ctx *e, const char *key, const char *prop, const jl_def *def,
+                           const json_t *value) {
   const char *type = def ? def->type : NULL;
   unsigned containers = def ? def->containers : 0;
   json_t *expanded = NULL;
@@ -665,21 +665,30 @@ static int expand_sorted_entries(entry_ctx *e, const json_t *element, const char
       continue;
     const char *prop = NULL;
     char *owned = NULL;
-    if ((rc = jl_expand_iri_ref(e->st, e->active, key, false, true, &prop, &owned)))
+    /* A defined term (nearly every key) expands to its definition's @id, as IRI Expansion
+     * would find it: looked up once, for the IRI and for expand_property. */
+    jl_def scratch;
+    const jl_def *def = key[0] == '@' ? NULL : jl_def_find(e->active, key, &scratch);
+    bool absolute = def && def->id_is_absolute;
+    if (def)
+      prop = def->id;
+    else if ((rc = jl_expand_iri_ref(e->st, e->active, key, false, true, &prop, &owned)))
       break;
-    if (!prop || (!strchr(prop, ':') && !jl_is_keyword(prop))) {
+    bool keyword = prop && !absolute && jl_is_keyword(prop);
+    if (!prop || (!absolute && !strchr(prop, ':') && !keyword)) {
       if (!safe_fail(e, &rc, "property", key, NOT_DEFINED))
         rc = SC_OK;
       free(owned);
       continue;
     }
-    if (jl_is_keyword(prop))
+    if (keyword)
       rc = expand_keyword(e, key, prop, value);
-    else if (!jl_is_absolute_iri(prop) && !jl_is_blank_label(prop) &&
+    else if (!absolute && !jl_is_absolute_iri(prop) && !jl_is_blank_label(prop) &&
              safe_fail(e, &rc, "property", key, "expands to a relative IRI"))
       ;
     else
-      rc = expand_property(e, key, prop, value);
+      rc = expand_property(e, key, prop,
+                           def ? def : jl_def_find(e->active, key, &scratch), value);
     free(owned);
   }
   return rc;

@@ -54,6 +54,7 @@ typedef struct jl_def {
   unsigned containers;        /* JL_C_… bits of "@container" */
   bool reverse, prefix;       /* "@reverse": true, "@prefix": true */
   bool id_is_keyword;         /* id is a keyword (a keyword alias) */
+  bool id_is_absolute;        /* id is an absolute IRI */
   const json_t *language;     /* "@language" when given (null allowed), else NULL */
   const json_t *direction;    /* "@direction" likewise */
   const json_t *context;      /* the scoped context, or NULL */
