@@ -84,27 +84,55 @@ static void format_double(double v, char out[static 64]) {
 
 static int list_to_rdf(emit_ctx *ec, const json_t *list, sc_rdf_term *head, char **head_label);
 
+/* The keyword entries of an expanded item, read in one pass over its few entries rather than
+ * by a hash lookup for each keyword asked. */
+typedef struct item_fields {
+  const json_t *value, *list, *id, *type, *language, *direction;
+} item_fields;
+
+static void read_item(const json_t *item, item_fields *f) {
+  *f = (item_fields){0};
+  const char *key;
+  json_t *v;
+  json_object_foreach((json_t *)item, key, v) {
+    if (key[0] != '@')
+      continue;
+    if (strcmp(key, "@value") == 0)
+      f->value = v;
+    else if (strcmp(key, "@list") == 0)
+      f->list = v;
+    else if (strcmp(key, "@id") == 0)
+      f->id = v;
+    else if (strcmp(key, "@type") == 0)
+      f->type = v;
+    else if (strcmp(key, "@language") == 0)
+      f->language = v;
+    else if (strcmp(key, "@direction") == 0)
+      f->direction = v;
+  }
+}
+
 /* Object to RDF (8.2): *has is false when the item gives no term. Strings the term borrows
  * are kept in *keep (freed by the caller). */
-static int object_to_rdf(emit_ctx *ec, const json_t *item, sc_rdf_term *out, bool *has, char **keep,
-                         char **keep2) {
+static int object_to_rdf(emit_ctx *ec, const item_fields *f, sc_rdf_term *out, bool *has,
+                         char **keep, char **keep2) {
   *has = false;
-  if (json_object_get(item, "@list")) {
-    int rc = list_to_rdf(ec, json_object_get(item, "@list"), out, keep);
+  if (f->list) {
+    int rc = list_to_rdf(ec, f->list, out, keep);
     *has = rc == SC_OK;
     return rc;
   }
-  if (!json_object_get(item, "@value")) {
-    const char *id = json_string_value(json_object_get(item, "@id"));
+  if (!f->value) {
+    const char *id = json_string_value(f->id);
     if (!well_formed(id))
       return SC_OK;
     *out = term_of(id);
     *has = true;
     return SC_OK;
   }
-  json_t *value = json_object_get(item, "@value");
-  const char *datatype = json_string_value(json_object_get(item, "@type"));
-  const char *language = json_string_value(json_object_get(item, "@language"));
+  const json_t *value = f->value;
+  const char *datatype = json_string_value(f->type);
+  const char *language = json_string_value(f->language);
   if (datatype && strcmp(datatype, "@json") && !jl_is_absolute_iri(datatype))
     return SC_OK;
   if (language && !well_formed_language(language))
@@ -149,7 +177,7 @@ static int object_to_rdf(emit_ctx *ec, const json_t *item, sc_rdf_term *out, boo
     if (!datatype)
       datatype = language ? RDF_NS "langString" : XSD_NS "string";
   }
-  const char *direction = json_string_value(json_object_get(item, "@direction"));
+  const char *direction = json_string_value(f->direction);
   const char *mode = ec->rs->st->opts ? ec->rs->st->opts->rdf_direction : NULL;
   if (direction && mode && strcmp(mode, "i18n-datatype") == 0) {
     size_t n = 64 + (language ? strlen(language) : 0);
@@ -187,7 +215,9 @@ static int list_to_rdf(emit_ctx *ec, const json_t *list, sc_rdf_term *head, char
     sc_rdf_term object;
     bool has = false;
     char *keep = NULL, *keep2 = NULL;
-    rc = object_to_rdf(ec, json_array_get(list, i), &object, &has, &keep, &keep2);
+    item_fields f;
+    read_item(json_array_get(list, i), &f);
+    rc = object_to_rdf(ec, &f, &object, &has, &keep, &keep2);
     if (!rc && has)
       rc = emit(ec, term_of(labels[i]), sc_rdf_iri(RDF_NS "first"), object);
     free(keep);
@@ -239,20 +269,23 @@ static int emit_node_in(emit_ctx *ec, const json_t *nodes, sc_rdf_term graph) {
 /* An item's object term (8.2), emitting what it holds: a node's own quads, a list's. */
 static int item_object(emit_ctx *ec, const json_t *item, sc_rdf_term *out, bool *has, char **keep,
                        char **keep2) {
-  if (json_is_object(item) && !json_object_get(item, "@value") && !json_object_get(item, "@list")) {
+  item_fields f;
+  read_item(item, &f);
+  if (json_is_object(item) && !f.value && !f.list) {
     int rc = emit_node(ec, item, keep);
     *has = !rc && *keep && well_formed(*keep);
     if (*has)
       *out = term_of(*keep);
     return rc;
   }
-  return object_to_rdf(ec, item, out, has, keep, keep2);
+  return object_to_rdf(ec, &f, out, has, keep, keep2);
 }
 
-static int emit_property(emit_ctx *ec, const char *subject, const char *property,
+/* subject_ok: subject is well formed (checked once per node, not per property). */
+static int emit_property(emit_ctx *ec, const char *subject, bool subject_ok, const char *property,
                          const json_t *values) {
-  bool usable = !jl_is_keyword(property) && !jl_is_blank_label(property) &&
-                jl_is_absolute_iri(property) && well_formed(subject);
+  bool usable = subject_ok && !jl_is_keyword(property) && !jl_is_blank_label(property) &&
+                jl_is_absolute_iri(property);
   int rc = SC_OK;
   size_t i;
   json_t *item;
@@ -312,6 +345,7 @@ static int emit_node(emit_ctx *ec, const json_t *node, char **subject) {
                 term_of(relabelled ? relabelled : type));
     free(relabelled);
   }
+  bool subject_ok = well_formed(*subject);
   const char *key;
   json_t *value;
   json_object_foreach((json_t *)node, key, value) {
@@ -328,10 +362,10 @@ static int emit_node(emit_ctx *ec, const json_t *node, char **subject) {
     else if (jl_is_blank_label(key)) {
       char *property = new_label(ec->rs, key); /* a blank node property: dropped, but its
                                                 * values are still nodes of the graph */
-      rc = emit_property(ec, *subject, property, value);
+      rc = emit_property(ec, *subject, subject_ok, property, value);
       free(property);
     } else {
-      rc = emit_property(ec, *subject, key, value);
+      rc = emit_property(ec, *subject, subject_ok, key, value);
     }
   }
   return rc;
