@@ -110,6 +110,33 @@ static void literals_round_trip_with_canonical_escapes(void **state) {
   sc_rdf_dataset_free(&dataset);
 }
 
+/* A literal whose escapes make it six times longer, then a datatype and a graph name: the
+ * writer reserves a quad's room from the unescaped lengths, so what follows the escapes must
+ * find room again (ASan sees an overflow otherwise). */
+static void escaped_literal_before_a_graph_name(void **state) {
+  (void)state;
+  sc_buf text = {0}, want = {0};
+  sc_buf_append_str(&text, "<http://a/s> <http://a/p> \"");
+  sc_buf_append_str(&want, "<http://a/s> <http://a/p> \"");
+  for (int i = 0; i < 300; i++) {
+    sc_buf_append_str(&text, "\\u0001");
+    sc_buf_append_str(&want, "\\u0001");
+  }
+  sc_buf_append_str(&text, "\"^^<http://a/t> <http://a/g> .\n");
+  sc_buf_append_str(&want, "\"^^<http://a/t> <http://a/g> .\n");
+  sc_rdf_dataset dataset = {0};
+  sc_error err = {0};
+  assert_int_equal(sc_nquads_parse((char *)text.data, text.len, "t.nq", &dataset, &err), SC_OK);
+  sc_buf out = {0};
+  sc_buf_append_str(&out, "x"); /* a buffer already holding something, nearly full */
+  assert_true(sc_nquads_append_quad(&dataset.quads[0], NULL, NULL, &out));
+  assert_string_equal((char *)out.data + 1, (char *)want.data);
+  sc_buf_free(&out);
+  sc_buf_free(&text);
+  sc_buf_free(&want);
+  sc_rdf_dataset_free(&dataset);
+}
+
 static void duplicate_quads_are_one(void **state) {
   (void)state;
   const char text[] = "_:x <http://a/p> \"1\" .\n_:x <http://a/p> \"1\" .\n";
@@ -176,7 +203,7 @@ int main(void) {
   json_t *manifest = load_vector_json(SUITE "manifest.jsonld");
   json_t *entries = json_object_get(manifest, "entries");
   size_t n = json_array_size(entries);
-  struct CMUnitTest *tests = calloc(n + 5, sizeof *tests);
+  struct CMUnitTest *tests = calloc(n + 6, sizeof *tests);
   char **names = calloc(n, sizeof *names);
   for (size_t i = 0; i < n; i++) {
     json_t *entry = json_array_get(entries, i);
@@ -192,7 +219,8 @@ int main(void) {
   tests[n + 2] = (struct CMUnitTest)cmocka_unit_test(duplicate_quads_are_one);
   tests[n + 3] = (struct CMUnitTest)cmocka_unit_test(work_limit_is_configurable);
   tests[n + 4] = (struct CMUnitTest)cmocka_unit_test(quads_equal_as_text_are_one);
-  int failed = _cmocka_run_group_tests("rdfc", tests, n + 5, NULL, NULL);
+  tests[n + 5] = (struct CMUnitTest)cmocka_unit_test(escaped_literal_before_a_graph_name);
+  int failed = _cmocka_run_group_tests("rdfc", tests, n + 6, NULL, NULL);
   for (size_t i = 0; i < n; i++)
     free(names[i]);
   free(names);
