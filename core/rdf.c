@@ -61,7 +61,7 @@ static void quad_free(sc_rdf_quad *quad) {
 
 bool sc_rdf_dataset_add(sc_rdf_dataset *dataset, const sc_rdf_quad *quad) {
   if (dataset->count == dataset->cap) {
-    size_t cap = dataset->cap ? dataset->cap * 2 : 32;
+    size_t cap = dataset->cap ? dataset->cap * 2 : 64;
     sc_rdf_quad *grown = realloc(dataset->quads, cap * sizeof *grown);
     if (!grown)
       return false;

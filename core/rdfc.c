@@ -63,6 +63,7 @@ typedef struct rdfc_state {
   EVP_MD_CTX *md_ctx;         /* one hashing context for the many short hashes */
   sc_buf scratch;             /* lines of Hash First Degree Quads, reused for every node */
   const char **scratch_lines;
+  size_t *scratch_offsets, *scratch_lens;
   size_t scratch_cap;
   sc_error *err;
 } rdfc_state;
@@ -206,14 +207,21 @@ static const char *first_degree_label(void *ctx, const sc_rdf_term *blank) {
   return node_of_term(st, blank) == (long)st->reference ? "a" : "z";
 }
 
-/* Room for n lines in st->scratch_lines. */
+/* Room for n lines in st->scratch_lines, _offsets and _lens. */
 static bool reserve_scratch_lines(rdfc_state *st, size_t n) {
   if (n <= st->scratch_cap)
     return true;
-  const char **grown = realloc(st->scratch_lines, n * sizeof *grown);
-  if (!grown)
+  const char **lines = realloc(st->scratch_lines, n * sizeof *lines);
+  if (lines)
+    st->scratch_lines = lines;
+  size_t *offsets = realloc(st->scratch_offsets, n * sizeof *offsets);
+  if (offsets)
+    st->scratch_offsets = offsets;
+  size_t *lens = realloc(st->scratch_lens, n * sizeof *lens);
+  if (lens)
+    st->scratch_lens = lens;
+  if (!lines || !offsets || !lens)
     return false;
-  st->scratch_lines = grown;
   st->scratch_cap = n;
   return true;
 }
@@ -224,13 +232,9 @@ static bool reserve_scratch_lines(rdfc_state *st, size_t n) {
 static int hash_first_degree(rdfc_state *st, size_t index) {
   rdfc_node *node = &st->nodes[index];
   size_t n = node->nquads;
-  size_t *offsets = malloc((n ? n : 1) * sizeof *offsets);
-  size_t *lens = malloc((n ? n : 1) * sizeof *lens);
-  if (!offsets || !lens || !reserve_scratch_lines(st, n)) {
-    free(offsets);
-    free(lens);
+  if (!reserve_scratch_lines(st, n))
     return sc_oom(st->err);
-  }
+  size_t *offsets = st->scratch_offsets, *lens = st->scratch_lens;
   sc_buf_reset(&st->scratch);
   st->reference = index;
   bool ok = true;
@@ -249,8 +253,6 @@ static int hash_first_degree(rdfc_state *st, size_t index) {
       lens[i] = strlen(st->scratch_lines[i]);
     rc = hash_pieces(st, st->scratch_lines, lens, n, node->first_hash);
   }
-  free(offsets);
-  free(lens);
   return rc;
 }
 
@@ -706,7 +708,12 @@ static bool build_lines(rdfc_state *st, sc_rdf_label_fn label_fn, line_set *set,
 static int map_blank_nodes(rdfc_state *st) {
   size_t n = st->dataset->count;
   st->duplicate = calloc(n ? n : 1, sizeof *st->duplicate);
-  size_t slots = 3 * n + 1;
+  size_t slots = 1; /* at most one node per blank term: sized by them, not by 3 per quad */
+  for (size_t q = 0; q < n; q++) {
+    const sc_rdf_quad *quad = &st->dataset->quads[q];
+    slots += (quad->subject.kind == SC_RDF_BLANK) + (quad->object.kind == SC_RDF_BLANK) +
+             (quad->graph.kind == SC_RDF_BLANK);
+  }
   st->table_size = 16;
   while (st->table_size < 2 * slots)
     st->table_size *= 2;
@@ -774,6 +781,8 @@ static void state_free(rdfc_state *st) {
   EVP_MD_CTX_free(st->md_ctx);
   sc_buf_free(&st->scratch);
   free(st->scratch_lines);
+  free(st->scratch_offsets);
+  free(st->scratch_lens);
   free(st->term_node);
   for (size_t i = 0; st->nodes && i < st->count; i++)
     free(st->nodes[i].quads);
