@@ -257,16 +257,19 @@ static int expand_reverse(entry_ctx *e, const json_t *value) {
       map = json_object();
       json_object_set_new(e->result, "@reverse", map);
     }
+    json_t *all = as_array(items); /* a lone value (jl_state.lone_values) or an array */
     size_t i;
     json_t *item;
-    json_array_foreach(items, i, item) {
+    json_array_foreach(all, i, item) {
       if (is_value_object(item) || is_list_object(item)) {
         int failed = jl_fail(e->st, "invalid reverse property value", "'%s'", property);
+        json_decref(all);
         json_decref(expanded); /* property points into it */
         return failed;
       }
       add_value(map, property, json_incref(item));
     }
+    json_decref(all);
   }
   json_decref(expanded);
   return SC_OK;
@@ -649,6 +652,10 @@ static int expand_property(entry_ctx *e, const char *key, const char *prop, cons
     json_decref(arr);
     json_decref(expanded);
     return rc;
+  }
+  if (e->st->lone_values && !json_is_array(expanded) && !json_object_get(e->result, prop)) {
+    json_object_set_new(e->result, prop, expanded); /* see jl_state.lone_values */
+    return SC_OK;
   }
   add_value(e->result, prop, expanded);
   return SC_OK;

@@ -76,6 +76,10 @@ typedef struct jl_state {
   size_t remote_depth; /* contexts loaded, against a loop of contexts that include each other */
   const char *remote[32]; /* the URLs being loaded, outermost first (remote contexts, 4.1.2) */
   bool memo; /* may use the expansion memo: the expanded form is read, never changed */
+  /* A property's one value may be kept as it is, not in an array of one: toRdf reads either
+   * shape, and the array was two allocations and two frees per value. Never in the expanded
+   * form sc_jsonld_expand returns. */
+  bool lone_values;
 } jl_state;
 
 /* Error helpers: every JSON-LD error message starts with the error code of the JSON-LD 1.1

@@ -287,9 +287,10 @@ static int emit_property(emit_ctx *ec, const char *subject, bool subject_ok, con
   bool usable = subject_ok && !jl_is_keyword(property) && !jl_is_blank_label(property) &&
                 jl_is_absolute_iri(property);
   int rc = SC_OK;
-  size_t i;
-  json_t *item;
-  json_array_foreach(values, i, item) {
+  /* a property's values: an array, or one value as it is (jl_state.lone_values) */
+  size_t n = json_is_array(values) ? json_array_size(values) : 1;
+  for (size_t i = 0; i < n; i++) {
+    const json_t *item = json_is_array(values) ? json_array_get(values, i) : values;
     sc_rdf_term object;
     bool has = false;
     char *keep = NULL, *keep2 = NULL;
@@ -309,9 +310,9 @@ static int emit_reverse(emit_ctx *ec, const char *subject, const json_t *reverse
   json_t *values;
   int rc = SC_OK;
   json_object_foreach((json_t *)reverse, property, values) {
-    size_t i;
-    json_t *item;
-    json_array_foreach(values, i, item) {
+    size_t n = json_is_array(values) ? json_array_size(values) : 1; /* see emit_property */
+    for (size_t i = 0; i < n; i++) {
+      const json_t *item = json_is_array(values) ? json_array_get(values, i) : values;
       char *other = NULL;
       if (!rc)
         rc = emit_node(ec, item, &other);
@@ -373,7 +374,7 @@ static int emit_node(emit_ctx *ec, const json_t *node, char **subject) {
 
 int sc_jsonld_to_rdf(const json_t *input, const sc_jsonld_options *opts, sc_rdf_dataset *dataset,
                      sc_error *err) {
-  jl_state st = {.opts = opts, .err = err, .memo = true};
+  jl_state st = {.opts = opts, .err = err, .memo = true, .lone_values = true};
   json_t *expanded = NULL;
   size_t failures = sc_alloc_failure_count();
   int rc = jl_expand_document(&st, input, &expanded);
