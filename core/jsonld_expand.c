@@ -1,5 +1,9 @@
 /* JSON-LD 1.1 Expansion (API 5.1 Expansion Algorithm and 5.3 Value Expansion), without the
- * framing options. Values are jansson values; every function returns a new reference. */
+ * framing options. Values are jansson values; every function returns a new reference.
+ *
+ * Keys and strings are made with jansson's _nocheck functions: every one is a keyword or comes
+ * from strings of the (already parsed, so valid UTF-8) document and contexts, joined at ASCII
+ * delimiters, and the UTF-8 check of each key and IRI was a tenth of a credential's expansion. */
 #include "core/jsonld_internal.h"
 
 #include <stdlib.h>
@@ -17,20 +21,20 @@ static int expand_def(jl_state *st, jl_context *active, const char *active_prope
 static void add_value(json_t *obj, const char *key, json_t *value) {
   json_t *array = json_object_get(obj, key);
   if (!array && json_is_array(value) && value->refcount == 1) {
-    json_object_set_new(obj, key, value); /* ours alone (not a memo's): kept, not copied */
+    json_object_set_new_nocheck(obj, key, value); /* ours alone (not a memo's): kept, not copied */
     return;
   }
   if (!array && !json_is_array(value)) {
     array = json_array();
     json_array_append_new(array, value);
-    json_object_set_new(obj, key, array);
+    json_object_set_new_nocheck(obj, key, array);
     return;
   }
   if (!json_is_array(array)) {
     json_t *fresh = json_array();
     if (array)
       json_array_append(fresh, array);
-    json_object_set_new(obj, key, fresh);
+    json_object_set_new_nocheck(obj, key, fresh);
     array = fresh;
   }
   if (json_is_array(value))
@@ -114,7 +118,7 @@ static void free_keys(const char **keys, const char **room) {
 /* {key: value}, value stolen (json_pack parses its format string on every call). */
 static json_t *object_with(const char *key, json_t *value) {
   json_t *object = json_object();
-  json_object_set_new(object, key, value);
+  json_object_set_new_nocheck(object, key, value);
   return object;
 }
 
@@ -129,22 +133,22 @@ static int expand_value_def(jl_state *st, jl_context *active, const jl_def *def,
                                strcmp(type, "@vocab") == 0, &iri, &owned);
     if (rc)
       return rc;
-    *out = object_with("@id", iri ? json_string(iri) : json_null());
+    *out = object_with("@id", iri ? json_string_nocheck(iri) : json_null());
     free(owned);
     return SC_OK;
   }
   json_t *result = object_with("@value", json_incref((json_t *)value));
   if (type && strcmp(type, "@id") && strcmp(type, "@vocab") && strcmp(type, "@none")) {
-    json_object_set_new(result, "@type", json_string(type));
+    json_object_set_new_nocheck(result, "@type", json_string_nocheck(type));
   } else if (json_is_string(value)) {
     const json_t *lang = def ? def->language : NULL;
     const char *language = lang ? json_string_value(lang) : active->language;
     const json_t *dir = def ? def->direction : NULL;
     const char *direction = dir ? json_string_value(dir) : active->direction;
     if (language)
-      json_object_set_new(result, "@language", json_string(language));
+      json_object_set_new_nocheck(result, "@language", json_string_nocheck(language));
     if (direction)
-      json_object_set_new(result, "@direction", json_string(direction));
+      json_object_set_new_nocheck(result, "@direction", json_string_nocheck(direction));
   }
   *out = result;
   return SC_OK;
@@ -194,7 +198,7 @@ static int expand_type_value(entry_ctx *e, const json_t *item, json_t **out) {
     return rc;
   }
   if (iri)
-    *out = iri == text ? json_incref((json_t *)item) : json_string(iri);
+    *out = iri == text ? json_incref((json_t *)item) : json_string_nocheck(iri);
   free(owned);
   return SC_OK;
 }
@@ -255,7 +259,7 @@ static int expand_reverse(entry_ctx *e, const json_t *value) {
     json_t *map = json_object_get(e->result, "@reverse");
     if (!map) {
       map = json_object();
-      json_object_set_new(e->result, "@reverse", map);
+      json_object_set_new_nocheck(e->result, "@reverse", map);
     }
     json_t *all = as_array(items); /* a lone value (jl_state.lone_values) or an array */
     size_t i;
@@ -322,7 +326,7 @@ static int expand_keyword(entry_ctx *e, const char *key, const char *prop, const
       return rc;
     }
     /* the IRI that is the value itself is the value (a reference), not a copy */
-    expanded = !iri ? json_null() : iri == text ? json_incref((json_t *)value) : json_string(iri);
+    expanded = !iri ? json_null() : iri == text ? json_incref((json_t *)value) : json_string_nocheck(iri);
     free(owned);
   } else if (strcmp(prop, "@type") == 0) {
     if ((rc = expand_type_values(e, value, &expanded)))
@@ -377,7 +381,7 @@ static int expand_keyword(entry_ctx *e, const char *key, const char *prop, const
     } else {
       expanded = json_incref((json_t *)value);
     }
-    json_object_set_new(e->result, "@value", expanded);
+    json_object_set_new_nocheck(e->result, "@value", expanded);
     return SC_OK;
   } else if (strcmp(prop, "@language") == 0) {
     if (!json_is_string(value))
@@ -406,13 +410,13 @@ static int expand_keyword(entry_ctx *e, const char *key, const char *prop, const
   } else if (strcmp(prop, "@reverse") == 0) {
     return expand_reverse(e, value);
   } else if (strcmp(prop, "@nest") == 0) {
-    json_array_append_new(e->nests, json_string(key));
+    json_array_append_new(e->nests, json_string_nocheck(key));
     return SC_OK;
   } else {
     return SC_OK; /* framing keywords and @context: nothing to expand */
   }
   if (expanded)
-    json_object_set_new(e->result, prop, expanded);
+    json_object_set_new_nocheck(e->result, prop, expanded);
   return SC_OK;
 }
 
@@ -445,9 +449,9 @@ static int expand_language_map(entry_ctx *e, const json_t *def, const json_t *va
       }
       json_t *v = json_pack("{s:O}", "@value", item);
       if (!none)
-        json_object_set_new(v, "@language", json_string(language));
+        json_object_set_new_nocheck(v, "@language", json_string_nocheck(language));
       if (direction)
-        json_object_set_new(v, "@direction", json_string(direction));
+        json_object_set_new_nocheck(v, "@direction", json_string_nocheck(direction));
       json_array_append_new(result, v);
     }
     json_decref(items);
@@ -468,7 +472,7 @@ static int index_item(entry_ctx *e, const char *key, const json_t *def, const ch
   int rc = SC_OK;
   if (jl_container_has(def, "@index") && index_key && strcmp(index_key, "@index") && !none) {
     json_t *re_expanded = NULL;
-    json_t *index_value = json_string(index);
+    json_t *index_value = json_string_nocheck(index);
     rc = expand_value(e->st, e->active, index_key, index_value, &re_expanded);
     json_decref(index_value);
     char *prop = NULL;
@@ -483,30 +487,30 @@ static int index_item(entry_ctx *e, const char *key, const json_t *def, const ch
         json_array_extend(values, arr);
         json_decref(arr);
       }
-      json_object_set_new(item, prop, values);
+      json_object_set_new_nocheck(item, prop, values);
       if (is_value_object(item) && json_object_size(item) > 1)
         rc = jl_fail(e->st, "invalid value object", "an indexed value of '%s' has other entries", key);
     }
     free(prop);
     json_decref(re_expanded);
   } else if (jl_container_has(def, "@index") && !json_object_get(item, "@index") && !none) {
-    json_object_set_new(item, "@index", json_string(index));
+    json_object_set_new_nocheck(item, "@index", json_string_nocheck(index));
   } else if (jl_container_has(def, "@id") && !json_object_get(item, "@id") && !none) {
     char *iri = NULL;
     rc = jl_expand_iri(e->st, e->active, index, true, false, &iri);
     if (!rc)
-      json_object_set_new(item, "@id", iri ? json_string(iri) : json_null());
+      json_object_set_new_nocheck(item, "@id", iri ? json_string_nocheck(iri) : json_null());
     free(iri);
   } else if (jl_container_has(def, "@type") && !none) {
     json_t *types = json_array();
-    json_array_append_new(types, json_string(expanded_index));
+    json_array_append_new(types, json_string_nocheck(expanded_index));
     json_t *existing = json_object_get(item, "@type");
     if (existing) {
       json_t *arr = as_array(existing);
       json_array_extend(types, arr);
       json_decref(arr);
     }
-    json_object_set_new(item, "@type", types);
+    json_object_set_new_nocheck(item, "@type", types);
   }
   return rc;
 }
@@ -605,7 +609,7 @@ static int expand_property(entry_ctx *e, const char *key, const char *prop, cons
   int rc = SC_OK;
   if (type && strcmp(type, "@json") == 0) {
     expanded = object_with("@value", json_incref((json_t *)value));
-    json_object_set_new(expanded, "@type", json_string("@json"));
+    json_object_set_new_nocheck(expanded, "@type", json_string_nocheck("@json"));
   } else if ((containers & JL_C_LANGUAGE) && json_is_object(value)) {
     rc = expand_language_map(e, def->json, value, &expanded);
   } else if ((containers & (JL_C_INDEX | JL_C_TYPE | JL_C_ID)) && json_is_object(value)) {
@@ -637,7 +641,7 @@ static int expand_property(entry_ctx *e, const char *key, const char *prop, cons
     json_t *map = json_object_get(e->result, "@reverse");
     if (!map) {
       map = json_object();
-      json_object_set_new(e->result, "@reverse", map);
+      json_object_set_new_nocheck(e->result, "@reverse", map);
     }
     json_t *arr = as_array(expanded);
     size_t i;
@@ -654,7 +658,7 @@ static int expand_property(entry_ctx *e, const char *key, const char *prop, cons
     return rc;
   }
   if (e->st->lone_values && !json_is_array(expanded) && !json_object_get(e->result, prop)) {
-    json_object_set_new(e->result, prop, expanded); /* see jl_state.lone_values */
+    json_object_set_new_nocheck(e->result, prop, expanded); /* see jl_state.lone_values */
     return SC_OK;
   }
   add_value(e->result, prop, expanded);
@@ -794,7 +798,7 @@ static int finish(jl_state *st, const char *active_property, json_t *result, jso
     json_incref(result);
     json_t *type = json_object_get(result, "@type");
     if (type && !json_is_array(type))
-      json_object_set_new(result, "@type", as_array(type));
+      json_object_set_new_nocheck(result, "@type", as_array(type));
     if (json_object_get(result, "@set") || json_object_get(result, "@list")) {
       size_t n = json_object_size(result);
       if (n > 2 || (n == 2 && !json_object_get(result, "@index"))) {

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Strings made here come from the parsed document (valid UTF-8): jansson's _nocheck functions
+ * skip a second UTF-8 check. */
 #define RDF_NS "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 #define XSD_NS "http://www.w3.org/2001/XMLSchema#"
 
@@ -23,7 +25,7 @@ static char *new_label(rdf_state *rs, const char *old) {
   char label[32];
   snprintf(label, sizeof label, "_:b%zu", rs->counter++);
   if (old)
-    json_object_set_new(rs->labels, old, json_string(label));
+    json_object_set_new_nocheck(rs->labels, old, json_string_nocheck(label));
   return jl_strdup(label);
 }
 
