@@ -672,7 +672,7 @@ static int expand_sorted_entries(entry_ctx *e, const json_t *element, const char
   for (size_t k = 0; !rc && k < count; k++) {
     const char *key = keys[k];
     const json_t *value = json_object_get(element, key);
-    if (strcmp(key, "@context") == 0)
+    if (key[0] == '@' && strcmp(key, "@context") == 0)
       continue;
     const char *prop = NULL;
     char *owned = NULL;
@@ -994,7 +994,7 @@ static int expand_def(jl_state *st, jl_context *active, const char *active_prope
   if (json_is_array(element))
     return expand_array(st, active, active_property, pdef, element, base_url, from_map, out);
   if (!json_is_object(element)) {
-    if (!active_property || strcmp(active_property, "@graph") == 0)
+    if (!active_property || (active_property[0] == '@' && strcmp(active_property, "@graph") == 0))
       return SC_OK; /* a free-floating scalar */
     const json_t *scoped = pdef ? pdef->context : NULL;
     if (!scoped)

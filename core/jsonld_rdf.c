@@ -338,30 +338,30 @@ static int emit_node(emit_ctx *ec, const json_t *node, char **subject) {
   if (!*subject)
     return sc_oom(ec->rs->st->err);
   int rc = SC_OK;
+  bool subject_ok = well_formed(*subject); /* checked once, not for every type and property */
   size_t i;
   json_t *t;
   json_array_foreach(json_object_get(node, "@type"), i, t) {
     const char *type = json_string_value(t);
     char *relabelled = jl_is_blank_label(type) ? new_label(ec->rs, type) : NULL;
-    if (!rc && well_formed(*subject) && well_formed(relabelled ? relabelled : type))
+    if (!rc && subject_ok && well_formed(relabelled ? relabelled : type))
       rc = emit(ec, term_of(*subject), sc_rdf_iri(RDF_NS "type"),
                 term_of(relabelled ? relabelled : type));
     free(relabelled);
   }
-  bool subject_ok = well_formed(*subject);
   const char *key;
   json_t *value;
   json_object_foreach((json_t *)node, key, value) {
     if (rc)
       break;
-    if (strcmp(key, "@reverse") == 0)
-      rc = emit_reverse(ec, *subject, value);
-    else if (strcmp(key, "@graph") == 0)
-      rc = well_formed(*subject) ? emit_node_in(ec, value, term_of(*subject)) : SC_OK;
-    else if (strcmp(key, "@included") == 0)
-      rc = emit_node_in(ec, value, ec->graph);
-    else if (key[0] == '@')
-      continue;
+    if (key[0] == '@') { /* keywords: a property IRI never starts with '@' */
+      if (strcmp(key, "@reverse") == 0)
+        rc = emit_reverse(ec, *subject, value);
+      else if (strcmp(key, "@graph") == 0)
+        rc = subject_ok ? emit_node_in(ec, value, term_of(*subject)) : SC_OK;
+      else if (strcmp(key, "@included") == 0)
+        rc = emit_node_in(ec, value, ec->graph);
+    }
     else if (jl_is_blank_label(key)) {
       char *property = new_label(ec->rs, key); /* a blank node property: dropped, but its
                                                 * values are still nodes of the graph */
