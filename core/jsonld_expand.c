@@ -81,14 +81,19 @@ static const char *def_string(const json_t *def, const char *key) {
   return def ? json_string_value(json_object_get(def, key)) : NULL;
 }
 
-/* Sorted keys of an object (borrowed strings): in the caller's room[SORT_ROOM] when they fit
- * (nearly every object of a credential), else in a new array; NULL only when out of memory.
- * Free with free_keys. */
+/* An object's entries sorted by key (keys and values borrowed): in the caller's room[SORT_ROOM]
+ * when they fit (nearly every object of a credential), else in a new array; NULL only when out
+ * of memory. The values come with the keys, so no entry is looked up again. Free with
+ * free_keys. */
 #define SORT_ROOM 24
-static const char **sorted_keys(const json_t *obj, size_t *count, const char **room) {
+typedef struct keyed {
+  const char *key;
+  const json_t *value;
+} keyed;
+
+static keyed *sorted_keys(const json_t *obj, size_t *count, keyed *room) {
   *count = json_object_size(obj);
-  const char **keys =
-      *count <= SORT_ROOM ? room : jl_malloc((*count ? *count : 1) * sizeof *keys);
+  keyed *keys = *count <= SORT_ROOM ? room : jl_malloc((*count ? *count : 1) * sizeof *keys);
   if (!keys) {
     *count = 0; /* counted as a failure: the caller's caller answers "out of memory" */
     return NULL;
@@ -97,18 +102,18 @@ static const char **sorted_keys(const json_t *obj, size_t *count, const char **r
   const char *key;
   json_t *v;
   json_object_foreach((json_t *)obj, key, v) {
-    keys[i++] = key;
+    keys[i++] = (keyed){key, v};
   }
   for (size_t a = 1; a < *count; a++)
-    for (size_t b = a; b > 0 && strcmp(keys[b - 1], keys[b]) > 0; b--) {
-      const char *t = keys[b];
+    for (size_t b = a; b > 0 && strcmp(keys[b - 1].key, keys[b].key) > 0; b--) {
+      keyed t = keys[b];
       keys[b] = keys[b - 1];
       keys[b - 1] = t;
     }
   return keys;
 }
 
-static void free_keys(const char **keys, const char **room) {
+static void free_keys(keyed *keys, keyed *room) {
   if (keys != room)
     free(keys);
 }
@@ -427,17 +432,17 @@ static int expand_language_map(entry_ctx *e, const json_t *def, const json_t *va
   json_t *dir = json_object_get(def, "@direction");
   const char *direction = dir ? json_string_value(dir) : e->active->direction;
   size_t count;
-  const char *room[SORT_ROOM];
-  const char **keys = sorted_keys(value, &count, room);
+  keyed room[SORT_ROOM];
+  keyed *keys = sorted_keys(value, &count, room);
   int rc = SC_OK;
   for (size_t k = 0; !rc && k < count; k++) {
-    const char *language = keys[k];
+    const char *language = keys[k].key;
     char *expanded_lang = NULL;
     if ((rc = jl_expand_iri(e->st, e->active, language, false, true, &expanded_lang)))
       break;
     bool none = strcmp(language, "@none") == 0 || (expanded_lang && strcmp(expanded_lang, "@none") == 0);
     free(expanded_lang);
-    json_t *items = as_array(json_object_get(value, language));
+    json_t *items = as_array(keys[k].value);
     size_t i;
     json_t *item;
     json_array_foreach(items, i, item) {
@@ -519,12 +524,12 @@ static int expand_index_map(entry_ctx *e, const char *key, const json_t *def, co
                             json_t **out) {
   json_t *result = json_array();
   size_t count;
-  const char *room[SORT_ROOM];
-  const char **keys = sorted_keys(value, &count, room);
+  keyed room[SORT_ROOM];
+  keyed *keys = sorted_keys(value, &count, room);
   int rc = SC_OK;
   bool id_or_type = jl_container_has(def, "@id") || jl_container_has(def, "@type");
   for (size_t k = 0; !rc && k < count; k++) {
-    const char *index = keys[k];
+    const char *index = keys[k].key;
     jl_context *map_ctx = jl_context_ref(id_or_type && e->active->previous ? e->active->previous
                                                                            : e->active);
     if (jl_container_has(def, "@type")) {
@@ -547,7 +552,7 @@ static int expand_index_map(entry_ctx *e, const char *key, const json_t *def, co
     rc = jl_expand_iri(e->st, e->active, index, false, true, &expanded_index);
     json_t *items = NULL;
     if (!rc)
-      rc = expand(e->st, map_ctx, key, json_object_get(value, index), e->base_url, true, &items);
+      rc = expand(e->st, map_ctx, key, keys[k].value, e->base_url, true, &items);
     jl_context_unref(map_ctx);
     json_t *arr = items ? as_array(items) : json_array();
     json_decref(items);
@@ -665,13 +670,12 @@ static int expand_property(entry_ctx *e, const char *key, const char *prop, cons
   return SC_OK;
 }
 
-/* keys: element's keys, sorted (count of them). */
-static int expand_sorted_entries(entry_ctx *e, const json_t *element, const char **keys,
-                                 size_t count) {
+/* keys: an object's entries sorted by key (count of them). */
+static int expand_sorted_entries(entry_ctx *e, const keyed *keys, size_t count) {
   int rc = SC_OK;
   for (size_t k = 0; !rc && k < count; k++) {
-    const char *key = keys[k];
-    const json_t *value = json_object_get(element, key);
+    const char *key = keys[k].key;
+    const json_t *value = keys[k].value;
     if (key[0] == '@' && strcmp(key, "@context") == 0)
       continue;
     const char *prop = NULL;
@@ -707,9 +711,9 @@ static int expand_sorted_entries(entry_ctx *e, const json_t *element, const char
 
 static int expand_entries(entry_ctx *e, const json_t *element) {
   size_t count;
-  const char *room[SORT_ROOM];
-  const char **keys = sorted_keys(element, &count, room);
-  int rc = expand_sorted_entries(e, element, keys, count);
+  keyed room[SORT_ROOM];
+  keyed *keys = sorted_keys(element, &count, room);
+  int rc = expand_sorted_entries(e, keys, count);
   free_keys(keys, room);
   return rc;
 }
@@ -756,17 +760,48 @@ static int expand_nests(entry_ctx *e, const json_t *element) {
 
 /* ---------------------------------------------------------------- the result (steps 15–20) */
 
-static int finish_value_object(jl_state *st, json_t *result, json_t **out) {
+/* The keyword entries of a result object, read in one pass over its few entries (each
+ * json_object_get hashes its key: a dozen of them per object was a tenth of expansion). */
+typedef struct result_keywords {
+  json_t *value, *type, *set, *list, *index, *language, *direction, *id;
+  const char *other; /* a key that a value object cannot have, or NULL */
+} result_keywords;
+
+static void read_keywords(const json_t *result, result_keywords *k) {
+  *k = (result_keywords){0};
   const char *key;
   json_t *v;
-  json_object_foreach(result, key, v) {
-    if (strcmp(key, "@direction") && strcmp(key, "@index") && strcmp(key, "@language") &&
-        strcmp(key, "@type") && strcmp(key, "@value"))
-      return jl_fail(st, "invalid value object", "a value object cannot have '%s'", key);
+  json_object_foreach((json_t *)result, key, v) {
+    json_t **slot = NULL;
+    if (key[0] == '@') {
+      switch (key[1]) {
+      case 'v': slot = strcmp(key, "@value") == 0 ? &k->value : NULL; break;
+      case 't': slot = strcmp(key, "@type") == 0 ? &k->type : NULL; break;
+      case 's': slot = strcmp(key, "@set") == 0 ? &k->set : NULL; break;
+      case 'l': slot = strcmp(key, "@list") == 0       ? &k->list
+                       : strcmp(key, "@language") == 0 ? &k->language
+                                                       : NULL; break;
+      case 'i': slot = strcmp(key, "@index") == 0 ? &k->index : strcmp(key, "@id") == 0 ? &k->id : NULL; break;
+      case 'd': slot = strcmp(key, "@direction") == 0 ? &k->direction : NULL; break;
+      default: break;
+      }
+    }
+    if (slot)
+      *slot = v;
+    bool value_key = slot == &k->direction || slot == &k->index || slot == &k->language ||
+                     slot == &k->type || slot == &k->value;
+    if (!value_key && !k->other)
+      k->other = key;
   }
-  json_t *type = json_object_get(result, "@type");
-  json_t *value = json_object_get(result, "@value");
-  if (type && (json_object_get(result, "@language") || json_object_get(result, "@direction")))
+}
+
+static int finish_value_object(jl_state *st, json_t *result, const result_keywords *k,
+                               json_t **out) {
+  if (k->other)
+    return jl_fail(st, "invalid value object", "a value object cannot have '%s'", k->other);
+  json_t *type = k->type;
+  json_t *value = k->value;
+  if (type && (k->language || k->direction))
     return jl_fail(st, "invalid value object", "a typed value cannot have a language or direction");
   if (json_is_string(type) && strcmp(json_string_value(type), "@json") == 0) {
     *out = json_incref(result);
@@ -776,7 +811,7 @@ static int finish_value_object(jl_state *st, json_t *result, json_t **out) {
     *out = NULL;
     return SC_OK;
   }
-  if (!json_is_string(value) && json_object_get(result, "@language"))
+  if (!json_is_string(value) && k->language)
     return jl_fail(st, "invalid language-tagged value", "only strings can have a language");
   if (type && (!json_is_string(type) || !jl_is_absolute_iri(json_string_value(type))))
     return jl_fail(st, "invalid typed value", "the type of a value must be an IRI");
@@ -786,9 +821,11 @@ static int finish_value_object(jl_state *st, json_t *result, json_t **out) {
 
 static int finish(jl_state *st, const char *active_property, json_t *result, json_t **out) {
   *out = NULL;
-  if (json_object_get(result, "@value")) {
+  result_keywords k;
+  read_keywords(result, &k);
+  if (k.value) {
     json_t *fin = NULL;
-    int rc = finish_value_object(st, result, &fin);
+    int rc = finish_value_object(st, result, &k, &fin);
     if (rc)
       return rc;
     result = fin;
@@ -796,32 +833,30 @@ static int finish(jl_state *st, const char *active_property, json_t *result, jso
       return SC_OK;
   } else {
     json_incref(result);
-    json_t *type = json_object_get(result, "@type");
-    if (type && !json_is_array(type))
-      json_object_set_new_nocheck(result, "@type", as_array(type));
-    if (json_object_get(result, "@set") || json_object_get(result, "@list")) {
+    if (k.type && !json_is_array(k.type))
+      json_object_set_new_nocheck(result, "@type", as_array(k.type));
+    if (k.set || k.list) {
       size_t n = json_object_size(result);
-      if (n > 2 || (n == 2 && !json_object_get(result, "@index"))) {
+      if (n > 2 || (n == 2 && !k.index)) {
         json_decref(result);
         return jl_fail(st, "invalid set or list object", "@set and @list allow only @index beside them");
       }
-      json_t *set = json_object_get(result, "@set");
-      if (set) {
-        json_t *inner = json_incref(set);
+      if (k.set) {
+        json_t *inner = json_incref(k.set);
         json_decref(result);
         result = inner;
+        read_keywords(result, &k); /* another value now: its own entries */
       }
     }
   }
-  if (json_is_object(result) && json_object_size(result) == 1 && json_object_get(result, "@language")) {
+  if (json_is_object(result) && json_object_size(result) == 1 && k.language) {
     json_decref(result);
     return SC_OK;
   }
-  if (!active_property || strcmp(active_property, "@graph") == 0) {
+  if (!active_property || (active_property[0] == '@' && strcmp(active_property, "@graph") == 0)) {
     if (json_is_object(result) &&
-        (json_object_size(result) == 0 || json_object_get(result, "@value") ||
-         json_object_get(result, "@list") ||
-         (json_object_size(result) == 1 && json_object_get(result, "@id")))) {
+        (json_object_size(result) == 0 || k.value || k.list ||
+         (json_object_size(result) == 1 && k.id))) {
       json_decref(result);
       return SC_OK;
     }
@@ -880,20 +915,20 @@ static bool reverts_context(jl_state *st, jl_context *active, const json_t *elem
 }
 
 static int apply_type_scoped(jl_state *st, jl_context **active, jl_context *type_scoped,
-                             const json_t *element, const char **keys, size_t count,
+                             const keyed *keys, size_t count,
                              char **input_type) {
   int rc = SC_OK;
   bool first = true;
   for (size_t k = 0; !rc && k < count; k++) {
     const char *p = NULL;
     char *owned = NULL;
-    if ((rc = jl_expand_iri_ref(st, *active, keys[k], false, true, &p, &owned)))
+    if ((rc = jl_expand_iri_ref(st, *active, keys[k].key, false, true, &p, &owned)))
       break;
     bool is_type = p && strcmp(p, "@type") == 0;
     free(owned);
     if (!is_type)
       continue;
-    json_t *values = as_array(json_object_get(element, keys[k]));
+    json_t *values = as_array(keys[k].value);
     size_t nv = json_array_size(values);
     const char **terms = jl_malloc((nv ? nv : 1) * sizeof *terms);
     size_t nt = 0;
@@ -958,10 +993,10 @@ static int expand_object(jl_state *st, jl_context *active_in, const char *active
   jl_context *type_scoped = jl_context_ref(active);
   char *input_type = NULL;
   size_t count;
-  const char *room[SORT_ROOM];
-  const char **keys = sorted_keys(element, &count, room); /* once for both passes */
+  keyed room[SORT_ROOM];
+  keyed *keys = sorted_keys(element, &count, room); /* once for both passes */
   if (!rc)
-    rc = apply_type_scoped(st, &active, type_scoped, element, keys, count, &input_type);
+    rc = apply_type_scoped(st, &active, type_scoped, keys, count, &input_type);
   entry_ctx e = {.st = st,
                  .active = active,
                  .type_scoped = type_scoped,
@@ -971,7 +1006,7 @@ static int expand_object(jl_state *st, jl_context *active_in, const char *active
                  .result = json_object(),
                  .nests = json_array()};
   if (!rc)
-    rc = expand_sorted_entries(&e, element, keys, count);
+    rc = expand_sorted_entries(&e, keys, count);
   free_keys(keys, room);
   if (!rc)
     rc = expand_nests(&e, element);
