@@ -895,6 +895,23 @@ static int expand_array(jl_state *st, jl_context *active, const char *active_pro
 
 /* Does element revert a non-propagated context (step 7)? Not for value objects and not for a
  * lone @id. */
+/* What a key expands to (IRI Expansion with vocab), in *out, borrowed unless also in *owned.
+ * A defined term (nearly every key) gives its definition's @id, as the general path would,
+ * with one lookup. */
+static int expand_key(jl_state *st, jl_context *active, const char *key, const char **out,
+                      char **owned) {
+  *owned = NULL;
+  if (key[0] != '@') {
+    jl_def scratch;
+    const jl_def *def = jl_def_find(active, key, &scratch);
+    if (def) {
+      *out = def->id;
+      return SC_OK;
+    }
+  }
+  return jl_expand_iri_ref(st, active, key, false, true, out, owned);
+}
+
 static bool reverts_context(jl_state *st, jl_context *active, const json_t *element) {
   const char *key;
   json_t *v;
@@ -903,7 +920,7 @@ static bool reverts_context(jl_state *st, jl_context *active, const json_t *elem
   json_object_foreach((json_t *)element, key, v) {
     const char *p = NULL;
     char *owned = NULL;
-    jl_expand_iri_ref(st, active, key, false, true, &p, &owned);
+    expand_key(st, active, key, &p, &owned);
     if (p && strcmp(p, "@value") == 0)
       has_value = true;
     if (!p || strcmp(p, "@id") != 0)
@@ -922,7 +939,7 @@ static int apply_type_scoped(jl_state *st, jl_context **active, jl_context *type
   for (size_t k = 0; !rc && k < count; k++) {
     const char *p = NULL;
     char *owned = NULL;
-    if ((rc = jl_expand_iri_ref(st, *active, keys[k].key, false, true, &p, &owned)))
+    if ((rc = expand_key(st, *active, keys[k].key, &p, &owned)))
       break;
     bool is_type = p && strcmp(p, "@type") == 0;
     free(owned);
