@@ -256,8 +256,9 @@ static int emit_node_in(emit_ctx *ec, const json_t *nodes, sc_rdf_term graph) {
   size_t i;
   json_t *item;
   json_array_foreach(array, i, item) {
-    if (rc || !json_is_object(item) || json_object_get(item, "@value") ||
-        json_object_get(item, "@list"))
+    item_fields f;
+    read_item(item, &f);
+    if (rc || !json_is_object(item) || f.value || f.list)
       continue; /* free-floating values and lists name no subject */
     char *subject = NULL;
     rc = emit_node(ec, item, &subject);
@@ -329,7 +330,9 @@ static int emit_reverse(emit_ctx *ec, const char *subject, const json_t *reverse
 
 /* A node object: its subject in *subject (a new string), its quads emitted. */
 static int emit_node(emit_ctx *ec, const json_t *node, char **subject) {
-  json_t *id = json_object_get(node, "@id");
+  item_fields f;
+  read_item(node, &f);
+  const json_t *id = f.id;
   *subject = NULL;
   if (json_is_null(id))
     return SC_OK; /* an id that expanded to nothing (a keyword-like string): no node at all */
@@ -341,7 +344,7 @@ static int emit_node(emit_ctx *ec, const json_t *node, char **subject) {
   bool subject_ok = well_formed(*subject); /* checked once, not for every type and property */
   size_t i;
   json_t *t;
-  json_array_foreach(json_object_get(node, "@type"), i, t) {
+  json_array_foreach((json_t *)f.type, i, t) {
     const char *type = json_string_value(t);
     char *relabelled = jl_is_blank_label(type) ? new_label(ec->rs, type) : NULL;
     if (!rc && subject_ok && well_formed(relabelled ? relabelled : type))
