@@ -67,8 +67,10 @@ void jl_def_read(const json_t *definition, jl_def *out) {
   json_object_foreach((json_t *)definition, key, v) {
     if (strcmp(key, "@id") == 0) {
       out->id = json_string_value(v);
+      out->id_json = out->id ? v : NULL;
     } else if (strcmp(key, "@type") == 0) {
       out->type = json_string_value(v);
+      out->type_json = out->type ? v : NULL;
     } else if (strcmp(key, "@container") == 0) {
       size_t i;
       json_t *item;

@@ -143,17 +143,20 @@ static int expand_value_def(jl_state *st, jl_context *active, const jl_def *def,
     return SC_OK;
   }
   json_t *result = object_with("@value", json_incref((json_t *)value));
+  /* strings of the definition are shared (a reference), not copied for every value */
   if (type && strcmp(type, "@id") && strcmp(type, "@vocab") && strcmp(type, "@none")) {
-    json_object_set_new_nocheck(result, "@type", json_string_nocheck(type));
+    json_object_set_new_nocheck(result, "@type", json_incref(def->type_json));
   } else if (json_is_string(value)) {
     const json_t *lang = def ? def->language : NULL;
     const char *language = lang ? json_string_value(lang) : active->language;
     const json_t *dir = def ? def->direction : NULL;
     const char *direction = dir ? json_string_value(dir) : active->direction;
     if (language)
-      json_object_set_new_nocheck(result, "@language", json_string_nocheck(language));
+      json_object_set_new_nocheck(result, "@language", lang ? json_incref((json_t *)lang)
+                                                            : json_string_nocheck(language));
     if (direction)
-      json_object_set_new_nocheck(result, "@direction", json_string_nocheck(direction));
+      json_object_set_new_nocheck(result, "@direction", dir ? json_incref((json_t *)dir)
+                                                             : json_string_nocheck(direction));
   }
   *out = result;
   return SC_OK;
@@ -193,9 +196,20 @@ static bool safe_fail(entry_ctx *e, int *rc, const char *kind, const char *name,
 static int expand_type_value(entry_ctx *e, const json_t *item, json_t **out) {
   const char *text = json_string_value(item), *iri = NULL;
   char *owned = NULL;
-  int rc = jl_expand_iri_ref(e->st, e->type_scoped, text, true, true, &iri, &owned);
   *out = NULL;
-  if (rc)
+  /* A defined term (as most types are) expands to its definition's @id, as IRI Expansion with
+   * vocab would find it: that JSON string is shared, not copied. */
+  jl_def scratch;
+  const jl_def *def = text[0] == '@' ? NULL : jl_def_find(e->type_scoped, text, &scratch);
+  int rc = SC_OK;
+  if (def) {
+    if (def->id && !def->id_is_absolute && !jl_is_blank_label(def->id) && !def->id_is_keyword &&
+        safe_fail(e, &rc, "type", text, NOT_DEFINED))
+      return rc;
+    *out = def->id_json ? json_incref(def->id_json) : NULL;
+    return SC_OK;
+  }
+  if ((rc = jl_expand_iri_ref(e->st, e->type_scoped, text, true, true, &iri, &owned)))
     return rc;
   if (iri && !jl_is_absolute_iri(iri) && !jl_is_blank_label(iri) && !jl_is_keyword(iri) &&
       safe_fail(e, &rc, "type", text, NOT_DEFINED)) {

@@ -51,6 +51,7 @@ typedef struct jl_def {
   const json_t *json;         /* the definition object */
   const char *id;             /* "@id" (NULL: mapped to null, or none) */
   const char *type;           /* "@type", or NULL */
+  json_t *id_json, *type_json; /* the same as JSON strings, for a reference instead of a copy */
   unsigned containers;        /* JL_C_… bits of "@container" */
   bool reverse, prefix;       /* "@reverse": true, "@prefix": true */
   bool id_is_keyword;         /* id is a keyword (a keyword alias) */
