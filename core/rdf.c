@@ -21,9 +21,31 @@ sc_rdf_term sc_rdf_literal(const char *value, size_t len, const char *datatype,
                        .language = (char *)language};
 }
 
-/* A quad's strings are kept in one allocation, which starts at subject.value (every quad has
- * a subject): one malloc per quad instead of one per string, as toRdf adds a quad for every
- * property value of every credential. */
+/* The quads' strings are kept in chunks of a few kilobytes owned by the dataset (a list, newest
+ * first), freed together: toRdf adds a quad for every property value of every credential, and
+ * one allocation per string (later per quad) was a good part of its time. */
+struct sc_rdf_chunk {
+  struct sc_rdf_chunk *next;
+  size_t used, size;
+  char data[];
+};
+
+#define CHUNK_BYTES 4096
+
+/* Room for size bytes in the dataset's newest chunk (a new chunk when it has not), or NULL. */
+static char *chunk_room(sc_rdf_dataset *dataset, size_t size) {
+  struct sc_rdf_chunk *c = dataset->chunks;
+  if (!c || c->size - c->used < size) {
+    size_t room = size > CHUNK_BYTES ? size : CHUNK_BYTES;
+    if (!(c = malloc(sizeof *c + room)))
+      return NULL;
+    *c = (struct sc_rdf_chunk){.next = dataset->chunks, .size = room};
+    dataset->chunks = c;
+  }
+  char *at = c->data + c->used;
+  c->used += size;
+  return at;
+}
 
 static size_t term_bytes(const sc_rdf_term *term) {
   if (term->kind == SC_RDF_DEFAULT_GRAPH)
@@ -54,11 +76,6 @@ static sc_rdf_term term_place(const sc_rdf_term *from, char **at) {
   return to;
 }
 
-static void quad_free(sc_rdf_quad *quad) {
-  free(quad->subject.value);
-  *quad = (sc_rdf_quad){0};
-}
-
 bool sc_rdf_dataset_add(sc_rdf_dataset *dataset, const sc_rdf_quad *quad) {
   if (dataset->count == dataset->cap) {
     size_t cap = dataset->cap ? dataset->cap * 2 : 64;
@@ -68,11 +85,11 @@ bool sc_rdf_dataset_add(sc_rdf_dataset *dataset, const sc_rdf_quad *quad) {
     dataset->quads = grown;
     dataset->cap = cap;
   }
-  /* a subject that is the default graph (never made by the parsers) still gets its block */
+  /* +1: a subject that is the default graph (never made by the parsers) still gets "" */
   size_t size = term_bytes(&quad->subject) + term_bytes(&quad->predicate) +
                 term_bytes(&quad->object) + term_bytes(&quad->graph) + 1;
-  char *block = malloc(size), *at = block;
-  if (!block)
+  char *at = chunk_room(dataset, size);
+  if (!at)
     return false;
   sc_rdf_quad *copy = &dataset->quads[dataset->count];
   copy->subject = term_place(&quad->subject, &at);
@@ -86,8 +103,10 @@ bool sc_rdf_dataset_add(sc_rdf_dataset *dataset, const sc_rdf_quad *quad) {
 }
 
 void sc_rdf_dataset_free(sc_rdf_dataset *dataset) {
-  for (size_t i = 0; i < dataset->count; i++)
-    quad_free(&dataset->quads[i]);
+  for (struct sc_rdf_chunk *c = dataset->chunks, *next; c; c = next) {
+    next = c->next;
+    free(c);
+  }
   free(dataset->quads);
   *dataset = (sc_rdf_dataset){0};
 }
