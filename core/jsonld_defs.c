@@ -51,9 +51,9 @@ static unsigned container_bit(const char *keyword) {
   static const struct {
     const char *name;
     unsigned bit;
-  } bits[] = {{"@list", JL_C_LIST},   {"@set", JL_C_SET},       {"@index", JL_C_INDEX},
-              {"@id", JL_C_ID},       {"@type", JL_C_TYPE},     {"@graph", JL_C_GRAPH},
-              {"@language", JL_C_LANGUAGE}};
+  } bits[] = {
+      {"@list", JL_C_LIST}, {"@set", JL_C_SET},     {"@index", JL_C_INDEX},      {"@id", JL_C_ID},
+      {"@type", JL_C_TYPE}, {"@graph", JL_C_GRAPH}, {"@language", JL_C_LANGUAGE}};
   for (size_t i = 0; keyword && i < sizeof bits / sizeof *bits; i++)
     if (strcmp(keyword, bits[i].name) == 0)
       return bits[i].bit;

@@ -48,19 +48,19 @@ enum {
   JL_C_LANGUAGE = 64,
 };
 typedef struct jl_def {
-  const json_t *json;         /* the definition object */
-  const char *id;             /* "@id" (NULL: mapped to null, or none) */
-  const char *type;           /* "@type", or NULL */
+  const json_t *json;          /* the definition object */
+  const char *id;              /* "@id" (NULL: mapped to null, or none) */
+  const char *type;            /* "@type", or NULL */
   json_t *id_json, *type_json; /* the same as JSON strings, for a reference instead of a copy */
-  unsigned containers;        /* JL_C_… bits of "@container" */
-  bool reverse, prefix;       /* "@reverse": true, "@prefix": true */
-  bool id_is_keyword;         /* id is a keyword (a keyword alias) */
-  bool id_is_absolute;        /* id is an absolute IRI */
-  const json_t *language;     /* "@language" when given (null allowed), else NULL */
-  const json_t *direction;    /* "@direction" likewise */
-  const json_t *context;      /* the scoped context, or NULL */
-  const char *base;           /* "@base", or NULL */
-  const char *index;          /* "@index", or NULL */
+  unsigned containers;         /* JL_C_… bits of "@container" */
+  bool reverse, prefix;        /* "@reverse": true, "@prefix": true */
+  bool id_is_keyword;          /* id is a keyword (a keyword alias) */
+  bool id_is_absolute;         /* id is an absolute IRI */
+  const json_t *language;      /* "@language" when given (null allowed), else NULL */
+  const json_t *direction;     /* "@direction" likewise */
+  const json_t *context;       /* the scoped context, or NULL */
+  const char *base;            /* "@base", or NULL */
+  const char *index;           /* "@index", or NULL */
 } jl_def;
 typedef struct jl_defs jl_defs;
 void jl_def_read(const json_t *definition, jl_def *out);
