@@ -600,6 +600,7 @@ typedef struct sc_rdf_quad {
 typedef struct sc_rdf_dataset {
   sc_rdf_quad *quads;
   size_t count, cap;
+  struct sc_rdf_chunk *chunks; /* where the quads' strings are kept (rdf.c) */
 } sc_rdf_dataset;
 
 #define SC_RDF_XSD_STRING "http://www.w3.org/2001/XMLSchema#string"

@@ -52,6 +52,7 @@ void jl_context_unref(jl_context *ctx) {
   free(ctx->language);
   free(ctx->direction);
   json_decref(ctx->terms);
+  jl_defs_free(ctx->defs);
   jl_context_unref(ctx->previous);
   free(ctx);
 }
@@ -127,9 +128,10 @@ static int expand_iri_ref(jl_state *st, jl_context *active, const char *value,
   if (local && json_object_get(local, value) && !json_is_true(json_object_get(defined, value)) &&
       (rc = create_term(st, active, local, value, defined, base_url, false, false, true)))
     return rc;
-  const json_t *def = jl_term(active, value);
-  const char *mapped = def ? json_string_value(json_object_get(def, "@id")) : NULL;
-  if (def && mapped && jl_is_keyword(mapped)) {
+  jl_def scratch;
+  const jl_def *def = jl_def_find(active, value, &scratch);
+  const char *mapped = def ? def->id : NULL;
+  if (def && def->id_is_keyword) {
     *out = mapped;
     return SC_OK;
   }
@@ -156,13 +158,13 @@ static int expand_iri_ref(jl_state *st, jl_context *active, const char *value,
     rc = SC_OK;
     if (local && json_object_get(local, prefix) && !json_is_true(json_object_get(defined, prefix)))
       rc = create_term(st, active, local, prefix, defined, base_url, false, false, true);
-    const json_t *pdef = rc ? NULL : jl_term(active, prefix);
+    const jl_def *pdef = rc ? NULL : jl_def_find(active, prefix, &scratch);
     if (prefix != prefix_buf)
       free(prefix);
     if (rc)
       return rc;
-    const char *piri = pdef ? json_string_value(json_object_get(pdef, "@id")) : NULL;
-    if (piri && json_is_true(json_object_get(pdef, "@prefix"))) {
+    const char *piri = pdef ? pdef->id : NULL;
+    if (piri && pdef->prefix) {
       size_t n = strlen(piri) + strlen(suffix) + 1;
       if (!(*owned = jl_malloc(n)))
         return sc_oom(st->err);
@@ -811,6 +813,10 @@ int jl_process_context(jl_state *st, jl_context *active, const json_t *local, co
     *out = NULL;
     rc = sc_oom(st->err);
   }
+  /* A result at the outermost level is final (inside a remote context's processing the
+   * enclosing processing goes on defining terms in it), so its terms are compiled. */
+  if (!rc && st->remote_depth == 0)
+    jl_context_freeze(*out);
   if (!rc && cacheable)
     jl_cache_put(&key, *out);
   return rc;

@@ -33,7 +33,43 @@ typedef struct jl_context {
   char *direction;     /* default base direction ("ltr", "rtl"), or NULL */
   json_t *terms;       /* term → definition object */
   struct jl_context *previous; /* the context before a non-propagated (type-scoped) one */
+  struct jl_defs *defs; /* the terms compiled for lookup once frozen (jsonld_defs.c), or NULL */
 } jl_context;
+
+/* A term definition with its entries already read (jsonld_defs.c): strings and values are
+ * borrowed from the definition object, alive as long as the context. */
+enum {
+  JL_C_LIST = 1,
+  JL_C_SET = 2,
+  JL_C_INDEX = 4,
+  JL_C_ID = 8,
+  JL_C_TYPE = 16,
+  JL_C_GRAPH = 32,
+  JL_C_LANGUAGE = 64,
+};
+typedef struct jl_def {
+  const json_t *json;          /* the definition object */
+  const char *id;              /* "@id" (NULL: mapped to null, or none) */
+  const char *type;            /* "@type", or NULL */
+  json_t *id_json, *type_json; /* the same as JSON strings, for a reference instead of a copy */
+  unsigned containers;         /* JL_C_… bits of "@container" */
+  bool reverse, prefix;        /* "@reverse": true, "@prefix": true */
+  bool id_is_keyword;          /* id is a keyword (a keyword alias) */
+  bool id_is_absolute;         /* id is an absolute IRI */
+  const json_t *language;      /* "@language" when given (null allowed), else NULL */
+  const json_t *direction;     /* "@direction" likewise */
+  const json_t *context;       /* the scoped context, or NULL */
+  const char *base;            /* "@base", or NULL */
+  const char *index;           /* "@index", or NULL */
+} jl_def;
+typedef struct jl_defs jl_defs;
+void jl_def_read(const json_t *definition, jl_def *out);
+/* The definition of term in ctx, or NULL. From the frozen table when there is one; otherwise
+ * read into *scratch (the context is still being built, or memory ran out). */
+const jl_def *jl_def_find(const jl_context *ctx, const char *term, jl_def *scratch);
+/* Context Processing is done with ctx: it never changes again, so its terms are compiled. */
+void jl_context_freeze(jl_context *ctx);
+void jl_defs_free(jl_defs *defs);
 
 typedef struct jl_state {
   const sc_jsonld_options *opts;
@@ -41,6 +77,10 @@ typedef struct jl_state {
   size_t remote_depth; /* contexts loaded, against a loop of contexts that include each other */
   const char *remote[32]; /* the URLs being loaded, outermost first (remote contexts, 4.1.2) */
   bool memo; /* may use the expansion memo: the expanded form is read, never changed */
+  /* A property's one value may be kept as it is, not in an array of one: toRdf reads either
+   * shape, and the array was two allocations and two frees per value. Never in the expanded
+   * form sc_jsonld_expand returns. */
+  bool lone_values;
 } jl_state;
 
 /* Error helpers: every JSON-LD error message starts with the error code of the JSON-LD 1.1

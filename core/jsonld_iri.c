@@ -14,8 +14,10 @@ bool jl_is_keyword(const char *s) {
   };
   if (!s || s[0] != '@')
     return false;
+  /* Every key and value of a document is asked: compared only with the keywords that have
+   * the same second letter (the list is short and fixed, so a scan of it is cheap). */
   for (size_t i = 0; i < sizeof keywords / sizeof *keywords; i++)
-    if (strcmp(s, keywords[i]) == 0)
+    if (keywords[i][1] == s[1] && strcmp(s + 1, keywords[i] + 1) == 0)
       return true;
   return false;
 }
@@ -58,8 +60,16 @@ static const bool not_in_iri[256] = {
 bool jl_is_absolute_iri(const char *s) {
   if (!s || !scheme_length(s))
     return false;
-  for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-    if (not_in_iri[*p])
+  /* The length first (strlen is vectorised), then eight table lookups at a time without a
+   * branch for each byte. */
+  const unsigned char *p = (const unsigned char *)s;
+  size_t n = strlen(s), i = 0;
+  for (; i + 8 <= n; i += 8)
+    if (not_in_iri[p[i]] | not_in_iri[p[i + 1]] | not_in_iri[p[i + 2]] | not_in_iri[p[i + 3]] |
+        not_in_iri[p[i + 4]] | not_in_iri[p[i + 5]] | not_in_iri[p[i + 6]] | not_in_iri[p[i + 7]])
+      return false;
+  for (; i < n; i++)
+    if (not_in_iri[p[i]])
       return false;
   return true;
 }

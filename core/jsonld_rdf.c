@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Strings made here come from the parsed document (valid UTF-8): jansson's _nocheck functions
+ * skip a second UTF-8 check. */
 #define RDF_NS "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 #define XSD_NS "http://www.w3.org/2001/XMLSchema#"
 
@@ -23,7 +25,7 @@ static char *new_label(rdf_state *rs, const char *old) {
   char label[32];
   snprintf(label, sizeof label, "_:b%zu", rs->counter++);
   if (old)
-    json_object_set_new(rs->labels, old, json_string(label));
+    json_object_set_new_nocheck(rs->labels, old, json_string_nocheck(label));
   return jl_strdup(label);
 }
 
@@ -84,27 +86,55 @@ static void format_double(double v, char out[static 64]) {
 
 static int list_to_rdf(emit_ctx *ec, const json_t *list, sc_rdf_term *head, char **head_label);
 
+/* The keyword entries of an expanded item, read in one pass over its few entries rather than
+ * by a hash lookup for each keyword asked. */
+typedef struct item_fields {
+  const json_t *value, *list, *id, *type, *language, *direction;
+} item_fields;
+
+static void read_item(const json_t *item, item_fields *f) {
+  *f = (item_fields){0};
+  const char *key;
+  json_t *v;
+  json_object_foreach((json_t *)item, key, v) {
+    if (key[0] != '@')
+      continue;
+    if (strcmp(key, "@value") == 0)
+      f->value = v;
+    else if (strcmp(key, "@list") == 0)
+      f->list = v;
+    else if (strcmp(key, "@id") == 0)
+      f->id = v;
+    else if (strcmp(key, "@type") == 0)
+      f->type = v;
+    else if (strcmp(key, "@language") == 0)
+      f->language = v;
+    else if (strcmp(key, "@direction") == 0)
+      f->direction = v;
+  }
+}
+
 /* Object to RDF (8.2): *has is false when the item gives no term. Strings the term borrows
  * are kept in *keep (freed by the caller). */
-static int object_to_rdf(emit_ctx *ec, const json_t *item, sc_rdf_term *out, bool *has, char **keep,
-                         char **keep2) {
+static int object_to_rdf(emit_ctx *ec, const item_fields *f, sc_rdf_term *out, bool *has,
+                         char **keep, char **keep2) {
   *has = false;
-  if (json_object_get(item, "@list")) {
-    int rc = list_to_rdf(ec, json_object_get(item, "@list"), out, keep);
+  if (f->list) {
+    int rc = list_to_rdf(ec, f->list, out, keep);
     *has = rc == SC_OK;
     return rc;
   }
-  if (!json_object_get(item, "@value")) {
-    const char *id = json_string_value(json_object_get(item, "@id"));
+  if (!f->value) {
+    const char *id = json_string_value(f->id);
     if (!well_formed(id))
       return SC_OK;
     *out = term_of(id);
     *has = true;
     return SC_OK;
   }
-  json_t *value = json_object_get(item, "@value");
-  const char *datatype = json_string_value(json_object_get(item, "@type"));
-  const char *language = json_string_value(json_object_get(item, "@language"));
+  const json_t *value = f->value;
+  const char *datatype = json_string_value(f->type);
+  const char *language = json_string_value(f->language);
   if (datatype && strcmp(datatype, "@json") && !jl_is_absolute_iri(datatype))
     return SC_OK;
   if (language && !well_formed_language(language))
@@ -149,7 +179,7 @@ static int object_to_rdf(emit_ctx *ec, const json_t *item, sc_rdf_term *out, boo
     if (!datatype)
       datatype = language ? RDF_NS "langString" : XSD_NS "string";
   }
-  const char *direction = json_string_value(json_object_get(item, "@direction"));
+  const char *direction = json_string_value(f->direction);
   const char *mode = ec->rs->st->opts ? ec->rs->st->opts->rdf_direction : NULL;
   if (direction && mode && strcmp(mode, "i18n-datatype") == 0) {
     size_t n = 64 + (language ? strlen(language) : 0);
@@ -187,7 +217,9 @@ static int list_to_rdf(emit_ctx *ec, const json_t *list, sc_rdf_term *head, char
     sc_rdf_term object;
     bool has = false;
     char *keep = NULL, *keep2 = NULL;
-    rc = object_to_rdf(ec, json_array_get(list, i), &object, &has, &keep, &keep2);
+    item_fields f;
+    read_item(json_array_get(list, i), &f);
+    rc = object_to_rdf(ec, &f, &object, &has, &keep, &keep2);
     if (!rc && has)
       rc = emit(ec, term_of(labels[i]), sc_rdf_iri(RDF_NS "first"), object);
     free(keep);
@@ -224,8 +256,9 @@ static int emit_node_in(emit_ctx *ec, const json_t *nodes, sc_rdf_term graph) {
   size_t i;
   json_t *item;
   json_array_foreach(array, i, item) {
-    if (rc || !json_is_object(item) || json_object_get(item, "@value") ||
-        json_object_get(item, "@list"))
+    item_fields f;
+    read_item(item, &f);
+    if (rc || !json_is_object(item) || f.value || f.list)
       continue; /* free-floating values and lists name no subject */
     char *subject = NULL;
     rc = emit_node(ec, item, &subject);
@@ -239,24 +272,28 @@ static int emit_node_in(emit_ctx *ec, const json_t *nodes, sc_rdf_term graph) {
 /* An item's object term (8.2), emitting what it holds: a node's own quads, a list's. */
 static int item_object(emit_ctx *ec, const json_t *item, sc_rdf_term *out, bool *has, char **keep,
                        char **keep2) {
-  if (json_is_object(item) && !json_object_get(item, "@value") && !json_object_get(item, "@list")) {
+  item_fields f;
+  read_item(item, &f);
+  if (json_is_object(item) && !f.value && !f.list) {
     int rc = emit_node(ec, item, keep);
     *has = !rc && *keep && well_formed(*keep);
     if (*has)
       *out = term_of(*keep);
     return rc;
   }
-  return object_to_rdf(ec, item, out, has, keep, keep2);
+  return object_to_rdf(ec, &f, out, has, keep, keep2);
 }
 
-static int emit_property(emit_ctx *ec, const char *subject, const char *property,
+/* subject_ok: subject is well formed (checked once per node, not per property). */
+static int emit_property(emit_ctx *ec, const char *subject, bool subject_ok, const char *property,
                          const json_t *values) {
-  bool usable = !jl_is_keyword(property) && !jl_is_blank_label(property) &&
-                jl_is_absolute_iri(property) && well_formed(subject);
+  bool usable = subject_ok && !jl_is_keyword(property) && !jl_is_blank_label(property) &&
+                jl_is_absolute_iri(property);
   int rc = SC_OK;
-  size_t i;
-  json_t *item;
-  json_array_foreach(values, i, item) {
+  /* a property's values: an array, or one value as it is (jl_state.lone_values) */
+  size_t n = json_is_array(values) ? json_array_size(values) : 1;
+  for (size_t i = 0; i < n; i++) {
+    const json_t *item = json_is_array(values) ? json_array_get(values, i) : values;
     sc_rdf_term object;
     bool has = false;
     char *keep = NULL, *keep2 = NULL;
@@ -276,9 +313,9 @@ static int emit_reverse(emit_ctx *ec, const char *subject, const json_t *reverse
   json_t *values;
   int rc = SC_OK;
   json_object_foreach((json_t *)reverse, property, values) {
-    size_t i;
-    json_t *item;
-    json_array_foreach(values, i, item) {
+    size_t n = json_is_array(values) ? json_array_size(values) : 1; /* see emit_property */
+    for (size_t i = 0; i < n; i++) {
+      const json_t *item = json_is_array(values) ? json_array_get(values, i) : values;
       char *other = NULL;
       if (!rc)
         rc = emit_node(ec, item, &other);
@@ -293,7 +330,9 @@ static int emit_reverse(emit_ctx *ec, const char *subject, const json_t *reverse
 
 /* A node object: its subject in *subject (a new string), its quads emitted. */
 static int emit_node(emit_ctx *ec, const json_t *node, char **subject) {
-  json_t *id = json_object_get(node, "@id");
+  item_fields f;
+  read_item(node, &f);
+  const json_t *id = f.id;
   *subject = NULL;
   if (json_is_null(id))
     return SC_OK; /* an id that expanded to nothing (a keyword-like string): no node at all */
@@ -302,12 +341,13 @@ static int emit_node(emit_ctx *ec, const json_t *node, char **subject) {
   if (!*subject)
     return sc_oom(ec->rs->st->err);
   int rc = SC_OK;
+  bool subject_ok = well_formed(*subject); /* checked once, not for every type and property */
   size_t i;
   json_t *t;
-  json_array_foreach(json_object_get(node, "@type"), i, t) {
+  json_array_foreach((json_t *)f.type, i, t) {
     const char *type = json_string_value(t);
     char *relabelled = jl_is_blank_label(type) ? new_label(ec->rs, type) : NULL;
-    if (!rc && well_formed(*subject) && well_formed(relabelled ? relabelled : type))
+    if (!rc && subject_ok && well_formed(relabelled ? relabelled : type))
       rc = emit(ec, term_of(*subject), sc_rdf_iri(RDF_NS "type"),
                 term_of(relabelled ? relabelled : type));
     free(relabelled);
@@ -317,21 +357,21 @@ static int emit_node(emit_ctx *ec, const json_t *node, char **subject) {
   json_object_foreach((json_t *)node, key, value) {
     if (rc)
       break;
-    if (strcmp(key, "@reverse") == 0)
-      rc = emit_reverse(ec, *subject, value);
-    else if (strcmp(key, "@graph") == 0)
-      rc = well_formed(*subject) ? emit_node_in(ec, value, term_of(*subject)) : SC_OK;
-    else if (strcmp(key, "@included") == 0)
-      rc = emit_node_in(ec, value, ec->graph);
-    else if (key[0] == '@')
-      continue;
+    if (key[0] == '@') { /* keywords: a property IRI never starts with '@' */
+      if (strcmp(key, "@reverse") == 0)
+        rc = emit_reverse(ec, *subject, value);
+      else if (strcmp(key, "@graph") == 0)
+        rc = subject_ok ? emit_node_in(ec, value, term_of(*subject)) : SC_OK;
+      else if (strcmp(key, "@included") == 0)
+        rc = emit_node_in(ec, value, ec->graph);
+    }
     else if (jl_is_blank_label(key)) {
       char *property = new_label(ec->rs, key); /* a blank node property: dropped, but its
                                                 * values are still nodes of the graph */
-      rc = emit_property(ec, *subject, property, value);
+      rc = emit_property(ec, *subject, subject_ok, property, value);
       free(property);
     } else {
-      rc = emit_property(ec, *subject, key, value);
+      rc = emit_property(ec, *subject, subject_ok, key, value);
     }
   }
   return rc;
@@ -339,7 +379,7 @@ static int emit_node(emit_ctx *ec, const json_t *node, char **subject) {
 
 int sc_jsonld_to_rdf(const json_t *input, const sc_jsonld_options *opts, sc_rdf_dataset *dataset,
                      sc_error *err) {
-  jl_state st = {.opts = opts, .err = err, .memo = true};
+  jl_state st = {.opts = opts, .err = err, .memo = true, .lone_values = true};
   json_t *expanded = NULL;
   size_t failures = sc_alloc_failure_count();
   int rc = jl_expand_document(&st, input, &expanded);

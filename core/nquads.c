@@ -48,46 +48,124 @@ static bool append_literal_text(sc_buf *out, const char *text, size_t len) {
   return sc_buf_append(out, text + plain, len - plain);
 }
 
-static bool append_iri(sc_buf *out, const char *iri, size_t len) {
-  return sc_buf_append_byte(out, '<') && sc_buf_append(out, iri, len) &&
-         sc_buf_append_byte(out, '>');
+/* The writer below reserves room for a whole quad once and then copies each piece with a
+ * known length: a line was a dozen calls that each checked the room again, and a strlen for
+ * every label and datatype. */
+
+static char *put(char *at, const char *text, size_t len) {
+  memcpy(at, text, len);
+  return at + len;
 }
 
-static bool append_term(sc_buf *out, const sc_rdf_term *term, sc_rdf_label_fn blank_label,
-                        void *ctx) {
+/* Bytes of text that need no escape, from the start. */
+static size_t plain_prefix(const char *text, size_t len) {
+  size_t i = 0;
+  while (i < len && !needs_escape((unsigned char)text[i]))
+    i++;
+  return i;
+}
+
+/* The most a term can take written (escapes aside, which take the slow path), or 0 for the
+ * default graph. */
+static size_t term_room(const sc_rdf_term *term, size_t label_len, size_t datatype_len,
+                        size_t language_len) {
   switch (term->kind) {
   case SC_RDF_IRI:
-    return append_iri(out, term->value, term->len);
-  case SC_RDF_BLANK: {
-    const char *label = blank_label ? blank_label(ctx, term) : term->value;
-    return sc_buf_append(out, "_:", 2) && sc_buf_append_str(out, label);
-  }
+    return term->len + 2;
+  case SC_RDF_BLANK:
+    return label_len + 2;
   case SC_RDF_LITERAL:
-    if (!sc_buf_append_byte(out, '"') || !append_literal_text(out, term->value, term->len) ||
-        !sc_buf_append_byte(out, '"'))
-      return false;
-    if (term->language)
-      return sc_buf_append_byte(out, '@') && sc_buf_append_str(out, term->language);
-    if (term->datatype && strcmp(term->datatype, SC_RDF_XSD_STRING) != 0)
-      return sc_buf_append(out, "^^", 2) &&
-             append_iri(out, term->datatype, strlen(term->datatype));
-    return true;
+    return term->len + 2 + (term->language ? language_len + 1 : datatype_len + 4);
   case SC_RDF_DEFAULT_GRAPH:
     break;
   }
+  return 0;
+}
+
+typedef struct term_text {
+  const char *label; /* a blank node's label */
+  size_t label_len, datatype_len, language_len;
+  bool show_datatype; /* a literal's datatype is written (not xsd:string) */
+  bool plain;         /* a literal with nothing to escape */
+} term_text;
+
+static void measure_term(const sc_rdf_term *term, sc_rdf_label_fn blank_label, void *ctx,
+                         term_text *t) {
+  *t = (term_text){0};
+  if (term->kind == SC_RDF_BLANK) {
+    t->label = blank_label ? blank_label(ctx, term) : term->value;
+    t->label_len = strlen(t->label);
+  } else if (term->kind == SC_RDF_LITERAL) {
+    t->plain = plain_prefix(term->value, term->len) == term->len;
+    if (term->language)
+      t->language_len = strlen(term->language);
+    else if (term->datatype && strcmp(term->datatype, SC_RDF_XSD_STRING) != 0) {
+      t->show_datatype = true;
+      t->datatype_len = strlen(term->datatype);
+    }
+  }
+}
+
+/* Writes term at the end of out (room reserved); a literal that needs escapes is written
+ * through append_literal_text, and room for the rest of the term reserved again. */
+static bool write_term(sc_buf *out, const sc_rdf_term *term, const term_text *t) {
+  char *at = (char *)out->data + out->len;
+  switch (term->kind) {
+  case SC_RDF_IRI:
+    *at++ = '<';
+    at = put(at, term->value, term->len);
+    *at++ = '>';
+    break;
+  case SC_RDF_BLANK:
+    at = put(at, "_:", 2);
+    at = put(at, t->label, t->label_len);
+    break;
+  case SC_RDF_LITERAL:
+    *at++ = '"';
+    if (t->plain) {
+      at = put(at, term->value, term->len);
+    } else {
+      out->len = (size_t)(at - (char *)out->data);
+      if (!append_literal_text(out, term->value, term->len) ||
+          !sc_buf_reserve(out, t->language_len + t->datatype_len + 8))
+        return false;
+      at = (char *)out->data + out->len;
+    }
+    *at++ = '"';
+    if (term->language) {
+      *at++ = '@';
+      at = put(at, term->language, t->language_len);
+    } else if (t->show_datatype) {
+      at = put(at, "^^<", 3);
+      at = put(at, term->datatype, t->datatype_len);
+      *at++ = '>';
+    }
+    break;
+  case SC_RDF_DEFAULT_GRAPH:
+    break;
+  }
+  out->len = (size_t)(at - (char *)out->data);
   return true;
 }
 
 bool sc_nquads_append_quad(const sc_rdf_quad *quad, sc_rdf_label_fn blank_label, void *ctx,
                            sc_buf *out) {
-  if (!append_term(out, &quad->subject, blank_label, ctx) || !sc_buf_append_byte(out, ' ') ||
-      !append_term(out, &quad->predicate, blank_label, ctx) || !sc_buf_append_byte(out, ' ') ||
-      !append_term(out, &quad->object, blank_label, ctx) || !sc_buf_append_byte(out, ' '))
-    return false;
-  if (quad->graph.kind != SC_RDF_DEFAULT_GRAPH &&
-      (!append_term(out, &quad->graph, blank_label, ctx) || !sc_buf_append_byte(out, ' ')))
-    return false;
-  return sc_buf_append(out, ".\n", 2);
+  const sc_rdf_term *terms[4] = {&quad->subject, &quad->predicate, &quad->object, &quad->graph};
+  for (int i = 0; i < 4; i++) {
+    term_text text;
+    measure_term(terms[i], blank_label, ctx, &text);
+    /* the term, its space, and ".\n" should it be the last */
+    if (!sc_buf_reserve(out, term_room(terms[i], text.label_len, text.datatype_len,
+                                       text.language_len) + 3) ||
+        !write_term(out, terms[i], &text))
+      return false;
+    if (i < 3 || terms[i]->kind != SC_RDF_DEFAULT_GRAPH)
+      out->data[out->len++] = ' ';
+  }
+  memcpy(out->data + out->len, ".\n", 2);
+  out->len += 2;
+  out->data[out->len] = '\0';
+  return true;
 }
 
 /* ---------------------------------------------------------------- parsing */

@@ -10,7 +10,7 @@
 #include "core/core.h"
 
 #include <openssl/evp.h>
-#include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,6 +21,7 @@ typedef struct rdfc_node {
   size_t *quads;     /* indexes of the (distinct) quads it occurs in */
   size_t nquads, cap;
   char first_hash[HASH_HEX_MAX];
+  char canonical[24]; /* "c14n<n>", once issued: written once, not per line */
 } rdfc_node;
 
 /* An identifier issuer (RDFC-1.0 4.5): ids[node] is the number issued (-1: none yet); order
@@ -54,10 +55,16 @@ typedef struct rdfc_state {
   rdfc_issuer canonical;
   const EVP_MD *md;
   size_t work, max_work;
-  char label[32]; /* the label sc_nquads_append_quad asked for last */
-  const rdfc_node *reference; /* Hash First Degree Quads: the node written as _:a */
-  struct line_set own_lines;  /* the quads as given: for duplicates, reused for the output */
+  /* term_node[3 * q + c]: the node of quad q's subject (c = 0), object (1) or graph (2), so
+   * that a label is found by the term's place rather than by hashing its label again. */
+  long *term_node;
+  const sc_rdf_quad *quad;    /* the quad sc_nquads_append_quad is writing */
+  size_t reference;           /* Hash First Degree Quads: the node written as _:a */
   EVP_MD_CTX *md_ctx;         /* one hashing context for the many short hashes */
+  sc_buf scratch;             /* lines of Hash First Degree Quads, reused for every node */
+  const char **scratch_lines;
+  size_t *scratch_offsets, *scratch_lens;
+  size_t scratch_cap;
   sc_error *err;
 } rdfc_state;
 
@@ -138,15 +145,19 @@ static long issuer_issue(rdfc_issuer *issuer, size_t node) {
 
 /* ---------------------------------------------------------------- hashing */
 
-static int hash_hex(rdfc_state *st, const void *data, size_t len, char out[HASH_HEX_MAX]) {
+/* The hex digest of the concatenation of pieces[0..n) (lengths in lens): the pieces are fed
+ * to one reused context, never joined into a copy first. */
+static int hash_pieces(rdfc_state *st, const char *const *pieces, const size_t *lens, size_t count,
+                       char out[HASH_HEX_MAX]) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int n = 0;
   size_t failures = sc_alloc_failure_count();
   if (!st->md_ctx && !(st->md_ctx = EVP_MD_CTX_new()))
     return sc_oom(st->err);
-  if (EVP_DigestInit_ex2(st->md_ctx, st->md, NULL) != 1 ||
-      EVP_DigestUpdate(st->md_ctx, data, len) != 1 ||
-      EVP_DigestFinal_ex(st->md_ctx, digest, &n) != 1)
+  bool ok = EVP_DigestInit_ex2(st->md_ctx, st->md, NULL) == 1;
+  for (size_t i = 0; ok && i < count; i++)
+    ok = EVP_DigestUpdate(st->md_ctx, pieces[i], lens[i]) == 1;
+  if (!ok || EVP_DigestFinal_ex(st->md_ctx, digest, &n) != 1)
     return sc_alloc_failure_count() != failures
                ? sc_oom(st->err)
                : sc_openssl_fail(st->err, SC_ESOFTWARE, "cannot hash with OpenSSL");
@@ -159,66 +170,110 @@ static int hash_hex(rdfc_state *st, const void *data, size_t len, char out[HASH_
   return SC_OK;
 }
 
+static int hash_hex(rdfc_state *st, const void *data, size_t len, char out[HASH_HEX_MAX]) {
+  const char *piece = data;
+  return hash_pieces(st, &piece, &len, 1, out);
+}
+
+/* "<prefix><n>" into out (at least 24 bytes): the labels and identifiers of RDFC-1.0, written
+ * without a printf per line. */
+static void format_id(char *out, const char *prefix, long n) {
+  size_t len = strlen(prefix);
+  memcpy(out, prefix, len);
+  char digits[24];
+  size_t d = 0;
+  unsigned long v = (unsigned long)n;
+  do
+    digits[d++] = (char)('0' + v % 10);
+  while ((v /= 10) && d < sizeof digits);
+  while (d)
+    out[len++] = digits[--d];
+  out[len] = '\0';
+}
+
+/* The node of a blank term of the quad being written (st->quad). */
+static long node_of_term(const rdfc_state *st, const sc_rdf_term *blank) {
+  const sc_rdf_quad *q = st->quad;
+  size_t base = 3 * (size_t)(q - st->dataset->quads);
+  return st->term_node[base + (blank == &q->subject ? 0 : blank == &q->object ? 1 : 2)];
+}
+
 static int compare_strings(const void *a, const void *b) {
   return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 static const char *first_degree_label(void *ctx, const sc_rdf_term *blank) {
   const rdfc_state *st = ctx;
-  return strcmp(blank->value, st->reference->label) == 0 ? "a" : "z";
+  return node_of_term(st, blank) == (long)st->reference ? "a" : "z";
+}
+
+/* Room for n lines in st->scratch_lines, _offsets and _lens. */
+static bool reserve_scratch_lines(rdfc_state *st, size_t n) {
+  if (n <= st->scratch_cap)
+    return true;
+  const char **lines = realloc(st->scratch_lines, n * sizeof *lines);
+  if (lines)
+    st->scratch_lines = lines;
+  size_t *offsets = realloc(st->scratch_offsets, n * sizeof *offsets);
+  if (offsets)
+    st->scratch_offsets = offsets;
+  size_t *lens = realloc(st->scratch_lens, n * sizeof *lens);
+  if (lens)
+    st->scratch_lens = lens;
+  if (!lines || !offsets || !lens)
+    return false;
+  st->scratch_cap = n;
+  return true;
 }
 
 /* 4.6 Hash First Degree Quads: each quad of the node with the node as _:a and every other
- * blank node as _:z, the lines sorted and hashed together. */
-static int hash_first_degree(rdfc_state *st, rdfc_node *node) {
-  char **lines = calloc(node->nquads, sizeof *lines);
-  sc_buf joined = {0};
-  int rc = lines ? SC_OK : sc_oom(st->err);
-  st->reference = node;
-  for (size_t i = 0; !rc && i < node->nquads; i++) {
-    sc_buf line = {0};
-    if (!sc_nquads_append_quad(&st->dataset->quads[node->quads[i]], first_degree_label, st,
-                               &line) ||
-        !(lines[i] = sc_buf_take(&line)))
-      rc = sc_oom(st->err);
-    sc_buf_free(&line);
+ * blank node as _:z, the lines sorted and hashed together. The lines are written into one
+ * reused buffer (NUL-separated) and fed to the hash one by one, in sorted order. */
+static int hash_first_degree(rdfc_state *st, size_t index) {
+  rdfc_node *node = &st->nodes[index];
+  size_t n = node->nquads;
+  if (!reserve_scratch_lines(st, n))
+    return sc_oom(st->err);
+  size_t *offsets = st->scratch_offsets, *lens = st->scratch_lens;
+  sc_buf_reset(&st->scratch);
+  st->reference = index;
+  bool ok = true;
+  for (size_t i = 0; ok && i < n; i++) {
+    offsets[i] = st->scratch.len;
+    st->quad = &st->dataset->quads[node->quads[i]];
+    ok = sc_nquads_append_quad(st->quad, first_degree_label, st, &st->scratch) &&
+         sc_buf_append_byte(&st->scratch, '\0');
   }
+  int rc = ok ? SC_OK : sc_oom(st->err);
   if (!rc) {
-    qsort(lines, node->nquads, sizeof *lines, compare_strings);
-    for (size_t i = 0; !rc && i < node->nquads; i++)
-      if (!sc_buf_append_str(&joined, lines[i]))
-        rc = sc_oom(st->err);
+    for (size_t i = 0; i < n; i++)
+      st->scratch_lines[i] = (const char *)st->scratch.data + offsets[i];
+    qsort(st->scratch_lines, n, sizeof *st->scratch_lines, compare_strings);
+    for (size_t i = 0; i < n; i++)
+      lens[i] = strlen(st->scratch_lines[i]);
+    rc = hash_pieces(st, st->scratch_lines, lens, n, node->first_hash);
   }
-  if (!rc)
-    rc = hash_hex(st, joined.data ? (const char *)joined.data : "", joined.len, node->first_hash);
-  for (size_t i = 0; lines && i < node->nquads; i++)
-    free(lines[i]);
-  free(lines);
-  sc_buf_free(&joined);
   return rc;
 }
 
 /* 4.7 Hash Related Blank Node. position is 's', 'o' or 'g'. */
 static int hash_related(rdfc_state *st, size_t related, const sc_rdf_quad *quad,
                         const rdfc_issuer *issuer, char position, char out[HASH_HEX_MAX]) {
-  sc_buf input = {0};
   char id[32];
   const char *identifier = id;
   if (st->canonical.ids[related] >= 0)
-    snprintf(id, sizeof id, "_:c14n%ld", st->canonical.ids[related]);
+    format_id(id, "_:c14n", st->canonical.ids[related]);
   else if (issuer->ids[related] >= 0)
-    snprintf(id, sizeof id, "_:b%ld", issuer->ids[related]);
+    format_id(id, "_:b", issuer->ids[related]);
   else
     identifier = st->nodes[related].first_hash;
-  bool ok = sc_buf_append_byte(&input, (unsigned char)position);
-  if (ok && position != 'g')
-    ok = sc_buf_append_byte(&input, '<') &&
-         sc_buf_append(&input, quad->predicate.value, quad->predicate.len) &&
-         sc_buf_append_byte(&input, '>');
-  ok = ok && sc_buf_append_str(&input, identifier);
-  int rc = ok ? hash_hex(st, input.data, input.len, out) : sc_oom(st->err);
-  sc_buf_free(&input);
-  return rc;
+  /* position, then "<predicate>" unless in the graph, then the identifier: fed in pieces */
+  char where[1] = {position};
+  const char *pieces[5] = {where, "<", quad->predicate.value, ">", identifier};
+  size_t lens[5] = {1, 1, quad->predicate.len, 1, strlen(identifier)};
+  if (position == 'g')
+    lens[1] = lens[2] = lens[3] = 0;
+  return hash_pieces(st, pieces, lens, 5, out);
 }
 
 /* ---------------------------------------------------------------- Hash N-Degree Quads */
@@ -260,7 +315,7 @@ static int collect_related(rdfc_state *st, size_t node, const rdfc_issuer *issue
     for (int c = 0; c < 3; c++) {
       if (components[c]->kind != SC_RDF_BLANK || strcmp(components[c]->value, n->label) == 0)
         continue;
-      size_t related = (size_t)node_find(st, components[c]->value);
+      size_t related = (size_t)st->term_node[3 * n->quads[q] + (size_t)c];
       int rc = hash_related(st, related, quad, issuer, positions[c], entries[used].hash);
       if (rc) {
         free(entries);
@@ -327,11 +382,11 @@ static int try_permutation(rdfc_state *st, const size_t *nodes, size_t n, const 
   for (size_t i = 0; !rc && i < n && !*lost; i++) {
     size_t related = nodes[i];
     if (st->canonical.ids[related] >= 0) {
-      snprintf(id, sizeof id, "_:c14n%ld", st->canonical.ids[related]);
+      format_id(id, "_:c14n", st->canonical.ids[related]);
     } else {
       if (copy->ids[related] < 0)
         recursion[recursions++] = related;
-      snprintf(id, sizeof id, "_:b%ld", issuer_issue(copy, related));
+      format_id(id, "_:b", issuer_issue(copy, related));
     }
     if (!sc_buf_append_str(path, id))
       rc = sc_oom(st->err);
@@ -342,7 +397,7 @@ static int try_permutation(rdfc_state *st, const size_t *nodes, size_t n, const 
     rc = hash_n_degree(st, recursion[i], copy, result);
     if (rc)
       break;
-    snprintf(id, sizeof id, "_:b%ld", issuer_issue(copy, recursion[i]));
+    format_id(id, "_:b", issuer_issue(copy, recursion[i]));
     if (!sc_buf_append_str(path, id) || !sc_buf_append_byte(path, '<') ||
         !sc_buf_append_str(path, result) || !sc_buf_append_byte(path, '>'))
       rc = sc_oom(st->err);
@@ -485,7 +540,7 @@ static int issue_canonical_ids(rdfc_state *st) {
     return sc_oom(st->err);
   int rc = SC_OK;
   for (size_t i = 0; !rc && i < st->count; i++) {
-    rc = hash_first_degree(st, &st->nodes[i]);
+    rc = hash_first_degree(st, i);
     sorted[i] = (hashed_node){st->nodes[i].first_hash, i};
   }
   if (!rc)
@@ -512,15 +567,8 @@ static int issue_canonical_ids(rdfc_state *st) {
 /* ---------------------------------------------------------------- set-up and output */
 
 static const char *canonical_label(void *ctx, const sc_rdf_term *blank) {
-  rdfc_state *st = ctx;
-  snprintf(st->label, sizeof st->label, "c14n%ld",
-           st->canonical.ids[node_find(st, blank->value)]);
-  return st->label;
-}
-
-static const char *own_label(void *ctx, const sc_rdf_term *blank) {
-  (void)ctx;
-  return blank->value;
+  const rdfc_state *st = ctx;
+  return st->nodes[node_of_term(st, blank)].canonical;
 }
 
 static void line_set_free(line_set *set) {
@@ -536,32 +584,123 @@ static int compare_lines(const void *a, const void *b) {
   return c ? c : (x->index > y->index) - (x->index < y->index);
 }
 
-static bool has_blank(const sc_rdf_quad *q) {
-  return q->subject.kind == SC_RDF_BLANK || q->object.kind == SC_RDF_BLANK ||
-         q->graph.kind == SC_RDF_BLANK;
+/* The datatype a literal's line shows: none for a language-tagged string or xsd:string. */
+static const char *shown_datatype(const sc_rdf_term *t) {
+  if (t->language || !t->datatype || strcmp(t->datatype, SC_RDF_XSD_STRING) == 0)
+    return NULL;
+  return t->datatype;
 }
 
-/* The lines with labels from label_fn; a quad without blank nodes has the same line in every
- * labelling, so it is copied from reuse (when given) instead of written again. */
-static bool build_lines(rdfc_state *st, sc_rdf_label_fn label_fn, const line_set *reuse,
-                        line_set *set) {
+static bool same_text(const char *a, const char *b) {
+  return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+/* Do two terms give the same N-Quads text? (The canonical form is one text per term.) */
+static bool same_term(const sc_rdf_term *a, const sc_rdf_term *b) {
+  if (a->kind != b->kind)
+    return false;
+  if (a->kind == SC_RDF_DEFAULT_GRAPH)
+    return true;
+  if (a->len != b->len || (a->len && memcmp(a->value, b->value, a->len) != 0))
+    return false;
+  return a->kind != SC_RDF_LITERAL ||
+         (same_text(a->language, b->language) && same_text(shown_datatype(a), shown_datatype(b)));
+}
+
+static bool same_quad(const sc_rdf_quad *a, const sc_rdf_quad *b) {
+  return same_term(&a->subject, &b->subject) && same_term(&a->predicate, &b->predicate) &&
+         same_term(&a->object, &b->object) && same_term(&a->graph, &b->graph);
+}
+
+static size_t mix(size_t h, uint64_t v) {
+  h = (h ^ v) * 0x9e3779b97f4a7c15u;
+  return h ^ (h >> 29);
+}
+
+/* Up to 8 bytes of text from at (zeros past end). */
+static uint64_t word_at(const char *at, size_t n) {
+  uint64_t w = 0;
+  memcpy(&w, at, n < 8 ? n : 8);
+  return w;
+}
+
+/* A hash of a quad from each term's kind, length and first and last 8 bytes: a byte-by-byte
+ * hash of every IRI cost more than the sort it replaced. Equal quads hash equal; the rare
+ * collision only costs a comparison. */
+static size_t quad_hash(const sc_rdf_quad *q) {
+  const sc_rdf_term *terms[4] = {&q->subject, &q->predicate, &q->object, &q->graph};
+  size_t h = 0;
+  for (int t = 0; t < 4; t++) {
+    size_t len = terms[t]->len;
+    h = mix(h, (uint64_t)terms[t]->kind | (uint64_t)len << 8);
+    if (len) {
+      h = mix(h, word_at(terms[t]->value, len));
+      h = mix(h, word_at(terms[t]->value + (len > 8 ? len - 8 : 0), len));
+    }
+  }
+  return h;
+}
+
+/* Marks the quads equal to an earlier one (a dataset is a set) by a hash table of the quads
+ * themselves: no line is written for it. */
+static bool mark_duplicates(rdfc_state *st) {
+  size_t n = st->dataset->count, size = 16;
+  while (size < 2 * n)
+    size *= 2;
+  size_t *slots = calloc(size, sizeof *slots); /* quad index + 1; 0: free */
+  if (!slots)
+    return false;
+  for (size_t q = 0; q < n; q++) {
+    const sc_rdf_quad *quad = &st->dataset->quads[q];
+    size_t i = quad_hash(quad) & (size - 1);
+    while (slots[i] && !same_quad(&st->dataset->quads[slots[i] - 1], quad))
+      i = (i + 1) & (size - 1);
+    if (slots[i])
+      st->duplicate[q] = true;
+    else
+      slots[i] = q + 1;
+  }
+  free(slots);
+  return true;
+}
+
+/* About the size of the dataset's N-Quads (escapes aside): one allocation for the lines
+ * rather than a dozen doublings. */
+static size_t estimated_size(const sc_rdf_dataset *dataset) {
+  size_t size = 0;
+  for (size_t i = 0; i < dataset->count; i++) {
+    const sc_rdf_term *terms[4] = {&dataset->quads[i].subject, &dataset->quads[i].predicate,
+                                   &dataset->quads[i].object, &dataset->quads[i].graph};
+    for (int t = 0; t < 4; t++)
+      size += terms[t]->len + 8 + (terms[t]->datatype ? strlen(terms[t]->datatype) + 4 : 0) +
+              (terms[t]->language ? strlen(terms[t]->language) + 1 : 0);
+  }
+  return size;
+}
+
+/* The lines of the quads, duplicates left out, blank nodes labelled by label_fn; sorted. */
+static bool build_lines(rdfc_state *st, sc_rdf_label_fn label_fn, line_set *set, size_t *count) {
   size_t n = st->dataset->count;
   set->offsets = malloc((n ? n : 1) * sizeof *set->offsets);
   set->sorted = malloc((n ? n : 1) * sizeof *set->sorted);
   if (!set->offsets || !set->sorted)
     return false;
+  if (!sc_buf_reserve(&set->text, estimated_size(st->dataset)))
+    return false;
+  size_t made = 0;
   for (size_t i = 0; i < n; i++) {
-    const sc_rdf_quad *quad = &st->dataset->quads[i];
-    set->offsets[i] = set->text.len;
-    bool ok = reuse && !has_blank(quad)
-                  ? sc_buf_append_str(&set->text, (const char *)reuse->text.data + reuse->offsets[i])
-                  : sc_nquads_append_quad(quad, label_fn, st, &set->text);
-    if (!ok || !sc_buf_append_byte(&set->text, '\0'))
+    if (st->duplicate[i])
+      continue;
+    st->quad = &st->dataset->quads[i];
+    set->offsets[made++] = set->text.len;
+    if (!sc_nquads_append_quad(st->quad, label_fn, st, &set->text) ||
+        !sc_buf_append_byte(&set->text, '\0'))
       return false;
   }
-  for (size_t i = 0; i < n; i++)
+  for (size_t i = 0; i < made; i++)
     set->sorted[i] = (numbered_line){(const char *)set->text.data + set->offsets[i], i};
-  qsort(set->sorted, n, sizeof *set->sorted, compare_lines);
+  qsort(set->sorted, made, sizeof *set->sorted, compare_lines);
+  *count = made;
   return true;
 }
 
@@ -569,19 +708,19 @@ static bool build_lines(rdfc_state *st, sc_rdf_label_fn label_fn, const line_set
 static int map_blank_nodes(rdfc_state *st) {
   size_t n = st->dataset->count;
   st->duplicate = calloc(n ? n : 1, sizeof *st->duplicate);
-  size_t slots = 3 * n + 1;
+  size_t slots = 1; /* at most one node per blank term: sized by them, not by 3 per quad */
+  for (size_t q = 0; q < n; q++) {
+    const sc_rdf_quad *quad = &st->dataset->quads[q];
+    slots += (quad->subject.kind == SC_RDF_BLANK) + (quad->object.kind == SC_RDF_BLANK) +
+             (quad->graph.kind == SC_RDF_BLANK);
+  }
   st->table_size = 16;
   while (st->table_size < 2 * slots)
     st->table_size *= 2;
   st->table = calloc(st->table_size, sizeof *st->table);
   st->nodes = calloc(slots, sizeof *st->nodes);
-  if (!build_lines(st, own_label, NULL, &st->own_lines) || !st->duplicate || !st->table ||
-      !st->nodes)
+  if (!st->duplicate || !st->table || !st->nodes || !mark_duplicates(st))
     return sc_oom(st->err);
-  const numbered_line *lines = st->own_lines.sorted;
-  for (size_t i = 1; i < n; i++)
-    if (strcmp(lines[i].text, lines[i - 1].text) == 0)
-      st->duplicate[lines[i].index] = true;
   for (size_t q = 0; q < n; q++) {
     if (st->duplicate[q])
       continue;
@@ -591,18 +730,34 @@ static int map_blank_nodes(rdfc_state *st) {
       if (components[c]->kind == SC_RDF_BLANK && !node_add_quad(st, components[c]->value, q))
         return sc_oom(st->err);
   }
+  /* Every blank term's node (a duplicate's are those of its first). */
+  st->term_node = malloc((n ? 3 * n : 1) * sizeof *st->term_node);
+  if (!st->term_node)
+    return sc_oom(st->err);
+  for (size_t q = 0; q < n; q++) {
+    const sc_rdf_quad *quad = &st->dataset->quads[q];
+    const sc_rdf_term *components[3] = {&quad->subject, &quad->object, &quad->graph};
+    for (int c = 0; c < 3; c++)
+      st->term_node[3 * q + (size_t)c] =
+          components[c]->kind == SC_RDF_BLANK ? node_find(st, components[c]->value) : -1;
+  }
   return SC_OK;
 }
 
 /* The canonical lines, sorted, duplicates written once. */
 static int write_output(rdfc_state *st, sc_buf *out) {
-  size_t n = st->dataset->count;
+  for (size_t i = 0; i < st->count; i++)
+    format_id(st->nodes[i].canonical, "c14n", st->canonical.ids[i]);
   line_set canonical = {0};
-  int rc = build_lines(st, canonical_label, &st->own_lines, &canonical) ? SC_OK : sc_oom(st->err);
+  size_t n = 0;
+  /* reserved only when something follows: an empty dataset leaves out as it was */
+  int rc = build_lines(st, canonical_label, &canonical, &n) &&
+                   (n == 0 || sc_buf_reserve(out, canonical.text.len))
+               ? SC_OK
+               : sc_oom(st->err);
   const numbered_line *lines = canonical.sorted;
   for (size_t i = 0; !rc && i < n; i++)
-    if (!(i > 0 && strcmp(lines[i].text, lines[i - 1].text) == 0) &&
-        !sc_buf_append_str(out, lines[i].text))
+    if (!sc_buf_append_str(out, lines[i].text))
       rc = sc_oom(st->err);
   line_set_free(&canonical);
   return rc;
@@ -611,9 +766,7 @@ static int write_output(rdfc_state *st, sc_buf *out) {
 static int issued_map(rdfc_state *st, json_t **issued) {
   json_t *map = json_object();
   for (size_t i = 0; map && i < st->count; i++) {
-    char label[32];
-    snprintf(label, sizeof label, "c14n%ld", st->canonical.ids[i]);
-    if (json_object_set_new(map, st->nodes[i].label, json_string(label)) != 0) {
+    if (json_object_set_new(map, st->nodes[i].label, json_string(st->nodes[i].canonical)) != 0) {
       json_decref(map);
       map = NULL;
     }
@@ -625,8 +778,12 @@ static int issued_map(rdfc_state *st, json_t **issued) {
 static void line_set_free(line_set *set);
 
 static void state_free(rdfc_state *st) {
-  line_set_free(&st->own_lines);
   EVP_MD_CTX_free(st->md_ctx);
+  sc_buf_free(&st->scratch);
+  free(st->scratch_lines);
+  free(st->scratch_offsets);
+  free(st->scratch_lens);
+  free(st->term_node);
   for (size_t i = 0; st->nodes && i < st->count; i++)
     free(st->nodes[i].quads);
   free(st->nodes);

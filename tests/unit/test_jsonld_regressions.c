@@ -54,10 +54,44 @@ static void an_empty_context_array_is_no_context(void **state) {
   json_decref(doc);
 }
 
+/* Term definitions are compiled when Context Processing is done with a context
+ * (jsonld_defs.c); inside a context array the context a remote context gives is still being
+ * built (the next item defines more terms in it), so it must not be compiled then. A term
+ * defined after the remote context is seen by expansion beside the remote context's own, with
+ * the bundled loader (cached contexts) and with a loader of the caller's (not cached). */
+static const json_t *vc_only(void *ctx, const char *url) {
+  return sc_jsonld_bundled_context(ctx, url);
+}
+
+static void a_term_defined_after_a_remote_context_is_used(void **state) {
+  (void)state;
+  /* no type: a type-scoped context would make a new context and hide a stale one */
+  json_t *doc = json_pack("{s:[s,{s:s}], s:s, s:s, s:s}", "@context",
+                          "https://www.w3.org/ns/credentials/v2", "laterTerm",
+                          "https://example.org/later", "id", "urn:x:1", "laterTerm", "a", "name",
+                          "b");
+  for (int loader = 0; loader < 2; loader++) {
+    for (int pass = 0; pass < 2; pass++) { /* the second pass finds the contexts cached */
+      sc_jsonld_options opts = {.safe_mode = true, .load = loader ? vc_only : NULL};
+      sc_rdf_dataset dataset = {0};
+      sc_error err = {0};
+      assert_int_equal(sc_jsonld_to_rdf(doc, &opts, &dataset, &err), SC_OK);
+      sc_buf out = {0};
+      assert_int_equal(sc_rdfc_canonicalize(&dataset, NULL, &out, NULL, &err), SC_OK);
+      assert_non_null(strstr((char *)out.data, "<urn:x:1> <https://example.org/later> \"a\" .\n"));
+      assert_non_null(strstr((char *)out.data, "<urn:x:1> <https://schema.org/name> \"b\" .\n"));
+      sc_buf_free(&out);
+      sc_rdf_dataset_free(&dataset);
+    }
+  }
+  json_decref(doc);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(replays_jsonld_regressions),
       cmocka_unit_test(an_empty_context_array_is_no_context),
+      cmocka_unit_test(a_term_defined_after_a_remote_context_is_used),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
