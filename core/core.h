@@ -105,6 +105,11 @@ bool sc_buf_append_url_encoded(sc_buf *out, const char *text);
 /* Appends text HTML-escaped: & < > " ' as entities, every other byte as it is (for trusted
  * or mail text; the service's pages escape untrusted names with http_escape). */
 bool sc_buf_append_html_escaped(sc_buf *out, const char *text);
+/* text (len bytes, may hold U+0000) as a JSON string with its quotes: " and \ and the controls
+ * below U+0020 escaped, with the short forms \b \f \n \r \t where JSON has them, others as
+ * \u00XX in the digits of hex ("0123456789abcdef" for RFC 8785; jansson writes capitals);
+ * everything else, U+007F and non-ASCII included, copied. */
+bool sc_buf_append_json_string(sc_buf *out, const char *text, size_t len, const char *hex);
 void sc_buf_free(sc_buf *buf);
 /* Hands the data over as a NUL-terminated string (never NULL for an empty buffer, unless out
  * of memory) and leaves buf empty. */

@@ -59,51 +59,7 @@ static int compare_members(const void *left, const void *right) {
  * forms where JSON has them and lowercase \u00xx otherwise; everything else is copied as
  * UTF-8 (including U+007F and U+2028). Runs needing no escape are appended in one go. */
 static bool append_string(const char *text, size_t len, sc_buf *out) {
-  static const char hex[] = "0123456789abcdef";
-  if (!sc_buf_append_byte(out, '"'))
-    return false;
-  size_t run = 0;
-  for (size_t i = 0; i < len; i++) {
-    unsigned char c = (unsigned char)text[i];
-    if (c >= 0x20 && c != '"' && c != '\\')
-      continue;
-    if (!sc_buf_append(out, text + run, i - run))
-      return false;
-    run = i + 1;
-    char escape[7] = {'\\', 0};
-    size_t escape_len = 2;
-    switch (c) {
-    case '"':
-      escape[1] = '"';
-      break;
-    case '\\':
-      escape[1] = '\\';
-      break;
-    case '\b':
-      escape[1] = 'b';
-      break;
-    case '\f':
-      escape[1] = 'f';
-      break;
-    case '\n':
-      escape[1] = 'n';
-      break;
-    case '\r':
-      escape[1] = 'r';
-      break;
-    case '\t':
-      escape[1] = 't';
-      break;
-    default:
-      memcpy(escape + 1, "u00", 3);
-      escape[4] = hex[c >> 4];
-      escape[5] = hex[c & 0xF];
-      escape_len = 6;
-    }
-    if (!sc_buf_append(out, escape, escape_len))
-      return false;
-  }
-  return sc_buf_append(out, text + run, len - run) && sc_buf_append_byte(out, '"');
+  return sc_buf_append_json_string(out, text, len, "0123456789abcdef");
 }
 
 /* RFC 8785 3.2.2.3: every number is the IEEE-754 double it denotes, printed by ECMAScript's

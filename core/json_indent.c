@@ -44,48 +44,7 @@ static bool new_line(sc_buf *out, size_t depth) {
  * capitals; everything else (including '/', U+007F and all non-ASCII) is copied. Runs without
  * an escape are appended in one go. */
 static bool append_string(const char *text, size_t len, sc_buf *out) {
-  static const char hex[] = "0123456789ABCDEF";
-  if (!sc_buf_reserve(out, len + 2))
-    return false;
-  out->data[out->len++] = '"';
-  size_t run = 0;
-  for (size_t i = 0; i < len; i++) {
-    unsigned char c = (unsigned char)text[i];
-    if (c >= 0x20 && c != '"' && c != '\\')
-      continue;
-    char escape[6] = {'\\', 0};
-    size_t escape_len = 2;
-    switch (c) {
-    case '"':
-    case '\\':
-      escape[1] = (char)c;
-      break;
-    case '\b':
-      escape[1] = 'b';
-      break;
-    case '\f':
-      escape[1] = 'f';
-      break;
-    case '\n':
-      escape[1] = 'n';
-      break;
-    case '\r':
-      escape[1] = 'r';
-      break;
-    case '\t':
-      escape[1] = 't';
-      break;
-    default:
-      memcpy(escape + 1, "u00", 3);
-      escape[4] = hex[c >> 4];
-      escape[5] = hex[c & 0xF];
-      escape_len = 6;
-    }
-    if (!sc_buf_append(out, text + run, i - run) || !sc_buf_append(out, escape, escape_len))
-      return false;
-    run = i + 1;
-  }
-  return sc_buf_append(out, text + run, len - run) && sc_buf_append_byte(out, '"');
+  return sc_buf_append_json_string(out, text, len, "0123456789ABCDEF");
 }
 
 static outcome append_value(const json_t *value, size_t depth, sc_buf *out);

@@ -4,6 +4,7 @@
  * Context Processing has finished (jl_context_freeze) gets one table, term → jl_def with the
  * entries already read, so expansion makes one lookup per term instead. */
 #include "core/jsonld_internal.h"
+#include "core/hash_words.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -20,29 +21,18 @@ struct jl_defs {
   size_t mask; /* slots - 1, a power of two minus one */
 };
 
-static size_t mix(size_t h, uint64_t v) {
-  h = (h ^ v) * 0x9e3779b97f4a7c15u;
-  return h ^ (h >> 29);
-}
-
-static uint64_t word_at(const char *at, size_t n) {
-  uint64_t w = 0;
-  memcpy(&w, at, n < 8 ? n : 8);
-  return w;
-}
-
 /* From the length and the first and last 16 bytes: terms are short, and the IRIs looked up
  * as terms (every @id and type value is) are long, so hashing every byte cost more than the
  * lookups it served. Terms that share both ends are told apart by strcmp. */
 static size_t term_hash(const char *term) {
   size_t len = strlen(term);
-  size_t h = mix(0, len);
-  h = mix(h, word_at(term, len));
+  size_t h = sc_hash_mix(0, len);
+  h = sc_hash_mix(h, sc_hash_word_at(term, len));
   if (len > 8)
-    h = mix(h, word_at(term + 8, len - 8));
+    h = sc_hash_mix(h, sc_hash_word_at(term + 8, len - 8));
   if (len > 16) {
-    h = mix(h, word_at(term + len - 16, 8));
-    h = mix(h, word_at(term + len - 8, 8));
+    h = sc_hash_mix(h, sc_hash_word_at(term + len - 16, 8));
+    h = sc_hash_mix(h, sc_hash_word_at(term + len - 8, 8));
   }
   return h;
 }

@@ -8,6 +8,7 @@
  * "poison" graph, the suite's test074) is refused instead of hanging.
  */
 #include "core/core.h"
+#include "core/hash_words.h"
 
 #include <openssl/evp.h>
 #include <stdint.h>
@@ -612,18 +613,6 @@ static bool same_quad(const sc_rdf_quad *a, const sc_rdf_quad *b) {
          same_term(&a->object, &b->object) && same_term(&a->graph, &b->graph);
 }
 
-static size_t mix(size_t h, uint64_t v) {
-  h = (h ^ v) * 0x9e3779b97f4a7c15u;
-  return h ^ (h >> 29);
-}
-
-/* Up to 8 bytes of text from at (zeros past end). */
-static uint64_t word_at(const char *at, size_t n) {
-  uint64_t w = 0;
-  memcpy(&w, at, n < 8 ? n : 8);
-  return w;
-}
-
 /* A hash of a quad from each term's kind, length and first and last 8 bytes: a byte-by-byte
  * hash of every IRI cost more than the sort it replaced. Equal quads hash equal; the rare
  * collision only costs a comparison. */
@@ -632,10 +621,10 @@ static size_t quad_hash(const sc_rdf_quad *q) {
   size_t h = 0;
   for (int t = 0; t < 4; t++) {
     size_t len = terms[t]->len;
-    h = mix(h, (uint64_t)terms[t]->kind | (uint64_t)len << 8);
+    h = sc_hash_mix(h, (uint64_t)terms[t]->kind | (uint64_t)len << 8);
     if (len) {
-      h = mix(h, word_at(terms[t]->value, len));
-      h = mix(h, word_at(terms[t]->value + (len > 8 ? len - 8 : 0), len));
+      h = sc_hash_mix(h, sc_hash_word_at(terms[t]->value, len));
+      h = sc_hash_mix(h, sc_hash_word_at(terms[t]->value + (len > 8 ? len - 8 : 0), len));
     }
   }
   return h;

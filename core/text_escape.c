@@ -1,5 +1,6 @@
-/* Text into a URL's query or into HTML: the one percent-encoder and the one plain HTML escaper
- * that the links and mails of issuer/, service/ and cli/ share. */
+/* Text into a URL's query, into HTML or into a JSON string: the one percent-encoder and the one
+ * plain HTML escaper that the links and mails of issuer/, service/ and cli/ share, and the JSON
+ * string writer of RFC 8785 (jcs.c) and of the credential files (json_indent.c). */
 #include "core/core.h"
 
 bool sc_buf_append_url_encoded(sc_buf *out, const char *text) {
@@ -27,4 +28,26 @@ bool sc_buf_append_html_escaped(sc_buf *out, const char *text) {
     ok = entity ? sc_buf_append_str(out, entity) : sc_buf_append_byte(out, (unsigned char)*p);
   }
   return ok;
+}
+
+bool sc_buf_append_json_string(sc_buf *out, const char *text, size_t len, const char *hex) {
+  if (!sc_buf_reserve(out, len + 2))
+    return false;
+  out->data[out->len++] = '"';
+  size_t run = 0; /* the start of the text not yet copied: runs without an escape go at once */
+  for (size_t i = 0; i < len; i++) {
+    unsigned char c = (unsigned char)text[i];
+    if (c >= 0x20 && c != '"' && c != '\\')
+      continue;
+    static const char SHORT[] = "\"\"\\\\\bb\ff\nn\rr\tt"; /* the character, its short form */
+    const char *pair = NULL;
+    for (size_t k = 0; !pair && k + 1 < sizeof SHORT; k += 2)
+      pair = SHORT[k] == (char)c ? SHORT + k : NULL;
+    char escape[6] = {'\\', pair ? pair[1] : 'u', '0', '0', hex[c >> 4], hex[c & 0xF]};
+    if (!sc_buf_append(out, text + run, i - run) ||
+        !sc_buf_append(out, escape, pair ? 2 : sizeof escape))
+      return false;
+    run = i + 1;
+  }
+  return sc_buf_append(out, text + run, len - run) && sc_buf_append_byte(out, '"');
 }
