@@ -114,7 +114,7 @@ static void vary(json_t *doc, unsigned i) {
   set(doc, "credentialSubject/identifier/1/salt", text);
   snprintf(text, sizeof text, "%u", (i * 48271u) % 131072u);
   set(doc, "credentialStatus/statusListIndex", text);
-  char id[160];
+  char id[200]; /* the list's URL and text */
   snprintf(id, sizeof id, "https://bench.example/status/1/revocation#%s", text);
   set(doc, "credentialStatus/id", id);
 }
