@@ -6,6 +6,9 @@
 #                      --until-empty --no-pdf` processes at once against one PostgreSQL cluster
 #                      (tests/pg/cluster.sh, durable: fsync on, as SQLite's synchronous=FULL),
 #                      timed from their start until both have stopped
+# BENCH_WORKER_JOBS sets each worker's -j (default 1). The SQLite run comes first: right after
+# another run's cleanup it pays for ext4's recently_deleted scan (docs/benchmarks.md), so leave a
+# few minutes between runs.
 # Prints "issue-sqlite-1 <cred/s> cred/s", "worker-2-postgres <cred/s> cred/s" and
 # "worker-2-postgres-vs-sqlite <ratio> x" (target ≥ 0.9). Both use the 2 cores this machine has.
 set -eu
@@ -43,10 +46,10 @@ uri=$(tests/pg/cluster.sh createdb "$pg" bench)
 "$bin" issue --home "$work/pg" --registry "$uri" --roster "$work/roster.csv" \
   --template ai-fundamentals --no-pdf --queue >/dev/null
 start=$(now)
-"$bin" worker --home "$work/pg" --registry "$uri" --template ai-fundamentals --no-pdf -j 1 --batch "${BENCH_WORKER_BATCH:-256}" \
+"$bin" worker --home "$work/pg" --registry "$uri" --template ai-fundamentals --no-pdf -j "${BENCH_WORKER_JOBS:-1}" --batch "${BENCH_WORKER_BATCH:-256}" \
   --until-empty 2>"$work/w1.log" &
 w1=$!
-"$bin" worker --home "$work/pg" --registry "$uri" --template ai-fundamentals --no-pdf -j 1 --batch "${BENCH_WORKER_BATCH:-256}" \
+"$bin" worker --home "$work/pg" --registry "$uri" --template ai-fundamentals --no-pdf -j "${BENCH_WORKER_JOBS:-1}" --batch "${BENCH_WORKER_BATCH:-256}" \
   --until-empty 2>"$work/w2.log" &
 w2=$!
 failed=0
