@@ -2,17 +2,6 @@
 # Issuing a roster: validation first, idempotent re-runs, resuming after kill -9, the manifest.
 load helpers
 
-roster() { # N: a CSV roster of N learners in $WORK/roster.csv
-  $PYTHON - "$1" >"$WORK/roster.csv" <<'PY'
-import sys
-n = int(sys.argv[1])
-print("id,name,email")
-names = ["Zoë Łukasiewicz", "Дмитрий Иванов", "Ελένη Παπαδοπούλου", "Nguyễn Thị Minh Khai", "José Álvarez"]
-for i in range(n):
-    print(f"L-{i:05d},{names[i % len(names)]} {i},learner{i}@example.org")
-PY
-}
-
 # Every roster row has exactly one registry row, one intact JSON and one PDF; nothing else.
 assert_complete() {
   local n=$1

@@ -6,17 +6,6 @@
 # upgraded and still reads.
 load helpers
 
-roster() { # N: a CSV roster of N learners in $WORK/roster.csv
-  $PYTHON - "$1" >"$WORK/roster.csv" <<'PY'
-import sys
-n = int(sys.argv[1])
-print("id,name,email")
-names = ["Zoë Łukasiewicz", "Дмитрий Иванов", "Ελένη Παπαδοπούλου", "Nguyễn Thị Minh Khai", "José Álvarez"]
-for i in range(n):
-    print(f"L-{i:05d},{names[i % len(names)]} {i},learner{i}@example.org")
-PY
-}
-
 registry_uri() {
   $PYTHON -c 'import json, sys; print(json.load(open(sys.argv[1])).get("registry", ""))' \
     "$WORK/home/skillcert.json"

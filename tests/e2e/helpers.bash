@@ -81,3 +81,15 @@ sc_san() {
   [ -x "$SKILLCERT_SAN" ] || skip "no sanitizer build ($SKILLCERT_SAN)"
   ASAN_OPTIONS=detect_leaks=1 "$SKILLCERT_SAN" "$@"
 }
+
+# A CSV roster of N learners in $WORK/roster.csv (ids L-00000…; names in several scripts).
+roster() { # N: a CSV roster of N learners in $WORK/roster.csv
+  $PYTHON - "$1" >"$WORK/roster.csv" <<'PY'
+import sys
+n = int(sys.argv[1])
+print("id,name,email")
+names = ["Zoë Łukasiewicz", "Дмитрий Иванов", "Ελένη Παπαδοπούλου", "Nguyễn Thị Minh Khai", "José Álvarez"]
+for i in range(n):
+    print(f"L-{i:05d},{names[i % len(names)]} {i},learner{i}@example.org")
+PY
+}
