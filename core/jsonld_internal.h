@@ -157,4 +157,11 @@ size_t jl_memo_hits(void); /* expanded forms reused since the process started (f
 /* Expansion (jsonld_expand.c): *out is a new reference (an array), never NULL on success. */
 int jl_expand_document(jl_state *st, const json_t *input, json_t **out);
 
+/* jsonld_canonical.c: the toRdf of sc_jsonld_canonical_nquads (safe mode, the bundled
+ * contexts, no base) into dataset; and with the canonical N-Quads appended to out, the quads
+ * kept in dataset (jsonld_shape.c learns its templates from them). */
+int jl_canonical_quads(const json_t *document, sc_rdf_dataset *dataset, sc_error *err);
+int jl_canonical_nquads_keeping(const json_t *document, sc_rdf_dataset *dataset, sc_buf *out,
+                                sc_error *err);
+
 #endif

@@ -25,7 +25,7 @@
  *   is the one the check saw).
  * Anything else takes the full transformation. tests/unit/test_jsonld_shape.c compares both on
  * thousands of varied documents. */
-#include "core/core.h"
+#include "core/jsonld_internal.h"
 
 #include <openssl/rand.h>
 #include <pthread.h>
@@ -211,9 +211,10 @@ static void shape_free(shape *s) {
   memset(s, 0, sizeof *s);
 }
 
-/* document with slot i replaced by the sentinel of i where replace[i] (a new value). */
-static json_t *with_sentinels(const sc_jsonld_shapes *shapes, json_t *value, const char *key,
-                              bool in_context, const bool *replace, size_t *next) {
+/* Replaces, in value (a copy of the document), slot i by the sentinel of i where replace[i];
+ * the slots are met in the order walk() meets them. False when memory ran out. */
+static bool with_sentinels(const sc_jsonld_shapes *shapes, json_t *value, const char *key,
+                           bool in_context, const bool *replace, size_t *next) {
   size_t i;
   json_t *item;
   const char *name;
@@ -221,21 +222,21 @@ static json_t *with_sentinels(const sc_jsonld_shapes *shapes, json_t *value, con
     json_object_foreach(value, name, item) {
       if (!with_sentinels(shapes, item, name, in_context || strcmp(name, "@context") == 0,
                           replace, next))
-        return NULL;
+        return false;
     }
   } else if (json_is_array(value)) {
     json_array_foreach(value, i, item) {
       if (!with_sentinels(shapes, item, key, in_context, replace, next))
-        return NULL;
+        return false;
     }
   } else if (json_is_string(value) && !in_context && is_slot_key(key)) {
     size_t slot = (*next)++;
     char sentinel[96];
     snprintf(sentinel, sizeof sentinel, "%s%zu", shapes->sentinel, slot);
     if (replace[slot] && json_string_set(value, sentinel) != 0)
-      return NULL;
+      return false;
   }
-  return value;
+  return true;
 }
 
 static int probe(const sc_jsonld_shapes *shapes, const json_t *document, const bool *replace,
@@ -246,8 +247,7 @@ static int probe(const sc_jsonld_shapes *shapes, const json_t *document, const b
     json_decref(copy);
     return sc_oom(err);
   }
-  sc_jsonld_options opts = {.safe_mode = true};
-  int rc = sc_jsonld_to_rdf(copy, &opts, quads, err);
+  int rc = jl_canonical_quads(copy, quads, err);
   json_decref(copy);
   return rc;
 }
@@ -522,13 +522,6 @@ void sc_jsonld_shapes_stats(sc_jsonld_shapes *shapes, sc_jsonld_shape_stats *sta
   pthread_mutex_unlock(&shapes->lock);
 }
 
-static int canonical_full(const json_t *document, sc_rdf_dataset *quads, sc_buf *out,
-                          sc_error *err) {
-  sc_jsonld_options opts = {.safe_mode = true};
-  int rc = sc_jsonld_to_rdf(document, &opts, quads, err);
-  return rc == SC_OK ? sc_rdfc_canonicalize(quads, NULL, out, NULL, err) : rc;
-}
-
 /* Under the lock: the document's shape, learnt now if it is new and there is room. The
  * document's canonical form is then made on the way (*done). */
 static int shape_for(sc_jsonld_shapes *shapes, const json_t *document, const walked *w,
@@ -537,7 +530,7 @@ static int shape_for(sc_jsonld_shapes *shapes, const json_t *document, const wal
   if (*found || shapes->count == MAX_SHAPES)
     return SC_OK;
   sc_rdf_dataset full = {0};
-  int rc = canonical_full(document, &full, out, err);
+  int rc = jl_canonical_nquads_keeping(document, &full, out, err);
   *done = true;
   shape *s = &shapes->shapes[shapes->count];
   if (rc == SC_OK && (rc = learn(shapes, document, w, &full, s, err)) == SC_OK)
@@ -572,7 +565,7 @@ int sc_jsonld_canonical_nquads_shaped(sc_jsonld_shapes *shapes, const json_t *do
   if (rc == SC_OK && use && (rc = fill(s, w, &quads, err)) == SC_OK)
     rc = sc_rdfc_canonicalize(&quads, NULL, out, NULL, err);
   else if (rc == SC_OK && !done)
-    rc = canonical_full(document, &quads, out, err);
+    rc = jl_canonical_nquads_keeping(document, &quads, out, err);
   sc_rdf_dataset_free(&quads);
   sc_buf_free(&w->shape);
   free(w);
