@@ -173,6 +173,10 @@ int sc_file_group_add_same(sc_file_group *group, const char *path, const void *d
                            unsigned mode, sc_error *err);
 /* On failure the files not yet renamed are removed; those renamed are whole. */
 int sc_file_group_commit(sc_file_group *group, sc_error *err);
+/* For the kill -9 tests only (test_crash.c): SKILLCERT_TEST_CRASH_AT=<point>:<n> kills the
+ * process with SIGKILL the n-th time it reaches point ("synced", "renamed": a group of files'
+ * commit; "dictionary": a batch's dictionary row written). */
+void sc_test_crash_point(const char *point);
 void sc_file_group_abort(sc_file_group *group); /* removes what was staged */
 
 /* ---------------------------------------------------------------- strict JSON (json_strict.c) */

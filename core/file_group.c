@@ -16,7 +16,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -314,22 +313,6 @@ static int link_into_place(const sc_file_group *g, const struct sc_staged_file *
   return rc;
 }
 
-/* SKILLCERT_TEST_CRASH_AT=<point>:<n> kills the process with SIGKILL at that point of the
- * n-th commit of a group of SYNCFS_FROM or more files (a batch's chunk): "synced" after the data
- * is durable and before any rename, "renamed" after the renames and before the folders are
- * synced. The crash tests (tests/e2e/batch.bats) use it to stop a batch exactly inside the
- * window a kill -9 hits only by chance. */
-static void crash_point(const char *point) {
-  static unsigned commits[2];
-  const char *at = getenv("SKILLCERT_TEST_CRASH_AT");
-  size_t len = strlen(point);
-  if (!at || strncmp(at, point, len) != 0 || at[len] != ':')
-    return;
-  unsigned *seen = &commits[point[0] == 'r'];
-  if (++*seen == (unsigned)strtoul(at + len + 1, NULL, 10))
-    raise(SIGKILL);
-}
-
 /* Makes the staged data durable before any name points at it. fdatasync is enough for a new
  * file (its size is data it needs); syncfs, when it works, covers the whole group at once
  * (and, since Linux 5.8, reports a write-back error of any file of the filesystem: then each
@@ -369,7 +352,7 @@ int sc_file_group_commit(sc_file_group *g, sc_error *err) {
     return SC_EIO;
   }
   if (g->count >= SYNCFS_FROM)
-    crash_point("synced");
+    sc_test_crash_point("synced"); /* the data durable, no file named yet */
   for (size_t i = 0; i < g->count; i++) {
     struct sc_staged_file *f = &g->files[i];
     int failed_with = f->unnamed                     ? name_unnamed(f)
@@ -384,7 +367,7 @@ int sc_file_group_commit(sc_file_group *g, sc_error *err) {
     }
   }
   if (g->count >= SYNCFS_FROM)
-    crash_point("renamed");
+    sc_test_crash_point("renamed"); /* named, the folders not yet synced */
   sync_folders(g);
   release(g);
   return SC_OK;

@@ -12,7 +12,6 @@
  * loaded, a damaged dictionary. */
 #include "issuer/registry_internal.h"
 
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -131,14 +130,6 @@ void sc_registry_packing_transaction_end(sc_registry *reg, bool committed) {
   }
 }
 
-/* SKILLCERT_TEST_CRASH_AT=dictionary:1 kills the process with SIGKILL right after the batch's
- * dictionary row is written, before its transaction commits (tests/e2e/batch_dictionary.bats). */
-static void crash_point(void) {
-  const char *at = getenv("SKILLCERT_TEST_CRASH_AT");
-  if (at && strcmp(at, "dictionary:1") == 0)
-    raise(SIGKILL);
-}
-
 /* Insert-or-get by SHA-256, in the caller's transaction: a credential naming the row commits
  * with it or not at all. Two workers on one PostgreSQL that declare the same bytes share the
  * row (the second waits for the first's commit, then finds it). */
@@ -168,7 +159,7 @@ static int store_dictionary(sc_registry *reg, sc_registry_packing *p, sc_error *
   if (rc == SC_OK) {
     p->id = sc_sql_int64(reg, find, 0);
     p->unconfirmed = true;
-    crash_point();
+    sc_test_crash_point("dictionary"); /* the row written, its transaction not committed */
   }
   if (find)
     reg->driver->reset(find);
