@@ -94,10 +94,19 @@ static bool is_slot_key(const char *key) {
   return strcmp(key, "type") != 0;
 }
 
+/* tag, len in decimal, ':' and the text: written for every key and fixed string of every
+ * credential of a batch, so without snprintf. */
 static void put_counted(walked *w, char tag, const char *text, size_t len) {
-  char head[32];
-  int n = snprintf(head, sizeof head, "%c%zu:", tag, len);
-  w->ok = w->ok && sc_buf_append(&w->shape, head, (size_t)n) && sc_buf_append(&w->shape, text, len);
+  char head[24];
+  size_t at = sizeof head;
+  head[--at] = ':';
+  size_t n = len;
+  do
+    head[--at] = (char)('0' + n % 10);
+  while ((n /= 10) && at > 1);
+  head[--at] = tag;
+  w->ok = w->ok && sc_buf_append(&w->shape, head + at, sizeof head - at) &&
+          sc_buf_append(&w->shape, text, len);
 }
 
 static void walk(walked *w, const json_t *value, const char *key, bool in_context);
@@ -145,13 +154,10 @@ static void walk(walked *w, const json_t *value, const char *key, bool in_contex
     snprintf(number, sizeof number, "r%.17g;", json_real_value(value));
     break;
   case JSON_TRUE:
-    snprintf(number, sizeof number, "t");
-    break;
   case JSON_FALSE:
-    snprintf(number, sizeof number, "f");
-    break;
   default:
-    snprintf(number, sizeof number, "n");
+    number[0] = json_is_true(value) ? 't' : json_is_false(value) ? 'f' : 'n';
+    number[1] = '\0';
     break;
   }
   w->ok = w->ok && sc_buf_append_str(&w->shape, number);
