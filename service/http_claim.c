@@ -62,7 +62,8 @@ static void not_found(const sc_http_request *req, sc_http_response *res) {
 
 /* The token's credential: SC_OK with c filled, SC_ENOINPUT when the token opens nothing,
  * anything else the registry's trouble. */
-static int look_up(const sc_http_config *cfg, const sc_http_request *req, claim *c) {
+static int look_up(const sc_http_config *cfg, const sc_http_request *req, claim *c,
+                   sc_error *err_out) {
   sc_registry *reg = NULL;
   sc_error err = {0};
   int rc = http_registry_take(cfg->registry, cfg->home, &reg, &err);
@@ -75,6 +76,7 @@ static int look_up(const sc_http_config *cfg, const sc_http_request *req, claim 
   if (rc == SC_OK && !(c->text = sc_registry_credential_text(reg, c->id, &err)))
     rc = err.code ? err.code : SC_ESOFTWARE;
   http_registry_give(cfg->registry, reg, rc);
+  *err_out = err;
   return rc;
 }
 
@@ -186,12 +188,16 @@ void http_claim_route(const sc_http_config *cfg, const sc_http_request *req,
   } else if (!cfg->home || !cfg->claim_limiter || !parse_path(req->path, &c)) {
     not_found(req, res);
   } else {
-    int rc = look_up(cfg, req, &c);
-    if (rc == SC_ENOINPUT)
+    sc_error err = {0};
+    int rc = look_up(cfg, req, &c, &err);
+    if (rc == SC_ENOINPUT) {
       not_found(req, res);
-    else if (rc != SC_OK)
+    } else if (rc != SC_OK) {
       http_page_error(req, 503, N_("Busy"), N_("The service cannot answer now; try again shortly."),
                       res);
+      snprintf(res->log_note, sizeof res->log_note, "%.*s", (int)sizeof res->log_note - 1,
+               err.message);
+    }
     else if (c.part == PART_PAGE)
       page(&c, cfg, req, res);
     else

@@ -58,6 +58,7 @@ typedef struct exchange {
   sc_buf form_qr, form_file;
   bool form_no_memory;
   int status;
+  char log_note[192]; /* the response's, for the log line */
 } exchange;
 
 static double seconds_since(const struct timespec *start) {
@@ -116,8 +117,9 @@ static void log_line(const exchange *x) {
   strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
   char status[8];
   snprintf(status, sizeof status, x->status ? "%d" : "-", x->status);
-  fprintf(stderr, "%s %s %s %s %.1fms%s\n", stamp, x->method[0] ? x->method : "-", x->log_path,
-          status, ms, x->cut_off ? " closed" : "");
+  fprintf(stderr, "%s %s %s %s %.1fms%s%s%s\n", stamp, x->method[0] ? x->method : "-",
+          x->log_path, status, ms, x->cut_off ? " closed" : "", x->log_note[0] ? ": " : "",
+          x->log_note);
 }
 
 /* The status MHD sent, also when it answered by itself (400, 413, 414, 431). */
@@ -321,6 +323,7 @@ static enum MHD_Result send_answer(const sc_http_server *server, struct MHD_Conn
   if (rc == MHD_YES) {
     x->status = res->status;
     x->answered = true;
+    memcpy(x->log_note, res->log_note, sizeof x->log_note);
   }
   MHD_destroy_response(response);
   return rc;

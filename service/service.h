@@ -117,6 +117,9 @@ typedef struct sc_http_response {
   bool noindex;             /* X-Robots-Tag: noindex (the claim pages: their address is a secret) */
   unsigned retry_after;     /* 429: Retry-After seconds; 0 = none */
   char etag[72];
+  /* A 5xx answer's reason for the operator, appended to the request's log line and never sent
+   * to the client ("" = none): a claim page says "Busy", the log says the registry is down. */
+  char log_note[192];
   sc_buf body;
 } sc_http_response;
 

@@ -283,8 +283,29 @@ static void without_a_home_or_a_limiter_claim_paths_are_404(void **state) {
   sc_http_response_free(&res);
 }
 
+/* A registry that cannot be reached gives the learner "Busy" (503) and the operator the reason,
+ * in the log note that serve appends to the request's log line; the page says nothing of it. */
+static void an_unreachable_registry_is_503_with_its_reason_for_the_log(void **state) {
+  fixture *f = *state;
+  char token[44];
+  token_for(f, f->anita, NOW + 86400, token);
+  f->home.registry = "postgresql://nobody@/none?host=/nonexistent-skillcert-socket";
+  sc_http_response res;
+  assert_int_equal(get_claim(f, token, "", &res), 503);
+  assert_true(body_has(&res, "Busy"));
+  assert_false(body_has(&res, "nonexistent"));
+  assert_non_null(strstr(res.log_note, "postgresql://nobody@/none"));
+  sc_http_response_free(&res);
+  f->home.registry = NULL;
+  assert_int_equal(get_claim(f, token, "", &res), 200);
+  assert_string_equal(res.log_note, "");
+  sc_http_response_free(&res);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test_setup_teardown(an_unreachable_registry_is_503_with_its_reason_for_the_log,
+                                      setup, teardown),
       cmocka_unit_test_setup_teardown(a_token_shows_its_own_learners_certificate_only, setup,
                                       teardown),
       cmocka_unit_test_setup_teardown(unknown_malformed_expired_and_revoked_tokens_get_the_same_404,
