@@ -38,6 +38,7 @@ typedef struct worker_args {
 typedef struct taken_job {
   char *learner_id, *achievement_file, *name, *email, *did, *valid_until, *language, *roster;
   size_t line;
+  bool look_up; /* its credential may be in the registry already */
 } taken_job;
 
 /* The jobs of one run of the batch pipeline: taken --batch at a time, up to CLAIMS_PER_RUN
@@ -81,7 +82,7 @@ static int keep_job(void *ctx, const sc_queued_row *row) {
   taken_job *j = &b->jobs[b->count++];
   *j = (taken_job){copy(row->learner_id), copy(row->achievement_file), copy(row->name),
                    copy(row->email), copy(row->did), copy(row->valid_until), copy(row->language),
-                   copy(row->roster), row->line};
+                   copy(row->roster), row->line, row->look_up};
   return j->learner_id && j->name && j->email && j->roster ? SC_OK : SC_ESOFTWARE;
 }
 
@@ -106,7 +107,8 @@ static int next_row(void *ctx, sc_roster_row *row, sc_error *err) {
                          .did = j->did,
                          .valid_until = j->valid_until,
                          .achievement = j->achievement_file,
-                         .language = j->language};
+                         .language = j->language,
+                         .known_unissued = !j->look_up};
   return SC_OK;
 }
 

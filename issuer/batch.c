@@ -167,7 +167,8 @@ static int process_row(sc_batch *b, const sc_roster_row *row) {
     return rc;
   const char *achievement_id = json_string_value(json_object_get(achievement, "id"));
   json_t *existing = NULL;
-  rc = sc_registry_find(b->reg, row->id, achievement_id, &existing, &b->err);
+  if (!row->known_unissued)
+    rc = sc_registry_find(b->reg, row->id, achievement_id, &existing, &b->err);
   if (rc != SC_OK)
     return rc;
   if (existing) {

@@ -642,6 +642,7 @@ typedef struct sc_queued_row {
   const char *achievement_file;         /* the roster's achievement file; NULL = template's */
   const char *template_name, *name, *email, *did, *valid_until, *language, *roster;
   size_t line;
+  bool look_up; /* taken: its credential may be in the registry already (registry_jobs.c) */
 } sc_queued_row;
 
 /* Publishing's lock across machines (PostgreSQL: a session advisory lock; SQLite: none, the
@@ -676,6 +677,9 @@ typedef struct sc_roster_row {
   size_t line; /* line of the row in the file (first line = 1) */
   const char *name, *email, *id, *did, *valid_until, *achievement;
   const char *language; /* the certificate's language ("id"); NULL or "" = the template's */
+  /* Set by a caller that knows the registry holds no credential for (id, achievement), as a
+   * worker does from its take: the batch then skips its look-up. */
+  bool known_unissued;
 } sc_roster_row;
 
 typedef struct sc_roster sc_roster;

@@ -116,6 +116,8 @@ void sc_registry_close(sc_registry *reg) {
   if (reg->conn)
     reg->driver->disconnect(reg);
   sc_registry_packing_free(reg);
+  sc_registry_forget_taken(reg);
+  free(reg->known_achievement);
   free(reg->reserved.slots);
   free(reg);
 }
@@ -143,6 +145,7 @@ bool sc_registry_settle(sc_registry *reg) {
     reg->driver->release_list(reg, reg->current_list);
   reg->current_list = 0;
   reg->current_used = 0;
+  sc_registry_forget_taken(reg); /* its next user may not hold the home's issue lock */
   return reg->reserved.count == 0 && reg->driver->idle(reg);
 }
 
@@ -166,6 +169,8 @@ int sc_registry_commit(sc_registry *reg, sc_error *err) {
   int rc = sc_registry_exec(reg, "COMMIT", err);
   if (rc == SC_OK) /* a failed COMMIT is followed by a rollback, which says so */
     sc_registry_packing_transaction_end(reg, true);
+  if (rc == SC_OK)
+    sc_registry_records_transaction_end(reg, true);
   return rc;
 }
 
@@ -173,6 +178,7 @@ void sc_registry_rollback(sc_registry *reg) {
   sc_error ignored = {0};
   reg->driver->exec(reg, "ROLLBACK", &ignored);
   sc_registry_packing_transaction_end(reg, false);
+  sc_registry_records_transaction_end(reg, false);
 }
 
 /* Prepared statements are kept for the life of the handle: a batch inserts thousands. */

@@ -8,6 +8,9 @@
 
 #define TOMBSTONE UINT64_MAX
 #define RANDOM_TRIES 32
+/* Draws from one list by one handle before that list's taken slots are read in one query, and
+ * kept, instead of one query per draw: a batch reads them once, a single issue never. */
+#define TAKEN_MAP_AFTER 64
 
 static uint64_t slot_key(int64_t list, int64_t index) {
   return ((uint64_t)list << 32 | (uint64_t)index) + 1;
@@ -198,9 +201,29 @@ static int find_current_list(sc_registry *reg, sc_error *err) {
   return rc;
 }
 
+static bool map_has(const uint8_t *map, int64_t i) {
+  return map[i / 8] >> (i % 8) & 1;
+}
+
+static void map_set(uint8_t *map, int64_t i) {
+  map[i / 8] |= (uint8_t)(1u << (i % 8));
+}
+
+static void mark_reserved(const sc_index_set *set, int64_t list, uint8_t *map) {
+  for (size_t i = 0; i < set->cap; i++) {
+    uint64_t key = set->slots[i];
+    if (key && key != TOMBSTONE && (int64_t)((key - 1) >> 32) == list)
+      map_set(map, (int64_t)((key - 1) & 0xffffffffu));
+  }
+}
+
 static int is_taken(sc_registry *reg, int64_t list, int64_t index, bool *taken, sc_error *err) {
   if (set_contains(&reg->reserved, list, index)) {
     *taken = true;
+    return SC_OK;
+  }
+  if (reg->taken_map) {
+    *taken = map_has(reg->taken_map, index);
     return SC_OK;
   }
   sc_sql_stmt *stmt = sc_registry_stmt(
@@ -229,39 +252,78 @@ static int used_indexes(sc_registry *reg, int64_t list, uint8_t *used, sc_error 
   while ((rc = sc_sql_step(reg, stmt, "status indexes", &row, err)) == SC_OK && row) {
     int64_t i = reg->driver->column_int64(stmt, 0);
     if (i >= 0 && i < SC_STATUS_LIST_SIZE)
-      used[i / 8] |= (uint8_t)(1u << (i % 8));
+      map_set(used, i);
   }
   reg->driver->finalize(stmt);
   return rc;
 }
 
+void sc_registry_forget_taken(sc_registry *reg) {
+  free(reg->taken_map);
+  reg->taken_map = NULL;
+  reg->taken_map_list = 0;
+  reg->draws_in_list = 0;
+}
+
+/* The map of list's taken slots once the handle has drawn TAKEN_MAP_AFTER times from it. Only
+ * this handle adds to a list it draws from (a leased list; a SQLite home's one issuing process),
+ * so the slots read once, with the ones it holds reserved then, plus every slot it draws after
+ * (sc_registry_reserve_index), stay the list's taken slots: a row it inserts leaves
+ * reg->reserved but stays in the map. */
+static int use_taken_map(sc_registry *reg, int64_t list, sc_error *err) {
+  if (reg->taken_map_list != list) {
+    sc_registry_forget_taken(reg);
+    reg->taken_map_list = list;
+  }
+  if (reg->taken_map || ++reg->draws_in_list < TAKEN_MAP_AFTER)
+    return SC_OK;
+  uint8_t *map = calloc(SC_STATUS_LIST_SIZE / 8, 1);
+  if (!map)
+    return sc_oom(err);
+  int rc = used_indexes(reg, list, map, err);
+  mark_reserved(&reg->reserved, list, map); /* drawn before, not yet inserted */
+  if (rc == SC_OK)
+    reg->taken_map = map;
+  else
+    free(map);
+  return rc;
+}
+
+static bool slot_free(const sc_registry *reg, const uint8_t *used, int64_t list, int64_t i) {
+  return !map_has(used, i) && !set_contains(&reg->reserved, list, i);
+}
+
 /* When random draws keep hitting taken slots the list is nearly full: pick uniformly among
  * the free ones from a bitmap instead. */
 static int pick_free(sc_registry *reg, int64_t list, int64_t *index, sc_error *err) {
-  uint8_t *used = calloc(SC_STATUS_LIST_SIZE / 8, 1);
-  if (!used)
+  uint8_t *read = reg->taken_map ? NULL : calloc(SC_STATUS_LIST_SIZE / 8, 1);
+  if (!reg->taken_map && !read)
     return sc_oom(err);
-  int rc = used_indexes(reg, list, used, err);
+  const uint8_t *used = reg->taken_map ? reg->taken_map : read;
+  int rc = read ? used_indexes(reg, list, read, err) : SC_OK;
   size_t free_count = 0;
   for (int64_t i = 0; i < SC_STATUS_LIST_SIZE; i++)
-    free_count += !(used[i / 8] >> (i % 8) & 1) && !set_contains(&reg->reserved, list, i);
+    free_count += slot_free(reg, used, list, i);
   uint32_t r = 0;
   if (rc == SC_OK && free_count && (rc = sc_random_bytes((uint8_t *)&r, sizeof r, err)) == SC_OK) {
     size_t k = r % free_count;
     for (int64_t i = 0; i < SC_STATUS_LIST_SIZE; i++) {
-      if (!(used[i / 8] >> (i % 8) & 1) && !set_contains(&reg->reserved, list, i) && k-- == 0) {
+      if (slot_free(reg, used, list, i) && k-- == 0) {
         *index = i;
         break;
       }
     }
   }
-  free(used);
+  free(read);
   if (rc == SC_OK && !free_count)
     *index = -1;
   return rc;
 }
 
 static int draw_index(sc_registry *reg, int64_t list, int64_t *index, sc_error *err) {
+  int map_rc = use_taken_map(reg, list, err);
+  if (map_rc != SC_OK)
+    return map_rc;
   for (int attempt = 0; attempt < RANDOM_TRIES; attempt++) {
     uint32_t r;
     int rc = sc_random_bytes((uint8_t *)&r, sizeof r, err);
@@ -293,12 +355,17 @@ int sc_registry_reserve_index(sc_registry *reg, int64_t *list, int64_t *index, s
     return rc;
   if (!set_add(&reg->reserved, reg->current_list, *index))
     return sc_oom(err);
+  if (reg->taken_map && reg->taken_map_list == reg->current_list)
+    map_set(reg->taken_map, *index);
   *list = reg->current_list;
   reg->current_used++;
   return SC_OK;
 }
 
 void sc_registry_release_index(sc_registry *reg, int64_t list, int64_t index) {
+  /* Never inserted, or rolled back: free again (a slot left marked would only be wasted). */
+  if (reg->taken_map && list == reg->taken_map_list && index >= 0 && index < SC_STATUS_LIST_SIZE)
+    reg->taken_map[index / 8] &= (uint8_t) ~(1u << (index % 8));
   if (sc_index_set_remove(&reg->reserved, list, index) && list == reg->current_list)
     reg->current_used--;
 }

@@ -117,6 +117,16 @@ struct sc_registry {
   sc_index_set reserved;
   int64_t current_list;         /* 0 = not looked up yet */
   int64_t current_used;         /* credentials + reservations in current_list */
+  /* The slots of current_list taken, once a handle draws many from it (registry_index.c):
+   * NULL until then. Valid only while no other process draws from that list, which leasing
+   * (PostgreSQL) and the home's issue lock (SQLite) ensure. */
+  uint8_t *taken_map;
+  int64_t taken_map_list;
+  unsigned draws_in_list;
+  /* The achievement IRI known to be in the achievements table (registry_records.c), and whether
+   * it was added in the open transaction (then forgotten if that rolls back). */
+  char *known_achievement;
+  bool known_achievement_unconfirmed;
   sc_registry_packing *packing; /* zstd state, made when first needed (registry_dictionaries.c) */
 };
 
@@ -151,5 +161,10 @@ char *sc_registry_unpack_zstd(sc_registry *reg, const char *credential, const ui
 void sc_registry_packing_transaction_end(sc_registry *reg, bool committed);
 void sc_registry_packing_free(sc_registry *reg);
 bool sc_index_set_remove(sc_index_set *set, int64_t list, int64_t index);
+/* Drops the taken-slot map: the handle is about to be used under another lock or list. */
+void sc_registry_forget_taken(sc_registry *reg);
+/* A transaction ended: what was learned inside it about the achievements table stays only if it
+ * committed (registry_records.c). */
+void sc_registry_records_transaction_end(sc_registry *reg, bool committed);
 
 #endif

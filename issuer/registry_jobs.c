@@ -76,19 +76,27 @@ static const char *text_or_null(sc_registry *reg, sc_sql_stmt *stmt, int i) {
 }
 
 /* A job taken by a worker whose number nobody holds any more is queued again: that worker
- * stopped (killed, its machine gone) with the job unfinished. */
+ * stopped (killed, its machine gone) with the job unfinished. Each job comes with whether its
+ * credential may be in the registry already, so that a worker looks up only those, not every
+ * job (one statement fewer per credential): a job queued when its learner already had the
+ * credential, or one a stopped worker held — for that one the answer of this statement could
+ * be stale (its snapshot may predate the stopped worker's last commit, while pg_locks shows the
+ * worker gone), so it is always looked up again, in a statement of its own. */
 #define TAKE_SQL                                                                                   \
-  "WITH taken AS (UPDATE jobs SET state = 'taken', worker = $1 WHERE seq IN ("                     \
-  " SELECT seq FROM jobs j WHERE j.template = $2 AND (j.state = 'queued' OR (j.state = 'taken'"    \
-  " AND NOT EXISTS (SELECT 1 FROM pg_locks l WHERE l.locktype = 'advisory'"                        \
+  "WITH picked AS (SELECT seq, state FROM jobs j WHERE j.template = $2 AND (j.state = 'queued'"   \
+  " OR (j.state = 'taken' AND NOT EXISTS (SELECT 1 FROM pg_locks l WHERE l.locktype = 'advisory'"  \
   " AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())"            \
   " AND l.classid = " WORKER_CLASS " AND CAST(CAST(l.objid AS TEXT) AS BIGINT) = j.worker"          \
   " AND l.objsubid = 2 AND l.granted)))"                                                           \
-  " ORDER BY seq LIMIT $3 FOR UPDATE SKIP LOCKED)"                                                 \
-  " RETURNING seq, learner_id, achievement, achievement_file, template, name, email, did,"         \
-  " valid_until, language, roster, line)"                                                          \
+  " ORDER BY seq LIMIT $3 FOR UPDATE SKIP LOCKED),"                                               \
+  " taken AS (UPDATE jobs SET state = 'taken', worker = $1 FROM picked"                            \
+  " WHERE jobs.seq = picked.seq RETURNING jobs.seq, jobs.learner_id, jobs.achievement,"            \
+  " jobs.achievement_file, jobs.template, jobs.name, jobs.email, jobs.did, jobs.valid_until,"      \
+  " jobs.language, jobs.roster, jobs.line, picked.state AS was)"                                   \
   " SELECT learner_id, achievement, achievement_file, template, name, email, did, valid_until,"   \
-  " language, roster, line FROM taken ORDER BY seq"
+  " language, roster, line, CAST(was = 'taken' OR EXISTS (SELECT 1 FROM credentials c"            \
+  " JOIN achievements a ON a.id = c.achievement WHERE c.learner_id = taken.learner_id"             \
+  " AND a.iri = taken.achievement) AS INTEGER) FROM taken ORDER BY seq"
 
 int sc_registry_take_jobs(sc_registry *reg, int64_t worker, const char *template_name, size_t max,
                           int (*each)(void *ctx, const sc_queued_row *row), void *ctx,
@@ -117,6 +125,7 @@ int sc_registry_take_jobs(sc_registry *reg, int64_t worker, const char *template
         .language = text_or_null(reg, stmt, 8),
         .roster = text_or_null(reg, stmt, 9),
         .line = (size_t)d->column_int64(stmt, 10),
+        .look_up = d->column_int64(stmt, 11) != 0,
     };
     (*taken)++;
     if ((rc = each(ctx, &job)) != SC_OK)

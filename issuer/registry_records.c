@@ -52,8 +52,12 @@ static int insert_credential(sc_registry *reg, const sc_issued_record *rec, cons
   return rc;
 }
 
-/* Achievement IRIs are kept once each: rows and the learner's index hold a small number. */
+/* Achievement IRIs are kept once each: rows and the learner's index hold a small number. A
+ * batch's rows share one, so the handle remembers the last one it knows the table holds and
+ * adds it once, not once per credential. Rows of the achievements table are never deleted. */
 static int add_achievement(sc_registry *reg, const char *iri, sc_error *err) {
+  if (reg->known_achievement && strcmp(reg->known_achievement, iri) == 0)
+    return SC_OK;
   sc_sql_stmt *stmt = sc_registry_stmt(
       reg, STMT_INSERT_ACHIEVEMENT,
       "INSERT INTO achievements (iri) VALUES ($1) ON CONFLICT (iri) DO NOTHING", err);
@@ -61,7 +65,24 @@ static int add_achievement(sc_registry *reg, const char *iri, sc_error *err) {
     return err->code;
   reg->driver->bind_text(stmt, 1, iri);
   bool row;
-  return sc_sql_step(reg, stmt, "recording an achievement", &row, err);
+  int rc = sc_sql_step(reg, stmt, "recording an achievement", &row, err);
+  char *known = rc == SC_OK ? strdup(iri) : NULL;
+  if (known) { /* out of memory: only the saving is lost */
+    free(reg->known_achievement);
+    reg->known_achievement = known;
+    reg->known_achievement_unconfirmed = true;
+  }
+  return rc;
+}
+
+/* Outside a transaction the row committed at once, and is confirmed at the next commit; a
+ * rollback before that only costs one more insert. */
+void sc_registry_records_transaction_end(sc_registry *reg, bool committed) {
+  if (!committed && reg->known_achievement_unconfirmed) {
+    free(reg->known_achievement);
+    reg->known_achievement = NULL;
+  }
+  reg->known_achievement_unconfirmed = false;
 }
 
 int sc_registry_insert(sc_registry *reg, const sc_issued_record *rec, sc_error *err) {

@@ -123,6 +123,25 @@ for line in open(sys.argv[2]):
 PY
 }
 
+@test "a worker takes jobs whose learners were issued before and reports them already issued" {
+  command -v psql >/dev/null || skip "no psql (Debian package postgresql-client)"
+  PG=$(mktemp -d)
+  "$ROOT/tests/pg/cluster.sh" start "$PG" >/dev/null 2>&1 ||
+    skip "no PostgreSQL cluster could start (tests/pg/cluster.sh; Debian package postgresql)"
+  URI=$("$ROOT/tests/pg/cluster.sh" createdb "$PG" before)
+  make_home
+  printf 'name,email,id\n' >"$WORK/roster.csv"
+  for i in 1 2 3 4 5 6; do printf 'Learner %s,l%s@example.org,L%s\n' "$i" "$i" "$i"; done >>"$WORK/roster.csv"
+  head -4 "$WORK/roster.csv" >"$WORK/first.csv" # L1-L3 issued directly, without the queue
+  sc issue --home "$WORK/home" --registry "$URI" --roster "$WORK/first.csv" --no-pdf >/dev/null
+  sc issue --home "$WORK/home" --registry "$URI" --roster "$WORK/roster.csv" --queue --no-pdf >/dev/null
+  run sc worker --home "$WORK/home" --registry "$URI" --no-pdf --until-empty
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"6 jobs"*": 3 issued, 3 already issued, 0 repaired, 0 refused"* ]]
+  [ "$(sql "SELECT count(*) FROM credentials")" -eq 6 ]
+  [ "$(sql "SELECT count(*) FROM jobs WHERE state = 'done' AND credential IS NOT NULL")" -eq 6 ]
+}
+
 @test "a SQLite home refuses --queue and worker with exit 64, saying what to do instead" {
   make_home
   [ "${SKILLCERT_TEST_REGISTRY:-}" != postgresql ] || skip "the home's registry is PostgreSQL here"

@@ -26,7 +26,10 @@ static void insert_ok(fixture *f, const char *id, const char *learner) {
   assert_int_equal(sc_registry_reserve_index(f->reg, &list, &index, &err), SC_OK);
   sc_issued_record rec = sample(id, learner, index);
   rec.status_list = list;
-  assert_int_equal(sc_registry_insert(f->reg, &rec, &err), SC_OK);
+  int rc = sc_registry_insert(f->reg, &rec, &err);
+  if (rc != SC_OK)
+    fprintf(stderr, "%s\n", err.message);
+  assert_int_equal(rc, SC_OK);
 }
 
 static void records_a_credential_and_finds_it_by_id_or_learner(void **state) {
@@ -115,6 +118,92 @@ static void reserved_indexes_are_unique_and_in_range(void **state) {
   for (int i = 1; i < N; i++)
     ascending += seen[i] == seen[i - 1] + 1;
   assert_true(ascending < N / 10);
+}
+
+/* Fills status list 1 by SQL, as other processes would have, except the slots [first, first +
+ * n) and the seed's own: rows copied from the seed credential. */
+static void fill_list_but(fixture *f, int64_t first, int64_t n) {
+  char sql[1024];
+  snprintf(sql, sizeof sql,
+           "INSERT INTO credentials (id, learner_id, achievement, recipient_name, email_hash,"
+           " status_list, status_index, issued_at, json_path, credential)"
+           " WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < %d)"
+           " SELECT 'urn:uuid:fill-' || i, 'F' || i, c.achievement, c.recipient_name,"
+           " c.email_hash, c.status_list, i, c.issued_at, c.json_path, c.credential"
+           " FROM n, credentials c WHERE c.id = 'urn:uuid:seed' AND i <> c.status_index"
+           " AND (i < %lld OR i >= %lld)",
+           SC_STATUS_LIST_SIZE - 1, (long long)first, (long long)(first + n));
+  sc_error err = {0};
+  /* PostgreSQL's per-row generation bump, 131,071 times on one row in one statement, would
+   * walk an ever longer chain of row versions: minutes. The list's generation is not tested. */
+  const char *trigger = "credentials_issued_bump_generation";
+  char toggle[128];
+  if (f->reg->driver->postgres) {
+    snprintf(toggle, sizeof toggle, "ALTER TABLE credentials DISABLE TRIGGER %s", trigger);
+    assert_int_equal(sc_registry_exec(f->reg, toggle, &err), SC_OK);
+  }
+  assert_int_equal(sc_registry_exec(f->reg, sql, &err), SC_OK);
+  if (f->reg->driver->postgres) {
+    snprintf(toggle, sizeof toggle, "ALTER TABLE credentials ENABLE TRIGGER %s", trigger);
+    assert_int_equal(sc_registry_exec(f->reg, toggle, &err), SC_OK);
+  }
+}
+
+/* A batch's handle reads its list's taken slots once, after many draws (registry_index.c): the
+ * slots it had drawn and not yet inserted then, inserted later, must stay taken. With a list
+ * all but full, every draw must land on one of the few free slots, each once, and the next
+ * draw on a new list. */
+static void a_handle_drawing_many_never_draws_a_slot_it_has_inserted(void **state) {
+  fixture *f = *state;
+  enum { FIRST = 1000, FREE = 200, EARLY = 70 };
+  sc_error err = {0};
+  int64_t list, seed_index;
+  assert_int_equal(sc_registry_reserve_index(f->reg, &list, &seed_index, &err), SC_OK);
+  sc_issued_record seed = sample("urn:uuid:seed", "seed", seed_index);
+  seed.status_list = list;
+  assert_int_equal(sc_registry_insert(f->reg, &seed, &err), SC_OK);
+  fill_list_but(f, FIRST, FREE);
+  int free_slots = FREE - (seed_index >= FIRST && seed_index < FIRST + FREE);
+  static int64_t drawn[FREE];
+  char id[64], learner[32];
+  for (int i = 0; i < free_slots; i++) {
+    assert_int_equal(sc_registry_reserve_index(f->reg, &list, &drawn[i], &err), SC_OK);
+    assert_int_equal(list, 1);
+    assert_true(drawn[i] >= FIRST && drawn[i] < FIRST + FREE && drawn[i] != seed_index);
+    for (int j = 0; j < i; j++)
+      assert_int_not_equal(drawn[i], drawn[j]);
+    if (i + 1 == EARLY) /* the early draws are inserted only now, after the map was read */
+      for (int j = 0; j < EARLY; j++) {
+        snprintf(id, sizeof id, "urn:uuid:early-%d", j);
+        snprintf(learner, sizeof learner, "E%d", j);
+        sc_issued_record rec = sample(id, learner, drawn[j]);
+        assert_int_equal(sc_registry_insert(f->reg, &rec, &err), SC_OK);
+      }
+  }
+  int64_t index;
+  assert_int_equal(sc_registry_reserve_index(f->reg, &list, &index, &err), SC_OK);
+  assert_int_equal(list, 2);
+}
+
+/* The handle adds a batch's achievement once and remembers it (registry_records.c): one added
+ * in a transaction that rolled back is gone from the table, and must be added again. */
+static void an_achievement_added_in_a_rolled_back_transaction_is_added_again(void **state) {
+  fixture *f = *state;
+  sc_error err = {0};
+  int64_t list, index; /* drawn before the transaction, as a batch does */
+  assert_int_equal(sc_registry_reserve_index(f->reg, &list, &index, &err), SC_OK);
+  assert_int_equal(sc_registry_begin_issue(f->reg, &err), SC_OK);
+  sc_issued_record rec = sample("urn:uuid:rolled-back", "L1", index);
+  rec.status_list = list;
+  assert_int_equal(sc_registry_insert(f->reg, &rec, &err), SC_OK);
+  sc_registry_rollback(f->reg);
+  sc_registry_release_index(f->reg, list, index);
+  insert_ok(f, "urn:uuid:after", "L1");
+  json_t *row = NULL;
+  assert_int_equal(sc_registry_find(f->reg, "L1", "https://a.example/ai", &row, &err), SC_OK);
+  assert_non_null(row);
+  assert_string_equal(json_string_value(json_object_get(row, "id")), "urn:uuid:after");
+  json_decref(row);
 }
 
 static void schema_is_versioned_and_a_newer_one_is_refused(void **state) {
@@ -693,6 +782,10 @@ int main(void) {
       cmocka_unit_test_setup_teardown(opening_an_older_registry_clears_its_done_jobs_personal_fields,
                                       setup, teardown),
       cmocka_unit_test_setup_teardown(reserved_indexes_are_unique_and_in_range, setup, teardown),
+      cmocka_unit_test_setup_teardown(a_handle_drawing_many_never_draws_a_slot_it_has_inserted,
+                                      setup, teardown),
+      cmocka_unit_test_setup_teardown(
+          an_achievement_added_in_a_rolled_back_transaction_is_added_again, setup, teardown),
       cmocka_unit_test_setup_teardown(schema_is_versioned_and_a_newer_one_is_refused, setup,
                                       teardown),
       cmocka_unit_test_setup_teardown(lists_by_filter, setup, teardown),
@@ -716,6 +809,10 @@ int main(void) {
                                       teardown),
       cmocka_unit_test_setup_teardown(events_are_append_only, setup_pg, teardown),
       cmocka_unit_test_setup_teardown(reserved_indexes_are_unique_and_in_range, setup_pg, teardown),
+      cmocka_unit_test_setup_teardown(a_handle_drawing_many_never_draws_a_slot_it_has_inserted,
+                                      setup_pg, teardown),
+      cmocka_unit_test_setup_teardown(
+          an_achievement_added_in_a_rolled_back_transaction_is_added_again, setup_pg, teardown),
       cmocka_unit_test_setup_teardown(lists_by_filter, setup_pg, teardown),
       cmocka_unit_test_setup_teardown(
           a_change_after_a_read_is_not_refused_when_another_command_wrote, setup_pg, teardown),
