@@ -117,6 +117,8 @@ int cli_queue_roster(const sc_issue_context *ctx, const cli_roster_job *job, sc_
     rc = sc_roster_open(job->roster, &options, &roster, err);
   if (rc == SC_OK)
     rc = queue_rows(reg, roster, ctx, job, &rows, &added, err);
+  if (rc == SC_OK && added)
+    rc = sc_registry_queue_analyze(reg, err);
   sc_roster_close(roster);
   sc_registry_close(reg);
   if (rc == SC_OK)

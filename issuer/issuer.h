@@ -645,6 +645,9 @@ typedef struct sc_queued_row {
   bool look_up; /* taken: its credential may be in the registry already (registry_jobs.c) */
 } sc_queued_row;
 
+/* After queueing many rows: the database's statistics of the queue brought up to date. */
+int sc_registry_queue_analyze(sc_registry *reg, sc_error *err);
+
 /* Publishing's lock across machines (PostgreSQL: a session advisory lock; SQLite: none, the
  * home's .publish.lock suffices), taken by sc_publish_lists after the home's. */
 int sc_registry_publish_lock(sc_registry *reg, sc_error *err);

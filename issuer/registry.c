@@ -118,6 +118,7 @@ void sc_registry_close(sc_registry *reg) {
   sc_registry_packing_free(reg);
   sc_registry_forget_taken(reg);
   free(reg->known_achievement);
+  sc_buf_free(&reg->staged);
   free(reg->reserved.slots);
   free(reg);
 }
@@ -156,8 +157,10 @@ int sc_registry_begin(sc_registry *reg, sc_error *err) {
 
 int sc_registry_begin_issue(sc_registry *reg, sc_error *err) {
   reset_statements(reg);
-  return reg->driver->begin_issue ? reg->driver->begin_issue(reg, err)
-                                  : reg->driver->begin_write(reg, err);
+  int rc = reg->driver->begin_issue ? reg->driver->begin_issue(reg, err)
+                                    : reg->driver->begin_write(reg, err);
+  reg->staging = rc == SC_OK && reg->driver->copy_in; /* until the transaction ends */
+  return rc;
 }
 
 int sc_registry_begin_read(sc_registry *reg, sc_error *err) {
@@ -166,7 +169,10 @@ int sc_registry_begin_read(sc_registry *reg, sc_error *err) {
 }
 
 int sc_registry_commit(sc_registry *reg, sc_error *err) {
-  int rc = sc_registry_exec(reg, "COMMIT", err);
+  int rc = sc_registry_flush_staged(reg, err); /* the caller rolls back when it fails */
+  if (rc != SC_OK)
+    return rc;
+  rc = sc_registry_exec(reg, "COMMIT", err);
   if (rc == SC_OK) /* a failed COMMIT is followed by a rollback, which says so */
     sc_registry_packing_transaction_end(reg, true);
   if (rc == SC_OK)

@@ -85,6 +85,10 @@ typedef struct sc_registry_driver {
    * SQLite registry has one issuing process: <home>/.issue.lock). */
   int (*lease_list)(sc_registry *reg, int64_t list, bool *leased, sc_error *err);
   void (*release_list)(sc_registry *reg, int64_t list);
+  /* Rows in COPY's text format through the COPY ... FROM STDIN sql, in one statement (NULL:
+   * none; a batch then inserts row by row). *unique: a UNIQUE constraint refused a row. */
+  int (*copy_in)(sc_registry *reg, const char *sql, const char *rows, size_t len, bool *unique,
+                 sc_error *err);
   int (*column_count)(sc_sql_stmt *stmt);
   const char *(*column_name)(sc_sql_stmt *stmt, int i);
   sc_sql_type (*column_type)(sc_sql_stmt *stmt, int i);
@@ -126,7 +130,13 @@ struct sc_registry {
   /* The achievement IRI known to be in the achievements table (registry_records.c), and whether
    * it was added in the open transaction (then forgotten if that rolls back). */
   char *known_achievement;
+  int64_t known_achievement_id; /* its row; 0: not looked up */
   bool known_achievement_unconfirmed;
+  /* A batch's transaction on a back-end with copy_in: its credentials are kept here as COPY
+   * rows and sent in one statement at the commit (registry_records.c). */
+  bool staging;
+  sc_buf staged;
+  size_t staged_rows;
   sc_registry_packing *packing; /* zstd state, made when first needed (registry_dictionaries.c) */
 };
 
@@ -166,5 +176,11 @@ void sc_registry_forget_taken(sc_registry *reg);
 /* A transaction ended: what was learned inside it about the achievements table stays only if it
  * committed (registry_records.c). */
 void sc_registry_records_transaction_end(sc_registry *reg, bool committed);
+/* registry_copy.c: a credential kept for the commit's COPY (reg->staging), its achievement's
+ * row id given; the staged rows sent (before the COMMIT); staging ended with the transaction. */
+int sc_registry_stage_credential(sc_registry *reg, const sc_issued_record *rec, int64_t achievement,
+                                 const sc_buf *packed, sc_error *err);
+int sc_registry_flush_staged(sc_registry *reg, sc_error *err);
+void sc_registry_staging_end(sc_registry *reg);
 
 #endif

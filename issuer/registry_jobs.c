@@ -47,6 +47,12 @@ int sc_registry_queue(sc_registry *reg, const sc_queued_row *row, bool *added, s
   return rc;
 }
 
+/* Workers take the oldest queued jobs by index (TAKE_SQL); with the statistics of an empty
+ * table the planner would read and sort the whole queue for each take instead. */
+int sc_registry_queue_analyze(sc_registry *reg, sc_error *err) {
+  return reg->driver->postgres ? sc_registry_exec(reg, "ANALYZE jobs", err) : SC_OK;
+}
+
 int sc_registry_worker_join(sc_registry *reg, int64_t *worker, sc_error *err) {
   if (!reg->driver->postgres)
     return sc_fail(err, SC_EUSAGE,
@@ -81,22 +87,26 @@ static const char *text_or_null(sc_registry *reg, sc_sql_stmt *stmt, int i) {
  * job (one statement fewer per credential): a job queued when its learner already had the
  * credential, or one a stopped worker held — for that one the answer of this statement could
  * be stale (its snapshot may predate the stopped worker's last commit, while pg_locks shows the
- * worker gone), so it is always looked up again, in a statement of its own. */
+ * worker gone), so it is always looked up again, in a statement of its own. The workers alive
+ * are read from pg_locks once per take (`live`), not once per job another worker holds. */
 #define TAKE_SQL                                                                                   \
-  "WITH picked AS (SELECT seq, state FROM jobs j WHERE j.template = $2 AND (j.state = 'queued'"   \
-  " OR (j.state = 'taken' AND NOT EXISTS (SELECT 1 FROM pg_locks l WHERE l.locktype = 'advisory'"  \
+  "WITH live AS MATERIALIZED (SELECT CAST(CAST(l.objid AS TEXT) AS BIGINT) AS worker"              \
+  " FROM pg_locks l WHERE l.locktype = 'advisory'"                                                 \
   " AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())"            \
-  " AND l.classid = " WORKER_CLASS " AND CAST(CAST(l.objid AS TEXT) AS BIGINT) = j.worker"          \
-  " AND l.objsubid = 2 AND l.granted)))"                                                           \
+  " AND l.classid = " WORKER_CLASS " AND l.objsubid = 2 AND l.granted),"                           \
+  " dead AS (SELECT seq, state FROM jobs j WHERE j.state = 'taken' AND j.template = $2"            \
+  " AND j.worker NOT IN (SELECT worker FROM live) ORDER BY seq LIMIT $3 FOR UPDATE SKIP LOCKED),"  \
+  " queued AS (SELECT seq, state FROM jobs j WHERE j.state = 'queued' AND j.template = $2"          \
   " ORDER BY seq LIMIT $3 FOR UPDATE SKIP LOCKED),"                                               \
-  " taken AS (UPDATE jobs SET state = 'taken', worker = $1 FROM picked"                            \
-  " WHERE jobs.seq = picked.seq RETURNING jobs.seq, jobs.learner_id, jobs.achievement,"            \
-  " jobs.achievement_file, jobs.template, jobs.name, jobs.email, jobs.did, jobs.valid_until,"      \
-  " jobs.language, jobs.roster, jobs.line, picked.state AS was)"                                   \
+  " taken AS (UPDATE jobs SET state = 'taken', worker = $1 WHERE seq = ANY (ARRAY("               \
+  " SELECT seq FROM dead UNION ALL SELECT seq FROM queued LIMIT $3)) RETURNING seq, learner_id,"   \
+  " achievement, achievement_file, template, name, email, did, valid_until, language, roster,"    \
+  " line)"                                                                                         \
   " SELECT learner_id, achievement, achievement_file, template, name, email, did, valid_until,"   \
-  " language, roster, line, CAST(was = 'taken' OR EXISTS (SELECT 1 FROM credentials c"            \
-  " JOIN achievements a ON a.id = c.achievement WHERE c.learner_id = taken.learner_id"             \
-  " AND a.iri = taken.achievement) AS INTEGER) FROM taken ORDER BY seq"
+  " language, roster, line, CAST(seq IN (SELECT seq FROM dead) OR EXISTS (SELECT 1"                \
+  " FROM credentials c JOIN achievements a ON a.id = c.achievement"                                \
+  " WHERE c.learner_id = taken.learner_id AND a.iri = taken.achievement) AS INTEGER)"              \
+  " FROM taken ORDER BY seq"
 
 int sc_registry_take_jobs(sc_registry *reg, int64_t worker, const char *template_name, size_t max,
                           int (*each)(void *ctx, const sc_queued_row *row), void *ctx,

@@ -292,6 +292,46 @@ static int step(sc_sql_stmt *s, const char *what, bool *row, bool *unique, sc_er
   return SC_OK;
 }
 
+/* Rows in COPY's text format (registry_records.c stages them) into table's columns: one
+ * statement for a chunk's credentials, however many. A UNIQUE violation is told apart
+ * (*unique) and its detail ("Key (learner_id, achievement)=(L1, 1) already exists.") kept in
+ * the message: it names the row. */
+static int copy_in(sc_registry *reg, const char *sql, const char *rows, size_t len, bool *unique,
+                   sc_error *err) {
+  PGconn *pg = pg_of(reg);
+  *unique = false;
+  PGresult *res = PQexec(pg, sql);
+  if (PQresultStatus(res) != PGRES_COPY_IN) {
+    int rc = result_error(reg, res, "recording credentials", err);
+    PQclear(res);
+    return rc;
+  }
+  PQclear(res);
+  bool sent = true;
+  for (size_t at = 0; sent && at < len;) { /* PQputCopyData takes an int length */
+    int piece = len - at > (1u << 30) ? 1 << 30 : (int)(len - at);
+    sent = PQputCopyData(pg, rows + at, piece) == 1;
+    at += (size_t)piece;
+  }
+  int ended = PQputCopyEnd(pg, sent ? NULL : "skillcert: sending the rows failed");
+  int rc = SC_OK;
+  while ((res = PQgetResult(pg))) {
+    if (rc == SC_OK && (ended != 1 || !result_ok(res))) {
+      const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+      const char *detail = PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL);
+      *unique = state && strcmp(state, "23505") == 0;
+      rc = result_error(reg, res, "recording credentials", err);
+      size_t n = strlen(err->message);
+      if (detail && n < sizeof err->message)
+        sc_text_mark_cut(err->message + n, sizeof err->message - n,
+                         snprintf(err->message + n, sizeof err->message - n, " (%.*s)",
+                                  (int)strcspn(detail, "\n"), detail));
+    }
+    PQclear(res);
+  }
+  return rc;
+}
+
 /* Session-level advisory locks (classid LEASE_CLASS, objid the list): held until released or
  * until the connection ends, however the process ends. */
 #define LEASE_CLASS "21315" /* 'S' 'C' */
@@ -497,6 +537,7 @@ const sc_registry_driver sc_registry_postgres = {
     .step = step,
     .lease_list = lease_list,
     .release_list = release_list,
+    .copy_in = copy_in,
     .column_count = column_count,
     .column_name = column_name,
     .column_type = column_type,

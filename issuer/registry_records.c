@@ -70,6 +70,7 @@ static int add_achievement(sc_registry *reg, const char *iri, sc_error *err) {
   if (known) { /* out of memory: only the saving is lost */
     free(reg->known_achievement);
     reg->known_achievement = known;
+    reg->known_achievement_id = 0;
     reg->known_achievement_unconfirmed = true;
   }
   return rc;
@@ -78,21 +79,50 @@ static int add_achievement(sc_registry *reg, const char *iri, sc_error *err) {
 /* Outside a transaction the row committed at once, and is confirmed at the next commit; a
  * rollback before that only costs one more insert. */
 void sc_registry_records_transaction_end(sc_registry *reg, bool committed) {
+  sc_registry_staging_end(reg);
   if (!committed && reg->known_achievement_unconfirmed) {
     free(reg->known_achievement);
     reg->known_achievement = NULL;
+    reg->known_achievement_id = 0;
   }
   reg->known_achievement_unconfirmed = false;
 }
 
+/* The row id of the achievement add_achievement made known, looked up once. */
+static int known_achievement_id(sc_registry *reg, int64_t *id, sc_error *err) {
+  if (!reg->known_achievement_id) {
+    sc_sql_stmt *stmt =
+        reg->driver->prepare(reg, "SELECT id FROM achievements WHERE iri = $1", err);
+    if (!stmt)
+      return err->code;
+    reg->driver->bind_text(stmt, 1, reg->known_achievement);
+    bool row = false;
+    int rc = sc_sql_step(reg, stmt, "looking up an achievement", &row, err);
+    reg->known_achievement_id = rc == SC_OK && row ? reg->driver->column_int64(stmt, 0) : 0;
+    reg->driver->finalize(stmt);
+    if (rc != SC_OK)
+      return rc;
+    if (!reg->known_achievement_id)
+      return sc_fail(err, SC_ESOFTWARE, "%s: achievement %s not recorded", reg->path,
+                     reg->known_achievement);
+  }
+  *id = reg->known_achievement_id;
+  return SC_OK;
+}
+
 int sc_registry_insert(sc_registry *reg, const sc_issued_record *rec, sc_error *err) {
   sc_buf packed = {0};
+  int64_t achievement = 0;
   int rc = add_achievement(reg, rec->achievement_id, err);
+  if (rc == SC_OK && reg->staging && reg->known_achievement &&
+      strcmp(reg->known_achievement, rec->achievement_id) == 0)
+    rc = known_achievement_id(reg, &achievement, err);
   if (rc == SC_OK)
     rc = sc_registry_pack_stored(reg, rec->credential_json, strlen(rec->credential_json), &packed,
                                  err);
   if (rc == SC_OK)
-    rc = insert_credential(reg, rec, &packed, err);
+    rc = achievement ? sc_registry_stage_credential(reg, rec, achievement, &packed, err)
+                     : insert_credential(reg, rec, &packed, err);
   if (rc == SC_OK)
     sc_index_set_remove(&reg->reserved, rec->status_list, rec->status_index);
   sc_buf_free(&packed);

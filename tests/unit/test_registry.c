@@ -206,6 +206,65 @@ static void an_achievement_added_in_a_rolled_back_transaction_is_added_again(voi
   json_decref(row);
 }
 
+/* A batch's transaction (sc_registry_begin_issue) records its credentials in one COPY on
+ * PostgreSQL (registry_copy.c): every field comes back byte for byte, NULLs as NULLs, whatever
+ * backslashes, tabs or line ends a value holds. */
+static void a_batch_transaction_records_every_field_as_given(void **state) {
+  fixture *f = *state;
+  sc_error err = {0};
+  int64_t list, index;
+  assert_int_equal(sc_registry_reserve_index(f->reg, &list, &index, &err), SC_OK);
+  sc_issued_record rec = sample("urn:uuid:0c6c5fd6-5d0e-4f4c-9d0b-4c1b9a1e0f01", "L\\1\t", index);
+  rec.status_list = list;
+  rec.recipient_name = "Zoë \\N \\\\ a\tb\nc\rd";
+  rec.template_name = "t\\x41";
+  rec.pdf_path = "/out/a\\b.pdf";
+  rec.language = "de";
+  rec.credential_json = "{\"name\":\"a\\\\b\\n\\t\",\n\t\"x\":\"\\\\N\"}\n";
+  assert_int_equal(sc_registry_begin_issue(f->reg, &err), SC_OK);
+  assert_int_equal(sc_registry_insert(f->reg, &rec, &err), SC_OK);
+  assert_int_equal(sc_registry_commit(f->reg, &err), SC_OK);
+  json_t *row = NULL;
+  assert_int_equal(sc_registry_find(f->reg, "L\\1\t", "https://a.example/ai", &row, &err), SC_OK);
+  assert_non_null(row);
+  assert_string_equal(json_string_value(json_object_get(row, "id")), rec.id);
+  assert_string_equal(json_string_value(json_object_get(row, "recipient_name")), rec.recipient_name);
+  assert_string_equal(json_string_value(json_object_get(row, "template")), rec.template_name);
+  assert_string_equal(json_string_value(json_object_get(row, "pdf_path")), rec.pdf_path);
+  assert_string_equal(json_string_value(json_object_get(row, "language")), "de");
+  assert_true(json_is_null(json_object_get(row, "valid_until")));
+  assert_int_equal(json_integer_value(json_object_get(row, "status_index")), index);
+  json_decref(row);
+  char *text = sc_registry_credential_text(f->reg, rec.id, &err);
+  assert_non_null(text);
+  assert_string_equal(text, rec.credential_json);
+  free(text);
+}
+
+/* The same learner twice in one batch transaction: refused (by the INSERT, or by the COPY at
+ * the commit), naming the learner, and nothing of the transaction recorded. */
+static void a_learner_twice_in_one_batch_transaction_is_refused_and_nothing_recorded(void **state) {
+  fixture *f = *state;
+  sc_error err = {0};
+  int64_t list, first, second;
+  assert_int_equal(sc_registry_reserve_index(f->reg, &list, &first, &err), SC_OK);
+  assert_int_equal(sc_registry_reserve_index(f->reg, &list, &second, &err), SC_OK);
+  sc_issued_record a = sample("urn:uuid:0c6c5fd6-5d0e-4f4c-9d0b-4c1b9a1e0f02", "L-twice", first);
+  sc_issued_record b = sample("urn:uuid:0c6c5fd6-5d0e-4f4c-9d0b-4c1b9a1e0f03", "L-twice", second);
+  a.status_list = b.status_list = list;
+  assert_int_equal(sc_registry_begin_issue(f->reg, &err), SC_OK);
+  assert_int_equal(sc_registry_insert(f->reg, &a, &err), SC_OK);
+  int rc = sc_registry_insert(f->reg, &b, &err);
+  if (rc == SC_OK)
+    rc = sc_registry_commit(f->reg, &err);
+  if (rc != SC_EUSAGE || !strstr(err.message, "L-twice"))
+    fail_msg("%d %s", rc, err.message);
+  sc_registry_rollback(f->reg);
+  json_t *row = NULL;
+  assert_int_equal(sc_registry_find(f->reg, "L-twice", "https://a.example/ai", &row, &err), SC_OK);
+  assert_null(row);
+}
+
 static void schema_is_versioned_and_a_newer_one_is_refused(void **state) {
   fixture *f = *state;
   sc_registry_close(f->reg);
@@ -786,6 +845,11 @@ int main(void) {
                                       setup, teardown),
       cmocka_unit_test_setup_teardown(
           an_achievement_added_in_a_rolled_back_transaction_is_added_again, setup, teardown),
+      cmocka_unit_test_setup_teardown(a_batch_transaction_records_every_field_as_given, setup,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(
+          a_learner_twice_in_one_batch_transaction_is_refused_and_nothing_recorded, setup,
+          teardown),
       cmocka_unit_test_setup_teardown(schema_is_versioned_and_a_newer_one_is_refused, setup,
                                       teardown),
       cmocka_unit_test_setup_teardown(lists_by_filter, setup, teardown),
@@ -813,6 +877,11 @@ int main(void) {
                                       setup_pg, teardown),
       cmocka_unit_test_setup_teardown(
           an_achievement_added_in_a_rolled_back_transaction_is_added_again, setup_pg, teardown),
+      cmocka_unit_test_setup_teardown(a_batch_transaction_records_every_field_as_given, setup_pg,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(
+          a_learner_twice_in_one_batch_transaction_is_refused_and_nothing_recorded, setup_pg,
+          teardown),
       cmocka_unit_test_setup_teardown(lists_by_filter, setup_pg, teardown),
       cmocka_unit_test_setup_teardown(
           a_change_after_a_read_is_not_refused_when_another_command_wrote, setup_pg, teardown),
