@@ -513,6 +513,18 @@ static const char *const migrations[SC_REGISTRY_SCHEMA_VERSION] = {
     "  bytes BYTEA NOT NULL);",
     /* 10 → 11: done jobs forget the learner's name, address and DID (as SQLite's). */
     JOBS_FORGET_DONE,
+    /* 11 → 12: an insert bumps each list it touched once per statement, not once per row: a
+     * batch's chunk is one COPY (registry_copy.c), and a row trigger updating the list's row
+     * for each credential was an eighth of the server's time. The bump still tells publishing
+     * that the list changed; status changes keep their row trigger. */
+    "DROP TRIGGER IF EXISTS credentials_issued_bump_generation ON credentials;"
+    "CREATE OR REPLACE FUNCTION skillcert_bump_generations_issued() RETURNS trigger"
+    "  LANGUAGE plpgsql AS"
+    "  $$ BEGIN UPDATE status_lists SET generation = generation + 1"
+    "  WHERE id IN (SELECT DISTINCT status_list FROM issued); RETURN NULL; END $$;"
+    "CREATE TRIGGER credentials_issued_bump_generation AFTER INSERT ON credentials"
+    "  REFERENCING NEW TABLE AS issued"
+    "  FOR EACH STATEMENT EXECUTE FUNCTION skillcert_bump_generations_issued();",
 };
 
 const sc_registry_driver sc_registry_postgres = {

@@ -194,4 +194,7 @@ const char *const sc_registry_sqlite_migrations[SC_REGISTRY_SCHEMA_VERSION] = {
     /* 10 → 11: done jobs forget the learner's name, address and DID, as jobs now do when they
      * are marked done (registry_jobs.c): the registry keeps no address. */
     JOBS_FORGET_DONE,
+    /* 11 → 12: PostgreSQL's generation bump on insert became one per statement; SQLite's row
+     * trigger stays (in-process, an insert's trigger costs little). Nothing to do here. */
+    "SELECT 1;",
 };

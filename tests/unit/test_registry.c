@@ -265,6 +265,38 @@ static void a_learner_twice_in_one_batch_transaction_is_refused_and_nothing_reco
   assert_null(row);
 }
 
+/* Publishing republishes a list whose generation moved: a batch's transaction moves it (on
+ * PostgreSQL once per COPY, on SQLite once per row), and a rolled-back one does not. */
+static void a_batch_transaction_moves_its_lists_generation_and_a_rolled_back_one_does_not(
+    void **state) {
+  fixture *f = *state;
+  sc_error err = {0};
+  int64_t list, index[3], before = 0, after = 0, published = 0;
+  for (int i = 0; i < 3; i++)
+    assert_int_equal(sc_registry_reserve_index(f->reg, &list, &index[i], &err), SC_OK);
+  assert_int_equal(sc_registry_list_generation(f->reg, list, &before, &published, &err), SC_OK);
+  const char *ids[] = {"urn:uuid:0c6c5fd6-5d0e-4f4c-9d0b-4c1b9a1e0f11",
+                       "urn:uuid:0c6c5fd6-5d0e-4f4c-9d0b-4c1b9a1e0f12",
+                       "urn:uuid:0c6c5fd6-5d0e-4f4c-9d0b-4c1b9a1e0f13"};
+  const char *learners[] = {"G1", "G2", "G3"};
+  assert_int_equal(sc_registry_begin_issue(f->reg, &err), SC_OK);
+  sc_issued_record rec = sample(ids[2], learners[2], index[2]);
+  rec.status_list = list;
+  assert_int_equal(sc_registry_insert(f->reg, &rec, &err), SC_OK);
+  sc_registry_rollback(f->reg);
+  assert_int_equal(sc_registry_list_generation(f->reg, list, &after, &published, &err), SC_OK);
+  assert_int_equal(after, before);
+  assert_int_equal(sc_registry_begin_issue(f->reg, &err), SC_OK);
+  for (int i = 0; i < 2; i++) {
+    rec = sample(ids[i], learners[i], index[i]);
+    rec.status_list = list;
+    assert_int_equal(sc_registry_insert(f->reg, &rec, &err), SC_OK);
+  }
+  assert_int_equal(sc_registry_commit(f->reg, &err), SC_OK);
+  assert_int_equal(sc_registry_list_generation(f->reg, list, &after, &published, &err), SC_OK);
+  assert_true(after > before);
+}
+
 static void schema_is_versioned_and_a_newer_one_is_refused(void **state) {
   fixture *f = *state;
   sc_registry_close(f->reg);
@@ -848,6 +880,9 @@ int main(void) {
       cmocka_unit_test_setup_teardown(a_batch_transaction_records_every_field_as_given, setup,
                                       teardown),
       cmocka_unit_test_setup_teardown(
+          a_batch_transaction_moves_its_lists_generation_and_a_rolled_back_one_does_not, setup,
+          teardown),
+      cmocka_unit_test_setup_teardown(
           a_learner_twice_in_one_batch_transaction_is_refused_and_nothing_recorded, setup,
           teardown),
       cmocka_unit_test_setup_teardown(schema_is_versioned_and_a_newer_one_is_refused, setup,
@@ -879,6 +914,9 @@ int main(void) {
           an_achievement_added_in_a_rolled_back_transaction_is_added_again, setup_pg, teardown),
       cmocka_unit_test_setup_teardown(a_batch_transaction_records_every_field_as_given, setup_pg,
                                       teardown),
+      cmocka_unit_test_setup_teardown(
+          a_batch_transaction_moves_its_lists_generation_and_a_rolled_back_one_does_not, setup_pg,
+          teardown),
       cmocka_unit_test_setup_teardown(
           a_learner_twice_in_one_batch_transaction_is_refused_and_nothing_recorded, setup_pg,
           teardown),
