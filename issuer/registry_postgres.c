@@ -525,6 +525,14 @@ static const char *const migrations[SC_REGISTRY_SCHEMA_VERSION] = {
     "CREATE TRIGGER credentials_issued_bump_generation AFTER INSERT ON credentials"
     "  REFERENCING NEW TABLE AS issued"
     "  FOR EACH STATEMENT EXECUTE FUNCTION skillcert_bump_generations_issued();",
+    /* 12 → 13: the queue's indexes as the takes read them (as SQLite's): the queued jobs in
+     * order, so that a take reads the next 256 of them and not every job done before them (the
+     * planner ran the old (state, seq) index's work on the primary key, skipping the done ones
+     * at every take); the taken ones by worker, for finishing a worker's jobs and finding
+     * those of stopped workers. */
+    "DROP INDEX IF EXISTS jobs_waiting;"
+    "CREATE INDEX IF NOT EXISTS jobs_queued ON jobs(seq) WHERE state = 'queued';"
+    "CREATE INDEX IF NOT EXISTS jobs_taken ON jobs(worker, seq) WHERE state = 'taken';",
 };
 
 const sc_registry_driver sc_registry_postgres = {

@@ -197,4 +197,9 @@ const char *const sc_registry_sqlite_migrations[SC_REGISTRY_SCHEMA_VERSION] = {
     /* 11 → 12: PostgreSQL's generation bump on insert became one per statement; SQLite's row
      * trigger stays (in-process, an insert's trigger costs little). Nothing to do here. */
     "SELECT 1;",
+    /* 12 → 13: the queue's indexes as PostgreSQL's (where the takes run): the queued jobs in
+     * order, the taken ones by worker. */
+    "DROP INDEX IF EXISTS jobs_waiting;"
+    "CREATE INDEX IF NOT EXISTS jobs_queued ON jobs(seq) WHERE state = 'queued';"
+    "CREATE INDEX IF NOT EXISTS jobs_taken ON jobs(worker, seq) WHERE state = 'taken';",
 };
