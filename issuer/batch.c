@@ -161,13 +161,14 @@ static int submit(sc_batch *b, sc_job *job) {
 }
 
 static int process_row(sc_batch *b, const sc_roster_row *row) {
-  const json_t *achievement = NULL;
-  int rc = sc_batch_achievement(b, row, &achievement);
+  const sc_achievement_cache *cached = NULL;
+  int rc = sc_batch_achievement(b, row, &cached);
   if (rc != SC_OK)
     return rc;
+  const json_t *achievement = cached->achievement;
   const char *achievement_id = json_string_value(json_object_get(achievement, "id"));
   json_t *existing = NULL;
-  if (!row->known_unissued)
+  if (!row->known_unissued && !cached->none_issued)
     rc = sc_registry_find(b->reg, row->id, achievement_id, &existing, &b->err);
   if (rc != SC_OK)
     return rc;

@@ -48,6 +48,9 @@ typedef struct sc_queue {
 typedef struct sc_achievement_cache {
   char *path;
   json_t *achievement;
+  /* The registry held no credential of this achievement when the batch began, and no other
+   * process issues meanwhile (a SQLite home's issue lock): no row needs looking up. */
+  bool none_issued;
   struct sc_achievement_cache *next;
 } sc_achievement_cache;
 
@@ -82,7 +85,7 @@ typedef struct sc_batch {
 /* batch_jobs.c */
 sc_job *sc_job_new_issue(sc_batch *b, const sc_roster_row *row, const json_t *achievement);
 void sc_job_free(sc_job *job);
-int sc_batch_achievement(sc_batch *b, const sc_roster_row *row, const json_t **achievement);
+int sc_batch_achievement(sc_batch *b, const sc_roster_row *row, const sc_achievement_cache **entry);
 int sc_batch_existing(sc_batch *b, const sc_roster_row *row, const json_t *existing);
 int sc_batch_job_failed(sc_batch *b, sc_job *job);
 int sc_batch_share_issuer(sc_batch *b);

@@ -84,10 +84,18 @@ static int cache_achievement(sc_batch *b, sc_achievement_cache *entry, json_t *l
   sc_jsonld_share(entry->achievement);
   entry->next = b->achievements;
   b->achievements = entry;
+  /* A first run of a roster (the usual case) then skips a query per row. Shared registries
+   * (PostgreSQL) have other issuers: every row is looked up there. */
+  const char *iri = json_string_value(json_object_get(entry->achievement, "id"));
+  bool any = true;
+  if (iri && !sc_registry_is_shared(b->reg) &&
+      sc_registry_achievement_issued(b->reg, iri, &any, &b->err) != SC_OK)
+    return b->err.code;
+  entry->none_issued = !any;
   return SC_OK;
 }
 
-int sc_batch_achievement(sc_batch *b, const sc_roster_row *row, const json_t **achievement) {
+int sc_batch_achievement(sc_batch *b, const sc_roster_row *row, const sc_achievement_cache **found) {
   char path[PATH_MAX] = ""; /* "": the template's own achievement */
   bool own = row->achievement && *row->achievement;
   if (own && resolve_path(b, row->achievement, path, sizeof path) != SC_OK)
@@ -95,7 +103,7 @@ int sc_batch_achievement(sc_batch *b, const sc_roster_row *row, const json_t **a
                    row->line);
   for (sc_achievement_cache *c = b->achievements; c; c = c->next) {
     if (strcmp(c->path, path) == 0) {
-      *achievement = c->achievement;
+      *found = c;
       return SC_OK;
     }
   }
@@ -112,7 +120,7 @@ int sc_batch_achievement(sc_batch *b, const sc_roster_row *row, const json_t **a
   }
   int rc = cache_achievement(b, entry, loaded);
   if (rc == SC_OK)
-    *achievement = b->achievements->achievement;
+    *found = b->achievements;
   return rc;
 }
 

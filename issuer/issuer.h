@@ -311,6 +311,9 @@ int sc_registry_get(sc_registry *reg, const char *id, json_t **row, sc_error *er
 int sc_registry_find(sc_registry *reg, const char *learner_id, const char *achievement_id,
                      json_t **row, sc_error *err);
 /* The stored credential text of id (a new string), or NULL with err set. */
+/* *any false: no credential of this achievement is recorded (true: there may be one). */
+int sc_registry_achievement_issued(sc_registry *reg, const char *achievement_iri, bool *any,
+                                   sc_error *err);
 /* Whether a credential with exactly this id (compared as given: another issuer's URL ids are
  * no UUIDs) is recorded. */
 int sc_registry_id_taken(sc_registry *reg, const char *id, bool *taken, sc_error *err);

@@ -238,6 +238,20 @@ int sc_registry_find(sc_registry *reg, const char *learner_id, const char *achie
   return fetch_one(reg, stmt, row, err);
 }
 
+/* The achievements row is written with an achievement's first credential: without one, no
+ * credential names it (an index look-up, where looking for a credential would scan them). */
+int sc_registry_achievement_issued(sc_registry *reg, const char *achievement_iri, bool *any,
+                                   sc_error *err) {
+  sc_sql_stmt *stmt =
+      reg->driver->prepare(reg, "SELECT 1 FROM achievements WHERE iri = $1", err);
+  if (!stmt)
+    return err->code;
+  reg->driver->bind_text(stmt, 1, achievement_iri);
+  int rc = sc_sql_step(reg, stmt, "looking up an achievement's credentials", any, err);
+  reg->driver->finalize(stmt);
+  return rc;
+}
+
 int sc_registry_id_taken(sc_registry *reg, const char *id, bool *taken, sc_error *err) {
   sc_sql_stmt *stmt = reg->driver->prepare(reg, "SELECT 1 FROM credentials WHERE id = $1", err);
   if (!stmt)
