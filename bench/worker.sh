@@ -11,6 +11,10 @@
 # few minutes between runs.
 # Prints "issue-sqlite-1 <cred/s> cred/s", "worker-2-postgres <cred/s> cred/s" and
 # "worker-2-postgres-vs-sqlite <ratio> x" (target ≥ 0.9). Both use the 2 cores this machine has.
+# Then the CPU each took per credential (user + system, from /proc: the processes this shell
+# reaped, and the backends the cluster's postmaster reaped): "issue-sqlite-1-cpu <µs>",
+# "worker-2-postgres-cpu <µs> = workers <µs> + server <µs>" — robust to a busy machine, where the
+# rates are not.
 set -eu
 cd "$(dirname "$0")/.."
 bin=$PWD/build/skillcert
@@ -33,18 +37,24 @@ awk -v rows="$rows" 'BEGIN {
 }' >"$work/roster.csv"
 
 now() { date +%s.%N; }
+reaped() { awk '{ print $16 + $17 }' "/proc/$1/stat"; } # cutime + cstime, in clock ticks
+tick=$(getconf CLK_TCK)
 
 "$bin" init "$work/sqlite" --name "Bench Academy" --url https://bench.example --no-passphrase >/dev/null
+cpu0=$(reaped $$)
 start=$(now)
 "$bin" issue --home "$work/sqlite" --roster "$work/roster.csv" --template ai-fundamentals \
   --no-pdf --no-publish -j 2 >/dev/null 2>"$work/sqlite.log" || { cat "$work/sqlite.log" >&2; exit 1; }
 sqlite_s=$(echo "$start $(now)" | awk '{ print $2 - $1 }')
+sqlite_cpu=$(($(reaped $$) - cpu0))
 
 SKILLCERT_PG_DURABLE=1 tests/pg/cluster.sh start "$pg" >/dev/null
 uri=$(tests/pg/cluster.sh createdb "$pg" bench)
 "$bin" init "$work/pg" --name "Bench Academy" --url https://bench.example --no-passphrase >/dev/null
 "$bin" issue --home "$work/pg" --registry "$uri" --roster "$work/roster.csv" \
   --template ai-fundamentals --no-pdf --queue >/dev/null
+postmaster=$(head -1 "$pg/data/postmaster.pid")
+cpu0=$(reaped $$) server0=$(reaped "$postmaster")
 start=$(now)
 "$bin" worker --home "$work/pg" --registry "$uri" --template ai-fundamentals --no-pdf -j "${BENCH_WORKER_JOBS:-1}" --batch "${BENCH_WORKER_BATCH:-256}" \
   --until-empty 2>"$work/w1.log" &
@@ -57,6 +67,9 @@ wait "$w1" || failed=1
 wait "$w2" || failed=1
 [ "$failed" -eq 0 ] || { cat "$work/w1.log" "$work/w2.log" >&2; exit 1; }
 pg_s=$(echo "$start $(now)" | awk '{ print $2 - $1 }')
+workers_cpu=$(($(reaped $$) - cpu0))
+sleep 1 # the backends end a moment after their workers
+server_cpu=$(($(reaped "$postmaster") - server0))
 issued=$(find "$work/pg/out" -name '*.json' ! -name '*.tmp.*' | wc -l)
 [ "$issued" -eq "$rows" ] || { echo "worker: $issued credentials for $rows rows" >&2; exit 1; }
 
@@ -64,4 +77,9 @@ echo "$rows $sqlite_s $pg_s" | awk '{
   printf "issue-sqlite-1 %.1f cred/s\n", $1 / $2
   printf "worker-2-postgres %.1f cred/s\n", $1 / $3
   printf "worker-2-postgres-vs-sqlite %.3f x\n", $2 / $3
+}'
+echo "$rows $tick $sqlite_cpu $workers_cpu $server_cpu" | awk '{
+  us = 1e6 / $2 / $1
+  printf "issue-sqlite-1-cpu %.1f us/cred\n", $3 * us
+  printf "worker-2-postgres-cpu %.1f us/cred = workers %.1f + server %.1f\n", ($4 + $5) * us, $4 * us, $5 * us
 }'
