@@ -146,6 +146,17 @@ static void commit_chunk_files(sc_batch *b, sc_file_group *files, sc_job **jobs,
   sc_queue_push_all(&b->done, jobs, n);
 }
 
+/* Once staged, a credential's tree and bytes are in the files: released here, not by the main
+ * thread when the job comes back. Freeing a credential's jansson tree is a few percent of a
+ * batch's CPU, and the main thread, which records every chunk, is the one that must not be
+ * kept from the registry. What the manifest needs (id, paths, QR text) stays. */
+void sc_release_staged(sc_prepared *p) {
+  json_decref(p->credential);
+  p->credential = NULL;
+  sc_buf_free(&p->json);
+  sc_buf_free(&p->pdf);
+}
+
 static void *writer_main(void *arg) {
   sc_batch *b = arg;
   sc_file_group files = {0};
@@ -155,6 +166,7 @@ static void *writer_main(void *arg) {
     for (; job; job = next) {
       next = job->next;
       job->rc = sc_issue_stage(b->ctx, &job->prepared, &files, &job->err);
+      sc_release_staged(&job->prepared);
       staged[n++] = job;
       if (job->ends_chunk || n == b->chunk_size) {
         commit_chunk_files(b, &files, staged, n);
@@ -167,6 +179,19 @@ static void *writer_main(void *arg) {
   return NULL;
 }
 
+/* How far ahead the main thread may run. The workers' share must outlast the main thread's
+ * longest stretch away from the todo queue: it sleeps until half a chunk is back, and when
+ * that fills the chunk it records all of it and waits for the registry's commit (its WAL
+ * fsync) before it hands out another row. With one chunk and a few jobs queued, what was left
+ * after the half chunk came back (about half a chunk) ran out during that commit and both
+ * workers waited (docs/benchmarks.md, "fifth pass"); two chunks leave a chunk and a half. The
+ * writer holds a chunk being synced and the next one waiting: signing goes on while it waits
+ * for the disk. */
+void sc_batch_set_bounds(sc_batch *b, int workers) {
+  b->max_at_workers = 2 * b->chunk_size + 4 * (size_t)workers;
+  b->max_at_writer = 2 * b->chunk_size;
+}
+
 int sc_workers_start(sc_batch *b) {
   queue_init(&b->todo);
   queue_init(&b->writes);
@@ -177,11 +202,7 @@ int sc_workers_start(sc_batch *b) {
   }
   b->writer_started = true;
   int n = b->opts->workers > 0 ? b->opts->workers : 1;
-  /* Enough jobs queued that the workers never run dry while the main thread sleeps until
-   * half a chunk of them is back; a chunk being synced and the next one waiting: signing
-   * goes on while the writer waits for the disk. */
-  b->max_at_workers = b->chunk_size + 4 * (size_t)n;
-  b->max_at_writer = 2 * b->chunk_size;
+  sc_batch_set_bounds(b, n);
   b->threads = calloc((size_t)n, sizeof *b->threads);
   if (!b->threads)
     return sc_oom(&b->err);
