@@ -196,6 +196,14 @@ int sc_json_load_file(const char *path, json_t **out, sc_error *err);
 size_t sc_utf8_bom_length(const void *data, size_t len);
 /* True when value is the string wanted, or an array holding it (a JSON-LD "type") (json_util.c). */
 bool sc_json_has_string(const json_t *value, const char *wanted);
+/* Builders for hot paths, in place of json_pack (json_util.c): each steals value, even when it
+ * fails, and fails for a NULL one. The key is a literal, not checked. put_text: a string
+ * member, checked to be UTF-8 (as json_string checks). pair: the array [first, second]; one:
+ * [item]. */
+bool sc_json_put(json_t *object, const char *key, json_t *value);
+bool sc_json_put_text(json_t *object, const char *key, const char *text);
+json_t *sc_json_pair(json_t *first, json_t *second);
+json_t *sc_json_one(json_t *item);
 /* True when text is an absolute URL as VC 2.0 uses the word (RFC 3986 absolute URI, IRI
  * characters allowed): a scheme ("https", "urn", "did"), ':', and something after it, with no
  * space, control character or character URIs never hold (json_util.c). */

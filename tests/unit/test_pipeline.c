@@ -41,8 +41,7 @@ static sc_job *recorded_job(const sc_home *home, int i, bool ends_chunk) {
   assert_non_null(job);
   job->kind = SC_JOB_WRITE;
   job->ends_chunk = ends_chunk;
-  snprintf(job->prepared.uuid, sizeof job->prepared.uuid,
-           "00000000-0000-4000-8000-%012d", i);
+  snprintf(job->prepared.uuid, sizeof job->prepared.uuid, "00000000-0000-4000-8000-%012d", i);
   snprintf(job->prepared.id, sizeof job->prepared.id, "urn:uuid:%s", job->prepared.uuid);
   char name[64];
   snprintf(name, sizeof name, "%s.json", job->prepared.uuid);
