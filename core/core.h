@@ -160,6 +160,10 @@ bool sc_text_unsafe_char(uint32_t cp);
 typedef struct sc_file_group {
   struct sc_staged_file *files;
   size_t count, cap;
+  /* sc_file_group_commit_names_later: the folders whose new names are not yet durable */
+  char *unsynced[4];
+  unsigned long long unsynced_device[4]; /* each one's filesystem (st_dev) */
+  size_t unsynced_count;
 } sc_file_group;
 
 int sc_file_group_add(sc_file_group *group, const char *path, const void *data, size_t len,
@@ -173,6 +177,17 @@ int sc_file_group_add_same(sc_file_group *group, const char *path, const void *d
                            unsigned mode, sc_error *err);
 /* On failure the files not yet renamed are removed; those renamed are whole. */
 int sc_file_group_commit(sc_file_group *group, sc_error *err);
+/* The commit without its last step, for groups committed one after another (a batch's
+ * chunks): the data is durable and every file named, but the names become durable only with
+ * the next commit of the group, whose sync of the data (one syncfs) covers them too, or with
+ * sc_file_group_sync_names. So a chunk costs one sync of the filesystem instead of two. On
+ * return, whatever its outcome, the names the previous call left pending are durable. */
+int sc_file_group_commit_names_later(sc_file_group *group, sc_error *err);
+/* Makes the names the last sc_file_group_commit_names_later left pending durable (an fsync
+ * of each folder). */
+void sc_file_group_sync_names(sc_file_group *group);
+/* True when a commit's names are not yet durable. */
+bool sc_file_group_names_pending(const sc_file_group *group);
 /* For the kill -9 tests only (test_crash.c): SKILLCERT_TEST_CRASH_AT=<point>:<n> kills the
  * process with SIGKILL the n-th time it reaches point ("synced", "renamed": a group of files'
  * commit; "dictionary": a batch's dictionary row written). */
