@@ -59,6 +59,32 @@ static void escapes_strings_and_keys_as_json_dumps_does(void **state) {
   json_decref(value);
 }
 
+/* Strings are scanned eight bytes at a time (core/text_escape.c): every character that needs
+ * an escape, and bytes next to the boundaries (0x1f, 0x20, 0x7f, 0x80, 0xff in UTF-8 text), at
+ * every position of strings of every length up to 40, as json_dumps writes them. */
+static void escapes_a_character_at_every_position_of_a_string_as_json_dumps_does(void **state) {
+  (void)state;
+  static const char *const specials[] = {"\"", "\\", "\n", "\x01", "\x1f", " ", "!", "#",
+                                         "[", "]", "\x7f", "\xc2\x80", "\xc3\xbf", "\xef\xbf\xbf"};
+  for (size_t k = 0; k < sizeof specials / sizeof *specials; k++) {
+    for (size_t len = 1; len <= 40; len++) {
+      for (size_t at = 0; at < len; at++) {
+        char text[64] = "";
+        size_t n = 0;
+        for (size_t i = 0; i < len; i++) {
+          const char *piece = i == at ? specials[k] : "a";
+          memcpy(text + n, piece, strlen(piece));
+          n += strlen(piece);
+        }
+        json_t *value = json_pack("[s]", text);
+        assert_non_null(value);
+        assert_same_as_dumps(value, "escape position");
+        json_decref(value);
+      }
+    }
+  }
+}
+
 static void lays_out_nesting_and_scalars_as_json_dumps_does(void **state) {
   (void)state;
   json_t *value =
@@ -341,6 +367,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(writes_the_vector_documents_as_json_dumps_does),
       cmocka_unit_test(escapes_strings_and_keys_as_json_dumps_does),
+      cmocka_unit_test(escapes_a_character_at_every_position_of_a_string_as_json_dumps_does),
       cmocka_unit_test(lays_out_nesting_and_scalars_as_json_dumps_does),
       cmocka_unit_test(leaves_reals_to_json_dumps),
       cmocka_unit_test(writes_random_trees_as_json_dumps_does),
