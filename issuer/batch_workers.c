@@ -1,6 +1,7 @@
 /* Worker threads, the writer thread, and the queues between them and the batch's main thread. */
 #include "issuer/batch_internal.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,9 +37,9 @@ void sc_queue_push_all(sc_queue *q, sc_job **jobs, size_t n) {
   queue_append(q, jobs[0], jobs[n - 1], n);
 }
 
-/* Waits for the queue to hold at least wanted jobs (or to close); takes one, or all.
- * wanted 0: takes all there is without waiting. */
-static sc_job *queue_take(sc_queue *q, size_t wanted, bool all) {
+/* Waits for the queue to hold at least wanted jobs (or to close); takes the first jobs, at
+ * most most of them. wanted 0: takes what there is without waiting. */
+static sc_job *queue_take(sc_queue *q, size_t wanted, size_t most) {
   pthread_mutex_lock(&q->lock);
   if (wanted)
     q->wanted = wanted;
@@ -47,31 +48,39 @@ static sc_job *queue_take(sc_queue *q, size_t wanted, bool all) {
     pthread_cond_wait(&q->ready, &q->lock);
     q->waiting--;
   }
-  sc_job *job = q->head;
-  if (job && all) {
-    q->head = q->tail = NULL;
-    q->count = 0;
-  } else if (job) {
-    q->head = job->next;
+  sc_job *job = q->head, *last = job;
+  size_t taken = job ? 1 : 0;
+  if (most >= q->count) { /* all of them */
+    last = q->tail;
+    taken = q->count;
+  }
+  for (; taken < most && last && last->next; taken++)
+    last = last->next;
+  if (last) {
+    q->head = last->next;
     if (!q->head)
       q->tail = NULL;
-    job->next = NULL;
-    q->count--;
+    last->next = NULL;
+    q->count -= taken;
   }
   pthread_mutex_unlock(&q->lock);
   return job;
 }
 
 sc_job *sc_queue_pop(sc_queue *q) {
-  return queue_take(q, 1, false);
+  return queue_take(q, 1, 1);
 }
 
 sc_job *sc_queue_pop_all(sc_queue *q, size_t wanted) {
-  return queue_take(q, wanted ? wanted : 1, true);
+  return queue_take(q, wanted ? wanted : 1, SIZE_MAX);
+}
+
+sc_job *sc_queue_pop_up_to(sc_queue *q, size_t wanted, size_t most) {
+  return queue_take(q, wanted ? wanted : 1, most ? most : 1);
 }
 
 sc_job *sc_queue_pop_all_now(sc_queue *q) {
-  return queue_take(q, 0, true);
+  return queue_take(q, 0, SIZE_MAX);
 }
 
 static void queue_close(sc_queue *q) {

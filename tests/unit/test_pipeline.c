@@ -23,6 +23,37 @@ static void the_workers_hold_more_than_a_chunk_once_half_a_chunk_came_back(void 
   }
 }
 
+/* The main thread takes at most a chunk of finished jobs at a time, so that it records at
+ * most one chunk before it hands out rows again: the first ones, in order, the rest left. */
+static void a_pop_takes_the_first_jobs_up_to_its_limit(void **state) {
+  (void)state;
+  sc_batch b = {.opts = &(sc_batch_options){.workers = 1}, .chunk_size = SC_CHUNK_JSON};
+  sc_job jobs[5] = {{.line = 1}, {.line = 2}, {.line = 3}, {.line = 4}, {.line = 5}};
+  sc_job *list[5] = {&jobs[0], &jobs[1], &jobs[2], &jobs[3], &jobs[4]};
+  sc_queue *q = &b.done;
+  memset(q, 0, sizeof *q);
+  pthread_mutex_init(&q->lock, NULL);
+  pthread_cond_init(&q->ready, NULL);
+  sc_queue_push_all(q, list, 5);
+  size_t line = 1, n = 0;
+  for (sc_job *job = sc_queue_pop_up_to(q, 2, 3); job; job = job->next, n++)
+    assert_int_equal(job->line, line++);
+  assert_int_equal(n, 3);
+  assert_int_equal(q->count, 2);
+  n = 0;
+  for (sc_job *job = sc_queue_pop_up_to(q, 1, 3); job; job = job->next, n++)
+    assert_int_equal(job->line, line++);
+  assert_int_equal(n, 2);
+  assert_int_equal(q->count, 0);
+  assert_null(q->head);
+  assert_null(q->tail);
+  sc_queue_push_all(q, list, 2); /* the queue works on after being emptied */
+  assert_int_equal(sc_queue_pop(q)->line, 1);
+  assert_int_equal(sc_queue_pop_all(q, 1)->line, 2);
+  pthread_mutex_destroy(&q->lock);
+  pthread_cond_destroy(&q->ready);
+}
+
 static char dir[64];
 
 static int make_dir(void **state) {
@@ -92,6 +123,7 @@ static void the_writer_hands_back_written_jobs_without_their_credential(void **s
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(the_workers_hold_more_than_a_chunk_once_half_a_chunk_came_back),
+      cmocka_unit_test(a_pop_takes_the_first_jobs_up_to_its_limit),
       cmocka_unit_test_setup_teardown(the_writer_hands_back_written_jobs_without_their_credential,
                                       make_dir, remove_dir),
   };
