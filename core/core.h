@@ -184,7 +184,8 @@ int sc_file_group_commit(sc_file_group *group, sc_error *err);
  * return, whatever its outcome, the names the previous call left pending are durable. */
 int sc_file_group_commit_names_later(sc_file_group *group, sc_error *err);
 /* Makes the names the last sc_file_group_commit_names_later left pending durable (an fsync
- * of each folder). */
+ * of each folder). A group that used sc_file_group_commit_names_later ends with this call,
+ * which also frees what it noted; abort leaves pending names pending. */
 void sc_file_group_sync_names(sc_file_group *group);
 /* True when a commit's names are not yet durable. */
 bool sc_file_group_names_pending(const sc_file_group *group);
