@@ -229,7 +229,6 @@ int sc_batch_issue(const sc_issue_context *ctx, const sc_batch_options *opts,
                 .progress_ctx = progress_ctx,
                 .chunk_size = sc_issue_makes_pdf(ctx) ? SC_CHUNK_PDF : SC_CHUNK_JSON};
   clock_gettime(CLOCK_MONOTONIC, &b.started);
-  sc_batch_tune_malloc();
   char out_dir[PATH_MAX], linked_dir[PATH_MAX];
   int rc = sc_path_format(out_dir, sizeof out_dir, SC_ECANTCREAT, &b.err, "%s/out", ctx->home->root);
   if (rc == SC_OK)

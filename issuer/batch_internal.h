@@ -101,8 +101,6 @@ sc_job *sc_queue_pop_all_now(sc_queue *q); /* every job queued, or NULL; never w
 void sc_batch_set_bounds(sc_batch *b, int workers);
 /* The writer's, once a job's files are staged: releases its credential tree and bytes. */
 void sc_release_staged(sc_prepared *p);
-/* Turns glibc's fast bins off for the process (a batch's allocation pattern; see there). */
-void sc_batch_tune_malloc(void);
 int sc_workers_start(sc_batch *b);
 void sc_workers_stop(sc_batch *b);
 

@@ -1,7 +1,6 @@
 /* Worker threads, the writer thread, and the queues between them and the batch's main thread. */
 #include "issuer/batch_internal.h"
 
-#include <malloc.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -238,19 +237,6 @@ static void *writer_main(void *arg) {
 void sc_batch_set_bounds(sc_batch *b, int workers) {
   b->max_at_workers = 2 * b->chunk_size + 4 * (size_t)workers;
   b->max_at_writer = 3 * b->chunk_size;
-}
-
-/* glibc keeps small freed blocks in "fast bins" and merges them all (malloc_consolidate) before
- * each large request; a batch frees a credential's hundreds of small jansson blocks and then
- * asks for a few large buffers per credential (its text, its JCS and N-Quads forms), so it
- * merged the bins three times a credential: 2 % of a JSON batch's CPU. Without fast bins, small
- * blocks still go through the per-thread cache first and are merged as they are freed; CPU-bound
- * rate +0.6 to +3.5 % in 7 of 7 alternated pairs (docs/benchmarks.md, "fifth pass"). The
- * setting is the process's: a batch is what a process that issues one spends its time on. */
-void sc_batch_tune_malloc(void) {
-#ifdef M_MXFAST
-  mallopt(M_MXFAST, 0);
-#endif
 }
 
 int sc_workers_start(sc_batch *b) {

@@ -2,7 +2,6 @@
  * thread may run ahead of the workers and of the writer, and what the writer hands back. */
 #include "test_home_support.h"
 
-#include <malloc.h>
 #include <sys/stat.h>
 
 #include "issuer/batch_internal.h"
@@ -121,42 +120,12 @@ static void the_writer_hands_back_written_jobs_without_their_credential(void **s
   sc_home_close(&home);
 }
 
-#if defined(M_MXFAST) && !defined(__SANITIZE_ADDRESS__) /* ASan has its own allocator */
-#define GLIBC_MALLOC 1
-/* Frees 64 small blocks: how many bytes that added to glibc's fast bins (mallinfo2 counts every
- * arena's; a batch's threads have arenas of their own, which keep what they held). */
-static size_t fast_bin_bytes_added_by_small_frees(void) {
-  size_t before = mallinfo2().fsmblks;
-  void *blocks[64];
-  for (size_t i = 0; i < 64; i++)
-    blocks[i] = malloc(24);
-  for (size_t i = 0; i < 64; i++)
-    free(blocks[i]);
-  size_t after = mallinfo2().fsmblks;
-  return after > before ? after - before : 0;
-}
-#endif
-
-/* A batch turns glibc's fast bins off (sc_batch_tune_malloc): small blocks freed after it are
- * not left in them, to be merged before every large request. */
-static void a_batch_turns_glibc_fast_bins_off(void **state) {
-  (void)state;
-#ifdef GLIBC_MALLOC
-  assert_true(fast_bin_bytes_added_by_small_frees() > 0);
-  sc_batch_tune_malloc();
-  assert_int_equal(fast_bin_bytes_added_by_small_frees(), 0);
-#else
-  skip();
-#endif
-}
-
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(the_workers_hold_more_than_a_chunk_once_half_a_chunk_came_back),
       cmocka_unit_test(a_pop_takes_the_first_jobs_up_to_its_limit),
       cmocka_unit_test_setup_teardown(the_writer_hands_back_written_jobs_without_their_credential,
                                       make_dir, remove_dir),
-      cmocka_unit_test(a_batch_turns_glibc_fast_bins_off), /* last: it changes the process */
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
