@@ -44,8 +44,7 @@ static bool has_escape(const unsigned char *p) {
   uint64_t word;
   memcpy(&word, p, sizeof word);
   uint64_t quote = word ^ EVERY_BYTE('"'), backslash = word ^ EVERY_BYTE('\\');
-  uint64_t found = ((word - EVERY_BYTE(0x20)) & ~word) |
-                   ((quote - EVERY_BYTE(1)) & ~quote) |
+  uint64_t found = ((word - EVERY_BYTE(0x20)) & ~word) | ((quote - EVERY_BYTE(1)) & ~quote) |
                    ((backslash - EVERY_BYTE(1)) & ~backslash);
   return (found & EVERY_BYTE(0x80)) != 0;
 }

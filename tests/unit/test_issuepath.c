@@ -64,8 +64,9 @@ static void escapes_strings_and_keys_as_json_dumps_does(void **state) {
  * every position of strings of every length up to 40, as json_dumps writes them. */
 static void escapes_a_character_at_every_position_of_a_string_as_json_dumps_does(void **state) {
   (void)state;
-  static const char *const specials[] = {"\"", "\\", "\n", "\x01", "\x1f", " ", "!", "#",
-                                         "[", "]", "\x7f", "\xc2\x80", "\xc3\xbf", "\xef\xbf\xbf"};
+  static const char *const specials[] = {"\"",   "\\",       "\n",       "\x01",        "\x1f",
+                                         " ",    "!",        "#",        "[",           "]",
+                                         "\x7f", "\xc2\x80", "\xc3\xbf", "\xef\xbf\xbf"};
   for (size_t k = 0; k < sizeof specials / sizeof *specials; k++) {
     for (size_t len = 1; len <= 40; len++) {
       for (size_t at = 0; at < len; at++) {
