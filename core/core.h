@@ -160,6 +160,10 @@ bool sc_text_unsafe_char(uint32_t cp);
 typedef struct sc_file_group {
   struct sc_staged_file *files;
   size_t count, cap;
+  /* sc_file_group_commit_names_later: the folders whose new names are not yet durable */
+  char *unsynced[4];
+  unsigned long long unsynced_device[4]; /* each one's filesystem (st_dev) */
+  size_t unsynced_count;
 } sc_file_group;
 
 int sc_file_group_add(sc_file_group *group, const char *path, const void *data, size_t len,
@@ -173,6 +177,18 @@ int sc_file_group_add_same(sc_file_group *group, const char *path, const void *d
                            unsigned mode, sc_error *err);
 /* On failure the files not yet renamed are removed; those renamed are whole. */
 int sc_file_group_commit(sc_file_group *group, sc_error *err);
+/* The commit without its last step, for groups committed one after another (a batch's
+ * chunks): the data is durable and every file named, but the names become durable only with
+ * the next commit of the group, whose sync of the data (one syncfs) covers them too, or with
+ * sc_file_group_sync_names. So a chunk costs one sync of the filesystem instead of two. On
+ * return, whatever its outcome, the names the previous call left pending are durable. */
+int sc_file_group_commit_names_later(sc_file_group *group, sc_error *err);
+/* Makes the names the last sc_file_group_commit_names_later left pending durable (an fsync
+ * of each folder). A group that used sc_file_group_commit_names_later ends with this call,
+ * which also frees what it noted; abort leaves pending names pending. */
+void sc_file_group_sync_names(sc_file_group *group);
+/* True when a commit's names are not yet durable. */
+bool sc_file_group_names_pending(const sc_file_group *group);
 /* For the kill -9 tests only (test_crash.c): SKILLCERT_TEST_CRASH_AT=<point>:<n> kills the
  * process with SIGKILL the n-th time it reaches point ("synced", "renamed": a group of files'
  * commit; "dictionary": a batch's dictionary row written). */
@@ -196,6 +212,14 @@ int sc_json_load_file(const char *path, json_t **out, sc_error *err);
 size_t sc_utf8_bom_length(const void *data, size_t len);
 /* True when value is the string wanted, or an array holding it (a JSON-LD "type") (json_util.c). */
 bool sc_json_has_string(const json_t *value, const char *wanted);
+/* Builders for hot paths, in place of json_pack (json_util.c): each steals value, even when it
+ * fails, and fails for a NULL one. The key is a literal, not checked. put_text: a string
+ * member, checked to be UTF-8 (as json_string checks). pair: the array [first, second]; one:
+ * [item]. */
+bool sc_json_put(json_t *object, const char *key, json_t *value);
+bool sc_json_put_text(json_t *object, const char *key, const char *text);
+json_t *sc_json_pair(json_t *first, json_t *second);
+json_t *sc_json_one(json_t *item);
 /* True when text is an absolute URL as VC 2.0 uses the word (RFC 3986 absolute URI, IRI
  * characters allowed): a scheme ("https", "urn", "did"), ':', and something after it, with no
  * space, control character or character URIs never hold (json_util.c). */

@@ -260,13 +260,15 @@ static void sync_folders(const sc_file_group *g) {
   }
 }
 
+/* Empties the group of its files; the folders whose names are pending stay. */
 static void release(sc_file_group *g) {
   for (size_t i = 0; i < g->count; i++) {
     free(g->files[i].path);
     free(g->files[i].tmp);
   }
   free(g->files);
-  memset(g, 0, sizeof *g);
+  g->files = NULL;
+  g->count = g->cap = 0;
 }
 
 /* Names an unnamed file, and closes it. A name already there (a file rewritten by a re-run) is
@@ -317,13 +319,16 @@ static int link_into_place(const sc_file_group *g, const struct sc_staged_file *
  * file (its size is data it needs); syncfs, when it works, covers the whole group at once
  * (and, since Linux 5.8, reports a write-back error of any file of the filesystem: then each
  * file is synced on its own, which says whether it was one of ours). */
-static int sync_data(sc_file_group *g, size_t *failed) {
+static int sync_data(sc_file_group *g, size_t *failed, int *synced_fd) {
   *failed = 0;
+  *synced_fd = -1;
   int first_fd = -1;
   for (size_t i = 0; i < g->count && first_fd < 0; i++)
     first_fd = g->files[i].fd;
-  if (g->count >= SYNCFS_FROM && first_fd >= 0 && syncfs(first_fd) == 0)
+  if (g->count >= SYNCFS_FROM && first_fd >= 0 && syncfs(first_fd) == 0) {
+    *synced_fd = first_fd;
     return 0;
+  }
   for (size_t i = 0; i < g->count; i++) {
     if (g->files[i].fd >= 0 && fdatasync(g->files[i].fd) != 0) {
       *failed = i;
@@ -333,9 +338,58 @@ static int sync_data(sc_file_group *g, size_t *failed) {
   return 0;
 }
 
-int sc_file_group_commit(sc_file_group *g, sc_error *err) {
+/* The folders of the names the previous commit_names_later gave: synced now, or forgotten
+ * when a syncfs of their filesystem (of synced_fd's; -1: none) has covered them since. */
+static void settle_names(sc_file_group *g, int synced_fd) {
+  struct stat st;
+  bool synced = synced_fd >= 0 && fstat(synced_fd, &st) == 0;
+  for (size_t i = 0; i < g->unsynced_count; i++) {
+    if (!synced || (unsigned long long)st.st_dev != g->unsynced_device[i])
+      sync_folder(g->unsynced[i], strlen(g->unsynced[i]));
+    free(g->unsynced[i]);
+    g->unsynced[i] = NULL;
+  }
+  g->unsynced_count = 0;
+}
+
+void sc_file_group_sync_names(sc_file_group *g) {
+  settle_names(g, -1);
+}
+
+bool sc_file_group_names_pending(const sc_file_group *g) {
+  return g->unsynced_count > 0;
+}
+
+/* Notes each folder of the group once, to be synced later. A folder that cannot be noted
+ * (out of memory, or a fifth folder) is synced now. */
+static void defer_folders(sc_file_group *g) {
+  for (size_t i = 0; i < g->count; i++) {
+    const char *path = g->files[i].path;
+    size_t len = folder_length(path);
+    const char *folder = len ? path : ".";
+    len = len ? len : 1;
+    bool seen = false;
+    for (size_t k = 0; k < g->unsynced_count && !seen; k++)
+      seen = strlen(g->unsynced[k]) == len && strncmp(g->unsynced[k], folder, len) == 0;
+    if (seen)
+      continue;
+    char *copy = g->unsynced_count < 4 ? strndup(folder, len) : NULL;
+    struct stat st;
+    if (copy && stat(copy, &st) == 0) {
+      g->unsynced_device[g->unsynced_count] = (unsigned long long)st.st_dev;
+      g->unsynced[g->unsynced_count++] = copy;
+    } else {
+      free(copy);
+      sync_folder(folder, len);
+    }
+  }
+}
+
+static int commit(sc_file_group *g, bool names_later, sc_error *err) {
   size_t failed;
-  int rc = sync_data(g, &failed);
+  int synced_fd;
+  int rc = sync_data(g, &failed, &synced_fd);
+  settle_names(g, rc == 0 ? synced_fd : -1); /* the previous commit's names */
   for (size_t i = 0; i < g->count; i++) {
     struct sc_staged_file *f = &g->files[i];
     if (f->unnamed)
@@ -368,7 +422,18 @@ int sc_file_group_commit(sc_file_group *g, sc_error *err) {
   }
   if (g->count >= SYNCFS_FROM)
     sc_test_crash_point("renamed"); /* named, the folders not yet synced */
-  sync_folders(g);
+  if (names_later)
+    defer_folders(g);
+  else
+    sync_folders(g);
   release(g);
   return SC_OK;
+}
+
+int sc_file_group_commit(sc_file_group *g, sc_error *err) {
+  return commit(g, false, err);
+}
+
+int sc_file_group_commit_names_later(sc_file_group *g, sc_error *err) {
+  return commit(g, true, err);
 }

@@ -42,3 +42,36 @@ bool sc_url_valid(const char *text) {
   }
   return true;
 }
+
+/* Members set one by one, in order, instead of through json_pack, which parses its format
+ * string on every call: building a batch's credential that way (a dozen objects) cost more
+ * than serializing it (docs/benchmarks.md, "fifth pass"). Each steals value, even when it
+ * fails; a NULL value (what json_string gives for text that is not UTF-8, or out of memory)
+ * fails. */
+bool sc_json_put(json_t *object, const char *key, json_t *value) {
+  return json_object_set_new_nocheck(object, key, value) == 0;
+}
+
+bool sc_json_put_text(json_t *object, const char *key, const char *text) {
+  return sc_json_put(object, key, json_string(text));
+}
+
+json_t *sc_json_one(json_t *item) {
+  json_t *array = item ? json_array() : NULL;
+  if (array && json_array_append_new(array, item) == 0)
+    return array;
+  json_decref(array);
+  if (!array)
+    json_decref(item);
+  return NULL;
+}
+
+json_t *sc_json_pair(json_t *first, json_t *second) {
+  json_t *array = sc_json_one(first);
+  if (array && json_array_append_new(array, second) == 0)
+    return array;
+  json_decref(array); /* a failed append released second */
+  if (!array)
+    json_decref(second);
+  return NULL;
+}

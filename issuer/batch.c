@@ -106,13 +106,16 @@ static int collect_job(sc_batch *b, sc_job *job) {
 
 /* Takes the jobs the workers and the writer have finished, a batch of them at a time: the
  * main thread sleeps until half a chunk is back (or all it waits for, when fewer are
- * out), so it is woken a few times per chunk instead of once per credential. Each job is moved
- * on even after one fails, as drain() does after an error. */
+ * out), so it is woken a few times per chunk instead of once per credential. It takes a chunk
+ * at most: then it records at most one chunk before it hands out rows again. (Taking all, after
+ * a long commit had let more than a chunk pile up, it recorded two in a row, and the workers'
+ * queue ran dry during the second: docs/benchmarks.md, "fifth pass".) Each job is moved on
+ * even after one fails, as drain() does after an error. */
 static int collect(sc_batch *b) {
   size_t out = b->in_flight - b->chunk_len; /* with the workers or the writer: all come back */
   size_t at_once = b->chunk_size / 2;
   int rc = SC_OK;
-  for (sc_job *job = sc_queue_pop_all(&b->done, out < at_once ? out : at_once),
+  for (sc_job *job = sc_queue_pop_up_to(&b->done, out < at_once ? out : at_once, b->chunk_size),
               *next;
        job; job = next) {
     next = job->next;

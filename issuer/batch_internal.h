@@ -98,6 +98,12 @@ sc_job *sc_queue_pop(sc_queue *q); /* blocks; NULL once closed and empty */
 /* Waits for at least wanted jobs (fewer once closed) and takes every job queued: a list
  * linked by next. Several threads may pop one job at a time; only one may wait for more. */
 sc_job *sc_queue_pop_all(sc_queue *q, size_t wanted);
+sc_job *sc_queue_pop_up_to(sc_queue *q, size_t wanted, size_t most); /* the first most jobs */
+sc_job *sc_queue_pop_all_now(sc_queue *q); /* every job queued, or NULL; never waits */
+/* Sets max_at_workers and max_at_writer for b->chunk_size and this many workers. */
+void sc_batch_set_bounds(sc_batch *b, int workers);
+/* The writer's, once a job's files are staged: releases its credential tree and bytes. */
+void sc_release_staged(sc_prepared *p);
 int sc_workers_start(sc_batch *b);
 void sc_workers_stop(sc_batch *b);
 

@@ -1,6 +1,7 @@
 /* Worker threads, the writer thread, and the queues between them and the batch's main thread. */
 #include "issuer/batch_internal.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,36 +37,50 @@ void sc_queue_push_all(sc_queue *q, sc_job **jobs, size_t n) {
   queue_append(q, jobs[0], jobs[n - 1], n);
 }
 
-/* Waits for the queue to hold at least wanted jobs (or to close); takes one, or all. */
-static sc_job *queue_take(sc_queue *q, size_t wanted, bool all) {
+/* Waits for the queue to hold at least wanted jobs (or to close); takes the first jobs, at
+ * most most of them. wanted 0: takes what there is without waiting. */
+static sc_job *queue_take(sc_queue *q, size_t wanted, size_t most) {
   pthread_mutex_lock(&q->lock);
-  q->wanted = wanted ? wanted : 1;
-  while (q->count < q->wanted && !q->closed) {
+  if (wanted)
+    q->wanted = wanted;
+  while (wanted && q->count < q->wanted && !q->closed) {
     q->waiting++;
     pthread_cond_wait(&q->ready, &q->lock);
     q->waiting--;
   }
-  sc_job *job = q->head;
-  if (job && all) {
-    q->head = q->tail = NULL;
-    q->count = 0;
-  } else if (job) {
-    q->head = job->next;
+  sc_job *job = q->head, *last = job;
+  size_t taken = job ? 1 : 0;
+  if (most >= q->count) { /* all of them */
+    last = q->tail;
+    taken = q->count;
+  }
+  for (; taken < most && last && last->next; taken++)
+    last = last->next;
+  if (last) {
+    q->head = last->next;
     if (!q->head)
       q->tail = NULL;
-    job->next = NULL;
-    q->count--;
+    last->next = NULL;
+    q->count -= taken;
   }
   pthread_mutex_unlock(&q->lock);
   return job;
 }
 
 sc_job *sc_queue_pop(sc_queue *q) {
-  return queue_take(q, 1, false);
+  return queue_take(q, 1, 1);
 }
 
 sc_job *sc_queue_pop_all(sc_queue *q, size_t wanted) {
-  return queue_take(q, wanted, true);
+  return queue_take(q, wanted ? wanted : 1, SIZE_MAX);
+}
+
+sc_job *sc_queue_pop_up_to(sc_queue *q, size_t wanted, size_t most) {
+  return queue_take(q, wanted ? wanted : 1, most ? most : 1);
+}
+
+sc_job *sc_queue_pop_all_now(sc_queue *q) {
+  return queue_take(q, 0, SIZE_MAX);
 }
 
 static void queue_close(sc_queue *q) {
@@ -132,39 +147,96 @@ static void *worker_main(void *arg) {
   return NULL;
 }
 
+/* Once staged, a credential's tree and bytes are in the files: released here, not by the main
+ * thread when the job comes back. Freeing a credential's jansson tree is a few percent of a
+ * batch's CPU, and the main thread, which records every chunk, is the one that must not be
+ * kept from the registry. What the manifest needs (id, paths, QR text) stays. */
+void sc_release_staged(sc_prepared *p) {
+  json_decref(p->credential);
+  p->credential = NULL;
+  sc_buf_free(&p->json);
+  sc_buf_free(&p->pdf);
+}
+
+/* The writer's chunks: the one being staged, and the one committed before it, whose names
+ * become durable with the next commit's sync (sc_file_group_commit_names_later). */
+typedef struct writer_state {
+  sc_file_group files;
+  sc_job *staged[SC_CHUNK_MAX], *named[SC_CHUNK_MAX];
+  size_t staged_count, named_count;
+} writer_state;
+
+/* The chunk committed last is done: its names are durable now. */
+static void hand_back_named(sc_batch *b, writer_state *w) {
+  sc_queue_push_all(&b->done, w->named, w->named_count);
+  w->named_count = 0;
+}
+
 /* A chunk's files are staged as its jobs arrive and committed together with its last one;
- * when the commit fails, every job of the chunk reports it. */
-static void commit_chunk_files(sc_batch *b, sc_file_group *files, sc_job **jobs, size_t n) {
+ * when the commit fails, every job of the chunk reports it. The commit's sync of the data
+ * makes the previous chunk's names durable too: that chunk goes back then, and this one waits
+ * for the next commit (or for sc_file_group_sync_names, when no chunk follows at once). */
+static void commit_staged(sc_batch *b, writer_state *w) {
   sc_error err = {0};
-  int rc = sc_file_group_commit(files, &err);
-  for (size_t i = 0; i < n; i++) {
-    if (rc != SC_OK && jobs[i]->rc == SC_OK) {
-      jobs[i]->rc = rc;
-      jobs[i]->err = err;
+  int rc = sc_file_group_commit_names_later(&w->files, &err);
+  hand_back_named(b, w);
+  for (size_t i = 0; i < w->staged_count; i++) {
+    if (rc != SC_OK && w->staged[i]->rc == SC_OK) {
+      w->staged[i]->rc = rc;
+      w->staged[i]->err = err;
     }
   }
-  sc_queue_push_all(&b->done, jobs, n);
+  if (sc_file_group_names_pending(&w->files)) {
+    memcpy(w->named, w->staged, w->staged_count * sizeof *w->staged);
+    w->named_count = w->staged_count;
+  } else { /* a failed commit leaves nothing pending: what it named is synced */
+    sc_queue_push_all(&b->done, w->staged, w->staged_count);
+  }
+  w->staged_count = 0;
+}
+
+/* Takes the next chunk's jobs. A chunk whose names are pending is not held while the writer
+ * waits: when nothing is queued, its names are synced on their own and it goes back. */
+static sc_job *next_writes(sc_batch *b, writer_state *w) {
+  sc_job *jobs = w->named_count ? sc_queue_pop_all_now(&b->writes) : NULL;
+  if (!jobs && w->named_count) {
+    sc_file_group_sync_names(&w->files);
+    hand_back_named(b, w);
+  }
+  return jobs ? jobs : sc_queue_pop_all(&b->writes, 1);
 }
 
 static void *writer_main(void *arg) {
   sc_batch *b = arg;
-  sc_file_group files = {0};
-  sc_job *staged[SC_CHUNK_MAX], *job, *next;
-  size_t n = 0;
-  while ((job = sc_queue_pop_all(&b->writes, 1))) {
+  writer_state state = {0}, *w = &state;
+  for (sc_job *job, *next; (job = next_writes(b, w));) {
     for (; job; job = next) {
       next = job->next;
-      job->rc = sc_issue_stage(b->ctx, &job->prepared, &files, &job->err);
-      staged[n++] = job;
-      if (job->ends_chunk || n == b->chunk_size) {
-        commit_chunk_files(b, &files, staged, n);
-        n = 0;
-      }
+      job->rc = sc_issue_stage(b->ctx, &job->prepared, &w->files, &job->err);
+      sc_release_staged(&job->prepared);
+      w->staged[w->staged_count++] = job;
+      if (job->ends_chunk || w->staged_count == b->chunk_size)
+        commit_staged(b, w);
     }
   }
-  if (n)
-    commit_chunk_files(b, &files, staged, n);
+  if (w->staged_count)
+    commit_staged(b, w);
+  sc_file_group_sync_names(&w->files);
+  hand_back_named(b, w);
   return NULL;
+}
+
+/* How far ahead the main thread may run. The workers' share must outlast the main thread's
+ * longest stretch away from the todo queue: it sleeps until half a chunk is back, and when
+ * that fills the chunk it records all of it and waits for the registry's commit (its WAL
+ * fsync) before it hands out another row. With one chunk and a few jobs queued, what was left
+ * after the half chunk came back (about half a chunk) ran out during that commit and both
+ * workers waited (docs/benchmarks.md, "fifth pass"); two chunks leave a chunk and a half. The
+ * writer holds a chunk whose names wait for the next commit, the one it writes and one
+ * waiting: signing goes on while it waits for the disk. */
+void sc_batch_set_bounds(sc_batch *b, int workers) {
+  b->max_at_workers = 2 * b->chunk_size + 4 * (size_t)workers;
+  b->max_at_writer = 3 * b->chunk_size;
 }
 
 int sc_workers_start(sc_batch *b) {
@@ -177,11 +249,7 @@ int sc_workers_start(sc_batch *b) {
   }
   b->writer_started = true;
   int n = b->opts->workers > 0 ? b->opts->workers : 1;
-  /* Enough jobs queued that the workers never run dry while the main thread sleeps until
-   * half a chunk of them is back; a chunk being synced and the next one waiting: signing
-   * goes on while the writer waits for the disk. */
-  b->max_at_workers = b->chunk_size + 4 * (size_t)n;
-  b->max_at_writer = 2 * b->chunk_size;
+  sc_batch_set_bounds(b, n);
   b->threads = calloc((size_t)n, sizeof *b->threads);
   if (!b->threads)
     return sc_oom(&b->err);

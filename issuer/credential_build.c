@@ -75,14 +75,17 @@ static int resolve_valid_until(const char *text, int64_t now, const sc_issue_fie
   return SC_OK;
 }
 
+/* Built member by member (sc_json_put), not by json_pack: see core/json_util.c. */
 static json_t *identity(const char *type, const char *value, bool hashed, const char *salt) {
-  json_t *id = json_pack("{s:s, s:s, s:b, s:s}", "type", "IdentityObject", "identityType", type,
-                         "hashed", hashed, "identityHash", value);
-  if (id && salt && json_object_set_new(id, "salt", json_string(salt)) != 0) {
+  json_t *id = json_object();
+  bool ok = id && sc_json_put(id, "type", json_string_nocheck("IdentityObject")) &&
+            sc_json_put_text(id, "identityType", type) &&
+            sc_json_put(id, "hashed", json_boolean(hashed)) &&
+            sc_json_put_text(id, "identityHash", value) &&
+            (!salt || sc_json_put_text(id, "salt", salt));
+  if (!ok)
     json_decref(id);
-    return NULL;
-  }
-  return id;
+  return ok ? id : NULL;
 }
 
 static json_t *subject(const sc_recipient *who, const sc_issue_fields *fields,
@@ -98,15 +101,19 @@ static json_t *subject(const sc_recipient *who, const sc_issue_fields *fields,
   json_t *out = NULL;
   if ((salt = sc_hex_encode(salt_bytes, SALT_BYTES)) &&
       sc_email_hash(who->email, salt, hash, err) == SC_OK) {
-    out = json_pack("{s:[s], s:[o, o], s:O}", "type", "AchievementSubject", "identifier",
-                    identity("name", who->name, false, NULL),
-                    identity("emailAddress", hash, true, salt), "achievement", achievement);
-    if (out && who->did && json_object_set_new(out, "id", json_string(who->did)) != 0) {
+    out = json_object();
+    bool ok = out &&
+              sc_json_put(out, "type", sc_json_one(json_string_nocheck("AchievementSubject"))) &&
+              sc_json_put(out, "identifier",
+                          sc_json_pair(identity("name", who->name, false, NULL),
+                                       identity("emailAddress", hash, true, salt))) &&
+              sc_json_put(out, "achievement", json_incref((json_t *)achievement)) &&
+              (!who->did || sc_json_put_text(out, "id", who->did));
+    if (!ok) {
       json_decref(out);
       out = NULL;
-    }
-    if (!out)
       sc_oom(err);
+    }
   } else if (!salt) { /* sc_email_hash set err itself when it failed */
     sc_oom(err);
   }
@@ -146,11 +153,25 @@ static json_t *assemble(const sc_home *home, const sc_issue_request *req, const 
     json_decref(holder);
     return NULL;
   }
-  return json_pack("{s:[s, s], s:s, s:[s, s], s:o, s:s, s:s*, s:s, s:o}", "@context", VC_CONTEXT,
-                   OB_CONTEXT, "id", urn, "type", "VerifiableCredential", "OpenBadgeCredential",
-                   "issuer", issuer, "validFrom", valid_from, "validUntil",
-                   *valid_until ? valid_until : NULL, "name", title ? title : "Achievement",
-                   "credentialSubject", holder);
+  json_t *credential = json_object();
+  bool ok =
+      credential &&
+      sc_json_put(credential, "@context",
+                  sc_json_pair(json_string_nocheck(VC_CONTEXT), json_string_nocheck(OB_CONTEXT))) &&
+      sc_json_put_text(credential, "id", urn) &&
+      sc_json_put(credential, "type",
+                  sc_json_pair(json_string_nocheck("VerifiableCredential"),
+                               json_string_nocheck("OpenBadgeCredential"))) &&
+      sc_json_put(credential, "issuer", json_incref(issuer)) &&
+      sc_json_put_text(credential, "validFrom", valid_from) &&
+      (!*valid_until || sc_json_put_text(credential, "validUntil", valid_until)) &&
+      sc_json_put_text(credential, "name", title ? title : "Achievement") &&
+      sc_json_put(credential, "credentialSubject", json_incref(holder));
+  json_decref(issuer); /* held by the credential, when it was made */
+  json_decref(holder);
+  if (!ok)
+    json_decref(credential);
+  return ok ? credential : NULL;
 }
 
 json_t *sc_credential_build(const sc_home *home, const sc_issue_request *req, sc_error *err) {

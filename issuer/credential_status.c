@@ -27,18 +27,24 @@ static json_t *entry(const sc_home *home, int64_t list, int64_t index, sc_purpos
   char id[1024], number[24];
   snprintf(id, sizeof id, "%s#%lld", url, (long long)index);
   snprintf(number, sizeof number, "%lld", (long long)index);
-  json_t *out = json_pack("{s:s, s:s, s:s, s:s, s:s}", "id", id, "type", "BitstringStatusListEntry",
-                          "statusPurpose", sc_purpose_word(purpose), "statusListIndex", number,
-                          "statusListCredential", url);
+  /* Member by member, not by json_pack: it is made for every credential of a batch. */
+  json_t *out = json_object();
+  bool ok = out && sc_json_put_text(out, "id", id) &&
+            sc_json_put(out, "type", json_string_nocheck("BitstringStatusListEntry")) &&
+            sc_json_put_text(out, "statusPurpose", sc_purpose_word(purpose)) &&
+            sc_json_put_text(out, "statusListIndex", number) &&
+            sc_json_put_text(out, "statusListCredential", url);
   free(url);
-  return out;
+  if (!ok)
+    json_decref(out);
+  return ok ? out : NULL;
 }
 
 int sc_credential_add_status(const sc_home *home, int64_t list, int64_t index, json_t *credential,
                              sc_error *err) {
   json_t *entries = sc_home_suspension(home)
-                        ? json_pack("[o, o]", entry(home, list, index, SC_PURPOSE_REVOCATION),
-                                    entry(home, list, index, SC_PURPOSE_SUSPENSION))
+                        ? sc_json_pair(entry(home, list, index, SC_PURPOSE_REVOCATION),
+                                       entry(home, list, index, SC_PURPOSE_SUSPENSION))
                         : entry(home, list, index, SC_PURPOSE_REVOCATION);
   if (!entries || json_object_set_new(credential, "credentialStatus", entries) != 0)
     return sc_oom(err);

@@ -87,6 +87,50 @@ static void commit_shows_every_file_whole_and_leaves_no_temporary(void **state) 
   expect_file("f39.json", "{\"n\": 39}", 0644);
 }
 
+/* A batch's chunks, committed one after another: each commit names its files at once and
+ * leaves only the durability of those names for later; the next commit's sync of its data
+ * covers them (its folders are then forgotten, and its own noted), a plain commit or
+ * sc_file_group_sync_names syncs them. */
+static void commit_names_later_names_every_file_and_leaves_its_folders_pending(void **state) {
+  (void)state;
+  char sub[PATH_MAX];
+  path_of("c", sub);
+  assert_int_equal(mkdir(sub, 0755), 0);
+  sc_file_group g = {0};
+  sc_error err = {0};
+  char name[32];
+  for (int i = 0; i < 10; i++) {
+    snprintf(name, sizeof name, i % 2 ? "c/f%02d.json" : "f%02d.json", i);
+    add(&g, name, "first");
+  }
+  assert_false(sc_file_group_names_pending(&g));
+  assert_int_equal(sc_file_group_commit_names_later(&g, &err), SC_OK);
+  assert_int_equal(g.count, 0);
+  expect_file("f00.json", "first", 0644);
+  expect_file("c/f01.json", "first", 0644);
+  assert_true(sc_file_group_names_pending(&g));
+  assert_int_equal(g.unsynced_count, 2); /* each folder once */
+  /* The next chunk, in one folder: the first chunk's folders are settled, its own noted. */
+  for (int i = 10; i < 20; i++) {
+    snprintf(name, sizeof name, "f%02d.json", i);
+    add(&g, name, "second");
+  }
+  assert_int_equal(sc_file_group_commit_names_later(&g, &err), SC_OK);
+  expect_file("f19.json", "second", 0644);
+  assert_int_equal(g.unsynced_count, 1);
+  assert_string_equal(g.unsynced[0], dir);
+  sc_file_group_sync_names(&g);
+  assert_false(sc_file_group_names_pending(&g));
+  /* A plain commit leaves nothing pending, and settles what was. */
+  add(&g, "f20.json", "third");
+  assert_int_equal(sc_file_group_commit_names_later(&g, &err), SC_OK);
+  assert_true(sc_file_group_names_pending(&g));
+  add(&g, "f21.json", "fourth");
+  assert_int_equal(sc_file_group_commit(&g, &err), SC_OK);
+  assert_false(sc_file_group_names_pending(&g));
+  expect_file("f21.json", "fourth", 0644);
+}
+
 static void commit_replaces_an_existing_file(void **state) {
   (void)state;
   sc_file_group g = {0};
@@ -319,6 +363,8 @@ int main(void) {
                                       remove_dir),
       cmocka_unit_test_setup_teardown(commit_shows_every_file_whole_and_leaves_no_temporary,
                                       make_dir, remove_dir),
+      cmocka_unit_test_setup_teardown(
+          commit_names_later_names_every_file_and_leaves_its_folders_pending, make_dir, remove_dir),
       cmocka_unit_test_setup_teardown(commit_replaces_an_existing_file, make_dir, remove_dir),
       cmocka_unit_test_setup_teardown(abort_removes_what_was_staged, make_dir, remove_dir),
       cmocka_unit_test_setup_teardown(

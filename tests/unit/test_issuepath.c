@@ -59,6 +59,33 @@ static void escapes_strings_and_keys_as_json_dumps_does(void **state) {
   json_decref(value);
 }
 
+/* Strings are scanned eight bytes at a time (core/text_escape.c): every character that needs
+ * an escape, and bytes next to the boundaries (0x1f, 0x20, 0x7f, 0x80, 0xff in UTF-8 text), at
+ * every position of strings of every length up to 40, as json_dumps writes them. */
+static void escapes_a_character_at_every_position_of_a_string_as_json_dumps_does(void **state) {
+  (void)state;
+  static const char *const specials[] = {"\"",   "\\",       "\n",       "\x01",        "\x1f",
+                                         " ",    "!",        "#",        "[",           "]",
+                                         "\x7f", "\xc2\x80", "\xc3\xbf", "\xef\xbf\xbf"};
+  for (size_t k = 0; k < sizeof specials / sizeof *specials; k++) {
+    for (size_t len = 1; len <= 40; len++) {
+      for (size_t at = 0; at < len; at++) {
+        char text[64] = "";
+        size_t n = 0;
+        for (size_t i = 0; i < len; i++) {
+          const char *piece = i == at ? specials[k] : "a";
+          memcpy(text + n, piece, strlen(piece));
+          n += strlen(piece);
+        }
+        json_t *value = json_pack("[s]", text);
+        assert_non_null(value);
+        assert_same_as_dumps(value, "escape position");
+        json_decref(value);
+      }
+    }
+  }
+}
+
 static void lays_out_nesting_and_scalars_as_json_dumps_does(void **state) {
   (void)state;
   json_t *value =
@@ -238,6 +265,75 @@ static void a_shared_issuer_profile_leaves_the_credential_bytes_unchanged(void *
   json_decref(what);
 }
 
+/* The credential as json_pack made it before it was built member by member: the same
+ * format strings, fed the built credential's random parts (id, salt, e-mail hash). */
+static json_t *as_json_pack_made_it(const json_t *built, const sc_issue_request *req,
+                                    const char *valid_until, const json_t *status) {
+  const json_t *subject = json_object_get(built, "credentialSubject");
+  const json_t *email = json_array_get(json_object_get(subject, "identifier"), 1);
+  json_t *name_id = json_pack("{s:s, s:s, s:b, s:s}", "type", "IdentityObject", "identityType",
+                              "name", "hashed", false, "identityHash", req->recipient.name);
+  json_t *email_id = json_pack("{s:s, s:s, s:b, s:s}", "type", "IdentityObject", "identityType",
+                               "emailAddress", "hashed", true, "identityHash",
+                               json_string_value(json_object_get(email, "identityHash")));
+  json_object_set_new(email_id, "salt",
+                      json_string(json_string_value(json_object_get(email, "salt"))));
+  json_t *holder = json_pack("{s:[s], s:[o, o], s:O}", "type", "AchievementSubject", "identifier",
+                             name_id, email_id, "achievement", req->achievement);
+  if (req->recipient.did)
+    json_object_set_new(holder, "id", json_string(req->recipient.did));
+  json_t *credential =
+      json_pack("{s:[s, s], s:s, s:[s, s], s:o, s:s, s:s*, s:s, s:o}", "@context",
+                "https://www.w3.org/ns/credentials/v2",
+                "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json", "id",
+                json_string_value(json_object_get(built, "id")), "type", "VerifiableCredential",
+                "OpenBadgeCredential", "issuer", sc_credential_issuer(&home), "validFrom",
+                json_string_value(json_object_get(built, "validFrom")), "validUntil", valid_until,
+                "name", "Safe Ladders", "credentialSubject", holder);
+  if (status)
+    json_object_set_new(
+        credential, "credentialStatus",
+        json_pack("{s:s, s:s, s:s, s:s, s:s}", "id",
+                  json_string_value(json_object_get(status, "id")), "type",
+                  "BitstringStatusListEntry", "statusPurpose", "revocation", "statusListIndex",
+                  "4711", "statusListCredential",
+                  json_string_value(json_object_get(status, "statusListCredential"))));
+  assert_non_null(credential);
+  return credential;
+}
+
+/* Building the credential and its status entry member by member (sc_json_put) instead of
+ * through json_pack changes no byte: with and without a DID, an expiry and a status entry. */
+static void a_credential_built_member_by_member_has_the_bytes_json_pack_gave(void **state) {
+  (void)state;
+  json_t *what = achievement();
+  for (int variant = 0; variant < 2; variant++) {
+    sc_issue_request req = request(what);
+    if (variant == 1) {
+      req.recipient.did = "did:example:zoe";
+      req.valid_until = "2099-12-31";
+    }
+    sc_error err = {0};
+    json_t *built = sc_credential_build(&home, &req, &err);
+    assert_non_null(built);
+    if (variant == 1)
+      assert_int_equal(sc_credential_add_status(&home, 3, 4711, built, &err), SC_OK);
+    const json_t *status = json_object_get(built, "credentialStatus");
+    assert_true(variant == 0 || json_is_object(status));
+    json_t *expected =
+        as_json_pack_made_it(built, &req, variant == 1 ? "2099-12-31T23:59:59Z" : NULL, status);
+    char *text_built = json_dumps(built, DUMPS_FLAGS),
+         *text_expected = json_dumps(expected, DUMPS_FLAGS);
+    assert_string_equal(text_built, text_expected);
+    free(text_built);
+    free(text_expected);
+    json_decref(expected);
+    json_decref(built);
+  }
+  assert_int_equal(what->refcount, 1); /* every credential let go of the achievement */
+  json_decref(what);
+}
+
 /* A worker's own signer (sc_issue_context.signer) signs both proofs, for credential after
  * credential, and each verifies; the file's bytes are the indented text of the credential. */
 static void a_worker_signer_signs_credentials_that_verify(void **state) {
@@ -272,6 +368,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(writes_the_vector_documents_as_json_dumps_does),
       cmocka_unit_test(escapes_strings_and_keys_as_json_dumps_does),
+      cmocka_unit_test(escapes_a_character_at_every_position_of_a_string_as_json_dumps_does),
       cmocka_unit_test(lays_out_nesting_and_scalars_as_json_dumps_does),
       cmocka_unit_test(leaves_reals_to_json_dumps),
       cmocka_unit_test(writes_random_trees_as_json_dumps_does),
@@ -281,6 +378,7 @@ int main(void) {
   const struct CMUnitTest issuing[] = {
       cmocka_unit_test(a_shared_issuer_profile_leaves_the_credential_bytes_unchanged),
       cmocka_unit_test(a_worker_signer_signs_credentials_that_verify),
+      cmocka_unit_test(a_credential_built_member_by_member_has_the_bytes_json_pack_gave),
   };
   int failed = cmocka_run_group_tests(tests, NULL, NULL);
   return failed + cmocka_run_group_tests(issuing, open_home, close_home);
