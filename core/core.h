@@ -152,9 +152,9 @@ bool sc_text_unsafe_char(uint32_t cp);
 /* ---------------------------------------------------------------- file groups (file_group.c) */
 
 /* Files written together: each is staged under a temporary name beside its target
- * (path.tmp.XXXXXX); the commit makes their data durable (an fdatasync per file, or one
- * syncfs() for a group of 8 files or more), then renames them into place, then syncs each
- * folder once. A crash at any moment leaves whole files or temporary ones, never a partial
+ * (path.tmp.XXXXXX); the commit makes their data durable (an fdatasync per file, or for a
+ * group of 8 files or more one syncfs() per filesystem they are on), then renames them into
+ * place, then syncs each folder once. A crash at any moment leaves whole files or temporary ones, never a partial
  * file under its own name. Start from a zeroed group; commit and abort both leave it empty
  * and reusable. */
 typedef struct sc_file_group {
@@ -164,6 +164,10 @@ typedef struct sc_file_group {
   char *unsynced[4];
   unsigned long long unsynced_device[4]; /* each one's filesystem (st_dev) */
   size_t unsynced_count;
+  /* The filesystems (st_dev) the last commit's syncfs covered: one per filesystem its files
+   * are on (out/ and public/ may be two mounts); 0 when it synced file by file. */
+  unsigned long long synced_device[4];
+  size_t synced_count;
 } sc_file_group;
 
 int sc_file_group_add(sc_file_group *group, const char *path, const void *data, size_t len,

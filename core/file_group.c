@@ -315,20 +315,44 @@ static int link_into_place(const sc_file_group *g, const struct sc_staged_file *
   return rc;
 }
 
+static bool device_synced(const sc_file_group *g, unsigned long long device) {
+  for (size_t k = 0; k < g->synced_count; k++)
+    if (g->synced_device[k] == device)
+      return true;
+  return false;
+}
+
+/* One syncfs per filesystem the group's written files are on: a file copied to another mount
+ * (sc_file_group_add_same where no hard link can reach) is not covered by the first file's.
+ * False when one fails, or the files span more filesystems than are noted. */
+static bool syncfs_each_filesystem(sc_file_group *g) {
+  size_t max = sizeof g->synced_device / sizeof *g->synced_device;
+  for (size_t i = 0; i < g->count; i++) {
+    struct stat st;
+    int fd = g->files[i].fd;
+    if (fd < 0)
+      continue;
+    if (fstat(fd, &st) != 0)
+      return false;
+    if (device_synced(g, (unsigned long long)st.st_dev))
+      continue;
+    if (g->synced_count == max || syncfs(fd) != 0)
+      return false;
+    g->synced_device[g->synced_count++] = (unsigned long long)st.st_dev;
+  }
+  return g->synced_count > 0;
+}
+
 /* Makes the staged data durable before any name points at it. fdatasync is enough for a new
  * file (its size is data it needs); syncfs, when it works, covers the whole group at once
  * (and, since Linux 5.8, reports a write-back error of any file of the filesystem: then each
  * file is synced on its own, which says whether it was one of ours). */
-static int sync_data(sc_file_group *g, size_t *failed, int *synced_fd) {
+static int sync_data(sc_file_group *g, size_t *failed) {
   *failed = 0;
-  *synced_fd = -1;
-  int first_fd = -1;
-  for (size_t i = 0; i < g->count && first_fd < 0; i++)
-    first_fd = g->files[i].fd;
-  if (g->count >= SYNCFS_FROM && first_fd >= 0 && syncfs(first_fd) == 0) {
-    *synced_fd = first_fd;
+  g->synced_count = 0;
+  if (g->count >= SYNCFS_FROM && syncfs_each_filesystem(g))
     return 0;
-  }
+  g->synced_count = 0;
   for (size_t i = 0; i < g->count; i++) {
     if (g->files[i].fd >= 0 && fdatasync(g->files[i].fd) != 0) {
       *failed = i;
@@ -339,12 +363,10 @@ static int sync_data(sc_file_group *g, size_t *failed, int *synced_fd) {
 }
 
 /* The folders of the names the previous commit_names_later gave: synced now, or forgotten
- * when a syncfs of their filesystem (of synced_fd's; -1: none) has covered them since. */
-static void settle_names(sc_file_group *g, int synced_fd) {
-  struct stat st;
-  bool synced = synced_fd >= 0 && fstat(synced_fd, &st) == 0;
+ * when a syncfs of their filesystem (g->synced_device) has covered them since. */
+static void settle_names(sc_file_group *g) {
   for (size_t i = 0; i < g->unsynced_count; i++) {
-    if (!synced || (unsigned long long)st.st_dev != g->unsynced_device[i])
+    if (!device_synced(g, g->unsynced_device[i]))
       sync_folder(g->unsynced[i], strlen(g->unsynced[i]));
     free(g->unsynced[i]);
     g->unsynced[i] = NULL;
@@ -353,7 +375,8 @@ static void settle_names(sc_file_group *g, int synced_fd) {
 }
 
 void sc_file_group_sync_names(sc_file_group *g) {
-  settle_names(g, -1);
+  g->synced_count = 0;
+  settle_names(g);
 }
 
 bool sc_file_group_names_pending(const sc_file_group *g) {
@@ -387,9 +410,10 @@ static void defer_folders(sc_file_group *g) {
 
 static int commit(sc_file_group *g, bool names_later, sc_error *err) {
   size_t failed;
-  int synced_fd;
-  int rc = sync_data(g, &failed, &synced_fd);
-  settle_names(g, rc == 0 ? synced_fd : -1); /* the previous commit's names */
+  int rc = sync_data(g, &failed);
+  if (rc)
+    g->synced_count = 0;
+  settle_names(g); /* the previous commit's names */
   for (size_t i = 0; i < g->count; i++) {
     struct sc_staged_file *f = &g->files[i];
     if (f->unnamed)

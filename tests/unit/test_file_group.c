@@ -197,6 +197,38 @@ static void add_same_stages_a_second_name_for_the_same_bytes(void **state) {
   assert_int_equal(entries(), 2);
 }
 
+/* out/ and public/c may be two mounts: a credential's second name is then a copy on the other
+ * filesystem, and the commit's data sync must cover that filesystem too, not only the first
+ * file's. /dev/shm (tmpfs) serves as the other mount; skipped where it is the same one. */
+static void a_group_over_two_filesystems_syncs_each(void **state) {
+  (void)state;
+  char other[] = "/dev/shm/skillcert-group-XXXXXX";
+  struct stat here, there;
+  if (stat(dir, &here) != 0 || !mkdtemp(other) || stat(other, &there) != 0 ||
+      here.st_dev == there.st_dev) {
+    rmdir(other);
+    skip();
+  }
+  sc_file_group g = {0};
+  sc_error err = {0};
+  char name[32], path[PATH_MAX];
+  for (int i = 0; i < 8; i++) { /* a group large enough for syncfs */
+    snprintf(name, sizeof name, "c%d.json", i);
+    add(&g, name, "{\"signed\": true}");
+    snprintf(path, sizeof path, "%s/%s", other, name);
+    assert_int_equal(sc_file_group_add_same(&g, path, "{\"signed\": true}", 16, 0644, &err),
+                     SC_OK);
+  }
+  assert_int_equal(sc_file_group_commit(&g, &err), SC_OK);
+  assert_int_equal(g.synced_count, 2);
+  assert_true(g.synced_device[0] != g.synced_device[1]);
+  for (int i = 0; i < 8; i++) {
+    snprintf(path, sizeof path, "%s/c%d.json", other, i);
+    assert_int_equal(unlink(path), 0);
+  }
+  assert_int_equal(rmdir(other), 0);
+}
+
 static ino_t inode_of(const char *name) {
   char path[PATH_MAX];
   path_of(name, path);
@@ -369,6 +401,8 @@ int main(void) {
       cmocka_unit_test_setup_teardown(abort_removes_what_was_staged, make_dir, remove_dir),
       cmocka_unit_test_setup_teardown(
           a_file_that_cannot_be_created_is_named_and_the_group_stays_usable, make_dir, remove_dir),
+      cmocka_unit_test_setup_teardown(a_group_over_two_filesystems_syncs_each, make_dir,
+                                      remove_dir),
       cmocka_unit_test_setup_teardown(add_same_stages_a_second_name_for_the_same_bytes, make_dir,
                                       remove_dir),
       cmocka_unit_test_setup_teardown(
