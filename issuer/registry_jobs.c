@@ -88,14 +88,20 @@ static const char *text_or_null(sc_registry *reg, sc_sql_stmt *stmt, int i) {
  * credential, or one a stopped worker held — for that one the answer of this statement could
  * be stale (its snapshot may predate the stopped worker's last commit, while pg_locks shows the
  * worker gone), so it is always looked up again, in a statement of its own. The workers alive
- * are read from pg_locks once per take (`live`), not once per job another worker holds. */
+ * are read from pg_locks once per take (`live`), and the workers holding jobs by skipping
+ * through jobs_taken (`holders`: one index probe per worker), so that a take does not read
+ * every job the live workers hold to find those of a stopped one. */
 #define TAKE_SQL                                                                                   \
-  "WITH live AS MATERIALIZED (SELECT CAST(CAST(l.objid AS TEXT) AS BIGINT) AS worker"              \
+  "WITH RECURSIVE live AS MATERIALIZED (SELECT CAST(CAST(l.objid AS TEXT) AS BIGINT) AS worker"    \
   " FROM pg_locks l WHERE l.locktype = 'advisory'"                                                 \
   " AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())"            \
   " AND l.classid = " WORKER_CLASS " AND l.objsubid = 2 AND l.granted),"                           \
+  " holders(worker) AS (SELECT min(worker) FROM jobs WHERE state = 'taken' UNION ALL"              \
+  " SELECT (SELECT min(j.worker) FROM jobs j WHERE j.state = 'taken' AND j.worker > h.worker)"     \
+  " FROM holders h WHERE h.worker IS NOT NULL),"                                                   \
   " dead AS (SELECT seq, state FROM jobs j WHERE j.state = 'taken' AND j.template = $2"            \
-  " AND j.worker NOT IN (SELECT worker FROM live) ORDER BY seq LIMIT $3 FOR UPDATE SKIP LOCKED),"  \
+  " AND j.worker = ANY (ARRAY(SELECT worker FROM holders WHERE worker IS NOT NULL"                \
+  " AND worker NOT IN (SELECT worker FROM live))) ORDER BY seq LIMIT $3 FOR UPDATE SKIP LOCKED),"  \
   " queued AS (SELECT seq, state FROM jobs j WHERE j.state = 'queued' AND j.template = $2"          \
   " ORDER BY seq LIMIT $3 FOR UPDATE SKIP LOCKED),"                                               \
   " taken AS (UPDATE jobs SET state = 'taken', worker = $1 WHERE seq = ANY (ARRAY("               \
