@@ -410,9 +410,7 @@ static void defer_folders(sc_file_group *g) {
 
 static int commit(sc_file_group *g, bool names_later, sc_error *err) {
   size_t failed;
-  int rc = sync_data(g, &failed);
-  if (rc)
-    g->synced_count = 0;
+  int rc = sync_data(g, &failed); /* on failure it leaves no filesystem counted as synced */
   settle_names(g); /* the previous commit's names */
   for (size_t i = 0; i < g->count; i++) {
     struct sc_staged_file *f = &g->files[i];

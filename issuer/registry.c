@@ -168,23 +168,26 @@ int sc_registry_begin_read(sc_registry *reg, sc_error *err) {
   return reg->driver->begin_read(reg, err);
 }
 
+/* What the handle learned or kept inside a transaction (a dictionary's row, the batch's
+ * achievement, staged COPY rows) stays only if it committed. */
+static void transaction_ended(sc_registry *reg, bool committed) {
+  sc_registry_packing_transaction_end(reg, committed);
+  sc_registry_records_transaction_end(reg, committed);
+}
+
 int sc_registry_commit(sc_registry *reg, sc_error *err) {
   int rc = sc_registry_flush_staged(reg, err); /* the caller rolls back when it fails */
-  if (rc != SC_OK)
-    return rc;
-  rc = sc_registry_exec(reg, "COMMIT", err);
-  if (rc == SC_OK) /* a failed COMMIT is followed by a rollback, which says so */
-    sc_registry_packing_transaction_end(reg, true);
   if (rc == SC_OK)
-    sc_registry_records_transaction_end(reg, true);
+    rc = sc_registry_exec(reg, "COMMIT", err);
+  if (rc == SC_OK) /* a failed COMMIT is followed by a rollback, which says so */
+    transaction_ended(reg, true);
   return rc;
 }
 
 void sc_registry_rollback(sc_registry *reg) {
   sc_error ignored = {0};
   reg->driver->exec(reg, "ROLLBACK", &ignored);
-  sc_registry_packing_transaction_end(reg, false);
-  sc_registry_records_transaction_end(reg, false);
+  transaction_ended(reg, false);
 }
 
 /* Prepared statements are kept for the life of the handle: a batch inserts thousands. */

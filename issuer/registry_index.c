@@ -209,6 +209,10 @@ static void map_set(uint8_t *map, int64_t i) {
   map[i / 8] |= (uint8_t)(1u << (i % 8));
 }
 
+static void map_clear(uint8_t *map, int64_t i) {
+  map[i / 8] &= (uint8_t) ~(1u << (i % 8));
+}
+
 static void mark_reserved(const sc_index_set *set, int64_t list, uint8_t *map) {
   for (size_t i = 0; i < set->cap; i++) {
     uint64_t key = set->slots[i];
@@ -365,7 +369,7 @@ int sc_registry_reserve_index(sc_registry *reg, int64_t *list, int64_t *index, s
 void sc_registry_release_index(sc_registry *reg, int64_t list, int64_t index) {
   /* Never inserted, or rolled back: free again (a slot left marked would only be wasted). */
   if (reg->taken_map && list == reg->taken_map_list && index >= 0 && index < SC_STATUS_LIST_SIZE)
-    reg->taken_map[index / 8] &= (uint8_t) ~(1u << (index % 8));
+    map_clear(reg->taken_map, index);
   if (sc_index_set_remove(&reg->reserved, list, index) && list == reg->current_list)
     reg->current_used--;
 }

@@ -88,18 +88,23 @@ void sc_registry_records_transaction_end(sc_registry *reg, bool committed) {
   reg->known_achievement_unconfirmed = false;
 }
 
+/* The achievements row of iri: its id, 0 when there is none. */
+static int achievement_row(sc_registry *reg, const char *iri, int64_t *id, sc_error *err) {
+  sc_sql_stmt *stmt = reg->driver->prepare(reg, "SELECT id FROM achievements WHERE iri = $1", err);
+  if (!stmt)
+    return err->code;
+  reg->driver->bind_text(stmt, 1, iri);
+  bool row = false;
+  int rc = sc_sql_step(reg, stmt, "looking up an achievement", &row, err);
+  *id = rc == SC_OK && row ? reg->driver->column_int64(stmt, 0) : 0;
+  reg->driver->finalize(stmt);
+  return rc;
+}
+
 /* The row id of the achievement add_achievement made known, looked up once. */
 static int known_achievement_id(sc_registry *reg, int64_t *id, sc_error *err) {
   if (!reg->known_achievement_id) {
-    sc_sql_stmt *stmt =
-        reg->driver->prepare(reg, "SELECT id FROM achievements WHERE iri = $1", err);
-    if (!stmt)
-      return err->code;
-    reg->driver->bind_text(stmt, 1, reg->known_achievement);
-    bool row = false;
-    int rc = sc_sql_step(reg, stmt, "looking up an achievement", &row, err);
-    reg->known_achievement_id = rc == SC_OK && row ? reg->driver->column_int64(stmt, 0) : 0;
-    reg->driver->finalize(stmt);
+    int rc = achievement_row(reg, reg->known_achievement, &reg->known_achievement_id, err);
     if (rc != SC_OK)
       return rc;
     if (!reg->known_achievement_id)
@@ -242,13 +247,9 @@ int sc_registry_find(sc_registry *reg, const char *learner_id, const char *achie
  * credential names it (an index look-up, where looking for a credential would scan them). */
 int sc_registry_achievement_issued(sc_registry *reg, const char *achievement_iri, bool *any,
                                    sc_error *err) {
-  sc_sql_stmt *stmt =
-      reg->driver->prepare(reg, "SELECT 1 FROM achievements WHERE iri = $1", err);
-  if (!stmt)
-    return err->code;
-  reg->driver->bind_text(stmt, 1, achievement_iri);
-  int rc = sc_sql_step(reg, stmt, "looking up an achievement's credentials", any, err);
-  reg->driver->finalize(stmt);
+  int64_t id = 0;
+  int rc = achievement_row(reg, achievement_iri, &id, err);
+  *any = id != 0;
   return rc;
 }
 
