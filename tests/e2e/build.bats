@@ -44,6 +44,28 @@ build_time_o() { # extra make arguments...
   [[ "$output" == *"-Werror"* ]]
 }
 
+@test "the program is linked with jemalloc, a sanitizer build and ALLOCATOR=system with glibc's malloc" {
+  run make -C "$ROOT" -n -W cli/main.c BUILD="$WORK/b" "$WORK/b/skillcert"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"-ljemalloc"* ]]
+  run make -C "$ROOT" -n -W cli/main.c BUILD="$WORK/b" ALLOCATOR=system "$WORK/b/skillcert"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"-ljansson"* && "$output" != *"-ljemalloc"* ]]
+  run make -C "$ROOT" -n -W cli/main.c BUILD="$WORK/b" SANFLAGS="-fsanitize=address" "$WORK/b/skillcert"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"-ljansson"* && "$output" != *"-ljemalloc"* ]]
+}
+
+@test "the release program's malloc is jemalloc's" {
+  if nm -D "$SKILLCERT" | grep -q __asan_init; then
+    skip "a sanitizer build keeps the sanitizer's allocator"
+  fi
+  run env LD_DEBUG=bindings "$SKILLCERT" --version
+  [ "$status" -eq 0 ]
+  # ld.so's line for each binding: "binding file <user> [0] to <provider> [0]: normal symbol `malloc'"
+  printf '%s\n' "$output" | grep -q "libjemalloc\.so\.2 \[0\]: normal symbol \`malloc'"
+}
+
 @test "every layer includes only the layers below it" {
   run "$ROOT/scripts/check-layers.sh" "$WORK/no-build"
   [ "$status" -eq 0 ]
