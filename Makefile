@@ -8,7 +8,7 @@ BUILD   ?= build
 CC  ?= cc
 CXX ?= c++
 
-PKGS     := jansson openssl p11-kit-1 libutf8proc zlib libzstd sqlite3 libpq libqrencode fribidi harfbuzz harfbuzz-subset fontconfig libcurl zbar zxing libpng libjpeg libmicrohttpd poppler-cpp libqpdf
+PKGS     := jansson openssl libsodium p11-kit-1 libutf8proc zlib libzstd sqlite3 libpq libqrencode fribidi harfbuzz harfbuzz-subset fontconfig libcurl zbar zxing libpng libjpeg libmicrohttpd poppler-cpp libqpdf
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 

@@ -377,11 +377,16 @@ int sc_ed25519_verify_cached(sc_key_cache *cache, const uint8_t pub[SC_ED25519_P
                              const uint8_t *msg, size_t len, const uint8_t *sig, size_t sig_len,
                              sc_error *err);
 
-/* Many signatures with one key (issuing a batch): holds the key and an OpenSSL context set
- * up once, which saves the per-call setup sc_ed25519_sign pays. Not thread-safe: one per
- * thread. sc_signer_new takes its own reference to key. */
+/* Many signatures with one key (issuing a batch), signer.c: holds the key and its engine, set
+ * up once — the token's function for a key that signs elsewhere, else libsodium (its secret in
+ * the secure heap), else an OpenSSL context. Every engine gives the same bytes: Ed25519 signing
+ * is deterministic. Not thread-safe: one per thread. sc_signer_new takes its own reference to
+ * key. sc_signer_new_openssl never uses libsodium (tests and benchmarks compare the two);
+ * sc_signer_engine names the engine: "external", "libsodium" or "openssl". */
 typedef struct sc_signer sc_signer;
 sc_signer *sc_signer_new(EVP_PKEY *key, sc_error *err);
+sc_signer *sc_signer_new_openssl(EVP_PKEY *key, sc_error *err);
+const char *sc_signer_engine(const sc_signer *signer);
 int sc_signer_sign(sc_signer *signer, const uint8_t *msg, size_t len,
                    uint8_t sig[SC_ED25519_SIGNATURE_BYTES], sc_error *err);
 void sc_signer_free(sc_signer *signer);

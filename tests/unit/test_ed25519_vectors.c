@@ -1,6 +1,7 @@
-/* SHA-256 and Ed25519 through OpenSSL: RFC 8032 7.1, Wycheproof and CCTV vectors in
- * tests/vectors/ed25519/. The point of the edge-case vectors is that our verify path gives
- * exactly OpenSSL's answer: skillcert has no Ed25519 of its own. */
+/* SHA-256 and Ed25519: RFC 8032 7.1, Wycheproof and CCTV vectors in tests/vectors/ed25519/.
+ * The point of the edge-case vectors is that our verify path gives exactly OpenSSL's answer:
+ * skillcert has no Ed25519 of its own. Signing goes through libsodium when it can (core/signer.c):
+ * both engines must give the vectors' bytes, and each other's for any message. */
 #include "test_support.h"
 
 #include <openssl/evp.h>
@@ -57,6 +58,15 @@ static void signs_and_verifies_rfc8032_vectors(void **state) {
     assert_memory_equal(derived, pub.data, 32);
     assert_int_equal(sc_ed25519_sign(key, msg.data, msg.len, ours, &err), SC_OK);
     assert_memory_equal(ours, sig.data, 64);
+    sc_signer *engines[2] = {sc_signer_new(key, &err), sc_signer_new_openssl(key, &err)};
+    assert_string_equal(sc_signer_engine(engines[0]), "libsodium");
+    assert_string_equal(sc_signer_engine(engines[1]), "openssl");
+    for (int e = 0; e < 2; e++) {
+      memset(ours, 0, sizeof ours);
+      assert_int_equal(sc_signer_sign(engines[e], msg.data, msg.len, ours, &err), SC_OK);
+      assert_memory_equal(ours, sig.data, 64);
+      sc_signer_free(engines[e]);
+    }
     assert_int_equal(sc_ed25519_verify(pub.data, msg.data, msg.len, ours, 64, &err), SC_OK);
     ours[i % 64] ^= 0x01;
     assert_int_equal(sc_ed25519_verify(pub.data, msg.data, msg.len, ours, 64, &err), SC_EINVALID);
@@ -158,6 +168,52 @@ static void rejects_signatures_of_the_wrong_length(void **state) {
   EVP_PKEY_free(key);
 }
 
+static void both_signing_engines_give_the_same_bytes_for_any_message(void **state) {
+  (void)state;
+  sc_error err = {0};
+  EVP_PKEY *key = sc_ed25519_generate(&err);
+  assert_non_null(key);
+  sc_signer *sodium = sc_signer_new(key, &err), *openssl = sc_signer_new_openssl(key, &err);
+  assert_non_null(sodium);
+  assert_non_null(openssl);
+  assert_string_equal(sc_signer_engine(sodium), "libsodium");
+  uint8_t msg[1500], pub[32], a[64], b[64];
+  assert_int_equal(sc_ed25519_public(key, pub, &err), SC_OK);
+  for (size_t len = 0; len <= sizeof msg; len += 1 + len / 3) {
+    assert_int_equal(sc_random_bytes(msg, sizeof msg, &err), SC_OK);
+    assert_int_equal(sc_signer_sign(sodium, msg, len, a, &err), SC_OK);
+    assert_int_equal(sc_signer_sign(openssl, msg, len, b, &err), SC_OK);
+    assert_memory_equal(a, b, 64);
+    assert_int_equal(sc_ed25519_verify(pub, msg, len, a, 64, &err), SC_OK);
+  }
+  sc_signer_free(sodium);
+  sc_signer_free(openssl);
+  EVP_PKEY_free(key);
+}
+
+static void a_public_key_alone_cannot_sign(void **state) {
+  (void)state;
+  uint8_t pub[32] = {0};
+  sc_error err = {0};
+  EVP_PKEY *key = sc_ed25519_generate(&err);
+  assert_non_null(key);
+  assert_int_equal(sc_ed25519_public(key, pub, &err), SC_OK);
+  EVP_PKEY *public_only = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, pub, sizeof pub);
+  assert_non_null(public_only);
+  /* OpenSSL sets a context up for a public key; the signature is what fails. */
+  sc_signer *signer = sc_signer_new(public_only, &err);
+  uint8_t sig[64];
+  if (signer) {
+    assert_string_equal(sc_signer_engine(signer), "openssl");
+    assert_int_equal(sc_signer_sign(signer, (const uint8_t *)"m", 1, sig, &err), SC_ESOFTWARE);
+    sc_signer_free(signer);
+  }
+  assert_int_equal(err.code, SC_ESOFTWARE);
+  assert_non_null(strstr(err.message, "Ed25519 sign"));
+  EVP_PKEY_free(public_only);
+  EVP_PKEY_free(key);
+}
+
 static void generates_distinct_keys(void **state) {
   (void)state;
   sc_error err = {0};
@@ -201,6 +257,8 @@ int main(void) {
       cmocka_unit_test(matches_every_wycheproof_verdict),
       cmocka_unit_test(matches_openssl_on_every_cctv_edge_case),
       cmocka_unit_test(rejects_signatures_of_the_wrong_length),
+      cmocka_unit_test(both_signing_engines_give_the_same_bytes_for_any_message),
+      cmocka_unit_test(a_public_key_alone_cannot_sign),
       cmocka_unit_test(generates_distinct_keys),
       cmocka_unit_test(refuses_keys_that_are_not_ed25519),
       cmocka_unit_test(fills_random_bytes),

@@ -62,6 +62,7 @@ static void attached_signer_signs_for_a_public_key(void **state) {
   static const uint8_t msg[] = "a credential's hashes";
   sc_signer *signer = sc_signer_new(half, NULL);
   assert_non_null(signer);
+  assert_string_equal(sc_signer_engine(signer), "external");
   assert_int_equal(sc_signer_sign(signer, msg, sizeof msg, sig, NULL), SC_OK);
   assert_int_equal(sc_ed25519_verify(pub, msg, sizeof msg, sig, sizeof sig, NULL), SC_OK);
   assert_int_equal(sc_ed25519_sign(half, msg, sizeof msg, sig, NULL), SC_OK);
