@@ -103,7 +103,12 @@ EOF
   run "$PYTHON" - "${URL##*:}" <<'EOF'
 import socket, sys
 port = int(sys.argv[1])
-held = [socket.create_connection(("127.0.0.1", port)) for _ in range(3)]
+held = [socket.create_connection(("127.0.0.1", port), timeout=5) for _ in range(3)]
+# Each held connection is answered once (and kept alive) before the 4th opens: the server's
+# threads accept concurrently, so without this the 4th could be counted before one of them.
+for s in held:
+    s.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+    assert s.recv(12) == b"HTTP/1.1 200", "a held connection was not answered"
 extra = socket.create_connection(("127.0.0.1", port), timeout=5)
 try:
     extra.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
