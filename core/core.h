@@ -168,6 +168,11 @@ typedef struct sc_file_group {
    * are on (out/ and public/ may be two mounts); 0 when it synced file by file. */
   unsigned long long synced_device[4];
   size_t synced_count;
+  /* sc_file_group_sync_also: a file outside the group synced with it */
+  bool syncs_also;
+  int also_fd;
+  unsigned long long also_device;
+  const char *also_name;
 } sc_file_group;
 
 int sc_file_group_add(sc_file_group *group, const char *path, const void *data, size_t len,
@@ -187,6 +192,13 @@ int sc_file_group_commit(sc_file_group *group, sc_error *err);
  * sc_file_group_sync_names. So a chunk costs one sync of the filesystem instead of two. On
  * return, whatever its outcome, the names the previous call left pending are durable. */
 int sc_file_group_commit_names_later(sc_file_group *group, sc_error *err);
+/* A file outside the group whose data must be durable before any of the group's names: a
+ * registry's log whose commits were not synced (sc_registry_defer_durability), so that no
+ * credential file is named whose registry row a power cut could take back. Every commit then
+ * makes it durable with the group's data — covered by the syncfs of its filesystem, else by an
+ * fdatasync of its own — and fails, naming nothing, when that fails. fd stays the caller's;
+ * name (kept by the caller) is what an error message calls it. fd -1: no such file. */
+void sc_file_group_sync_also(sc_file_group *group, int fd, const char *name);
 /* Makes the names the last sc_file_group_commit_names_later left pending durable (an fsync
  * of each folder). A group that used sc_file_group_commit_names_later ends with this call,
  * which also frees what it noted; abort leaves pending names pending. */

@@ -362,6 +362,24 @@ static int sync_data(sc_file_group *g, size_t *failed) {
   return 0;
 }
 
+void sc_file_group_sync_also(sc_file_group *g, int fd, const char *name) {
+  struct stat st;
+  g->syncs_also = fd >= 0 && fstat(fd, &st) == 0;
+  g->also_fd = fd;
+  g->also_device = g->syncs_also ? (unsigned long long)st.st_dev : 0;
+  g->also_name = name;
+  if (fd >= 0 && !g->syncs_also) /* cannot tell its filesystem: always its own fdatasync */
+    g->syncs_also = true;
+}
+
+/* The file outside the group, after the group's data: nothing to do when a syncfs of its
+ * filesystem has just covered it. */
+static int sync_also(const sc_file_group *g) {
+  if (!g->syncs_also || (g->also_device && device_synced(g, g->also_device)))
+    return 0;
+  return fdatasync(g->also_fd) == 0 ? 0 : errno;
+}
+
 /* The folders of the names the previous commit_names_later gave: synced now, or forgotten
  * when a syncfs of their filesystem (g->synced_device) has covered them since. */
 static void settle_names(sc_file_group *g) {
@@ -411,6 +429,14 @@ static void defer_folders(sc_file_group *g) {
 static int commit(sc_file_group *g, bool names_later, sc_error *err) {
   size_t failed;
   int rc = sync_data(g, &failed); /* on failure it leaves no filesystem counted as synced */
+  int also = rc ? 0 : sync_also(g);
+  if (also) {
+    sc_fail(err, SC_EIO, "%s: cannot sync: %s", g->also_name ? g->also_name : "a file",
+            strerror(also));
+    g->synced_count = 0;
+    sc_file_group_abort(g);
+    return SC_EIO;
+  }
   settle_names(g); /* the previous commit's names */
   for (size_t i = 0; i < g->count; i++) {
     struct sc_staged_file *f = &g->files[i];

@@ -229,7 +229,8 @@ int sc_batch_issue(const sc_issue_context *ctx, const sc_batch_options *opts,
                 .opts = opts,
                 .progress_fn = progress,
                 .progress_ctx = progress_ctx,
-                .chunk_size = sc_issue_makes_pdf(ctx) ? SC_CHUNK_PDF : SC_CHUNK_JSON};
+                .chunk_size = sc_issue_makes_pdf(ctx) ? SC_CHUNK_PDF : SC_CHUNK_JSON,
+                .registry_log = -1};
   clock_gettime(CLOCK_MONOTONIC, &b.started);
   char out_dir[PATH_MAX], linked_dir[PATH_MAX];
   int rc = sc_path_format(out_dir, sizeof out_dir, SC_ECANTCREAT, &b.err, "%s/out", ctx->home->root);
@@ -246,6 +247,13 @@ int sc_batch_issue(const sc_issue_context *ctx, const sc_batch_options *opts,
     b.reg = opts->registry;
   else if (rc == SC_OK)
     rc = sc_registry_open(ctx->home, &b.reg, &b.err);
+  /* The main thread's commits are not synced: the writers sync the registry's log with each
+   * chunk's files, before naming them (docs/registry.md, "Deferred durability"). */
+  if (rc == SC_OK)
+    rc = sc_registry_defer_durability(b.reg, &b.registry_log, &b.err);
+  if (rc == SC_OK && b.registry_log >= 0)
+    snprintf(b.registry_log_name, sizeof b.registry_log_name, "%s/registry.db-wal",
+             ctx->home->root);
   if (rc == SC_OK)
     rc = sc_batch_share_issuer(&b);
   if (rc == SC_OK)
@@ -258,6 +266,12 @@ int sc_batch_issue(const sc_issue_context *ctx, const sc_batch_options *opts,
     if (rc != SC_OK) /* let the workers finish what they hold, then stop them */
       drain(&b, 0);
     sc_workers_stop(&b);
+  }
+  sc_error log_err = {0};
+  if (b.reg && sc_registry_durable_commits(b.reg, &b.registry_log, &log_err) != SC_OK &&
+      rc == SC_OK) {
+    rc = log_err.code;
+    b.err = log_err;
   }
   if (b.reg) /* a worker's handle lives on: its next batch has its own dictionary */
     sc_registry_drop_dictionary(b.reg);

@@ -14,6 +14,10 @@
 #define SC_CHUNK_PDF 32
 #define SC_CHUNK_JSON 128
 #define SC_CHUNK_MAX SC_CHUNK_JSON
+/* Writer threads, each writing whole chunks: one stages a chunk's files while the other waits
+ * for its sync, so the disk's flush latency is paid once per two chunks on the batch's critical
+ * path (docs/benchmarks.md, "JSON batches, sixth pass"). */
+#define SC_WRITERS 2
 
 typedef enum sc_job_kind {
   SC_JOB_ISSUE,  /* build, sign, render (a worker) */
@@ -58,11 +62,16 @@ typedef struct sc_batch {
   const sc_issue_context *ctx;
   const sc_batch_options *opts;
   sc_registry *reg;
+  /* The registry's log while its commits are not synced (sc_registry_defer_durability): each
+   * writer's file group syncs it before naming a chunk's files. The name is set only then (a
+   * zeroed batch has none); registry_log is -1 when commits are durable. */
+  int registry_log;
+  char registry_log_name[PATH_MAX + 16];
   sc_queue todo, writes, done;
   pthread_t *threads;
   int thread_count;
-  pthread_t writer;
-  bool writer_started;
+  pthread_t writers[SC_WRITERS];
+  int writer_count;
   size_t in_flight;                    /* jobs handed out and not yet finished */
   size_t at_writer;                    /* of those, recorded and with the writer */
   size_t max_at_workers, max_at_writer; /* how far each may be ahead */
@@ -100,6 +109,10 @@ sc_job *sc_queue_pop(sc_queue *q); /* blocks; NULL once closed and empty */
 sc_job *sc_queue_pop_all(sc_queue *q, size_t wanted);
 sc_job *sc_queue_pop_up_to(sc_queue *q, size_t wanted, size_t most); /* the first most jobs */
 sc_job *sc_queue_pop_all_now(sc_queue *q); /* every job queued, or NULL; never waits */
+/* The first whole chunk queued (through the job with ends_chunk): waits for one, or NULL once
+ * closed and empty; _now never waits. What the writers take. */
+sc_job *sc_queue_pop_chunk(sc_queue *q);
+sc_job *sc_queue_pop_chunk_now(sc_queue *q);
 /* Sets max_at_workers and max_at_writer for b->chunk_size and this many workers. */
 void sc_batch_set_bounds(sc_batch *b, int workers);
 /* The writer's, once a job's files are staged: releases its credential tree and bytes. */

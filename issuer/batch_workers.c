@@ -83,6 +83,41 @@ sc_job *sc_queue_pop_all_now(sc_queue *q) {
   return queue_take(q, 0, SIZE_MAX);
 }
 
+/* The first chunk queued: the jobs up to and including the first that ends a chunk. The main
+ * thread queues whole chunks (sc_queue_push_all), so a chunk is never split between two
+ * writers. */
+static sc_job *queue_take_chunk(sc_queue *q, bool wait) {
+  pthread_mutex_lock(&q->lock);
+  if (wait)
+    q->wanted = 1;
+  while (wait && !q->count && !q->closed) {
+    q->waiting++;
+    pthread_cond_wait(&q->ready, &q->lock);
+    q->waiting--;
+  }
+  sc_job *job = q->head, *last = job;
+  size_t taken = job ? 1 : 0;
+  for (; last && !last->ends_chunk && last->next; taken++)
+    last = last->next;
+  if (last) {
+    q->head = last->next;
+    if (!q->head)
+      q->tail = NULL;
+    last->next = NULL;
+    q->count -= taken;
+  }
+  pthread_mutex_unlock(&q->lock);
+  return job;
+}
+
+sc_job *sc_queue_pop_chunk(sc_queue *q) {
+  return queue_take_chunk(q, true);
+}
+
+sc_job *sc_queue_pop_chunk_now(sc_queue *q) {
+  return queue_take_chunk(q, false);
+}
+
 static void queue_close(sc_queue *q) {
   pthread_mutex_lock(&q->lock);
   q->closed = true;
@@ -198,17 +233,19 @@ static void commit_staged(sc_batch *b, writer_state *w) {
 /* Takes the next chunk's jobs. A chunk whose names are pending is not held while the writer
  * waits: when nothing is queued, its names are synced on their own and it goes back. */
 static sc_job *next_writes(sc_batch *b, writer_state *w) {
-  sc_job *jobs = w->named_count ? sc_queue_pop_all_now(&b->writes) : NULL;
+  sc_job *jobs = w->named_count ? sc_queue_pop_chunk_now(&b->writes) : NULL;
   if (!jobs && w->named_count) {
     sc_file_group_sync_names(&w->files);
     hand_back_named(b, w);
   }
-  return jobs ? jobs : sc_queue_pop_all(&b->writes, 1);
+  return jobs ? jobs : sc_queue_pop_chunk(&b->writes);
 }
 
 static void *writer_main(void *arg) {
   sc_batch *b = arg;
   writer_state state = {0}, *w = &state;
+  if (b->registry_log_name[0]) /* named only while the registry's commits are not synced */
+    sc_file_group_sync_also(&w->files, b->registry_log, b->registry_log_name);
   for (sc_job *job, *next; (job = next_writes(b, w));) {
     for (; job; job = next) {
       next = job->next;
@@ -236,18 +273,19 @@ static void *writer_main(void *arg) {
  * waiting: signing goes on while it waits for the disk. */
 void sc_batch_set_bounds(sc_batch *b, int workers) {
   b->max_at_workers = 2 * b->chunk_size + 4 * (size_t)workers;
-  b->max_at_writer = 3 * b->chunk_size;
+  b->max_at_writer = (2 * SC_WRITERS + 1) * b->chunk_size;
 }
 
 int sc_workers_start(sc_batch *b) {
   queue_init(&b->todo);
   queue_init(&b->writes);
   queue_init(&b->done);
-  if (pthread_create(&b->writer, NULL, writer_main, b) != 0) {
-    sc_workers_stop(b);
-    return sc_fail(&b->err, SC_ESOFTWARE, "cannot start the writer thread");
+  for (; b->writer_count < SC_WRITERS; b->writer_count++) {
+    if (pthread_create(&b->writers[b->writer_count], NULL, writer_main, b) != 0) {
+      sc_workers_stop(b);
+      return sc_fail(&b->err, SC_ESOFTWARE, "cannot start the writer threads");
+    }
   }
-  b->writer_started = true;
   int n = b->opts->workers > 0 ? b->opts->workers : 1;
   sc_batch_set_bounds(b, n);
   b->threads = calloc((size_t)n, sizeof *b->threads);
@@ -270,9 +308,9 @@ void sc_workers_stop(sc_batch *b) {
   b->threads = NULL;
   b->thread_count = 0;
   queue_close(&b->writes);
-  if (b->writer_started)
-    pthread_join(b->writer, NULL);
-  b->writer_started = false;
+  for (int i = 0; i < b->writer_count; i++)
+    pthread_join(b->writers[i], NULL);
+  b->writer_count = 0;
   queue_destroy(&b->todo);
   queue_destroy(&b->writes);
   queue_destroy(&b->done);

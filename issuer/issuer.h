@@ -274,6 +274,15 @@ int sc_registry_begin_issue(sc_registry *reg, sc_error *err);
 int sc_registry_begin_read(sc_registry *reg, sc_error *err);
 int sc_registry_commit(sc_registry *reg, sc_error *err);
 void sc_registry_rollback(sc_registry *reg);
+/* Commits that return before they are durable, for a batch whose writers make them durable
+ * before anything depends on them (docs/registry.md, "Deferred durability"). On SQLite the
+ * handle commits with synchronous = NORMAL (the WAL is written, not synced) and *log is a new
+ * read-only descriptor of the WAL file: its fdatasync, or a syncfs of its filesystem, makes
+ * every commit so far durable (sc_file_group_sync_also). On PostgreSQL, or when the WAL cannot
+ * be opened, commits stay durable and *log is -1. sc_registry_durable_commits ends it: commits
+ * are synced again (synchronous = FULL), the WAL is synced once more and *log closed. */
+int sc_registry_defer_durability(sc_registry *reg, int *log, sc_error *err);
+int sc_registry_durable_commits(sc_registry *reg, int *log, sc_error *err);
 
 /* What is recorded when a credential is issued. Strings may be NULL where marked. */
 typedef struct sc_issued_record {

@@ -2,9 +2,11 @@
  * migrations, transactions, the statement cache. */
 #include "issuer/registry_internal.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 int sc_registry_exec(sc_registry *reg, const char *sql, sc_error *err) {
   return reg->driver->exec(reg, sql, err);
@@ -121,6 +123,22 @@ void sc_registry_close(sc_registry *reg) {
   sc_buf_free(&reg->staged);
   free(reg->reserved.slots);
   free(reg);
+}
+
+int sc_registry_defer_durability(sc_registry *reg, int *log, sc_error *err) {
+  *log = -1;
+  return reg->driver->defer_durability ? reg->driver->defer_durability(reg, true, log, err) : SC_OK;
+}
+
+int sc_registry_durable_commits(sc_registry *reg, int *log, sc_error *err) {
+  if (*log < 0)
+    return SC_OK;
+  int rc = reg->driver->defer_durability(reg, false, log, err);
+  if (fdatasync(*log) != 0 && rc == SC_OK)
+    rc = sc_fail(err, SC_EIO, "%s: cannot sync its log: %s", reg->path, strerror(errno));
+  close(*log);
+  *log = -1;
+  return rc;
 }
 
 /* A cached statement not reset after its last row keeps its read snapshot open; a transaction

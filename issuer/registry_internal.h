@@ -89,6 +89,9 @@ typedef struct sc_registry_driver {
    * none; a batch then inserts row by row). *unique: a UNIQUE constraint refused a row. */
   int (*copy_in)(sc_registry *reg, const char *sql, const char *rows, size_t len, bool *unique,
                  sc_error *err);
+  /* Commits not synced until the file whose descriptor it gives (*log) is (NULL: commits are
+   * always durable). defer false: synced again. */
+  int (*defer_durability)(sc_registry *reg, bool defer, int *log, sc_error *err);
   int (*column_count)(sc_sql_stmt *stmt);
   const char *(*column_name)(sc_sql_stmt *stmt, int i);
   sc_sql_type (*column_type)(sc_sql_stmt *stmt, int i);

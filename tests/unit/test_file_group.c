@@ -5,6 +5,7 @@
 #include "test_support.h"
 
 #include <dirent.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -229,6 +230,40 @@ static void a_group_over_two_filesystems_syncs_each(void **state) {
   assert_int_equal(rmdir(other), 0);
 }
 
+/* A registry log that cannot be synced (here a pipe: fdatasync refuses it) fails the commit
+ * before any file is named, with the log's name in the message; a log that can be is synced
+ * with the group and its files named. */
+static void a_group_names_nothing_when_the_log_it_syncs_also_cannot_be_synced(void **state) {
+  (void)state;
+  int pipe_fds[2];
+  assert_int_equal(pipe(pipe_fds), 0);
+  sc_file_group g = {0};
+  sc_error err = {0};
+  sc_file_group_sync_also(&g, pipe_fds[0], "home/registry.db-wal");
+  for (int i = 0; i < 8; i++) {
+    char name[32];
+    snprintf(name, sizeof name, "c%d.json", i);
+    add(&g, name, "{}");
+  }
+  assert_int_equal(sc_file_group_commit(&g, &err), SC_EIO);
+  assert_non_null(strstr(err.message, "home/registry.db-wal: cannot sync"));
+  char path[PATH_MAX];
+  path_of("c0.json", path);
+  assert_int_equal(access(path, F_OK), -1);
+  close(pipe_fds[0]);
+  close(pipe_fds[1]);
+  path_of("log", path);
+  int log = open(path, O_RDWR | O_CREAT, 0600);
+  assert_true(log >= 0);
+  assert_int_equal(write(log, "frame", 5), 5);
+  sc_file_group_sync_also(&g, log, "log");
+  add(&g, "one.json", "{\"one\": 1}");
+  assert_int_equal(sc_file_group_commit(&g, &err), SC_OK);
+  expect_file("one.json", "{\"one\": 1}", 0644);
+  close(log);
+  assert_int_equal(unlink(path), 0);
+}
+
 static ino_t inode_of(const char *name) {
   char path[PATH_MAX];
   path_of(name, path);
@@ -403,6 +438,8 @@ int main(void) {
           a_file_that_cannot_be_created_is_named_and_the_group_stays_usable, make_dir, remove_dir),
       cmocka_unit_test_setup_teardown(a_group_over_two_filesystems_syncs_each, make_dir,
                                       remove_dir),
+      cmocka_unit_test_setup_teardown(
+          a_group_names_nothing_when_the_log_it_syncs_also_cannot_be_synced, make_dir, remove_dir),
       cmocka_unit_test_setup_teardown(add_same_stages_a_second_name_for_the_same_bytes, make_dir,
                                       remove_dir),
       cmocka_unit_test_setup_teardown(

@@ -17,8 +17,8 @@ static void the_workers_hold_more_than_a_chunk_once_half_a_chunk_came_back(void 
       sc_batch b = {.chunk_size = sizes[i]};
       sc_batch_set_bounds(&b, workers);
       assert_true(b.max_at_workers - b.chunk_size / 2 > b.chunk_size);
-      /* A chunk being synced and the next one waiting. */
-      assert_true(b.max_at_writer >= 2 * b.chunk_size);
+      /* Each writer: a chunk being synced and one whose names wait; and one more waiting. */
+      assert_true(b.max_at_writer >= (2 * SC_WRITERS + 1) * b.chunk_size);
     }
   }
 }
@@ -52,6 +52,36 @@ static void a_pop_takes_the_first_jobs_up_to_its_limit(void **state) {
   assert_int_equal(sc_queue_pop_all(q, 1)->line, 2);
   pthread_mutex_destroy(&q->lock);
   pthread_cond_destroy(&q->ready);
+}
+
+/* The writers take whole chunks: two writers never share one, so each chunk's files are
+ * committed as one group by the writer that staged them. */
+static void a_writer_takes_one_whole_chunk_at_a_time(void **state) {
+  (void)state;
+  sc_queue q;
+  memset(&q, 0, sizeof q);
+  pthread_mutex_init(&q.lock, NULL);
+  pthread_cond_init(&q.ready, NULL);
+  sc_job jobs[5] = {{.line = 1}, {.line = 2}, {.line = 3, .ends_chunk = true}, {.line = 4},
+                    {.line = 5, .ends_chunk = true}};
+  sc_job *first[3] = {&jobs[0], &jobs[1], &jobs[2]}, *second[2] = {&jobs[3], &jobs[4]};
+  sc_queue_push_all(&q, first, 3);
+  sc_queue_push_all(&q, second, 2);
+  size_t line = 1, n = 0;
+  for (sc_job *job = sc_queue_pop_chunk(&q); job; job = job->next, n++)
+    assert_int_equal(job->line, line++);
+  assert_int_equal(n, 3);
+  assert_int_equal(q.count, 2);
+  n = 0;
+  for (sc_job *job = sc_queue_pop_chunk_now(&q); job; job = job->next, n++)
+    assert_int_equal(job->line, line++);
+  assert_int_equal(n, 2);
+  assert_int_equal(q.count, 0);
+  assert_null(q.head);
+  assert_null(q.tail);
+  assert_null(sc_queue_pop_chunk_now(&q)); /* nothing queued: no wait */
+  pthread_mutex_destroy(&q.lock);
+  pthread_cond_destroy(&q.ready);
 }
 
 static char dir[64];
@@ -124,6 +154,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(the_workers_hold_more_than_a_chunk_once_half_a_chunk_came_back),
       cmocka_unit_test(a_pop_takes_the_first_jobs_up_to_its_limit),
+      cmocka_unit_test(a_writer_takes_one_whole_chunk_at_a_time),
       cmocka_unit_test_setup_teardown(the_writer_hands_back_written_jobs_without_their_credential,
                                       make_dir, remove_dir),
   };

@@ -1,7 +1,9 @@
 /* The registry: schema, records, idempotency, append-only events, status-list indexes. */
 #include "test_registry_support.h"
 
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <time.h>
 
@@ -854,6 +856,56 @@ static void publishing_holds_a_lock_across_machines(void **state) {
   sc_registry_close(other);
 }
 
+/* PRAGMA synchronous of the handle's SQLite connection: 1 NORMAL, 2 FULL. */
+static int sqlite_synchronous(sc_registry *reg) {
+  sqlite3_stmt *stmt = NULL;
+  assert_int_equal(sqlite3_prepare_v2(reg->conn, "PRAGMA synchronous", -1, &stmt, NULL), SQLITE_OK);
+  assert_int_equal(sqlite3_step(stmt), SQLITE_ROW);
+  int value = sqlite3_column_int(stmt, 0);
+  sqlite3_finalize(stmt);
+  return value;
+}
+
+/* A batch's commits are not synced while its writers sync the log: on SQLite the handle gives
+ * the WAL's descriptor and commits with synchronous = NORMAL, then goes back to FULL; commits
+ * made meanwhile are there. PostgreSQL's commits stay durable: no log to sync. */
+static void deferred_durability_gives_the_log_to_sync_and_ends_with_durable_commits(void **state) {
+  fixture *f = *state;
+  sc_error err = {0};
+  int log = 123;
+  assert_int_equal(sc_registry_defer_durability(f->reg, &log, &err), SC_OK);
+  if (f->reg->driver->postgres) {
+    assert_int_equal(log, -1);
+    assert_int_equal(sc_registry_durable_commits(f->reg, &log, &err), SC_OK);
+    return;
+  }
+  assert_true(log >= 0);
+  struct stat wal, opened;
+  char path[PATH_MAX + 32];
+  snprintf(path, sizeof path, "%s-wal", f->reg->target);
+  assert_int_equal(stat(path, &wal), 0);
+  assert_int_equal(fstat(log, &opened), 0);
+  assert_true(wal.st_ino == opened.st_ino && wal.st_dev == opened.st_dev);
+  assert_int_equal(sqlite_synchronous(f->reg), 1);
+  int64_t list, index;
+  assert_int_equal(sc_registry_reserve_index(f->reg, &list, &index, &err), SC_OK);
+  assert_int_equal(sc_registry_begin_issue(f->reg, &err), SC_OK);
+  sc_issued_record rec = sample("urn:uuid:5b0c6f0e-7d44-4b8e-9d0b-0e1f2a3b4c5d", "D1", index);
+  rec.status_list = list;
+  assert_int_equal(sc_registry_insert(f->reg, &rec, &err), SC_OK);
+  assert_int_equal(sc_registry_commit(f->reg, &err), SC_OK);
+  assert_int_equal(fdatasync(log), 0);
+  int kept = log;
+  assert_int_equal(sc_registry_durable_commits(f->reg, &log, &err), SC_OK);
+  assert_int_equal(log, -1);
+  assert_int_equal(fcntl(kept, F_GETFD), -1); /* closed */
+  assert_int_equal(sqlite_synchronous(f->reg), 2);
+  json_t *row = NULL;
+  assert_int_equal(sc_registry_get(f->reg, rec.id, &row, &err), SC_OK);
+  assert_non_null(row);
+  json_decref(row);
+}
+
 /* SQLite has one issuing process per home: no queue, said plainly. */
 static void a_sqlite_registry_has_no_workers(void **state) {
   fixture *f = *state;
@@ -881,6 +933,9 @@ int main(void) {
                                       teardown),
       cmocka_unit_test_setup_teardown(
           a_batch_transaction_moves_its_lists_generation_and_a_rolled_back_one_does_not, setup,
+          teardown),
+      cmocka_unit_test_setup_teardown(
+          deferred_durability_gives_the_log_to_sync_and_ends_with_durable_commits, setup,
           teardown),
       cmocka_unit_test_setup_teardown(
           a_learner_twice_in_one_batch_transaction_is_refused_and_nothing_recorded, setup,
@@ -916,6 +971,9 @@ int main(void) {
                                       teardown),
       cmocka_unit_test_setup_teardown(
           a_batch_transaction_moves_its_lists_generation_and_a_rolled_back_one_does_not, setup_pg,
+          teardown),
+      cmocka_unit_test_setup_teardown(
+          deferred_durability_gives_the_log_to_sync_and_ends_with_durable_commits, setup_pg,
           teardown),
       cmocka_unit_test_setup_teardown(
           a_learner_twice_in_one_batch_transaction_is_refused_and_nothing_recorded, setup_pg,
