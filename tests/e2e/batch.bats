@@ -165,12 +165,14 @@ kill_after_pdfs() { # pid N
 @test "a JSON-only batch stopped inside a chunk's file commit and run again ends with one whole credential per learner" {
   make_home
   roster 300
-  # Stopped right after the renames of the first chunk: exactly that chunk is in place.
+  # Stopped right after the renames of a writer's first chunk: that chunk is in place, and
+  # the other writer may have named part of the next one (each of its files whole).
   run env SKILLCERT_TEST_CRASH_AT=renamed:1 "$SKILLCERT" issue --home "$WORK/home" \
     --roster "$WORK/roster.csv" --template ai-fundamentals --no-pdf -j 2
   [ "$status" -eq 137 ]
   assert_no_partial_file
-  [ "$(find "$WORK/home/out" -maxdepth 1 -name '*.json' | wc -l)" -eq 128 ]
+  named=$(find "$WORK/home/out" -maxdepth 1 -name '*.json' | wc -l)
+  [ "$named" -ge 128 ] && [ "$named" -lt 300 ]
   run env SKILLCERT_TEST_CRASH_AT=synced:1 "$SKILLCERT" issue --home "$WORK/home" \
     --roster "$WORK/roster.csv" --template ai-fundamentals --no-pdf -j 2
   [ "$status" -eq 137 ]
