@@ -108,7 +108,6 @@ sc_job *sc_queue_pop(sc_queue *q); /* blocks; NULL once closed and empty */
  * linked by next. Several threads may pop one job at a time; only one may wait for more. */
 sc_job *sc_queue_pop_all(sc_queue *q, size_t wanted);
 sc_job *sc_queue_pop_up_to(sc_queue *q, size_t wanted, size_t most); /* the first most jobs */
-sc_job *sc_queue_pop_all_now(sc_queue *q); /* every job queued, or NULL; never waits */
 /* The first whole chunk queued (through the job with ends_chunk): waits for one, or NULL once
  * closed and empty; _now never waits. What the writers take. */
 sc_job *sc_queue_pop_chunk(sc_queue *q);

@@ -37,25 +37,19 @@ void sc_queue_push_all(sc_queue *q, sc_job **jobs, size_t n) {
   queue_append(q, jobs[0], jobs[n - 1], n);
 }
 
-/* Waits for the queue to hold at least wanted jobs (or to close); takes the first jobs, at
- * most most of them. wanted 0: takes what there is without waiting. */
-static sc_job *queue_take(sc_queue *q, size_t wanted, size_t most) {
-  pthread_mutex_lock(&q->lock);
-  if (wanted)
-    q->wanted = wanted;
-  while (wanted && q->count < q->wanted && !q->closed) {
+/* With q->lock held: waits until the queue holds at least wanted jobs, or is closed. */
+static void queue_wait(sc_queue *q, size_t wanted) {
+  q->wanted = wanted;
+  while (q->count < q->wanted && !q->closed) {
     q->waiting++;
     pthread_cond_wait(&q->ready, &q->lock);
     q->waiting--;
   }
-  sc_job *job = q->head, *last = job;
-  size_t taken = job ? 1 : 0;
-  if (most >= q->count) { /* all of them */
-    last = q->tail;
-    taken = q->count;
-  }
-  for (; taken < most && last && last->next; taken++)
-    last = last->next;
+}
+
+/* With q->lock held: takes the jobs from the head through last (taken of them). */
+static sc_job *queue_detach(sc_queue *q, sc_job *last, size_t taken) {
+  sc_job *job = q->head;
   if (last) {
     q->head = last->next;
     if (!q->head)
@@ -63,6 +57,24 @@ static sc_job *queue_take(sc_queue *q, size_t wanted, size_t most) {
     last->next = NULL;
     q->count -= taken;
   }
+  return job;
+}
+
+/* Waits for the queue to hold at least wanted jobs (or to close); takes the first jobs, at
+ * most most of them. wanted 0: takes what there is without waiting. */
+static sc_job *queue_take(sc_queue *q, size_t wanted, size_t most) {
+  pthread_mutex_lock(&q->lock);
+  if (wanted)
+    queue_wait(q, wanted);
+  sc_job *last = q->head;
+  size_t taken = last ? 1 : 0;
+  if (most >= q->count) { /* all of them */
+    last = q->tail;
+    taken = q->count;
+  }
+  for (; taken < most && last && last->next; taken++)
+    last = last->next;
+  sc_job *job = queue_detach(q, last, taken);
   pthread_mutex_unlock(&q->lock);
   return job;
 }
@@ -79,33 +91,18 @@ sc_job *sc_queue_pop_up_to(sc_queue *q, size_t wanted, size_t most) {
   return queue_take(q, wanted ? wanted : 1, most ? most : 1);
 }
 
-sc_job *sc_queue_pop_all_now(sc_queue *q) {
-  return queue_take(q, 0, SIZE_MAX);
-}
-
 /* The first chunk queued: the jobs up to and including the first that ends a chunk. The main
  * thread queues whole chunks (sc_queue_push_all), so a chunk is never split between two
  * writers. */
 static sc_job *queue_take_chunk(sc_queue *q, bool wait) {
   pthread_mutex_lock(&q->lock);
   if (wait)
-    q->wanted = 1;
-  while (wait && !q->count && !q->closed) {
-    q->waiting++;
-    pthread_cond_wait(&q->ready, &q->lock);
-    q->waiting--;
-  }
-  sc_job *job = q->head, *last = job;
-  size_t taken = job ? 1 : 0;
+    queue_wait(q, 1);
+  sc_job *last = q->head;
+  size_t taken = last ? 1 : 0;
   for (; last && !last->ends_chunk && last->next; taken++)
     last = last->next;
-  if (last) {
-    q->head = last->next;
-    if (!q->head)
-      q->tail = NULL;
-    last->next = NULL;
-    q->count -= taken;
-  }
+  sc_job *job = queue_detach(q, last, taken);
   pthread_mutex_unlock(&q->lock);
   return job;
 }
