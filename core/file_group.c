@@ -362,14 +362,13 @@ static int sync_data(sc_file_group *g, size_t *failed) {
   return 0;
 }
 
+/* also_device 0: its filesystem is unknown, so it always gets an fdatasync of its own. */
 void sc_file_group_sync_also(sc_file_group *g, int fd, const char *name) {
   struct stat st;
-  g->syncs_also = fd >= 0 && fstat(fd, &st) == 0;
+  g->syncs_also = fd >= 0;
   g->also_fd = fd;
-  g->also_device = g->syncs_also ? (unsigned long long)st.st_dev : 0;
+  g->also_device = g->syncs_also && fstat(fd, &st) == 0 ? (unsigned long long)st.st_dev : 0;
   g->also_name = name;
-  if (fd >= 0 && !g->syncs_also) /* cannot tell its filesystem: always its own fdatasync */
-    g->syncs_also = true;
 }
 
 /* The file outside the group, after the group's data: nothing to do when a syncfs of its

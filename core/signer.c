@@ -201,7 +201,9 @@ int sc_ed25519_sign(EVP_PKEY *key, const uint8_t *msg, size_t len,
                     uint8_t sig[SC_ED25519_SIGNATURE_BYTES], sc_error *err) {
   if (!key || !sc_is_ed25519(key))
     return sc_fail(err, SC_EUSAGE, "the signing key is not an Ed25519 key");
-  sc_signer *signer = sc_signer_new(key, err);
+  /* One signature: libsodium's setup (the seed expanded, a scalar multiplication) would cost
+   * about what the signature costs, so OpenSSL signs it (or the token). */
+  sc_signer *signer = sc_signer_new_openssl(key, err);
   if (!signer)
     return err ? err->code : SC_ESOFTWARE;
   int rc = sc_signer_sign(signer, msg, len, sig, err);

@@ -1,4 +1,4 @@
-/* Worker threads, the writer thread, and the queues between them and the batch's main thread. */
+/* Worker threads, the writer threads, and the queues between them and the batch's main thread. */
 #include "issuer/batch_internal.h"
 
 #include <stdint.h>
@@ -241,8 +241,8 @@ static sc_job *next_writes(sc_batch *b, writer_state *w) {
 static void *writer_main(void *arg) {
   sc_batch *b = arg;
   writer_state state = {0}, *w = &state;
-  if (b->registry_log_name[0]) /* named only while the registry's commits are not synced */
-    sc_file_group_sync_also(&w->files, b->registry_log, b->registry_log_name);
+  if (b->registry_log_path) /* set only while the registry's commits are not synced */
+    sc_file_group_sync_also(&w->files, b->registry_log, b->registry_log_path);
   for (sc_job *job, *next; (job = next_writes(b, w));) {
     for (; job; job = next) {
       next = job->next;
@@ -262,12 +262,12 @@ static void *writer_main(void *arg) {
 
 /* How far ahead the main thread may run. The workers' share must outlast the main thread's
  * longest stretch away from the todo queue: it sleeps until half a chunk is back, and when
- * that fills the chunk it records all of it and waits for the registry's commit (its WAL
- * fsync) before it hands out another row. With one chunk and a few jobs queued, what was left
- * after the half chunk came back (about half a chunk) ran out during that commit and both
- * workers waited (docs/benchmarks.md, "fifth pass"); two chunks leave a chunk and a half. The
- * writer holds a chunk whose names wait for the next commit, the one it writes and one
- * waiting: signing goes on while it waits for the disk. */
+ * that fills the chunk it records all of it and commits (on PostgreSQL, waiting for the
+ * server's flush) before it hands out another row. With one chunk and a few jobs queued, what
+ * was left after the half chunk came back (about half a chunk) ran out during that commit and
+ * both workers waited (docs/benchmarks.md, "fifth pass"); two chunks leave a chunk and a half.
+ * Each writer holds a chunk whose names wait for its next commit and the one it writes, and
+ * one more chunk waits for either: signing goes on while they wait for the disk. */
 void sc_batch_set_bounds(sc_batch *b, int workers) {
   b->max_at_workers = 2 * b->chunk_size + 4 * (size_t)workers;
   b->max_at_writer = (2 * SC_WRITERS + 1) * b->chunk_size;

@@ -283,6 +283,8 @@ void sc_registry_rollback(sc_registry *reg);
  * are synced again (synchronous = FULL), the WAL is synced once more and *log closed. */
 int sc_registry_defer_durability(sc_registry *reg, int *log, sc_error *err);
 int sc_registry_durable_commits(sc_registry *reg, int *log, sc_error *err);
+/* The path of the log *log opens, for messages, while commits are deferred; else NULL. */
+const char *sc_registry_log_path(const sc_registry *reg);
 
 /* What is recorded when a credential is issued. Strings may be NULL where marked. */
 typedef struct sc_issued_record {

@@ -138,7 +138,12 @@ int sc_registry_durable_commits(sc_registry *reg, int *log, sc_error *err) {
     rc = sc_fail(err, SC_EIO, "%s: cannot sync its log: %s", reg->path, strerror(errno));
   close(*log);
   *log = -1;
+  reg->log_path[0] = '\0';
   return rc;
+}
+
+const char *sc_registry_log_path(const sc_registry *reg) {
+  return reg->log_path[0] ? reg->log_path : NULL;
 }
 
 /* A cached statement not reset after its last row keeps its read snapshot open; a transaction

@@ -120,6 +120,7 @@ struct sc_registry {
   void *conn;                 /* the back-end's connection */
   char path[PATH_MAX + 16];   /* what messages name: the file, or the server (no password) */
   char target[PATH_MAX + 16]; /* what the back-end opens: a file, or a postgresql:// URI */
+  char log_path[PATH_MAX + 20]; /* the log sc_registry_defer_durability gave; "" when none */
   sc_sql_stmt *stmts[STMT_COUNT];
   sc_index_set reserved;
   int64_t current_list;         /* 0 = not looked up yet */

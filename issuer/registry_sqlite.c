@@ -98,15 +98,15 @@ static int connect(sc_registry *reg, sc_error *err) {
 static int defer_durability(sc_registry *reg, bool defer, int *log, sc_error *err) {
   if (!defer)
     return exec(reg, "PRAGMA synchronous = FULL", err);
-  char wal[sizeof reg->target + 4];
-  snprintf(wal, sizeof wal, "%s-wal", reg->target);
-  *log = open(wal, O_RDONLY | O_CLOEXEC);
-  if (*log < 0)
-    return SC_OK; /* durable commits, as before */
-  int rc = exec(reg, "PRAGMA synchronous = NORMAL", err);
-  if (rc != SC_OK) {
-    close(*log);
+  snprintf(reg->log_path, sizeof reg->log_path, "%s-wal", reg->target);
+  *log = open(reg->log_path, O_RDONLY | O_CLOEXEC);
+  int rc = *log < 0 ? SC_OK /* durable commits, as before */
+                    : exec(reg, "PRAGMA synchronous = NORMAL", err);
+  if (rc != SC_OK || *log < 0) {
+    if (*log >= 0)
+      close(*log);
     *log = -1;
+    reg->log_path[0] = '\0';
   }
   return rc;
 }
