@@ -42,6 +42,9 @@ ALL_CXXFLAGS = -std=c++17 $(WARN) -I. $(SANFLAGS) $(CXXFLAGS)
 # second (docs/benchmarks.md, "JSON batches, sixth pass"). ALLOCATOR=system keeps glibc's. A
 # sanitizer build always keeps its own allocator: ASan and UBSan replace malloc themselves.
 ALLOCATOR ?= jemalloc
+ifeq ($(filter jemalloc system,$(ALLOCATOR)),)
+  $(error ALLOCATOR=$(ALLOCATOR): expected jemalloc or system)
+endif
 ifneq ($(strip $(SANFLAGS)),)
   ALLOCATOR := system
 endif

@@ -370,6 +370,8 @@ EVP_PKEY *sc_ed25519_from_seed(const uint8_t seed[32], sc_error *err);
  * secure heap and makes the key this way. */
 EVP_PKEY *sc_ed25519_take_seed(uint8_t seed[32], sc_error *err);
 int sc_ed25519_public(const EVP_PKEY *key, uint8_t pub[SC_ED25519_PUBLIC_BYTES], sc_error *err);
+/* One signature (signer.c): by OpenSSL, or by the token for a key that signs elsewhere. Many
+ * with one key: an sc_signer, which signs with libsodium. The bytes are the same. */
 int sc_ed25519_sign(EVP_PKEY *key, const uint8_t *msg, size_t len,
                     uint8_t sig[SC_ED25519_SIGNATURE_BYTES], sc_error *err);
 /* 0 when the signature verifies, SC_EINVALID when it does not (any length, any bytes). */

@@ -56,6 +56,12 @@ build_time_o() { # extra make arguments...
   [[ "$output" == *"-ljansson"* && "$output" != *"-ljemalloc"* ]]
 }
 
+@test "an ALLOCATOR other than jemalloc or system stops the build, naming the setting" {
+  run make -C "$ROOT" -n BUILD="$WORK/b" ALLOCATOR=jemaloc "$WORK/b/skillcert"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"ALLOCATOR=jemaloc: expected jemalloc or system"* ]]
+}
+
 @test "the release program's malloc is jemalloc's" {
   if nm -D "$SKILLCERT" | grep -q __asan_init; then
     skip "a sanitizer build keeps the sanitizer's allocator"
