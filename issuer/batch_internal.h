@@ -9,10 +9,15 @@
 #include "issuer/issuer.h"
 
 /* Credentials per registry transaction, and per group of files written: each chunk costs a
- * transaction, a syncfs() and two hand-offs, so JSON-only chunks (3 KB a credential) are larger;
- * with PDFs (40 KB each) 32 keep the writer's backlog small. */
+ * transaction, a syncfs() and two hand-offs, and dirties pages of structures that take their
+ * entries at random places (the registry's indexes on the credential id and the status slot,
+ * the hashed folders out/ and public/c), whose number grows with what is already issued until
+ * each entry dirties a page of its own. Larger groups share those pages: JSON-only chunks of
+ * 512 (3 KB a credential) keep a 100,000-row batch's last tenth as fast as its first, where 128
+ * lost 16-20 % (docs/benchmarks.md, "JSON batches, seventh pass"); with PDFs (40 KB each) 32
+ * keep the writers' backlog small. */
 #define SC_CHUNK_PDF 32
-#define SC_CHUNK_JSON 128
+#define SC_CHUNK_JSON 512
 #define SC_CHUNK_MAX SC_CHUNK_JSON
 /* Writer threads, each writing whole chunks: one stages a chunk's files while the other waits
  * for its sync, so the disk's flush latency is paid once per two chunks on the batch's critical
@@ -114,7 +119,7 @@ sc_job *sc_queue_pop_chunk(sc_queue *q);
 sc_job *sc_queue_pop_chunk_now(sc_queue *q);
 /* Sets max_at_workers and max_at_writer for b->chunk_size and this many workers. */
 void sc_batch_set_bounds(sc_batch *b, int workers);
-/* The writer's, once a job's files are staged: releases its credential tree and bytes. */
+/* The writer's, once a job's files are staged: releases its bytes (the worker let the tree go). */
 void sc_release_staged(sc_prepared *p);
 int sc_workers_start(sc_batch *b);
 void sc_workers_stop(sc_batch *b);

@@ -74,12 +74,45 @@ static int render(const sc_issue_context *ctx, sc_prepared *p, const char *langu
   return sc_pdf_render(ctx->renderer, ctx->tpl, &cert, &p->pdf, err);
 }
 
+static const char *subject_string(const json_t *credential, const char *type) {
+  size_t i;
+  json_t *identity;
+  const json_t *subject = json_object_get(credential, "credentialSubject");
+  json_array_foreach(json_object_get(subject, "identifier"), i, identity) {
+    const char *kind = json_string_value(json_object_get(identity, "identityType"));
+    if (kind && strcmp(kind, type) == 0)
+      return json_string_value(json_object_get(identity, "identityHash"));
+  }
+  return NULL;
+}
+
+static char *copy_of(const char *text, bool *ok) {
+  char *copy = text ? strdup(text) : NULL;
+  *ok = *ok && (!text || copy);
+  return copy;
+}
+
+/* The fields sc_issue_record stores, copied while the tree is at hand. */
+static int copy_record_fields(sc_prepared *p, sc_error *err) {
+  const json_t *subject = json_object_get(p->credential, "credentialSubject");
+  bool ok = true;
+  p->achievement_id = copy_of(
+      json_string_value(json_object_get(json_object_get(subject, "achievement"), "id")), &ok);
+  p->recipient_name = copy_of(subject_string(p->credential, "name"), &ok);
+  p->email_hash = copy_of(subject_string(p->credential, "emailAddress"), &ok);
+  p->issued_at = copy_of(json_string_value(json_object_get(p->credential, "validFrom")), &ok);
+  p->valid_until = copy_of(json_string_value(json_object_get(p->credential, "validUntil")), &ok);
+  return ok ? SC_OK : sc_oom(err);
+}
+
 /* What a signed credential's bytes lead to, new or from the registry: file names, the QR code
  * and the certificate. */
 static int finish(const sc_issue_context *ctx, sc_prepared *p, const char *language, int rc,
                   sc_error *err) {
   if (rc == SC_OK)
     rc = name_files(ctx, p, err);
+  if (rc == SC_OK)
+    rc = copy_record_fields(p, err);
   if (rc == SC_OK)
     rc = render(ctx, p, language, err);
   if (rc != SC_OK)
@@ -114,32 +147,18 @@ int sc_issue_prepare_existing(const sc_issue_context *ctx, const char *json, siz
   return finish(ctx, p, language, rc, err);
 }
 
-static const char *subject_string(const json_t *credential, const char *type) {
-  size_t i;
-  json_t *identity;
-  const json_t *subject = json_object_get(credential, "credentialSubject");
-  json_array_foreach(json_object_get(subject, "identifier"), i, identity) {
-    const char *kind = json_string_value(json_object_get(identity, "identityType"));
-    if (kind && strcmp(kind, type) == 0)
-      return json_string_value(json_object_get(identity, "identityHash"));
-  }
-  return NULL;
-}
-
 int sc_issue_record(sc_registry *reg, const sc_issue_context *ctx, const sc_issue_request *req,
                     const sc_prepared *p, sc_error *err) {
-  const json_t *subject = json_object_get(p->credential, "credentialSubject");
   sc_issued_record rec = {
       .id = p->id,
       .learner_id = req->learner_id,
-      .achievement_id =
-          json_string_value(json_object_get(json_object_get(subject, "achievement"), "id")),
-      .recipient_name = subject_string(p->credential, "name"),
-      .email_hash = subject_string(p->credential, "emailAddress"),
+      .achievement_id = p->achievement_id,
+      .recipient_name = p->recipient_name,
+      .email_hash = p->email_hash,
       .status_list = req->status_list,
       .status_index = req->status_index,
-      .issued_at = json_string_value(json_object_get(p->credential, "validFrom")),
-      .valid_until = json_string_value(json_object_get(p->credential, "validUntil")),
+      .issued_at = p->issued_at,
+      .valid_until = p->valid_until,
       .template_name = ctx->tpl ? sc_template_name(ctx->tpl) : NULL,
       .language = req->language,
       .json_path = p->json_path,
@@ -203,6 +222,12 @@ int sc_issue_write(const sc_issue_context *ctx, const sc_prepared *p, sc_error *
 void sc_prepared_free(sc_prepared *p) {
   json_decref(p->credential);
   p->credential = NULL;
+  free(p->achievement_id);
+  free(p->recipient_name);
+  free(p->email_hash);
+  free(p->issued_at);
+  free(p->valid_until);
+  p->achievement_id = p->recipient_name = p->email_hash = p->issued_at = p->valid_until = NULL;
   sc_buf_free(&p->json);
   sc_buf_free(&p->pdf);
   free(p->qr_text);

@@ -765,6 +765,10 @@ typedef struct sc_prepared {
   sc_buf pdf;    /* empty without a template */
   char json_path[PATH_MAX];
   char pdf_path[PATH_MAX];
+  /* What the registry records besides the bytes, copied out of the signed credential, so that
+   * sc_issue_record needs no tree and a batch's worker can let the tree go before the job
+   * waits for the registry and the writers. valid_until is NULL when there is none. */
+  char *achievement_id, *recipient_name, *email_hash, *issued_at, *valid_until;
 } sc_prepared;
 
 /* Builds, signs, and (with a template) computes the QR text and renders the PDF. */

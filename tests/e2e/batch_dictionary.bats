@@ -86,7 +86,7 @@ first_uuid() {
 
 @test "a batch killed after storing its dictionary, before its chunk commits, runs again to the end" {
   make_home
-  roster 300
+  roster 1300  # more than two chunks of 512
   # SIGKILL right after the dictionary row is written in the first chunk's transaction.
   run env SKILLCERT_TEST_CRASH_AT=dictionary:1 "$SKILLCERT" issue --home "$WORK/home" \
     --roster "$WORK/roster.csv" --template ai-fundamentals --no-pdf -j 2
@@ -101,9 +101,9 @@ first_uuid() {
   run sc issue --home "$WORK/home" --roster "$WORK/roster.csv" --template ai-fundamentals --no-pdf
   [ "$status" -eq 0 ]
   [ "$(dictionaries)" -eq 2 ] # the run that finished had its own
-  [ "$(credentials_in_form 2)" -eq 300 ]
-  assert_listed 300
-  assert_published_from_the_registry 300
+  [ "$(credentials_in_form 2)" -eq 1300 ]
+  assert_listed 1300
+  assert_published_from_the_registry 1300
 }
 
 @test "a registry made at schema 9 is upgraded and its credentials still list, inspect, publish and verify" {

@@ -116,9 +116,9 @@ static sc_job *recorded_job(const sc_home *home, int i, bool ends_chunk) {
   return job;
 }
 
-/* The writer frees what the files were made from: the main thread, which records every chunk,
- * only files the manifest's line and frees what is left. */
-static void the_writer_hands_back_written_jobs_without_their_credential(void **state) {
+/* The writer frees the bytes the files were made from: the main thread, which records every
+ * chunk, only files the manifest's line and frees what is left. */
+static void the_writer_hands_back_written_jobs_without_their_bytes(void **state) {
   (void)state;
   sc_home home;
   EVP_PKEY *key = NULL;
@@ -136,7 +136,6 @@ static void the_writer_hands_back_written_jobs_without_their_credential(void **s
   for (sc_job *job = sc_queue_pop_all(&b.done, 3), *next; job; job = next) {
     next = job->next;
     assert_int_equal(job->rc, SC_OK);
-    assert_null(job->prepared.credential);
     assert_int_equal(job->prepared.json.len, 0);
     struct stat st;
     assert_int_equal(stat(job->prepared.json_path, &st), 0); /* written all the same */
@@ -150,13 +149,56 @@ static void the_writer_hands_back_written_jobs_without_their_credential(void **s
   sc_home_close(&home);
 }
 
+/* A worker lets a signed credential's tree go before the job waits for the registry and the
+ * writers, and hands back what they use: the bytes and the fields the registry records. */
+static void a_worker_hands_back_an_issued_job_with_its_bytes_and_fields_but_no_tree(void **state) {
+  (void)state;
+  sc_home home;
+  EVP_PKEY *key = NULL;
+  sc_error err = {0};
+  assert_int_equal(open_acme_home(dir, &home, &key, &err), SC_OK);
+  json_t *achievement = NULL;
+  assert_int_equal(
+      sc_achievement_load("templates/ai-fundamentals/achievement.json", &achievement, &err),
+      SC_OK);
+  sc_issue_context ctx = {.home = &home, .key = key};
+  sc_batch_options opts = {.workers = 1, .now = 1767225600 /* 2026-01-01 */};
+  sc_batch b = {.ctx = &ctx, .opts = &opts, .chunk_size = SC_CHUNK_JSON};
+  sc_roster_row row = {.line = 2, .name = "Ada Lovelace", .email = "ada@example.org", .id = "L1",
+                       .valid_until = "2030-01-01T00:00:00Z"};
+  sc_job *job = sc_job_new_issue(&b, &row, achievement);
+  assert_non_null(job);
+  assert_int_equal(sc_workers_start(&b), SC_OK);
+  sc_queue_push(&b.todo, job);
+  job = sc_queue_pop(&b.done);
+  assert_non_null(job);
+  assert_int_equal(job->rc, SC_OK);
+  assert_null(job->prepared.credential);
+  assert_non_null(strstr((const char *)job->prepared.json.data, job->prepared.id));
+  assert_string_equal(job->prepared.achievement_id,
+                      json_string_value(json_object_get(achievement, "id")));
+  assert_string_equal(job->prepared.issued_at, "2026-01-01T00:00:00Z");
+  assert_string_equal(job->prepared.valid_until, "2030-01-01T00:00:00Z");
+  assert_non_null(job->prepared.recipient_name);
+  assert_non_null(strstr((const char *)job->prepared.json.data, job->prepared.recipient_name));
+  assert_non_null(job->prepared.email_hash);
+  sc_job_free(job);
+  sc_workers_stop(&b);
+  json_decref(achievement);
+  EVP_PKEY_free(key);
+  sc_home_close(&home);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(the_workers_hold_more_than_a_chunk_once_half_a_chunk_came_back),
       cmocka_unit_test(a_pop_takes_the_first_jobs_up_to_its_limit),
       cmocka_unit_test(a_writer_takes_one_whole_chunk_at_a_time),
-      cmocka_unit_test_setup_teardown(the_writer_hands_back_written_jobs_without_their_credential,
+      cmocka_unit_test_setup_teardown(the_writer_hands_back_written_jobs_without_their_bytes,
                                       make_dir, remove_dir),
+      cmocka_unit_test_setup_teardown(
+          a_worker_hands_back_an_issued_job_with_its_bytes_and_fields_but_no_tree, make_dir,
+          remove_dir),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
