@@ -99,6 +99,7 @@ int sc_registry_open(const sc_home *home, sc_registry **out, sc_error *err) {
     free(reg);
     return rc;
   }
+  snprintf(reg->home_root, sizeof reg->home_root, "%s", home->root);
   rc = reg->driver->connect(reg, err);
   if (rc == SC_OK)
     rc = migrate(reg, err);

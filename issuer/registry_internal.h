@@ -43,7 +43,7 @@ enum sc_registry_stmt {
 };
 
 /* The schema version this skillcert writes (docs/registry.md "Versions and migrations"). */
-#define SC_REGISTRY_SCHEMA_VERSION 13
+#define SC_REGISTRY_SCHEMA_VERSION 14
 
 typedef enum sc_sql_type { SC_SQL_NULL, SC_SQL_INT, SC_SQL_TEXT, SC_SQL_BLOB } sc_sql_type;
 
@@ -103,6 +103,9 @@ typedef struct sc_registry_driver {
 extern const sc_registry_driver sc_registry_sqlite;
 extern const sc_registry_driver sc_registry_postgres;
 extern const char *const sc_registry_sqlite_migrations[SC_REGISTRY_SCHEMA_VERSION];
+/* What the registry stores for a credential file's path: relative to reg's home when inside it,
+ * else path itself (a pointer into path, or path). */
+const char *sc_registry_stored_path(const sc_registry *reg, const char *path);
 /* Migration 10 → 11 on both back-ends. */
 #define JOBS_FORGET_DONE "UPDATE jobs SET name = '', email = '', did = NULL WHERE state = 'done';"
 
@@ -121,6 +124,10 @@ struct sc_registry {
   char path[PATH_MAX + 16];   /* what messages name: the file, or the server (no password) */
   char target[PATH_MAX + 16]; /* what the back-end opens: a file, or a postgresql:// URI */
   char log_path[PATH_MAX + 20]; /* the log sc_registry_defer_durability gave; "" when none */
+  /* The home as this process opened it. A credential's file paths are stored relative to it
+   * ("out/<uuid>.json") and read back joined to it, so that a home moved, opened from another
+   * folder, or mounted elsewhere on another worker's machine still finds its files. */
+  char home_root[PATH_MAX];
   sc_sql_stmt *stmts[STMT_COUNT];
   sc_index_set reserved;
   int64_t current_list;         /* 0 = not looked up yet */

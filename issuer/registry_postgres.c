@@ -533,6 +533,13 @@ static const char *const migrations[SC_REGISTRY_SCHEMA_VERSION] = {
     "DROP INDEX IF EXISTS jobs_waiting;"
     "CREATE INDEX IF NOT EXISTS jobs_queued ON jobs(seq) WHERE state = 'queued';"
     "CREATE INDEX IF NOT EXISTS jobs_taken ON jobs(worker, seq) WHERE state = 'taken';",
+    /* 13 → 14: a credential's file paths relative to the home (as SQLite's 13 → 14): workers
+     * on several machines mount the shared out/ under homes at different paths, and each reads
+     * out/<name> against its own. */
+    "UPDATE credentials SET json_path = regexp_replace(json_path, '^.*/out/([^/]+)$', 'out/\\1')"
+    "  WHERE json_path ~ '/out/[^/]+$';"
+    "UPDATE credentials SET pdf_path = regexp_replace(pdf_path, '^.*/out/([^/]+)$', 'out/\\1')"
+    "  WHERE pdf_path ~ '/out/[^/]+$';",
 };
 
 const sc_registry_driver sc_registry_postgres = {

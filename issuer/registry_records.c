@@ -10,8 +10,16 @@
   "c.status_index, c.issued_at, c.valid_until, c.template, c.json_path, c.pdf_path, c.status, "  \
   "c.language"
 
-static void bind_record(const sc_registry_driver *d, sc_sql_stmt *stmt, const sc_issued_record *rec,
+const char *sc_registry_stored_path(const sc_registry *reg, const char *path) {
+  size_t root = strlen(reg->home_root);
+  if (!path || !root || strncmp(path, reg->home_root, root) != 0 || path[root] != '/')
+    return path;
+  return path + root + 1;
+}
+
+static void bind_record(const sc_registry *reg, sc_sql_stmt *stmt, const sc_issued_record *rec,
                         const sc_buf *packed) {
+  const sc_registry_driver *d = reg->driver;
   d->bind_text(stmt, 1, rec->id);
   d->bind_text(stmt, 2, rec->learner_id);
   d->bind_text(stmt, 3, rec->achievement_id);
@@ -22,8 +30,8 @@ static void bind_record(const sc_registry_driver *d, sc_sql_stmt *stmt, const sc
   d->bind_text(stmt, 8, rec->issued_at);
   d->bind_text(stmt, 9, rec->valid_until);
   d->bind_text(stmt, 10, rec->template_name);
-  d->bind_text(stmt, 11, rec->json_path);
-  d->bind_text(stmt, 12, rec->pdf_path);
+  d->bind_text(stmt, 11, sc_registry_stored_path(reg, rec->json_path));
+  d->bind_text(stmt, 12, sc_registry_stored_path(reg, rec->pdf_path));
   d->bind_blob(stmt, 13, packed->data, packed->len);
   d->bind_text(stmt, 14, rec->language);
   d->bind_text(stmt, 15, rec->reissued_from);
@@ -43,7 +51,7 @@ static int insert_credential(sc_registry *reg, const sc_issued_record *rec, cons
       err);
   if (!stmt)
     return err->code;
-  bind_record(reg->driver, stmt, rec, packed);
+  bind_record(reg, stmt, rec, packed);
   bool row, unique;
   int rc = reg->driver->step(stmt, "recording a credential", &row, &unique, err);
   if (rc != SC_OK && unique && rec->learner_id)
@@ -148,7 +156,23 @@ static json_t *text_to_json(const sc_registry_driver *d, sc_sql_stmt *stmt, int 
   return value;
 }
 
-static json_t *row_to_json(const sc_registry_driver *d, sc_sql_stmt *stmt) {
+/* A stored file path as this process can open it: a relative one joined to the home (schema
+ * 14 on; older rows were rewritten by its migration), an absolute one as it is. */
+static json_t *path_to_json(const sc_registry *reg, sc_sql_stmt *stmt, int column) {
+  const char *stored = reg->driver->column_text(stmt, column, NULL);
+  if (!stored || stored[0] == '/' || !reg->home_root[0])
+    return text_to_json(reg->driver, stmt, column);
+  char path[2 * PATH_MAX];
+  snprintf(path, sizeof path, "%s/%s", reg->home_root, stored);
+  return json_string(path);
+}
+
+static bool is_path_column(const char *name) {
+  return strcmp(name, "json_path") == 0 || strcmp(name, "pdf_path") == 0;
+}
+
+static json_t *row_to_json(const sc_registry *reg, sc_sql_stmt *stmt) {
+  const sc_registry_driver *d = reg->driver;
   json_t *row = json_object();
   int columns = d->column_count(stmt);
   for (int i = 0; row && i < columns; i++) {
@@ -157,6 +181,8 @@ static json_t *row_to_json(const sc_registry_driver *d, sc_sql_stmt *stmt) {
     json_t *value = NULL;
     if (type == SC_SQL_INT)
       value = json_integer(d->column_int64(stmt, i));
+    else if (type == SC_SQL_TEXT && is_path_column(name))
+      value = path_to_json(reg, stmt, i);
     else if (type == SC_SQL_TEXT)
       value = text_to_json(d, stmt, i);
     else
@@ -195,7 +221,7 @@ static int fetch_one(sc_registry *reg, sc_sql_stmt *stmt, json_t **row, sc_error
   bool found = false;
   int rc = sc_sql_step(reg, stmt, "reading a credential", &found, err);
   if (rc == SC_OK && found)
-    rc = (*row = row_to_json(reg->driver, stmt)) ? SC_OK : sc_oom(err);
+    rc = (*row = row_to_json(reg, stmt)) ? SC_OK : sc_oom(err);
   if (rc == SC_OK && found)
     rc = add_sha256(reg, stmt, *row, err);
   reg->driver->reset(stmt);
@@ -304,7 +330,7 @@ int sc_registry_events(sc_registry *reg, const char *id, json_t **events, sc_err
   bool row = false;
   int rc = SC_OK;
   while (*events && (rc = sc_sql_step(reg, stmt, "reading events", &row, err)) == SC_OK && row) {
-    if (json_array_append_new(*events, row_to_json(reg->driver, stmt)) != 0) {
+    if (json_array_append_new(*events, row_to_json(reg, stmt)) != 0) {
       json_decref(*events);
       *events = NULL;
     }
@@ -342,7 +368,7 @@ int sc_registry_each(sc_registry *reg, const sc_registry_filter *filter,
   int rc = SC_OK;
   bool more = false;
   while ((rc = sc_sql_step(reg, stmt, "listing credentials", &more, err)) == SC_OK && more) {
-    json_t *row = row_to_json(d, stmt);
+    json_t *row = row_to_json(reg, stmt);
     if (!row) {
       rc = sc_oom(err);
       break;

@@ -202,4 +202,17 @@ const char *const sc_registry_sqlite_migrations[SC_REGISTRY_SCHEMA_VERSION] = {
     "DROP INDEX IF EXISTS jobs_waiting;"
     "CREATE INDEX IF NOT EXISTS jobs_queued ON jobs(seq) WHERE state = 'queued';"
     "CREATE INDEX IF NOT EXISTS jobs_taken ON jobs(worker, seq) WHERE state = 'taken';",
+    /* 13 → 14: a credential's file paths relative to the home (registry.md "Files"): a path
+     * stored whole named the home as the issuing process had been given it, so a moved home, or
+     * a relative --home from another folder, lost its files. Every credential file is
+     * <home>/out/<name>; what sits in a folder named out becomes out/<name>. (rtrim(p,
+     * replace(p, '/', '')) is p up to its last '/'.) */
+    "UPDATE credentials SET json_path = 'out/' ||"
+    "  substr(json_path, length(rtrim(json_path, replace(json_path, '/', ''))) + 1)"
+    "  WHERE json_path LIKE '%/out/%'"
+    "  AND substr(rtrim(json_path, replace(json_path, '/', '')), -5) = '/out/';"
+    "UPDATE credentials SET pdf_path = 'out/' ||"
+    "  substr(pdf_path, length(rtrim(pdf_path, replace(pdf_path, '/', ''))) + 1)"
+    "  WHERE pdf_path LIKE '%/out/%'"
+    "  AND substr(rtrim(pdf_path, replace(pdf_path, '/', '')), -5) = '/out/';",
 };

@@ -75,6 +75,27 @@ PY
   assert_complete 10
 }
 
+# The registry stores a credential's files relative to the home (registry.md, "Files"), so a
+# home moved elsewhere, or named by a relative path from another folder, still has them all.
+@test "a home moved to another folder, or named from another one, still finds its files" {
+  make_home
+  roster 4
+  sc issue --home "$WORK/home" --roster "$WORK/roster.csv" --template ai-fundamentals
+  mv "$WORK/home" "$WORK/moved"
+  run sc issue --home "$WORK/moved" --roster "$WORK/roster.csv" --template ai-fundamentals
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"0 issued, 4 already issued"* ]]
+  [[ "$output" == *"already issued, 0 repaired"* ]]
+  [ "$(grep -c "$WORK/moved/out/" "$WORK/moved/out/manifest.csv")" -eq 4 ]
+  run grep -c "$WORK/home/" "$WORK/moved/out/manifest.csv"
+  [ "$output" = 0 ]
+  cd "$WORK/moved/out"
+  run "$SKILLCERT" issue --home .. --roster ../../roster.csv --template ai-fundamentals
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"0 issued, 4 already issued"* ]]
+  [[ "$output" == *"already issued, 0 repaired"* ]]
+}
+
 @test "files lost after issuing are rewritten from the registry, byte for byte" {
   make_home
   roster 4

@@ -820,6 +820,101 @@ static void opening_an_older_registry_clears_its_done_jobs_personal_fields(void 
   assert_string_equal(fields, "Ann|ann@example.org||queued");
 }
 
+/* The stored text of a credential column, by learner. */
+static void stored_column(fixture *f, const char *column, const char *learner, char *out,
+                          size_t size) {
+  sc_error err = {0};
+  char sql[128];
+  snprintf(sql, sizeof sql, "SELECT %s FROM credentials WHERE learner_id = $1", column);
+  const sc_registry_driver *d = f->reg->driver;
+  sc_sql_stmt *stmt = d->prepare(f->reg, sql, &err);
+  assert_non_null(stmt);
+  d->bind_text(stmt, 1, learner);
+  bool row = false;
+  assert_int_equal(sc_sql_step(f->reg, stmt, "column", &row, &err), SC_OK);
+  assert_true(row);
+  const char *text = d->column_text(stmt, 0, NULL);
+  snprintf(out, size, "%s", text ? text : "(null)");
+  d->finalize(stmt);
+}
+
+/* A file in the home is stored relative to it and read back joined to the home as this
+ * process opened it; a file outside the home is kept whole. */
+static void file_paths_are_stored_relative_to_the_home(void **state) {
+  fixture *f = *state;
+  char json[PATH_MAX + 64], pdf[PATH_MAX + 64], stored[PATH_MAX];
+  snprintf(json, sizeof json, "%s/out/a.json", f->home.root);
+  snprintf(pdf, sizeof pdf, "%s/out/a.pdf", f->home.root);
+  int64_t list, index;
+  sc_error err = {0};
+  assert_int_equal(sc_registry_reserve_index(f->reg, &list, &index, &err), SC_OK);
+  sc_issued_record rec = sample("urn:uuid:00000000-0000-4000-8000-00000000000a", "L-a", index);
+  rec.status_list = list;
+  rec.json_path = json;
+  rec.pdf_path = pdf;
+  assert_int_equal(sc_registry_insert(f->reg, &rec, &err), SC_OK);
+  insert_ok(f, "urn:uuid:00000000-0000-4000-8000-00000000000b", "L-b"); /* "/x.json" */
+  stored_column(f, "json_path", "L-a", stored, sizeof stored);
+  assert_string_equal(stored, "out/a.json");
+  stored_column(f, "pdf_path", "L-a", stored, sizeof stored);
+  assert_string_equal(stored, "out/a.pdf");
+  stored_column(f, "json_path", "L-b", stored, sizeof stored);
+  assert_string_equal(stored, "/x.json");
+  json_t *row = NULL;
+  assert_int_equal(sc_registry_find(f->reg, "L-a", "https://a.example/ai", &row, &err), SC_OK);
+  assert_string_equal(json_string_value(json_object_get(row, "json_path")), json);
+  assert_string_equal(json_string_value(json_object_get(row, "pdf_path")), pdf);
+  json_decref(row);
+  assert_int_equal(sc_registry_find(f->reg, "L-b", "https://a.example/ai", &row, &err), SC_OK);
+  assert_string_equal(json_string_value(json_object_get(row, "json_path")), "/x.json");
+  assert_true(json_is_null(json_object_get(row, "pdf_path")));
+  json_decref(row);
+}
+
+/* A registry of schema 13 stored whole paths, naming the home as its issuing process had it:
+ * opened by schema 14, each file in a folder named out becomes out/<name>, wherever that
+ * home was, and reads back under the home as opened now; other paths stay. */
+static void opening_an_older_registry_makes_its_file_paths_relative(void **state) {
+  fixture *f = *state;
+  insert_ok(f, "urn:uuid:00000000-0000-4000-8000-00000000000c", "L-c");
+  insert_ok(f, "urn:uuid:00000000-0000-4000-8000-00000000000d", "L-d");
+  insert_ok(f, "urn:uuid:00000000-0000-4000-8000-00000000000e", "L-e");
+  sc_error err = {0};
+  bool postgres = f->reg->driver->postgres;
+  assert_int_equal(
+      sc_registry_exec(f->reg,
+                       "UPDATE credentials SET json_path = '/old/place/home/out/c.json',"
+                       " pdf_path = '/old/place/home/out/c.pdf' WHERE learner_id = 'L-c';"
+                       "UPDATE credentials SET json_path = 'rel/home/out/d.json'"
+                       " WHERE learner_id = 'L-d';"
+                       "UPDATE credentials SET json_path = '/elsewhere/output/e.json'"
+                       " WHERE learner_id = 'L-e';",
+                       &err),
+      SC_OK);
+  assert_int_equal(sc_registry_exec(f->reg,
+                                    postgres ? "UPDATE skillcert_schema SET version = 13"
+                                             : "PRAGMA user_version = 13",
+                                    &err),
+                   SC_OK);
+  sc_registry_close(f->reg);
+  if (sc_registry_open(&f->home, &f->reg, &err) != SC_OK)
+    fail_msg("reopening: %s", err.message);
+  char stored[PATH_MAX], expected[PATH_MAX + 64];
+  stored_column(f, "json_path", "L-c", stored, sizeof stored);
+  assert_string_equal(stored, "out/c.json");
+  stored_column(f, "pdf_path", "L-c", stored, sizeof stored);
+  assert_string_equal(stored, "out/c.pdf");
+  stored_column(f, "json_path", "L-d", stored, sizeof stored);
+  assert_string_equal(stored, "out/d.json");
+  stored_column(f, "json_path", "L-e", stored, sizeof stored);
+  assert_string_equal(stored, "/elsewhere/output/e.json");
+  json_t *row = NULL;
+  assert_int_equal(sc_registry_find(f->reg, "L-c", "https://a.example/ai", &row, &err), SC_OK);
+  snprintf(expected, sizeof expected, "%s/out/c.json", f->home.root);
+  assert_string_equal(json_string_value(json_object_get(row, "json_path")), expected);
+  json_decref(row);
+}
+
 /* Workers insert credentials while another command holds the write lock: an issuing
  * transaction does not take it (indexes come from leased lists), so workers never queue
  * behind one lock. lock_timeout makes a wait fail instead of hanging the test. */
@@ -951,6 +1046,9 @@ int main(void) {
           a_change_after_a_read_is_not_refused_when_another_command_wrote, setup, teardown),
       cmocka_unit_test(a_registry_setting_that_is_no_postgres_uri_is_refused),
       cmocka_unit_test_setup_teardown(a_sqlite_registry_has_no_workers, setup, teardown),
+      cmocka_unit_test_setup_teardown(file_paths_are_stored_relative_to_the_home, setup, teardown),
+      cmocka_unit_test_setup_teardown(opening_an_older_registry_makes_its_file_paths_relative,
+                                      setup, teardown),
       cmocka_unit_test_setup_teardown(
           a_schema_9_registry_is_upgraded_and_its_form_1_rows_still_read, setup, teardown),
   };
@@ -996,6 +1094,10 @@ int main(void) {
       cmocka_unit_test_setup_teardown(issuing_does_not_wait_for_the_global_write_lock, setup_pg,
                                       teardown),
       cmocka_unit_test_setup_teardown(publishing_holds_a_lock_across_machines, setup_pg, teardown),
+      cmocka_unit_test_setup_teardown(file_paths_are_stored_relative_to_the_home, setup_pg,
+                                      teardown),
+      cmocka_unit_test_setup_teardown(opening_an_older_registry_makes_its_file_paths_relative,
+                                      setup_pg, teardown),
   };
   int failed = cmocka_run_group_tests_name("registry (SQLite)", sqlite, NULL, NULL);
   return failed + cmocka_run_group_tests_name("registry (PostgreSQL)", postgres, start_postgres,
