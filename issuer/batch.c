@@ -43,7 +43,7 @@ static int finish_write(sc_batch *b, sc_job *job) {
   if (job->rc != SC_OK)
     return sc_batch_job_failed(b, job);
   int rc = sc_manifest_add(b, job->name, job->email, job->prepared.id, job->prepared.json_path,
-                           sc_issue_makes_pdf(b->ctx) ? job->prepared.pdf_path : "",
+                           job->prepared.pdf_path ? job->prepared.pdf_path : "",
                            job->prepared.qr_text);
   b->progress.done++;
   if (job->kind == SC_JOB_REPAIR)

@@ -41,12 +41,16 @@ static int name_files(const sc_issue_context *ctx, sc_prepared *p, sc_error *err
     return sc_fail(err, SC_EDATA, "credential id: expected urn:uuid:<UUID>");
   snprintf(p->id, sizeof p->id, "%s", id);
   snprintf(p->uuid, sizeof p->uuid, "%s", id + 9);
-  char name[64];
+  char name[64], path[PATH_MAX];
   snprintf(name, sizeof name, "%s.json", p->uuid);
-  int rc = sc_home_path(ctx->home, "out", name, p->json_path, sizeof p->json_path, err);
+  int rc = sc_home_path(ctx->home, "out", name, path, sizeof path, err);
+  if (rc == SC_OK && !(p->json_path = strdup(path)))
+    rc = sc_oom(err);
   snprintf(name, sizeof name, "%s.pdf", p->uuid);
   if (rc == SC_OK && sc_issue_makes_pdf(ctx))
-    rc = sc_home_path(ctx->home, "out", name, p->pdf_path, sizeof p->pdf_path, err);
+    rc = sc_home_path(ctx->home, "out", name, path, sizeof path, err);
+  if (rc == SC_OK && sc_issue_makes_pdf(ctx) && !(p->pdf_path = strdup(path)))
+    rc = sc_oom(err);
   return rc;
 }
 
@@ -228,6 +232,9 @@ void sc_prepared_free(sc_prepared *p) {
   free(p->issued_at);
   free(p->valid_until);
   p->achievement_id = p->recipient_name = p->email_hash = p->issued_at = p->valid_until = NULL;
+  free(p->json_path);
+  free(p->pdf_path);
+  p->json_path = p->pdf_path = NULL;
   sc_buf_free(&p->json);
   sc_buf_free(&p->pdf);
   free(p->qr_text);

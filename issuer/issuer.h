@@ -763,8 +763,9 @@ typedef struct sc_prepared {
   bool link_mode;
   sc_qr_code qr; /* the QR code of qr_text, made once */
   sc_buf pdf;    /* empty without a template */
-  char json_path[PATH_MAX];
-  char pdf_path[PATH_MAX];
+  /* The files' paths (malloc'd: a batch holds thousands of these, and two PATH_MAX buffers
+   * were 8 KB a job); pdf_path is NULL when no PDF is made. */
+  char *json_path, *pdf_path;
   /* What the registry records besides the bytes, copied out of the signed credential, so that
    * sc_issue_record needs no tree and a batch's worker can let the tree go before the job
    * waits for the registry and the writers. valid_until is NULL when there is none. */

@@ -107,9 +107,10 @@ static sc_job *recorded_job(const sc_home *home, int i, bool ends_chunk) {
   char name[64];
   snprintf(name, sizeof name, "%s.json", job->prepared.uuid);
   sc_error err = {0};
-  assert_int_equal(sc_home_path(home, "out", name, job->prepared.json_path,
-                                sizeof job->prepared.json_path, &err),
-                   SC_OK);
+  char path[PATH_MAX];
+  assert_int_equal(sc_home_path(home, "out", name, path, sizeof path, &err), SC_OK);
+  job->prepared.json_path = strdup(path);
+  assert_non_null(job->prepared.json_path);
   job->prepared.credential = json_pack("{ss}", "id", job->prepared.id);
   assert_non_null(job->prepared.credential);
   assert_true(sc_buf_append_str(&job->prepared.json, "{\"id\": \"x\"}\n"));
