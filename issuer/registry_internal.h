@@ -27,9 +27,13 @@ enum sc_registry_stmt {
   STMT_LIST_GENERATION,
   STMT_MARK_PUBLISHED,
   STMT_QUEUE_JOB,
-  STMT_TAKE_JOBS,
+  STMT_TAKE_LOCK,
+  STMT_TAKE_DEAD_CLAIM,
+  STMT_TAKE_NEW_CLAIM,
+  STMT_CLAIM_JOBS,
   STMT_FINISH_JOBS,
   STMT_REFUSE_JOBS,
+  STMT_CLAIMS_DONE,
   STMT_WALLET_PUT,
   STMT_WALLET_GET,
   STMT_WALLET_USE,
@@ -43,7 +47,7 @@ enum sc_registry_stmt {
 };
 
 /* The schema version this skillcert writes (docs/registry.md "Versions and migrations"). */
-#define SC_REGISTRY_SCHEMA_VERSION 14
+#define SC_REGISTRY_SCHEMA_VERSION 15
 
 typedef enum sc_sql_type { SC_SQL_NULL, SC_SQL_INT, SC_SQL_TEXT, SC_SQL_BLOB } sc_sql_type;
 

@@ -1,12 +1,16 @@
 /* The queue: roster rows waiting in the registry, taken by `skillcert worker` processes on any
  * number of machines (docs/registry.md "The queue").
  *
- * A job is taken with FOR UPDATE SKIP LOCKED (two workers never take the same one) and marked
- * with the worker's number; the worker holds that number as a session advisory lock, so a
- * worker that is killed lets go of it with its connection, and its jobs count as queued again.
- * A job is marked done only after its credential is committed and its files are on disk; a
- * credential is recorded once per (learner, achievement) by the registry's UNIQUE key, so a job
- * taken again after a crash finds its credential and only rewrites what is missing. */
+ * Workers take jobs by claims: a claim is one row of job_claims naming a range of seq of one
+ * template and the worker holding it, so a take writes one row however many jobs it takes, and
+ * the job rows are written once, when they are done. Takes of one template take turns with
+ * each other and with queueing (a transaction-level advisory lock), so two never claim the same
+ * job and a range never passes over a job still being queued. A worker holds its number as a
+ * session advisory lock: a worker that is killed lets go of it with its connection, and its
+ * claims are taken over whole by the next take. A job is marked done only after its credential
+ * is committed and its files are on disk; a credential is recorded once per (learner,
+ * achievement) by the registry's UNIQUE key, so a job taken again after a crash finds its
+ * credential and only rewrites what is missing. */
 #include "issuer/registry_internal.h"
 
 #include <stdio.h>
@@ -15,6 +19,9 @@
 
 /* Session advisory locks (classid WORKER_CLASS, objid the worker's number). */
 #define WORKER_CLASS "21316"
+/* Transaction advisory locks (classid QUEUE_CLASS, objid the template's hash): queueing and
+ * taking jobs of one template take turns. */
+#define QUEUE_CLASS "21318"
 
 bool sc_registry_is_shared(const sc_registry *reg) {
   return reg->driver->postgres;
@@ -23,8 +30,12 @@ bool sc_registry_is_shared(const sc_registry *reg) {
 int sc_registry_queue(sc_registry *reg, const sc_queued_row *row, bool *added, sc_error *err) {
   sc_sql_stmt *stmt = sc_registry_stmt(
       reg, STMT_QUEUE_JOB,
+      /* The template's queue lock first (TAKE_LOCK_SQL), held until the queueing commits. */
       "INSERT INTO jobs (learner_id, achievement, achievement_file, template, name, email, did,"
-      " valid_until, language, roster, line) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
+      " valid_until, language, roster, line) SELECT CAST($1 AS TEXT), CAST($2 AS TEXT),"
+      " CAST($3 AS TEXT), CAST($4 AS TEXT), CAST($5 AS TEXT), CAST($6 AS TEXT), CAST($7 AS TEXT),"
+      " CAST($8 AS TEXT), CAST($9 AS TEXT), CAST($10 AS TEXT), CAST($11 AS BIGINT)"
+      " FROM (SELECT pg_advisory_xact_lock(" QUEUE_CLASS ", hashtext(CAST($4 AS TEXT)))) t"
       " ON CONFLICT (learner_id, achievement) DO NOTHING RETURNING seq",
       err);
   if (!stmt)
@@ -47,8 +58,8 @@ int sc_registry_queue(sc_registry *reg, const sc_queued_row *row, bool *added, s
   return rc;
 }
 
-/* Workers take the oldest queued jobs by index (TAKE_SQL); with the statistics of an empty
- * table the planner would read and sort the whole queue for each take instead. */
+/* Workers take the oldest queued jobs of a template by index (TAKE_NEW_CLAIM_SQL); with the
+ * statistics of an empty table the planner would read and sort the whole queue for each take instead. */
 int sc_registry_queue_analyze(sc_registry *reg, sc_error *err) {
   return reg->driver->postgres ? sc_registry_exec(reg, "ANALYZE jobs", err) : SC_OK;
 }
@@ -81,51 +92,73 @@ static const char *text_or_null(sc_registry *reg, sc_sql_stmt *stmt, int i) {
                                                           : reg->driver->column_text(stmt, i, NULL);
 }
 
-/* A job taken by a worker whose number nobody holds any more is queued again: that worker
- * stopped (killed, its machine gone) with the job unfinished. Each job comes with whether its
- * credential may be in the registry already, so that a worker looks up only those, not every
- * job (one statement fewer per credential): a job queued when its learner already had the
- * credential, or one a stopped worker held — for that one the answer of this statement could
- * be stale (its snapshot may predate the stopped worker's last commit, while pg_locks shows the
- * worker gone), so it is always looked up again, in a statement of its own. The workers alive
- * are read from pg_locks once per take (`live`), and the workers holding jobs by skipping
- * through jobs_taken (`holders`: one index probe per worker), so that a take does not read
- * every job the live workers hold to find those of a stopped one. */
-#define TAKE_SQL                                                                                   \
-  "WITH RECURSIVE live AS MATERIALIZED (SELECT CAST(CAST(l.objid AS TEXT) AS BIGINT) AS worker"    \
-  " FROM pg_locks l WHERE l.locktype = 'advisory'"                                                 \
+/* The workers alive: the numbers held as session advisory locks (a killed worker's went with
+ * its connection). */
+#define LIVE_WORKERS                                                                               \
+  "ARRAY(SELECT CAST(CAST(l.objid AS TEXT) AS BIGINT) FROM pg_locks l"                             \
+  " WHERE l.locktype = 'advisory'"                                                                 \
   " AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())"            \
-  " AND l.classid = " WORKER_CLASS " AND l.objsubid = 2 AND l.granted),"                           \
-  " holders(worker) AS (SELECT min(worker) FROM jobs WHERE state = 'taken' UNION ALL"              \
-  " SELECT (SELECT min(j.worker) FROM jobs j WHERE j.state = 'taken' AND j.worker > h.worker)"     \
-  " FROM holders h WHERE h.worker IS NOT NULL),"                                                   \
-  " dead AS (SELECT seq, state FROM jobs j WHERE j.state = 'taken' AND j.template = $2"            \
-  " AND j.worker = ANY (ARRAY(SELECT worker FROM holders WHERE worker IS NOT NULL"                \
-  " AND worker NOT IN (SELECT worker FROM live))) ORDER BY seq LIMIT $3 FOR UPDATE SKIP LOCKED),"  \
-  " queued AS (SELECT seq, state FROM jobs j WHERE j.state = 'queued' AND j.template = $2"          \
-  " ORDER BY seq LIMIT $3 FOR UPDATE SKIP LOCKED),"                                               \
-  " taken AS (UPDATE jobs SET state = 'taken', worker = $1 WHERE seq = ANY (ARRAY("               \
-  " SELECT seq FROM dead UNION ALL SELECT seq FROM queued LIMIT $3)) RETURNING seq, learner_id,"   \
-  " achievement, achievement_file, template, name, email, did, valid_until, language, roster,"    \
-  " line)"                                                                                         \
-  " SELECT learner_id, achievement, achievement_file, template, name, email, did, valid_until,"   \
-  " language, roster, line, CAST(seq IN (SELECT seq FROM dead) OR EXISTS (SELECT 1"                \
-  " FROM credentials c JOIN achievements a ON a.id = c.achievement"                                \
-  " WHERE c.learner_id = taken.learner_id AND a.iri = taken.achievement) AS INTEGER)"              \
-  " FROM taken ORDER BY seq"
+  " AND l.classid = " WORKER_CLASS " AND l.objsubid = 2 AND l.granted)"
 
-int sc_registry_take_jobs(sc_registry *reg, int64_t worker, const char *template_name, size_t max,
-                          int (*each)(void *ctx, const sc_queued_row *row), void *ctx,
-                          size_t *taken, sc_error *err) {
-  *taken = 0;
-  sc_sql_stmt *stmt = sc_registry_stmt(reg, STMT_TAKE_JOBS, TAKE_SQL, err);
+/* Takes and queueing of one template take turns (a transaction-level advisory lock, QUEUE_CLASS
+ * and the template's hash): a take then never claims a range in which a job is still to be
+ * committed, so a claim's range holds exactly the jobs the take read. */
+#define TAKE_LOCK_SQL                                                                              \
+  "SELECT 1 FROM (SELECT pg_advisory_xact_lock(" QUEUE_CLASS ", hashtext(CAST($1 AS TEXT)))) t"
+
+/* One claim of a worker that stopped (its number is held no more), now this worker's. */
+#define TAKE_DEAD_CLAIM_SQL                                                                        \
+  "UPDATE job_claims SET worker = $1, takes = takes + 1 WHERE id = (SELECT k.id FROM job_claims k" \
+  " WHERE k.state = 'taken' AND k.template = $2 AND k.worker <> ALL (" LIVE_WORKERS ")"            \
+  " ORDER BY k.id LIMIT 1) RETURNING lo, hi, takes"
+
+/* A new claim: the next queued jobs past every claim of the template, up to $3. */
+#define TAKE_NEW_CLAIM_SQL                                                                         \
+  "INSERT INTO job_claims (template, lo, hi, worker) SELECT CAST($2 AS TEXT), min(seq), max(seq),"    \
+  " CAST($1 AS BIGINT) FROM"       \
+  " (SELECT seq FROM jobs WHERE template = $2 AND state = 'queued' AND seq >"                      \
+  " coalesce((SELECT max(hi) FROM job_claims WHERE template = $2), 0) ORDER BY seq"                \
+  " LIMIT $3) s HAVING count(*) > 0 RETURNING lo, hi, takes"
+
+/* A claim's jobs, each with whether its credential may be recorded already: always for a
+ * claim taken over from a stopped worker (it may have committed some, and this statement's
+ * snapshot may predate that), else when its learner had it when the job was taken. The look-up
+ * names both columns of the credentials' UNIQUE (learner_id, achievement), so that it is one
+ * index probe per job whatever the statistics: joined to achievements instead, a plan made
+ * while the table looked empty hashed every credential at every take. */
+#define CLAIM_JOBS_SQL                                                                             \
+  "SELECT learner_id, achievement, achievement_file, template, name, email, did, valid_until,"    \
+  " language, roster, line, CAST(CAST($4 AS INTEGER) > 1 OR EXISTS (SELECT 1 FROM credentials c"  \
+  " WHERE c.learner_id = j.learner_id AND c.achievement ="                                         \
+  " (SELECT a.id FROM achievements a WHERE a.iri = j.achievement)) AS INTEGER)"                    \
+  " FROM jobs j WHERE j.template = $1 AND j.seq BETWEEN $2 AND $3 AND j.state = 'queued'"          \
+  " ORDER BY j.seq"
+
+typedef struct claim {
+  int64_t lo, hi, takes;
+} claim;
+
+/* Runs a claiming statement; *got is false when it claimed nothing. */
+static int claim_step(sc_registry *reg, sc_sql_stmt *stmt, claim *c, bool *got, sc_error *err) {
+  const sc_registry_driver *d = reg->driver;
+  int rc = sc_sql_step(reg, stmt, "taking jobs", got, err);
+  if (rc == SC_OK && *got)
+    *c = (claim){d->column_int64(stmt, 0), d->column_int64(stmt, 1), d->column_int64(stmt, 2)};
+  d->reset(stmt);
+  return rc;
+}
+
+static int each_claimed_job(sc_registry *reg, const char *template_name, const claim *c,
+                            int (*each)(void *ctx, const sc_queued_row *row), void *ctx,
+                            size_t *taken, sc_error *err) {
+  sc_sql_stmt *stmt = sc_registry_stmt(reg, STMT_CLAIM_JOBS, CLAIM_JOBS_SQL, err);
   if (!stmt)
     return err->code;
   const sc_registry_driver *d = reg->driver;
-  d->bind_int64(stmt, 1, worker);
-  d->bind_text(stmt, 2, template_name);
-  d->bind_int64(stmt, 3, (int64_t)max);
-  /* One statement, committed on its own: the jobs are ours once it returns. */
+  d->bind_text(stmt, 1, template_name);
+  d->bind_int64(stmt, 2, c->lo);
+  d->bind_int64(stmt, 3, c->hi);
+  d->bind_int64(stmt, 4, c->takes);
   bool row = false;
   int rc;
   while ((rc = sc_sql_step(reg, stmt, "taking jobs", &row, err)) == SC_OK && row) {
@@ -151,45 +184,128 @@ int sc_registry_take_jobs(sc_registry *reg, int64_t worker, const char *template
   return rc;
 }
 
-/* A done job forgets the learner's name, address and DID: the credential holds what it must
- * (the name, the address only as a salted hash), and the registry keeps no address (docs/mail.md;
- * `mail` reads them from the roster given again). The learner id and achievement stay: they
- * keep a roster queued again from adding the job twice. */
-int sc_registry_jobs_finish(sc_registry *reg, int64_t worker, size_t *done, sc_error *err) {
+/* Claims of stopped workers first, one at a time while the take has room, then one new claim
+ * for the rest: a claim is a range of seq, so taking 256 jobs writes one row, not 256. */
+static int take_claims(sc_registry *reg, int64_t worker, const char *template_name, size_t max,
+                       int (*each)(void *ctx, const sc_queued_row *row), void *ctx,
+                       size_t *taken, sc_error *err) {
   const sc_registry_driver *d = reg->driver;
-  sc_sql_stmt *stmt = sc_registry_stmt(
-      reg, STMT_FINISH_JOBS,
-      "UPDATE jobs SET state = 'done', credential = c.id, name = '', email = '', did = NULL"
-      " FROM credentials c, achievements a"
-      " WHERE jobs.worker = $1 AND jobs.state = 'taken' AND a.iri = jobs.achievement"
-      " AND c.achievement = a.id AND c.learner_id = jobs.learner_id RETURNING jobs.seq",
-      err);
+  sc_sql_stmt *lock = sc_registry_stmt(reg, STMT_TAKE_LOCK, TAKE_LOCK_SQL, err);
+  if (!lock)
+    return err->code;
+  d->bind_text(lock, 1, template_name);
+  bool row = false;
+  int rc = sc_sql_step(reg, lock, "taking jobs", &row, err);
+  d->reset(lock);
+  bool got = true;
+  while (rc == SC_OK && got && *taken < max) {
+    sc_sql_stmt *stmt = sc_registry_stmt(reg, STMT_TAKE_DEAD_CLAIM, TAKE_DEAD_CLAIM_SQL, err);
+    if (!stmt)
+      return err->code;
+    d->bind_int64(stmt, 1, worker);
+    d->bind_text(stmt, 2, template_name);
+    claim c;
+    rc = claim_step(reg, stmt, &c, &got, err);
+    if (rc == SC_OK && got)
+      rc = each_claimed_job(reg, template_name, &c, each, ctx, taken, err);
+  }
+  if (rc != SC_OK || *taken >= max)
+    return rc;
+  sc_sql_stmt *stmt = sc_registry_stmt(reg, STMT_TAKE_NEW_CLAIM, TAKE_NEW_CLAIM_SQL, err);
+  if (!stmt)
+    return err->code;
+  d->bind_int64(stmt, 1, worker);
+  d->bind_text(stmt, 2, template_name);
+  d->bind_int64(stmt, 3, (int64_t)(max - *taken));
+  claim c;
+  rc = claim_step(reg, stmt, &c, &got, err);
+  if (rc == SC_OK && got)
+    rc = each_claimed_job(reg, template_name, &c, each, ctx, taken, err);
+  return rc;
+}
+
+int sc_registry_take_jobs(sc_registry *reg, int64_t worker, const char *template_name, size_t max,
+                          int (*each)(void *ctx, const sc_queued_row *row), void *ctx,
+                          size_t *taken, sc_error *err) {
+  *taken = 0;
+  if (!reg->driver->postgres)
+    return sc_fail(err, SC_EUSAGE, "%s: the queue needs a PostgreSQL registry", reg->path);
+  /* One transaction: the claims are ours once it commits. */
+  int rc = reg->driver->begin_issue(reg, err);
+  if (rc == SC_OK)
+    rc = take_claims(reg, worker, template_name, max, each, ctx, taken, err);
+  if (rc == SC_OK)
+    rc = sc_registry_commit(reg, err);
+  if (rc != SC_OK) {
+    sc_registry_rollback(reg);
+    *taken = 0;
+  }
+  return rc;
+}
+
+/* The jobs of worker's claims: done with their credential's id when the registry holds one, else
+ * refused (a name no installed font can draw), then the claims done. A done job forgets the
+ * learner's name, address and DID: the credential holds what it must (the name, the address
+ * only as a salted hash), and the registry keeps no address (docs/mail.md; `mail` reads them
+ * from the roster given again). The learner id and achievement stay: they keep a roster queued
+ * again from adding the job twice. No column these updates change is indexed, so they are HOT
+ * updates: a new version of the row in its own page, no index entry. */
+#define FINISH_JOBS_SQL                                                                            \
+  "UPDATE jobs SET state = 'done', credential = c.id, name = '', email = '', did = NULL"           \
+  " FROM job_claims k, credentials c, achievements a"                                              \
+  " WHERE k.worker = $1 AND k.state = 'taken' AND jobs.template = k.template"                      \
+  " AND jobs.seq BETWEEN k.lo AND k.hi AND jobs.state = 'queued' AND a.iri = jobs.achievement"     \
+  " AND c.achievement = a.id AND c.learner_id = jobs.learner_id RETURNING jobs.seq"
+#define REFUSE_JOBS_SQL                                                                            \
+  "UPDATE jobs SET state = 'refused' FROM job_claims k WHERE k.worker = $1 AND k.state = 'taken'" \
+  " AND jobs.template = k.template AND jobs.seq BETWEEN k.lo AND k.hi AND jobs.state = 'queued'"
+#define CLAIMS_DONE_SQL "UPDATE job_claims SET state = 'done' WHERE worker = $1 AND state = 'taken'"
+
+static int finish_claims(sc_registry *reg, int64_t worker, size_t *done, sc_error *err) {
+  const sc_registry_driver *d = reg->driver;
+  sc_sql_stmt *stmt = sc_registry_stmt(reg, STMT_FINISH_JOBS, FINISH_JOBS_SQL, err);
   if (!stmt)
     return err->code;
   d->bind_int64(stmt, 1, worker);
   bool row = false;
   int rc;
-  *done = 0;
   while ((rc = sc_sql_step(reg, stmt, "finishing jobs", &row, err)) == SC_OK && row)
     (*done)++;
   d->reset(stmt);
-  if (rc != SC_OK)
-    return rc;
-  sc_sql_stmt *refused = sc_registry_stmt(
-      reg, STMT_REFUSE_JOBS,
-      "UPDATE jobs SET state = 'refused' WHERE worker = $1 AND state = 'taken'", err);
-  if (!refused)
-    return err->code;
-  d->bind_int64(refused, 1, worker);
-  rc = sc_sql_step(reg, refused, "finishing jobs", &row, err);
-  d->reset(refused);
+  const char *const later[] = {REFUSE_JOBS_SQL, CLAIMS_DONE_SQL};
+  const enum sc_registry_stmt which[] = {STMT_REFUSE_JOBS, STMT_CLAIMS_DONE};
+  for (size_t i = 0; rc == SC_OK && i < 2; i++) {
+    if (!(stmt = sc_registry_stmt(reg, which[i], later[i], err)))
+      return err->code;
+    d->bind_int64(stmt, 1, worker);
+    rc = sc_sql_step(reg, stmt, "finishing jobs", &row, err);
+    d->reset(stmt);
+  }
+  return rc;
+}
+
+int sc_registry_jobs_finish(sc_registry *reg, int64_t worker, size_t *done, sc_error *err) {
+  *done = 0;
+  int rc = reg->driver->begin_issue(reg, err);
+  if (rc == SC_OK)
+    rc = finish_claims(reg, worker, done, err);
+  if (rc == SC_OK)
+    rc = sc_registry_commit(reg, err);
+  if (rc != SC_OK) {
+    sc_registry_rollback(reg);
+    *done = 0;
+  }
   return rc;
 }
 
 int sc_registry_queue_counts(sc_registry *reg, sc_queue_counts *counts, sc_error *err) {
   *counts = (sc_queue_counts){0};
   sc_sql_stmt *stmt = reg->driver->prepare(
-      reg, "SELECT state, count(*) FROM jobs WHERE CAST($1 AS BIGINT) IS NOT NULL GROUP BY state",
+      reg,
+      "SELECT CASE WHEN j.state = 'queued' AND EXISTS (SELECT 1 FROM job_claims k"
+      " WHERE k.state = 'taken' AND k.template = j.template AND j.seq BETWEEN k.lo AND k.hi)"
+      " THEN 'taken' ELSE j.state END, count(*) FROM jobs j WHERE CAST($1 AS BIGINT) IS NOT NULL"
+      " GROUP BY 1",
       err);
   if (!stmt)
     return err->code;

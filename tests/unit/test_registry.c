@@ -718,13 +718,73 @@ static void the_jobs_of_a_stopped_worker_go_back_to_the_queue(void **state) {
                                            &taken, &err), SC_OK);
     if (strcmp(seen, "L2,") != 0) /* L2 alone: L0 and L1 still look taken */
       break;
-    assert_int_equal(
-        sc_registry_exec(f->reg, "UPDATE jobs SET state = 'queued' WHERE learner_id = 'L2'", &err),
-        SC_OK);
+    char give_back[96]; /* L2's claim, so that the next take has it again */
+    snprintf(give_back, sizeof give_back, "DELETE FROM job_claims WHERE worker = %lld",
+             (long long)a);
+    assert_int_equal(sc_registry_exec(f->reg, give_back, &err), SC_OK);
     nanosleep(&(struct timespec){0, 50 * 1000 * 1000}, NULL);
   }
   assert_int_equal(taken, 3);
   assert_string_equal(seen, "L0,L1,L2,");
+}
+
+/* Queueing and taking jobs of one template take turns: a take waits while a job is being
+ * queued, so that a claim's range never passes over a job committed after the take read. */
+static void a_take_waits_for_jobs_being_queued(void **state) {
+  fixture *f = *state;
+  queue_rows(f, 1);
+  sc_registry *other = NULL;
+  sc_error err = {0};
+  int64_t w = 0;
+  char seen[256] = "";
+  size_t taken = 0;
+  assert_int_equal(sc_registry_open(&f->home, &other, &err), SC_OK);
+  assert_int_equal(sc_registry_worker_join(other, &w, &err), SC_OK);
+  assert_int_equal(sc_registry_exec(other, "SET lock_timeout = '300ms'", &err), SC_OK);
+  assert_int_equal(sc_registry_begin(f->reg, &err), SC_OK);
+  sc_queued_row row = queued("L1");
+  bool added = false;
+  assert_int_equal(sc_registry_queue(f->reg, &row, &added, &err), SC_OK);
+  assert_true(added);
+  /* L1's transaction is open: the take waits for it, here until its lock_timeout. */
+  assert_int_not_equal(sc_registry_take_jobs(other, w, "ai-fundamentals", 100, remember, seen,
+                                             &taken, &err),
+                       SC_OK);
+  assert_int_equal(taken, 0);
+  assert_int_equal(sc_registry_commit(f->reg, &err), SC_OK);
+  seen[0] = 0;
+  assert_int_equal(sc_registry_take_jobs(other, w, "ai-fundamentals", 100, remember, seen,
+                                         &taken, &err), SC_OK);
+  assert_string_equal(seen, "L0,L1,");
+  sc_registry_close(other);
+}
+
+/* A registry of schema 14 held jobs by state: opened by schema 15, a job a worker of the old
+ * scheme held is queued again, and takes start at the first queued job, past the done ones. */
+static void opening_an_older_registry_queues_again_the_jobs_old_workers_held(void **state) {
+  fixture *f = *state;
+  queue_rows(f, 4);
+  sc_error err = {0};
+  assert_int_equal(sc_registry_exec(f->reg,
+                                    "DELETE FROM job_claims;"
+                                    "UPDATE jobs SET state = 'done' WHERE learner_id = 'L0';"
+                                    "UPDATE jobs SET state = 'taken', worker = 99"
+                                    " WHERE learner_id = 'L1';"
+                                    "UPDATE jobs SET state = 'refused' WHERE learner_id = 'L3';",
+                                    &err),
+                   SC_OK);
+  assert_int_equal(sc_registry_exec(f->reg, "UPDATE skillcert_schema SET version = 14", &err),
+                   SC_OK);
+  sc_registry_close(f->reg);
+  if (sc_registry_open(&f->home, &f->reg, &err) != SC_OK)
+    fail_msg("reopening: %s", err.message);
+  int64_t w = 0;
+  char seen[256] = "";
+  size_t taken = 0;
+  assert_int_equal(sc_registry_worker_join(f->reg, &w, &err), SC_OK);
+  assert_int_equal(sc_registry_take_jobs(f->reg, w, "ai-fundamentals", 100, remember, seen,
+                                         &taken, &err), SC_OK);
+  assert_string_equal(seen, "L1,L2,");
 }
 
 /* A job is done with its credential's id; one without a credential (a refused row) is not
@@ -1088,6 +1148,9 @@ int main(void) {
       cmocka_unit_test_setup_teardown(the_jobs_of_a_stopped_worker_go_back_to_the_queue, setup_pg,
                                       teardown),
       cmocka_unit_test_setup_teardown(finished_jobs_name_their_credential, setup_pg, teardown),
+      cmocka_unit_test_setup_teardown(a_take_waits_for_jobs_being_queued, setup_pg, teardown),
+      cmocka_unit_test_setup_teardown(
+          opening_an_older_registry_queues_again_the_jobs_old_workers_held, setup_pg, teardown),
       cmocka_unit_test_setup_teardown(a_done_job_keeps_no_name_address_or_did, setup_pg, teardown),
       cmocka_unit_test_setup_teardown(opening_an_older_registry_clears_its_done_jobs_personal_fields,
                                       setup_pg, teardown),
