@@ -546,26 +546,7 @@ static const char *const migrations[SC_REGISTRY_SCHEMA_VERSION] = {
      * the old scheme held go back to the queue (stop the workers before upgrading); the jobs
      * done or refused before the first queued one of each template are covered by a finished
      * claim, so that takes start there. Each step can run again (the tests run it twice). */
-    "CREATE TABLE IF NOT EXISTS job_claims ("
-    "  id BIGSERIAL PRIMARY KEY,"
-    "  template TEXT NOT NULL,"
-    "  lo BIGINT NOT NULL,"
-    "  hi BIGINT NOT NULL,"
-    "  worker BIGINT,"
-    "  takes INTEGER NOT NULL DEFAULT 1,"
-    "  state TEXT NOT NULL DEFAULT 'taken' CHECK (state IN ('taken','done')));"
-    "CREATE INDEX IF NOT EXISTS job_claims_by_end ON job_claims(template, hi);"
-    "CREATE INDEX IF NOT EXISTS job_claims_taken ON job_claims(template, id) WHERE state = 'taken';"
-    "UPDATE jobs SET state = 'queued', worker = NULL WHERE state = 'taken';"
-    "INSERT INTO job_claims (template, lo, hi, state)"
-    "  SELECT j.template, min(j.seq), coalesce((SELECT min(q.seq) FROM jobs q"
-    "  WHERE q.template = j.template AND q.state = 'queued') - 1, max(j.seq)), 'done'"
-    "  FROM jobs j WHERE j.state <> 'queued'"
-    "  AND NOT EXISTS (SELECT 1 FROM job_claims c WHERE c.template = j.template)"
-    "  GROUP BY j.template;"
-    "DROP INDEX IF EXISTS jobs_queued;"
-    "DROP INDEX IF EXISTS jobs_taken;"
-    "CREATE INDEX IF NOT EXISTS jobs_by_template ON jobs(template, seq);"
+    JOB_CLAIMS_MIGRATION("BIGSERIAL PRIMARY KEY")
     "ALTER TABLE jobs SET (fillfactor = 50);",
 };
 

@@ -34,6 +34,21 @@ static void insert_ok(fixture *f, const char *id, const char *learner) {
   assert_int_equal(rc, SC_OK);
 }
 
+/* Sets the registry's schema version back to version and opens it again, which runs the
+ * migrations after it once more. */
+static void reopen_at_version(fixture *f, int version) {
+  sc_error err = {0};
+  char sql[64];
+  snprintf(sql, sizeof sql,
+           f->reg->driver->postgres ? "UPDATE skillcert_schema SET version = %d"
+                                    : "PRAGMA user_version = %d",
+           version);
+  assert_int_equal(sc_registry_exec(f->reg, sql, &err), SC_OK);
+  sc_registry_close(f->reg);
+  if (sc_registry_open(&f->home, &f->reg, &err) != SC_OK)
+    fail_msg("reopening: %s", err.message);
+}
+
 static void records_a_credential_and_finds_it_by_id_or_learner(void **state) {
   fixture *f = *state;
   insert_ok(f, "urn:uuid:6885869a-6f80-460d-bbbd-65168c287a12", "L-1");
@@ -773,11 +788,7 @@ static void opening_an_older_registry_queues_again_the_jobs_old_workers_held(voi
                                     "UPDATE jobs SET state = 'refused' WHERE learner_id = 'L3';",
                                     &err),
                    SC_OK);
-  assert_int_equal(sc_registry_exec(f->reg, "UPDATE skillcert_schema SET version = 14", &err),
-                   SC_OK);
-  sc_registry_close(f->reg);
-  if (sc_registry_open(&f->home, &f->reg, &err) != SC_OK)
-    fail_msg("reopening: %s", err.message);
+  reopen_at_version(f, 14);
   int64_t w = 0;
   char seen[256] = "";
   size_t taken = 0;
@@ -864,15 +875,7 @@ static void opening_an_older_registry_clears_its_done_jobs_personal_fields(void 
                        "  NULL, 'r.csv', 3, 'queued');",
                        &err),
       SC_OK);
-  bool postgres = f->reg->driver->postgres;
-  assert_int_equal(sc_registry_exec(f->reg,
-                                    postgres ? "UPDATE skillcert_schema SET version = 10"
-                                             : "PRAGMA user_version = 10",
-                                    &err),
-                   SC_OK);
-  sc_registry_close(f->reg);
-  if (sc_registry_open(&f->home, &f->reg, &err) != SC_OK)
-    fail_msg("reopening: %s", err.message);
+  reopen_at_version(f, 10);
   char fields[512];
   job_fields(f, "L0", fields, sizeof fields);
   assert_string_equal(fields, "|||done");
@@ -898,11 +901,19 @@ static void stored_column(fixture *f, const char *column, const char *learner, c
   d->finalize(stmt);
 }
 
+/* Asserts the stored text of a credential column. */
+static void assert_stored(fixture *f, const char *column, const char *learner,
+                          const char *expected) {
+  char stored[PATH_MAX];
+  stored_column(f, column, learner, stored, sizeof stored);
+  assert_string_equal(stored, expected);
+}
+
 /* A file in the home is stored relative to it and read back joined to the home as this
  * process opened it; a file outside the home is kept whole. */
 static void file_paths_are_stored_relative_to_the_home(void **state) {
   fixture *f = *state;
-  char json[PATH_MAX + 64], pdf[PATH_MAX + 64], stored[PATH_MAX];
+  char json[PATH_MAX + 64], pdf[PATH_MAX + 64];
   snprintf(json, sizeof json, "%s/out/a.json", f->home.root);
   snprintf(pdf, sizeof pdf, "%s/out/a.pdf", f->home.root);
   int64_t list, index;
@@ -914,12 +925,9 @@ static void file_paths_are_stored_relative_to_the_home(void **state) {
   rec.pdf_path = pdf;
   assert_int_equal(sc_registry_insert(f->reg, &rec, &err), SC_OK);
   insert_ok(f, "urn:uuid:00000000-0000-4000-8000-00000000000b", "L-b"); /* "/x.json" */
-  stored_column(f, "json_path", "L-a", stored, sizeof stored);
-  assert_string_equal(stored, "out/a.json");
-  stored_column(f, "pdf_path", "L-a", stored, sizeof stored);
-  assert_string_equal(stored, "out/a.pdf");
-  stored_column(f, "json_path", "L-b", stored, sizeof stored);
-  assert_string_equal(stored, "/x.json");
+  assert_stored(f, "json_path", "L-a", "out/a.json");
+  assert_stored(f, "pdf_path", "L-a", "out/a.pdf");
+  assert_stored(f, "json_path", "L-b", "/x.json");
   json_t *row = NULL;
   assert_int_equal(sc_registry_find(f->reg, "L-a", "https://a.example/ai", &row, &err), SC_OK);
   assert_string_equal(json_string_value(json_object_get(row, "json_path")), json);
@@ -940,7 +948,6 @@ static void opening_an_older_registry_makes_its_file_paths_relative(void **state
   insert_ok(f, "urn:uuid:00000000-0000-4000-8000-00000000000d", "L-d");
   insert_ok(f, "urn:uuid:00000000-0000-4000-8000-00000000000e", "L-e");
   sc_error err = {0};
-  bool postgres = f->reg->driver->postgres;
   assert_int_equal(
       sc_registry_exec(f->reg,
                        "UPDATE credentials SET json_path = '/old/place/home/out/c.json',"
@@ -951,23 +958,12 @@ static void opening_an_older_registry_makes_its_file_paths_relative(void **state
                        " WHERE learner_id = 'L-e';",
                        &err),
       SC_OK);
-  assert_int_equal(sc_registry_exec(f->reg,
-                                    postgres ? "UPDATE skillcert_schema SET version = 13"
-                                             : "PRAGMA user_version = 13",
-                                    &err),
-                   SC_OK);
-  sc_registry_close(f->reg);
-  if (sc_registry_open(&f->home, &f->reg, &err) != SC_OK)
-    fail_msg("reopening: %s", err.message);
-  char stored[PATH_MAX], expected[PATH_MAX + 64];
-  stored_column(f, "json_path", "L-c", stored, sizeof stored);
-  assert_string_equal(stored, "out/c.json");
-  stored_column(f, "pdf_path", "L-c", stored, sizeof stored);
-  assert_string_equal(stored, "out/c.pdf");
-  stored_column(f, "json_path", "L-d", stored, sizeof stored);
-  assert_string_equal(stored, "out/d.json");
-  stored_column(f, "json_path", "L-e", stored, sizeof stored);
-  assert_string_equal(stored, "/elsewhere/output/e.json");
+  reopen_at_version(f, 13);
+  char expected[PATH_MAX + 64];
+  assert_stored(f, "json_path", "L-c", "out/c.json");
+  assert_stored(f, "pdf_path", "L-c", "out/c.pdf");
+  assert_stored(f, "json_path", "L-d", "out/d.json");
+  assert_stored(f, "json_path", "L-e", "/elsewhere/output/e.json");
   json_t *row = NULL;
   assert_int_equal(sc_registry_find(f->reg, "L-c", "https://a.example/ai", &row, &err), SC_OK);
   snprintf(expected, sizeof expected, "%s/out/c.json", f->home.root);
