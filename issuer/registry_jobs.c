@@ -184,62 +184,78 @@ static int each_claimed_job(sc_registry *reg, const char *template_name, const c
   return rc;
 }
 
-/* Claims of stopped workers first, one at a time while the take has room, then one new claim
- * for the rest: a claim is a range of seq, so taking 256 jobs writes one row, not 256. */
-static int take_claims(sc_registry *reg, int64_t worker, const char *template_name, size_t max,
-                       int (*each)(void *ctx, const sc_queued_row *row), void *ctx,
-                       size_t *taken, sc_error *err) {
-  const sc_registry_driver *d = reg->driver;
+/* Claims per take at the most: stopped workers' claims beyond it wait for the next take. */
+#define CLAIMS_PER_TAKE 16
+
+static int claim_by(sc_registry *reg, enum sc_registry_stmt which, const char *sql, int64_t worker,
+                    const char *template_name, size_t room, claim *c, bool *got, sc_error *err) {
+  sc_sql_stmt *stmt = sc_registry_stmt(reg, which, sql, err);
+  if (!stmt)
+    return err->code;
+  reg->driver->bind_int64(stmt, 1, worker);
+  reg->driver->bind_text(stmt, 2, template_name);
+  if (which == STMT_TAKE_NEW_CLAIM)
+    reg->driver->bind_int64(stmt, 3, (int64_t)room);
+  return claim_step(reg, stmt, c, got, err);
+}
+
+/* Under the template's queue lock: claims of stopped workers first, one at a time while the
+ * take has room (a claim's range counts as full), then one new claim for the rest. A claim is a
+ * range of seq, so claiming 256 jobs writes one row, not 256. */
+static int claim_ranges(sc_registry *reg, int64_t worker, const char *template_name, size_t max,
+                        claim claims[CLAIMS_PER_TAKE], size_t *n, sc_error *err) {
   sc_sql_stmt *lock = sc_registry_stmt(reg, STMT_TAKE_LOCK, TAKE_LOCK_SQL, err);
   if (!lock)
     return err->code;
-  d->bind_text(lock, 1, template_name);
-  bool row = false;
-  int rc = sc_sql_step(reg, lock, "taking jobs", &row, err);
-  d->reset(lock);
-  bool got = true;
-  while (rc == SC_OK && got && *taken < max) {
-    sc_sql_stmt *stmt = sc_registry_stmt(reg, STMT_TAKE_DEAD_CLAIM, TAKE_DEAD_CLAIM_SQL, err);
-    if (!stmt)
-      return err->code;
-    d->bind_int64(stmt, 1, worker);
-    d->bind_text(stmt, 2, template_name);
-    claim c;
-    rc = claim_step(reg, stmt, &c, &got, err);
-    if (rc == SC_OK && got)
-      rc = each_claimed_job(reg, template_name, &c, each, ctx, taken, err);
+  reg->driver->bind_text(lock, 1, template_name);
+  bool got = false;
+  int rc = sc_sql_step(reg, lock, "taking jobs", &got, err);
+  reg->driver->reset(lock);
+  size_t room = max;
+  got = true;
+  while (rc == SC_OK && got && room > 0 && *n < CLAIMS_PER_TAKE - 1) {
+    claim *c = &claims[*n];
+    rc = claim_by(reg, STMT_TAKE_DEAD_CLAIM, TAKE_DEAD_CLAIM_SQL, worker, template_name, 0, c,
+                  &got, err);
+    if (rc == SC_OK && got) {
+      uint64_t span = (uint64_t)(c->hi - c->lo) + 1;
+      room = span >= room ? 0 : room - (size_t)span;
+      (*n)++;
+    }
   }
-  if (rc != SC_OK || *taken >= max)
-    return rc;
-  sc_sql_stmt *stmt = sc_registry_stmt(reg, STMT_TAKE_NEW_CLAIM, TAKE_NEW_CLAIM_SQL, err);
-  if (!stmt)
-    return err->code;
-  d->bind_int64(stmt, 1, worker);
-  d->bind_text(stmt, 2, template_name);
-  d->bind_int64(stmt, 3, (int64_t)(max - *taken));
-  claim c;
-  rc = claim_step(reg, stmt, &c, &got, err);
-  if (rc == SC_OK && got)
-    rc = each_claimed_job(reg, template_name, &c, each, ctx, taken, err);
+  if (rc == SC_OK && room > 0) {
+    rc = claim_by(reg, STMT_TAKE_NEW_CLAIM, TAKE_NEW_CLAIM_SQL, worker, template_name, room,
+                  &claims[*n], &got, err);
+    *n += rc == SC_OK && got;
+  }
   return rc;
 }
 
+/* The claims are made in one short transaction holding the template's lock; their jobs are
+ * read after it commits, so that takes of many workers wait for each other only as long as
+ * claiming takes. No job of the template can enter a claimed range after the claim: queueing
+ * waits for the lock and then draws its seq past every one claimed. */
 int sc_registry_take_jobs(sc_registry *reg, int64_t worker, const char *template_name, size_t max,
                           int (*each)(void *ctx, const sc_queued_row *row), void *ctx,
                           size_t *taken, sc_error *err) {
   *taken = 0;
   if (!reg->driver->postgres)
     return sc_fail(err, SC_EUSAGE, "%s: the queue needs a PostgreSQL registry", reg->path);
-  /* One transaction: the claims are ours once it commits. */
+  claim claims[CLAIMS_PER_TAKE];
+  size_t n = 0;
   int rc = reg->driver->begin_issue(reg, err);
   if (rc == SC_OK)
-    rc = take_claims(reg, worker, template_name, max, each, ctx, taken, err);
+    rc = claim_ranges(reg, worker, template_name, max, claims, &n, err);
   if (rc == SC_OK)
     rc = sc_registry_commit(reg, err);
   if (rc != SC_OK) {
     sc_registry_rollback(reg);
-    *taken = 0;
+    return rc;
   }
+  /* A failure from here leaves the claims taken by this worker; it stops, and they are taken
+   * over with the look-up. */
+  for (size_t i = 0; rc == SC_OK && i < n; i++)
+    rc = each_claimed_job(reg, template_name, &claims[i], each, ctx, taken, err);
   return rc;
 }
 
