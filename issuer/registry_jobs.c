@@ -114,8 +114,8 @@ static const char *text_or_null(sc_registry *reg, sc_sql_stmt *stmt, int i) {
 
 /* A new claim: the next queued jobs past every claim of the template, up to $3. */
 #define TAKE_NEW_CLAIM_SQL                                                                         \
-  "INSERT INTO job_claims (template, lo, hi, worker) SELECT CAST($2 AS TEXT), min(seq), max(seq),"    \
-  " CAST($1 AS BIGINT) FROM"       \
+  "INSERT INTO job_claims (template, lo, hi, worker)"                                              \
+  " SELECT CAST($2 AS TEXT), min(seq), max(seq), CAST($1 AS BIGINT) FROM"                          \
   " (SELECT seq FROM jobs WHERE template = $2 AND state = 'queued' AND seq >"                      \
   " coalesce((SELECT max(hi) FROM job_claims WHERE template = $2), 0) ORDER BY seq"                \
   " LIMIT $3) s HAVING count(*) > 0 RETURNING lo, hi, takes"
