@@ -252,8 +252,6 @@ int sc_batch_issue(const sc_issue_context *ctx, const sc_batch_options *opts,
   if (rc == SC_OK)
     rc = sc_registry_defer_durability(b.reg, &b.registry_log, &b.err);
   if (rc == SC_OK)
-    b.registry_log_path = sc_registry_log_path(b.reg);
-  if (rc == SC_OK)
     rc = sc_batch_share_issuer(&b);
   if (rc == SC_OK)
     rc = sc_manifest_open(&b);

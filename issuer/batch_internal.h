@@ -68,10 +68,8 @@ typedef struct sc_batch {
   const sc_batch_options *opts;
   sc_registry *reg;
   /* The registry's log while its commits are not synced (sc_registry_defer_durability): each
-   * writer's file group syncs it before naming a chunk's files. The path is set only then (a
-   * zeroed batch has none); registry_log is -1 when commits are durable. */
+   * writer's file group syncs it before naming a chunk's files; -1 when commits are durable. */
   int registry_log;
-  const char *registry_log_path;
   sc_queue todo, writes, done;
   pthread_t *threads;
   int thread_count;

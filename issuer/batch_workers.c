@@ -243,8 +243,11 @@ static sc_job *next_writes(sc_batch *b, writer_state *w) {
 static void *writer_main(void *arg) {
   sc_batch *b = arg;
   writer_state state = {0}, *w = &state;
-  if (b->registry_log_path) /* set only while the registry's commits are not synced */
-    sc_file_group_sync_also(&w->files, b->registry_log, b->registry_log_path);
+  /* The registry names its log only while its commits are not synced (a batch without a
+   * registry, as the tests' zeroed one, has none). */
+  const char *log_path = b->reg ? sc_registry_log_path(b->reg) : NULL;
+  if (log_path)
+    sc_file_group_sync_also(&w->files, b->registry_log, log_path);
   for (sc_job *job, *next; (job = next_writes(b, w));) {
     for (; job; job = next) {
       next = job->next;

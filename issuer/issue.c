@@ -35,23 +35,24 @@ static int sign_credential(const sc_issue_context *ctx, json_t *credential, sc_e
   return rc ? rc : sc_issue_sign(ctx->home, ctx->key, credential, proofs, created, err);
 }
 
+/* <home>/out/<uuid>.<extension>, allocated to its length. */
+static int out_file(const sc_issue_context *ctx, const char *uuid, const char *extension,
+                    char **out, sc_error *err) {
+  char name[64], path[PATH_MAX];
+  snprintf(name, sizeof name, "%s.%s", uuid, extension);
+  int rc = sc_home_path(ctx->home, "out", name, path, sizeof path, err);
+  return rc == SC_OK && !(*out = strdup(path)) ? sc_oom(err) : rc;
+}
+
 static int name_files(const sc_issue_context *ctx, sc_prepared *p, sc_error *err) {
   const char *id = json_string_value(json_object_get(p->credential, "id"));
   if (!id || strncmp(id, "urn:uuid:", 9) != 0 || strlen(id + 9) != 36 || strchr(id + 9, '/'))
     return sc_fail(err, SC_EDATA, "credential id: expected urn:uuid:<UUID>");
   snprintf(p->id, sizeof p->id, "%s", id);
   snprintf(p->uuid, sizeof p->uuid, "%s", id + 9);
-  char name[64], path[PATH_MAX];
-  snprintf(name, sizeof name, "%s.json", p->uuid);
-  int rc = sc_home_path(ctx->home, "out", name, path, sizeof path, err);
-  if (rc == SC_OK && !(p->json_path = strdup(path)))
-    rc = sc_oom(err);
-  snprintf(name, sizeof name, "%s.pdf", p->uuid);
-  if (rc == SC_OK && sc_issue_makes_pdf(ctx))
-    rc = sc_home_path(ctx->home, "out", name, path, sizeof path, err);
-  if (rc == SC_OK && sc_issue_makes_pdf(ctx) && !(p->pdf_path = strdup(path)))
-    rc = sc_oom(err);
-  return rc;
+  int rc = out_file(ctx, p->uuid, "json", &p->json_path, err);
+  return rc == SC_OK && sc_issue_makes_pdf(ctx) ? out_file(ctx, p->uuid, "pdf", &p->pdf_path, err)
+                                                : rc;
 }
 
 bool sc_issue_makes_pdf(const sc_issue_context *ctx) {
@@ -96,7 +97,7 @@ static char *copy_of(const char *text, bool *ok) {
   return copy;
 }
 
-/* The fields sc_issue_record stores, copied while the tree is at hand. */
+/* The fields sc_issue_record stores, copied while the tree is at hand (sc_prepared). */
 static int copy_record_fields(sc_prepared *p, sc_error *err) {
   const json_t *subject = json_object_get(p->credential, "credentialSubject");
   bool ok = true;
@@ -115,8 +116,6 @@ static int finish(const sc_issue_context *ctx, sc_prepared *p, const char *langu
                   sc_error *err) {
   if (rc == SC_OK)
     rc = name_files(ctx, p, err);
-  if (rc == SC_OK)
-    rc = copy_record_fields(p, err);
   if (rc == SC_OK)
     rc = render(ctx, p, language, err);
   if (rc != SC_OK)
@@ -139,6 +138,8 @@ int sc_issue_prepare(const sc_issue_context *ctx, const sc_issue_request *req, s
     rc = sign_credential(ctx, p->credential, err);
   if (rc == SC_OK)
     rc = serialize(p->credential, &p->json, err);
+  if (rc == SC_OK) /* a new credential is recorded; one from the registry only rewritten */
+    rc = copy_record_fields(p, err);
   return finish(ctx, p, req->language, rc, err);
 }
 

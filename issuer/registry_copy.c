@@ -55,8 +55,10 @@ int sc_registry_stage_credential(sc_registry *reg, const sc_issued_record *rec, 
             append_text(out, rec->email_hash, '\t') && append_number(out, rec->status_list) &&
             append_number(out, rec->status_index) && append_text(out, rec->issued_at, '\t') &&
             append_text(out, rec->valid_until, '\t') &&
-            append_text(out, rec->template_name, '\t') && append_text(out, sc_registry_stored_path(reg, rec->json_path), '\t') &&
-            append_text(out, sc_registry_stored_path(reg, rec->pdf_path), '\t') && append_bytes(out, packed) &&
+            append_text(out, rec->template_name, '\t') &&
+            append_text(out, sc_registry_stored_path(reg, rec->json_path), '\t') &&
+            append_text(out, sc_registry_stored_path(reg, rec->pdf_path), '\t') &&
+            append_bytes(out, packed) &&
             append_text(out, rec->language, '\t') && append_text(out, rec->reissued_from, '\n');
   if (!ok)
     return sc_oom(err);
