@@ -174,10 +174,18 @@ PY
 
 @test "verify reads a blurred photo of a dense embedded code that zbar alone cannot (ZXing-C++ first)" {
   make_qr_home
-  issue_pdf "Ann Lee" --qr embed # version 19-21 on 50 mm: 0.5 mm modules
-  pdftoppm -png -gray -singlefile -scale-to-x 1920 -scale-to-y -1 "$PDF" "$WORK/page"
-  convert "$WORK/page.png" -blur 0x1 "$WORK/blurred.png"
-  run zbarimg -q --raw "$WORK/blurred.png"
+  # Whether zbar reads a given photo depends on the credential's random bits: about one
+  # issuance in forty gives a code zbar does read (measured). Issue until the photo is one
+  # zbar cannot read; five tries make a spurious failure a one-in-a-hundred-million event.
+  local tries=0
+  while ((tries < 5)); do
+    tries=$((tries + 1))
+    issue_pdf "Ann Lee" --qr embed # version 19-21 on 50 mm: 0.5 mm modules
+    pdftoppm -png -gray -singlefile -scale-to-x 1920 -scale-to-y -1 "$PDF" "$WORK/page"
+    convert "$WORK/page.png" -blur 0x1 "$WORK/blurred.png"
+    run zbarimg -q --raw "$WORK/blurred.png"
+    if [ "$status" -ne 0 ]; then break; fi
+  done
   [ "$status" -ne 0 ] # zbar finds nothing: the photo needs the better decoder
   run sc verify --home "$WORK/home" --offline "$WORK/blurred.png"
   [ "$status" -eq 0 ]
