@@ -222,4 +222,19 @@ const char *const sc_registry_sqlite_migrations[SC_REGISTRY_SCHEMA_VERSION] = {
      * done or refused before the first queued one of each template are covered by a finished
      * claim, so that takes start there. Each step can run again (the tests run it twice). */
     JOB_CLAIMS_MIGRATION("INTEGER PRIMARY KEY"),
+    /* 15 → 16: PostgreSQL's foreign keys on credentials became a check per statement
+     * (registry.md "Integrity"), resting on rows that never change; SQLite's foreign keys stay
+     * (in-process, a row's check costs little), and the same rows are kept the same way. */
+    "CREATE TRIGGER IF NOT EXISTS status_lists_kept BEFORE DELETE ON status_lists"
+    "  BEGIN SELECT RAISE(ABORT, 'status lists are never deleted nor renumbered'); END;"
+    "CREATE TRIGGER IF NOT EXISTS status_lists_id_kept BEFORE UPDATE OF id ON status_lists"
+    "  BEGIN SELECT RAISE(ABORT, 'status lists are never deleted nor renumbered'); END;"
+    "CREATE TRIGGER IF NOT EXISTS achievements_kept BEFORE DELETE ON achievements"
+    "  BEGIN SELECT RAISE(ABORT, 'achievements are never deleted nor renumbered'); END;"
+    "CREATE TRIGGER IF NOT EXISTS achievements_id_kept BEFORE UPDATE OF id ON achievements"
+    "  BEGIN SELECT RAISE(ABORT, 'achievements are never deleted nor renumbered'); END;"
+    "CREATE TRIGGER IF NOT EXISTS credentials_slot_kept"
+    "  BEFORE UPDATE OF status_list, status_index, achievement ON credentials BEGIN"
+    "  SELECT RAISE(ABORT, 'a credential''s status list, status index and achievement never"
+    " change'); END;",
 };

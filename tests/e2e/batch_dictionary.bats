@@ -122,7 +122,7 @@ first_uuid() {
                             pdf_path = replace(pdf_path, '$old', '$WORK/home')"
   [ "$(sqlite3 "$WORK/home/registry.db" "PRAGMA user_version")" -eq 9 ]
   assert_listed 3
-  [ "$(sqlite3 "$WORK/home/registry.db" "PRAGMA user_version")" -eq 15 ]
+  [ "$(sqlite3 "$WORK/home/registry.db" "PRAGMA user_version")" -eq 16 ]
   [ "$(credentials_in_form 1)" -eq 3 ]
   for file in "$WORK"/home/out/*.json; do
     run sc inspect --home "$WORK/home" --json "$(basename "$file" .json)"

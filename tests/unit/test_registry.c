@@ -282,6 +282,63 @@ static void a_learner_twice_in_one_batch_transaction_is_refused_and_nothing_reco
   assert_null(row);
 }
 
+/* A credential names a status list the registry has, whether recorded alone (an INSERT) or in a
+ * batch's transaction (on PostgreSQL one COPY, checked once for the statement): refused
+ * otherwise, naming the list, and nothing recorded. */
+static void a_credential_naming_a_status_list_the_registry_lacks_is_refused(void **state) {
+  fixture *f = *state;
+  sc_error err = {0};
+  int64_t list, index;
+  assert_int_equal(sc_registry_reserve_index(f->reg, &list, &index, &err), SC_OK);
+  sc_issued_record rec = sample("urn:uuid:0c6c5fd6-5d0e-4f4c-9d0b-4c1b9a1e0f21", "L-nolist", index);
+  rec.status_list = list + 1000;
+  assert_int_not_equal(sc_registry_insert(f->reg, &rec, &err), SC_OK);
+  if (f->reg->driver->postgres && !strstr(err.message, "status list"))
+    fail_msg("%s", err.message);
+  err = (sc_error){0};
+  assert_int_equal(sc_registry_begin_issue(f->reg, &err), SC_OK);
+  int rc = sc_registry_insert(f->reg, &rec, &err);
+  if (rc == SC_OK)
+    rc = sc_registry_commit(f->reg, &err);
+  assert_int_not_equal(rc, SC_OK);
+  if (f->reg->driver->postgres && !strstr(err.message, "status list"))
+    fail_msg("%s", err.message);
+  sc_registry_rollback(f->reg);
+  json_t *row = NULL;
+  assert_int_equal(sc_registry_find(f->reg, "L-nolist", "https://a.example/ai", &row, &err), SC_OK);
+  assert_null(row);
+}
+
+/* What a credential's references rest on never changes: a status list or achievement is never
+ * deleted nor renumbered, and a credential keeps its list, slot and achievement. */
+static void status_lists_achievements_and_a_credentials_slot_never_change(void **state) {
+  fixture *f = *state;
+  sc_error err = {0};
+  insert_ok(f, "urn:uuid:0c6c5fd6-5d0e-4f4c-9d0b-4c1b9a1e0f22", "L-kept");
+  const char *refused[] = {
+      "DELETE FROM status_lists",
+      "UPDATE status_lists SET id = id + 1000",
+      "DELETE FROM achievements",
+      "UPDATE achievements SET id = id + 1000",
+      "UPDATE credentials SET status_index = status_index + 1",
+      "UPDATE credentials SET status_list = status_list + 1",
+      "UPDATE credentials SET achievement = achievement + 1",
+  };
+  for (size_t i = 0; i < sizeof refused / sizeof *refused; i++) {
+    err = (sc_error){0};
+    if (sc_registry_exec(f->reg, refused[i], &err) == SC_OK)
+      fail_msg("not refused: %s", refused[i]);
+  }
+  /* what may change still does: a list's generation, a credential's status */
+  assert_int_equal(sc_registry_exec(f->reg, "UPDATE status_lists SET generation = generation + 1",
+                                    &err),
+                   SC_OK);
+  assert_int_equal(
+      sc_registry_change_status(f->reg, "urn:uuid:0c6c5fd6-5d0e-4f4c-9d0b-4c1b9a1e0f22",
+                                SC_CHANGE_REVOKE, "check", NULL, &err),
+      SC_OK);
+}
+
 /* Publishing republishes a list whose generation moved: a batch's transaction moves it (on
  * PostgreSQL once per COPY, on SQLite once per row), and a rolled-back one does not. */
 static void a_batch_transaction_moves_its_lists_generation_and_a_rolled_back_one_does_not(
@@ -1095,6 +1152,10 @@ int main(void) {
                                       teardown),
       cmocka_unit_test_setup_teardown(lists_by_filter, setup, teardown),
       cmocka_unit_test_setup_teardown(
+          a_credential_naming_a_status_list_the_registry_lacks_is_refused, setup, teardown),
+      cmocka_unit_test_setup_teardown(
+          status_lists_achievements_and_a_credentials_slot_never_change, setup, teardown),
+      cmocka_unit_test_setup_teardown(
           a_schema_3_registry_is_upgraded_keeping_every_credential_and_event, setup, teardown),
       cmocka_unit_test_setup_teardown(a_null_credential_text_comes_with_err_set_to_why, setup,
                                       teardown),
@@ -1133,6 +1194,10 @@ int main(void) {
           a_learner_twice_in_one_batch_transaction_is_refused_and_nothing_recorded, setup_pg,
           teardown),
       cmocka_unit_test_setup_teardown(lists_by_filter, setup_pg, teardown),
+      cmocka_unit_test_setup_teardown(
+          a_credential_naming_a_status_list_the_registry_lacks_is_refused, setup_pg, teardown),
+      cmocka_unit_test_setup_teardown(
+          status_lists_achievements_and_a_credentials_slot_never_change, setup_pg, teardown),
       cmocka_unit_test_setup_teardown(
           a_change_after_a_read_is_not_refused_when_another_command_wrote, setup_pg, teardown),
       cmocka_unit_test(a_postgres_password_is_never_in_a_message),
