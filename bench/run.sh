@@ -94,7 +94,8 @@ echo "$batch_out" | vs_target batch-100k-json-rss 200 target-200MB
 echo "$batch_out" | vs_target batch-10k-pdf-rss 200 target-200MB
 # Issue 13 §2: two workers against one PostgreSQL beside one SQLite process (bench/worker.sh).
 worker_out=$(bench/worker.sh)
-echo "$worker_out" | awk '$1 != "worker-2-postgres-vs-sqlite" { printf "bench %s %s %s\n", $1, $2, $3 }'
+echo "$worker_out" | grep '^#' || true
+echo "$worker_out" | awk '$1 !~ /^#/ && $1 != "worker-2-postgres-vs-sqlite" { printf "bench %s %s %s\n", $1, $2, $3 }'
 echo "$worker_out" | vs_target worker-2-postgres-vs-sqlite 0.9 target-0.9
 # ---- end of issues 3 and 4 ----
 
