@@ -93,3 +93,15 @@ for i in range(n):
     print(f"L-{i:05d},{names[i % len(names)]} {i},learner{i}@example.org")
 PY
 }
+
+# Runs a check until it passes, for up to 5 s, then once more for its status: for what a
+# server does just after its reply (its log line is written once the response is sent), which a
+# busy machine (the sanitizer build) may delay past any fixed sleep.
+eventually() {
+  local _
+  for _ in $(seq 50); do
+    "$@" && return 0
+    sleep 0.1
+  done
+  "$@"
+}
