@@ -202,17 +202,22 @@ static int claim_by(sc_registry *reg, enum sc_registry_stmt which, const char *s
 /* Under the template's queue lock: claims of stopped workers first, one at a time while the
  * take has room (a claim's range counts as full), then one new claim for the rest. A claim is a
  * range of seq, so claiming 256 jobs writes one row, not 256. */
-static int claim_ranges(sc_registry *reg, int64_t worker, const char *template_name, size_t max,
-                        claim claims[CLAIMS_PER_TAKE], size_t *n, sc_error *err) {
+static int lock_template_queue(sc_registry *reg, const char *template_name, sc_error *err) {
   sc_sql_stmt *lock = sc_registry_stmt(reg, STMT_TAKE_LOCK, TAKE_LOCK_SQL, err);
   if (!lock)
     return err->code;
   reg->driver->bind_text(lock, 1, template_name);
-  bool got = false;
-  int rc = sc_sql_step(reg, lock, "taking jobs", &got, err);
+  bool row = false;
+  int rc = sc_sql_step(reg, lock, "taking jobs", &row, err);
   reg->driver->reset(lock);
+  return rc;
+}
+
+static int claim_ranges(sc_registry *reg, int64_t worker, const char *template_name, size_t max,
+                        claim claims[CLAIMS_PER_TAKE], size_t *n, sc_error *err) {
+  int rc = lock_template_queue(reg, template_name, err);
   size_t room = max;
-  got = true;
+  bool got = true;
   while (rc == SC_OK && got && room > 0 && *n < CLAIMS_PER_TAKE - 1) {
     claim *c = &claims[*n];
     rc = claim_by(reg, STMT_TAKE_DEAD_CLAIM, TAKE_DEAD_CLAIM_SQL, worker, template_name, 0, c,
@@ -277,26 +282,28 @@ int sc_registry_take_jobs(sc_registry *reg, int64_t worker, const char *template
   " AND jobs.template = k.template AND jobs.seq BETWEEN k.lo AND k.hi AND jobs.state = 'queued'"
 #define CLAIMS_DONE_SQL "UPDATE job_claims SET state = 'done' WHERE worker = $1 AND state = 'taken'"
 
-static int finish_claims(sc_registry *reg, int64_t worker, size_t *done, sc_error *err) {
-  const sc_registry_driver *d = reg->driver;
-  sc_sql_stmt *stmt = sc_registry_stmt(reg, STMT_FINISH_JOBS, FINISH_JOBS_SQL, err);
+/* Runs one of the finish's statements for worker's claims; *rows: the rows it returned. */
+static int finish_step(sc_registry *reg, enum sc_registry_stmt which, const char *sql,
+                       int64_t worker, size_t *rows, sc_error *err) {
+  sc_sql_stmt *stmt = sc_registry_stmt(reg, which, sql, err);
   if (!stmt)
     return err->code;
-  d->bind_int64(stmt, 1, worker);
+  reg->driver->bind_int64(stmt, 1, worker);
   bool row = false;
   int rc;
   while ((rc = sc_sql_step(reg, stmt, "finishing jobs", &row, err)) == SC_OK && row)
-    (*done)++;
-  d->reset(stmt);
-  const char *const later[] = {REFUSE_JOBS_SQL, CLAIMS_DONE_SQL};
-  const enum sc_registry_stmt which[] = {STMT_REFUSE_JOBS, STMT_CLAIMS_DONE};
-  for (size_t i = 0; rc == SC_OK && i < 2; i++) {
-    if (!(stmt = sc_registry_stmt(reg, which[i], later[i], err)))
-      return err->code;
-    d->bind_int64(stmt, 1, worker);
-    rc = sc_sql_step(reg, stmt, "finishing jobs", &row, err);
-    d->reset(stmt);
-  }
+    (*rows)++;
+  reg->driver->reset(stmt);
+  return rc;
+}
+
+static int finish_claims(sc_registry *reg, int64_t worker, size_t *done, sc_error *err) {
+  size_t unused = 0;
+  int rc = finish_step(reg, STMT_FINISH_JOBS, FINISH_JOBS_SQL, worker, done, err);
+  if (rc == SC_OK)
+    rc = finish_step(reg, STMT_REFUSE_JOBS, REFUSE_JOBS_SQL, worker, &unused, err);
+  if (rc == SC_OK)
+    rc = finish_step(reg, STMT_CLAIMS_DONE, CLAIMS_DONE_SQL, worker, &unused, err);
   return rc;
 }
 

@@ -162,9 +162,7 @@ static json_t *path_to_json(const sc_registry *reg, sc_sql_stmt *stmt, int colum
   const char *stored = reg->driver->column_text(stmt, column, NULL);
   if (!stored || stored[0] == '/' || !reg->home_root[0])
     return text_to_json(reg->driver, stmt, column);
-  char path[2 * PATH_MAX];
-  snprintf(path, sizeof path, "%s/%s", reg->home_root, stored);
-  return json_string(path);
+  return json_sprintf("%s/%s", reg->home_root, stored);
 }
 
 static bool is_path_column(const char *name) {
