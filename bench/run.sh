@@ -67,6 +67,10 @@ vs_target() { # name target reference-name
 pdf_out=$(build/bench/bench_pdf)
 status_out=$(build/bench/bench_status)
 publish_out=$(build/bench/bench_publish)
+# The workers' comparison before batch.sh, which deletes its 110,000 files at its exit: file
+# creation right after such a deletion costs two to three times the CPU (ext4's recently_deleted,
+# docs/benchmarks.md), and in `make bench` on 2026-12-05 it cut the two workers to 0.480 x.
+worker_out=$(bench/worker.sh)
 batch_out=$(bench/batch.sh)
 echo "$pdf_out" | awk -v rate="$sign" '$3 == "cert/s" { printf "# %s %s %s = %.4f x openssl-ed25519-sign\n", $1, $2, $3, $2 / rate }'
 echo "$pdf_out" | awk '$3 != "cert/s" { printf "# %s %s %s (one core: the kernel'"'"'s share of it)\n", $1, $2, $3 }'
@@ -92,8 +96,8 @@ echo "$batch_out" | vs_target batch-100k-json-flat 0.9 target-0.9
 echo "$batch_out" | vs_target batch-10k-pdf-flat 0.9 target-0.9
 echo "$batch_out" | vs_target batch-100k-json-rss 200 target-200MB
 echo "$batch_out" | vs_target batch-10k-pdf-rss 200 target-200MB
-# Issue 13 §2: two workers against one PostgreSQL beside one SQLite process (bench/worker.sh).
-worker_out=$(bench/worker.sh)
+# Issue 13 §2: two workers against one PostgreSQL beside one SQLite process (bench/worker.sh,
+# run above).
 echo "$worker_out" | grep '^#' || true
 echo "$worker_out" | awk '$1 !~ /^#/ && $1 != "worker-2-postgres-vs-sqlite" { printf "bench %s %s %s\n", $1, $2, $3 }'
 echo "$worker_out" | vs_target worker-2-postgres-vs-sqlite 0.9 target-0.9
