@@ -66,7 +66,7 @@ PY
   for round in 1 2 3 4 5; do
     sleep "$($PYTHON -c 'import random; print(round(random.uniform(0.3, 1.5), 2))')"
     victim=$(alive_workers | shuf -n 1)
-    [ -z "$victim" ] || kill -9 "$victim"
+    [ -z "$victim" ] || kill -9 "$victim" 2>/dev/null || true # it may have ended just now
     start_worker
     if [ "$round" -eq 2 ] || [ "$round" -eq 4 ]; then # revoke a few of those issued so far
       sql "SELECT id FROM credentials ORDER BY random() LIMIT 3" >"$WORK/some"
